@@ -1,0 +1,30 @@
+package io.j8s.store;
+
+import java.util.Objects;
+
+/**
+ * One change seen by a watch.
+ *
+ * @param kv for PUT the new key-value; for DELETE the key with the deletion's revision as
+ *     {@code modRevision} and an empty value
+ * @param prevKv the key-value before this change (null for the PUT that created the key)
+ */
+public record WatchEvent(Type type, KeyValue kv, KeyValue prevKv) {
+    public enum Type { PUT, DELETE }
+
+    public WatchEvent {
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(kv, "kv");
+        if (type == Type.DELETE) {
+            Objects.requireNonNull(prevKv, "a DELETE event carries the previous value");
+        }
+    }
+
+    public long revision() {
+        return kv.modRevision();
+    }
+
+    public boolean isCreate() {
+        return type == Type.PUT && kv.createRevision() == kv.modRevision();
+    }
+}
