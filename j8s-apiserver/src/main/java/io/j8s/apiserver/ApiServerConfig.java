@@ -1,0 +1,130 @@
+package io.j8s.apiserver;
+
+import io.j8s.apiserver.admission.Cidr;
+import io.j8s.apiserver.auth.Authenticator;
+import io.j8s.apiserver.auth.Authorizer;
+import io.netty.handler.ssl.SslContext;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * How the API server listens and allocates. Immutable; build with {@link #builder()}.
+ *
+ * @param advertiseAddress the address the {@code kubernetes} Service's endpoints name
+ * @param tls the current TLS context, or null for plain HTTP
+ * @param authenticator null: every request is the cluster admin (tests of the API surface only)
+ * @param authorizer null: everything is allowed
+ */
+public record ApiServerConfig(
+        String bindAddress,
+        int port,
+        String advertiseAddress,
+        Cidr serviceCidr,
+        int nodePortMin,
+        int nodePortMax,
+        Supplier<SslContext> tls,
+        Authenticator authenticator,
+        Authorizer authorizer,
+        int maxBodyBytes,
+        int watchHistoryPerResource,
+        Duration bookmarkInterval,
+        int workerThreads) {
+
+    public ApiServerConfig {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(serviceCidr, "serviceCidr");
+        Objects.requireNonNull(bookmarkInterval, "bookmarkInterval");
+        if (advertiseAddress == null || advertiseAddress.isEmpty()) {
+            advertiseAddress = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds a config; defaults are the documented server defaults. */
+    public static final class Builder {
+        private String bindAddress = "127.0.0.1";
+        private int port = 6443;
+        private String advertiseAddress;
+        private Cidr serviceCidr = Cidr.parse("127.96.0.0/16");
+        private int nodePortMin = 30000;
+        private int nodePortMax = 32767;
+        private Supplier<SslContext> tls;
+        private Authenticator authenticator;
+        private Authorizer authorizer;
+        private int maxBodyBytes = 3 * 1024 * 1024;
+        private int watchHistoryPerResource = 10_000;
+        private Duration bookmarkInterval = Duration.ofMinutes(1);
+        private int workerThreads = 256;
+
+        public Builder bindAddress(String value) {
+            this.bindAddress = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            this.port = value;
+            return this;
+        }
+
+        public Builder advertiseAddress(String value) {
+            this.advertiseAddress = value;
+            return this;
+        }
+
+        public Builder serviceCidr(Cidr value) {
+            this.serviceCidr = value;
+            return this;
+        }
+
+        public Builder nodePortRange(int min, int max) {
+            this.nodePortMin = min;
+            this.nodePortMax = max;
+            return this;
+        }
+
+        public Builder tls(Supplier<SslContext> value) {
+            this.tls = value;
+            return this;
+        }
+
+        public Builder authenticator(Authenticator value) {
+            this.authenticator = value;
+            return this;
+        }
+
+        public Builder authorizer(Authorizer value) {
+            this.authorizer = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            this.maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder watchHistoryPerResource(int value) {
+            this.watchHistoryPerResource = value;
+            return this;
+        }
+
+        public Builder bookmarkInterval(Duration value) {
+            this.bookmarkInterval = value;
+            return this;
+        }
+
+        public Builder workerThreads(int value) {
+            this.workerThreads = value;
+            return this;
+        }
+
+        public ApiServerConfig build() {
+            return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
+                    authenticator, authorizer, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
+                    workerThreads);
+        }
+    }
+}

@@ -1,0 +1,571 @@
+package io.j8s.apiserver.cache;
+
+import io.j8s.api.ResourceType;
+import io.j8s.store.CompactedException;
+import io.j8s.store.KeyValue;
+import io.j8s.store.RangeResult;
+import io.j8s.store.Store;
+import io.j8s.store.StoreException;
+import io.j8s.store.Watch;
+import io.j8s.store.WatchEvent;
+import io.j8s.store.WatchListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server's in-memory view of the store: every object of every served resource, a window of
+ * recent changes per resource, and the watchers those changes fan out to.
+ *
+ * <p>One store watch keeps it current; it is rebuilt from a full list at start-up and whenever that
+ * watch breaks (then every client watch ends so clients re-list, as with a real apiserver). Lists
+ * and gets are served from here; writes go to the store and come back through the watch.
+ *
+ * <p>Thread safety: {@link #lock} guards every map, history and watcher list; events are applied and
+ * handed to watchers under the write lock, so a watcher registered under that lock sees exactly the
+ * changes after its starting point. Sinks never block, so the lock is held only for memory work.
+ */
+public final class WatchCache implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
+    private static final String ROOT = "/registry/";
+    private static final int LIST_PAGE = 10_000;
+
+    private final Store store;
+    private final Map<String, ResourceType> typesByPlural = new HashMap<>();
+    private final int historyPerType;
+    private final Duration bookmarkInterval;
+
+    private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Guarded by {@link #lock}. */
+    private final Map<ResourceType, TypeCache> caches = new HashMap<>();
+    /** Guarded by {@link #lock}; also read without it through {@link #revision()}. */
+    private volatile long revision;
+    /** Guarded by {@link #lock}. */
+    private Watch storeWatch;
+    /** Guarded by {@link #lock}: bumps on every rebuild so a stale store watch's events are dropped. */
+    private long generation;
+
+    private final Object revisionMonitor = new Object();
+    private final ScheduledExecutorService timer;
+    private final Counter events;
+    private final Counter slowWatchers;
+    private volatile boolean closed;
+
+    /**
+     * @param types every resource the cache serves (keys of other prefixes are ignored)
+     * @param historyPerType how many recent changes per resource a watch can resume from
+     * @param bookmarkInterval how often watchers that accept bookmarks get one
+     */
+    public WatchCache(Store store, Collection<ResourceType> types, int historyPerType, Duration bookmarkInterval,
+            MeterRegistry metrics) {
+        this.store = store;
+        this.historyPerType = historyPerType;
+        this.bookmarkInterval = bookmarkInterval;
+        for (ResourceType type : types) {
+            ResourceType previous = typesByPlural.put(type.plural(), type);
+            if (previous != null && !previous.equals(type)) {
+                throw new IllegalArgumentException("two resources share the store prefix " + type.keyPrefix() + ": "
+                        + previous.apiVersion() + " and " + type.apiVersion());
+            }
+            caches.put(type, new TypeCache());
+        }
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "j8s-watch-cache-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.events = Counter.builder("j8s_watch_cache_events_total")
+                .description("Changes applied to the watch cache").register(metrics);
+        this.slowWatchers = Counter.builder("j8s_watch_cache_slow_watchers_total")
+                .description("Watches ended because the client did not keep up").register(metrics);
+        Gauge.builder("j8s_watch_cache_revision", this, WatchCache::revision)
+                .description("The store revision the watch cache reflects").register(metrics);
+        Gauge.builder("j8s_watch_cache_watchers", this, WatchCache::watcherCount)
+                .description("Open watches served from the cache").register(metrics);
+    }
+
+    /** Lists the store and starts following it. Blocks until the cache is filled. */
+    public void start() {
+        rebuild();
+        long periodMs = bookmarkInterval.toMillis();
+        timer.scheduleAtFixedRate(this::sendBookmarks, periodMs, periodMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** The store revision the cache reflects. */
+    public long revision() {
+        return revision;
+    }
+
+    /**
+     * Waits until the cache reflects {@code target} or later.
+     *
+     * @return whether it did within {@code timeout}
+     */
+    public boolean awaitRevision(long target, Duration timeout) {
+        if (revision >= target) {
+            return true;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (revisionMonitor) {
+            while (revision < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(revisionMonitor, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Waits until the cache reflects every write the store acknowledged so far. */
+    public boolean awaitCurrent(Duration timeout) {
+        return awaitRevision(store.currentRevision(), timeout);
+    }
+
+    /** One object, or empty. */
+    public Optional<CachedObject> get(ResourceType type, String namespace, String name) {
+        lock.readLock().lock();
+        try {
+            return Optional.ofNullable(cache(type).objects.get(type.key(namespace, name)));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** A consistent snapshot of a list. */
+    public record Snapshot(List<CachedObject> items, long revision) {}
+
+    /**
+     * The objects of {@code type} in {@code namespace} (null: all) that pass {@code filter}, in key
+     * order, with the revision they reflect.
+     */
+    public Snapshot list(ResourceType type, String namespace, Predicate<CachedObject> filter) {
+        lock.readLock().lock();
+        try {
+            List<CachedObject> items = new ArrayList<>();
+            for (CachedObject object : range(cache(type), type, namespace)) {
+                if (filter.test(object)) {
+                    items.add(object);
+                }
+            }
+            return new Snapshot(items, revision);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** How many objects of {@code type} the cache holds. */
+    public int size(ResourceType type) {
+        lock.readLock().lock();
+        try {
+            return cache(type).objects.size();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Starts a watch: the sink receives the initial events (synthetic ADDEDs or the replay after
+     * {@code fromRevision}) and then every live change, in order.
+     *
+     * @return a handle whose {@link Registration#close()} stops the watch
+     * @throws CompactedException when the changes after {@code fromRevision} are no longer known
+     */
+    public Registration watch(WatchRequest request, WatchSink sink) {
+        lock.writeLock().lock();
+        try {
+            TypeCache cache = cache(request.type());
+            CacheWatcher watcher = new CacheWatcher(request, sink);
+            if (request.fromRevision() <= 0) {
+                for (CachedObject object : range(cache, request.type(), request.namespace())) {
+                    if (watcher.matches(object)) {
+                        watcher.offer(new Delivery(EventType.ADDED, object, object.modRevision(), null));
+                    }
+                }
+            } else {
+                if (request.fromRevision() < cache.historyStart) {
+                    throw new CompactedException(request.fromRevision(), cache.historyStart);
+                }
+                for (CacheEvent event : cache.history) {
+                    if (event.revision() > request.fromRevision()) {
+                        watcher.deliver(event);
+                    }
+                }
+            }
+            if (watcher.failed) {
+                watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
+                slowWatchers.increment();
+                return () -> { };
+            }
+            cache.watchers.add(watcher);
+            return () -> unregister(request.type(), watcher);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** A running watch. */
+    public interface Registration extends AutoCloseable {
+        /** Stops delivering to the sink (it is not terminated: the caller is ending it). */
+        @Override
+        void close();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        timer.shutdownNow();
+        lock.writeLock().lock();
+        try {
+            if (storeWatch != null) {
+                storeWatch.close();
+            }
+            for (TypeCache cache : caches.values()) {
+                for (CacheWatcher watcher : cache.watchers) {
+                    watcher.sink.terminate(WatchSink.TerminationReason.SHUTDOWN);
+                }
+                cache.watchers.clear();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+        synchronized (revisionMonitor) {
+            revisionMonitor.notifyAll();
+        }
+    }
+
+    // ---- building and following ----
+
+    private void rebuild() {
+        lock.writeLock().lock();
+        try {
+            generation++;
+            if (storeWatch != null) {
+                storeWatch.close();
+                storeWatch = null;
+            }
+            for (TypeCache cache : caches.values()) {
+                for (CacheWatcher watcher : cache.watchers) {
+                    watcher.sink.terminate(WatchSink.TerminationReason.RESYNC);
+                }
+                cache.watchers.clear();
+                cache.objects.clear();
+                cache.history.clear();
+            }
+            long listRevision = 0;
+            String after = null;
+            int count = 0;
+            while (true) {
+                RangeResult page = store.range(ROOT, LIST_PAGE, after, listRevision);
+                listRevision = page.revision();
+                for (KeyValue kv : page.kvs()) {
+                    ResourceType type = typeOf(kv.key());
+                    if (type != null) {
+                        caches.get(type).objects.put(kv.key(), decode(type, kv));
+                        count++;
+                    }
+                }
+                if (!page.more() || page.kvs().isEmpty()) {
+                    break;
+                }
+                after = page.kvs().get(page.kvs().size() - 1).key();
+            }
+            for (TypeCache cache : caches.values()) {
+                cache.historyStart = listRevision;
+            }
+            setRevision(listRevision);
+            long watchGeneration = generation;
+            storeWatch = store.watch(ROOT, listRevision, new StoreListener(watchGeneration));
+            log.atInfo().addKeyValue("objects", count).addKeyValue("revision", listRevision)
+                    .log("watch cache filled from the store");
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private final class StoreListener implements WatchListener {
+        private final long watchGeneration;
+
+        StoreListener(long watchGeneration) {
+            this.watchGeneration = watchGeneration;
+        }
+
+        @Override
+        public void onEvents(List<WatchEvent> batch) {
+            apply(watchGeneration, batch);
+        }
+
+        @Override
+        public void onError(StoreException error) {
+            if (closed) {
+                return;
+            }
+            log.atWarn().addKeyValue("error", error.toString())
+                    .log("store watch ended; rebuilding the watch cache, client watches will re-list");
+            Thread rebuilder = new Thread(() -> {
+                lock.writeLock().lock();
+                try {
+                    if (watchGeneration != generation || closed) {
+                        return;
+                    }
+                } finally {
+                    lock.writeLock().unlock();
+                }
+                rebuildWithRetry();
+            }, "j8s-watch-cache-rebuild");
+            rebuilder.setDaemon(true);
+            rebuilder.start();
+        }
+    }
+
+    private void rebuildWithRetry() {
+        long backoffMs = 100;
+        while (!closed) {
+            try {
+                rebuild();
+                return;
+            } catch (StoreException e) {
+                log.atWarn().addKeyValue("error", e.toString()).addKeyValue("retryInMs", backoffMs)
+                        .log("watch cache rebuild failed");
+                try {
+                    Thread.sleep(backoffMs);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    private void apply(long watchGeneration, List<WatchEvent> batch) {
+        lock.writeLock().lock();
+        try {
+            if (watchGeneration != generation) {
+                return;
+            }
+            long last = revision;
+            for (WatchEvent event : batch) {
+                last = Math.max(last, event.revision());
+                ResourceType type = typeOf(event.kv().key());
+                if (type == null) {
+                    continue;
+                }
+                TypeCache cache = caches.get(type);
+                CacheEvent applied = applyOne(type, cache, event);
+                if (applied == null) {
+                    continue;
+                }
+                events.increment();
+                cache.history.addLast(applied);
+                while (cache.history.size() > historyPerType) {
+                    cache.historyStart = cache.history.removeFirst().revision();
+                }
+                Iterator<CacheWatcher> it = cache.watchers.iterator();
+                while (it.hasNext()) {
+                    CacheWatcher watcher = it.next();
+                    if (!watcher.deliver(applied)) {
+                        it.remove();
+                        slowWatchers.increment();
+                        watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
+                    }
+                }
+            }
+            setRevision(last);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private CacheEvent applyOne(ResourceType type, TypeCache cache, WatchEvent event) {
+        String key = event.kv().key();
+        CachedObject previous = cache.objects.get(key);
+        if (event.type() == WatchEvent.Type.PUT) {
+            CachedObject object;
+            try {
+                object = decode(type, event.kv());
+            } catch (RuntimeException e) {
+                log.atError().addKeyValue("key", key).addKeyValue("error", e.toString())
+                        .log("cannot decode a stored object; it is left out of the cache");
+                return null;
+            }
+            cache.objects.put(key, object);
+            return new CacheEvent(previous == null ? EventType.ADDED : EventType.MODIFIED, object, previous);
+        }
+        cache.objects.remove(key);
+        if (previous == null) {
+            return null;
+        }
+        CachedObject last = ObjectCodec.fromTree(type, key, previous.tree(), previous.createRevision(),
+                event.revision());
+        return new CacheEvent(EventType.DELETED, last, previous);
+    }
+
+    private void setRevision(long newRevision) {
+        synchronized (revisionMonitor) {
+            revision = newRevision;
+            revisionMonitor.notifyAll();
+        }
+    }
+
+    private void sendBookmarks() {
+        lock.readLock().lock();
+        try {
+            for (TypeCache cache : caches.values()) {
+                for (CacheWatcher watcher : cache.watchers) {
+                    if (watcher.request.bookmarks()) {
+                        watcher.offer(new Delivery(EventType.BOOKMARK, null, revision, null));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("error", e.toString()).log("sending bookmarks failed");
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private void unregister(ResourceType type, CacheWatcher watcher) {
+        lock.writeLock().lock();
+        try {
+            cache(type).watchers.remove(watcher);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    private int watcherCount() {
+        lock.readLock().lock();
+        try {
+            int n = 0;
+            for (TypeCache cache : caches.values()) {
+                n += cache.watchers.size();
+            }
+            return n;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private TypeCache cache(ResourceType type) {
+        TypeCache cache = caches.get(type);
+        if (cache == null) {
+            throw new IllegalArgumentException("the watch cache does not serve " + type.groupResource());
+        }
+        return cache;
+    }
+
+    private static Collection<CachedObject> range(TypeCache cache, ResourceType type, String namespace) {
+        if (namespace == null || !type.namespaced()) {
+            return cache.objects.values();
+        }
+        String prefix = type.keyPrefix(namespace);
+        return cache.objects.subMap(prefix, prefix + Character.MAX_VALUE).values();
+    }
+
+    private ResourceType typeOf(String key) {
+        if (!key.startsWith(ROOT)) {
+            return null;
+        }
+        int end = key.indexOf('/', ROOT.length());
+        if (end < 0) {
+            return null;
+        }
+        return typesByPlural.get(key.substring(ROOT.length(), end));
+    }
+
+    private static CachedObject decode(ResourceType type, KeyValue kv) {
+        return ObjectCodec.decode(type, kv.key(), kv.value(), kv.createRevision(), kv.modRevision());
+    }
+
+    /** Everything the cache keeps for one resource. */
+    private static final class TypeCache {
+        final TreeMap<String, CachedObject> objects = new TreeMap<>();
+        final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
+        /** A watch can resume from this revision or later. */
+        long historyStart;
+        final List<CacheWatcher> watchers = new ArrayList<>();
+    }
+
+    /** One client watch: its filter and where its events go. */
+    private static final class CacheWatcher {
+        final WatchRequest request;
+        final WatchSink sink;
+        boolean failed;
+
+        CacheWatcher(WatchRequest request, WatchSink sink) {
+            this.request = request;
+            this.sink = sink;
+        }
+
+        boolean matches(CachedObject object) {
+            if (request.namespace() != null && request.type().namespaced()
+                    && !request.namespace().equals(object.namespace())) {
+                return false;
+            }
+            return request.filter().test(object);
+        }
+
+        /** Hands one change over, translated for this watcher's selectors; false if it is too slow. */
+        boolean deliver(CacheEvent event) {
+            switch (event.type()) {
+                case ADDED:
+                    return !matches(event.object()) || offer(new Delivery(EventType.ADDED, event.object(),
+                            event.revision(), event));
+                case DELETED:
+                    return !matches(event.previous()) || offer(new Delivery(EventType.DELETED, event.object(),
+                            event.revision(), event));
+                case MODIFIED:
+                    boolean now = matches(event.object());
+                    boolean before = matches(event.previous());
+                    if (now && before) {
+                        return offer(new Delivery(EventType.MODIFIED, event.object(), event.revision(), event));
+                    }
+                    if (now) {
+                        return offer(new Delivery(EventType.ADDED, event.object(), event.revision(), event));
+                    }
+                    if (before) {
+                        return offer(new Delivery(EventType.DELETED, event.previousAtRevision(), event.revision(),
+                                event));
+                    }
+                    return true;
+                default:
+                    return true;
+            }
+        }
+
+        boolean offer(Delivery delivery) {
+            if (failed) {
+                return false;
+            }
+            if (!sink.offer(delivery)) {
+                failed = true;
+                return false;
+            }
+            return true;
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package io.j8s.apiserver.http;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.security.cert.Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One HTTP request and its response, independent of HTTP/1.1 or HTTP/2. Either {@link #respond} is
+ * called once, or {@link #stream} once followed by writes and {@link ResponseStream#end()}.
+ *
+ * <p>Thread safety: methods may be called from any thread; Netty serializes the writes.
+ */
+public final class HttpExchange {
+    private final Channel channel;
+    private final String method;
+    private final String uri;
+    private final String path;
+    private final Map<String, List<String>> query;
+    private final HttpHeaders headers;
+    private final byte[] body;
+    private final boolean keepAlive;
+    private final Certificate[] peerCertificates;
+    private final AtomicBoolean responded = new AtomicBoolean();
+    private volatile Runnable onWritable;
+    private volatile int status;
+
+    HttpExchange(Channel channel, String method, String uri, HttpHeaders headers, byte[] body, boolean keepAlive,
+            Certificate[] peerCertificates) {
+        this.channel = channel;
+        this.method = method;
+        this.uri = uri;
+        QueryStringDecoder decoder = new QueryStringDecoder(uri);
+        this.path = decoder.path();
+        this.query = decoder.parameters();
+        this.headers = headers;
+        this.body = body;
+        this.keepAlive = keepAlive;
+        this.peerCertificates = peerCertificates;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    /** The request URI as sent (path and query). */
+    public String uri() {
+        return uri;
+    }
+
+    /** The decoded path. */
+    public String path() {
+        return path;
+    }
+
+    /** The first value of a query parameter, or null. */
+    public String query(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public String header(String name) {
+        return headers.get(name);
+    }
+
+    public HttpHeaders headers() {
+        return headers;
+    }
+
+    public byte[] body() {
+        return body;
+    }
+
+    public SocketAddress remoteAddress() {
+        SocketAddress address = channel.remoteAddress();
+        if (address == null && channel.parent() != null) {
+            address = channel.parent().remoteAddress();
+        }
+        return address;
+    }
+
+    /** The client's IP as text, or "" when unknown. */
+    public String remoteIp() {
+        return remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() : "";
+    }
+
+    /** The verified client certificate chain (TLS with a client certificate), or null. */
+    public Certificate[] peerCertificates() {
+        return peerCertificates;
+    }
+
+    public boolean hasResponded() {
+        return responded.get();
+    }
+
+    /** The response status sent (0 before a response started). */
+    public int status() {
+        return status;
+    }
+
+    /** Sends a complete response. */
+    public void respond(int status, String contentType, byte[] content, Map<String, String> extraHeaders) {
+        respond(status, contentType, Unpooled.wrappedBuffer(content), extraHeaders);
+    }
+
+    /** Sends a complete response whose body is {@code content} (released by Netty). */
+    public void respond(int status, String contentType, ByteBuf content, Map<String, String> extraHeaders) {
+        if (!responded.compareAndSet(false, true)) {
+            content.release();
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = status;
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                HttpResponseStatus.valueOf(status), content);
+        HttpHeaders h = response.headers();
+        if (contentType != null) {
+            h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        }
+        extraHeaders.forEach(h::set);
+        HttpUtil.setContentLength(response, content.readableBytes());
+        if (!keepAlive) {
+            h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        }
+        var future = channel.writeAndFlush(response);
+        if (!keepAlive) {
+            future.addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    /** Starts a streamed (chunked) response, as for a watch. */
+    public ResponseStream stream(int status, String contentType, Map<String, String> extraHeaders) {
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = status;
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        extraHeaders.forEach(response.headers()::set);
+        HttpUtil.setTransferEncodingChunked(response, true);
+        channel.writeAndFlush(response);
+        return new ResponseStream();
+    }
+
+    void channelWritable() {
+        Runnable callback = onWritable;
+        if (callback != null) {
+            callback.run();
+        }
+    }
+
+    /** The body of a streamed response. */
+    public final class ResponseStream {
+        private ResponseStream() {}
+
+        /** Queues {@code chunk} (released by Netty); call {@link #flush()} to send. */
+        public void write(ByteBuf chunk) {
+            channel.write(new DefaultHttpContent(chunk));
+        }
+
+        public void flush() {
+            channel.flush();
+        }
+
+        /** Whether the connection can take more without buffering beyond its high-water mark. */
+        public boolean isWritable() {
+            return channel.isWritable();
+        }
+
+        public boolean isOpen() {
+            return channel.isActive();
+        }
+
+        /** Called (on the event loop) when the connection becomes writable again. */
+        public void onWritable(Runnable callback) {
+            onWritable = callback;
+        }
+
+        /** Called once when the client goes away or the stream ends. */
+        public void onClose(Runnable callback) {
+            channel.closeFuture().addListener(f -> callback.run());
+        }
+
+        /** Ends the response; an HTTP/1.1 connection stays usable. */
+        public void end() {
+            if (!channel.isActive()) {
+                return;
+            }
+            var future = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (!keepAlive || channel.parent() != null) {
+                future.addListener(ChannelFutureListener.CLOSE);
+            }
+        }
+
+        /** Ends the response by closing the connection (or HTTP/2 stream). */
+        public void abort() {
+            channel.close();
+        }
+    }
+}

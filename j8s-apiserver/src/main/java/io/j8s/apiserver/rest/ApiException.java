@@ -1,0 +1,173 @@
+package io.j8s.apiserver.rest;
+
+import io.j8s.api.ResourceType;
+import io.j8s.api.validation.FieldError;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * A failure that reaches the client as a {@code Status} body, worded as the Kubernetes apiserver
+ * words it (KUBECTL.md §8): {@code details.kind} is the resource for 404/409 and the Kind for 422.
+ */
+public final class ApiException extends RuntimeException {
+
+    /** One entry of {@code details.causes}. */
+    public record Cause(String reason, String message, String field) {}
+
+    private final int code;
+    private final String reason;
+    private final String name;
+    private final String group;
+    private final String kind;
+    private final List<Cause> causes;
+    private final Integer retryAfterSeconds;
+
+    private ApiException(int code, String reason, String message, String name, String group, String kind,
+            List<Cause> causes, Integer retryAfterSeconds) {
+        super(message, null, false, false);
+        this.code = code;
+        this.reason = reason;
+        this.name = name;
+        this.group = group;
+        this.kind = kind;
+        this.causes = List.copyOf(causes);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    private static ApiException simple(int code, String reason, String message) {
+        return new ApiException(code, reason, message, null, null, null, List.of(), null);
+    }
+
+    private static ApiException about(int code, String reason, String message, ResourceType type, String name) {
+        return new ApiException(code, reason, message, name, type.group().isEmpty() ? null : type.group(),
+                type.plural(), List.of(), null);
+    }
+
+    public static ApiException notFound(ResourceType type, String name) {
+        return about(404, "NotFound", type.groupResource() + " \"" + name + "\" not found", type, name);
+    }
+
+    /** A 404 for a namespace that does not exist (creating into it, for example). */
+    public static ApiException namespaceNotFound(String namespace) {
+        return new ApiException(404, "NotFound", "namespaces \"" + namespace + "\" not found", namespace, null,
+                "namespaces", List.of(), null);
+    }
+
+    public static ApiException alreadyExists(ResourceType type, String name) {
+        return about(409, "AlreadyExists", type.groupResource() + " \"" + name + "\" already exists", type, name);
+    }
+
+    public static ApiException conflict(ResourceType type, String name) {
+        return conflict(type, name, "the object has been modified; please apply your changes to the latest version"
+                + " and try again");
+    }
+
+    public static ApiException conflict(ResourceType type, String name, String why) {
+        return about(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name
+                + "\": " + why, type, name);
+    }
+
+    /** 422 with one cause per field error, as {@code errors.NewInvalid}. */
+    public static ApiException invalid(ResourceType type, String name, List<FieldError> errors) {
+        return invalid(type.kind(), type.group(), name, errors);
+    }
+
+    public static ApiException invalid(String kind, String group, String name, List<FieldError> errors) {
+        String joined = errors.size() == 1
+                ? errors.get(0).toString()
+                : errors.stream().map(FieldError::toString).collect(Collectors.joining(", ", "[", "]"));
+        List<Cause> causes = errors.stream()
+                .map(e -> new Cause(e.type().reason(), e.message(), e.field()))
+                .toList();
+        return new ApiException(422, "Invalid", kind + " \"" + name + "\" is invalid: " + joined, name,
+                group == null || group.isEmpty() ? null : group, kind, causes, null);
+    }
+
+    public static ApiException badRequest(String message) {
+        return simple(400, "BadRequest", message);
+    }
+
+    public static ApiException forbidden(String message) {
+        return simple(403, "Forbidden", message);
+    }
+
+    public static ApiException forbidden(ResourceType type, String name, String message) {
+        return about(403, "Forbidden", message, type, name);
+    }
+
+    public static ApiException unauthorized() {
+        return simple(401, "Unauthorized", "Unauthorized");
+    }
+
+    public static ApiException pathNotFound() {
+        return simple(404, "NotFound", "the server could not find the requested resource");
+    }
+
+    public static ApiException methodNotAllowed(String method, String what) {
+        return simple(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
+                + (what == null ? "" : " (" + method + " " + what + ")"));
+    }
+
+    public static ApiException notAcceptable(String accept) {
+        return simple(406, "NotAcceptable", "only the following media types are accepted: application/json, "
+                + "application/yaml, application/vnd.kubernetes.protobuf (requested " + accept + ")");
+    }
+
+    public static ApiException unsupportedMediaType(String contentType, List<String> accepted) {
+        return simple(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted"
+                + " media types include: " + String.join(", ", accepted) + " (got " + contentType + ")");
+    }
+
+    public static ApiException requestEntityTooLarge(long limit) {
+        return simple(413, "RequestEntityTooLarge", "the request is too large: limit is " + limit + " bytes");
+    }
+
+    /** 410 for a watch or list from a compacted revision. */
+    public static ApiException gone(String message) {
+        return simple(410, "Expired", message);
+    }
+
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiException(429, "TooManyRequests", message, null, null, null, List.of(), retryAfterSeconds);
+    }
+
+    public static ApiException timeout(String message) {
+        return simple(504, "Timeout", message);
+    }
+
+    public static ApiException serviceUnavailable(String message) {
+        return simple(503, "ServiceUnavailable", message);
+    }
+
+    public static ApiException internal(String message) {
+        return simple(500, "InternalError", "Internal error occurred: " + message);
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String group() {
+        return group;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    public List<Cause> causes() {
+        return causes;
+    }
+
+    public Integer retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

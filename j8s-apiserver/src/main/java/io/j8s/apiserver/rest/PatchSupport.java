@@ -1,0 +1,59 @@
+package io.j8s.apiserver.rest;
+
+import io.j8s.api.ResourceType;
+import io.j8s.api.json.Json;
+import io.j8s.api.patch.JsonPatch;
+import io.j8s.api.patch.MergePatch;
+import io.j8s.api.patch.PatchException;
+import io.j8s.api.patch.StrategicMergePatch;
+import java.util.List;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The PATCH content types the server takes and how each applies to the current object: JSON Patch
+ * (RFC 6902), JSON Merge Patch (RFC 7386) and strategic merge patch (kubectl apply's).
+ */
+public final class PatchSupport {
+    private static final List<String> SUPPORTED = List.of(MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH,
+            MediaTypes.STRATEGIC_MERGE_PATCH);
+
+    /** @throws ApiException 415 for any other content type */
+    public void checkSupported(String contentType) {
+        if (!SUPPORTED.contains(contentType)) {
+            throw ApiException.unsupportedMediaType(contentType, SUPPORTED);
+        }
+    }
+
+    /**
+     * Applies {@code body} to a copy of {@code current}.
+     *
+     * @param type the object's resource, for strategic merge keys (null: no strategic information,
+     *     as for a Scale, which then merges like a merge patch)
+     */
+    public ObjectNode apply(String contentType, ResourceType type, ObjectNode current, byte[] body) {
+        JsonNode patch;
+        try {
+            patch = Json.mapper().readTree(body);
+        } catch (JacksonException e) {
+            throw ApiException.badRequest("the patch body could not be decoded: " + e.getOriginalMessage());
+        }
+        try {
+            JsonNode result = switch (contentType) {
+                case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
+                case MediaTypes.MERGE_PATCH -> MergePatch.apply(current, patch);
+                default -> type == null ? MergePatch.apply(current, patch)
+                        : StrategicMergePatch.apply(current, patch, type);
+            };
+            if (!(result instanceof ObjectNode object)) {
+                throw ApiException.badRequest("the patch did not produce an object");
+            }
+            return object;
+        } catch (PatchException e) {
+            throw ApiException.invalid(type == null ? "Scale" : type.kind(), type == null ? "" : type.group(),
+                    current.path("metadata").path("name").asString(""), List.of(new io.j8s.api.validation.FieldError(
+                            "patch", io.j8s.api.validation.FieldError.Type.INVALID, null, e.getMessage())));
+        }
+    }
+}

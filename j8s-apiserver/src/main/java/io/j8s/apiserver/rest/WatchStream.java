@@ -1,0 +1,220 @@
+package io.j8s.apiserver.rest;
+
+import io.j8s.api.ResourceType;
+import io.j8s.api.json.Json;
+import io.j8s.apiserver.cache.CacheEvent;
+import io.j8s.apiserver.cache.Delivery;
+import io.j8s.apiserver.cache.EventType;
+import io.j8s.apiserver.cache.WatchCache;
+import io.j8s.apiserver.cache.WatchSink;
+import io.j8s.apiserver.http.HttpExchange;
+import io.netty.buffer.Unpooled;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * One client watch as a chunked HTTP response: newline-delimited {@code {"type","object"}} events,
+ * plain objects or Table rows. Events are queued by the cache without blocking it and written by a
+ * drain task that runs on the shared watch executor, one at a time per stream, and only while the
+ * connection is writable: a client that stops reading stalls only its own stream, and one that
+ * falls too far behind is ended so it re-lists.
+ */
+final class WatchStream implements WatchSink {
+    /** Deliveries a stream may have queued before it counts as too slow. */
+    static final int MAX_QUEUED = 1_000_000;
+    private static final int FLUSH_EVERY = 128;
+
+    private final ResourceType type;
+    private final HttpExchange.ResponseStream out;
+    private final Executor executor;
+    private final TableEncoder tables;
+    private final MediaTypes.Format format;
+    private final TableEncoder.IncludeObject include;
+    private final Clock clock;
+    private final Queue<Delivery> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile boolean terminated;
+    private volatile WatchCache.Registration registration;
+    private volatile ScheduledFuture<?> timeout;
+    private boolean columnsSent;
+    private final String initialEventsEnd;
+
+    WatchStream(ResourceType type, HttpExchange.ResponseStream out, Executor executor, TableEncoder tables,
+            MediaTypes.Format format, TableEncoder.IncludeObject include, Clock clock, boolean markInitialEventsEnd) {
+        this.type = type;
+        this.out = out;
+        this.executor = executor;
+        this.tables = tables;
+        this.format = format;
+        this.include = include;
+        this.clock = clock;
+        this.initialEventsEnd = markInitialEventsEnd ? "k8s.io/initial-events-end" : null;
+        out.onWritable(this::scheduleDrain);
+        out.onClose(this::closed);
+    }
+
+    /** Connects the stream to its cache registration and ends it after {@code timeoutSeconds}. */
+    void start(WatchCache.Registration registration, ScheduledExecutorService timer, long timeoutSeconds) {
+        this.registration = registration;
+        if (terminated) {
+            registration.close();
+            return;
+        }
+        timeout = timer.schedule(() -> terminate(TerminationReason.CLOSED), timeoutSeconds, TimeUnit.SECONDS);
+        scheduleDrain();
+    }
+
+    /** Queues the initial-events-end bookmark (watch-list) after the synthetic ADDEDs. */
+    void initialEventsDone(long revision) {
+        if (initialEventsEnd != null) {
+            offer(new Delivery(EventType.BOOKMARK, null, revision, null));
+        }
+    }
+
+    @Override
+    public boolean offer(Delivery delivery) {
+        if (terminated) {
+            return true;
+        }
+        if (queued.incrementAndGet() > MAX_QUEUED) {
+            return false;
+        }
+        queue.add(delivery);
+        if (registration != null) {
+            scheduleDrain();
+        }
+        return true;
+    }
+
+    /** Sends an ERROR event with {@code status} and ends the stream. */
+    void fail(ApiException status) {
+        byte[] line = line("ERROR", Json.writeBytes(Responses.status(status)));
+        out.write(Unpooled.wrappedBuffer(line));
+        out.flush();
+        terminate(TerminationReason.CLOSED);
+    }
+
+    @Override
+    public void terminate(TerminationReason reason) {
+        terminated = true;
+        if (!ended.compareAndSet(false, true)) {
+            return;
+        }
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        WatchCache.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
+        executor.execute(() -> {
+            queue.clear();
+            if (reason == TerminationReason.TOO_SLOW) {
+                out.abort();
+            } else {
+                out.end();
+            }
+        });
+    }
+
+    private void closed() {
+        terminated = true;
+        ended.set(true);
+        ScheduledFuture<?> t = timeout;
+        if (t != null) {
+            t.cancel(false);
+        }
+        WatchCache.Registration r = registration;
+        if (r != null) {
+            r.close();
+        }
+        queue.clear();
+    }
+
+    private void scheduleDrain() {
+        if (!queue.isEmpty() && !terminated && draining.compareAndSet(false, true)) {
+            executor.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        try {
+            int written = 0;
+            while (!terminated && out.isWritable()) {
+                Delivery delivery = queue.poll();
+                if (delivery == null) {
+                    break;
+                }
+                queued.decrementAndGet();
+                out.write(Unpooled.wrappedBuffer(encode(delivery)));
+                if (++written % FLUSH_EVERY == 0) {
+                    out.flush();
+                }
+            }
+            if (written > 0) {
+                out.flush();
+            }
+        } finally {
+            draining.set(false);
+        }
+        if (!queue.isEmpty() && out.isWritable()) {
+            scheduleDrain();
+        }
+    }
+
+    private byte[] encode(Delivery delivery) {
+        EventType eventType = delivery.type();
+        if (eventType == EventType.BOOKMARK) {
+            ObjectNode bookmark = Json.object();
+            bookmark.put("kind", type.kind());
+            bookmark.put("apiVersion", type.apiVersion());
+            ObjectNode metadata = bookmark.putObject("metadata");
+            metadata.put("resourceVersion", Long.toString(delivery.revision()));
+            if (initialEventsEnd != null && delivery.object() == null && !columnsSent) {
+                metadata.putObject("annotations").put(initialEventsEnd, "true");
+            }
+            return line("BOOKMARK", Json.writeBytes(bookmark));
+        }
+        switch (format) {
+            case TABLE_V1, TABLE_V1BETA1 -> {
+                String apiVersion = format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
+                ObjectNode table = tables.table(type, java.util.List.of(delivery.object()), apiVersion,
+                        Long.toString(delivery.revision()), null, include, !columnsSent, clock.instant());
+                columnsSent = true;
+                return line(eventType.name(), Json.writeBytes(table));
+            }
+            case METADATA -> {
+                return line(eventType.name(), Json.writeBytes(TableEncoder.partialMetadata(delivery.object().tree())));
+            }
+            default -> {
+                CacheEvent source = delivery.source();
+                if (source != null && source.type() == eventType && source.object() == delivery.object()) {
+                    return source.encoded(e -> line(e.type().name(), e.object().json()));
+                }
+                return line(eventType.name(), delivery.object().json());
+            }
+        }
+    }
+
+    static byte[] line(String eventType, byte[] object) {
+        byte[] head = ("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] result = new byte[head.length + object.length + 2];
+        System.arraycopy(head, 0, result, 0, head.length);
+        System.arraycopy(object, 0, result, head.length, object.length);
+        result[result.length - 2] = '}';
+        result[result.length - 1] = '\n';
+        return result;
+    }
+}
