@@ -83,9 +83,16 @@ public final class ApiServer implements AutoCloseable {
     public void start() throws InterruptedException {
         long begin = System.nanoTime();
         cache.start();
-        String serverAddress = config.advertiseAddress() + ":" + config.port();
+        ApiRouter router = new ApiRouter(types, new Discovery(types, config.advertiseAddress() + ":" + config.port()),
+                new OpenApi(types, ApiRouter.KUBERNETES_VERSION), resources, config.authenticator(),
+                config.authorizer(), metrics::scrape, () -> ready, metrics);
+        http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
+                workers, config.maxBodyBytes(),
+                Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
+                Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
+        address = http.start();
         SystemObjects system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
-                config.advertiseAddress(), config.port());
+                config.advertiseAddress(), address.getPort());
         system.reconcile();
         timer.scheduleWithFixedDelay(() -> {
             try {
@@ -94,14 +101,6 @@ public final class ApiServer implements AutoCloseable {
                 log.atWarn().addKeyValue("error", e.toString()).log("repairing the system objects failed");
             }
         }, 10, 10, TimeUnit.SECONDS);
-        ApiRouter router = new ApiRouter(types, new Discovery(types, serverAddress),
-                new OpenApi(types, ApiRouter.KUBERNETES_VERSION), resources, config.authenticator(),
-                config.authorizer(), metrics::scrape, () -> ready, metrics);
-        http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
-                workers, config.maxBodyBytes(),
-                Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
-                Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
-        address = http.start();
         ready = true;
         log.atInfo().addKeyValue("address", address.getAddress().getHostAddress() + ":" + address.getPort())
                 .addKeyValue("objects", types.stream().mapToInt(cache::size).sum())

@@ -1,0 +1,117 @@
+package io.j8s.server;
+
+import io.j8s.api.ResourceTypes;
+import io.j8s.api.json.UnknownFields;
+import io.j8s.apiserver.ApiServer;
+import io.j8s.apiserver.ApiServerConfig;
+import io.j8s.apiserver.admission.Cidr;
+import io.j8s.store.Store;
+import io.j8s.store.sqlite.SqliteStore;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running j8s server: the store, the API server and everything started beside it, wired from
+ * {@link ServerOptions}. Used by {@code j8s server} and by tests, which start it on free ports in a
+ * temporary data dir.
+ */
+public final class J8sServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(J8sServer.class);
+
+    private final ServerOptions options;
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private Store store;
+    private ApiServer apiServer;
+    private Path kubeconfig;
+
+    private J8sServer(ServerOptions options) {
+        this.options = options;
+    }
+
+    /** Starts everything; on failure, stops what was started and rethrows. */
+    public static J8sServer start(ServerOptions options) throws InterruptedException {
+        J8sServer server = new J8sServer(options);
+        try {
+            server.startAll();
+            return server;
+        } catch (RuntimeException | InterruptedException e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws InterruptedException {
+        createDataDir(options.dataDir());
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
+        store = Stores.open(options);
+        closeables.push(store);
+        log.atInfo().addKeyValue("store", store.toString()).addKeyValue("revision", store.currentRevision())
+                .log("store open");
+
+        ApiServerConfig config = ApiServerConfig.builder()
+                .bindAddress(options.bindAddress())
+                .port(options.securePort())
+                .advertiseAddress(options.advertiseAddress())
+                .serviceCidr(Cidr.parse(options.serviceClusterIpRange()))
+                .nodePortRange(options.nodePortMin(), options.nodePortMax())
+                .build();
+        apiServer = new ApiServer(config, store, ResourceTypes.all(), UnknownFields::find, metrics,
+                Clock.systemUTC());
+        closeables.push(apiServer);
+        apiServer.start();
+        kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+    }
+
+    /** The API server's base URL, e.g. {@code http://127.0.0.1:6443}. */
+    public String apiUrl() {
+        InetSocketAddress address = apiServer.address();
+        return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+    }
+
+    /** The kubeconfig file that points kubectl at this server. */
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public ApiServer apiServer() {
+        return apiServer;
+    }
+
+    public Store store() {
+        return store;
+    }
+
+    /** Stops everything started, in reverse order. Idempotent. */
+    @Override
+    public synchronized void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.atWarn().addKeyValue("component", c.getClass().getSimpleName()).addKeyValue("error", e.toString())
+                        .log("error while stopping");
+            }
+        }
+    }
+
+    private static void createDataDir(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
+        }
+    }
+}

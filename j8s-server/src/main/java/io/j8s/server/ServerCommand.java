@@ -1,0 +1,84 @@
+package io.j8s.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code j8s server}: the control plane (and, by default, a node and the proxy) in one process. */
+@Command(name = "server", mixinStandardHelpOptions = true,
+        description = "Run the j8s control plane: the Kubernetes API over the store, until SIGTERM or Ctrl-C.")
+final class ServerCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+
+    @Option(names = "--data-dir", paramLabel = "DIR",
+            description = "Where state, certificates and the kubeconfig live (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Path.of(System.getProperty("user.home"), ".j8s");
+
+    @Option(names = "--store", paramLabel = "sqlite|etcd",
+            description = "Store backend: sqlite (embedded, in the data dir) or etcd (default: ${DEFAULT-VALUE}).")
+    ServerOptions.StoreKind store = ServerOptions.StoreKind.SQLITE;
+
+    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "URL",
+            description = "etcd client URLs, comma separated (default: ${DEFAULT-VALUE}).")
+    List<String> etcdEndpoints = List.of("http://127.0.0.1:2379");
+
+    @Option(names = "--etcd-prefix", paramLabel = "PREFIX",
+            description = "Key prefix of all j8s keys in etcd (default: ${DEFAULT-VALUE}).")
+    String etcdPrefix = "/registry/";
+
+    @Option(names = "--bind-address", paramLabel = "IP",
+            description = "Address the API server listens on (default: ${DEFAULT-VALUE}).")
+    String bindAddress = "127.0.0.1";
+
+    @Option(names = "--secure-port", paramLabel = "PORT",
+            description = "Port of the API server (default: ${DEFAULT-VALUE}).")
+    int securePort = 6443;
+
+    @Option(names = "--advertise-address", paramLabel = "IP",
+            description = "Address published in the kubernetes Service's endpoints (default: the bind address).")
+    String advertiseAddress;
+
+    @Option(names = "--service-cluster-ip-range", paramLabel = "CIDR",
+            description = "Range ClusterIPs are allocated from (default: ${DEFAULT-VALUE}).")
+    String serviceClusterIpRange = "127.96.0.0/16";
+
+    @Option(names = "--service-node-port-range", paramLabel = "MIN-MAX",
+            description = "Range nodePorts are allocated from (default: ${DEFAULT-VALUE}).")
+    String nodePortRange = "30000-32767";
+
+    @Option(names = "--cluster-cidr", paramLabel = "CIDR",
+            description = "Range each Node's /24 podCIDR is taken from (default: ${DEFAULT-VALUE}).")
+    String clusterCidr = "127.244.0.0/16";
+
+    @Override
+    public Integer call() throws Exception {
+        String[] range = nodePortRange.split("-");
+        if (range.length != 2) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--service-node-port-range must look like 30000-32767, got " + nodePortRange);
+        }
+        ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
+                bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
+                Integer.parseInt(range[1].trim()), clusterCidr);
+        CountDownLatch stopped = new CountDownLatch(1);
+        J8sServer server = J8sServer.start(options);
+        Thread hook = new Thread(() -> {
+            log.atInfo().log("stopping");
+            server.close();
+            stopped.countDown();
+        }, "j8s-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.err.println();
+        System.err.println("j8s is running. Point kubectl at it with:");
+        System.err.println("  export KUBECONFIG=" + server.kubeconfig());
+        System.err.println("  kubectl get nodes,svc,endpoints -A");
+        System.err.println();
+        stopped.await();
+        return 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.j8s.server;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything {@code j8s server} is configured with. Immutable; {@link #defaults(Path)} gives the
+ * documented defaults for a data dir.
+ */
+public record ServerOptions(
+        Path dataDir,
+        StoreKind store,
+        List<String> etcdEndpoints,
+        String etcdPrefix,
+        String bindAddress,
+        int securePort,
+        String advertiseAddress,
+        String serviceClusterIpRange,
+        int nodePortMin,
+        int nodePortMax,
+        String clusterCidr) {
+
+    /** Which store backend holds the cluster state. */
+    public enum StoreKind { SQLITE, ETCD }
+
+    public ServerOptions {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(store, "store");
+        etcdEndpoints = List.copyOf(etcdEndpoints);
+    }
+
+    public static ServerOptions defaults(Path dataDir) {
+        return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
+                "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16");
+    }
+
+    public ServerOptions withSecurePort(int port) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr);
+    }
+
+    public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
+        return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr);
+    }
+}

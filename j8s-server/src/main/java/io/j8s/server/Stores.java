@@ -1,0 +1,16 @@
+package io.j8s.server;
+
+import io.j8s.store.Store;
+import io.j8s.store.sqlite.SqliteStore;
+
+/** Opens the configured store backend. */
+final class Stores {
+    private Stores() {}
+
+    static Store open(ServerOptions options) {
+        return switch (options.store()) {
+            case SQLITE -> SqliteStore.open(options.dataDir());
+            case ETCD -> throw new IllegalStateException("the etcd backend is not wired yet");
+        };
+    }
+}

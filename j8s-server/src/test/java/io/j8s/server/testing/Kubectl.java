@@ -1,0 +1,101 @@
+package io.j8s.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the real {@code kubectl} binary against a test server, with its own discovery cache so no
+ * state leaks between tests (KUBECTL.md §1).
+ */
+public final class Kubectl {
+    private final Path kubeconfig;
+    private final Path cacheDir;
+    private final Path workDir;
+
+    /** What one invocation printed. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** The output, failing with both streams shown if kubectl failed. */
+        public String ok() {
+            if (exitCode != 0) {
+                throw new AssertionError("kubectl exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n"
+                        + stderr);
+            }
+            return stdout;
+        }
+    }
+
+    public Kubectl(Path kubeconfig, Path cacheDir, Path workDir) {
+        this.kubeconfig = kubeconfig;
+        this.cacheDir = cacheDir;
+        this.workDir = workDir;
+    }
+
+    /** Runs {@code kubectl <args>} and waits (at most two minutes). */
+    public Result run(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(binary());
+        command.add("--kubeconfig=" + kubeconfig);
+        command.add("--cache-dir=" + cacheDir);
+        command.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile(workDir, "kubectl", ".out");
+            Path err = Files.createTempFile(workDir, "kubectl", ".err");
+            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            builder.environment().remove("KUBECONFIG");
+            builder.environment().put("HOME", workDir.toString());
+            Process process = builder.start();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 2 minutes");
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller must stop it. */
+    public Process start(Path stdout, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(binary());
+        command.add("--kubeconfig=" + kubeconfig);
+        command.add("--cache-dir=" + cacheDir);
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
+                .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().remove("KUBECONFIG");
+        builder.environment().put("HOME", workDir.toString());
+        return builder.start();
+    }
+
+    /** The kubectl to run: {@code $J8S_KUBECTL}, else the one on the PATH. */
+    public static String binary() {
+        String configured = System.getenv("J8S_KUBECTL");
+        return configured == null || configured.isBlank() ? "kubectl" : configured;
+    }
+
+    /** Whether a kubectl can be run at all. */
+    public static boolean available() {
+        try {
+            Process p = new ProcessBuilder(binary(), "version", "--client").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package io.j8s.server.testing;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.j8s.server.J8sServer;
+import io.j8s.server.ServerOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A real j8s server for a test: a temporary data dir, a free loopback port, and the means to drive
+ * it (the real kubectl, the fabric8 client). Close it to stop the server and delete its files.
+ */
+public final class TestCluster implements AutoCloseable {
+    private final Path dir;
+    private final ServerOptions options;
+    private J8sServer server;
+    private final Kubectl kubectl;
+
+    private TestCluster(Path dir, ServerOptions options) throws InterruptedException {
+        this.dir = dir;
+        this.options = options;
+        this.server = J8sServer.start(options);
+        try {
+            Path cache = Files.createDirectories(dir.resolve("kubectl-cache"));
+            Path work = Files.createDirectories(dir.resolve("work"));
+            this.kubectl = new Kubectl(server.kubeconfig(), cache, work);
+        } catch (IOException e) {
+            server.close();
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts a server with the default options (SQLite store) on a free port. */
+    public static TestCluster start() throws InterruptedException {
+        return start(o -> o);
+    }
+
+    /** Starts a server with options adjusted by {@code customize}. */
+    public static TestCluster start(UnaryOperator<ServerOptions> customize) throws InterruptedException {
+        try {
+            Path dir = Files.createTempDirectory("j8s-test-");
+            ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
+                    .withSecurePort(freePort()));
+            return new TestCluster(dir, options);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the server and starts it again on the same data dir and port. */
+    public void restart() throws InterruptedException {
+        server.close();
+        server = J8sServer.start(options);
+    }
+
+    public J8sServer server() {
+        return server;
+    }
+
+    public Kubectl kubectl() {
+        return kubectl;
+    }
+
+    /** Runs kubectl and returns its stdout, failing the test if it failed. */
+    public String kubectlOk(String... args) {
+        return kubectl.run(args).ok();
+    }
+
+    /** A fabric8 client for the admin (the caller closes it). */
+    public KubernetesClient client() {
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.apiUrl())
+                .withNamespace("default")
+                .withRequestTimeout(30_000)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A path of the repository (tests run in their module's directory). */
+    public static Path repoFile(String relative) {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.exists(p.resolve("mvnw")) && Files.exists(p.resolve(relative))) {
+                return p.resolve(relative);
+            }
+        }
+        throw new IllegalStateException("cannot find " + relative + " above " + here);
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Leftover temporary files are harmless.
+        }
+    }
+
+    /** A port free on 127.0.0.1 right now. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
