@@ -103,16 +103,17 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
       if (f.isSuccess()) {
         onConnected(ctx, attemptChannel, meters);
       } else {
-        meters.connectFailures().increment();
         attemptChannel.close();
+        if (!inbound.isActive()) {
+          return; // the client left and its close cancelled this attempt: not the endpoint's fault
+        }
+        meters.connectFailures().increment();
         failed.add(backend);
         log.atDebug().addKeyValue("service", route.name().service().toString())
             .addKeyValue("endpoint", backend.address()).addKeyValue("attempt", attempt)
             .addKeyValue("error", f.cause().toString())
             .log("connecting to endpoint failed; trying the next one");
-        if (inbound.isActive()) {
-          connectNext(ctx);
-        }
+        connectNext(ctx);
       }
     });
   }
