@@ -5,6 +5,7 @@ import io.j8s.api.validation.FieldError;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -39,12 +40,36 @@ public interface KindStrategy {
      */
     Map<String, String> selectableFields(ObjectNode object);
 
+    /**
+     * The field labels a field selector may name for this kind (the keys {@link
+     * #selectableFields} returns). Defaults to {@code metadata.name} and {@code
+     * metadata.namespace}.
+     */
+    default Set<String> fieldLabels() {
+        return Set.of("metadata.name", "metadata.namespace");
+    }
+
+    /**
+     * Null when a field selector may use {@code label}; otherwise the message of the 400
+     * BadRequest the real apiserver answers, e.g. {@code "spec.foo" is not a known field
+     * selector: only "metadata.name", "metadata.namespace"} for kinds with the default
+     * conversion, {@code field label not supported: spec.foo} for kinds with their own.
+     */
+    default String checkFieldLabel(String label) {
+        if (fieldLabels().contains(label)) {
+            return null;
+        }
+        return "\"" + label + "\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"";
+    }
+
     /** The columns of this kind's Table, as the real apiserver prints them. */
     List<TableColumn> tableColumns();
 
     /**
-     * One Table row's cells, in {@link #tableColumns()} order: strings, or numbers where the real
-     * apiserver sends numbers (a Pod's restarts). {@code now} is used for the Age column.
+     * One Table row's cells, in {@link #tableColumns()} order: strings, or numbers ({@code Long})
+     * where the real apiserver sends numbers (a ReplicaSet's desired/current/ready, a ConfigMap's
+     * data count; a Pod's restarts are a string, {@code "0"} or {@code "2 (5s ago)"}). {@code now}
+     * is used for the Age column.
      */
     List<Object> tableCells(ObjectNode object, Instant now);
 }

@@ -1,5 +1,8 @@
 package io.j8s.api.validation;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -20,7 +23,8 @@ public record FieldError(String field, Type type, Object badValue, String detail
         DUPLICATE("FieldValueDuplicate", "Duplicate value"),
         FORBIDDEN("FieldValueForbidden", "Forbidden"),
         TOO_LONG("FieldValueTooLong", "Too long"),
-        TOO_MANY("FieldValueTooMany", "Too many");
+        TOO_MANY("FieldValueTooMany", "Too many"),
+        NOT_FOUND("FieldValueNotFound", "Not found");
 
         private final String reason;
         private final String text;
@@ -50,8 +54,105 @@ public record FieldError(String field, Type type, Object badValue, String detail
      * value: 0: must be between 1 and 65535, inclusive}, {@code Required value}.
      */
     public String message() {
-        // Left for the implementation: the exact formats of k8s.io/apimachinery field.Error.
-        throw new UnsupportedOperationException("not yet implemented");
+        StringBuilder s = new StringBuilder(type.text());
+        boolean valueShown =
+                type != Type.REQUIRED
+                        && type != Type.FORBIDDEN
+                        && type != Type.TOO_LONG
+                        && badValue != OMITTED;
+        if (valueShown) {
+            s.append(": ").append(GoValues.render(badValue));
+        }
+        if (detail != null && !detail.isEmpty()) {
+            s.append(": ").append(detail);
+        }
+        return s.toString();
+    }
+
+    /** A bad value that the message leaves out (Kubernetes' {@code omitValue}). */
+    public static final Object OMITTED = new Object() {
+        @Override
+        public String toString() {
+            return "<omitted>";
+        }
+    };
+
+    /** {@code Required value}, optionally followed by {@code : detail}. */
+    public static FieldError required(String field, String detail) {
+        return new FieldError(field, Type.REQUIRED, OMITTED, detail);
+    }
+
+    public static FieldError required(String field) {
+        return required(field, "");
+    }
+
+    /** {@code Invalid value: <value>: detail}. */
+    public static FieldError invalid(String field, Object value, String detail) {
+        return new FieldError(field, Type.INVALID, value, detail);
+    }
+
+    /** {@code Unsupported value: "x": supported values: "a", "b"}. */
+    public static FieldError notSupported(String field, Object value, Collection<String> supported) {
+        String detail = "";
+        if (!supported.isEmpty()) {
+            List<String> quoted = new ArrayList<>();
+            for (String v : supported) {
+                quoted.add(GoValues.quote(v));
+            }
+            detail = "supported values: " + String.join(", ", quoted);
+        }
+        return new FieldError(field, Type.NOT_SUPPORTED, value, detail);
+    }
+
+    /** {@code Duplicate value: <value>}. */
+    public static FieldError duplicate(String field, Object value) {
+        return new FieldError(field, Type.DUPLICATE, value, "");
+    }
+
+    /** {@code Not found: <value>}. */
+    public static FieldError notFound(String field, Object value) {
+        return new FieldError(field, Type.NOT_FOUND, value, "");
+    }
+
+    /** {@code Forbidden: detail}. */
+    public static FieldError forbidden(String field, String detail) {
+        return new FieldError(field, Type.FORBIDDEN, OMITTED, detail);
+    }
+
+    /** {@code Too long: may not be more than N bytes}. */
+    public static FieldError tooLong(String field, int maxLength) {
+        String unit = maxLength == 1 ? "byte" : "bytes";
+        String detail = maxLength >= 0 ? "may not be more than " + maxLength + " " + unit : "value is too long";
+        return new FieldError(field, Type.TOO_LONG, OMITTED, detail);
+    }
+
+    /** {@code Too many: 1001: must have at most 1000 items}. */
+    public static FieldError tooMany(String field, int actual, int max) {
+        String detail = max >= 0 ? "must have at most " + max + (max == 1 ? " item" : " items") : "has too many items";
+        return new FieldError(field, Type.TOO_MANY, actual >= 0 ? (Object) actual : OMITTED, detail);
+    }
+
+    /**
+     * The message of a 422 {@code Status}, as apimachinery's {@code NewInvalid} builds it: {@code
+     * Service "x" is invalid: <one error>} or {@code ...: [<e1>, <e2>]}; identical errors are
+     * listed once.
+     */
+    public static String invalidMessage(String kind, String name, List<FieldError> errors) {
+        List<String> unique = new ArrayList<>();
+        for (FieldError e : errors) {
+            String text = e.toString();
+            if (!unique.contains(text)) {
+                unique.add(text);
+            }
+        }
+        String prefix = kind + " " + GoValues.quote(name) + " is invalid";
+        if (unique.isEmpty()) {
+            return prefix;
+        }
+        if (unique.size() == 1) {
+            return prefix + ": " + unique.get(0);
+        }
+        return prefix + ": [" + String.join(", ", unique) + "]";
     }
 
     /** {@code <field>: <message>}, as in the Status message. */

@@ -1,0 +1,83 @@
+package io.j8s.api.kinds;
+
+import io.j8s.api.json.Json;
+import io.j8s.api.table.Columns;
+import io.j8s.api.table.Durations;
+import io.j8s.api.table.TableColumn;
+import io.j8s.api.validation.FieldError;
+import io.j8s.api.validation.NameRules;
+import io.j8s.api.validation.ObjectMetaValidation.NameRule;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Namespaces ({@code v1}, cluster-scoped): {@code spec.finalizers: [kubernetes]} and {@code
+ * status.phase: Active} on creation, DNS-1123 label names, {@code printNamespace}.
+ */
+public final class NamespaceStrategy extends BaseStrategy {
+
+    static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", "orphan", "foregroundDeletion");
+
+    public NamespaceStrategy() {
+        super(false, NameRule.DNS_LABEL);
+    }
+
+    @Override
+    public void applyDefaults(ObjectNode object) {
+        ObjectNode spec = Json.child(object, "spec");
+        if (!spec.has("finalizers") || spec.get("finalizers").isNull()) {
+            spec.putArray("finalizers").add("kubernetes");
+        }
+        ObjectNode status = Json.child(object, "status");
+        Json.defaultString(status, "phase", "Active");
+    }
+
+    @Override
+    void validateKind(ObjectNode object, ObjectNode old, List<FieldError> errs) {
+        List<String> finalizers = Json.stringList(object, "spec.finalizers");
+        for (int i = 0; i < finalizers.size(); i++) {
+            String f = finalizers.get(i);
+            String p = "spec.finalizers[" + i + "]";
+            for (String msg : NameRules.qualifiedName(f)) {
+                errs.add(FieldError.invalid(p, f, msg));
+            }
+            if (!f.contains("/") && !STANDARD_FINALIZERS.contains(f)) {
+                errs.add(FieldError.invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified"));
+            }
+        }
+        String phase = Json.text(object, "status.phase");
+        if (!phase.isEmpty() && !phase.equals("Active") && !phase.equals("Terminating")) {
+            errs.add(FieldError.notSupported("status.phase", phase, List.of("Active", "Terminating")));
+        }
+    }
+
+    @Override
+    public Map<String, String> selectableFields(ObjectNode ns) {
+        Map<String, String> f = fields(ns, false);
+        f.put("status.phase", Json.text(ns, "status.phase"));
+        return f;
+    }
+
+    @Override
+    public Set<String> fieldLabels() {
+        return Set.of("metadata.name", "status.phase");
+    }
+
+    @Override
+    boolean customFieldLabels() {
+        return true;
+    }
+
+    @Override
+    public List<TableColumn> tableColumns() {
+        return List.of(Columns.name(), Columns.string("Status", Descriptions.NAMESPACE_STATUS), Columns.age());
+    }
+
+    @Override
+    public List<Object> tableCells(ObjectNode ns, Instant now) {
+        return List.of(Json.name(ns), Json.text(ns, "status.phase"), Durations.age(created(ns), now));
+    }
+}
