@@ -1,7 +1,6 @@
 package io.j8s.server;
 
 import io.j8s.api.ResourceTypes;
-import io.j8s.api.json.UnknownFields;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
@@ -67,11 +66,20 @@ public final class J8sServer implements AutoCloseable {
                 .serviceCidr(Cidr.parse(options.serviceClusterIpRange()))
                 .nodePortRange(options.nodePortMin(), options.nodePortMax())
                 .build();
-        apiServer = new ApiServer(config, store, ResourceTypes.all(), UnknownFields::find, metrics,
+        apiServer = new ApiServer(config, store, servedTypes(), (type, object) -> java.util.List.of(), metrics,
                 Clock.systemUTC());
         closeables.push(apiServer);
         apiServer.start();
         kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+    }
+
+    /**
+     * The resources this server serves: the whole catalog except {@code events.k8s.io/v1}, which in
+     * Kubernetes is a second view of the core Events (a conversion j8s does not do yet); kubectl's
+     * {@code describe} and {@code events} read the core ones.
+     */
+    static java.util.List<io.j8s.api.ResourceType> servedTypes() {
+        return ResourceTypes.all().stream().filter(t -> !t.group().equals("events.k8s.io")).toList();
     }
 
     /** The API server's base URL, e.g. {@code http://127.0.0.1:6443}. */

@@ -83,6 +83,11 @@ public final class ApiException extends RuntimeException {
                 group == null || group.isEmpty() ? null : group, kind, causes, null);
     }
 
+    /** 422 without field causes, as for a patch that does not apply. */
+    public static ApiException unprocessable(String message) {
+        return simple(422, "Invalid", message);
+    }
+
     public static ApiException badRequest(String message) {
         return simple(400, "BadRequest", message);
     }

@@ -5,6 +5,7 @@ import io.j8s.api.json.Json;
 import io.j8s.api.patch.JsonPatch;
 import io.j8s.api.patch.MergePatch;
 import io.j8s.api.patch.PatchException;
+import io.j8s.api.patch.PatchSchemas;
 import io.j8s.api.patch.StrategicMergePatch;
 import java.util.List;
 import tools.jackson.core.JacksonException;
@@ -44,16 +45,18 @@ public final class PatchSupport {
                 case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
                 case MediaTypes.MERGE_PATCH -> MergePatch.apply(current, patch);
                 default -> type == null ? MergePatch.apply(current, patch)
-                        : StrategicMergePatch.apply(current, patch, type);
+                        : StrategicMergePatch.apply(current, patch, PatchSchemas.forKind(type.apiVersion(),
+                                type.kind()));
             };
             if (!(result instanceof ObjectNode object)) {
                 throw ApiException.badRequest("the patch did not produce an object");
             }
             return object;
         } catch (PatchException e) {
-            throw ApiException.invalid(type == null ? "Scale" : type.kind(), type == null ? "" : type.group(),
-                    current.path("metadata").path("name").asString(""), List.of(new io.j8s.api.validation.FieldError(
-                            "patch", io.j8s.api.validation.FieldError.Type.INVALID, null, e.getMessage())));
+            if (e.status() == 400) {
+                throw ApiException.badRequest(e.getMessage());
+            }
+            throw ApiException.unprocessable(e.getMessage());
         }
     }
 }
