@@ -95,6 +95,15 @@ class OtherStrategiesTest {
                 """);
         assertThat(s.validate(ev, null)).isEmpty();
         assertThat(s.tableCells(ev, NOW)).containsExactly("60s", "Normal", "ScalingReplicaSet", "deployment/d", "", "deployment-controller, j8s", "Scaled up", "60s", 1L, "e1");
+        ObjectNode core = EventStrategy.toCoreV1(ev);
+        assertThat(core.at("/involvedObject/kind").asString()).isEqualTo("Deployment");
+        assertThat(core.get("message").asString()).isEqualTo("Scaled up");
+        assertThat(core.get("reportingComponent").asString()).isEqualTo("deployment-controller");
+        assertThat(core.get("apiVersion").asString()).isEqualTo("v1");
+        assertThat(s("ev").validate(core, null)).isEmpty();
+        ObjectNode back = EventStrategy.toEventsV1(core);
+        assertThat(back.get("note")).isEqualTo(ev.get("note"));
+        assertThat(back.has("message")).isFalse();
     }
 
     @Test
