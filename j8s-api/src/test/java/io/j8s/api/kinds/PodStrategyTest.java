@@ -37,7 +37,7 @@ class PodStrategyTest {
                     image: nginx
                     ports: [{containerPort: 80}]
                     readinessProbe: {httpGet: {port: 80}}
-                  - {name: b, image: "busybox:1.36"}
+                  - {name: b, image: "busybox:1.36", resources: {limits: {cpu: 100m}, requests: {memory: 1Mi}}}
                   - {name: c, image: "busybox:latest"}
                   - {name: d, image: "busybox@sha256:abc"}
                   - {name: e, image: "registry:5000/x"}
@@ -56,6 +56,7 @@ class PodStrategyTest {
         assertThat(p.at("/spec/containers/0/ports/0/protocol").asString()).isEqualTo("TCP");
         assertThat(p.at("/spec/containers/0/readinessProbe")).isEqualTo(Json.parse("""
                 {"httpGet":{"port":80,"path":"/","scheme":"HTTP"},"timeoutSeconds":1,"periodSeconds":10,"successThreshold":1,"failureThreshold":3}"""));
+        assertThat(p.at("/spec/containers/1/resources/requests")).isEqualTo(Json.parse("{\"memory\":\"1Mi\",\"cpu\":\"100m\"}"));
         assertThat(pods.validate(p, null)).isEmpty();
     }
 
