@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -452,12 +451,5 @@ final class PodSpecs {
             images.add(Json.str(c, "image"));
         }
         return new String[] {String.join(",", names), String.join(",", images)};
-    }
-
-    static ArrayNode ensureArray(ObjectNode node, String field) {
-        if (node.get(field) instanceof ArrayNode a) {
-            return a;
-        }
-        return node.putArray(field);
     }
 }
