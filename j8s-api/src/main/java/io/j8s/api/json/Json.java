@@ -252,11 +252,18 @@ public final class Json {
         }
     }
 
-    /** Sets an integer field when absent or null. */
+    /**
+     * Sets an integer field when absent or null. Small values are stored as {@code int} nodes,
+     * as the parser makes them, so that trees compare equal after a round trip.
+     */
     public static void defaultInt(ObjectNode node, String field, long value) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            node.put(field, value);
+            if (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE) {
+                node.put(field, (int) value);
+            } else {
+                node.put(field, value);
+            }
         }
     }
 
@@ -297,6 +304,43 @@ public final class Json {
                 return null;
             }
         }
+    }
+
+    /**
+     * Equality of two JSON trees as Kubernetes would see the decoded objects: numbers compare by
+     * value ({@code 1} equals {@code 1.0} and an int node equals a long node), objects ignore
+     * property order. Use it to detect a no-op update or patch.
+     */
+    public static boolean semanticEquals(JsonNode a, JsonNode b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue()) == 0;
+        }
+        if (a.isObject() && b.isObject()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (Map.Entry<String, JsonNode> e : a.properties()) {
+                if (!semanticEquals(e.getValue(), b.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return false;
+            }
+            for (int i = 0; i < a.size(); i++) {
+                if (!semanticEquals(a.get(i), b.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return a.equals(b);
     }
 
     /** {@code metadata.name}, or {@code ""}. */

@@ -60,9 +60,14 @@ abstract class BaseStrategy implements KindStrategy {
         return fields;
     }
 
+    /**
+     * Kubernetes' default field label conversion accepts {@code metadata.name} and {@code
+     * metadata.namespace} for every kind, cluster-scoped ones included (where the namespace is
+     * simply empty); kinds with their own conversion override this.
+     */
     @Override
     public Set<String> fieldLabels() {
-        return namespaced ? Set.of("metadata.name", "metadata.namespace") : Set.of("metadata.name");
+        return Set.of("metadata.name", "metadata.namespace");
     }
 
     @Override

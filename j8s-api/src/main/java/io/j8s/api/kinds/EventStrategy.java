@@ -41,6 +41,46 @@ public final class EventStrategy extends BaseStrategy {
         this.eventsV1 = eventsV1;
     }
 
+    private static final List<String[]> RENAMES = List.of(
+            new String[] {"involvedObject", "regarding"},
+            new String[] {"source", "deprecatedSource"},
+            new String[] {"message", "note"},
+            new String[] {"firstTimestamp", "deprecatedFirstTimestamp"},
+            new String[] {"lastTimestamp", "deprecatedLastTimestamp"},
+            new String[] {"count", "deprecatedCount"},
+            new String[] {"reportingComponent", "reportingController"});
+
+    /**
+     * A core {@code v1} Event as {@code events.k8s.io/v1} shows it (Kubernetes stores one object
+     * and converts: {@code involvedObject} becomes {@code regarding}, {@code message} becomes
+     * {@code note}, ...). Returns a new object.
+     */
+    public static ObjectNode toEventsV1(ObjectNode coreEvent) {
+        ObjectNode out = rename(coreEvent, 0, 1);
+        out.put("apiVersion", "events.k8s.io/v1");
+        out.put("kind", "Event");
+        return out;
+    }
+
+    /** An {@code events.k8s.io/v1} Event as core {@code v1} shows it. Returns a new object. */
+    public static ObjectNode toCoreV1(ObjectNode eventsV1Event) {
+        ObjectNode out = rename(eventsV1Event, 1, 0);
+        out.put("apiVersion", "v1");
+        out.put("kind", "Event");
+        return out;
+    }
+
+    private static ObjectNode rename(ObjectNode in, int from, int to) {
+        ObjectNode out = in.deepCopy();
+        for (String[] pair : RENAMES) {
+            JsonNode v = out.remove(pair[from]);
+            if (v != null) {
+                out.set(pair[to], v);
+            }
+        }
+        return out;
+    }
+
     private String f(String core, String v1) {
         return eventsV1 ? v1 : core;
     }

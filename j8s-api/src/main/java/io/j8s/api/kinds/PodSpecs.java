@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -29,8 +28,16 @@ final class PodSpecs {
 
     // ---------------------------------------------------------------- defaults
 
-    /** {@code SetDefaults_PodSpec} plus the container, port, probe, volume and env defaults. */
+    /** {@code SetDefaults_PodSpec} plus the container, port, probe, volume and env defaults (templates). */
     static void applyDefaults(ObjectNode spec) {
+        applyDefaults(spec, false);
+    }
+
+    /**
+     * The same for a Pod ({@code forPod}) adds {@code SetDefaults_Pod}'s parts: host ports for
+     * host-network Pods and resource requests copied from limits.
+     */
+    static void applyDefaults(ObjectNode spec, boolean forPod) {
         Json.defaultString(spec, "dnsPolicy", "ClusterFirst");
         Json.defaultString(spec, "restartPolicy", "Always");
         if (!(spec.get("securityContext") instanceof ObjectNode)) {
@@ -38,11 +45,14 @@ final class PodSpecs {
         }
         Json.defaultInt(spec, "terminationGracePeriodSeconds", 30);
         Json.defaultString(spec, "schedulerName", "default-scheduler");
-        boolean hostNetwork = Json.boolAt(spec, "hostNetwork", false);
+        boolean hostNetwork = forPod && Json.boolAt(spec, "hostNetwork", false);
         for (String list : List.of("initContainers", "containers", "ephemeralContainers")) {
             for (JsonNode c : Json.elements(spec, list)) {
                 if (c instanceof ObjectNode container) {
                     defaultContainer(container, hostNetwork);
+                    if (forPod && !list.equals("ephemeralContainers")) {
+                        defaultRequestsToLimits(container);
+                    }
                 }
             }
         }
@@ -79,6 +89,18 @@ final class PodSpecs {
             JsonNode fieldRef = e.path("valueFrom").path("fieldRef");
             if (fieldRef instanceof ObjectNode ref) {
                 Json.defaultString(ref, "apiVersion", "v1");
+            }
+        }
+    }
+
+    private static void defaultRequestsToLimits(ObjectNode container) {
+        if (container.path("resources").get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
+            ObjectNode resources = (ObjectNode) container.get("resources");
+            ObjectNode requests = Json.child(resources, "requests");
+            for (var e : limits.properties()) {
+                if (!requests.has(e.getKey())) {
+                    requests.set(e.getKey(), e.getValue().deepCopy());
+                }
             }
         }
     }
@@ -429,12 +451,5 @@ final class PodSpecs {
             images.add(Json.str(c, "image"));
         }
         return new String[] {String.join(",", names), String.join(",", images)};
-    }
-
-    static ArrayNode ensureArray(ObjectNode node, String field) {
-        if (node.get(field) instanceof ArrayNode a) {
-            return a;
-        }
-        return node.putArray(field);
     }
 }

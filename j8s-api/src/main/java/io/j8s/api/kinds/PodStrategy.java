@@ -32,7 +32,7 @@ public final class PodStrategy extends BaseStrategy {
     @Override
     public void applyDefaults(ObjectNode object) {
         ObjectNode spec = Json.child(object, "spec");
-        PodSpecs.applyDefaults(spec);
+        PodSpecs.applyDefaults(spec, true);
         if (!spec.has("enableServiceLinks") || spec.get("enableServiceLinks").isNull()) {
             spec.put("enableServiceLinks", true);
         }

@@ -42,6 +42,9 @@ public final class ServiceStrategy extends BaseStrategy {
     public void applyDefaults(ObjectNode object) {
         ObjectNode spec = Json.child(object, "spec");
         Json.defaultString(spec, "sessionAffinity", "None");
+        if ("None".equals(Json.str(spec, "sessionAffinity"))) {
+            spec.remove("sessionAffinityConfig");
+        }
         if ("ClientIP".equals(Json.str(spec, "sessionAffinity"))) {
             JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds");
             if (timeout.isMissingNode() || timeout.isNull()) {
@@ -190,6 +193,7 @@ public final class ServiceStrategy extends BaseStrategy {
         if (affinity.equals("ClientIP")) {
             validateClientIpAffinity(affinityConfig, errs);
         } else if (affinity.equals("None") && affinityConfig != null && !affinityConfig.isNull()) {
+            // Unreachable after defaulting (which clears it), kept for callers that skip defaults.
             errs.add(FieldError.forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None"));
         }
 
@@ -307,64 +311,74 @@ public final class ServiceStrategy extends BaseStrategy {
         }
     }
 
+    /** {@code ValidateServiceClusterIPsRelatedFields}, on the normalized {@code clusterIPs}. */
     private static void validateClusterIps(JsonNode spec, JsonNode oldSpec, String type, List<FieldError> errs) {
         if (type.equals("ExternalName")) {
             return;
         }
         String clusterIP = Json.str(spec, "clusterIP");
         List<String> clusterIPs = normalizedClusterIps(spec, oldSpec);
-        if (!clusterIP.isEmpty() && !clusterIPs.isEmpty() && !clusterIPs.get(0).equals(clusterIP)) {
-            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "first value must match `clusterIP`"));
-        } else if (clusterIP.isEmpty() && !clusterIPs.isEmpty()) {
+        if (!clusterIP.isEmpty()) {
+            if (clusterIPs.isEmpty()) {
+                errs.add(FieldError.required("spec.clusterIPs"));
+            } else if (!clusterIPs.get(0).equals(clusterIP)) {
+                errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "first value must match `clusterIP`"));
+            }
+        } else if (!clusterIPs.isEmpty()) {
             errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "must be empty when `clusterIP` is not specified"));
         }
+        List<String> families = Json.stringList(spec, "ipFamilies");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < families.size(); i++) {
+            String f = families.get(i);
+            if (!FAMILIES.contains(f)) {
+                errs.add(FieldError.notSupported("spec.ipFamilies[" + i + "]", f, FAMILIES));
+            }
+            if (!seen.add(f)) {
+                errs.add(FieldError.duplicate("spec.ipFamilies[" + i + "]", f));
+            }
+        }
+        if (spec.has("ipFamilyPolicy") && !spec.get("ipFamilyPolicy").isNull()) {
+            String policy = Json.str(spec, "ipFamilyPolicy");
+            if (!FAMILY_POLICIES.contains(policy)) {
+                errs.add(FieldError.notSupported("spec.ipFamilyPolicy", policy, FAMILY_POLICIES));
+            }
+        }
+        boolean invalidIps = false;
         for (int i = 0; i < clusterIPs.size(); i++) {
             String ip = clusterIPs.get(i);
             if (i == 0 && ip.equals("None")) {
                 if (clusterIPs.size() > 1) {
+                    invalidIps = true;
                     errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "'None' must be the first and only value"));
                 }
                 continue;
             }
             if (!IpAddresses.isIp(ip)) {
+                invalidIps = true;
                 errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, IpAddresses.INVALID_IP));
             }
         }
         if (clusterIPs.size() > 2) {
             errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "may only hold up to 2 values"));
         }
-        String policy = Json.str(spec, "ipFamilyPolicy");
-        if (!policy.isEmpty() && !FAMILY_POLICIES.contains(policy)) {
-            errs.add(FieldError.notSupported("spec.ipFamilyPolicy", policy, FAMILY_POLICIES));
+        if (invalidIps) {
+            return;
         }
-        List<String> families = Json.stringList(spec, "ipFamilies");
-        Set<String> seen = new LinkedHashSet<>();
-        for (int i = 0; i < families.size(); i++) {
-            String f = families.get(i);
-            if (!FAMILIES.contains(f)) {
-                errs.add(FieldError.notSupported("spec.ipFamilies[" + i + "]", f, FAMILIES));
-            } else if (!seen.add(f)) {
-                errs.add(FieldError.duplicate("spec.ipFamilies[" + i + "]", f));
-            }
+        if (clusterIPs.size() > 1 && IpAddresses.isIpv4(clusterIPs.get(0)) == IpAddresses.isIpv4(clusterIPs.get(1))) {
+            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "may specify no more than one IP for each IP family"));
         }
-        if (families.size() > 2) {
-            errs.add(FieldError.invalid("spec.ipFamilies", families, "may only hold up to 2 values"));
-        }
-        if ("SingleStack".equals(policy) && clusterIPs.size() > 1) {
-            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "must have at most 1 value when `ipFamilyPolicy` is 'SingleStack'"));
-        }
-        if ("SingleStack".equals(policy) && families.size() > 1) {
-            errs.add(FieldError.invalid("spec.ipFamilies", families, "must have at most 1 value when `ipFamilyPolicy` is 'SingleStack'"));
-        }
-        for (int i = 0; i < Math.min(families.size(), clusterIPs.size()); i++) {
-            String ip = clusterIPs.get(i);
-            if (ip.equals("None") || !IpAddresses.isIp(ip)) {
-                continue;
-            }
-            String family = IpAddresses.isIpv4(ip) ? "IPv4" : "IPv6";
-            if (!family.equals(families.get(i))) {
-                errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip,
-                        "expected an " + families.get(i) + " value as indicated by `ipFamilies[" + i + "]`"));
+        boolean headless = clusterIPs.size() == 1 && clusterIPs.get(0).equals("None");
+        if (!headless) {
+            for (int i = 0; i < Math.min(families.size(), clusterIPs.size()); i++) {
+                String ip = clusterIPs.get(i);
+                boolean v6 = !IpAddresses.isIpv4(ip);
+                if (families.get(i).equals("IPv4") && v6) {
+                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, "expected an IPv4 value as indicated by `ipFamilies[" + i + "]`"));
+                }
+                if (families.get(i).equals("IPv6") && !v6) {
+                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, "expected an IPv6 value as indicated by `ipFamilies[" + i + "]`"));
+                }
             }
         }
     }
@@ -387,24 +401,34 @@ public final class ServiceStrategy extends BaseStrategy {
     }
 
     /**
-     * {@code validateUpgradeDowngradeClusterIPs}: the primary ClusterIP may not change or be
-     * unset (unless moving to or from ExternalName). A changed {@code clusterIP} with unchanged
-     * {@code clusterIPs} counts as a change of the primary, as Kubernetes normalizes the two.
+     * {@code validateUpgradeDowngradeClusterIPs}: allocated ClusterIPs may not change or be
+     * unset (unless moving to or from ExternalName, or staying headless).
      */
     private static void validateUpdate(JsonNode spec, JsonNode oldSpec, List<FieldError> errs) {
         if ("ExternalName".equals(Json.str(spec, "type")) || "ExternalName".equals(Json.str(oldSpec, "type"))) {
             return;
         }
-        List<String> before = Json.stringList(oldSpec, "clusterIPs");
-        if (before.isEmpty() && !Json.str(oldSpec, "clusterIP").isEmpty()) {
-            before = List.of(Json.str(oldSpec, "clusterIP"));
-        }
+        List<String> before = normalizedClusterIps(oldSpec, null);
         List<String> now = normalizedClusterIps(spec, oldSpec);
-        if (!before.isEmpty() && !now.isEmpty() && !now.get(0).equals(before.get(0))) {
-            errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
+        boolean oldHeadless = before.size() == 1 && before.get(0).equals("None");
+        boolean newHeadless = now.size() == 1 && now.get(0).equals("None");
+        if (oldHeadless && newHeadless) {
+            return;
         }
-        if (before.size() > now.size() && now.isEmpty()) {
-            errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "primary clusterIP can not be unset"));
+        if (before.size() == now.size()) {
+            for (int i = 0; i < before.size(); i++) {
+                if (!before.get(i).equals(now.get(i))) {
+                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", now, "may not change once set"));
+                }
+            }
+        } else if (before.size() > now.size()) {
+            if (now.isEmpty()) {
+                errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "primary clusterIP can not be unset"));
+            } else if (!now.get(0).equals(before.get(0))) {
+                errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
+            }
+        } else if (!before.isEmpty() && !now.get(0).equals(before.get(0))) {
+            errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
         }
     }
 

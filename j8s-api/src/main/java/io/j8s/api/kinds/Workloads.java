@@ -64,7 +64,7 @@ final class Workloads {
         PodSpecs.nonNegative(spec, "minReadySeconds", "spec", errs);
         if (oldSpec != null) {
             JsonNode oldSelector = oldSpec.get("selector");
-            if (!java.util.Objects.equals(normalize(selector), normalize(oldSelector))) {
+            if (!Json.semanticEquals(normalize(selector), normalize(oldSelector))) {
                 errs.add(FieldError.invalid("spec.selector", renderSelector(selector), "field is immutable"));
             }
         }

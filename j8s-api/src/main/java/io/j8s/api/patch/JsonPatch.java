@@ -227,31 +227,6 @@ public final class JsonPatch {
 
     /** JSON equality with numbers compared by value (1 equals 1.0). */
     static boolean equalsJson(JsonNode a, JsonNode b) {
-        if (a.isNumber() && b.isNumber()) {
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (String k : a.propertyNames()) {
-                if (!b.has(k) || !equalsJson(a.get(k), b.get(k))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (!equalsJson(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
+        return io.j8s.api.json.Json.semanticEquals(a, b);
     }
 }

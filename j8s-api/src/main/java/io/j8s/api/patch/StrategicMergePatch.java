@@ -85,15 +85,16 @@ public final class StrategicMergePatch {
             }
             PatchMeta.Field field = schema.field(k);
             JsonNode current = original.get(k);
-            if (current == null) {
+            if (current == null || !sameType(current, v)) {
+                // As apimachinery: take the patch value without nulls and directives; a map
+                // carrying a $patch directive is dropped altogether (removeDirectives).
                 if (!deleteList) {
-                    original.set(k, mergeNewField(v, field));
-                }
-                continue;
-            }
-            if (!sameType(current, v)) {
-                if (!deleteList) {
-                    original.set(k, mergeNewField(v, field));
+                    JsonNode value = clean(v);
+                    if (value == null) {
+                        original.remove(k);
+                    } else {
+                        original.set(k, value);
+                    }
                 }
                 continue;
             }
@@ -114,14 +115,6 @@ public final class StrategicMergePatch {
                 || (a.isNumber() && b.isNumber()) || (a.isBoolean() && b.isBoolean());
     }
 
-    /** A patch value for a field the original lacks: directives applied, nulls dropped. */
-    private static JsonNode mergeNewField(JsonNode v, PatchMeta.Field field) {
-        if (v.isArray()) {
-            return field.merge() ? mergeList(NODES.arrayNode(), (ArrayNode) v, field, false) : clean(v);
-        }
-        return mergeNew(v, field.type());
-    }
-
     private static JsonNode mergeNew(JsonNode v, PatchMeta schema) {
         if (v.isObject()) {
             return mergeMap(NODES.objectNode(), (ObjectNode) v, schema);
@@ -129,25 +122,35 @@ public final class StrategicMergePatch {
         return clean(v);
     }
 
-    /** Drops nulls and directive keys (what a typed decode of the result would drop). */
+    /**
+     * A patch value taken as is: nulls dropped ({@code discardNullValuesFromPatch}), maps holding
+     * a {@code $patch} directive removed ({@code removeDirectives}), other directive keys dropped
+     * (a typed decode ignores them). Returns null when the value itself is removed.
+     */
     private static JsonNode clean(JsonNode v) {
         if (v.isObject()) {
+            if (v.has(DIRECTIVE)) {
+                return null;
+            }
             ObjectNode out = NODES.objectNode();
             for (Map.Entry<String, JsonNode> e : v.properties()) {
                 if (e.getValue().isNull() || isDirectiveKey(e.getKey())) {
                     continue;
                 }
-                out.set(e.getKey(), clean(e.getValue()));
+                JsonNode c = clean(e.getValue());
+                if (c != null) {
+                    out.set(e.getKey(), c);
+                }
             }
             return out;
         }
         if (v.isArray()) {
             ArrayNode out = NODES.arrayNode();
             for (JsonNode el : v) {
-                if (el.isObject() && el.has(DIRECTIVE)) {
-                    continue;
+                JsonNode c = el.isNull() ? el : clean(el);
+                if (c != null) {
+                    out.add(c);
                 }
-                out.add(clean(el));
             }
             return out;
         }
@@ -208,7 +211,7 @@ public final class StrategicMergePatch {
             } else if (hasOriginal) {
                 merged = (ArrayNode) originalList;
             } else if (hasPatch) {
-                merged = field.merge() ? mergeList(NODES.arrayNode(), (ArrayNode) patchList, field, false) : (ArrayNode) clean(patchList);
+                merged = (ArrayNode) clean(patchList);
             } else {
                 patch.remove(directive);
                 continue;

@@ -89,6 +89,11 @@ public final class FieldSelector {
         return true;
     }
 
+    /** Whether an object of the kind satisfies every term (its {@link KindStrategy#selectableFields}). */
+    public boolean matchesObject(KindStrategy strategy, tools.jackson.databind.node.ObjectNode object) {
+        return terms.isEmpty() || matches(strategy.selectableFields(object));
+    }
+
     /** The value an {@code field=value} term requires, if any ({@code metadata.name} lookups). */
     public String requiredValue(String field) {
         for (Term t : terms) {

@@ -114,6 +114,11 @@ public final class LabelSelector {
         return true;
     }
 
+    /** Whether an object's {@code metadata.labels} satisfy every term. */
+    public boolean matchesObject(JsonNode object) {
+        return matches(Json.stringMap(object, "metadata.labels"));
+    }
+
     public boolean isEverything() {
         return !nothing && requirements.isEmpty();
     }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -210,9 +209,5 @@ public final class ObjectMetaValidation {
         NameRule DNS1035_LABEL = (name, prefix) -> NameRules.dns1035Label(prefix ? NameRules.maskTrailingDash(name) : name);
         /** A URL path segment (RBAC). */
         NameRule PATH_SEGMENT = (name, prefix) -> NameRules.pathSegmentName(name);
-
-        static NameRule of(Function<String, List<String>> f) {
-            return (name, prefix) -> f.apply(name);
-        }
     }
 }

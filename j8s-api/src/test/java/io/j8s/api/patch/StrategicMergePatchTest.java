@@ -155,6 +155,8 @@ class StrategicMergePatchTest {
         assertThat(replaced.at("/spec/selector")).isEqualTo(Json.parse("{\"tier\":\"web\"}"));
         ObjectNode deleted = smp(liveService(), "{\"spec\":{\"selector\":{\"$patch\":\"delete\"}}}", SERVICES);
         assertThat(deleted.at("/spec/selector")).isEqualTo(Json.parse("{}"));
+        ObjectNode absent = smp(liveService(), "{\"spec\":{\"externalIPs\":null,\"extra\":{\"$patch\":\"delete\"}}}", SERVICES);
+        assertThat(absent.at("/spec").has("extra")).as("a new map with a directive is dropped, as removeDirectives does").isFalse();
         assertThatThrownBy(() -> smp(liveService(), "{\"spec\":{\"$patch\":\"foo\"}}", SERVICES))
                 .hasMessageStartingWith("unknown patch type: foo in map: map[")
                 .extracting(e -> ((PatchException) e).status()).isEqualTo(400);

@@ -51,5 +51,12 @@ class FieldSelectorTest {
         assertThat(FieldSelector.parse("spec.nodeName=n1,status.phase=Running").unsupportedField(pods)).isNull();
         assertThat(FieldSelector.parse("spec.foo=x").unsupportedField(pods)).isEqualTo("field label not supported: spec.foo");
         assertThatThrownBy(() -> FieldSelector.parse("spec.foo=x").validateFor(pods)).isInstanceOf(SelectorException.class);
+        var pod = io.j8s.api.TestData.obj("metadata: {name: p, namespace: default}\nspec: {nodeName: n1}\nstatus: {phase: Running}");
+        assertThat(FieldSelector.parse("spec.nodeName=n1,status.phase!=Failed").matchesObject(pods, pod)).isTrue();
+        assertThat(FieldSelector.parse("metadata.namespace=kube-system").matchesObject(pods, pod)).isFalse();
+        var nodes = ResourceTypes.resolve("no").orElseThrow().strategy();
+        assertThat(FieldSelector.parse("metadata.namespace=x").unsupportedField(nodes)).isEqualTo("field label not supported: metadata.namespace");
+        var clusterRoles = ResourceTypes.resolve("clusterroles").orElseThrow().strategy();
+        assertThat(FieldSelector.parse("metadata.namespace=").unsupportedField(clusterRoles)).isNull();
     }
 }
