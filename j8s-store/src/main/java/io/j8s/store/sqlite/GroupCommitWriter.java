@@ -46,6 +46,11 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Compaction deletes the history of this many revisions per SQLite transaction. */
     static final long COMPACTION_STEP_REVISIONS = 5_000;
 
+    static final String LOOKUP = "SELECT create_rev, mod_rev, log_id FROM kv WHERE key = ?";
+    static final String DELETE_SUPERSEDED = "DELETE FROM kv_log WHERE id IN"
+            + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)";
+    static final String DELETE_TOMBSTONES = "DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1";
+
     private sealed interface Task permits Write, Compact, Stop {
     }
 
@@ -112,7 +117,7 @@ final class GroupCommitWriter implements AutoCloseable {
         this.begin = conn.prepareStatement("BEGIN IMMEDIATE");
         this.commit = conn.prepareStatement("COMMIT");
         this.rollback = conn.prepareStatement("ROLLBACK");
-        this.lookup = conn.prepareStatement("SELECT create_rev, mod_rev, log_id FROM kv WHERE key = ?");
+        this.lookup = conn.prepareStatement(LOOKUP);
         this.insertLog = conn.prepareStatement("INSERT INTO kv_log (id, rev, key, create_rev, prev_id, deleted, value)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)");
         this.insertKv = conn.prepareStatement("INSERT INTO kv (key, create_rev, mod_rev, log_id) VALUES (?, ?, ?, ?)");
@@ -122,10 +127,9 @@ final class GroupCommitWriter implements AutoCloseable {
         this.prevValue = conn.prepareStatement("SELECT value FROM kv_log WHERE id = ?");
         // A row superseded by a newer row at or below the compaction revision is never read again:
         // reads at or above that revision find the newer row. Those newer rows point at it.
-        this.deleteSuperseded = conn.prepareStatement("DELETE FROM kv_log WHERE id IN"
-                + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)");
+        this.deleteSuperseded = conn.prepareStatement(DELETE_SUPERSEDED);
         // A deletion at or below the compaction revision leaves nothing to read there.
-        this.deleteTombstones = conn.prepareStatement("DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1");
+        this.deleteTombstones = conn.prepareStatement(DELETE_TOMBSTONES);
 
         this.thread = new Thread(this::run, "j8s-sqlite-writer");
         this.thread.setDaemon(true);
