@@ -74,6 +74,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final Connection conn;
     private final WatchHub hub;
+    private final Checkpointer checkpointer;
     private final int maxBatchOps;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -102,10 +103,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final PreparedStatement deleteSuperseded;
     private final PreparedStatement deleteTombstones;
 
-    GroupCommitWriter(Connection conn, WatchHub hub, int maxBatchOps, long revision, long compacted,
-            long compactProgress, long nextId) throws SQLException {
+    GroupCommitWriter(Connection conn, WatchHub hub, Checkpointer checkpointer, int maxBatchOps, long revision,
+            long compacted, long compactProgress, long nextId) throws SQLException {
         this.conn = conn;
         this.hub = hub;
+        this.checkpointer = checkpointer;
         this.maxBatchOps = maxBatchOps;
         this.revision = revision;
         this.compacted = compacted;
@@ -290,6 +292,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         committedRevision.set(revision);
+        checkpointer.committed();
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] instanceof Long rev) {
                 batch.get(i).done().complete(rev);
@@ -446,6 +449,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         compactedRevision = compacted;
+        checkpointer.committed();
         if (to > compactProgress) {
             log.atDebug().addKeyValue("from", compactProgress).addKeyValue("to", to).addKeyValue("rowsDeleted", deleted)
                     .log("compacted history");
