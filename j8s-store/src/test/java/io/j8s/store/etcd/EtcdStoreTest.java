@@ -70,6 +70,33 @@ class EtcdStoreTest extends StoreContractTest {
     }
 
     /**
+     * Another client compacted etcd: this store only learns it from etcd's answers, and then
+     * reports etcd's real compacted revision (found by probing), for reads and for watches.
+     */
+    @Test
+    void compactionByAnotherClient_isReportedWithEtcdsCompactedRevision() {
+        long r1 = store.create("/registry/cm/a", "1".getBytes(UTF_8));
+        long r2 = store.update("/registry/cm/a", "2".getBytes(UTF_8), r1);
+        long r3 = store.update("/registry/cm/a", "3".getBytes(UTF_8), r2);
+        long before = store.compactedRevision();
+
+        try (EtcdStore other = EtcdStore.connect(options(etcd, "/other/", DEFAULT_WATCH_BUFFER))) {
+            other.compact(r3);
+        }
+        assertThat(store.compactedRevision()).as("not known yet").isEqualTo(before);
+
+        RecordingListener watcher = new RecordingListener();
+        store.watch("/registry/cm/", r1, watcher);
+        assertThat(watcher.awaitError()).isInstanceOfSatisfying(io.j8s.store.CompactedException.class,
+                e -> assertThat(e.compactedRevision()).isEqualTo(r3));
+        Throwable read = org.assertj.core.api.Assertions.catchThrowable(() -> store.get("/registry/cm/a", r2));
+        assertThat(read).isInstanceOfSatisfying(io.j8s.store.CompactedException.class,
+                e -> assertThat(e.compactedRevision()).isEqualTo(r3));
+        assertThat(store.compactedRevision()).isEqualTo(r3);
+        assertThat(store.get("/registry/cm/a", r3).orElseThrow().value()).isEqualTo("3".getBytes(UTF_8));
+    }
+
+    /**
      * etcd goes away and comes back with the same data: the watch resumes from where it was, with
      * no lost and no repeated event, and the store serves requests again.
      */
@@ -77,23 +104,30 @@ class EtcdStoreTest extends StoreContractTest {
     void etcdRestart_watchResumesWithoutGapOrDuplicate() {
         EtcdProcess own = EtcdProcess.start();
         try (Store s = EtcdStore.connect(options(own, "/restart/", DEFAULT_WATCH_BUFFER))) {
+            long start = s.currentRevision();
             RecordingListener watcher = new RecordingListener();
-            s.watch("/registry/", s.currentRevision(), watcher);
+            s.watch("/registry/", start, watcher);
             List<Long> written = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 written.add(s.create("/registry/before/" + i, "b".getBytes(UTF_8)));
             }
             watcher.awaitEvents(20);
 
+            own.stop();
+            // Opened while etcd is down: it keeps trying, then replays from before the first write.
+            RecordingListener openedWhileDown = new RecordingListener();
+            s.watch("/registry/", start, openedWhileDown);
             own.restart();
             for (int i = 0; i < 20; i++) {
                 written.add(writeWithRetry(s, "/registry/after/" + i));
             }
 
-            List<WatchEvent> events = watcher.awaitEvents(40);
-            assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(written);
-            assertThat(watcher.error()).isNull();
-            assertThat(watcher.violations()).isZero();
+            for (RecordingListener w : List.of(watcher, openedWhileDown)) {
+                List<WatchEvent> events = w.awaitEvents(40);
+                assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(written);
+                assertThat(w.error()).isNull();
+                assertThat(w.violations()).isZero();
+            }
         } finally {
             own.close();
         }
