@@ -276,6 +276,11 @@ public final class EtcdStore implements Store {
                     watches.remove(stream);
                 });
         watches.add(stream);
+        if (closed.get()) {
+            // close() may have ended the registered watches before this one was added.
+            watch.close();
+            throw new StoreClosedException("the etcd store is closed");
+        }
         stream.start(watch);
         return watch;
     }
