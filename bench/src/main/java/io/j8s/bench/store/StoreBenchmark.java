@@ -46,6 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>SQLite runs with fsync on every commit (the default); etcd is a real single member started
  * on loopback with its data dir on disk, both under {@link BenchConfig#workDir()}.
+ *
+ * <p>Not thread safe: {@link #run()} once, then read the results. {@link #run()} blocks for the
+ * whole benchmark.
  */
 public final class StoreBenchmark {
     private static final Logger log = LoggerFactory.getLogger(StoreBenchmark.class);
