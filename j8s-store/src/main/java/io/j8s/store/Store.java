@@ -12,6 +12,10 @@ import java.util.Optional;
  * {@link KeyValue#modRevision()} becomes that revision. Revisions never go backwards, also across
  * restarts.
  *
+ * <p>Backends: {@code io.j8s.store.sqlite.SqliteStore} (embedded, the default) and {@code
+ * io.j8s.store.etcd.EtcdStore} (a real etcd; its keys must begin with {@code /registry/}). Both
+ * pass {@code StoreContractTest}.
+ *
  * <p>Implementations are thread safe. Reads and writes block the calling thread until the backend
  * answered (for writes: until the write is durable); they never call back into the caller. Watch
  * listeners are called on a store-owned thread, never on the writer's thread.
@@ -72,11 +76,15 @@ public interface Store extends AutoCloseable {
     long delete(String key, long expectedModRevision);
 
     /**
-     * Applies all {@code ops} atomically in one revision, or none of them.
+     * Applies all {@code ops} atomically in one revision, or none of them. Watchers see one event
+     * per op, all carrying that revision, in op order.
+     *
+     * <p>A txn has 1 to 128 ops (etcd's default limit) and touches each key at most once.
      *
      * @return the revision of this write
      * @throws AlreadyExistsException, ConflictException or NotFoundException from the first op
      *     whose precondition failed (nothing is written then)
+     * @throws IllegalArgumentException for an empty txn, more than 128 ops, or a key touched twice
      */
     long txn(List<TxnOp> ops);
 
@@ -89,18 +97,28 @@ public interface Store extends AutoCloseable {
      * the caller re-lists. Every watch ends with exactly one {@code onError} call unless the caller
      * closes it first.
      *
+     * <p>{@code afterRevision} must be at least {@link #compactedRevision()}; it may be above the
+     * current revision (the watch then waits for that revision).
+     *
      * @throws CompactedException when {@code afterRevision} is below the compacted revision (also
      *     possible later, via {@code onError})
      */
     Watch watch(String prefix, long afterRevision, WatchListener listener);
 
-    /** Discards history at revisions below {@code revision}; reads and watches from there fail. */
+    /**
+     * Discards history at revisions below {@code revision}: reads at a lower revision and watches
+     * from a lower {@code afterRevision} fail with {@link CompactedException}; reads at {@code
+     * revision} itself still work. A revision at or below {@link #compactedRevision()} is a no-op.
+     * Blocks until done.
+     *
+     * @throws FutureRevisionException when {@code revision} is above the current revision
+     */
     void compact(long revision);
 
     /** The revision of the latest write. */
     long currentRevision();
 
-    /** Revisions below this one are no longer available. */
+    /** Revisions below this one are no longer available (0 when nothing was compacted). */
     long compactedRevision();
 
     /** Releases the backend; watches end with a {@link StoreClosedException}. */

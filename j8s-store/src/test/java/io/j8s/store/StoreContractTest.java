@@ -400,6 +400,46 @@ public abstract class StoreContractTest {
         }
     }
 
+    /** The switch from replayed history to live events happens while writes keep committing. */
+    @Test
+    void watch_fromPastRevisionWhileWritersRun_switchesToLiveWithoutGapOrDuplicate() throws Exception {
+        int threads = 4;
+        AtomicBoolean writing = new AtomicBoolean(true);
+        List<Long> written = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; writing.get() || i < 50; i++) {
+                        written.add(store.create("/registry/pods/race/t" + thread + "-" + i, bytes("v")));
+                    }
+                    return null;
+                }));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> written.size() >= 100);
+            long from = java.util.Collections.min(List.copyOf(written)) + 20;
+            RecordingListener watcher = new RecordingListener();
+            store.watch("/registry/pods/", from, watcher);
+            await().atMost(Duration.ofSeconds(30)).until(() -> watcher.size() >= 100);
+            writing.set(false);
+            for (Future<?> w : writers) {
+                w.get();
+            }
+
+            List<Long> expected = written.stream().filter(r -> r > from).sorted().toList();
+            List<WatchEvent> events = watcher.awaitEvents(expected.size());
+            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+                    .until(() -> watcher.size() == expected.size());
+            assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(expected);
+            assertThat(watcher.violations()).isZero();
+        } finally {
+            writing.set(false);
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void watch_slowListener_isEndedWithOverflowWhileWritersGoOn() throws Exception {
         store = reopen(store, 100);

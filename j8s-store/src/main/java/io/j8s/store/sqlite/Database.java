@@ -33,6 +33,7 @@ import org.sqlite.SQLiteConfig;
  */
 final class Database {
     static final int SCHEMA_VERSION = 1;
+    static final int WRITER_CHECKPOINT_FRAMES = 8192;
 
     private static final String[] SCHEMA = {
         "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID",
@@ -80,6 +81,10 @@ final class Database {
         config.setJournalSizeLimit(64 * 1024 * 1024);
         Connection conn = config.createConnection(url);
         try (Statement st = conn.createStatement()) {
+            // The Checkpointer copies the WAL back on its own thread; see there for why. The writer
+            // still checkpoints past this many frames (32 MiB), finding all but a short tail already
+            // copied: that lets the WAL restart from its beginning instead of growing forever.
+            st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_FRAMES);
             for (String ddl : SCHEMA) {
                 st.executeUpdate(ddl);
             }
@@ -96,6 +101,11 @@ final class Database {
             throw e;
         }
         return conn;
+    }
+
+    /** Opens the connection the {@link Checkpointer} copies the WAL back with. */
+    Connection openCheckpointer() throws SQLException {
+        return baseConfig().createConnection(url);
     }
 
     /** Opens a read-only connection; in WAL mode it reads a snapshot and never waits for the writer. */

@@ -46,6 +46,11 @@ final class GroupCommitWriter implements AutoCloseable {
     /** Compaction deletes the history of this many revisions per SQLite transaction. */
     static final long COMPACTION_STEP_REVISIONS = 5_000;
 
+    static final String LOOKUP = "SELECT create_rev, mod_rev, log_id FROM kv WHERE key = ?";
+    static final String DELETE_SUPERSEDED = "DELETE FROM kv_log WHERE id IN"
+            + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)";
+    static final String DELETE_TOMBSTONES = "DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1";
+
     private sealed interface Task permits Write, Compact, Stop {
     }
 
@@ -69,6 +74,7 @@ final class GroupCommitWriter implements AutoCloseable {
 
     private final Connection conn;
     private final WatchHub hub;
+    private final Checkpointer checkpointer;
     private final int maxBatchOps;
     private final LinkedBlockingQueue<Task> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
@@ -97,10 +103,11 @@ final class GroupCommitWriter implements AutoCloseable {
     private final PreparedStatement deleteSuperseded;
     private final PreparedStatement deleteTombstones;
 
-    GroupCommitWriter(Connection conn, WatchHub hub, int maxBatchOps, long revision, long compacted,
-            long compactProgress, long nextId) throws SQLException {
+    GroupCommitWriter(Connection conn, WatchHub hub, Checkpointer checkpointer, int maxBatchOps, long revision,
+            long compacted, long compactProgress, long nextId) throws SQLException {
         this.conn = conn;
         this.hub = hub;
+        this.checkpointer = checkpointer;
         this.maxBatchOps = maxBatchOps;
         this.revision = revision;
         this.compacted = compacted;
@@ -112,7 +119,7 @@ final class GroupCommitWriter implements AutoCloseable {
         this.begin = conn.prepareStatement("BEGIN IMMEDIATE");
         this.commit = conn.prepareStatement("COMMIT");
         this.rollback = conn.prepareStatement("ROLLBACK");
-        this.lookup = conn.prepareStatement("SELECT create_rev, mod_rev, log_id FROM kv WHERE key = ?");
+        this.lookup = conn.prepareStatement(LOOKUP);
         this.insertLog = conn.prepareStatement("INSERT INTO kv_log (id, rev, key, create_rev, prev_id, deleted, value)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)");
         this.insertKv = conn.prepareStatement("INSERT INTO kv (key, create_rev, mod_rev, log_id) VALUES (?, ?, ?, ?)");
@@ -122,10 +129,9 @@ final class GroupCommitWriter implements AutoCloseable {
         this.prevValue = conn.prepareStatement("SELECT value FROM kv_log WHERE id = ?");
         // A row superseded by a newer row at or below the compaction revision is never read again:
         // reads at or above that revision find the newer row. Those newer rows point at it.
-        this.deleteSuperseded = conn.prepareStatement("DELETE FROM kv_log WHERE id IN"
-                + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)");
+        this.deleteSuperseded = conn.prepareStatement(DELETE_SUPERSEDED);
         // A deletion at or below the compaction revision leaves nothing to read there.
-        this.deleteTombstones = conn.prepareStatement("DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1");
+        this.deleteTombstones = conn.prepareStatement(DELETE_TOMBSTONES);
 
         this.thread = new Thread(this::run, "j8s-sqlite-writer");
         this.thread.setDaemon(true);
@@ -286,6 +292,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         committedRevision.set(revision);
+        checkpointer.committed();
         for (int i = 0; i < batch.size(); i++) {
             if (outcomes[i] instanceof Long rev) {
                 batch.get(i).done().complete(rev);
@@ -442,6 +449,7 @@ final class GroupCommitWriter implements AutoCloseable {
             return;
         }
         compactedRevision = compacted;
+        checkpointer.committed();
         if (to > compactProgress) {
             log.atDebug().addKeyValue("from", compactProgress).addKeyValue("to", to).addKeyValue("rowsDeleted", deleted)
                     .log("compacted history");

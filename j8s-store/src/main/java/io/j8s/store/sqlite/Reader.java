@@ -26,22 +26,22 @@ import java.util.Optional;
 final class Reader implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
 
-    private static final String SNAPSHOT = "SELECT (SELECT value FROM meta WHERE name = 'revision'),"
+    static final String SNAPSHOT = "SELECT (SELECT value FROM meta WHERE name = 'revision'),"
             + " (SELECT value FROM meta WHERE name = 'compacted')";
-    private static final String GET_LATEST = "SELECT c.create_rev, c.mod_rev, l.value"
+    static final String GET_LATEST = "SELECT c.create_rev, c.mod_rev, l.value"
             + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id WHERE c.key = ?";
-    private static final String GET_AT = "SELECT rev, create_rev, deleted, value FROM kv_log"
+    static final String GET_AT = "SELECT rev, create_rev, deleted, value FROM kv_log"
             + " WHERE key = ? AND rev <= ? ORDER BY rev DESC LIMIT 1";
     // CROSS JOIN makes SQLite walk kv in key order and fetch each value by rowid.
-    private static final String RANGE_LATEST = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
+    static final String RANGE_LATEST = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
             + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
             + " WHERE c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?";
-    private static final String RANGE_UNCHANGED_SINCE = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
+    static final String RANGE_UNCHANGED_SINCE = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
             + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
             + " WHERE c.key >= ? AND c.key < ? AND c.mod_rev <= ? ORDER BY c.key LIMIT ?";
-    private static final String KEYS_CHANGED_AFTER = "SELECT DISTINCT key FROM kv_log"
+    static final String KEYS_CHANGED_AFTER = "SELECT DISTINCT key FROM kv_log"
             + " WHERE rev > ? AND key >= ? AND key < ?";
-    private static final String COUNT = "SELECT count(*) FROM kv WHERE key >= ? AND key < ?";
+    static final String COUNT = "SELECT count(*) FROM kv WHERE key >= ? AND key < ?";
     // INDEXED BY: walking the rev index yields rows in (rev, id) order, so the result streams
     // without a sort however long the replay is.
     static final String REPLAY = "SELECT l.rev, l.key, l.create_rev, l.deleted, l.value, p.rev, p.create_rev, p.value"

@@ -59,6 +59,7 @@ public final class SqliteStore implements Store {
     private final SqliteStoreOptions options;
     private final ReadPool reads;
     private final GroupCommitWriter writer;
+    private final Checkpointer checkpointer;
     private final WatchHub hub;
     private final ExecutorService watchThreads;
     private final ScheduledExecutorService compactor;
@@ -67,11 +68,12 @@ public final class SqliteStore implements Store {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private SqliteStore(SqliteStoreOptions options, DataDirLock lock, ReadPool reads, GroupCommitWriter writer,
-            WatchHub hub, ExecutorService watchThreads) {
+            Checkpointer checkpointer, WatchHub hub, ExecutorService watchThreads) {
         this.options = options;
         this.lock = lock;
         this.reads = reads;
         this.writer = writer;
+        this.checkpointer = checkpointer;
         this.hub = hub;
         this.watchThreads = watchThreads;
         this.policy = new CompactionPolicy(options.retainRevisions(), options.retainDuration(), options.clock());
@@ -101,6 +103,7 @@ public final class SqliteStore implements Store {
         DataDirLock lock = DataDirLock.acquire(options.dataDir());
         Connection conn = null;
         ReadPool reads = null;
+        Checkpointer checkpointer = null;
         ExecutorService watchThreads = null;
         try {
             conn = db.openWriter();
@@ -121,18 +124,22 @@ public final class SqliteStore implements Store {
                         return null;
                     }),
                     revision);
-            GroupCommitWriter writer = new GroupCommitWriter(conn, hub, options.maxBatchOps(), revision, compacted,
-                    progress, nextId);
+            checkpointer = new Checkpointer(db.openCheckpointer());
+            GroupCommitWriter writer = new GroupCommitWriter(conn, hub, checkpointer, options.maxBatchOps(), revision,
+                    compacted, progress, nextId);
             log.atInfo().addKeyValue("file", options.databaseFile()).addKeyValue("revision", revision)
                     .addKeyValue("compactedRevision", compacted).addKeyValue("fsync", options.fsync())
                     .log("opened sqlite store");
-            return new SqliteStore(options, lock, reads, writer, hub, watchThreads);
+            return new SqliteStore(options, lock, reads, writer, checkpointer, hub, watchThreads);
         } catch (SQLException | RuntimeException e) {
             if (watchThreads != null) {
                 watchThreads.shutdownNow();
             }
             if (reads != null) {
                 reads.close();
+            }
+            if (checkpointer != null) {
+                checkpointer.close();
             }
             if (conn != null) {
                 try {
@@ -289,6 +296,7 @@ public final class SqliteStore implements Store {
             watchThreads.shutdownNow();
         }
         reads.close();
+        checkpointer.close();
         writer.closeConnection();
         lock.release();
         log.atInfo().addKeyValue("file", options.databaseFile()).addKeyValue("revision", currentRevision())

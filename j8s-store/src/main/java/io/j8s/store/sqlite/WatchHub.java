@@ -40,6 +40,8 @@ final class WatchHub {
     private List<Registration> registrations = List.of();
     // Guarded by lock.
     private long lastPublished;
+    // Guarded by lock: set once by endAll; later registrations are refused with it.
+    private StoreException ended;
 
     WatchHub(Executor executor, int capacity, History history, long startRevision) {
         this.executor = executor;
@@ -48,8 +50,12 @@ final class WatchHub {
         this.lastPublished = startRevision;
     }
 
+    /** @throws StoreException the error of {@link #endAll} when the hub was ended */
     Watch register(String prefix, long afterRevision, WatchListener listener) {
         synchronized (lock) {
+            if (ended != null) {
+                throw ended;
+            }
             long upTo = lastPublished;
             BufferedWatch.ReplaySource replay = afterRevision < upTo ? history.replay(prefix, afterRevision, upTo) : null;
             BufferedWatch[] self = new BufferedWatch[1];
@@ -102,10 +108,11 @@ final class WatchHub {
         }
     }
 
-    /** Ends every watch with {@code error} (e.g. the store closed). */
+    /** Ends every watch with {@code error} (e.g. the store closed) and refuses new ones. */
     void endAll(StoreException error) {
         List<Registration> current;
         synchronized (lock) {
+            ended = error;
             current = registrations;
         }
         for (Registration r : current) {
