@@ -105,6 +105,19 @@ public final class ContainerLog {
     return out;
   }
 
+  /**
+   * What {@link #select} returns together with the sequence number of the newest entry held at
+   * that moment (-1 when none has been written), so a follower continues exactly after it.
+   */
+  public record Selection(List<LogEntry> entries, long lastSeq) {}
+
+  /** {@link #select} and the newest sequence number, read atomically. */
+  public Selection selectForFollow(LogQuery query) {
+    synchronized (this) {
+      return new Selection(select(query), nextSeq - 1);
+    }
+  }
+
   /** Entries with a sequence number greater than {@code afterSeq}, oldest first. */
   public List<LogEntry> after(long afterSeq) {
     List<LogEntry> out = new ArrayList<>();
