@@ -67,7 +67,7 @@ public final class HostExec {
               if (ProcessSessions.setsid().isPresent()) {
                 ProcessSessions.killSession(pid);
               }
-              p.destroyForcibly();
+              p.toHandle().destroyForcibly();
               return new ExecResult(-1, "command \"" + String.join(" ", command) + "\" timed out", true);
             })
         .whenComplete((r, e) -> deleteQuietly(outFile));

@@ -227,7 +227,9 @@ public final class ProcessRuntime implements ContainerRuntime {
           killTimer.cancel(false);
         }
         if (first && !gracePeriod.isZero()) {
-          process.destroy(); // SIGTERM
+          // SIGTERM through the handle: Process.destroy() would also close our end of the
+          // stdout/stderr pipes and lose what the container prints while shutting down.
+          process.toHandle().destroy();
         }
         if (gracePeriod.isZero()) {
           killRemaining();
@@ -255,7 +257,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         ProcessSessions.killSession(pid);
       }
       process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly();
     }
 
     @Override
