@@ -117,7 +117,7 @@ public final class BuiltinRuntime implements ContainerRuntime {
         channels.add(bound.channel());
       }
     } catch (ContainerStartException | RuntimeException e) {
-      channels.forEach(Channel::close);
+      channels.forEach(ch -> ch.close().awaitUninterruptibly()); // release what did bind, now
       launch.log().close();
       throw e;
     }
