@@ -291,7 +291,7 @@ public final class NodeAgent implements AutoCloseable {
         runtimes,
         ipam,
         probes,
-        events,
+        settings.recordEvents() ? events : io.j8s.node.pod.PodEventSink.NONE,
         listener,
         resources.logs(),
         new CrashLoopBackOff(settings.backOffInitial(), settings.backOffMax()),

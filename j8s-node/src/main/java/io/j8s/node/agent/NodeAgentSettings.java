@@ -29,6 +29,7 @@ public final class NodeAgentSettings {
   private final Duration backOffMax;
   private final Duration shutdownGracePeriod;
   private final Map<String, String> labels;
+  private final boolean recordEvents;
 
   private NodeAgentSettings(Builder b) {
     this.nodeName = Objects.requireNonNull(b.nodeName, "nodeName");
@@ -49,6 +50,7 @@ public final class NodeAgentSettings {
     this.backOffMax = b.backOffMax;
     this.shutdownGracePeriod = b.shutdownGracePeriod;
     this.labels = Map.copyOf(b.labels);
+    this.recordEvents = b.recordEvents;
     if (runtimeMode == RuntimeMode.REAL && stateDir == null) {
       throw new IllegalArgumentException("node " + nodeName + ": a real node needs a state dir");
     }
@@ -69,7 +71,11 @@ public final class NodeAgentSettings {
     return runtimeMode;
   }
 
-  /** Per-node state (Pod IP table, process table); null only for simulated nodes. */
+  /**
+   * This node's own state directory (Pod IP table {@code pod-ips}, process table {@code
+   * processes}); every node in a JVM needs its own. Null only for simulated nodes (then Pod IPs are
+   * kept in memory and taken back from the Pod status after a restart).
+   */
   public Path stateDir() {
     return stateDir;
   }
@@ -139,6 +145,11 @@ public final class NodeAgentSettings {
     return labels;
   }
 
+  /** Whether Pod events (Pulled, Created, Started, ...) are written; scale tests may turn them off. */
+  public boolean recordEvents() {
+    return recordEvents;
+  }
+
   /** Builder with the kubelet's defaults. */
   public static final class Builder {
     private final String nodeName;
@@ -159,6 +170,7 @@ public final class NodeAgentSettings {
     private Duration backOffMax = Duration.ofMinutes(5);
     private Duration shutdownGracePeriod = Duration.ofSeconds(2);
     private Map<String, String> labels = Map.of();
+    private boolean recordEvents = true;
 
     private Builder(String nodeName) {
       this.nodeName = nodeName;
@@ -242,6 +254,11 @@ public final class NodeAgentSettings {
 
     public Builder labels(Map<String, String> v) {
       this.labels = v;
+      return this;
+    }
+
+    public Builder recordEvents(boolean v) {
+      this.recordEvents = v;
       return this;
     }
 

@@ -37,16 +37,20 @@ class NodeAgentTest {
   void start_killsContainersAPreviousAgentLeftRunning() throws Exception {
     // A container of the "crashed" previous agent: a process session recorded in its table.
     Process orphan = new ProcessBuilder(ProcessSessions.setsid().orElseThrow().toString(), "/bin/sh", "-c", "sleep 300 & sleep 300").start();
-    new ProcessTable(stateDir.resolve("processes"))
-        .add(orphan.pid(), orphan.toHandle().info().startInstant().orElseThrow(), "default/old/c");
-    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessSessions.members(orphan.pid()).size() >= 2);
+    try {
+      new ProcessTable(stateDir.resolve("processes"))
+          .add(orphan.pid(), orphan.toHandle().info().startInstant().orElseThrow(), "default/old/c");
+      await().atMost(Duration.ofSeconds(5)).until(() -> ProcessSessions.members(orphan.pid()).size() >= 2);
 
-    try (KubernetesClient client = unreachableServer();
-        NodeAgent agent = new NodeAgent(client,
-            NodeAgentSettings.builder("node-t1").stateDir(stateDir).build(), new SimpleMeterRegistry(), Clock.systemUTC())) {
-      agent.start();
-      assertThat(orphan.waitFor(5, TimeUnit.SECONDS)).isTrue();
-      await().atMost(Duration.ofSeconds(5)).until(() -> ProcessSessions.members(orphan.pid()).isEmpty());
+      try (KubernetesClient client = unreachableServer();
+          NodeAgent agent = new NodeAgent(client,
+              NodeAgentSettings.builder("node-t1").stateDir(stateDir).build(), new SimpleMeterRegistry(), Clock.systemUTC())) {
+        agent.start();
+        assertThat(orphan.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> ProcessSessions.members(orphan.pid()).isEmpty());
+      }
+    } finally {
+      ProcessSessions.killSession(orphan.pid()); // whatever happened above, leave nothing behind
     }
   }
 
