@@ -100,9 +100,9 @@ final class KubeEventRecorder implements PodEventSink {
       }
       try {
         write(p);
-      } catch (KubernetesClientException e) {
+      } catch (RuntimeException e) { // a failed event must not stop the ones after it
         log.warn("writing {} event for pod {}/{} failed: {}", p.reason(), p.pod().getMetadata().getNamespace(),
-            p.pod().getMetadata().getName(), e.getMessage());
+            p.pod().getMetadata().getName(), e.toString());
       }
     }
   }

@@ -413,19 +413,20 @@ public final class NodeAgent implements AutoCloseable {
       return;
     }
     Pod pod = cachedPod(key);
-    Set<String> uids = uidsByKey.computeIfAbsent(key, k -> ConcurrentHashMap.newKeySet());
     String uid = pod == null ? null : pod.getMetadata().getUid();
-    for (String other : List.copyOf(uids)) {
+    for (String other : List.copyOf(uidsByKey.getOrDefault(key, Set.of()))) {
       if (!other.equals(uid)) {
-        w.remove(other);
+        w.remove(other); // deleted, or replaced by a Pod of the same name
         forgetIfDone(key, other);
       }
     }
     if (pod != null) {
-      uids.add(uid);
+      uidsByKey.compute(key, (k, uids) -> {
+        Set<String> set = uids != null ? uids : ConcurrentHashMap.newKeySet();
+        set.add(uid);
+        return set;
+      });
       w.update(pod);
-    } else if (uids.isEmpty()) {
-      uidsByKey.remove(key, uids);
     }
   }
 
@@ -435,10 +436,10 @@ public final class NodeAgent implements AutoCloseable {
     if (worker == null || worker.terminationDone() || (worker.snapshot() != null && worker.snapshot().rejection() != null)) {
       w.forget(uid);
       statusWriter.forget(uid);
-      Set<String> uids = uidsByKey.get(key);
-      if (uids != null) {
+      uidsByKey.computeIfPresent(key, (k, uids) -> {
         uids.remove(uid);
-      }
+        return uids.isEmpty() ? null : uids;
+      });
     }
   }
 

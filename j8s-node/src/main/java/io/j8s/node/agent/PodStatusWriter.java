@@ -81,8 +81,11 @@ final class PodStatusWriter {
     lastWritten.remove(uid);
   }
 
-  /** Writes the Pod's status now if it changed; returns false when the write failed. */
-  boolean sync(String uid) {
+  /**
+   * Writes the Pod's status now if it changed; returns false when the write failed. Synchronized
+   * so the final write before a deletion and the queue's write of the same Pod never interleave.
+   */
+  synchronized boolean sync(String uid) {
     PodWorkers w = workers;
     PodWorker worker = w == null ? null : w.get(uid).orElse(null);
     if (worker == null) {
