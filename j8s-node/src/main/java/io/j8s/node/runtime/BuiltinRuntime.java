@@ -82,34 +82,10 @@ public final class BuiltinRuntime implements ContainerRuntime {
       for (ContainerPort port : ports(launch.container())) {
         String protocol = port.getProtocol() == null ? "TCP" : port.getProtocol();
         int number = port.getContainerPort();
-        ChannelFuture bound;
-        if (protocol.equals("UDP")) {
-          bound =
-              new Bootstrap()
-                  .group(group)
-                  .channel(NioDatagramChannel.class)
-                  .handler(new UdpEcho(launch))
-                  .bind(new InetSocketAddress(launch.podIp(), number));
-        } else if (protocol.equals("TCP")) {
-          bound =
-              new ServerBootstrap()
-                  .group(group)
-                  .channel(NioServerSocketChannel.class)
-                  .childHandler(
-                      new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                          ch.pipeline()
-                              .addLast(new HttpServerCodec())
-                              .addLast(new HttpObjectAggregator(64 * 1024))
-                              .addLast(new HttpResponder(responder, number));
-                        }
-                      })
-                  .bind(new InetSocketAddress(launch.podIp(), number));
-        } else {
+        ChannelFuture bound = bindWithRetry(launch, protocol, number, responder);
+        if (bound == null) {
           continue; // SCTP: nothing to serve
         }
-        bound.awaitUninterruptibly();
         if (!bound.isSuccess()) {
           throw new ContainerStartException(
               BindErrors.explain(launch.podIp(), number, protocol, bound.cause()), bound.cause());
@@ -117,12 +93,89 @@ public final class BuiltinRuntime implements ContainerRuntime {
         channels.add(bound.channel());
       }
     } catch (ContainerStartException | RuntimeException e) {
-      channels.forEach(ch -> ch.close().awaitUninterruptibly()); // release what did bind, now
+      // Release what did bind before reporting the failure.
+      CompletableFuture.allOf(channels.stream().map(BuiltinRuntime::closeFully).toArray(CompletableFuture[]::new))
+          .completeOnTimeout(null, 2, java.util.concurrent.TimeUnit.SECONDS)
+          .join();
       launch.log().close();
       throw e;
     }
     responder.started(channels);
     return responder;
+  }
+
+  /**
+   * Binds one port. "Address already in use" is retried for a moment: the previous instance of the
+   * same container (a restart) may have closed its listener an instant ago, and the kernel socket
+   * goes away only after the event loop's next select.
+   */
+  private ChannelFuture bindWithRetry(ContainerLaunch launch, String protocol, int number, Responder responder) {
+    ChannelFuture bound = null;
+    for (int attempt = 0; attempt < 6; attempt++) {
+      if (attempt > 0) {
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return bound;
+        }
+      }
+      bound = bind(launch, protocol, number, responder);
+      if (bound == null || bound.isSuccess() || !String.valueOf(bound.cause().getMessage()).contains("already in use")) {
+        return bound;
+      }
+    }
+    return bound;
+  }
+
+  private ChannelFuture bind(ContainerLaunch launch, String protocol, int number, Responder responder) {
+    ChannelFuture bound;
+    if (protocol.equals("UDP")) {
+      bound =
+          new Bootstrap()
+              .group(group)
+              .channel(NioDatagramChannel.class)
+              .handler(new UdpEcho(launch))
+              .bind(new InetSocketAddress(launch.podIp(), number));
+    } else if (protocol.equals("TCP")) {
+      bound =
+          new ServerBootstrap()
+              .group(group)
+              .channel(NioServerSocketChannel.class)
+              .childHandler(
+                  new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                      ch.pipeline()
+                          .addLast(new HttpServerCodec())
+                          .addLast(new HttpObjectAggregator(64 * 1024))
+                          .addLast(new HttpResponder(responder, number));
+                    }
+                  })
+              .bind(new InetSocketAddress(launch.podIp(), number));
+    } else {
+      return null;
+    }
+    return bound.awaitUninterruptibly();
+  }
+
+  /**
+   * Closes a listener and completes once its port is free again. A closed NIO channel releases its
+   * kernel socket only at its event loop's next select, so completion waits for a task scheduled on
+   * that loop a little later (it cannot run before the loop has selected again).
+   */
+  private static CompletableFuture<Void> closeFully(Channel ch) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    ch.close()
+        .addListener(
+            f -> {
+              try {
+                ch.eventLoop().schedule(() -> done.complete(null), 20, java.util.concurrent.TimeUnit.MILLISECONDS);
+              } catch (java.util.concurrent.RejectedExecutionException e) {
+                done.complete(null); // the loop is shutting down and takes the socket with it
+              }
+            });
+    return done;
   }
 
   private static List<ContainerPort> ports(Container c) {
@@ -192,20 +245,8 @@ public final class BuiltinRuntime implements ContainerRuntime {
       if (!stopping.compareAndSet(false, true)) {
         return;
       }
-      List<ChannelFuture> closing = new ArrayList<>();
-      for (Channel ch : channels) {
-        closing.add(ch.close());
-      }
-      CompletableFuture<?>[] all =
-          closing.stream()
-              .map(
-                  f -> {
-                    CompletableFuture<Void> cf = new CompletableFuture<>();
-                    f.addListener(x -> cf.complete(null));
-                    return cf;
-                  })
-              .toArray(CompletableFuture[]::new);
-      CompletableFuture.allOf(all)
+      CompletableFuture<?>[] closed = channels.stream().map(BuiltinRuntime::closeFully).toArray(CompletableFuture[]::new);
+      CompletableFuture.allOf(closed)
           .whenComplete(
               (v, e) -> {
                 launch.log().close();

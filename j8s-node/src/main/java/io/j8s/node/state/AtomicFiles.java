@@ -22,10 +22,9 @@ public final class AtomicFiles {
   public static void write(Path target, byte[] content) {
     try {
       Files.createDirectories(target.toAbsolutePath().getParent());
-      Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      // A temp name of its own per write, so concurrent writers never rename each other's file.
+      Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), target.getFileName() + ".", ".tmp");
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer buf = ByteBuffer.wrap(content);
         while (buf.hasRemaining()) {
           ch.write(buf);
