@@ -1,0 +1,89 @@
+package io.j8s.node.agent;
+
+import io.j8s.node.logs.ContainerLogRegistry;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Threads and registries that several node agents in one JVM share, so N simulated nodes cost a
+ * fixed number of threads: a scheduler (timers, probe ticks), a worker pool (Pod workers, status
+ * writes, events), a blocking pool (HTTP/TCP probe I/O), a Netty event loop group (builtin
+ * responders, log endpoint) and the container log registry (one log endpoint can serve all nodes).
+ * Thread-safe; {@link #close()} stops the threads.
+ */
+public final class NodeAgentResources implements AutoCloseable {
+
+  private final ScheduledExecutorService scheduler;
+  private final ExecutorService workers;
+  private final ExecutorService blocking;
+  private final EventLoopGroup eventLoops;
+  private final ContainerLogRegistry logs = new ContainerLogRegistry();
+
+  private NodeAgentResources(int workerThreads, int eventLoopThreads) {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("j8s-node-timer"));
+    s.setRemoveOnCancelPolicy(true);
+    this.scheduler = s;
+    this.workers = Executors.newFixedThreadPool(workerThreads, daemon("j8s-node-worker"));
+    this.blocking = Executors.newCachedThreadPool(daemon("j8s-node-probe"));
+    this.eventLoops = new MultiThreadIoEventLoopGroup(eventLoopThreads, daemon("j8s-node-netty"), NioIoHandler.newFactory());
+  }
+
+  /** Defaults sized for a 2-core host: 4 workers, 2 event loops. */
+  public static NodeAgentResources create() {
+    return new NodeAgentResources(4, 2);
+  }
+
+  public static NodeAgentResources create(int workerThreads, int eventLoopThreads) {
+    return new NodeAgentResources(workerThreads, eventLoopThreads);
+  }
+
+  public ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  public ExecutorService workers() {
+    return workers;
+  }
+
+  public ExecutorService blocking() {
+    return blocking;
+  }
+
+  public EventLoopGroup eventLoops() {
+    return eventLoops;
+  }
+
+  public ContainerLogRegistry logs() {
+    return logs;
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    workers.shutdown();
+    blocking.shutdownNow();
+    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    try {
+      workers.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

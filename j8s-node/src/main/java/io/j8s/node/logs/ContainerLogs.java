@@ -1,0 +1,13 @@
+package io.j8s.node.logs;
+
+/**
+ * The logs of one container of a Pod as {@code kubectl logs} sees them.
+ *
+ * @param current what {@code kubectl logs} reads: the running instance, or the last one that ended
+ *     (null: no instance has started yet)
+ * @param previous what {@code kubectl logs --previous} reads: the instance in the container's
+ *     {@code lastState} (null: none)
+ * @param waitingReason why there is no current instance (e.g. {@code ContainerCreating}), for the
+ *     error message when {@code current} is null
+ */
+public record ContainerLogs(ContainerLog current, ContainerLog previous, String waitingReason) {}

@@ -1,0 +1,37 @@
+package io.j8s.node.runtime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One running instance of a container. A restart is a new instance with a new {@link #id()}.
+ * Thread-safe.
+ */
+public interface ContainerInstance {
+
+  /** 64 hex characters, unique per instance; the status shows it as {@code j8s://<id>}. */
+  String id();
+
+  Instant startedAt();
+
+  /**
+   * Completes exactly once, when the instance has ended and its output is fully captured. Callers
+   * must not block a shared thread on it.
+   */
+  CompletableFuture<ExitStatus> exit();
+
+  /**
+   * Asks the instance to stop: SIGTERM (or its equivalent) now, SIGKILL of everything it started
+   * once {@code gracePeriod} has passed. Idempotent; a later call with an earlier deadline brings
+   * the kill forward. Never blocks.
+   */
+  void stop(Duration gracePeriod);
+
+  /**
+   * Runs {@code command} in the container's context (its environment and working directory) for
+   * an exec probe. Never blocks the caller; the future completes with the result, also on timeout.
+   */
+  CompletableFuture<ExecResult> exec(List<String> command, Duration timeout);
+}

@@ -1,0 +1,273 @@
+package io.j8s.node.runtime;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.j8s.node.logs.ContainerLog;
+import io.j8s.node.logs.LineSplitter;
+import io.j8s.node.logs.LogStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a container's {@code command}/{@code args} as a child process on the host.
+ *
+ * <p>{@code command[0]} is the executable, looked up in the container's {@code PATH} when it has no
+ * slash (no shell is implied). The process gets only the container's environment, stdin from
+ * {@code /dev/null}, and {@code workingDir} when set. It leads its own session ({@code setsid}), so
+ * stopping the container — or its main process exiting — kills everything it started, like the end
+ * of a PID namespace. Stopping sends SIGTERM to the main process, then SIGKILL to the session when
+ * the grace period is over. Each instance uses two daemon threads to read stdout and stderr.
+ *
+ * <p>Thread-safe.
+ */
+public final class ProcessRuntime implements ContainerRuntime {
+
+  private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
+
+  private final Clock clock;
+  private final ScheduledExecutorService scheduler;
+  private final ProcessTable table;
+
+  /**
+   * @param scheduler shared timer for the SIGKILL deadlines; tasks are short
+   * @param table where running PIDs are recorded for orphan clean-up, or null
+   */
+  public ProcessRuntime(Clock clock, ScheduledExecutorService scheduler, ProcessTable table) {
+    this.clock = clock;
+    this.scheduler = scheduler;
+    this.table = table;
+  }
+
+  @Override
+  public String name() {
+    return "process";
+  }
+
+  @Override
+  public ContainerInstance start(ContainerLaunch launch) throws ContainerStartException {
+    Container c = launch.container();
+    List<String> argv = ContainerEnvironment.commandLine(c, launch.env());
+    if (argv.isEmpty()) {
+      throw new ContainerStartException("container " + c.getName() + " has no command to run");
+    }
+    String exe = resolveExecutable(argv.get(0), launch.env().get("PATH"));
+    Path workDir = null;
+    if (c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()) {
+      workDir = Path.of(c.getWorkingDir());
+      if (!Files.isDirectory(workDir)) {
+        throw new ContainerStartException(
+            "chdir to cwd (\"" + c.getWorkingDir() + "\") set in config.json failed: no such file or directory");
+      }
+    }
+    List<String> cmd = new ArrayList<>();
+    ProcessSessions.setsid().ifPresent(s -> cmd.add(s.toString()));
+    cmd.add(exe);
+    cmd.addAll(argv.subList(1, argv.size()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().clear();
+    pb.environment().putAll(launch.env());
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
+    pb.redirectInput(new File("/dev/null"));
+    Process process;
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new ContainerStartException("exec: \"" + argv.get(0) + "\": " + e.getMessage(), e);
+    }
+    Instant startedAt = clock.instant();
+    ProcessContainer instance = new ProcessContainer(launch, process, startedAt, workDir);
+    if (table != null) {
+      table.add(process.pid(), process.info().startInstant().orElse(startedAt), launch.displayName());
+    }
+    log.debug("started {} as pid {}: {}", launch.displayName(), process.pid(), argv);
+    return instance;
+  }
+
+  /**
+   * Resolves {@code name} the way {@code execvp} does: as given when it contains a slash,
+   * otherwise the first executable match in {@code path}.
+   */
+  static String resolveExecutable(String name, String path) throws ContainerStartException {
+    if (name.contains("/")) {
+      Path p = Path.of(name);
+      if (!Files.exists(p)) {
+        throw new ContainerStartException(
+            "exec: \"" + name + "\": stat " + name + ": no such file or directory");
+      }
+      if (!Files.isExecutable(p) || Files.isDirectory(p)) {
+        throw new ContainerStartException("exec: \"" + name + "\": permission denied");
+      }
+      return name;
+    }
+    String search = path == null ? ContainerEnvironment.DEFAULT_PATH : path;
+    for (String dir : search.split(":")) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path p = Path.of(dir, name);
+      if (Files.isExecutable(p) && !Files.isDirectory(p)) {
+        return p.toString();
+      }
+    }
+    throw new ContainerStartException(
+        "exec: \"" + name + "\": executable file not found in $PATH");
+  }
+
+  private final class ProcessContainer implements ContainerInstance {
+    private final String id = ContainerIds.newId();
+    private final ContainerLaunch launch;
+    private final Process process;
+    private final long pid;
+    private final Instant startedAt;
+    private final Path workDir;
+    private final CompletableFuture<ExitStatus> exit;
+
+    // Guarded by this.
+    private Instant killDeadline;
+    private ScheduledFuture<?> killTimer;
+
+    ProcessContainer(ContainerLaunch launch, Process process, Instant startedAt, Path workDir) {
+      this.launch = launch;
+      this.process = process;
+      this.pid = process.pid();
+      this.startedAt = startedAt;
+      this.workDir = workDir;
+      CompletableFuture<Void> out = pump(process.getInputStream(), LogStream.STDOUT);
+      CompletableFuture<Void> err = pump(process.getErrorStream(), LogStream.STDERR);
+      CompletableFuture<Instant> mainExited =
+          process
+              .onExit()
+              .thenApply(
+                  p -> {
+                    Instant finished = clock.instant();
+                    cancelKillTimer();
+                    killRemaining(); // what the main process leaves behind dies with it
+                    return finished;
+                  });
+      CompletableFuture<Void> drained =
+          CompletableFuture.allOf(out, err).completeOnTimeout(null, 2, TimeUnit.SECONDS);
+      this.exit =
+          mainExited.thenCombine(
+              drained,
+              (finished, v) -> {
+                launch.log().close();
+                if (table != null) {
+                  table.remove(pid);
+                }
+                int code = process.exitValue();
+                log.debug("{} (pid {}) exited with {}", launch.displayName(), pid, code);
+                return ExitStatus.of(code, finished);
+              });
+    }
+
+    private CompletableFuture<Void> pump(InputStream in, LogStream stream) {
+      CompletableFuture<Void> done = new CompletableFuture<>();
+      ContainerLog target = launch.log();
+      Thread t =
+          new Thread(
+              () -> {
+                try (in) {
+                  LineSplitter.pump(in, stream, target, clock);
+                } catch (IOException e) {
+                  // The pipe closes when the process is killed: end of output.
+                } finally {
+                  done.complete(null);
+                }
+              },
+              "j8s-log-" + launch.displayName() + "-" + stream.name().toLowerCase());
+      t.setDaemon(true);
+      t.start();
+      return done;
+    }
+
+    @Override
+    public String id() {
+      return id;
+    }
+
+    @Override
+    public Instant startedAt() {
+      return startedAt;
+    }
+
+    @Override
+    public CompletableFuture<ExitStatus> exit() {
+      return exit;
+    }
+
+    @Override
+    public void stop(Duration gracePeriod) {
+      synchronized (this) {
+        if (!process.isAlive()) {
+          return;
+        }
+        Instant deadline = clock.instant().plus(gracePeriod);
+        if (killDeadline != null && !deadline.isBefore(killDeadline)) {
+          return;
+        }
+        boolean first = killDeadline == null;
+        killDeadline = deadline;
+        if (killTimer != null) {
+          killTimer.cancel(false);
+        }
+        if (first && !gracePeriod.isZero()) {
+          // SIGTERM through the handle: Process.destroy() would also close our end of the
+          // stdout/stderr pipes and lose what the container prints while shutting down.
+          process.toHandle().destroy();
+        }
+        if (gracePeriod.isZero()) {
+          killRemaining();
+          return;
+        }
+        killTimer = scheduler.schedule(this::killAfterGrace, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+      }
+    }
+
+    private void killAfterGrace() {
+      if (process.isAlive()) {
+        log.info("{} (pid {}) outlived its grace period; sending SIGKILL", launch.displayName(), pid);
+        killRemaining();
+      }
+    }
+
+    private synchronized void cancelKillTimer() {
+      if (killTimer != null) {
+        killTimer.cancel(false);
+      }
+    }
+
+    private void killRemaining() {
+      if (ProcessSessions.setsid().isPresent()) {
+        ProcessSessions.killSession(pid);
+      }
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.toHandle().destroyForcibly();
+    }
+
+    @Override
+    public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
+      List<String> expanded = new ArrayList<>(command.size());
+      Map<String, String> env = launch.env();
+      for (String s : command) {
+        expanded.add(EnvExpansion.expand(s, env));
+      }
+      return HostExec.run(expanded, env, workDir, timeout);
+    }
+  }
+}
