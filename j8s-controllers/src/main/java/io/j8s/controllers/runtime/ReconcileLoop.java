@@ -46,6 +46,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Counter retries;
   private final Counter dropped;
   private final List<Thread> threads = new ArrayList<>();
+  private final List<Runnable> onSynced = new ArrayList<>();
   private volatile boolean stopped;
 
   /**
@@ -97,6 +98,14 @@ public final class ReconcileLoop implements AutoCloseable {
     return queue;
   }
 
+  /**
+   * Runs {@code action} once the caches have synced, before the workers start (e.g. to enqueue
+   * every existing object once). Call before {@link #start()}.
+   */
+  public synchronized void whenSynced(Runnable action) {
+    onSynced.add(Objects.requireNonNull(action, "action"));
+  }
+
   /** Starts a thread that waits for the caches, then the workers. Returns at once. */
   public synchronized void start() {
     if (!threads.isEmpty()) {
@@ -122,6 +131,13 @@ public final class ReconcileLoop implements AutoCloseable {
     }
     log.info("Caches synced, starting {} worker(s) for controller {}", workers, name);
     synchronized (this) {
+      for (Runnable action : onSynced) {
+        try {
+          action.run();
+        } catch (RuntimeException e) {
+          log.error("Start-up action of controller {} failed", name, e);
+        }
+      }
       for (int i = 0; i < workers; i++) {
         Thread worker = new Thread(this::runWorker, "j8s-" + name + "-worker-" + i);
         worker.setDaemon(true);
