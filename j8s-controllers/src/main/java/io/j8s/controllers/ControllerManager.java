@@ -1,0 +1,353 @@
+package io.j8s.controllers;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.j8s.controllers.deployment.DeploymentController;
+import io.j8s.controllers.endpoint.EndpointsController;
+import io.j8s.controllers.endpointslice.EndpointSliceController;
+import io.j8s.controllers.endpointslicemirroring.EndpointSliceMirroringController;
+import io.j8s.controllers.garbagecollector.GarbageCollector;
+import io.j8s.controllers.namespace.NamespaceController;
+import io.j8s.controllers.nodeipam.NodeIpamController;
+import io.j8s.controllers.nodelifecycle.NodeLifecycleController;
+import io.j8s.controllers.replicaset.ReplicaSetController;
+import io.j8s.controllers.runtime.ApiResource;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.ControllerSettings;
+import io.j8s.controllers.runtime.DelayScheduler;
+import io.j8s.controllers.runtime.SharedInformers;
+import io.j8s.controllers.scheduler.Scheduler;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the enabled controllers over one set of shared informers, and stops them cleanly.
+ *
+ * <p>With leader election (the default when more than one server may run against one store), the
+ * controllers run only while this manager holds the {@code coordination.k8s.io/v1} Lease
+ * {@code <leaseNamespace>/<leaseName>}: each term gets fresh informers and controllers, and losing
+ * the Lease stops them before another holder can act. Without it they start at once.
+ *
+ * <p>Clients: the informers list and watch with {@link Builder#informerClient}; each controller
+ * writes with {@code clients.apply(identity)} so it can act under its own identity (see
+ * {@link #IDENTITIES}). Thread-safe; {@link #close()} is idempotent.
+ */
+public final class ControllerManager implements AutoCloseable {
+
+  /** Controller name → the identity (client) it writes with. */
+  public static final Map<String, String> IDENTITIES = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
+      DeploymentController.NAME, DeploymentController.IDENTITY,
+      ReplicaSetController.NAME, ReplicaSetController.IDENTITY,
+      Scheduler.NAME, Scheduler.IDENTITY,
+      NodeIpamController.NAME, NodeIpamController.IDENTITY,
+      EndpointsController.NAME, EndpointsController.IDENTITY,
+      EndpointSliceController.NAME, EndpointSliceController.IDENTITY,
+      EndpointSliceMirroringController.NAME, EndpointSliceMirroringController.IDENTITY,
+      GarbageCollector.NAME, GarbageCollector.IDENTITY,
+      NamespaceController.NAME, NamespaceController.IDENTITY,
+      NodeLifecycleController.NAME, NodeLifecycleController.IDENTITY)));
+
+  /** Every controller, in start order. */
+  public static final List<String> ALL = List.of(
+      NodeIpamController.NAME, NodeLifecycleController.NAME, Scheduler.NAME, DeploymentController.NAME,
+      ReplicaSetController.NAME, EndpointsController.NAME, EndpointSliceController.NAME,
+      EndpointSliceMirroringController.NAME, GarbageCollector.NAME, NamespaceController.NAME);
+
+  private static final Logger log = LoggerFactory.getLogger(ControllerManager.class);
+
+  private final KubernetesClient informerClient;
+  private final Function<String, KubernetesClient> clients;
+  private final Clock clock;
+  private final MeterRegistry meterRegistry;
+  private final ControllerSettings settings;
+  private final Set<String> enabled;
+  private final List<ApiResource> resources;
+  private final LeaderElectionSettings leaderElection;
+  private final ScheduledExecutorService timers;
+
+  private final Object lock = new Object();
+  private Term term; // guarded by lock
+  private CompletableFuture<?> election; // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private ControllerManager(Builder b) {
+    this.informerClient = Objects.requireNonNull(b.informerClient, "informerClient");
+    this.clients = b.clients != null ? b.clients : identity -> b.informerClient;
+    this.clock = b.clock;
+    this.meterRegistry = Objects.requireNonNull(b.meterRegistry, "meterRegistry");
+    this.settings = b.settings;
+    this.enabled = Set.copyOf(b.enabled);
+    for (String name : enabled) {
+      if (!ALL.contains(name)) {
+        throw new IllegalArgumentException("unknown controller '" + name + "'; known: " + ALL);
+      }
+    }
+    this.resources = List.copyOf(b.resources);
+    this.leaderElection = b.leaderElection;
+    this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "j8s-controller-timers");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts the controllers (or the election for the right to run them). Returns at once. */
+  public void start() {
+    synchronized (lock) {
+      if (closed) {
+        throw new IllegalStateException("the controller manager is closed");
+      }
+      if (leaderElection == null) {
+        startTerm();
+        return;
+      }
+      runElection();
+    }
+  }
+
+  private void runElection() {
+    LeaderElectionSettings le = leaderElection;
+    LeaderElector elector = informerClient.leaderElector().withConfig(new LeaderElectionConfig(
+        new LeaseLock(le.namespace(), le.name(), le.identity()),
+        le.leaseDuration(), le.renewDeadline(), le.retryPeriod(),
+        new LeaderCallbacks(
+            () -> {
+              log.info("Became leader ({}), starting controllers", le.identity());
+              synchronized (lock) {
+                if (!closed) {
+                  startTerm();
+                }
+              }
+            },
+            () -> {
+              log.warn("Lost leadership ({}), stopping controllers", le.identity());
+              stopTerm();
+            },
+            leader -> log.info("Current controller-manager leader: {}", leader)),
+        true, "j8s-controller-manager")).build();
+    election = elector.start();
+    election.whenComplete((v, t) -> {
+      synchronized (lock) {
+        if (!closed) {
+          timers.schedule(() -> {
+            synchronized (lock) {
+              if (!closed) {
+                runElection();
+              }
+            }
+          }, le.retryPeriod().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+      }
+    });
+  }
+
+  /** Whether the controllers are running in this process now. */
+  public boolean isRunning() {
+    synchronized (lock) {
+      return term != null;
+    }
+  }
+
+  /** The running controllers (empty when not leading). */
+  public List<Controller> controllers() {
+    synchronized (lock) {
+      return term == null ? List.of() : List.copyOf(term.controllers);
+    }
+  }
+
+  private static final class Term {
+    final SharedInformers informers;
+    final ControllerContext context;
+    final List<Controller> controllers = new ArrayList<>();
+
+    Term(SharedInformers informers, ControllerContext context) {
+      this.informers = informers;
+      this.context = context;
+    }
+  }
+
+  private void startTerm() {
+    if (term != null) {
+      return;
+    }
+    SharedInformers informers = new SharedInformers(informerClient, settings.resyncPeriod());
+    ControllerContext context = new ControllerContext(informers, clients, clock, meterRegistry,
+        DelayScheduler.of(timers), settings);
+    Term t = new Term(informers, context);
+    List<ApiResource> served = enabled.contains(GarbageCollector.NAME) || enabled.contains(NamespaceController.NAME)
+        ? ApiResource.served(informerClient, resources) : List.of();
+    for (String name : ALL) {
+      if (!enabled.contains(name)) {
+        continue;
+      }
+      t.controllers.add(create(name, context, served));
+    }
+    informers.start();
+    for (Controller c : t.controllers) {
+      c.start();
+    }
+    term = t;
+    log.info("Started controllers {}", t.controllers.stream().map(Controller::name).toList());
+  }
+
+  private static Controller create(String name, ControllerContext context, List<ApiResource> served) {
+    switch (name) {
+      case DeploymentController.NAME: return new DeploymentController(context);
+      case ReplicaSetController.NAME: return new ReplicaSetController(context);
+      case Scheduler.NAME: return new Scheduler(context);
+      case NodeIpamController.NAME: return new NodeIpamController(context);
+      case NodeLifecycleController.NAME: return new NodeLifecycleController(context);
+      case EndpointsController.NAME: return new EndpointsController(context);
+      case EndpointSliceController.NAME: return new EndpointSliceController(context);
+      case EndpointSliceMirroringController.NAME: return new EndpointSliceMirroringController(context);
+      case GarbageCollector.NAME: return new GarbageCollector(context, served);
+      case NamespaceController.NAME: return new NamespaceController(context, served);
+      default: throw new IllegalArgumentException("unknown controller " + name);
+    }
+  }
+
+  private void stopTerm() {
+    Term t;
+    synchronized (lock) {
+      t = term;
+      term = null;
+    }
+    if (t == null) {
+      return;
+    }
+    List<Controller> reversed = new ArrayList<>(t.controllers);
+    Collections.reverse(reversed);
+    for (Controller c : reversed) {
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        log.warn("Error stopping controller {}: {}", c.name(), e.toString());
+      }
+    }
+    t.informers.close();
+    t.context.close();
+  }
+
+  @Override
+  public void close() {
+    CompletableFuture<?> e;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      e = election;
+    }
+    if (e != null) {
+      e.cancel(true); // releases the Lease (releaseOnCancel)
+    }
+    stopTerm();
+    timers.shutdownNow();
+  }
+
+  /** Leader election on a Lease; durations as kube-controller-manager's defaults (15 s / 10 s / 2 s). */
+  public record LeaderElectionSettings(
+      String namespace, String name, String identity, Duration leaseDuration, Duration renewDeadline,
+      Duration retryPeriod) {
+
+    public static LeaderElectionSettings defaults() {
+      return new LeaderElectionSettings("kube-system", "j8s-controller-manager",
+          hostname() + "_" + UUID.randomUUID(), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    private static String hostname() {
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        return "j8s";
+      }
+    }
+  }
+
+  /** Builder for {@link ControllerManager}. */
+  public static final class Builder {
+    private KubernetesClient informerClient;
+    private Function<String, KubernetesClient> clients;
+    private Clock clock = Clock.systemUTC();
+    private MeterRegistry meterRegistry;
+    private ControllerSettings settings = ControllerSettings.defaults();
+    private Set<String> enabled = new LinkedHashSet<>(ALL);
+    private List<ApiResource> resources = ApiResource.DEFAULTS;
+    private LeaderElectionSettings leaderElection;
+
+    private Builder() {}
+
+    /** The client the shared informers list and watch with (required). */
+    public Builder informerClient(KubernetesClient v) {
+      this.informerClient = Objects.requireNonNull(v, "informerClient");
+      return this;
+    }
+
+    /** Write clients by identity (see {@link #IDENTITIES}); default: the informer client for all. */
+    public Builder clients(Function<String, KubernetesClient> v) {
+      this.clients = Objects.requireNonNull(v, "clients");
+      return this;
+    }
+
+    public Builder clock(Clock v) {
+      this.clock = Objects.requireNonNull(v, "clock");
+      return this;
+    }
+
+    public Builder meterRegistry(MeterRegistry v) {
+      this.meterRegistry = Objects.requireNonNull(v, "meterRegistry");
+      return this;
+    }
+
+    public Builder settings(ControllerSettings v) {
+      this.settings = Objects.requireNonNull(v, "settings");
+      return this;
+    }
+
+    /** The controllers to run, by name (see {@link ControllerManager#ALL}); default all. */
+    public Builder enabled(Set<String> v) {
+      this.enabled = new LinkedHashSet<>(Objects.requireNonNull(v, "enabled"));
+      return this;
+    }
+
+    /** The kinds the garbage collector and the namespace controller handle; default {@link ApiResource#DEFAULTS}. */
+    public Builder resources(List<ApiResource> v) {
+      this.resources = List.copyOf(v);
+      return this;
+    }
+
+    /** Run only while holding this Lease; null (the default) runs at once. */
+    public Builder leaderElection(LeaderElectionSettings v) {
+      this.leaderElection = v;
+      return this;
+    }
+
+    public ControllerManager build() {
+      return new ControllerManager(this);
+    }
+  }
+}

@@ -1,0 +1,245 @@
+package io.j8s.controllers.endpoint;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.controllers.runtime.ApiWrites;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.EventHandlers;
+import io.j8s.controllers.runtime.EventRecorder;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.WorkQueue;
+import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.controllers.util.Services;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps one {@code v1} Endpoints per Service with a selector (Kubernetes' endpoints controller; the
+ * behaviour is specified in SEMANTICS.md and computed by {@link DesiredEndpoints}).
+ *
+ * <p>Keys are Service keys. Services without a selector (hand-written Endpoints, the
+ * {@code kubernetes} Service) and ExternalName Services are left alone; the Endpoints of a deleted
+ * Service is deleted; every existing Endpoints is enqueued once at start-up so orphans go.
+ *
+ * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, pods and endpoints; create,
+ * update and delete on endpoints; create/update on events.
+ */
+public final class EndpointsController implements Controller {
+
+  public static final String NAME = "endpoints";
+  public static final String IDENTITY = "endpoint-controller";
+  /** Endpoints carrying this annotation are leader-election locks, never orphans. */
+  static final String LEADER_ANNOTATION = "control-plane.alpha.kubernetes.io/leader";
+
+  private static final Logger log = LoggerFactory.getLogger(EndpointsController.class);
+
+  private final KubernetesClient client;
+  private final Cache<Service> services;
+  private final Cache<Pod> pods;
+  private final Cache<Endpoints> endpoints;
+  private final WorkQueue<String> queue;
+  private final ReconcileLoop loop;
+  private final EventRecorder events;
+  private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
+  private final ApiWrites writes;
+  private final Clock clock;
+  private final Timer syncDuration;
+  private final Timer programmingLatency;
+
+  public EndpointsController(ControllerContext context) {
+    this.client = context.client(IDENTITY);
+    this.services = context.informers().cache(Service.class);
+    this.pods = context.informers().cache(Pod.class);
+    this.endpoints = context.informers().cache(Endpoints.class);
+    this.queue = context.newQueue(NAME);
+    this.events = context.eventRecorder(IDENTITY);
+    this.writes = new ApiWrites(NAME, context.meterRegistry());
+    this.clock = context.clock();
+    this.syncDuration = Timer.builder("j8s_endpoints_sync_duration_seconds")
+        .description("Time to sync the Endpoints of one Service").register(context.meterRegistry());
+    this.programmingLatency = Timer.builder("j8s_endpoints_programming_latency_seconds")
+        .description("From the last change trigger time to the Endpoints write").register(context.meterRegistry());
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
+        List.of(services::hasSynced, pods::hasSynced, endpoints::hasSynced));
+    this.loop.whenSynced(this::enqueueAllEndpoints);
+
+    services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
+    pods.informer().addEventHandler(EventHandlers.of(this::onPodAdd, this::onPodUpdate, this::onPodDelete));
+    endpoints.informer().addEventHandler(EventHandlers.of(ep -> {}, (o, n) -> {}, ep -> queue.add(Keys.keyOf(ep))));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void close() {
+    loop.stop();
+  }
+
+  ApiWrites writes() {
+    return writes;
+  }
+
+  /** {@code checkLeftoverEndpoints}: every Endpoints once, so those of deleted Services go. */
+  private void enqueueAllEndpoints() {
+    for (Endpoints ep : endpoints.list()) {
+      Map<String, String> annotations = ep.getMetadata().getAnnotations();
+      if (annotations != null && annotations.containsKey(LEADER_ANNOTATION)) {
+        continue;
+      }
+      queue.add(Keys.keyOf(ep));
+    }
+  }
+
+  private void onPodAdd(Pod pod) {
+    for (String key : servicesSelecting(pod)) {
+      queue.add(key);
+    }
+  }
+
+  private void onPodUpdate(Pod oldPod, Pod newPod) {
+    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
+      return; // a resync: periodic resyncs of Services cover it
+    }
+    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
+    boolean membershipMayChange = PodChanges.membershipMayChange(oldPod, newPod);
+    if (!podChanged && !membershipMayChange) {
+      return;
+    }
+    Set<String> current = servicesSelecting(newPod);
+    if (!membershipMayChange) {
+      current.forEach(queue::add);
+      return;
+    }
+    Set<String> old = servicesSelecting(oldPod);
+    for (String key : PodChanges.servicesToUpdate(old, current, podChanged)) {
+      queue.add(key);
+    }
+  }
+
+  private void onPodDelete(Pod pod) {
+    for (String key : servicesSelecting(pod)) {
+      queue.add(key);
+    }
+  }
+
+  private Set<String> servicesSelecting(Pod pod) {
+    Set<String> keys = new HashSet<>();
+    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
+      Map<String, String> selector = Services.selector(svc);
+      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
+        keys.add(Keys.keyOf(svc));
+      }
+    }
+    return keys;
+  }
+
+  /** {@code syncService}. */
+  Result reconcile(String key) {
+    long start = System.nanoTime();
+    try {
+      syncService(key);
+      return Result.done();
+    } finally {
+      syncDuration.record(Duration.ofNanos(System.nanoTime() - start));
+    }
+  }
+
+  private void syncService(String key) {
+    String namespace = Keys.namespace(key);
+    String name = Keys.name(key);
+    Optional<Service> found = services.get(key);
+    if (found.isEmpty()) {
+      triggerTimes.deleteService(key);
+      if (endpoints.get(key).isPresent()) {
+        log.info("Deleting Endpoints {} of a deleted Service", key);
+        writes.record("delete", "endpoints");
+        client.endpoints().inNamespace(namespace).withName(name).delete();
+      }
+      return;
+    }
+    Service service = found.get();
+    if (Services.isExternalName(service)) {
+      return;
+    }
+    Map<String, String> selector = Services.selector(service);
+    if (selector == null) {
+      return; // selectorless: Endpoints are written by hand (or by the API server)
+    }
+    List<Pod> selected = pods.list(namespace).stream()
+        .filter(p -> LabelSelectors.matchesSet(selector, p.getMetadata().getLabels()))
+        .toList();
+    // computed on every sync so the tracker's state follows even when nothing is written
+    Instant triggerTime = triggerTimes.compute(service, selected);
+    DesiredEndpoints.Subsets desired = DesiredEndpoints.subsetsFor(service, selected);
+    Endpoints current = endpoints.get(key).orElse(null);
+    Optional<Endpoints> toWrite = DesiredEndpoints.endpointsToWrite(service, current, desired.subsets(), triggerTime);
+    if (toWrite.isEmpty()) {
+      log.debug("Endpoints {} unchanged", key);
+      return;
+    }
+    Endpoints write = toWrite.get();
+    boolean create = current == null;
+    log.info("{} Endpoints {}: {} ready, {} not ready", create ? "Creating" : "Updating", key,
+        desired.ready(), desired.notReady());
+    try {
+      if (create) {
+        writes.record("create", "endpoints");
+        client.endpoints().inNamespace(namespace).resource(write).create();
+      } else {
+        writes.record("update", "endpoints");
+        client.endpoints().inNamespace(namespace).resource(write).update();
+      }
+    } catch (KubernetesClientException e) {
+      if (create && e.getCode() == 403 && isNamespaceTerminating(e)) {
+        log.debug("Namespace {} is terminating, not creating Endpoints {}", namespace, key);
+        return;
+      }
+      if (create) {
+        events.event(write, EventRecorder.WARNING, "FailedToCreateEndpoint",
+            "Failed to create endpoint for service %s/%s: %s", namespace, name, e.getMessage());
+      } else {
+        events.event(write, EventRecorder.WARNING, "FailedToUpdateEndpoint",
+            "Failed to update endpoint %s/%s: %s", namespace, name, e.getMessage());
+      }
+      throw e;
+    }
+    if (triggerTime != null) {
+      Duration latency = Duration.between(triggerTime, clock.instant());
+      if (!latency.isNegative()) {
+        programmingLatency.record(latency);
+      }
+    }
+  }
+
+  private static boolean isNamespaceTerminating(KubernetesClientException e) {
+    return e.getStatus() != null && e.getStatus().getDetails() != null
+        && e.getStatus().getDetails().getCauses() != null
+        && e.getStatus().getDetails().getCauses().stream()
+            .anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+  }
+}

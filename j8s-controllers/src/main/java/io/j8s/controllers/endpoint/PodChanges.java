@@ -1,0 +1,85 @@
+package io.j8s.controllers.endpoint;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.j8s.controllers.util.Pods;
+import java.util.HashSet;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Which Pod updates matter to the Services that select the Pod ({@code podEndpointsChanged} and
+ * {@code GetServicesToUpdateOnPodChange} in Kubernetes). Pure functions.
+ */
+public final class PodChanges {
+
+  private PodChanges() {}
+
+  /** Readiness, deletion, IPs, node, phase or hostname changed: the Pod's endpoint changed. */
+  public static boolean endpointsChanged(Pod oldPod, Pod newPod) {
+    if (Pods.isReady(oldPod) != Pods.isReady(newPod)) {
+      return true;
+    }
+    if (!Objects.equals(oldPod.getMetadata().getDeletionTimestamp(), newPod.getMetadata().getDeletionTimestamp())) {
+      return true;
+    }
+    if (!Objects.equals(podIps(oldPod), podIps(newPod))) {
+      return true;
+    }
+    if (!Pods.nodeName(oldPod).equals(Pods.nodeName(newPod))) {
+      return true;
+    }
+    if (Pods.isTerminal(oldPod) != Pods.isTerminal(newPod)) {
+      return true;
+    }
+    return !hostnameAndSubdomainEqual(oldPod, newPod);
+  }
+
+  /** Labels (or hostname/subdomain) changed: the Pod may have joined or left Services. */
+  public static boolean membershipMayChange(Pod oldPod, Pod newPod) {
+    return !Objects.equals(normalize(oldPod.getMetadata().getLabels()), normalize(newPod.getMetadata().getLabels()))
+        || !hostnameAndSubdomainEqual(oldPod, newPod);
+  }
+
+  /**
+   * {@code determineNeededServiceUpdates}: if the Pod itself changed, every Service old or new;
+   * otherwise only those it joined or left.
+   */
+  public static Set<String> servicesToUpdate(Set<String> oldServices, Set<String> newServices, boolean podChanged) {
+    Set<String> result = new HashSet<>();
+    if (podChanged) {
+      result.addAll(oldServices);
+      result.addAll(newServices);
+      return result;
+    }
+    for (String s : oldServices) {
+      if (!newServices.contains(s)) {
+        result.add(s);
+      }
+    }
+    for (String s : newServices) {
+      if (!oldServices.contains(s)) {
+        result.add(s);
+      }
+    }
+    return result;
+  }
+
+  private static Object normalize(java.util.Map<String, String> labels) {
+    return labels == null ? java.util.Map.of() : labels;
+  }
+
+  private static Object podIps(Pod pod) {
+    if (pod.getStatus() == null) {
+      return null;
+    }
+    return java.util.List.of(String.valueOf(pod.getStatus().getPodIP()), String.valueOf(pod.getStatus().getPodIPs()));
+  }
+
+  private static boolean hostnameAndSubdomainEqual(Pod a, Pod b) {
+    String ha = a.getSpec() == null ? null : a.getSpec().getHostname();
+    String hb = b.getSpec() == null ? null : b.getSpec().getHostname();
+    String sa = a.getSpec() == null ? null : a.getSpec().getSubdomain();
+    String sb = b.getSpec() == null ? null : b.getSpec().getSubdomain();
+    return Objects.equals(ha, hb) && Objects.equals(sa, sb);
+  }
+}

@@ -1,0 +1,69 @@
+package io.j8s.controllers.endpoint;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.controllers.util.Pods;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Kubernetes' {@code TriggerTimeTracker}: works out the "last change trigger time" of a sync — the
+ * earliest of the trigger times that changed since the previous sync of the same Service. A Pod's
+ * trigger time is its Ready condition's {@code lastTransitionTime}; a Service's is its creation
+ * time; a Service seen for the first time yields its creation time.
+ *
+ * <p>Thread-safe; the work queue guarantees one sync per Service at a time.
+ */
+public final class TriggerTimeTracker {
+
+  private record State(Instant serviceTriggerTime, Map<String, Instant> podTriggerTimes) {}
+
+  private final Map<String, State> states = new ConcurrentHashMap<>();
+
+  /** The trigger time for this sync, or null when nothing the tracker watches has changed. */
+  public Instant compute(Service service, List<Pod> pods) {
+    String key = Keys.keyOf(service);
+    State previous = states.get(key);
+    Map<String, Instant> lastPodTimes = previous == null ? Map.of() : previous.podTriggerTimes();
+    Instant minChanged = null;
+    Map<String, Instant> podTimes = new HashMap<>();
+    for (Pod pod : pods) {
+      Instant t = podTriggerTime(pod);
+      if (t == null) {
+        continue;
+      }
+      podTimes.put(pod.getMetadata().getName(), t);
+      Instant last = lastPodTimes.get(pod.getMetadata().getName());
+      if (last == null || t.isAfter(last)) {
+        minChanged = min(minChanged, t);
+      }
+    }
+    Instant serviceTime = Timestamps.parse(service.getMetadata().getCreationTimestamp());
+    Instant lastServiceTime = previous == null ? null : previous.serviceTriggerTime();
+    if (serviceTime != null && (lastServiceTime == null || serviceTime.isAfter(lastServiceTime))) {
+      minChanged = min(minChanged, serviceTime);
+    }
+    states.put(key, new State(serviceTime, Map.copyOf(podTimes)));
+    if (previous == null) {
+      return serviceTime;
+    }
+    return minChanged;
+  }
+
+  public void deleteService(String key) {
+    states.remove(key);
+  }
+
+  private static Instant podTriggerTime(Pod pod) {
+    return Pods.condition(pod, "Ready").map(c -> Timestamps.parse(c.getLastTransitionTime())).orElse(null);
+  }
+
+  private static Instant min(Instant current, Instant candidate) {
+    return current == null || candidate.isBefore(current) ? candidate : current;
+  }
+}

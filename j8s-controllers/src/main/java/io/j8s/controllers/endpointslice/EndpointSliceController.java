@@ -1,0 +1,306 @@
+package io.j8s.controllers.endpointslice;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.controllers.endpoint.PodChanges;
+import io.j8s.controllers.endpoint.TriggerTimeTracker;
+import io.j8s.controllers.runtime.ApiWrites;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.EventHandlers;
+import io.j8s.controllers.runtime.EventRecorder;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.WorkQueue;
+import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.controllers.util.OwnerReferences;
+import io.j8s.controllers.util.Services;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the {@code discovery.k8s.io/v1} EndpointSlices of every Service with a selector (see
+ * {@link EndpointSliceReconciler} for the packing rules and SEMANTICS.md for the fields).
+ *
+ * <p>Slices are labelled {@code kubernetes.io/service-name} and
+ * {@code endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io} plus the
+ * Service's labels, owned (controller reference) by the Service — so the garbage collector deletes
+ * them with it — and named by the API server from {@code generateName: <service>-}.
+ *
+ * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, pods, nodes and
+ * endpointslices; create/update/delete on endpointslices; create/update on events.
+ */
+public final class EndpointSliceController implements Controller {
+
+  public static final String NAME = "endpointslice";
+  public static final String IDENTITY = "endpointslice-controller";
+  public static final String MANAGED_BY = "endpointslice-controller.k8s.io";
+  static final String SERVICE_INDEX = "j8s/service-name";
+
+  private static final Logger log = LoggerFactory.getLogger(EndpointSliceController.class);
+
+  private final KubernetesClient client;
+  private final Cache<Service> services;
+  private final Cache<Pod> pods;
+  private final Cache<Node> nodes;
+  private final Cache<EndpointSlice> slices;
+  private final WorkQueue<String> queue;
+  private final ReconcileLoop loop;
+  private final EventRecorder events;
+  private final EndpointSliceReconciler reconciler;
+  private final SliceTracker tracker = new SliceTracker();
+  private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
+  private final ApiWrites writes;
+
+  public EndpointSliceController(ControllerContext context) {
+    this.client = context.client(IDENTITY);
+    this.services = context.informers().cache(Service.class);
+    this.pods = context.informers().cache(Pod.class);
+    this.nodes = context.informers().cache(Node.class);
+    this.slices = context.informers().cache(EndpointSlice.class);
+    context.informers().addIndexer(EndpointSlice.class, SERVICE_INDEX, EndpointSliceController::serviceIndex);
+    this.queue = context.newQueue(NAME);
+    this.events = context.eventRecorder(IDENTITY);
+    this.reconciler = new EndpointSliceReconciler(context.settings().maxEndpointsPerSlice(), true);
+    this.writes = new ApiWrites(NAME, context.meterRegistry());
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
+        List.of(services::hasSynced, pods::hasSynced, nodes::hasSynced, slices::hasSynced));
+
+    services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
+    pods.informer().addEventHandler(EventHandlers.of(
+        p -> servicesSelecting(p).forEach(queue::add), this::onPodUpdate, p -> servicesSelecting(p).forEach(queue::add)));
+    slices.informer().addEventHandler(EventHandlers.of(this::onSliceChange, (o, n) -> onSliceChange(n), this::onSliceDelete));
+  }
+
+  static List<String> serviceIndex(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    if (labels == null || !MANAGED_BY.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
+        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
+      return List.of();
+    }
+    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void close() {
+    loop.stop();
+  }
+
+  ApiWrites writes() {
+    return writes;
+  }
+
+  private void onSliceChange(EndpointSlice slice) {
+    serviceIndex(slice).forEach(queue::add);
+  }
+
+  private void onSliceDelete(EndpointSlice slice) {
+    for (String key : serviceIndex(slice)) {
+      tracker.observedDeletion(key, slice);
+      queue.add(key);
+    }
+  }
+
+  private void onPodUpdate(Pod oldPod, Pod newPod) {
+    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
+      return;
+    }
+    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
+    boolean membership = PodChanges.membershipMayChange(oldPod, newPod);
+    if (!podChanged && !membership) {
+      return;
+    }
+    PodChanges.servicesToUpdate(servicesSelecting(oldPod), servicesSelecting(newPod), podChanged || !membership)
+        .forEach(queue::add);
+  }
+
+  private Set<String> servicesSelecting(Pod pod) {
+    Set<String> keys = new HashSet<>();
+    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
+      Map<String, String> selector = Services.selector(svc);
+      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
+        keys.add(Keys.keyOf(svc));
+      }
+    }
+    return keys;
+  }
+
+  Result reconcile(String key) {
+    Optional<Service> found = services.get(key);
+    if (found.isEmpty()) {
+      // the slices go with the Service through their owner reference (garbage collector)
+      tracker.forget(key);
+      triggerTimes.deleteService(key);
+      return Result.done();
+    }
+    Service service = found.get();
+    if (Services.isExternalName(service)) {
+      return Result.done();
+    }
+    Map<String, String> selector = Services.selector(service);
+    if (selector == null) {
+      return Result.done(); // selectorless: the mirroring controller's business
+    }
+    String namespace = Keys.namespace(key);
+    List<EndpointSlice> existing = slices.byIndex(SERVICE_INDEX, key).stream()
+        .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+    if (tracker.stale(key, existing)) {
+      throw new IllegalStateException("EndpointSlice cache for " + key + " is older than our last write");
+    }
+    List<Pod> selected = pods.list(namespace).stream()
+        .filter(p -> LabelSelectors.matchesSet(selector, p.getMetadata().getLabels()))
+        .toList();
+    Instant triggerTime = triggerTimes.compute(service, selected);
+
+    String addressType = Services.isIpv6(service) ? "IPv6" : "IPv4";
+    Map<String, EndpointSliceReconciler.DesiredGroup> desired = new LinkedHashMap<>();
+    Map<String, List<Endpoint>> endpointsByPorts = new LinkedHashMap<>();
+    Map<String, List<EndpointPort>> portsByKey = new LinkedHashMap<>();
+    List<String> missingNodes = new ArrayList<>();
+    for (Pod pod : selected) {
+      if (!Services.shouldPodBeInEndpoints(pod, true)) {
+        continue;
+      }
+      String ip = Services.podIpFor(service, pod);
+      List<EndpointPort> ports = SliceEndpoints.portsFor(service, pod);
+      String portKey = SliceEndpoints.portMapKey(ports);
+      portsByKey.putIfAbsent(portKey, ports);
+      endpointsByPorts.computeIfAbsent(portKey, k -> new ArrayList<>());
+      Node node = nodes.get(pod.getSpec().getNodeName() == null ? "" : pod.getSpec().getNodeName()).orElse(null);
+      if (node == null && !Services.publishNotReadyAddresses(service)) {
+        missingNodes.add(pod.getMetadata().getName());
+        continue;
+      }
+      if (ip != null) {
+        endpointsByPorts.get(portKey).add(SliceEndpoints.endpointFor(pod, node, service, ip));
+      }
+    }
+    for (Map.Entry<String, List<Endpoint>> e : endpointsByPorts.entrySet()) {
+      desired.put(e.getKey(), new EndpointSliceReconciler.DesiredGroup(portsByKey.get(e.getKey()), e.getValue()));
+    }
+
+    EndpointSliceReconciler.Plan plan = reconciler.reconcile(new ServiceOwner(service), addressType, desired,
+        existing, triggerTime);
+    try {
+      apply(key, namespace, service, plan);
+    } catch (KubernetesClientException e) {
+      events.event(service, EventRecorder.WARNING, "FailedToUpdateEndpointSlices",
+          "Error updating Endpoint Slices for Service %s/%s: %s", namespace, service.getMetadata().getName(),
+          e.getMessage());
+      throw e;
+    }
+    if (!missingNodes.isEmpty()) {
+      log.info("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
+      return Result.requeueAfter(Duration.ofSeconds(1));
+    }
+    return Result.done();
+  }
+
+  private void apply(String key, String namespace, Service service, EndpointSliceReconciler.Plan plan) {
+    if (plan.isEmpty()) {
+      return;
+    }
+    log.info("Syncing EndpointSlices of {}: {} to create, {} to update, {} to delete", key,
+        plan.toCreate().size(), plan.toUpdate().size(), plan.toDelete().size());
+    if (service.getMetadata().getDeletionTimestamp() == null) {
+      for (EndpointSlice s : plan.toCreate()) {
+        writes.record("create", "endpointslices");
+        tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).create());
+      }
+    }
+    for (EndpointSlice s : plan.toUpdate()) {
+      writes.record("update", "endpointslices");
+      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).update());
+    }
+    for (EndpointSlice s : plan.toDelete()) {
+      writes.record("delete", "endpointslices");
+      client.discovery().v1().endpointSlices().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
+      tracker.deleted(key, s);
+    }
+  }
+
+  /** Slices of a Service. */
+  static final class ServiceOwner implements EndpointSliceReconciler.SliceOwner {
+    private final Service service;
+    private final Map<String, String> labels;
+
+    ServiceOwner(Service service) {
+      this.service = service;
+      Map<String, String> l = new LinkedHashMap<>();
+      Map<String, String> serviceLabels = service.getMetadata().getLabels();
+      if (serviceLabels != null) {
+        serviceLabels.forEach((k, v) -> {
+          if (!SliceEndpoints.isReservedLabel(k)) {
+            l.put(k, v);
+          }
+        });
+      }
+      l.put(EndpointSliceReconciler.LABEL_SERVICE_NAME, service.getMetadata().getName());
+      l.put(EndpointSliceReconciler.LABEL_MANAGED_BY, MANAGED_BY);
+      if (!Services.isClusterIpSet(service)) {
+        l.put(Services.HEADLESS_LABEL, "");
+      }
+      this.labels = Map.copyOf(l);
+    }
+
+    @Override
+    public boolean owns(EndpointSlice slice) {
+      return OwnerReferences.isControlledBy(slice, service.getMetadata().getUid());
+    }
+
+    @Override
+    public EndpointSlice newSlice(String addressType) {
+      EndpointSlice slice = new EndpointSlice();
+      slice.setMetadata(new ObjectMetaBuilder()
+          .withNamespace(service.getMetadata().getNamespace())
+          .withGenerateName(service.getMetadata().getName() + "-")
+          .withOwnerReferences(OwnerReferences.controllerRef(service, "v1", "Service"))
+          .build());
+      slice.setAddressType(addressType);
+      return slice;
+    }
+
+    @Override
+    public Map<String, String> labels() {
+      return labels;
+    }
+
+    @Override
+    public Map<String, String> annotations(EndpointSlice existing) {
+      Map<String, String> a = new LinkedHashMap<>(existing == null || existing.getMetadata().getAnnotations() == null
+          ? Map.of() : existing.getMetadata().getAnnotations());
+      a.remove(EndpointSliceReconciler.TRIGGER_TIME_ANNOTATION);
+      return a;
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.j8s.controllers.endpointslice;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
+import io.j8s.controllers.util.Pods;
+import io.j8s.controllers.util.Semantic;
+import io.j8s.controllers.util.Services;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * How Pods and ports become EndpointSlice entries ({@code podToEndpoint}, {@code getEndpointPorts}
+ * and the endpoint/port-map hashing of {@code staging/src/k8s.io/endpointslice}). Pure functions.
+ */
+public final class SliceEndpoints {
+
+  public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+
+  private SliceEndpoints() {}
+
+  /**
+   * The slice ports of {@code service} as served by {@code pod}: one per Service port the Pod
+   * resolves, with {@code name} always present ({@code ""} when the Service port is unnamed, or
+   * {@code kubectl describe svc} crashes).
+   */
+  public static List<EndpointPort> portsFor(Service service, Pod pod) {
+    List<EndpointPort> ports = new ArrayList<>();
+    for (ServicePort sp : Services.ports(service)) {
+      OptionalInt number = Services.findPort(pod, sp);
+      if (number.isEmpty()) {
+        continue;
+      }
+      ports.add(new EndpointPortBuilder()
+          .withName(sp.getName() == null ? "" : sp.getName())
+          .withPort(number.getAsInt())
+          .withProtocol(Services.protocol(sp))
+          .withAppProtocol(sp.getAppProtocol())
+          .build());
+    }
+    return ports;
+  }
+
+  /**
+   * The endpoint of {@code pod}: {@code serving} = Pod ready, {@code terminating} = being deleted,
+   * {@code ready} = publishNotReadyAddresses or (serving and not terminating); node name, target
+   * reference, zone from the node's {@value #ZONE_LABEL} label, hostname when the subdomain is the
+   * Service.
+   *
+   * @param node the Pod's Node from the cache, or null when unknown
+   */
+  public static Endpoint endpointFor(Pod pod, Node node, Service service, String ip) {
+    boolean serving = Pods.isReady(pod);
+    boolean terminating = Pods.isTerminating(pod);
+    boolean ready = Services.publishNotReadyAddresses(service) || (serving && !terminating);
+    EndpointBuilder b = new EndpointBuilder()
+        .withAddresses(ip)
+        .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
+        .withNewTargetRef()
+        .withKind("Pod")
+        .withNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .withUid(pod.getMetadata().getUid())
+        .endTargetRef();
+    String nodeName = Pods.nodeName(pod);
+    if (!nodeName.isEmpty()) {
+      b.withNodeName(nodeName);
+    }
+    if (node != null && node.getMetadata().getLabels() != null) {
+      String zone = node.getMetadata().getLabels().get(ZONE_LABEL);
+      if (zone != null && !zone.isEmpty()) {
+        b.withZone(zone);
+      }
+    }
+    if (Services.shouldSetHostname(pod, service)) {
+      b.withHostname(pod.getSpec().getHostname());
+    }
+    return b.build();
+  }
+
+  /** Ports in a canonical order: by name, number, protocol. */
+  public static List<EndpointPort> sortedPorts(List<EndpointPort> ports) {
+    List<EndpointPort> sorted = new ArrayList<>(ports);
+    sorted.sort(Comparator.comparing((EndpointPort p) -> p.getName() == null ? "" : p.getName())
+        .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())
+        .thenComparing(p -> p.getProtocol() == null ? "" : p.getProtocol()));
+    return sorted;
+  }
+
+  /** {@code NewPortMapKey}: slices group endpoints that serve exactly the same ports. */
+  public static String portMapKey(List<EndpointPort> ports) {
+    return Semantic.canonicalJson(sortedPorts(ports));
+  }
+
+  /**
+   * An endpoint's identity within a slice group ({@code hashEndpoint}): its addresses, hostname and
+   * target. Two entries with the same identity but other conditions are one endpoint that changed.
+   */
+  public static String identity(Endpoint e) {
+    List<String> addresses = new ArrayList<>(e.getAddresses() == null ? List.of() : e.getAddresses());
+    addresses.sort(null);
+    String ref = e.getTargetRef() == null ? "" : e.getTargetRef().getNamespace() + "/" + e.getTargetRef().getName();
+    return String.join(",", addresses) + "|" + (e.getHostname() == null ? "" : e.getHostname()) + "|" + ref;
+  }
+
+  /** {@code EndpointsEqualBeyondHash}: conditions, zone, node, target and hints all equal. */
+  public static boolean equalBeyondIdentity(Endpoint a, Endpoint b) {
+    return Semantic.equal(a, b);
+  }
+
+  /** Whether {@code labels} carry the reserved keys no Service label may override. */
+  static boolean isReservedLabel(String key) {
+    return key.equals(EndpointSliceReconciler.LABEL_SERVICE_NAME)
+        || key.equals(EndpointSliceReconciler.LABEL_MANAGED_BY)
+        || key.equals(Services.HEADLESS_LABEL);
+  }
+
+  static Map<String, String> orEmpty(Map<String, String> m) {
+    return m == null ? Map.of() : m;
+  }
+}

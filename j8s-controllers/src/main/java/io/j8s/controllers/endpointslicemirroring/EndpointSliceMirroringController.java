@@ -1,0 +1,194 @@
+package io.j8s.controllers.endpointslicemirroring;
+
+import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.endpointslice.SliceTracker;
+import io.j8s.controllers.runtime.ApiWrites;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.EventHandlers;
+import io.j8s.controllers.runtime.EventRecorder;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.controllers.runtime.WorkQueue;
+import io.j8s.controllers.util.Services;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mirrors hand-written Endpoints of selectorless Services into EndpointSlices (Kubernetes'
+ * endpointslicemirroring controller), so that clients reading slices — kubectl 1.31+
+ * {@code describe svc}, the proxy — see them.
+ *
+ * <p>Keys are Endpoints keys. An Endpoints is mirrored when a Service of the same name exists
+ * without a selector, and the Endpoints is not labelled {@code endpointslice.kubernetes.io/skip-mirror:
+ * "true"}; otherwise its mirrored slices are deleted. Slices carry the Endpoints' labels and
+ * annotations, {@code managed-by: endpointslicemirroring-controller.k8s.io}, and a controller
+ * reference to the Endpoints.
+ *
+ * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, endpoints and endpointslices;
+ * create/update/delete on endpointslices; create/update on events.
+ */
+public final class EndpointSliceMirroringController implements Controller {
+
+  public static final String NAME = "endpointslicemirroring";
+  public static final String IDENTITY = "endpointslicemirroring-controller";
+  static final String MIRROR_INDEX = "j8s/mirrored-from";
+
+  private static final Logger log = LoggerFactory.getLogger(EndpointSliceMirroringController.class);
+
+  private final KubernetesClient client;
+  private final Cache<Service> services;
+  private final Cache<Endpoints> endpoints;
+  private final Cache<EndpointSlice> slices;
+  private final WorkQueue<String> queue;
+  private final ReconcileLoop loop;
+  private final EventRecorder events;
+  private final EndpointSliceReconciler reconciler;
+  private final int maxPerSubset;
+  private final SliceTracker tracker = new SliceTracker();
+  private final ApiWrites writes;
+
+  public EndpointSliceMirroringController(ControllerContext context) {
+    this.client = context.client(IDENTITY);
+    this.services = context.informers().cache(Service.class);
+    this.endpoints = context.informers().cache(Endpoints.class);
+    this.slices = context.informers().cache(EndpointSlice.class);
+    context.informers().addIndexer(EndpointSlice.class, MIRROR_INDEX, EndpointSliceMirroringController::mirrorIndex);
+    this.queue = context.newQueue(NAME);
+    this.events = context.eventRecorder(IDENTITY);
+    this.maxPerSubset = context.settings().mirroringMaxEndpointsPerSubset();
+    this.reconciler = new EndpointSliceReconciler(maxPerSubset, false);
+    this.writes = new ApiWrites(NAME, context.meterRegistry());
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
+        List.of(services::hasSynced, endpoints::hasSynced, slices::hasSynced));
+
+    endpoints.informer().addEventHandler(EventHandlers.onAny(ep -> queue.add(Keys.keyOf(ep))));
+    services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
+    slices.informer().addEventHandler(EventHandlers.of(
+        s -> mirrorIndex(s).forEach(queue::add),
+        (o, n) -> mirrorIndex(n).forEach(queue::add),
+        s -> mirrorIndex(s).forEach(key -> {
+          tracker.observedDeletion(key, s);
+          queue.add(key);
+        })));
+  }
+
+  static List<String> mirrorIndex(EndpointSlice slice) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    if (labels == null || !MirroredSlices.MANAGED_BY.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
+        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
+      return List.of();
+    }
+    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void close() {
+    loop.stop();
+  }
+
+  ApiWrites writes() {
+    return writes;
+  }
+
+  Result reconcile(String key) {
+    String namespace = Keys.namespace(key);
+    List<EndpointSlice> mirrored = slices.byIndex(MIRROR_INDEX, key).stream()
+        .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
+        .toList();
+    Optional<Endpoints> ep = endpoints.get(key);
+    Optional<Service> svc = services.get(key);
+    if (ep.isEmpty() || !MirroredSlices.shouldMirror(ep.get()) || svc.isEmpty() || Services.selector(svc.get()) != null) {
+      deleteAll(key, namespace, mirrored);
+      return Result.done();
+    }
+    if (tracker.stale(key, mirrored)) {
+      throw new IllegalStateException("EndpointSlice cache for " + key + " is older than our last write");
+    }
+    Endpoints endpointsObject = ep.get();
+    MirroredSlices.Desired desired = MirroredSlices.desired(endpointsObject, maxPerSubset);
+    if (desired.skippedOverCapacity() > 0) {
+      events.event(endpointsObject, EventRecorder.WARNING, "AddressesSkipped",
+          "%d addresses in %s Endpoints were skipped due to exceeding MaxEndpointsPerSubset",
+          desired.skippedOverCapacity(), endpointsObject.getMetadata().getName());
+    }
+    if (desired.invalid() > 0) {
+      events.event(endpointsObject, EventRecorder.WARNING, "InvalidIPAddress",
+          "Skipped %d invalid IP addresses when mirroring to EndpointSlices", desired.invalid());
+    }
+    Map<String, String> annotations = endpointsObject.getMetadata().getAnnotations();
+    Instant triggerTime = annotations == null ? null
+        : parseOrNull(annotations.get(EndpointSliceReconciler.TRIGGER_TIME_ANNOTATION));
+    MirroredSlices.EndpointsOwner owner = new MirroredSlices.EndpointsOwner(endpointsObject);
+    List<EndpointSlice> toCreate = new ArrayList<>();
+    List<EndpointSlice> toUpdate = new ArrayList<>();
+    List<EndpointSlice> toDelete = new ArrayList<>();
+    for (String addressType : List.of("IPv4", "IPv6")) {
+      List<EndpointSlice> existing = mirrored.stream().filter(s -> addressType.equals(s.getAddressType())).toList();
+      EndpointSliceReconciler.Plan plan = reconciler.reconcile(owner, addressType,
+          desired.groupsByAddressType().getOrDefault(addressType, Map.of()), existing, triggerTime);
+      toCreate.addAll(plan.toCreate());
+      toUpdate.addAll(plan.toUpdate());
+      toDelete.addAll(plan.toDelete());
+    }
+    // slices of another address type than IPv4/IPv6 (FQDN) are never ours to keep
+    mirrored.stream().filter(s -> !"IPv4".equals(s.getAddressType()) && !"IPv6".equals(s.getAddressType()))
+        .forEach(toDelete::add);
+    if (toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty()) {
+      return Result.done();
+    }
+    log.info("Mirroring Endpoints {}: {} to create, {} to update, {} to delete", key, toCreate.size(),
+        toUpdate.size(), toDelete.size());
+    for (EndpointSlice s : toCreate) {
+      writes.record("create", "endpointslices");
+      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).create());
+    }
+    for (EndpointSlice s : toUpdate) {
+      writes.record("update", "endpointslices");
+      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).update());
+    }
+    deleteAll(key, namespace, toDelete);
+    return Result.done();
+  }
+
+  private void deleteAll(String key, String namespace, List<EndpointSlice> toDelete) {
+    for (EndpointSlice s : toDelete) {
+      writes.record("delete", "endpointslices");
+      client.discovery().v1().endpointSlices().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
+      tracker.deleted(key, s);
+    }
+    if (toDelete.isEmpty() && endpoints.get(key).isEmpty()) {
+      tracker.forget(key);
+    }
+  }
+
+  private static Instant parseOrNull(String text) {
+    try {
+      return Timestamps.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.j8s.controllers.namespace;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.controllers.runtime.ApiResource;
+import io.j8s.controllers.runtime.ApiWrites;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.EventHandlers;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.WorkQueue;
+import io.j8s.controllers.util.Semantic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Empties terminating namespaces (Kubernetes' namespace controller): once a Namespace has a
+ * {@code deletionTimestamp}, every namespaced object in it is deleted; when none is left, the
+ * {@code kubernetes} finalizer is removed from {@code spec.finalizers} with
+ * {@code PUT /api/v1/namespaces/{name}/finalize}, after which the API server deletes the Namespace.
+ *
+ * <p>Identity: {@value #IDENTITY}. Needs get/list/watch/delete on every namespaced resource, and
+ * update on namespaces/finalize.
+ */
+public final class NamespaceController implements Controller {
+
+  public static final String NAME = "namespace";
+  public static final String IDENTITY = "namespace-controller";
+  public static final String KUBERNETES_FINALIZER = "kubernetes";
+  static final Duration RECHECK = Duration.ofSeconds(1);
+
+  private static final Logger log = LoggerFactory.getLogger(NamespaceController.class);
+
+  private final KubernetesClient client;
+  private final Cache<Namespace> namespaces;
+  private final List<ApiResource> resources;
+  private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
+  private final WorkQueue<String> queue;
+  private final ReconcileLoop loop;
+  private final ApiWrites writes;
+
+  public NamespaceController(ControllerContext context, List<ApiResource> resources) {
+    this.client = context.client(IDENTITY);
+    this.namespaces = context.informers().cache(Namespace.class);
+    this.resources = resources.stream().filter(ApiResource::namespaced).toList();
+    this.queue = context.newQueue(NAME);
+    this.writes = new ApiWrites(NAME, context.meterRegistry());
+    List<BooleanSupplier> synced = new ArrayList<>(List.of(namespaces::hasSynced));
+    for (ApiResource r : this.resources) {
+      Cache<GenericKubernetesResource> cache = context.informers().cache(r.context());
+      caches.add(cache);
+      synced.add(cache::hasSynced);
+    }
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(), synced);
+    namespaces.informer().addEventHandler(EventHandlers.of(
+        ns -> queue.add(Keys.keyOf(ns)), (o, n) -> queue.add(Keys.keyOf(n)), ns -> {}));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void close() {
+    loop.stop();
+  }
+
+  Result reconcile(String key) {
+    Optional<Namespace> found = namespaces.get(key);
+    if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() == null) {
+      return Result.done();
+    }
+    Namespace ns = found.get();
+    List<String> finalizers = ns.getSpec() == null || ns.getSpec().getFinalizers() == null
+        ? List.of() : ns.getSpec().getFinalizers();
+    if (!finalizers.contains(KUBERNETES_FINALIZER)) {
+      return Result.done();
+    }
+    String name = ns.getMetadata().getName();
+    int remaining = 0;
+    for (int i = 0; i < resources.size(); i++) {
+      ApiResource r = resources.get(i);
+      for (GenericKubernetesResource o : caches.get(i).list(name)) {
+        remaining++;
+        if (o.getMetadata().getDeletionTimestamp() != null) {
+          continue;
+        }
+        writes.record("delete", r.plural());
+        try {
+          client.raw(r.path(name, o.getMetadata().getName()), "DELETE",
+              Map.of("kind", "DeleteOptions", "apiVersion", "v1", "propagationPolicy", "Background"));
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 404) {
+            throw e;
+          }
+        }
+      }
+    }
+    if (remaining > 0) {
+      log.info("Namespace {} is terminating: {} object(s) left", name, remaining);
+      return Result.requeueAfter(RECHECK);
+    }
+    Namespace copy = Semantic.copy(ns);
+    copy.getSpec().setFinalizers(new ArrayList<>(finalizers.stream().filter(f -> !KUBERNETES_FINALIZER.equals(f)).toList()));
+    writes.record("update", "namespaces/finalize");
+    try {
+      client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT", copy);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+    log.info("Namespace {} is empty; removed the kubernetes finalizer", name);
+    return Result.done();
+  }
+}

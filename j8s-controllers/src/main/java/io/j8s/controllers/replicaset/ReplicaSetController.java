@@ -1,0 +1,393 @@
+package io.j8s.controllers.replicaset;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.controllers.runtime.ApiWrites;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Controller;
+import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.EventHandlers;
+import io.j8s.controllers.runtime.EventRecorder;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.TerminalException;
+import io.j8s.controllers.runtime.WorkQueue;
+import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.controllers.util.OwnerReferences;
+import io.j8s.controllers.util.Pods;
+import io.j8s.controllers.util.Semantic;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps {@code spec.replicas} Pods running for every ReplicaSet (Kubernetes' replicaset
+ * controller): creates Pods from the template ({@code generateName: <rs>-}, controller reference),
+ * deletes the surplus in {@link PodDeletionRanking} order, adopts matching orphans and releases
+ * Pods that stopped matching, uses {@link Expectations} so a lagging cache never causes extra
+ * creations, and writes {@code status} (replicas, fullyLabeledReplicas, readyReplicas,
+ * availableReplicas, observedGeneration).
+ *
+ * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on replicasets and pods; create, update
+ * and delete on pods; update on replicasets/status; create/update on events.
+ */
+public final class ReplicaSetController implements Controller {
+
+  public static final String NAME = "replicaset";
+  public static final String IDENTITY = "replicaset-controller";
+
+  private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
+
+  private final KubernetesClient client;
+  private final Cache<ReplicaSet> replicaSets;
+  private final Cache<Pod> pods;
+  private final WorkQueue<String> queue;
+  private final ReconcileLoop loop;
+  private final EventRecorder events;
+  private final Expectations expectations;
+  private final ApiWrites writes;
+  private final Clock clock;
+
+  public ReplicaSetController(ControllerContext context) {
+    this.client = context.client(IDENTITY);
+    this.replicaSets = context.informers().cache(ReplicaSet.class);
+    this.pods = context.informers().cache(Pod.class);
+    this.queue = context.newQueue(NAME);
+    this.events = context.eventRecorder(IDENTITY);
+    this.clock = context.clock();
+    this.expectations = new Expectations(clock);
+    this.writes = new ApiWrites(NAME, context.meterRegistry());
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
+        List.of(replicaSets::hasSynced, pods::hasSynced));
+
+    replicaSets.informer().addEventHandler(EventHandlers.of(
+        rs -> queue.add(Keys.keyOf(rs)),
+        (o, n) -> queue.add(Keys.keyOf(n)),
+        rs -> {
+          expectations.delete(Keys.keyOf(rs));
+          queue.add(Keys.keyOf(rs));
+        }));
+    pods.informer().addEventHandler(EventHandlers.of(this::onPodAdd, this::onPodUpdate, this::onPodDelete));
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void start() {
+    loop.start();
+  }
+
+  @Override
+  public void close() {
+    loop.stop();
+  }
+
+  ApiWrites writes() {
+    return writes;
+  }
+
+  // ---- event handlers: enqueue only -------------------------------------------------------------
+
+  private Optional<ReplicaSet> resolveController(String namespace, OwnerReference ref) {
+    if (!"ReplicaSet".equals(ref.getKind())) {
+      return Optional.empty();
+    }
+    return replicaSets.get(namespace, ref.getName()).filter(rs -> Objects.equals(rs.getMetadata().getUid(), ref.getUid()));
+  }
+
+  private void onPodAdd(Pod pod) {
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      onPodDelete(pod);
+      return;
+    }
+    Optional<OwnerReference> ref = OwnerReferences.controllerOf(pod);
+    if (ref.isPresent()) {
+      resolveController(pod.getMetadata().getNamespace(), ref.get()).ifPresent(rs -> {
+        String key = Keys.keyOf(rs);
+        expectations.creationObserved(key);
+        queue.add(key);
+      });
+      return;
+    }
+    replicaSetsSelecting(pod).forEach(queue::add);
+  }
+
+  private void onPodUpdate(Pod oldPod, Pod newPod) {
+    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
+      return;
+    }
+    boolean labelsChanged = !Objects.equals(oldPod.getMetadata().getLabels(), newPod.getMetadata().getLabels());
+    if (newPod.getMetadata().getDeletionTimestamp() != null) {
+      onPodDelete(newPod);
+      if (labelsChanged) {
+        onPodDelete(oldPod);
+      }
+      return;
+    }
+    Optional<OwnerReference> oldRef = OwnerReferences.controllerOf(oldPod);
+    Optional<OwnerReference> newRef = OwnerReferences.controllerOf(newPod);
+    boolean refChanged = !Objects.equals(oldRef.map(OwnerReference::getUid), newRef.map(OwnerReference::getUid));
+    if (refChanged && oldRef.isPresent()) {
+      resolveController(oldPod.getMetadata().getNamespace(), oldRef.get()).ifPresent(rs -> queue.add(Keys.keyOf(rs)));
+    }
+    if (newRef.isPresent()) {
+      resolveController(newPod.getMetadata().getNamespace(), newRef.get()).ifPresent(rs -> {
+        String key = Keys.keyOf(rs);
+        queue.add(key);
+        int minReady = ReplicaSets.minReadySeconds(rs);
+        if (!Pods.isReady(oldPod) && Pods.isReady(newPod) && minReady > 0) {
+          queue.addAfter(key, Duration.ofSeconds(minReady));
+        }
+      });
+      return;
+    }
+    if (labelsChanged || refChanged) {
+      replicaSetsSelecting(newPod).forEach(queue::add);
+    }
+  }
+
+  private void onPodDelete(Pod pod) {
+    Optional<OwnerReference> ref = OwnerReferences.controllerOf(pod);
+    if (ref.isEmpty()) {
+      return;
+    }
+    resolveController(pod.getMetadata().getNamespace(), ref.get()).ifPresent(rs -> {
+      String key = Keys.keyOf(rs);
+      expectations.deletionObserved(key, Keys.keyOf(pod));
+      queue.add(key);
+    });
+  }
+
+  private Set<String> replicaSetsSelecting(Pod pod) {
+    Set<String> keys = new HashSet<>();
+    for (ReplicaSet rs : replicaSets.list(pod.getMetadata().getNamespace())) {
+      LabelSelector selector = rs.getSpec() == null ? null : rs.getSpec().getSelector();
+      if (selector != null && !LabelSelectors.isEmpty(selector) && safeMatches(selector, pod)) {
+        keys.add(Keys.keyOf(rs));
+      }
+    }
+    return keys;
+  }
+
+  private static boolean safeMatches(LabelSelector selector, Pod pod) {
+    try {
+      return LabelSelectors.matches(selector, pod.getMetadata().getLabels());
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  // ---- sync ---------------------------------------------------------------------------------------
+
+  /** {@code syncReplicaSet}. */
+  Result reconcile(String key) {
+    Optional<ReplicaSet> found = replicaSets.get(key);
+    if (found.isEmpty()) {
+      expectations.delete(key);
+      return Result.done();
+    }
+    ReplicaSet rs = found.get();
+    boolean needsSync = expectations.satisfied(key);
+    LabelSelector selector = rs.getSpec().getSelector();
+    if (selector == null || LabelSelectors.isEmpty(selector)) {
+      throw new TerminalException("ReplicaSet " + key + " has an empty selector; refusing to select every Pod");
+    }
+    List<Pod> active = pods.list(rs.getMetadata().getNamespace()).stream().filter(Pods::isActive).toList();
+    List<Pod> claimed;
+    try {
+      claimed = claimPods(rs, selector, active);
+    } catch (IllegalArgumentException e) {
+      throw new TerminalException("ReplicaSet " + key + " has an invalid selector: " + e.getMessage(), e);
+    }
+
+    RuntimeException manageError = null;
+    String manageReason = null;
+    if (needsSync && rs.getMetadata().getDeletionTimestamp() == null) {
+      try {
+        manageReplicas(key, rs, claimed);
+      } catch (ManageException e) {
+        manageError = e;
+        manageReason = e.reason;
+      }
+    }
+
+    ReplicaSetStatus status = ReplicaSets.calculateStatus(rs, claimed,
+        manageError == null ? null : manageError.getMessage(), manageReason, clock.instant());
+    status.setObservedGeneration(rs.getMetadata().getGeneration());
+    ReplicaSet updated = rs;
+    if (ReplicaSets.statusDiffers(rs, status)) {
+      ReplicaSet copy = Semantic.copy(rs);
+      copy.setStatus(status);
+      writes.record("update", "replicasets/status");
+      updated = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy).updateStatus();
+    }
+    if (manageError != null) {
+      throw manageError;
+    }
+    int minReady = ReplicaSets.minReadySeconds(rs);
+    ReplicaSetStatus s = updated.getStatus() == null ? status : updated.getStatus();
+    if (minReady > 0 && nz(s.getReadyReplicas()) == ReplicaSets.replicas(rs)
+        && nz(s.getAvailableReplicas()) != ReplicaSets.replicas(rs)) {
+      return Result.requeueAfter(Duration.ofSeconds(minReady));
+    }
+    return Result.done();
+  }
+
+  private static int nz(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  private List<Pod> claimPods(ReplicaSet rs, LabelSelector selector, List<Pod> candidates) {
+    ClaimDecision<Pod> decision = ClaimDecision.decide(rs, selector, candidates);
+    List<Pod> claimed = new ArrayList<>(decision.owned());
+    if (!decision.toAdopt().isEmpty() && canAdopt(rs)) {
+      for (Pod orphan : decision.toAdopt()) {
+        Pod copy = Semantic.copy(orphan);
+        List<OwnerReference> refs = new ArrayList<>(copy.getMetadata().getOwnerReferences());
+        refs.add(OwnerReferences.controllerRef(rs, "apps/v1", "ReplicaSet"));
+        copy.getMetadata().setOwnerReferences(refs);
+        try {
+          writes.record("update", "pods");
+          claimed.add(client.pods().inNamespace(copy.getMetadata().getNamespace()).resource(copy).update());
+          log.info("ReplicaSet {} adopted Pod {}", Keys.keyOf(rs), Keys.keyOf(orphan));
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 404) {
+            throw e;
+          }
+        }
+      }
+    }
+    for (Pod pod : decision.toRelease()) {
+      Pod copy = Semantic.copy(pod);
+      copy.getMetadata().setOwnerReferences(new ArrayList<>(copy.getMetadata().getOwnerReferences().stream()
+          .filter(r -> !Objects.equals(r.getUid(), rs.getMetadata().getUid())).toList()));
+      try {
+        writes.record("update", "pods");
+        client.pods().inNamespace(copy.getMetadata().getNamespace()).resource(copy).update();
+        log.info("ReplicaSet {} released Pod {}", Keys.keyOf(rs), Keys.keyOf(pod));
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+    }
+    return claimed;
+  }
+
+  /** {@code RecheckDeletionTimestamp}: adopt only if the live ReplicaSet is the same and not being deleted. */
+  private boolean canAdopt(ReplicaSet rs) {
+    ReplicaSet fresh = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace())
+        .withName(rs.getMetadata().getName()).get();
+    return fresh != null && Objects.equals(fresh.getMetadata().getUid(), rs.getMetadata().getUid())
+        && fresh.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  /** An error while creating or deleting Pods; recorded as the ReplicaFailure condition. */
+  static final class ManageException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    final String reason;
+
+    ManageException(String reason, String message, Throwable cause) {
+      super(message, cause);
+      this.reason = reason;
+    }
+  }
+
+  private void manageReplicas(String key, ReplicaSet rs, List<Pod> claimed) {
+    int diff = claimed.size() - ReplicaSets.replicas(rs);
+    String namespace = rs.getMetadata().getNamespace();
+    if (diff < 0) {
+      int toCreate = Math.min(-diff, ReplicaSets.BURST_REPLICAS);
+      expectations.expectCreations(key, toCreate);
+      log.info("ReplicaSet {} has {} of {} Pods, creating {}", key, claimed.size(), ReplicaSets.replicas(rs), toCreate);
+      // slow start: batches of 1, 2, 4, ... so a failing create does not fail hundreds of times
+      int remaining = toCreate;
+      int batch = 1;
+      while (remaining > 0) {
+        int n = Math.min(batch, remaining);
+        for (int i = 0; i < n; i++) {
+          try {
+            writes.record("create", "pods");
+            Pod created = client.pods().inNamespace(namespace).resource(ReplicaSets.podFromTemplate(rs)).create();
+            events.event(rs, EventRecorder.NORMAL, "SuccessfulCreate", "Created pod: %s", created.getMetadata().getName());
+          } catch (KubernetesClientException e) {
+            // this and every Pod not attempted will never be observed
+            int notCreated = remaining - i;
+            for (int j = 0; j < notCreated; j++) {
+              expectations.creationObserved(key);
+            }
+            if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
+              return; // the namespace is going away
+            }
+            events.event(rs, EventRecorder.WARNING, "FailedCreate", "Error creating: %s", e.getMessage());
+            throw new ManageException("FailedCreate", e.getMessage(), e);
+          }
+        }
+        remaining -= n;
+        batch *= 2;
+      }
+      return;
+    }
+    if (diff > 0) {
+      int toDelete = Math.min(diff, ReplicaSets.BURST_REPLICAS);
+      List<Pod> related = relatedPods(rs);
+      List<Pod> victims = PodDeletionRanking.podsToDelete(claimed, related, toDelete, clock.instant());
+      Set<String> victimKeys = new HashSet<>();
+      victims.forEach(p -> victimKeys.add(Keys.keyOf(p)));
+      expectations.expectDeletions(key, victimKeys);
+      log.info("ReplicaSet {} has {} of {} Pods, deleting {}", key, claimed.size(), ReplicaSets.replicas(rs), toDelete);
+      KubernetesClientException failure = null;
+      for (Pod victim : victims) {
+        try {
+          writes.record("delete", "pods");
+          client.pods().inNamespace(namespace).withName(victim.getMetadata().getName()).delete();
+          events.event(rs, EventRecorder.NORMAL, "SuccessfulDelete", "Deleted pod: %s", victim.getMetadata().getName());
+        } catch (KubernetesClientException e) {
+          expectations.deletionObserved(key, Keys.keyOf(victim));
+          if (e.getCode() == 404) {
+            continue;
+          }
+          events.event(rs, EventRecorder.WARNING, "FailedDelete", "Error deleting: %s", e.getMessage());
+          failure = e;
+        }
+      }
+      if (failure != null) {
+        throw new ManageException("FailedDelete", failure.getMessage(), failure);
+      }
+    }
+  }
+
+  /** Active Pods of every ReplicaSet with the same controller (a Deployment's other revisions). */
+  private List<Pod> relatedPods(ReplicaSet rs) {
+    Optional<OwnerReference> owner = OwnerReferences.controllerOf(rs);
+    if (owner.isEmpty()) {
+      return pods.list(rs.getMetadata().getNamespace()).stream()
+          .filter(p -> ReplicaSets.owns(rs, p) && Pods.isActive(p)).toList();
+    }
+    Set<String> siblingUids = new HashSet<>();
+    for (ReplicaSet other : replicaSets.list(rs.getMetadata().getNamespace())) {
+      if (OwnerReferences.isControlledBy(other, owner.get().getUid())) {
+        siblingUids.add(other.getMetadata().getUid());
+      }
+    }
+    return pods.list(rs.getMetadata().getNamespace()).stream()
+        .filter(p -> Pods.isActive(p) && OwnerReferences.controllerOf(p).map(r -> siblingUids.contains(r.getUid())).orElse(false))
+        .toList();
+  }
+}

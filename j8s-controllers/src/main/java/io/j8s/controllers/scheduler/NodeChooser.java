@@ -1,0 +1,169 @@
+package io.j8s.controllers.scheduler;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.j8s.controllers.util.OwnerReferences;
+import io.j8s.controllers.util.Pods;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Picks a Node for a Pod, the way a minimal kube-scheduler would. Filters: Node Ready, not
+ * {@code spec.unschedulable}, {@code nodeSelector} matches the Node's labels, every NoSchedule /
+ * NoExecute taint tolerated, fewer Pods than {@code status.allocatable.pods}. Among the feasible
+ * Nodes: fewest Pods of the same owner (spreads a ReplicaSet), then fewest Pods overall, then name.
+ * Pure.
+ */
+public final class NodeChooser {
+
+  private NodeChooser() {}
+
+  /** A Node, or the reason why none fits ({@code "0/2 nodes are available: ..."}). */
+  public record Choice(Optional<String> node, String failureMessage) {}
+
+  /**
+   * @param assigned every Pod already bound (or being bound) to a Node, not terminal
+   */
+  public static Choice choose(Pod pod, List<Node> nodes, List<Pod> assigned) {
+    Map<String, Integer> reasons = new TreeMap<>();
+    List<Node> feasible = new ArrayList<>();
+    for (Node node : nodes) {
+      String reason = unfit(pod, node, assigned);
+      if (reason == null) {
+        feasible.add(node);
+      } else {
+        reasons.merge(reason, 1, Integer::sum);
+      }
+    }
+    if (feasible.isEmpty()) {
+      StringBuilder msg = new StringBuilder().append("0/").append(nodes.size()).append(" nodes are available");
+      if (reasons.isEmpty()) {
+        msg.append(".");
+      } else {
+        msg.append(": ");
+        List<String> parts = new ArrayList<>();
+        reasons.forEach((r, n) -> parts.add(n + " " + r));
+        msg.append(String.join(", ", parts)).append(".");
+      }
+      return new Choice(Optional.empty(), msg.toString());
+    }
+    String ownerUid = OwnerReferences.controllerOf(pod).map(OwnerReference::getUid).orElse(null);
+    Comparator<Node> order = Comparator
+        .comparingInt((Node n) -> ownerUid == null ? 0 : countOnNode(assigned, n, ownerUid))
+        .thenComparingInt(n -> countOnNode(assigned, n, null))
+        .thenComparing(n -> n.getMetadata().getName());
+    feasible.sort(order);
+    return new Choice(Optional.of(feasible.get(0).getMetadata().getName()), null);
+  }
+
+  private static int countOnNode(List<Pod> assigned, Node node, String ownerUid) {
+    int n = 0;
+    for (Pod p : assigned) {
+      if (!node.getMetadata().getName().equals(Pods.nodeName(p))) {
+        continue;
+      }
+      if (ownerUid == null || OwnerReferences.controllerOf(p).map(r -> ownerUid.equals(r.getUid())).orElse(false)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Why {@code node} cannot take {@code pod} (kube-scheduler's wording), or null when it can. */
+  static String unfit(Pod pod, Node node, List<Pod> assigned) {
+    if (!isReady(node)) {
+      return "node(s) were not ready";
+    }
+    if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+      return "node(s) were unschedulable";
+    }
+    Map<String, String> selector = pod.getSpec().getNodeSelector();
+    Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    if (selector != null) {
+      for (Map.Entry<String, String> e : selector.entrySet()) {
+        if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
+          return "node(s) didn't match Pod's node affinity/selector";
+        }
+      }
+    }
+    if (node.getSpec() != null && node.getSpec().getTaints() != null) {
+      for (Taint taint : node.getSpec().getTaints()) {
+        if (("NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect()))
+            && !tolerated(taint, pod.getSpec().getTolerations())) {
+          return "node(s) had untolerated taint {" + taint.getKey()
+              + (taint.getValue() == null || taint.getValue().isEmpty() ? "" : ": " + taint.getValue()) + "}";
+        }
+      }
+    }
+    Integer capacity = podCapacity(node);
+    if (capacity != null && countOnNode(assigned, node, null) >= capacity) {
+      return "Too many pods";
+    }
+    return null;
+  }
+
+  /** {@code Toleration.ToleratesTaint}. */
+  static boolean tolerated(Taint taint, List<Toleration> tolerations) {
+    if (tolerations == null) {
+      return false;
+    }
+    for (Toleration t : tolerations) {
+      if (t.getEffect() != null && !t.getEffect().isEmpty() && !t.getEffect().equals(taint.getEffect())) {
+        continue;
+      }
+      if (t.getKey() != null && !t.getKey().isEmpty() && !t.getKey().equals(taint.getKey())) {
+        continue;
+      }
+      String op = t.getOperator() == null || t.getOperator().isEmpty() ? "Equal" : t.getOperator();
+      if ("Exists".equals(op)) {
+        return true;
+      }
+      if ("Equal".equals(op) && t.getKey() != null && !t.getKey().isEmpty()
+          && Objects.equals(nullToEmpty(t.getValue()), nullToEmpty(taint.getValue()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String nullToEmpty(String s) {
+    return s == null ? "" : s;
+  }
+
+  static boolean isReady(Node node) {
+    if (node.getStatus() == null || node.getStatus().getConditions() == null) {
+      return false;
+    }
+    for (NodeCondition c : node.getStatus().getConditions()) {
+      if ("Ready".equals(c.getType())) {
+        return "True".equals(c.getStatus());
+      }
+    }
+    return false;
+  }
+
+  static Integer podCapacity(Node node) {
+    if (node.getStatus() == null || node.getStatus().getAllocatable() == null) {
+      return null;
+    }
+    Quantity q = node.getStatus().getAllocatable().get("pods");
+    if (q == null) {
+      return null;
+    }
+    try {
+      return Quantity.getAmountInBytes(q).intValue();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
