@@ -7,7 +7,7 @@ import io.j8s.store.TxnOp;
 import io.j8s.store.Watch;
 import io.j8s.store.WatchEvent;
 import io.j8s.store.WatchListener;
-import io.j8s.store.etcd.EtcdProcess;
+import io.j8s.testkit.EtcdProcess;
 import io.j8s.store.etcd.EtcdStore;
 import io.j8s.store.etcd.EtcdStoreOptions;
 import io.j8s.store.sqlite.SqliteStore;

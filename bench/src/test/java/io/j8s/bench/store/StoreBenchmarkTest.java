@@ -2,7 +2,7 @@ package io.j8s.bench.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.j8s.store.etcd.EtcdProcess;
+import io.j8s.testkit.EtcdProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.j8s.store.etcd;
 
+import io.j8s.testkit.EtcdProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

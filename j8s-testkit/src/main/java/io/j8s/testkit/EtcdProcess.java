@@ -1,4 +1,4 @@
-package io.j8s.store.etcd;
+package io.j8s.testkit;
 
 import java.io.File;
 import java.io.IOException;
