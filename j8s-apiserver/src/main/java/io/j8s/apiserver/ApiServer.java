@@ -56,8 +56,8 @@ public final class ApiServer implements AutoCloseable {
     private InetSocketAddress address;
     private volatile boolean ready;
 
-    public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types,
-            ObjectRegistry.UnknownFieldCheck unknownFields, PrometheusMeterRegistry metrics, Clock clock) {
+    public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types, PrometheusMeterRegistry metrics,
+            Clock clock) {
         this.config = config;
         this.store = store;
         this.types = List.copyOf(types);
@@ -68,8 +68,7 @@ public final class ApiServer implements AutoCloseable {
                 config.nodePortMax());
         ResourceType namespaceType = typeOfKind("Namespace");
         this.registry = new ObjectRegistry(store, allocations, namespace -> cache.get(namespaceType, null, namespace)
-                .map(ns -> ns.tree().path("status").path("phase").asString("").equals("Terminating")),
-                unknownFields, clock);
+                .map(ns -> ns.tree().path("status").path("phase").asString("").equals("Terminating")), clock);
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(10_000), named("j8s-api-worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);

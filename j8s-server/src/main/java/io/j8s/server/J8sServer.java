@@ -66,7 +66,7 @@ public final class J8sServer implements AutoCloseable {
                 .serviceCidr(Cidr.parse(options.serviceClusterIpRange()))
                 .nodePortRange(options.nodePortMin(), options.nodePortMax())
                 .build();
-        apiServer = new ApiServer(config, store, servedTypes(), (type, object) -> java.util.List.of(), metrics,
+        apiServer = new ApiServer(config, store, servedTypes(), metrics,
                 Clock.systemUTC());
         closeables.push(apiServer);
         apiServer.start();

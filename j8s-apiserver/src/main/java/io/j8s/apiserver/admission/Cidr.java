@@ -1,8 +1,5 @@
 package io.j8s.apiserver.admission;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-
 /**
  * An IPv4 range in CIDR notation. Immutable.
  *
@@ -85,15 +82,5 @@ public record Cidr(long base, int prefixLength) {
     public static String toText(long address) {
         return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "."
                 + (address & 255);
-    }
-
-    /** Whether {@code text} names an address (used for messages). */
-    static boolean isIp(String text) {
-        try {
-            InetAddress.getByName(text);
-            return text.matches("[0-9.]+|[0-9a-fA-F:]+");
-        } catch (UnknownHostException e) {
-            return false;
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.j8s.apiserver.admission;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.kinds.ServiceStrategy;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.registry.Admission;
@@ -132,17 +133,9 @@ public final class ServiceAllocations implements Admission {
         if (!type.kind().equals("Service")) {
             return List.of();
         }
+        ServiceStrategy.carryOverAllocatedValues(service, old);
         ObjectNode spec = spec(service);
         JsonNode oldSpec = old.path("spec");
-        String oldIp = oldSpec.path("clusterIP").asString("");
-        if (spec.path("clusterIP").asString("").isEmpty() && !oldIp.isEmpty()
-                && !spec.path("type").asString("ClusterIP").equals("ExternalName")) {
-            spec.put("clusterIP", oldIp);
-        }
-        if ((!spec.has("clusterIPs") || spec.path("clusterIPs").isEmpty()) && oldSpec.has("clusterIPs")
-                && spec.path("clusterIP").asString("").equals(oldIp)) {
-            spec.set("clusterIPs", oldSpec.get("clusterIPs").deepCopy());
-        }
         List<TxnOp> ops = new ArrayList<>(allocateNodePorts(service, spec, oldSpec));
         for (int port : portsOf(oldSpec)) {
             if (!portsOf(spec).contains(port)) {
@@ -261,9 +254,6 @@ public final class ServiceAllocations implements Admission {
                 continue;
             }
             int requested = port.path("nodePort").asInt(0);
-            if (requested == 0 && oldSpec != null) {
-                requested = matchingOldNodePort(oldSpec, port);
-            }
             int allocated;
             synchronized (this) {
                 if (requested != 0) {
@@ -308,16 +298,6 @@ public final class ServiceAllocations implements Admission {
         }
         throw ApiException.invalid("Service", "", name(service), List.of(new FieldError("spec.ports[0].nodePort",
                 FieldError.Type.INVALID, 0, "range is full")));
-    }
-
-    private static int matchingOldNodePort(JsonNode oldSpec, JsonNode port) {
-        for (JsonNode old : oldSpec.path("ports")) {
-            if (old.path("port").asInt() == port.path("port").asInt()
-                    && old.path("protocol").asString("TCP").equals(port.path("protocol").asString("TCP"))) {
-                return old.path("nodePort").asInt(0);
-            }
-        }
-        return 0;
     }
 
     private static Set<Integer> portsOf(JsonNode spec) {

@@ -17,6 +17,15 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.cert.Certificate;
@@ -58,6 +67,11 @@ public final class HttpExchange {
         this.peerCertificates = peerCertificates;
     }
 
+    /** Whether this exchange is one stream of an HTTP/2 connection. */
+    private boolean isHttp2() {
+        return channel instanceof io.netty.handler.codec.http2.Http2StreamChannel;
+    }
+
     public String method() {
         return method;
     }
@@ -92,7 +106,7 @@ public final class HttpExchange {
 
     public SocketAddress remoteAddress() {
         SocketAddress address = channel.remoteAddress();
-        if (address == null && channel.parent() != null) {
+        if (address == null && isHttp2()) {
             address = channel.parent().remoteAddress();
         }
         return address;
@@ -147,6 +161,59 @@ public final class HttpExchange {
         }
     }
 
+    /** Whether the client asked to switch this request to a WebSocket (as fabric8's watches do). */
+    public boolean isWebSocketUpgrade() {
+        return !isHttp2() && "websocket".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE))
+                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+    }
+
+    /**
+     * Completes the WebSocket handshake; the returned stream sends each write as one text message
+     * and {@link ResponseStream#end()} closes the socket normally.
+     */
+    public ResponseStream upgradeToWebSocket() {
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = 101;
+        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws" : "wss";
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri, "base64.binary.k8s.io,v4.binary.k8s.io",
+                true, 1 << 20);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(method), uri, Unpooled.EMPTY_BUFFER, headers,
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            return new ResponseStream(false);
+        }
+        channel.eventLoop().execute(() -> {
+            handshaker.handshake(channel, request);
+            channel.pipeline().addLast(new WebSocketControlHandler(handshaker));
+        });
+        return new ResponseStream(true);
+    }
+
+    /** Answers pings and closes; a watch socket carries no other client messages. */
+    private static final class WebSocketControlHandler
+            extends io.netty.channel.SimpleChannelInboundHandler<WebSocketFrame> {
+        private final WebSocketServerHandshaker handshaker;
+
+        WebSocketControlHandler(WebSocketServerHandshaker handshaker) {
+            this.handshaker = handshaker;
+        }
+
+        @Override
+        protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (frame instanceof CloseWebSocketFrame close) {
+                handshaker.close(ctx.channel(), close.retain());
+            } else if (frame instanceof PingWebSocketFrame) {
+                ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            }
+        }
+    }
+
     /** Starts a streamed (chunked) response, as for a watch. */
     public ResponseStream stream(int status, String contentType, Map<String, String> extraHeaders) {
         if (!responded.compareAndSet(false, true)) {
@@ -158,7 +225,7 @@ public final class HttpExchange {
         extraHeaders.forEach(response.headers()::set);
         HttpUtil.setTransferEncodingChunked(response, true);
         channel.writeAndFlush(response);
-        return new ResponseStream();
+        return new ResponseStream(false);
     }
 
     void channelWritable() {
@@ -170,11 +237,18 @@ public final class HttpExchange {
 
     /** The body of a streamed response. */
     public final class ResponseStream {
-        private ResponseStream() {}
+        private final boolean webSocket;
 
-        /** Queues {@code chunk} (released by Netty); call {@link #flush()} to send. */
+        private ResponseStream(boolean webSocket) {
+            this.webSocket = webSocket;
+        }
+
+        /**
+         * Queues {@code chunk} (released by Netty); call {@link #flush()} to send. On a WebSocket
+         * each chunk is one message.
+         */
         public void write(ByteBuf chunk) {
-            channel.write(new DefaultHttpContent(chunk));
+            channel.write(webSocket ? new TextWebSocketFrame(chunk) : new DefaultHttpContent(chunk));
         }
 
         public void flush() {
@@ -205,8 +279,13 @@ public final class HttpExchange {
             if (!channel.isActive()) {
                 return;
             }
+            if (webSocket) {
+                channel.writeAndFlush(new CloseWebSocketFrame(1000, "watch ended"))
+                        .addListener(ChannelFutureListener.CLOSE);
+                return;
+            }
             var future = channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-            if (!keepAlive || channel.parent() != null) {
+            if (!keepAlive || isHttp2()) {
                 future.addListener(ChannelFutureListener.CLOSE);
             }
         }

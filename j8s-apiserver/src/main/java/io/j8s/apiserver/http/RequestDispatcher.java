@@ -79,7 +79,8 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static Certificate[] peerCertificates(ChannelHandlerContext ctx) {
-        var channel = ctx.channel().parent() != null ? ctx.channel().parent() : ctx.channel();
+        var channel = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel stream
+                ? stream.parent() : ctx.channel();
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
         if (ssl == null) {
             return null;

@@ -2,6 +2,7 @@ package io.j8s.apiserver.registry;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.json.StrictDecoding;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.cache.ObjectCodec;
 import io.j8s.apiserver.rest.ApiException;
@@ -52,7 +53,6 @@ public final class ObjectRegistry {
     private final Store store;
     private final Admission admission;
     private final NamespaceLookup namespaces;
-    private final UnknownFieldCheck unknownFields;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
@@ -62,24 +62,16 @@ public final class ObjectRegistry {
         Optional<Boolean> terminating(String namespace);
     }
 
-    /** Finds the fields of an object that its kind does not have. */
-    public interface UnknownFieldCheck {
-        /** Paths like {@code spec.foo}, in document order; empty when none. */
-        List<String> unknownFields(ResourceType type, ObjectNode object);
-    }
-
     /** An object as read from the store, with {@code metadata.resourceVersion} set. */
     public record Stored(ObjectNode object, long modRevision, long createRevision) {}
 
     /** The outcome of a deletion. */
     public record Deleted(ObjectNode object, boolean finished) {}
 
-    public ObjectRegistry(Store store, Admission admission, NamespaceLookup namespaces,
-            UnknownFieldCheck unknownFields, Clock clock) {
+    public ObjectRegistry(Store store, Admission admission, NamespaceLookup namespaces, Clock clock) {
         this.store = store;
         this.admission = admission;
         this.namespaces = namespaces;
-        this.unknownFields = unknownFields;
         this.clock = clock;
     }
 
@@ -526,25 +518,22 @@ public final class ObjectRegistry {
         }
     }
 
+    /**
+     * Strict decoding: a value of the wrong type is always a 400; unknown fields are a 400 with
+     * {@code fieldValidation=Strict} and a warning with {@code Warn} (the default).
+     */
     private void checkUnknownFields(ResourceType type, ObjectNode object, WriteOptions options) {
-        if (options.fieldValidation() == WriteOptions.FieldValidation.IGNORE) {
-            return;
+        StrictDecoding.Result result = StrictDecoding.check(type, object);
+        if (result.typeError() != null) {
+            throw ApiException.badRequest(StrictDecoding.cannotBeHandled(type, result.typeError()));
         }
-        List<String> unknown = unknownFields.unknownFields(type, object);
-        if (unknown.isEmpty()) {
+        if (options.fieldValidation() == WriteOptions.FieldValidation.IGNORE || result.strictOk()) {
             return;
         }
         if (options.fieldValidation() == WriteOptions.FieldValidation.STRICT) {
-            StringBuilder message = new StringBuilder(type.kind()).append(" in version \"").append(type.version())
-                    .append("\" cannot be handled as a ").append(type.kind()).append(": strict decoding error: ");
-            for (int i = 0; i < unknown.size(); i++) {
-                message.append(i == 0 ? "" : ", ").append("unknown field \"").append(unknown.get(i)).append('"');
-            }
-            throw ApiException.badRequest(message.toString());
+            throw ApiException.badRequest(StrictDecoding.cannotBeHandled(type, result.strictError()));
         }
-        for (String field : unknown) {
-            options.warnings().add("unknown field \"" + field + "\"");
-        }
+        options.warnings().addAll(result.warnings());
     }
 
     private void checkTypeMeta(ResourceType type, ObjectNode object) {

@@ -2,6 +2,7 @@ package io.j8s.apiserver.rest;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.table.Tables;
 import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
@@ -48,7 +49,6 @@ public final class ResourceHandler {
     private final Store store;
     private final WatchCache cache;
     private final ObjectRegistry registry;
-    private final TableEncoder tables = new TableEncoder();
     private final PatchSupport patches;
     private final Executor watchExecutor;
     private final ScheduledExecutorService timer;
@@ -226,15 +226,15 @@ public final class ResourceHandler {
         switch (format) {
             case TABLE_V1, TABLE_V1BETA1 -> {
                 String apiVersion = format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-                ObjectNode table = tables.table(type, items, apiVersion, resourceVersion, continueToken,
-                        TableEncoder.IncludeObject.parse(exchange.query("includeObject")),
+                ObjectNode table = TableEncoder.table(type, items, apiVersion, resourceVersion, continueToken,
+                        Tables.IncludeObject.fromParameter(exchange.query("includeObject")),
                         true, clock.instant());
                 exchange.respond(200, format == MediaTypes.Format.TABLE_V1 ? MediaTypes.TABLE_V1
                         : MediaTypes.TABLE_V1BETA1, Json.writeBytes(table), Map.of());
             }
             case METADATA -> {
                 if (!asList) {
-                    Responses.json(exchange, 200, TableEncoder.partialMetadata(items.get(0).tree()));
+                    Responses.json(exchange, 200, Tables.partialObjectMetadata(items.get(0).tree()));
                     return;
                 }
                 ObjectNode list = Json.object();
@@ -247,7 +247,7 @@ public final class ResourceHandler {
                 }
                 var array = list.putArray("items");
                 for (CachedObject item : items) {
-                    array.add(TableEncoder.partialMetadata(item.tree()));
+                    array.add(Tables.partialObjectMetadata(item.tree()));
                 }
                 Responses.json(exchange, 200, list);
             }
@@ -316,14 +316,15 @@ public final class ResourceHandler {
         if (from > 0 && !cache.awaitRevision(from, CACHE_WAIT)) {
             throw ApiException.timeout("Too large resource version: " + from + ", current: " + cache.revision());
         }
-        TableEncoder.IncludeObject include = TableEncoder.IncludeObject.parse(exchange.query("includeObject"));
+        Tables.IncludeObject include = Tables.IncludeObject.fromParameter(exchange.query("includeObject"));
         String contentType = switch (format) {
             case TABLE_V1 -> MediaTypes.TABLE_V1;
             case TABLE_V1BETA1 -> MediaTypes.TABLE_V1BETA1;
             default -> MediaTypes.JSON;
         };
-        HttpExchange.ResponseStream out = exchange.stream(200, contentType, Map.of());
-        WatchStream stream = new WatchStream(type, out, watchExecutor, tables, format, include, clock,
+        HttpExchange.ResponseStream out = exchange.isWebSocketUpgrade() ? exchange.upgradeToWebSocket()
+                : exchange.stream(200, contentType, Map.of());
+        WatchStream stream = new WatchStream(type, out, watchExecutor, format, include, clock,
                 sendInitialEvents && bookmarks);
         WatchRequest request = new WatchRequest(type, info.namespace(), filter, sendInitialEvents ? 0 : from,
                 bookmarks);

@@ -2,6 +2,7 @@ package io.j8s.apiserver.rest;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.table.Tables;
 import io.j8s.apiserver.cache.CacheEvent;
 import io.j8s.apiserver.cache.Delivery;
 import io.j8s.apiserver.cache.EventType;
@@ -36,9 +37,8 @@ final class WatchStream implements WatchSink {
     private final ResourceType type;
     private final HttpExchange.ResponseStream out;
     private final Executor executor;
-    private final TableEncoder tables;
     private final MediaTypes.Format format;
-    private final TableEncoder.IncludeObject include;
+    private final Tables.IncludeObject include;
     private final Clock clock;
     private final Queue<Delivery> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
@@ -50,12 +50,11 @@ final class WatchStream implements WatchSink {
     private boolean columnsSent;
     private final String initialEventsEnd;
 
-    WatchStream(ResourceType type, HttpExchange.ResponseStream out, Executor executor, TableEncoder tables,
-            MediaTypes.Format format, TableEncoder.IncludeObject include, Clock clock, boolean markInitialEventsEnd) {
+    WatchStream(ResourceType type, HttpExchange.ResponseStream out, Executor executor,
+            MediaTypes.Format format, Tables.IncludeObject include, Clock clock, boolean markInitialEventsEnd) {
         this.type = type;
         this.out = out;
         this.executor = executor;
-        this.tables = tables;
         this.format = format;
         this.include = include;
         this.clock = clock;
@@ -190,13 +189,13 @@ final class WatchStream implements WatchSink {
         switch (format) {
             case TABLE_V1, TABLE_V1BETA1 -> {
                 String apiVersion = format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-                ObjectNode table = tables.table(type, java.util.List.of(delivery.object()), apiVersion,
+                ObjectNode table = TableEncoder.table(type, java.util.List.of(delivery.object()), apiVersion,
                         Long.toString(delivery.revision()), null, include, !columnsSent, clock.instant());
                 columnsSent = true;
                 return line(eventType.name(), Json.writeBytes(table));
             }
             case METADATA -> {
-                return line(eventType.name(), Json.writeBytes(TableEncoder.partialMetadata(delivery.object().tree())));
+                return line(eventType.name(), Json.writeBytes(Tables.partialObjectMetadata(delivery.object().tree())));
             }
             default -> {
                 CacheEvent source = delivery.source();
