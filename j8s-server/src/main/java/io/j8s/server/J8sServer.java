@@ -1,11 +1,17 @@
 package io.j8s.server;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.j8s.api.ResourceTypes;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
+import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
 import io.j8s.store.sqlite.SqliteStore;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -32,6 +38,8 @@ public final class J8sServer implements AutoCloseable {
     private Store store;
     private ApiServer apiServer;
     private Path kubeconfig;
+    private MeterRegistry meterRegistry;
+    private ControllerManager controllerManager;
 
     private J8sServer(ServerOptions options) {
         this.options = options;
@@ -52,6 +60,7 @@ public final class J8sServer implements AutoCloseable {
     private void startAll() throws InterruptedException {
         createDataDir(options.dataDir());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meterRegistry = metrics;
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
         new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
         store = Stores.open(options);
@@ -71,6 +80,35 @@ public final class J8sServer implements AutoCloseable {
         closeables.push(apiServer);
         apiServer.start();
         kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+        startControllers(metrics);
+    }
+
+    /**
+     * Starts the controller manager once the API server serves, so it is stopped before it (the
+     * closeables are a stack). Every controller writes with the admin client for now; a client per
+     * identity ({@link ControllerManager#IDENTITIES}) replaces the {@code clients(...)} line.
+     */
+    private void startControllers(MeterRegistry metrics) {
+        ControllerOptions c = options.controllers();
+        if (c.enabled().isEmpty()) {
+            log.atInfo().log("no controllers enabled");
+            return;
+        }
+        KubernetesClient admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
+                .withMasterUrl(apiUrl())
+                .withRequestTimeout(30_000)
+                .build()).build();
+        closeables.push(admin);
+        controllerManager = ControllerManager.builder()
+                .informerClient(admin)
+                .clients(identity -> admin)
+                .meterRegistry(metrics)
+                .settings(c.settings(options.clusterCidr()))
+                .enabled(c.enabled())
+                .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
+                .build();
+        closeables.push(controllerManager);
+        controllerManager.start();
     }
 
     /**
@@ -99,6 +137,16 @@ public final class J8sServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The controller manager, or null when no controller is enabled. */
+    public ControllerManager controllerManager() {
+        return controllerManager;
+    }
+
+    /** The registry behind {@code /metrics} (API server and controllers). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     /** Stops everything started, in reverse order. Idempotent. */
