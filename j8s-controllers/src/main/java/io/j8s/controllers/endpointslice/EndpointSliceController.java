@@ -221,7 +221,7 @@ public final class EndpointSliceController implements Controller {
       throw e;
     }
     if (!missingNodes.isEmpty()) {
-      log.info("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
+      log.debug("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
       return Result.requeueAfter(Duration.ofSeconds(1));
     }
     return Result.done();
