@@ -1,11 +1,14 @@
 package io.j8s.server;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.j8s.api.ResourceTypes;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.store.Store;
-import io.j8s.store.sqlite.SqliteStore;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -32,6 +35,8 @@ public final class J8sServer implements AutoCloseable {
     private Store store;
     private ApiServer apiServer;
     private Path kubeconfig;
+    private DataPlane dataPlane;
+    private KubernetesClient adminClient;
 
     private J8sServer(ServerOptions options) {
         this.options = options;
@@ -71,6 +76,24 @@ public final class J8sServer implements AutoCloseable {
         closeables.push(apiServer);
         apiServer.start();
         kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+
+        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"), this::clientFor,
+                metrics, Clock.systemUTC());
+        closeables.push(dataPlane);
+    }
+
+    /**
+     * A client for an in-process component acting as {@code identity}. All components share one
+     * admin client for now.
+     */
+    private synchronized KubernetesClient clientFor(String identity) {
+        if (adminClient == null) {
+            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl()).withRequestTimeout(30_000)
+                    .build();
+            adminClient = new KubernetesClientBuilder().withConfig(config).build();
+            closeables.addLast(adminClient);
+        }
+        return adminClient;
     }
 
     /**
@@ -99,6 +122,11 @@ public final class J8sServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The in-process node agents and proxy (null when not started). */
+    DataPlane dataPlane() {
+        return dataPlane;
     }
 
     /** Stops everything started, in reverse order. Idempotent. */
