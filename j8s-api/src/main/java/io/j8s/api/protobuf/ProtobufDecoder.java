@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>A body is the magic number {@code k8s\0} followed by a {@code runtime.Unknown} message: the
  * object's {@code apiVersion} and {@code kind}, and {@code raw}, the object in its type's
  * generated protobuf encoding. The object is decoded with j8s' tables of every kind it serves
- * (see {@link SchemaTable} for what they say). Fields the tables do not know are not dropped
+ * (see {@code SchemaTable} for what they say). Fields the tables do not know are not dropped
  * silently: their paths are returned so that the caller reports them as strict decoding reports
  * unknown JSON fields.
  *
