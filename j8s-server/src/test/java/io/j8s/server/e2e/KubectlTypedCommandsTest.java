@@ -72,12 +72,14 @@ class KubectlTypedCommandsTest {
                 Arguments.of("namespace", "create namespace %s"),
                 Arguments.of("serviceaccount", "create serviceaccount %s"),
                 Arguments.of("service", "create service clusterip %s --tcp=80:8080 --tcp=443"),
+                Arguments.of("service", "create service clusterip %s --clusterip=None"),
                 Arguments.of("service", "create service nodeport %s --tcp=80:8080"),
                 Arguments.of("service", "create service loadbalancer %s --tcp=80"),
                 Arguments.of("service", "create service externalname %s --external-name=example.com"),
                 Arguments.of("deployment", "create deployment %s --image=nginx:1.27 --port=80 --replicas=2"),
                 Arguments.of("role", "create role %s --verb=get,list --resource=pods,deployments.apps"),
                 Arguments.of("clusterrole", "create clusterrole %s --verb=get --non-resource-url=/healthz"),
+                Arguments.of("clusterrole", "create clusterrole %s --aggregation-rule=example.com/aggregate=true"),
                 Arguments.of("rolebinding", "create rolebinding %s --role=r --user=jane --serviceaccount=default:sa"),
                 Arguments.of("clusterrolebinding", "create clusterrolebinding %s --clusterrole=cr --group=devs"));
     }
