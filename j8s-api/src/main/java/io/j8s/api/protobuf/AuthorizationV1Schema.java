@@ -13,7 +13,8 @@ import java.util.List;
  */
 final class AuthorizationV1Schema {
     static final SchemaTable TABLE = new SchemaTable("authorization", "authorization.k8s.io/v1",
-            List.of("SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview", "SelfSubjectRulesReview"), """
+            List.of("SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
+                    "SelfSubjectRulesReview"), """
             ExtraValue
               1 items []string
             FieldSelectorAttributes

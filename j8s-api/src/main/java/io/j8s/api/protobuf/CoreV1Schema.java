@@ -12,7 +12,8 @@ import java.util.List;
  */
 final class CoreV1Schema {
     static final SchemaTable TABLE = new SchemaTable("core", "v1",
-            List.of("Namespace", "Pod", "Service", "Endpoints", "Event", "Node", "ConfigMap", "Secret", "ServiceAccount", "Binding"), """
+            List.of("Namespace", "Pod", "Service", "Endpoints", "Event", "Node", "ConfigMap", "Secret",
+                    "ServiceAccount", "Binding"), """
             AWSElasticBlockStoreVolumeSource
               1 volumeID string!
               2 fsType string

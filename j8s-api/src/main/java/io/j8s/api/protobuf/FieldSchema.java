@@ -26,7 +26,10 @@ record FieldSchema(int number, String jsonName, Shape shape, Scalar scalar, Stri
      * {@code omitempty} tag decide what JSON would carry.
      */
     enum Presence {
-        /** {@code json:",omitempty"} on a value field: zero scalars and empty lists/maps are left out. Value structs are always written. */
+        /**
+         * {@code json:",omitempty"} on a value field: zero scalars and empty lists and maps are left
+         * out. Value structs are written all the same ({@code encoding/json} never omits a struct).
+         */
         OMIT_EMPTY,
         /** No {@code omitempty}: a zero scalar is written as zero, an empty list or map as {@code null}. */
         ALWAYS,
@@ -41,10 +44,13 @@ record FieldSchema(int number, String jsonName, Shape shape, Scalar scalar, Stri
             throw new IllegalArgumentException("field number must be positive, was " + number);
         }
         if ((scalar == null) == (message == null)) {
-            throw new IllegalArgumentException("field " + number + " must have exactly one of a scalar or a message type");
+            throw new IllegalArgumentException("field " + number
+                    + " must have exactly one of a scalar or a message type");
         }
-        if (presence == Presence.INLINE ? (jsonName != null || message == null || shape != Shape.SINGLE) : jsonName == null) {
-            throw new IllegalArgumentException("field " + number + ": only a single message field may be inline, and it has no JSON name");
+        boolean inline = presence == Presence.INLINE;
+        if (inline ? jsonName != null || message == null || shape != Shape.SINGLE : jsonName == null) {
+            throw new IllegalArgumentException("field " + number
+                    + ": only a single message field may be inline, and only an inline field has no JSON name");
         }
     }
 

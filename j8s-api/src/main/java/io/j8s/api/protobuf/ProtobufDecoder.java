@@ -90,7 +90,10 @@ public final class ProtobufDecoder {
         return new Decoded(envelope.apiVersion, envelope.kind, object, unknown);
     }
 
-    /** The {@code runtime.Unknown} around the object: typeMeta 1 {apiVersion 1, kind 2}, raw 2, contentEncoding 3, contentType 4. */
+    /**
+     * The {@code runtime.Unknown} around the object: typeMeta 1 (apiVersion 1, kind 2), raw 2,
+     * contentEncoding 3, contentType 4.
+     */
     private static final class Envelope {
         String apiVersion = "";
         String kind = "";

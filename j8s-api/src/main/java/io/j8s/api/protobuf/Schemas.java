@@ -47,7 +47,8 @@ final class Schemas {
             for (String kind : table.kinds()) {
                 MessageSchema message = messages.get(table.alias() + "." + kind);
                 if (message == null) {
-                    throw new IllegalArgumentException(table.alias() + " serves kind " + kind + " but defines no message for it");
+                    throw new IllegalArgumentException(table.alias() + " serves kind " + kind
+                            + " but defines no message for it");
                 }
                 kinds.put(table.apiVersion() + "/" + kind, message);
             }

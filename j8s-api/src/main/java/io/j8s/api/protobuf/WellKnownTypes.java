@@ -72,7 +72,8 @@ final class WellKnownTypes {
             return Json.nodes().nullNode();
         }
         if (instant.isBefore(Instant.ofEpochSecond(GO_ZERO_TIME_SECONDS)) || instant.isAfter(LAST_RFC3339_SECOND)) {
-            throw new ProtobufDecodingException(path + ": time " + instant + " is outside the years 0001-9999 RFC 3339 can carry");
+            throw new ProtobufDecodingException(path + ": time " + instant
+                    + " is outside the years 0001-9999 that RFC 3339 can carry");
         }
         return Json.nodes().stringNode(format.format(instant));
     }
