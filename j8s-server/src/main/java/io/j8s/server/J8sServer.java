@@ -10,7 +10,6 @@ import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
-import io.j8s.store.sqlite.SqliteStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -40,6 +39,8 @@ public final class J8sServer implements AutoCloseable {
     private Path kubeconfig;
     private MeterRegistry meterRegistry;
     private ControllerManager controllerManager;
+    private DataPlane dataPlane;
+    private KubernetesClient adminClient;
 
     private J8sServer(ServerOptions options) {
         this.options = options;
@@ -81,12 +82,17 @@ public final class J8sServer implements AutoCloseable {
         apiServer.start();
         kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
         startControllers(metrics);
+
+        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"), this::clientFor,
+                metrics, Clock.systemUTC());
+        closeables.push(dataPlane);
     }
 
     /**
      * Starts the controller manager once the API server serves, so it is stopped before it (the
-     * closeables are a stack). Every controller writes with the admin client for now; a client per
-     * identity ({@link ControllerManager#IDENTITIES}) replaces the {@code clients(...)} line.
+     * closeables are a stack) and after the data plane. Controllers write with
+     * {@code clientFor(identity)} ({@link ControllerManager#IDENTITIES}), the informers read with
+     * the manager's own identity.
      */
     private void startControllers(MeterRegistry metrics) {
         ControllerOptions c = options.controllers();
@@ -94,14 +100,9 @@ public final class J8sServer implements AutoCloseable {
             log.atInfo().log("no controllers enabled");
             return;
         }
-        KubernetesClient admin = new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.empty())
-                .withMasterUrl(apiUrl())
-                .withRequestTimeout(30_000)
-                .build()).build();
-        closeables.push(admin);
         controllerManager = ControllerManager.builder()
-                .informerClient(admin)
-                .clients(identity -> admin)
+                .informerClient(clientFor("controller-manager"))
+                .clients(this::clientFor)
                 .meterRegistry(metrics)
                 .settings(c.settings(options.clusterCidr()))
                 .enabled(c.enabled())
@@ -109,6 +110,20 @@ public final class J8sServer implements AutoCloseable {
                 .build();
         closeables.push(controllerManager);
         controllerManager.start();
+    }
+
+    /**
+     * A client for an in-process component acting as {@code identity}. All components share one
+     * admin client for now.
+     */
+    private synchronized KubernetesClient clientFor(String identity) {
+        if (adminClient == null) {
+            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl()).withRequestTimeout(30_000)
+                    .build();
+            adminClient = new KubernetesClientBuilder().withConfig(config).build();
+            closeables.addLast(adminClient);
+        }
+        return adminClient;
     }
 
     /**
@@ -147,6 +162,11 @@ public final class J8sServer implements AutoCloseable {
     /** The registry behind {@code /metrics} (API server and controllers). */
     public MeterRegistry meterRegistry() {
         return meterRegistry;
+    }
+
+    /** The in-process node agents and proxy (null when not started). */
+    DataPlane dataPlane() {
+        return dataPlane;
     }
 
     /** Stops everything started, in reverse order. Idempotent. */

@@ -61,6 +61,13 @@ public final class WatchCache implements AutoCloseable {
     private Watch storeWatch;
     /** Guarded by {@link #lock}: bumps on every rebuild so a stale store watch's events are dropped. */
     private long generation;
+    /**
+     * Guarded by {@link #lock}: events up to this revision are already in the maps (they come from
+     * the store's history, replayed after a rebuild) and only fill the change history.
+     */
+    private long replayedUntil;
+    /** Guarded by {@link #lock}: whether the replayed history reaches {@link #replayedUntil}. */
+    private boolean replayComplete = true;
 
     private final Object revisionMonitor = new Object();
     private final ScheduledExecutorService timer;
@@ -293,12 +300,19 @@ public final class WatchCache implements AutoCloseable {
                 }
                 after = page.kvs().get(page.kvs().size() - 1).key();
             }
+            // Replay the store's recent history into the change history, so clients that watched
+            // before a restart resume where they were instead of re-listing everything.
+            long replayFrom = Math.max(store.compactedRevision(), Math.max(0, listRevision - historyPerType));
             for (TypeCache cache : caches.values()) {
+                // Until the replay is complete, only watches from the list revision on can be served.
                 cache.historyStart = listRevision;
+                cache.trimmedAt = replayFrom;
             }
+            replayedUntil = listRevision;
+            replayComplete = replayFrom >= listRevision;
             setRevision(listRevision);
             long watchGeneration = generation;
-            storeWatch = store.watch(ROOT, listRevision, new StoreListener(watchGeneration));
+            storeWatch = store.watch(ROOT, replayFrom, new StoreListener(watchGeneration));
             log.atInfo().addKeyValue("objects", count).addKeyValue("revision", listRevision)
                     .log("watch cache filled from the store");
         } finally {
@@ -375,15 +389,23 @@ public final class WatchCache implements AutoCloseable {
                     continue;
                 }
                 TypeCache cache = caches.get(type);
+                if (event.revision() <= replayedUntil) {
+                    CacheEvent replayed = replayed(type, event);
+                    if (replayed != null) {
+                        appendHistory(cache, replayed);
+                    }
+                    if (event.revision() == replayedUntil) {
+                        completeReplay();
+                    }
+                    continue;
+                }
+                completeReplay();
                 CacheEvent applied = applyOne(type, cache, event);
                 if (applied == null) {
                     continue;
                 }
                 events.increment();
-                cache.history.addLast(applied);
-                while (cache.history.size() > historyPerType) {
-                    cache.historyStart = cache.history.removeFirst().revision();
-                }
+                appendHistory(cache, applied);
                 Iterator<CacheWatcher> it = cache.watchers.iterator();
                 while (it.hasNext()) {
                     CacheWatcher watcher = it.next();
@@ -397,6 +419,48 @@ public final class WatchCache implements AutoCloseable {
             setRevision(last);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    private void appendHistory(TypeCache cache, CacheEvent event) {
+        cache.history.addLast(event);
+        while (cache.history.size() > historyPerType) {
+            cache.trimmedAt = cache.history.removeFirst().revision();
+            if (replayComplete) {
+                cache.historyStart = cache.trimmedAt;
+            }
+        }
+    }
+
+    /** The replayed history is whole: watches may now resume from before the rebuild. */
+    private void completeReplay() {
+        if (replayComplete) {
+            return;
+        }
+        replayComplete = true;
+        for (TypeCache cache : caches.values()) {
+            cache.historyStart = cache.trimmedAt;
+        }
+    }
+
+    /** A change the maps already reflect, rebuilt from the store's history (key-value and previous). */
+    private CacheEvent replayed(ResourceType type, WatchEvent event) {
+        try {
+            CachedObject previous = event.prevKv() == null ? null : decode(type, event.prevKv());
+            if (event.type() == WatchEvent.Type.PUT) {
+                return new CacheEvent(previous == null ? EventType.ADDED : EventType.MODIFIED,
+                        decode(type, event.kv()), previous);
+            }
+            if (previous == null) {
+                return null;
+            }
+            CachedObject last = ObjectCodec.fromTree(type, event.kv().key(), previous.tree(),
+                    previous.createRevision(), event.revision());
+            return new CacheEvent(EventType.DELETED, last, previous);
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("key", event.kv().key()).addKeyValue("error", e.toString())
+                    .log("cannot decode a replayed change; it is left out of the history");
+            return null;
         }
     }
 
@@ -507,6 +571,8 @@ public final class WatchCache implements AutoCloseable {
         final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
         /** A watch can resume from this revision or later. */
         long historyStart;
+        /** The history is complete after this revision (older changes were dropped or never read). */
+        long trimmedAt;
         final List<CacheWatcher> watchers = new ArrayList<>();
     }
 

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.j8s.server.ControllerOptions;
+import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.J8sServer;
 import io.j8s.server.ServerOptions;
 import java.io.IOException;
@@ -41,20 +42,21 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a server with the default options (SQLite store), no controllers, on a free port. */
+    /** Starts a control plane only (SQLite store, no controllers, no nodes, no proxy) on a free port. */
     public static TestCluster start() throws InterruptedException {
         return start(o -> o);
     }
 
     /**
-     * Starts a server with options adjusted by {@code customize}; the controllers are off unless
-     * {@code customize} turns them on (see {@link #withControllers}).
+     * Starts a server with options adjusted by {@code customize}; the controllers, nodes and proxy
+     * are off unless {@code customize} turns them on (see {@link #withControllers}).
      */
     public static TestCluster start(UnaryOperator<ServerOptions> customize) throws InterruptedException {
         try {
             Path dir = Files.createTempDirectory("j8s-test-");
             ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
-                    .withSecurePort(freePort()).withControllers(ControllerOptions.none()));
+                    .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none())
+                    .withControllers(ControllerOptions.none()));
             return new TestCluster(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
