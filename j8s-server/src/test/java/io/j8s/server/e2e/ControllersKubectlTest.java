@@ -340,10 +340,7 @@ class ControllersKubectlTest {
     @Test
     @Order(11)
     void deleteNamespace_removesEverythingInIt() throws Exception {
-        // (not `kubectl create namespace`: that sends protobuf, which the API server does not decode yet)
-        Path namespace = cluster.dir().resolve("shop-ns.yaml");
-        Files.writeString(namespace, "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n", StandardCharsets.UTF_8);
-        kubectl("apply", "-f", namespace.toString());
+        assertThat(kubectl("create", "namespace", "shop")).contains("namespace/shop created");
         Path deploy = cluster.dir().resolve("shop-deploy.yaml");
         Files.writeString(deploy, Files.readString(seedDeploy).replace("namespace: default", "namespace: shop"),
                 StandardCharsets.UTF_8);
