@@ -72,10 +72,11 @@ class LeaderElectionTest {
             assertThat(follower.controllerWrites("replicaset")).isZero();
             assertThat(follower.server().controllerManager().isRunning()).isFalse();
 
-            // the leader goes away (releasing the Lease): the other one takes over
+            // the leader goes away, releasing the Lease once its controllers stopped: the other one
+            // takes over well before the 15 s lease would have expired
             leader.close();
             try (KubernetesClient other = follower.client()) {
-                Awaitility.await().atMost(Duration.ofSeconds(30))
+                Awaitility.await().atMost(Duration.ofSeconds(10))
                         .until(() -> follower.server().controllerManager().isRunning());
                 other.apps().replicaSets().inNamespace("default").withName("web").scale(3);
                 Awaitility.await().atMost(Duration.ofSeconds(30))

@@ -58,6 +58,9 @@ class ControllersKubectlTest {
         cluster = TestCluster.withControllers(c -> c.withNodeMonitor(Duration.ofSeconds(6), Duration.ofSeconds(1)));
         client = cluster.client();
         kubelet = cluster.startNodes("node-1", "node-2");
+        // both Nodes have their pod CIDRs: the controllers' (shared) Node cache holds them
+        Awaitility.await().atMost(WAIT).until(() -> client.nodes().list().getItems().stream()
+                .filter(n -> n.getSpec().getPodCIDR() != null).count() == 2);
         seedDeploy = TestCluster.repoFile("examples/seed/nginx-deploy.yaml");
         seedEp = TestCluster.repoFile("examples/seed/ep.yaml");
     }

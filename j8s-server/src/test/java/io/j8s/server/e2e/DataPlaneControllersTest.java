@@ -49,13 +49,14 @@ class DataPlaneControllersTest {
 
     @Test
     void seed_runsOnTheNodeAgents_andTheServiceGetsItsEndpoints() {
-        Path seed = TestCluster.repoFile("examples/seed/nginx-deploy.yaml");
-        cluster.kubectlOk("apply", "-f", seed.toString());
+        // the agents register their Nodes as they start; the scheduler places Pods on the Nodes it knows
         String nodes = awaitKubectl(out -> out.contains("sim-00001") && out.contains("sim-00002")
                 && out.lines().filter(l -> l.contains(" Ready ")).count() == 2, "get", "nodes");
         assertThat(nodes).containsPattern("sim-00001\\s+Ready");
-        assertThat(cluster.kubectlOk("get", "nodes", "-o", "jsonpath={.items[*].spec.podCIDR}"))
-                .isEqualTo("127.244.1.0/24 127.244.2.0/24");
+        assertThat(awaitKubectl(out -> out.split(" ").length == 2, "get", "nodes", "-o",
+                "jsonpath={.items[*].spec.podCIDR}")).isEqualTo("127.244.1.0/24 127.244.2.0/24");
+        Path seed = TestCluster.repoFile("examples/seed/nginx-deploy.yaml");
+        cluster.kubectlOk("apply", "-f", seed.toString());
         String pods = awaitKubectl(out -> out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count() == 3,
                 "get", "po", "-o", "wide");
         assertThat(pods).contains("sim-00001").contains("sim-00002");
