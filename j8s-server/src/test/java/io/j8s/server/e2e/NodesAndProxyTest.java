@@ -99,6 +99,8 @@ class NodesAndProxyTest {
     @Test
     @Order(1)
     void seedDeployment_runsThreePodsWithLoopbackIpsOnTwoNodes() {
+        awaitKubectl(out -> out.lines().filter(l -> l.matches("node0[12]\\s+Ready\\s+.*")).count() == 2, "get",
+                "nodes");
         cluster.kubectlOk("apply", "-f", TestCluster.repoFile("examples/seed/nginx-deploy.yaml").toString());
         String wide = awaitKubectl(out -> out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count()
                 == 3, "get", "po", "-o", "wide");
