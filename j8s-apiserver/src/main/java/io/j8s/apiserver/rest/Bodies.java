@@ -8,10 +8,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** Decoding request bodies (JSON or YAML) into objects, with 400/415 errors that name the problem. */
-final class Bodies {
+public final class Bodies {
     private Bodies() {}
 
-    static ObjectNode decodeObject(HttpExchange exchange) {
+    /** The request body as an object (JSON or YAML by Content-Type); 400/415 when it is not one. */
+    public static ObjectNode decodeObject(HttpExchange exchange) {
         String type = MediaTypes.baseType(exchange.header("Content-Type"));
         byte[] body = exchange.body();
         if (body.length == 0) {
