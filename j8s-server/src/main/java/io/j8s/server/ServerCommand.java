@@ -55,6 +55,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "Range each Node's /24 podCIDR is taken from (default: ${DEFAULT-VALUE}).")
     String clusterCidr = "127.244.0.0/16";
 
+    @Option(names = "--tls-san", split = ",", paramLabel = "NAME|IP",
+            description = "Extra DNS names or IP addresses of the serving certificate (repeatable).")
+    List<String> tlsSans = List.of();
+
+    @Option(names = "--token-auth-file", paramLabel = "FILE",
+            description = "Static bearer tokens, Kubernetes' CSV format: token,user,uid[,\"group1,group2\"].")
+    Path tokenAuthFile;
+
+    @Option(names = "--insecure-port", paramLabel = "PORT",
+            description = "Also serve plain HTTP on 127.0.0.1:PORT (credentials still required; default: none).")
+    int insecurePort;
+
     @Override
     public Integer call() throws Exception {
         String[] range = nodePortRange.split("-");
@@ -64,7 +76,8 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
-                Integer.parseInt(range[1].trim()), clusterCidr);
+                Integer.parseInt(range[1].trim()), clusterCidr, tlsSans,
+                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);
         Thread hook = new Thread(() -> {
@@ -77,6 +90,8 @@ final class ServerCommand implements Callable<Integer> {
         System.err.println("j8s is running. Point kubectl at it with:");
         System.err.println("  export KUBECONFIG=" + server.kubeconfig());
         System.err.println("  kubectl get nodes,svc,endpoints -A");
+        System.err.println("Join a node agent with the token that 'j8s token --data-dir " + options.dataDir()
+                + "' prints.");
         System.err.println();
         stopped.await();
         return 0;

@@ -1,0 +1,87 @@
+package io.j8s.server.pki;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API credentials for in-process components and tests: a client certificate per {@link Identity},
+ * issued by the cluster CA in memory (never written), and the fabric8 {@link Config} or client
+ * that uses it over TLS verified against the CA. Certificates are issued once per identity and
+ * valid for {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
+ *
+ * <p>Clients from {@link #client(Identity)} are shared per identity and closed by {@link #close()};
+ * callers must not close them. Thread safe.
+ */
+public final class ClientCredentials implements AutoCloseable {
+    private final CertificateAuthority ca;
+    private final String caPem;
+    private final String serverUrl;
+    private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
+    private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    public ClientCredentials(CertificateAuthority ca, String caPem, String serverUrl) {
+        this.ca = ca;
+        this.caPem = caPem;
+        this.serverUrl = serverUrl;
+    }
+
+    /** The client certificate and key of {@code identity}. */
+    public Leaf credential(Identity identity) {
+        return leaves.computeIfAbsent(identity, id -> {
+            KeyPair keys = KeyPairs.ecdsa();
+            return new Leaf(ca.issueClient(id.user(), id.groups(), keys.getPublic(), ClusterPki.LEAF_VALIDITY),
+                    keys.getPrivate());
+        });
+    }
+
+    /** A fabric8 configuration acting as {@code identity} (namespace {@code default}). */
+    public Config config(Identity identity) {
+        Leaf leaf = credential(identity);
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(serverUrl)
+                .withCaCertData(base64(caPem))
+                .withClientCertData(base64(leaf.certificatePem()))
+                .withClientKeyData(base64(leaf.keyPem()))
+                .withClientKeyAlgo(leaf.key().getAlgorithm())
+                .withNamespace("default")
+                .withRequestTimeout(30_000)
+                .build();
+    }
+
+    /** The shared client of {@code identity}; closed with these credentials, not by the caller. */
+    public KubernetesClient client(Identity identity) {
+        if (closed) {
+            throw new IllegalStateException("the client credentials are closed");
+        }
+        return clients.computeIfAbsent(identity, id -> new KubernetesClientBuilder().withConfig(config(id)).build());
+    }
+
+    /** A kubeconfig acting as {@code identity} (for kubectl). */
+    public String kubeconfig(Identity identity) {
+        Leaf leaf = credential(identity);
+        return Kubeconfig.yaml(serverUrl, caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<KubernetesClient> open = new ArrayList<>(clients.values());
+        clients.clear();
+        open.forEach(KubernetesClient::close);
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
+    }
+}
