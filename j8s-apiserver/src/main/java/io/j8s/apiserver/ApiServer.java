@@ -188,7 +188,7 @@ public final class ApiServer implements AutoCloseable {
             paths.put(BootstrapPolicy.NODE_CREDENTIAL_PATH, join::nodeCredential);
         }
         return new Security(authenticator, authorizer, new NodeRestriction(graph),
-                new AccessReviews(authorizer).resources(), paths);
+                new AccessReviews(authorizer, rbacAuthorizer).resources(), paths);
     }
 
     /** The RBAC authorizer (after {@link #start()} of a secure server; null otherwise). */

@@ -87,6 +87,11 @@ public final class CertificateAuthority {
         return certificate;
     }
 
+    /** This CA issuing at {@code other}'s time (tests make certificates that are already expired). */
+    public CertificateAuthority at(Clock other) {
+        return new CertificateAuthority(certificate, key, other);
+    }
+
     PrivateKey key() {
         return key;
     }

@@ -18,7 +18,6 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
-import org.bouncycastle.util.io.pem.PemObject;
 
 /** PEM encoding and decoding of certificates, keys and certificate requests (BouncyCastle). */
 public final class Pem {
@@ -29,14 +28,22 @@ public final class Pem {
         return write(certificate);
     }
 
-    /** A private key as PKCS#8 PEM ({@code BEGIN PRIVATE KEY}), which kubectl and fabric8 read. */
+    /**
+     * A private key in the traditional OpenSSL form ({@code BEGIN EC PRIVATE KEY}, {@code BEGIN RSA
+     * PRIVATE KEY}), as kubeadm and k3s write them, which kubectl and fabric8 both read from a
+     * kubeconfig.
+     */
     public static String encode(PrivateKey key) {
+        if (!(key instanceof java.security.interfaces.ECPrivateKey ec)) {
+            return write(key);
+        }
+        // SEC1 with the named curve inside, as Go's x509.ParseECPrivateKey needs it (the generic
+        // conversion leaves the curve in the PKCS#8 wrapper only).
         try {
-            StringWriter out = new StringWriter();
-            try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
-                writer.writeObject(new PemObject("PRIVATE KEY", key.getEncoded()));
-            }
-            return out.toString();
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+                    info.getPrivateKeyAlgorithm().getParameters());
+            return write(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -95,7 +102,7 @@ public final class Pem {
                     return converter.getPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getKeyPair(pair).getPrivate();
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
                 }
             }
         } catch (IOException e) {

@@ -143,9 +143,10 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
             throw new InvalidCredentialsException("service account token is for other audiences: " + audiences);
         }
         String subject = Json.str(claims, "sub");
-        String namespace = Json.text(claims, "kubernetes.io.namespace");
-        String name = Json.text(claims, "kubernetes.io.serviceaccount.name");
-        String uid = Json.text(claims, "kubernetes.io.serviceaccount.uid");
+        JsonNode k8s = claims.path("kubernetes.io");
+        String namespace = Json.str(k8s, "namespace");
+        String name = Json.str(k8s.path("serviceaccount"), "name");
+        String uid = Json.str(k8s.path("serviceaccount"), "uid");
         if (namespace.isEmpty() || name.isEmpty()
                 || !subject.equals(Subject.SERVICE_ACCOUNT_PREFIX + namespace + ":" + name)) {
             throw new InvalidCredentialsException("service account token names no service account");

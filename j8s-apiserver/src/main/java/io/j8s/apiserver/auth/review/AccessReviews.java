@@ -5,9 +5,11 @@ import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.Authorizer.Attributes;
 import io.j8s.apiserver.auth.UserInfo;
+import io.j8s.apiserver.auth.node.NodeIdentity;
+import io.j8s.apiserver.auth.rbac.PolicyRule;
+import io.j8s.apiserver.auth.rbac.RbacAuthorizer;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.Bodies;
 import io.j8s.apiserver.rest.Responses;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -16,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The access and identity reviews ({@code kubectl auth can-i}, {@code kubectl auth whoami}):
  * {@code authorization.k8s.io/v1} SelfSubjectAccessReview (may the requester...?) and
- * SubjectAccessReview (may this user...?, for those allowed to ask), and {@code
+ * SubjectAccessReview (may this user...?, for those allowed to ask), SelfSubjectRulesReview (what may
+ * I do here?), and {@code
  * authentication.k8s.io/v1} SelfSubjectReview (who am I?). Each answers with the request plus a
  * {@code status}; nothing is stored. Thread safe.
  */
@@ -25,9 +28,12 @@ public final class AccessReviews {
     public static final String AUTHENTICATION = "authentication.k8s.io";
 
     private final Authorizer authorizer;
+    private final RbacAuthorizer rbac;
 
-    public AccessReviews(Authorizer authorizer) {
+    /** @param rbac lists the rules of SelfSubjectRulesReview ({@code kubectl auth can-i --list}) */
+    public AccessReviews(Authorizer authorizer, RbacAuthorizer rbac) {
         this.authorizer = authorizer;
+        this.rbac = rbac;
     }
 
     /** The three resources, ready to be served. */
@@ -37,17 +43,19 @@ public final class AccessReviews {
                         "selfsubjectaccessreviews"), (exchange, ns, user) -> selfSubjectAccessReview(exchange, user)),
                 new CreateOnlyResource(CreateOnlyResource.type(AUTHORIZATION, "v1", "SubjectAccessReview",
                         "subjectaccessreviews"), (exchange, ns, user) -> subjectAccessReview(exchange)),
+                new CreateOnlyResource(CreateOnlyResource.type(AUTHORIZATION, "v1", "SelfSubjectRulesReview",
+                        "selfsubjectrulesreviews"), (exchange, ns, user) -> selfSubjectRulesReview(exchange, user)),
                 new CreateOnlyResource(CreateOnlyResource.type(AUTHENTICATION, "v1", "SelfSubjectReview",
                         "selfsubjectreviews"), (exchange, ns, user) -> selfSubjectReview(exchange, user)));
     }
 
     void selfSubjectAccessReview(HttpExchange exchange, UserInfo user) {
-        ObjectNode review = Bodies.decodeObject(exchange);
+        ObjectNode review = ReviewBodies.decode(exchange);
         answer(exchange, review, "SelfSubjectAccessReview", user);
     }
 
     void subjectAccessReview(HttpExchange exchange) {
-        ObjectNode review = Bodies.decodeObject(exchange);
+        ObjectNode review = ReviewBodies.decode(exchange);
         JsonNode spec = review.path("spec");
         String name = Json.str(spec, "user");
         List<String> groups = Json.stringList(spec, "groups");
@@ -88,8 +96,43 @@ public final class AccessReviews {
         Responses.json(exchange, 201, out);
     }
 
+    /**
+     * The rules RBAC grants the requester in {@code spec.namespace}. Nodes' permissions come from the
+     * Node authorizer, which cannot list them: their answer is marked incomplete, as in Kubernetes.
+     */
+    void selfSubjectRulesReview(HttpExchange exchange, UserInfo user) {
+        ObjectNode review = ReviewBodies.decode(exchange);
+        String namespace = Json.text(review, "spec.namespace");
+        if (namespace.isEmpty()) {
+            throw ApiException.invalid("SelfSubjectRulesReview", AUTHORIZATION, "", List.of(FieldError.required(
+                    "spec.namespace")));
+        }
+        ObjectNode out = Json.object();
+        out.put("kind", "SelfSubjectRulesReview");
+        out.put("apiVersion", AUTHORIZATION + "/v1");
+        out.putObject("metadata").putNull("creationTimestamp");
+        out.putObject("spec").put("namespace", namespace);
+        ObjectNode status = out.putObject("status");
+        var resourceRules = status.putArray("resourceRules");
+        var nonResourceRules = status.putArray("nonResourceRules");
+        for (PolicyRule rule : rbac.rulesFor(user, namespace)) {
+            ObjectNode r = rule.toJson();
+            if (rule.nonResourceURLs().isEmpty()) {
+                r.remove("nonResourceURLs");
+                resourceRules.add(r);
+            } else {
+                ObjectNode n = Json.object();
+                n.set("verbs", r.get("verbs"));
+                n.set("nonResourceURLs", r.get("nonResourceURLs"));
+                nonResourceRules.add(n);
+            }
+        }
+        status.put("incomplete", NodeIdentity.of(user).isPresent());
+        Responses.json(exchange, 201, out);
+    }
+
     void selfSubjectReview(HttpExchange exchange, UserInfo user) {
-        Bodies.decodeObject(exchange);
+        ReviewBodies.decode(exchange);
         ObjectNode out = Json.object();
         out.put("kind", "SelfSubjectReview");
         out.put("apiVersion", AUTHENTICATION + "/v1");
