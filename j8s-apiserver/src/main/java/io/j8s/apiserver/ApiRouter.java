@@ -116,6 +116,7 @@ final class ApiRouter implements HttpHandler {
         String verb = info.resourceRequest() ? info.verb() : exchange.method().toLowerCase(java.util.Locale.ROOT);
         try {
             UserInfo user = authenticate(exchange);
+            exchange.attach(UserInfo.class, user);
             authorize(user, info, exchange);
             route(exchange, info, user);
         } catch (ApiException e) {

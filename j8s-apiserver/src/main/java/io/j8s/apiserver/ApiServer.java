@@ -19,6 +19,7 @@ import io.j8s.apiserver.auth.node.NodeGraph;
 import io.j8s.apiserver.auth.node.NodeRestriction;
 import io.j8s.apiserver.auth.rbac.BootstrapPolicy;
 import io.j8s.apiserver.auth.rbac.CachedPolicy;
+import io.j8s.apiserver.auth.rbac.EscalationCheck;
 import io.j8s.apiserver.auth.rbac.RbacAuthorizer;
 import io.j8s.apiserver.auth.review.AccessReviews;
 import io.j8s.apiserver.auth.review.CreateOnlyResource;
@@ -179,6 +180,7 @@ public final class ApiServer implements AutoCloseable {
         NodeGraph graph = new CachedNodeGraph(cache, typeOfKind("Pod"));
         rbacAuthorizer = new RbacAuthorizer(policy);
         Authorizer authorizer = new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
+        resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
         TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens);
         resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
         JoinEndpoints join = new JoinEndpoints(settings.caBundle(), settings.nodeCredentials());

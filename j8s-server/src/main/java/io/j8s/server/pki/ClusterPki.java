@@ -65,6 +65,7 @@ public final class ClusterPki {
      */
     public static ClusterPki loadOrCreate(Path dataDir, Collection<String> servingHosts, Clock clock) {
         Path dir = dataDir.resolve("tls");
+        createPrivateDir(dir);
         CertificateAuthority ca = loadOrCreateCa(dir, clock);
         byte[] bundle = PrivateFiles.readIfExists(dir.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8);
         KeyPair saKeys = loadOrCreateServiceAccountKey(dir);
@@ -74,6 +75,24 @@ public final class ClusterPki {
         pki.admin = pki.loadLeaf("admin", leaf -> true);
         pki.renewIfNeeded();
         return pki;
+    }
+
+    private static void createPrivateDir(Path dir) {
+        if (java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+            try {
+                java.nio.file.Files.createDirectories(dir);
+            } catch (java.io.IOException io) {
+                throw new java.io.UncheckedIOException(io);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
     }
 
     private static CertificateAuthority loadOrCreateCa(Path dir, Clock clock) {

@@ -48,6 +48,7 @@ class SecurityTest {
         Files.writeString(tokenFile, """
                 viewer-token,viewer,1001
                 editor-token,editor,1002,"devs,qa"
+                nsadmin-token,nsadmin,1003
                 """);
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokenFile));
         // What 'kubectl create clusterrolebinding viewer-view --clusterrole=view --user=viewer' and
@@ -70,6 +71,15 @@ class SecurityTest {
                 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
                 subjects:
                 - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: devs}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata:
+                  name: nsadmin-admin
+                  namespace: default
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: admin}
+                subjects:
+                - {apiGroup: rbac.authorization.k8s.io, kind: User, name: nsadmin}
                 """).toString());
     }
 
@@ -170,6 +180,37 @@ class SecurityTest {
         assertThat(other.exitCode()).isEqualTo(1);
         assertThat(other.stderr()).contains("in the namespace \"kube-system\"");
         assertThat(editor.run("get", "clusterroles").stderr()).contains("at the cluster scope");
+    }
+
+    @Test
+    void namespaceAdmin_grantsWhatItHolds_butCannotEscalate() throws Exception {
+        Kubectl nsadmin = cluster.kubectlWithToken("nsadmin", "nsadmin-token");
+        nsadmin.run("apply", "-f", file("grant-view.yaml", """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: carol-view, namespace: default}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+                subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: carol}]
+                """).toString()).ok();
+        Kubectl.Result bind = nsadmin.run("apply", "-f", file("grant-admin.yaml", """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: carol-root, namespace: default}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: carol}]
+                """).toString());
+        assertThat(bind.exitCode()).isEqualTo(1);
+        assertThat(bind.stderr()).contains("rolebindings.rbac.authorization.k8s.io \"carol-root\" is forbidden: user"
+                + " \"nsadmin\"").contains("is attempting to grant RBAC permissions not currently held");
+        Kubectl.Result role = nsadmin.run("apply", "-f", file("role-star.yaml", """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: everything, namespace: default}
+                rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+                """).toString());
+        assertThat(role.exitCode()).isEqualTo(1);
+        assertThat(role.stderr()).contains("is attempting to grant RBAC permissions not currently held");
+        assertThat(cluster.kubectl().run("get", "rolebinding", "carol-root").stderr()).contains("NotFound");
     }
 
     @Test
