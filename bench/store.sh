@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Compile the store (and its test classes: EtcdProcess) and the benchmark, and write the
+# Compile the store, the test kit (EtcdProcess) and the benchmark, and write the
 # benchmark's class path; nothing is installed into the local Maven repository.
 ./mvnw -B -q -pl bench -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime >/dev/null

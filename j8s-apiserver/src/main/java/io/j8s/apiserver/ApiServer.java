@@ -30,6 +30,7 @@ import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
 import io.j8s.apiserver.http.HttpServer;
+import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
@@ -105,6 +106,8 @@ public final class ApiServer implements AutoCloseable {
                 named("j8s-watch-send"));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("j8s-api-timer"));
         this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock);
+        resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
+                config.nodeScheme()));
     }
 
     /** Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts listening. */

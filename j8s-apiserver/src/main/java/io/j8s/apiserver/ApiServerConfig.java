@@ -34,7 +34,9 @@ public record ApiServerConfig(
         int maxBodyBytes,
         int watchHistoryPerResource,
         Duration bookmarkInterval,
-        int workerThreads) {
+        int workerThreads,
+        Supplier<java.net.http.HttpClient> nodeClient,
+        String nodeScheme) {
 
     public ApiServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -43,6 +45,7 @@ public record ApiServerConfig(
         if (security == null && !insecure) {
             throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
         }
+        Objects.requireNonNull(nodeClient, "nodeClient");
         if (advertiseAddress == null || advertiseAddress.isEmpty()) {
             advertiseAddress = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         }
@@ -68,6 +71,8 @@ public record ApiServerConfig(
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
         private int workerThreads = 256;
+        private Supplier<java.net.http.HttpClient> nodeClient = PlainNodeClient.INSTANCE;
+        private String nodeScheme = "http";
 
         public Builder bindAddress(String value) {
             this.bindAddress = value;
@@ -137,10 +142,40 @@ public record ApiServerConfig(
             return this;
         }
 
+        /**
+         * How the server reaches node agents' endpoints ({@code pods/log}): the client and the
+         * scheme ({@code https} with a client certificate in a secure cluster).
+         */
+        public Builder nodeClient(Supplier<java.net.http.HttpClient> client, String scheme) {
+            this.nodeClient = client;
+            this.nodeScheme = scheme;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
                     security, insecure, insecurePort, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads);
+                    workerThreads, nodeClient, nodeScheme);
+        }
+    }
+
+    /** A plain-HTTP client for node endpoints, created on first use. */
+    private static final class PlainNodeClient implements Supplier<java.net.http.HttpClient> {
+        static final PlainNodeClient INSTANCE = new PlainNodeClient();
+        private volatile java.net.http.HttpClient client;
+
+        @Override
+        public java.net.http.HttpClient get() {
+            java.net.http.HttpClient c = client;
+            if (c == null) {
+                synchronized (this) {
+                    if (client == null) {
+                        client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                    }
+                    c = client;
+                }
+            }
+            return c;
         }
     }
 }

@@ -52,6 +52,7 @@ public final class J8sServer implements AutoCloseable {
     private Path kubeconfig;
     private ClusterPki pki;
     private ClientCredentials credentials;
+    private DataPlane dataPlane;
     private final Clock clock;
     /** The admin kubeconfig's file name in the data dir. */
     public static final String KUBECONFIG = "kubeconfig.yaml";
@@ -120,6 +121,10 @@ public final class J8sServer implements AutoCloseable {
         });
         closeables.push(renewal::shutdownNow);
         renewal.scheduleWithFixedDelay(this::renewCertificates, 12, 12, TimeUnit.HOURS);
+
+        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
+                identity -> credentials.client(Identity.forComponent(identity)), metrics, clock);
+        closeables.push(dataPlane);
     }
 
     /**
@@ -215,6 +220,11 @@ public final class J8sServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The in-process node agents and proxy (null when not started). */
+    DataPlane dataPlane() {
+        return dataPlane;
     }
 
     /** Stops everything started, in reverse order. Idempotent. */

@@ -67,6 +67,28 @@ final class ServerCommand implements Callable<Integer> {
             description = "Also serve plain HTTP on 127.0.0.1:PORT (credentials still required; default: none).")
     int insecurePort;
 
+    @Option(names = "--nodes", split = ",", paramLabel = "NAME",
+            description = "Node agents to run in this process, comma separated (default: one named after this host)."
+                    + " --nodes= runs none.")
+    List<String> nodes;
+
+    @Option(names = "--simulated-nodes", paramLabel = "N",
+            description = "Also run N simulated nodes whose Pods run nothing and go Ready at once (default: 0).")
+    int simulatedNodes;
+
+    @Option(names = "--kubelet-port", paramLabel = "PORT",
+            description = "Port of the nodes' log endpoint, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
+    int kubeletPort = 10250;
+
+    @Option(names = "--proxy", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run the service proxy on this host (default: on; --no-proxy to disable).")
+    boolean proxy = true;
+
+    @Option(names = "--lb-policy", paramLabel = "POLICY",
+            description = "The proxy's default balancing: round-robin, random or least-connections"
+                    + " (default: ${DEFAULT-VALUE}); per Service: annotation j8s.io/lb-policy.")
+    String lbPolicy = "round-robin";
+
     @Override
     public Integer call() throws Exception {
         String[] range = nodePortRange.split("-");
@@ -76,7 +98,10 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
-                Integer.parseInt(range[1].trim()), clusterCidr, tlsSans,
+                Integer.parseInt(range[1].trim()), clusterCidr, new DataPlaneOptions(
+                        nodes == null ? List.of(DataPlaneOptions.localNodeName())
+                                : nodes.stream().filter(n -> !n.isBlank()).toList(),
+                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"), tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);

@@ -5,10 +5,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Everything {@code j8s server} is configured with ({@code tlsSans}: extra names of the serving
- * certificate; {@code tokenAuthFile}: static bearer tokens, or null; {@code insecurePort}: plain
- * HTTP on loopback, 0 for none). Immutable; {@link #defaults(Path)} gives the
+ * Everything {@code j8s server} is configured with. Immutable; {@link #defaults(Path)} gives the
  * documented defaults for a data dir.
+ *
+ * @param tlsSans extra DNS names and IP addresses of the serving certificate ({@code --tls-san})
+ * @param tokenAuthFile static bearer tokens ({@code --token-auth-file}), or null
+ * @param insecurePort plain HTTP on {@code 127.0.0.1} ({@code --insecure-port}), 0 for none
  */
 public record ServerOptions(
         Path dataDir,
@@ -22,6 +24,7 @@ public record ServerOptions(
         int nodePortMin,
         int nodePortMax,
         String clusterCidr,
+        DataPlaneOptions dataPlane,
         List<String> tlsSans,
         Path tokenAuthFile,
         int insecurePort) {
@@ -33,39 +36,56 @@ public record ServerOptions(
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(store, "store");
         etcdEndpoints = List.copyOf(etcdEndpoints);
+        Objects.requireNonNull(dataPlane, "dataPlane");
         tlsSans = List.copyOf(tlsSans);
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
-                "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16", List.of(), null, 0);
+                "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
+                DataPlaneOptions.defaults(), List.of(), null, 0);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, tlsSans, tokenAuthFile, insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile,
+                insecurePort);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, tlsSans, tokenAuthFile, insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile,
+                insecurePort);
+    }
+
+    public ServerOptions withDataPlane(DataPlaneOptions value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, tlsSans, tokenAuthFile,
+                insecurePort);
+    }
+
+    /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
+    public ServerOptions withRanges(String serviceRange, String podRange) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, tlsSans, tokenAuthFile, insecurePort);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, tlsSans, file, insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, file, insecurePort);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, sans, tokenAuthFile, insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, sans, tokenAuthFile,
+                insecurePort);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, tlsSans, tokenAuthFile, port);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile, port);
     }
 }

@@ -138,6 +138,11 @@ public final class ApiException extends RuntimeException {
                 + " media types include: " + String.join(", ", accepted) + " (got " + contentType + ")");
     }
 
+    /** 415 with a message of its own (a protobuf body of a kind j8s can only decode from JSON, for example). */
+    public static ApiException unsupportedMediaType(String message) {
+        return simple(415, "UnsupportedMediaType", message);
+    }
+
     public static ApiException requestEntityTooLarge(long limit) {
         return simple(413, "RequestEntityTooLarge", "the request is too large: limit is " + limit + " bytes");
     }

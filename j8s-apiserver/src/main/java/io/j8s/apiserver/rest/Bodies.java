@@ -1,22 +1,37 @@
 package io.j8s.apiserver.rest;
 
 import io.j8s.api.json.Json;
+import io.j8s.api.protobuf.ProtobufDecoder;
+import io.j8s.api.protobuf.ProtobufDecodingException;
+import io.j8s.api.protobuf.UnsupportedProtobufKindException;
 import io.j8s.apiserver.http.HttpExchange;
+import io.j8s.apiserver.registry.WriteOptions;
+import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Decoding request bodies (JSON or YAML) into objects, with 400/415 errors that name the problem. */
+/**
+ * Decoding request bodies (JSON, YAML or Kubernetes protobuf) into objects, with 400/415 errors
+ * that name the problem.
+ */
 public final class Bodies {
     private Bodies() {}
 
-    /** The request body as an object (JSON or YAML by Content-Type); 400/415 when it is not one. */
-    public static ObjectNode decodeObject(HttpExchange exchange) {
+    /**
+     * Decodes an object body. Protobuf fields j8s' tables do not know are treated as strict
+     * decoding treats unknown JSON fields: a 400 with {@code fieldValidation=Strict}, a warning in
+     * {@code options} with {@code Warn}, nothing with {@code Ignore}.
+     */
+    static ObjectNode decodeObject(HttpExchange exchange, WriteOptions options) {
         String type = MediaTypes.baseType(exchange.header("Content-Type"));
         byte[] body = exchange.body();
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty: an object was expected");
+        }
+        if (type.equals(ProtobufDecoder.MEDIA_TYPE)) {
+            return decodeProtobuf(body, options);
         }
         JsonNode node;
         try {
@@ -25,7 +40,8 @@ public final class Bodies {
             } else if (type.equals(MediaTypes.YAML) || type.equals("application/x-yaml") || type.equals("text/yaml")) {
                 node = Json.yamlMapper().readTree(body);
             } else {
-                throw ApiException.unsupportedMediaType(type, List.of(MediaTypes.JSON, MediaTypes.YAML));
+                throw ApiException.unsupportedMediaType(type, List.of(MediaTypes.JSON, MediaTypes.YAML,
+                        ProtobufDecoder.MEDIA_TYPE));
             }
         } catch (JacksonException e) {
             throw ApiException.badRequest("the request body could not be decoded: " + e.getOriginalMessage());
@@ -35,5 +51,68 @@ public final class Bodies {
                     + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)));
         }
         return (ObjectNode) node;
+    }
+
+    /**
+     * Decodes an object body for a caller that has no {@link WriteOptions} to carry warnings:
+     * unknown protobuf fields are a 400 unless the request says {@code fieldValidation=Ignore}.
+     */
+    public static ObjectNode decodeObject(HttpExchange exchange) {
+        return decodeObject(exchange, strictUnlessIgnored(exchange));
+    }
+
+    /**
+     * The {@code DeleteOptions} of a DELETE body (JSON, or protobuf as kubectl drain sends it),
+     * or null when there is no body.
+     */
+    static ObjectNode decodeDeleteOptions(HttpExchange exchange) {
+        byte[] body = exchange.body();
+        if (body.length == 0) {
+            return null;
+        }
+        if (MediaTypes.baseType(exchange.header("Content-Type")).equals(ProtobufDecoder.MEDIA_TYPE)) {
+            ObjectNode options = decodeProtobuf(body, strictUnlessIgnored(exchange));
+            String kind = options.path("kind").asString("");
+            if (!kind.equals("DeleteOptions")) {
+                throw ApiException.badRequest("the DELETE body is a " + kind + ", expected DeleteOptions");
+            }
+            return options;
+        }
+        try {
+            return Json.parseObject(body);
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw ApiException.badRequest("the DeleteOptions body is not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private static ObjectNode decodeProtobuf(byte[] body, WriteOptions options) {
+        ProtobufDecoder.Decoded decoded;
+        try {
+            decoded = ProtobufDecoder.decode(body);
+        } catch (ProtobufDecodingException e) {
+            throw ApiException.badRequest("the request body could not be decoded as "
+                    + ProtobufDecoder.MEDIA_TYPE + ": " + e.getMessage());
+        } catch (UnsupportedProtobufKindException e) {
+            throw ApiException.unsupportedMediaType("the body of the request was in an unknown format - "
+                    + e.getMessage());
+        }
+        if (!decoded.unknownFields().isEmpty() && options.fieldValidation() != WriteOptions.FieldValidation.IGNORE) {
+            List<String> warnings = new ArrayList<>();
+            for (String field : decoded.unknownFields()) {
+                warnings.add("unknown field \"" + field + "\"");
+            }
+            if (options.fieldValidation() == WriteOptions.FieldValidation.STRICT) {
+                String version = decoded.apiVersion().substring(decoded.apiVersion().indexOf('/') + 1);
+                throw ApiException.badRequest(decoded.kind() + " in version \"" + version + "\" cannot be handled as a "
+                        + decoded.kind() + ": strict decoding error: " + String.join(", ", warnings));
+            }
+            options.warnings().addAll(warnings);
+        }
+        return decoded.object();
+    }
+
+    private static WriteOptions strictUnlessIgnored(HttpExchange exchange) {
+        return new WriteOptions(false, "Ignore".equals(exchange.query("fieldValidation"))
+                ? WriteOptions.FieldValidation.IGNORE : WriteOptions.FieldValidation.STRICT, new ArrayList<>());
     }
 }

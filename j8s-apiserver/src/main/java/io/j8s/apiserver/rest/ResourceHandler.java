@@ -32,7 +32,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -375,7 +374,7 @@ public final class ResourceHandler {
             throw ApiException.methodNotAllowed(exchange.method(), type.groupResource());
         }
         WriteOptions options = writeOptions(exchange, true);
-        ObjectNode body = Bodies.decodeObject(exchange);
+        ObjectNode body = Bodies.decodeObject(exchange, options);
         admit(exchange, info, type, body, null);
         ObjectNode created = registry.create(type, info.namespace(), body, options);
         respondWritten(exchange, options.dryRun() ? 200 : 201, created, options);
@@ -386,7 +385,7 @@ public final class ResourceHandler {
             throw ApiException.methodNotAllowed(exchange.method(), type.groupResource());
         }
         WriteOptions options = writeOptions(exchange, false);
-        ObjectNode body = Bodies.decodeObject(exchange);
+        ObjectNode body = Bodies.decodeObject(exchange, options);
         String sub = info.subresource();
         if ("scale".equals(sub)) {
             respondScale(exchange, type, Scales.updateScale(registry, type, info.namespace(), info.name(),
@@ -469,13 +468,13 @@ public final class ResourceHandler {
     }
 
     private void bind(HttpExchange exchange, RequestInfo info, ResourceType type) {
-        ObjectNode binding = Bodies.decodeObject(exchange);
+        WriteOptions options = writeOptions(exchange, false);
+        ObjectNode binding = Bodies.decodeObject(exchange, options);
         String node = binding.path("target").path("name").asString("");
         if (node.isEmpty()) {
             throw ApiException.invalid("Binding", "", info.name(), List.of(new io.j8s.api.validation.FieldError(
                     "target.name", io.j8s.api.validation.FieldError.Type.REQUIRED, null, "")));
         }
-        WriteOptions options = writeOptions(exchange, false);
         String now = ObjectRegistry.timestamp(clock.instant());
         registry.guaranteedUpdate(type, info.namespace(), info.name(), ObjectRegistry.SERVER, options, null,
                 current -> {
@@ -568,13 +567,8 @@ public final class ResourceHandler {
         String uid = null;
         String rv = null;
         boolean dryRun = "All".equals(exchange.query("dryRun"));
-        if (exchange.body().length > 0) {
-            ObjectNode body;
-            try {
-                body = Json.parseObject(exchange.body());
-            } catch (JacksonException | IllegalArgumentException e) {
-                throw ApiException.badRequest("the DeleteOptions body is not valid JSON: " + e.getMessage());
-            }
+        ObjectNode body = Bodies.decodeDeleteOptions(exchange);
+        if (body != null) {
             if (body.hasNonNull("gracePeriodSeconds")) {
                 grace = body.get("gracePeriodSeconds").asLong();
             }

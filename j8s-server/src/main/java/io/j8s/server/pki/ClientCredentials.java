@@ -67,6 +67,35 @@ public final class ClientCredentials implements AutoCloseable {
         return clients.computeIfAbsent(identity, id -> new KubernetesClientBuilder().withConfig(config(id)).build());
     }
 
+    /**
+     * A JDK TLS context acting as {@code identity}: its client certificate, and trust in the
+     * cluster CA only (for plain {@code java.net.http} clients).
+     */
+    public javax.net.ssl.SSLContext sslContext(Identity identity) {
+        Leaf leaf = credential(identity);
+        try {
+            char[] password = new char[0];
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
+            javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, password);
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", ca.certificate());
+            javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS context for " + identity.user() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     /** A kubeconfig acting as {@code identity} (for kubectl). */
     public String kubeconfig(Identity identity) {
         Leaf leaf = credential(identity);

@@ -40,6 +40,24 @@ public record Identity(String user, List<String> groups) {
         return controllerIdentity.equals("default-scheduler") ? scheduler() : controller(controllerIdentity);
     }
 
+    /**
+     * The identity a component names itself by: {@code system:node:<name>}, {@code
+     * system:kube-proxy}, {@code system:kube-scheduler}, {@code system:kube-controller-manager}, or a
+     * controller's service account name (as {@link #forController}); anything else is a user
+     * without groups.
+     */
+    public static Identity forComponent(String name) {
+        if (name.startsWith("system:node:")) {
+            return node(name.substring("system:node:".length()));
+        }
+        return switch (name) {
+            case "system:kube-proxy" -> kubeProxy();
+            case "system:kube-scheduler" -> scheduler();
+            case "system:kube-controller-manager" -> controllerManager();
+            default -> name.contains(":") ? new Identity(name, List.of()) : forController(name);
+        };
+    }
+
     /** The controller manager itself: shared informers (list/watch everything) and leader election. */
     public static Identity controllerManager() {
         return new Identity("system:kube-controller-manager", List.of());

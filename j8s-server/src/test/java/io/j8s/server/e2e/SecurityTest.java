@@ -51,27 +51,9 @@ class SecurityTest {
                 nsadmin-token,nsadmin,1003
                 """);
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokenFile));
-        // What 'kubectl create clusterrolebinding viewer-view --clusterrole=view --user=viewer' and
-        // 'kubectl create rolebinding devs-edit --clusterrole=edit --group=devs' create (those send
-        // protobuf bodies, which the server decodes only for the auth APIs so far).
+        cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
+        cluster.kubectlOk("create", "rolebinding", "devs-edit", "--clusterrole=edit", "--group=devs");
         cluster.kubectlOk("apply", "-f", file("bindings.yaml", """
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: ClusterRoleBinding
-                metadata:
-                  name: viewer-view
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
-                subjects:
-                - {apiGroup: rbac.authorization.k8s.io, kind: User, name: viewer}
-                ---
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata:
-                  name: devs-edit
-                  namespace: default
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit}
-                subjects:
-                - {apiGroup: rbac.authorization.k8s.io, kind: Group, name: devs}
-                ---
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: RoleBinding
                 metadata:
@@ -310,21 +292,8 @@ class SecurityTest {
 
     @Test
     void serviceAccountToken_actsWithTheRolesBoundToTheAccount() throws Exception {
-        cluster.kubectlOk("apply", "-f", file("robot.yaml", """
-                apiVersion: v1
-                kind: ServiceAccount
-                metadata:
-                  name: robot
-                """).toString());
-        cluster.kubectlOk("apply", "-f", file("robot-view.yaml", """
-                apiVersion: rbac.authorization.k8s.io/v1
-                kind: RoleBinding
-                metadata:
-                  name: robot-view
-                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
-                subjects:
-                - {kind: ServiceAccount, name: robot, namespace: default}
-                """).toString());
+        cluster.kubectlOk("create", "serviceaccount", "robot");
+        cluster.kubectlOk("create", "rolebinding", "robot-view", "--clusterrole=view", "--serviceaccount=default:robot");
         String token = cluster.kubectlOk("create", "token", "robot", "--duration=1h").trim();
         assertThat(token.split("\\.")).hasSize(3);
         Kubectl robot = cluster.kubectlWithToken("robot", token);

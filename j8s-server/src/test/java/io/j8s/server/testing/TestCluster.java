@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.J8sServer;
 import io.j8s.server.ServerOptions;
 import io.j8s.server.pki.Identity;
@@ -45,7 +46,7 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a server with the default options (SQLite store) on a free port. */
+    /** Starts a control plane only (SQLite store, no nodes, no proxy) on a free port. */
     public static TestCluster start() throws InterruptedException {
         return start(o -> o);
     }
@@ -55,7 +56,7 @@ public final class TestCluster implements AutoCloseable {
         try {
             Path dir = Files.createTempDirectory("j8s-test-");
             ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
-                    .withSecurePort(freePort()));
+                    .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none()));
             return new TestCluster(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -96,6 +97,11 @@ public final class TestCluster implements AutoCloseable {
         Config config = new ConfigBuilder(server.clientConfig(Identity.admin()))
                 .withClientCertData(null).withClientKeyData(null).withOauthToken(token).build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A TLS context for plain {@code java.net.http} clients: the admin's certificate, trust in the CA. */
+    public javax.net.ssl.SSLContext adminSslContext() {
+        return server.credentials().sslContext(Identity.admin());
     }
 
     /** The real kubectl acting as {@code identity}, with its own kubeconfig and discovery cache. */

@@ -10,6 +10,7 @@ import io.j8s.apiserver.auth.rbac.PolicyRule;
 import io.j8s.apiserver.auth.rbac.RbacAuthorizer;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.rest.Bodies;
 import io.j8s.apiserver.rest.Responses;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -50,12 +51,12 @@ public final class AccessReviews {
     }
 
     void selfSubjectAccessReview(HttpExchange exchange, UserInfo user) {
-        ObjectNode review = ReviewBodies.decode(exchange);
+        ObjectNode review = Bodies.decodeObject(exchange);
         answer(exchange, review, "SelfSubjectAccessReview", user);
     }
 
     void subjectAccessReview(HttpExchange exchange) {
-        ObjectNode review = ReviewBodies.decode(exchange);
+        ObjectNode review = Bodies.decodeObject(exchange);
         JsonNode spec = review.path("spec");
         String name = Json.str(spec, "user");
         List<String> groups = Json.stringList(spec, "groups");
@@ -101,7 +102,7 @@ public final class AccessReviews {
      * Node authorizer, which cannot list them: their answer is marked incomplete, as in Kubernetes.
      */
     void selfSubjectRulesReview(HttpExchange exchange, UserInfo user) {
-        ObjectNode review = ReviewBodies.decode(exchange);
+        ObjectNode review = Bodies.decodeObject(exchange);
         String namespace = Json.text(review, "spec.namespace");
         if (namespace.isEmpty()) {
             throw ApiException.invalid("SelfSubjectRulesReview", AUTHORIZATION, "", List.of(FieldError.required(
@@ -132,7 +133,7 @@ public final class AccessReviews {
     }
 
     void selfSubjectReview(HttpExchange exchange, UserInfo user) {
-        ReviewBodies.decode(exchange);
+        Bodies.decodeObject(exchange);
         ObjectNode out = Json.object();
         out.put("kind", "SelfSubjectReview");
         out.put("apiVersion", AUTHENTICATION + "/v1");

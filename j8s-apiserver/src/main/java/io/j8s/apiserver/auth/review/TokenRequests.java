@@ -7,6 +7,7 @@ import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.rest.Bodies;
 import io.j8s.apiserver.rest.RequestInfo;
 import io.j8s.apiserver.rest.Responses;
 import java.time.Duration;
@@ -40,7 +41,7 @@ public final class TokenRequests {
         if (!info.verb().equals("create") || info.name() == null) {
             throw ApiException.methodNotAllowed(exchange.method(), "serviceaccounts/token");
         }
-        ObjectNode request = ReviewBodies.decode(exchange);
+        ObjectNode request = Bodies.decodeObject(exchange);
         JsonNode spec = request.path("spec");
         List<FieldError> errors = new ArrayList<>();
         long seconds = spec.path("expirationSeconds").asLong(DEFAULT_SECONDS);

@@ -1,0 +1,133 @@
+package io.j8s.server;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.node.agent.NodeAgent;
+import io.j8s.node.agent.NodeAgentResources;
+import io.j8s.node.agent.NodeAgentSettings;
+import io.j8s.node.agent.RuntimeMode;
+import io.j8s.node.server.ContainerLogServer;
+import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.proxy.ProxySettings;
+import io.j8s.proxy.ServiceProxy;
+import io.j8s.proxy.model.LbPolicy;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node agents and the service proxy of one process, started and stopped together. Each is an
+ * API client with its own identity ({@code system:node:<name>}, {@code system:kube-proxy}), asked
+ * of {@code clients}.
+ */
+final class DataPlane implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
+
+    private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+    private final List<NodeAgent> agents = new ArrayList<>();
+    private ContainerLogServer logServer;
+    private ServiceProxy proxy;
+
+    /** Identities the data plane asks clients for. */
+    static String nodeIdentity(String node) {
+        return "system:node:" + node;
+    }
+
+    static final String PROXY_IDENTITY = "system:kube-proxy";
+
+    /**
+     * @param stateDir where each real node keeps its Pod IPs and process records ({@code <dir>/<node>})
+     */
+    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
+            MeterRegistry metrics, Clock clock) throws InterruptedException {
+        DataPlane plane = new DataPlane();
+        try {
+            plane.startAll(options, stateDir, clients, metrics, clock);
+            return plane;
+        } catch (RuntimeException | InterruptedException e) {
+            plane.close();
+            throw e;
+        }
+    }
+
+    private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
+            MeterRegistry metrics, Clock clock) throws InterruptedException {
+        List<String> simulated = simulatedNames(options.simulatedNodes());
+        if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
+            NodeAgentResources shared = NodeAgentResources.create();
+            closeables.push(shared);
+            logServer = new ContainerLogServer(new InetSocketAddress("127.0.0.1", options.kubeletPort()),
+                    shared.logs(), null, RequestAuthenticator.ALLOW_ALL, clock, shared.eventLoops()).start();
+            closeables.push(logServer);
+            int kubeletPort = logServer.address().getPort();
+            for (String node : options.nodes()) {
+                startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.REAL)
+                        .stateDir(stateDir.resolve(node)).internalIp("127.0.0.1").kubeletPort(kubeletPort).build(),
+                        clients, metrics, clock, shared);
+            }
+            for (String node : simulated) {
+                startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.SIMULATED)
+                        .internalIp("127.0.0.1").kubeletPort(kubeletPort).recordEvents(false).build(),
+                        clients, metrics, clock, shared);
+            }
+            log.atInfo().addKeyValue("nodes", options.nodes()).addKeyValue("simulatedNodes", simulated.size())
+                    .addKeyValue("logPort", kubeletPort).log("node agents started");
+        }
+        if (options.proxy()) {
+            String proxyNode = options.nodes().isEmpty() ? DataPlaneOptions.localNodeName() : options.nodes().get(0);
+            ProxySettings settings = ProxySettings.defaults().withLbPolicy(LbPolicy.parse(options.lbPolicy()))
+                    .withNodePortAddress(options.nodePortAddress());
+            proxy = new ServiceProxy(clients.apply(PROXY_IDENTITY), proxyNode, settings, metrics, clock);
+            closeables.push(proxy);
+            proxy.start();
+            log.atInfo().addKeyValue("node", proxyNode).addKeyValue("lbPolicy", options.lbPolicy())
+                    .log("service proxy started");
+        }
+    }
+
+    private void startAgent(NodeAgentSettings settings, Function<String, KubernetesClient> clients,
+            MeterRegistry metrics, Clock clock, NodeAgentResources shared) {
+        NodeAgent agent = new NodeAgent(clients.apply(nodeIdentity(settings.nodeName())), settings, metrics, clock,
+                shared);
+        closeables.push(agent);
+        agents.add(agent);
+        agent.start();
+    }
+
+    private static List<String> simulatedNames(int count) {
+        List<String> names = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            names.add(String.format("sim-%05d", i));
+        }
+        return names;
+    }
+
+    List<NodeAgent> agents() {
+        return List.copyOf(agents);
+    }
+
+    ServiceProxy proxy() {
+        return proxy;
+    }
+
+    /** Stops the proxy, then the agents (their containers stop), then the shared resources. */
+    @Override
+    public void close() {
+        while (!closeables.isEmpty()) {
+            AutoCloseable c = closeables.pop();
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.atWarn().addKeyValue("component", c.getClass().getSimpleName()).addKeyValue("error", e.toString())
+                        .log("error while stopping");
+            }
+        }
+    }
+}
