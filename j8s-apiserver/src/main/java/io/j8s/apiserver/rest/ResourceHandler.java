@@ -61,7 +61,7 @@ public final class ResourceHandler {
      */
     @FunctionalInterface
     public interface WriteAdmission {
-        /** @param old the stored object (patches), or null (creates and updates, where the body is whole) */
+        /** @param old the stored object (updates and patches), or null (creates) */
         void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object, ObjectNode old);
     }
 
@@ -408,7 +408,8 @@ public final class ResourceHandler {
             respondWritten(exchange, 200, updated, options);
             return;
         }
-        admit(exchange, info, type, body, null);
+        admit(exchange, info, type, body, admissions.isEmpty() || sub != null ? null
+                : registry.read(type, info.namespace(), info.name()).map(ObjectRegistry.Stored::object).orElse(null));
         ObjectNode updated = registry.update(type, info.namespace(), info.name(), body, sub, options);
         respondWritten(exchange, 200, updated, options);
     }

@@ -53,7 +53,8 @@ public record Identity(String user, List<String> groups) {
         return switch (name) {
             case "system:kube-proxy" -> kubeProxy();
             case "system:kube-scheduler" -> scheduler();
-            case "system:kube-controller-manager" -> controllerManager();
+            case "system:kube-controller-manager", "kube-controller-manager", "controller-manager" ->
+                    controllerManager();
             default -> name.contains(":") ? new Identity(name, List.of()) : forController(name);
         };
     }

@@ -48,6 +48,9 @@ public final class EscalationCheck implements ResourceHandler.WriteAdmission {
         if (user == null || user.inGroup(UserInfo.MASTERS)) {
             return;
         }
+        if (old != null && onlyGarbageCollectionFieldsChange(object, old)) {
+            return; // as Kubernetes: the garbage collector may edit owners and finalizers of any role
+        }
         String namespace = type.namespaced() ? info.namespace() : null;
         String name = Json.name(object);
         switch (type.kind()) {
@@ -85,6 +88,23 @@ public final class EscalationCheck implements ResourceHandler.WriteAdmission {
             default -> {
             }
         }
+    }
+
+    /** Whether {@code object} differs from {@code old} only in owner references and finalizers. */
+    static boolean onlyGarbageCollectionFieldsChange(ObjectNode object, ObjectNode old) {
+        return Json.semanticEquals(withoutServerAndGcFields(object), withoutServerAndGcFields(old));
+    }
+
+    private static ObjectNode withoutServerAndGcFields(ObjectNode object) {
+        ObjectNode copy = object.deepCopy();
+        copy.remove("status");
+        if (copy.get("metadata") instanceof ObjectNode metadata) {
+            for (String field : List.of("ownerReferences", "finalizers", "resourceVersion", "managedFields",
+                    "generation", "creationTimestamp", "uid")) {
+                metadata.remove(field);
+            }
+        }
+        return copy;
     }
 
     private boolean allowed(UserInfo user, String verb, String plural, String namespace, String name) {

@@ -20,6 +20,21 @@ class RuleCoverageTest {
     }
 
     @Test
+    void garbageCollectorEdits_areNotEscalations() {
+        var old = io.j8s.api.json.Json.readYamlObject("""
+                kind: Role
+                metadata: {name: r, namespace: n, resourceVersion: "5", ownerReferences: [{kind: X, name: x}]}
+                rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+                """);
+        var owned = old.deepCopy();
+        ((tools.jackson.databind.node.ObjectNode) owned.get("metadata")).remove("ownerReferences");
+        assertThat(EscalationCheck.onlyGarbageCollectionFieldsChange(owned, old)).isTrue();
+        var widened = owned.deepCopy();
+        widened.putArray("rules");
+        assertThat(EscalationCheck.onlyGarbageCollectionFieldsChange(widened, old)).isFalse();
+    }
+
+    @Test
     void stars_subresourcesNamesAndUrls() {
         List<PolicyRule> held = List.of(verbs("*").groups("apps").resources("*").build(),
                 verbs("get").groups("").resources("*/status").build(),
