@@ -16,6 +16,7 @@ import io.j8s.server.pki.ClusterPki;
 import io.j8s.server.pki.Identity;
 import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.pki.Leaf;
+import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
 import io.j8s.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -98,6 +99,11 @@ public final class J8sServer implements AutoCloseable {
         if (options.tokenAuthFile() != null) {
             security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
         }
+        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
+        closeables.push(credentials);
+        java.net.http.HttpClient nodeClient = java.net.http.HttpClient.newBuilder()
+                .sslContext(credentials.sslContext(NodeEndpointTls.API_SERVER_CLIENT))
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
         ApiServerConfig config = ApiServerConfig.builder()
                 .bindAddress(options.bindAddress())
                 .port(options.securePort())
@@ -107,12 +113,11 @@ public final class J8sServer implements AutoCloseable {
                 .tls(pki.tls())
                 .security(security)
                 .insecurePort(options.insecurePort())
+                .nodeClient(() -> nodeClient, "https")
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);
         apiServer.start();
-        credentials = new ClientCredentials(pki.ca(), pki.caPem(), apiUrl());
-        closeables.push(credentials);
         kubeconfig = writeAdminKubeconfig();
         ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "j8s-certificate-renewal");
@@ -123,7 +128,8 @@ public final class J8sServer implements AutoCloseable {
         renewal.scheduleWithFixedDelay(this::renewCertificates, 12, 12, TimeUnit.HOURS);
 
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
-                identity -> credentials.client(Identity.forComponent(identity)), metrics, clock);
+                identity -> credentials.client(Identity.forComponent(identity)),
+                NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
     }
 

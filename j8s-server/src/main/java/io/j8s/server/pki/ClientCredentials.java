@@ -25,12 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ClientCredentials implements AutoCloseable {
     private final CertificateAuthority ca;
     private final String caPem;
-    private final String serverUrl;
+    private final java.util.function.Supplier<String> serverUrl;
     private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
     private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    public ClientCredentials(CertificateAuthority ca, String caPem, String serverUrl) {
+    /** @param serverUrl the API server's URL (asked when a configuration is made, so it may follow binding) */
+    public ClientCredentials(CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
         this.ca = ca;
         this.caPem = caPem;
         this.serverUrl = serverUrl;
@@ -49,7 +50,7 @@ public final class ClientCredentials implements AutoCloseable {
     public Config config(Identity identity) {
         Leaf leaf = credential(identity);
         return new ConfigBuilder(Config.empty())
-                .withMasterUrl(serverUrl)
+                .withMasterUrl(serverUrl.get())
                 .withCaCertData(base64(caPem))
                 .withClientCertData(base64(leaf.certificatePem()))
                 .withClientKeyData(base64(leaf.keyPem()))
@@ -99,7 +100,7 @@ public final class ClientCredentials implements AutoCloseable {
     /** A kubeconfig acting as {@code identity} (for kubectl). */
     public String kubeconfig(Identity identity) {
         Leaf leaf = credential(identity);
-        return Kubeconfig.yaml(serverUrl, caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
+        return Kubeconfig.yaml(serverUrl.get(), caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
     }
 
     @Override
