@@ -214,6 +214,26 @@ class SecurityTest {
     }
 
     @Test
+    void subjectAccessReview_isForThoseAllowedToAsk() throws Exception {
+        Path review = file("sar.yaml", """
+                apiVersion: authorization.k8s.io/v1
+                kind: SubjectAccessReview
+                spec:
+                  user: viewer
+                  resourceAttributes: {namespace: default, verb: list, resource: pods}
+                """);
+        // --validate=false: j8s publishes no OpenAPI schemas, and reviews have no PATCH to declare
+        // server-side validation on (KUBECTL.md section 7).
+        assertThat(cluster.kubectlOk("create", "--validate=false", "-f", review.toString(), "-o",
+                "jsonpath={.status.allowed}")).isEqualTo("true");
+        Kubectl.Result asViewer = cluster.kubectlWithToken("viewer", "viewer-token")
+                .run("create", "--validate=false", "-f", review.toString());
+        assertThat(asViewer.exitCode()).isEqualTo(1);
+        assertThat(asViewer.stderr()).contains("cannot create resource \"subjectaccessreviews\" in API group"
+                + " \"authorization.k8s.io\" at the cluster scope");
+    }
+
+    @Test
     void canIList_showsTheRules() {
         String out = cluster.kubectlWithToken("viewer", "viewer-token").run("auth", "can-i", "--list").ok();
         assertThat(out).containsPattern("pods\\s+\\[\\]\\s+\\[\\]\\s+\\[get list watch\\]")
