@@ -18,7 +18,9 @@ import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.pki.Leaf;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
+import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -53,6 +55,8 @@ public final class J8sServer implements AutoCloseable {
     private Path kubeconfig;
     private ClusterPki pki;
     private ClientCredentials credentials;
+    private MeterRegistry meterRegistry;
+    private ControllerManager controllerManager;
     private DataPlane dataPlane;
     private final Clock clock;
     /** The admin kubeconfig's file name in the data dir. */
@@ -83,6 +87,7 @@ public final class J8sServer implements AutoCloseable {
     private void startAll() throws InterruptedException {
         createDataDir(options.dataDir());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meterRegistry = metrics;
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
         new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
         store = Stores.open(options);
@@ -126,11 +131,43 @@ public final class J8sServer implements AutoCloseable {
         });
         closeables.push(renewal::shutdownNow);
         renewal.scheduleWithFixedDelay(this::renewCertificates, 12, 12, TimeUnit.HOURS);
+        startControllers(metrics);
 
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
-                identity -> credentials.client(Identity.forComponent(identity)),
-                NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
+                this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
+    }
+
+    /**
+     * Starts the controller manager once the API server serves, so it is stopped before it (the
+     * closeables are a stack) and after the data plane. Controllers write with
+     * {@code clientFor(identity)} ({@link ControllerManager#IDENTITIES}), the informers read with
+     * the manager's own identity.
+     */
+    private void startControllers(MeterRegistry metrics) {
+        ControllerOptions c = options.controllers();
+        if (c.enabled().isEmpty()) {
+            log.atInfo().log("no controllers enabled");
+            return;
+        }
+        controllerManager = ControllerManager.builder()
+                .informerClient(clientFor("controller-manager"))
+                .clients(this::clientFor)
+                .meterRegistry(metrics)
+                .settings(c.settings(options.clusterCidr()))
+                .enabled(c.enabled())
+                .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
+                .build();
+        closeables.push(controllerManager);
+        controllerManager.start();
+    }
+
+    /**
+     * The client of an in-process component acting as {@code identity}, a name as components give
+     * it ({@link Identity#forComponent}): its own client certificate, shared per identity.
+     */
+    private KubernetesClient clientFor(String identity) {
+        return credentials.client(Identity.forComponent(identity));
     }
 
     /**
@@ -226,6 +263,16 @@ public final class J8sServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The controller manager, or null when no controller is enabled. */
+    public ControllerManager controllerManager() {
+        return controllerManager;
+    }
+
+    /** The registry behind {@code /metrics} (API server and controllers). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     /** The in-process node agents and proxy (null when not started). */

@@ -25,6 +25,7 @@ public record ServerOptions(
         int nodePortMax,
         String clusterCidr,
         DataPlaneOptions dataPlane,
+        ControllerOptions controllers,
         List<String> tlsSans,
         Path tokenAuthFile,
         int insecurePort) {
@@ -37,55 +38,65 @@ public record ServerOptions(
         Objects.requireNonNull(store, "store");
         etcdEndpoints = List.copyOf(etcdEndpoints);
         Objects.requireNonNull(dataPlane, "dataPlane");
+        Objects.requireNonNull(controllers, "controllers");
         tlsSans = List.copyOf(tlsSans);
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
-                DataPlaneOptions.defaults(), List.of(), null, 0);
+                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile,
-                insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile,
-                insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, tlsSans, tokenAuthFile,
-                insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, tlsSans, tokenAuthFile, insecurePort);
+                serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
+                insecurePort);
+    }
+
+    public ServerOptions withControllers(ControllerOptions value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, file, insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
+                insecurePort);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, sans, tokenAuthFile,
-                insecurePort);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
+                tokenAuthFile, insecurePort);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, tlsSans, tokenAuthFile, port);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, port);
     }
 }

@@ -77,6 +77,8 @@ public final class BootstrapPolicy {
                 verbs("update", "patch").groups(CORE).resources("nodes/status").build(),
                 verbs("update", "patch").groups(CORE).resources("nodes").build(),
                 events(),
+                // j8s: the node agent's event recorder reads an Event back before patching its count.
+                verbs("get").groups(CORE).resources("events").build(),
                 verbs(READ).groups(CORE).resources("pods").build(),
                 verbs("create", "delete").groups(CORE).resources("pods").build(),
                 verbs("update", "patch").groups(CORE).resources("pods/status").build(),
@@ -168,7 +170,8 @@ public final class BootstrapPolicy {
         roles.add(role("system:kube-controller-manager", Map.of(),
                 events(),
                 verbs("create").groups(COORDINATION).resources("leases").build(),
-                verbs("get", "update").groups(COORDINATION).resources("leases")
+                // j8s: fabric8's leader election also patches its Lease.
+                verbs("get", "update", "patch").groups(COORDINATION).resources("leases")
                         .names("kube-controller-manager", "j8s-controller-manager").build(),
                 verbs("create").groups(CORE).resources("secrets", "serviceaccounts").build(),
                 verbs("delete").groups(CORE).resources("secrets").build(),
