@@ -5,6 +5,11 @@ import io.j8s.api.json.Json;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UserInfo;
+import io.j8s.apiserver.auth.node.NodeRestriction;
+import io.j8s.apiserver.auth.rbac.BootstrapPolicy;
+import io.j8s.apiserver.auth.review.CreateOnlyResource;
+import io.j8s.api.selector.FieldSelector;
+import io.j8s.api.selector.SelectorException;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
 import io.j8s.apiserver.http.HttpExchange;
@@ -44,6 +49,8 @@ final class ApiRouter implements HttpHandler {
     private final ResourceHandler resources;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
+    private final NodeRestriction restriction;
+    private final Map<String, CreateOnlyResource> createOnly = new HashMap<>();
     private final Supplier<String> metricsScrape;
     private final Supplier<Boolean> ready;
     private final MeterRegistry metrics;
@@ -56,12 +63,24 @@ final class ApiRouter implements HttpHandler {
         void handle(HttpExchange exchange, UserInfo user);
     }
 
+    /**
+     * @param authenticator null (with {@code authorizer} null): every request is the cluster admin,
+     *     for tests of the API surface only
+     * @param restriction NodeRestriction, run after authorization on writes (null when insecure)
+     * @param createOnly resources that are created and answered but never stored (reviews)
+     */
     ApiRouter(List<ResourceType> served, Discovery discovery, OpenApi openApi, ResourceHandler resources,
-            Authenticator authenticator, Authorizer authorizer, Supplier<String> metricsScrape, Supplier<Boolean> ready,
+            Authenticator authenticator, Authorizer authorizer, NodeRestriction restriction,
+            List<CreateOnlyResource> createOnly, Supplier<String> metricsScrape, Supplier<Boolean> ready,
             MeterRegistry metrics) {
         for (ResourceType type : served) {
             types.put(type.group() + "/" + type.version() + "/" + type.plural(), type);
         }
+        for (CreateOnlyResource resource : createOnly) {
+            ResourceType type = resource.type();
+            this.createOnly.put(type.group() + "/" + type.version() + "/" + type.plural(), resource);
+        }
+        this.restriction = restriction;
         this.discovery = discovery;
         this.openApi = openApi;
         this.resources = resources;
@@ -97,6 +116,7 @@ final class ApiRouter implements HttpHandler {
         String verb = info.resourceRequest() ? info.verb() : exchange.method().toLowerCase(java.util.Locale.ROOT);
         try {
             UserInfo user = authenticate(exchange);
+            exchange.attach(UserInfo.class, user);
             authorize(user, info, exchange);
             route(exchange, info, user);
         } catch (ApiException e) {
@@ -133,53 +153,87 @@ final class ApiRouter implements HttpHandler {
         }
     }
 
+    /** Paths anyone may read without credentials (as {@code system:anonymous}, still authorized by RBAC). */
+    private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz",
+            "/version", "/version/", BootstrapPolicy.CACERTS_PATH);
+
     private UserInfo authenticate(HttpExchange exchange) {
         if (authenticator == null) {
-            return new UserInfo("system:admin", List.of("system:masters", "system:authenticated"));
+            return new UserInfo("system:admin", List.of(UserInfo.MASTERS, UserInfo.AUTHENTICATED));
         }
         Optional<UserInfo> user = authenticator.authenticate(exchange);
         if (user.isEmpty()) {
-            String path = exchange.path();
-            if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz") || path.equals("/version")) {
+            if (PUBLIC_PATHS.contains(exchange.path()) && exchange.header("Impersonate-User") == null) {
                 return UserInfo.ANONYMOUS;
             }
             throw ApiException.unauthorized();
         }
-        return user.get();
+        return Impersonation.apply(exchange, user.get(), authorizer);
     }
 
     private void authorize(UserInfo user, RequestInfo info, HttpExchange exchange) {
         if (authorizer == null) {
             return;
         }
-        Authorizer.Attributes attributes = info.resourceRequest()
-                ? new Authorizer.Attributes(user, info.verb(), true, info.group(), info.resource(),
-                        info.subresource(), info.namespace(), info.name(), exchange.path())
-                : new Authorizer.Attributes(user, exchange.method().toLowerCase(java.util.Locale.ROOT), false, null,
-                        null, null, null, null, exchange.path());
+        Authorizer.Attributes attributes = attributes(user, info, exchange);
         Authorizer.Decision decision = authorizer.authorize(attributes);
         if (!decision.allowed()) {
-            throw ApiException.forbidden(forbiddenMessage(attributes, decision.reason()));
+            throw ApiException.forbidden(attributes.group(), attributes.resource(), attributes.name(),
+                    forbiddenCause(attributes, decision.reason()));
+        }
+        if (restriction != null && attributes.resourceRequest()) {
+            restriction.admit(attributes, () -> decodeQuietly(exchange));
         }
     }
 
-    /** Worded as the Kubernetes apiserver's {@code forbidden} responses. */
-    static String forbiddenMessage(Authorizer.Attributes a, String reason) {
+    /**
+     * The request as the authorizers see it. As in Kubernetes, a list or watch whose field selector
+     * pins {@code metadata.name} is a request for that name (so {@code resourceNames} rules and the
+     * Node authorizer apply to it).
+     */
+    static Authorizer.Attributes attributes(UserInfo user, RequestInfo info, HttpExchange exchange) {
+        if (!info.resourceRequest()) {
+            return Authorizer.Attributes.nonResource(user, exchange.method().toLowerCase(java.util.Locale.ROOT),
+                    exchange.path());
+        }
+        String fieldSelector = exchange.query("fieldSelector");
+        String name = info.name();
+        if (name == null && (info.verb().equals("list") || info.verb().equals("watch")) && fieldSelector != null) {
+            try {
+                for (FieldSelector.Term term : FieldSelector.parse(fieldSelector).terms()) {
+                    if (term.field().equals("metadata.name") && term.equals()) {
+                        name = term.value();
+                    }
+                }
+            } catch (SelectorException e) {
+                // The list itself answers 400; authorization goes on without a name.
+            }
+        }
+        return Authorizer.Attributes.resource(user, info.verb(), info.group(), info.resource(), info.subresource(),
+                info.namespace(), name).withFieldSelector(fieldSelector);
+    }
+
+    private static tools.jackson.databind.JsonNode decodeQuietly(HttpExchange exchange) {
+        try {
+            return io.j8s.apiserver.rest.Bodies.decodeObject(exchange);
+        } catch (ApiException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The cause of a 403, worded as the Kubernetes apiserver's {@code forbiddenMessage} (and its
+     * reason appended after ": "); {@code ApiException.forbidden} adds the {@code <resource> "<name>"
+     * is forbidden: } prefix as {@code NewForbidden} does.
+     */
+    static String forbiddenCause(Authorizer.Attributes a, String reason) {
         String suffix = reason == null || reason.isEmpty() ? "" : ": " + reason;
         if (!a.resourceRequest()) {
-            return "forbidden: User \"" + a.user().name() + "\" cannot " + a.verb() + " path \"" + a.path() + "\""
-                    + suffix;
+            return "User \"" + a.user().name() + "\" cannot " + a.verb() + " path \"" + a.path() + "\"" + suffix;
         }
         String resource = a.resource() + (a.subresource() == null ? "" : "/" + a.subresource());
         StringBuilder message = new StringBuilder();
-        message.append(a.resource());
-        if (a.group() != null && !a.group().isEmpty()) {
-            message.append('.').append(a.group());
-        }
-        if (a.name() != null) {
-            message.append(" \"").append(a.name()).append('"');
-        }
-        message.append(" is forbidden: User \"").append(a.user().name()).append("\" cannot ").append(a.verb())
+        message.append("User \"").append(a.user().name()).append("\" cannot ").append(a.verb())
                 .append(" resource \"").append(resource).append("\" in API group \"")
                 .append(a.group() == null ? "" : a.group()).append('"');
         if (a.namespace() != null) {
@@ -190,6 +244,11 @@ final class ApiRouter implements HttpHandler {
         return message.append(suffix).toString();
     }
 
+    /** The whole 403 message, as kubectl prints it after {@code Error from server (Forbidden): }. */
+    static String forbiddenMessage(Authorizer.Attributes a, String reason) {
+        return ApiException.forbidden(a.group(), a.resource(), a.name(), forbiddenCause(a, reason)).getMessage();
+    }
+
     private void route(HttpExchange exchange, RequestInfo info, UserInfo user) {
         String path = exchange.path();
         NonResourceHandler extra = extraPaths.get(path);
@@ -198,6 +257,14 @@ final class ApiRouter implements HttpHandler {
             return;
         }
         if (info.resourceRequest()) {
+            CreateOnlyResource created = createOnly.get(info.group() + "/" + info.version() + "/" + info.resource());
+            if (created != null) {
+                if (!info.verb().equals("create") || info.name() != null || info.subresource() != null) {
+                    throw ApiException.methodNotAllowed(exchange.method(), created.type().groupResource());
+                }
+                created.handler().create(exchange, info.namespace(), user);
+                return;
+            }
             ResourceType type = types.get(info.group() + "/" + info.version() + "/" + info.resource());
             if (type == null) {
                 throw ApiException.pathNotFound();

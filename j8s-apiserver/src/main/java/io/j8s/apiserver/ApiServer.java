@@ -3,6 +3,28 @@ package io.j8s.apiserver;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.admission.ServiceAllocations;
+import io.j8s.apiserver.auth.ApiSecurity;
+import io.j8s.apiserver.auth.Authenticator;
+import io.j8s.apiserver.auth.Authorizer;
+import io.j8s.apiserver.auth.UnionAuthorizer;
+import io.j8s.apiserver.auth.authn.JoinTokenAuthenticator;
+import io.j8s.apiserver.auth.authn.RequestAuthenticator;
+import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
+import io.j8s.apiserver.auth.authn.TokenAuthenticator;
+import io.j8s.apiserver.auth.authn.X509Authenticator;
+import io.j8s.apiserver.auth.join.JoinEndpoints;
+import io.j8s.apiserver.auth.node.CachedNodeGraph;
+import io.j8s.apiserver.auth.node.NodeAuthorizer;
+import io.j8s.apiserver.auth.node.NodeGraph;
+import io.j8s.apiserver.auth.node.NodeRestriction;
+import io.j8s.apiserver.auth.rbac.BootstrapPolicy;
+import io.j8s.apiserver.auth.rbac.CachedPolicy;
+import io.j8s.apiserver.auth.rbac.EscalationCheck;
+import io.j8s.apiserver.auth.rbac.RbacAuthorizer;
+import io.j8s.apiserver.auth.review.AccessReviews;
+import io.j8s.apiserver.auth.review.CreateOnlyResource;
+import io.j8s.apiserver.auth.review.TokenRequests;
+import io.j8s.apiserver.bootstrap.RbacBootstrap;
 import io.j8s.apiserver.bootstrap.SystemObjects;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.discovery.Discovery;
@@ -18,7 +40,10 @@ import io.j8s.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,7 +61,8 @@ import org.slf4j.LoggerFactory;
  * libraries. Construct, {@link #start()}, {@link #close()}.
  *
  * <p>Wiring only: the watch cache ({@code cache}), the registry ({@code registry}), admission,
- * the REST handlers ({@code rest}), discovery, and the HTTP server ({@code http}).
+ * the REST handlers ({@code rest}), discovery, authentication and authorization ({@code auth}),
+ * and the HTTP server ({@code http}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -54,6 +80,9 @@ public final class ApiServer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ResourceHandler resources;
     private HttpServer http;
+    private HttpServer plainHttp;
+    private CachedPolicy policy;
+    private RbacAuthorizer rbacAuthorizer;
     private InetSocketAddress address;
     private volatile boolean ready;
 
@@ -85,24 +114,41 @@ public final class ApiServer implements AutoCloseable {
                 config.nodeScheme()));
     }
 
-    /** Fills the cache, writes the system objects, and starts listening. */
+    /** Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts listening. */
     public void start() throws InterruptedException {
         long begin = System.nanoTime();
         cache.start();
-        ApiRouter router = new ApiRouter(types, new Discovery(types, config.advertiseAddress() + ":" + config.port()),
-                new OpenApi(types, ApiRouter.KUBERNETES_VERSION), resources, config.authenticator(),
-                config.authorizer(), metrics::scrape, () -> ready, metrics);
+        Security security = config.security() == null ? Security.NONE : security(config.security());
+        List<ResourceType> createOnly = security.createOnly().stream().map(CreateOnlyResource::type).toList();
+        ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly,
+                config.advertiseAddress() + ":" + config.port()), new OpenApi(types, ApiRouter.KUBERNETES_VERSION),
+                resources, security.authenticator(), security.authorizer(), security.restriction(),
+                security.createOnly(), metrics::scrape, () -> ready, metrics);
+        security.paths().forEach(router::addPath);
         http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
                 workers, config.maxBodyBytes(),
                 Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
                 Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
         address = http.start();
+        if (config.insecurePort() > 0) {
+            plainHttp = new HttpServer(new InetSocketAddress("127.0.0.1", config.insecurePort()), null, router,
+                    workers, config.maxBodyBytes(),
+                    Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
+                    Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
+            InetSocketAddress plain = plainHttp.start();
+            log.atWarn().addKeyValue("address", "127.0.0.1:" + plain.getPort())
+                    .log("serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");
+        }
         SystemObjects system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
                 config.advertiseAddress(), address.getPort());
         system.reconcile();
+        RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
+        rbac.reconcile();
+        rbac.aggregate();
         timer.scheduleWithFixedDelay(() -> {
             try {
                 system.reconcile();
+                rbac.aggregate();
             } catch (RuntimeException e) {
                 log.atWarn().addKeyValue("error", e.toString()).log("repairing the system objects failed");
             }
@@ -110,8 +156,53 @@ public final class ApiServer implements AutoCloseable {
         ready = true;
         log.atInfo().addKeyValue("address", address.getAddress().getHostAddress() + ":" + address.getPort())
                 .addKeyValue("objects", types.stream().mapToInt(cache::size).sum())
+                .addKeyValue("secure", config.security() != null)
                 .addKeyValue("startupMs", (System.nanoTime() - begin) / 1_000_000)
                 .log("API server ready");
+    }
+
+    /** Authentication, authorization and the auth APIs, wired over this server's cache and registry. */
+    private record Security(Authenticator authenticator, Authorizer authorizer, NodeRestriction restriction,
+            List<CreateOnlyResource> createOnly, Map<String, ApiRouter.NonResourceHandler> paths) {
+        static final Security NONE = new Security(null, null, null, List.of(), Map.of());
+    }
+
+    private Security security(ApiSecurity settings) {
+        ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens(settings.serviceAccountKeys(),
+                settings.serviceAccountIssuer(), List.of(settings.serviceAccountIssuer()), clock,
+                (namespace, name) -> cache.get(typeOfKind("ServiceAccount"), namespace, name)
+                        .map(sa -> sa.tree().path("metadata").path("uid").asString("")));
+        List<TokenAuthenticator> tokens = new ArrayList<>();
+        if (settings.joinToken() != null) {
+            tokens.add(new JoinTokenAuthenticator(settings.joinToken()));
+        }
+        if (settings.tokenFile() != null) {
+            tokens.add(settings.tokenFile());
+        }
+        tokens.add(serviceAccountTokens);
+        Authenticator authenticator = new RequestAuthenticator(new X509Authenticator(settings.clientCas(), clock),
+                tokens);
+        policy = new CachedPolicy(cache, typeOfKind("ClusterRole"), typeOfKind("Role"),
+                typeOfKind("ClusterRoleBinding"), typeOfKind("RoleBinding"));
+        NodeGraph graph = new CachedNodeGraph(cache, typeOfKind("Pod"));
+        rbacAuthorizer = new RbacAuthorizer(policy);
+        Authorizer authorizer = new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
+        resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
+        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens);
+        resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
+        JoinEndpoints join = new JoinEndpoints(settings.caBundle(), settings.nodeCredentials());
+        Map<String, ApiRouter.NonResourceHandler> paths = new LinkedHashMap<>();
+        paths.put(BootstrapPolicy.CACERTS_PATH, join::caCerts);
+        if (settings.nodeCredentials() != null) {
+            paths.put(BootstrapPolicy.NODE_CREDENTIAL_PATH, join::nodeCredential);
+        }
+        return new Security(authenticator, authorizer, new NodeRestriction(graph),
+                new AccessReviews(authorizer, rbacAuthorizer).resources(), paths);
+    }
+
+    /** The RBAC authorizer (after {@link #start()} of a secure server; null otherwise). */
+    public RbacAuthorizer rbacAuthorizer() {
+        return rbacAuthorizer;
     }
 
     /** Where the server listens (after {@link #start()}). */
@@ -145,6 +236,12 @@ public final class ApiServer implements AutoCloseable {
         ready = false;
         if (http != null) {
             http.close();
+        }
+        if (plainHttp != null) {
+            plainHttp.close();
+        }
+        if (policy != null) {
+            policy.close();
         }
         timer.shutdownNow();
         cache.close();

@@ -1,8 +1,7 @@
 package io.j8s.apiserver;
 
 import io.j8s.apiserver.admission.Cidr;
-import io.j8s.apiserver.auth.Authenticator;
-import io.j8s.apiserver.auth.Authorizer;
+import io.j8s.apiserver.auth.ApiSecurity;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,9 +11,14 @@ import java.util.function.Supplier;
  * How the API server listens and allocates. Immutable; build with {@link #builder()}.
  *
  * @param advertiseAddress the address the {@code kubernetes} Service's endpoints name
- * @param tls the current TLS context, or null for plain HTTP
- * @param authenticator null: every request is the cluster admin (tests of the API surface only)
- * @param authorizer null: everything is allowed
+ * @param tls the current TLS context (asked per connection, so a renewed certificate is picked up), or
+ *     null for plain HTTP
+ * @param security how requests authenticate (authorization is Node + RBAC); null only when {@code
+ *     insecure}
+ * @param insecure no authentication and no authorization: every request is the cluster admin. Only
+ *     for tests of the API surface; {@link Builder#build()} refuses a config with neither
+ * @param insecurePort when above 0, also serve plain HTTP on {@code 127.0.0.1:insecurePort}
+ *     (credentials are still required there)
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -24,8 +28,9 @@ public record ApiServerConfig(
         int nodePortMin,
         int nodePortMax,
         Supplier<SslContext> tls,
-        Authenticator authenticator,
-        Authorizer authorizer,
+        ApiSecurity security,
+        boolean insecure,
+        int insecurePort,
         int maxBodyBytes,
         int watchHistoryPerResource,
         Duration bookmarkInterval,
@@ -37,6 +42,9 @@ public record ApiServerConfig(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(serviceCidr, "serviceCidr");
         Objects.requireNonNull(bookmarkInterval, "bookmarkInterval");
+        if (security == null && !insecure) {
+            throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
+        }
         Objects.requireNonNull(nodeClient, "nodeClient");
         if (advertiseAddress == null || advertiseAddress.isEmpty()) {
             advertiseAddress = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
@@ -56,8 +64,9 @@ public record ApiServerConfig(
         private int nodePortMin = 30000;
         private int nodePortMax = 32767;
         private Supplier<SslContext> tls;
-        private Authenticator authenticator;
-        private Authorizer authorizer;
+        private ApiSecurity security;
+        private boolean insecure;
+        private int insecurePort;
         private int maxBodyBytes = 3 * 1024 * 1024;
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
@@ -96,13 +105,20 @@ public record ApiServerConfig(
             return this;
         }
 
-        public Builder authenticator(Authenticator value) {
-            this.authenticator = value;
+        public Builder security(ApiSecurity value) {
+            this.security = value;
             return this;
         }
 
-        public Builder authorizer(Authorizer value) {
-            this.authorizer = value;
+        /** No authentication or authorization at all: every request is the admin. Tests only. */
+        public Builder insecure() {
+            this.insecure = true;
+            return this;
+        }
+
+        /** Also serves plain HTTP on {@code 127.0.0.1:port} (0: not at all). */
+        public Builder insecurePort(int port) {
+            this.insecurePort = port;
             return this;
         }
 
@@ -138,7 +154,7 @@ public record ApiServerConfig(
 
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
-                    authenticator, authorizer, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
+                    security, insecure, insecurePort, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
                     workerThreads, nodeClient, nodeScheme);
         }
     }

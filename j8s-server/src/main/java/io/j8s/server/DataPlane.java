@@ -7,6 +7,7 @@ import io.j8s.node.agent.NodeAgentSettings;
 import io.j8s.node.agent.RuntimeMode;
 import io.j8s.node.server.ContainerLogServer;
 import io.j8s.node.server.RequestAuthenticator;
+import io.netty.handler.ssl.SslContext;
 import io.j8s.proxy.ProxySettings;
 import io.j8s.proxy.ServiceProxy;
 import io.j8s.proxy.model.LbPolicy;
@@ -47,9 +48,19 @@ final class DataPlane implements AutoCloseable {
      */
     static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
             MeterRegistry metrics, Clock clock) throws InterruptedException {
+        return start(options, stateDir, clients, null, RequestAuthenticator.ALLOW_ALL, metrics, clock);
+    }
+
+    /**
+     * @param logTls the TLS context of the nodes' log endpoint, or null for plain HTTP
+     * @param logAuthenticator who may read logs from that endpoint
+     */
+    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
+            SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
+            throws InterruptedException {
         DataPlane plane = new DataPlane();
         try {
-            plane.startAll(options, stateDir, clients, metrics, clock);
+            plane.startAll(options, stateDir, clients, logTls, logAuthenticator, metrics, clock);
             return plane;
         } catch (RuntimeException | InterruptedException e) {
             plane.close();
@@ -58,13 +69,14 @@ final class DataPlane implements AutoCloseable {
     }
 
     private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            MeterRegistry metrics, Clock clock) throws InterruptedException {
+            SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
+            throws InterruptedException {
         List<String> simulated = simulatedNames(options.simulatedNodes());
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
             logServer = new ContainerLogServer(new InetSocketAddress("127.0.0.1", options.kubeletPort()),
-                    shared.logs(), null, RequestAuthenticator.ALLOW_ALL, clock, shared.eventLoops()).start();
+                    shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops()).start();
             closeables.push(logServer);
             int kubeletPort = logServer.address().getPort();
             for (String node : options.nodes()) {

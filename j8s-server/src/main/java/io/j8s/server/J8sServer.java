@@ -1,13 +1,23 @@
 package io.j8s.server;
 
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.j8s.api.ResourceTypes;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.apiserver.admission.Cidr;
+import io.j8s.apiserver.auth.ApiSecurity;
+import io.j8s.apiserver.auth.authn.JoinToken;
+import io.j8s.apiserver.auth.authn.TokenFile;
+import io.j8s.server.join.JoinTokens;
+import io.j8s.server.join.NodeCredentials;
+import io.j8s.server.pki.ClientCredentials;
+import io.j8s.server.pki.ClusterPki;
+import io.j8s.server.pki.Identity;
+import io.j8s.server.pki.Kubeconfig;
+import io.j8s.server.pki.Leaf;
+import io.j8s.server.pki.NodeEndpointTls;
+import io.j8s.server.pki.PrivateFiles;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +31,12 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,18 +53,28 @@ public final class J8sServer implements AutoCloseable {
     private Store store;
     private ApiServer apiServer;
     private Path kubeconfig;
+    private ClusterPki pki;
+    private ClientCredentials credentials;
     private MeterRegistry meterRegistry;
     private ControllerManager controllerManager;
     private DataPlane dataPlane;
-    private KubernetesClient adminClient;
+    private final Clock clock;
+    /** The admin kubeconfig's file name in the data dir. */
+    public static final String KUBECONFIG = "kubeconfig.yaml";
 
-    private J8sServer(ServerOptions options) {
+    private J8sServer(ServerOptions options, Clock clock) {
         this.options = options;
+        this.clock = clock;
     }
 
     /** Starts everything; on failure, stops what was started and rethrows. */
     public static J8sServer start(ServerOptions options) throws InterruptedException {
-        J8sServer server = new J8sServer(options);
+        return start(options, Clock.systemUTC());
+    }
+
+    /** Starts everything with {@code clock} (certificate validity, token expiry); for tests. */
+    public static J8sServer start(ServerOptions options, Clock clock) throws InterruptedException {
+        J8sServer server = new J8sServer(options, clock);
         try {
             server.startAll();
             return server;
@@ -69,22 +95,46 @@ public final class J8sServer implements AutoCloseable {
         log.atInfo().addKeyValue("store", store.toString()).addKeyValue("revision", store.currentRevision())
                 .log("store open");
 
+        // ---- security: certificates, join token, credentials (see docs/architecture.md, "Security") ----
+        Cidr serviceCidr = Cidr.parse(options.serviceClusterIpRange());
+        pki = ClusterPki.loadOrCreate(options.dataDir(), servingHosts(options, serviceCidr), clock);
+        JoinToken joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
+        ApiSecurity security = ApiSecurity.of(List.of(pki.ca().certificate()), pki.caBundle(),
+                pki.serviceAccountKeys()).withJoining(joinToken, new NodeCredentials(pki.ca()));
+        if (options.tokenAuthFile() != null) {
+            security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
+        }
+        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
+        closeables.push(credentials);
+        java.net.http.HttpClient nodeClient = java.net.http.HttpClient.newBuilder()
+                .sslContext(credentials.sslContext(NodeEndpointTls.API_SERVER_CLIENT))
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
         ApiServerConfig config = ApiServerConfig.builder()
                 .bindAddress(options.bindAddress())
                 .port(options.securePort())
                 .advertiseAddress(options.advertiseAddress())
-                .serviceCidr(Cidr.parse(options.serviceClusterIpRange()))
+                .serviceCidr(serviceCidr)
                 .nodePortRange(options.nodePortMin(), options.nodePortMax())
+                .tls(pki.tls())
+                .security(security)
+                .insecurePort(options.insecurePort())
+                .nodeClient(() -> nodeClient, "https")
                 .build();
-        apiServer = new ApiServer(config, store, servedTypes(), metrics,
-                Clock.systemUTC());
+        apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);
         apiServer.start();
-        kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+        kubeconfig = writeAdminKubeconfig();
+        ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "j8s-certificate-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        closeables.push(renewal::shutdownNow);
+        renewal.scheduleWithFixedDelay(this::renewCertificates, 12, 12, TimeUnit.HOURS);
         startControllers(metrics);
 
-        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"), this::clientFor,
-                metrics, Clock.systemUTC());
+        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
+                this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
     }
 
@@ -113,17 +163,48 @@ public final class J8sServer implements AutoCloseable {
     }
 
     /**
-     * A client for an in-process component acting as {@code identity}. All components share one
-     * admin client for now.
+     * The client of an in-process component acting as {@code identity}, a name as components give
+     * it ({@link Identity#forComponent}): its own client certificate, shared per identity.
      */
-    private synchronized KubernetesClient clientFor(String identity) {
-        if (adminClient == null) {
-            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(apiUrl()).withRequestTimeout(30_000)
-                    .build();
-            adminClient = new KubernetesClientBuilder().withConfig(config).build();
-            closeables.addLast(adminClient);
+    private KubernetesClient clientFor(String identity) {
+        return credentials.client(Identity.forComponent(identity));
+    }
+
+    /**
+     * Every name clients may dial the API server by: loopback, the {@code kubernetes} Service's
+     * ClusterIP and DNS names, the bind and advertise addresses, and {@code --tls-san}.
+     */
+    static List<String> servingHosts(ServerOptions options, Cidr serviceCidr) {
+        Set<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1", "localhost", serviceCidr.address(1),
+                "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"));
+        if (!isWildcard(options.bindAddress())) {
+            hosts.add(options.bindAddress());
         }
-        return adminClient;
+        if (options.advertiseAddress() != null && !options.advertiseAddress().isEmpty()) {
+            hosts.add(options.advertiseAddress());
+        }
+        hosts.addAll(options.tlsSans());
+        return List.copyOf(hosts);
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.equals("0.0.0.0") || address.equals("::") || address.equals("[::]");
+    }
+
+    private Path writeAdminKubeconfig() {
+        Leaf admin = pki.admin();
+        return PrivateFiles.writeSecret(options.dataDir().resolve(KUBECONFIG), Kubeconfig.yaml(apiUrl(), pki.caPem(),
+                "admin", admin.certificatePem(), admin.keyPem()));
+    }
+
+    private void renewCertificates() {
+        try {
+            if (pki.renewIfNeeded()) {
+                writeAdminKubeconfig();
+            }
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).log("renewing certificates failed");
+        }
     }
 
     /**
@@ -135,10 +216,40 @@ public final class J8sServer implements AutoCloseable {
         return ResourceTypes.all().stream().filter(t -> !t.group().equals("events.k8s.io")).toList();
     }
 
-    /** The API server's base URL, e.g. {@code http://127.0.0.1:6443}. */
+    /** The API server's base URL, e.g. {@code https://127.0.0.1:6443}. */
     public String apiUrl() {
         InetSocketAddress address = apiServer.address();
-        return "http://" + address.getAddress().getHostAddress() + ":" + address.getPort();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        return "https://" + host + ":" + address.getPort();
+    }
+
+    /**
+     * A fabric8 configuration acting as {@code identity} over TLS: a client certificate issued by
+     * the cluster CA (in memory, once per identity). For example {@code
+     * clientConfig(Identity.forController("deployment-controller"))}.
+     */
+    public Config clientConfig(Identity identity) {
+        return credentials.config(identity);
+    }
+
+    /**
+     * The shared fabric8 client of {@code identity}, owned by this server (closed by {@link
+     * #close()}; callers must not close it). Wire the controllers with {@code
+     * ControllerManager.builder().informerClient(client(Identity.controllerManager()))
+     * .clients(id -> client(Identity.forController(id)))}.
+     */
+    public KubernetesClient client(Identity identity) {
+        return credentials.client(identity);
+    }
+
+    /** The issuer of per-identity credentials (kubeconfigs for other users, tests). */
+    public ClientCredentials credentials() {
+        return credentials;
+    }
+
+    /** The cluster's certificates and keys. */
+    public ClusterPki pki() {
+        return pki;
     }
 
     /** The kubeconfig file that points kubectl at this server. */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.Provider.class,
         description = "A lightweight, Kubernetes-compatible control plane and data plane for Services and"
                 + " Endpoints.",
-        subcommands = {ServerCommand.class, VersionCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServerCommand.class, AgentCommand.class, KubeconfigCommand.class, TokenCommand.class,
+            VersionCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

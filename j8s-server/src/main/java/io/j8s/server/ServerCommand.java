@@ -56,6 +56,18 @@ final class ServerCommand implements Callable<Integer> {
             description = "Range each Node's /24 podCIDR is taken from (default: ${DEFAULT-VALUE}).")
     String clusterCidr = "127.244.0.0/16";
 
+    @Option(names = "--tls-san", split = ",", paramLabel = "NAME|IP",
+            description = "Extra DNS names or IP addresses of the serving certificate (repeatable).")
+    List<String> tlsSans = List.of();
+
+    @Option(names = "--token-auth-file", paramLabel = "FILE",
+            description = "Static bearer tokens, Kubernetes' CSV format: token,user,uid[,\"group1,group2\"].")
+    Path tokenAuthFile;
+
+    @Option(names = "--insecure-port", paramLabel = "PORT",
+            description = "Also serve plain HTTP on 127.0.0.1:PORT (credentials still required; default: none).")
+    int insecurePort;
+
     @Option(names = "--nodes", split = ",", paramLabel = "NAME",
             description = "Node agents to run in this process, comma separated (default: one named after this host)."
                     + " --nodes= runs none.")
@@ -127,7 +139,8 @@ final class ServerCommand implements Callable<Integer> {
                 Integer.parseInt(range[1].trim()), clusterCidr, new DataPlaneOptions(
                         nodes == null ? List.of(DataPlaneOptions.localNodeName())
                                 : nodes.stream().filter(n -> !n.isBlank()).toList(),
-                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"), controllerOptions);
+                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"), controllerOptions, tlsSans,
+                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);
         Thread hook = new Thread(() -> {
@@ -140,6 +153,8 @@ final class ServerCommand implements Callable<Integer> {
         System.err.println("j8s is running. Point kubectl at it with:");
         System.err.println("  export KUBECONFIG=" + server.kubeconfig());
         System.err.println("  kubectl get nodes,svc,endpoints -A");
+        System.err.println("Join a node agent with the token that 'j8s token --data-dir " + options.dataDir()
+                + "' prints.");
         System.err.println();
         stopped.await();
         return 0;

@@ -7,6 +7,10 @@ import java.util.Objects;
 /**
  * Everything {@code j8s server} is configured with. Immutable; {@link #defaults(Path)} gives the
  * documented defaults for a data dir.
+ *
+ * @param tlsSans extra DNS names and IP addresses of the serving certificate ({@code --tls-san})
+ * @param tokenAuthFile static bearer tokens ({@code --token-auth-file}), or null
+ * @param insecurePort plain HTTP on {@code 127.0.0.1} ({@code --insecure-port}), 0 for none
  */
 public record ServerOptions(
         Path dataDir,
@@ -21,7 +25,10 @@ public record ServerOptions(
         int nodePortMax,
         String clusterCidr,
         DataPlaneOptions dataPlane,
-        ControllerOptions controllers) {
+        ControllerOptions controllers,
+        List<String> tlsSans,
+        Path tokenAuthFile,
+        int insecurePort) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -32,37 +39,64 @@ public record ServerOptions(
         etcdEndpoints = List.copyOf(etcdEndpoints);
         Objects.requireNonNull(dataPlane, "dataPlane");
         Objects.requireNonNull(controllers, "controllers");
+        tlsSans = List.copyOf(tlsSans);
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
-                DataPlaneOptions.defaults(), ControllerOptions.defaults());
+                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
+                tokenAuthFile, insecurePort);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers);
+                serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
+                insecurePort);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
-                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value);
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
+                tokenAuthFile, insecurePort);
+    }
+
+    /** With {@code --token-auth-file}. */
+    public ServerOptions withTokenAuthFile(Path file) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
+                insecurePort);
+    }
+
+    /** With {@code --tls-san}. */
+    public ServerOptions withTlsSans(List<String> sans) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
+                tokenAuthFile, insecurePort);
+    }
+
+    /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
+    public ServerOptions withInsecurePort(int port) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, port);
     }
 }

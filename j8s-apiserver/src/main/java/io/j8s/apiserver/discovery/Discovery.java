@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,8 +28,20 @@ public final class Discovery {
 
     /** @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs} */
     public Discovery(List<ResourceType> types, String serverAddress) {
+        this(types, List.of(), serverAddress);
+    }
+
+    /**
+     * @param createOnly resources that are only created, never stored (reviews): listed with the
+     *     single verb {@code create}
+     * @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs}
+     */
+    public Discovery(List<ResourceType> types, List<ResourceType> createOnly, String serverAddress) {
+        Set<ResourceType> createOnlySet = Set.copyOf(createOnly);
+        List<ResourceType> all = new ArrayList<>(types);
+        all.addAll(createOnly);
         Map<String, Map<String, List<ResourceType>>> byGroup = new LinkedHashMap<>();
-        for (ResourceType type : types) {
+        for (ResourceType type : all) {
             byGroup.computeIfAbsent(type.group(), g -> new LinkedHashMap<>())
                     .computeIfAbsent(type.version(), v -> new ArrayList<>()).add(type);
         }
@@ -71,13 +84,13 @@ public final class Discovery {
             for (var version : group.getValue().entrySet()) {
                 String gv = group.getKey().isEmpty() ? version.getKey() : group.getKey() + "/" + version.getKey();
                 groupVersions.add(gv);
-                resourceLists.put(gv, Json.writeBytes(resourceList(gv, version.getValue())));
+                resourceLists.put(gv, Json.writeBytes(resourceList(gv, version.getValue(), createOnlySet)));
             }
         }
-        aggregatedApiV2 = Json.writeBytes(aggregated("v2", byGroup, true));
-        aggregatedApisV2 = Json.writeBytes(aggregated("v2", byGroup, false));
-        aggregatedApiV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, true));
-        aggregatedApisV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, false));
+        aggregatedApiV2 = Json.writeBytes(aggregated("v2", byGroup, true, createOnlySet));
+        aggregatedApisV2 = Json.writeBytes(aggregated("v2", byGroup, false, createOnlySet));
+        aggregatedApiV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, true, createOnlySet));
+        aggregatedApisV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, false, createOnlySet));
     }
 
     public byte[] legacyApi() {
@@ -106,7 +119,8 @@ public final class Discovery {
         return List.copyOf(groupVersions);
     }
 
-    private static ObjectNode resourceList(String groupVersion, List<ResourceType> types) {
+    private static ObjectNode resourceList(String groupVersion, List<ResourceType> types,
+            Set<ResourceType> createOnly) {
         ObjectNode list = Json.object();
         list.put("kind", "APIResourceList");
         list.put("apiVersion", "v1");
@@ -118,7 +132,7 @@ public final class Discovery {
             r.put("singularName", type.singular());
             r.put("namespaced", type.namespaced());
             r.put("kind", type.kind());
-            verbs(r.putArray("verbs"), type);
+            verbs(r.putArray("verbs"), type, createOnly);
             if (!type.shortNames().isEmpty()) {
                 type.shortNames().forEach(r.putArray("shortNames")::add);
             }
@@ -143,7 +157,7 @@ public final class Discovery {
     }
 
     private static ObjectNode aggregated(String discoveryVersion, Map<String, Map<String, List<ResourceType>>> byGroup,
-            boolean core) {
+            boolean core, Set<ResourceType> createOnly) {
         ObjectNode doc = Json.object();
         doc.put("kind", "APIGroupDiscoveryList");
         doc.put("apiVersion", "apidiscovery.k8s.io/" + discoveryVersion);
@@ -170,7 +184,7 @@ public final class Discovery {
                     responseKind(r.putObject("responseKind"), type.group(), type.version(), type.kind());
                     r.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
                     r.put("singularResource", type.singular());
-                    verbs(r.putArray("verbs"), type);
+                    verbs(r.putArray("verbs"), type, createOnly);
                     if (!type.shortNames().isEmpty()) {
                         type.shortNames().forEach(r.putArray("shortNames")::add);
                     }
@@ -200,7 +214,11 @@ public final class Discovery {
         node.put("kind", kind);
     }
 
-    private static void verbs(ArrayNode verbs, ResourceType type) {
+    private static void verbs(ArrayNode verbs, ResourceType type, Set<ResourceType> createOnly) {
+        if (createOnly.contains(type)) {
+            verbs.add("create");
+            return;
+        }
         for (String verb : ResourceType.VERBS) {
             if (verb.equals("deletecollection") && type.kind().equals("Namespace")) {
                 continue;

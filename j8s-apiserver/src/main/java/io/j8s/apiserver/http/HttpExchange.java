@@ -52,6 +52,7 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile Runnable onWritable;
     private volatile int status;
+    private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
 
     HttpExchange(Channel channel, String method, String uri, HttpHeaders headers, byte[] body, boolean keepAlive,
             Certificate[] peerCertificates) {
@@ -118,9 +119,22 @@ public final class HttpExchange {
                 ? inet.getAddress().getHostAddress() : "";
     }
 
-    /** The verified client certificate chain (TLS with a client certificate), or null. */
+    /**
+     * The client certificate chain the client presented over TLS (it proved possession of the key;
+     * verifying the chain is the authenticator's job), or null.
+     */
     public Certificate[] peerCertificates() {
         return peerCertificates;
+    }
+
+    /** Attaches {@code value} to this request (e.g. the authenticated user, for admission). */
+    public <T> void attach(Class<T> type, T value) {
+        attachments.put(type, value);
+    }
+
+    /** What was attached under {@code type}, or null. */
+    public <T> T attachment(Class<T> type) {
+        return type.cast(attachments.get(type));
     }
 
     public boolean hasResponded() {

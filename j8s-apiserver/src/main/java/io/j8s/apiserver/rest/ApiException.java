@@ -100,6 +100,21 @@ public final class ApiException extends RuntimeException {
         return about(403, "Forbidden", message, type, name);
     }
 
+    /**
+     * A 403 as Kubernetes' {@code NewForbidden(groupResource, name, cause)} words it: {@code
+     * nodes "n2" is forbidden: <cause>}, or {@code forbidden: <cause>} when no resource is involved.
+     */
+    public static ApiException forbidden(String group, String resource, String name, String cause) {
+        if (resource == null || resource.isEmpty()) {
+            return simple(403, "Forbidden", "forbidden: " + cause);
+        }
+        String groupResource = group == null || group.isEmpty() ? resource : resource + "." + group;
+        String message = name == null || name.isEmpty() ? groupResource + " is forbidden: " + cause
+                : groupResource + " \"" + name + "\" is forbidden: " + cause;
+        return new ApiException(403, "Forbidden", message, name == null || name.isEmpty() ? null : name,
+                group == null || group.isEmpty() ? null : group, resource, List.of(), null);
+    }
+
     public static ApiException unauthorized() {
         return simple(401, "Unauthorized", "Unauthorized");
     }

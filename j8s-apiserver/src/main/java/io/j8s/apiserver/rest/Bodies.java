@@ -16,7 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Decoding request bodies (JSON, YAML or Kubernetes protobuf) into objects, with 400/415 errors
  * that name the problem.
  */
-final class Bodies {
+public final class Bodies {
     private Bodies() {}
 
     /**
@@ -57,7 +57,7 @@ final class Bodies {
      * Decodes an object body for a caller that has no {@link WriteOptions} to carry warnings:
      * unknown protobuf fields are a 400 unless the request says {@code fieldValidation=Ignore}.
      */
-    static ObjectNode decodeObject(HttpExchange exchange) {
+    public static ObjectNode decodeObject(HttpExchange exchange) {
         return decodeObject(exchange, strictUnlessIgnored(exchange));
     }
 

@@ -54,6 +54,31 @@ public final class ResourceHandler {
     private final Clock clock;
     private final Map<String, SubresourceHandler> subresources = new LinkedHashMap<>();
 
+    /**
+     * A check every create, update and patch passes before it is stored, seeing the object as it
+     * will be written (after patching) and the request it came from. Throws {@link ApiException}
+     * to refuse.
+     */
+    @FunctionalInterface
+    public interface WriteAdmission {
+        /** @param old the stored object (updates and patches), or null (creates) */
+        void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object, ObjectNode old);
+    }
+
+    private final List<WriteAdmission> admissions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds a write check (before the server starts). */
+    public void addWriteAdmission(WriteAdmission admission) {
+        admissions.add(admission);
+    }
+
+    private void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object,
+            ObjectNode old) {
+        for (WriteAdmission admission : admissions) {
+            admission.admit(exchange, info, type, object, old);
+        }
+    }
+
     /** A subresource served by a dedicated handler (e.g. {@code pods/log}). */
     @FunctionalInterface
     public interface SubresourceHandler {
@@ -350,6 +375,7 @@ public final class ResourceHandler {
         }
         WriteOptions options = writeOptions(exchange, true);
         ObjectNode body = Bodies.decodeObject(exchange, options);
+        admit(exchange, info, type, body, null);
         ObjectNode created = registry.create(type, info.namespace(), body, options);
         respondWritten(exchange, options.dryRun() ? 200 : 201, created, options);
     }
@@ -382,6 +408,8 @@ public final class ResourceHandler {
             respondWritten(exchange, 200, updated, options);
             return;
         }
+        admit(exchange, info, type, body, admissions.isEmpty() || sub != null ? null
+                : registry.read(type, info.namespace(), info.name()).map(ObjectRegistry.Stored::object).orElse(null));
         ObjectNode updated = registry.update(type, info.namespace(), info.name(), body, sub, options);
         respondWritten(exchange, 200, updated, options);
     }
@@ -400,8 +428,11 @@ public final class ResourceHandler {
                     current -> patches.apply(contentType, null, current, body), options), options);
             return;
         }
-        ObjectNode patched = registry.patch(type, info.namespace(), info.name(), sub, options,
-                current -> patches.apply(contentType, type, current, body));
+        ObjectNode patched = registry.patch(type, info.namespace(), info.name(), sub, options, current -> {
+            ObjectNode result = patches.apply(contentType, type, current, body);
+            admit(exchange, info, type, result, current);
+            return result;
+        });
         respondWritten(exchange, 200, patched, options);
     }
 

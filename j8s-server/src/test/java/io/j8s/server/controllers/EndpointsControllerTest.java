@@ -186,7 +186,7 @@ class EndpointsControllerTest {
     @Test
     @Order(7)
     void metrics_areServedAtSlashMetrics() throws Exception {
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(
+        HttpResponse<String> metrics = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build().send(
                 HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);

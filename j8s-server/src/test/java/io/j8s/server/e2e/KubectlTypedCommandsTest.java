@@ -39,7 +39,7 @@ class KubectlTypedCommandsTest {
     static void start() throws Exception {
         assumeTrue(Kubectl.available(), "kubectl is not installed");
         cluster = TestCluster.start();
-        proxy = RecordingProxy.start(cluster.server().apiUrl());
+        proxy = RecordingProxy.start(cluster.server().apiUrl(), cluster.adminSslContext());
         Path work = Files.createDirectories(cluster.dir().resolve("typed"));
         kubectl = new Kubectl(proxy.writeKubeconfig(cluster.server().kubeconfig(), work.resolve("kubeconfig")),
                 Files.createDirectories(work.resolve("cache")), work);

@@ -45,6 +45,11 @@ class NodesAndProxyTest {
                         .withNodes(List.of("node01", "node02")).withProxy(true).withKubeletPort(0))
                 .withControllers(ControllerOptions.defaults()));
         client = cluster.client();
+        // Both nodes Ready before the seed is applied, so the scheduler can spread it.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes().list().getItems().stream()
+                .filter(n -> n.getStatus() != null && n.getStatus().getConditions().stream()
+                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+                .count() == 2);
     }
 
     @AfterAll

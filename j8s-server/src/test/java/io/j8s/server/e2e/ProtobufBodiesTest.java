@@ -32,7 +32,8 @@ class ProtobufBodiesTest {
     @BeforeAll
     static void start() throws Exception {
         cluster = TestCluster.start();
-        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(cluster.adminSslContext())
+                .build();
     }
 
     @AfterAll

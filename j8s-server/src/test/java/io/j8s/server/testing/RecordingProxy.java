@@ -47,14 +47,18 @@ public final class RecordingProxy implements AutoCloseable {
     private final HttpClient client;
     private final List<Request> requests = new ArrayList<>(); // guarded by itself
 
-    private RecordingProxy(String upstream) throws IOException {
+    private RecordingProxy(String upstream, javax.net.ssl.SSLContext tls) throws IOException {
         this.upstream = upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
         this.executor = Executors.newCachedThreadPool(r -> {
             Thread thread = new Thread(r, "recording-proxy");
             thread.setDaemon(true);
             return thread;
         });
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor).build();
+        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor);
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        this.client = builder.build();
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::forward);
@@ -63,8 +67,16 @@ public final class RecordingProxy implements AutoCloseable {
 
     /** Starts a proxy to {@code upstream} ({@code http://127.0.0.1:6443}). */
     public static RecordingProxy start(String upstream) {
+        return start(upstream, null);
+    }
+
+    /**
+     * Starts a proxy to an HTTPS {@code upstream}, which it reaches with {@code tls} (its client
+     * certificate authenticates every forwarded request: kubectl's own credentials end at the proxy).
+     */
+    public static RecordingProxy start(String upstream, javax.net.ssl.SSLContext tls) {
         try {
-            return new RecordingProxy(upstream);
+            return new RecordingProxy(upstream, tls);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

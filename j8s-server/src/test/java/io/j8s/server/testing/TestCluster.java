@@ -8,6 +8,9 @@ import io.j8s.server.ControllerOptions;
 import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.J8sServer;
 import io.j8s.server.ServerOptions;
+import io.j8s.server.pki.Identity;
+import io.j8s.server.pki.Kubeconfig;
+import io.j8s.server.pki.PrivateFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -19,7 +22,10 @@ import java.util.stream.Stream;
 
 /**
  * A real j8s server for a test: a temporary data dir, a free loopback port, and the means to drive
- * it (the real kubectl, the fabric8 client). Close it to stop the server and delete its files.
+ * it (the real kubectl, the fabric8 client), all over HTTPS: {@link #kubectl()} uses the admin
+ * kubeconfig the server wrote, {@link #client()} is an admin client; {@link #clientAs}, {@link
+ * #kubectlAs} and {@link #kubectlWithToken} act as other users. Close it to stop the server and
+ * delete its files.
  */
 public final class TestCluster implements AutoCloseable {
     private final Path dir;
@@ -141,14 +147,48 @@ public final class TestCluster implements AutoCloseable {
         return kubectl.run(args).ok();
     }
 
-    /** A fabric8 client for the admin (the caller closes it). */
+    /** A fabric8 client for the admin, over TLS with a client certificate (the caller closes it). */
     public KubernetesClient client() {
-        Config config = new ConfigBuilder(Config.empty())
-                .withMasterUrl(server.apiUrl())
-                .withNamespace("default")
-                .withRequestTimeout(30_000)
-                .build();
+        return clientAs(Identity.admin());
+    }
+
+    /** A fabric8 client acting as {@code identity} (certificate from the cluster CA; the caller closes it). */
+    public KubernetesClient clientAs(Identity identity) {
+        return new KubernetesClientBuilder().withConfig(server.clientConfig(identity)).build();
+    }
+
+    /** A fabric8 client authenticating with a bearer token (the caller closes it). */
+    public KubernetesClient clientWithToken(String token) {
+        Config config = new ConfigBuilder(server.clientConfig(Identity.admin()))
+                .withClientCertData(null).withClientKeyData(null).withOauthToken(token).build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A TLS context for plain {@code java.net.http} clients: the admin's certificate, trust in the CA. */
+    public javax.net.ssl.SSLContext adminSslContext() {
+        return server.credentials().sslContext(Identity.admin());
+    }
+
+    /** The real kubectl acting as {@code identity}, with its own kubeconfig and discovery cache. */
+    public Kubectl kubectlAs(Identity identity) {
+        return kubectlWith(identity.user(), server.credentials().kubeconfig(identity));
+    }
+
+    /** The real kubectl authenticating with a bearer token. */
+    public Kubectl kubectlWithToken(String name, String token) {
+        return kubectlWith(name, Kubeconfig.yamlWithToken(server.apiUrl(), server.pki().caPem(), name, token));
+    }
+
+    /** The real kubectl with the given kubeconfig text (written under this cluster's dir). */
+    public Kubectl kubectlWith(String name, String kubeconfigYaml) {
+        try {
+            String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+            Path file = PrivateFiles.writeSecret(dir.resolve("kubeconfig-" + safe + ".yaml"), kubeconfigYaml);
+            Path cache = Files.createDirectories(dir.resolve("kubectl-cache-" + safe));
+            return new Kubectl(file, cache, Files.createDirectories(dir.resolve("work")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public Path dir() {

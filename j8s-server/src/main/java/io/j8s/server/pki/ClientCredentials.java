@@ -1,0 +1,117 @@
+package io.j8s.server.pki;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * API credentials for in-process components and tests: a client certificate per {@link Identity},
+ * issued by the cluster CA in memory (never written), and the fabric8 {@link Config} or client
+ * that uses it over TLS verified against the CA. Certificates are issued once per identity and
+ * valid for {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
+ *
+ * <p>Clients from {@link #client(Identity)} are shared per identity and closed by {@link #close()};
+ * callers must not close them. Thread safe.
+ */
+public final class ClientCredentials implements AutoCloseable {
+    private final CertificateAuthority ca;
+    private final String caPem;
+    private final java.util.function.Supplier<String> serverUrl;
+    private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
+    private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** @param serverUrl the API server's URL (asked when a configuration is made, so it may follow binding) */
+    public ClientCredentials(CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
+        this.ca = ca;
+        this.caPem = caPem;
+        this.serverUrl = serverUrl;
+    }
+
+    /** The client certificate and key of {@code identity}. */
+    public Leaf credential(Identity identity) {
+        return leaves.computeIfAbsent(identity, id -> {
+            KeyPair keys = KeyPairs.ecdsa();
+            return new Leaf(ca.issueClient(id.user(), id.groups(), keys.getPublic(), ClusterPki.LEAF_VALIDITY),
+                    keys.getPrivate());
+        });
+    }
+
+    /** A fabric8 configuration acting as {@code identity} (namespace {@code default}). */
+    public Config config(Identity identity) {
+        Leaf leaf = credential(identity);
+        return new ConfigBuilder(Config.empty())
+                .withMasterUrl(serverUrl.get())
+                .withCaCertData(base64(caPem))
+                .withClientCertData(base64(leaf.certificatePem()))
+                .withClientKeyData(base64(leaf.keyPem()))
+                .withClientKeyAlgo(leaf.key().getAlgorithm())
+                .withNamespace("default")
+                .withRequestTimeout(30_000)
+                .build();
+    }
+
+    /** The shared client of {@code identity}; closed with these credentials, not by the caller. */
+    public KubernetesClient client(Identity identity) {
+        if (closed) {
+            throw new IllegalStateException("the client credentials are closed");
+        }
+        return clients.computeIfAbsent(identity, id -> new KubernetesClientBuilder().withConfig(config(id)).build());
+    }
+
+    /**
+     * A JDK TLS context acting as {@code identity}: its client certificate, and trust in the
+     * cluster CA only (for plain {@code java.net.http} clients).
+     */
+    public javax.net.ssl.SSLContext sslContext(Identity identity) {
+        Leaf leaf = credential(identity);
+        try {
+            char[] password = new char[0];
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
+            javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, password);
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("ca", ca.certificate());
+            javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            trustManagers.init(trust);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            return context;
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot build a TLS context for " + identity.user() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** A kubeconfig acting as {@code identity} (for kubectl). */
+    public String kubeconfig(Identity identity) {
+        Leaf leaf = credential(identity);
+        return Kubeconfig.yaml(serverUrl.get(), caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        List<KubernetesClient> open = new ArrayList<>(clients.values());
+        clients.clear();
+        open.forEach(KubernetesClient::close);
+    }
+
+    private static String base64(String pem) {
+        return Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
+    }
+}

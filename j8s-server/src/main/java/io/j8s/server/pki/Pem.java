@@ -1,0 +1,148 @@
+package io.j8s.server.pki;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/** PEM encoding and decoding of certificates, keys and certificate requests (BouncyCastle). */
+public final class Pem {
+    private Pem() {}
+
+    /** One certificate as PEM. */
+    public static String encode(X509Certificate certificate) {
+        return write(certificate);
+    }
+
+    /**
+     * A private key in the traditional OpenSSL form ({@code BEGIN EC PRIVATE KEY}, {@code BEGIN RSA
+     * PRIVATE KEY}), as kubeadm and k3s write them, which kubectl and fabric8 both read from a
+     * kubeconfig.
+     */
+    public static String encode(PrivateKey key) {
+        if (!(key instanceof java.security.interfaces.ECPrivateKey ec)) {
+            return write(key);
+        }
+        // SEC1 with the named curve inside, as Go's x509.ParseECPrivateKey needs it (the generic
+        // conversion leaves the curve in the PKCS#8 wrapper only).
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+                    info.getPrivateKeyAlgorithm().getParameters());
+            return write(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String encode(PublicKey key) {
+        return write(key);
+    }
+
+    public static String encode(PKCS10CertificationRequest request) {
+        return write(request);
+    }
+
+    private static String write(Object object) {
+        try {
+            StringWriter out = new StringWriter();
+            try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+                writer.writeObject(object);
+            }
+            return out.toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every certificate of a PEM bundle, in order. @throws IllegalArgumentException when there is none */
+    public static List<X509Certificate> certificates(String pem) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> out = new ArrayList<>();
+            for (Object o : objects(pem)) {
+                if (o instanceof org.bouncycastle.cert.X509CertificateHolder holder) {
+                    out.add((X509Certificate) factory.generateCertificate(
+                            new java.io.ByteArrayInputStream(holder.getEncoded())));
+                }
+            }
+            if (out.isEmpty()) {
+                throw new IllegalArgumentException("no certificate in the PEM data");
+            }
+            return out;
+        } catch (CertificateException | IOException e) {
+            throw new IllegalArgumentException("unreadable certificate: " + e.getMessage(), e);
+        }
+    }
+
+    public static X509Certificate certificate(String pem) {
+        return certificates(pem).get(0);
+    }
+
+    /** The private key of a PEM file (PKCS#8, or the traditional RSA/EC forms). */
+    public static PrivateKey privateKey(String pem) {
+        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+        try {
+            for (Object o : objects(pem)) {
+                if (o instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+                if (o instanceof PEMKeyPair pair) {
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("no private key in the PEM data");
+    }
+
+    public static PublicKey publicKey(String pem) {
+        try {
+            for (Object o : objects(pem)) {
+                if (o instanceof SubjectPublicKeyInfo info) {
+                    return new JcaPEMKeyConverter().getPublicKey(info);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable public key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException("no public key in the PEM data");
+    }
+
+    /** A PKCS#10 request. @throws IllegalArgumentException when there is none */
+    public static PKCS10CertificationRequest certificationRequest(String pem) {
+        for (Object o : objects(pem)) {
+            if (o instanceof PKCS10CertificationRequest request) {
+                return request;
+            }
+        }
+        throw new IllegalArgumentException("no certificate request in the PEM data");
+    }
+
+    private static List<Object> objects(String pem) {
+        List<Object> out = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem == null ? "" : pem))) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                out.add(o);
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("unreadable PEM data: " + e.getMessage(), e);
+        }
+    }
+}
