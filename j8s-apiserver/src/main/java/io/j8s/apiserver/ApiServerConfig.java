@@ -35,7 +35,7 @@ public record ApiServerConfig(
         int watchHistoryPerResource,
         Duration bookmarkInterval,
         int workerThreads,
-        Supplier<java.net.http.HttpClient> nodeClient,
+        java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
         String nodeScheme) {
 
     public ApiServerConfig {
@@ -71,7 +71,8 @@ public record ApiServerConfig(
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
         private int workerThreads = 256;
-        private Supplier<java.net.http.HttpClient> nodeClient = PlainNodeClient.INSTANCE;
+        private java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient =
+                PlainNodeClient.INSTANCE;
         private String nodeScheme = "http";
 
         public Builder bindAddress(String value) {
@@ -143,10 +144,12 @@ public record ApiServerConfig(
         }
 
         /**
-         * How the server reaches node agents' endpoints ({@code pods/log}): the client and the
-         * scheme ({@code https} with a client certificate in a secure cluster).
+         * How the server reaches node agents' endpoints ({@code pods/log}): the client for a given
+         * Node object (it may trust each node differently), and the scheme ({@code https} with a
+         * client certificate in a secure cluster).
          */
-        public Builder nodeClient(Supplier<java.net.http.HttpClient> client, String scheme) {
+        public Builder nodeClient(java.util.function.Function<tools.jackson.databind.JsonNode,
+                java.net.http.HttpClient> client, String scheme) {
             this.nodeClient = client;
             this.nodeScheme = scheme;
             return this;
@@ -160,12 +163,13 @@ public record ApiServerConfig(
     }
 
     /** A plain-HTTP client for node endpoints, created on first use. */
-    private static final class PlainNodeClient implements Supplier<java.net.http.HttpClient> {
+    private static final class PlainNodeClient
+            implements java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> {
         static final PlainNodeClient INSTANCE = new PlainNodeClient();
         private volatile java.net.http.HttpClient client;
 
         @Override
-        public java.net.http.HttpClient get() {
+        public java.net.http.HttpClient apply(tools.jackson.databind.JsonNode node) {
             java.net.http.HttpClient c = client;
             if (c == null) {
                 synchronized (this) {

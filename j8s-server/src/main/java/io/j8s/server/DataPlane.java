@@ -71,23 +71,23 @@ final class DataPlane implements AutoCloseable {
     private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
             SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
             throws InterruptedException {
-        List<String> simulated = simulatedNames(options.simulatedNodes());
+        List<String> simulated = options.simulatedNames();
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
-            logServer = new ContainerLogServer(new InetSocketAddress("127.0.0.1", options.kubeletPort()),
+            logServer = new ContainerLogServer(new InetSocketAddress(options.nodeIp(), options.kubeletPort()),
                     shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops()).start();
             closeables.push(logServer);
             int kubeletPort = logServer.address().getPort();
             for (String node : options.nodes()) {
                 startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.REAL)
-                        .stateDir(stateDir.resolve(node)).internalIp("127.0.0.1").kubeletPort(kubeletPort).build(),
-                        clients, metrics, clock, shared);
+                        .stateDir(stateDir.resolve(node)).internalIp(options.nodeIp()).kubeletPort(kubeletPort)
+                        .annotations(options.nodeAnnotations()).build(), clients, metrics, clock, shared);
             }
             for (String node : simulated) {
                 startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.SIMULATED)
-                        .internalIp("127.0.0.1").kubeletPort(kubeletPort).recordEvents(false).build(),
-                        clients, metrics, clock, shared);
+                        .internalIp(options.nodeIp()).kubeletPort(kubeletPort).recordEvents(false)
+                        .annotations(options.nodeAnnotations()).build(), clients, metrics, clock, shared);
             }
             log.atInfo().addKeyValue("nodes", options.nodes()).addKeyValue("simulatedNodes", simulated.size())
                     .addKeyValue("logPort", kubeletPort).log("node agents started");
@@ -111,14 +111,6 @@ final class DataPlane implements AutoCloseable {
         closeables.push(agent);
         agents.add(agent);
         agent.start();
-    }
-
-    private static List<String> simulatedNames(int count) {
-        List<String> names = new ArrayList<>(count);
-        for (int i = 1; i <= count; i++) {
-            names.add(String.format("sim-%05d", i));
-        }
-        return names;
     }
 
     List<NodeAgent> agents() {

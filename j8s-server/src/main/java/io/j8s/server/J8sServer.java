@@ -106,9 +106,6 @@ public final class J8sServer implements AutoCloseable {
         }
         credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
         closeables.push(credentials);
-        java.net.http.HttpClient nodeClient = java.net.http.HttpClient.newBuilder()
-                .sslContext(credentials.sslContext(NodeEndpointTls.API_SERVER_CLIENT))
-                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
         ApiServerConfig config = ApiServerConfig.builder()
                 .bindAddress(options.bindAddress())
                 .port(options.securePort())
@@ -118,7 +115,7 @@ public final class J8sServer implements AutoCloseable {
                 .tls(pki.tls())
                 .security(security)
                 .insecurePort(options.insecurePort())
-                .nodeClient(() -> nodeClient, "https")
+                .nodeClient(NodeEndpointTls.apiServerClients(credentials), "https")
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);

@@ -136,10 +136,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
-                Integer.parseInt(range[1].trim()), clusterCidr, new DataPlaneOptions(
-                        nodes == null ? List.of(DataPlaneOptions.localNodeName())
-                                : nodes.stream().filter(n -> !n.isBlank()).toList(),
-                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"), controllerOptions, tlsSans,
+                Integer.parseInt(range[1].trim()), clusterCidr, DataPlaneOptions.defaults()
+                        .withNodes(nodes == null ? List.of(DataPlaneOptions.localNodeName())
+                                : nodes.stream().filter(n -> !n.isBlank()).toList())
+                        .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
+                        .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);

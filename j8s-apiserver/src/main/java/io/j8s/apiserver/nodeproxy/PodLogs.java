@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -42,15 +41,15 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
 
     private final ObjectRegistry registry;
     private final Function<String, ResourceType> types;
-    private final Supplier<HttpClient> nodeClient;
+    private final Function<JsonNode, HttpClient> nodeClient;
     private final String scheme;
 
     /**
-     * @param nodeClient the HTTP client that reaches node log endpoints (with the server's client
-     *     certificate when {@code scheme} is https)
+     * @param nodeClient the HTTP client that reaches a node's log endpoint (with the server's client
+     *     certificate, trusting that node's serving certificate, when {@code scheme} is https)
      */
-    public PodLogs(ObjectRegistry registry, Function<String, ResourceType> types, Supplier<HttpClient> nodeClient,
-            String scheme) {
+    public PodLogs(ObjectRegistry registry, Function<String, ResourceType> types,
+            Function<JsonNode, HttpClient> nodeClient, String scheme) {
         this.registry = registry;
         this.types = types;
         this.nodeClient = nodeClient;
@@ -77,7 +76,7 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
         URI uri = nodeUri(node, nodeName, info.namespace(), info.name(), container, exchange);
         HttpResponse<InputStream> response;
         try {
-            response = nodeClient.get().send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
+            response = nodeClient.apply(node).send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw ApiException.serviceUnavailable("cannot reach the log endpoint of node \"" + nodeName + "\" at "

@@ -207,7 +207,8 @@ public final class NodeAgent implements AutoCloseable {
       if (e.getCode() != 409) {
         throw e;
       }
-      Map<String, Object> patch = Map.of("metadata", Map.of("labels", NodeObjects.labels(settings)));
+      Map<String, Object> patch = Map.of("metadata", Map.of("labels", NodeObjects.labels(settings),
+          "annotations", settings.annotations()));
       node = client.nodes().withName(nodeName).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
     }
     nodeUid = node.getMetadata().getUid();

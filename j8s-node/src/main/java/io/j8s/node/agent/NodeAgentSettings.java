@@ -29,6 +29,7 @@ public final class NodeAgentSettings {
   private final Duration backOffMax;
   private final Duration shutdownGracePeriod;
   private final Map<String, String> labels;
+  private final Map<String, String> annotations;
   private final boolean recordEvents;
 
   private NodeAgentSettings(Builder b) {
@@ -50,6 +51,7 @@ public final class NodeAgentSettings {
     this.backOffMax = b.backOffMax;
     this.shutdownGracePeriod = b.shutdownGracePeriod;
     this.labels = Map.copyOf(b.labels);
+    this.annotations = Map.copyOf(b.annotations);
     this.recordEvents = b.recordEvents;
     if (runtimeMode == RuntimeMode.REAL && stateDir == null) {
       throw new IllegalArgumentException("node " + nodeName + ": a real node needs a state dir");
@@ -145,6 +147,11 @@ public final class NodeAgentSettings {
     return labels;
   }
 
+  /** Extra Node annotations (e.g. the fingerprint of the log endpoint's certificate). */
+  public Map<String, String> annotations() {
+    return annotations;
+  }
+
   /** Whether Pod events (Pulled, Created, Started, ...) are written; scale tests may turn them off. */
   public boolean recordEvents() {
     return recordEvents;
@@ -170,6 +177,7 @@ public final class NodeAgentSettings {
     private Duration backOffMax = Duration.ofMinutes(5);
     private Duration shutdownGracePeriod = Duration.ofSeconds(2);
     private Map<String, String> labels = Map.of();
+    private Map<String, String> annotations = Map.of();
     private boolean recordEvents = true;
 
     private Builder(String nodeName) {
@@ -249,6 +257,11 @@ public final class NodeAgentSettings {
 
     public Builder shutdownGracePeriod(Duration v) {
       this.shutdownGracePeriod = v;
+      return this;
+    }
+
+    public Builder annotations(Map<String, String> v) {
+      this.annotations = v;
       return this;
     }
 

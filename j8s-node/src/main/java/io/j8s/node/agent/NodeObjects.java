@@ -49,6 +49,7 @@ final class NodeObjects {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("node.alpha.kubernetes.io/ttl", "0");
     annotations.put("volumes.kubernetes.io/controller-managed-attach-detach", "true");
+    annotations.putAll(s.annotations());
     m.setAnnotations(annotations);
     n.setMetadata(m);
     NodeSpec spec = new NodeSpec();

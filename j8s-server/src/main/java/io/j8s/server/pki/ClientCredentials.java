@@ -73,6 +73,14 @@ public final class ClientCredentials implements AutoCloseable {
      * cluster CA only (for plain {@code java.net.http} clients).
      */
     public javax.net.ssl.SSLContext sslContext(Identity identity) {
+        return sslContext(identity, null);
+    }
+
+    /**
+     * A JDK TLS context acting as {@code identity} that trusts what {@code trust} trusts (null: the
+     * cluster CA only).
+     */
+    public javax.net.ssl.SSLContext sslContext(Identity identity, javax.net.ssl.TrustManager[] trust) {
         Leaf leaf = credential(identity);
         try {
             char[] password = new char[0];
@@ -82,14 +90,18 @@ public final class ClientCredentials implements AutoCloseable {
             javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
                     javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, password);
-            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", ca.certificate());
-            javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
+            javax.net.ssl.TrustManager[] trustManagers = trust;
+            if (trustManagers == null) {
+                java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setCertificateEntry("ca", ca.certificate());
+                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                factory.init(store);
+                trustManagers = factory.getTrustManagers();
+            }
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trustManagers.getTrustManagers(), null);
+            context.init(keyManagers.getKeyManagers(), trustManagers, null);
             return context;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot build a TLS context for " + identity.user() + ": " + e.getMessage(),
