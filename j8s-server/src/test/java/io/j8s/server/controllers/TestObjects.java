@@ -38,8 +38,25 @@ final class TestObjects {
         return client.pods().inNamespace(namespace).resource(pod).create();
     }
 
-    /** Writes {@code pods/status}: Running with {@code ip}, Ready as given (or Failed when {@code phase} says). */
+    /**
+     * Writes {@code pods/status}: Running with {@code ip}, Ready as given (or Failed when {@code
+     * phase} says). Like a kubelet, it reads again and retries when a controller wrote the Pod in
+     * between (409).
+     */
     static Pod setStatus(KubernetesClient client, String namespace, String name, String phase, String ip,
+            boolean ready) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return trySetStatus(client, namespace, name, phase, ip, ready);
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static Pod trySetStatus(KubernetesClient client, String namespace, String name, String phase, String ip,
             boolean ready) {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
