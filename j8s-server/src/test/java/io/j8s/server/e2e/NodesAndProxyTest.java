@@ -62,7 +62,7 @@ class NodesAndProxyTest {
         }
     }
 
-    private static boolean canBindPort80() {
+    static boolean canBindPort80() {
         try (var socket = new java.net.ServerSocket()) {
             socket.bind(new java.net.InetSocketAddress("127.0.0.123", 80));
             return true;

@@ -49,6 +49,8 @@ class SeedWalkthroughTest {
     @BeforeAll
     static void start() throws Exception {
         assumeTrue(Kubectl.available(), "kubectl is not installed");
+        assumeTrue(NodesAndProxyTest.canBindPort80(), "the seed's Service listens on port 80: run as root or grant"
+                + " CAP_NET_BIND_SERVICE to java");
         cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
                         .withNodes(List.of("node01", "node02")).withProxy(true).withKubeletPort(0))
                 .withControllers(ControllerOptions.defaults()));
