@@ -150,7 +150,12 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
-    /** Aggregates requests, answering 413 with a Status body when one is too large. */
+    /**
+     * Aggregates requests, answering 413 with a Status body when one is too large: at once when the
+     * Content-Length says so, else when the body passes the limit. The connection (or HTTP/2 stream)
+     * stays open and the rest of the body is read and dropped: closing while the client still sends
+     * would reset the connection and lose the answer.
+     */
     private static final class LimitedAggregator extends HttpObjectAggregator {
         private final byte[] tooLargeBody;
 
@@ -159,14 +164,28 @@ public final class HttpServer implements AutoCloseable {
             this.tooLargeBody = tooLargeBody;
         }
 
-        @Override
-        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+        private FullHttpResponse tooLarge() {
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
                     HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(tooLargeBody));
             response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
             response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, tooLargeBody.length);
-            response.headers().set(HttpHeaderNames.CONNECTION, "close");
-            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return response;
+        }
+
+        @Override
+        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+            Object response = super.newContinueResponse(start, maxContentLength, pipeline);
+            if (response instanceof FullHttpResponse full
+                    && full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
+                full.release();
+                return tooLarge();
+            }
+            return response;
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            ctx.writeAndFlush(tooLarge());
         }
     }
 
