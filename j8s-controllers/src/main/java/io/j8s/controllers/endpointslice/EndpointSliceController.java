@@ -7,21 +7,17 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.endpoint.PodChanges;
 import io.j8s.controllers.endpoint.TriggerTimeTracker;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Services;
@@ -50,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, pods, nodes and
  * endpointslices; create/update/delete on endpointslices; create/update on events.
  */
-public final class EndpointSliceController implements Controller {
+public final class EndpointSliceController extends ReconcilingController {
 
   public static final String NAME = "endpointslice";
   public static final String IDENTITY = "endpointslice-controller";
@@ -59,32 +55,25 @@ public final class EndpointSliceController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointSliceController.class);
 
-  private final KubernetesClient client;
   private final Cache<Service> services;
   private final Cache<Pod> pods;
   private final Cache<Node> nodes;
   private final Cache<EndpointSlice> slices;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
   private final EndpointSliceReconciler reconciler;
   private final SliceTracker tracker = new SliceTracker();
   private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
-  private final ApiWrites writes;
 
   public EndpointSliceController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.pods = context.informers().cache(Pod.class);
     this.nodes = context.informers().cache(Node.class);
     this.slices = context.informers().cache(EndpointSlice.class);
     context.informers().addIndexer(EndpointSlice.class, SERVICE_INDEX, EndpointSliceController::serviceIndex);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
     this.reconciler = new EndpointSliceReconciler(context.settings().maxEndpointsPerSlice(), true);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(services::hasSynced, pods::hasSynced, nodes::hasSynced, slices::hasSynced));
+    newLoop(context.settings().workers(), List.of(services, pods, nodes, slices));
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
     pods.informer().addEventHandler(EventHandlers.of(
@@ -99,25 +88,6 @@ public final class EndpointSliceController implements Controller {
       return List.of();
     }
     return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
   }
 
   private void onSliceChange(EndpointSlice slice) {
@@ -155,7 +125,8 @@ public final class EndpointSliceController implements Controller {
     return keys;
   }
 
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     Optional<Service> found = services.get(key);
     if (found.isEmpty()) {
       // the slices go with the Service through their owner reference (garbage collector)
