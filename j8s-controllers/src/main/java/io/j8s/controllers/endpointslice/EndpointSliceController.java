@@ -1,7 +1,6 @@
 package io.j8s.controllers.endpointslice;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
@@ -19,7 +18,6 @@ import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
 import io.j8s.controllers.util.LabelSelectors;
-import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Services;
 import java.time.Duration;
 import java.time.Instant;
@@ -222,12 +220,12 @@ public final class EndpointSliceController extends ReconcilingController {
   }
 
   /** Slices of a Service. */
-  static final class ServiceOwner implements EndpointSliceReconciler.SliceOwner {
-    private final Service service;
-    private final Map<String, String> labels;
-
+  static final class ServiceOwner extends ObjectSliceOwner {
     ServiceOwner(Service service) {
-      this.service = service;
+      super(service, "v1", "Service", labelsOf(service));
+    }
+
+    private static Map<String, String> labelsOf(Service service) {
       Map<String, String> l = new LinkedHashMap<>();
       Map<String, String> serviceLabels = service.getMetadata().getLabels();
       if (serviceLabels != null) {
@@ -242,29 +240,7 @@ public final class EndpointSliceController extends ReconcilingController {
       if (!Services.isClusterIpSet(service)) {
         l.put(Services.HEADLESS_LABEL, "");
       }
-      this.labels = Map.copyOf(l);
-    }
-
-    @Override
-    public boolean owns(EndpointSlice slice) {
-      return OwnerReferences.isControlledBy(slice, service.getMetadata().getUid());
-    }
-
-    @Override
-    public EndpointSlice newSlice(String addressType) {
-      EndpointSlice slice = new EndpointSlice();
-      slice.setMetadata(new ObjectMetaBuilder()
-          .withNamespace(service.getMetadata().getNamespace())
-          .withGenerateName(service.getMetadata().getName() + "-")
-          .withOwnerReferences(OwnerReferences.controllerRef(service, "v1", "Service"))
-          .build());
-      slice.setAddressType(addressType);
-      return slice;
-    }
-
-    @Override
-    public Map<String, String> labels() {
-      return labels;
+      return l;
     }
 
     @Override
