@@ -16,12 +16,9 @@ import io.j8s.controllers.util.Services;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,46 +80,21 @@ public final class EndpointsController extends ReconcilingController {
   }
 
   private void onPodAdd(Pod pod) {
-    for (String key : servicesSelecting(pod)) {
+    for (String key : PodChanges.servicesSelecting(services, pod)) {
       queue.add(key);
     }
   }
 
   private void onPodUpdate(Pod oldPod, Pod newPod) {
-    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
-      return; // a resync: periodic resyncs of Services cover it
-    }
-    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
-    boolean membershipMayChange = PodChanges.membershipMayChange(oldPod, newPod);
-    if (!podChanged && !membershipMayChange) {
-      return;
-    }
-    Set<String> current = servicesSelecting(newPod);
-    if (!membershipMayChange) {
-      current.forEach(queue::add);
-      return;
-    }
-    Set<String> old = servicesSelecting(oldPod);
-    for (String key : PodChanges.servicesToUpdate(old, current, podChanged)) {
+    for (String key : PodChanges.servicesToUpdate(services, oldPod, newPod)) {
       queue.add(key);
     }
   }
 
   private void onPodDelete(Pod pod) {
-    for (String key : servicesSelecting(pod)) {
+    for (String key : PodChanges.servicesSelecting(services, pod)) {
       queue.add(key);
     }
-  }
-
-  private Set<String> servicesSelecting(Pod pod) {
-    Set<String> keys = new HashSet<>();
-    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
-      Map<String, String> selector = Services.selector(svc);
-      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
-        keys.add(Keys.keyOf(svc));
-      }
-    }
-    return keys;
   }
 
   /** {@code syncService}. */

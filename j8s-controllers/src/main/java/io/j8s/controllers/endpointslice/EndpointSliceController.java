@@ -22,13 +22,10 @@ import io.j8s.controllers.util.Services;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,7 +72,9 @@ public final class EndpointSliceController extends ReconcilingController {
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
     pods.informer().addEventHandler(EventHandlers.of(
-        p -> servicesSelecting(p).forEach(queue::add), this::onPodUpdate, p -> servicesSelecting(p).forEach(queue::add)));
+        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add),
+        (o, n) -> PodChanges.servicesToUpdate(services, o, n).forEach(queue::add),
+        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add)));
     slices.informer().addEventHandler(EventHandlers.of(this::onSliceChange, (o, n) -> onSliceChange(n), this::onSliceDelete));
   }
 
@@ -97,30 +96,6 @@ public final class EndpointSliceController extends ReconcilingController {
       tracker.observedDeletion(key, slice);
       queue.add(key);
     }
-  }
-
-  private void onPodUpdate(Pod oldPod, Pod newPod) {
-    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
-      return;
-    }
-    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
-    boolean membership = PodChanges.membershipMayChange(oldPod, newPod);
-    if (!podChanged && !membership) {
-      return;
-    }
-    PodChanges.servicesToUpdate(servicesSelecting(oldPod), servicesSelecting(newPod), podChanged || !membership)
-        .forEach(queue::add);
-  }
-
-  private Set<String> servicesSelecting(Pod pod) {
-    Set<String> keys = new HashSet<>();
-    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
-      Map<String, String> selector = Services.selector(svc);
-      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
-        keys.add(Keys.keyOf(svc));
-      }
-    }
-    return keys;
   }
 
   @Override
