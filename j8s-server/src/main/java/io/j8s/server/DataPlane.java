@@ -124,14 +124,6 @@ final class DataPlane implements AutoCloseable {
     /** Stops the proxy, then the agents (their containers stop), then the shared resources. */
     @Override
     public void close() {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.atWarn().addKeyValue("component", c.getClass().getSimpleName()).addKeyValue("error", e.toString())
-                        .log("error while stopping");
-            }
-        }
+        Closeables.closeAll(closeables, log);
     }
 }

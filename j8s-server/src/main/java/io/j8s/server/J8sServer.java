@@ -280,15 +280,7 @@ public final class J8sServer implements AutoCloseable {
     /** Stops everything started, in reverse order. Idempotent. */
     @Override
     public synchronized void close() {
-        while (!closeables.isEmpty()) {
-            AutoCloseable c = closeables.pop();
-            try {
-                c.close();
-            } catch (Exception e) {
-                log.atWarn().addKeyValue("component", c.getClass().getSimpleName()).addKeyValue("error", e.toString())
-                        .log("error while stopping");
-            }
-        }
+        Closeables.closeAll(closeables, log);
     }
 
     private static void createDataDir(Path dir) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -186,18 +187,8 @@ final class PodSpecs {
         if (ads != null && ads.isNumber() && ads.longValue() <= 0) {
             errs.add(FieldError.invalid(path + ".activeDeadlineSeconds", ads.longValue(), "must be between 1 and 2147483647, inclusive"));
         }
-        String nodeName = Json.str(spec, "nodeName");
-        if (!nodeName.isEmpty()) {
-            for (String msg : NameRules.dns1123Subdomain(nodeName)) {
-                errs.add(FieldError.invalid(path + ".nodeName", nodeName, msg));
-            }
-        }
-        String sa = Json.str(spec, "serviceAccountName");
-        if (!sa.isEmpty()) {
-            for (String msg : NameRules.dns1123Subdomain(sa)) {
-                errs.add(FieldError.invalid(path + ".serviceAccountName", sa, msg));
-            }
-        }
+        validateIfSet(spec, "nodeName", NameRules::dns1123Subdomain, path, errs);
+        validateIfSet(spec, "serviceAccountName", NameRules::dns1123Subdomain, path, errs);
         for (Map.Entry<String, String> e : Json.stringMap(spec, "nodeSelector").entrySet()) {
             for (String msg : NameRules.qualifiedName(e.getKey())) {
                 errs.add(FieldError.invalid(path + ".nodeSelector", e.getKey(), msg));
@@ -206,16 +197,31 @@ final class PodSpecs {
                 errs.add(FieldError.invalid(path + ".nodeSelector", e.getValue(), msg));
             }
         }
-        String hostname = Json.str(spec, "hostname");
-        if (!hostname.isEmpty()) {
-            for (String msg : NameRules.dns1123Label(hostname)) {
-                errs.add(FieldError.invalid(path + ".hostname", hostname, msg));
+        validateIfSet(spec, "hostname", NameRules::dns1123Label, path, errs);
+        validateIfSet(spec, "subdomain", NameRules::dns1123Label, path, errs);
+    }
+
+    /** An optional string {@code field} of {@code spec}: when set, each message of {@code rule} is an error. */
+    private static void validateIfSet(
+            JsonNode spec, String field, Function<String, List<String>> rule, String path, List<FieldError> errs) {
+        String value = Json.str(spec, field);
+        if (!value.isEmpty()) {
+            for (String msg : rule.apply(value)) {
+                errs.add(FieldError.invalid(path + "." + field, value, msg));
             }
         }
-        String subdomain = Json.str(spec, "subdomain");
-        if (!subdomain.isEmpty()) {
-            for (String msg : NameRules.dns1123Label(subdomain)) {
-                errs.add(FieldError.invalid(path + ".subdomain", subdomain, msg));
+    }
+
+    /** The {@code name} of a volume or container: required, a DNS-1123 label, not among {@code names} yet. */
+    private static void validateUniqueName(String name, String p, Set<String> names, List<FieldError> errs) {
+        if (name.isEmpty()) {
+            errs.add(FieldError.required(p + ".name"));
+        } else {
+            for (String msg : NameRules.dns1123Label(name)) {
+                errs.add(FieldError.invalid(p + ".name", name, msg));
+            }
+            if (!names.add(name)) {
+                errs.add(FieldError.duplicate(p + ".name", name));
             }
         }
     }
@@ -223,18 +229,7 @@ final class PodSpecs {
     private static Set<String> validateVolumes(List<JsonNode> volumes, String path, List<FieldError> errs) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
-            String name = Json.str(volumes.get(i), "name");
-            String p = path + "[" + i + "]";
-            if (name.isEmpty()) {
-                errs.add(FieldError.required(p + ".name"));
-            } else {
-                for (String msg : NameRules.dns1123Label(name)) {
-                    errs.add(FieldError.invalid(p + ".name", name, msg));
-                }
-                if (!names.add(name)) {
-                    errs.add(FieldError.duplicate(p + ".name", name));
-                }
-            }
+            validateUniqueName(Json.str(volumes.get(i), "name"), path + "[" + i + "]", names, errs);
         }
         return names;
     }
@@ -244,17 +239,7 @@ final class PodSpecs {
         for (int i = 0; i < containers.size(); i++) {
             JsonNode c = containers.get(i);
             String p = path + "[" + i + "]";
-            String name = Json.str(c, "name");
-            if (name.isEmpty()) {
-                errs.add(FieldError.required(p + ".name"));
-            } else {
-                for (String msg : NameRules.dns1123Label(name)) {
-                    errs.add(FieldError.invalid(p + ".name", name, msg));
-                }
-                if (!names.add(name)) {
-                    errs.add(FieldError.duplicate(p + ".name", name));
-                }
-            }
+            validateUniqueName(Json.str(c, "name"), p, names, errs);
             String image = Json.str(c, "image");
             if (image.isEmpty()) {
                 errs.add(FieldError.required(p + ".image"));

@@ -110,14 +110,7 @@ final class WatchStream implements WatchSink {
         if (!ended.compareAndSet(false, true)) {
             return;
         }
-        ScheduledFuture<?> t = timeout;
-        if (t != null) {
-            t.cancel(false);
-        }
-        WatchCache.Registration r = registration;
-        if (r != null) {
-            r.close();
-        }
+        release();
         executor.execute(() -> {
             queue.clear();
             if (reason == TerminationReason.TOO_SLOW) {
@@ -131,6 +124,12 @@ final class WatchStream implements WatchSink {
     private void closed() {
         terminated = true;
         ended.set(true);
+        release();
+        queue.clear();
+    }
+
+    /** Cancels the timeout and closes the watch cache registration, where they were set. */
+    private void release() {
         ScheduledFuture<?> t = timeout;
         if (t != null) {
             t.cancel(false);
@@ -139,7 +138,6 @@ final class WatchStream implements WatchSink {
         if (r != null) {
             r.close();
         }
-        queue.clear();
     }
 
     private void scheduleDrain() {

@@ -9,25 +9,20 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.replicaset.ClaimDecision;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.Timestamps;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,34 +48,25 @@ import org.slf4j.LoggerFactory;
  * create/update/delete on replicasets; update on deployments and deployments/status;
  * create/update on events.
  */
-public final class DeploymentController implements Controller {
+public final class DeploymentController extends ReconcilingController {
 
   public static final String NAME = "deployment";
   public static final String IDENTITY = "deployment-controller";
 
   private static final Logger log = LoggerFactory.getLogger(DeploymentController.class);
 
-  private final KubernetesClient client;
   private final Cache<Deployment> deployments;
   private final Cache<ReplicaSet> replicaSets;
   private final Cache<Pod> pods;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
-  private final ApiWrites writes;
-  private final Clock clock;
 
   public DeploymentController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.deployments = context.informers().cache(Deployment.class);
     this.replicaSets = context.informers().cache(ReplicaSet.class);
     this.pods = context.informers().cache(Pod.class);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.clock = context.clock();
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(deployments::hasSynced, replicaSets::hasSynced, pods::hasSynced));
+    newLoop(context.settings().workers(), List.of(deployments, replicaSets, pods));
 
     deployments.informer().addEventHandler(EventHandlers.onAny(d -> queue.add(Keys.keyOf(d))));
     replicaSets.informer().addEventHandler(EventHandlers.of(this::onReplicaSet, (o, n) -> {
@@ -89,25 +75,6 @@ public final class DeploymentController implements Controller {
     }, this::onReplicaSet));
     // Recreate waits for old Pods to go: their deletion must wake the Deployment up
     pods.informer().addEventHandler(EventHandlers.of(p -> {}, (o, n) -> {}, this::onPodDelete));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
   }
 
   private void onReplicaSet(ReplicaSet rs) {
@@ -156,7 +123,8 @@ public final class DeploymentController implements Controller {
   }
 
   /** {@code syncDeployment}. */
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     Optional<Deployment> found = deployments.get(key);
     if (found.isEmpty()) {
       return Result.done();

@@ -3,30 +3,22 @@ package io.j8s.controllers.endpoint;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.Services;
 import io.micrometer.core.instrument.Timer;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, pods and endpoints; create,
  * update and delete on endpoints; create/update on events.
  */
-public final class EndpointsController implements Controller {
+public final class EndpointsController extends ReconcilingController {
 
   public static final String NAME = "endpoints";
   public static final String IDENTITY = "endpoint-controller";
@@ -50,58 +42,30 @@ public final class EndpointsController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointsController.class);
 
-  private final KubernetesClient client;
   private final Cache<Service> services;
   private final Cache<Pod> pods;
   private final Cache<Endpoints> endpoints;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
   private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
-  private final ApiWrites writes;
-  private final Clock clock;
   private final Timer syncDuration;
   private final Timer programmingLatency;
 
   public EndpointsController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.pods = context.informers().cache(Pod.class);
     this.endpoints = context.informers().cache(Endpoints.class);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.clock = context.clock();
     this.syncDuration = Timer.builder("j8s_endpoints_sync_duration_seconds")
         .description("Time to sync the Endpoints of one Service").register(context.meterRegistry());
     this.programmingLatency = Timer.builder("j8s_endpoints_programming_latency_seconds")
         .description("From the last change trigger time to the Endpoints write").register(context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(services::hasSynced, pods::hasSynced, endpoints::hasSynced));
-    this.loop.whenSynced(this::enqueueAllEndpoints);
+    newLoop(context.settings().workers(), List.of(services, pods, endpoints))
+        .whenSynced(this::enqueueAllEndpoints);
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
     pods.informer().addEventHandler(EventHandlers.of(this::onPodAdd, this::onPodUpdate, this::onPodDelete));
     endpoints.informer().addEventHandler(EventHandlers.of(ep -> {}, (o, n) -> {}, ep -> queue.add(Keys.keyOf(ep))));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
   }
 
   /** {@code checkLeftoverEndpoints}: every Endpoints once, so those of deleted Services go. */
@@ -116,50 +80,26 @@ public final class EndpointsController implements Controller {
   }
 
   private void onPodAdd(Pod pod) {
-    for (String key : servicesSelecting(pod)) {
+    for (String key : PodChanges.servicesSelecting(services, pod)) {
       queue.add(key);
     }
   }
 
   private void onPodUpdate(Pod oldPod, Pod newPod) {
-    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
-      return; // a resync: periodic resyncs of Services cover it
-    }
-    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
-    boolean membershipMayChange = PodChanges.membershipMayChange(oldPod, newPod);
-    if (!podChanged && !membershipMayChange) {
-      return;
-    }
-    Set<String> current = servicesSelecting(newPod);
-    if (!membershipMayChange) {
-      current.forEach(queue::add);
-      return;
-    }
-    Set<String> old = servicesSelecting(oldPod);
-    for (String key : PodChanges.servicesToUpdate(old, current, podChanged)) {
+    for (String key : PodChanges.servicesToUpdate(services, oldPod, newPod)) {
       queue.add(key);
     }
   }
 
   private void onPodDelete(Pod pod) {
-    for (String key : servicesSelecting(pod)) {
+    for (String key : PodChanges.servicesSelecting(services, pod)) {
       queue.add(key);
     }
   }
 
-  private Set<String> servicesSelecting(Pod pod) {
-    Set<String> keys = new HashSet<>();
-    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
-      Map<String, String> selector = Services.selector(svc);
-      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
-        keys.add(Keys.keyOf(svc));
-      }
-    }
-    return keys;
-  }
-
   /** {@code syncService}. */
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     long start = System.nanoTime();
     try {
       syncService(key);

@@ -1,14 +1,21 @@
 package io.j8s.controllers.endpoint;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.Pods;
+import io.j8s.controllers.util.Services;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Which Pod updates matter to the Services that select the Pod ({@code podEndpointsChanged} and
- * {@code GetServicesToUpdateOnPodChange} in Kubernetes). Pure functions.
+ * {@code GetServicesToUpdateOnPodChange} in Kubernetes), for the endpoints and EndpointSlice
+ * controllers. Functions of their arguments; a Service cache given is only read.
  */
 public final class PodChanges {
 
@@ -40,11 +47,43 @@ public final class PodChanges {
         || !hostnameAndSubdomainEqual(oldPod, newPod);
   }
 
+  /** {@code GetPodServiceMemberships}: the keys of the Services in the Pod's namespace that select it. */
+  public static Set<String> servicesSelecting(Cache<Service> services, Pod pod) {
+    Set<String> keys = new HashSet<>();
+    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
+      Map<String, String> selector = Services.selector(svc);
+      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
+        keys.add(Keys.keyOf(svc));
+      }
+    }
+    return keys;
+  }
+
+  /**
+   * {@code GetServicesToUpdateOnPodChange}: the keys of the Services to sync after {@code oldPod}
+   * became {@code newPod}; none for a resync or a change that matters to no Service.
+   */
+  public static Set<String> servicesToUpdate(Cache<Service> services, Pod oldPod, Pod newPod) {
+    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
+      return Set.of(); // a resync: periodic resyncs of Services cover it
+    }
+    boolean podChanged = endpointsChanged(oldPod, newPod);
+    boolean membershipMayChange = membershipMayChange(oldPod, newPod);
+    if (!podChanged && !membershipMayChange) {
+      return Set.of();
+    }
+    Set<String> current = servicesSelecting(services, newPod);
+    if (!membershipMayChange) {
+      return current;
+    }
+    return neededServiceUpdates(servicesSelecting(services, oldPod), current, podChanged);
+  }
+
   /**
    * {@code determineNeededServiceUpdates}: if the Pod itself changed, every Service old or new;
    * otherwise only those it joined or left.
    */
-  public static Set<String> servicesToUpdate(Set<String> oldServices, Set<String> newServices, boolean podChanged) {
+  private static Set<String> neededServiceUpdates(Set<String> oldServices, Set<String> newServices, boolean podChanged) {
     Set<String> result = new HashSet<>();
     if (podChanged) {
       result.addAll(oldServices);

@@ -1,40 +1,31 @@
 package io.j8s.controllers.endpointslice;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.endpoint.PodChanges;
 import io.j8s.controllers.endpoint.TriggerTimeTracker;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
-import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Services;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, pods, nodes and
  * endpointslices; create/update/delete on endpointslices; create/update on events.
  */
-public final class EndpointSliceController implements Controller {
+public final class EndpointSliceController extends ReconcilingController {
 
   public static final String NAME = "endpointslice";
   public static final String IDENTITY = "endpointslice-controller";
@@ -59,36 +50,31 @@ public final class EndpointSliceController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointSliceController.class);
 
-  private final KubernetesClient client;
   private final Cache<Service> services;
   private final Cache<Pod> pods;
   private final Cache<Node> nodes;
   private final Cache<EndpointSlice> slices;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
   private final EndpointSliceReconciler reconciler;
   private final SliceTracker tracker = new SliceTracker();
   private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
-  private final ApiWrites writes;
 
   public EndpointSliceController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.pods = context.informers().cache(Pod.class);
     this.nodes = context.informers().cache(Node.class);
     this.slices = context.informers().cache(EndpointSlice.class);
     context.informers().addIndexer(EndpointSlice.class, SERVICE_INDEX, EndpointSliceController::serviceIndex);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
     this.reconciler = new EndpointSliceReconciler(context.settings().maxEndpointsPerSlice(), true);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(services::hasSynced, pods::hasSynced, nodes::hasSynced, slices::hasSynced));
+    newLoop(context.settings().workers(), List.of(services, pods, nodes, slices));
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
     pods.informer().addEventHandler(EventHandlers.of(
-        p -> servicesSelecting(p).forEach(queue::add), this::onPodUpdate, p -> servicesSelecting(p).forEach(queue::add)));
+        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add),
+        (o, n) -> PodChanges.servicesToUpdate(services, o, n).forEach(queue::add),
+        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add)));
     slices.informer().addEventHandler(EventHandlers.of(this::onSliceChange, (o, n) -> onSliceChange(n), this::onSliceDelete));
   }
 
@@ -99,25 +85,6 @@ public final class EndpointSliceController implements Controller {
       return List.of();
     }
     return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
   }
 
   private void onSliceChange(EndpointSlice slice) {
@@ -131,31 +98,8 @@ public final class EndpointSliceController implements Controller {
     }
   }
 
-  private void onPodUpdate(Pod oldPod, Pod newPod) {
-    if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
-      return;
-    }
-    boolean podChanged = PodChanges.endpointsChanged(oldPod, newPod);
-    boolean membership = PodChanges.membershipMayChange(oldPod, newPod);
-    if (!podChanged && !membership) {
-      return;
-    }
-    PodChanges.servicesToUpdate(servicesSelecting(oldPod), servicesSelecting(newPod), podChanged || !membership)
-        .forEach(queue::add);
-  }
-
-  private Set<String> servicesSelecting(Pod pod) {
-    Set<String> keys = new HashSet<>();
-    for (Service svc : services.list(pod.getMetadata().getNamespace())) {
-      Map<String, String> selector = Services.selector(svc);
-      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
-        keys.add(Keys.keyOf(svc));
-      }
-    }
-    return keys;
-  }
-
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     Optional<Service> found = services.get(key);
     if (found.isEmpty()) {
       // the slices go with the Service through their owner reference (garbage collector)
@@ -251,12 +195,12 @@ public final class EndpointSliceController implements Controller {
   }
 
   /** Slices of a Service. */
-  static final class ServiceOwner implements EndpointSliceReconciler.SliceOwner {
-    private final Service service;
-    private final Map<String, String> labels;
-
+  static final class ServiceOwner extends ObjectSliceOwner {
     ServiceOwner(Service service) {
-      this.service = service;
+      super(service, "v1", "Service", labelsOf(service));
+    }
+
+    private static Map<String, String> labelsOf(Service service) {
       Map<String, String> l = new LinkedHashMap<>();
       Map<String, String> serviceLabels = service.getMetadata().getLabels();
       if (serviceLabels != null) {
@@ -271,29 +215,7 @@ public final class EndpointSliceController implements Controller {
       if (!Services.isClusterIpSet(service)) {
         l.put(Services.HEADLESS_LABEL, "");
       }
-      this.labels = Map.copyOf(l);
-    }
-
-    @Override
-    public boolean owns(EndpointSlice slice) {
-      return OwnerReferences.isControlledBy(slice, service.getMetadata().getUid());
-    }
-
-    @Override
-    public EndpointSlice newSlice(String addressType) {
-      EndpointSlice slice = new EndpointSlice();
-      slice.setMetadata(new ObjectMetaBuilder()
-          .withNamespace(service.getMetadata().getNamespace())
-          .withGenerateName(service.getMetadata().getName() + "-")
-          .withOwnerReferences(OwnerReferences.controllerRef(service, "v1", "Service"))
-          .build());
-      slice.setAddressType(addressType);
-      return slice;
-    }
-
-    @Override
-    public Map<String, String> labels() {
-      return labels;
+      return l;
     }
 
     @Override

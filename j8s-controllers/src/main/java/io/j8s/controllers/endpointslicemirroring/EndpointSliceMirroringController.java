@@ -3,21 +3,17 @@ package io.j8s.controllers.endpointslicemirroring;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
 import io.j8s.controllers.endpointslice.SliceTracker;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
 import io.j8s.controllers.runtime.Timestamps;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Services;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on services, endpoints and endpointslices;
  * create/update/delete on endpointslices; create/update on events.
  */
-public final class EndpointSliceMirroringController implements Controller {
+public final class EndpointSliceMirroringController extends ReconcilingController {
 
   public static final String NAME = "endpointslicemirroring";
   public static final String IDENTITY = "endpointslicemirroring-controller";
@@ -49,31 +45,24 @@ public final class EndpointSliceMirroringController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(EndpointSliceMirroringController.class);
 
-  private final KubernetesClient client;
   private final Cache<Service> services;
   private final Cache<Endpoints> endpoints;
   private final Cache<EndpointSlice> slices;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
   private final EndpointSliceReconciler reconciler;
   private final int maxPerSubset;
   private final SliceTracker tracker = new SliceTracker();
-  private final ApiWrites writes;
 
   public EndpointSliceMirroringController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.endpoints = context.informers().cache(Endpoints.class);
     this.slices = context.informers().cache(EndpointSlice.class);
     context.informers().addIndexer(EndpointSlice.class, MIRROR_INDEX, EndpointSliceMirroringController::mirrorIndex);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
     this.maxPerSubset = context.settings().mirroringMaxEndpointsPerSubset();
     this.reconciler = new EndpointSliceReconciler(maxPerSubset, false);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(services::hasSynced, endpoints::hasSynced, slices::hasSynced));
+    newLoop(context.settings().workers(), List.of(services, endpoints, slices));
 
     endpoints.informer().addEventHandler(EventHandlers.onAny(ep -> queue.add(Keys.keyOf(ep))));
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
@@ -96,25 +85,7 @@ public final class EndpointSliceMirroringController implements Controller {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
-  }
-
-  Result reconcile(String key) {
+  protected Result reconcile(String key) {
     String namespace = Keys.namespace(key);
     List<EndpointSlice> mirrored = slices.byIndex(MIRROR_INDEX, key).stream()
         .filter(s -> s.getMetadata().getDeletionTimestamp() == null)

@@ -3,7 +3,6 @@ package io.j8s.controllers.endpointslicemirroring;
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.Endpoints;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
@@ -11,8 +10,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.j8s.controllers.endpoint.EndpointSubsets;
 import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.endpointslice.ObjectSliceOwner;
 import io.j8s.controllers.endpointslice.SliceEndpoints;
-import io.j8s.controllers.util.OwnerReferences;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -154,18 +153,11 @@ public final class MirroredSlices {
   }
 
   /** Slices mirrored from one Endpoints: its labels and annotations, owned by it. */
-  static final class EndpointsOwner implements EndpointSliceReconciler.SliceOwner {
-    private final Endpoints endpoints;
-    private final Map<String, String> labels;
+  static final class EndpointsOwner extends ObjectSliceOwner {
     private final Map<String, String> annotations;
 
     EndpointsOwner(Endpoints endpoints) {
-      this.endpoints = endpoints;
-      Map<String, String> l = new LinkedHashMap<>(
-          endpoints.getMetadata().getLabels() == null ? Map.of() : endpoints.getMetadata().getLabels());
-      l.put(EndpointSliceReconciler.LABEL_SERVICE_NAME, endpoints.getMetadata().getName());
-      l.put(EndpointSliceReconciler.LABEL_MANAGED_BY, MANAGED_BY);
-      this.labels = Map.copyOf(l);
+      super(endpoints, "v1", "Endpoints", labelsOf(endpoints));
       Map<String, String> a = new LinkedHashMap<>(
           endpoints.getMetadata().getAnnotations() == null ? Map.of() : endpoints.getMetadata().getAnnotations());
       a.remove(LAST_APPLIED);
@@ -173,26 +165,12 @@ public final class MirroredSlices {
       this.annotations = Map.copyOf(a);
     }
 
-    @Override
-    public boolean owns(EndpointSlice slice) {
-      return OwnerReferences.isControlledBy(slice, endpoints.getMetadata().getUid());
-    }
-
-    @Override
-    public EndpointSlice newSlice(String addressType) {
-      EndpointSlice slice = new EndpointSlice();
-      slice.setMetadata(new ObjectMetaBuilder()
-          .withNamespace(endpoints.getMetadata().getNamespace())
-          .withGenerateName(endpoints.getMetadata().getName() + "-")
-          .withOwnerReferences(OwnerReferences.controllerRef(endpoints, "v1", "Endpoints"))
-          .build());
-      slice.setAddressType(addressType);
-      return slice;
-    }
-
-    @Override
-    public Map<String, String> labels() {
-      return labels;
+    private static Map<String, String> labelsOf(Endpoints endpoints) {
+      Map<String, String> l = new LinkedHashMap<>(
+          endpoints.getMetadata().getLabels() == null ? Map.of() : endpoints.getMetadata().getLabels());
+      l.put(EndpointSliceReconciler.LABEL_SERVICE_NAME, endpoints.getMetadata().getName());
+      l.put(EndpointSliceReconciler.LABEL_MANAGED_BY, MANAGED_BY);
+      return l;
     }
 
     @Override

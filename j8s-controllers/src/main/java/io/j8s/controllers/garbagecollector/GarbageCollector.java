@@ -2,18 +2,14 @@ package io.j8s.controllers.garbagecollector;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.runtime.ApiResource;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Semantic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * recreated object of the same name is never hit. Identity: {@value #IDENTITY}; needs
  * get/list/watch/update/delete on every resource it handles.
  */
-public final class GarbageCollector implements Controller {
+public final class GarbageCollector extends ReconcilingController {
 
   public static final String NAME = "garbagecollector";
   public static final String IDENTITY = "generic-garbage-collector";
@@ -55,19 +50,12 @@ public final class GarbageCollector implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
-  private final KubernetesClient client;
   private final List<ApiResource> resources;
   private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
-  private final ApiWrites writes;
 
   public GarbageCollector(ControllerContext context, List<ApiResource> resources) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.resources = List.copyOf(resources);
-    this.queue = context.newQueue(NAME);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    List<BooleanSupplier> synced = new ArrayList<>();
     for (int i = 0; i < this.resources.size(); i++) {
       int index = i;
       Cache<GenericKubernetesResource> cache = context.informers().cache(this.resources.get(i).context());
@@ -80,28 +68,8 @@ public final class GarbageCollector implements Controller {
           (o, n) -> queue.add(key(index, n)),
           o -> onDelete(o)));
       caches.add(cache);
-      synced.add(cache::hasSynced);
     }
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(), synced);
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
+    newLoop(context.settings().workers(), caches);
   }
 
   private static String key(int index, GenericKubernetesResource o) {
@@ -145,7 +113,8 @@ public final class GarbageCollector implements Controller {
     return out;
   }
 
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     int bar = key.indexOf('|');
     int index = Integer.parseInt(key.substring(0, bar));
     Optional<GenericKubernetesResource> found = caches.get(index).get(key.substring(bar + 1));

@@ -2,18 +2,14 @@ package io.j8s.controllers.namespace;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.runtime.ApiResource;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Semantic;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch/delete on every namespaced resource, and
  * update on namespaces/finalize.
  */
-public final class NamespaceController implements Controller {
+public final class NamespaceController extends ReconcilingController {
 
   public static final String NAME = "namespace";
   public static final String IDENTITY = "namespace-controller";
@@ -45,41 +41,20 @@ public final class NamespaceController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(NamespaceController.class);
 
-  private final KubernetesClient client;
   private final Cache<Namespace> namespaces;
   private final List<ApiResource> resources;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
-  private final ApiWrites writes;
 
   public NamespaceController(ControllerContext context, List<ApiResource> resources) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.namespaces = context.informers().cache(Namespace.class);
     this.resources = resources.stream().filter(ApiResource::namespaced).toList();
-    this.queue = context.newQueue(NAME);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(namespaces::hasSynced));
+    newLoop(context.settings().workers(), List.of(namespaces));
     namespaces.informer().addEventHandler(EventHandlers.of(
         ns -> queue.add(Keys.keyOf(ns)), (o, n) -> queue.add(Keys.keyOf(n)), ns -> {}));
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  Result reconcile(String key) {
+  protected Result reconcile(String key) {
     Optional<Namespace> found = namespaces.get(key);
     if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() == null) {
       return Result.done();

@@ -1,17 +1,13 @@
 package io.j8s.controllers.nodeipam;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Semantic;
 import java.util.HashSet;
 import java.util.List;
@@ -27,51 +23,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch and update on nodes.
  */
-public final class NodeIpamController implements Controller {
+public final class NodeIpamController extends ReconcilingController {
 
   public static final String NAME = "nodeipam";
   public static final String IDENTITY = "node-controller";
 
   private static final Logger log = LoggerFactory.getLogger(NodeIpamController.class);
 
-  private final KubernetesClient client;
   private final Cache<Node> nodes;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final CidrAllocator allocator;
   private final EventRecorder events;
-  private final ApiWrites writes;
   /** Node name → CIDR written but maybe not yet in the cache; the single worker owns it. */
   private final java.util.Map<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
 
   public NodeIpamController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.nodes = context.informers().cache(Node.class);
     this.allocator = new CidrAllocator(context.settings().clusterCidr(), context.settings().nodeCidrMaskSize());
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, 1, List.of(nodes::hasSynced));
+    newLoop(1, List.of(nodes));
     nodes.informer().addEventHandler(EventHandlers.of(n -> queue.add(Keys.keyOf(n)), (o, n) -> queue.add(Keys.keyOf(n)),
         n -> pending.remove(n.getMetadata().getName())));
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  Result reconcile(String key) {
+  protected Result reconcile(String key) {
     Optional<Node> found = nodes.get(key);
     if (found.isEmpty()) {
       pending.remove(key);

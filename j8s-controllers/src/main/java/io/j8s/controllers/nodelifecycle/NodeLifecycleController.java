@@ -5,22 +5,17 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.Timestamps;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on nodes, leases and pods; update on
  * nodes/status and pods/status; create/update on events.
  */
-public final class NodeLifecycleController implements Controller {
+public final class NodeLifecycleController extends ReconcilingController {
 
   public static final String NAME = "nodelifecycle";
   public static final String IDENTITY = "node-controller";
@@ -50,50 +45,27 @@ public final class NodeLifecycleController implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
 
-  private final KubernetesClient client;
   private final Cache<Node> nodes;
   private final Cache<Lease> leases;
   private final Cache<Pod> pods;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
-  private final ApiWrites writes;
-  private final Clock clock;
   private final Duration grace;
   private final Duration period;
 
   public NodeLifecycleController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.nodes = context.informers().cache(Node.class);
     this.leases = context.informers().cache(Lease.class);
     this.pods = context.informers().cache(Pod.class);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.clock = context.clock();
     this.grace = context.settings().nodeMonitorGracePeriod();
     this.period = context.settings().nodeMonitorPeriod();
-    this.loop = context.newLoop(NAME, queue, this::reconcile, 1,
-        List.of(nodes::hasSynced, leases::hasSynced, pods::hasSynced));
+    newLoop(1, List.of(nodes, leases, pods));
     nodes.informer().addEventHandler(EventHandlers.of(n -> queue.add(Keys.keyOf(n)), (o, n) -> {}, n -> {}));
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  Result reconcile(String key) {
+  protected Result reconcile(String key) {
     Optional<Node> found = nodes.get(key);
     if (found.isEmpty()) {
       return Result.done();

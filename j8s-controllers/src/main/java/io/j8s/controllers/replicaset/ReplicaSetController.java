@@ -5,24 +5,19 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.TerminalException;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -44,34 +39,25 @@ import org.slf4j.LoggerFactory;
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch on replicasets and pods; create, update
  * and delete on pods; update on replicasets/status; create/update on events.
  */
-public final class ReplicaSetController implements Controller {
+public final class ReplicaSetController extends ReconcilingController {
 
   public static final String NAME = "replicaset";
   public static final String IDENTITY = "replicaset-controller";
 
   private static final Logger log = LoggerFactory.getLogger(ReplicaSetController.class);
 
-  private final KubernetesClient client;
   private final Cache<ReplicaSet> replicaSets;
   private final Cache<Pod> pods;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
   private final Expectations expectations;
-  private final ApiWrites writes;
-  private final Clock clock;
 
   public ReplicaSetController(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.replicaSets = context.informers().cache(ReplicaSet.class);
     this.pods = context.informers().cache(Pod.class);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.clock = context.clock();
     this.expectations = new Expectations(clock);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
-        List.of(replicaSets::hasSynced, pods::hasSynced));
+    newLoop(context.settings().workers(), List.of(replicaSets, pods));
 
     replicaSets.informer().addEventHandler(EventHandlers.of(
         rs -> queue.add(Keys.keyOf(rs)),
@@ -81,25 +67,6 @@ public final class ReplicaSetController implements Controller {
           queue.add(Keys.keyOf(rs));
         }));
     pods.informer().addEventHandler(EventHandlers.of(this::onPodAdd, this::onPodUpdate, this::onPodDelete));
-  }
-
-  @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
   }
 
   // ---- event handlers: enqueue only -------------------------------------------------------------
@@ -196,7 +163,8 @@ public final class ReplicaSetController implements Controller {
   // ---- sync ---------------------------------------------------------------------------------------
 
   /** {@code syncReplicaSet}. */
-  Result reconcile(String key) {
+  @Override
+  protected Result reconcile(String key) {
     Optional<ReplicaSet> found = replicaSets.get(key);
     if (found.isEmpty()) {
       expectations.delete(key);

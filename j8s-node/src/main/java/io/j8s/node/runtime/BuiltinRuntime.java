@@ -32,7 +32,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -189,16 +188,12 @@ public final class BuiltinRuntime implements ContainerRuntime {
   }
 
   /** The instance: its listeners, the greeting, and the exit future. */
-  private final class Responder implements ContainerInstance {
-    private final String id = ContainerIds.newId();
-    private final Instant startedAt = clock.instant();
-    private final ContainerLaunch launch;
-    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+  private final class Responder extends AbstractContainerInstance {
     private final AtomicBoolean stopping = new AtomicBoolean();
     private volatile List<Channel> channels = List.of();
 
     Responder(ContainerLaunch launch) {
-      this.launch = launch;
+      super(launch, clock.instant());
     }
 
     void started(List<Channel> bound) {
@@ -226,21 +221,6 @@ public final class BuiltinRuntime implements ContainerRuntime {
     }
 
     @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public Instant startedAt() {
-      return startedAt;
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return exit;
-    }
-
-    @Override
     public void stop(Duration gracePeriod) {
       if (!stopping.compareAndSet(false, true)) {
         return;
@@ -256,11 +236,7 @@ public final class BuiltinRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
-      List<String> expanded = new ArrayList<>(command.size());
-      for (String s : command) {
-        expanded.add(EnvExpansion.expand(s, launch.env()));
-      }
-      return HostExec.run(expanded, launch.env(), null, timeout);
+      return execOnHost(command, null, timeout);
     }
   }
 

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -129,24 +128,19 @@ public final class ProcessRuntime implements ContainerRuntime {
         "exec: \"" + name + "\": executable file not found in $PATH");
   }
 
-  private final class ProcessContainer implements ContainerInstance {
-    private final String id = ContainerIds.newId();
-    private final ContainerLaunch launch;
+  private final class ProcessContainer extends AbstractContainerInstance {
     private final Process process;
     private final long pid;
-    private final Instant startedAt;
     private final Path workDir;
-    private final CompletableFuture<ExitStatus> exit;
 
     // Guarded by this.
     private Instant killDeadline;
     private ScheduledFuture<?> killTimer;
 
     ProcessContainer(ContainerLaunch launch, Process process, Instant startedAt, Path workDir) {
-      this.launch = launch;
+      super(launch, startedAt);
       this.process = process;
       this.pid = process.pid();
-      this.startedAt = startedAt;
       this.workDir = workDir;
       CompletableFuture<Void> out = pump(process.getInputStream(), LogStream.STDOUT);
       CompletableFuture<Void> err = pump(process.getErrorStream(), LogStream.STDERR);
@@ -162,8 +156,8 @@ public final class ProcessRuntime implements ContainerRuntime {
                   });
       CompletableFuture<Void> drained =
           CompletableFuture.allOf(out, err).completeOnTimeout(null, 2, TimeUnit.SECONDS);
-      this.exit =
-          mainExited.thenCombine(
+      mainExited
+          .thenCombine(
               drained,
               (finished, v) -> {
                 launch.log().close();
@@ -173,6 +167,14 @@ public final class ProcessRuntime implements ContainerRuntime {
                 int code = process.exitValue();
                 log.debug("{} (pid {}) exited with {}", launch.displayName(), pid, code);
                 return ExitStatus.of(code, finished);
+              })
+          .whenComplete(
+              (status, error) -> {
+                if (error != null) {
+                  exit.completeExceptionally(error);
+                } else {
+                  exit.complete(status);
+                }
               });
     }
 
@@ -194,21 +196,6 @@ public final class ProcessRuntime implements ContainerRuntime {
       t.setDaemon(true);
       t.start();
       return done;
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public Instant startedAt() {
-      return startedAt;
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return exit;
     }
 
     @Override
@@ -262,12 +249,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
-      List<String> expanded = new ArrayList<>(command.size());
-      Map<String, String> env = launch.env();
-      for (String s : command) {
-        expanded.add(EnvExpansion.expand(s, env));
-      }
-      return HostExec.run(expanded, env, workDir, timeout);
+      return execOnHost(command, workDir, timeout);
     }
   }
 }

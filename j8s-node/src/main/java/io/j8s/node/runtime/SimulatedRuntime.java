@@ -26,34 +26,12 @@ public final class SimulatedRuntime implements ContainerRuntime {
 
   @Override
   public ContainerInstance start(ContainerLaunch launch) {
-    return new Simulated(ContainerIds.newId(), clock.instant(), launch);
+    return new Simulated(launch, clock.instant());
   }
 
-  private final class Simulated implements ContainerInstance {
-    private final String id;
-    private final Instant startedAt;
-    private final ContainerLaunch launch;
-    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-
-    Simulated(String id, Instant startedAt, ContainerLaunch launch) {
-      this.id = id;
-      this.startedAt = startedAt;
-      this.launch = launch;
-    }
-
-    @Override
-    public String id() {
-      return id;
-    }
-
-    @Override
-    public Instant startedAt() {
-      return startedAt;
-    }
-
-    @Override
-    public CompletableFuture<ExitStatus> exit() {
-      return exit;
+  private final class Simulated extends AbstractContainerInstance {
+    Simulated(ContainerLaunch launch, Instant startedAt) {
+      super(launch, startedAt);
     }
 
     @Override

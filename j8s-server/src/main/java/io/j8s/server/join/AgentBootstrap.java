@@ -3,6 +3,7 @@ package io.j8s.server.join;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.apiserver.auth.rbac.BootstrapPolicy;
+import io.j8s.server.pki.ChainOnlyTrustManager;
 import io.j8s.server.pki.Identity;
 import io.j8s.server.pki.KeyPairs;
 import io.j8s.server.pki.Kubeconfig;
@@ -10,7 +11,6 @@ import io.j8s.server.pki.Leaf;
 import io.j8s.server.pki.Pem;
 import io.j8s.server.pki.PrivateFiles;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,10 +25,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
@@ -224,24 +222,12 @@ public final class AgentBootstrap {
     }
 
     /** Accepts every server: used only to fetch the CA bundle, which is then checked by hash. */
-    private static final class TrustAnyServer extends X509ExtendedTrustManager {
+    private static final class TrustAnyServer extends ChainOnlyTrustManager {
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
         @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-        @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {

@@ -9,32 +9,21 @@ public final class Kubeconfig {
 
     /** A kubeconfig with the client certificate and key embedded. */
     public static String yaml(String server, String caPem, String user, String certificatePem, String keyPem) {
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: j8s
-                  cluster:
-                    server: %s
-                    certificate-authority-data: %s
-                contexts:
-                - name: j8s
-                  context:
-                    cluster: j8s
-                    user: %s
-                    namespace: default
-                current-context: j8s
-                users:
-                - name: %s
-                  user:
+        return config(server, caPem, user, """
                     client-certificate-data: %s
                     client-key-data: %s
-                """.formatted(server, base64(caPem), quote(user), quote(user), base64(certificatePem),
-                base64(keyPem));
+                """.formatted(base64(certificatePem), base64(keyPem)));
     }
 
     /** A kubeconfig authenticating with a bearer token. */
     public static String yamlWithToken(String server, String caPem, String user, String token) {
+        return config(server, caPem, user, """
+                    token: %s
+                """.formatted(quote(token)));
+    }
+
+    /** The one cluster, context and user, with {@code credentials} (lines of YAML) under the user. */
+    private static String config(String server, String caPem, String user, String credentials) {
         return """
                 apiVersion: v1
                 kind: Config
@@ -53,8 +42,7 @@ public final class Kubeconfig {
                 users:
                 - name: %s
                   user:
-                    token: %s
-                """.formatted(server, base64(caPem), quote(user), quote(user), quote(token));
+                """.formatted(server, base64(caPem), quote(user), quote(user)) + credentials;
     }
 
     private static String quote(String s) {

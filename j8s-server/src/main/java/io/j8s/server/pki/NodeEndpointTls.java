@@ -114,22 +114,7 @@ public final class NodeEndpointTls {
         KeyPair keys = KeyPairs.ecdsa();
         X509Certificate serving = ca.issueServing("j8s-node-endpoint", List.of("127.0.0.1", "localhost"),
                 keys.getPublic(), ClusterPki.LEAF_VALIDITY);
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("ca", ca.certificate());
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
-            trustManagers.init(trust);
-            return SslContextBuilder.forServer(keys.getPrivate(), serving)
-                    .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .trustManager(trustManagers)
-                    .build();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot build the node endpoint's TLS context: " + e.getMessage(), e);
-        }
+        return serverContext(new Leaf(serving, keys.getPrivate()), ca.certificate());
     }
 
     /** Lets through callers whose (CA-verified) certificate puts them in {@code system:masters}. */

@@ -1,6 +1,5 @@
 package io.j8s.server.pki;
 
-import java.net.Socket;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -8,8 +7,6 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
 import java.util.Locale;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Trusts exactly one server certificate, named by the SHA-256 of its DER encoding: how the API
@@ -17,7 +14,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * fingerprint on its Node (only the node itself and admins may write it). Host names are still
  * verified by the HTTP client against the certificate's addresses.
  */
-public final class PinnedTrust extends X509ExtendedTrustManager {
+public final class PinnedTrust extends ChainOnlyTrustManager {
     private final String sha256;
 
     /** @param sha256 lower-case hex SHA-256 of the trusted certificate */
@@ -52,31 +49,7 @@ public final class PinnedTrust extends X509ExtendedTrustManager {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        check(chain);
-    }
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
-        check(chain);
-    }
-
-    @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a pinned trust manager only checks servers");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
-            throws CertificateException {
-        throw new CertificateException("a pinned trust manager only checks servers");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-            throws CertificateException {
         throw new CertificateException("a pinned trust manager only checks servers");
     }
 

@@ -9,13 +9,11 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.handler.ssl.util.SimpleTrustManagerFactory;
-import java.net.Socket;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.ManagerFactoryParameters;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -54,30 +52,12 @@ public final class ServingTls {
 
         AnyClientCertificate(List<X509Certificate> clientCas) {
             X509Certificate[] issuers = clientCas.toArray(X509Certificate[]::new);
-            this.manager = new X509ExtendedTrustManager() {
+            this.manager = new ChainOnlyTrustManager() {
                 @Override
                 public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
                 @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-                @Override
                 public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                    throw new CertificateException("a server does not verify servers");
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
-                        throws CertificateException {
-                    throw new CertificateException("a server does not verify servers");
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
-                        throws CertificateException {
                     throw new CertificateException("a server does not verify servers");
                 }
 

@@ -7,11 +7,10 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.j8s.controllers.deployment.PodTemplateHash;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -33,35 +31,26 @@ import org.junit.jupiter.api.TestMethodOrder;
  * ReplicaSet controller, the scheduler, node IPAM and two Nodes played by a FakeKubelet.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DeploymentControllerTest {
+class DeploymentControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("deployment", "replicaset", "scheduler", "nodeipam"))
+                .withResyncPeriod(Duration.ofSeconds(1));
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("deployment", "replicaset", "scheduler",
-                "nodeipam")).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    void startNodes() {
         cluster.startNodes("node-1", "node-2");
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static Deployment deployment() {
+    private Deployment deployment() {
         return client.apps().deployments().inNamespace(NS).withName("web").get();
     }
 
-    private static List<ReplicaSet> replicaSets() {
+    private List<ReplicaSet> replicaSets() {
         return client.apps().replicaSets().inNamespace(NS).list().getItems();
     }
 
@@ -75,7 +64,7 @@ class DeploymentControllerTest {
     }
 
     /** Rolled out: observed, every replica updated and available, no old Pods. */
-    private static void awaitRolledOut(int replicas) {
+    private void awaitRolledOut(int replicas) {
         Awaitility.await().atMost(WAIT).until(() -> {
             Deployment d = deployment();
             return d.getStatus() != null && Objects.equals(d.getStatus().getObservedGeneration(), d.getMetadata().getGeneration())
@@ -91,7 +80,7 @@ class DeploymentControllerTest {
     }
 
     /** Calls {@code check} with the ReplicaSets on every change, while {@code change} rolls out. */
-    private static void watchReplicaSets(Runnable change, int replicas, Consumer<List<ReplicaSet>> check) {
+    private void watchReplicaSets(Runnable change, int replicas, Consumer<List<ReplicaSet>> check) {
         Map<String, ReplicaSet> seen = new java.util.concurrent.ConcurrentHashMap<>();
         ResourceEventHandler<ReplicaSet> handler = new ResourceEventHandler<>() {
             @Override

@@ -11,15 +11,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -28,36 +26,27 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The EndpointSlice controller alone against a real server, with at most 2 endpoints per slice. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EndpointSliceControllerTest {
+class EndpointSliceControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("endpointslice"))
+                .withMaxEndpointsPerSlice(2).withResyncPeriod(Duration.ofSeconds(1));
+    }
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("endpointslice"))
-                .withMaxEndpointsPerSlice(2).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    void createNodes() {
         client.nodes().resource(node("node-1", Map.of("topology.kubernetes.io/zone", "zone-a"))).create();
         client.nodes().resource(node("node-2", Map.of())).create();
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static List<EndpointSlice> slices(String service) {
+    private List<EndpointSlice> slices(String service) {
         return client.discovery().v1().endpointSlices().inNamespace(NS)
                 .withLabel("kubernetes.io/service-name", service).list().getItems();
     }
 
-    private static List<EndpointSlice> awaitSlices(String service, Predicate<List<EndpointSlice>> check) {
+    private List<EndpointSlice> awaitSlices(String service, Predicate<List<EndpointSlice>> check) {
         return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> slices(service), check);
     }
 

@@ -9,15 +9,12 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,35 +22,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The EndpointSlice mirroring controller alone against a real server: the seed's ep.yaml case. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EndpointSliceMirroringControllerTest {
+class EndpointSliceMirroringControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
     private static final String MIRRORING = "endpointslicemirroring-controller.k8s.io";
-    private static TestCluster cluster;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("endpointslicemirroring"))
-                .withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("endpointslicemirroring"))
+                .withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static List<EndpointSlice> slices(String service) {
+    private List<EndpointSlice> slices(String service) {
         return client.discovery().v1().endpointSlices().inNamespace(NS)
                 .withLabel("kubernetes.io/service-name", service).list().getItems();
     }
 
-    private static List<EndpointSlice> awaitSlices(String service, Predicate<List<EndpointSlice>> check) {
+    private List<EndpointSlice> awaitSlices(String service, Predicate<List<EndpointSlice>> check) {
         return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> slices(service), check);
     }
 

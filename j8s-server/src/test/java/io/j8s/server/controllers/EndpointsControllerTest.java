@@ -14,8 +14,7 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,8 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -35,28 +32,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The endpoints controller alone against a real server: SEMANTICS.md's rules, as objects. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class EndpointsControllerTest {
+class EndpointsControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
-    private static TestCluster cluster;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("endpoints")).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("endpoints")).withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static Endpoints awaitEndpoints(String name, Predicate<Endpoints> check) {
+    private Endpoints awaitEndpoints(String name, Predicate<Endpoints> check) {
         return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
                 () -> client.endpoints().inNamespace(NS).withName(name).get(), ep -> ep != null && check.test(ep));
     }

@@ -8,15 +8,12 @@ import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,30 +21,17 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The garbage collector alone against a real server, with ConfigMaps and Secrets as owners and dependents. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class GarbageCollectorTest {
+class GarbageCollectorTest extends AbstractControllerTest {
     private static final String NS = "default";
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("garbagecollector"))
-                .withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("garbagecollector"))
+                .withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static ConfigMap owner(String name) {
+    private ConfigMap owner(String name) {
         return client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                 .endMetadata().build()).create();
     }
@@ -61,16 +45,16 @@ class GarbageCollectorTest {
                 .withBlockOwnerDeletion(true).build();
     }
 
-    private static ConfigMap dependent(String name, List<String> finalizers, OwnerReference... owners) {
+    private ConfigMap dependent(String name, List<String> finalizers, OwnerReference... owners) {
         return client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                 .withOwnerReferences(owners).withFinalizers(finalizers).endMetadata().build()).create();
     }
 
-    private static ConfigMap get(String name) {
+    private ConfigMap get(String name) {
         return client.configMaps().inNamespace(NS).withName(name).get();
     }
 
-    private static void awaitGone(String name) {
+    private void awaitGone(String name) {
         Awaitility.await().atMost(WAIT).until(() -> get(name) == null);
     }
 

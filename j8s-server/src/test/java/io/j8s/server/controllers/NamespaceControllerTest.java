@@ -10,14 +10,11 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -25,28 +22,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The namespace controller alone against a real server. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NamespaceControllerTest {
+class NamespaceControllerTest extends AbstractControllerTest {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("namespace")).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("namespace")).withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static void fill(String ns) {
+    private void fill(String ns) {
         client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
                 .endMetadata().addToData("a", "b").build()).create();

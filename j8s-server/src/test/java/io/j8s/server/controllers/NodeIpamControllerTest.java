@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -21,27 +18,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** Node IPAM alone against a real server: /24s of --cluster-cidr 127.244.0.0/16. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NodeIpamControllerTest {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+class NodeIpamControllerTest extends AbstractControllerTest {
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("nodeipam")).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("nodeipam")).withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static String awaitCidr(String node) {
+    private String awaitCidr(String node) {
         return Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> client.nodes().withName(node).get().getSpec().getPodCIDR(), c -> c != null);
     }

@@ -11,15 +11,13 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.server.ControllerOptions;
 import io.j8s.server.testing.FakeKubelet;
-import io.j8s.server.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -32,17 +30,18 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Node can fall silent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class NodeLifecycleControllerTest {
+class NodeLifecycleControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
-    private static TestCluster cluster;
-    private static KubernetesClient client;
     private static FakeKubelet kubelet;
 
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("nodelifecycle", "nodeipam", "endpoints"))
+                .withNodeMonitor(Duration.ofSeconds(5), Duration.ofMillis(500)).withResyncPeriod(Duration.ofSeconds(1));
+    }
+
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("nodelifecycle", "nodeipam", "endpoints"))
-                .withNodeMonitor(Duration.ofSeconds(5), Duration.ofMillis(500)).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    void startNodesAndPods() {
         kubelet = cluster.startNodes("node-1", "node-2");
         client.services().inNamespace(NS).resource(service("web", null, Map.of("app", "web"), port("", 80, 80)))
                 .create();
@@ -51,17 +50,7 @@ class NodeLifecycleControllerTest {
         create(client, NS, pod("web-3", Map.of("app", "web"), "node-2"));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static List<String> readyPods() {
+    private List<String> readyPods() {
         Endpoints ep = client.endpoints().inNamespace(NS).withName("web").get();
         if (ep == null || ep.getSubsets() == null) {
             return List.of();
@@ -70,12 +59,12 @@ class NodeLifecycleControllerTest {
                 .map(EndpointAddress::getTargetRef).map(r -> r.getName()).sorted().toList();
     }
 
-    private static NodeCondition ready(String node) {
+    private NodeCondition ready(String node) {
         Node n = client.nodes().withName(node).get();
         return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
     }
 
-    private static boolean podReady(String name) {
+    private boolean podReady(String name) {
         Pod p = client.pods().inNamespace(NS).withName(name).get();
         return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }

@@ -10,8 +10,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.testing.TestCluster;
+import io.j8s.server.ControllerOptions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +18,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,29 +25,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /** The ReplicaSet controller alone against a real server (no scheduler: Pods stay unbound unless a test binds them). */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReplicaSetControllerTest {
+class ReplicaSetControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
-    private static TestCluster cluster;
-    private static KubernetesClient client;
     private static String rsUid;
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("replicaset")).withResyncPeriod(Duration.ofSeconds(1)));
-        client = cluster.client();
+    @Override
+    ControllerOptions controllers(ControllerOptions c) {
+        return c.withEnabled(Set.of("replicaset")).withResyncPeriod(Duration.ofSeconds(1));
     }
 
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    private static List<Pod> owned() {
+    private List<Pod> owned() {
         return client.pods().inNamespace(NS).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
                 .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
@@ -58,11 +42,11 @@ class ReplicaSetControllerTest {
                 .toList();
     }
 
-    private static List<Pod> awaitOwned(Predicate<List<Pod>> check) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(ReplicaSetControllerTest::owned, check);
+    private List<Pod> awaitOwned(Predicate<List<Pod>> check) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(this::owned, check);
     }
 
-    private static ReplicaSet rs() {
+    private ReplicaSet rs() {
         return client.apps().replicaSets().inNamespace(NS).withName("web").get();
     }
 

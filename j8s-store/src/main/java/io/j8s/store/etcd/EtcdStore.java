@@ -24,6 +24,7 @@ import io.j8s.store.StoreException;
 import io.j8s.store.TxnOp;
 import io.j8s.store.Watch;
 import io.j8s.store.WatchListener;
+import io.j8s.store.support.AbstractStore;
 import io.j8s.store.support.BufferedWatch;
 import io.j8s.store.support.TxnOps;
 import java.util.ArrayList;
@@ -37,11 +38,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,7 +71,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safe. Every call blocks until etcd answered or {@link EtcdStoreOptions#requestTimeout()}
  * passed. Connect with {@link #connect(EtcdStoreOptions)}.
  */
-public final class EtcdStore implements Store {
+public final class EtcdStore extends AbstractStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdStore.class);
 
     private final EtcdStoreOptions options;
@@ -124,11 +123,6 @@ public final class EtcdStore implements Store {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return get(key, 0);
-    }
-
-    @Override
     public Optional<KeyValue> get(String key, long revision) {
         TxnOps.checkKey(key);
         checkRevisionArgument(revision);
@@ -142,11 +136,7 @@ public final class EtcdStore implements Store {
 
     @Override
     public RangeResult range(String prefix, int limit, String continueAfter, long revision) {
-        Objects.requireNonNull(prefix, "prefix");
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must not be negative but was " + limit);
-        }
-        checkRevisionArgument(revision);
+        checkRangeArguments(prefix, limit, revision);
         byte[] p = keys.etcdBytes(prefix);
         byte[] from = p;
         if (continueAfter != null) {
@@ -175,21 +165,6 @@ public final class EtcdStore implements Store {
         byte[] p = keys.etcdBytes(prefix);
         GetOption option = GetOption.builder().withRange(KeyMapper.prefixEnd(p)).withCountOnly(true).build();
         return call(kv.get(ByteSequence.from(p), option), 0).getCount();
-    }
-
-    @Override
-    public long create(String key, byte[] value) {
-        return txn(List.of(new TxnOp.Create(key, value)));
-    }
-
-    @Override
-    public long update(String key, byte[] value, long expectedModRevision) {
-        return txn(List.of(new TxnOp.Update(key, value, expectedModRevision)));
-    }
-
-    @Override
-    public long delete(String key, long expectedModRevision) {
-        return txn(List.of(new TxnOp.Delete(key, expectedModRevision)));
     }
 
     @Override
@@ -258,11 +233,7 @@ public final class EtcdStore implements Store {
      */
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-        Objects.requireNonNull(prefix, "prefix");
-        Objects.requireNonNull(listener, "listener");
-        if (afterRevision < 0) {
-            throw new IllegalArgumentException("afterRevision must not be negative but was " + afterRevision);
-        }
+        checkWatchArguments(prefix, afterRevision, listener);
         checkOpen();
         long known = compacted.get();
         if (afterRevision < known) {
@@ -447,20 +418,5 @@ public final class EtcdStore implements Store {
         if (closed.get()) {
             throw new StoreClosedException("the etcd store is closed");
         }
-    }
-
-    private static void checkRevisionArgument(long revision) {
-        if (revision < 0) {
-            throw new IllegalArgumentException("revision must not be negative but was " + revision);
-        }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

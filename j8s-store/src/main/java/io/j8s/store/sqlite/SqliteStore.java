@@ -10,6 +10,7 @@ import io.j8s.store.StoreException;
 import io.j8s.store.TxnOp;
 import io.j8s.store.Watch;
 import io.j8s.store.WatchListener;
+import io.j8s.store.support.AbstractStore;
 import io.j8s.store.support.TxnOps;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,10 +26,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread safe. Blocking as described on {@link Store}. Open with {@link #open(Path)} or {@link
  * #open(SqliteStoreOptions)}; one process at a time may open a data dir.
  */
-public final class SqliteStore implements Store {
+public final class SqliteStore extends AbstractStore {
     private static final Logger log = LoggerFactory.getLogger(SqliteStore.class);
 
     private final SqliteStoreOptions options;
@@ -161,11 +160,6 @@ public final class SqliteStore implements Store {
     }
 
     @Override
-    public Optional<KeyValue> get(String key) {
-        return get(key, 0);
-    }
-
-    @Override
     public Optional<KeyValue> get(String key, long revision) {
         TxnOps.checkKey(key);
         checkRevisionArgument(revision);
@@ -175,11 +169,7 @@ public final class SqliteStore implements Store {
 
     @Override
     public RangeResult range(String prefix, int limit, String continueAfter, long revision) {
-        Objects.requireNonNull(prefix, "prefix");
-        if (limit < 0) {
-            throw new IllegalArgumentException("limit must not be negative but was " + limit);
-        }
-        checkRevisionArgument(revision);
+        checkRangeArguments(prefix, limit, revision);
         checkOpen();
         return reads.read(r -> r.range(prefix, limit, continueAfter, revision));
     }
@@ -189,21 +179,6 @@ public final class SqliteStore implements Store {
         Objects.requireNonNull(prefix, "prefix");
         checkOpen();
         return reads.read(r -> r.count(prefix));
-    }
-
-    @Override
-    public long create(String key, byte[] value) {
-        return txn(List.of(new TxnOp.Create(key, value)));
-    }
-
-    @Override
-    public long update(String key, byte[] value, long expectedModRevision) {
-        return txn(List.of(new TxnOp.Update(key, value, expectedModRevision)));
-    }
-
-    @Override
-    public long delete(String key, long expectedModRevision) {
-        return txn(List.of(new TxnOp.Delete(key, expectedModRevision)));
     }
 
     @Override
@@ -221,11 +196,7 @@ public final class SqliteStore implements Store {
      */
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-        Objects.requireNonNull(prefix, "prefix");
-        Objects.requireNonNull(listener, "listener");
-        if (afterRevision < 0) {
-            throw new IllegalArgumentException("afterRevision must not be negative but was " + afterRevision);
-        }
+        checkWatchArguments(prefix, afterRevision, listener);
         checkOpen();
         long compacted = writer.compactedRevision();
         if (afterRevision < compacted) {
@@ -332,12 +303,6 @@ public final class SqliteStore implements Store {
         }
     }
 
-    private static void checkRevisionArgument(long revision) {
-        if (revision < 0) {
-            throw new IllegalArgumentException("revision must not be negative but was " + revision);
-        }
-    }
-
     /** Callers keep their arrays; the store and its watchers keep copies nobody else can change. */
     private static List<TxnOp> copyValues(List<TxnOp> ops) {
         List<TxnOp> out = new ArrayList<>(ops.size());
@@ -372,14 +337,5 @@ public final class SqliteStore implements Store {
             }
             return rs.getLong(1);
         }
-    }
-
-    private static ThreadFactory daemonThreads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

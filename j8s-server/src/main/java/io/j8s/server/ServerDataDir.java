@@ -1,0 +1,29 @@
+package io.j8s.server;
+
+import io.j8s.server.pki.PrivateFiles;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --data-dir} of the commands that print what the server wrote into its data dir
+ * ({@code j8s kubeconfig}, {@code j8s token}); a picocli mixin.
+ */
+final class ServerDataDir {
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data dir (default: ${DEFAULT-VALUE}).")
+    Path dataDir = Path.of(System.getProperty("user.home"), ".j8s");
+
+    /**
+     * The text of {@code file} in the data dir, or null (after telling the user on standard error
+     * that the server has to start once first) when there is none.
+     *
+     * @param what what the file holds, for that message
+     */
+    String read(String file, String what) {
+        String text = PrivateFiles.readIfExists(dataDir.resolve(file));
+        if (text == null) {
+            System.err.println("no " + what + " in " + dataDir + ": start 'j8s server --data-dir " + dataDir
+                    + "' once first");
+        }
+        return text;
+    }
+}
