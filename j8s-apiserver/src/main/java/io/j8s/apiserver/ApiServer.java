@@ -68,8 +68,12 @@ public final class ApiServer implements AutoCloseable {
         this.allocations = new ServiceAllocations(store, config.serviceCidr(), config.nodePortMin(),
                 config.nodePortMax());
         ResourceType namespaceType = typeOfKind("Namespace");
+        // As Kubernetes' NamespaceLifecycle admission: the cache first, and on a miss the store itself,
+        // so an object can be created in a namespace created a moment ago.
         this.registry = new ObjectRegistry(store, allocations, namespace -> cache.get(namespaceType, null, namespace)
-                .map(ns -> ns.tree().path("status").path("phase").asString("").equals("Terminating")), clock);
+                .map(ns -> isTerminating(ns.tree()))
+                .or(() -> store.get(namespaceType.key(null, namespace))
+                        .map(kv -> isTerminating(Json.parseObject(kv.value())))), clock);
         this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(10_000), named("j8s-api-worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
@@ -155,5 +159,9 @@ public final class ApiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
+    }
+
+    private static boolean isTerminating(tools.jackson.databind.JsonNode namespace) {
+        return namespace.path("status").path("phase").asString("").equals("Terminating");
     }
 }

@@ -1,6 +1,9 @@
 package io.j8s.controllers;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
@@ -24,6 +27,7 @@ import io.j8s.controllers.scheduler.Scheduler;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -144,11 +148,17 @@ public final class ControllerManager implements AutoCloseable {
               }
             },
             () -> {
-              log.warn("Lost leadership ({}), stopping controllers", le.identity());
+              if (isClosed()) {
+                log.info("Stopped leading ({})", le.identity());
+              } else {
+                log.warn("Lost leadership ({}), stopping controllers", le.identity());
+              }
               stopTerm();
             },
             leader -> log.info("Current controller-manager leader: {}", leader)),
-        true, "j8s-controller-manager")).build();
+        // never released by the elector: it would release before the controllers have stopped
+        // (see close(), which stops them first and then releases)
+        false, "j8s-controller-manager")).build();
     election = elector.start();
     election.whenComplete((v, t) -> {
       synchronized (lock) {
@@ -163,6 +173,12 @@ public final class ControllerManager implements AutoCloseable {
         }
       }
     });
+  }
+
+  private boolean isClosed() {
+    synchronized (lock) {
+      return closed;
+    }
   }
 
   /** Whether the controllers are running in this process now. */
@@ -262,11 +278,37 @@ public final class ControllerManager implements AutoCloseable {
       closed = true;
       e = election;
     }
-    if (e != null) {
-      e.cancel(true); // releases the Lease (releaseOnCancel)
-    }
     stopTerm();
+    if (e != null) {
+      e.cancel(true);
+      releaseLease();
+    }
     timers.shutdownNow();
+  }
+
+  /**
+   * Gives the Lease up once our controllers have stopped, so the next holder need not wait for it
+   * to expire (client-go's {@code ReleaseOnCancel}, which requires exactly this order).
+   */
+  private void releaseLease() {
+    LeaderElectionSettings le = leaderElection;
+    try {
+      Lease lease = informerClient.leases().inNamespace(le.namespace()).withName(le.name()).get();
+      if (lease == null || lease.getSpec() == null || !le.identity().equals(lease.getSpec().getHolderIdentity())) {
+        return;
+      }
+      Lease released = new LeaseBuilder(lease)
+          .editSpec()
+          .withHolderIdentity(null)
+          .withLeaseDurationSeconds(1)
+          .withRenewTime(ZonedDateTime.now(clock))
+          .endSpec()
+          .build();
+      informerClient.leases().inNamespace(le.namespace()).resource(released).update();
+      log.info("Released the controller-manager Lease ({})", le.identity());
+    } catch (KubernetesClientException ex) {
+      log.warn("Could not release the controller-manager Lease: {}", ex.toString());
+    }
   }
 
   /** Leader election on a Lease; durations as kube-controller-manager's defaults (15 s / 10 s / 2 s). */

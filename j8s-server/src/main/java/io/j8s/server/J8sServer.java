@@ -8,7 +8,9 @@ import io.j8s.api.ResourceTypes;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
+import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -35,6 +37,8 @@ public final class J8sServer implements AutoCloseable {
     private Store store;
     private ApiServer apiServer;
     private Path kubeconfig;
+    private MeterRegistry meterRegistry;
+    private ControllerManager controllerManager;
     private DataPlane dataPlane;
     private KubernetesClient adminClient;
 
@@ -57,6 +61,7 @@ public final class J8sServer implements AutoCloseable {
     private void startAll() throws InterruptedException {
         createDataDir(options.dataDir());
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        meterRegistry = metrics;
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
         new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
         store = Stores.open(options);
@@ -76,10 +81,35 @@ public final class J8sServer implements AutoCloseable {
         closeables.push(apiServer);
         apiServer.start();
         kubeconfig = Kubeconfigs.writePlain(options.dataDir(), apiUrl());
+        startControllers(metrics);
 
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"), this::clientFor,
                 metrics, Clock.systemUTC());
         closeables.push(dataPlane);
+    }
+
+    /**
+     * Starts the controller manager once the API server serves, so it is stopped before it (the
+     * closeables are a stack) and after the data plane. Controllers write with
+     * {@code clientFor(identity)} ({@link ControllerManager#IDENTITIES}), the informers read with
+     * the manager's own identity.
+     */
+    private void startControllers(MeterRegistry metrics) {
+        ControllerOptions c = options.controllers();
+        if (c.enabled().isEmpty()) {
+            log.atInfo().log("no controllers enabled");
+            return;
+        }
+        controllerManager = ControllerManager.builder()
+                .informerClient(clientFor("controller-manager"))
+                .clients(this::clientFor)
+                .meterRegistry(metrics)
+                .settings(c.settings(options.clusterCidr()))
+                .enabled(c.enabled())
+                .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
+                .build();
+        closeables.push(controllerManager);
+        controllerManager.start();
     }
 
     /**
@@ -122,6 +152,16 @@ public final class J8sServer implements AutoCloseable {
 
     public Store store() {
         return store;
+    }
+
+    /** The controller manager, or null when no controller is enabled. */
+    public ControllerManager controllerManager() {
+        return controllerManager;
+    }
+
+    /** The registry behind {@code /metrics} (API server and controllers). */
+    public MeterRegistry meterRegistry() {
+        return meterRegistry;
     }
 
     /** The in-process node agents and proxy (null when not started). */

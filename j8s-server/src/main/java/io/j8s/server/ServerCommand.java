@@ -1,6 +1,7 @@
 package io.j8s.server;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
@@ -77,6 +78,35 @@ final class ServerCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}); per Service: annotation j8s.io/lb-policy.")
     String lbPolicy = "round-robin";
 
+    @Option(names = "--controllers", split = ",", paramLabel = "NAME",
+            description = "Controllers to run, as kube-controller-manager's list: '*' is every controller, 'foo'"
+                    + " enables foo, '-foo' disables it; an empty value runs none (default: ${DEFAULT-VALUE})."
+                    + " Known: nodeipam, nodelifecycle, scheduler, deployment, replicaset, endpoints, endpointslice,"
+                    + " endpointslicemirroring, garbagecollector, namespace.")
+    List<String> controllers = List.of("*");
+
+    @Option(names = "--leader-elect", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "Run the controllers only while holding the Lease kube-system/j8s-controller-manager,"
+                    + " so that servers sharing one etcd never both act (default: ${DEFAULT-VALUE}).")
+    boolean leaderElect = true;
+
+    @Option(names = "--node-monitor-grace-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "How long a Node's Lease may go unrenewed before the Node is marked Unknown and its"
+                    + " Pods not ready (default: 40s).")
+    Duration nodeMonitorGracePeriod = ControllerOptions.defaults().nodeMonitorGracePeriod();
+
+    @Option(names = "--node-monitor-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "How often Node health is checked (default: 5s).")
+    Duration nodeMonitorPeriod = ControllerOptions.defaults().nodeMonitorPeriod();
+
+    @Option(names = "--max-endpoints-per-slice", paramLabel = "N",
+            description = "Endpoints per EndpointSlice, 1..1000 (default: ${DEFAULT-VALUE}).")
+    int maxEndpointsPerSlice = ControllerOptions.defaults().maxEndpointsPerSlice();
+
+    @Option(names = "--min-resync-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "How often the controllers' informers redeliver every object (default: 5m).")
+    Duration resyncPeriod = ControllerOptions.defaults().resyncPeriod();
+
     @Override
     public Integer call() throws Exception {
         String[] range = nodePortRange.split("-");
@@ -84,12 +114,20 @@ final class ServerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--service-node-port-range must look like 30000-32767, got " + nodePortRange);
         }
+        ControllerOptions controllerOptions;
+        try {
+            controllerOptions = new ControllerOptions(ControllerOptions.parseControllers(controllers), leaderElect,
+                    nodeMonitorGracePeriod, nodeMonitorPeriod, maxEndpointsPerSlice, resyncPeriod);
+            controllerOptions.settings(clusterCidr); // checks the values
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
                 Integer.parseInt(range[1].trim()), clusterCidr, new DataPlaneOptions(
                         nodes == null ? List.of(DataPlaneOptions.localNodeName())
                                 : nodes.stream().filter(n -> !n.isBlank()).toList(),
-                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"));
+                        simulatedNodes, kubeletPort, proxy, lbPolicy, "127.0.0.1"), controllerOptions);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);
         Thread hook = new Thread(() -> {

@@ -14,8 +14,11 @@ import java.util.Set;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Namespaces ({@code v1}, cluster-scoped): {@code spec.finalizers: [kubernetes]} and {@code
- * status.phase: Active} on creation, DNS-1123 label names, {@code printNamespace}.
+ * Namespaces ({@code v1}, cluster-scoped): {@code status.phase: Active}, DNS-1123 label names,
+ * {@code printNamespace}. The {@code kubernetes} finalizer is not a default: as in Kubernetes'
+ * {@code namespaceStrategy.PrepareForCreate}, the API server adds it on creation only, since the
+ * namespace controller removes it (through {@code finalize}) over the object's life and defaults
+ * are applied on every write.
  */
 public final class NamespaceStrategy extends BaseStrategy {
 
@@ -27,10 +30,6 @@ public final class NamespaceStrategy extends BaseStrategy {
 
     @Override
     public void applyDefaults(ObjectNode object) {
-        ObjectNode spec = Json.child(object, "spec");
-        if (!spec.has("finalizers") || spec.get("finalizers").isNull()) {
-            spec.putArray("finalizers").add("kubernetes");
-        }
         ObjectNode status = Json.child(object, "status");
         Json.defaultString(status, "phase", "Active");
     }

@@ -188,6 +188,13 @@ public final class ObjectRegistry {
                 ObjectNode status = Json.object();
                 status.put("phase", "Active");
                 object.set("status", status);
+                // On create only (namespaceStrategy.PrepareForCreate): the namespace controller
+                // removes it through finalize, so it must not come back as a default.
+                ObjectNode spec = object.get("spec") instanceof ObjectNode o ? o : object.putObject("spec");
+                ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode a ? a : spec.putArray("finalizers");
+                if (!contains(finalizers, "kubernetes")) {
+                    finalizers.add("kubernetes");
+                }
             }
             case "Service" -> {
                 ObjectNode status = Json.object();
@@ -349,6 +356,16 @@ public final class ObjectRegistry {
             }
         }
         metadata.remove("selfLink");
+        if (type.kind().equals("Namespace") && !SERVER.equals(subresource)) {
+            // namespaceStrategy.PrepareForUpdate: spec.finalizers change through finalize only.
+            JsonNode oldFinalizers = old.path("spec").get("finalizers");
+            if (oldFinalizers != null) {
+                ObjectNode spec = object.get("spec") instanceof ObjectNode o ? o : object.putObject("spec");
+                spec.set("finalizers", oldFinalizers.deepCopy());
+            } else if (object.get("spec") instanceof ObjectNode spec) {
+                spec.remove("finalizers");
+            }
+        }
         if (!"status".equals(subresource) && specChanged(object, old)) {
             metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
         }

@@ -20,6 +20,7 @@ import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcileLoop;
 import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.StaleCacheException;
 import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.OwnerReferences;
@@ -175,7 +176,7 @@ public final class EndpointSliceController implements Controller {
         .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
         .toList();
     if (tracker.stale(key, existing)) {
-      throw new IllegalStateException("EndpointSlice cache for " + key + " is older than our last write");
+      throw new StaleCacheException("EndpointSlice cache for " + key + " is older than our last write");
     }
     List<Pod> selected = pods.list(namespace).stream()
         .filter(p -> LabelSelectors.matchesSet(selector, p.getMetadata().getLabels()))
@@ -220,7 +221,7 @@ public final class EndpointSliceController implements Controller {
       throw e;
     }
     if (!missingNodes.isEmpty()) {
-      log.info("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
+      log.debug("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
       return Result.requeueAfter(Duration.ofSeconds(1));
     }
     return Result.done();

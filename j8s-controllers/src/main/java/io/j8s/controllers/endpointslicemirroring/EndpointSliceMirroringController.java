@@ -15,6 +15,7 @@ import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcileLoop;
 import io.j8s.controllers.runtime.Result;
+import io.j8s.controllers.runtime.StaleCacheException;
 import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Services;
@@ -125,7 +126,7 @@ public final class EndpointSliceMirroringController implements Controller {
       return Result.done();
     }
     if (tracker.stale(key, mirrored)) {
-      throw new IllegalStateException("EndpointSlice cache for " + key + " is older than our last write");
+      throw new StaleCacheException("EndpointSlice cache for " + key + " is older than our last write");
     }
     Endpoints endpointsObject = ep.get();
     MirroredSlices.Desired desired = MirroredSlices.desired(endpointsObject, maxPerSubset);

@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * {@code deletionTimestamp}, every namespaced object in it is deleted; when none is left, the
  * {@code kubernetes} finalizer is removed from {@code spec.finalizers} with
  * {@code PUT /api/v1/namespaces/{name}/finalize}, after which the API server deletes the Namespace.
+ *
+ * <p>The contents are listed from the API, not from informer caches, as Kubernetes' namespaced
+ * resources deleter does: a cache that has not yet seen an object created a moment before the
+ * deletion would let the namespace go with the object still in it.
  *
  * <p>Identity: {@value #IDENTITY}. Needs get/list/watch/delete on every namespaced resource, and
  * update on namespaces/finalize.
@@ -45,7 +48,6 @@ public final class NamespaceController implements Controller {
   private final KubernetesClient client;
   private final Cache<Namespace> namespaces;
   private final List<ApiResource> resources;
-  private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
   private final WorkQueue<String> queue;
   private final ReconcileLoop loop;
   private final ApiWrites writes;
@@ -56,13 +58,8 @@ public final class NamespaceController implements Controller {
     this.resources = resources.stream().filter(ApiResource::namespaced).toList();
     this.queue = context.newQueue(NAME);
     this.writes = new ApiWrites(NAME, context.meterRegistry());
-    List<BooleanSupplier> synced = new ArrayList<>(List.of(namespaces::hasSynced));
-    for (ApiResource r : this.resources) {
-      Cache<GenericKubernetesResource> cache = context.informers().cache(r.context());
-      caches.add(cache);
-      synced.add(cache::hasSynced);
-    }
-    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(), synced);
+    this.loop = context.newLoop(NAME, queue, this::reconcile, context.settings().workers(),
+        List.of(namespaces::hasSynced));
     namespaces.informer().addEventHandler(EventHandlers.of(
         ns -> queue.add(Keys.keyOf(ns)), (o, n) -> queue.add(Keys.keyOf(n)), ns -> {}));
   }
@@ -95,9 +92,9 @@ public final class NamespaceController implements Controller {
     }
     String name = ns.getMetadata().getName();
     int remaining = 0;
-    for (int i = 0; i < resources.size(); i++) {
-      ApiResource r = resources.get(i);
-      for (GenericKubernetesResource o : caches.get(i).list(name)) {
+    for (ApiResource r : resources) {
+      for (GenericKubernetesResource o : client.genericKubernetesResources(r.context()).inNamespace(name).list()
+          .getItems()) {
         remaining++;
         if (o.getMetadata().getDeletionTimestamp() != null) {
           continue;

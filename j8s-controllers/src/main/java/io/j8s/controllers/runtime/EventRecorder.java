@@ -172,10 +172,22 @@ public final class EventRecorder implements AutoCloseable {
       }
       written.put(key, client.v1().events().inNamespace(event.getMetadata().getNamespace())
           .resource(event).create());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 && String.valueOf(e.getMessage()).contains("being terminated")) {
+        // the namespace is going away, and its Events with it
+        log.debug("Dropped event {} {} about {}/{}: its namespace is terminating", event.getType(),
+            event.getReason(), event.getInvolvedObject().getNamespace(), event.getInvolvedObject().getName());
+        return;
+      }
+      warnNotWritten(event, e);
     } catch (RuntimeException e) {
-      log.warn("Could not write event {} {} about {}/{}: {}", event.getType(), event.getReason(),
-          event.getInvolvedObject().getNamespace(), event.getInvolvedObject().getName(), e.toString());
+      warnNotWritten(event, e);
     }
+  }
+
+  private static void warnNotWritten(Event event, RuntimeException e) {
+    log.warn("Could not write event {} {} about {}/{}: {}", event.getType(), event.getReason(),
+        event.getInvolvedObject().getNamespace(), event.getInvolvedObject().getName(), e.toString());
   }
 
   /** Writes what is queued (bounded wait) and stops the writer thread. */

@@ -206,14 +206,26 @@ public final class ReconcileLoop implements AutoCloseable {
     int requeues = queue.numRequeues(key);
     if (requeues < maxRetries) {
       retries.increment();
-      log.warn("Error syncing {} in controller {} (retry {} of {}): {}",
-          key, name, requeues + 1, maxRetries, e.toString());
+      if (isRace(e)) {
+        // optimistic concurrency at work: the cache had not seen a newer write yet
+        log.debug("Retrying {} in controller {} (retry {} of {}): {}", key, name, requeues + 1, maxRetries,
+            e.getMessage());
+      } else {
+        log.warn("Error syncing {} in controller {} (retry {} of {}): {}",
+            key, name, requeues + 1, maxRetries, e.toString());
+      }
       queue.addRateLimited(key);
       return;
     }
     dropped.increment();
     queue.forget(key);
     log.error("Dropping {} from controller {} after {} retries: {}", key, name, maxRetries, e.toString(), e);
+  }
+
+  /** A 409 Conflict or a cache behind our own writes: expected now and then, gone on retry. */
+  static boolean isRace(Throwable e) {
+    return e instanceof StaleCacheException
+        || (e instanceof KubernetesClientException kce && kce.getCode() == 409);
   }
 
   static boolean isTerminal(Throwable e) {

@@ -53,6 +53,7 @@ public final class NodeChooser {
         msg.append(": ");
         List<String> parts = new ArrayList<>();
         reasons.forEach((r, n) -> parts.add(n + " " + r));
+        parts.sort(null); // kube-scheduler's FitError sorts the "<count> <reason>" strings
         msg.append(String.join(", ", parts)).append(".");
       }
       return new Choice(Optional.empty(), msg.toString());
@@ -79,7 +80,12 @@ public final class NodeChooser {
     return n;
   }
 
-  /** Why {@code node} cannot take {@code pod} (kube-scheduler's wording), or null when it can. */
+  /**
+   * Why {@code node} cannot take {@code pod} (kube-scheduler's wording), or null when it can. The
+   * first failing filter gives the reason, in kube-scheduler's filter order: NodeUnschedulable,
+   * TaintToleration, NodeAffinity, then the pod count. Readiness comes first: Kubernetes expresses
+   * it as the {@code node.kubernetes.io/not-ready} taint, which j8s does not set.
+   */
   static String unfit(Pod pod, Node node, List<Pod> assigned) {
     if (!isReady(node)) {
       return "node(s) were not ready";
@@ -87,21 +93,21 @@ public final class NodeChooser {
     if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
       return "node(s) were unschedulable";
     }
-    Map<String, String> selector = pod.getSpec().getNodeSelector();
-    Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
-    if (selector != null) {
-      for (Map.Entry<String, String> e : selector.entrySet()) {
-        if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
-          return "node(s) didn't match Pod's node affinity/selector";
-        }
-      }
-    }
     if (node.getSpec() != null && node.getSpec().getTaints() != null) {
       for (Taint taint : node.getSpec().getTaints()) {
         if (("NoSchedule".equals(taint.getEffect()) || "NoExecute".equals(taint.getEffect()))
             && !tolerated(taint, pod.getSpec().getTolerations())) {
           return "node(s) had untolerated taint {" + taint.getKey()
               + (taint.getValue() == null || taint.getValue().isEmpty() ? "" : ": " + taint.getValue()) + "}";
+        }
+      }
+    }
+    Map<String, String> selector = pod.getSpec().getNodeSelector();
+    Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+    if (selector != null) {
+      for (Map.Entry<String, String> e : selector.entrySet()) {
+        if (!Objects.equals(labels.get(e.getKey()), e.getValue())) {
+          return "node(s) didn't match Pod's node affinity/selector";
         }
       }
     }

@@ -41,6 +41,16 @@ class PodTemplateHashTest {
     assertThat(PodTemplateHash.compute(restarted, null)).isNotEqualTo(h);
   }
 
+  /**
+   * Pinned: ReplicaSets are found again by this value after a restart, on any JVM; a change here
+   * would make every Deployment roll out anew (with another fabric8 model, check it first).
+   */
+  @Test
+  void compute_isPinnedAcrossJvmsAndBuilds() {
+    assertThat(PodTemplateHash.compute(template("nginx:1.14.1"), null)).isEqualTo("bb44f8bcd");
+    assertThat(PodTemplateHash.compute(template("nginx:1.14.1"), 1)).isEqualTo("759bcfb4dc");
+  }
+
   @Test
   void compute_ignoresThePodTemplateHashLabel() {
     PodTemplateSpec labelled = new PodTemplateSpecBuilder(template("nginx:1.14.1")).editMetadata()

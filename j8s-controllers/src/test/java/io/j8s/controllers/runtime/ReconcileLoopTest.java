@@ -78,6 +78,32 @@ class ReconcileLoopTest {
   }
 
   @Test
+  void processNextWorkItem_conflictsAndStaleCachesAreRetriedLikeAnyError() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    ReconcileLoop loop = loop(key -> {
+      if (calls.incrementAndGet() == 1) {
+        throw new KubernetesClientException("the object has been modified", 409, null);
+      }
+      if (calls.get() == 2) {
+        throw new StaleCacheException("older than our last write");
+      }
+      return Result.done();
+    }, 5);
+    queue.add("ns/a");
+    loop.processNextWorkItem();
+    scheduler.advance(Duration.ofMillis(5));
+    loop.processNextWorkItem();
+    scheduler.advance(Duration.ofMillis(10));
+    loop.processNextWorkItem();
+
+    assertThat(calls.get()).isEqualTo(3);
+    assertThat(registry.get("j8s_controller_retries_total").counter().count()).isEqualTo(2.0);
+    assertThat(ReconcileLoop.isRace(new StaleCacheException("x"))).isTrue();
+    assertThat(ReconcileLoop.isRace(new KubernetesClientException("x", 409, null))).isTrue();
+    assertThat(ReconcileLoop.isRace(new KubernetesClientException("x", 500, null))).isFalse();
+  }
+
+  @Test
   void processNextWorkItem_requeueAfterIsHonoured() throws Exception {
     ReconcileLoop loop = loop(key -> Result.requeueAfter(Duration.ofSeconds(30)), 5);
     queue.add("ns/a");

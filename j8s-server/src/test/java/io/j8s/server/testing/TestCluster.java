@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.j8s.server.ControllerOptions;
 import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.J8sServer;
 import io.j8s.server.ServerOptions;
@@ -25,6 +26,7 @@ public final class TestCluster implements AutoCloseable {
     private final ServerOptions options;
     private J8sServer server;
     private final Kubectl kubectl;
+    private final java.util.List<FakeKubelet> kubelets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestCluster(Path dir, ServerOptions options) throws InterruptedException {
         this.dir = dir;
@@ -40,21 +42,84 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a control plane only (SQLite store, no nodes, no proxy) on a free port. */
+    /** Starts a control plane only (SQLite store, no controllers, no nodes, no proxy) on a free port. */
     public static TestCluster start() throws InterruptedException {
         return start(o -> o);
     }
 
-    /** Starts a server with options adjusted by {@code customize}. */
+    /**
+     * Starts a server with options adjusted by {@code customize}; the controllers, nodes and proxy
+     * are off unless {@code customize} turns them on (see {@link #withControllers}).
+     */
     public static TestCluster start(UnaryOperator<ServerOptions> customize) throws InterruptedException {
         try {
             Path dir = Files.createTempDirectory("j8s-test-");
             ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
-                    .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none()));
+                    .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none())
+                    .withControllers(ControllerOptions.none()));
             return new TestCluster(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a server running the controllers: every one, with leader election, unless
+     * {@code customize} says otherwise (e.g. {@code c -> c.withEnabled(Set.of("endpoints"))}).
+     */
+    public static TestCluster withControllers(UnaryOperator<ControllerOptions> customize)
+            throws InterruptedException {
+        return start(o -> o.withControllers(customize.apply(ControllerOptions.defaults())));
+    }
+
+    /**
+     * Registers Nodes served by a {@link FakeKubelet} (stopped with the cluster): they get Leases,
+     * report Ready, and run whatever is bound to them at once.
+     */
+    public FakeKubelet startNodes(String... names) {
+        FakeKubelet kubelet = FakeKubelet.start(client(), java.util.List.of(names));
+        kubelets.add(kubelet);
+        return kubelet;
+    }
+
+    /** Sum of {@code j8s_controller_writes_total} of {@code controller} (all verbs and resources). */
+    public double controllerWrites(String controller) {
+        return server.meterRegistry().find("j8s_controller_writes_total").tag("controller", controller).counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+    }
+
+    /** How many keys {@code controller} reconciled successfully so far. */
+    public long controllerSyncs(String controller) {
+        io.micrometer.core.instrument.Timer timer = server.meterRegistry()
+                .find("j8s_controller_sync_duration_seconds").tag("controller", controller).tag("result", "success")
+                .timer();
+        return timer == null ? 0 : timer.count();
+    }
+
+    /** Items waiting in {@code controller}'s work queue. */
+    public double queueDepth(String controller) {
+        io.micrometer.core.instrument.Gauge gauge = server.meterRegistry().find("j8s_workqueue_depth")
+                .tag("name", controller).gauge();
+        return gauge == null ? 0 : gauge.value();
+    }
+
+    /**
+     * Waits until {@code controller} runs, has reconciled at least once, and has neither written
+     * nor had anything queued for a second: what it was given to do is done.
+     */
+    public void awaitQuiet(String controller) {
+        double[] last = {-1};
+        long[] since = {0};
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+                    double writes = controllerWrites(controller);
+                    if (writes != last[0] || queueDepth(controller) > 0 || controllerSyncs(controller) == 0) {
+                        last[0] = writes;
+                        since[0] = System.nanoTime();
+                        return false;
+                    }
+                    return System.nanoTime() - since[0] > 1_000_000_000L;
+                });
     }
 
     /** Stops the server and starts it again on the same data dir and port. */
@@ -103,6 +168,9 @@ public final class TestCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        for (FakeKubelet kubelet : kubelets) {
+            kubelet.close();
+        }
         server.close();
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
