@@ -43,11 +43,13 @@ import tools.jackson.databind.JsonNode;
  */
 final class Churn {
     static final String PROGRAMMING_METRIC = "j8s_proxy_network_programming_duration_seconds";
+    /** How often the proxy probe replaces one of its Pods during the churn. */
+    static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
 
     /** What the phase measured. */
     record Outcome(int deletions, double seconds, Latencies adds, Latencies removes, int unresolvedAdds,
             int unresolvedRemoves, int addsSeenInSliceFirst, PromHistogram proxy, Latencies truncation,
-            long deleteErrors) {
+            long deleteErrors, Latencies probeAdds, Latencies probeRemoves) {
     }
 
     private final ApiClient client;
@@ -70,7 +72,11 @@ final class Churn {
         this.barePods = barePods;
     }
 
-    Outcome run(int rate, Duration duration, List<String> nodes) {
+    /**
+     * @param probe observes the proxy meanwhile: one cycle every {@code PROBE_PERIOD}
+     * @param nodes where the benchmark binds the bare Pods it creates
+     */
+    Outcome run(int rate, Duration duration, List<String> nodes, ProxyProbe probe) {
         PromHistogram before = PromHistogram.parse(client.sendOk("GET", "/metrics", null, null).text(),
                 PROGRAMMING_METRIC);
         long start = System.nanoTime();
@@ -83,7 +89,8 @@ final class Churn {
             }
         };
         pods.onReady(onReady);
-        List<PodTracker.PodState> candidates = new ArrayList<>(pods.readyPods());
+        List<PodTracker.PodState> candidates = new ArrayList<>(pods.readyPods().stream()
+                .filter(p -> !ProxyProbe.NAMESPACE.equals(p.namespace)).toList());
         Collections.shuffle(candidates, new Random(42));
         ExecutorService deleters = Executors.newFixedThreadPool(8);
         AtomicLong deleteErrors = new AtomicLong();
@@ -92,6 +99,15 @@ final class Churn {
             double perSecond = rate / 2.0;
             long total = Math.round(perSecond * duration.toNanos() / 1e9);
             long phaseStart = System.nanoTime();
+            long phaseEnd = phaseStart + duration.toNanos();
+            Thread prober = new Thread(() -> {
+                while (System.nanoTime() < phaseEnd) {
+                    long cycleStart = System.nanoTime();
+                    probe.cycle(Duration.ofSeconds(10));
+                    sleepUntil(cycleStart + PROBE_PERIOD.toNanos());
+                }
+            }, "bench-probe-cycles");
+            prober.start();
             int next = 0;
             for (long i = 0; i < total; i++) {
                 long due = phaseStart + Math.round(i * 1e9 / perSecond);
@@ -128,6 +144,7 @@ final class Churn {
                 });
             }
             double seconds = (System.nanoTime() - phaseStart) / 1e9;
+            prober.join();
             deleters.shutdown();
             deleters.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
             awaitSettled(Duration.ofSeconds(60));
@@ -135,7 +152,8 @@ final class Churn {
             PromHistogram after = PromHistogram.parse(client.sendOk("GET", "/metrics", null, null).text(),
                     PROGRAMMING_METRIC);
             return new Outcome(deletions, seconds, adds, removes, pending(pendingAdds), pending(pendingRemoves),
-                    sliceFirst.get(), after.minus(before), truncation, deleteErrors.get());
+                    sliceFirst.get(), after.minus(before), truncation, deleteErrors.get(), probe.adds(),
+                    probe.removes());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

@@ -139,39 +139,23 @@ public final class ControlPlaneBenchmark {
 
     // ---- nodes -------------------------------------------------------------------------------
 
-    /**
-     * Waits until every simulated node is Ready. A node waits for a pod CIDR from the node IPAM
-     * controller; where none comes within a few seconds (a server without controllers), the
-     * benchmark assigns the node its /24 itself.
-     */
+    /** Waits until every simulated node is Ready (registered, and given a pod CIDR by the node IPAM controller). */
     private void awaitNodes() {
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(5).toNanos();
-        Set<String> assigned = new HashSet<>();
         while (true) {
             JsonNode list = JSON.readTree(client.sendOk("GET", "/api/v1/nodes", null, null).body());
             int ready = 0;
             for (JsonNode node : list.path("items")) {
-                String name = node.path("metadata").path("name").asString();
-                if (!nodeNames.contains(name)) {
-                    continue;
-                }
                 for (JsonNode c : node.path("status").path("conditions")) {
                     if ("Ready".equals(c.path("type").asString()) && "True".equals(c.path("status").asString())) {
                         ready++;
                     }
                 }
-                boolean hasCidr = !node.path("spec").path("podCIDR").asString("").isEmpty();
-                if (!hasCidr && !assigned.contains(name) && System.nanoTime() - start > 5_000_000_000L) {
-                    String cidr = podCidr(nodeNames.indexOf(name));
-                    client.sendOk("PATCH", "/api/v1/nodes/" + name, "application/merge-patch+json",
-                            "{\"spec\":{\"podCIDR\":\"" + cidr + "\",\"podCIDRs\":[\"" + cidr + "\"]}}");
-                    assigned.add(name);
-                }
             }
-            if (ready == config.nodes()) {
-                log.atWarn().addKeyValue("nodes", ready).addKeyValue("cidrsAssignedByBenchmark", assigned.size())
-                        .addKeyValue("seconds", (System.nanoTime() - start) / 1e9).log("nodes Ready");
+            if (ready >= config.nodes()) {
+                log.atWarn().addKeyValue("nodes", ready).addKeyValue("seconds", (System.nanoTime() - start) / 1e9)
+                        .log("nodes Ready");
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -180,13 +164,6 @@ public final class ControlPlaneBenchmark {
             }
             sleep(500);
         }
-    }
-
-    /** The {@code index}-th /24 of the cluster CIDR. */
-    private String podCidr(int index) {
-        String[] base = config.clusterCidrBase().split("\\.");
-        int third = Integer.parseInt(base[1]) * 256 + Integer.parseInt(base[2]) + index;
-        return base[0] + "." + (third / 256) + "." + (third % 256) + ".0/24";
     }
 
     // ---- creation ----------------------------------------------------------------------------
@@ -322,7 +299,10 @@ public final class ControlPlaneBenchmark {
             Jcmd.startRecording(server.pid(), "churn");
         }
         Churn churn = new Churn(client, pods, config.workload().equals("pods"));
-        results.churn = churn.run(config.churnRate(), config.churnDuration(), nodeNames);
+        try (ProxyProbe probe = new ProxyProbe(client, pods, Proc.freePort())) {
+            probe.start();
+            results.churn = churn.run(config.churnRate(), config.churnDuration(), nodeNames, probe);
+        }
         results.churnRate = config.churnRate();
         results.churnLoad = Proc.loadAverage();
         if (config.profile()) {

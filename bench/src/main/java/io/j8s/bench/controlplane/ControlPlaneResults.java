@@ -122,6 +122,8 @@ public final class ControlPlaneResults {
             sb.append("|---|---:|---:|---:|---:|---:|\n");
             row(sb, "add: Pod seen Ready → EndpointSlice seen listing it ready", c.adds(), c.unresolvedAdds());
             row(sb, "remove: DELETE sent → EndpointSlice seen without it", c.removes(), c.unresolvedRemoves());
+            row(sb, "proxy probe, add: Pod seen Ready → first connection forwarded to it", c.probeAdds(), 0);
+            row(sb, "proxy probe, remove: DELETE sent → last connection forwarded to it", c.probeRemoves(), 0);
             PromHistogram p = c.proxy();
             sb.append(f("| proxy: `%s` (trigger time → programmed) | %,.0f | %.0f | %.0f | %.0f | |%n",
                     Churn.PROGRAMMING_METRIC, p.count(), p.quantile(0.5) * 1000, p.quantile(0.99) * 1000,

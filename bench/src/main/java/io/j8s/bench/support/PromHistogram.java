@@ -65,9 +65,15 @@ public record PromHistogram(double[] bounds, double[] cumulative, double count, 
 
     /**
      * The {@code q} quantile (0..1) as Prometheus' {@code histogram_quantile} estimates it: linear
-     * within the bucket it falls in. NaN without observations.
+     * within the bucket it falls in, but never above {@link #max()} when that is known. NaN without
+     * observations.
      */
     public double quantile(double q) {
+        double estimate = estimate(q);
+        return max > 0 && estimate > max ? max : estimate;
+    }
+
+    private double estimate(double q) {
         if (bounds.length == 0 || cumulative[cumulative.length - 1] == 0) {
             return Double.NaN;
         }
