@@ -238,8 +238,8 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
-     * The server's class path: {@value #CLASSPATH_PROPERTY} if set, else this JVM's class path
-     * without the bench module's own directories (their {@code logback.xml} is the benchmark's, not
+     * The server's class path: {@value #CLASSPATH_PROPERTY} if set, else this JVM's (or surefire's
+     * test) class path without the bench module's own directories (their {@code logback.xml} is the benchmark's, not
      * the server's).
      */
     static String serverClasspath() {
@@ -255,7 +255,9 @@ public final class ServerProcess implements AutoCloseable {
             throw new IllegalStateException(e);
         }
         Path moduleTarget = own.getParent();
-        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+        // Under surefire, java.class.path is a manifest-only jar; the real one is in this property.
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return Arrays.stream(classpath.split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().getParent().equals(moduleTarget))
                 .collect(Collectors.joining(File.pathSeparator));
     }
