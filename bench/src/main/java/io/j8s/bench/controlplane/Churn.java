@@ -45,11 +45,13 @@ final class Churn {
     static final String PROGRAMMING_METRIC = "j8s_proxy_network_programming_duration_seconds";
     /** How often the proxy probe replaces one of its Pods during the churn. */
     static final Duration PROBE_PERIOD = Duration.ofSeconds(1);
+    /** How long a probe cycle waits for the proxy to catch up (longer under heavy churn). */
+    static final Duration PROBE_TIMEOUT = Duration.ofSeconds(90);
 
     /** What the phase measured. */
     record Outcome(int deletions, double seconds, Latencies adds, Latencies removes, int unresolvedAdds,
             int unresolvedRemoves, int addsSeenInSliceFirst, PromHistogram proxy, Latencies truncation,
-            long deleteErrors, Latencies probeAdds, Latencies probeRemoves) {
+            long deleteErrors, Latencies probeAdds, Latencies probeRemoves, int probeTimeouts) {
     }
 
     private final ApiClient client;
@@ -103,7 +105,7 @@ final class Churn {
             Thread prober = new Thread(() -> {
                 while (System.nanoTime() < phaseEnd) {
                     long cycleStart = System.nanoTime();
-                    probe.cycle(Duration.ofSeconds(10));
+                    probe.cycle(PROBE_TIMEOUT);
                     sleepUntil(cycleStart + PROBE_PERIOD.toNanos());
                 }
             }, "bench-probe-cycles");
@@ -147,13 +149,13 @@ final class Churn {
             prober.join();
             deleters.shutdown();
             deleters.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
-            awaitSettled(Duration.ofSeconds(60));
+            awaitSettled(Duration.ofSeconds(120));
             sleepUntil(System.nanoTime() + 2_000_000_000L); // the proxy's last sync (minSyncPeriod) and metric
             PromHistogram after = PromHistogram.parse(client.sendOk("GET", "/metrics", null, null).text(),
                     PROGRAMMING_METRIC);
             return new Outcome(deletions, seconds, adds, removes, pending(pendingAdds), pending(pendingRemoves),
                     sliceFirst.get(), after.minus(before), truncation, deleteErrors.get(), probe.adds(),
-                    probe.removes());
+                    probe.removes(), probe.timedOut());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);

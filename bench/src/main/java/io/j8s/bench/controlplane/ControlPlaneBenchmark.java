@@ -235,6 +235,9 @@ public final class ControlPlaneBenchmark {
             if (config.memoryAt().contains(threshold) || threshold == config.pods()) {
                 measureMemory(pods.readyCount());
             }
+            if (threshold == config.pods()) {
+                results.histogram = Jcmd.classHistogram(server.pid(), 15);
+            }
         }
         if (profile) {
             results.createProfile = stopProfile("create", runDir);

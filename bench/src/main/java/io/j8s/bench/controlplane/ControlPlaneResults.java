@@ -1,5 +1,6 @@
 package io.j8s.bench.controlplane;
 
+import io.j8s.bench.support.Jcmd;
 import io.j8s.bench.support.JfrSummary;
 import io.j8s.bench.support.Latencies;
 import io.j8s.bench.support.PromHistogram;
@@ -55,6 +56,7 @@ public final class ControlPlaneResults {
     double fanoutLoad;
     Restart restart;
     long storeBytes;
+    List<Jcmd.HistogramRow> histogram = List.of();
     JfrSummary createProfile;
     JfrSummary churnProfile;
 
@@ -108,6 +110,13 @@ public final class ControlPlaneResults {
         for (Memory m : memory) {
             sb.append(f("| %,d | %,.0f | %,.0f |%n", m.pods(), m.rssBytes() / 1048576.0, m.heapAfterGcBytes() / 1048576.0));
         }
+        if (!histogram.isEmpty()) {
+            sb.append("\nLargest classes of live objects with every Pod created (`GC.class_histogram`):\n\n");
+            sb.append("| class | instances | MiB |\n|---|---:|---:|\n");
+            for (var h : histogram) {
+                sb.append(f("| `%s` | %,d | %,.1f |%n", h.className(), h.instances(), h.bytes() / 1048576.0));
+            }
+        }
         if (!lists.isEmpty()) {
             sb.append("\n| list of all Pods | Pods | s | MB |\n|---|---:|---:|---:|\n");
             for (ListAll l : lists) {
@@ -122,8 +131,10 @@ public final class ControlPlaneResults {
             sb.append("|---|---:|---:|---:|---:|---:|\n");
             row(sb, "add: Pod seen Ready → EndpointSlice seen listing it ready", c.adds(), c.unresolvedAdds());
             row(sb, "remove: DELETE sent → EndpointSlice seen without it", c.removes(), c.unresolvedRemoves());
-            row(sb, "proxy probe, add: Pod seen Ready → first connection forwarded to it", c.probeAdds(), 0);
-            row(sb, "proxy probe, remove: DELETE sent → last connection forwarded to it", c.probeRemoves(), 0);
+            row(sb, "proxy probe, add: Pod seen Ready → first connection forwarded to it", c.probeAdds(),
+                    c.probeTimeouts());
+            row(sb, "proxy probe, remove: DELETE sent → last connection forwarded to it", c.probeRemoves(),
+                    c.probeTimeouts());
             PromHistogram p = c.proxy();
             sb.append(f("| proxy: `%s` (trigger time → programmed) | %,.0f | %.0f | %.0f | %.0f | |%n",
                     Churn.PROGRAMMING_METRIC, p.count(), p.quantile(0.5) * 1000, p.quantile(0.99) * 1000,

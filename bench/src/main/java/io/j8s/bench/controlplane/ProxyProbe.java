@@ -46,6 +46,7 @@ final class ProxyProbe implements AutoCloseable {
     private volatile boolean closed;
     private Thread prober;
     private int ipReused;
+    private int timedOut;
 
     ProxyProbe(ApiClient client, PodTracker pods, int port) {
         this.client = client;
@@ -105,6 +106,9 @@ final class ProxyProbe implements AutoCloseable {
             }
             sleepMillis(5);
         }
+        if (System.nanoTime() >= deadline) {
+            timedOut++;
+        }
         // The old endpoint is gone once nothing reached it for a while; its last connection tells when.
         while (old != null && System.nanoTime() < deadline && System.nanoTime() - old.lastAccept < 1_000_000_000L) {
             sleepMillis(20);
@@ -122,6 +126,11 @@ final class ProxyProbe implements AutoCloseable {
 
     Latencies removes() {
         return removes;
+    }
+
+    /** Cycles that did not see the proxy forward to the replacement and stop forwarding to the old Pod in time. */
+    int timedOut() {
+        return timedOut;
     }
 
     /** Replacements that got the IP of the Pod they replaced (not measured). */

@@ -3,6 +3,7 @@ package io.j8s.bench.dataplane;
 import io.j8s.bench.support.ApiClient;
 import io.j8s.bench.support.Jcmd;
 import io.j8s.bench.support.JfrSummary;
+import io.j8s.bench.support.PerfProfile;
 import io.j8s.bench.support.Proc;
 import io.j8s.bench.support.ServerProcess;
 import java.io.IOException;
@@ -99,7 +100,7 @@ public final class DataPlaneBenchmark {
                 urls.put(DataPlaneResults.Target.HAPROXY, "http://127.0.0.1:" + haproxy.port() + "/");
                 measure(server, haproxy, urls);
                 if (config.profile()) {
-                    profile(server, urls.get(DataPlaneResults.Target.J8S), runDir);
+                    profile(server, urls, runDir);
                 }
             }
         } finally {
@@ -135,13 +136,33 @@ public final class DataPlaneBenchmark {
         }
     }
 
-    /** Extra runs through the j8s proxy with JFR on (not among the measured runs: JFR costs a little). */
-    private void profile(ServerProcess server, String url, Path runDir) {
+    /**
+     * Extra runs, not among the measured ones (profilers cost a little): first every target and
+     * mode once more under {@code perf} when it works here (the whole machine, kernel included),
+     * then the runs through the j8s proxy under JFR (the server JVM's Java code). Not both at once:
+     * starting a JFR recording makes the JIT compile again for a while.
+     */
+    private void profile(ServerProcess server, Map<DataPlaneResults.Target, String> urls, Path runDir) {
+        if (PerfProfile.available()) {
+            for (DataPlaneResults.Mode mode : DataPlaneResults.Mode.values()) {
+                for (DataPlaneResults.Target target : DataPlaneResults.Target.values()) {
+                    PerfProfile.Recording recording = PerfProfile.record(runDir.resolve("profile.perf"),
+                            config.duration());
+                    Wrk.run(Wrk.command(urls.get(target), config.connections(), config.duration(),
+                            mode == DataPlaneResults.Mode.NEW_CONNECTION));
+                    results.perf.computeIfAbsent(mode, m -> new EnumMap<>(DataPlaneResults.Target.class))
+                            .put(target, recording.finish());
+                }
+            }
+        } else {
+            log.atWarn().log("perf record does not work here; JFR only");
+        }
         for (DataPlaneResults.Mode mode : DataPlaneResults.Mode.values()) {
             String name = "dataplane-" + mode.name().toLowerCase(Locale.ROOT);
             Path file = runDir.resolve(name + ".jfr");
             Jcmd.startRecording(server.pid(), name);
-            Wrk.run(Wrk.command(url, config.connections(), config.duration(), mode == DataPlaneResults.Mode.NEW_CONNECTION));
+            Wrk.run(Wrk.command(urls.get(DataPlaneResults.Target.J8S), config.connections(), config.duration(),
+                    mode == DataPlaneResults.Mode.NEW_CONNECTION));
             Jcmd.stopRecording(server.pid(), name, file);
             results.profiles.put(mode, JfrSummary.read(file, t -> true, 15));
         }

@@ -1,8 +1,10 @@
 package io.j8s.bench.dataplane;
 
 import io.j8s.bench.support.JfrSummary;
+import io.j8s.bench.support.PerfProfile;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class DataPlaneResults {
     String describe;
     final List<Run> runs = new ArrayList<>();
     final Map<Mode, JfrSummary> profiles = new TreeMap<>();
+    final Map<Mode, Map<Target, PerfProfile>> perf = new TreeMap<>();
 
     public List<Run> runs() {
         return List.copyOf(runs);
@@ -109,9 +112,34 @@ public final class DataPlaneResults {
                     medianRatio(mode, Target.HAPROXY, Target.DIRECT)));
         }
         sb.append("\n(Percentiles are those of the median round; ratios are the median of the per-round ratios.)\n");
+        for (var e : perf.entrySet()) {
+            sb.append("\nWhole machine (perf, cpu-clock, every process), ").append(e.getKey().label)
+                    .append(": % of samples, kernel + user\n\n").append(perfTable(e.getValue(), 10));
+        }
         for (var e : profiles.entrySet()) {
             sb.append("\nServer JVM profile, wrk through the j8s proxy, ").append(e.getKey().label).append(" (JFR):\n\n")
                     .append(e.getValue().markdown());
+        }
+        return sb.toString();
+    }
+
+    /** One row per thread group among the top {@code top} of any target; one column per target. */
+    private static String perfTable(Map<Target, PerfProfile> byTarget, int top) {
+        LinkedHashSet<String> groups = new java.util.LinkedHashSet<>();
+        for (PerfProfile p : byTarget.values()) {
+            p.rows().stream().limit(top).forEach(r -> groups.add(r.threads()));
+        }
+        StringBuilder sb = new StringBuilder("| threads |");
+        byTarget.keySet().forEach(t -> sb.append(' ').append(t.label).append(" |"));
+        sb.append("\n|---|").append("---:|".repeat(byTarget.size())).append('\n');
+        for (String g : groups) {
+            sb.append("| `").append(g).append("` |");
+            for (PerfProfile p : byTarget.values()) {
+                PerfProfile.Row r = p.rows().stream().filter(x -> x.threads().equals(g)).findFirst().orElse(null);
+                sb.append(r == null ? " - |" : String.format(Locale.ROOT, " %.1f (%.1f + %.1f) |", r.totalPercent(),
+                        r.kernelPercent(), r.userPercent()));
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }

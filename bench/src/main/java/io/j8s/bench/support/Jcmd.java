@@ -30,6 +30,23 @@ public final class Jcmd {
         return Long.parseLong(m.group(2)) * 1024;
     }
 
+    /** One line of a class histogram: live instances and their shallow size. */
+    public record HistogramRow(String className, long instances, long bytes) {
+    }
+
+    /** The {@code top} classes by shallow size of live objects ({@code GC.class_histogram}, after a full GC). */
+    public static List<HistogramRow> classHistogram(long pid, int top) {
+        List<HistogramRow> rows = new ArrayList<>();
+        Pattern line = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+        for (String l : run(pid, "GC.class_histogram").split("\n")) {
+            Matcher m = line.matcher(l);
+            if (m.find() && rows.size() < top) {
+                rows.add(new HistogramRow(m.group(3), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+            }
+        }
+        return rows;
+    }
+
     /** Starts a JFR recording with the {@code profile} settings (10 ms CPU samples). */
     public static void startRecording(long pid, String name) {
         run(pid, "JFR.start", "name=" + name, "settings=profile");
