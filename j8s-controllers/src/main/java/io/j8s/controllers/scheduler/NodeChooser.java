@@ -11,6 +11,7 @@ import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,10 +36,12 @@ public final class NodeChooser {
    * @param assigned every Pod already bound (or being bound) to a Node, not terminal
    */
   public static Choice choose(Pod pod, List<Node> nodes, List<Pod> assigned) {
+    String ownerUid = OwnerReferences.controllerOf(pod).map(OwnerReference::getUid).orElse(null);
+    PodCounts counts = PodCounts.of(assigned, ownerUid);
     Map<String, Integer> reasons = new TreeMap<>();
     List<Node> feasible = new ArrayList<>();
     for (Node node : nodes) {
-      String reason = unfit(pod, node, assigned);
+      String reason = unfit(pod, node, counts);
       if (reason == null) {
         feasible.add(node);
       } else {
@@ -58,26 +61,41 @@ public final class NodeChooser {
       }
       return new Choice(Optional.empty(), msg.toString());
     }
-    String ownerUid = OwnerReferences.controllerOf(pod).map(OwnerReference::getUid).orElse(null);
     Comparator<Node> order = Comparator
-        .comparingInt((Node n) -> ownerUid == null ? 0 : countOnNode(assigned, n, ownerUid))
-        .thenComparingInt(n -> countOnNode(assigned, n, null))
+        .comparingInt((Node n) -> ownerUid == null ? 0 : counts.ofOwner(n))
+        .thenComparingInt(counts::all)
         .thenComparing(n -> n.getMetadata().getName());
     feasible.sort(order);
     return new Choice(Optional.of(feasible.get(0).getMetadata().getName()), null);
   }
 
-  private static int countOnNode(List<Pod> assigned, Node node, String ownerUid) {
-    int n = 0;
-    for (Pod p : assigned) {
-      if (!node.getMetadata().getName().equals(Pods.nodeName(p))) {
-        continue;
+  /**
+   * Pods per node name, all and those of one owner, counted in one pass over the assigned Pods: a
+   * decision looks them up once per node and per comparison, so counting there would cost a pass
+   * over every Pod of the cluster each time.
+   */
+  private record PodCounts(Map<String, Integer> all, Map<String, Integer> owner) {
+    static PodCounts of(List<Pod> assigned, String ownerUid) {
+      Map<String, Integer> all = new HashMap<>();
+      Map<String, Integer> owner = new HashMap<>();
+      for (Pod p : assigned) {
+        String node = Pods.nodeName(p);
+        all.merge(node, 1, Integer::sum);
+        if (ownerUid != null
+            && OwnerReferences.controllerOf(p).map(r -> ownerUid.equals(r.getUid())).orElse(false)) {
+          owner.merge(node, 1, Integer::sum);
+        }
       }
-      if (ownerUid == null || OwnerReferences.controllerOf(p).map(r -> ownerUid.equals(r.getUid())).orElse(false)) {
-        n++;
-      }
+      return new PodCounts(all, owner);
     }
-    return n;
+
+    int all(Node node) {
+      return all.getOrDefault(node.getMetadata().getName(), 0);
+    }
+
+    int ofOwner(Node node) {
+      return owner.getOrDefault(node.getMetadata().getName(), 0);
+    }
   }
 
   /**
@@ -86,7 +104,7 @@ public final class NodeChooser {
    * TaintToleration, NodeAffinity, then the pod count. Readiness comes first: Kubernetes expresses
    * it as the {@code node.kubernetes.io/not-ready} taint, which j8s does not set.
    */
-  static String unfit(Pod pod, Node node, List<Pod> assigned) {
+  private static String unfit(Pod pod, Node node, PodCounts counts) {
     if (!isReady(node)) {
       return "node(s) were not ready";
     }
@@ -112,7 +130,7 @@ public final class NodeChooser {
       }
     }
     Integer capacity = podCapacity(node);
-    if (capacity != null && countOnNode(assigned, node, null) >= capacity) {
+    if (capacity != null && counts.all(node) >= capacity) {
       return "Too many pods";
     }
     return null;

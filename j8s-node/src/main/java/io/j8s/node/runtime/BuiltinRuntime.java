@@ -266,9 +266,9 @@ public final class BuiltinRuntime implements ContainerRuntime {
           .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
           .set(HttpHeaderNames.SERVER, "j8s-builtin");
       boolean keepAlive = HttpUtil.isKeepAlive(req);
-      if (keepAlive) {
-        res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-      }
+      // A server that closes after this response says so (RFC 9112, 9.6); clients otherwise expect
+      // to reuse the connection and see the close as an error.
+      res.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
       InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
       responder.accessLog(remote == null ? "-" : remote.getAddress().getHostAddress(), req, 200, body.length);
       ChannelFuture f = ctx.writeAndFlush(res);
