@@ -9,9 +9,9 @@ import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.LabelIndex;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.Services;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -54,6 +54,7 @@ public final class EndpointsController extends ReconcilingController {
     super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.pods = context.informers().cache(Pod.class);
+    LabelIndex.register(context.informers(), Pod.class);
     this.endpoints = context.informers().cache(Endpoints.class);
     this.events = context.eventRecorder(IDENTITY);
     this.syncDuration = Timer.builder("j8s_endpoints_sync_duration_seconds")
@@ -130,9 +131,7 @@ public final class EndpointsController extends ReconcilingController {
     if (selector == null) {
       return; // selectorless: Endpoints are written by hand (or by the API server)
     }
-    List<Pod> selected = pods.list(namespace).stream()
-        .filter(p -> LabelSelectors.matchesSet(selector, p.getMetadata().getLabels()))
-        .toList();
+    List<Pod> selected = LabelIndex.select(pods.indexer(), namespace, selector);
     // computed on every sync so the tracker's state follows even when nothing is written
     Instant triggerTime = triggerTimes.compute(service, selected);
     DesiredEndpoints.Subsets desired = DesiredEndpoints.subsetsFor(service, selected);

@@ -14,10 +14,10 @@ import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
+import io.j8s.controllers.runtime.LabelIndex;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
-import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.Services;
 import java.time.Duration;
 import java.time.Instant;
@@ -63,6 +63,7 @@ public final class EndpointSliceController extends ReconcilingController {
     super(context, NAME, IDENTITY);
     this.services = context.informers().cache(Service.class);
     this.pods = context.informers().cache(Pod.class);
+    LabelIndex.register(context.informers(), Pod.class);
     this.nodes = context.informers().cache(Node.class);
     this.slices = context.informers().cache(EndpointSlice.class);
     context.informers().addIndexer(EndpointSlice.class, SERVICE_INDEX, EndpointSliceController::serviceIndex);
@@ -122,9 +123,7 @@ public final class EndpointSliceController extends ReconcilingController {
     if (tracker.stale(key, existing)) {
       throw new StaleCacheException("EndpointSlice cache for " + key + " is older than our last write");
     }
-    List<Pod> selected = pods.list(namespace).stream()
-        .filter(p -> LabelSelectors.matchesSet(selector, p.getMetadata().getLabels()))
-        .toList();
+    List<Pod> selected = LabelIndex.select(pods.indexer(), namespace, selector);
     Instant triggerTime = triggerTimes.compute(service, selected);
 
     String addressType = Services.isIpv6(service) ? "IPv6" : "IPv4";
