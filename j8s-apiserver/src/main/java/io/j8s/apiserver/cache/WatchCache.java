@@ -17,7 +17,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -251,7 +250,7 @@ public final class WatchCache implements AutoCloseable {
                 storeWatch.close();
             }
             for (TypeCache cache : caches.values()) {
-                for (CacheWatcher watcher : cache.watchers) {
+                for (CacheWatcher watcher : cache.watchers.all()) {
                     watcher.sink.terminate(WatchSink.TerminationReason.SHUTDOWN);
                 }
                 cache.watchers.clear();
@@ -275,7 +274,7 @@ public final class WatchCache implements AutoCloseable {
                 storeWatch = null;
             }
             for (TypeCache cache : caches.values()) {
-                for (CacheWatcher watcher : cache.watchers) {
+                for (CacheWatcher watcher : cache.watchers.all()) {
                     watcher.sink.terminate(WatchSink.TerminationReason.RESYNC);
                 }
                 cache.watchers.clear();
@@ -406,11 +405,9 @@ public final class WatchCache implements AutoCloseable {
                 }
                 events.increment();
                 appendHistory(cache, applied);
-                Iterator<CacheWatcher> it = cache.watchers.iterator();
-                while (it.hasNext()) {
-                    CacheWatcher watcher = it.next();
+                for (CacheWatcher watcher : cache.watchers.offeredTo(applied)) {
                     if (!watcher.deliver(applied)) {
-                        it.remove();
+                        cache.watchers.remove(watcher);
                         slowWatchers.increment();
                         watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
                     }
@@ -499,7 +496,7 @@ public final class WatchCache implements AutoCloseable {
         lock.readLock().lock();
         try {
             for (TypeCache cache : caches.values()) {
-                for (CacheWatcher watcher : cache.watchers) {
+                for (CacheWatcher watcher : cache.watchers.all()) {
                     if (watcher.request.bookmarks()) {
                         watcher.offer(new Delivery(EventType.BOOKMARK, null, revision, null));
                     }
@@ -573,7 +570,83 @@ public final class WatchCache implements AutoCloseable {
         long historyStart;
         /** The history is complete after this revision (older changes were dropped or never read). */
         long trimmedAt;
-        final List<CacheWatcher> watchers = new ArrayList<>();
+        final Watchers watchers = new Watchers();
+    }
+
+    /**
+     * One type's watchers. Those with a {@link WatchRequest.Trigger} are kept by its value and
+     * offered only the changes of objects that have (or had) it, so one change of a Pod costs the
+     * watches of its node rather than every kubelet's watch. Guarded by the cache's lock.
+     */
+    private static final class Watchers {
+        private final List<CacheWatcher> untriggered = new ArrayList<>();
+        /** By trigger field, then value. */
+        private final Map<String, Map<String, List<CacheWatcher>>> triggered = new HashMap<>();
+        private int size;
+
+        void add(CacheWatcher watcher) {
+            WatchRequest.Trigger trigger = watcher.request.trigger();
+            if (trigger == null) {
+                untriggered.add(watcher);
+            } else {
+                triggered.computeIfAbsent(trigger.field(), f -> new HashMap<>())
+                        .computeIfAbsent(trigger.value(), v -> new ArrayList<>(1)).add(watcher);
+            }
+            size++;
+        }
+
+        void remove(CacheWatcher watcher) {
+            WatchRequest.Trigger trigger = watcher.request.trigger();
+            boolean removed;
+            if (trigger == null) {
+                removed = untriggered.remove(watcher);
+            } else {
+                Map<String, List<CacheWatcher>> byValue = triggered.getOrDefault(trigger.field(), Map.of());
+                List<CacheWatcher> list = byValue.get(trigger.value());
+                removed = list != null && list.remove(watcher);
+                if (list != null && list.isEmpty()) {
+                    byValue.remove(trigger.value());
+                }
+            }
+            if (removed) {
+                size--;
+            }
+        }
+
+        /** The watchers a change may concern: every untriggered one, and those whose trigger the object has or had. */
+        List<CacheWatcher> offeredTo(CacheEvent event) {
+            if (triggered.isEmpty()) {
+                return new ArrayList<>(untriggered);
+            }
+            List<CacheWatcher> offered = new ArrayList<>(untriggered);
+            for (Map.Entry<String, Map<String, List<CacheWatcher>>> field : triggered.entrySet()) {
+                String now = event.object().fields().getOrDefault(field.getKey(), "");
+                offered.addAll(field.getValue().getOrDefault(now, List.of()));
+                if (event.previous() != null) {
+                    String before = event.previous().fields().getOrDefault(field.getKey(), "");
+                    if (!before.equals(now)) {
+                        offered.addAll(field.getValue().getOrDefault(before, List.of()));
+                    }
+                }
+            }
+            return offered;
+        }
+
+        List<CacheWatcher> all() {
+            List<CacheWatcher> all = new ArrayList<>(untriggered);
+            triggered.values().forEach(byValue -> byValue.values().forEach(all::addAll));
+            return all;
+        }
+
+        int size() {
+            return size;
+        }
+
+        void clear() {
+            untriggered.clear();
+            triggered.clear();
+            size = 0;
+        }
     }
 
     /** One client watch: its filter and where its events go. */

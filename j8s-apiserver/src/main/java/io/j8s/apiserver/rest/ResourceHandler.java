@@ -351,7 +351,7 @@ public final class ResourceHandler {
         WatchStream stream = new WatchStream(type, out, watchExecutor, format, include, clock,
                 sendInitialEvents && bookmarks);
         WatchRequest request = new WatchRequest(type, info.namespace(), filter, sendInitialEvents ? 0 : from,
-                bookmarks);
+                bookmarks, trigger(exchange, info));
         try {
             WatchCache.Registration registration = cache.watch(request, stream);
             if (sendInitialEvents) {
@@ -540,6 +540,25 @@ public final class ResourceHandler {
         } catch (SelectorException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+    }
+
+    /** The indexed field value a watch's selectors require, if any (its filter was validated already). */
+    private static WatchRequest.Trigger trigger(HttpExchange exchange, RequestInfo info) {
+        if (info.name() != null) {
+            return new WatchRequest.Trigger("metadata.name", info.name());
+        }
+        String fieldParam = exchange.query("fieldSelector");
+        if (fieldParam == null || fieldParam.isBlank()) {
+            return null;
+        }
+        FieldSelector fields = FieldSelector.parse(fieldParam);
+        for (String field : WatchRequest.Trigger.FIELDS) {
+            String value = fields.requiredValue(field);
+            if (value != null) {
+                return new WatchRequest.Trigger(field, value);
+            }
+        }
+        return null;
     }
 
     private static WriteOptions writeOptions(HttpExchange exchange, boolean create) {

@@ -164,6 +164,48 @@ class WatchCacheTest {
         assertThat(slow.lines()).containsExactly("ADDED a", "ADDED b");
     }
 
+    private static final ResourceType PODS = ResourceTypes.byResource("", "v1", "pods").orElseThrow();
+
+    private void putPod(String name, String nodeName) {
+        ObjectNode pod = Json.object();
+        pod.put("apiVersion", "v1");
+        pod.put("kind", "Pod");
+        pod.putObject("metadata").put("name", name).put("namespace", "default");
+        if (nodeName != null) {
+            pod.putObject("spec").put("nodeName", nodeName);
+        }
+        String key = PODS.key("default", name);
+        byte[] value = ObjectCodec.encodeForStore(pod);
+        long revision = store.get(key).map(kv -> store.update(key, value, kv.modRevision()))
+                .orElseGet(() -> store.create(key, value));
+        assertThat(cache.awaitRevision(revision, Duration.ofSeconds(5))).isTrue();
+    }
+
+    private static WatchRequest podsOnNode(String node) {
+        return new WatchRequest(PODS, null, o -> node.equals(o.fields().get("spec.nodeName")), 0, false,
+                new WatchRequest.Trigger("spec.nodeName", node));
+    }
+
+    /** A kubelet-style watch (spec.nodeName=X) sees its Pods bound, changed and moved away, and nothing else. */
+    @Test
+    void triggeredWatches_seeTheChangesOfTheirValueOnly() {
+        Recorder node1 = new Recorder();
+        Recorder node2 = new Recorder();
+        Recorder all = new Recorder();
+        cache.watch(podsOnNode("node1"), node1);
+        WatchCache.Registration second = cache.watch(podsOnNode("node2"), node2);
+        cache.watch(new WatchRequest(PODS, null, o -> true, 0, false), all);
+        putPod("p", null);
+        putPod("p", "node1"); // bound
+        putPod("q", "node2");
+        putPod("p", "node2"); // not something a kubelet sees in Kubernetes, but a selector transition here
+        second.close();
+        putPod("q", "node1");
+        assertThat(node1.lines()).containsExactly("ADDED p", "DELETED p", "ADDED q");
+        assertThat(node2.lines()).containsExactly("ADDED q", "ADDED p");
+        assertThat(all.lines()).containsExactly("ADDED p", "MODIFIED p", "ADDED q", "MODIFIED p", "MODIFIED q");
+    }
+
     /** A sink that records what it is offered, up to a capacity. */
     private static final class Recorder implements WatchSink {
         final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
