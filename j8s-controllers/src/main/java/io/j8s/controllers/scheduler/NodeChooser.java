@@ -2,16 +2,11 @@ package io.j8s.controllers.scheduler;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.Toleration;
-import io.j8s.controllers.util.OwnerReferences;
-import io.j8s.controllers.util.Pods;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -36,12 +31,16 @@ public final class NodeChooser {
    * @param assigned every Pod already bound (or being bound) to a Node, not terminal
    */
   public static Choice choose(Pod pod, List<Node> nodes, List<Pod> assigned) {
-    String ownerUid = OwnerReferences.controllerOf(pod).map(OwnerReference::getUid).orElse(null);
-    PodCounts counts = PodCounts.of(assigned, ownerUid);
+    return choose(pod, nodes, NodeLoad.of(assigned));
+  }
+
+  /** Chooses with the Pods per Node that {@code load} counts. */
+  static Choice choose(Pod pod, List<Node> nodes, NodeLoad load) {
+    String ownerUid = NodeLoad.ownerUid(pod);
     Map<String, Integer> reasons = new TreeMap<>();
     List<Node> feasible = new ArrayList<>();
     for (Node node : nodes) {
-      String reason = unfit(pod, node, counts);
+      String reason = unfit(pod, node, load);
       if (reason == null) {
         feasible.add(node);
       } else {
@@ -61,41 +60,21 @@ public final class NodeChooser {
       }
       return new Choice(Optional.empty(), msg.toString());
     }
-    Comparator<Node> order = Comparator
-        .comparingInt((Node n) -> ownerUid == null ? 0 : counts.ofOwner(n))
-        .thenComparingInt(counts::all)
-        .thenComparing(n -> n.getMetadata().getName());
-    feasible.sort(order);
-    return new Choice(Optional.of(feasible.get(0).getMetadata().getName()), null);
-  }
-
-  /**
-   * Pods per node name, all and those of one owner, counted in one pass over the assigned Pods: a
-   * decision looks them up once per node and per comparison, so counting there would cost a pass
-   * over every Pod of the cluster each time.
-   */
-  private record PodCounts(Map<String, Integer> all, Map<String, Integer> owner) {
-    static PodCounts of(List<Pod> assigned, String ownerUid) {
-      Map<String, Integer> all = new HashMap<>();
-      Map<String, Integer> owner = new HashMap<>();
-      for (Pod p : assigned) {
-        String node = Pods.nodeName(p);
-        all.merge(node, 1, Integer::sum);
-        if (ownerUid != null
-            && OwnerReferences.controllerOf(p).map(r -> ownerUid.equals(r.getUid())).orElse(false)) {
-          owner.merge(node, 1, Integer::sum);
-        }
+    Node best = null;
+    int bestOfOwner = 0;
+    int bestAll = 0;
+    for (Node node : feasible) {
+      String name = node.getMetadata().getName();
+      int ofOwner = ownerUid == null ? 0 : load.ofOwnerOnNode(ownerUid, name);
+      int all = load.onNode(name);
+      if (best == null || ofOwner < bestOfOwner || (ofOwner == bestOfOwner && (all < bestAll
+          || (all == bestAll && name.compareTo(best.getMetadata().getName()) < 0)))) {
+        best = node;
+        bestOfOwner = ofOwner;
+        bestAll = all;
       }
-      return new PodCounts(all, owner);
     }
-
-    int all(Node node) {
-      return all.getOrDefault(node.getMetadata().getName(), 0);
-    }
-
-    int ofOwner(Node node) {
-      return owner.getOrDefault(node.getMetadata().getName(), 0);
-    }
+    return new Choice(Optional.of(best.getMetadata().getName()), null);
   }
 
   /**
@@ -104,7 +83,7 @@ public final class NodeChooser {
    * TaintToleration, NodeAffinity, then the pod count. Readiness comes first: Kubernetes expresses
    * it as the {@code node.kubernetes.io/not-ready} taint, which j8s does not set.
    */
-  private static String unfit(Pod pod, Node node, PodCounts counts) {
+  private static String unfit(Pod pod, Node node, NodeLoad load) {
     if (!isReady(node)) {
       return "node(s) were not ready";
     }
@@ -130,7 +109,7 @@ public final class NodeChooser {
       }
     }
     Integer capacity = podCapacity(node);
-    if (capacity != null && counts.all(node) >= capacity) {
+    if (capacity != null && load.onNode(node.getMetadata().getName()) >= capacity) {
       return "Too many pods";
     }
     return null;

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,9 +54,10 @@ public final class Scheduler implements Controller {
   private final ReconcileLoop loop;
   private final EventRecorder events;
   private final ApiWrites writes;
-  /** Pod key → node of bindings the cache may not show yet. Touched by the single worker and handlers. */
-  private final Map<String, Pod> assumed = new ConcurrentHashMap<>();
+  /** Keys of Pods bound here whose binding the cache may not show yet. Touched by the single worker and handlers. */
+  private final Set<String> assumed = ConcurrentHashMap.newKeySet();
   private final Map<String, Boolean> unschedulable = new ConcurrentHashMap<>();
+  private final NodeLoad load = new NodeLoad();
 
   public Scheduler(ControllerContext context) {
     this.client = context.client(IDENTITY);
@@ -66,6 +68,7 @@ public final class Scheduler implements Controller {
     this.writes = new ApiWrites(NAME, context.meterRegistry());
     this.loop = context.newLoop(NAME, queue, this::reconcile, 1, List.of(pods::hasSynced, nodes::hasSynced));
     pods.informer().addEventHandler(EventHandlers.of(this::onPod, (o, n) -> onPod(n), p -> {
+      load.forget(p);
       assumed.remove(Keys.keyOf(p));
       unschedulable.remove(Keys.keyOf(p));
       if (!Pods.nodeName(p).isEmpty()) {
@@ -76,6 +79,7 @@ public final class Scheduler implements Controller {
   }
 
   private void onPod(Pod pod) {
+    load.observe(pod);
     String key = Keys.keyOf(pod);
     if (!Pods.nodeName(pod).isEmpty()) {
       assumed.remove(key);
@@ -114,7 +118,7 @@ public final class Scheduler implements Controller {
 
   Result reconcile(String key) {
     Optional<Pod> found = pods.get(key);
-    if (found.isEmpty() || assumed.containsKey(key)) {
+    if (found.isEmpty() || assumed.contains(key)) {
       return Result.done();
     }
     Pod pod = found.get();
@@ -126,18 +130,7 @@ public final class Scheduler implements Controller {
     if (schedulerName != null && !schedulerName.isEmpty() && !IDENTITY.equals(schedulerName)) {
       return Result.done(); // another scheduler's Pod
     }
-    List<Pod> assigned = new ArrayList<>();
-    for (Pod p : pods.list()) {
-      if (!Pods.nodeName(p).isEmpty() && !Pods.isTerminal(p)) {
-        assigned.add(p);
-      }
-    }
-    for (Pod p : assumed.values()) {
-      if (pods.get(Keys.keyOf(p)).map(c -> Pods.nodeName(c).isEmpty()).orElse(false)) {
-        assigned.add(p);
-      }
-    }
-    NodeChooser.Choice choice = NodeChooser.choose(pod, nodes.list(), assigned);
+    NodeChooser.Choice choice = NodeChooser.choose(pod, nodes.list(), load);
     if (choice.node().isEmpty()) {
       if (unschedulable.put(key, true) == null) {
         log.info("Pod {} is unschedulable: {}", key, choice.failureMessage());
@@ -161,9 +154,8 @@ public final class Scheduler implements Controller {
       }
       throw e;
     }
-    Pod bound = io.j8s.controllers.util.Semantic.copy(pod);
-    bound.getSpec().setNodeName(node);
-    assumed.put(key, bound);
+    assumed.add(key);
+    load.assume(pod, node);
     unschedulable.remove(key);
     events.event(pod, EventRecorder.NORMAL, "Scheduled", "Successfully assigned %s/%s to %s",
         pod.getMetadata().getNamespace(), pod.getMetadata().getName(), node);
