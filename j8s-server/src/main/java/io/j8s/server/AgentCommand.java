@@ -2,10 +2,10 @@ package io.j8s.server;
 
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.server.join.AgentBootstrap;
 import io.j8s.server.join.JoinException;
+import io.j8s.server.pki.ClientTransport;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -96,12 +96,13 @@ final class AgentCommand implements Callable<Integer> {
 
         AgentBootstrap bootstrap = new AgentBootstrap(Clock.systemUTC());
         Map<String, KubernetesClient> clients = new LinkedHashMap<>();
+        ClientTransport transport = new ClientTransport();
         try {
             for (String node : names) {
                 Path nodeDir = names.size() == 1 ? dir : dir.resolve("nodes").resolve(node);
                 AgentBootstrap.Joined joined = bootstrap.join(server, parsed, node, nodeDir);
-                clients.put(DataPlane.nodeIdentity(node), new KubernetesClientBuilder()
-                        .withConfig(Config.fromKubeconfig(joined.kubeconfig().toFile())).build());
+                clients.put(DataPlane.nodeIdentity(node),
+                        transport.client(Config.fromKubeconfig(joined.kubeconfig().toFile())));
                 if (names.size() == 1) {
                     System.err.println((joined.reused() ? "Already joined " : "Joined ") + server + " as node " + node
                             + "; its kubeconfig is " + joined.kubeconfig());
@@ -109,6 +110,7 @@ final class AgentCommand implements Callable<Integer> {
             }
         } catch (JoinException e) {
             clients.values().forEach(KubernetesClient::close);
+            transport.close();
             System.err.println("joining failed: " + e.getMessage());
             return 1;
         }
@@ -132,6 +134,7 @@ final class AgentCommand implements Callable<Integer> {
             log.atInfo().log("stopping");
             plane.close();
             clients.values().forEach(KubernetesClient::close);
+            transport.close();
             stopped.countDown();
         }, "j8s-agent-shutdown"));
         System.err.println("The node agent is running (" + names.size() + " node" + (names.size() == 1 ? "" : "s")

@@ -3,7 +3,6 @@ package io.j8s.server.pki;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -19,8 +18,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * that uses it over TLS verified against the CA. Certificates are issued once per identity and
  * valid for {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
  *
- * <p>Clients from {@link #client(Identity)} are shared per identity and closed by {@link #close()};
- * callers must not close them. Thread safe.
+ * <p>Clients from {@link #client(Identity)} are shared per identity, run over one {@link
+ * ClientTransport} and are closed by {@link #close()}; callers must not close them. Thread safe.
  */
 public final class ClientCredentials implements AutoCloseable {
     private final CertificateAuthority ca;
@@ -28,6 +27,7 @@ public final class ClientCredentials implements AutoCloseable {
     private final java.util.function.Supplier<String> serverUrl;
     private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
     private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private final ClientTransport transport = new ClientTransport();
     private volatile boolean closed;
 
     /** @param serverUrl the API server's URL (asked when a configuration is made, so it may follow binding) */
@@ -65,7 +65,7 @@ public final class ClientCredentials implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client credentials are closed");
         }
-        return clients.computeIfAbsent(identity, id -> new KubernetesClientBuilder().withConfig(config(id)).build());
+        return clients.computeIfAbsent(identity, id -> transport.client(config(id)));
     }
 
     /**
@@ -121,6 +121,7 @@ public final class ClientCredentials implements AutoCloseable {
         List<KubernetesClient> open = new ArrayList<>(clients.values());
         clients.clear();
         open.forEach(KubernetesClient::close);
+        transport.close();
     }
 
     private static String base64(String pem) {
