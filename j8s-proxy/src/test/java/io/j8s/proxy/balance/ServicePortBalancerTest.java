@@ -3,7 +3,7 @@ package io.j8s.proxy.balance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.j8s.proxy.model.LbPolicy;
-import io.j8s.proxy.testing.MutableClock;
+import io.j8s.testkit.MutableClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -7,34 +7,16 @@ import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.authn.InvalidCredentialsException;
 import io.j8s.apiserver.auth.authn.X509Authenticator;
 import java.security.cert.Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
+import io.j8s.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The API server's client-certificate authenticator with certificates from the cluster CA. */
 class ClientCertificateAuthenticationTest {
 
-    private Instant now = Instant.now();
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.now());
 
     @Test
     void aRememberedChainStopsAuthenticatingWhenItExpires() {
@@ -48,7 +30,7 @@ class ClientCertificateAuthenticationTest {
         assertThat(first.groups()).contains("devs");
         assertThat(authenticator.authenticate(chain)).contains(first); // remembered
 
-        now = now.plus(Duration.ofHours(2));
+        clock.advance(Duration.ofHours(2));
         assertThatThrownBy(() -> authenticator.authenticate(chain)).isInstanceOf(InvalidCredentialsException.class)
                 .hasMessageContaining("client certificate rejected");
     }

@@ -7,13 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.X509Certificate;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import io.j8s.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,23 +21,7 @@ class ClusterPkiTest {
     @TempDir
     Path dataDir;
 
-    private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
     private static List<String> sans(X509Certificate cert) throws Exception {
         List<String> out = new ArrayList<>();
@@ -63,14 +45,15 @@ class ClusterPkiTest {
         assertThat(serving.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1");
         assertThat(pki.admin().certificate().getSubjectX500Principal().getName())
                 .isEqualTo("CN=system:admin,O=system:masters");
-        assertThat(pki.ca().certificate().getNotAfter().toInstant()).isAfter(now.plus(Duration.ofDays(3649)));
+        assertThat(pki.ca().certificate().getNotAfter().toInstant()).isAfter(
+                clock.instant().plus(Duration.ofDays(3649)));
         assertThat(pki.tls().get()).isNotNull();
     }
 
     @Test
     void restart_reusesTheSameCertificates() {
         ClusterPki first = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
-        now = now.plus(Duration.ofDays(100));
+        clock.advance(Duration.ofDays(100));
         ClusterPki second = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
         assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
         assertThat(second.serving().certificate()).isEqualTo(first.serving().certificate());
@@ -84,13 +67,14 @@ class ClusterPkiTest {
         ClusterPki pki = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
         X509Certificate serving = pki.serving().certificate();
         var context = pki.tls().get();
-        now = now.plus(Duration.ofDays(200));
+        clock.advance(Duration.ofDays(200));
         assertThat(pki.renewIfNeeded()).isFalse();
         assertThat(pki.serving().certificate()).isEqualTo(serving);
-        now = now.plus(Duration.ofDays(80));
+        clock.advance(Duration.ofDays(80));
         assertThat(pki.renewIfNeeded()).as("the admin certificate was renewed").isTrue();
         assertThat(pki.serving().certificate()).isNotEqualTo(serving);
-        assertThat(pki.serving().certificate().getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(365)));
+        assertThat(pki.serving().certificate().getNotAfter().toInstant()).isEqualTo(
+                clock.instant().plus(Duration.ofDays(365)));
         assertThat(pki.tls().get()).as("new connections get the new certificate").isNotSameAs(context);
         assertThat(ClusterPki.loadOrCreate(dataDir, HOSTS, clock).serving().certificate())
                 .isEqualTo(pki.serving().certificate());

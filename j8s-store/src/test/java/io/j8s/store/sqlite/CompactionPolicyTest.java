@@ -2,7 +2,7 @@ package io.j8s.store.sqlite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.j8s.store.MutableClock;
+import io.j8s.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;

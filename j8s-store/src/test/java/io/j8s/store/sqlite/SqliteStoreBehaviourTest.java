@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.j8s.store.MutableClock;
+import io.j8s.testkit.MutableClock;
 import io.j8s.store.RecordingListener;
 import io.j8s.store.StoreException;
 import io.j8s.store.WatchEvent;

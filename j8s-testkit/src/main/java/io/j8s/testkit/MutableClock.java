@@ -1,4 +1,4 @@
-package io.j8s.store;
+package io.j8s.testkit;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,12 +6,17 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move by hand. Thread safe. */
+/** A UTC clock that tests move by hand. Thread safe. */
 public final class MutableClock extends Clock {
     private volatile Instant now;
 
     public MutableClock(Instant start) {
         this.now = start;
+    }
+
+    /** A clock at {@code instant} (ISO-8601, e.g. {@code 2026-01-01T00:00:00Z}). */
+    public static MutableClock startingAt(String instant) {
+        return new MutableClock(Instant.parse(instant));
     }
 
     public void advance(Duration d) {
@@ -30,6 +35,6 @@ public final class MutableClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        throw new UnsupportedOperationException("MutableClock is always UTC");
+        return this;
     }
 }
