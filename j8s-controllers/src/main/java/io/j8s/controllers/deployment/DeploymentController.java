@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.replicaset.ClaimDecision;
 import io.j8s.controllers.runtime.Cache;
 import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.ControllerIndex;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
@@ -31,8 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +64,7 @@ public final class DeploymentController extends ReconcilingController {
     this.deployments = context.informers().cache(Deployment.class);
     this.replicaSets = context.informers().cache(ReplicaSet.class);
     this.pods = context.informers().cache(Pod.class);
+    ControllerIndex.register(context.informers(), Pod.class);
     this.events = context.eventRecorder(IDENTITY);
     newLoop(context.settings().workers(), List.of(deployments, replicaSets, pods));
 
@@ -346,11 +346,11 @@ public final class DeploymentController extends ReconcilingController {
     if (DeploymentUtil.sumStatusReplicas(old) > 0) {
       return true;
     }
-    Set<String> oldUids = old.stream().map(rs -> rs.getMetadata().getUid()).collect(Collectors.toSet());
-    for (Pod pod : pods.list(old.isEmpty() ? "" : old.get(0).getMetadata().getNamespace())) {
-      Optional<OwnerReference> ref = OwnerReferences.controllerOf(pod);
-      if (ref.isPresent() && oldUids.contains(ref.get().getUid()) && !Pods.isTerminal(pod)) {
-        return true;
+    for (ReplicaSet rs : old) {
+      for (Pod pod : ControllerIndex.controlledBy(pods.indexer(), rs.getMetadata().getUid())) {
+        if (!Pods.isTerminal(pod)) {
+          return true;
+        }
       }
     }
     return false;

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.controllers.runtime.Cache;
 import io.j8s.controllers.runtime.ControllerContext;
+import io.j8s.controllers.runtime.ControllerIndex;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
@@ -55,6 +56,7 @@ public final class ReplicaSetController extends ReconcilingController {
     super(context, NAME, IDENTITY);
     this.replicaSets = context.informers().cache(ReplicaSet.class);
     this.pods = context.informers().cache(Pod.class);
+    ControllerIndex.register(context.informers(), Pod.class);
     this.events = context.eventRecorder(IDENTITY);
     this.expectations = new Expectations(clock);
     newLoop(context.settings().workers(), List.of(replicaSets, pods));
@@ -176,7 +178,8 @@ public final class ReplicaSetController extends ReconcilingController {
     if (selector == null || LabelSelectors.isEmpty(selector)) {
       throw new TerminalException("ReplicaSet " + key + " has an empty selector; refusing to select every Pod");
     }
-    List<Pod> active = pods.list(rs.getMetadata().getNamespace()).stream().filter(Pods::isActive).toList();
+    List<Pod> active = ControllerIndex.controlledByOrOrphans(pods.indexer(), rs).stream().filter(Pods::isActive)
+        .toList();
     List<Pod> claimed;
     try {
       claimed = claimPods(rs, selector, active);
@@ -345,17 +348,16 @@ public final class ReplicaSetController extends ReconcilingController {
   private List<Pod> relatedPods(ReplicaSet rs) {
     Optional<OwnerReference> owner = OwnerReferences.controllerOf(rs);
     if (owner.isEmpty()) {
-      return pods.list(rs.getMetadata().getNamespace()).stream()
+      return ControllerIndex.controlledBy(pods.indexer(), rs.getMetadata().getUid()).stream()
           .filter(p -> ReplicaSets.owns(rs, p) && Pods.isActive(p)).toList();
     }
-    Set<String> siblingUids = new HashSet<>();
+    List<Pod> related = new ArrayList<>();
     for (ReplicaSet other : replicaSets.list(rs.getMetadata().getNamespace())) {
       if (OwnerReferences.isControlledBy(other, owner.get().getUid())) {
-        siblingUids.add(other.getMetadata().getUid());
+        ControllerIndex.controlledBy(pods.indexer(), other.getMetadata().getUid()).stream().filter(Pods::isActive)
+            .forEach(related::add);
       }
     }
-    return pods.list(rs.getMetadata().getNamespace()).stream()
-        .filter(p -> Pods.isActive(p) && OwnerReferences.controllerOf(p).map(r -> siblingUids.contains(r.getUid())).orElse(false))
-        .toList();
+    return related;
   }
 }
