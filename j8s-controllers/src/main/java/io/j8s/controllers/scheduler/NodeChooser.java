@@ -108,7 +108,7 @@ public final class NodeChooser {
         }
       }
     }
-    Integer capacity = podCapacity(node);
+    Integer capacity = load.capacity(node);
     if (capacity != null && load.onNode(node.getMetadata().getName()) >= capacity) {
       return "Too many pods";
     }

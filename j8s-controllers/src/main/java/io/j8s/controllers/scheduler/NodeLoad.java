@@ -1,5 +1,6 @@
 package io.j8s.controllers.scheduler;
 
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.j8s.controllers.runtime.Keys;
@@ -9,13 +10,18 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How many Pods each Node runs, in all and per controlling owner, kept up to date one Pod change at
  * a time (kube-scheduler's node cache): a scheduling decision reads it per Node instead of counting
  * every Pod of the cluster, which at 150,000 Pods made scheduling cost grow with the square of the
  * Pods. A Pod counts from the moment it is bound (or the scheduler assumes its binding) until it is
- * deleted or terminal. Thread-safe.
+ * deleted or terminal. It also remembers each Node's Pod capacity ({@code status.allocatable.pods})
+ * per resourceVersion, since parsing the quantity for every Node of every decision cost more than
+ * the rest of the decision. Thread-safe: changes are serialized, reads see the counts of a
+ * moment (a decision's reads may straddle one change, as kube-scheduler's snapshot may be a
+ * change behind).
  */
 final class NodeLoad {
 
@@ -25,9 +31,13 @@ final class NodeLoad {
   private final Map<String, Placement> placements = new HashMap<>();
   /** Pods bound by the scheduler whose binding the cache does not show yet. */
   private final Set<String> assumed = new HashSet<>();
-  private final Map<String, Integer> perNode = new HashMap<>();
+  private final Map<String, Integer> perNode = new ConcurrentHashMap<>();
   /** Owner uid → node → Pods. */
-  private final Map<String, Map<String, Integer>> perOwner = new HashMap<>();
+  private final Map<String, Map<String, Integer>> perOwner = new ConcurrentHashMap<>();
+  /** Node name → its capacity at one resourceVersion. */
+  private final Map<String, Capacity> capacities = new ConcurrentHashMap<>();
+
+  private record Capacity(String resourceVersion, Integer pods) {}
 
   /** Counts {@code pods} as they are (what a list of the cluster shows). */
   static NodeLoad of(Iterable<Pod> pods) {
@@ -62,13 +72,32 @@ final class NodeLoad {
   }
 
   /** Pods on {@code node}. */
-  synchronized int onNode(String node) {
+  int onNode(String node) {
     return perNode.getOrDefault(node, 0);
   }
 
   /** Pods of the owner with {@code ownerUid} on {@code node}. */
-  synchronized int ofOwnerOnNode(String ownerUid, String node) {
+  int ofOwnerOnNode(String ownerUid, String node) {
     return perOwner.getOrDefault(ownerUid, Map.of()).getOrDefault(node, 0);
+  }
+
+  /** How many Pods {@code node} takes ({@code status.allocatable.pods}), or null when it does not say. */
+  Integer capacity(Node node) {
+    String rv = node.getMetadata().getResourceVersion();
+    if (rv == null) {
+      return NodeChooser.podCapacity(node);
+    }
+    Capacity known = capacities.get(node.getMetadata().getName());
+    if (known == null || !known.resourceVersion().equals(rv)) {
+      known = new Capacity(rv, NodeChooser.podCapacity(node));
+      capacities.put(node.getMetadata().getName(), known);
+    }
+    return known.pods();
+  }
+
+  /** A Node was deleted. */
+  void forgetNode(Node node) {
+    capacities.remove(node.getMetadata().getName());
   }
 
   private void place(String key, Placement now) {
@@ -87,7 +116,7 @@ final class NodeLoad {
   private void add(Placement placement, int delta) {
     perNode.merge(placement.node(), delta, NodeLoad::sumOrNull);
     if (placement.ownerUid() != null) {
-      Map<String, Integer> byNode = perOwner.computeIfAbsent(placement.ownerUid(), o -> new HashMap<>());
+      Map<String, Integer> byNode = perOwner.computeIfAbsent(placement.ownerUid(), o -> new ConcurrentHashMap<>());
       byNode.merge(placement.node(), delta, NodeLoad::sumOrNull);
       if (byNode.isEmpty()) {
         perOwner.remove(placement.ownerUid());

@@ -75,7 +75,10 @@ public final class Scheduler implements Controller {
         retryUnschedulable(); // capacity freed
       }
     }));
-    nodes.informer().addEventHandler(EventHandlers.onAny(n -> retryUnschedulable()));
+    nodes.informer().addEventHandler(EventHandlers.of(n -> retryUnschedulable(), (o, n) -> retryUnschedulable(), n -> {
+      load.forgetNode(n);
+      retryUnschedulable();
+    }));
   }
 
   private void onPod(Pod pod) {
