@@ -24,22 +24,37 @@ public final class NodeChooser {
 
   private NodeChooser() {}
 
-  /** A Node, or the reason why none fits ({@code "0/2 nodes are available: ..."}). */
-  public record Choice(Optional<String> node, String failureMessage) {}
+  /**
+   * A Node, or the reason why none fits ({@code "0/2 nodes are available: ..."}), and how many
+   * Nodes were looked at.
+   */
+  public record Choice(Optional<String> node, String failureMessage, int evaluated) {}
+
+  /** Below this many Nodes every Node is looked at (kube-scheduler's {@code minFeasibleNodesToFind}). */
+  static final int MIN_FEASIBLE_NODES_TO_FIND = 100;
 
   /**
    * @param assigned every Pod already bound (or being bound) to a Node, not terminal
    */
   public static Choice choose(Pod pod, List<Node> nodes, List<Pod> assigned) {
-    return choose(pod, nodes, NodeLoad.of(assigned));
+    return choose(pod, nodes, NodeLoad.of(assigned), 0);
   }
 
-  /** Chooses with the Pods per Node that {@code load} counts. */
-  static Choice choose(Pod pod, List<Node> nodes, NodeLoad load) {
+  /**
+   * Chooses with the Pods per Node that {@code load} counts. Like kube-scheduler, it stops looking
+   * once it found {@link #feasibleNodesToFind} feasible Nodes, starting at Node {@code start} (the
+   * caller moves it on by {@link Choice#evaluated()} so every Node gets its turn): in a cluster of
+   * 1,500 Nodes a decision looks at 570 of them.
+   */
+  static Choice choose(Pod pod, List<Node> nodes, NodeLoad load, int start) {
     String ownerUid = NodeLoad.ownerUid(pod);
     Map<String, Integer> reasons = new TreeMap<>();
     List<Node> feasible = new ArrayList<>();
-    for (Node node : nodes) {
+    int toFind = feasibleNodesToFind(nodes.size());
+    int evaluated = 0;
+    while (evaluated < nodes.size() && feasible.size() < toFind) {
+      Node node = nodes.get((start + evaluated) % nodes.size());
+      evaluated++;
       String reason = unfit(pod, node, load);
       if (reason == null) {
         feasible.add(node);
@@ -58,7 +73,7 @@ public final class NodeChooser {
         parts.sort(null); // kube-scheduler's FitError sorts the "<count> <reason>" strings
         msg.append(String.join(", ", parts)).append(".");
       }
-      return new Choice(Optional.empty(), msg.toString());
+      return new Choice(Optional.empty(), msg.toString(), evaluated);
     }
     Node best = null;
     int bestOfOwner = 0;
@@ -74,7 +89,16 @@ public final class NodeChooser {
         bestAll = all;
       }
     }
-    return new Choice(Optional.of(best.getMetadata().getName()), null);
+    return new Choice(Optional.of(best.getMetadata().getName()), null, evaluated);
+  }
+
+  /** kube-scheduler's {@code numFeasibleNodesToFind} with its default, adaptive percentage. */
+  static int feasibleNodesToFind(int allNodes) {
+    if (allNodes < MIN_FEASIBLE_NODES_TO_FIND) {
+      return allNodes;
+    }
+    int percentage = Math.max(5, 50 - allNodes / 125);
+    return Math.max(MIN_FEASIBLE_NODES_TO_FIND, allNodes * percentage / 100);
   }
 
   /**

@@ -58,6 +58,8 @@ public final class Scheduler implements Controller {
   private final Set<String> assumed = ConcurrentHashMap.newKeySet();
   private final Map<String, Boolean> unschedulable = new ConcurrentHashMap<>();
   private final NodeLoad load = new NodeLoad();
+  /** Where the next decision starts looking (kube-scheduler's {@code nextStartNodeIndex}); the single worker's. */
+  private int nextStartNode;
 
   public Scheduler(ControllerContext context) {
     this.client = context.client(IDENTITY);
@@ -133,7 +135,9 @@ public final class Scheduler implements Controller {
     if (schedulerName != null && !schedulerName.isEmpty() && !IDENTITY.equals(schedulerName)) {
       return Result.done(); // another scheduler's Pod
     }
-    NodeChooser.Choice choice = NodeChooser.choose(pod, nodes.list(), load);
+    List<Node> candidates = nodes.list();
+    NodeChooser.Choice choice = NodeChooser.choose(pod, candidates, load, nextStartNode);
+    nextStartNode = candidates.isEmpty() ? 0 : (nextStartNode + choice.evaluated()) % candidates.size();
     if (choice.node().isEmpty()) {
       if (unschedulable.put(key, true) == null) {
         log.info("Pod {} is unschedulable: {}", key, choice.failureMessage());

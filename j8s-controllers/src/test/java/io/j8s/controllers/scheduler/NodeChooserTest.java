@@ -82,4 +82,29 @@ class NodeChooserTest {
         .withValue("db").withEffect("NoSchedule").endToleration().endSpec().build();
     assertThat(NodeChooser.choose(p, List.of(tainted), List.of()).node()).contains("n");
   }
+
+  @Test
+  void feasibleNodesToFind_followsKubeSchedulersAdaptivePercentage() {
+    assertThat(NodeChooser.feasibleNodesToFind(50)).isEqualTo(50);
+    assertThat(NodeChooser.feasibleNodesToFind(250)).isEqualTo(120);
+    assertThat(NodeChooser.feasibleNodesToFind(1500)).isEqualTo(570);
+    assertThat(NodeChooser.feasibleNodesToFind(5000)).isEqualTo(500);
+  }
+
+  @Test
+  void choose_inALargeClusterLooksAtPartOfTheNodesFromWhereTheLastDecisionStopped() {
+    List<Node> nodes = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      nodes.add(node(String.format("n%03d", i)).build());
+    }
+    NodeLoad load = new NodeLoad();
+    NodeChooser.Choice first = NodeChooser.choose(unbound("p", "rs-1"), nodes, load, 0);
+    assertThat(first.evaluated()).isEqualTo(120);
+    assertThat(first.node()).contains("n000");
+    NodeChooser.Choice second = NodeChooser.choose(unbound("q", "rs-1"), nodes, load, 200);
+    assertThat(second.evaluated()).isEqualTo(120);
+    assertThat(second.node()).contains("n000"); // 200..249 then 0..69: n000 is the lowest name among them
+    NodeChooser.Choice third = NodeChooser.choose(unbound("r", "rs-1"), nodes, load, 70);
+    assertThat(third.node()).contains("n070");
+  }
 }
