@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -34,7 +35,10 @@ final class ServicePortForwarder {
   private final String nodeName;
   private final SplittableRandom seeds;
   private final Map<String, Backend> backends = new HashMap<>();
+  /** Meters of the backends that had traffic; registered on first use (guarded by itself). */
   private final Map<Backend, EndpointMeters> meters = new ConcurrentHashMap<>();
+  /** The backends of the current endpoints, readable from the event loops. */
+  private final Set<Backend> live = ConcurrentHashMap.newKeySet();
   private final Slot cluster = new Slot("ClusterIP");
   private final Slot node = new Slot("node port");
   private ServicePortState state;
@@ -82,10 +86,13 @@ final class ServicePortForwarder {
   void close() {
     cluster.listenOn(null);
     node.listenOn(null);
-    for (EndpointMeters m : meters.values()) {
-      dataPlane.metrics().remove(m);
+    live.clear();
+    synchronized (meters) {
+      for (EndpointMeters m : meters.values()) {
+        dataPlane.metrics().remove(m);
+      }
+      meters.clear();
     }
-    meters.clear();
     backends.clear();
   }
 
@@ -105,16 +112,18 @@ final class ServicePortForwarder {
       Backend b = backends.get(e.address());
       if (b == null) {
         b = Backend.of(e);
-        meters.put(b, dataPlane.metrics().endpoint(state.name().service().namespace(),
-            state.name().service().name(), state.portTag(), b.address(), b.activeCounter()));
+        live.add(b);
       }
       wanted.put(e.address(), b);
     }
     for (Map.Entry<String, Backend> old : backends.entrySet()) {
       if (!wanted.containsKey(old.getKey())) {
-        EndpointMeters m = meters.remove(old.getValue());
-        if (m != null) {
-          dataPlane.metrics().remove(m);
+        live.remove(old.getValue());
+        synchronized (meters) {
+          EndpointMeters m = meters.remove(old.getValue());
+          if (m != null) {
+            dataPlane.metrics().remove(m);
+          }
         }
       }
     }
@@ -123,12 +132,24 @@ final class ServicePortForwarder {
   }
 
   /**
-   * The meters of a backend; a connection that picked a backend just as it was removed counts
-   * into meters that are no longer exported.
+   * The meters of a backend, registered with its first connection: a Service's endpoints get
+   * series in {@code /metrics} only once traffic reaches them, so 150,000 endpoints that this
+   * node's clients never use cost no series (five each). A connection that picked a backend just
+   * as it was removed counts into meters that are not exported.
    */
   private EndpointMeters metersFor(Backend backend) {
     EndpointMeters m = meters.get(backend);
-    return m != null ? m : ProxyMetrics.DETACHED;
+    if (m != null) {
+      return m;
+    }
+    synchronized (meters) {
+      if (!live.contains(backend)) {
+        return ProxyMetrics.DETACHED;
+      }
+      return meters.computeIfAbsent(backend, b -> dataPlane.metrics().endpoint(
+          state.name().service().namespace(), state.name().service().name(), state.portTag(), b.address(),
+          b.activeCounter()));
+    }
   }
 
   private List<Backend> usableBackends(TrafficPolicy policy) {
