@@ -62,8 +62,14 @@ public final class RollingUpdate {
       sizes.put(rs.getMetadata().getName(), spec - down);
       cleaned += down;
     }
-    // 2. then available ones, as long as enough Pods stay available
-    int availableCount = DeploymentUtil.sumAvailable(all);
+    // 2. then available ones, as long as enough Pods stay available. A ReplicaSet counts at most
+    // its spec: one just scaled down still reports the Pods it is about to delete as available,
+    // and counting them again would scale the old ReplicaSets down twice for the same Pods (the
+    // rolling update then dipped below replicas - maxUnavailable for a moment).
+    int availableCount = 0;
+    for (ReplicaSet rs : all) {
+      availableCount += Math.min(DeploymentUtil.available(rs), DeploymentUtil.replicas(rs));
+    }
     if (availableCount <= minAvailable) {
       return sizes;
     }

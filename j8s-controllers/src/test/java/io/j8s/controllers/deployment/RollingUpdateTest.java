@@ -95,4 +95,15 @@ class RollingUpdateTest {
     assertThat(DeploymentUtil.getCondition(status, "Available").getReason()).isEqualTo("MinimumReplicasAvailable");
     assertThat(DeploymentUtil.isComplete(d, status)).isTrue();
   }
+
+  /** An old ReplicaSet just scaled 4 → 3 still reports 4 available: the Pod it is deleting counts once. */
+  @Test
+  void oldReplicaSetSizes_doesNotCountPodsAReplicaSetIsAboutToDelete() {
+    Deployment d = deployment(4, null, null);
+    ReplicaSet old = new ReplicaSetBuilder(rs("web-old", "2024-05-01T10:00:00Z", 3, 4)).editStatus().withReplicas(4)
+        .endStatus().build();
+    ReplicaSet fresh = rs("web-new", "2024-05-01T11:00:00Z", 1, 1);
+    // min available 3: old 3 (not 4) + new 1 = 4 available, so one more old Pod may go, not two
+    assertThat(RollingUpdate.oldReplicaSetSizes(d, List.of(old), fresh)).isEqualTo(Map.of("web-old", 2));
+  }
 }
