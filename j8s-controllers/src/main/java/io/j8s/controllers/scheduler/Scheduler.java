@@ -18,7 +18,6 @@ import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Pods;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
