@@ -133,12 +133,14 @@ public final class EndpointsController extends ReconcilingController {
     }
     List<Pod> selected = LabelIndex.select(pods.indexer(), namespace, selector);
     // computed on every sync so the tracker's state follows even when nothing is written
-    Instant triggerTime = triggerTimes.compute(service, selected);
+    TriggerTimeTracker.Sync trigger = triggerTimes.compute(service, selected);
+    Instant triggerTime = trigger.triggerTime();
     DesiredEndpoints.Subsets desired = DesiredEndpoints.subsetsFor(service, selected);
     Endpoints current = endpoints.get(key).orElse(null);
     Optional<Endpoints> toWrite = DesiredEndpoints.endpointsToWrite(service, current, desired.subsets(), triggerTime);
     if (toWrite.isEmpty()) {
       log.debug("Endpoints {} unchanged", key);
+      trigger.commit();
       return;
     }
     Endpoints write = toWrite.get();
@@ -167,6 +169,7 @@ public final class EndpointsController extends ReconcilingController {
       }
       throw e;
     }
+    trigger.commit();
     if (triggerTime != null) {
       Duration latency = Duration.between(triggerTime, clock.instant());
       if (!latency.isNegative()) {

@@ -17,6 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * trigger time is its Ready condition's {@code lastTransitionTime}; a Service's is its creation
  * time; a Service seen for the first time yields its creation time.
  *
+ * <p>A sync's times are remembered only once its write succeeded ({@link Sync#commit}): a sync
+ * whose write failed (a 409 from a stale cache, say) is retried with the same trigger time instead
+ * of none. Kubernetes' tracker records them as it computes, so its retries drop the annotation.
+ *
  * <p>Thread-safe; the work queue guarantees one sync per Service at a time.
  */
 public final class TriggerTimeTracker {
@@ -25,8 +29,31 @@ public final class TriggerTimeTracker {
 
   private final Map<String, State> states = new ConcurrentHashMap<>();
 
-  /** The trigger time for this sync, or null when nothing the tracker watches has changed. */
-  public Instant compute(Service service, List<Pod> pods) {
+  /** What one sync found: its trigger time, and the times to remember once its write succeeded. */
+  public final class Sync {
+    private final String key;
+    private final State next;
+    private final Instant triggerTime;
+
+    private Sync(String key, State next, Instant triggerTime) {
+      this.key = key;
+      this.next = next;
+      this.triggerTime = triggerTime;
+    }
+
+    /** The trigger time for this sync, or null when nothing the tracker watches has changed. */
+    public Instant triggerTime() {
+      return triggerTime;
+    }
+
+    /** Remembers this sync's times: call once its write succeeded (or nothing had to be written). */
+    public void commit() {
+      states.put(key, next);
+    }
+  }
+
+  /** Works out this sync's trigger time; nothing is remembered until {@link Sync#commit}. */
+  public Sync compute(Service service, List<Pod> pods) {
     String key = Keys.keyOf(service);
     State previous = states.get(key);
     Map<String, Instant> lastPodTimes = previous == null ? Map.of() : previous.podTriggerTimes();
@@ -48,11 +75,8 @@ public final class TriggerTimeTracker {
     if (serviceTime != null && (lastServiceTime == null || serviceTime.isAfter(lastServiceTime))) {
       minChanged = min(minChanged, serviceTime);
     }
-    states.put(key, new State(serviceTime, Map.copyOf(podTimes)));
-    if (previous == null) {
-      return serviceTime;
-    }
-    return minChanged;
+    State next = new State(serviceTime, Map.copyOf(podTimes));
+    return new Sync(key, next, previous == null ? serviceTime : minChanged);
   }
 
   public void deleteService(String key) {

@@ -124,7 +124,8 @@ public final class EndpointSliceController extends ReconcilingController {
       throw new StaleCacheException("EndpointSlice cache for " + key + " is older than our last write");
     }
     List<Pod> selected = LabelIndex.select(pods.indexer(), namespace, selector);
-    Instant triggerTime = triggerTimes.compute(service, selected);
+    TriggerTimeTracker.Sync trigger = triggerTimes.compute(service, selected);
+    Instant triggerTime = trigger.triggerTime();
 
     String addressType = Services.isIpv6(service) ? "IPv6" : "IPv4";
     Map<String, EndpointSliceReconciler.DesiredGroup> desired = new LinkedHashMap<>();
@@ -163,6 +164,7 @@ public final class EndpointSliceController extends ReconcilingController {
           e.getMessage());
       throw e;
     }
+    trigger.commit();
     if (!missingNodes.isEmpty()) {
       log.debug("Pods {} of Service {} are on Nodes not (yet) known; retrying", missingNodes, key);
       return Result.requeueAfter(Duration.ofSeconds(1));

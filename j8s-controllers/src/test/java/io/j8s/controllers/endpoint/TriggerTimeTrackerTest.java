@@ -22,23 +22,30 @@ class TriggerTimeTrackerTest {
         .endCondition().endStatus().build();
   }
 
+  /** A sync whose write succeeded. */
+  private Instant synced(Service service, List<Pod> pods) {
+    TriggerTimeTracker.Sync sync = tracker.compute(service, pods);
+    sync.commit();
+    return sync.triggerTime();
+  }
+
   @Test
   void compute_firstSightIsTheServiceCreationTime() {
-    assertThat(tracker.compute(web, List.of(readyAt("a", "2024-05-01T10:00:00Z"))))
+    assertThat(synced(web, List.of(readyAt("a", "2024-05-01T10:00:00Z"))))
         .isEqualTo(Instant.parse("2024-05-01T09:00:00Z"));
   }
 
   @Test
   void compute_nothingChangedGivesNull() {
-    tracker.compute(web, List.of(readyAt("a", "2024-05-01T10:00:00Z")));
-    assertThat(tracker.compute(web, List.of(readyAt("a", "2024-05-01T10:00:00Z")))).isNull();
+    synced(web, List.of(readyAt("a", "2024-05-01T10:00:00Z")));
+    assertThat(synced(web, List.of(readyAt("a", "2024-05-01T10:00:00Z")))).isNull();
   }
 
   @Test
   void compute_earliestOfTheChangedPodTimes() {
-    tracker.compute(web, List.of(readyAt("a", "2024-05-01T10:00:00Z"), readyAt("b", "2024-05-01T10:00:00Z")));
+    synced(web, List.of(readyAt("a", "2024-05-01T10:00:00Z"), readyAt("b", "2024-05-01T10:00:00Z")));
 
-    Instant t = tracker.compute(web, List.of(
+    Instant t = synced(web, List.of(
         readyAt("a", "2024-05-01T10:05:00Z"), readyAt("b", "2024-05-01T10:03:00Z"), readyAt("c", "2024-05-01T10:04:00Z")));
 
     assertThat(t).isEqualTo(Instant.parse("2024-05-01T10:03:00Z"));
@@ -46,8 +53,19 @@ class TriggerTimeTrackerTest {
 
   @Test
   void deleteService_forgetsState() {
-    tracker.compute(web, List.of());
+    synced(web, List.of());
     tracker.deleteService("default/web");
-    assertThat(tracker.compute(web, List.of())).isEqualTo(Instant.parse("2024-05-01T09:00:00Z"));
+    assertThat(synced(web, List.of())).isEqualTo(Instant.parse("2024-05-01T09:00:00Z"));
+  }
+
+  @Test
+  void compute_aSyncNotCommittedIsRetriedWithTheSameTriggerTime() {
+    synced(web, List.of(readyAt("a", "2024-05-01T10:00:00Z")));
+    List<Pod> changed = List.of(readyAt("a", "2024-05-01T10:05:00Z"));
+
+    tracker.compute(web, changed); // its write failed: not committed
+
+    assertThat(synced(web, changed)).isEqualTo(Instant.parse("2024-05-01T10:05:00Z"));
+    assertThat(synced(web, changed)).isNull();
   }
 }
