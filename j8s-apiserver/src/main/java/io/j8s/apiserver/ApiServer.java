@@ -196,7 +196,9 @@ public final class ApiServer implements AutoCloseable {
         if (settings.nodeCredentials() != null) {
             paths.put(BootstrapPolicy.NODE_CREDENTIAL_PATH, join::nodeCredential);
         }
-        return new Security(authenticator, authorizer, new NodeRestriction(graph),
+        NodeRestriction restriction = new NodeRestriction(graph);
+        resources.addWriteAdmission(restriction.nodeWrites());
+        return new Security(authenticator, authorizer, restriction,
                 new AccessReviews(authorizer, rbacAuthorizer).resources(), paths);
     }
 
