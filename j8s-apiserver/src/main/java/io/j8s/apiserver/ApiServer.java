@@ -13,6 +13,7 @@ import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
 import io.j8s.apiserver.auth.authn.TokenAuthenticator;
 import io.j8s.apiserver.auth.authn.X509Authenticator;
 import io.j8s.apiserver.auth.join.JoinEndpoints;
+import io.j8s.apiserver.auth.join.NodePasswords;
 import io.j8s.apiserver.auth.node.CachedNodeGraph;
 import io.j8s.apiserver.auth.node.NodeAuthorizer;
 import io.j8s.apiserver.auth.node.NodeGraph;
@@ -83,6 +84,7 @@ public final class ApiServer implements AutoCloseable {
     private HttpServer plainHttp;
     private CachedPolicy policy;
     private RbacAuthorizer rbacAuthorizer;
+    private NodePasswords nodePasswords;
     private InetSocketAddress address;
     private volatile boolean ready;
 
@@ -149,6 +151,9 @@ public final class ApiServer implements AutoCloseable {
             try {
                 system.reconcile();
                 rbac.aggregate();
+                if (nodePasswords != null) {
+                    nodePasswords.adoptByNodes();
+                }
             } catch (RuntimeException e) {
                 log.atWarn().addKeyValue("error", e.toString()).log("repairing the system objects failed");
             }
@@ -190,13 +195,18 @@ public final class ApiServer implements AutoCloseable {
         resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
         TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens);
         resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
-        JoinEndpoints join = new JoinEndpoints(settings.caBundle(), settings.nodeCredentials());
+        if (settings.nodeCredentials() != null) {
+            nodePasswords = new NodePasswords(registry, cache, typeOfKind("Secret"), typeOfKind("Node"));
+        }
+        JoinEndpoints join = new JoinEndpoints(settings.caBundle(), settings.nodeCredentials(), nodePasswords);
         Map<String, ApiRouter.NonResourceHandler> paths = new LinkedHashMap<>();
         paths.put(BootstrapPolicy.CACERTS_PATH, join::caCerts);
         if (settings.nodeCredentials() != null) {
             paths.put(BootstrapPolicy.NODE_CREDENTIAL_PATH, join::nodeCredential);
         }
-        return new Security(authenticator, authorizer, new NodeRestriction(graph),
+        NodeRestriction restriction = new NodeRestriction(graph);
+        resources.addWriteAdmission(restriction.nodeWrites());
+        return new Security(authenticator, authorizer, restriction,
                 new AccessReviews(authorizer, rbacAuthorizer).resources(), paths);
     }
 

@@ -20,10 +20,12 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyStore;
+import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
@@ -44,9 +46,14 @@ import tools.jackson.databind.node.ObjectNode;
  * <data-dir>/kubeconfig.yaml}, mode 0600) with the issued {@code system:node:<name>} certificate.
  * The private key never leaves the agent. A kubeconfig already there for the same CA, node and
  * server, not expiring within 90 days, is reused without contacting the server.
+ *
+ * <p>Each join also sends the node password, 32 random bytes made at the first join and kept in
+ * {@code <data-dir>/node-password} (mode 0600): the server lets only the agent that joined under a
+ * name first join under it again (k3s' node passwords; see docs/architecture.md, Security).
  */
 public final class AgentBootstrap {
     public static final String KUBECONFIG = "kubeconfig.yaml";
+    public static final String NODE_PASSWORD = "node-password";
     private static final Duration RENEW_BEFORE = Duration.ofDays(90);
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
@@ -87,6 +94,7 @@ public final class AgentBootstrap {
         ObjectNode request = Json.object();
         request.put("nodeName", nodeName);
         request.put("certificateSigningRequest", Pem.encode(certificationRequest(nodeName, keys)));
+        request.put("nodePassword", nodePassword(dataDir));
         HttpResponse<String> response = send(verifyingClient(caPem), HttpRequest.newBuilder(
                 URI.create(base + BootstrapPolicy.NODE_CREDENTIAL_PATH))
                 .timeout(TIMEOUT)
@@ -96,6 +104,10 @@ public final class AgentBootstrap {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(request))).build());
         if (response.statusCode() == 401) {
             throw new JoinException("the server refused the join token (401 Unauthorized)");
+        }
+        if (response.statusCode() == 403) {
+            throw new JoinException("the server refused to let this agent join as node " + nodeName
+                    + " (403 Forbidden): " + Json.str(parseQuietly(response.body()), "message"));
         }
         if (response.statusCode() != 200) {
             throw new JoinException("the server answered " + response.statusCode() + " to the join: "
@@ -139,6 +151,20 @@ public final class AgentBootstrap {
             // Unreadable or foreign: join again and replace it.
         }
         return null;
+    }
+
+    /** The node password kept in {@code dataDir}, made (32 random bytes, hex) when there is none yet. */
+    static String nodePassword(Path dataDir) {
+        Path file = dataDir.resolve(NODE_PASSWORD);
+        String kept = PrivateFiles.readIfExists(file);
+        if (kept != null && !kept.isBlank()) {
+            return kept.strip();
+        }
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        String password = HexFormat.of().formatHex(random);
+        PrivateFiles.writeSecret(file, password + "\n");
+        return password;
     }
 
     private static PKCS10CertificationRequest certificationRequest(String nodeName, KeyPair keys)

@@ -277,6 +277,26 @@ class SecurityTest {
             assertThat(rawPatch(n1, "/api/v1/nodes/n2", label)).startsWith("403")
                     .contains("nodes \\\"n2\\\" is forbidden: node \\\"n1\\\" is not allowed to modify node \\\"n2\\\"");
             assertThat(admin.nodes().withName("n2").get().getMetadata().getLabels()).isNullOrEmpty();
+            // NodeRestriction's label rules: a node may not give itself a role or a restricted label.
+            String role = "{\"metadata\":{\"labels\":{\"node-role.kubernetes.io/control-plane\":\"\"}}}";
+            assertThat(rawPatch(n1, "/api/v1/nodes/n1", role)).startsWith("403")
+                    .contains("nodes \\\"n1\\\" is forbidden: is not allowed to modify labels:"
+                            + " node-role.kubernetes.io/control-plane").contains("\"reason\":\"Forbidden\"");
+            assertThatThrownBy(() -> n1.nodes().withName("n1").edit(n -> new NodeBuilder(n).editMetadata()
+                    .addToLabels("node-restriction.kubernetes.io/pci", "true").endMetadata().build()))
+                    .isInstanceOf(KubernetesClientException.class)
+                    .hasMessageContaining("is not allowed to modify labels: node-restriction.kubernetes.io/pci");
+            admin.nodes().withName("n1").edit(n -> new NodeBuilder(n).editMetadata()
+                    .addToLabels("node-role.kubernetes.io/worker", "").endMetadata().build());
+            assertThat(rawPatch(n1, "/api/v1/nodes/n1", "{\"metadata\":{\"labels\":{\"node-role.kubernetes.io/worker\":null}}}"))
+                    .startsWith("403").contains("is not allowed to modify labels: node-role.kubernetes.io/worker");
+            assertThat(admin.nodes().withName("n1").get().getMetadata().getLabels())
+                    .containsKey("node-role.kubernetes.io/worker")
+                    .doesNotContainKeys("node-role.kubernetes.io/control-plane", "node-restriction.kubernetes.io/pci");
+            assertThatThrownBy(() -> n1.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1")
+                    .addToLabels("node-role.kubernetes.io/control-plane", "").endMetadata().build()).create())
+                    .hasMessageContaining("nodes \"n1\" is forbidden: node \"n1\" is not allowed to set the following"
+                            + " labels: node-role.kubernetes.io/control-plane");
             assertThatThrownBy(() -> n1.nodes().withName("n2").get())
                     .hasMessageContaining("node 'n1' cannot read 'n2', only its own Node object");
             n1.nodes().withName("n1").subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),

@@ -19,19 +19,29 @@ import tools.jackson.databind.node.ObjectNode;
  * The two non-resource paths of joining a node (k3s' design): {@code GET /cacerts} serves the CA
  * bundle to anyone, so an agent can compare its hash with the one in its join token before it
  * sends the token; {@code POST /v1-j8s/node-credential}, allowed to join-token holders by RBAC,
- * signs the node's certificate request and answers {@code {"certificate", "caCertificate"}}.
- * Thread safe.
+ * takes {@code {"nodeName", "certificateSigningRequest", "nodePassword"}}, checks the node
+ * password ({@link NodePasswords}: only the agent that joined under a name first may join under it
+ * again), signs the node's certificate request and answers {@code {"certificate",
+ * "caCertificate"}}. Thread safe.
  */
 public final class JoinEndpoints {
     private static final Logger log = LoggerFactory.getLogger(JoinEndpoints.class);
 
     private final byte[] caBundle;
     private final NodeCredentialIssuer issuer;
+    private final NodePasswords passwords;
 
-    /** @param issuer null when this server does not sign node credentials */
-    public JoinEndpoints(byte[] caBundle, NodeCredentialIssuer issuer) {
+    /**
+     * @param issuer null when this server does not sign node credentials
+     * @param passwords the node passwords (needed with an issuer)
+     */
+    public JoinEndpoints(byte[] caBundle, NodeCredentialIssuer issuer, NodePasswords passwords) {
+        if (issuer != null && passwords == null) {
+            throw new IllegalArgumentException("signing node credentials needs the node passwords");
+        }
         this.caBundle = caBundle.clone();
         this.issuer = issuer;
+        this.passwords = passwords;
     }
 
     public void caCerts(HttpExchange exchange, UserInfo user) {
@@ -55,6 +65,7 @@ public final class JoinEndpoints {
             throw ApiException.badRequest("nodeName \"" + nodeName + "\" is not a valid node name"
                     + (problems.isEmpty() ? "" : ": " + String.join(", ", problems)));
         }
+        passwords.verifyOrRecord(nodeName, Json.str(request, "nodePassword"));
         String certificate;
         try {
             certificate = issuer.issue(nodeName, Json.str(request, "certificateSigningRequest"));

@@ -3,6 +3,12 @@ package io.j8s.apiserver.auth.authn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.util.Base64URL;
 import io.j8s.apiserver.auth.UserInfo;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -92,6 +98,38 @@ class ServiceAccountTokensTest {
                 .getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> tokens.authenticate(parts[0] + "." + forged + "." + parts[2]))
                 .hasMessageContaining("signature does not verify");
+    }
+
+    @Test
+    void unsignedAndHmacTokens_areRejectedWhateverTheirClaims() throws Exception {
+        String[] parts = issue(List.of(ISSUER)).split("\\.");
+        String unsigned = b64("{\"alg\":\"none\"}") + "." + parts[1] + ".";
+        assertThatThrownBy(() -> tokens.authenticate(unsigned)).isInstanceOf(InvalidCredentialsException.class)
+                .hasMessage("service account token signed with none: only RS256 is accepted");
+        // HS256 "signed" with the public key: the algorithm confusion a hand-written verifier may fall for.
+        JWSObject hmac = new JWSObject(new JWSHeader(JWSAlgorithm.HS256), new Payload(Base64URL.from(parts[1])));
+        hmac.sign(new MACSigner(KEYS.getPublic().getEncoded()));
+        assertThatThrownBy(() -> tokens.authenticate(hmac.serialize())).isInstanceOf(InvalidCredentialsException.class)
+                .hasMessage("service account token signed with HS256: only RS256 is accepted");
+        // RS256 in the header but no signature is not a JWS at all: no authenticator takes it (401).
+        assertThat(tokens.authenticate(parts[0] + "." + parts[1] + ".")).isEmpty();
+    }
+
+    @Test
+    void issued_hasKubernetesHeaderAndClaimShapes() {
+        String[] parts = issue(List.of(ISSUER)).split("\\.");
+        String header = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
+        assertThat(header).startsWith("{\"kid\":\"").contains("\"alg\":\"RS256\"").doesNotContain("typ");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        assertThat(claims).startsWith("{\"aud\":[\"" + ISSUER + "\"],\"exp\":" + T0.plusSeconds(3600).getEpochSecond()
+                + ",\"iat\":" + T0.getEpochSecond() + ",");
+        now = T0.minusSeconds(120);
+        assertThatThrownBy(() -> tokens.authenticate(parts[0] + "." + parts[1] + "." + parts[2]))
+                .hasMessageContaining("service account token is not valid: ");
+    }
+
+    private static String b64(String json) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -128,4 +128,50 @@ class NodeAuthorizerTest {
                 null), () -> Json.readYamlObject("metadata: {name: p}\nspec: {nodeName: n1}")))
                 .hasMessageContaining("can only create mirror pods");
     }
+
+    @Test
+    void restriction_keepsNodesOffTheLabelsAndTaintsAdministratorsSet() {
+        restriction.admitNode(N1, "create", null, Json.readYamlObject("""
+                metadata:
+                  name: n1
+                  labels: {kubernetes.io/hostname: h, kubernetes.io/os: linux, beta.kubernetes.io/arch: amd64,
+                    topology.kubernetes.io/zone: z, node.kubernetes.io/instance-type: t, a.kubelet.kubernetes.io/x: y,
+                    example.com/disk: ssd, plain: yes}
+                """), null);
+        assertThatThrownBy(() -> restriction.admitNode(N1, "create", null, Json.readYamlObject("""
+                metadata:
+                  name: n1
+                  labels: {node-role.kubernetes.io/control-plane: "", node-restriction.kubernetes.io/pci: "yes",
+                    x.node-restriction.kubernetes.io/y: z, foo.k8s.io/bar: baz, plain: yes}
+                """), null))
+                .isInstanceOf(ApiException.class)
+                .hasMessage("nodes \"n1\" is forbidden: node \"n1\" is not allowed to set the following labels:"
+                        + " foo.k8s.io/bar, node-restriction.kubernetes.io/pci, node-role.kubernetes.io/control-plane,"
+                        + " x.node-restriction.kubernetes.io/y")
+                .satisfies(e -> assertThat(((ApiException) e).code()).isEqualTo(403));
+
+        JsonNode old = Json.readYamlObject("""
+                metadata: {name: n1, labels: {node-role.kubernetes.io/worker: "", kubernetes.io/os: linux}}
+                spec: {taints: [{key: dedicated, value: db, effect: NoSchedule}]}
+                """);
+        restriction.admitNode(N1, "patch", null, Json.readYamlObject("""
+                metadata: {name: n1, labels: {node-role.kubernetes.io/worker: "", kubernetes.io/os: linux, mine: yes}}
+                spec: {taints: [{key: dedicated, value: db, effect: NoSchedule}]}
+                """), old);
+        for (String labels : List.of("{kubernetes.io/os: linux}", "{node-role.kubernetes.io/worker: x, kubernetes.io/os: linux}",
+                "{node-role.kubernetes.io/worker: '', node-role.kubernetes.io/master: '', kubernetes.io/os: linux}")) {
+            assertThatThrownBy(() -> restriction.admitNode(N1, "update", null, Json.readYamlObject(
+                    "metadata: {name: n1, labels: " + labels + "}\n"
+                    + "spec: {taints: [{key: dedicated, value: db, effect: NoSchedule}]}"), old))
+                    .as(labels)
+                    .hasMessageStartingWith("nodes \"n1\" is forbidden: is not allowed to modify labels: node-role.kubernetes.io/");
+        }
+        assertThatThrownBy(() -> restriction.admitNode(N1, "patch", null, Json.readYamlObject("""
+                metadata: {name: n1, labels: {node-role.kubernetes.io/worker: "", kubernetes.io/os: linux}}
+                spec: {}
+                """), old))
+                .hasMessage("nodes \"n1\" is forbidden: node \"n1\" is not allowed to modify taints");
+        UserInfo admin = UserInfo.authenticated("system:admin", List.of(UserInfo.MASTERS), "");
+        restriction.admitNode(admin, "update", null, Json.readYamlObject("metadata: {name: n1, labels: {a: b}}"), old);
+    }
 }
