@@ -330,6 +330,10 @@ public final class ResourceHandler {
 
     private void watch(HttpExchange exchange, RequestInfo info, ResourceType type) {
         MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.OBJECTS);
+        String handshake = exchange.isWebSocketUpgrade() ? exchange.webSocketHandshakeProblem() : null;
+        if (handshake != null) {
+            throw ApiException.badRequest(handshake);
+        }
         Predicate<CachedObject> filter = filter(exchange, type);
         if (info.name() != null) {
             String name = info.name();
