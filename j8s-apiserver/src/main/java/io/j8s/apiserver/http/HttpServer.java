@@ -1,7 +1,9 @@
 package io.j8s.apiserver.http;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -16,6 +18,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
@@ -36,6 +39,8 @@ import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -98,6 +103,7 @@ public final class HttpServer implements AutoCloseable {
                         } else {
                             SslHandler tls = ssl.get().newHandler(ch.alloc());
                             tls.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                            ch.pipeline().addLast(new PlainHttpOnTls());
                             ch.pipeline().addLast(tls);
                             ch.pipeline().addLast(new AlpnHandler());
                         }
@@ -163,6 +169,31 @@ public final class HttpServer implements AutoCloseable {
             log.atDebug().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
                     .addKeyValue("error", cause.toString()).log("TLS handshake failed");
             ctx.close();
+        }
+    }
+
+    /**
+     * Answers a plain HTTP request sent to the TLS port with a 400, in clear, as Go's server (so
+     * Kubernetes) does, rather than a connection closed by the failed handshake; a TLS record goes
+     * on to the {@link SslHandler}.
+     */
+    private final class PlainHttpOnTls extends ByteToMessageDecoder {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 5) {
+                return; // a TLS record header
+            }
+            if (SslHandler.isEncrypted(in, false)) {
+                ctx.pipeline().remove(this);
+                return;
+            }
+            in.skipBytes(in.readableBytes());
+            byte[] body = errors.encode(400, "BadRequest", "Client sent an HTTP request to an HTTPS server.");
+            ByteBuf response = ctx.alloc().buffer(body.length + 128);
+            response.writeCharSequence("HTTP/1.0 400 Bad Request\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+            response.writeBytes(body);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 

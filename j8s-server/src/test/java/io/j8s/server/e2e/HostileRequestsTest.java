@@ -481,6 +481,13 @@ class HostileRequestsTest {
                 assertThat(wire.closedWithin(Duration.ofSeconds(5))).isTrue();
             }
         }
+        try (Socket plain = new Socket("127.0.0.1", port)) {
+            plain.setSoTimeout(10_000);
+            plain.getOutputStream().write(request("GET", "/readyz").getBytes(StandardCharsets.US_ASCII));
+            String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.0 400 Bad Request\r\n")
+                    .contains("\"reason\":\"BadRequest\"", "an HTTP request to an HTTPS server");
+        }
         try (Wire wire = Wire.open()) {
             // as Go's server (so Kubernetes) answers
             wire.send("GET /readyz HTTP/9.9\r\nHost: x\r\n\r\n");
