@@ -106,7 +106,8 @@ final class RequestDeadlines {
                         cancel();
                     }
                 } else if (msg instanceof LastHttpContent && state != State.UPGRADED) {
-                    if (state == State.BODY) {
+                    if (state == State.BODY && inFlight == 0) {
+                        // the answer to the request still arriving (with inFlight > 0: to an earlier one)
                         answeredEarly = true;
                     } else {
                         promise = promise.unvoid();

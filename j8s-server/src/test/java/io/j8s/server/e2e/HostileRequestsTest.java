@@ -410,6 +410,31 @@ class HostileRequestsTest {
         }
     }
 
+    @Test
+    void aPipelinedWatch_isNotCut_whenTheResponseBeforeItEndsWhileItsBodyArrives() throws Exception {
+        try (Wire wire = Wire.open()) {
+            // the first watch ends after 1s, while the second request's (ignored) body is still due
+            wire.send(request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=1")
+                    + request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=30", "Content-Length: 2"));
+            Thread.sleep(2_000);
+            wire.send("{}");
+            Thread.sleep(6_000); // longer than the idle timeout
+            HttpClient h1 = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
+            assertThat(h1.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + CONFIGMAPS))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                            "{\"metadata\":{\"name\":\"pipelined\"}}")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            wire.socket.setSoTimeout(10_000);
+            StringBuilder events = new StringBuilder();
+            byte[] buffer = new byte[8192];
+            while (!events.toString().contains("\"pipelined\"")) {
+                int n = wire.in.read(buffer);
+                assertThat(n).as("the watch ended: " + events).isPositive();
+                events.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+            }
+        }
+    }
+
     /** Reads a response's status line and headers only (a streamed body follows). */
     private static Response readHead(Wire wire) throws IOException {
         StringBuilder head = new StringBuilder();
