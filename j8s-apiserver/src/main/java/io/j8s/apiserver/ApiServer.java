@@ -30,6 +30,8 @@ import io.j8s.apiserver.bootstrap.SystemObjects;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
+import io.j8s.apiserver.http.ErrorBody;
+import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.registry.ObjectRegistry;
@@ -127,16 +129,16 @@ public final class ApiServer implements AutoCloseable {
                 resources, security.authenticator(), security.authorizer(), security.restriction(),
                 security.createOnly(), metrics::scrape, () -> ready, metrics);
         security.paths().forEach(router::addPath);
+        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Responses.status(
+                ApiException.of(code, reason, message)));
+        byte[] overloaded = Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded",
+                1)));
         http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
-                workers, config.maxBodyBytes(),
-                Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
-                Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
+                workers, config.httpLimits(), errors, overloaded);
         address = http.start();
         if (config.insecurePort() > 0) {
             plainHttp = new HttpServer(new InetSocketAddress("127.0.0.1", config.insecurePort()), null, router,
-                    workers, config.maxBodyBytes(),
-                    Json.writeBytes(Responses.status(ApiException.requestEntityTooLarge(config.maxBodyBytes()))),
-                    Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded", 1))));
+                    workers, config.httpLimits(), errors, overloaded);
             InetSocketAddress plain = plainHttp.start();
             log.atWarn().addKeyValue("address", "127.0.0.1:" + plain.getPort())
                     .log("serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");

@@ -2,6 +2,7 @@ package io.j8s.apiserver;
 
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
+import io.j8s.apiserver.http.HttpLimits;
 import io.netty.handler.ssl.SslContext;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,6 +20,7 @@ import java.util.function.Supplier;
  *     for tests of the API surface; {@link Builder#build()} refuses a config with neither
  * @param insecurePort when above 0, also serve plain HTTP on {@code 127.0.0.1:insecurePort}
  *     (credentials are still required there)
+ * @param httpLimits request body and header sizes, and how long a request may take to arrive
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -31,7 +33,7 @@ public record ApiServerConfig(
         ApiSecurity security,
         boolean insecure,
         int insecurePort,
-        int maxBodyBytes,
+        HttpLimits httpLimits,
         int watchHistoryPerResource,
         Duration bookmarkInterval,
         int workerThreads,
@@ -42,6 +44,7 @@ public record ApiServerConfig(
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(serviceCidr, "serviceCidr");
         Objects.requireNonNull(bookmarkInterval, "bookmarkInterval");
+        Objects.requireNonNull(httpLimits, "httpLimits");
         if (security == null && !insecure) {
             throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
         }
@@ -67,7 +70,7 @@ public record ApiServerConfig(
         private ApiSecurity security;
         private boolean insecure;
         private int insecurePort;
-        private int maxBodyBytes = 3 * 1024 * 1024;
+        private HttpLimits httpLimits = HttpLimits.DEFAULTS;
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
         private int workerThreads = 256;
@@ -124,7 +127,13 @@ public record ApiServerConfig(
         }
 
         public Builder maxBodyBytes(int value) {
-            this.maxBodyBytes = value;
+            this.httpLimits = httpLimits.withMaxBodyBytes(value);
+            return this;
+        }
+
+        /** Request size limits and timeouts (see {@link HttpLimits}). */
+        public Builder httpLimits(HttpLimits value) {
+            this.httpLimits = value;
             return this;
         }
 
@@ -157,7 +166,7 @@ public record ApiServerConfig(
 
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
-                    security, insecure, insecurePort, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
+                    security, insecure, insecurePort, httpLimits, watchHistoryPerResource, bookmarkInterval,
                     workerThreads, nodeClient, nodeScheme);
         }
     }

@@ -115,6 +115,7 @@ public final class J8sServer implements AutoCloseable {
                 .tls(pki.tls())
                 .security(security)
                 .insecurePort(options.insecurePort())
+                .httpLimits(options.httpLimits())
                 .nodeClient(NodeEndpointTls.apiServerClients(credentials), "https")
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);

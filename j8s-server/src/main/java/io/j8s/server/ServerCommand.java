@@ -1,5 +1,6 @@
 package io.j8s.server;
 
+import io.j8s.apiserver.http.HttpLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -68,6 +69,30 @@ final class ServerCommand implements Callable<Integer> {
             description = "Also serve plain HTTP on 127.0.0.1:PORT (credentials still required; default: none).")
     int insecurePort;
 
+    @Option(names = "--max-request-body-bytes", paramLabel = "BYTES",
+            description = "Larger request bodies are answered 413 (default: ${DEFAULT-VALUE}, as Kubernetes).")
+    int maxRequestBodyBytes = HttpLimits.DEFAULTS.maxBodyBytes();
+
+    @Option(names = "--max-request-header-bytes", paramLabel = "BYTES",
+            description = "Larger request lines and headers are answered 431 (default: ${DEFAULT-VALUE}).")
+    int maxRequestHeaderBytes = HttpLimits.DEFAULTS.maxHeaderBytes();
+
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "A TLS handshake must complete within this (default: 10s).")
+    Duration tlsHandshakeTimeout = HttpLimits.DEFAULTS.handshakeTimeout();
+
+    @Option(names = "--request-header-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "A request's headers must arrive within this of its first byte, else 408 (default: 10s).")
+    Duration requestHeaderTimeout = HttpLimits.DEFAULTS.headerTimeout();
+
+    @Option(names = "--request-body-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "A request's body must arrive within this of its headers, else 408 (default: 1m0s).")
+    Duration requestBodyTimeout = HttpLimits.DEFAULTS.bodyTimeout();
+
+    @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "A connection with no request in flight is closed after this (default: 1m30s).")
+    Duration idleConnectionTimeout = HttpLimits.DEFAULTS.idleTimeout();
+
     @Option(names = "--nodes", split = ",", paramLabel = "NAME",
             description = "Node agents to run in this process, comma separated (default: one named after this host)."
                     + " --nodes= runs none.")
@@ -134,6 +159,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        HttpLimits httpLimits;
+        try {
+            httpLimits = new HttpLimits(maxRequestBodyBytes, maxRequestHeaderBytes, tlsHandshakeTimeout,
+                    requestHeaderTimeout, requestBodyTimeout, idleConnectionTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
                 Integer.parseInt(range[1].trim()), clusterCidr, DataPlaneOptions.defaults()
@@ -141,7 +173,7 @@ final class ServerCommand implements Callable<Integer> {
                                 : nodes.stream().filter(n -> !n.isBlank()).toList())
                         .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
-                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort);
+                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server = J8sServer.start(options);
         Thread hook = new Thread(() -> {

@@ -1,5 +1,6 @@
 package io.j8s.server;
 
+import io.j8s.apiserver.http.HttpLimits;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,8 @@ import java.util.Objects;
  * @param tlsSans extra DNS names and IP addresses of the serving certificate ({@code --tls-san})
  * @param tokenAuthFile static bearer tokens ({@code --token-auth-file}), or null
  * @param insecurePort plain HTTP on {@code 127.0.0.1} ({@code --insecure-port}), 0 for none
+ * @param httpLimits request sizes and timeouts ({@code --max-request-body-bytes}, {@code
+ *     --request-header-timeout}, ...)
  */
 public record ServerOptions(
         Path dataDir,
@@ -28,7 +31,8 @@ public record ServerOptions(
         ControllerOptions controllers,
         List<String> tlsSans,
         Path tokenAuthFile,
-        int insecurePort) {
+        int insecurePort,
+        HttpLimits httpLimits) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -40,63 +44,71 @@ public record ServerOptions(
         Objects.requireNonNull(dataPlane, "dataPlane");
         Objects.requireNonNull(controllers, "controllers");
         tlsSans = List.copyOf(tlsSans);
+        Objects.requireNonNull(httpLimits, "httpLimits");
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
-                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0);
+                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort);
+                tokenAuthFile, insecurePort, httpLimits);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort);
+                tokenAuthFile, insecurePort, httpLimits);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
-                tokenAuthFile, insecurePort);
+                tokenAuthFile, insecurePort, httpLimits);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
-                insecurePort);
+                insecurePort, httpLimits);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
-                tokenAuthFile, insecurePort);
+                tokenAuthFile, insecurePort, httpLimits);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
-                insecurePort);
+                insecurePort, httpLimits);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
-                tokenAuthFile, insecurePort);
+                tokenAuthFile, insecurePort, httpLimits);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, port);
+                tokenAuthFile, port, httpLimits);
+    }
+
+    /** With request size limits and timeouts. */
+    public ServerOptions withHttpLimits(HttpLimits limits) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort, limits);
     }
 }

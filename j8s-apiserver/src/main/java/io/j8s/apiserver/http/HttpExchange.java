@@ -182,7 +182,28 @@ public final class HttpExchange {
     }
 
     /**
-     * Completes the WebSocket handshake; the returned stream sends each write as one text message
+     * Why this WebSocket upgrade request cannot be completed (to be answered 400), or null: it must
+     * be a GET with a {@code Sec-WebSocket-Key} and version 13 (RFC 6455), the only version
+     * Kubernetes speaks.
+     */
+    public String webSocketHandshakeProblem() {
+        if (!"GET".equals(method)) {
+            return "a WebSocket upgrade must be a GET request, got " + method;
+        }
+        String version = headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
+        if (!"13".equals(version == null ? null : version.trim())) {
+            return version == null ? "the WebSocket upgrade has no Sec-WebSocket-Version header: version 13 is supported"
+                    : "WebSocket version \"" + version + "\" is not supported: version 13 is";
+        }
+        String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
+        if (key == null || key.isBlank()) {
+            return "the WebSocket upgrade has no Sec-WebSocket-Key header";
+        }
+        return null;
+    }
+
+    /**
+     * Completes the WebSocket handshake (check {@link #webSocketHandshakeProblem()} first); the returned stream sends each write as one text message
      * and {@link ResponseStream#end()} closes the socket normally.
      */
     public ResponseStream upgradeToWebSocket() {

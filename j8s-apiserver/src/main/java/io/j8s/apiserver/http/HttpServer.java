@@ -1,10 +1,11 @@
 package io.j8s.apiserver.http;
 
 import io.netty.bootstrap.ServerBootstrap;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -17,23 +18,29 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
-import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -41,18 +48,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Netty HTTP server under the API: HTTP/1.1, and with TLS also HTTP/2 chosen through ALPN (as
- * kubectl asks). Requests are aggregated (bodies up to {@code maxBodyBytes}) and handed to an {@link
- * HttpHandler} on {@code workers}; the event loops only parse and write.
+ * kubectl asks). Requests are aggregated (bodies up to {@link HttpLimits#maxBodyBytes()}) and handed
+ * to an {@link HttpHandler} on {@code workers}; the event loops only parse and write. Requests too
+ * large, too slow or malformed are answered here, each with a Status (see docs/architecture.md,
+ * "Request limits").
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
-
     private final InetSocketAddress bindAddress;
     private final Supplier<SslContext> ssl;
     private final HttpHandler handler;
     private final ExecutorService workers;
-    private final int maxBodyBytes;
-    private final byte[] tooLargeBody;
+    private final HttpLimits limits;
+    private final ErrorBody errors;
     private final byte[] overloadedBody;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -61,17 +69,17 @@ public final class HttpServer implements AutoCloseable {
     /**
      * @param ssl the current TLS context (asked per connection, so certificates can be renewed), or
      *     null for plain HTTP
-     * @param tooLargeBody the JSON body answered with 413 when a request body exceeds the limit
+     * @param errors encodes the Status of the errors answered here (413, 408, 431, 400)
      * @param overloadedBody the JSON body answered with 429 when the worker pool is saturated
      */
     public HttpServer(InetSocketAddress bindAddress, Supplier<SslContext> ssl, HttpHandler handler,
-            ExecutorService workers, int maxBodyBytes, byte[] tooLargeBody, byte[] overloadedBody) {
+            ExecutorService workers, HttpLimits limits, ErrorBody errors, byte[] overloadedBody) {
         this.bindAddress = bindAddress;
         this.ssl = ssl;
         this.handler = handler;
         this.workers = workers;
-        this.maxBodyBytes = maxBodyBytes;
-        this.tooLargeBody = tooLargeBody;
+        this.limits = limits;
+        this.errors = errors;
         this.overloadedBody = overloadedBody;
     }
 
@@ -93,7 +101,10 @@ public final class HttpServer implements AutoCloseable {
                         if (ssl == null) {
                             addHttp1(ch.pipeline());
                         } else {
-                            ch.pipeline().addLast(ssl.get().newHandler(ch.alloc()));
+                            SslHandler tls = ssl.get().newHandler(ch.alloc());
+                            tls.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
+                            ch.pipeline().addLast(new PlainHttpOnTls());
+                            ch.pipeline().addLast(tls);
                             ch.pipeline().addLast(new AlpnHandler());
                         }
                     }
@@ -107,14 +118,18 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private void addHttp1(ChannelPipeline pipeline) {
-        pipeline.addLast(new HttpServerCodec(8192, 64 * 1024, 8192));
+        RequestDeadlines deadlines = new RequestDeadlines(limits, errors);
+        pipeline.addLast(deadlines.rawSide());
+        // The request line counts against the header limit too, as in Go's MaxHeaderBytes.
+        pipeline.addLast(new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(), 8192));
+        pipeline.addLast(RequestDeadlines.MESSAGE_SIDE, deadlines.messageSide());
         pipeline.addLast(new HttpServerKeepAliveHandler());
-        pipeline.addLast(new LimitedAggregator(maxBodyBytes, tooLargeBody));
+        pipeline.addLast(new BodyLimiter());
         pipeline.addLast(newDispatcher());
     }
 
     private RequestDispatcher newDispatcher() {
-        return new RequestDispatcher(handler, workers,
+        return new RequestDispatcher(handler, workers, errors,
                 exchange -> exchange.respond(429, "application/json", overloadedBody,
                         java.util.Map.of("Retry-After", "1")));
     }
@@ -128,15 +143,22 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build());
+                RequestDeadlines.Http2Connection connection = RequestDeadlines.http2Connection(limits);
+                ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer()
+                        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderBytes()))
+                        .build());
+                ctx.pipeline().addLast(connection);
                 ctx.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
                     @Override
                     protected void initChannel(Http2StreamChannel stream) {
+                        connection.streamOpened(stream);
                         stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-                        stream.pipeline().addLast(new LimitedAggregator(maxBodyBytes, tooLargeBody));
+                        stream.pipeline().addLast(RequestDeadlines.http2Stream(limits, errors));
+                        stream.pipeline().addLast(new BodyLimiter());
                         stream.pipeline().addLast(newDispatcher());
                     }
                 }));
+                ctx.pipeline().addLast(new ConnectionErrors());
             } else {
                 addHttp1(ctx.pipeline());
             }
@@ -151,25 +173,61 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /**
-     * Aggregates requests, answering 413 with a Status body when one is too large: at once when the
-     * Content-Length says so, else when the body passes the limit. The connection (or HTTP/2 stream)
-     * stays open and the rest of the body is read and dropped: closing while the client still sends
-     * would reset the connection and lose the answer.
+     * Answers a plain HTTP request sent to the TLS port with a 400, in clear, as Go's server (so
+     * Kubernetes) does, rather than a connection closed by the failed handshake; a TLS record goes
+     * on to the {@link SslHandler}.
      */
-    private static final class LimitedAggregator extends HttpObjectAggregator {
-        private final byte[] tooLargeBody;
+    private final class PlainHttpOnTls extends ByteToMessageDecoder {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            if (in.readableBytes() < 5) {
+                return; // a TLS record header
+            }
+            if (SslHandler.isEncrypted(in, false)) {
+                ctx.pipeline().remove(this);
+                return;
+            }
+            in.skipBytes(in.readableBytes());
+            byte[] body = errors.encode(400, "BadRequest", "Client sent an HTTP request to an HTTPS server.");
+            ByteBuf response = ctx.alloc().buffer(body.length + 128);
+            response.writeCharSequence("HTTP/1.0 400 Bad Request\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+            response.writeBytes(body);
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
 
-        LimitedAggregator(int maxContentLength, byte[] tooLargeBody) {
-            super(maxContentLength);
-            this.tooLargeBody = tooLargeBody;
+    /** Ends an HTTP/2 connection on an I/O error (a reset by the client, most often) without a warning. */
+    private static final class ConnectionErrors extends ChannelInboundHandlerAdapter {
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            log.atDebug().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+                    .addKeyValue("error", cause.toString()).log("connection error");
+            ctx.close();
+        }
+    }
+
+    /**
+     * Aggregates requests, answering 413 with a Status body when one is too large: at once when the
+     * Content-Length says so, else when the body passes the limit. What the client still sends is
+     * read and dropped only up to twice the limit in all, so that a client that reads its answer
+     * only after sending everything (the JDK's HttpClient) still gets it: an HTTP/1.1 connection
+     * whose Content-Length says more (or a chunked body, of unknown length) is closed after the answer,
+     * and an HTTP/2 stream past that much is reset with NO_ERROR ("stop sending", RFC 9113 8.1,
+     * as Go's server does once a handler is done).
+     */
+    private final class BodyLimiter extends HttpObjectAggregator {
+        /** Bytes dropped after an HTTP/2 413, or -1 when not dropping. */
+        private long dropped = -1;
+
+        BodyLimiter() {
+            // closeOnExpectationFailed: a client that waits for "100 Continue" has sent no body yet
+            super(limits.maxBodyBytes(), true);
         }
 
-        private FullHttpResponse tooLarge() {
-            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(tooLargeBody));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-            response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, tooLargeBody.length);
-            return response;
+        private FullHttpResponse tooLarge(boolean close) {
+            return EarlyResponses.error(errors, 413, "RequestEntityTooLarge",
+                    "the request is too large: limit is " + limits.maxBodyBytes() + " bytes", close);
         }
 
         @Override
@@ -178,14 +236,43 @@ public final class HttpServer implements AutoCloseable {
             if (response instanceof FullHttpResponse full
                     && full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
                 full.release();
-                return tooLarge();
+                return tooLarge(true);
             }
             return response;
         }
 
         @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+            if (dropped >= 0 && msg instanceof HttpContent content) {
+                dropped += content.content().readableBytes();
+                if (dropped > 2L * limits.maxBodyBytes()) {
+                    dropped = -1;
+                    ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR));
+                }
+            }
+            super.channelRead(ctx, msg);
+        }
+
+        @Override
         protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
-            ctx.writeAndFlush(tooLarge());
+            long declared = HttpUtil.getContentLength(oversized, -1L);
+            if (ctx.channel() instanceof Http2StreamChannel) {
+                var answered = ctx.writeAndFlush(tooLarge(false));
+                if (declared > 2L * limits.maxBodyBytes()) {
+                    // Only once the answer is out: a reset drops the stream's DATA still queued by flow control.
+                    answered.addListener(f -> ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)));
+                } else {
+                    dropped = oversized instanceof HttpContent received ? received.content().readableBytes() : 0;
+                }
+                return;
+            }
+            if (declared >= 0 && declared <= 2L * limits.maxBodyBytes()) {
+                ctx.writeAndFlush(tooLarge(false));
+                return;
+            }
+            // Written past HttpServerKeepAliveHandler, which would close at once and so lose the answer.
+            ChannelHandlerContext encoder = ctx.pipeline().context(RequestDeadlines.MESSAGE_SIDE);
+            EarlyResponses.closeAfter(encoder.writeAndFlush(tooLarge(true)));
         }
     }
 

@@ -1,10 +1,16 @@
 package io.j8s.apiserver.http;
 
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.ssl.SslHandler;
 import java.security.cert.Certificate;
 import java.util.concurrent.Executor;
@@ -23,6 +29,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
 
     private final HttpHandler handler;
     private final Executor workers;
+    private final ErrorBody errors;
     private final OverloadResponder overload;
     private volatile HttpExchange current;
 
@@ -31,22 +38,74 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
         void respond(HttpExchange exchange);
     }
 
-    RequestDispatcher(HttpHandler handler, Executor workers, OverloadResponder overload) {
+    RequestDispatcher(HttpHandler handler, Executor workers, ErrorBody errors, OverloadResponder overload) {
         this.handler = handler;
         this.workers = workers;
+        this.errors = errors;
         this.overload = overload;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean http2 = ctx.channel() instanceof Http2StreamChannel;
+        if (request.decoderResult().isFailure()) {
+            malformed(ctx, request.decoderResult().cause());
+            return;
+        }
+        HttpVersion version = request.protocolVersion();
+        if (!http2 && (version.majorVersion() != 1 || version.minorVersion() > 1)) {
+            // Netty parses any HTTP/x.y; Go's server (so Kubernetes) answers 505.
+            EarlyResponses.closeAfter(ctx.writeAndFlush(EarlyResponses.error(errors, 505, "HTTPVersionNotSupported",
+                    "unsupported protocol version " + version.text(), true)));
+            return;
+        }
+        if (!http2 && version.equals(HttpVersion.HTTP_1_1)
+                && !request.headers().contains(HttpHeaderNames.HOST)) {
+            reject(ctx, request, "missing required Host header");
+            return;
+        }
         byte[] body = ByteBufUtil.getBytes(request.content());
-        HttpExchange exchange = new HttpExchange(ctx.channel(), request.method().name(), request.uri(),
-                request.headers(), body, HttpUtil.isKeepAlive(request), peerCertificates(ctx));
+        HttpExchange exchange;
+        try {
+            exchange = new HttpExchange(ctx.channel(), request.method().name(), request.uri(),
+                    request.headers(), body, HttpUtil.isKeepAlive(request), peerCertificates(ctx));
+        } catch (IllegalArgumentException e) {
+            // Netty's QueryStringDecoder: a malformed percent-escape in the path or the query.
+            reject(ctx, request, "the request URI is not valid: " + e.getMessage());
+            return;
+        }
         current = exchange;
         try {
             workers.execute(() -> run(exchange));
         } catch (RejectedExecutionException e) {
             overload.respond(exchange);
+        }
+    }
+
+    /** A request the decoder could not parse: its connection cannot be read further. */
+    private void malformed(ChannelHandlerContext ctx, Throwable cause) {
+        boolean tooLong = cause instanceof TooLongFrameException;
+        log.atDebug().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+                .addKeyValue("error", String.valueOf(cause)).log("malformed request");
+        FullHttpResponse response = tooLong
+                ? EarlyResponses.error(errors, 431, "RequestHeaderFieldsTooLarge",
+                        "the request line and headers are too large: " + cause.getMessage(), true)
+                : EarlyResponses.error(errors, 400, "BadRequest",
+                        "the request could not be parsed: " + cause.getMessage(), true);
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        // Written past HttpServerKeepAliveHandler, which would close at once and so lose the answer.
+        EarlyResponses.closeAfter(ctx.pipeline().context(RequestDeadlines.MESSAGE_SIDE).writeAndFlush(response));
+    }
+
+    /** A 400 for a request that was read in full: the connection stays usable. */
+    private void reject(ChannelHandlerContext ctx, FullHttpRequest request, String message) {
+        boolean keepAlive = HttpUtil.isKeepAlive(request);
+        var written = ctx.writeAndFlush(EarlyResponses.error(errors, 400, "BadRequest", message, !keepAlive));
+        if (!keepAlive) {
+            written.addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -79,7 +138,7 @@ final class RequestDispatcher extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static Certificate[] peerCertificates(ChannelHandlerContext ctx) {
-        var channel = ctx.channel() instanceof io.netty.handler.codec.http2.Http2StreamChannel stream
+        var channel = ctx.channel() instanceof Http2StreamChannel stream
                 ? stream.parent() : ctx.channel();
         SslHandler ssl = channel.pipeline().get(SslHandler.class);
         if (ssl == null) {

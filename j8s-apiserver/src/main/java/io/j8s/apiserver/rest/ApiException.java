@@ -38,6 +38,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(code, reason, message, null, null, null, List.of(), null);
     }
 
+    /** An error of any code, for the HTTP layer's own answers (408, 431, ...). */
+    public static ApiException of(int code, String reason, String message) {
+        return simple(code, reason, message);
+    }
+
     private static ApiException about(int code, String reason, String message, ResourceType type, String name) {
         return new ApiException(code, reason, message, name, type.group().isEmpty() ? null : type.group(),
                 type.plural(), List.of(), null);

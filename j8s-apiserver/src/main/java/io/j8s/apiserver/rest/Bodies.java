@@ -35,13 +35,16 @@ public final class Bodies {
         }
         JsonNode node;
         try {
-            if (type.isEmpty() || type.equals(MediaTypes.JSON) || type.equals("*/*")) {
+            // No Content-Type is JSON (Kubernetes' default); one without a type (";;;") is unknown.
+            String declared = exchange.header("Content-Type");
+            if ((type.isEmpty() && (declared == null || declared.isBlank())) || type.equals(MediaTypes.JSON)
+                    || type.equals("*/*")) {
                 node = Json.mapper().readTree(body);
             } else if (type.equals(MediaTypes.YAML) || type.equals("application/x-yaml") || type.equals("text/yaml")) {
                 node = Json.yamlMapper().readTree(body);
             } else {
-                throw ApiException.unsupportedMediaType(type, List.of(MediaTypes.JSON, MediaTypes.YAML,
-                        ProtobufDecoder.MEDIA_TYPE));
+                throw ApiException.unsupportedMediaType(type.isEmpty() ? declared : type,
+                        List.of(MediaTypes.JSON, MediaTypes.YAML, ProtobufDecoder.MEDIA_TYPE));
             }
         } catch (JacksonException e) {
             throw ApiException.badRequest("the request body could not be decoded: " + e.getOriginalMessage());

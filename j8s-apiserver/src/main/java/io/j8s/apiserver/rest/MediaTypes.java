@@ -37,6 +37,9 @@ public final class MediaTypes {
      * preference first). Protobuf is not produced: a client that also takes JSON gets JSON, and so
      * does one that names only protobuf (Kubernetes clients decode by Content-Type).
      *
+     * A malformed header (an entry without a type, such as {@code ;;;}) names nothing acceptable, and
+     * an entry with {@code q=0} is refused by the client: as in Kubernetes' negotiation both are 406.
+     *
      * @throws ApiException 406 when nothing acceptable is named
      */
     public static Format negotiate(String accept, Allowed allowed) {
@@ -44,8 +47,8 @@ public final class MediaTypes {
             return Format.JSON;
         }
         boolean onlyUnsupported = true;
-        for (String entry : accept.split(",")) {
-            String[] parts = entry.trim().split(";");
+        for (String entry : accept.split(",", -1)) {
+            String[] parts = entry.split(";", -1);
             String type = parts[0].trim().toLowerCase(Locale.ROOT);
             Map<String, String> params = new HashMap<>();
             for (int i = 1; i < parts.length; i++) {
@@ -53,6 +56,10 @@ public final class MediaTypes {
                 if (kv.length == 2) {
                     params.put(kv[0].trim(), kv[1].trim());
                 }
+            }
+            if (refused(params.get("q"))) {
+                onlyUnsupported = false;
+                continue;
             }
             String as = params.get("as");
             String g = params.get("g");
@@ -97,6 +104,18 @@ public final class MediaTypes {
             return Format.JSON;
         }
         throw ApiException.notAcceptable(accept);
+    }
+
+    /** Whether a quality value is zero ("not acceptable", RFC 9110 12.4.2). */
+    private static boolean refused(String q) {
+        if (q == null) {
+            return false;
+        }
+        try {
+            return Double.parseDouble(q) <= 0;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /** The media type without parameters, lower-cased ({@code application/json}). */

@@ -119,6 +119,12 @@ public final class ResourceHandler {
                 throw ApiException.pathNotFound();
             }
         }
+        // The response type is negotiated before anything is read or written: a 406 must leave the
+        // store as it was (the verbs negotiate again to pick their format).
+        MediaTypes.negotiate(exchange.header("Accept"), switch (info.verb()) {
+            case "get", "list", "watch" -> MediaTypes.Allowed.OBJECTS;
+            default -> MediaTypes.Allowed.PLAIN;
+        });
         switch (info.verb()) {
             case "get" -> get(exchange, info, type);
             case "list" -> list(exchange, info, type);
@@ -324,6 +330,10 @@ public final class ResourceHandler {
 
     private void watch(HttpExchange exchange, RequestInfo info, ResourceType type) {
         MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.OBJECTS);
+        String handshake = exchange.isWebSocketUpgrade() ? exchange.webSocketHandshakeProblem() : null;
+        if (handshake != null) {
+            throw ApiException.badRequest(handshake);
+        }
         Predicate<CachedObject> filter = filter(exchange, type);
         if (info.name() != null) {
             String name = info.name();

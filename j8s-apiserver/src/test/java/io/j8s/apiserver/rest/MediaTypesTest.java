@@ -35,4 +35,17 @@ class MediaTypesTest {
         assertThatThrownBy(() -> MediaTypes.negotiate("image/png", MediaTypes.Allowed.OBJECTS))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(406));
     }
+
+    @Test
+    void malformedOrRefusedAccept_is406_notAnError() {
+        for (String accept : new String[] {";;;", ",", ";q=1", "text/html", "application/json;q=0",
+                "application/json;q=0, text/html"}) {
+            assertThatThrownBy(() -> MediaTypes.negotiate(accept, MediaTypes.Allowed.PLAIN)).as(accept)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(406));
+        }
+        assertThat(MediaTypes.negotiate("text/html;q=0, application/json;q=0.5", MediaTypes.Allowed.PLAIN))
+                .isEqualTo(MediaTypes.Format.JSON);
+        assertThat(MediaTypes.negotiate("application/yaml;q=x", MediaTypes.Allowed.PLAIN))
+                .isEqualTo(MediaTypes.Format.YAML);
+    }
 }

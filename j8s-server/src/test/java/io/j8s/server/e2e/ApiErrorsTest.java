@@ -49,6 +49,19 @@ class ApiErrorsTest {
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@link #send} with a given {@code Accept} header. */
+    private static HttpResponse<String> sendAccepting(String accept, String method, String path, String contentType,
+            byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + path))
+                .timeout(Duration.ofSeconds(30)).header("Accept", accept);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofByteArray(body));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static JsonNode status(HttpResponse<String> response, int code, String reason) {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(code);
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
@@ -177,5 +190,43 @@ class ApiErrorsTest {
         HttpResponse<String> health = anonymous.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl()
                 + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(health.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unacceptableOrMalformedAccept_is406_beforeAnythingIsWritten() throws Exception {
+        String configmaps = "/api/v1/namespaces/default/configmaps";
+        for (String accept : new String[] {"text/html", ";;;", "application/json;q=0"}) {
+            JsonNode s = status(sendAccepting(accept, "POST", configmaps, "application/json",
+                    utf8("{\"metadata\":{\"name\":\"n406\"}}")), 406, "NotAcceptable");
+            assertThat(s.path("message").asString()).contains("application/json");
+            status(send("GET", configmaps + "/n406", null, null), 404, "NotFound");
+        }
+        assertThat(send("POST", configmaps, "application/json",
+                utf8("{\"metadata\":{\"name\":\"k406\"},\"data\":{\"a\":\"1\"}}")).statusCode()).isEqualTo(201);
+        status(sendAccepting("text/html", "PUT", configmaps + "/k406", "application/json",
+                utf8("{\"metadata\":{\"name\":\"k406\"},\"data\":{\"a\":\"2\"}}")), 406, "NotAcceptable");
+        status(sendAccepting(";;;", "PATCH", configmaps + "/k406", "application/merge-patch+json",
+                utf8("{\"data\":{\"a\":\"3\"}}")), 406, "NotAcceptable");
+        status(sendAccepting("text/html", "DELETE", configmaps + "/k406", null, null), 406, "NotAcceptable");
+        status(sendAccepting("image/png", "DELETE", configmaps + "?labelSelector=", null, null), 406,
+                "NotAcceptable");
+        HttpResponse<String> kept = send("GET", configmaps + "/k406", null, null);
+        assertThat(kept.statusCode()).isEqualTo(200);
+        assertThat(Json.parse(kept.body()).path("data").path("a").asString()).isEqualTo("1");
+        // What kubectl and browsers send still works.
+        assertThat(sendAccepting("text/html, */*;q=0.8", "GET", configmaps + "/k406", null, null).statusCode())
+                .isEqualTo(200);
+        HttpResponse<String> yaml = sendAccepting("application/yaml", "DELETE", configmaps + "/k406", null, null);
+        assertThat(yaml.statusCode()).isEqualTo(200);
+        assertThat(yaml.headers().firstValue("Content-Type").orElse("")).startsWith("application/yaml");
+    }
+
+    @Test
+    void bodyOfAnUnknownOrMalformedContentType_is415() throws Exception {
+        for (String type : new String[] {"text/html", ";;;", "application/"}) {
+            status(send("POST", "/api/v1/namespaces/default/configmaps", type,
+                    utf8("{\"metadata\":{\"name\":\"t415\"}}")), 415, "UnsupportedMediaType");
+        }
+        status(send("GET", "/api/v1/namespaces/default/configmaps/t415", null, null), 404, "NotFound");
     }
 }
