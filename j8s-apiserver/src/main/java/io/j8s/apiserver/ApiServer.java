@@ -126,7 +126,6 @@ public final class ApiServer implements AutoCloseable {
                 () -> systemObjectsWritten ? null : "the system namespaces are not written yet");
         health.addReadyz("poststarthook/rbac/bootstrap-roles",
                 () -> rbacBootstrapped ? null : "the bootstrap RBAC policy is not written yet");
-        health.addReadyz("shutdown", () -> shuttingDown ? "the server is shutting down" : null);
     }
 
     private String storeFailure() {
@@ -149,6 +148,8 @@ public final class ApiServer implements AutoCloseable {
     /** Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts listening. */
     public void start() throws InterruptedException {
         long begin = System.nanoTime();
+        // last, after the checks others added before the start, as Kubernetes lists it
+        health.addReadyz("shutdown", () -> shuttingDown ? "the server is shutting down" : null);
         cache.start();
         cacheStarted = true;
         health.changed();
