@@ -29,10 +29,12 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -56,8 +58,8 @@ public final class J8sServer implements AutoCloseable {
     private ClusterPki pki;
     private ClientCredentials credentials;
     private MeterRegistry meterRegistry;
-    private ControllerManager controllerManager;
-    private DataPlane dataPlane;
+    private volatile ControllerManager controllerManager;
+    private volatile DataPlane dataPlane;
     private final Clock clock;
     /** The admin kubeconfig's file name in the data dir. */
     public static final String KUBECONFIG = "kubeconfig.yaml";
@@ -120,7 +122,11 @@ public final class J8sServer implements AutoCloseable {
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);
+        ServerReadiness readiness = new ServerReadiness(options, apiServer, () -> controllerManager,
+                () -> dataPlane);
         apiServer.start();
+        readiness.watchNodes();
+        closeables.push(readiness);
         kubeconfig = writeAdminKubeconfig();
         ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "j8s-certificate-renewal");
@@ -134,6 +140,19 @@ public final class J8sServer implements AutoCloseable {
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
                 this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
+        readiness.agentsStarted(dataPlane);
+    }
+
+    /**
+     * Waits until {@code /readyz} passes: the store and the watch cache serve, the controllers run
+     * with synced informers (when this server leads; when another server holds the Lease, it does
+     * not wait for leadership), and every in-process node is Ready (see {@link ServerReadiness}).
+     * Wakes on the changes that can make it pass, not on a timer.
+     *
+     * @return the checks still failing at the timeout, name to reason (empty: ready)
+     */
+    public Map<String, String> awaitReady(Duration timeout) throws InterruptedException {
+        return apiServer.health().awaitReady(timeout);
     }
 
     /**
@@ -155,6 +174,7 @@ public final class J8sServer implements AutoCloseable {
                 .settings(c.settings(options.clusterCidr()))
                 .enabled(c.enabled())
                 .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
+                .onChange(apiServer.health()::changed)
                 .build();
         closeables.push(controllerManager);
         controllerManager.start();
