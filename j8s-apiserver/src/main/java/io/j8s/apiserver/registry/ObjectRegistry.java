@@ -80,11 +80,11 @@ public final class ObjectRegistry {
 
     /** The latest state from the store, or empty. */
     public Optional<Stored> read(ResourceType type, String namespace, String name) {
-        return store.get(type.key(namespace, name)).map(kv -> stored(kv));
+        return store.get(type.key(namespace, name)).map(kv -> stored(type, kv));
     }
 
-    private static Stored stored(KeyValue kv) {
-        ObjectNode tree = Json.parseObject(kv.value());
+    private static Stored stored(ResourceType type, KeyValue kv) {
+        ObjectNode tree = ObjectCodec.forServing(type, Json.parseObject(kv.value()));
         ObjectCodec.metadata(tree).put("resourceVersion", Long.toString(kv.modRevision()));
         return new Stored(tree, kv.modRevision(), kv.createRevision());
     }
