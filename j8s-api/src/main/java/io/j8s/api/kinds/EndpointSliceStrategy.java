@@ -34,6 +34,7 @@ public final class EndpointSliceStrategy extends BaseStrategy {
 
     @Override
     public void applyDefaults(ObjectNode object) {
+        withEndpointsList(object);
         for (JsonNode p : Json.elements(object, "ports")) {
             if (p instanceof ObjectNode port) {
                 if (!port.has("name") || port.get("name").isNull()) {
@@ -44,6 +45,20 @@ public final class EndpointSliceStrategy extends BaseStrategy {
                 }
             }
         }
+    }
+
+    /**
+     * Sets {@code endpoints: []} where the slice has none. The Go field is not {@code omitempty},
+     * so Kubernetes serves a slice without endpoints as {@code "endpoints": null}, which the Python
+     * and Java clients refuse (the field is required in their models); j8s stores and serves an
+     * empty list instead. Returns {@code object}.
+     */
+    public static ObjectNode withEndpointsList(ObjectNode object) {
+        JsonNode endpoints = object.get("endpoints");
+        if (endpoints == null || endpoints.isNull()) {
+            object.putArray("endpoints");
+        }
+        return object;
     }
 
     @Override

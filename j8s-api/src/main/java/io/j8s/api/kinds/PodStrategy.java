@@ -1,5 +1,6 @@
 package io.j8s.api.kinds;
 
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Columns;
 import io.j8s.api.table.Durations;
@@ -56,7 +57,7 @@ public final class PodStrategy extends BaseStrategy {
         if (Json.str(oldSpec, "nodeName").isEmpty()) {
             a.remove("nodeName");
         }
-        if (!a.equals(b)) {
+        if (!GoEncoding.semanticEqual(a, b)) {
             errs.add(FieldError.forbidden("spec", UPDATE_FORBIDDEN));
         }
     }

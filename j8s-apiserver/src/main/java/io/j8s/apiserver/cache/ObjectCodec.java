@@ -2,6 +2,7 @@ package io.j8s.apiserver.cache;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.kinds.EndpointSliceStrategy;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +28,7 @@ public final class ObjectCodec {
      */
     public static CachedObject fromTree(ResourceType type, String key, ObjectNode tree, long createRevision,
             long revision) {
+        forServing(type, tree);
         ObjectNode metadata = metadata(tree);
         metadata.put("resourceVersion", Long.toString(revision));
         String namespace = metadata.path("namespace").asString("");
@@ -35,6 +37,17 @@ public final class ObjectCodec {
         Map<String, String> fields = Map.copyOf(type.strategy().selectableFields(tree));
         return new CachedObject(type, key, namespace, name, Json.writeBytes(tree), createRevision, revision, labels,
                 fields);
+    }
+
+    /**
+     * Completes a stored object for clients: an EndpointSlice without endpoints gets {@code
+     * "endpoints": []} (stored before j8s wrote it on every write), never null or absent.
+     */
+    public static ObjectNode forServing(ResourceType type, ObjectNode tree) {
+        if (type.kind().equals("EndpointSlice")) {
+            EndpointSliceStrategy.withEndpointsList(tree);
+        }
+        return tree;
     }
 
     /** The {@code metadata} object of {@code tree}, created when absent. */

@@ -4,6 +4,7 @@ import io.j8s.api.ResourceType;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.rest.QueryParameters;
 import io.j8s.apiserver.rest.RequestInfo;
 import io.j8s.apiserver.rest.ResourceHandler;
 import io.netty.buffer.Unpooled;
@@ -36,8 +37,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PodLogs implements ResourceHandler.SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodLogs.class);
-    private static final List<String> PASSED_PARAMETERS = List.of("follow", "previous", "timestamps", "tailLines",
-            "limitBytes", "sinceSeconds", "sinceTime");
+    private static final List<String> BOOLEAN_PARAMETERS = List.of("follow", "previous", "timestamps");
+    private static final List<String> INTEGER_PARAMETERS = List.of("tailLines", "limitBytes", "sinceSeconds");
 
     private final ObjectRegistry registry;
     private final Function<String, ResourceType> types;
@@ -143,12 +144,22 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
             throw ApiException.serviceUnavailable("node \"" + nodeName + "\" does not advertise its log endpoint"
                     + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)");
         }
+        // PodLogOptions as the apiserver decodes them (?follow=True is a follow), passed on canonical.
         List<String> query = new ArrayList<>();
-        for (String parameter : PASSED_PARAMETERS) {
-            String value = exchange.query(parameter);
-            if (value != null) {
-                query.add(parameter + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        for (String parameter : BOOLEAN_PARAMETERS) {
+            if (exchange.query(parameter) != null) {
+                query.add(parameter + "=" + QueryParameters.bool(exchange, parameter));
             }
+        }
+        for (String parameter : INTEGER_PARAMETERS) {
+            Long value = QueryParameters.int64(exchange, parameter);
+            if (value != null) {
+                query.add(parameter + "=" + value);
+            }
+        }
+        String sinceTime = exchange.query("sinceTime");
+        if (sinceTime != null) {
+            query.add("sinceTime=" + URLEncoder.encode(sinceTime, StandardCharsets.UTF_8));
         }
         String host = address.contains(":") ? "[" + address + "]" : address;
         return URI.create(scheme + "://" + host + ":" + port + "/containerLogs/" + namespace + "/" + pod + "/"

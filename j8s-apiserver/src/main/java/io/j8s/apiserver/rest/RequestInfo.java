@@ -71,7 +71,7 @@ public record RequestInfo(boolean resourceRequest, String verb, String group, St
     private static RequestInfo resource(String method, boolean watchPath, String watchParam, String group,
             String version, String namespace, String resource, String name, String subresource,
             List<String> segments) {
-        boolean watch = watchPath || "true".equals(watchParam) || "1".equals(watchParam);
+        boolean watch = watchPath || QueryParameters.parseBool(watchParam);
         String verb = switch (method) {
             case "GET", "HEAD" -> watch ? "watch" : name == null ? "list" : "get";
             case "POST" -> "create";

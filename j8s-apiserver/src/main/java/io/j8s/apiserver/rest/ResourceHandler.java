@@ -133,6 +133,11 @@ public final class ResourceHandler {
             case "get", "list", "watch" -> MediaTypes.Allowed.OBJECTS;
             default -> MediaTypes.Allowed.PLAIN;
         });
+        if (!info.verb().equals("watch")) {
+            // A short request's ?timeout is a Go duration; Kubernetes refuses a malformed one (a
+            // watch has timeoutSeconds instead, long-running subresources such as pods/log neither).
+            QueryParameters.timeout(exchange);
+        }
         switch (info.verb()) {
             case "get" -> get(exchange, info, type);
             case "list" -> list(exchange, info, type);
@@ -175,7 +180,7 @@ public final class ResourceHandler {
     private void list(HttpExchange exchange, RequestInfo info, ResourceType type) {
         MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.OBJECTS);
         Predicate<CachedObject> filter = filter(exchange, type);
-        long limit = parseLong(exchange.query("limit"), "limit", 0);
+        long limit = QueryParameters.int64(exchange, "limit", 0);
         String continueParam = exchange.query("continue");
         String rv = exchange.query("resourceVersion");
         String rvMatch = exchange.query("resourceVersionMatch");
@@ -353,9 +358,9 @@ public final class ResourceHandler {
         }
         String rv = exchange.query("resourceVersion");
         long from = rv == null || rv.isEmpty() ? 0 : parseLong(rv, "resourceVersion", 0);
-        boolean bookmarks = "true".equals(exchange.query("allowWatchBookmarks"));
-        boolean sendInitialEvents = "true".equals(exchange.query("sendInitialEvents"));
-        long timeoutSeconds = parseLong(exchange.query("timeoutSeconds"), "timeoutSeconds", 0);
+        boolean bookmarks = QueryParameters.bool(exchange, "allowWatchBookmarks");
+        boolean sendInitialEvents = QueryParameters.bool(exchange, "sendInitialEvents");
+        long timeoutSeconds = QueryParameters.int64(exchange, "timeoutSeconds", 0);
         if (timeoutSeconds <= 0) {
             timeoutSeconds = 1800 + ThreadLocalRandom.current().nextLong(1800);
         }
@@ -606,9 +611,9 @@ public final class ResourceHandler {
     }
 
     private static DeleteOptions deleteOptions(HttpExchange exchange) {
-        Long grace = exchange.query("gracePeriodSeconds") == null ? null
-                : parseLong(exchange.query("gracePeriodSeconds"), "gracePeriodSeconds", 0);
+        Long grace = QueryParameters.int64(exchange, "gracePeriodSeconds");
         String policy = exchange.query("propagationPolicy");
+        Boolean orphan = QueryParameters.optionalBool(exchange, "orphanDependents");
         String uid = null;
         String rv = null;
         boolean dryRun = "All".equals(exchange.query("dryRun"));
@@ -625,8 +630,8 @@ public final class ResourceHandler {
             }
             if (body.hasNonNull("propagationPolicy")) {
                 policy = body.get("propagationPolicy").asString();
-            } else if (body.hasNonNull("orphanDependents") && policy == null) {
-                policy = body.get("orphanDependents").asBoolean() ? "Orphan" : "Background";
+            } else if (body.hasNonNull("orphanDependents")) {
+                orphan = body.get("orphanDependents").asBoolean();
             }
             JsonNode preconditions = body.path("preconditions");
             if (preconditions.hasNonNull("uid")) {
@@ -638,6 +643,9 @@ public final class ResourceHandler {
             if (body.path("dryRun").isArray() && !body.path("dryRun").isEmpty()) {
                 dryRun = true;
             }
+        }
+        if (policy == null && orphan != null) {
+            policy = orphan ? "Orphan" : "Background";
         }
         if (policy != null && !List.of("Background", "Foreground", "Orphan").contains(policy)) {
             throw ApiException.invalid("DeleteOptions", "", "", List.of(new io.j8s.api.validation.FieldError(

@@ -85,6 +85,20 @@ class ApiErrorsTest {
     }
 
     @Test
+    void queryParameters_areReadAsTheApiserverReadsThem() throws Exception {
+        String cms = "/api/v1/namespaces/default/configmaps";
+        JsonNode limit = status(send("GET", cms + "?limit=abc", null, null), 400, "BadRequest");
+        assertThat(limit.path("message").asString()).isEqualTo("strconv.ParseInt: parsing \"abc\": invalid syntax");
+        JsonNode timeout = status(send("GET", cms + "?timeout=5", null, null), 400, "BadRequest");
+        assertThat(timeout.path("message").asString()).isEqualTo(
+                "invalid timeout specified in the request URL - time: missing unit in duration \"5\"");
+        assertThat(send("GET", cms + "?timeout=32s&limit=%2B5", null, null).statusCode()).isEqualTo(200);
+        // A boolean is true unless absent, 0 or false: ?watch=False is a list.
+        assertThat(Json.parse(send("GET", cms + "?watch=False", null, null).body()).path("kind").asString())
+                .isEqualTo("ConfigMapList");
+    }
+
+    @Test
     void wrongMethod_is405() throws Exception {
         status(send("POST", "/api/v1/namespaces/default/configmaps/x", "application/json", utf8("{}")), 405,
                 "MethodNotAllowed");

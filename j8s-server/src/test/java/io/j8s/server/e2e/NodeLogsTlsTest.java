@@ -62,6 +62,18 @@ class NodeLogsTlsTest {
         Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> cluster.kubectl().run("logs", "talker").stdout().contains("hello-from-talker"));
 
+        // The log options as the apiserver reads them (the Python client sends True), passed on to the node.
+        HttpClient admin = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
+        String logUrl = cluster.server().apiUrl() + "/api/v1/namespaces/default/pods/talker/log";
+        HttpResponse<String> stamped = admin.send(HttpRequest.newBuilder(URI.create(logUrl
+                + "?timestamps=True&tailLines=%2B1&follow=False")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stamped.statusCode()).as(stamped.body()).isEqualTo(200);
+        assertThat(stamped.body()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+ hello-from-talker\n");
+        HttpResponse<String> bad = admin.send(HttpRequest.newBuilder(URI.create(logUrl + "?tailLines=abc")).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("strconv.ParseInt: parsing \\\"abc\\\": invalid syntax");
+
         URI direct = URI.create("https://127.0.0.1:" + port + "/containerLogs/default/talker/c");
         HttpClient noCertificate = HttpClient.newBuilder().sslContext(cluster.server().credentials()
                 .sslContext(Identity.user("nobody"))).build();

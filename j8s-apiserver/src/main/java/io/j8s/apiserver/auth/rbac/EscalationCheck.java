@@ -1,6 +1,7 @@
 package io.j8s.apiserver.auth.rbac;
 
 import io.j8s.api.ResourceType;
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.Authorizer.Attributes;
@@ -92,7 +93,8 @@ public final class EscalationCheck implements ResourceHandler.WriteAdmission {
 
     /** Whether {@code object} differs from {@code old} only in owner references and finalizers. */
     static boolean onlyGarbageCollectionFieldsChange(ObjectNode object, ObjectNode old) {
-        return Json.semanticEquals(withoutServerAndGcFields(object), withoutServerAndGcFields(old));
+        // nil and empty are equal (a client's "aggregationRule": null or "resourceNames": [] is no change)
+        return GoEncoding.semanticEqual(withoutServerAndGcFields(object), withoutServerAndGcFields(old));
     }
 
     private static ObjectNode withoutServerAndGcFields(ObjectNode object) {
