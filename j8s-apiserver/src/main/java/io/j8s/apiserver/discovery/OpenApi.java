@@ -9,6 +9,8 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -20,6 +22,7 @@ import tools.jackson.databind.node.ObjectNode;
  * kubectl to leave validation to the server (KUBECTL.md §7). Built on first use; thread safe.
  */
 public final class OpenApi {
+    private static final Logger log = LoggerFactory.getLogger(OpenApi.class);
     private final List<ResourceType> types;
     private final String kubernetesVersion;
     private final OpenApiV2 v2;
@@ -38,13 +41,28 @@ public final class OpenApi {
         return v2;
     }
 
+    /**
+     * Builds the v3 and v2 documents on a daemon thread, so that the first client does not wait for
+     * them and the server's start does not either.
+     */
+    public void buildInBackground() {
+        Thread thread = new Thread(() -> {
+            built();
+            v2.etag();
+        }, "j8s-openapi-build");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
     private Built built() {
         Built b = built;
         if (b == null) {
             synchronized (this) {
                 b = built;
                 if (b == null) {
-                    b = build();
+                    // Servers of the same resources (tests start many in one JVM) share the documents.
+                    b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
                     built = b;
                 }
             }
@@ -52,7 +70,20 @@ public final class OpenApi {
         return b;
     }
 
+    private static final Map<String, Built> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What the documents depend on: each resource's identity, scope and subresources, and the version. */
+    static String key(List<ResourceType> types, String kubernetesVersion) {
+        StringBuilder key = new StringBuilder(kubernetesVersion);
+        for (ResourceType t : types) {
+            key.append(',').append(t.apiVersion()).append('/').append(t.kind()).append('/').append(t.plural())
+                    .append('/').append(t.namespaced()).append(new java.util.TreeSet<>(t.subresources()));
+        }
+        return key.toString();
+    }
+
     private Built build() {
+        long start = System.nanoTime();
         Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
         for (ResourceType type : types) {
             byGroupVersion.computeIfAbsent(pathKey(type), k -> new java.util.ArrayList<>()).add(type);
@@ -68,6 +99,8 @@ public final class OpenApi {
             paths.putObject(entry.getKey()).put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash="
                     + hash(doc));
         }
+        log.info("OpenAPI v3 documents built in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
+                ApiSchema.get());
         return new Built(Json.writeBytes(rootDoc), documents, hashes);
     }
 

@@ -7,6 +7,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,6 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  * use; thread safe.
  */
 public final class OpenApiV2 {
+    private static final Logger log = LoggerFactory.getLogger(OpenApiV2.class);
     /** The protobuf media type Kubernetes answers with (the {@code @v1.0} spelling is accepted too). */
     public static final String PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
@@ -52,13 +57,23 @@ public final class OpenApiV2 {
             synchronized (this) {
                 b = built;
                 if (b == null) {
-                    ObjectNode doc = document();
-                    byte[] json = Json.writeBytes(doc);
-                    b = new Built(json, GnosticV2.encode(doc), "\"" + sha512(json) + "\"");
+                    b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
                     built = b;
                 }
             }
         }
+        return b;
+    }
+
+    private static final Map<String, Built> BUILT = new ConcurrentHashMap<>();
+
+    private Built build() {
+        long start = System.nanoTime();
+        ObjectNode doc = document();
+        byte[] json = Json.writeBytes(doc);
+        Built b = new Built(json, GnosticV2.encode(doc), "\"" + sha512(json) + "\"");
+        log.info("OpenAPI v2 document built in {} ms ({} bytes JSON, {} bytes protobuf)",
+                (System.nanoTime() - start) / 1_000_000, b.json().length, b.protobuf().length);
         return b;
     }
 

@@ -94,38 +94,41 @@ class OpenApiKubectlTest {
 
     @Test
     @Order(2)
-    void kubectl127AppliesAChangeWithTheSchemasMergeKeys() throws Exception {
-        Kubectl kubectl = kubectl127();
-        Path manifest = workDir.resolve("svc.yaml");
-        Files.writeString(manifest, """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: merged
-                spec:
-                  selector: {app: merged}
-                  ports:
-                  - {name: http, port: 80, targetPort: 8080}
-                """);
-        assertThat(kubectl.run("apply", "-f", manifest.toString()).ok()).contains("service/merged created");
-        Files.writeString(manifest, """
-                apiVersion: v1
-                kind: Service
-                metadata:
-                  name: merged
-                spec:
-                  selector: {app: merged}
-                  sessionAffinity: ClientIP
-                  ports:
-                  - {name: http, port: 80, targetPort: 8080}
-                  - {name: https, port: 443, targetPort: 8443}
-                """);
-        Kubectl.Result changed = kubectl.run("apply", "-f", manifest.toString());
-        assertThat(changed.ok()).contains("service/merged configured");
-        assertThat(changed.stderr()).isEmpty();
-        assertThat(kubectl.run("get", "svc", "merged", "-o",
-                "jsonpath={.spec.sessionAffinity} {.spec.ports[*].name} {.spec.ports[*].targetPort}").ok())
-                .isEqualTo("ClientIP http https 8080 8443");
+    void applyMergesAChangeWithThePublishedMergeKeys() throws Exception {
+        int i = 0;
+        for (Kubectl kubectl : kubectls()) {
+            String name = "merged-" + i++;
+            Path manifest = workDir.resolve(name + ".yaml");
+            Files.writeString(manifest, """
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: %s
+                    spec:
+                      selector: {app: merged}
+                      ports:
+                      - {name: http, port: 80, targetPort: 8080}
+                    """.formatted(name));
+            assertThat(kubectl.run("apply", "-f", manifest.toString()).ok()).contains("service/" + name + " created");
+            Files.writeString(manifest, """
+                    apiVersion: v1
+                    kind: Service
+                    metadata:
+                      name: %s
+                    spec:
+                      selector: {app: merged}
+                      sessionAffinity: ClientIP
+                      ports:
+                      - {name: https, port: 443, targetPort: 8443}
+                      - {name: http, port: 80, targetPort: 8080}
+                    """.formatted(name));
+            Kubectl.Result changed = kubectl.run("apply", "-f", manifest.toString());
+            assertThat(changed.ok()).contains("service/" + name + " configured");
+            assertThat(changed.stderr()).isEmpty();
+            assertThat(kubectl.run("get", "svc", name, "-o",
+                    "jsonpath={.spec.sessionAffinity} {.spec.ports[*].name} {.spec.ports[*].targetPort}").ok())
+                    .isEqualTo("ClientIP https http 8443 8080");
+        }
     }
 
     @Test
