@@ -234,4 +234,32 @@ class OpenApiKubectlTest {
                 .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(refused.statusCode()).isEqualTo(406);
     }
+
+    @Test
+    @Order(8)
+    void openApiV3DocumentsAreCachedByHash() throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        String base = cluster.server().apiUrl();
+        HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi/v3"))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        String url = io.j8s.api.json.Json.parse(root.body()).path("paths").path("apis/apps/v1")
+                .path("serverRelativeURL").asString();
+        String hash = url.substring(url.indexOf("?hash=") + 6);
+        HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create(base + url))
+                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(doc.statusCode()).isEqualTo(200);
+        assertThat(doc.headers().firstValue("ETag")).contains("\"" + hash + "\"");
+        assertThat(doc.headers().firstValue("Cache-Control")).contains("public, immutable");
+        assertThat(doc.body()).contains("\"io.k8s.api.apps.v1.Deployment\"");
+        HttpResponse<String> cached = http.send(HttpRequest.newBuilder(URI.create(base + url))
+                .timeout(Duration.ofSeconds(30)).header("If-None-Match", "\"" + hash + "\"").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(cached.statusCode()).isEqualTo(304);
+        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(base
+                + "/openapi/v3/apis/apps/v1?hash=0123")).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(stale.statusCode()).isEqualTo(301);
+        assertThat(stale.headers().firstValue("Location")).contains(url);
+    }
 }
