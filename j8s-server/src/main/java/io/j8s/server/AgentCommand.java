@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.server.join.AgentBootstrap;
 import io.j8s.server.join.JoinException;
+import io.j8s.server.join.ServerLoadBalancer;
 import io.j8s.server.pki.ClientTransport;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
@@ -36,8 +37,10 @@ import picocli.CommandLine.Option;
 final class AgentCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, https://host:port.")
-    URI server;
+    @Option(names = "--server", required = true, split = ",", paramLabel = "URL",
+            description = "The server, https://host:port; several (repeated or comma separated) for servers sharing"
+                    + " an etcd: the agent uses the first it reaches and moves to the next when that one fails.")
+    List<URI> servers;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "The join token ('j8s token' on the server).")
     String token;
@@ -97,12 +100,35 @@ final class AgentCommand implements Callable<Integer> {
         AgentBootstrap bootstrap = new AgentBootstrap(Clock.systemUTC());
         Map<String, KubernetesClient> clients = new LinkedHashMap<>();
         ClientTransport transport = new ClientTransport();
+        // With several servers, every client dials the load balancer, which passes it to a live server.
+        ServerLoadBalancer balancer = servers.size() > 1 ? ServerLoadBalancer.start(servers) : null;
+        URI server = servers.get(0);
         try {
             for (String node : names) {
                 Path nodeDir = names.size() == 1 ? dir : dir.resolve("nodes").resolve(node);
-                AgentBootstrap.Joined joined = bootstrap.join(server, parsed, node, nodeDir);
-                clients.put(DataPlane.nodeIdentity(node),
-                        transport.client(Config.fromKubeconfig(joined.kubeconfig().toFile())));
+                AgentBootstrap.Joined joined = null;
+                JoinException failure = null;
+                for (URI candidate : servers) {
+                    try {
+                        joined = bootstrap.join(candidate, parsed, node, nodeDir);
+                        server = candidate;
+                        break;
+                    } catch (JoinException e) {
+                        failure = e;
+                        if (servers.size() > 1) {
+                            log.atWarn().addKeyValue("server", candidate).addKeyValue("error", e.getMessage())
+                                    .log("joining through this server failed; trying the next");
+                        }
+                    }
+                }
+                if (joined == null) {
+                    throw failure;
+                }
+                Config config = Config.fromKubeconfig(joined.kubeconfig().toFile());
+                if (balancer != null) {
+                    config.setMasterUrl(balancer.url().toString());
+                }
+                clients.put(DataPlane.nodeIdentity(node), transport.client(config));
                 if (names.size() == 1) {
                     System.err.println((joined.reused() ? "Already joined " : "Joined ") + server + " as node " + node
                             + "; its kubeconfig is " + joined.kubeconfig());
@@ -111,6 +137,9 @@ final class AgentCommand implements Callable<Integer> {
         } catch (JoinException e) {
             clients.values().forEach(KubernetesClient::close);
             transport.close();
+            if (balancer != null) {
+                balancer.close();
+            }
             System.err.println("joining failed: " + e.getMessage());
             return 1;
         }
@@ -135,6 +164,9 @@ final class AgentCommand implements Callable<Integer> {
             plane.close();
             clients.values().forEach(KubernetesClient::close);
             transport.close();
+            if (balancer != null) {
+                balancer.close();
+            }
             stopped.countDown();
         }, "j8s-agent-shutdown"));
         System.err.println("The node agent is running (" + names.size() + " node" + (names.size() == 1 ? "" : "s")
