@@ -81,6 +81,12 @@ class ClusterBootstrapTest {
                             .isEqualTo("system:serviceaccount:default:robot");
                 }
             }
+
+            // a restart (no --token) opens the store's secrets with the data dir's token
+            String ca = a.server().pki().caPem();
+            a.restart();
+            assertThat(a.server().pki().caPem()).isEqualTo(ca);
+            assertThat(token(a)).isEqualTo(token(b));
         }
     }
 
