@@ -85,6 +85,7 @@ public final class ApiServer implements AutoCloseable {
     private RbacAuthorizer rbacAuthorizer;
     private InetSocketAddress address;
     private volatile boolean ready;
+    private volatile SystemObjects system;
 
     public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types, PrometheusMeterRegistry metrics,
             Clock clock) {
@@ -139,8 +140,8 @@ public final class ApiServer implements AutoCloseable {
             log.atWarn().addKeyValue("address", "127.0.0.1:" + plain.getPort())
                     .log("serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");
         }
-        SystemObjects system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
-                config.advertiseAddress(), address.getPort());
+        system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
+                config.advertiseAddress(), address.getPort(), cache, clock);
         system.reconcile();
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
         rbac.reconcile();
@@ -234,6 +235,18 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        timer.shutdownNow();
+        if (system != null) {
+            // the other servers' clients go to them from now on (see SystemObjects)
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+                system.release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("error", e.toString()).log("leaving the kubernetes endpoints failed");
+            }
+        }
         if (http != null) {
             http.close();
         }
