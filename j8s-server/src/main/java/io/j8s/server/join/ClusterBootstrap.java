@@ -174,7 +174,11 @@ public final class ClusterBootstrap {
         }
     }
 
-    /** The plaintext of {@link #seal}. @throws AEADBadTagException when {@code passphrase} is not the one sealed with */
+    /**
+     * The plaintext of {@link #seal}.
+     *
+     * @throws AEADBadTagException when {@code passphrase} is not the one sealed with
+     */
     static byte[] open(char[] passphrase, byte[] sealedBytes) throws AEADBadTagException {
         JsonNode sealed = Json.parse(sealedBytes);
         try {

@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * end to end, so the clients still verify the server's certificate, which names {@code 127.0.0.1}),
  * to the server currently in use. When that server cannot be reached, the next one in the list is
  * taken, and stays in use until it fails in turn. A server that dies breaks its connections; the
- * clients' watches and requests reconnect, and so reach the next server.
+ * clients' watches and requests reconnect, and so reach the next server. {@link #setServers}
+ * replaces the list (the agent adds the servers the {@code kubernetes} Endpoints name).
  *
  * <p>Two threads per open connection: an agent holds a handful. Thread safe.
  */
@@ -33,7 +33,7 @@ public final class ServerLoadBalancer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ServerLoadBalancer.class);
     private static final int CONNECT_TIMEOUT_MILLIS = 3000;
 
-    private final List<URI> servers;
+    private volatile List<URI> servers;
     private final ServerSocket listener;
     private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "j8s-server-lb");
@@ -41,11 +41,12 @@ public final class ServerLoadBalancer implements AutoCloseable {
         return t;
     });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger current = new AtomicInteger();
+    private volatile URI current;
     private volatile boolean closed;
 
     private ServerLoadBalancer(List<URI> servers, ServerSocket listener) {
         this.servers = List.copyOf(servers);
+        this.current = servers.get(0);
         this.listener = listener;
     }
 
@@ -61,7 +62,8 @@ public final class ServerLoadBalancer implements AutoCloseable {
             ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
             ServerLoadBalancer lb = new ServerLoadBalancer(servers, listener);
             lb.threads.execute(lb::acceptLoop);
-            log.atInfo().addKeyValue("servers", servers).addKeyValue("url", lb.url()).log("server load balancer started");
+            log.atInfo().addKeyValue("servers", servers).addKeyValue("url", lb.url())
+                    .log("server load balancer started");
             return lb;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen for the server load balancer: " + e.getMessage(), e);
@@ -75,7 +77,21 @@ public final class ServerLoadBalancer implements AutoCloseable {
 
     /** The server new connections go to now. */
     public URI currentServer() {
-        return servers.get(current.get());
+        return current;
+    }
+
+    /** The servers to choose from, in order of preference. */
+    public List<URI> servers() {
+        return servers;
+    }
+
+    /** Replaces the server list; the server in use stays in use while it is in the list and answers. */
+    public void setServers(List<URI> list) {
+        if (list.isEmpty() || list.equals(servers)) {
+            return;
+        }
+        servers = List.copyOf(list);
+        log.atInfo().addKeyValue("servers", list).log("server list updated");
     }
 
     private void acceptLoop() {
@@ -93,10 +109,11 @@ public final class ServerLoadBalancer implements AutoCloseable {
 
     private void connect(Socket client) {
         open.add(client);
-        int start = current.get();
-        for (int i = 0; i < servers.size() && !closed; i++) {
-            int index = (start + i) % servers.size();
-            URI server = servers.get(index);
+        List<URI> list = servers;
+        URI preferred = current;
+        int start = Math.max(0, list.indexOf(preferred));
+        for (int i = 0; i < list.size() && !closed; i++) {
+            URI server = list.get((start + i) % list.size());
             Socket upstream = new Socket();
             try {
                 upstream.connect(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 443 : server.getPort()),
@@ -109,7 +126,8 @@ public final class ServerLoadBalancer implements AutoCloseable {
                         .log("server unreachable; trying the next");
                 continue;
             }
-            if (current.compareAndSet(start, index) && index != start) {
+            if (!server.equals(current)) {
+                current = server;
                 log.atInfo().addKeyValue("server", server).log("switched to another server");
             }
             open.add(upstream);
