@@ -143,12 +143,13 @@ class HaEtcdTest {
         Thread.sleep(3000);
 
         // kill -9 server a, which holds the controllers' Lease
-        Lease leaseAtKill = viaB.leases().inNamespace("kube-system").withName("j8s-controller-manager").get();
         long serverKill = System.nanoTime();
         java.time.Instant serverKillAt = java.time.Instant.now();
         a.destroyForcibly();
         assertThat(a.waitFor(10, TimeUnit.SECONDS)).isTrue();
         double serverResume = awaitResume(acks, serverKill);
+        // a's last word on the Lease (read after its death: no renewal can follow)
+        Lease leaseAtKill = viaB.leases().inNamespace("kube-system").withName("j8s-controller-manager").get();
         Thread.sleep(3000);
         stop.set(true);
         for (Thread t : writers) {
@@ -224,7 +225,9 @@ class HaEtcdTest {
         ZonedDateTime lastRenewByA = leaseAtKill.getSpec().getRenewTime();
         ZonedDateTime acquiredByB = leaseAfter.getSpec().getAcquireTime();
         double acquiredAfterRenew = Duration.between(lastRenewByA, acquiredByB).toMillis() / 1000.0;
-        assertThat(logOf("b")).contains("Became leader");
+        assertThat(logOf("a")).as("a held the Lease when it was killed")
+                .contains("Became leader (" + leaseAtKill.getSpec().getHolderIdentity() + ")");
+        assertThat(logOf("b")).contains("Became leader (" + leaseAfter.getSpec().getHolderIdentity() + ")");
         assertThat(logOf("agent")).contains("server list updated").contains("127.0.0.1:" + portB);
         // the agent renews its node's Lease through b now (it renews every 10 s)
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
