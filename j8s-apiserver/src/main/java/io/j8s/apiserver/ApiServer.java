@@ -93,6 +93,7 @@ public final class ApiServer implements AutoCloseable {
     private volatile boolean systemObjectsWritten;
     private volatile boolean rbacBootstrapped;
     private volatile boolean shuttingDown;
+    private volatile SystemObjects system;
 
     public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types, PrometheusMeterRegistry metrics,
             Clock clock) {
@@ -181,8 +182,8 @@ public final class ApiServer implements AutoCloseable {
             log.atWarn().addKeyValue("address", "127.0.0.1:" + plain.getPort())
                     .log("serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");
         }
-        SystemObjects system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
-                config.advertiseAddress(), address.getPort());
+        system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
+                config.advertiseAddress(), address.getPort(), cache, clock);
         system.reconcile();
         systemObjectsWritten = true;
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
@@ -286,6 +287,18 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         shuttingDown = true;
+        timer.shutdownNow();
+        if (system != null) {
+            // the other servers' clients go to them from now on (see SystemObjects)
+            try {
+                timer.awaitTermination(5, TimeUnit.SECONDS);
+                system.release();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                log.atWarn().addKeyValue("error", e.toString()).log("leaving the kubernetes endpoints failed");
+            }
+        }
         if (http != null) {
             http.close();
         }

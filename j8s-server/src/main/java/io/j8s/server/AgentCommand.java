@@ -1,10 +1,15 @@
 package io.j8s.server;
 
+import io.fabric8.kubernetes.api.model.EndpointAddress;
+import io.fabric8.kubernetes.api.model.EndpointPort;
+import io.fabric8.kubernetes.api.model.EndpointSubset;
+import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.server.join.AgentBootstrap;
 import io.j8s.server.join.JoinException;
+import io.j8s.server.join.ServerLoadBalancer;
 import io.j8s.server.pki.ClientTransport;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
@@ -15,6 +20,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -36,8 +46,13 @@ import picocli.CommandLine.Option;
 final class AgentCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
 
-    @Option(names = "--server", required = true, paramLabel = "URL", description = "The server, https://host:port.")
-    URI server;
+    private static final java.time.Duration DISCOVERY_PERIOD = java.time.Duration.ofSeconds(15);
+
+    @Option(names = "--server", required = true, split = ",", paramLabel = "URL",
+            description = "The server, https://host:port; several (repeated or comma separated) for servers sharing"
+                    + " an etcd. The agent uses the first it reaches and moves to the next when that one fails; the"
+                    + " servers the kubernetes Endpoints name are added to the list.")
+    List<URI> servers;
 
     @Option(names = "--token", paramLabel = "TOKEN", description = "The join token ('j8s token' on the server).")
     String token;
@@ -97,12 +112,33 @@ final class AgentCommand implements Callable<Integer> {
         AgentBootstrap bootstrap = new AgentBootstrap(Clock.systemUTC());
         Map<String, KubernetesClient> clients = new LinkedHashMap<>();
         ClientTransport transport = new ClientTransport();
+        // Every client dials the load balancer, which passes it to a live server (k3s' agent design).
+        ServerLoadBalancer balancer = ServerLoadBalancer.start(servers);
+        URI server = servers.get(0);
         try {
             for (String node : names) {
                 Path nodeDir = names.size() == 1 ? dir : dir.resolve("nodes").resolve(node);
-                AgentBootstrap.Joined joined = bootstrap.join(server, parsed, node, nodeDir);
-                clients.put(DataPlane.nodeIdentity(node),
-                        transport.client(Config.fromKubeconfig(joined.kubeconfig().toFile())));
+                AgentBootstrap.Joined joined = null;
+                JoinException failure = null;
+                for (URI candidate : servers) {
+                    try {
+                        joined = bootstrap.join(candidate, parsed, node, nodeDir);
+                        server = candidate;
+                        break;
+                    } catch (JoinException e) {
+                        failure = e;
+                        if (servers.size() > 1) {
+                            log.atWarn().addKeyValue("server", candidate).addKeyValue("error", e.getMessage())
+                                    .log("joining through this server failed; trying the next");
+                        }
+                    }
+                }
+                if (joined == null) {
+                    throw failure;
+                }
+                Config config = Config.fromKubeconfig(joined.kubeconfig().toFile());
+                config.setMasterUrl(balancer.url().toString());
+                clients.put(DataPlane.nodeIdentity(node), transport.client(config));
                 if (names.size() == 1) {
                     System.err.println((joined.reused() ? "Already joined " : "Joined ") + server + " as node " + node
                             + "; its kubeconfig is " + joined.kubeconfig());
@@ -111,6 +147,7 @@ final class AgentCommand implements Callable<Integer> {
         } catch (JoinException e) {
             clients.values().forEach(KubernetesClient::close);
             transport.close();
+            balancer.close();
             System.err.println("joining failed: " + e.getMessage());
             return 1;
         }
@@ -129,18 +166,53 @@ final class AgentCommand implements Callable<Integer> {
         DataPlane plane = DataPlane.start(options, dir.resolve("state"),
                 identity -> identity.equals(DataPlane.PROXY_IDENTITY) ? first : clients.get(identity),
                 endpoint.sslContext(), NodeEndpointTls.authenticator(), metrics, Clock.systemUTC());
+        // the servers the kubernetes Endpoints name join the list (they are every live server)
+        ScheduledExecutorService discovery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "j8s-server-discovery");
+            t.setDaemon(true);
+            return t;
+        });
+        discovery.scheduleWithFixedDelay(() -> discoverServers(first, balancer), 0, DISCOVERY_PERIOD.toSeconds(),
+                TimeUnit.SECONDS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.atInfo().log("stopping");
+            discovery.shutdownNow();
             plane.close();
             clients.values().forEach(KubernetesClient::close);
             transport.close();
+            balancer.close();
             stopped.countDown();
         }, "j8s-agent-shutdown"));
         System.err.println("The node agent is running (" + names.size() + " node" + (names.size() == 1 ? "" : "s")
                 + "); stop it with Ctrl-C.");
         stopped.await();
         return 0;
+    }
+
+    /**
+     * Sets the balancer's servers to those given with {@code --server}, then those the {@code
+     * kubernetes} Endpoints name (every live server, see docs/architecture.md).
+     */
+    private void discoverServers(KubernetesClient client, ServerLoadBalancer balancer) {
+        try {
+            Endpoints endpoints = client.endpoints().inNamespace("default").withName("kubernetes").get();
+            if (endpoints == null) {
+                return;
+            }
+            Set<URI> all = new LinkedHashSet<>(servers);
+            for (EndpointSubset subset : endpoints.getSubsets()) {
+                for (EndpointAddress address : subset.getAddresses()) {
+                    for (EndpointPort port : subset.getPorts()) {
+                        String host = address.getIp().contains(":") ? "[" + address.getIp() + "]" : address.getIp();
+                        all.add(URI.create("https://" + host + ":" + port.getPort()));
+                    }
+                }
+            }
+            balancer.setServers(List.copyOf(all));
+        } catch (RuntimeException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("reading the kubernetes endpoints failed");
+        }
     }
 
     /** The cluster CA, from the joined kubeconfig: the CA whose client certificates may read logs. */

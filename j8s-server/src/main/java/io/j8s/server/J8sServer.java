@@ -9,6 +9,7 @@ import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.apiserver.auth.authn.TokenFile;
+import io.j8s.server.join.ClusterBootstrap;
 import io.j8s.server.join.JoinTokens;
 import io.j8s.server.join.NodeCredentials;
 import io.j8s.server.pki.ClientCredentials;
@@ -99,8 +100,17 @@ public final class J8sServer implements AutoCloseable {
 
         // ---- security: certificates, join token, credentials (see docs/architecture.md, "Security") ----
         Cidr serviceCidr = Cidr.parse(options.serviceClusterIpRange());
-        pki = ClusterPki.loadOrCreate(options.dataDir(), servingHosts(options, serviceCidr), clock);
-        JoinToken joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
+        JoinToken joinToken;
+        if (options.store() == ServerOptions.StoreKind.ETCD) {
+            // Servers sharing an etcd share the CA, service account key and token through it.
+            ClusterBootstrap.Joined joined = ClusterBootstrap.loadOrCreate(store, options.dataDir(), options.token(),
+                    servingHosts(options, serviceCidr), clock);
+            pki = joined.pki();
+            joinToken = joined.token();
+        } else {
+            pki = ClusterPki.loadOrCreate(options.dataDir(), servingHosts(options, serviceCidr), clock);
+            joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
+        }
         ApiSecurity security = ApiSecurity.of(List.of(pki.ca().certificate()), pki.caBundle(),
                 pki.serviceAccountKeys()).withJoining(joinToken, new NodeCredentials(pki.ca()));
         if (options.tokenAuthFile() != null) {

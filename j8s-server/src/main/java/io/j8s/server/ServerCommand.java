@@ -1,6 +1,7 @@
 package io.j8s.server;
 
 import io.j8s.apiserver.http.HttpLimits;
+import io.j8s.server.join.ClusterBootstrap;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,15 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--token-auth-file", paramLabel = "FILE",
             description = "Static bearer tokens, Kubernetes' CSV format: token,user,uid[,\"group1,group2\"].")
     Path tokenAuthFile;
+
+    @Option(names = "--token", paramLabel = "TOKEN",
+            description = "With --store etcd: the cluster's token (the first server's 'j8s token', or <id>:<secret>"
+                    + " given to every server). A server on an etcd that holds a cluster loads its CA, service"
+                    + " account key and token with it (default: the data dir's token).")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding --token.")
+    Path tokenFile;
 
     @Option(names = "--insecure-port", paramLabel = "PORT",
             description = "Also serve plain HTTP on 127.0.0.1:PORT (credentials still required; default: none).")
@@ -169,6 +179,18 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        String clusterToken = token;
+        if (clusterToken == null && tokenFile != null) {
+            clusterToken = io.j8s.server.pki.PrivateFiles.readIfExists(tokenFile);
+            if (clusterToken == null) {
+                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                        "--token-file " + tokenFile + " does not exist");
+            }
+        }
+        if (clusterToken != null && store != ServerOptions.StoreKind.ETCD) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--token and --token-file join servers sharing an etcd; they need --store etcd");
+        }
         ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
                 Integer.parseInt(range[1].trim()), clusterCidr, DataPlaneOptions.defaults()
@@ -176,9 +198,16 @@ final class ServerCommand implements Callable<Integer> {
                                 : nodes.stream().filter(n -> !n.isBlank()).toList())
                         .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
-                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits);
+                tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
+                clusterToken == null ? null : clusterToken.trim());
         CountDownLatch stopped = new CountDownLatch(1);
-        J8sServer server = J8sServer.start(options);
+        J8sServer server;
+        try {
+            server = J8sServer.start(options);
+        } catch (ClusterBootstrap.RefusedException e) {
+            System.err.println("j8s server: " + e.getMessage());
+            return 1;
+        }
         Thread hook = new Thread(() -> {
             log.atInfo().log("stopping");
             server.close();

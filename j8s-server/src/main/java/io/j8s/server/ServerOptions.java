@@ -14,6 +14,9 @@ import java.util.Objects;
  * @param insecurePort plain HTTP on {@code 127.0.0.1} ({@code --insecure-port}), 0 for none
  * @param httpLimits request sizes and timeouts ({@code --max-request-body-bytes}, {@code
  *     --request-header-timeout}, ...)
+ * @param token the cluster's token ({@code --token}, {@code --token-file}: full or {@code <id>:<secret>}),
+ *     or null for the data dir's; with etcd it opens the secrets other servers stored
+ *     ({@link io.j8s.server.join.ClusterBootstrap})
  */
 public record ServerOptions(
         Path dataDir,
@@ -32,7 +35,8 @@ public record ServerOptions(
         List<String> tlsSans,
         Path tokenAuthFile,
         int insecurePort,
-        HttpLimits httpLimits) {
+        HttpLimits httpLimits,
+        String token) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -50,65 +54,78 @@ public record ServerOptions(
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
-                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS);
+                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits);
+                tokenAuthFile, insecurePort, httpLimits, token);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits);
+                tokenAuthFile, insecurePort, httpLimits, token);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits);
+                tokenAuthFile, insecurePort, httpLimits, token);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
-                insecurePort, httpLimits);
+                insecurePort, httpLimits, token);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits);
+                tokenAuthFile, insecurePort, httpLimits, token);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
-                insecurePort, httpLimits);
+                insecurePort, httpLimits, token);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
-                tokenAuthFile, insecurePort, httpLimits);
+                tokenAuthFile, insecurePort, httpLimits, token);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, port, httpLimits);
+                tokenAuthFile, port, httpLimits, token);
     }
 
     /** With request size limits and timeouts. */
     public ServerOptions withHttpLimits(HttpLimits limits) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, limits);
+                tokenAuthFile, insecurePort, limits, token);
+    }
+
+    /** With {@code --token}: the cluster's token (full or {@code <id>:<secret>}), null for the data dir's. */
+    public ServerOptions withToken(String value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort, httpLimits, value);
+    }
+
+    @Override
+    public String toString() {
+        return "ServerOptions[dataDir=" + dataDir + ", store=" + store + ", securePort=" + securePort
+                + (token == null ? "" : ", token=<redacted>") + "]";
     }
 }

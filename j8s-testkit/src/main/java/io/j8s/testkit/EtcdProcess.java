@@ -237,7 +237,7 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    private static Path findBinary() {
+    static Path findBinary() {
         String path = System.getenv("PATH");
         if (path == null) {
             return null;
@@ -251,7 +251,7 @@ public final class EtcdProcess implements AutoCloseable {
         return null;
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

@@ -18,6 +18,15 @@ public final class JoinTokens {
 
     private JoinTokens() {}
 
+    /** Writes {@code token} to {@code dataDir} (the cluster's token, learned from the store). */
+    public static void write(Path dataDir, JoinToken token) {
+        Path file = dataDir.resolve(FILE);
+        String text = token.encode() + "\n";
+        if (!text.equals(PrivateFiles.readIfExists(file))) {
+            PrivateFiles.writeSecret(file, text);
+        }
+    }
+
     /** The token for the CA bundle {@code caBundle}, read from or written to {@code dataDir}. */
     public static JoinToken loadOrCreate(Path dataDir, byte[] caBundle) {
         Path file = dataDir.resolve(FILE);

@@ -77,6 +77,26 @@ public final class ClusterPki {
         return pki;
     }
 
+    /**
+     * Puts a cluster's shared material into {@code dataDir/tls} (the CA certificate exactly as
+     * given, since join tokens hash its text; the CA key; the service account key), replacing what
+     * differs, so that {@link #loadOrCreate} loads them and issues this server's own leaves with
+     * that CA. Used by a server joining a cluster through the store ({@code
+     * io.j8s.server.join.ClusterBootstrap}).
+     */
+    public static void adopt(Path dataDir, String caCertPem, String caKeyPem, String serviceAccountKeyPem) {
+        Path dir = dataDir.resolve("tls");
+        createPrivateDir(dir);
+        if (!caCertPem.equals(PrivateFiles.readIfExists(dir.resolve("ca.crt")))) {
+            PrivateFiles.writeSecret(dir.resolve("ca.key"), caKeyPem);
+            PrivateFiles.writePublic(dir.resolve("ca.crt"), caCertPem);
+            log.atInfo().addKeyValue("dir", dir).log("installed the cluster CA from the store");
+        }
+        if (!serviceAccountKeyPem.equals(PrivateFiles.readIfExists(dir.resolve("service-account.key")))) {
+            PrivateFiles.writeSecret(dir.resolve("service-account.key"), serviceAccountKeyPem);
+        }
+    }
+
     private static void createPrivateDir(Path dir) {
         if (java.nio.file.Files.isDirectory(dir)) {
             return;

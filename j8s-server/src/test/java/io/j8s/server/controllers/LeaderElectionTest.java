@@ -40,17 +40,18 @@ class LeaderElectionTest {
         }
     }
 
-    private static TestCluster server(String prefix) throws InterruptedException {
+    /** A server on {@code prefix}; {@code token}: the first server's (null for the first). */
+    private static TestCluster server(String prefix, String token) throws InterruptedException {
         List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
         return TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix)
-                .withControllers(ControllerOptions.defaults().withEnabled(Set.of("replicaset"))));
+                .withControllers(ControllerOptions.defaults().withEnabled(Set.of("replicaset"))).withToken(token));
     }
 
     @Test
     void onlyTheLeaseHolderRunsControllers_andTheOtherTakesOver() throws Exception {
         String prefix = "/le-" + UUID.randomUUID() + "/";
-        TestCluster a = server(prefix);
-        TestCluster b = server(prefix);
+        TestCluster a = server(prefix, null);
+        TestCluster b = server(prefix, java.nio.file.Files.readString(a.dir().resolve("data").resolve("token")));
         try (KubernetesClient client = a.client()) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                     a.server().controllerManager().isRunning() || b.server().controllerManager().isRunning());
