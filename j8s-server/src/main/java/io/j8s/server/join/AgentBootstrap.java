@@ -133,6 +133,14 @@ public final class AgentBootstrap {
                     .user());
             boolean fresh = cert.getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(clock.instant());
             if (token.matchesCa(ca) && sameNode && fresh && Json.str(cluster, "server").equals(server.toString())) {
+                String keyPem = new String(Base64.getDecoder().decode(Json.str(user, "client-key-data")),
+                        StandardCharsets.UTF_8);
+                String canonical = Pem.encode(Pem.privateKey(keyPem));
+                if (!canonical.equals(keyPem)) { // an EC key written without its public key by an older j8s
+                    PrivateFiles.writeSecret(kubeconfig, Kubeconfig.yaml(server.toString(),
+                            new String(ca, StandardCharsets.UTF_8), Identity.node(nodeName).user(),
+                            Pem.encode(cert), canonical));
+                }
                 return new Joined(kubeconfig, cert, true);
             }
         } catch (RuntimeException e) {

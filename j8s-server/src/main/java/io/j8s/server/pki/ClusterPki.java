@@ -99,7 +99,8 @@ public final class ClusterPki {
         String cert = PrivateFiles.readIfExists(dir.resolve("ca.crt"));
         String key = PrivateFiles.readIfExists(dir.resolve("ca.key"));
         if (cert != null && key != null) {
-            return CertificateAuthority.of(Pem.certificate(cert), Pem.privateKey(key), clock);
+            return CertificateAuthority.of(Pem.certificate(cert),
+                    PrivateFiles.privateKey(dir.resolve("ca.key"), key), clock);
         }
         if (cert != null || key != null) {
             throw new IllegalStateException("the data dir holds only one of " + dir.resolve("ca.crt") + " and "
@@ -138,7 +139,7 @@ public final class ClusterPki {
         if (cert == null || key == null) {
             return null;
         }
-        Leaf leaf = new Leaf(Pem.certificate(cert), Pem.privateKey(key));
+        Leaf leaf = new Leaf(Pem.certificate(cert), PrivateFiles.privateKey(dir.resolve(name + ".key"), key));
         return signedByCa(leaf) && usable.test(leaf) ? leaf : null;
     }
 

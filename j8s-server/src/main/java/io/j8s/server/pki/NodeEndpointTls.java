@@ -69,7 +69,7 @@ public final class NodeEndpointTls {
         String keyPem = PrivateFiles.readIfExists(keyFile);
         Leaf leaf = null;
         if (certPem != null && keyPem != null) {
-            Leaf existing = new Leaf(Pem.certificate(certPem), Pem.privateKey(keyPem));
+            Leaf existing = new Leaf(Pem.certificate(certPem), PrivateFiles.privateKey(keyFile, keyPem));
             if (!existing.expiresWithin(ClusterPki.RENEW_BEFORE, clock.instant())) {
                 leaf = existing;
             }

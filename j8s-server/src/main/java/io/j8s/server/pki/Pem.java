@@ -11,12 +11,19 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** PEM encoding and decoding of certificates, keys and certificate requests (BouncyCastle). */
@@ -30,19 +37,27 @@ public final class Pem {
 
     /**
      * A private key in the traditional OpenSSL form ({@code BEGIN EC PRIVATE KEY}, {@code BEGIN RSA
-     * PRIVATE KEY}), as kubeadm and k3s write them, which kubectl and fabric8 both read from a
-     * kubeconfig.
+     * PRIVATE KEY}), as kubeadm and k3s write them, which kubectl, fabric8, the Java and Python
+     * Kubernetes clients, curl and openssl all read from a kubeconfig or a file.
      */
     public static String encode(PrivateKey key) {
         if (!(key instanceof java.security.interfaces.ECPrivateKey ec)) {
             return write(key);
         }
         // SEC1 with the named curve inside, as Go's x509.ParseECPrivateKey needs it (the generic
-        // conversion leaves the curve in the PKCS#8 wrapper only).
+        // conversion leaves the curve in the PKCS#8 wrapper only), and with the optional public key,
+        // as `openssl ecparam -genkey` writes it: the Java client (io.kubernetes:client-java) reads
+        // an EC key as a key pair and fails on a SEC1 key without it.
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
+            X9ECParameters parameters = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(curve));
+            if (parameters == null) {
+                throw new IllegalArgumentException("not a named curve: " + curve);
+            }
+            ECPoint q = new FixedPointCombMultiplier().multiply(parameters.getG(), ec.getS()).normalize();
             var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
-                    info.getPrivateKeyAlgorithm().getParameters());
+                    new DERBitString(q.getEncoded(false)), curve);
             return write(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -47,6 +47,21 @@ public final class PrivateFiles {
         }
     }
 
+    /**
+     * The private key of the PEM {@code text} read from {@code file}, after rewriting the file when
+     * it holds the key in another form than {@link Pem#encode(java.security.PrivateKey)} writes: EC
+     * keys j8s wrote before lacked the public key, which the Java Kubernetes client needs, so old
+     * data dirs are fixed at start.
+     */
+    public static java.security.PrivateKey privateKey(Path file, String text) {
+        java.security.PrivateKey key = Pem.privateKey(text);
+        String canonical = Pem.encode(key);
+        if (!canonical.equals(text)) {
+            writeSecret(file, canonical);
+        }
+        return key;
+    }
+
     /** The file's text, or null when it does not exist. */
     public static String readIfExists(Path file) {
         try {

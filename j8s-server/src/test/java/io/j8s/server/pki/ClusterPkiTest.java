@@ -97,4 +97,59 @@ class ClusterPkiTest {
         assertThatThrownBy(() -> ClusterPki.loadOrCreate(dataDir, HOSTS, clock))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("only one of");
     }
+
+    @Test
+    void everyEcKey_isSec1WithItsPublicKey_asOpensslWritesIt() throws Exception {
+        ClusterPki pki = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
+        for (String name : List.of("ca", "serving", "admin")) {
+            String pem = Files.readString(dataDir.resolve("tls/" + name + ".key"));
+            assertThat(pem).as(name).startsWith("-----BEGIN EC PRIVATE KEY-----");
+            X509Certificate cert = Pem.certificate(Files.readString(dataDir.resolve("tls/" + name + ".crt")));
+            assertThat(publicKeyOf(pem)).as(name + ": the key pair's public key").isEqualTo(cert.getPublicKey());
+        }
+        assertThat(publicKeyOf(pki.admin().keyPem())).isEqualTo(pki.admin().certificate().getPublicKey());
+    }
+
+    @Test
+    void keysWrittenWithoutTheirPublicKey_areRewrittenAtStart() throws Exception {
+        ClusterPki first = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
+        for (String name : List.of("ca", "serving", "admin")) {
+            java.security.PrivateKey key = Pem.privateKey(Files.readString(dataDir.resolve("tls/" + name + ".key")));
+            Files.writeString(dataDir.resolve("tls/" + name + ".key"), sec1WithoutPublicKey(key));
+            assertThatThrownBy(() -> publicKeyOf(Files.readString(dataDir.resolve("tls/" + name + ".key"))))
+                    .as("the old form, as j8s wrote it before").hasMessageContaining("getPublicKeyInfo()\" is null");
+        }
+        ClusterPki second = ClusterPki.loadOrCreate(dataDir, HOSTS, clock);
+        assertThat(second.admin().certificate()).isEqualTo(first.admin().certificate());
+        assertThat(second.ca().certificate()).isEqualTo(first.ca().certificate());
+        for (String name : List.of("ca", "serving", "admin")) {
+            String pem = Files.readString(dataDir.resolve("tls/" + name + ".key"));
+            X509Certificate cert = Pem.certificate(Files.readString(dataDir.resolve("tls/" + name + ".crt")));
+            assertThat(publicKeyOf(pem)).as(name).isEqualTo(cert.getPublicKey());
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("tls/" + name
+                    + ".key")))).isEqualTo("rw-------");
+        }
+    }
+
+    /** The public key of a PEM private key read as client-java reads an EC key: BouncyCastle's key pair. */
+    private static java.security.PublicKey publicKeyOf(String pem) throws Exception {
+        try (var parser = new org.bouncycastle.openssl.PEMParser(new java.io.StringReader(pem))) {
+            var pair = (org.bouncycastle.openssl.PEMKeyPair) parser.readObject();
+            assertThat(pair.getPrivateKeyInfo()).isNotNull();
+            return new org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter().getKeyPair(pair).getPublic();
+        }
+    }
+
+    /** An EC key as j8s wrote it before: SEC1 with the curve but without the optional public key. */
+    private static String sec1WithoutPublicKey(java.security.PrivateKey key) throws Exception {
+        var ec = (java.security.interfaces.ECPrivateKey) key;
+        var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(key.getEncoded());
+        var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
+                info.getPrivateKeyAlgorithm().getParameters());
+        var out = new java.io.StringWriter();
+        try (var writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+            writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+        }
+        return out.toString();
+    }
 }
