@@ -258,7 +258,8 @@ class JavaClientConformanceTest {
         assertThat(list.getItems()).extracting(c -> c.getMetadata().getName()).contains("before");
         String rv = list.getMetadata().getResourceVersion();
         core.createNamespacedConfigMap("java", new V1ConfigMap().metadata(meta("after"))).execute();
-        core.patchNamespacedConfigMap("after", "java", new V1Patch("{\"data\":{\"k\":\"v\"}}")).execute();
+        PatchUtils.patch(V1ConfigMap.class, () -> core.patchNamespacedConfigMap("after", "java",
+                new V1Patch("{\"data\":{\"k\":\"v\"}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
         core.deleteNamespacedConfigMap("after", "java").execute();
 
         List<String> events = new ArrayList<>();
