@@ -68,7 +68,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where the nodes' credentials and state live (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of(System.getProperty("user.home"), ".j8s-agent");
+    Path dataDir = ServerDataDir.home().resolve(".j8s-agent");
 
     @Override
     public Integer call() throws InterruptedException {

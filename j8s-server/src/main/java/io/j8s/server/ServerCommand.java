@@ -18,7 +18,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where state, certificates and the kubeconfig live (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of(System.getProperty("user.home"), ".j8s");
+    Path dataDir = ServerDataDir.home().resolve(".j8s");
 
     @Option(names = "--store", paramLabel = "sqlite|etcd",
             description = "Store backend: sqlite (embedded, in the data dir) or etcd (default: ${DEFAULT-VALUE}).")

@@ -10,7 +10,21 @@ import picocli.CommandLine.Option;
  */
 final class ServerDataDir {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "The server's data dir (default: ${DEFAULT-VALUE}).")
-    Path dataDir = Path.of(System.getProperty("user.home"), ".j8s");
+    Path dataDir = home().resolve(".j8s");
+
+    /**
+     * The user's home directory: {@code $HOME} when set, as for any Unix command ({@code HOME=/tmp/x
+     * j8s server} keeps its state in {@code /tmp/x/.j8s}), else Java's {@code user.home} (which the
+     * JVM takes from the password database, not from {@code $HOME}).
+     */
+    static Path home() {
+        return home(System.getenv("HOME"));
+    }
+
+    static Path home(String homeVariable) {
+        return Path.of(homeVariable == null || homeVariable.isEmpty() ? System.getProperty("user.home")
+                : homeVariable);
+    }
 
     /**
      * The text of {@code file} in the data dir, or null (after telling the user on standard error
