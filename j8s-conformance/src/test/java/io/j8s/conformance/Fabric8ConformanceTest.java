@@ -215,6 +215,7 @@ class Fabric8ConformanceTest {
             int n = replicas;
             Awaitility.await("web Available with " + n).atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
                 Deployment d = client.apps().deployments().inNamespace(NS).withName("web").get();
+                assertThat(d.getStatus()).isNotNull();
                 assertThat(d.getStatus().getObservedGeneration()).isEqualTo(d.getMetadata().getGeneration());
                 assertThat(d.getStatus().getReplicas()).isEqualTo(n);
                 assertThat(d.getStatus().getUpdatedReplicas()).isEqualTo(n);
