@@ -83,7 +83,7 @@ class Fabric8ConformanceTest {
     void crud_ofEveryKind() {
         List<HasMetadata> items = client.load(new ByteArrayInputStream(EveryKind.yaml(NS)
                 .getBytes(StandardCharsets.UTF_8))).items();
-        assertThat(items).hasSize(17);
+        assertThat(items).hasSize(16);
         for (HasMetadata item : items) {
             String what = item.getKind() + " " + item.getMetadata().getName();
             HasMetadata created = client.resource(item).create();

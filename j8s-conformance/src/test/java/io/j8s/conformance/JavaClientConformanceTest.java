@@ -18,8 +18,6 @@ import io.kubernetes.client.openapi.models.CoreV1EndpointPort;
 import io.kubernetes.client.openapi.models.CoreV1Event;
 import io.kubernetes.client.openapi.models.CoreV1EventList;
 import io.kubernetes.client.openapi.models.DiscoveryV1EndpointPort;
-import io.kubernetes.client.openapi.models.EventsV1Event;
-import io.kubernetes.client.openapi.models.EventsV1EventList;
 import io.kubernetes.client.openapi.models.RbacV1Subject;
 import io.kubernetes.client.openapi.models.V1ClusterRole;
 import io.kubernetes.client.openapi.models.V1ClusterRoleBinding;
@@ -82,8 +80,6 @@ import io.kubernetes.client.util.generic.options.ListOptions;
 import io.j8s.server.testing.TestCluster;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -240,12 +236,6 @@ class JavaClientConformanceTest {
                 new CoreV1Event().metadata(meta("event")).reason("Tested").message("by client-java").type("Normal")
                         .involvedObject(new V1ObjectReference().kind("ConfigMap").namespace("java").name("cm")),
                 e -> e.setMessage("again"));
-        crud(EventsV1Event.class, EventsV1EventList.class, "events.k8s.io", "v1", "events",
-                new EventsV1Event().metadata(meta("event-v1")).reason("Tested").note("by client-java").type("Normal")
-                        .action("Test").reportingController("j8s.io/conformance").reportingInstance("java")
-                        .eventTime(OffsetDateTime.now().truncatedTo(ChronoUnit.MICROS))
-                        .regarding(new V1ObjectReference().kind("ConfigMap").namespace("java").name("cm")),
-                e -> e.setNote("again"));
         crud(V1Node.class, V1NodeList.class, "", "v1", "nodes",
                 new V1Node().metadata(new V1ObjectMeta().name("java-extra")), n -> { });
     }
