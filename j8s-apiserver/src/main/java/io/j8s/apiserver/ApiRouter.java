@@ -52,7 +52,7 @@ final class ApiRouter implements HttpHandler {
     private final NodeRestriction restriction;
     private final Map<String, CreateOnlyResource> createOnly = new HashMap<>();
     private final Supplier<String> metricsScrape;
-    private final Supplier<Boolean> ready;
+    private final HealthChecks health;
     private final MeterRegistry metrics;
     private final byte[] version;
     private final Map<String, NonResourceHandler> extraPaths = new HashMap<>();
@@ -71,7 +71,7 @@ final class ApiRouter implements HttpHandler {
      */
     ApiRouter(List<ResourceType> served, Discovery discovery, OpenApi openApi, ResourceHandler resources,
             Authenticator authenticator, Authorizer authorizer, NodeRestriction restriction,
-            List<CreateOnlyResource> createOnly, Supplier<String> metricsScrape, Supplier<Boolean> ready,
+            List<CreateOnlyResource> createOnly, Supplier<String> metricsScrape, HealthChecks health,
             MeterRegistry metrics) {
         for (ResourceType type : served) {
             types.put(type.group() + "/" + type.version() + "/" + type.plural(), type);
@@ -87,7 +87,7 @@ final class ApiRouter implements HttpHandler {
         this.authenticator = authenticator;
         this.authorizer = authorizer;
         this.metricsScrape = metricsScrape;
-        this.ready = ready;
+        this.health = health;
         this.metrics = metrics;
         ObjectNode v = Json.object();
         v.put("major", "1");
@@ -157,13 +157,22 @@ final class ApiRouter implements HttpHandler {
     private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz",
             "/version", "/version/", BootstrapPolicy.CACERTS_PATH);
 
+    /**
+     * Whether anonymous requests reach authorization: the public paths and the single health checks
+     * under them ({@code /readyz/etcd}), which RBAC then refuses anonymous users as Kubernetes does.
+     */
+    private static boolean isPublic(String path) {
+        return PUBLIC_PATHS.contains(path) || path.startsWith("/livez/") || path.startsWith("/readyz/")
+                || path.startsWith("/healthz/");
+    }
+
     private UserInfo authenticate(HttpExchange exchange) {
         if (authenticator == null) {
             return new UserInfo("system:admin", List.of(UserInfo.MASTERS, UserInfo.AUTHENTICATED));
         }
         Optional<UserInfo> user = authenticator.authenticate(exchange);
         if (user.isEmpty()) {
-            if (PUBLIC_PATHS.contains(exchange.path()) && exchange.header("Impersonate-User") == null) {
+            if (isPublic(exchange.path()) && exchange.header("Impersonate-User") == null) {
                 return UserInfo.ANONYMOUS;
             }
             throw ApiException.unauthorized();
@@ -275,14 +284,6 @@ final class ApiRouter implements HttpHandler {
         switch (path) {
             case "/version", "/version/" -> exchange.respond(200, MediaTypes.JSON, version,
                     Map.of("Cache-Control", "no-cache, private"));
-            case "/healthz", "/livez" -> text(exchange, 200, "ok");
-            case "/readyz" -> {
-                if (ready.get()) {
-                    text(exchange, 200, "ok");
-                } else {
-                    text(exchange, 500, "[-]watch-cache failed: not ready\nreadyz check failed");
-                }
-            }
             case "/metrics" -> exchange.respond(200, "text/plain; version=0.0.4; charset=utf-8",
                     metricsScrape.get().getBytes(StandardCharsets.UTF_8), Map.of());
             case "/api", "/api/" -> discoveryRoot(exchange, true);
@@ -290,6 +291,9 @@ final class ApiRouter implements HttpHandler {
             case "/openapi/v3", "/openapi/v3/" -> exchange.respond(200, MediaTypes.JSON, openApi.root(),
                     Map.of("Cache-Control", "no-cache, private"));
             default -> {
+                if (health.serve(exchange, path)) {
+                    return;
+                }
                 if (path.startsWith("/openapi/v3/")) {
                     byte[] doc = openApi.document(path.substring("/openapi/v3/".length()));
                     if (doc == null) {
@@ -323,10 +327,5 @@ final class ApiRouter implements HttpHandler {
             default -> exchange.respond(200, MediaTypes.JSON, core ? discovery.legacyApi() : discovery.legacyApis(),
                     Map.of("Vary", "Accept"));
         }
-    }
-
-    private static void text(HttpExchange exchange, int code, String body) {
-        exchange.respond(code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8),
-                Map.of("X-Content-Type-Options", "nosniff"));
     }
 }

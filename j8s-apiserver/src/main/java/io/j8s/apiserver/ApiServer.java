@@ -84,7 +84,11 @@ public final class ApiServer implements AutoCloseable {
     private CachedPolicy policy;
     private RbacAuthorizer rbacAuthorizer;
     private InetSocketAddress address;
-    private volatile boolean ready;
+    private final HealthChecks health = new HealthChecks();
+    private volatile boolean cacheStarted;
+    private volatile boolean systemObjectsWritten;
+    private volatile boolean rbacBootstrapped;
+    private volatile boolean shuttingDown;
 
     public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types, PrometheusMeterRegistry metrics,
             Clock clock) {
@@ -112,18 +116,48 @@ public final class ApiServer implements AutoCloseable {
         this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock);
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
+        // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
+        health.addLivez("ping", () -> null);
+        health.addLivez("etcd", this::storeFailure);
+        health.addReadyz("ping", () -> null);
+        health.addReadyz("etcd", this::storeFailure);
+        health.addReadyz("watch-cache", () -> cacheStarted ? null : "the watch cache is not filled yet");
+        health.addReadyz("poststarthook/start-system-namespaces-controller",
+                () -> systemObjectsWritten ? null : "the system namespaces are not written yet");
+        health.addReadyz("poststarthook/rbac/bootstrap-roles",
+                () -> rbacBootstrapped ? null : "the bootstrap RBAC policy is not written yet");
+        health.addReadyz("shutdown", () -> shuttingDown ? "the server is shutting down" : null);
+    }
+
+    private String storeFailure() {
+        try {
+            store.currentRevision();
+            return null;
+        } catch (RuntimeException e) {
+            return "the store does not answer: " + e.getMessage();
+        }
+    }
+
+    /**
+     * The checks of {@code /livez} and {@code /readyz}: the API server's own, and those the
+     * components started beside it add (controllers, nodes).
+     */
+    public HealthChecks health() {
+        return health;
     }
 
     /** Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts listening. */
     public void start() throws InterruptedException {
         long begin = System.nanoTime();
         cache.start();
+        cacheStarted = true;
+        health.changed();
         Security security = config.security() == null ? Security.NONE : security(config.security());
         List<ResourceType> createOnly = security.createOnly().stream().map(CreateOnlyResource::type).toList();
         ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly,
                 config.advertiseAddress() + ":" + config.port()), new OpenApi(types, ApiRouter.KUBERNETES_VERSION),
                 resources, security.authenticator(), security.authorizer(), security.restriction(),
-                security.createOnly(), metrics::scrape, () -> ready, metrics);
+                security.createOnly(), metrics::scrape, health, metrics);
         security.paths().forEach(router::addPath);
         http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
                 workers, config.maxBodyBytes(),
@@ -142,9 +176,12 @@ public final class ApiServer implements AutoCloseable {
         SystemObjects system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
                 config.advertiseAddress(), address.getPort());
         system.reconcile();
+        systemObjectsWritten = true;
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
         rbac.reconcile();
         rbac.aggregate();
+        rbacBootstrapped = true;
+        health.changed();
         timer.scheduleWithFixedDelay(() -> {
             try {
                 system.reconcile();
@@ -153,7 +190,6 @@ public final class ApiServer implements AutoCloseable {
                 log.atWarn().addKeyValue("error", e.toString()).log("repairing the system objects failed");
             }
         }, 10, 10, TimeUnit.SECONDS);
-        ready = true;
         log.atInfo().addKeyValue("address", address.getAddress().getHostAddress() + ":" + address.getPort())
                 .addKeyValue("objects", types.stream().mapToInt(cache::size).sum())
                 .addKeyValue("secure", config.security() != null)
@@ -233,7 +269,7 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() {
-        ready = false;
+        shuttingDown = true;
         if (http != null) {
             http.close();
         }

@@ -1,5 +1,7 @@
 package io.j8s.controllers;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.j8s.controllers.deployment.DeploymentController;
 import io.j8s.controllers.endpoint.EndpointsController;
 import io.j8s.controllers.endpointslice.EndpointSliceController;
@@ -35,6 +38,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -88,6 +92,9 @@ public final class ControllerManager implements AutoCloseable {
   private final List<ApiResource> resources;
   private final LeaderElectionSettings leaderElection;
   private final ScheduledExecutorService timers;
+  private final Runnable onChange;
+  /** With leader election: the holder of the Lease seen last; null until the first round ended. */
+  private volatile String observedLeader;
 
   private final Object lock = new Object();
   private Term term; // guarded by lock
@@ -108,6 +115,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     this.resources = List.copyOf(b.resources);
     this.leaderElection = b.leaderElection;
+    this.onChange = b.onChange;
     this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "j8s-controller-timers");
       t.setDaemon(true);
@@ -141,11 +149,13 @@ public final class ControllerManager implements AutoCloseable {
         new LeaderCallbacks(
             () -> {
               log.info("Became leader ({}), starting controllers", le.identity());
+              observedLeader = le.identity();
               synchronized (lock) {
                 if (!closed) {
                   startTerm();
                 }
               }
+              onChange.run();
             },
             () -> {
               if (isClosed()) {
@@ -154,8 +164,13 @@ public final class ControllerManager implements AutoCloseable {
                 log.warn("Lost leadership ({}), stopping controllers", le.identity());
               }
               stopTerm();
+              onChange.run();
             },
-            leader -> log.info("Current controller-manager leader: {}", leader)),
+            leader -> {
+              log.info("Current controller-manager leader: {}", leader);
+              observedLeader = leader;
+              onChange.run();
+            }),
         // never released by the elector: it would release before the controllers have stopped
         // (see close(), which stops them first and then releases)
         false, "j8s-controller-manager")).build();
@@ -186,6 +201,43 @@ public final class ControllerManager implements AutoCloseable {
     synchronized (lock) {
       return term != null;
     }
+  }
+
+  /**
+   * Why the controllers cannot act yet, or null when they can: they run here and every informer
+   * they read has completed its first list. With leader election, null too while another manager
+   * holds the Lease (readiness does not wait for leadership), but not before the first election
+   * round has ended.
+   */
+  public String notReadyReason() {
+    synchronized (lock) {
+      if (closed) {
+        return "the controller manager is stopped";
+      }
+      if (term == null) {
+        if (leaderElection == null) {
+          return "the controllers are not started";
+        }
+        String leader = observedLeader;
+        if (leader == null || leader.isEmpty()) {
+          return "the leader election has not decided yet";
+        }
+        return leader.equals(leaderElection.identity()) ? "leading, starting the controllers" : null;
+      }
+      return term.informers.hasSynced() ? null : "the controllers' informers have not synced yet";
+    }
+  }
+
+  /**
+   * The objects of {@code type} in the running controllers' informer cache (what they decide
+   * from), or empty when the controllers do not run here or none of them watches {@code type}.
+   */
+  public <T extends HasMetadata> Optional<List<T>> cached(Class<T> type) {
+    Term t;
+    synchronized (lock) {
+      t = term;
+    }
+    return t == null ? Optional.empty() : t.informers.existing(type).map(i -> i.getStore().list());
   }
 
   /** The running controllers (empty when not leading). */
@@ -222,7 +274,23 @@ public final class ControllerManager implements AutoCloseable {
       }
       t.controllers.add(create(name, context, served));
     }
-    informers.start();
+    informers.existing(Node.class).ifPresent(nodes -> nodes.addEventHandler(new ResourceEventHandler<Node>() {
+      @Override
+      public void onAdd(Node node) {
+        onChange.run();
+      }
+
+      @Override
+      public void onUpdate(Node oldNode, Node newNode) {
+        onChange.run();
+      }
+
+      @Override
+      public void onDelete(Node node, boolean deletedFinalStateUnknown) {
+        onChange.run();
+      }
+    }));
+    informers.start().whenComplete((v, e) -> onChange.run());
     for (Controller c : t.controllers) {
       c.start();
     }
@@ -340,6 +408,7 @@ public final class ControllerManager implements AutoCloseable {
     private Set<String> enabled = new LinkedHashSet<>(ALL);
     private List<ApiResource> resources = ApiResource.DEFAULTS;
     private LeaderElectionSettings leaderElection;
+    private Runnable onChange = () -> {};
 
     private Builder() {}
 
@@ -379,6 +448,16 @@ public final class ControllerManager implements AutoCloseable {
     /** The kinds the garbage collector and the namespace controller handle; default {@link ApiResource#DEFAULTS}. */
     public Builder resources(List<ApiResource> v) {
       this.resources = List.copyOf(v);
+      return this;
+    }
+
+    /**
+     * Called, on any thread, when what {@link ControllerManager#notReadyReason()} or {@link
+     * ControllerManager#cached} answer may have changed (election, start, sync, Node changes).
+     * Must not block.
+     */
+    public Builder onChange(Runnable v) {
+      this.onChange = Objects.requireNonNull(v, "onChange");
       return this;
     }
 

@@ -3,6 +3,7 @@ package io.j8s.server;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -15,6 +16,8 @@ import picocli.CommandLine.Option;
         description = "Run the j8s control plane: the Kubernetes API over the store, until SIGTERM or Ctrl-C.")
 final class ServerCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
+    /** How long the start-up message waits for /readyz to pass before it says what is not ready. */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
 
     @Option(names = "--data-dir", paramLabel = "DIR",
             description = "Where state, certificates and the kubeconfig live (default: ${DEFAULT-VALUE}).")
@@ -150,8 +153,16 @@ final class ServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "j8s-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        long begin = System.nanoTime();
+        Map<String, String> notReady = server.awaitReady(READY_TIMEOUT);
         System.err.println();
-        System.err.println("j8s is running. Point kubectl at it with:");
+        if (notReady.isEmpty()) {
+            log.atInfo().addKeyValue("ms", (System.nanoTime() - begin) / 1_000_000).log("ready");
+            System.err.println("j8s is running. Point kubectl at it with:");
+        } else {
+            System.err.println("j8s is serving but not ready after " + READY_TIMEOUT.toSeconds() + " s: " + notReady);
+            System.err.println("Point kubectl at it with:");
+        }
         System.err.println("  export KUBECONFIG=" + server.kubeconfig());
         System.err.println("  kubectl get nodes,svc,endpoints -A");
         System.err.println("Join a node agent with the token that 'j8s token --data-dir " + options.dataDir()

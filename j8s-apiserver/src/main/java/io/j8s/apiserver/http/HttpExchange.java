@@ -87,6 +87,12 @@ public final class HttpExchange {
         return path;
     }
 
+    /** Every value of a query parameter, in order (empty when absent). */
+    public List<String> queries(String name) {
+        List<String> values = query.get(name);
+        return values == null ? List.of() : List.copyOf(values);
+    }
+
     /** The first value of a query parameter, or null. */
     public String query(String name) {
         List<String> values = query.get(name);

@@ -12,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -110,18 +112,30 @@ public final class SharedInformers implements AutoCloseable {
     return informer;
   }
 
-  /** Starts every registered informer; returns at once (use {@link #hasSynced()} to wait). */
-  public synchronized void start() {
+  /**
+   * Starts every registered informer; returns at once (use {@link #hasSynced()} to poll).
+   *
+   * @return completes when each of them has completed its first list
+   */
+  public synchronized CompletableFuture<Void> start() {
     if (closed) {
       throw new IllegalStateException("the shared informers are closed");
     }
     if (started) {
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     started = true;
+    List<CompletableFuture<Void>> synced = new ArrayList<>();
     for (SharedIndexInformer<?> informer : informers.values()) {
-      informer.start();
+      synced.add(informer.start().toCompletableFuture());
     }
+    return CompletableFuture.allOf(synced.toArray(CompletableFuture[]::new));
+  }
+
+  /** The informer of {@code type} when one was registered, without registering one. */
+  @SuppressWarnings("unchecked")
+  public synchronized <T extends HasMetadata> Optional<SharedIndexInformer<T>> existing(Class<T> type) {
+    return Optional.ofNullable((SharedIndexInformer<T>) informers.get(type));
   }
 
   /** Whether every registered informer has completed its first list. */
