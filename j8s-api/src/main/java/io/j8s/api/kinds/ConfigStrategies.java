@@ -1,5 +1,6 @@
 package io.j8s.api.kinds;
 
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Columns;
 import io.j8s.api.table.Durations;
@@ -80,8 +81,8 @@ public final class ConfigStrategies {
                 }
             }
             if (old != null && Json.boolAt(old, "immutable", false)) {
-                if (!java.util.Objects.equals(object.get("data"), old.get("data"))
-                        || !java.util.Objects.equals(object.get("binaryData"), old.get("binaryData"))) {
+                if (!GoEncoding.semanticEqual(object.get("data"), old.get("data"))
+                        || !GoEncoding.semanticEqual(object.get("binaryData"), old.get("binaryData"))) {
                     errs.add(FieldError.forbidden("data", "field is immutable when `immutable` is set"));
                 }
                 if (!Json.boolAt(object, "immutable", false)) {
@@ -138,7 +139,7 @@ public final class ConfigStrategies {
                 errs.add(FieldError.invalid("type", type, "field is immutable"));
             }
             if (old != null && Json.boolAt(old, "immutable", false)
-                    && !java.util.Objects.equals(object.get("data"), old.get("data"))) {
+                    && !GoEncoding.semanticEqual(object.get("data"), old.get("data"))) {
                 errs.add(FieldError.forbidden("data", "field is immutable when `immutable` is set"));
             }
         }

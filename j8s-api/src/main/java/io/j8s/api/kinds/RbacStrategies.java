@@ -1,5 +1,6 @@
 package io.j8s.api.kinds;
 
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Columns;
 import io.j8s.api.table.Durations;
@@ -12,7 +13,6 @@ import io.j8s.api.validation.ObjectMetaValidation.NameRule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -111,7 +111,7 @@ public final class RbacStrategies {
             for (int i = 0; i < subjects.size(); i++) {
                 validateSubject(subjects.get(i), "subjects[" + i + "]", namespaced, errs);
             }
-            if (old != null && !Objects.equals(binding.get("roleRef"), old.get("roleRef"))) {
+            if (old != null && !GoEncoding.semanticEqual(binding.get("roleRef"), old.get("roleRef"))) {
                 errs.add(FieldError.invalid("roleRef", new GoValues.Raw(renderRoleRef(ref)), "cannot change roleRef"));
             }
         }

@@ -1,5 +1,6 @@
 package io.j8s.api.kinds;
 
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
@@ -64,14 +65,10 @@ final class Workloads {
         PodSpecs.nonNegative(spec, "minReadySeconds", "spec", errs);
         if (oldSpec != null) {
             JsonNode oldSelector = oldSpec.get("selector");
-            if (!Json.semanticEquals(normalize(selector), normalize(oldSelector))) {
+            if (!GoEncoding.semanticEqual(selector, oldSelector)) {
                 errs.add(FieldError.invalid("spec.selector", renderSelector(selector), "field is immutable"));
             }
         }
-    }
-
-    private static JsonNode normalize(JsonNode selector) {
-        return selector == null || selector.isNull() ? null : selector;
     }
 
     /** A {@code metav1.LabelSelector} as Go's {@code %#v} prints it. */

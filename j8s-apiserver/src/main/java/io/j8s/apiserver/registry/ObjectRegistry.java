@@ -1,6 +1,7 @@
 package io.j8s.apiserver.registry;
 
 import io.j8s.api.ResourceType;
+import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.json.StrictDecoding;
 import io.j8s.api.validation.FieldError;
@@ -118,7 +119,9 @@ public final class ObjectRegistry {
                 metadata.put("name", text(metadata, "generateName") + randomSuffix());
             }
             prepareForCreate(type, object);
+            goRoundTrip(type, object);
             type.strategy().applyDefaults(object);
+            goRoundTrip(type, object);
             List<TxnOp> extra = admission.admitCreate(type, object);
             boolean committed = false;
             boolean conflict = false;
@@ -266,17 +269,23 @@ public final class ObjectRegistry {
             }
             ObjectNode old = current.object();
             ObjectNode desired = mutation.apply(old.deepCopy());
+            goRoundTrip(type, desired);
+            // Defaults first, as Kubernetes defaults on decoding: the generation compares specs
+            // that both have them.
+            type.strategy().applyDefaults(desired);
             ObjectNode object = prepareForUpdate(type, desired, old, subresource);
             List<TxnOp> extra = admission.admitUpdate(type, object, old);
             boolean committed = false;
             boolean conflict = false;
             try {
                 type.strategy().applyDefaults(object);
+                goRoundTrip(type, object);
                 if (!SERVER.equals(subresource)) {
                     validate(type, object, old);
                 }
                 ObjectCodec.metadata(object).put("resourceVersion", currentRv);
-                if (object.equals(old)) {
+                if (GoEncoding.semanticEqual(object, old)) {
+                    // Nothing changed (nil and empty are equal, as for Kubernetes): no new revision.
                     return old;
                 }
                 if (options.dryRun()) {
@@ -391,7 +400,16 @@ public final class ObjectRegistry {
         b.remove("metadata");
         a.remove("status");
         b.remove("status");
-        return !a.equals(b);
+        return !GoEncoding.semanticEqual(a, b);
+    }
+
+    /**
+     * The object as Kubernetes would hold it after decoding it into its Go type and encoding it
+     * again: empty {@code omitempty} fields and nulls dropped ({@code GoEncoding}). Done on what a
+     * client sent (before defaults, which then see what Go's defaulting sees) and after defaults.
+     */
+    private static void goRoundTrip(ResourceType type, ObjectNode object) {
+        GoEncoding.normalize(type.apiVersion(), type.kind(), object);
     }
 
     // ---- delete ----
