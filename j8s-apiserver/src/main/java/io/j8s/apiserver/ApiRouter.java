@@ -12,6 +12,7 @@ import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.SelectorException;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
+import io.j8s.apiserver.discovery.OpenApiV2;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.http.HttpHandler;
 import io.j8s.apiserver.rest.ApiException;
@@ -290,16 +291,13 @@ final class ApiRouter implements HttpHandler {
             case "/apis", "/apis/" -> discoveryRoot(exchange, false);
             case "/openapi/v3", "/openapi/v3/" -> exchange.respond(200, MediaTypes.JSON, openApi.root(),
                     Map.of("Cache-Control", "no-cache, private"));
+            case "/openapi/v2" -> openApiV2(exchange);
             default -> {
                 if (health.serve(exchange, path)) {
                     return;
                 }
                 if (path.startsWith("/openapi/v3/")) {
-                    byte[] doc = openApi.document(path.substring("/openapi/v3/".length()));
-                    if (doc == null) {
-                        throw ApiException.pathNotFound();
-                    }
-                    exchange.respond(200, MediaTypes.JSON, doc, Map.of("Cache-Control", "public, immutable"));
+                    openApiV3(exchange, path.substring("/openapi/v3/".length()));
                     return;
                 }
                 if (info.group() != null && info.resource() == null && info.name() == null) {
@@ -313,6 +311,81 @@ final class ApiRouter implements HttpHandler {
                 throw ApiException.pathNotFound();
             }
         }
+    }
+
+    /**
+     * {@code /openapi/v2} as Kubernetes serves it: JSON or the gnostic protobuf by {@code Accept}
+     * (406 for anything else), one ETag for both, 304 when {@code If-None-Match} has it.
+     */
+    private void openApiV2(HttpExchange exchange) {
+        String accept = exchange.header("Accept");
+        String contentType = null;
+        for (String clause : (accept == null || accept.isBlank() ? "*/*" : accept).split(",")) {
+            String range = clause.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+            if (range.equals("application/json") || range.equals("application/*") || range.equals("*/*")) {
+                contentType = MediaTypes.JSON;
+            } else if (range.equals("application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+                    || range.equals(OpenApiV2.PROTOBUF)) {
+                contentType = OpenApiV2.PROTOBUF;
+            }
+            if (contentType != null) {
+                break;
+            }
+        }
+        if (contentType == null) {
+            exchange.respond(406, null, new byte[0], Map.of("Vary", "Accept"));
+            return;
+        }
+        OpenApiV2 v2 = openApi.v2();
+        Map<String, String> headers = Map.of("Vary", "Accept", "ETag", v2.etag());
+        if (matches(exchange.header("If-None-Match"), v2.etag())) {
+            exchange.respond(304, null, new byte[0], headers);
+            return;
+        }
+        exchange.respond(200, contentType, contentType.equals(MediaTypes.JSON) ? v2.json() : v2.protobuf(), headers);
+    }
+
+    /**
+     * One group-version's OpenAPI v3 document; with {@code ?hash=} of another version of it, a
+     * redirect to the current one, as Kubernetes does.
+     */
+    private void openApiV3(HttpExchange exchange, String key) {
+        byte[] doc = openApi.document(key);
+        if (doc == null) {
+            throw ApiException.pathNotFound();
+        }
+        String hash = openApi.hash(key);
+        String asked = exchange.query("hash");
+        if (asked != null && !asked.isEmpty() && !asked.equals(hash)) {
+            exchange.respond(301, null, new byte[0], Map.of("Location", "/openapi/v3/" + key + "?hash=" + hash));
+            return;
+        }
+        String etag = "\"" + hash + "\"";
+        Map<String, String> headers = asked != null && !asked.isEmpty()
+                ? Map.of("ETag", etag, "Vary", "Accept", "Cache-Control", "public, immutable")
+                : Map.of("ETag", etag, "Vary", "Accept");
+        if (matches(exchange.header("If-None-Match"), etag)) {
+            exchange.respond(304, null, new byte[0], headers);
+            return;
+        }
+        exchange.respond(200, MediaTypes.JSON, doc, headers);
+    }
+
+    /** Whether an {@code If-None-Match} header names {@code etag} (or is {@code *}). */
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.trim();
+            if (t.startsWith("W/")) {
+                t = t.substring(2);
+            }
+            if (t.equals("*") || t.equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void discoveryRoot(HttpExchange exchange, boolean core) {

@@ -154,8 +154,10 @@ public final class ApiServer implements AutoCloseable {
         health.changed();
         Security security = config.security() == null ? Security.NONE : security(config.security());
         List<ResourceType> createOnly = security.createOnly().stream().map(CreateOnlyResource::type).toList();
+        OpenApi openApi = new OpenApi(types, ApiRouter.KUBERNETES_VERSION);
+        openApi.buildInBackground();
         ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly,
-                config.advertiseAddress() + ":" + config.port()), new OpenApi(types, ApiRouter.KUBERNETES_VERSION),
+                config.advertiseAddress() + ":" + config.port()), openApi,
                 resources, security.authenticator(), security.authorizer(), security.restriction(),
                 security.createOnly(), metrics::scrape, health, metrics);
         security.paths().forEach(router::addPath);

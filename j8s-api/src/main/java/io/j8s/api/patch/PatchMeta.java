@@ -36,6 +36,11 @@ public final class PatchMeta {
         return f != null ? f : new Field(NONE, false, "");
     }
 
+    /** Whether no field is special (every field merges the default way). */
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -2,48 +2,120 @@ package io.j8s.apiserver.discovery;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.schema.ApiSchema;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The OpenAPI v3 documents kubectl consults before {@code apply} and {@code create}: a root listing
- * every group-version and, per group-version, the resources' operations. Every PATCH operation
- * declares {@code fieldValidation} in its own parameters, which tells kubectl to leave validation
- * to the server (KUBECTL.md §7). Schemas are not published. Immutable; thread safe.
+ * The OpenAPI v3 documents: a root listing every group-version and, per group-version, the
+ * resources' operations and the full schemas of their kinds under {@code components/schemas}
+ * (rendered from {@link ApiSchema} by {@link OpenApiSchemas}), which {@code kubectl explain}
+ * reads. Every PATCH operation declares {@code fieldValidation} in its own parameters, which tells
+ * kubectl to leave validation to the server (KUBECTL.md §7). Built on first use; thread safe.
  */
 public final class OpenApi {
-    private final byte[] root;
-    private final Map<String, byte[]> documents = new LinkedHashMap<>();
+    private static final Logger log = LoggerFactory.getLogger(OpenApi.class);
+    private final List<ResourceType> types;
+    private final String kubernetesVersion;
+    private final OpenApiV2 v2;
+    private volatile Built built;
+
+    private record Built(byte[] root, Map<String, byte[]> documents, Map<String, String> hashes) {}
 
     public OpenApi(List<ResourceType> types, String kubernetesVersion) {
+        this.types = List.copyOf(types);
+        this.kubernetesVersion = kubernetesVersion;
+        this.v2 = new OpenApiV2(types, kubernetesVersion);
+    }
+
+    /** The OpenAPI v2 document of the same resources. */
+    public OpenApiV2 v2() {
+        return v2;
+    }
+
+    /**
+     * Builds the v3 and v2 documents on a daemon thread, so that the first client does not wait for
+     * them and the server's start does not either.
+     */
+    public void buildInBackground() {
+        Thread thread = new Thread(() -> {
+            built();
+            v2.etag();
+        }, "j8s-openapi-build");
+        thread.setDaemon(true);
+        thread.setPriority(Thread.MIN_PRIORITY);
+        thread.start();
+    }
+
+    private Built built() {
+        Built b = built;
+        if (b == null) {
+            synchronized (this) {
+                b = built;
+                if (b == null) {
+                    // Servers of the same resources (tests start many in one JVM) share the documents.
+                    b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
+                    built = b;
+                }
+            }
+        }
+        return b;
+    }
+
+    private static final Map<String, Built> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** What the documents depend on: each resource's identity, scope and subresources, and the version. */
+    static String key(List<ResourceType> types, String kubernetesVersion) {
+        StringBuilder key = new StringBuilder(kubernetesVersion);
+        for (ResourceType t : types) {
+            key.append(',').append(t.apiVersion()).append('/').append(t.kind()).append('/').append(t.plural())
+                    .append('/').append(t.namespaced()).append(new java.util.TreeSet<>(t.subresources()));
+        }
+        return key.toString();
+    }
+
+    private Built build() {
+        long start = System.nanoTime();
         Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
         for (ResourceType type : types) {
             byGroupVersion.computeIfAbsent(pathKey(type), k -> new java.util.ArrayList<>()).add(type);
         }
+        Map<String, byte[]> documents = new LinkedHashMap<>();
+        Map<String, String> hashes = new LinkedHashMap<>();
         ObjectNode rootDoc = Json.object();
         ObjectNode paths = rootDoc.putObject("paths");
         for (var entry : byGroupVersion.entrySet()) {
             byte[] doc = Json.writeBytes(document(entry.getValue(), kubernetesVersion));
             documents.put(entry.getKey(), doc);
+            hashes.put(entry.getKey(), hash(doc));
             paths.putObject(entry.getKey()).put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash="
                     + hash(doc));
         }
-        root = Json.writeBytes(rootDoc);
+        log.info("OpenAPI v3 documents built in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
+                ApiSchema.get());
+        return new Built(Json.writeBytes(rootDoc), documents, hashes);
     }
 
     public byte[] root() {
-        return root;
+        return built().root();
     }
 
     /** The document of {@code api/v1} or {@code apis/<group>/<version>}, or null. */
     public byte[] document(String path) {
-        return documents.get(path);
+        return built().documents().get(path);
+    }
+
+    /** The hash of a document (its {@code ?hash=} and ETag), or null. */
+    public String hash(String path) {
+        return built().hashes().get(path);
     }
 
     private static String pathKey(ResourceType type) {
@@ -57,7 +129,13 @@ public final class OpenApi {
         info.put("title", "Kubernetes");
         info.put("version", kubernetesVersion);
         ObjectNode paths = doc.putObject("paths");
+        List<String> roots = new java.util.ArrayList<>();
         for (ResourceType type : types) {
+            String definition = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
+            if (definition != null) {
+                roots.add(definition);
+                roots.add(definition + "List");
+            }
             String base = type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
                     + type.plural();
             ObjectNode collection = paths.putObject(base);
@@ -78,7 +156,11 @@ public final class OpenApi {
                 }
             }
         }
-        doc.putObject("components").putObject("schemas");
+        ObjectNode schemas = doc.putObject("components").putObject("schemas");
+        ApiSchema model = ApiSchema.get();
+        for (String name : model.closure(roots)) {
+            schemas.set(name, OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V3));
+        }
         return doc;
     }
 
@@ -89,7 +171,8 @@ public final class OpenApi {
     private static ObjectNode operation(String verb, ResourceType type, String action, String suffix) {
         ObjectNode op = Json.object();
         String scope = type.namespaced() ? "Namespaced" : "";
-        op.put("operationId", verb + camel(type.group()) + camel(type.version()) + scope + type.kind() + suffix);
+        String group = type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
+        op.put("operationId", verb + camel(group) + camel(type.version()) + scope + type.kind() + suffix);
         op.put("x-kubernetes-action", action);
         ObjectNode gvk = op.putObject("x-kubernetes-group-version-kind");
         gvk.put("group", type.group());
@@ -110,7 +193,14 @@ public final class OpenApi {
                 force.putObject("schema").put("type", "boolean");
             }
         }
-        op.putObject("responses").putObject("200").put("description", "OK");
+        ObjectNode ok = op.putObject("responses").putObject("200");
+        ok.put("description", "OK");
+        String definition = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
+        if (definition != null && !action.startsWith("delete")) {
+            ok.putObject("content").putObject("application/json").set("schema",
+                    OpenApiSchemas.ref(action.equals("list") ? definition + "List" : definition,
+                            OpenApiSchemas.Dialect.V3));
+        }
         return op;
     }
 

@@ -68,7 +68,7 @@ class ApiErrorsTest {
     void unknownPath_is404() throws Exception {
         status(send("GET", "/api/v1/namespaces/default/widgets", null, null), 404, "NotFound");
         status(send("GET", "/nope", null, null), 404, "NotFound");
-        status(send("GET", "/openapi/v2", null, null), 404, "NotFound");
+        status(send("GET", "/openapi/v3/apis/widgets.example.com/v1", null, null), 404, "NotFound");
     }
 
     @Test

@@ -17,6 +17,7 @@ public final class Kubectl {
     private final Path kubeconfig;
     private final Path cacheDir;
     private final Path workDir;
+    private final String binary;
 
     /** What one invocation printed. */
     public record Result(int exitCode, String stdout, String stderr) {
@@ -31,15 +32,32 @@ public final class Kubectl {
     }
 
     public Kubectl(Path kubeconfig, Path cacheDir, Path workDir) {
+        this(kubeconfig, cacheDir, workDir, null);
+    }
+
+    private Kubectl(Path kubeconfig, Path cacheDir, Path workDir, String binary) {
         this.kubeconfig = kubeconfig;
         this.cacheDir = cacheDir;
         this.workDir = workDir;
+        this.binary = binary;
+    }
+
+    /**
+     * The same user and server with another kubectl binary (e.g. an older release), with a cache
+     * of its own.
+     */
+    public Kubectl withBinary(String path) {
+        return new Kubectl(kubeconfig, cacheDir.resolve(Path.of(path).getFileName().toString()), workDir, path);
+    }
+
+    private String command() {
+        return binary != null ? binary : binary();
     }
 
     /** Runs {@code kubectl <args>} and waits (at most two minutes). */
     public Result run(String... args) {
         List<String> command = new ArrayList<>();
-        command.add(binary());
+        command.add(command());
         command.add("--kubeconfig=" + kubeconfig);
         command.add("--cache-dir=" + cacheDir);
         command.addAll(List.of(args));
@@ -68,7 +86,7 @@ public final class Kubectl {
     /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller must stop it. */
     public Process start(Path stdout, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(binary());
+        command.add(command());
         command.add("--kubeconfig=" + kubeconfig);
         command.add("--cache-dir=" + cacheDir);
         command.addAll(List.of(args));
