@@ -74,9 +74,17 @@ def crud(kind, create, read, list_, replace, delete, obj, change=lambda o: None)
     listed = list_()
     check(name in [i.metadata.name for i in listed.items] and listed.metadata.resource_version,
           "%s list" % kind)
-    got.metadata.labels = dict(got.metadata.labels or {}, conformance="updated")
-    change(got)
-    updated = replace(name, got)
+    # Read, change, replace; again on a 409 (a Pod's scheduler and node write it meanwhile).
+    for attempt in range(6):
+        got.metadata.labels = dict(got.metadata.labels or {}, conformance="updated")
+        change(got)
+        try:
+            updated = replace(name, got)
+            break
+        except ApiException as e:
+            if e.status != 409 or attempt == 5:
+                raise
+            got = read(name)
     check(updated.metadata.labels.get("conformance") == "updated"
           and int(updated.metadata.resource_version) > int(created.metadata.resource_version),
           "%s replace" % kind)

@@ -62,6 +62,7 @@ import io.kubernetes.client.openapi.models.V1RoleBinding;
 import io.kubernetes.client.openapi.models.V1RoleBindingList;
 import io.kubernetes.client.openapi.models.V1RoleList;
 import io.kubernetes.client.openapi.models.V1RoleRef;
+import io.kubernetes.client.openapi.models.V1Scale;
 import io.kubernetes.client.openapi.models.V1Secret;
 import io.kubernetes.client.openapi.models.V1SecretList;
 import io.kubernetes.client.openapi.models.V1Service;
@@ -164,9 +165,18 @@ class JavaClientConformanceTest {
         assertThat(list.getItems()).as(what).extracting(o -> ((KubernetesObject) o).getMetadata().getName())
                 .contains(name);
 
-        got.getMetadata().putLabelsItem("conformance", "updated");
-        change.accept(got);
-        T updated = api.update(got).throwsApiException().getObject();
+        // Read, change, update; again on a 409 (a Pod's scheduler and node write it meanwhile).
+        T updated = null;
+        for (int attempt = 0; updated == null; attempt++) {
+            got.getMetadata().putLabelsItem("conformance", "updated");
+            change.accept(got);
+            KubernetesApiResponse<T> response = api.update(got);
+            if (response.getHttpStatusCode() == 409 && attempt < 5) {
+                got = (ns == null ? api.get(name) : api.get(ns, name)).throwsApiException().getObject();
+                continue;
+            }
+            updated = response.throwsApiException().getObject();
+        }
         assertThat(updated.getMetadata().getLabels()).as(what).containsEntry("conformance", "updated");
         assertThat(Long.parseLong(updated.getMetadata().getResourceVersion())).as(what)
                 .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
@@ -337,11 +347,13 @@ class JavaClientConformanceTest {
         awaitAvailable(2);
         awaitEndpoints(2);
 
-        apps.patchNamespacedDeploymentScale("web", "java", new V1Patch("{\"spec\":{\"replicas\":3}}")).execute();
+        PatchUtils.patch(V1Scale.class, () -> apps.patchNamespacedDeploymentScale("web", "java",
+                new V1Patch("{\"spec\":{\"replicas\":3}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
         awaitAvailable(3);
         awaitEndpoints(3);
 
-        apps.patchNamespacedDeploymentScale("web", "java", new V1Patch("{\"spec\":{\"replicas\":1}}")).execute();
+        PatchUtils.patch(V1Scale.class, () -> apps.patchNamespacedDeploymentScale("web", "java",
+                new V1Patch("{\"spec\":{\"replicas\":1}}")).buildCall(null), V1Patch.PATCH_FORMAT_JSON_MERGE_PATCH, client);
         awaitAvailable(1);
         awaitEndpoints(1);
     }

@@ -333,7 +333,8 @@ class KubectlConformanceTest {
         assertThat(affinity).containsPattern("KIND:\\s+Service\n").containsPattern("VERSION:\\s+v1\n")
                 .containsPattern("FIELD:\\s+sessionAffinity\\s+<string>\n").contains("ClientIP");
         String recursive = k.ok("explain", "deploy.spec", "--recursive");
-        assertThat(recursive).containsPattern("KIND:\\s+Deployment\n").containsPattern("VERSION:\\s+apps/v1\n")
+        // kubectl 1.20 prints VERSION: apps/v1; later ones GROUP: apps and VERSION: v1.
+        assertThat(recursive).containsPattern("KIND:\\s+Deployment\n").containsPattern("VERSION:\\s+(apps/)?v1\n")
                 .containsPattern("\n\\s+replicas\\s+<integer>\n")
                 .containsPattern("\n\\s+selector\\s+<(Object|LabelSelector)>( -required-)?\n")
                 .containsPattern("\n\\s+maxSurge\\s+<(string|IntOrString)>\n")
