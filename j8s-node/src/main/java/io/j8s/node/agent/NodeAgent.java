@@ -98,6 +98,7 @@ public final class NodeAgent implements AutoCloseable {
   private volatile String podCidr;
   private volatile PodWorkers workers;
   private volatile SharedIndexInformer<Pod> informer;
+  private volatile io.fabric8.kubernetes.client.Watch nodeWatch;
   private volatile NodeStatus lastReported;
   private volatile Instant lastReportTime = Instant.EPOCH;
   private volatile boolean registered;
@@ -189,6 +190,7 @@ public final class NodeAgent implements AutoCloseable {
       if (settings.podCidr() != null) {
         onPodCidr(settings.podCidr());
       } else {
+        watchPodCidr();
         schedule(this::pollPodCidr, Duration.ZERO, settings.podCidrPollInterval());
       }
     } catch (KubernetesClientException e) {
@@ -213,6 +215,39 @@ public final class NodeAgent implements AutoCloseable {
     }
     nodeUid = node.getMetadata().getUid();
     writeNodeStatus(node.getStatus(), true);
+  }
+
+  /**
+   * Takes the Pod CIDR the moment node IPAM writes it, from a watch of this Node; the poll stays as
+   * the fallback (a watch that ends, a Node deleted and registered again).
+   */
+  private void watchPodCidr() {
+    try {
+      nodeWatch = client.nodes().withName(nodeName).watch(new io.fabric8.kubernetes.client.Watcher<Node>() {
+        @Override
+        public void eventReceived(Action action, Node node) {
+          String cidr = node == null || node.getSpec() == null ? null : node.getSpec().getPodCIDR();
+          if (cidr != null && !cidr.isEmpty() && podCidr == null) {
+            resources.scheduler().execute(() -> onPodCidr(cidr));
+          }
+        }
+
+        @Override
+        public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+          // the poll goes on
+        }
+      });
+    } catch (KubernetesClientException e) {
+      log.warn("node {}: watching the Node failed, polling for the pod CIDR: {}", nodeName, e.getMessage());
+    }
+  }
+
+  private void stopNodeWatch() {
+    io.fabric8.kubernetes.client.Watch w = nodeWatch;
+    if (w != null) {
+      nodeWatch = null;
+      w.close();
+    }
   }
 
   private void pollPodCidr() {
@@ -255,6 +290,7 @@ public final class NodeAgent implements AutoCloseable {
     workers = w;
     podCidr = cidr;
     log.info("node {}: pod CIDR {}", nodeName, cidr);
+    resources.scheduler().execute(this::stopNodeWatch);
     startPodInformer();
     resources.scheduler().execute(this::updateNodeStatus);
   }
@@ -526,6 +562,7 @@ public final class NodeAgent implements AutoCloseable {
     }
     closed = true;
     timers.forEach(t -> t.cancel(false));
+    stopNodeWatch();
     SharedIndexInformer<Pod> inf = informer;
     if (inf != null) {
       inf.stop();

@@ -83,6 +83,28 @@ class ClientLibrariesTest {
                 .contains("pub:").contains("ASN1 OID: prime256v1");
     }
 
+    @Test
+    void anInstallWhoseKeyLacksItsPublicKey_isFixedAtStart() throws Exception {
+        try (TestCluster old = TestCluster.start()) {
+            Path key = old.server().pki().dir().resolve("admin.key");
+            java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey)
+                    io.j8s.server.pki.Pem.privateKey(Files.readString(key));
+            // the SEC1 form j8s wrote before: the curve but not the public key
+            var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded());
+            var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(),
+                    info.getPrivateKeyAlgorithm().getParameters());
+            var out = new java.io.StringWriter();
+            try (var writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
+                writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            }
+            Files.writeString(key, out.toString());
+
+            old.restart();
+            assertThat(Files.readString(key)).isNotEqualTo(out.toString());
+            assertThat(namespacesWithJavaClient(old.server().kubeconfig())).contains("default");
+        }
+    }
+
     private static List<String> namespacesWithJavaClient(Path kubeconfig) throws Exception {
         ApiClient client = Config.fromConfig(kubeconfig.toString());
         List<String> names = new ArrayList<>();
