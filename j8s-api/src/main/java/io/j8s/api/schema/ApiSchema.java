@@ -73,11 +73,13 @@ public final class ApiSchema {
      * @param patchMergeKey the key of a merged list of objects, or null
      * @param listType {@code atomic}, {@code set}, {@code map} or null
      * @param listMapKeys the keys of a {@code map} list
+     * @param enumValues the values a string may take; empty when any
      */
     public record Property(String name, Shape shape, String description, boolean required, String patchStrategy,
-            String patchMergeKey, String listType, List<String> listMapKeys) {
+            String patchMergeKey, String listType, List<String> listMapKeys, List<String> enumValues) {
         public Property {
             listMapKeys = List.copyOf(listMapKeys);
+            enumValues = List.copyOf(enumValues);
         }
 
         /** Whether strategic merge patch merges this list ({@code patchStrategy} contains {@code merge}). */
@@ -213,7 +215,7 @@ public final class ApiSchema {
         List<Property> props = List.of(
                 plain("apiVersion", new Primitive("string", null), SchemaFacts.API_VERSION, false),
                 new Property("items", new ArrayOf(new Ref(itemName)), "The " + type.plural() + " of the list.", true,
-                        null, null, null, List.of()),
+                        null, null, null, List.of(), List.of()),
                 plain("kind", new Primitive("string", null), SchemaFacts.KIND, false),
                 plain("metadata", new Ref(LIST_META), "The list's metadata: resourceVersion and continue token.",
                         false));
@@ -221,7 +223,7 @@ public final class ApiSchema {
     }
 
     private static Property plain(String name, Shape shape, String description, boolean required) {
-        return new Property(name, shape, description, required, null, null, null, List.of());
+        return new Property(name, shape, description, required, null, null, null, List.of(), List.of());
     }
 
     private static Definition structDefinition(String name, Class<?> cls, List<Gvk> gvks, Deque<Class<?>> pending) {
@@ -259,7 +261,7 @@ public final class ApiSchema {
             };
         }
         return new Property(field, shape, description, facts.required(), facts.patchStrategy(), facts.patchMergeKey(),
-                facts.listType(), facts.listMapKeys());
+                facts.listType(), facts.listMapKeys(), facts.enumValues());
     }
 
     private static Shape shapeOf(Type type, String field, Deque<Class<?>> pending) {

@@ -16,8 +16,8 @@ public final class SchemaFacts {
 
     /** The facts of one field; all null/false/empty when none are known. */
     public record FieldFacts(String description, boolean required, String patchStrategy, String patchMergeKey,
-            String listType, List<String> listMapKeys) {
-        static final FieldFacts NONE = new FieldFacts(null, false, null, null, null, List.of());
+            String listType, List<String> listMapKeys, List<String> enumValues) {
+        static final FieldFacts NONE = new FieldFacts(null, false, null, null, null, List.of(), List.of());
     }
 
     static final String API_VERSION = "The versioned schema of this object: \"v1\" for the core group, "
@@ -50,9 +50,11 @@ public final class SchemaFacts {
         String patchMergeKey;
         String listType;
         List<String> listMapKeys = List.of();
+        List<String> enumValues = List.of();
 
         FieldFacts freeze() {
-            return new FieldFacts(description, required, patchStrategy, patchMergeKey, listType, listMapKeys);
+            return new FieldFacts(description, required, patchStrategy, patchMergeKey, listType, listMapKeys,
+                    enumValues);
         }
     }
 
@@ -111,6 +113,12 @@ public final class SchemaFacts {
             Mutable m = f(field);
             m.patchStrategy = "merge";
             m.listType = "set";
+            return this;
+        }
+
+        /** The values a string field may take. */
+        T oneOf(String field, String... values) {
+            f(field).enumValues = List.of(values);
             return this;
         }
 
@@ -215,7 +223,12 @@ public final class SchemaFacts {
                         + "true).")
                 .doc("trafficDistribution", "A preference for how traffic is spread over endpoints (PreferClose).")
                 .merge("ports", "port", "port", "protocol")
-                .atomic("clusterIPs", "externalIPs", "ipFamilies", "loadBalancerSourceRanges");
+                .atomic("clusterIPs", "externalIPs", "ipFamilies", "loadBalancerSourceRanges")
+                .oneOf("type", "ClusterIP", "ExternalName", "LoadBalancer", "NodePort")
+                .oneOf("sessionAffinity", "ClientIP", "None")
+                .oneOf("externalTrafficPolicy", "Cluster", "Local")
+                .oneOf("internalTrafficPolicy", "Cluster", "Local")
+                .oneOf("ipFamilyPolicy", "PreferDualStack", "RequireDualStack", "SingleStack");
         type("core.v1.ServicePort", "One port a Service exposes.")
                 .required("port")
                 .doc("name", "The port's name, unique in the Service; required when there are several ports. "
@@ -226,7 +239,8 @@ public final class SchemaFacts {
                         + "container port. Defaults to port.")
                 .doc("nodePort", "The port on every node for NodePort and LoadBalancer Services, allocated by the "
                         + "server unless given.")
-                .doc("appProtocol", "The application protocol of the port (a hint, e.g. http, h2c, kubernetes.io/ws).");
+                .doc("appProtocol", "The application protocol of the port (a hint, e.g. http, h2c, kubernetes.io/ws).")
+                .oneOf("protocol", "SCTP", "TCP", "UDP");
         type("core.v1.ServiceStatus", "ServiceStatus: the load balancer and conditions of a Service.")
                 .doc("loadBalancer", "The load balancer's ingress points, if any.")
                 .merge("conditions", "type");
@@ -259,7 +273,8 @@ public final class SchemaFacts {
                 .doc("name", "The port's name; matches the name of the Service port.")
                 .doc("port", "The port number.")
                 .doc("protocol", "TCP (default), UDP or SCTP.")
-                .doc("appProtocol", "The application protocol of the port.");
+                .doc("appProtocol", "The application protocol of the port.")
+                .oneOf("protocol", "SCTP", "TCP", "UDP");
 
         // ---------------------------------------------------------------- EndpointSlice
         type("discovery.v1.EndpointSlice", "A slice of the endpoints of a Service (label "
@@ -267,6 +282,7 @@ public final class SchemaFacts {
                         + "keeps them for Services with a selector, the proxy reads them.")
                 .required("addressType", "endpoints")
                 .doc("addressType", "The kind of addresses in the slice: IPv4, IPv6 or FQDN. Cannot be changed.")
+                .oneOf("addressType", "FQDN", "IPv4", "IPv6")
                 .doc("endpoints", "The endpoints of the slice (at most 1000).")
                 .doc("ports", "The ports every endpoint of the slice serves; an empty list means none, a port "
                         + "without a number means all ports.")
@@ -290,7 +306,8 @@ public final class SchemaFacts {
                 .doc("name", "The port's name; matches the name of the Service port.")
                 .doc("port", "The port number; empty means every port.")
                 .doc("protocol", "TCP (default), UDP or SCTP.")
-                .doc("appProtocol", "The application protocol of the port.");
+                .doc("appProtocol", "The application protocol of the port.")
+                .oneOf("protocol", "SCTP", "TCP", "UDP");
         type("discovery.v1.EndpointHints", null).atomic("forZones", "forNodes");
         type("discovery.v1.ForZone", null).required("name");
         type("discovery.v1.ForNode", null).required("name");
@@ -330,6 +347,8 @@ public final class SchemaFacts {
                 .doc("imagePullSecrets", "Secrets used to pull the containers' images.")
                 .doc("readinessGates", "Extra conditions that must be true for the Pod to be ready.")
                 .doc("topologySpreadConstraints", "How the Pods of a group spread over topology domains.")
+                .oneOf("restartPolicy", "Always", "Never", "OnFailure")
+                .oneOf("dnsPolicy", "ClusterFirst", "ClusterFirstWithHostNet", "Default", "None")
                 .mergeRetainKeys("volumes", "name")
                 .merge("initContainers", "name")
                 .merge("containers", "name")
@@ -359,6 +378,7 @@ public final class SchemaFacts {
                     .doc("lifecycle", "Actions run after the container starts and before it stops.")
                     .doc("imagePullPolicy", "When the image is pulled: Always, IfNotPresent or Never.")
                     .doc("securityContext", "Security settings of the container.")
+                    .oneOf("imagePullPolicy", "Always", "IfNotPresent", "Never")
                     .merge("ports", "containerPort", "containerPort", "protocol")
                     .merge("env", "name")
                     .merge("volumeMounts", "mountPath")
@@ -370,7 +390,8 @@ public final class SchemaFacts {
                 .doc("name", "The port's name, unique in the Pod; a Service's targetPort may refer to it.")
                 .doc("protocol", "TCP (default), UDP or SCTP.")
                 .doc("hostPort", "The port on the node forwarded to this port, if any.")
-                .doc("hostIP", "The node IP the host port binds.");
+                .doc("hostIP", "The node IP the host port binds.")
+                .oneOf("protocol", "SCTP", "TCP", "UDP");
         type("core.v1.EnvVar", "One environment variable.").required("name");
         type("core.v1.VolumeMount", "A volume mounted in a container.").required("name", "mountPath");
         type("core.v1.VolumeDevice", null).required("name", "devicePath");
@@ -402,6 +423,8 @@ public final class SchemaFacts {
                 .doc("message", "Why the Pod is in its state, for people.")
                 .doc("reason", "Why the Pod is in its state, in one CamelCase word.")
                 .doc("qosClass", "The quality of service class: Guaranteed, Burstable or BestEffort.")
+                .oneOf("phase", "Failed", "Pending", "Running", "Succeeded", "Unknown")
+                .oneOf("qosClass", "BestEffort", "Burstable", "Guaranteed")
                 .merge("conditions", "type")
                 .merge("podIPs", "ip")
                 .merge("hostIPs", "ip")
@@ -435,7 +458,8 @@ public final class SchemaFacts {
                 .strategy("strategy", "retainKeys");
         type("apps.v1.DeploymentStrategy", "DeploymentStrategy: the kind of rollout and its limits.")
                 .doc("type", "RollingUpdate (default): replace Pods gradually; Recreate: stop all old Pods first.")
-                .doc("rollingUpdate", "Limits of a rolling update (type RollingUpdate only).");
+                .doc("rollingUpdate", "Limits of a rolling update (type RollingUpdate only).")
+                .oneOf("type", "Recreate", "RollingUpdate");
         type("apps.v1.RollingUpdateDeployment", "RollingUpdateDeployment: how far a rolling update may go below and "
                         + "above the desired replicas.")
                 .doc("maxUnavailable", "How many Pods (a number or a percentage) may be unavailable during the "

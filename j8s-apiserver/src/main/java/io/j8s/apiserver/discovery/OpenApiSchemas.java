@@ -108,6 +108,10 @@ final class OpenApiSchemas {
         if (p.description() != null) {
             node.put("description", p.description());
         }
+        if (!p.enumValues().isEmpty() && p.shape() instanceof Primitive) {
+            ArrayNode values = node.putArray("enum");
+            p.enumValues().forEach(values::add);
+        }
         if (p.listType() != null) {
             node.put("x-kubernetes-list-type", p.listType());
             if (!p.listMapKeys().isEmpty() && p.listType().equals("map")) {

@@ -36,6 +36,7 @@ class OpenApiDocumentsTest {
         JsonNode spec = schemas.path("io.k8s.api.core.v1.ServiceSpec").path("properties");
         assertThat(spec.path("sessionAffinity").path("type").asString()).isEqualTo("string");
         assertThat(spec.path("sessionAffinity").path("description").asString()).contains("ClientIP");
+        assertThat(spec.path("sessionAffinity").path("enum").toString()).isEqualTo("[\"ClientIP\",\"None\"]");
         assertThat(spec.path("ports").path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"port\",\"protocol\"]");
         assertThat(schemas.path("io.k8s.apimachinery.pkg.util.intstr.IntOrString").path("x-kubernetes-int-or-string")
                 .asBoolean()).isTrue();
