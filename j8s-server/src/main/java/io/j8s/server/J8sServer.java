@@ -19,7 +19,6 @@ import io.j8s.server.pki.Leaf;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
 import io.j8s.controllers.ControllerManager;
-import io.j8s.node.agent.NodeAgent;
 import io.j8s.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -122,11 +121,11 @@ public final class J8sServer implements AutoCloseable {
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);
-        // before the API serves, so /readyz never answers 200 before they pass
-        apiServer.health().addReadyz("controllers", this::controllersNotReady);
-        apiServer.health().addReadyz("nodes", this::nodesNotReady);
+        ServerReadiness readiness = new ServerReadiness(options, apiServer, () -> controllerManager,
+                () -> dataPlane);
         apiServer.start();
-        watchNodesForReadiness();
+        readiness.watchNodes();
+        closeables.push(readiness);
         kubeconfig = writeAdminKubeconfig();
         ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "j8s-certificate-renewal");
@@ -140,118 +139,19 @@ public final class J8sServer implements AutoCloseable {
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
                 this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
-        for (NodeAgent agent : dataPlane.agents()) {
-            agent.ready().whenComplete((v, e) -> apiServer.health().changed());
-        }
-        apiServer.health().changed();
+        readiness.agentsStarted(dataPlane);
     }
 
     /**
      * Waits until {@code /readyz} passes: the store and the watch cache serve, the controllers run
      * with synced informers (when this server leads; when another server holds the Lease, it does
-     * not wait for leadership), and every in-process node is Ready (see {@link #nodesNotReady()}).
+     * not wait for leadership), and every in-process node is Ready (see {@link ServerReadiness}).
      * Wakes on the changes that can make it pass, not on a timer.
      *
      * @return the checks still failing at the timeout, name to reason (empty: ready)
      */
     public Map<String, String> awaitReady(Duration timeout) throws InterruptedException {
         return apiServer.health().awaitReady(timeout);
-    }
-
-    /** The {@code controllers} readiness check: null when ready, else why not. */
-    private String controllersNotReady() {
-        if (options.controllers().enabled().isEmpty()) {
-            return null;
-        }
-        ControllerManager manager = controllerManager;
-        return manager == null ? "the controller manager is not started" : manager.notReadyReason();
-    }
-
-    /**
-     * The {@code nodes} readiness check: every in-process node agent runs Pods, and its Node is
-     * registered with a {@code spec.podCIDR}, the condition Ready and a Lease, as stored and, when
-     * the controllers run here, as the scheduler's informer sees it (so Pods created now can be
-     * placed on every node).
-     */
-    private String nodesNotReady() {
-        DataPlaneOptions plane = options.dataPlane();
-        int expected = plane.nodes().size() + plane.simulatedNames().size();
-        if (expected == 0) {
-            return null;
-        }
-        DataPlane started = dataPlane;
-        if (started == null || started.agents().size() < expected) {
-            return "the node agents are not started";
-        }
-        io.j8s.api.ResourceType nodeType = apiServer.typeOfKind("Node");
-        io.j8s.api.ResourceType leaseType = apiServer.typeOfKind("Lease");
-        ControllerManager manager = controllerManager;
-        java.util.Optional<Map<String, io.fabric8.kubernetes.api.model.Node>> scheduling = manager == null
-                ? java.util.Optional.empty()
-                : manager.cached(io.fabric8.kubernetes.api.model.Node.class).map(nodes -> nodes.stream().collect(
-                        java.util.stream.Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> b)));
-        for (NodeAgent agent : started.agents()) {
-            String name = agent.nodeName();
-            if (!agent.ready().isDone() || agent.ready().isCompletedExceptionally()) {
-                return "node " + name + " does not run Pods yet";
-            }
-            var node = apiServer.cache().get(nodeType, null, name).map(o -> (tools.jackson.databind.JsonNode) o.tree());
-            if (node.isEmpty()) {
-                return "node " + name + " is not registered";
-            }
-            if (node.get().path("spec").path("podCIDR").asString("").isEmpty()) {
-                return "node " + name + " has no podCIDR";
-            }
-            if (!readyCondition(node.get())) {
-                return "node " + name + " is not Ready";
-            }
-            if (apiServer.cache().get(leaseType, "kube-node-lease", name).isEmpty()) {
-                return "node " + name + " has no Lease";
-            }
-            if (scheduling.isPresent() && !scheduling.get().containsKey(name)
-                    || scheduling.isPresent() && !isReady(scheduling.get().get(name))) {
-                return "the scheduler does not see node " + name + " Ready yet";
-            }
-        }
-        return null;
-    }
-
-    private static boolean readyCondition(tools.jackson.databind.JsonNode node) {
-        for (tools.jackson.databind.JsonNode condition : node.path("status").path("conditions")) {
-            if ("Ready".equals(condition.path("type").asString(""))) {
-                return "True".equals(condition.path("status").asString(""));
-            }
-        }
-        return false;
-    }
-
-    private static boolean isReady(io.fabric8.kubernetes.api.model.Node node) {
-        return node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus()
-                .getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-    }
-
-    /** Re-checks readiness on every change of a Node or a Lease, as the API server's cache sees it. */
-    private void watchNodesForReadiness() {
-        if (options.dataPlane().nodes().isEmpty() && options.dataPlane().simulatedNames().isEmpty()) {
-            return;
-        }
-        var cache = apiServer.cache();
-        for (String kind : List.of("Node", "Lease")) {
-            var registration = cache.watch(new io.j8s.apiserver.cache.WatchRequest(apiServer.typeOfKind(kind), null,
-                    o -> true, cache.revision(), false), new io.j8s.apiserver.cache.WatchSink() {
-                        @Override
-                        public boolean offer(io.j8s.apiserver.cache.Delivery delivery) {
-                            apiServer.health().changed();
-                            return true;
-                        }
-
-                        @Override
-                        public void terminate(TerminationReason reason) {
-                            apiServer.health().changed();
-                        }
-                    });
-            closeables.push(registration);
-        }
     }
 
     /**
