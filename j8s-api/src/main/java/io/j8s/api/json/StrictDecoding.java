@@ -1,6 +1,7 @@
 package io.j8s.api.json;
 
 import io.j8s.api.ResourceType;
+import io.j8s.api.schema.ApiSchema;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -29,8 +30,9 @@ import tools.jackson.databind.annotation.JsonDeserialize;
  * struct field ServicePort.spec.ports.port of type int32}, which Kubernetes rejects whatever the
  * field validation mode).
  *
- * <p>The schema is taken from the fabric8 model classes (their {@code @JsonProperty} fields).
- * Thread safe; the per-class field tables are cached.
+ * <p>The known fields are those of the schema model ({@link ApiSchema}, generated from the fabric8
+ * model classes), which the OpenAPI documents publish; the Go types of the type errors are read
+ * from the fabric8 classes' Java types. Thread safe; the per-class field tables are cached.
  */
 public final class StrictDecoding {
 
@@ -64,33 +66,13 @@ public final class StrictDecoding {
         }
     }
 
-    private static final Map<String, Class<?>> MODEL_CLASSES = Map.ofEntries(
-            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
-            Map.entry("v1/Pod", io.fabric8.kubernetes.api.model.Pod.class),
-            Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
-            Map.entry("v1/Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
-            Map.entry("v1/Event", io.fabric8.kubernetes.api.model.Event.class),
-            Map.entry("v1/Node", io.fabric8.kubernetes.api.model.Node.class),
-            Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
-            Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
-            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
-            Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
-            Map.entry("apps/v1/ReplicaSet", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
-            Map.entry("discovery.k8s.io/v1/EndpointSlice", io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
-            Map.entry("coordination.k8s.io/v1/Lease", io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
-            Map.entry("events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class),
-            Map.entry("rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class),
-            Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
-            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
-            Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
-
     private static final Map<Class<?>, Map<String, Type>> FIELDS = new ConcurrentHashMap<>();
 
     private StrictDecoding() {}
 
     /** The fabric8 class of a kind, or null when j8s does not serve it. */
     public static Class<?> modelClass(String apiVersion, String kind) {
-        return MODEL_CLASSES.get(apiVersion + "/" + kind);
+        return ApiSchema.modelClass(apiVersion, kind);
     }
 
     /**
@@ -125,46 +107,47 @@ public final class StrictDecoding {
 
     // ------------------------------------------------------------------ unknown fields
 
-    /** The paths of fields {@code cls} does not have, in document order. */
+    /**
+     * The paths of fields {@code cls} does not have, in document order. The known fields are
+     * those of the schema model ({@link ApiSchema}), the same the OpenAPI documents publish.
+     */
     public static List<String> unknownFields(Class<?> cls, JsonNode node) {
         List<String> out = new ArrayList<>();
-        walkUnknown(cls, node, "", out);
+        String name = ApiSchema.nameOf(cls);
+        if (name != null) {
+            walkUnknown(new ApiSchema.Ref(name), node, "", out);
+        }
         return out;
     }
 
-    private static void walkUnknown(Type type, JsonNode node, String path, List<String> out) {
+    private static void walkUnknown(ApiSchema.Shape shape, JsonNode node, String path, List<String> out) {
         if (node == null || node.isNull()) {
             return;
         }
-        Class<?> raw = rawClass(type);
-        if (raw == null) {
-            return;
-        }
-        if (List.class.isAssignableFrom(raw) && node.isArray()) {
-            Type element = typeArgument(type, 0);
+        if (shape instanceof ApiSchema.ArrayOf array && node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
-                walkUnknown(element, node.get(i), path + "[" + i + "]", out);
+                walkUnknown(array.items(), node.get(i), path + "[" + i + "]", out);
             }
             return;
         }
-        if (Map.class.isAssignableFrom(raw) && node.isObject()) {
-            Type value = typeArgument(type, 1);
+        if (shape instanceof ApiSchema.MapOf map && node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
-                walkUnknown(value, e.getValue(), join(path, e.getKey()), out);
+                walkUnknown(map.values(), e.getValue(), join(path, e.getKey()), out);
             }
             return;
         }
-        if (!isStruct(raw) || !node.isObject()) {
+        ApiSchema.Definition definition = shape instanceof ApiSchema.Ref ref ? ApiSchema.get().definition(ref.name())
+                : null;
+        if (definition == null || definition.kind() != ApiSchema.Kind.OBJECT || !node.isObject()) {
             return;
         }
-        Map<String, Type> fields = fieldsOf(raw);
         for (Map.Entry<String, JsonNode> e : node.properties()) {
-            Type fieldType = fields.get(e.getKey());
+            ApiSchema.Property property = definition.property(e.getKey());
             String p = join(path, e.getKey());
-            if (fieldType == null) {
+            if (property == null) {
                 out.add(p);
             } else {
-                walkUnknown(fieldType, e.getValue(), p, out);
+                walkUnknown(property.shape(), e.getValue(), p, out);
             }
         }
     }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.j8s.api.ResourceType;
 import io.j8s.api.ResourceTypes;
-import io.j8s.api.json.StrictDecoding;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
@@ -143,7 +142,7 @@ public final class ApiSchema {
         Map<String, List<Gvk>> gvks = new TreeMap<>();
         Deque<Class<?>> pending = new ArrayDeque<>();
         for (ResourceType type : types) {
-            Class<?> cls = StrictDecoding.modelClass(type.apiVersion(), type.kind());
+            Class<?> cls = modelClass(type.apiVersion(), type.kind());
             if (cls == null) {
                 continue;
             }
@@ -323,8 +322,33 @@ public final class ApiSchema {
             "io.fabric8.kubernetes.api.model.events.v1", "io.k8s.api.events.v1.",
             "io.fabric8.kubernetes.api.model.rbac", "io.k8s.api.rbac.v1.");
 
+    private static final Map<String, Class<?>> MODEL_CLASSES = Map.ofEntries(
+            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
+            Map.entry("v1/Pod", io.fabric8.kubernetes.api.model.Pod.class),
+            Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+            Map.entry("v1/Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
+            Map.entry("v1/Event", io.fabric8.kubernetes.api.model.Event.class),
+            Map.entry("v1/Node", io.fabric8.kubernetes.api.model.Node.class),
+            Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+            Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
+            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
+            Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+            Map.entry("apps/v1/ReplicaSet", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
+            Map.entry("discovery.k8s.io/v1/EndpointSlice", io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
+            Map.entry("coordination.k8s.io/v1/Lease", io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
+            Map.entry("events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
+            Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
+
+    /** The fabric8 class of a kind ({@code v1}, {@code Service}), or null when j8s does not serve it. */
+    public static Class<?> modelClass(String apiVersion, String kind) {
+        return MODEL_CLASSES.get(apiVersion + "/" + kind);
+    }
+
     /** The Kubernetes definition name of a fabric8 model class, or null for a class that is not one. */
-    static String nameOf(Class<?> cls) {
+    public static String nameOf(Class<?> cls) {
         String simple = cls.getSimpleName();
         String pkg = cls.getPackageName();
         if (pkg.equals("io.fabric8.kubernetes.api.model")) {

@@ -85,8 +85,13 @@ public final class OpenApiV2 {
         info.put("title", "Kubernetes");
         info.put("version", kubernetesVersion);
         ObjectNode paths = doc.putObject("paths");
+        List<String> roots = new java.util.ArrayList<>();
         for (ResourceType type : types) {
             String definition = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
+            if (definition != null) {
+                roots.add(definition);
+                roots.add(definition + "List");
+            }
             String base = type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
                     + type.plural();
             ObjectNode collection = paths.putObject(base);
@@ -110,8 +115,8 @@ public final class OpenApiV2 {
         }
         ObjectNode definitions = doc.putObject("definitions");
         ApiSchema model = ApiSchema.get();
-        for (ApiSchema.Definition d : model.definitions().values()) {
-            definitions.set(d.name(), OpenApiSchemas.definition(d, OpenApiSchemas.Dialect.V2));
+        for (String name : model.closure(roots)) {
+            definitions.set(name, OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V2));
         }
         return doc;
     }

@@ -3,6 +3,8 @@ package io.j8s.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.j8s.api.ResourceType;
+import io.j8s.api.ResourceTypes;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
 import java.net.URI;
@@ -171,6 +173,22 @@ class OpenApiKubectlTest {
 
     @Test
     @Order(5)
+    void explainKnowsEveryServedKind() {
+        List<Kubectl> kubectls = kubectls();
+        for (Kubectl kubectl : List.of(kubectls.get(0), kubectls.get(kubectls.size() - 1))) {
+            for (ResourceType type : ResourceTypes.all()) {
+                if (type.group().equals(ResourceTypes.EVENTS)) {
+                    continue; // not served (J8sServer.servedTypes)
+                }
+                String out = kubectl.run("explain", type.plural(), "--api-version=" + type.apiVersion()).ok();
+                assertThat(out).as(type.groupResource()).containsPattern("KIND:\\s+" + type.kind())
+                        .contains("metadata\t<ObjectMeta>");
+            }
+        }
+    }
+
+    @Test
+    @Order(6)
     void strictValidationRefusesAnUnknownField() throws Exception {
         Path manifest = workDir.resolve("unknown.yaml");
         Files.writeString(manifest, """
@@ -190,7 +208,7 @@ class OpenApiKubectlTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void openApiV2IsServedInJsonAndProtobufWithAnEtag() throws Exception {
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext())
                 .connectTimeout(Duration.ofSeconds(5)).build();
