@@ -97,8 +97,19 @@ class Fabric8ConformanceTest {
             assertThat(list.getItems()).as(what).extracting(o -> o.getMetadata().getName())
                     .contains(item.getMetadata().getName());
 
-            got.getMetadata().getLabels().put("conformance", "updated");
-            HasMetadata updated = client.resource(got).update();
+            // Read, change, update; again on a 409 (a controller, scheduler or node writes it meanwhile).
+            HasMetadata updated = null;
+            for (int attempt = 0; updated == null; attempt++) {
+                got.getMetadata().getLabels().put("conformance", "updated");
+                try {
+                    updated = client.resource(got).update();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt == 5) {
+                        throw e;
+                    }
+                    got = client.resource(item).get();
+                }
+            }
             assertThat(updated.getMetadata().getLabels()).as(what).containsEntry("conformance", "updated");
             assertThat(Long.parseLong(updated.getMetadata().getResourceVersion())).as(what)
                     .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
