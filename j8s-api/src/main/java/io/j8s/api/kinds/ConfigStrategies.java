@@ -164,6 +164,16 @@ public final class ConfigStrategies {
         @Override
         public void applyDefaults(ObjectNode object) {
             Json.defaultString(object, "type", "Opaque");
+            // stringData is write-only, as in Kubernetes' conversion of a v1 Secret: its entries
+            // replace those of data, base64-encoded, and it is not stored.
+            JsonNode stringData = object.remove("stringData");
+            if (stringData instanceof ObjectNode strings && !strings.isEmpty()) {
+                ObjectNode data = Json.child(object, "data");
+                for (Map.Entry<String, JsonNode> entry : strings.properties()) {
+                    data.put(entry.getKey(), java.util.Base64.getEncoder().encodeToString(
+                            entry.getValue().asString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                }
+            }
         }
 
         @Override

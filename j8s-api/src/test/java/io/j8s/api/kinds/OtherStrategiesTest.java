@@ -121,6 +121,12 @@ class OtherStrategiesTest {
         assertThat(secret.get("type").asString()).isEqualTo("Opaque");
         assertThat(s("secrets").tableCells(secret, NOW)).containsExactly("s", "Opaque", 1L, "<unknown>");
         assertThat(s("secrets").selectableFields(secret)).containsEntry("type", "Opaque");
+        // stringData is merged into data (replacing its keys) and not kept, as Kubernetes converts it.
+        ObjectNode withStrings = obj("metadata: {name: s, namespace: default}\ndata: {k: dg==, p: eA==}\n"
+                + "stringData: {p: s3cret, q: ''}");
+        s("secrets").applyDefaults(withStrings);
+        assertThat(withStrings.has("stringData")).isFalse();
+        assertThat(withStrings.get("data").toString()).isEqualTo("{\"k\":\"dg==\",\"p\":\"czNjcmV0\",\"q\":\"\"}");
         ObjectNode retyped = secret.deepCopy().put("type", "kubernetes.io/tls");
         assertThat(s("secrets").validate(retyped, secret)).extracting(FieldError::toString)
                 .contains("type: Invalid value: \"kubernetes.io/tls\": field is immutable");

@@ -163,8 +163,10 @@ public final class CertificateAuthority {
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey signingKey)
             throws GeneralSecurityException {
         try {
-            ContentSigner signer = new JcaContentSignerBuilder(signingKey.getAlgorithm().equals("EC")
-                    ? "SHA256withECDSA" : "SHA256withRSA").build(signingKey);
+            // A key read back from a PEM key pair is BouncyCastle's, whose algorithm is "ECDSA".
+            boolean ec = signingKey instanceof java.security.interfaces.ECPrivateKey;
+            ContentSigner signer = new JcaContentSignerBuilder(ec ? "SHA256withECDSA" : "SHA256withRSA")
+                    .build(signingKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);
