@@ -22,6 +22,7 @@ import io.j8s.apiserver.rest.Responses;
 import io.j8s.store.CompactedException;
 import io.j8s.store.StoreClosedException;
 import io.j8s.store.StoreException;
+import io.j8s.store.ValueTooLargeException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.nio.charset.StandardCharsets;
@@ -126,6 +127,12 @@ final class ApiRouter implements HttpHandler {
         } catch (CompactedException e) {
             if (!exchange.hasResponded()) {
                 Responses.error(exchange, ApiException.gone(e.getMessage()));
+            }
+        } catch (ValueTooLargeException e) {
+            // The object (with what is written beside it) is larger than one store write may be.
+            if (!exchange.hasResponded()) {
+                Responses.error(exchange, ApiException.entityTooLarge("the object is too large to store: "
+                        + (e.size() > 0 ? e.size() + " bytes, " : "") + "the limit is " + e.limit() + " bytes"));
             }
         } catch (StoreClosedException e) {
             if (!exchange.hasResponded()) {

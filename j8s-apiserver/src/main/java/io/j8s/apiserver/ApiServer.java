@@ -111,7 +111,8 @@ public final class ApiServer implements AutoCloseable {
         this.watchExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
                 named("j8s-watch-send"));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("j8s-api-timer"));
-        this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock);
+        this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock,
+                config.watchQueueBytes(), metrics);
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
     }

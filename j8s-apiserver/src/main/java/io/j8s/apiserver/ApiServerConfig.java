@@ -19,6 +19,8 @@ import java.util.function.Supplier;
  *     for tests of the API surface; {@link Builder#build()} refuses a config with neither
  * @param insecurePort when above 0, also serve plain HTTP on {@code 127.0.0.1:insecurePort}
  *     (credentials are still required there)
+ * @param watchQueueBytes the most bytes of events one watch may have queued for a client that does
+ *     not read them; a watch past it is ended (the client re-lists)
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -36,7 +38,8 @@ public record ApiServerConfig(
         Duration bookmarkInterval,
         int workerThreads,
         java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
-        String nodeScheme) {
+        String nodeScheme,
+        long watchQueueBytes) {
 
     public ApiServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -46,6 +49,9 @@ public record ApiServerConfig(
             throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
         }
         Objects.requireNonNull(nodeClient, "nodeClient");
+        if (watchQueueBytes <= 0) {
+            throw new IllegalArgumentException("watchQueueBytes must be positive but was " + watchQueueBytes);
+        }
         if (advertiseAddress == null || advertiseAddress.isEmpty()) {
             advertiseAddress = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
         }
@@ -68,6 +74,7 @@ public record ApiServerConfig(
         private boolean insecure;
         private int insecurePort;
         private int maxBodyBytes = 3 * 1024 * 1024;
+        private long watchQueueBytes = 16L * 1024 * 1024;
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
         private int workerThreads = 256;
@@ -155,10 +162,16 @@ public record ApiServerConfig(
             return this;
         }
 
+        /** The most bytes of events queued per watch (default 16 MiB) before the watch is ended. */
+        public Builder watchQueueBytes(long value) {
+            this.watchQueueBytes = value;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
                     security, insecure, insecurePort, maxBodyBytes, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads, nodeClient, nodeScheme);
+                    workerThreads, nodeClient, nodeScheme, watchQueueBytes);
         }
     }
 

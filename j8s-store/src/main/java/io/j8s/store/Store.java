@@ -79,12 +79,16 @@ public interface Store extends AutoCloseable {
      * Applies all {@code ops} atomically in one revision, or none of them. Watchers see one event
      * per op, all carrying that revision, in op order.
      *
-     * <p>A txn has 1 to 128 ops (etcd's default limit) and touches each key at most once.
+     * <p>A txn has 1 to 128 ops (etcd's default limit) and touches each key at most once. Its keys
+     * and values may take at most about 1.5 MiB (etcd's default {@code --max-request-bytes}, see
+     * {@code TxnOps.MAX_REQUEST_BYTES}); a larger one fails with {@link ValueTooLargeException}, in
+     * every backend and for {@link #create} and {@link #update} as well.
      *
      * @return the revision of this write
      * @throws AlreadyExistsException, ConflictException or NotFoundException from the first op
      *     whose precondition failed (nothing is written then)
      * @throws IllegalArgumentException for an empty txn, more than 128 ops, or a key touched twice
+     * @throws ValueTooLargeException when the keys and values are too large to store
      */
     long txn(List<TxnOp> ops);
 

@@ -98,6 +98,33 @@ public abstract class StoreContractTest {
         assertThat(store.get("/registry/pods/default/a").orElseThrow().modRevision()).isEqualTo(r2);
     }
 
+    /**
+     * The largest write either backend takes is the same (etcd's default 1.5 MiB request): what
+     * sqlite stores, etcd stores, and one byte more is refused by both, writing nothing.
+     */
+    @Test
+    void writes_largerThanAnEtcdRequest_throwValueTooLarge() {
+        String key = "/registry/configmaps/default/large";
+        long largest = io.j8s.store.support.TxnOps.MAX_REQUEST_BYTES
+                - (io.j8s.store.support.TxnOps.requestBytes(List.of(new TxnOp.Create(key, new byte[0]))));
+        byte[] fits = new byte[(int) largest];
+        java.util.Arrays.fill(fits, (byte) 'x');
+        byte[] tooLarge = new byte[(int) largest + 1];
+        long before = store.currentRevision();
+        assertThatThrownBy(() -> store.create(key, tooLarge)).isInstanceOfSatisfying(ValueTooLargeException.class,
+                e -> assertThat(e.limit()).isEqualTo(1_572_864));
+        assertThat(store.currentRevision()).isEqualTo(before);
+        long created = store.create(key, fits);
+        assertThat(store.get(key).orElseThrow().value()).hasSize(fits.length);
+        assertThatThrownBy(() -> store.update(key, tooLarge, created)).isInstanceOf(ValueTooLargeException.class);
+        long updated = store.update(key, fits, created);
+        assertThatThrownBy(() -> store.txn(List.of(new TxnOp.Update(key, new byte[1_000_000], updated),
+                new TxnOp.Create("/registry/configmaps/default/other", new byte[600_000]))))
+                .isInstanceOf(ValueTooLargeException.class);
+        assertThat(store.get(key).orElseThrow().modRevision()).isEqualTo(updated);
+        assertThat(store.get("/registry/configmaps/default/other")).isEmpty();
+    }
+
     @Test
     void updateAndDelete_missingKey_throwNotFound() {
         long rev = store.create("/registry/pods/default/other", bytes("x"));

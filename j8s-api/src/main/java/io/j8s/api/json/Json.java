@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.MappingIterator;
@@ -19,6 +20,7 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.yaml.YAMLAnchorReplayingFactory;
 import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -27,18 +29,43 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <p>{@link #mapper()} writes compact JSON with ISO-8601 dates and, when binding to typed (fabric8)
  * classes, ignores properties it does not know: unknown fields are reported separately by {@link
  * UnknownFields}, as Kubernetes' strict decoding does. Both mappers are immutable and thread safe.
+ *
+ * <p>Both read within bounds, so that a request body cannot make decoding do unbounded work: at
+ * most {@link #MAX_DEPTH} nested arrays and objects, numbers of at most 1,000 digits, and (YAML)
+ * at most {@link #MAX_YAML_TOKENS} tokens after aliases are expanded (docs/architecture.md, Limits).
  */
 public final class Json {
 
+    /**
+     * The deepest nesting of arrays and objects read or written (Jackson's default, made explicit):
+     * the patch code keeps patched objects within it, so every stored object can be read back.
+     */
+    public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
+
+    /**
+     * The most tokens one YAML stream may produce. YAML aliases are expanded as Kubernetes'
+     * decoder expands them, so this is what bounds a "billion laughs" document (a few anchors
+     * referring to each other); a 1.5 MiB object has far fewer tokens.
+     */
+    public static final long MAX_YAML_TOKENS = 1_000_000;
+
+    private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_DEPTH)
+            .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
+            .build();
+
     private static final JsonMapper MAPPER =
-            JsonMapper.builder()
+            JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                     .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .build();
 
+    // The anchor-replaying factory expands aliases (the plain one reads "*a" as the string "a").
     private static final YAMLMapper YAML =
-            YAMLMapper.builder()
+            YAMLMapper.builder(YAMLAnchorReplayingFactory.builder()
+                            .streamReadConstraints(READ_LIMITS.rebuild().maxTokenCount(MAX_YAML_TOKENS).build())
+                            .build())
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .build();

@@ -175,6 +175,12 @@ public final class StrictDecoding {
 
     // ------------------------------------------------------------------ types
 
+    /** The first wrong-type value of an object of {@code type}; null when all types fit or the kind has no model. */
+    public static String typeError(ResourceType type, JsonNode object) {
+        Class<?> cls = modelClass(type.apiVersion(), type.kind());
+        return cls == null ? null : typeError(cls, object);
+    }
+
     /** The first wrong-type value, worded as Go's json decoder; null when all types fit. */
     public static String typeError(Class<?> cls, JsonNode node) {
         return walkTypes(cls, node, "", cls.getSimpleName());
@@ -216,7 +222,14 @@ public final class StrictDecoding {
             return node.isString() ? null : mismatch(node, structName, goPath, "string");
         }
         if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
-            return node.isIntegralNumber() ? null : mismatch(node, structName, goPath, goTypeName(raw));
+            if (!node.isNumber()) {
+                return mismatch(node, structName, goPath, goTypeName(raw));
+            }
+            // Go parses the literal into the field's type: a fraction, or a value beyond int32
+            // (int64), fails with the literal in the message.
+            boolean int32 = raw == Integer.class || raw == int.class;
+            boolean fits = node.isIntegralNumber() && (int32 ? node.canConvertToInt() : node.canConvertToLong());
+            return fits ? null : mismatch("number " + node.toString(), structName, goPath, goTypeName(raw));
         }
         if (raw == Boolean.class || raw == boolean.class) {
             return node.isBoolean() ? null : mismatch(node, structName, goPath, "bool");
@@ -246,6 +259,10 @@ public final class StrictDecoding {
     private static String mismatch(JsonNode node, String structName, String goPath, String goType) {
         String kind = node.isString() ? "string" : node.isNumber() ? "number" : node.isBoolean() ? "bool"
                 : node.isArray() ? "array" : node.isObject() ? "object" : "null";
+        return mismatch(kind, structName, goPath, goType);
+    }
+
+    private static String mismatch(String kind, String structName, String goPath, String goType) {
         if (goPath.isEmpty()) {
             return "json: cannot unmarshal " + kind + " into Go value of type " + goType;
         }

@@ -55,6 +55,54 @@ public final class ConfigStrategies {
         }
     }
 
+    /** Kubernetes' {@code MaxSecretSize}: the most bytes of data a ConfigMap or Secret holds. */
+    public static final int MAX_DATA_BYTES = 1024 * 1024;
+
+    /**
+     * The bytes of the values of {@code object[field]}: UTF-8 for strings, the decoded length of
+     * base64 values ({@code binary}), as Kubernetes counts {@code len(value)} after decoding.
+     */
+    static long dataBytes(JsonNode object, String field, boolean binary, java.util.Set<String> skip) {
+        JsonNode data = object.get(field);
+        if (data == null || !data.isObject()) {
+            return 0;
+        }
+        long total = 0;
+        for (java.util.Map.Entry<String, JsonNode> e : data.properties()) {
+            JsonNode v = e.getValue();
+            if (!v.isString() || skip.contains(e.getKey())) {
+                continue;
+            }
+            String value = v.stringValue();
+            if (binary) {
+                int n = value.length();
+                int padding = n > 0 && value.charAt(n - 1) == '=' ? (n > 1 && value.charAt(n - 2) == '=' ? 2 : 1) : 0;
+                total += (long) n / 4 * 3 - padding;
+            } else {
+                total += utf8Length(value);
+            }
+        }
+        return total;
+    }
+
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+
     static int size(JsonNode object, String field) {
         JsonNode data = object.get(field);
         return data != null && data.isObject() ? data.size() : 0;
@@ -78,6 +126,11 @@ public final class ConfigStrategies {
                         errs.add(FieldError.invalid("data[" + key + "]", key, "duplicate of key present in binaryData"));
                     }
                 }
+            }
+            // ValidateConfigMap: the whole object's data, so the error names no field.
+            if (dataBytes(object, "data", false, java.util.Set.of())
+                    + dataBytes(object, "binaryData", true, java.util.Set.of()) > MAX_DATA_BYTES) {
+                errs.add(FieldError.tooLong("", MAX_DATA_BYTES));
             }
             if (old != null && Json.boolAt(old, "immutable", false)) {
                 if (!java.util.Objects.equals(object.get("data"), old.get("data"))
@@ -116,6 +169,14 @@ public final class ConfigStrategies {
         void validateKind(ObjectNode object, ObjectNode old, List<FieldError> errs) {
             validateKeys(object, "data", errs);
             validateKeys(object, "stringData", errs);
+            // stringData is merged into data (its keys win) before Kubernetes counts the data.
+            JsonNode stringData = object.get("stringData");
+            java.util.Set<String> overridden = stringData != null && stringData.isObject()
+                    ? new java.util.HashSet<>(stringData.propertyNames()) : java.util.Set.of();
+            if (dataBytes(object, "data", true, overridden) + dataBytes(object, "stringData", false, java.util.Set.of())
+                    > MAX_DATA_BYTES) {
+                errs.add(FieldError.tooLong("data", MAX_DATA_BYTES));
+            }
             String type = Json.str(object, "type");
             if (type.equals("kubernetes.io/service-account-token")
                     && !Json.stringMap(object, "metadata.annotations").containsKey("kubernetes.io/service-account.name")) {

@@ -2,7 +2,8 @@ package io.j8s.api.patch;
 
 /**
  * A patch that cannot be applied. {@link #status()} is the HTTP status the real apiserver answers
- * with: 400 for a malformed patch, 422 for one that does not apply to the object.
+ * with: 400 for a malformed patch, 422 for one that does not apply to the object, 413 for one with
+ * too many operations.
  */
 public final class PatchException extends RuntimeException {
 

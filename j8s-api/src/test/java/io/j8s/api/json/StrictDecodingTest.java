@@ -74,4 +74,19 @@ class StrictDecodingTest {
                 .isEqualTo("json: cannot unmarshal array into Go struct field ServiceSpec.spec.selector of type map[string]string");
         assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}").typeError()).isNull();
     }
+
+    @Test
+    void numbersBeyondTheirFieldsRangeAreDecodeErrors() {
+        assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":2147483648}}").typeError())
+                .isEqualTo("json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32");
+        assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":-2147483648}}").typeError()).isNull();
+        assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":1.5}}").typeError())
+                .isEqualTo("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+        ResourceType pods = ResourceTypes.resolve("po").orElseThrow();
+        assertThat(check(pods, "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775808}}").typeError())
+                .isEqualTo("json: cannot unmarshal number 9223372036854775808 into Go struct field"
+                        + " PodSpec.spec.terminationGracePeriodSeconds of type int64");
+        assertThat(check(pods, "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775807}}").typeError())
+                .isNull();
+    }
 }

@@ -134,6 +134,30 @@ class OtherStrategiesTest {
         assertThat(s("leases").tableCells(lease, NOW)).containsExactly("node-1", "node-1", "<unknown>");
     }
 
+    /** ValidateConfigMap and ValidateSecret: at most 1 MiB of data, counted after base64 decoding. */
+    @Test
+    void configMapAndSecretDataAtMostOneMebibyte() {
+        ObjectNode cm = obj("metadata: {name: c, namespace: default}");
+        cm.putObject("data").put("a", "x".repeat(512 * 1024)).put("b", "y".repeat(512 * 1024));
+        assertThat(s("cm").validate(cm, null)).isEmpty();
+        ((ObjectNode) cm.get("data")).put("b", "y".repeat(512 * 1024) + "\u00e9");
+        assertThat(s("cm").validate(cm, null)).extracting(FieldError::toString)
+                .containsExactly(": Too long: may not be more than 1048576 bytes");
+        ObjectNode binary = obj("metadata: {name: c, namespace: default}\ndata: {a: x}");
+        binary.putObject("binaryData").put("b", java.util.Base64.getEncoder().encodeToString(new byte[1024 * 1024]));
+        assertThat(s("cm").validate(binary, null)).extracting(FieldError::toString)
+                .containsExactly(": Too long: may not be more than 1048576 bytes");
+
+        ObjectNode secret = obj("metadata: {name: s, namespace: default}\ntype: Opaque");
+        secret.putObject("data").put("k", java.util.Base64.getEncoder().encodeToString(new byte[1024 * 1024]));
+        assertThat(s("secrets").validate(secret, null)).isEmpty();
+        secret.putObject("stringData").put("other", "z");
+        assertThat(s("secrets").validate(secret, null)).extracting(FieldError::toString)
+                .containsExactly("data: Too long: may not be more than 1048576 bytes");
+        ((ObjectNode) secret.get("stringData")).removeAll().put("k", "replaces the data value");
+        assertThat(s("secrets").validate(secret, null)).isEmpty();
+    }
+
     @Test
     void rbac() {
         ObjectNode role = obj("""

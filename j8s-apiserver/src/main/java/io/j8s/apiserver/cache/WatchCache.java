@@ -49,6 +49,7 @@ public final class WatchCache implements AutoCloseable {
     private final Store store;
     private final Map<String, ResourceType> typesByPlural = new HashMap<>();
     private final int historyPerType;
+    private final long historyBytesPerType;
     private final Duration bookmarkInterval;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -75,14 +76,31 @@ public final class WatchCache implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * The most bytes of objects one resource's history keeps (64 MiB): a count alone would let
+     * 10,000 changes of 1 MB objects hold 10 GB. Older changes are dropped first; a watch from
+     * before them gets 410 Gone and re-lists.
+     */
+    public static final long DEFAULT_HISTORY_BYTES = 64L * 1024 * 1024;
+
+    /**
      * @param types every resource the cache serves (keys of other prefixes are ignored)
      * @param historyPerType how many recent changes per resource a watch can resume from
      * @param bookmarkInterval how often watchers that accept bookmarks get one
      */
     public WatchCache(Store store, Collection<ResourceType> types, int historyPerType, Duration bookmarkInterval,
             MeterRegistry metrics) {
+        this(store, types, historyPerType, DEFAULT_HISTORY_BYTES, bookmarkInterval, metrics);
+    }
+
+    /**
+     * @param historyBytesPerType how many bytes of objects (counted twice: the object and its
+     *     event's shared wire encoding) per resource the history keeps at most
+     */
+    public WatchCache(Store store, Collection<ResourceType> types, int historyPerType, long historyBytesPerType,
+            Duration bookmarkInterval, MeterRegistry metrics) {
         this.store = store;
         this.historyPerType = historyPerType;
+        this.historyBytesPerType = historyBytesPerType;
         this.bookmarkInterval = bookmarkInterval;
         for (ResourceType type : types) {
             ResourceType previous = typesByPlural.put(type.plural(), type);
@@ -280,6 +298,7 @@ public final class WatchCache implements AutoCloseable {
                 cache.watchers.clear();
                 cache.objects.clear();
                 cache.history.clear();
+                cache.historyBytes = 0;
             }
             long listRevision = 0;
             String after = null;
@@ -421,12 +440,21 @@ public final class WatchCache implements AutoCloseable {
 
     private void appendHistory(TypeCache cache, CacheEvent event) {
         cache.history.addLast(event);
-        while (cache.history.size() > historyPerType) {
-            cache.trimmedAt = cache.history.removeFirst().revision();
+        cache.historyBytes += historyBytes(event);
+        while (cache.history.size() > historyPerType
+                || (cache.historyBytes > historyBytesPerType && cache.history.size() > 1)) {
+            CacheEvent dropped = cache.history.removeFirst();
+            cache.historyBytes -= historyBytes(dropped);
+            cache.trimmedAt = dropped.revision();
             if (replayComplete) {
                 cache.historyStart = cache.trimmedAt;
             }
         }
+    }
+
+    /** What an event of the history keeps alive: its object and, once sent, the line encoding it. */
+    private static long historyBytes(CacheEvent event) {
+        return 128 + 2L * (event.object() == null ? 0 : event.object().json().length);
     }
 
     /** The replayed history is whole: watches may now resume from before the rebuild. */
@@ -566,6 +594,8 @@ public final class WatchCache implements AutoCloseable {
     private static final class TypeCache {
         final TreeMap<String, CachedObject> objects = new TreeMap<>();
         final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
+        /** The {@link #historyBytes} of the events in {@link #history}. */
+        long historyBytes;
         /** A watch can resume from this revision or later. */
         long historyStart;
         /** The history is complete after this revision (older changes were dropped or never read). */

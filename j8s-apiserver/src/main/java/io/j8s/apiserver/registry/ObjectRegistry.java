@@ -242,6 +242,13 @@ public final class ObjectRegistry {
             WriteOptions options, UnaryOperator<ObjectNode> patch) {
         return guaranteedUpdate(type, namespace, name, subresource, options, null, current -> {
             ObjectNode patched = patch.apply(current.deepCopy());
+            String typeError = StrictDecoding.typeError(type, patched);
+            if (typeError != null) {
+                // Kubernetes' patch handler decodes the patched JSON and reports what does not
+                // decode (a number beyond its field's range) as an invalid "patch".
+                throw ApiException.invalid("", "", "", List.of(FieldError.invalid("patch", Json.write(patched),
+                        typeError)));
+            }
             checkUnknownFields(type, patched, options);
             String rv = text(ObjectCodec.metadata(patched), "resourceVersion");
             if (!rv.isEmpty() && !rv.equals(text(ObjectCodec.metadata(current), "resourceVersion"))) {

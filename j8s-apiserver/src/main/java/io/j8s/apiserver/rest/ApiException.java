@@ -147,6 +147,22 @@ public final class ApiException extends RuntimeException {
         return simple(413, "RequestEntityTooLarge", "the request is too large: limit is " + limit + " bytes");
     }
 
+    /** 413 as Kubernetes' {@code NewRequestEntityTooLargeError}: {@code Request entity too large: <message>}. */
+    public static ApiException entityTooLarge(String message) {
+        return simple(413, "RequestEntityTooLarge", "Request entity too large: " + message);
+    }
+
+    /**
+     * 504 as Kubernetes' {@code storage.NewTooLargeResourceVersionError}: a read at a revision the
+     * server has not reached (yet), with the cause {@code ResourceVersionTooLarge} that client-go's
+     * reflector recognizes, and a retry after one second.
+     */
+    public static ApiException tooLargeResourceVersion(long requested, long current) {
+        return new ApiException(504, "Timeout", "Timeout: Too large resource version: " + requested + ", current: "
+                + current, null, null, null, List.of(new Cause("ResourceVersionTooLarge", "Too large resource version",
+                null)), 1);
+    }
+
     /** 410 for a watch or list from a compacted revision. */
     public static ApiException gone(String message) {
         return simple(410, "Expired", message);

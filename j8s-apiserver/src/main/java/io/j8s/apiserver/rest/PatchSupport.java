@@ -56,6 +56,9 @@ public final class PatchSupport {
             if (e.status() == 400) {
                 throw ApiException.badRequest(e.getMessage());
             }
+            if (e.status() == 413) {
+                throw ApiException.entityTooLarge(e.getMessage());
+            }
             throw ApiException.unprocessable(e.getMessage());
         }
     }

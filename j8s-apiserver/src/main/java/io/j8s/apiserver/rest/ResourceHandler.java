@@ -15,6 +15,7 @@ import io.j8s.apiserver.registry.DeleteOptions;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
 import io.j8s.store.CompactedException;
+import io.j8s.store.FutureRevisionException;
 import io.j8s.store.KeyValue;
 import io.j8s.store.RangeResult;
 import io.j8s.store.Store;
@@ -52,6 +53,7 @@ public final class ResourceHandler {
     private final Executor watchExecutor;
     private final ScheduledExecutorService timer;
     private final Clock clock;
+    private final WatchStream.Limits watchLimits;
     private final Map<String, SubresourceHandler> subresources = new LinkedHashMap<>();
 
     /**
@@ -85,8 +87,14 @@ public final class ResourceHandler {
         void handle(HttpExchange exchange, RequestInfo info, ResourceType type);
     }
 
+    /**
+     * @param watchQueueBytes the most bytes of events a watch may have queued for its client
+     *     before it is ended; {@code metrics} counts such watches
+     */
     public ResourceHandler(Store store, WatchCache cache, ObjectRegistry registry, PatchSupport patches,
-            Executor watchExecutor, ScheduledExecutorService timer, Clock clock) {
+            Executor watchExecutor, ScheduledExecutorService timer, Clock clock, long watchQueueBytes,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
+        this.watchLimits = new WatchStream.Limits(watchQueueBytes, metrics);
         this.store = store;
         this.cache = cache;
         this.registry = registry;
@@ -221,6 +229,9 @@ public final class ResourceHandler {
                 }
                 cursor = page.kvs().get(page.kvs().size() - 1).key();
             }
+        } catch (FutureRevisionException e) {
+            // A continue token or resourceVersionMatch=Exact naming a revision not written yet.
+            throw ApiException.tooLargeResourceVersion(revision, store.currentRevision());
         } catch (CompactedException e) {
             throw ApiException.gone("The provided continue parameter is too old to display a consistent list result."
                     + " You can start a new list without the continue parameter, or use the continue token in this"
@@ -241,7 +252,8 @@ public final class ResourceHandler {
             ready = cache.awaitRevision(parseLong(rv, "resourceVersion", 0), CACHE_WAIT);
         }
         if (!ready) {
-            throw ApiException.timeout("Too large resource version: " + rv + ", current: " + cache.revision());
+            throw ApiException.tooLargeResourceVersion(rv == null || rv.isEmpty() ? store.currentRevision()
+                    : parseLong(rv, "resourceVersion", 0), cache.revision());
         }
     }
 
@@ -338,7 +350,7 @@ public final class ResourceHandler {
             timeoutSeconds = 1800 + ThreadLocalRandom.current().nextLong(1800);
         }
         if (from > 0 && !cache.awaitRevision(from, CACHE_WAIT)) {
-            throw ApiException.timeout("Too large resource version: " + from + ", current: " + cache.revision());
+            throw ApiException.tooLargeResourceVersion(from, cache.revision());
         }
         Tables.IncludeObject include = Tables.IncludeObject.fromParameter(exchange.query("includeObject"));
         String contentType = switch (format) {
@@ -348,8 +360,11 @@ public final class ResourceHandler {
         };
         HttpExchange.ResponseStream out = exchange.isWebSocketUpgrade() ? exchange.upgradeToWebSocket()
                 : exchange.stream(200, contentType, Map.of());
+        io.j8s.apiserver.auth.UserInfo user = exchange.attachment(io.j8s.apiserver.auth.UserInfo.class);
         WatchStream stream = new WatchStream(type, out, watchExecutor, format, include, clock,
-                sendInitialEvents && bookmarks);
+                sendInitialEvents && bookmarks, watchLimits, new WatchStream.Watcher(user == null ? "" : user.name(),
+                        info.namespace() == null ? "" : info.namespace(), orEmpty(exchange.query("labelSelector")),
+                        info.name() != null ? "metadata.name=" + info.name() : orEmpty(exchange.query("fieldSelector"))));
         WatchRequest request = new WatchRequest(type, info.namespace(), filter, sendInitialEvents ? 0 : from,
                 bookmarks, trigger(exchange, info));
         try {
@@ -389,7 +404,7 @@ public final class ResourceHandler {
         String sub = info.subresource();
         if ("scale".equals(sub)) {
             respondScale(exchange, type, Scales.updateScale(registry, type, info.namespace(), info.name(),
-                    current -> body, options), options);
+                    current -> body, options, false), options);
             return;
         }
         if ("finalize".equals(sub)) {
@@ -425,7 +440,7 @@ public final class ResourceHandler {
         String sub = info.subresource();
         if ("scale".equals(sub)) {
             respondScale(exchange, type, Scales.updateScale(registry, type, info.namespace(), info.name(),
-                    current -> patches.apply(contentType, null, current, body), options), options);
+                    current -> patches.apply(contentType, null, current, body), options, true), options);
             return;
         }
         ObjectNode patched = registry.patch(type, info.namespace(), info.name(), sub, options, current -> {
@@ -589,6 +604,12 @@ public final class ResourceHandler {
         boolean dryRun = "All".equals(exchange.query("dryRun"));
         ObjectNode body = Bodies.decodeDeleteOptions(exchange);
         if (body != null) {
+            // A value Go would not decode into DeleteOptions (a grace period beyond int64): 400.
+            String typeError = io.j8s.api.json.StrictDecoding.typeError(
+                    io.fabric8.kubernetes.api.model.DeleteOptions.class, body);
+            if (typeError != null) {
+                throw ApiException.badRequest(typeError);
+            }
             if (body.hasNonNull("gracePeriodSeconds")) {
                 grace = body.get("gracePeriodSeconds").asLong();
             }
@@ -614,6 +635,10 @@ public final class ResourceHandler {
                     "supported values: \"Foreground\", \"Background\", \"Orphan\"")));
         }
         return new DeleteOptions(grace, policy, uid, rv, dryRun);
+    }
+
+    private static String orEmpty(String value) {
+        return value == null ? "" : value;
     }
 
     static long parseLong(String value, String name, long fallback) {

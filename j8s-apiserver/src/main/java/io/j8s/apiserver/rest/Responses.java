@@ -38,7 +38,9 @@ public final class Responses {
                     ObjectNode c = causes.addObject();
                     c.put("reason", cause.reason());
                     c.put("message", cause.message());
-                    c.put("field", cause.field());
+                    if (cause.field() != null) {
+                        c.put("field", cause.field());
+                    }
                 }
             }
             if (e.retryAfterSeconds() != null) {

@@ -9,6 +9,7 @@ import io.j8s.apiserver.cache.EventType;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.cache.WatchSink;
 import io.j8s.apiserver.http.HttpExchange;
+import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,6 +21,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -27,12 +31,33 @@ import tools.jackson.databind.node.ObjectNode;
  * plain objects or Table rows. Events are queued by the cache without blocking it and written by a
  * drain task that runs on the shared watch executor, one at a time per stream, and only while the
  * connection is writable: a client that stops reading stalls only its own stream, and one that
- * falls too far behind is ended so it re-lists.
+ * falls too far behind is ended so it re-lists. "Too far" is counted in bytes ({@link
+ * Limits#maxQueuedBytes}, the encoded objects waiting), so a watcher of large objects cannot hold
+ * the heap; a count of deliveries bounds the queue of small ones (bookmarks).
  */
 final class WatchStream implements WatchSink {
+    private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
     /** Deliveries a stream may have queued before it counts as too slow. */
     static final int MAX_QUEUED = 1_000_000;
     private static final int FLUSH_EVERY = 128;
+    /** What a queued delivery costs besides its object's encoding (the event line, the queue node). */
+    private static final int DELIVERY_OVERHEAD = 64;
+
+    /**
+     * How much one stream may queue, and the counter of streams ended for it ({@code
+     * j8s_apiserver_watch_queue_overflows_total}, by resource).
+     */
+    record Limits(long maxQueuedBytes, io.micrometer.core.instrument.MeterRegistry metrics) {
+        Counter overflows(ResourceType type) {
+            return Counter.builder("j8s_apiserver_watch_queue_overflows_total")
+                    .description("Watches ended because their client did not read the queued events")
+                    .tag("resource", type.groupResource())
+                    .register(metrics);
+        }
+    }
+
+    /** Who watches what, for the log line of a watch that is ended. */
+    record Watcher(String user, String namespace, String labelSelector, String fieldSelector) {}
 
     private final ResourceType type;
     private final HttpExchange.ResponseStream out;
@@ -42,6 +67,10 @@ final class WatchStream implements WatchSink {
     private final Clock clock;
     private final Queue<Delivery> queue = new ConcurrentLinkedQueue<>();
     private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final AtomicInteger uncounted = new AtomicInteger();
+    private final Limits limits;
+    private final Watcher watcher;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile boolean terminated;
@@ -51,8 +80,11 @@ final class WatchStream implements WatchSink {
     private final String initialEventsEnd;
 
     WatchStream(ResourceType type, HttpExchange.ResponseStream out, Executor executor,
-            MediaTypes.Format format, Tables.IncludeObject include, Clock clock, boolean markInitialEventsEnd) {
+            MediaTypes.Format format, Tables.IncludeObject include, Clock clock, boolean markInitialEventsEnd,
+            Limits limits, Watcher watcher) {
         this.type = type;
+        this.limits = limits;
+        this.watcher = watcher;
         this.out = out;
         this.executor = executor;
         this.format = format;
@@ -88,6 +120,17 @@ final class WatchStream implements WatchSink {
         }
         if (queued.incrementAndGet() > MAX_QUEUED) {
             return false;
+        }
+        if (registration == null) {
+            // The initial events (or the replay from history) before the stream starts: objects
+            // the cache holds anyway, so queueing them costs no heap. They are first in the queue.
+            uncounted.incrementAndGet();
+        } else {
+            long bytes = queuedBytes.addAndGet(cost(delivery));
+            if (bytes > limits.maxQueuedBytes()) {
+                overflowed(bytes);
+                return false;
+            }
         }
         queue.add(delivery);
         if (registration != null) {
@@ -155,6 +198,11 @@ final class WatchStream implements WatchSink {
                     break;
                 }
                 queued.decrementAndGet();
+                if (uncounted.get() > 0) {
+                    uncounted.decrementAndGet();
+                } else {
+                    queuedBytes.addAndGet(-cost(delivery));
+                }
                 out.write(Unpooled.wrappedBuffer(encode(delivery)));
                 if (++written % FLUSH_EVERY == 0) {
                     out.flush();
@@ -169,6 +217,23 @@ final class WatchStream implements WatchSink {
         if (!queue.isEmpty() && out.isWritable()) {
             scheduleDrain();
         }
+    }
+
+    private static long cost(Delivery delivery) {
+        return DELIVERY_OVERHEAD + (delivery.object() == null ? 0 : delivery.object().json().length);
+    }
+
+    /** The watch is about to be ended for its queue: says who it was, once. */
+    private void overflowed(long bytes) {
+        if (ended.get()) {
+            return;
+        }
+        limits.overflows(type).increment();
+        log.atWarn().addKeyValue("user", watcher.user()).addKeyValue("resource", type.groupResource())
+                .addKeyValue("namespace", watcher.namespace()).addKeyValue("labelSelector", watcher.labelSelector())
+                .addKeyValue("fieldSelector", watcher.fieldSelector()).addKeyValue("queuedBytes", bytes)
+                .addKeyValue("limit", limits.maxQueuedBytes())
+                .log("ending a watch whose client does not read its events: too many bytes queued");
     }
 
     private byte[] encode(Delivery delivery) {

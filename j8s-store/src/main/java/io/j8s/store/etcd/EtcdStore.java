@@ -15,6 +15,7 @@ import io.j8s.store.AlreadyExistsException;
 import io.j8s.store.CompactedException;
 import io.j8s.store.ConflictException;
 import io.j8s.store.FutureRevisionException;
+import io.j8s.store.ValueTooLargeException;
 import io.j8s.store.KeyValue;
 import io.j8s.store.NotFoundException;
 import io.j8s.store.RangeResult;
@@ -403,6 +404,11 @@ public final class EtcdStore extends AbstractStore {
         }
         if (message.contains("required revision is a future revision")) {
             return new FutureRevisionException("etcd: " + message, cause);
+        }
+        // An etcd started with a --max-request-bytes below the default, or a gRPC message above the
+        // client's limit: the same refusal as TxnOps' check.
+        if (message.contains("request is too large") || message.contains("larger than max")) {
+            return new ValueTooLargeException("etcd: " + message, 0, TxnOps.MAX_REQUEST_BYTES, cause);
         }
         if (closed.get()) {
             return new StoreClosedException("the etcd store is closed", cause);
