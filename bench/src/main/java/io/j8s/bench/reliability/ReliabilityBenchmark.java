@@ -105,41 +105,48 @@ public final class ReliabilityBenchmark {
         server = ServerProcess.start(spec, Duration.ofMinutes(3));
         double startup = server.startupTime().toNanos() / 1e9;
 
-        KillWrites.Outcome kill;
-        try (ApiClient writers = ApiClient.fromKubeconfig(server.kubeconfig())) {
-            kill = new KillWrites(writers, config.killWriters(), config.killObjects()).run(config.kills(),
-                    config.killSeconds(), new KillWrites.Restarter() {
-                        @Override
-                        public void kill() {
-                            server.killForcibly();
-                            server.close();
-                            server = null;
-                        }
+        KillWrites.Outcome kill = null;
+        if (config.phases().contains("kill")) {
+            try (ApiClient writers = ApiClient.fromKubeconfig(server.kubeconfig())) {
+                kill = new KillWrites(writers, config.killWriters(), config.killObjects()).run(config.kills(),
+                        config.killSeconds(), new KillWrites.Restarter() {
+                            @Override
+                            public void kill() {
+                                server.killForcibly();
+                                server.close();
+                                server = null;
+                            }
 
-                        @Override
-                        public void start() {
-                            server = ServerProcess.start(spec, Duration.ofMinutes(3));
-                        }
-                    });
+                            @Override
+                            public void start() {
+                                server = ServerProcess.start(spec, Duration.ofMinutes(3));
+                            }
+                        });
+            }
+            log.atWarn().addKeyValue("store", store).addKeyValue("acknowledged", kill.acknowledged())
+                    .addKeyValue("lost", kill.lost()).addKeyValue("rvWentBack", kill.rvWentBack()).log("kill -9 done");
         }
-        log.atWarn().addKeyValue("store", store).addKeyValue("acknowledged", kill.acknowledged())
-                .addKeyValue("lost", kill.lost()).addKeyValue("rvWentBack", kill.rvWentBack()).log("kill -9 done");
-
-        CounterContention.Outcome counter = new CounterContention(server.client()).run(config.counterWriters(),
-                config.counterIncrements());
-        log.atWarn().addKeyValue("store", store).addKeyValue("final", counter.finalCount())
-                .addKeyValue("conflicts", counter.conflicts()).log("counter done");
-
-        WatchConsistency.Outcome watch = new WatchConsistency(server.client()).run(config.watchers(),
-                config.watchUpdates(), config.watchRate(), config.watchObjects());
-        log.atWarn().addKeyValue("store", store).addKeyValue("gaps", watch.gaps())
-                .addKeyValue("duplicates", watch.duplicates()).addKeyValue("lagP99", watch.lag().p99Millis())
-                .log("watchers done");
-
-        StalledWatcher.Outcome stall = new StalledWatcher(server).run(config.stallObjectBytes(), config.stallWrites(),
-                config.stallAfterCutoff());
-        log.atWarn().addKeyValue("store", store).addKeyValue("cutOff", stall.cutOff())
-                .addKeyValue("writes", stall.writes()).log("stalled watcher done");
+        CounterContention.Outcome counter = null;
+        if (config.phases().contains("counter")) {
+            counter = new CounterContention(server.client()).run(config.counterWriters(), config.counterIncrements());
+            log.atWarn().addKeyValue("store", store).addKeyValue("final", counter.finalCount())
+                    .addKeyValue("conflicts", counter.conflicts()).log("counter done");
+        }
+        WatchConsistency.Outcome watch = null;
+        if (config.phases().contains("watch")) {
+            watch = new WatchConsistency(server.client()).run(config.watchers(), config.watchUpdates(),
+                    config.watchRate(), config.watchObjects());
+            log.atWarn().addKeyValue("store", store).addKeyValue("gaps", watch.gaps())
+                    .addKeyValue("duplicates", watch.duplicates()).addKeyValue("lagP99", watch.lag().p99Millis())
+                    .log("watchers done");
+        }
+        StalledWatcher.Outcome stall = null;
+        if (config.phases().contains("stall")) {
+            stall = new StalledWatcher(server).run(config.stallObjectBytes(), config.stallWrites(),
+                    config.stallAfterCutoff());
+            log.atWarn().addKeyValue("store", store).addKeyValue("cutOff", stall.cutOff())
+                    .addKeyValue("writes", stall.writes()).log("stalled watcher done");
+        }
         return new ReliabilityResults.StoreRun(store, startup, kill, counter, watch, stall, loadBefore,
                 Proc.loadAverage());
     }

@@ -10,6 +10,7 @@ import java.util.Locale;
  * options over the documented defaults ({@code --preset=smoke}: seconds, for the test suite).
  *
  * @param stores {@code sqlite} and/or {@code etcd}, measured one after the other, each with its own server
+ * @param phases which phases run, in this order: {@code kill}, {@code counter}, {@code watch}, {@code stall}
  * @param killWriters writer threads creating and updating ConfigMaps while the server is killed
  * @param kills how many times the server is killed with SIGKILL and started again
  * @param killSeconds how long the writers write before each kill (and after the last restart)
@@ -26,12 +27,18 @@ import java.util.Locale;
  * @param serverHeap the server JVM's {@code -Xmx}
  * @param workDir where data dirs and logs go (deleted afterwards unless {@code keep})
  */
-public record ReliabilityConfig(List<String> stores, int killWriters, int kills, int killSeconds, int killObjects,
+public record ReliabilityConfig(List<String> stores, List<String> phases, int killWriters, int kills, int killSeconds, int killObjects,
         int counterWriters, int counterIncrements, int watchers, int watchUpdates, int watchRate, int watchObjects,
         int stallObjectBytes, int stallWrites, int stallAfterCutoff, String serverHeap, Path workDir, boolean keep) {
 
     public ReliabilityConfig {
         stores = List.copyOf(stores);
+        phases = List.copyOf(phases);
+        for (String p : phases) {
+            if (!PHASES.contains(p)) {
+                throw new IllegalArgumentException("phases are " + PHASES + " but got " + p);
+            }
+        }
         for (String s : stores) {
             if (!s.equals("sqlite") && !s.equals("etcd")) {
                 throw new IllegalArgumentException("stores are sqlite or etcd but got " + s);
@@ -43,9 +50,12 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
         }
     }
 
+    /** Every phase, in the order they run. */
+    public static final List<String> PHASES = List.of("kill", "counter", "watch", "stall");
+
     /** The documented run: both stores, a few minutes each. */
     public static ReliabilityConfig defaults(Path workDir) {
-        return new ReliabilityConfig(List.of("sqlite", "etcd"), 16, 3, 5, 20, 50, 20, 200, 5_000, 200, 10,
+        return new ReliabilityConfig(List.of("sqlite", "etcd"), PHASES, 16, 3, 5, 20, 50, 20, 200, 5_000, 200, 10,
                 100 * 1024, 20_000, 500, "1g", workDir, false);
     }
 
@@ -54,7 +64,7 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
      * gets 512 KiB objects, so that the server's 16 MiB bound on its queue is crossed in few writes.
      */
     public static ReliabilityConfig smoke(Path workDir) {
-        return new ReliabilityConfig(List.of("sqlite"), 4, 1, 2, 5, 5, 4, 5, 100, 0, 3, 512 * 1024, 200, 5,
+        return new ReliabilityConfig(List.of("sqlite"), PHASES, 4, 1, 2, 5, 5, 4, 5, 100, 0, 3, 512 * 1024, 200, 5,
                 "512m", workDir, false);
     }
 
@@ -67,6 +77,7 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
             }
         }
         List<String> stores = c.stores;
+        List<String> phases = c.phases;
         int killWriters = c.killWriters;
         int kills = c.kills;
         int killSeconds = c.killSeconds;
@@ -97,6 +108,8 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
                 }
                 case "store", "stores" -> stores = Arrays.stream(v.split(",")).map(String::trim)
                         .filter(s -> !s.isEmpty()).toList();
+                case "phases" -> phases = Arrays.stream(v.split(",")).map(String::trim)
+                        .filter(s -> !s.isEmpty()).toList();
                 case "kill-writers" -> killWriters = Integer.parseInt(v);
                 case "kills" -> kills = Integer.parseInt(v);
                 case "kill-seconds" -> killSeconds = Integer.parseInt(v);
@@ -116,7 +129,7 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
                 default -> throw new IllegalArgumentException("unknown option " + arg.substring(0, eq));
             }
         }
-        return new ReliabilityConfig(stores, killWriters, kills, killSeconds, killObjects, counterWriters,
+        return new ReliabilityConfig(stores, phases, killWriters, kills, killSeconds, killObjects, counterWriters,
                 counterIncrements, watchers, watchUpdates, watchRate, watchObjects, stallObjectBytes, stallWrites,
                 stallAfterCutoff, heap, workDir, keep);
     }
@@ -124,10 +137,10 @@ public record ReliabilityConfig(List<String> stores, int killWriters, int kills,
     /** One line naming the sizes, for the report. */
     String describe() {
         return String.format(Locale.ROOT,
-                "stores %s; kill -9: %d writers x %d ConfigMaps, %d kills, %d s of writes before each; counter: %d"
+                "stores %s; phases %s; kill -9: %d writers x %d ConfigMaps, %d kills, %d s of writes before each; counter: %d"
                         + " writers x %d increments; watch: %d watchers, %d updates at %s over %d ConfigMaps;"
                         + " stalled watcher: %d KiB ConfigMaps, at most %d writes, %d after the cut-off; server -Xmx%s",
-                String.join(",", stores), killWriters, killObjects, kills, killSeconds, counterWriters,
+                String.join(",", stores), String.join(",", phases), killWriters, killObjects, kills, killSeconds, counterWriters,
                 counterIncrements, watchers, watchUpdates, watchRate == 0 ? "full speed" : watchRate + "/s",
                 watchObjects, stallObjectBytes / 1024, stallWrites, stallAfterCutoff, serverHeap);
     }
