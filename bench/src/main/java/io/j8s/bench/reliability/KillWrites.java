@@ -75,7 +75,10 @@ final class KillWrites {
         }
     }
 
-    /** One acknowledged write; {@code epoch} is the number of kills before it was sent: which server process answered. */
+    /**
+     * One acknowledged write; {@code epoch} is the number of kills before it was sent, so it says
+     * which server process answered.
+     */
     private record Ack(int object, long seq, long rv, int epoch) {
     }
 
@@ -192,8 +195,8 @@ final class KillWrites {
             ApiClient.Response r;
             try {
                 if (!created[j]) {
-                    r = c.send("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
-                            + name + "\"},\"data\":{\"seq\":\"" + s + "\"}}");
+                    r = c.send("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                            + "\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"seq\":\"" + s + "\"}}");
                     if (r.status() == 409) {
                         // An earlier create was in flight at a kill and landed without an answer.
                         created[j] = true;

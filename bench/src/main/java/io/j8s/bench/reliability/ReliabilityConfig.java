@@ -15,7 +15,8 @@ import java.util.Locale;
  * @param kills how many times the server is killed with SIGKILL and started again
  * @param killSeconds how long the writers write before each kill (and after the last restart)
  * @param killObjects ConfigMaps per writer (each writer creates its own, then updates them in turn)
- * @param counterWriters writers incrementing the one counter ConfigMap (read, increment, update with the read resourceVersion)
+ * @param counterWriters writers incrementing the one counter ConfigMap (read, increment, update
+ *     with the read resourceVersion)
  * @param counterIncrements successful increments each counter writer makes
  * @param watchers watches opened from the same resourceVersion
  * @param watchUpdates updates the watchers must all see
@@ -27,9 +28,10 @@ import java.util.Locale;
  * @param serverHeap the server JVM's {@code -Xmx}
  * @param workDir where data dirs and logs go (deleted afterwards unless {@code keep})
  */
-public record ReliabilityConfig(List<String> stores, List<String> phases, int killWriters, int kills, int killSeconds, int killObjects,
-        int counterWriters, int counterIncrements, int watchers, int watchUpdates, int watchRate, int watchObjects,
-        int stallObjectBytes, int stallWrites, int stallAfterCutoff, String serverHeap, Path workDir, boolean keep) {
+public record ReliabilityConfig(List<String> stores, List<String> phases, int killWriters, int kills, int killSeconds,
+        int killObjects, int counterWriters, int counterIncrements, int watchers, int watchUpdates, int watchRate,
+        int watchObjects, int stallObjectBytes, int stallWrites, int stallAfterCutoff, String serverHeap, Path workDir,
+        boolean keep) {
 
     public ReliabilityConfig {
         stores = List.copyOf(stores);
@@ -137,11 +139,13 @@ public record ReliabilityConfig(List<String> stores, List<String> phases, int ki
     /** One line naming the sizes, for the report. */
     String describe() {
         return String.format(Locale.ROOT,
-                "stores %s; phases %s; kill -9: %d writers x %d ConfigMaps, %d kills, %d s of writes before each; counter: %d"
-                        + " writers x %d increments; watch: %d watchers, %d updates at %s over %d ConfigMaps;"
-                        + " stalled watcher: %d KiB ConfigMaps, at most %d writes, %d after the cut-off; server -Xmx%s",
-                String.join(",", stores), String.join(",", phases), killWriters, killObjects, kills, killSeconds, counterWriters,
-                counterIncrements, watchers, watchUpdates, watchRate == 0 ? "full speed" : watchRate + "/s",
-                watchObjects, stallObjectBytes / 1024, stallWrites, stallAfterCutoff, serverHeap);
+                "stores %s; phases %s; kill -9: %d writers x %d ConfigMaps, %d kills, %d s of writes before each;"
+                        + " counter: %d writers x %d increments; watch: %d watchers, %d updates at %s over %d"
+                        + " ConfigMaps; stalled watcher: %d KiB ConfigMaps, at most %d writes, %d after the cut-off;"
+                        + " server -Xmx%s",
+                String.join(",", stores), String.join(",", phases), killWriters, killObjects, kills, killSeconds,
+                counterWriters, counterIncrements, watchers, watchUpdates,
+                watchRate == 0 ? "full speed" : watchRate + "/s", watchObjects, stallObjectBytes / 1024, stallWrites,
+                stallAfterCutoff, serverHeap);
     }
 }

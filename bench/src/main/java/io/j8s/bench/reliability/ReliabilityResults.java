@@ -33,20 +33,21 @@ public final class ReliabilityResults {
 
         if (runs.stream().anyMatch(r -> r.kill() != null)) {
             md.append("kill -9 under writes:\n\n");
-            md.append("| store | writers | ConfigMaps | kills | acknowledged | found after | lost | failed attempts (retried) |"
-                    + " creates landed unanswered | unexpected answers | resourceVersions gone back | s |\n");
+            md.append("| store | writers | ConfigMaps | kills | acknowledged | found after | lost"
+                    + " | failed attempts (retried) | creates landed unanswered | unexpected answers"
+                    + " | resourceVersions gone back | s |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (StoreRun r : runs) {
                 if (r.kill() == null) {
                     continue;
                 }
                 KillWrites.Outcome k = r.kill();
-                md.append(f("| %s | %d | %d | %d | %,d | %,d | %,d | %,d | %,d | %,d | %d | %.1f |\n", r.store(), k.writers(),
-                        k.writers() * k.objects(), k.kills().size(), k.acknowledged(), k.found(), k.lost(),
+                md.append(f("| %s | %d | %d | %d | %,d | %,d | %,d | %,d | %,d | %,d | %d | %.1f |\n", r.store(),
+                        k.writers(), k.writers() * k.objects(), k.kills().size(), k.acknowledged(), k.found(), k.lost(),
                         k.failedAttempts(), k.createsFoundAfterFailure(), k.unexpected(), k.rvWentBack(), k.seconds()));
             }
-            md.append("\n| store | kill | at s | SIGKILL → `/readyz` s | acknowledged before | newest rv acknowledged before"
-                    + " | list rv after restart | oldest rv acknowledged after |\n");
+            md.append("\n| store | kill | at s | SIGKILL → `/readyz` s | acknowledged before"
+                    + " | newest rv acknowledged before | list rv after restart | oldest rv acknowledged after |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (StoreRun r : runs) {
                 if (r.kill() == null) {
@@ -69,9 +70,10 @@ public final class ReliabilityResults {
             }
         }
         if (runs.stream().anyMatch(r -> r.counter() != null)) {
-            md.append("\nOne counter, optimistic concurrency (GET, increment, PUT with the read resourceVersion, retry on 409):\n\n");
-            md.append("| store | writers | increments each | expected | final count | successful PUTs | 409s | other errors"
-                    + " | s | increments/s | increment p50 ms | p99 ms |\n");
+            md.append("\nOne counter, optimistic concurrency (GET, increment, PUT with the read resourceVersion,"
+                    + " retry on 409):\n\n");
+            md.append("| store | writers | increments each | expected | final count | successful PUTs | 409s"
+                    + " | other errors | s | increments/s | increment p50 ms | p99 ms |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (StoreRun r : runs) {
                 if (r.counter() == null) {
@@ -94,8 +96,9 @@ public final class ReliabilityResults {
         }
         if (runs.stream().anyMatch(r -> r.watch() != null)) {
             md.append("\nWatchers from one resourceVersion under updates:\n\n");
-            md.append("| store | watchers | updates acknowledged | failed | updates/s | deliveries | gaps | duplicates |"
-                    + " out of order | unexpected | watches ended | lag p50 ms | p99 ms | max ms | open all s | last delivered after s |\n");
+            md.append("| store | watchers | updates acknowledged | failed | updates/s | deliveries | gaps | duplicates"
+                    + " | out of order | unexpected | watches ended | lag p50 ms | p99 ms | max ms | open all s"
+                    + " | last delivered after s |\n");
             md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (StoreRun r : runs) {
                 if (r.watch() == null) {
@@ -103,7 +106,8 @@ public final class ReliabilityResults {
                 }
                 WatchConsistency.Outcome w = r.watch();
                 Latencies.Summary lag = w.lag();
-                md.append(f("| %s | %d | %,d | %d | %.0f | %,d | %,d | %,d | %,d | %,d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |\n",
+                md.append(f("| %s | %d | %,d | %d | %.0f | %,d | %,d | %,d | %,d | %,d | %d | %.1f | %.1f | %.1f | %.1f"
+                        + " | %.1f |\n",
                         r.store(), w.watchers(), w.acknowledged(), w.failedWrites(), w.writeRate(), w.deliveries(),
                         w.gaps(), w.duplicates(), w.outOfOrder(), w.unexpected(), w.ended(), lag.p50Millis(),
                         lag.p99Millis(), lag.maxMillis(), w.openSeconds(), w.drainSeconds()));
@@ -111,9 +115,9 @@ public final class ReliabilityResults {
         }
         if (runs.stream().anyMatch(r -> r.stall() != null)) {
             md.append("\nA watcher that never reads, under large writes:\n\n");
-            md.append("| store | object KiB | writes | MiB written | write s | cut off | seen after s | writes (MiB) by then |"
-                    + " heap before MiB | peak heap in use MiB | heap at end (open) MiB | heap after close MiB |"
-                    + " bytes buffered for the client | connection |\n");
+            md.append("| store | object KiB | writes | MiB written | write s | cut off | seen after s"
+                    + " | writes (MiB) by then | heap before MiB | peak heap in use MiB | heap at end (open) MiB"
+                    + " | heap after close MiB | bytes buffered for the client | connection |\n");
             md.append("|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
             for (StoreRun r : runs) {
                 if (r.stall() == null) {
@@ -139,7 +143,8 @@ public final class ReliabilityResults {
         }
         md.append("\n| store | server start s | load average before → after |\n|---|---:|---|\n");
         for (StoreRun r : runs) {
-            md.append(f("| %s | %.2f | %.1f → %.1f |\n", r.store(), r.startupSeconds(), r.loadBefore(), r.loadAfter()));
+            md.append(f("| %s | %.2f | %.1f → %.1f |\n", r.store(), r.startupSeconds(), r.loadBefore(),
+                    r.loadAfter()));
         }
         return md.toString();
     }

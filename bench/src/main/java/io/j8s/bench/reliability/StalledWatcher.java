@@ -89,8 +89,8 @@ final class StalledWatcher {
         String base = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
         String blob = blob(objectBytes);
         for (int i = 0; i < OBJECTS; i++) {
-            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"big-"
-                    + i + "\"},\"data\":{\"seq\":\"0\",\"blob\":\"" + blob + "\"}}");
+            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                    + "\"metadata\":{\"name\":\"big-" + i + "\"},\"data\":{\"seq\":\"0\",\"blob\":\"" + blob + "\"}}");
         }
         String from = JSON.readTree(client.sendOk("GET", base + "?limit=1", null, null).body()).path("metadata")
                 .path("resourceVersion").asString();

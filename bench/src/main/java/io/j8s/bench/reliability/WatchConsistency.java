@@ -85,8 +85,8 @@ final class WatchConsistency {
                 "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
         String base = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
         for (int i = 0; i < objects; i++) {
-            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"cm-"
-                    + i + "\"},\"data\":{\"" + SENT + "\":\"0\"}}");
+            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                    + "\"metadata\":{\"name\":\"cm-" + i + "\"},\"data\":{\"" + SENT + "\":\"0\"}}");
         }
         JsonNode list = JSON.readTree(client.sendOk("GET", base, null, null).body());
         String from = list.path("metadata").path("resourceVersion").asString();
