@@ -127,10 +127,10 @@ public final class ConfigStrategies {
                     }
                 }
             }
-            // ValidateConfigMap: the whole object's data, so the error names no field.
+            // ValidateConfigMap: the whole object's data, under field.NewPath(""), which Go prints "[]".
             if (dataBytes(object, "data", false, java.util.Set.of())
                     + dataBytes(object, "binaryData", true, java.util.Set.of()) > MAX_DATA_BYTES) {
-                errs.add(FieldError.tooLong("", MAX_DATA_BYTES));
+                errs.add(FieldError.tooLong("[]", MAX_DATA_BYTES));
             }
             if (old != null && Json.boolAt(old, "immutable", false)) {
                 if (!java.util.Objects.equals(object.get("data"), old.get("data"))

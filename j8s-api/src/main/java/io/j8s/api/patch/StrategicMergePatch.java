@@ -170,7 +170,7 @@ public final class StrategicMergePatch {
         if (!retain.isArray()) {
             throw PatchException.badRequest("invalid patch format of retainKeys");
         }
-        List<String> keys = new ArrayList<>();
+        java.util.Set<String> keys = new java.util.LinkedHashSet<>();
         for (JsonNode k : retain) {
             keys.add(k.isString() ? k.stringValue() : k.toString());
         }
@@ -220,8 +220,9 @@ public final class StrategicMergePatch {
             List<JsonNode> patchItems = new ArrayList<>();
             List<JsonNode> serverOnly = new ArrayList<>();
             List<JsonNode> orderItems = elements((ArrayNode) order);
+            Positions inOrder = new Positions(orderItems, mergeKey);
             for (JsonNode item : merged) {
-                (index(orderItems, item, mergeKey) >= 0 ? patchItems : serverOnly).add(item);
+                (inOrder.of(item) >= 0 ? patchItems : serverOnly).add(item);
             }
             List<JsonNode> serverOrder = hasOriginal ? elements((ArrayNode) originalList) : List.of();
             original.set(key, toArray(normalizeElementOrder(patchItems, serverOnly, orderItems, serverOrder, mergeKey)));
@@ -248,16 +249,19 @@ public final class StrategicMergePatch {
         if (!maps) {
             if (deleteList) {
                 List<JsonNode> out = new ArrayList<>();
+                Positions deleted = new Positions(patchOrder, "");
                 for (JsonNode o : serverOrder) {
-                    if (index(patchOrder, o, "") < 0) {
+                    if (deleted.of(o) < 0) {
                         out.add(o);
                     }
                 }
                 return toArray(out);
             }
             merged = new ArrayList<>();
+            Positions seen = new Positions(List.of(), "");
             for (JsonNode n : concat(serverOrder, patchOrder)) {
-                if (index(merged, n, "") < 0) {
+                if (seen.of(n) < 0) {
+                    seen.add(n, merged.size());
                     merged.add(n);
                 }
             }
@@ -268,6 +272,7 @@ public final class StrategicMergePatch {
             }
             // $patch: delete / replace elements
             List<JsonNode> plain = new ArrayList<>();
+            Positions deletes = new Positions(List.of(), mergeKey);
             boolean replace = false;
             for (JsonNode p : patchOrder) {
                 JsonNode d = p.get(DIRECTIVE);
@@ -282,13 +287,15 @@ public final class StrategicMergePatch {
                         if (value == null) {
                             throw PatchException.unprocessable("map: " + goMap(p) + " does not contain declared merge key: " + mergeKey);
                         }
-                        serverOrder.removeIf(o -> equalsJson(o.get(fieldKey), value));
+                        deletes.add(p, 0);
                     }
                     case "replace" -> replace = true;
                     case "merge" -> throw PatchException.badRequest("merging lists cannot yet be specified in the patch");
                     default -> throw PatchException.badRequest("unknown patch type: " + directive + " in map: " + goMap(p));
                 }
             }
+            // One pass for every deletion: a patch of many deletions costs the list once, not once each.
+            serverOrder.removeIf(o -> o.isObject() && deletes.of(o) >= 0);
             if (replace) {
                 List<JsonNode> out = new ArrayList<>();
                 for (JsonNode p : plain) {
@@ -298,29 +305,26 @@ public final class StrategicMergePatch {
             }
             patchOrder = plain;
             merged = new ArrayList<>(serverOrder);
+            Positions inMerged = new Positions(merged, mergeKey);
             for (JsonNode p : plain) {
                 JsonNode value = p.get(mergeKey);
                 if (value == null || !p.isObject()) {
                     throw PatchException.unprocessable("map: " + goMap(p) + " does not contain declared merge key: " + mergeKey);
                 }
-                int at = -1;
-                for (int i = 0; i < merged.size(); i++) {
-                    if (merged.get(i).isObject() && equalsJson(merged.get(i).get(mergeKey), value)) {
-                        at = i;
-                        break;
-                    }
-                }
+                int at = inMerged.of(p);
                 if (at >= 0) {
                     merged.set(at, mergeMap((ObjectNode) merged.get(at), (ObjectNode) p, field.type()));
                 } else {
+                    inMerged.add(p, merged.size());
                     merged.add(mergeNew(p, field.type()));
                 }
             }
         }
         List<JsonNode> patchItems = new ArrayList<>();
         List<JsonNode> serverOnly = new ArrayList<>();
+        Positions inPatch = new Positions(patchOrder, mergeKey);
         for (JsonNode item : merged) {
-            (index(patchOrder, item, mergeKey) >= 0 ? patchItems : serverOnly).add(item);
+            (inPatch.of(item) >= 0 ? patchItems : serverOnly).add(item);
         }
         return toArray(normalizeElementOrder(patchItems, serverOnly, patchOrder, serverOrder, mergeKey));
     }
@@ -347,6 +351,7 @@ public final class StrategicMergePatch {
         List<JsonNode> right = sortBy(patchItems, patchOrder, mergeKey);
         List<JsonNode> left = sortBy(serverOnly, serverOrder, mergeKey);
         List<JsonNode> out = new ArrayList<>();
+        Positions inServer = new Positions(serverOrder, mergeKey);
         int i = 0;
         int j = 0;
         while (i < left.size() || j < right.size()) {
@@ -355,8 +360,8 @@ public final class StrategicMergePatch {
             } else if (j >= right.size()) {
                 out.add(left.get(i++));
             } else {
-                int li = index(serverOrder, left.get(i), mergeKey);
-                int ri = index(serverOrder, right.get(j), mergeKey);
+                int li = inServer.of(left.get(i));
+                int ri = inServer.of(right.get(j));
                 if (li >= 0 && ri >= 0 && li < ri) {
                     out.add(left.get(i++));
                 } else {
@@ -369,34 +374,91 @@ public final class StrategicMergePatch {
 
     /** A stable sort by position in {@code order}; items not in it keep their place. */
     private static List<JsonNode> sortBy(List<JsonNode> items, List<JsonNode> order, String mergeKey) {
+        Positions inOrder = new Positions(order, mergeKey);
         List<JsonNode> known = new ArrayList<>();
+        List<Integer> knownAt = new ArrayList<>();
         for (JsonNode n : items) {
-            if (index(order, n, mergeKey) >= 0) {
+            int at = inOrder.of(n);
+            if (at >= 0) {
                 known.add(n);
+                knownAt.add(at);
             }
         }
-        known.sort((a, b) -> Integer.compare(index(order, a, mergeKey), index(order, b, mergeKey)));
+        Integer[] byPosition = new Integer[known.size()];
+        for (int i = 0; i < byPosition.length; i++) {
+            byPosition[i] = i;
+        }
+        java.util.Arrays.sort(byPosition, (a, b) -> Integer.compare(knownAt.get(a), knownAt.get(b)));
         List<JsonNode> out = new ArrayList<>();
         int k = 0;
         for (JsonNode n : items) {
-            out.add(index(order, n, mergeKey) >= 0 ? known.get(k++) : n);
+            out.add(inOrder.of(n) >= 0 ? known.get(byPosition[k++]) : n);
         }
         return out;
     }
 
-    /** Position of {@code item} in {@code list}: by merge key value for maps, by value otherwise. */
-    private static int index(List<JsonNode> list, JsonNode item, String mergeKey) {
-        for (int i = 0; i < list.size(); i++) {
-            JsonNode l = list.get(i);
-            if (mergeKey.isEmpty()) {
-                if (equalsJson(l, item)) {
-                    return i;
-                }
-            } else if (l.isObject() && item.isObject() && l.get(mergeKey) != null && equalsJson(l.get(mergeKey), item.get(mergeKey))) {
-                return i;
+    /**
+     * The first position of each item of a list: by its merge key's value for maps, by value
+     * otherwise, with values compared as {@link JsonPatch#equalsJson} does (1 equals 1.0, objects
+     * regardless of property order). A hash lookup, so that merging long lists costs their length,
+     * not its square.
+     */
+    private static final class Positions {
+        private final java.util.HashMap<String, Integer> first = new java.util.HashMap<>();
+        private final String mergeKey;
+
+        Positions(List<JsonNode> list, String mergeKey) {
+            this.mergeKey = mergeKey;
+            for (int i = 0; i < list.size(); i++) {
+                add(list.get(i), i);
             }
         }
-        return -1;
+
+        void add(JsonNode item, int position) {
+            String key = keyOf(item);
+            if (key != null) {
+                first.putIfAbsent(key, position);
+            }
+        }
+
+        /** The first position of an item equal to {@code item} (by merge key), or -1. */
+        int of(JsonNode item) {
+            String key = keyOf(item);
+            Integer at = key == null ? null : first.get(key);
+            return at == null ? -1 : at;
+        }
+
+        private String keyOf(JsonNode item) {
+            if (mergeKey.isEmpty()) {
+                return canonical(item);
+            }
+            JsonNode value = item.isObject() ? item.get(mergeKey) : null;
+            return value == null ? null : canonical(value);
+        }
+    }
+
+    /** A text equal for two values exactly when {@link JsonPatch#equalsJson} says they are equal. */
+    static String canonical(JsonNode value) {
+        if (value.isString()) {
+            String text = value.stringValue();
+            return "s" + text.length() + ":" + text;
+        }
+        if (value.isNumber()) {
+            return "n" + value.decimalValue().stripTrailingZeros().toPlainString();
+        }
+        if (value.isObject()) {
+            TreeMap<String, JsonNode> sorted = new TreeMap<>();
+            value.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            StringBuilder b = new StringBuilder("{");
+            sorted.forEach((k, v) -> b.append(k.length()).append(':').append(k).append(canonical(v)).append(','));
+            return b.append('}').toString();
+        }
+        if (value.isArray()) {
+            StringBuilder b = new StringBuilder("[");
+            value.forEach(v -> b.append(canonical(v)).append(','));
+            return b.append(']').toString();
+        }
+        return value.isBoolean() ? (value.booleanValue() ? "t" : "f") : value.isNull() ? "z" : value.toString();
     }
 
     private static boolean equalsJson(JsonNode a, JsonNode b) {

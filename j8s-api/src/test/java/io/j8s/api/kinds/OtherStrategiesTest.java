@@ -142,11 +142,11 @@ class OtherStrategiesTest {
         assertThat(s("cm").validate(cm, null)).isEmpty();
         ((ObjectNode) cm.get("data")).put("b", "y".repeat(512 * 1024) + "\u00e9");
         assertThat(s("cm").validate(cm, null)).extracting(FieldError::toString)
-                .containsExactly(": Too long: may not be more than 1048576 bytes");
+                .containsExactly("[]: Too long: may not be more than 1048576 bytes");
         ObjectNode binary = obj("metadata: {name: c, namespace: default}\ndata: {a: x}");
         binary.putObject("binaryData").put("b", java.util.Base64.getEncoder().encodeToString(new byte[1024 * 1024]));
         assertThat(s("cm").validate(binary, null)).extracting(FieldError::toString)
-                .containsExactly(": Too long: may not be more than 1048576 bytes");
+                .containsExactly("[]: Too long: may not be more than 1048576 bytes");
 
         ObjectNode secret = obj("metadata: {name: s, namespace: default}\ntype: Opaque");
         secret.putObject("data").put("k", java.util.Base64.getEncoder().encodeToString(new byte[1024 * 1024]));

@@ -136,6 +136,39 @@ class WatchCacheTest {
                 .isInstanceOf(CompactedException.class);
     }
 
+    /** The history is bounded in bytes as well as in changes: a few large changes push older ones out. */
+    @Test
+    void largeChanges_shortenTheHistoryByBytes() {
+        cache.close();
+        cache = new WatchCache(store, List.of(CONFIGMAPS), 100, 64 * 1024, Duration.ofHours(1),
+                new SimpleMeterRegistry());
+        cache.start();
+        long first = put("small", Map.of());
+        long[] large = new long[4];
+        for (int i = 0; i < 4; i++) {
+            large[i] = putLarge("large" + i, 10 * 1024);
+        }
+        // Four changes of about 20 KiB each (the object and its wire line) pass 64 KiB: the oldest go.
+        assertThatThrownBy(() -> cache.watch(request(first, null, null), new Recorder()))
+                .isInstanceOf(CompactedException.class);
+        assertThatThrownBy(() -> cache.watch(request(large[0] - 1, null, null), new Recorder()))
+                .isInstanceOf(CompactedException.class);
+        Recorder sink = new Recorder();
+        cache.watch(request(large[1], null, null), sink).close();
+        assertThat(sink.lines()).containsExactly("ADDED large2", "ADDED large3");
+    }
+
+    private long putLarge(String name, int bytes) {
+        ObjectNode cm = Json.object();
+        cm.put("apiVersion", "v1");
+        cm.put("kind", "ConfigMap");
+        cm.putObject("metadata").put("name", name).put("namespace", "default");
+        cm.putObject("data").put("v", "x".repeat(bytes));
+        long revision = store.create(CONFIGMAPS.key("default", name), ObjectCodec.encodeForStore(cm));
+        assertThat(cache.awaitRevision(revision, Duration.ofSeconds(5))).isTrue();
+        return revision;
+    }
+
     @Test
     void afterARestart_aWatchResumesFromBeforeItWithoutRelisting() {
         long before = put("a", Map.of());

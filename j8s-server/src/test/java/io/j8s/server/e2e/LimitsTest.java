@@ -214,7 +214,7 @@ class LimitsTest {
         JsonNode invalid = status(send(c, client, "POST", path, "application/json",
                 configMap("too-much-data", "x".repeat(1_600_000))), 422, "Invalid");
         assertThat(invalid.path("message").asString())
-                .isEqualTo("ConfigMap \"too-much-data\" is invalid: : Too long: may not be more than 1048576 bytes");
+                .isEqualTo("ConfigMap \"too-much-data\" is invalid: []: Too long: may not be more than 1048576 bytes");
         assertThat(invalid.path("details").path("causes").get(0).path("reason").asString())
                 .isEqualTo("FieldValueTooLong");
         // Exactly 1 MiB of data is stored.
