@@ -81,7 +81,13 @@ final class CounterContention {
         for (int done = 0; done < increments; ) {
             long began = System.nanoTime();
             while (true) {
-                ApiClient.Response got = client.send("GET", path, null, null);
+                ApiClient.Response got;
+                try {
+                    got = client.send("GET", path, null, null);
+                } catch (RuntimeException e) {
+                    error("GET failed: " + e.getMessage());
+                    continue;
+                }
                 if (got.status() != 200) {
                     error("GET " + got.status() + ": " + got.text());
                     continue;
@@ -90,7 +96,13 @@ final class CounterContention {
                 long count = Long.parseLong(cm.path("data").path("count").asString());
                 ((ObjectNode) cm.path("data")).put("count", Long.toString(count + 1));
                 // metadata.resourceVersion stays as read: the update is a compare-and-swap on it.
-                ApiClient.Response put = client.send("PUT", path, null, JSON.writeValueAsString(cm));
+                ApiClient.Response put;
+                try {
+                    put = client.send("PUT", path, null, JSON.writeValueAsString(cm));
+                } catch (RuntimeException e) {
+                    error("PUT failed: " + e.getMessage());
+                    continue;
+                }
                 if (put.status() == 200) {
                     successes.incrementAndGet();
                     latency.record(System.nanoTime() - began);

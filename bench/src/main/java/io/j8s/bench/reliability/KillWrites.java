@@ -116,18 +116,21 @@ final class KillWrites {
             t.start();
         }
         List<long[]> killTimes = new ArrayList<>(); // {kill nanos, ready nanos, list rv after, acked before}
-        for (int k = 0; k < kills; k++) {
+        try {
+            for (int k = 0; k < kills; k++) {
+                Thread.sleep(writeSeconds * 1000L);
+                long killAt = System.nanoTime();
+                restarter.kill();
+                long ackedBefore = acknowledged.get();
+                epoch.incrementAndGet();
+                restarter.start();
+                long readyAt = System.nanoTime();
+                killTimes.add(new long[] {killAt, readyAt, listResourceVersion(client), ackedBefore});
+            }
             Thread.sleep(writeSeconds * 1000L);
-            long killAt = System.nanoTime();
-            restarter.kill();
-            long ackedBefore = acknowledged.get();
-            epoch.incrementAndGet();
-            restarter.start();
-            long readyAt = System.nanoTime();
-            killTimes.add(new long[] {killAt, readyAt, listResourceVersion(client), ackedBefore});
+        } finally {
+            stop.set(true); // also when a restart failed: the writers end with the phase
         }
-        Thread.sleep(writeSeconds * 1000L);
-        stop.set(true);
         for (Thread t : threads) {
             t.join(180_000);
             if (t.isAlive()) {

@@ -124,12 +124,16 @@ final class WatchConsistency {
                             java.util.concurrent.locks.LockSupport.parkNanos(due - now);
                         }
                         long sent = System.nanoTime();
-                        ApiClient.Response r = client.send("PATCH", base + "/cm-" + (k % objects),
-                                "application/merge-patch+json", "{\"data\":{\"" + SENT + "\":\"" + sent + "\"}}");
-                        if (r.status() / 100 == 2) {
-                            acked.add(KillWrites.resourceVersion(r.text()));
-                        } else {
-                            failed.incrementAndGet();
+                        try {
+                            ApiClient.Response r = client.send("PATCH", base + "/cm-" + (k % objects),
+                                    "application/merge-patch+json", "{\"data\":{\"" + SENT + "\":\"" + sent + "\"}}");
+                            if (r.status() / 100 == 2) {
+                                acked.add(KillWrites.resourceVersion(r.text()));
+                            } else {
+                                failed.incrementAndGet();
+                            }
+                        } catch (RuntimeException e) {
+                            failed.incrementAndGet(); // not acknowledged: no watcher is expected to see it
                         }
                     }
                 }, "watch-writer-" + t);
