@@ -92,7 +92,10 @@ public final class ServerProcess implements AutoCloseable {
         cmd.addAll(spec.flags());
         try {
             Files.createDirectories(spec.dataDir());
-            Files.writeString(logFile, String.join(" ", cmd) + "\n\n");
+            // Appended: a server started again on the same data dir (after a stop or a kill) keeps
+            // the earlier runs' log above its own.
+            Files.writeString(logFile, String.join(" ", cmd) + "\n\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -206,6 +209,34 @@ public final class ServerProcess implements AutoCloseable {
         children.forEach(ProcessHandle::destroyForcibly);
         process = null;
         return took;
+    }
+
+    /**
+     * Kills the server with SIGKILL ({@code kill -9}: no shutdown hook, no flush, no goodbye to its
+     * clients) and waits until it is gone. {@link #close()} afterwards only unregisters the JVM
+     * shutdown hook.
+     */
+    public void killForcibly() {
+        if (process == null) {
+            return;
+        }
+        if (client != null) {
+            client.close();
+            client = null;
+        }
+        List<ProcessHandle> children = process.descendants().toList();
+        process.destroyForcibly();
+        try {
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the j8s server " + process.pid() + " outlived SIGKILL for 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the killed server", e);
+        } finally {
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+        process = null;
     }
 
     /** The last lines of the server's log. */
