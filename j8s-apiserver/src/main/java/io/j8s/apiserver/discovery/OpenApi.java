@@ -58,14 +58,9 @@ public final class OpenApi {
     private Built built() {
         Built b = built;
         if (b == null) {
-            synchronized (this) {
-                b = built;
-                if (b == null) {
-                    // Servers of the same resources (tests start many in one JVM) share the documents.
-                    b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
-                    built = b;
-                }
-            }
+            // Servers of the same resources (tests start many in one JVM) share the documents.
+            b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
+            built = b;
         }
         return b;
     }

@@ -51,13 +51,8 @@ public final class OpenApiV2 {
     private Built built() {
         Built b = built;
         if (b == null) {
-            synchronized (this) {
-                b = built;
-                if (b == null) {
-                    b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
-                    built = b;
-                }
-            }
+            b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
+            built = b;
         }
         return b;
     }
