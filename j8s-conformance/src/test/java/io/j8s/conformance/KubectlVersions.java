@@ -3,12 +3,10 @@ package io.j8s.conformance;
 import io.j8s.server.testing.Kubectl;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The kubectl binaries the suite runs: kubectl 1.20 (Debian's {@code kubernetes-client}, extracted
@@ -37,14 +35,12 @@ final class KubectlVersions {
     /** One kubectl binary against one server. */
     static final class Runner {
         private final String version;
-        private final Path binary;
-        private final Path kubeconfig;
         private final Path home;
+        private final Kubectl kubectl;
 
         Runner(String version, Path kubeconfig, Path dir) {
             this.version = version;
-            this.binary = binary(version);
-            this.kubeconfig = kubeconfig;
+            Path binary = binary(version);
             try {
                 this.home = Files.createDirectories(dir.resolve("kubectl-" + version));
             } catch (IOException e) {
@@ -54,6 +50,7 @@ final class KubectlVersions {
                 throw new AssertionError("kubectl " + version + " is not installed at " + binary + " (.ci/run installs"
                         + " 1.20; 1.27 to 1.33 come with the Cloud SDK of the machine)");
             }
+            this.kubectl = new Kubectl(kubeconfig, home.resolve("cache"), home, binary.toString());
         }
 
         String version() {
@@ -64,38 +61,9 @@ final class KubectlVersions {
             return home;
         }
 
-        private List<String> command(String... args) {
-            List<String> command = new ArrayList<>();
-            command.add(binary.toString());
-            command.add("--kubeconfig=" + kubeconfig);
-            command.add("--cache-dir=" + home.resolve("cache"));
-            command.addAll(List.of(args));
-            return command;
-        }
-
         /** Runs {@code kubectl <args>} and waits (at most two minutes). */
         Kubectl.Result run(String... args) {
-            try {
-                Path out = Files.createTempFile(home, "kubectl", ".out");
-                Path err = Files.createTempFile(home, "kubectl", ".err");
-                ProcessBuilder builder = new ProcessBuilder(command(args)).directory(home.toFile())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile());
-                builder.environment().remove("KUBECONFIG");
-                builder.environment().put("HOME", home.toString());
-                Process process = builder.start();
-                if (!process.waitFor(2, TimeUnit.MINUTES)) {
-                    process.destroyForcibly();
-                    throw new AssertionError("kubectl " + version + " " + String.join(" ", args)
-                            + " did not finish within 2 minutes");
-                }
-                return new Kubectl.Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                        Files.readString(err, StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted", e);
-            }
+            return kubectl.run(args);
         }
 
         /** Runs kubectl, failing with both streams shown unless it exits 0; returns stdout. */
@@ -110,11 +78,7 @@ final class KubectlVersions {
 
         /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller stops it. */
         Process start(Path stdout, String... args) throws IOException {
-            ProcessBuilder builder = new ProcessBuilder(command(args)).directory(home.toFile())
-                    .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().remove("KUBECONFIG");
-            builder.environment().put("HOME", home.toString());
-            return builder.start();
+            return kubectl.start(stdout, args);
         }
     }
 }

@@ -1,24 +1,20 @@
 package io.j8s.testkit;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A real etcd cluster of several members for tests, each member an {@code etcd} process on its own
@@ -67,11 +63,9 @@ public final class EtcdCluster implements AutoCloseable {
         if (binary == null) {
             throw new IllegalStateException("etcd is not on the PATH");
         }
-        Path shm = Path.of("/dev/shm");
-        Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty(
-                "java.io.tmpdir"));
         try {
-            EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory(parent, "j8s-etcd-cluster-"), members);
+            EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory(EtcdProcess.dataParent(),
+                    "j8s-etcd-cluster-"), members);
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
             try {
                 for (int i = 0; i < members; i++) {
@@ -144,7 +138,7 @@ public final class EtcdCluster implements AutoCloseable {
                     }
                 }
             }
-            sleep(100);
+            EtcdProcess.sleep(100);
         }
         throw new IllegalStateException("no running etcd member names a running leader");
     }
@@ -155,12 +149,7 @@ public final class EtcdCluster implements AutoCloseable {
         if (p == null) {
             return;
         }
-        p.destroyForcibly();
-        try {
-            p.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        EtcdProcess.kill(p);
         processes[i] = null;
     }
 
@@ -238,59 +227,13 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     private void awaitHealthy(int i) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint(i) + "/health"))
-                .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!processes[i].isAlive()) {
-                throw new IllegalStateException("etcd member " + name(i) + " exited with "
-                        + processes[i].exitValue() + ":\n" + logTail(i));
-            }
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("\"health\":\"true\"")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // Not listening yet, or no leader yet.
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd", e);
-            }
-            sleep(50);
-        }
-        throw new IllegalStateException("etcd member " + name(i) + " did not become healthy within " + START_TIMEOUT
-                + ":\n" + logTail(i));
-    }
-
-    private String logTail(int i) {
-        try {
-            List<String> lines = Files.readAllLines(logFile(i), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        EtcdProcess.awaitHealthy(http, endpoint(i), processes[i], START_TIMEOUT, "etcd member " + name(i), logFile(i));
     }
 
     private synchronized void destroyAndDelete() {
         for (int i = 0; i < processes.length; i++) {
             kill(i);
         }
-        if (Files.exists(baseDir)) {
-            try (Stream<Path> paths = Files.walk(baseDir)) {
-                paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-            } catch (IOException e) {
-                // Best effort: a temp dir left behind is not worth failing a test for.
-            }
-        }
+        EtcdProcess.deleteTree(baseDir);
     }
 }

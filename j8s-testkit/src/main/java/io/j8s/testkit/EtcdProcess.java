@@ -71,9 +71,7 @@ public final class EtcdProcess implements AutoCloseable {
      * behaviour, not etcd's durability; use {@link #start(Path)} with a disk directory to measure.
      */
     public static EtcdProcess start() {
-        Path shm = Path.of("/dev/shm");
-        boolean inMemory = Files.isDirectory(shm) && Files.isWritable(shm);
-        return start(inMemory ? shm : Path.of(System.getProperty("java.io.tmpdir")));
+        return start(dataParent());
     }
 
     /** Starts a new etcd whose data dir is a new directory inside {@code parentDir}. */
@@ -181,12 +179,22 @@ public final class EtcdProcess implements AutoCloseable {
 
     private void awaitHealthy() {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+        awaitHealthy(http, endpoint(), process, START_TIMEOUT, "etcd", logFile);
+    }
+
+    /**
+     * Waits until the etcd at {@code endpoint} reports healthy, failing with the tail of its log
+     * when {@code process} exits or {@code timeout} passes; {@code what} names it in the message.
+     */
+    static void awaitHealthy(HttpClient http, URI endpoint, Process process, Duration timeout, String what,
+            Path logFile) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/health"))
                 .timeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("etcd exited with " + process.exitValue() + ":\n" + logTail());
+                throw new IllegalStateException(what + " exited with " + process.exitValue() + ":\n"
+                        + logTail(logFile));
             }
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -194,22 +202,29 @@ public final class EtcdProcess implements AutoCloseable {
                     return;
                 }
             } catch (IOException e) {
-                // Not listening yet.
+                // Not listening yet, or no leader yet.
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for etcd", e);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while waiting for etcd", e);
-            }
+            sleep(50);
         }
-        throw new IllegalStateException("etcd did not become healthy within " + START_TIMEOUT + ":\n" + logTail());
+        throw new IllegalStateException(what + " did not become healthy within " + timeout + ":\n"
+                + logTail(logFile));
     }
 
-    private String logTail() {
+    /** Sleeps; an interrupt ends the wait with an IllegalStateException (the flag set again). */
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for etcd", e);
+        }
+    }
+
+    /** The last 30 lines of {@code logFile}, for an error message. */
+    static String logTail(Path logFile) {
         try {
             List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
@@ -220,21 +235,37 @@ public final class EtcdProcess implements AutoCloseable {
 
     private synchronized void destroyAndDelete() {
         if (process != null) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            kill(process);
             process = null;
         }
-        if (Files.exists(baseDir)) {
-            try (Stream<Path> paths = Files.walk(baseDir)) {
+        deleteTree(baseDir);
+    }
+
+    /** Kills {@code process} with SIGKILL and waits (up to 10 s) until it is gone. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Deletes {@code dir} and everything in it, best effort. */
+    static void deleteTree(Path dir) {
+        if (Files.exists(dir)) {
+            try (Stream<Path> paths = Files.walk(dir)) {
                 paths.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
             } catch (IOException e) {
                 // Best effort: a temp dir left behind is not worth failing a test for.
             }
         }
+    }
+
+    /** Where etcd data dirs go: {@code /dev/shm} (in memory, fsync costs nothing) when writable, else the temp dir. */
+    static Path dataParent() {
+        Path shm = Path.of("/dev/shm");
+        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     static Path findBinary() {

@@ -29,6 +29,19 @@ final class GnosticV2 {
         private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         private final CodedOutputStream out = CodedOutputStream.newInstance(buffer);
 
+        /** One write to {@code out}. */
+        private interface Write {
+            void to(CodedOutputStream out) throws IOException;
+        }
+
+        private void write(Write w) {
+            try {
+                w.to(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         Message string(int field, JsonNode value) {
             if (value != null && value.isString() && !value.stringValue().isEmpty()) {
                 return string(field, value.stringValue());
@@ -37,11 +50,7 @@ final class GnosticV2 {
         }
 
         Message string(int field, String value) {
-            try {
-                out.writeString(field, value);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            write(o -> o.writeString(field, value));
             return this;
         }
 
@@ -58,52 +67,32 @@ final class GnosticV2 {
 
         Message bool(int field, JsonNode value) {
             if (value != null && value.isBoolean() && value.booleanValue()) {
-                try {
-                    out.writeBool(field, true);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                write(o -> o.writeBool(field, true));
             }
             return this;
         }
 
         Message int64(int field, JsonNode value) {
             if (value != null && value.isIntegralNumber() && value.longValue() != 0) {
-                try {
-                    out.writeInt64(field, value.longValue());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                write(o -> o.writeInt64(field, value.longValue()));
             }
             return this;
         }
 
         Message dbl(int field, JsonNode value) {
             if (value != null && value.isNumber() && value.doubleValue() != 0) {
-                try {
-                    out.writeDouble(field, value.doubleValue());
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
+                write(o -> o.writeDouble(field, value.doubleValue()));
             }
             return this;
         }
 
         Message message(int field, Message m) {
-            try {
-                out.writeBytes(field, m.toByteString());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            write(o -> o.writeBytes(field, m.toByteString()));
             return this;
         }
 
         ByteString toByteString() {
-            try {
-                out.flush();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            write(CodedOutputStream::flush);
             return ByteString.copyFrom(buffer.toByteArray());
         }
     }

@@ -58,14 +58,9 @@ public final class OpenApi {
     private Built built() {
         Built b = built;
         if (b == null) {
-            synchronized (this) {
-                b = built;
-                if (b == null) {
-                    // Servers of the same resources (tests start many in one JVM) share the documents.
-                    b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
-                    built = b;
-                }
-            }
+            // Servers of the same resources (tests start many in one JVM) share the documents.
+            b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
+            built = b;
         }
         return b;
     }
@@ -94,10 +89,10 @@ public final class OpenApi {
         ObjectNode paths = rootDoc.putObject("paths");
         for (var entry : byGroupVersion.entrySet()) {
             byte[] doc = Json.writeBytes(document(entry.getValue(), kubernetesVersion));
+            String hash = hash(doc);
             documents.put(entry.getKey(), doc);
-            hashes.put(entry.getKey(), hash(doc));
-            paths.putObject(entry.getKey()).put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash="
-                    + hash(doc));
+            hashes.put(entry.getKey(), hash);
+            paths.putObject(entry.getKey()).put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash=" + hash);
         }
         log.info("OpenAPI v3 documents built in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
                 ApiSchema.get());
@@ -136,8 +131,7 @@ public final class OpenApi {
                 roots.add(definition);
                 roots.add(definition + "List");
             }
-            String base = type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
-                    + type.plural();
+            String base = collectionPath(type);
             ObjectNode collection = paths.putObject(base);
             collection.set("get", operation("list", type, "list"));
             collection.set("post", operation("create", type, "post"));
@@ -170,9 +164,7 @@ public final class OpenApi {
 
     private static ObjectNode operation(String verb, ResourceType type, String action, String suffix) {
         ObjectNode op = Json.object();
-        String scope = type.namespaced() ? "Namespaced" : "";
-        String group = type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
-        op.put("operationId", verb + camel(group) + camel(type.version()) + scope + type.kind() + suffix);
+        op.put("operationId", operationId(verb, type, suffix));
         op.put("x-kubernetes-action", action);
         ObjectNode gvk = op.putObject("x-kubernetes-group-version-kind");
         gvk.put("group", type.group());
@@ -204,6 +196,21 @@ public final class OpenApi {
         return op;
     }
 
+    /** The path of {@code type}'s collection, {@code <group-version path>[/namespaces/{namespace}]/<plural>}. */
+    static String collectionPath(ResourceType type) {
+        return type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural();
+    }
+
+    /**
+     * Kubernetes' operation id, e.g. {@code listCoreV1NamespacedPod} or {@code
+     * replaceAppsV1NamespacedDeploymentStatus}.
+     */
+    static String operationId(String verb, ResourceType type, String suffix) {
+        String scope = type.namespaced() ? "Namespaced" : "";
+        String group = type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
+        return verb + camel(group) + camel(type.version()) + scope + type.kind() + suffix;
+    }
+
     private static String camel(String s) {
         StringBuilder out = new StringBuilder();
         for (String part : s.split("[.\\-]")) {
@@ -214,13 +221,18 @@ public final class OpenApi {
         return out.toString();
     }
 
-    private static String hash(byte[] doc) {
+    /** The SHA-512 of {@code data}, upper-case hex. */
+    static String sha512(byte[] data) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-512").digest(doc);
-            return HexFormat.of().withUpperCase().formatHex(digest, 0, 32);
+            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A document's hash: the first 32 bytes of its SHA-512, upper-case hex. */
+    private static String hash(byte[] doc) {
+        return sha512(doc).substring(0, 64);
     }
 
 }

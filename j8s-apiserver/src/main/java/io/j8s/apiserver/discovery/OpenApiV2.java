@@ -3,9 +3,6 @@ package io.j8s.apiserver.discovery;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.schema.ApiSchema;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,13 +51,8 @@ public final class OpenApiV2 {
     private Built built() {
         Built b = built;
         if (b == null) {
-            synchronized (this) {
-                b = built;
-                if (b == null) {
-                    b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
-                    built = b;
-                }
-            }
+            b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
+            built = b;
         }
         return b;
     }
@@ -71,7 +63,7 @@ public final class OpenApiV2 {
         long start = System.nanoTime();
         ObjectNode doc = document();
         byte[] json = Json.writeBytes(doc);
-        Built b = new Built(json, GnosticV2.encode(doc), "\"" + sha512(json) + "\"");
+        Built b = new Built(json, GnosticV2.encode(doc), "\"" + OpenApi.sha512(json) + "\"");
         log.info("OpenAPI v2 document built in {} ms ({} bytes JSON, {} bytes protobuf)",
                 (System.nanoTime() - start) / 1_000_000, b.json().length, b.protobuf().length);
         return b;
@@ -92,8 +84,7 @@ public final class OpenApiV2 {
                 roots.add(definition);
                 roots.add(definition + "List");
             }
-            String base = type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
-                    + type.plural();
+            String base = OpenApi.collectionPath(type);
             ObjectNode collection = paths.putObject(base);
             collection.set("get", operation("list", type, "list", "", definition == null ? null : definition + "List"));
             collection.set("post", operation("create", type, "post", "", definition));
@@ -150,9 +141,7 @@ public final class OpenApiV2 {
     private static ObjectNode operation(String verb, ResourceType type, String action, String suffix,
             String schema) {
         ObjectNode op = Json.object();
-        String scope = type.namespaced() ? "Namespaced" : "";
-        String group = type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
-        op.put("operationId", verb + camel(group) + camel(type.version()) + scope + type.kind() + suffix);
+        op.put("operationId", OpenApi.operationId(verb, type, suffix));
         op.putArray("tags").add((type.group().isEmpty() ? "core" : type.group().split("\\.")[0]) + "_"
                 + type.version());
         ArrayNode consumes = op.putArray("consumes");
@@ -208,23 +197,5 @@ public final class OpenApiV2 {
         p.put("in", "query");
         p.put("type", type);
         p.put("uniqueItems", true);
-    }
-
-    private static String camel(String s) {
-        StringBuilder out = new StringBuilder();
-        for (String part : s.split("[.\\-]")) {
-            if (!part.isEmpty()) {
-                out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
-            }
-        }
-        return out.toString();
-    }
-
-    private static String sha512(byte[] data) {
-        try {
-            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(data));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

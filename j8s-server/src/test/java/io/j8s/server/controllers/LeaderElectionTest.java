@@ -7,51 +7,35 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.server.ControllerOptions;
-import io.j8s.server.ServerOptions;
+import io.j8s.server.testing.SharedEtcd;
 import io.j8s.server.testing.TestCluster;
-import io.j8s.testkit.EtcdProcess;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two servers sharing one etcd: only the holder of the Lease kube-system/j8s-controller-manager
  * runs controllers, and the other takes over when it stops.
  */
 class LeaderElectionTest {
-    private static EtcdProcess etcd;
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
-    @BeforeAll
-    static void startEtcd() {
-        EtcdProcess.assumeInstalled();
-        etcd = EtcdProcess.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    /** A server on {@code prefix}; {@code token}: the first server's (null for the first). */
+    /** A server on {@code prefix} running the ReplicaSet controller; {@code token}: as {@link SharedEtcd#server}. */
     private static TestCluster server(String prefix, String token) throws InterruptedException {
-        List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
-        return TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix)
-                .withControllers(ControllerOptions.defaults().withEnabled(Set.of("replicaset"))).withToken(token));
+        return etcd.server(prefix, token, o -> o.withControllers(ControllerOptions.defaults()
+                .withEnabled(Set.of("replicaset"))));
     }
 
     @Test
     void onlyTheLeaseHolderRunsControllers_andTheOtherTakesOver() throws Exception {
         String prefix = "/le-" + UUID.randomUUID() + "/";
         TestCluster a = server(prefix, null);
-        TestCluster b = server(prefix, java.nio.file.Files.readString(a.dir().resolve("data").resolve("token")));
+        TestCluster b = server(prefix, SharedEtcd.token(a));
         try (KubernetesClient client = a.client()) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
                     a.server().controllerManager().isRunning() || b.server().controllerManager().isRunning());

@@ -7,22 +7,18 @@ import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.ServerOptions;
+import io.j8s.server.testing.SharedEtcd;
 import io.j8s.server.testing.TestCluster;
-import io.j8s.testkit.EtcdProcess;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two servers on one etcd: the {@code kubernetes} Service's Endpoints and EndpointSlices list both
@@ -30,25 +26,8 @@ import org.junit.jupiter.api.Test;
  * drop a server that stops or whose Lease expired.
  */
 class ServerEndpointsTest {
-    private static EtcdProcess etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        EtcdProcess.assumeInstalled();
-        etcd = EtcdProcess.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static TestCluster server(String prefix, String token) throws InterruptedException {
-        List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
-        return TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix).withToken(token));
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     private static int port(TestCluster cluster) {
         return cluster.server().apiServer().address().getPort();
@@ -78,8 +57,8 @@ class ServerEndpointsTest {
     @Test
     void theKubernetesEndpointsListEveryLiveServer() throws Exception {
         String prefix = "/ep-" + UUID.randomUUID() + "/";
-        TestCluster a = server(prefix, null);
-        TestCluster b = server(prefix, Files.readString(a.dir().resolve("data/token")));
+        TestCluster a = etcd.server(prefix, null);
+        TestCluster b = etcd.server(prefix, SharedEtcd.token(a));
         try (KubernetesClient client = a.client()) {
             Set<String> both = Set.of("127.0.0.1:" + port(a), "127.0.0.1:" + port(b));
             Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

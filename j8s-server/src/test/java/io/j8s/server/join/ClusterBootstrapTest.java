@@ -1,12 +1,12 @@
 package io.j8s.server.join;
 
+import static io.j8s.server.testing.SharedEtcd.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.server.ServerOptions;
+import io.j8s.server.testing.SharedEtcd;
 import io.j8s.server.testing.TestCluster;
-import io.j8s.testkit.EtcdProcess;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Servers on one etcd share one cluster: the second loads the CA, service account key and token
@@ -24,34 +23,13 @@ import org.junit.jupiter.api.Test;
  * start without the token or with another one.
  */
 class ClusterBootstrapTest {
-    private static EtcdProcess etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        EtcdProcess.assumeInstalled();
-        etcd = EtcdProcess.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static TestCluster server(String prefix, String token) throws InterruptedException {
-        List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
-        return TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix).withToken(token));
-    }
-
-    private static String token(TestCluster cluster) throws Exception {
-        return Files.readString(cluster.dir().resolve("data").resolve(JoinTokens.FILE)).trim();
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     @Test
     void aSecondServer_withTheToken_loadsTheClustersSecrets_andHasItsOwnServingCertificate() throws Exception {
         String prefix = "/bs-" + UUID.randomUUID() + "/";
-        try (TestCluster a = server(prefix, null); TestCluster b = server(prefix, token(a))) {
+        try (TestCluster a = etcd.server(prefix, null); TestCluster b = etcd.server(prefix, token(a))) {
             assertThat(b.server().pki().caPem()).isEqualTo(a.server().pki().caPem());
             assertThat(b.server().pki().serviceAccountKeys().getPublic())
                     .isEqualTo(a.server().pki().serviceAccountKeys().getPublic());
@@ -93,13 +71,13 @@ class ClusterBootstrapTest {
     @Test
     void aSecondServer_withoutTheToken_orWithAnother_refusesToStart() throws Exception {
         String prefix = "/bs-" + UUID.randomUUID() + "/";
-        try (TestCluster a = server(prefix, null)) {
-            assertThatThrownBy(() -> server(prefix, null))
+        try (TestCluster a = etcd.server(prefix, null)) {
+            assertThatThrownBy(() -> etcd.server(prefix, null))
                     .isInstanceOf(ClusterBootstrap.RefusedException.class)
                     .hasMessageContaining("the store already holds a j8s cluster")
                     .hasMessageContaining("--token");
             String other = "abcdef:" + "0123456789abcdef0123456789abcdef";
-            assertThatThrownBy(() -> server(prefix, other))
+            assertThatThrownBy(() -> etcd.server(prefix, other))
                     .isInstanceOf(ClusterBootstrap.RefusedException.class)
                     .hasMessageContaining("the token does not open the cluster in the store");
             assertThat(a.server().apiServer().address()).isNotNull();
@@ -113,8 +91,8 @@ class ClusterBootstrapTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<TestCluster> started = new ArrayList<>();
         try {
-            Future<TestCluster> one = pool.submit(() -> server(prefix, shortToken));
-            Future<TestCluster> two = pool.submit(() -> server(prefix, shortToken));
+            Future<TestCluster> one = pool.submit(() -> etcd.server(prefix, shortToken));
+            Future<TestCluster> two = pool.submit(() -> etcd.server(prefix, shortToken));
             started.add(one.get());
             started.add(two.get());
             assertThat(started.get(1).server().pki().caPem()).isEqualTo(started.get(0).server().pki().caPem());

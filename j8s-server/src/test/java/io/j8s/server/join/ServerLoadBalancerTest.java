@@ -9,46 +9,26 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-import io.j8s.server.ServerOptions;
 import io.j8s.server.pki.Identity;
+import io.j8s.server.testing.SharedEtcd;
 import io.j8s.server.testing.TestCluster;
-import io.j8s.testkit.EtcdProcess;
 import java.net.URI;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An agent's clients given two servers of one cluster dial the load balancer: requests and a watch
  * keep working when the server in use stops, now through the other one.
  */
 class ServerLoadBalancerTest {
-    private static EtcdProcess etcd;
-
-    @BeforeAll
-    static void startEtcd() {
-        EtcdProcess.assumeInstalled();
-        etcd = EtcdProcess.start();
-    }
-
-    @AfterAll
-    static void stopEtcd() {
-        if (etcd != null) {
-            etcd.close();
-        }
-    }
-
-    private static TestCluster server(String prefix, String token) throws InterruptedException {
-        List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
-        return TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix).withToken(token));
-    }
+    @RegisterExtension
+    static final SharedEtcd etcd = new SharedEtcd();
 
     private static ConfigMap configMap(String name) {
         return new ConfigMapBuilder().withNewMetadata().withName(name).endMetadata().addToData("k", name).build();
@@ -57,8 +37,8 @@ class ServerLoadBalancerTest {
     @Test
     void whenTheServerInUseStops_requestsAndWatchesGoToTheNext() throws Exception {
         String prefix = "/lb-" + UUID.randomUUID() + "/";
-        TestCluster a = server(prefix, null);
-        TestCluster b = server(prefix, Files.readString(a.dir().resolve("data").resolve(JoinTokens.FILE)));
+        TestCluster a = etcd.server(prefix, null);
+        TestCluster b = etcd.server(prefix, SharedEtcd.token(a));
         // a dead address first: the balancer skips it
         URI dead = URI.create("https://127.0.0.1:" + TestCluster.freePort());
         try (ServerLoadBalancer lb = ServerLoadBalancer.start(List.of(dead, URI.create(a.server().apiUrl()),

@@ -35,7 +35,8 @@ public final class Kubectl {
         this(kubeconfig, cacheDir, workDir, null);
     }
 
-    private Kubectl(Path kubeconfig, Path cacheDir, Path workDir, String binary) {
+    /** A kubectl run as {@code binary} (null: {@link #binary()}), in and with {@code HOME} at {@code workDir}. */
+    public Kubectl(Path kubeconfig, Path cacheDir, Path workDir, String binary) {
         this.kubeconfig = kubeconfig;
         this.cacheDir = cacheDir;
         this.workDir = workDir;
@@ -56,22 +57,14 @@ public final class Kubectl {
 
     /** Runs {@code kubectl <args>} and waits (at most two minutes). */
     public Result run(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(command());
-        command.add("--kubeconfig=" + kubeconfig);
-        command.add("--cache-dir=" + cacheDir);
-        command.addAll(List.of(args));
         try {
             Path out = Files.createTempFile(workDir, "kubectl", ".out");
             Path err = Files.createTempFile(workDir, "kubectl", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile());
-            builder.environment().remove("KUBECONFIG");
-            builder.environment().put("HOME", workDir.toString());
-            Process process = builder.start();
+            Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 2 minutes");
+                throw new AssertionError((binary != null ? binary : "kubectl") + " " + String.join(" ", args)
+                        + " did not finish within 2 minutes");
             }
             return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
@@ -85,16 +78,20 @@ public final class Kubectl {
 
     /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller must stop it. */
     public Process start(Path stdout, String... args) throws IOException {
+        return builder(args).redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** {@code kubectl <args>} with this user's kubeconfig and cache, in the work dir, which is also its HOME. */
+    private ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>();
         command.add(command());
         command.add("--kubeconfig=" + kubeconfig);
         command.add("--cache-dir=" + cacheDir);
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
-                .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
         builder.environment().remove("KUBECONFIG");
         builder.environment().put("HOME", workDir.toString());
-        return builder.start();
+        return builder;
     }
 
     /** The kubectl to run: {@code $J8S_KUBECTL}, else the one on the PATH. */
