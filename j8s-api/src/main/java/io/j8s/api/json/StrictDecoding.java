@@ -204,6 +204,14 @@ public final class StrictDecoding {
         if (raw == String.class) {
             return node.isString() ? null : mismatch(node, structName, goPath, "string");
         }
+        if (raw == io.fabric8.kubernetes.api.model.IntOrString.class) {
+            // Go's IntOrString reads a string as it is and anything else into its int32, whose
+            // error names no struct field (it comes from the type's own UnmarshalJSON)
+            if (node.isString() || node.isIntegralNumber() && node.canConvertToInt()) {
+                return null;
+            }
+            return mismatch(node.isNumber() ? "number " + node : kindOf(node), "", "", "int32");
+        }
         if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class) {
             if (!node.isNumber()) {
                 return mismatch(node, structName, goPath, goTypeName(raw));
@@ -240,9 +248,12 @@ public final class StrictDecoding {
     }
 
     private static String mismatch(JsonNode node, String structName, String goPath, String goType) {
-        String kind = node.isString() ? "string" : node.isNumber() ? "number" : node.isBoolean() ? "bool"
+        return mismatch(kindOf(node), structName, goPath, goType);
+    }
+
+    private static String kindOf(JsonNode node) {
+        return node.isString() ? "string" : node.isNumber() ? "number" : node.isBoolean() ? "bool"
                 : node.isArray() ? "array" : node.isObject() ? "object" : "null";
-        return mismatch(kind, structName, goPath, goType);
     }
 
     private static String mismatch(String kind, String structName, String goPath, String goType) {

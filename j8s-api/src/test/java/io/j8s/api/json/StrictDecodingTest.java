@@ -76,6 +76,17 @@ class StrictDecodingTest {
     }
 
     @Test
+    void intOrStringTakesAStringOrAnInt32() {
+        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8080}]}}").typeError()).isNull();
+        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":2147483648}]}}").typeError())
+                .isEqualTo("json: cannot unmarshal number 2147483648 into Go value of type int32");
+        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":1e400}]}}").typeError())
+                .startsWith("json: cannot unmarshal number ");
+        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":true}]}}").typeError())
+                .isEqualTo("json: cannot unmarshal bool into Go value of type int32");
+    }
+
+    @Test
     void numbersBeyondTheirFieldsRangeAreDecodeErrors() {
         assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":2147483648}}").typeError())
                 .isEqualTo("json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32");

@@ -113,15 +113,22 @@ class ApiFuzzTest {
         long deadline = System.nanoTime() + BUDGET.toNanos();
         int sent = 0;
         int rebaselined = 0;
+        Req previous = null;
+        int previousStatus = 0;
         for (; sent < REQUESTS && System.nanoTime() < deadline && failures.size() < MAX_REPORTED; sent++) {
             Req req = gen.next();
             RawHttp.Response response;
             try {
                 response = http.exchange(req.head(), req.body());
             } catch (RawHttp.NoAnswer e) {
-                failures.add("#" + sent + " no answer (" + e.getMessage() + ") to " + req.describe());
+                failures.add("#" + sent + " no answer (" + e.getMessage() + ") to " + req.describe()
+                        + (previous == null ? "" : " on the connection that answered " + previousStatus + " to "
+                        + previous.describe()));
+                previous = null;
                 continue;
             }
+            previous = req;
+            previousStatus = response.status();
             statuses.merge(response.status(), 1, Integer::sum);
             int code = response.status();
             if (code >= 500 && !(code == 504 && req.futureAllowed())) {
@@ -143,11 +150,15 @@ class ApiFuzzTest {
                         rebaselined++;
                         continue;
                     }
-                    if (req.method().equals("DELETE")) {
+                    JsonNode meta = Json.parse(response.body()).path("metadata");
+                    boolean finalizing = meta.has("deletionTimestamp");
+                    boolean finalizers = meta.path("finalizers").size() > 0;
+                    if (req.method().equals("DELETE") ? !finalizing || !finalizers : finalizing && !finalizers) {
+                        // deleted; a delete answered with the object, or an update that took the last
+                        // finalizer of a deleted object, leaves one only while finalizers remain
                         expected.remove(name);
                     } else {
-                        expected.put(name, Json.parse(response.body()).path("metadata").path("resourceVersion")
-                                .asString());
+                        expected.put(name, meta.path("resourceVersion").asString());
                     }
                 }
                 if (!actual.equals(expected)) {
@@ -355,12 +366,13 @@ class ApiFuzzTest {
         private Req read() {
             String resource = pick(RESOURCES);
             String path = chance(30) ? resource + "/" + pick(NAMES) : resource;
-            String query = query(3);
+            String query = query(3).replace("timeoutSeconds", "x");
             if (chance(25)) {
-                // a watch always ends by itself: timeoutSeconds first (the first of a repeated parameter wins)
-                query = "timeoutSeconds=1&watch=" + pick(new String[] {"true", "True", "1", "t", "TRUE"})
-                        + (query.isEmpty() ? "" : "&" + query.replace("timeoutSeconds", "x"));
+                query = "watch=" + pick(new String[] {"true", "True", "1", "t", "TRUE"}) + (query.isEmpty() ? "" : "&" + query);
             }
+            // any GET may be a watch (?watch= is true unless 0 or false, as Kubernetes reads it): it ends by
+            // itself after a second
+            query = "timeoutSeconds=1" + (query.isEmpty() ? "" : "&" + query);
             return new Req("GET", path, query, headers(null), null, false, false, "read");
         }
 
@@ -419,7 +431,8 @@ class ApiFuzzTest {
             byte[] body = method.equals("GET") || chance(50) ? null : body("{\"metadata\":{\"name\":\"w\"}}",
                     "application/json");
             int q = path.indexOf('?');
-            String query = q < 0 ? "" : path.substring(q + 1);
+            // a GET of a watch path streams until timeoutSeconds
+            String query = "timeoutSeconds=1" + (q < 0 ? "" : "&" + path.substring(q + 1));
             return new Req(method, q < 0 ? path : path.substring(0, q), query,
                     headers(body == null ? null : "application/json"), body, false, false, "path");
         }
