@@ -83,10 +83,10 @@ final class RawHttp implements AutoCloseable {
         } catch (IOException e) {
             // the server may answer (413) and close while the body is still being sent
             Response early = tryRead();
+            close(); // a connection the server stopped reading is of no further use
             if (early != null) {
                 return early;
             }
-            close();
             throw new NoAnswer("connection failed while sending: " + e, e);
         }
         Response response;
