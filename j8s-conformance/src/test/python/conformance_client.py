@@ -12,6 +12,9 @@ import time
 from kubernetes import client, config, dynamic, watch
 from kubernetes.client.rest import ApiException
 
+# The RBAC subject model is V1Subject up to client 25 and RbacV1Subject from 26 on.
+SUBJECT = getattr(client, "RbacV1Subject", None) or client.V1Subject
+
 KUBECONFIG, NS, SCENARIO = sys.argv[1], sys.argv[2], sys.argv[3]
 ARGS = sys.argv[4:]
 
@@ -141,14 +144,14 @@ def scenario_crud():
     crud("Role", obj=client.V1Role(metadata=meta("role"), rules=[rule]), **namespaced("role", rbac))
     crud("RoleBinding", obj=client.V1RoleBinding(metadata=meta("rb"), role_ref=client.V1RoleRef(
         api_group="rbac.authorization.k8s.io", kind="ClusterRole", name="view"),
-        subjects=[client.RbacV1Subject(kind="ServiceAccount", name="default", namespace=NS)]),
+        subjects=[SUBJECT(kind="ServiceAccount", name="default", namespace=NS)]),
          **namespaced("role_binding", rbac))
     crud("ClusterRole", obj=client.V1ClusterRole(metadata=meta(NS + "-role", namespaced=False), rules=[rule]),
          **cluster("cluster_role", rbac))
     crud("ClusterRoleBinding", obj=client.V1ClusterRoleBinding(
         metadata=meta(NS + "-binding", namespaced=False), role_ref=client.V1RoleRef(
             api_group="rbac.authorization.k8s.io", kind="ClusterRole", name="view"),
-        subjects=[client.RbacV1Subject(kind="User", name="python-user", api_group="rbac.authorization.k8s.io")]),
+        subjects=[SUBJECT(kind="User", name="python-user", api_group="rbac.authorization.k8s.io")]),
          **cluster("cluster_role_binding", rbac))
     crud("Lease", obj=client.V1Lease(metadata=meta("lease"), spec=client.V1LeaseSpec(
         holder_identity="python", lease_duration_seconds=40)), **namespaced("lease", coordination))
