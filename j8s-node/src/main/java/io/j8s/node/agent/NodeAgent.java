@@ -18,15 +18,18 @@ import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.pod.CrashLoopBackOff;
 import io.j8s.node.pod.PodWorker;
 import io.j8s.node.pod.PodWorkerContext;
+import io.j8s.node.pod.PodSetup;
 import io.j8s.node.pod.PodWorkerListener;
 import io.j8s.node.pod.PodWorkers;
 import io.j8s.node.pod.RuntimeSelector;
 import io.j8s.node.probe.ProbeManager;
 import io.j8s.node.probe.Prober;
 import io.j8s.node.runtime.BuiltinRuntime;
+import io.j8s.node.runtime.ContainerView;
 import io.j8s.node.runtime.ProcessRuntime;
 import io.j8s.node.runtime.ProcessTable;
 import io.j8s.node.runtime.SimulatedRuntime;
+import io.j8s.node.volume.TokenManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -98,6 +101,8 @@ public final class NodeAgent implements AutoCloseable {
   private volatile String podCidr;
   private volatile PodWorkers workers;
   private volatile SharedIndexInformer<Pod> informer;
+  private volatile SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
+  private final ApiSources apiSources;
   private volatile io.fabric8.kubernetes.client.Watch nodeWatch;
   private volatile NodeStatus lastReported;
   private volatile Instant lastReportTime = Instant.EPOCH;
@@ -142,6 +147,10 @@ public final class NodeAgent implements AutoCloseable {
             client, this::cachedPod, settings.internalIp(), resources.workers(), resources.scheduler(), registry, nodeName);
     this.podQueue = new KeyedQueue("pod sync " + nodeName, resources.workers(), this::syncPod);
     this.finishQueue = new KeyedQueue("pod finish " + nodeName, resources.workers(), this::finishPod);
+    this.apiSources = new ApiSources(client, () -> {
+      NodeStatus st = lastReported;
+      return st == null ? null : st.getAllocatable();
+    });
   }
 
   public String nodeName() {
@@ -319,6 +328,16 @@ public final class NodeAgent implements AutoCloseable {
             finishQueue.add(worker.uid());
           }
         };
+    PodSetup setup = PodSetup.NONE;
+    if (settings.runtimeMode() == RuntimeMode.REAL) {
+      boolean namespaced =
+          settings.mountNamespaces() == null
+              ? ContainerView.mountNamespacesAvailable()
+              : settings.mountNamespaces() && ContainerView.mountNamespacesAvailable();
+      setup = new PodSetup(settings.stateDir().resolve("pods"), apiSources, new TokenManager(apiSources, clock),
+          settings.clusterDns(), settings.clusterDomain(), settings.hostResolvConf(), settings.volumeSyncPeriod(),
+          namespaced, clock);
+    }
     return new PodWorkerContext(
         nodeName,
         settings.internalIp(),
@@ -334,7 +353,8 @@ public final class NodeAgent implements AutoCloseable {
         new CrashLoopBackOff(settings.backOffInitial(), settings.backOffMax()),
         settings.logCapacityBytes(),
         settings.maxPods(),
-        registry);
+        registry,
+        setup);
   }
 
   private ProcessTable processTable;
@@ -404,7 +424,31 @@ public final class NodeAgent implements AutoCloseable {
 
   // ---- Pods -----------------------------------------------------------------------------------
 
+  /**
+   * Real nodes first sync a Service informer (all namespaces), as the kubelet waits for its Service
+   * lister: the Service variables of a container are those of the Services that exist when it starts.
+   */
   private void startPodInformer() {
+    if (settings.runtimeMode() != RuntimeMode.REAL) {
+      startPodWatch();
+      return;
+    }
+    SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> svc =
+        client.services().inAnyNamespace().runnableInformer(0);
+    serviceInformer = svc;
+    apiSources.services(svc);
+    svc.start().whenComplete((v, e) -> {
+      if (e != null) {
+        log.warn("node {}: the Service watch failed to start; containers get no Service variables: {}", nodeName,
+            e.toString());
+      }
+      if (!closed) {
+        startPodWatch();
+      }
+    });
+  }
+
+  private void startPodWatch() {
     SharedIndexInformer<Pod> inf =
         client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
     inf.addEventHandler(
@@ -566,6 +610,10 @@ public final class NodeAgent implements AutoCloseable {
     SharedIndexInformer<Pod> inf = informer;
     if (inf != null) {
       inf.stop();
+    }
+    var svc = serviceInformer;
+    if (svc != null) {
+      svc.stop();
     }
     PodWorkers w = workers;
     if (w != null) {

@@ -31,6 +31,11 @@ public final class NodeAgentSettings {
   private final Map<String, String> labels;
   private final Map<String, String> annotations;
   private final boolean recordEvents;
+  private final String clusterDns;
+  private final String clusterDomain;
+  private final Duration volumeSyncPeriod;
+  private final Path hostResolvConf;
+  private final Boolean mountNamespaces;
 
   private NodeAgentSettings(Builder b) {
     this.nodeName = Objects.requireNonNull(b.nodeName, "nodeName");
@@ -53,6 +58,11 @@ public final class NodeAgentSettings {
     this.labels = Map.copyOf(b.labels);
     this.annotations = Map.copyOf(b.annotations);
     this.recordEvents = b.recordEvents;
+    this.clusterDns = b.clusterDns == null || b.clusterDns.isEmpty() ? null : b.clusterDns;
+    this.clusterDomain = Objects.requireNonNull(b.clusterDomain, "clusterDomain");
+    this.volumeSyncPeriod = b.volumeSyncPeriod;
+    this.hostResolvConf = b.hostResolvConf;
+    this.mountNamespaces = b.mountNamespaces;
     if (runtimeMode == RuntimeMode.REAL && stateDir == null) {
       throw new IllegalArgumentException("node " + nodeName + ": a real node needs a state dir");
     }
@@ -157,6 +167,38 @@ public final class NodeAgentSettings {
     return recordEvents;
   }
 
+  /**
+   * The cluster DNS server's address written as {@code nameserver} into the resolv.conf of {@code
+   * ClusterFirst} Pods (the kubelet's {@code --cluster-dns}); null: those Pods get the host's
+   * resolver and a {@code MissingClusterDNS} event, as the kubelet without it.
+   */
+  public String clusterDns() {
+    return clusterDns;
+  }
+
+  /** The cluster's DNS domain (the kubelet's {@code --cluster-domain}), default {@code cluster.local}. */
+  public String clusterDomain() {
+    return clusterDomain;
+  }
+
+  /** How often a Pod's volumes are brought up to date (the kubelet's sync period, 1 minute). */
+  public Duration volumeSyncPeriod() {
+    return volumeSyncPeriod;
+  }
+
+  /** The host's resolv.conf (the kubelet's {@code --resolv-conf}). */
+  public Path hostResolvConf() {
+    return hostResolvConf;
+  }
+
+  /**
+   * Whether process containers get a private mount namespace: null (default) when the agent runs as
+   * root and {@code unshare --mount} works; false forces the host's filesystem.
+   */
+  public Boolean mountNamespaces() {
+    return mountNamespaces;
+  }
+
   /** Builder with the kubelet's defaults. */
   public static final class Builder {
     private final String nodeName;
@@ -179,6 +221,11 @@ public final class NodeAgentSettings {
     private Map<String, String> labels = Map.of();
     private Map<String, String> annotations = Map.of();
     private boolean recordEvents = true;
+    private String clusterDns;
+    private String clusterDomain = "cluster.local";
+    private Duration volumeSyncPeriod = Duration.ofMinutes(1);
+    private Path hostResolvConf = Path.of("/etc/resolv.conf");
+    private Boolean mountNamespaces;
 
     private Builder(String nodeName) {
       this.nodeName = nodeName;
@@ -272,6 +319,31 @@ public final class NodeAgentSettings {
 
     public Builder recordEvents(boolean v) {
       this.recordEvents = v;
+      return this;
+    }
+
+    public Builder clusterDns(String v) {
+      this.clusterDns = v;
+      return this;
+    }
+
+    public Builder clusterDomain(String v) {
+      this.clusterDomain = v;
+      return this;
+    }
+
+    public Builder volumeSyncPeriod(Duration v) {
+      this.volumeSyncPeriod = v;
+      return this;
+    }
+
+    public Builder hostResolvConf(Path v) {
+      this.hostResolvConf = v;
+      return this;
+    }
+
+    public Builder mountNamespaces(Boolean v) {
+      this.mountNamespaces = v;
       return this;
     }
 

@@ -18,6 +18,8 @@ import io.j8s.node.runtime.ContainerEnvironment;
 import io.j8s.node.runtime.ContainerInstance;
 import io.j8s.node.runtime.ContainerLaunch;
 import io.j8s.node.runtime.ContainerRuntime;
+import io.j8s.node.runtime.ContainerView;
+import io.j8s.node.runtime.EnvSources;
 import io.j8s.node.runtime.ContainerStartException;
 import io.j8s.node.runtime.ExitStatus;
 import io.j8s.node.status.ContainerSnapshot;
@@ -76,6 +78,12 @@ public final class PodWorker {
   private PodSnapshot.Rejection rejection;
   private boolean startRecorded;
   private ScheduledFuture<?> retry;
+  private PodSetup.Prepared prepared;
+  private ScheduledFuture<?> volumeRefresh;
+  private String lastMountError;
+
+  /** How soon a container whose environment could not be built (CreateContainerConfigError) is tried again. */
+  static final Duration CONFIG_RETRY = Duration.ofSeconds(5);
 
   private volatile PodSnapshot snapshot;
   private volatile Pod latestPod;
@@ -158,6 +166,9 @@ public final class PodWorker {
           if (retry != null) {
             retry.cancel(false);
           }
+          if (volumeRefresh != null) {
+            volumeRefresh.cancel(false);
+          }
           List<java.util.concurrent.CompletableFuture<ExitStatus>> exits = new ArrayList<>();
           for (ContainerRecord r : allContainers()) {
             if (r.retry != null) {
@@ -203,6 +214,10 @@ public final class PodWorker {
       return;
     }
     if (!ensureSandbox()) {
+      publish();
+      return;
+    }
+    if (!ensureVolumes()) {
       publish();
       return;
     }
@@ -293,6 +308,58 @@ public final class PodWorker {
     return true;
   }
 
+  /**
+   * Writes the Pod's directory (volumes, resolv.conf, hosts) once, then keeps it up to date every
+   * volume sync period; false (retried) while a volume cannot be set up ({@code FailedMount}).
+   */
+  private boolean ensureVolumes() {
+    PodSetup setup = ctx.setup();
+    if (!setup.enabled() || prepared != null) {
+      return true;
+    }
+    if (!writeVolumes()) {
+      retryIn(Duration.ofSeconds(2));
+      return false;
+    }
+    if (prepared.dns().warning() != null) {
+      ctx.events().event(pod, null, "Warning", prepared.dns().warningReason(), prepared.dns().warning());
+    }
+    long period = Math.max(1, setup.volumeSyncPeriod().toMillis());
+    volumeRefresh =
+        ctx.scheduler().scheduleWithFixedDelay(
+            () -> serial.execute(this::refreshVolumes), period, period, TimeUnit.MILLISECONDS);
+    return true;
+  }
+
+  private boolean writeVolumes() {
+    try {
+      prepared = ctx.setup().prepare(pod, podIp, ctx.nodeName(), ctx.hostIp());
+      lastMountError = null;
+      return true;
+    } catch (io.j8s.node.volume.VolumeException e) {
+      mountFailed(e.eventMessage());
+    } catch (java.io.IOException | RuntimeException e) {
+      mountFailed("MountVolume.SetUp failed: " + e.getMessage());
+    }
+    return false;
+  }
+
+  private void mountFailed(String message) {
+    if (!message.equals(lastMountError)) {
+      lastMountError = message;
+      ctx.events().event(pod, null, "Warning", "FailedMount", message);
+      log.warn("pod {}: {}", key(), message);
+    }
+  }
+
+  /** The periodic volume sync: ConfigMap/Secret changes and token refreshes reach the files. */
+  private void refreshVolumes() {
+    if (terminating || terminal || shuttingDown || prepared == null) {
+      return;
+    }
+    writeVolumes();
+  }
+
   /** Runs init containers in order; true once all have completed successfully. */
   private boolean runInitContainers() {
     for (ContainerRecord r : initContainers) {
@@ -303,7 +370,9 @@ public final class PodWorker {
         continue;
       }
       if (r.lastExit == null) {
-        start(r);
+        if (r.configError == null) {
+          start(r);
+        }
         return false;
       }
       if ("Never".equals(restartPolicy())) {
@@ -365,13 +434,37 @@ public final class PodWorker {
     ContainerRuntime runtime = ctx.runtimes().runtimeFor(r.spec);
     boolean simulated = runtime.name().equals("simulated");
     Map<String, String> env;
+    ContainerView view = null;
     try {
-      env = simulated ? Map.of() : ContainerEnvironment.build(pod, r.spec, podIp, ctx.nodeName(), ctx.hostIp());
+      if (simulated) {
+        env = Map.of();
+      } else {
+        EnvSources sources = new WarningSources(ctx.setup().sources());
+        env = ContainerEnvironment.build(pod, r.spec, podIp, ctx.nodeName(), ctx.hostIp(), sources);
+        if (prepared != null) {
+          try {
+            view = ctx.setup().view(prepared, r.spec);
+          } catch (io.j8s.node.volume.VolumeException e) {
+            throw new ContainerConfigException(e.getMessage());
+          }
+          if (!view.namespaced()) {
+            env = withPodDir(env);
+          }
+        }
+      }
     } catch (ContainerConfigException e) {
       r.configError = e.getMessage();
       r.waiting = new RunState.Waiting("CreateContainerConfigError", e.getMessage());
       ctx.events().event(pod, r.fieldPath(), "Warning", "Failed", "Error: " + e.getMessage());
       log.warn("pod {}: container {}: {}", key(), r.name, e.getMessage());
+      ctx.scheduler().schedule(
+          () -> serial.execute(() -> {
+            if (r.configError != null && !terminating) {
+              r.configError = null; // the kubelet retries: the ConfigMap or Secret may exist now
+              sync();
+            }
+          }),
+          CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS);
       return;
     }
     boolean adopt = r.adoptedId != null && !runtime.name().equals("process");
@@ -389,7 +482,7 @@ public final class PodWorker {
     }
     ContainerLog logBuffer = new ContainerLog(simulated ? ContainerLog.MAX_LINE_BYTES : ctx.logCapacityBytes());
     ContainerLaunch launch =
-        new ContainerLaunch(namespace, name, uid, ctx.nodeName(), podIp, r.spec, env, logBuffer);
+        new ContainerLaunch(namespace, name, uid, ctx.nodeName(), podIp, r.spec, env, logBuffer, view);
     if (!adopt) {
       ctx.events().event(pod, r.fieldPath(), "Normal", "Pulled",
           "Container image \"" + r.spec.getImage() + "\" already present on machine");
@@ -554,11 +647,65 @@ public final class PodWorker {
       stopProbes(r);
     }
     finished = true;
+    ctx.setup().cleanUp(uid);
     log.info("pod {}: all containers stopped", key());
     ctx.listener().terminated(this);
   }
 
+  /**
+   * Without a mount namespace the volumes stay in the Pod's directory: {@code J8S_POD_DIR} names it,
+   * and {@code KUBECONFIG} the per-Pod kubeconfig when the Pod has the service account volume (a
+   * declared variable of the same name wins).
+   */
+  private Map<String, String> withPodDir(Map<String, String> env) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(env);
+    out.putIfAbsent("J8S_POD_DIR", prepared.podDir().toString());
+    java.nio.file.Path kubeconfig = prepared.podDir().resolve(ContainerView.KUBECONFIG_FILE);
+    if (java.nio.file.Files.exists(kubeconfig)) {
+      out.putIfAbsent("KUBECONFIG", kubeconfig.toString());
+    }
+    return out;
+  }
+
+  /** Env sources whose warnings become Pod events. */
+  private final class WarningSources implements EnvSources {
+    private final EnvSources delegate;
+
+    WarningSources(EnvSources delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public java.util.Collection<io.fabric8.kubernetes.api.model.Service> services() {
+      return delegate.services();
+    }
+
+    @Override
+    public io.fabric8.kubernetes.api.model.ConfigMap configMap(String ns, String n) throws ContainerConfigException {
+      return delegate.configMap(ns, n);
+    }
+
+    @Override
+    public io.fabric8.kubernetes.api.model.Secret secret(String ns, String n) throws ContainerConfigException {
+      return delegate.secret(ns, n);
+    }
+
+    @Override
+    public Map<String, io.fabric8.kubernetes.api.model.Quantity> allocatable() {
+      return delegate.allocatable();
+    }
+
+    @Override
+    public void warning(String reason, String message) {
+      ctx.events().event(pod, null, "Warning", reason, message);
+    }
+  }
+
   private void releaseSandbox() {
+    if (volumeRefresh != null) {
+      volumeRefresh.cancel(false);
+      volumeRefresh = null;
+    }
     sandboxReady = false;
     if (ipHeld && ctx.ipam() != null) {
       ctx.ipam().release(uid);

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param backOff restart back-off (shrink it in tests)
  * @param logCapacityBytes per container instance
  * @param maxPods the node's pod capacity; Pods beyond it are rejected ({@code OutOfpods})
+ * @param setup environment sources, volumes, DNS and mount namespaces ({@link PodSetup#NONE}: none)
  */
 public record PodWorkerContext(
     String nodeName,
@@ -34,4 +35,27 @@ public record PodWorkerContext(
     CrashLoopBackOff backOff,
     long logCapacityBytes,
     int maxPods,
-    MeterRegistry registry) {}
+    MeterRegistry registry,
+    PodSetup setup) {
+
+  /** A context without Pod directories, volumes or Services ({@link PodSetup#NONE}). */
+  public PodWorkerContext(
+      String nodeName,
+      String hostIp,
+      Clock clock,
+      Executor pool,
+      ScheduledExecutorService scheduler,
+      RuntimeSelector runtimes,
+      PodIpAllocator ipam,
+      ProbeManager probes,
+      PodEventSink events,
+      PodWorkerListener listener,
+      ContainerLogRegistry logs,
+      CrashLoopBackOff backOff,
+      long logCapacityBytes,
+      int maxPods,
+      MeterRegistry registry) {
+    this(nodeName, hostIp, clock, pool, scheduler, runtimes, ipam, probes, events, listener, logs, backOff,
+        logCapacityBytes, maxPods, registry, PodSetup.NONE);
+  }
+}

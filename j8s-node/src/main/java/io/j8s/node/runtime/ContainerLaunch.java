@@ -9,6 +9,7 @@ import java.util.Map;
  *
  * @param env the container's full environment (see {@link ContainerEnvironment#build})
  * @param log where the instance's stdout/stderr go
+ * @param view the container's filesystem view (volumes, resolv.conf, mount namespace), or null: the host's
  */
 public record ContainerLaunch(
     String namespace,
@@ -18,10 +19,18 @@ public record ContainerLaunch(
     String podIp,
     Container container,
     Map<String, String> env,
-    ContainerLog log) {
+    ContainerLog log,
+    ContainerView view) {
 
   public ContainerLaunch {
     env = Map.copyOf(env);
+  }
+
+  /** A launch in the host's filesystem. */
+  public ContainerLaunch(
+      String namespace, String podName, String podUid, String nodeName, String podIp, Container container,
+      Map<String, String> env, ContainerLog log) {
+    this(namespace, podName, podUid, nodeName, podIp, container, env, log, null);
   }
 
   /** {@code namespace/pod/container}, for logs and thread names. */

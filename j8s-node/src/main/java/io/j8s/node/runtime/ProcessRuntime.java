@@ -63,19 +63,34 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (argv.isEmpty()) {
       throw new ContainerStartException("container " + c.getName() + " has no command to run");
     }
-    String exe = resolveExecutable(argv.get(0), launch.env().get("PATH"));
+    ContainerView view = launch.view();
+    boolean namespaced = view != null && view.namespaced();
+    String exe =
+        namespaced && argv.get(0).startsWith("/") && view.underMount(argv.get(0))
+            ? argv.get(0) // lives in a volume: only visible inside the container's namespace
+            : resolveExecutable(argv.get(0), launch.env().get("PATH"));
     Path workDir = null;
-    if (c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()) {
+    if (!namespaced && c.getWorkingDir() != null && !c.getWorkingDir().isEmpty()) {
       workDir = Path.of(c.getWorkingDir());
       if (!Files.isDirectory(workDir)) {
         throw new ContainerStartException(
             "chdir to cwd (\"" + c.getWorkingDir() + "\") set in config.json failed: no such file or directory");
       }
     }
+    List<String> command = new ArrayList<>();
+    command.add(exe);
+    command.addAll(argv.subList(1, argv.size()));
     List<String> cmd = new ArrayList<>();
     ProcessSessions.setsid().ifPresent(s -> cmd.add(s.toString()));
-    cmd.add(exe);
-    cmd.addAll(argv.subList(1, argv.size()));
+    if (namespaced) {
+      try {
+        cmd.addAll(view.namespacedArgv(c.getName(), c.getWorkingDir(), command));
+      } catch (IOException e) {
+        throw new ContainerStartException("preparing the container's mount namespace failed: " + e.getMessage(), e);
+      }
+    } else {
+      cmd.addAll(command);
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().clear();
     pb.environment().putAll(launch.env());
@@ -249,7 +264,13 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
-      return execOnHost(command, workDir, timeout);
+      ContainerView.ProcessSpec spec =
+          ContainerView.processIn(launch.view(), pid, launch.env(), launch.container().getWorkingDir());
+      List<String> expanded = new ArrayList<>(command.size());
+      for (String s : command) {
+        expanded.add(EnvExpansion.expand(s, launch.env()));
+      }
+      return HostExec.run(spec.argv(expanded), spec.env(), spec.cwd(), timeout);
     }
   }
 }

@@ -66,7 +66,7 @@ class ContainerEnvironmentTest {
   }
 
   @Test
-  void build_rejectsUnsupportedSourcesUnlessOptional() {
+  void build_missingConfigMapIsAConfigErrorUnlessOptional() {
     Container c =
         new ContainerBuilder()
             .withName("c")
@@ -74,7 +74,7 @@ class ContainerEnvironmentTest {
             .build();
     assertThatThrownBy(() -> ContainerEnvironment.build(pod, c, "127.244.1.7", "n", "h"))
         .isInstanceOf(ContainerConfigException.class)
-        .hasMessageContaining("configMapKeyRef");
+        .hasMessage("configmap \"cm\" not found");
     c.getEnv().get(0).getValueFrom().getConfigMapKeyRef().setOptional(true);
     assertThatCode(() -> ContainerEnvironment.build(pod, c, "127.244.1.7", "n", "h")).doesNotThrowAnyException();
   }
