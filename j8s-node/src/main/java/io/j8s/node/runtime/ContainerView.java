@@ -105,13 +105,19 @@ public record ContainerView(
     Path root = dir.resolve("root");
     Files.createDirectories(root);
     Path script = dir.resolve("setup.sh");
-    Files.writeString(script, setupScript(root, workingDir), StandardCharsets.UTF_8);
+    Files.deleteIfExists(readyMarker(containerName));
+    Files.writeString(script, setupScript(root, workingDir, readyMarker(containerName)), StandardCharsets.UTF_8);
     List<String> argv = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "/bin/sh", script.toString()));
     argv.addAll(command);
     return argv;
   }
 
-  String setupScript(Path root, String workingDir) {
+  /** The file the setup script creates once the container's root is complete, just before the exec. */
+  public Path readyMarker(String containerName) {
+    return podDir.resolve("containers").resolve(containerName).resolve("ready");
+  }
+
+  String setupScript(Path root, String workingDir, Path ready) {
     Map<String, Mount> byPath = new LinkedHashMap<>();
     byPath.put(canonical("/etc/resolv.conf"), new Mount(resolvConf, "/etc/resolv.conf", false));
     byPath.put(canonical("/etc/hosts"), new Mount(hosts, "/etc/hosts", false));
@@ -168,6 +174,7 @@ public record ContainerView(
       }
     }
     String wd = workingDir == null || workingDir.isEmpty() ? "/" : workingDir;
+    sb.append(": > ").append(q(ready.toString())).append('\n');
     sb.append("cd /\n");
     sb.append("exec chroot \"$R\" /bin/sh -c 'cd \"$1\" || exit 1; shift; exec \"$@\"' sh ")
         .append(q(wd)).append(" \"$@\"\n");

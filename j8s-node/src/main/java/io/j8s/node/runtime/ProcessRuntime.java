@@ -104,6 +104,9 @@ public final class ProcessRuntime implements ContainerRuntime {
     } catch (IOException e) {
       throw new ContainerStartException("exec: \"" + argv.get(0) + "\": " + e.getMessage(), e);
     }
+    if (namespaced) {
+      awaitRoot(process, view.readyMarker(c.getName()));
+    }
     Instant startedAt = clock.instant();
     ProcessContainer instance = new ProcessContainer(launch, process, startedAt, workDir);
     if (table != null) {
@@ -112,6 +115,25 @@ public final class ProcessRuntime implements ContainerRuntime {
     log.debug("started {} as pid {}: {}", launch.displayName(), process.pid(), argv);
     return instance;
   }
+
+  /**
+   * Waits (at most {@link #ROOT_TIMEOUT}) until the setup script has built the container's root, so
+   * an exec into the running container sees it; a script that fails ends the process, whose output
+   * is in the container's log.
+   */
+  private static void awaitRoot(Process process, Path ready) {
+    long deadline = System.nanoTime() + ROOT_TIMEOUT.toNanos();
+    while (!Files.exists(ready) && process.isAlive() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  static final Duration ROOT_TIMEOUT = Duration.ofSeconds(10);
 
   /**
    * Resolves {@code name} the way {@code execvp} does: as given when it contains a slash,
