@@ -478,8 +478,36 @@ public final class NodeAgent implements AutoCloseable {
               } else {
                 log.info("node {}: watching its Pods", nodeName);
                 ready.complete(null);
+                resources.workers().execute(this::removeOrphanPodDirs);
               }
             });
+  }
+
+  /**
+   * Deletes the directories of Pods this node no longer has (deleted while the agent was down);
+   * those of Pods still in the cache are kept, their workers take them up again.
+   */
+  private void removeOrphanPodDirs() {
+    if (settings.runtimeMode() != RuntimeMode.REAL || informer == null) {
+      return;
+    }
+    Path podsDir = settings.stateDir().resolve("pods");
+    if (!Files.isDirectory(podsDir)) {
+      return;
+    }
+    Set<String> known = new java.util.HashSet<>();
+    informer.getStore().list().forEach(p -> known.add(p.getMetadata().getUid()));
+    try (var dirs = Files.list(podsDir)) {
+      for (Path d : dirs.toList()) {
+        String uid = d.getFileName().toString();
+        if (!known.contains(uid)) {
+          io.j8s.node.volume.AtomicWriter.deleteTree(d);
+          log.info("node {}: removed the directory of pod {}, which is gone", nodeName, uid);
+        }
+      }
+    } catch (java.io.IOException e) {
+      log.warn("node {}: cleaning {} failed: {}", nodeName, podsDir, e.toString());
+    }
   }
 
   private Pod cachedPod(String key) {
