@@ -345,6 +345,7 @@ public final class PodWorker {
   }
 
   private void mountFailed(String message) {
+    owner.volumeSetupFailed();
     if (!message.equals(lastMountError)) {
       lastMountError = message;
       ctx.events().event(pod, null, "Warning", "FailedMount", message);
@@ -454,6 +455,7 @@ public final class PodWorker {
       }
     } catch (ContainerConfigException e) {
       r.configError = e.getMessage();
+      owner.containerConfigError();
       r.waiting = new RunState.Waiting("CreateContainerConfigError", e.getMessage());
       ctx.events().event(pod, r.fieldPath(), "Warning", "Failed", "Error: " + e.getMessage());
       log.warn("pod {}: container {}: {}", key(), r.name, e.getMessage());

@@ -32,6 +32,8 @@ public final class PodWorkers {
   private final ConcurrentHashMap<String, PodWorker> workers = new ConcurrentHashMap<>();
   private final Timer startDuration;
   private final Counter restarts;
+  private final Counter volumeFailures;
+  private final Counter configErrors;
 
   public PodWorkers(PodWorkerContext ctx) {
     this.ctx = ctx;
@@ -52,6 +54,24 @@ public final class PodWorkers {
             .description("Container restarts (crashes, failed liveness probes)")
             .tag("node", ctx.nodeName())
             .register(ctx.registry());
+    this.volumeFailures =
+        Counter.builder("j8s.node.volume.setup.failures")
+            .description("Failed attempts to set up or update a Pod's volumes (FailedMount)")
+            .tag("node", ctx.nodeName())
+            .register(ctx.registry());
+    this.configErrors =
+        Counter.builder("j8s.node.container.config.errors")
+            .description("Container starts refused for a missing ConfigMap, Secret or key (CreateContainerConfigError)")
+            .tag("node", ctx.nodeName())
+            .register(ctx.registry());
+  }
+
+  void volumeSetupFailed() {
+    volumeFailures.increment();
+  }
+
+  void containerConfigError() {
+    configErrors.increment();
   }
 
   /** Creates or updates the worker for {@code pod} (which must be bound to this node). */

@@ -34,4 +34,13 @@ public interface ContainerInstance {
    * an exec probe. Never blocks the caller; the future completes with the result, also on timeout.
    */
   CompletableFuture<ExecResult> exec(List<String> command, Duration timeout);
+
+  /**
+   * How to start another process inside this running container (argv prefix, env, cwd; see {@link
+   * ContainerView#processIn}), or empty when the runtime has no processes to join (builtin,
+   * simulated).
+   */
+  default java.util.Optional<ContainerView.ProcessSpec> processSpec() {
+    return java.util.Optional.empty();
+  }
 }

@@ -285,9 +285,14 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     @Override
+    public java.util.Optional<ContainerView.ProcessSpec> processSpec() {
+      return java.util.Optional.of(
+          ContainerView.processIn(launch.view(), pid, launch.env(), launch.container().getWorkingDir()));
+    }
+
+    @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
-      ContainerView.ProcessSpec spec =
-          ContainerView.processIn(launch.view(), pid, launch.env(), launch.container().getWorkingDir());
+      ContainerView.ProcessSpec spec = processSpec().orElseThrow();
       List<String> expanded = new ArrayList<>(command.size());
       for (String s : command) {
         expanded.add(EnvExpansion.expand(s, launch.env()));
