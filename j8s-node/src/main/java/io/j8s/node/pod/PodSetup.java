@@ -90,7 +90,8 @@ public record PodSetup(
   /**
    * The per-Pod kubeconfig for a container without a mount namespace, when the Pod mounts the
    * service account volume: the server is the {@code kubernetes} Service, the CA and token files
-   * are the volume's. The Pod sees it through {@code KUBECONFIG}.
+   * are the volume's (the token is also inline, for fabric8). The Pod sees it through {@code
+   * KUBECONFIG}; it is rewritten with every volume sync.
    */
   private void writeKubeconfig(Pod pod, Path dir, Map<String, Path> volumes) throws IOException {
     Path sa = serviceAccountVolume(pod, volumes);
@@ -103,16 +104,25 @@ public record PodSetup(
     String server = master
         .map(s -> "https://" + s.getSpec().getClusterIP() + ":" + s.getSpec().getPorts().get(0).getPort())
         .orElse("https://127.96.0.1:443");
+    // tokenFile for kubectl (client-go prefers it) and the Python client; the token inline too,
+    // rewritten with every volume sync, for fabric8, which ignores tokenFile.
+    Path tokenPath = sa.resolve("token");
+    String token = Files.isReadable(tokenPath) ? Files.readString(tokenPath).trim() : null;
+    if (token != null && (token.isEmpty() || !token.matches("[A-Za-z0-9._~+/=-]+"))) {
+      token = null;
+    }
     String yaml = "apiVersion: v1\nkind: Config\n"
         + "clusters:\n- name: default\n  cluster:\n    server: " + server + "\n"
         + "    certificate-authority: " + sa.resolve("ca.crt") + "\n"
         + "users:\n- name: default\n  user:\n    tokenFile: " + sa.resolve("token") + "\n"
+        + (token == null ? "" : "    token: " + token + "\n")
         + "contexts:\n- name: default\n  context:\n    cluster: default\n    user: default\n"
         + "    namespace: " + pod.getMetadata().getNamespace() + "\n"
         + "current-context: default\n";
     Path file = dir.resolve(ContainerView.KUBECONFIG_FILE);
     Path tmp = dir.resolve(ContainerView.KUBECONFIG_FILE + ".tmp");
     Files.writeString(tmp, yaml);
+    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 

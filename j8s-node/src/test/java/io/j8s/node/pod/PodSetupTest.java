@@ -122,6 +122,12 @@ class PodSetupTest {
     assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(new String(kubectl.getInputStream().readAllBytes()))
         .isEqualTo("https://127.96.0.1:443 " + sa.resolve("ca.crt") + " " + sa.resolve("token") + " shop");
+    io.fabric8.kubernetes.client.Config fabric8 =
+        io.fabric8.kubernetes.client.Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+    assertThat(fabric8.getMasterUrl()).startsWith("https://127.96.0.1:443");
+    assertThat(fabric8.getCaCertFile()).isEqualTo(sa.resolve("ca.crt").toString());
+    assertThat(fabric8.getNamespace()).isEqualTo("shop");
+    assertThat(fabric8.getAutoOAuthToken()).as("fabric8 ignores tokenFile: the inline token").isEqualTo("token-1");
   }
 
   @Test
