@@ -101,7 +101,7 @@ public final class PodDns {
       reason = "MissingClusterDNS";
       warning = "pod: \"" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
           + pod.getMetadata().getUid() + ")\". kubelet does not have ClusterDNS IP configured and cannot create Pod using \""
-          + policy + "\" policy. Falling back to \"Default\" policy.";
+          + "ClusterFirst\" policy. Falling back to \"Default\" policy.";
     }
     List<String> servers = new ArrayList<>();
     List<String> searches = new ArrayList<>();
