@@ -104,16 +104,18 @@ public final class MetricsApi implements AutoCloseable {
         Responses.object(exchange, 200, Json.writeBytes(body), format, Map.of());
     }
 
+    // Not found as metrics-server words it: the Node or Pod from its lister ("node", "pods"), the
+    // metrics as "nodemetrics"/"podmetrics" (the group-resources metrics-server registers).
     private ObjectNode node(String name) {
         CachedObject node = cache.get(nodeType, null, name)
-                .orElseThrow(() -> ApiException.of(404, "NotFound", "node \"" + name + "\" not found"));
-        return nodeMetrics(node).orElseThrow(() -> ApiException.notFound(NODES, name));
+                .orElseThrow(() -> ApiException.notFound("", "node", name));
+        return nodeMetrics(node).orElseThrow(() -> ApiException.notFound(GROUP, "nodemetrics", name));
     }
 
     private ObjectNode pod(String namespace, String name) {
         CachedObject pod = cache.get(podType, namespace, name)
-                .orElseThrow(() -> ApiException.of(404, "NotFound", "pods \"" + name + "\" not found"));
-        return podMetrics(pod).orElseThrow(() -> ApiException.notFound(PODS, namespace + "/" + name));
+                .orElseThrow(() -> ApiException.notFound("", "pods", name));
+        return podMetrics(pod).orElseThrow(() -> ApiException.notFound(GROUP, "podmetrics", namespace + "/" + name));
     }
 
     private ObjectNode nodeList(HttpExchange exchange) {
