@@ -8,6 +8,7 @@ import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
 import io.j8s.api.table.TableColumn;
+import io.j8s.api.table.Tables;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
@@ -48,6 +49,7 @@ public final class MetricsApi implements AutoCloseable {
 
     public static final ResourceType NODES = type("NodeMetrics", "nodes", false);
     public static final ResourceType PODS = type("PodMetrics", "pods", true);
+    private static final MediaTypes.Allowed OBJECTS_OR_TABLES = new MediaTypes.Allowed(true, false, false);
 
     private final WatchCache cache;
     private final ResourceType nodeType;
@@ -97,10 +99,24 @@ public final class MetricsApi implements AutoCloseable {
         if (!get && !list) {
             throw ApiException.methodNotAllowed(exchange.method(), type.groupResource());
         }
-        MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN);
+        MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), OBJECTS_OR_TABLES);
         ObjectNode body = type == NODES
                 ? (get ? node(info.name()) : nodeList(exchange))
                 : (get ? pod(info.namespace(), info.name()) : podList(exchange, info.namespace()));
+        if (format == MediaTypes.Format.TABLE_V1 || format == MediaTypes.Format.TABLE_V1BETA1) {
+            // kubectl get nodemetrics / podmetrics: metrics-server's columns
+            List<JsonNode> objects = new java.util.ArrayList<>();
+            if (get) {
+                objects.add(body);
+            } else {
+                body.get("items").forEach(objects::add);
+            }
+            ObjectNode table = Tables.table(type, objects, clock.instant(),
+                    Tables.IncludeObject.fromParameter(exchange.query("includeObject")), false, null);
+            table.put("apiVersion", format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1");
+            body = table;
+            format = MediaTypes.Format.JSON;
+        }
         Responses.object(exchange, 200, Json.writeBytes(body), format, Map.of());
     }
 
@@ -220,12 +236,20 @@ public final class MetricsApi implements AutoCloseable {
     private static ResourceType type(String kind, String plural, boolean namespaced) {
         // metrics-server names no singular (GetSingularName is "")
         return new ResourceType(GROUP, VERSION, kind, plural, "", namespaced, List.of(), List.of(), Set.of(),
-                Computed.INSTANCE);
+                new Computed());
     }
 
-    /** The strategy of an object that is computed, never written: nothing to default, validate or tabulate. */
+    /**
+     * The strategy of an object that is computed, never written: nothing to default or validate; its
+     * Table has metrics-server's columns (Name, cpu, memory, Window; a Pod's usage summed over its
+     * containers).
+     */
     private static final class Computed implements KindStrategy {
-        static final Computed INSTANCE = new Computed();
+        private static final List<TableColumn> COLUMNS = List.of(
+                new TableColumn("Name", "string", "name", "Name of the resource", 0),
+                new TableColumn("cpu", "string", "quantity", "", 0),
+                new TableColumn("memory", "string", "quantity", "", 0),
+                new TableColumn("Window", "string", "duration", "", 0));
 
         @Override
         public void applyDefaults(ObjectNode object) {}
@@ -242,12 +266,24 @@ public final class MetricsApi implements AutoCloseable {
 
         @Override
         public List<TableColumn> tableColumns() {
-            return List.of();
+            return COLUMNS;
         }
 
         @Override
         public List<Object> tableCells(ObjectNode object, Instant now) {
-            return List.of();
+            long cpu = 0;
+            long memory = 0;
+            List<JsonNode> usages = new java.util.ArrayList<>();
+            if (object.has("usage")) {
+                usages.add(object.get("usage"));
+            }
+            object.path("containers").forEach(c -> usages.add(c.path("usage")));
+            for (JsonNode usage : usages) {
+                cpu += Quantities.parseCpu(usage.path("cpu").asString("0"));
+                memory += Quantities.parseMemory(usage.path("memory").asString("0"));
+            }
+            return List.of(object.path("metadata").path("name").asString(""), Quantities.cpu(cpu),
+                    Quantities.memory(memory), object.path("window").asString(""));
         }
     }
 }

@@ -38,4 +38,33 @@ public final class Quantities {
         }
         return value + BINARY[suffix];
     }
+
+    /** The nanocores of a quantity {@link #cpu} wrote. */
+    static long parseCpu(String quantity) {
+        for (int i = DECIMAL.length - 1; i >= 0; i--) {
+            if (!DECIMAL[i].isEmpty() && quantity.endsWith(DECIMAL[i])) {
+                return Long.parseLong(quantity.substring(0, quantity.length() - DECIMAL[i].length()))
+                        * pow(1000, i);
+            }
+        }
+        return Long.parseLong(quantity) * pow(1000, 3);
+    }
+
+    /** The bytes of a quantity {@link #memory} wrote. */
+    static long parseMemory(String quantity) {
+        for (int i = BINARY.length - 1; i > 0; i--) {
+            if (quantity.endsWith(BINARY[i])) {
+                return Long.parseLong(quantity.substring(0, quantity.length() - 2)) * pow(1024, i);
+            }
+        }
+        return Long.parseLong(quantity);
+    }
+
+    private static long pow(long base, int exponent) {
+        long result = 1;
+        for (int i = 0; i < exponent; i++) {
+            result *= base;
+        }
+        return result;
+    }
 }

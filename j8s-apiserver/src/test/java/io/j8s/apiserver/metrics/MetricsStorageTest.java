@@ -126,5 +126,11 @@ class MetricsStorageTest {
         assertThat(Quantities.memory(3_145_728)).isEqualTo("3Mi");
         assertThat(Quantities.memory(1_536L * 1024)).isEqualTo("1536Ki");
         assertThat(Quantities.memory(2_048_000_000L)).isEqualTo("2000000Ki");
+        for (long n : new long[] {0, 1_015_713, 250_000_000, 2_000_000_000, 1_500_000, 7_000_000_000_000L}) {
+            assertThat(Quantities.parseCpu(Quantities.cpu(n))).isEqualTo(n);
+        }
+        for (long n : new long[] {0, 1000, 1025, 3_145_728, 1_536L * 1024, 5L << 40}) {
+            assertThat(Quantities.parseMemory(Quantities.memory(n))).isEqualTo(n);
+        }
     }
 }

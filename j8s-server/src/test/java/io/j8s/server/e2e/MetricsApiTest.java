@@ -216,6 +216,12 @@ class MetricsApiTest {
         assertThat(badSelector.exitCode()).isNotZero();
         assertThat(badSelector.stderr()).contains("BadRequest");
 
+        // kubectl get: metrics-server's Table columns
+        assertThat(cluster.kubectlOk("get", "podmetrics", "burner"))
+                .containsPattern("NAME\\s+CPU\\s+MEMORY\\s+WINDOW")
+                .containsPattern("burner\\s+\\d+[num]?\\s+\\d+(Ki|Mi)\\s+\\d+(\\.\\d+)?s");
+        assertThat(cluster.kubectlOk("get", "nodemetrics")).containsPattern(NODE + "\\s+\\d+[num]?\\s+\\d+");
+
         // discovery, legacy and aggregated
         assertThat(cluster.kubectlOk("get", "--raw", "/apis/metrics.k8s.io/v1beta1"))
                 .contains("\"name\":\"nodes\"").contains("\"kind\":\"PodMetrics\"")
