@@ -216,6 +216,13 @@ class MetricsApiTest {
         assertThat(badSelector.exitCode()).isNotZero();
         assertThat(badSelector.stderr()).contains("BadRequest");
 
+        // read-only: no watch, no writes
+        Kubectl.Result watch = cluster.kubectl().run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes?watch=1");
+        assertThat(watch.stderr()).contains("MethodNotAllowed");
+        Kubectl.Result delete = cluster.kubectl().run("delete", "--raw",
+                "/apis/metrics.k8s.io/v1beta1/nodes/" + NODE);
+        assertThat(delete.stderr()).contains("MethodNotAllowed");
+
         // kubectl get: metrics-server's Table columns
         assertThat(cluster.kubectlOk("get", "podmetrics", "burner"))
                 .containsPattern("NAME\\s+CPU\\s+MEMORY\\s+WINDOW")
