@@ -46,7 +46,8 @@ class MetricsApiTest {
         Path dir = Files.createTempDirectory("j8s-metrics-tokens-");
         tokenFile = dir.resolve("tokens.csv");
         Files.writeString(tokenFile, "viewer-token,viewer,1001\nnobody-token,nobody,1002\n");
-        cluster = TestCluster.start(o -> o.withTokenAuthFile(tokenFile)
+        // scraped every 5 s (--metric-resolution) instead of 15 s, so metrics come sooner
+        cluster = TestCluster.start(o -> o.withTokenAuthFile(tokenFile).withMetricResolution(Duration.ofSeconds(5))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of(NODE)).withSimulatedNodes(1)
                         .withSimulatedPrefix("sim-"))
                 .withControllers(ControllerOptions.none().withEnabled(Set.of("nodeipam"))));
@@ -90,7 +91,7 @@ class MetricsApiTest {
         Files.deleteIfExists(tokenFile.getParent());
     }
 
-    /** Waits until the burner has metrics (the nodes are scraped every 15 s, a Pod needs two points). */
+    /** Waits until the burner has metrics (the nodes are scraped every 5 s, a Pod needs two points). */
     private static String awaitTopPod(Kubectl kubectl, String... args) {
         String[] result = new String[1];
         Awaitility.await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(2)).until(() -> {
