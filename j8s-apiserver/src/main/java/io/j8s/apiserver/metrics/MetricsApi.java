@@ -91,7 +91,9 @@ public final class MetricsApi implements AutoCloseable {
     /** Answers one request for {@code nodes} or {@code pods} of this group (already authorized). */
     public void handle(HttpExchange exchange, RequestInfo info) {
         ResourceType type = info.resource().equals("nodes") ? NODES : PODS;
-        if (info.subresource() != null) {
+        // no subresources; nodes only cluster-wide, a pod by name only in its namespace
+        if (info.subresource() != null || (type == NODES && info.namespace() != null)
+                || (type == PODS && info.name() != null && info.namespace() == null)) {
             throw ApiException.pathNotFound();
         }
         boolean get = info.verb().equals("get") && info.name() != null;

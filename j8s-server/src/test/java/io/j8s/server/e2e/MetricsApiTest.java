@@ -217,6 +217,12 @@ class MetricsApiTest {
         assertThat(badSelector.exitCode()).isNotZero();
         assertThat(badSelector.stderr()).contains("BadRequest");
 
+        // nodes are cluster-scoped, pods namespaced
+        assertThat(cluster.kubectl().run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/namespaces/default/nodes")
+                .stderr()).contains("NotFound");
+        assertThat(cluster.kubectl().run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/pods/burner").stderr())
+                .contains("NotFound");
+
         // read-only: no watch, no writes
         Kubectl.Result watch = cluster.kubectl().run("get", "--raw", "/apis/metrics.k8s.io/v1beta1/nodes?watch=1");
         assertThat(watch.stderr()).contains("MethodNotAllowed");
