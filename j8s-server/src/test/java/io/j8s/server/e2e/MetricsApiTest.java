@@ -139,6 +139,9 @@ class MetricsApiTest {
             // the list: the burner, not the builtin Pod (it runs inside j8s: no figures of its own)
             String all = kubectl.run("top", "pod", "-l", "app in (burner,web)").ok();
             assertThat(all).contains("burner").doesNotContain("web");
+            assertThat(kubectl.run("top", "pod", "-A", "--sum").ok())
+                    .containsPattern("(?m)^NAMESPACE\\s+NAME\\s+CPU\\(cores\\)")
+                    .containsPattern("(?m)^default\\s+burner\\s+\\d+m?\\s+\\d+Mi");
             Kubectl.Result web = kubectl.run("top", "pod", "web");
             assertThat(web.exitCode()).isNotZero();
             // as with metrics-server: the Pod exists, its metrics do not
