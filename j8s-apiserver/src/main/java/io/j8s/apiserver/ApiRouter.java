@@ -58,6 +58,13 @@ final class ApiRouter implements HttpHandler {
     private final MeterRegistry metrics;
     private final byte[] version;
     private final Map<String, NonResourceHandler> extraPaths = new HashMap<>();
+    private final Map<String, ComputedHandler> computed = new HashMap<>();
+
+    /** A handler of a resource that is computed, never stored (after authentication and authorization). */
+    @FunctionalInterface
+    interface ComputedHandler {
+        void handle(HttpExchange exchange, RequestInfo info);
+    }
 
     /** A handler of a non-resource path (after authentication and authorization). */
     @FunctionalInterface
@@ -109,6 +116,11 @@ final class ApiRouter implements HttpHandler {
     /** Serves an extra non-resource path (e.g. a subresource proxy) under the same security. */
     void addPath(String path, NonResourceHandler handler) {
         extraPaths.put(path, handler);
+    }
+
+    /** Serves a resource that is computed on each request (the Metrics API), under the same security. */
+    void addComputed(ResourceType type, ComputedHandler handler) {
+        computed.put(type.group() + "/" + type.version() + "/" + type.plural(), handler);
     }
 
     @Override
@@ -280,6 +292,12 @@ final class ApiRouter implements HttpHandler {
                     throw ApiException.methodNotAllowed(exchange.method(), created.type().groupResource());
                 }
                 created.handler().create(exchange, info.namespace(), user);
+                return;
+            }
+            ComputedHandler computedHandler = computed.get(info.group() + "/" + info.version() + "/"
+                    + info.resource());
+            if (computedHandler != null) {
+                computedHandler.handle(exchange, info);
                 return;
             }
             ResourceType type = types.get(info.group() + "/" + info.version() + "/" + info.resource());

@@ -33,6 +33,7 @@ import io.j8s.apiserver.discovery.OpenApi;
 import io.j8s.apiserver.http.ErrorBody;
 import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
+import io.j8s.apiserver.metrics.MetricsApi;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
@@ -82,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
     private final ExecutorService watchExecutor;
     private final ScheduledExecutorService timer;
     private final ResourceHandler resources;
+    private final MetricsApi metricsApi;
     private HttpServer http;
     private HttpServer plainHttp;
     private CachedPolicy policy;
@@ -122,6 +124,8 @@ public final class ApiServer implements AutoCloseable {
                 config.watchQueueBytes(), metrics);
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
+        this.metricsApi = new MetricsApi(cache, this::typeOfKind, config.nodeClient(), config.nodeScheme(),
+                config.metricResolution(), metrics, clock);
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);
@@ -163,11 +167,12 @@ public final class ApiServer implements AutoCloseable {
         List<ResourceType> createOnly = security.createOnly().stream().map(CreateOnlyResource::type).toList();
         OpenApi openApi = new OpenApi(types, ApiRouter.KUBERNETES_VERSION);
         openApi.buildInBackground();
-        ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly,
+        ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly, metricsApi.types(),
                 config.advertiseAddress() + ":" + config.port()), openApi,
                 resources, security.authenticator(), security.authorizer(), security.restriction(),
                 security.createOnly(), metrics::scrape, health, metrics);
         security.paths().forEach(router::addPath);
+        metricsApi.types().forEach(type -> router.addComputed(type, metricsApi::handle));
         ErrorBody errors = (code, reason, message) -> Json.writeBytes(Responses.status(
                 ApiException.of(code, reason, message)));
         byte[] overloaded = Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded",
@@ -191,6 +196,7 @@ public final class ApiServer implements AutoCloseable {
         rbac.aggregate();
         rbacBootstrapped = true;
         health.changed();
+        metricsApi.start();
         timer.scheduleWithFixedDelay(() -> {
             try {
                 system.reconcile();
@@ -287,6 +293,7 @@ public final class ApiServer implements AutoCloseable {
     @Override
     public void close() {
         shuttingDown = true;
+        metricsApi.close();
         timer.shutdownNow();
         if (system != null) {
             // the other servers' clients go to them from now on (see SystemObjects)

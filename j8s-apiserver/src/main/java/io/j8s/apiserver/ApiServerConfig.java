@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  * @param httpLimits request body and header sizes, and how long a request may take to arrive
  * @param watchQueueBytes the most bytes of events one watch may have queued for a client that does
  *     not read them; a watch past it is ended (the client re-lists)
+ * @param metricResolution how often the Metrics API scrapes the nodes (metrics-server's {@code
+ *     --metric-resolution}, default 15 s)
  */
 public record ApiServerConfig(
         String bindAddress,
@@ -41,7 +43,8 @@ public record ApiServerConfig(
         int workerThreads,
         java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
         String nodeScheme,
-        long watchQueueBytes) {
+        long watchQueueBytes,
+        Duration metricResolution) {
 
     public ApiServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -52,6 +55,9 @@ public record ApiServerConfig(
             throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
         }
         Objects.requireNonNull(nodeClient, "nodeClient");
+        if (metricResolution == null || metricResolution.toMillis() < 100) {
+            throw new IllegalArgumentException("metricResolution must be at least 100ms but was " + metricResolution);
+        }
         if (watchQueueBytes <= 0) {
             throw new IllegalArgumentException("watchQueueBytes must be positive but was " + watchQueueBytes);
         }
@@ -84,6 +90,7 @@ public record ApiServerConfig(
         private java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient =
                 PlainNodeClient.INSTANCE;
         private String nodeScheme = "http";
+        private Duration metricResolution = Duration.ofSeconds(15);
 
         public Builder bindAddress(String value) {
             this.bindAddress = value;
@@ -177,10 +184,16 @@ public record ApiServerConfig(
             return this;
         }
 
+        /** How often the Metrics API scrapes the nodes (default 15 s). */
+        public Builder metricResolution(Duration value) {
+            this.metricResolution = value;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
                     security, insecure, insecurePort, httpLimits, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads, nodeClient, nodeScheme, watchQueueBytes);
+                    workerThreads, nodeClient, nodeScheme, watchQueueBytes, metricResolution);
         }
     }
 

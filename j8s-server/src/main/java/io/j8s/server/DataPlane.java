@@ -76,7 +76,8 @@ final class DataPlane implements AutoCloseable {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
             logServer = new ContainerLogServer(new InetSocketAddress(options.nodeIp(), options.kubeletPort()),
-                    shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops()).start();
+                    shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops())
+                    .serveResourceMetrics(shared.resourceMetrics()::scrape, shared.blocking()).start();
             closeables.push(logServer);
             int kubeletPort = logServer.address().getPort();
             for (String node : options.nodes()) {

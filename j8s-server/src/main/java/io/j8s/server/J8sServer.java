@@ -129,6 +129,7 @@ public final class J8sServer implements AutoCloseable {
                 .insecurePort(options.insecurePort())
                 .httpLimits(options.httpLimits())
                 .nodeClient(NodeEndpointTls.apiServerClients(credentials), "https")
+                .metricResolution(options.metricResolution())
                 .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);

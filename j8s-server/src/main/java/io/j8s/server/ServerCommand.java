@@ -157,8 +157,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often the controllers' informers redeliver every object (default: 5m).")
     Duration resyncPeriod = ControllerOptions.defaults().resyncPeriod();
 
+    @Option(names = "--metric-resolution", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+            description = "How often the Metrics API (kubectl top) scrapes the nodes, at least 1s (default: 15s).")
+    Duration metricResolution = Duration.ofSeconds(15);
+
     @Override
     public Integer call() throws Exception {
+        if (metricResolution.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+                    "--metric-resolution must be at least 1s, got " + metricResolution.toMillis() + "ms");
+        }
         String[] range = nodePortRange.split("-");
         if (range.length != 2) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
@@ -199,7 +207,7 @@ final class ServerCommand implements Callable<Integer> {
                         .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
-                clusterToken == null ? null : clusterToken.trim());
+                clusterToken == null ? null : clusterToken.trim(), metricResolution);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server;
         try {

@@ -17,6 +17,7 @@ import java.util.Objects;
  * @param token the cluster's token ({@code --token}, {@code --token-file}: full or {@code <id>:<secret>}),
  *     or null for the data dir's; with etcd it opens the secrets other servers stored
  *     ({@link io.j8s.server.join.ClusterBootstrap})
+ * @param metricResolution how often the Metrics API scrapes the nodes ({@code --metric-resolution})
  */
 public record ServerOptions(
         Path dataDir,
@@ -36,7 +37,8 @@ public record ServerOptions(
         Path tokenAuthFile,
         int insecurePort,
         HttpLimits httpLimits,
-        String token) {
+        String token,
+        java.time.Duration metricResolution) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -49,78 +51,87 @@ public record ServerOptions(
         Objects.requireNonNull(controllers, "controllers");
         tlsSans = List.copyOf(tlsSans);
         Objects.requireNonNull(httpLimits, "httpLimits");
+        Objects.requireNonNull(metricResolution, "metricResolution");
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
-                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null);
+                DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null,
+                java.time.Duration.ofSeconds(15));
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
-                insecurePort, httpLimits, token);
+                insecurePort, httpLimits, token, metricResolution);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
-                insecurePort, httpLimits, token);
+                insecurePort, httpLimits, token, metricResolution);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
-                tokenAuthFile, insecurePort, httpLimits, token);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, port, httpLimits, token);
+                tokenAuthFile, port, httpLimits, token, metricResolution);
     }
 
     /** With request size limits and timeouts. */
     public ServerOptions withHttpLimits(HttpLimits limits) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, limits, token);
+                tokenAuthFile, insecurePort, limits, token, metricResolution);
     }
 
     /** With {@code --token}: the cluster's token (full or {@code <id>:<secret>}), null for the data dir's. */
     public ServerOptions withToken(String value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, value);
+                tokenAuthFile, insecurePort, httpLimits, value, metricResolution);
+    }
+
+    /** With {@code --metric-resolution}. */
+    public ServerOptions withMetricResolution(java.time.Duration value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort, httpLimits, token, value);
     }
 
     @Override

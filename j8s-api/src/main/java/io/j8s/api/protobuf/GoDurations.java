@@ -4,7 +4,7 @@ package io.j8s.api.protobuf;
  * Go's {@code time.Duration.String()}: {@code 72h3m0.5s}, {@code 1.5ms}, {@code 0s}; the form
  * {@code metav1.Duration} is written in JSON. Stateless.
  */
-final class GoDurations {
+public final class GoDurations {
     private static final long MICROSECOND = 1_000L;
     private static final long MILLISECOND = 1_000_000L;
     private static final long SECOND = 1_000_000_000L;
@@ -12,7 +12,7 @@ final class GoDurations {
     private GoDurations() {}
 
     /** The Go rendering of {@code nanos} nanoseconds. */
-    static String format(long nanos) {
+    public static String format(long nanos) {
         if (nanos == 0) {
             return "0s";
         }

@@ -37,9 +37,24 @@ public final class Discovery {
      * @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs}
      */
     public Discovery(List<ResourceType> types, List<ResourceType> createOnly, String serverAddress) {
-        Set<ResourceType> createOnlySet = Set.copyOf(createOnly);
+        this(types, createOnly, List.of(), serverAddress);
+    }
+
+    /**
+     * @param createOnly resources that are only created, never stored (reviews): listed with the
+     *     single verb {@code create}
+     * @param readOnly resources that are computed, never stored (the Metrics API): listed with the
+     *     verbs {@code get} and {@code list}
+     * @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs}
+     */
+    public Discovery(List<ResourceType> types, List<ResourceType> createOnly, List<ResourceType> readOnly,
+            String serverAddress) {
+        Map<ResourceType, List<String>> createOnlySet = new java.util.HashMap<>();
+        createOnly.forEach(t -> createOnlySet.put(t, List.of("create")));
+        readOnly.forEach(t -> createOnlySet.put(t, List.of("get", "list")));
         List<ResourceType> all = new ArrayList<>(types);
         all.addAll(createOnly);
+        all.addAll(readOnly);
         Map<String, Map<String, List<ResourceType>>> byGroup = new LinkedHashMap<>();
         for (ResourceType type : all) {
             byGroup.computeIfAbsent(type.group(), g -> new LinkedHashMap<>())
@@ -120,7 +135,7 @@ public final class Discovery {
     }
 
     private static ObjectNode resourceList(String groupVersion, List<ResourceType> types,
-            Set<ResourceType> createOnly) {
+            Map<ResourceType, List<String>> createOnly) {
         ObjectNode list = Json.object();
         list.put("kind", "APIResourceList");
         list.put("apiVersion", "v1");
@@ -157,7 +172,7 @@ public final class Discovery {
     }
 
     private static ObjectNode aggregated(String discoveryVersion, Map<String, Map<String, List<ResourceType>>> byGroup,
-            boolean core, Set<ResourceType> createOnly) {
+            boolean core, Map<ResourceType, List<String>> createOnly) {
         ObjectNode doc = Json.object();
         doc.put("kind", "APIGroupDiscoveryList");
         doc.put("apiVersion", "apidiscovery.k8s.io/" + discoveryVersion);
@@ -214,9 +229,9 @@ public final class Discovery {
         node.put("kind", kind);
     }
 
-    private static void verbs(ArrayNode verbs, ResourceType type, Set<ResourceType> createOnly) {
-        if (createOnly.contains(type)) {
-            verbs.add("create");
+    private static void verbs(ArrayNode verbs, ResourceType type, Map<ResourceType, List<String>> createOnly) {
+        if (createOnly.containsKey(type)) {
+            createOnly.get(type).forEach(verbs::add);
             return;
         }
         for (String verb : ResourceType.VERBS) {

@@ -52,6 +52,16 @@ public final class ApiException extends RuntimeException {
         return about(404, "NotFound", type.groupResource() + " \"" + name + "\" not found", type, name);
     }
 
+    /**
+     * A 404 for {@code name} of a resource named otherwise than a served type ({@code group} "" for
+     * core), as {@code NewNotFound(schema.GroupResource{group, resource}, name)} words it.
+     */
+    public static ApiException notFound(String group, String resource, String name) {
+        String groupResource = group.isEmpty() ? resource : resource + "." + group;
+        return new ApiException(404, "NotFound", groupResource + " \"" + name + "\" not found", name,
+                group.isEmpty() ? null : group, resource, List.of(), null);
+    }
+
     /** A 404 for a namespace that does not exist (creating into it, for example). */
     public static ApiException namespaceNotFound(String namespace) {
         return new ApiException(404, "NotFound", "namespaces \"" + namespace + "\" not found", namespace, null,

@@ -1,6 +1,8 @@
 package io.j8s.node.agent;
 
 import io.j8s.node.logs.ContainerLogRegistry;
+import io.j8s.node.metrics.ContainerProcesses;
+import io.j8s.node.metrics.ResourceMetrics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -26,6 +28,9 @@ public final class NodeAgentResources implements AutoCloseable {
   private final ExecutorService blocking;
   private final EventLoopGroup eventLoops;
   private final ContainerLogRegistry logs = new ContainerLogRegistry();
+  private final ContainerProcesses processes = new ContainerProcesses();
+  private final ResourceMetrics resourceMetrics =
+      new ResourceMetrics(java.nio.file.Path.of("/proc"), processes, java.time.Clock.systemUTC());
 
   private NodeAgentResources(int workerThreads, int eventLoopThreads) {
     ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("j8s-node-timer"));
@@ -63,6 +68,16 @@ public final class NodeAgentResources implements AutoCloseable {
 
   public ContainerLogRegistry logs() {
     return logs;
+  }
+
+  /** The process containers of every node in this JVM, for the resource metrics. */
+  public ContainerProcesses processes() {
+    return processes;
+  }
+
+  /** The resource metrics of the nodes in this JVM ({@code /metrics/resource} of the node endpoint). */
+  public ResourceMetrics resourceMetrics() {
+    return resourceMetrics;
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.j8s.node.logs.ContainerLog;
 import io.j8s.node.logs.LineSplitter;
 import io.j8s.node.logs.LogStream;
+import io.j8s.node.metrics.ContainerProcesses;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,15 +41,23 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final ProcessTable table;
+  private final ContainerProcesses processes;
 
   /**
    * @param scheduler shared timer for the SIGKILL deadlines; tasks are short
    * @param table where running PIDs are recorded for orphan clean-up, or null
    */
   public ProcessRuntime(Clock clock, ScheduledExecutorService scheduler, ProcessTable table) {
+    this(clock, scheduler, table, null);
+  }
+
+  /** @param processes where running containers are listed for the resource metrics, or null */
+  public ProcessRuntime(Clock clock, ScheduledExecutorService scheduler, ProcessTable table,
+      ContainerProcesses processes) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.table = table;
+    this.processes = processes;
   }
 
   @Override
@@ -111,6 +120,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     ProcessContainer instance = new ProcessContainer(launch, process, startedAt, workDir);
     if (table != null) {
       table.add(process.pid(), process.info().startInstant().orElse(startedAt), launch.displayName());
+    }
+    if (processes != null) {
+      processes.add(new ContainerProcesses.Entry(instance.id(), launch.namespace(), launch.podName(), c.getName(),
+          process.pid(), startedAt));
+      instance.exit().whenComplete((status, error) -> processes.remove(instance.id()));
     }
     log.debug("started {} as pid {}: {}", launch.displayName(), process.pid(), argv);
     return instance;

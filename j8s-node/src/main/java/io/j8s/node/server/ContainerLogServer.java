@@ -74,6 +74,8 @@ public final class ContainerLogServer implements AutoCloseable {
   private final Clock clock;
   private final EventLoopGroup group;
   private volatile Channel channel;
+  private volatile java.util.function.Supplier<String> resourceMetrics;
+  private volatile java.util.concurrent.Executor resourceMetricsExecutor;
 
   /**
    * @param sslContext server TLS context, or null for plain HTTP
@@ -120,6 +122,17 @@ public final class ContainerLogServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Also serves {@code GET /metrics/resource} (the kubelet's resource metrics, Prometheus text) from
+   * {@code source}, called on {@code executor} (it reads files; never on an event loop).
+   */
+  public ContainerLogServer serveResourceMetrics(
+      java.util.function.Supplier<String> source, java.util.concurrent.Executor executor) {
+    this.resourceMetricsExecutor = executor;
+    this.resourceMetrics = source;
+    return this;
+  }
+
   /** The bound address (the port is the real one when 0 was asked for). */
   public InetSocketAddress address() {
     return (InetSocketAddress) channel.localAddress();
@@ -153,6 +166,10 @@ public final class ContainerLogServer implements AutoCloseable {
       String path = qs.path();
       if (path.equals("/healthz")) {
         respond(ctx, req, HttpResponseStatus.OK, "ok");
+        return;
+      }
+      if (path.equals("/metrics/resource") && resourceMetrics != null) {
+        io.j8s.node.metrics.ResourceMetricsResponder.respond(ctx, req, resourceMetrics, resourceMetricsExecutor);
         return;
       }
       String[] parts = path.split("/");

@@ -144,6 +144,10 @@ public final class BootstrapPolicy {
                 verbs(READ).groups("policy").resources("poddisruptionbudgets", "poddisruptionbudgets/status").build(),
                 verbs(READ).groups("networking.k8s.io").resources("networkpolicies", "ingresses", "ingresses/status")
                         .build()));
+        // metrics-server's role, aggregated into view, edit and admin (the Metrics API, see docs/architecture.md)
+        roles.add(role("system:aggregated-metrics-reader", Map.of("k8s-app", "metrics-server",
+                AGGREGATE + "view", "true", AGGREGATE + "edit", "true", AGGREGATE + "admin", "true"),
+                verbs(READ).groups("metrics.k8s.io").resources("pods", "nodes").build()));
         roles.add(role("system:node", Map.of(), nodeRules().toArray(PolicyRule[]::new)));
         roles.add(role("system:node-proxier", Map.of(),
                 verbs("list", "watch").groups(CORE).resources("services", "endpoints").build(),
