@@ -87,6 +87,15 @@ public record DnsSettings(String domain, int ttl, String bindAddress, int port, 
   }
 
   /**
+   * The nameservers of the host's resolv.conf (port 53) but {@code exclude}d addresses (the cluster
+   * DNS's own, so that it never forwards to itself).
+   */
+  public static List<InetSocketAddress> hostResolvers(java.nio.file.Path resolvConf, List<String> exclude) {
+    return Forwarder.hostNameservers(resolvConf, exclude, warning -> org.slf4j.LoggerFactory
+        .getLogger(DnsSettings.class).atWarn().log(warning));
+  }
+
+  /**
    * A cluster domain as given ({@code cluster.local}, {@code Cluster.Local.}): lower case, no
    * trailing dot, each label 1..63 letters, digits or '-'.
    */
