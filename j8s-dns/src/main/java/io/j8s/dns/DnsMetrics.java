@@ -37,9 +37,9 @@ public final class DnsMetrics {
     this.duration = Timer.builder(REQUEST_DURATION).description("Time from a query's arrival to its answer")
         .publishPercentileHistogram().minimumExpectedValue(Duration.ofNanos(10_000))
         .maximumExpectedValue(Duration.ofSeconds(5)).register(registry);
-    Gauge.builder(FORWARDS_IN_FLIGHT, inFlight, AtomicInteger::get)
+    Gauge.builder(FORWARDS_IN_FLIGHT, inFlight, AtomicInteger::get).strongReference(true)
         .description("Queries forwarded to the upstream resolvers and not answered yet").register(registry);
-    Gauge.builder(SERVICES, services, s -> s.get().doubleValue())
+    Gauge.builder(SERVICES, services, s -> s.get().doubleValue()).strongReference(true)
         .description("Services the cluster DNS serves").register(registry);
   }
 
