@@ -225,4 +225,41 @@ class ClusterDnsTest {
         String fallback = dig("+noedns", "_http._tcp.nginx-headless.default.svc.cluster.local", "SRV");
         assertThat(fallback).contains("ANSWER: 8").contains("Truncated, retrying in TCP mode");
     }
+
+    @Test
+    @Order(7)
+    void metricsShowTheQueries() {
+        String metrics = cluster.kubectlOk("get", "--raw", "/metrics");
+        assertThat(metrics).containsPattern("j8s_dns_requests_total\\{proto=\"udp\",type=\"A\"} [1-9]")
+                .containsPattern("j8s_dns_requests_total\\{proto=\"tcp\",type=\"SRV\"} [1-9]")
+                .containsPattern("j8s_dns_responses_total\\{rcode=\"NXDOMAIN\"} [1-9]")
+                .contains("j8s_dns_request_duration_seconds_bucket{")
+                .containsPattern("j8s_dns_services [1-9]");
+    }
+
+    @Test
+    @Order(8)
+    void theDnsIdentityReadsButDoesNotWrite() {
+        var dns = cluster.clientAs(io.j8s.server.pki.Identity.controller("coredns"));
+        assertThat(dns.services().inAnyNamespace().list().getItems()).isNotEmpty();
+        assertThat(dns.discovery().v1().endpointSlices().inAnyNamespace().list().getItems()).isNotEmpty();
+        assertThat(dns.namespaces().list().getItems()).isNotEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dns.services().inNamespace("default")
+                        .resource(new io.fabric8.kubernetes.api.model.ServiceBuilder().withNewMetadata()
+                                .withName("x").endMetadata().withNewSpec().addNewPort().withPort(1).endPort()
+                                .endSpec().build()).create())
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("forbidden");
+    }
+
+    @Test
+    @Order(9)
+    void aDeletedKubeDnsServiceComesBack() {
+        cluster.kubectlOk("delete", "svc", "-n", "kube-system", "kube-dns");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(digShort("nginx-svc-clusterip.default.svc.cluster.local"))
+                        .hasSize(1));
+        assertThat(cluster.kubectlOk("get", "svc", "-n", "kube-system", "kube-dns", "--show-labels")).containsPattern(
+                "kube-dns\\s+ClusterIP\\s+127\\.96\\.0\\.10\\s+.*k8s-app=kube-dns.*kubernetes.io/name=CoreDNS");
+    }
 }
