@@ -255,10 +255,14 @@ class ClusterDnsTest {
     @Test
     @Order(9)
     void aDeletedKubeDnsServiceComesBack() {
+        String uid = client.services().inNamespace("kube-system").withName("kube-dns").get().getMetadata().getUid();
         cluster.kubectlOk("delete", "svc", "-n", "kube-system", "kube-dns");
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(digShort("nginx-svc-clusterip.default.svc.cluster.local"))
-                        .hasSize(1));
+                .untilAsserted(() -> {
+                    var again = client.services().inNamespace("kube-system").withName("kube-dns").get();
+                    assertThat(again.getMetadata().getUid()).isNotEqualTo(uid);
+                    assertThat(digShort("nginx-svc-clusterip.default.svc.cluster.local")).hasSize(1);
+                });
         assertThat(cluster.kubectlOk("get", "svc", "-n", "kube-system", "kube-dns", "--show-labels")).containsPattern(
                 "kube-dns\\s+ClusterIP\\s+127\\.96\\.0\\.10\\s+.*k8s-app=kube-dns.*kubernetes.io/name=CoreDNS");
     }
