@@ -13,6 +13,10 @@ import io.fabric8.kubernetes.api.model.ServicePortBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import java.util.concurrent.CompletableFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
@@ -31,12 +35,18 @@ import org.slf4j.LoggerFactory;
  * (the endpoint port is that server's port: the proxy forwards ClusterIP:53 to it, and the
  * EndpointSlice mirroring controller makes the slices). Checks every {@link #PERIOD}: a deleted or
  * edited object comes back.
+ *
+ * <p>Servers sharing a store each run a cluster DNS; only the holder of the Lease {@code
+ * kube-system/}{@value #LEASE} (fabric8's leader election, as the controller manager's) writes the
+ * Endpoints, so that they do not take turns overwriting it. The holder releases the Lease when it
+ * stops, and another server takes over; one that died is replaced after the Lease's 30 s.
  */
 public final class KubeDnsService implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(KubeDnsService.class);
   public static final String NAMESPACE = "kube-system";
   public static final String NAME = "kube-dns";
   static final Duration PERIOD = Duration.ofSeconds(5);
+  public static final String LEASE = "j8s-cluster-dns";
   private static final Map<String, String> LABELS = Map.of("k8s-app", "kube-dns", "kubernetes.io/name", "CoreDNS",
       "kubernetes.io/cluster-service", "true");
 
@@ -44,6 +54,10 @@ public final class KubeDnsService implements AutoCloseable {
   private final String clusterIp;
   private final InetSocketAddress target;
   private final ScheduledExecutorService timer;
+  private final String identity;
+  private volatile boolean leading;
+  private volatile boolean closed;
+  private volatile CompletableFuture<?> election;
 
   /**
    * @param client a client that may write Services and Endpoints in {@code kube-system}
@@ -54,6 +68,7 @@ public final class KubeDnsService implements AutoCloseable {
     this.client = client;
     this.clusterIp = clusterIp;
     this.target = target;
+    this.identity = hostName() + "_" + target.getAddress().getHostAddress() + "_" + target.getPort();
     this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "j8s-kube-dns-service");
       t.setDaemon(true);
@@ -61,13 +76,63 @@ public final class KubeDnsService implements AutoCloseable {
     });
   }
 
-  /** Reconciles now, then every {@link #PERIOD}. */
+  /** Runs for the Lease; while holding it, reconciles at once and then every {@link #PERIOD}. */
   public KubeDnsService start() {
-    timer.scheduleWithFixedDelay(this::reconcileQuietly, 0, PERIOD.toMillis(), TimeUnit.MILLISECONDS);
+    runElection();
+    timer.scheduleWithFixedDelay(this::reconcileQuietly, PERIOD.toMillis(), PERIOD.toMillis(),
+        TimeUnit.MILLISECONDS);
     return this;
   }
 
+  /** Whether this server holds the Lease (and so keeps the objects). */
+  public boolean leading() {
+    return leading;
+  }
+
+  private synchronized void runElection() {
+    if (closed) {
+      return;
+    }
+    election = client.leaderElector().withConfig(new LeaderElectionConfig(
+        new LeaseLock(NAMESPACE, LEASE, identity), Duration.ofSeconds(30), Duration.ofSeconds(20),
+        Duration.ofSeconds(4), new LeaderCallbacks(
+            () -> {
+              leading = true;
+              log.atInfo().addKeyValue("lease", NAMESPACE + "/" + LEASE).addKeyValue("identity", identity)
+                  .log("keeping the kube-dns Service");
+              timer.execute(this::reconcileQuietly);
+            },
+            () -> {
+              leading = false;
+              log.atInfo().addKeyValue("lease", NAMESPACE + "/" + LEASE).addKeyValue("identity", identity)
+                  .log("no longer keeping the kube-dns Service");
+            },
+            leader -> log.atDebug().addKeyValue("leader", leader).log("kube-dns Service keeper")),
+        true, LEASE)).build().start();
+    election.whenComplete((v, t) -> {
+      leading = false;
+      if (!closed) {
+        try {
+          timer.schedule(this::runElection, 4, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing
+        }
+      }
+    });
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      return "localhost";
+    }
+  }
+
   private void reconcileQuietly() {
+    if (!leading || closed) {
+      return;
+    }
     try {
       reconcile();
     } catch (RuntimeException e) {
@@ -165,6 +230,12 @@ public final class KubeDnsService implements AutoCloseable {
 
   @Override
   public void close() {
+    synchronized (this) {
+      closed = true;
+      if (election != null) {
+        election.cancel(true); // releases the Lease
+      }
+    }
     timer.shutdownNow();
     try {
       timer.awaitTermination(5, TimeUnit.SECONDS);
