@@ -9,8 +9,6 @@ import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.testing.TestCluster;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,40 +26,12 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The cluster DNS as a user sees it (docs/walkthrough.md, "Cluster DNS"): the seed's nginx
  * Deployment and Service, a headless Service beside it, and {@code dig} (Debian's dnsutils) asking
- * the {@code kube-dns} ClusterIP {@code 127.96.0.10}, through the proxy, over UDP and TCP.
+ * the {@code kube-dns} ClusterIP {@code 127.96.0.10}, through the proxy, over UDP and TCP
+ * ({@code examples/dns/headless.yaml} is the walk-through's).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterDnsTest {
     private static final String DNS = "127.96.0.10";
-    private static final String HEADLESS = """
-            apiVersion: v1
-            kind: Service
-            metadata:
-              name: nginx-headless
-              namespace: default
-            spec:
-              clusterIP: None
-              selector:
-                app: nginx
-              ports:
-              - name: http
-                port: 80
-                protocol: TCP
-            ---
-            apiVersion: v1
-            kind: Pod
-            metadata:
-              name: web-0
-              namespace: default
-              labels:
-                app: nginx
-            spec:
-              hostname: web-0
-              subdomain: nginx-headless
-              containers:
-              - name: nginx
-                image: nginx:1.14.1
-            """;
 
     private static TestCluster cluster;
     private static KubernetesClient client;
@@ -186,8 +156,8 @@ class ClusterDnsTest {
     @Test
     @Order(5)
     void aHeadlessServiceResolvesToItsReadyPodsAndFollowsADeletion() throws Exception {
-        Path manifest = Files.writeString(cluster.dir().resolve("headless.yaml"), HEADLESS);
-        cluster.kubectlOk("apply", "-f", manifest.toString());
+        assertThat(cluster.kubectlOk("apply", "-f", TestCluster.repoFile("examples/dns/headless.yaml").toString()))
+                .isEqualTo("service/nginx-headless created\npod/web-0 created\n");
         Set<String>[] ready = new Set[1];
         Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .untilAsserted(() -> {
