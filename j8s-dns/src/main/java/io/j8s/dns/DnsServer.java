@@ -4,7 +4,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.AddressedEnvelope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -203,14 +202,10 @@ public final class DnsServer implements AutoCloseable {
       answer.additionals().forEach(r -> response.addRecord(DnsSection.ADDITIONAL, r));
       if (answer.chase() != null && forwarder != null) {
         // An ExternalName: the CNAME's target, resolved outside the zone, follows it.
-        forwarder.forward(new DefaultDnsQuestion(answer.chase() + ".", question.type()), (envelope, result) -> {
+        forwarder.forward(new DefaultDnsQuestion(answer.chase() + ".", question.type()), (upstream, result) -> {
           metrics.forward(result);
-          if (envelope != null) {
-            try {
-              copy(envelope.content(), DnsSection.ANSWER, response, DnsSection.ANSWER);
-            } finally {
-              envelope.release();
-            }
+          if (upstream != null) {
+            copy(upstream, DnsSection.ANSWER, response, DnsSection.ANSWER);
           }
           finish(reply, response, limit, start, question);
         });
@@ -225,23 +220,18 @@ public final class DnsServer implements AutoCloseable {
       finish(reply, response, limit, start, question);
       return;
     }
-    forwarder.forward(new DefaultDnsQuestion(question.name(), question.type()), (envelope, result) -> {
+    forwarder.forward(new DefaultDnsQuestion(question.name(), question.type()), (upstream, result) -> {
       metrics.forward(result);
       DnsResponse response = base(query, reply, question, edns);
-      if (envelope == null) {
+      if (upstream == null) {
         log.atDebug().addKeyValue("name", question.name()).addKeyValue("result", result).log("forward failed");
         response.setCode(DnsResponseCode.SERVFAIL);
       } else {
-        try {
-          DnsResponse upstream = envelope.content();
-          response.setCode(upstream.code());
-          response.setAuthoritativeAnswer(false);
-          copy(upstream, DnsSection.ANSWER, response, DnsSection.ANSWER);
-          copy(upstream, DnsSection.AUTHORITY, response, DnsSection.AUTHORITY);
-          copy(upstream, DnsSection.ADDITIONAL, response, DnsSection.ADDITIONAL);
-        } finally {
-          envelope.release();
-        }
+        response.setCode(upstream.code());
+        response.setAuthoritativeAnswer(false);
+        copy(upstream, DnsSection.ANSWER, response, DnsSection.ANSWER);
+        copy(upstream, DnsSection.AUTHORITY, response, DnsSection.AUTHORITY);
+        copy(upstream, DnsSection.ADDITIONAL, response, DnsSection.ADDITIONAL);
       }
       finish(reply, response, limit, start, question);
     });
@@ -330,7 +320,7 @@ public final class DnsServer implements AutoCloseable {
   }
 
   /** The EDNS OPT record of a response: the payload size this server takes. */
-  private static final class Opt extends AbstractDnsOptPseudoRrRecord {
+  static final class Opt extends AbstractDnsOptPseudoRrRecord {
     Opt(int payload) {
       super(payload);
     }

@@ -276,4 +276,44 @@ class DnsServerTest {
       java.nio.file.Files.delete(file);
     }
   }
+
+  @Test
+  void upstreamNamesCompressedInSoaMxAndSrvDataAreExpanded() {
+    // An upstream NXDOMAIN for example.com whose SOA names point back at the question (RFC 1035 4.1.4).
+    ByteBuf message = Unpooled.buffer();
+    message.writeShort(1).writeShort(0x8183).writeShort(1).writeShort(0).writeShort(1).writeShort(0);
+    message.writeByte(7).writeBytes("example".getBytes()).writeByte(3).writeBytes("com".getBytes()).writeByte(0);
+    message.writeShort(1).writeShort(1);
+    message.writeShort(0xc00c).writeShort(6).writeShort(1).writeInt(60).writeShort(39);
+    message.writeByte(3).writeBytes("ns1".getBytes()).writeShort(0xc00c);
+    message.writeByte(10).writeBytes("hostmaster".getBytes()).writeShort(0xc00c);
+    message.writeInt(2024).writeInt(7200).writeInt(1800).writeInt(86400).writeInt(60);
+    EmbeddedChannel decoder = new EmbeddedChannel(new DatagramDnsResponseDecoder(Forwarder.DECODER));
+    decoder.writeInbound(new DatagramPacket(message, new InetSocketAddress("127.0.0.1", 1),
+        new InetSocketAddress("127.0.0.1", 53)));
+    DnsResponse response = decoder.readInbound();
+    assertThat(texts(section(response, DnsSection.AUTHORITY)))
+        .containsExactly("example.com. 60 SOA ns1.example.com. hostmaster.example.com. 2024 7200 1800 86400 60");
+    response.release();
+  }
+
+  @Test
+  void aTruncatedUpstreamAnswerIsAskedAgainOverTcp() throws Exception {
+    ServiceRecords other = new ServiceRecords();
+    String[] many = new String[60];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "10.0.0." + (i + 1) + "/host-" + i;
+    }
+    put(other, headless("ns", "big", false), slice("ns", "big", 80, many));
+    DnsServer upstream = start(other, DnsSettings.defaults().withDomain("example.test")
+        .withForward(DnsSettings.ForwardMode.REFUSE, List.of()));
+    DnsServer forwarding = start(cluster(), DnsSettings.defaults()
+        .withForward(DnsSettings.ForwardMode.HOST, List.of(upstream.address())));
+    DnsResponse r = tcp(forwarding.address(), "_http._tcp.big.ns.svc.example.test.", DnsRecordType.SRV);
+    assertThat(r.code()).isEqualTo(DnsResponseCode.NOERROR);
+    assertThat(r.count(DnsSection.ANSWER)).isEqualTo(60);
+    r.release();
+    assertThat(registry.get(DnsMetrics.REQUESTS).tag("type", "SRV").tag("proto", "tcp").counter().count())
+        .isEqualTo(2); // the client's, and the forwarder's retry at the upstream
+  }
 }
