@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -94,6 +95,8 @@ public final class DnsServer implements AutoCloseable {
       RuntimeException last = null;
       for (int attempt = 0; attempt < 10; attempt++) {
         Channel u = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+            // queries are small; a larger datagram is cut to this and then fails to decode (dropped)
+            .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_EDNS_PAYLOAD))
             .handler(new ChannelInitializer<DatagramChannel>() {
               @Override
               protected void initChannel(DatagramChannel ch) {
@@ -115,11 +118,16 @@ public final class DnsServer implements AutoCloseable {
               }).bind(settings.bindAddress(), port).sync().channel();
           udp = u;
           break;
-        } catch (RuntimeException e) {
+        } catch (InterruptedException e) {
+          u.close();
+          throw e;
+        } catch (Exception e) {
+          // Netty rethrows the bind's IOException unchecked-style: the UDP port is free, its TCP twin not.
           u.close().sync();
-          last = e;
+          last = new IllegalStateException("cannot listen for DNS on TCP " + settings.bindAddress() + ":" + port
+              + ": " + e.getMessage(), e);
           if (settings.port() != 0) {
-            throw e;
+            throw last;
           }
         }
       }

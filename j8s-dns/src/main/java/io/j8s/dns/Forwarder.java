@@ -9,6 +9,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -92,6 +93,9 @@ final class Forwarder implements AutoCloseable {
     }
   };
 
+  /** The largest upstream UDP answer taken (a larger one arrives cut, fails to decode and times out). */
+  static final int MAX_UDP_ANSWER = 65535;
+
   /** Gets the upstream response (valid only during the call: copy what is kept) or null, and why. */
   interface Callback {
     void done(DnsResponse response, String result);
@@ -145,6 +149,8 @@ final class Forwarder implements AutoCloseable {
     this.maxInFlight = settings.maxInFlightForwards();
     this.inFlight = inFlight;
     this.udp = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
+        // an EDNS answer is up to 4096 bytes; the default receive buffer of a datagram is 2048
+        .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_UDP_ANSWER))
         .handler(new ChannelInitializer<DatagramChannel>() {
           @Override
           protected void initChannel(DatagramChannel ch) {

@@ -316,4 +316,25 @@ class DnsServerTest {
     assertThat(registry.get(DnsMetrics.REQUESTS).tag("type", "SRV").tag("proto", "tcp").counter().count())
         .isEqualTo(2); // the client's, and the forwarder's retry at the upstream
   }
+
+  @Test
+  void anUpstreamUdpAnswerLargerThanADefaultDatagramBufferArrivesWhole() throws Exception {
+    ServiceRecords other = new ServiceRecords();
+    String[] many = new String[20];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = "10.0.0." + (i + 1) + "/host-" + i;
+    }
+    put(other, headless("ns", "big", false), slice("ns", "big", 80, many));
+    DnsServer upstream = start(other, DnsSettings.defaults().withDomain("example.test")
+        .withForward(DnsSettings.ForwardMode.REFUSE, List.of()));
+    DnsServer forwarding = start(cluster(), DnsSettings.defaults()
+        .withForward(DnsSettings.ForwardMode.HOST, List.of(upstream.address())));
+    DnsResponse r = tcp(forwarding.address(), "_http._tcp.big.ns.svc.example.test.", DnsRecordType.SRV);
+    assertThat(DnsServer.encodedSize(r)).isGreaterThan(2048);
+    assertThat(r.count(DnsSection.ANSWER)).isEqualTo(20);
+    r.release();
+    // answered over UDP upstream: no TCP retry
+    assertThat(registry.get(DnsMetrics.REQUESTS).tag("type", "SRV").tag("proto", "udp").counter().count())
+        .isEqualTo(1);
+  }
 }
