@@ -61,6 +61,7 @@ public final class J8sServer implements AutoCloseable {
     private MeterRegistry meterRegistry;
     private volatile ControllerManager controllerManager;
     private volatile DataPlane dataPlane;
+    private volatile ClusterDnsRunner clusterDns;
     private final Clock clock;
     /** The admin kubeconfig's file name in the data dir. */
     public static final String KUBECONFIG = "kubeconfig.yaml";
@@ -152,6 +153,10 @@ public final class J8sServer implements AutoCloseable {
                 this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
         closeables.push(dataPlane);
         readiness.agentsStarted(dataPlane);
+        if (options.clusterDns().enabled()) {
+            clusterDns = ClusterDnsRunner.start(options, this::clientFor, credentials.client(Identity.admin()), metrics);
+            closeables.push(clusterDns);
+        }
     }
 
     /**
@@ -307,6 +312,11 @@ public final class J8sServer implements AutoCloseable {
     /** The in-process node agents and proxy (null when not started). */
     DataPlane dataPlane() {
         return dataPlane;
+    }
+
+    /** Where the cluster DNS listens (the kube-dns endpoint), or null when it does not run. */
+    public InetSocketAddress clusterDnsAddress() {
+        return clusterDns == null ? null : clusterDns.address();
     }
 
     /** Stops everything started, in reverse order. Idempotent. */

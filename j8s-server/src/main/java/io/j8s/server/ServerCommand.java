@@ -128,6 +128,25 @@ final class ServerCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}); per Service: annotation j8s.io/lb-policy.")
     String lbPolicy = "round-robin";
 
+    @Option(names = "--cluster-domain", paramLabel = "DOMAIN",
+            description = "The cluster DNS domain: Services are <svc>.<ns>.svc.<domain> (default: ${DEFAULT-VALUE}).")
+    String clusterDomain = "cluster.local";
+
+    @Option(names = "--cluster-dns", paramLabel = "IP",
+            description = "The ClusterIP of kube-system/kube-dns, the cluster DNS (default: the 10th address of"
+                    + " --service-cluster-ip-range, 127.96.0.10).")
+    String clusterDns;
+
+    @Option(names = "--cluster-dns-forward", paramLabel = "host|refuse",
+            description = "Names outside the cluster domain: 'host' forwards them to the nameservers of the host's"
+                    + " /etc/resolv.conf, 'refuse' answers REFUSED (default: ${DEFAULT-VALUE}).")
+    String clusterDnsForward = "host";
+
+    @Option(names = "--serve-cluster-dns", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Serve the cluster DNS and keep the kube-dns Service (default: on; --no-serve-cluster-dns"
+                    + " to disable).")
+    boolean clusterDnsEnabled = true;
+
     @Option(names = "--controllers", split = ",", paramLabel = "NAME",
             description = "Controllers to run, as kube-controller-manager's list: '*' is every controller, 'foo'"
                     + " enables foo, '-foo' disables it; an empty value runs none (default: ${DEFAULT-VALUE})."
@@ -187,6 +206,13 @@ final class ServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
+        ClusterDnsOptions dnsOptions;
+        try {
+            dnsOptions = new ClusterDnsOptions(clusterDnsEnabled, clusterDomain, clusterDns,
+                    io.j8s.dns.DnsSettings.ForwardMode.parse(clusterDnsForward));
+        } catch (IllegalArgumentException e) {
+            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
+        }
         String clusterToken = token;
         if (clusterToken == null && tokenFile != null) {
             clusterToken = io.j8s.server.pki.PrivateFiles.readIfExists(tokenFile);
@@ -207,7 +233,7 @@ final class ServerCommand implements Callable<Integer> {
                         .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
-                clusterToken == null ? null : clusterToken.trim(), metricResolution);
+                clusterToken == null ? null : clusterToken.trim(), metricResolution, dnsOptions);
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server;
         try {

@@ -18,6 +18,7 @@ import java.util.Objects;
  *     or null for the data dir's; with etcd it opens the secrets other servers stored
  *     ({@link io.j8s.server.join.ClusterBootstrap})
  * @param metricResolution how often the Metrics API scrapes the nodes ({@code --metric-resolution})
+ * @param clusterDns the cluster DNS ({@code --cluster-domain}, {@code --cluster-dns}, {@code --cluster-dns-forward})
  */
 public record ServerOptions(
         Path dataDir,
@@ -38,7 +39,8 @@ public record ServerOptions(
         int insecurePort,
         HttpLimits httpLimits,
         String token,
-        java.time.Duration metricResolution) {
+        java.time.Duration metricResolution,
+        ClusterDnsOptions clusterDns) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -52,86 +54,108 @@ public record ServerOptions(
         tlsSans = List.copyOf(tlsSans);
         Objects.requireNonNull(httpLimits, "httpLimits");
         Objects.requireNonNull(metricResolution, "metricResolution");
+        Objects.requireNonNull(clusterDns, "clusterDns");
     }
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
                 DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null,
-                java.time.Duration.ofSeconds(15));
+                java.time.Duration.ofSeconds(15), ClusterDnsOptions.defaults());
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
-                insecurePort, httpLimits, token, metricResolution);
+                insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
-                insecurePort, httpLimits, token, metricResolution);
+                insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, port, httpLimits, token, metricResolution);
+                tokenAuthFile, port, httpLimits, token, metricResolution, clusterDns);
     }
 
     /** With request size limits and timeouts. */
     public ServerOptions withHttpLimits(HttpLimits limits) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, limits, token, metricResolution);
+                tokenAuthFile, insecurePort, limits, token, metricResolution, clusterDns);
     }
 
     /** With {@code --token}: the cluster's token (full or {@code <id>:<secret>}), null for the data dir's. */
     public ServerOptions withToken(String value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, value, metricResolution);
+                tokenAuthFile, insecurePort, httpLimits, value, metricResolution, clusterDns);
     }
 
     /** With {@code --metric-resolution}. */
     public ServerOptions withMetricResolution(java.time.Duration value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, value);
+                tokenAuthFile, insecurePort, httpLimits, token, value, clusterDns);
+    }
+
+    /** With the cluster DNS options. */
+    public ServerOptions withClusterDns(ClusterDnsOptions value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, value);
+    }
+
+    /**
+     * The {@code kube-dns} ClusterIP: {@code --cluster-dns}, else the 10th address of the service
+     * range ({@code 127.96.0.10} by default). What Pods' resolv.conf names as nameserver.
+     */
+    public String clusterDnsAddress() {
+        return clusterDns.address() != null ? clusterDns.address()
+                : io.j8s.apiserver.admission.Cidr.parse(serviceClusterIpRange).address(10);
+    }
+
+    /** The cluster domain ({@code --cluster-domain}): Pods' resolv.conf search suffixes end with it. */
+    public String clusterDomain() {
+        return clusterDns.domain();
     }
 
     @Override

@@ -54,15 +54,16 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Starts a server with options adjusted by {@code customize}; the controllers, nodes and proxy
-     * are off unless {@code customize} turns them on (see {@link #withControllers}).
+     * Starts a server with options adjusted by {@code customize}; the controllers, nodes, proxy and
+     * cluster DNS are off unless {@code customize} turns them on (see {@link #withControllers}).
      */
     public static TestCluster start(UnaryOperator<ServerOptions> customize) throws InterruptedException {
         try {
             Path dir = Files.createTempDirectory("j8s-test-");
             ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
                     .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none())
-                    .withControllers(ControllerOptions.none()));
+                    .withControllers(ControllerOptions.none())
+                    .withClusterDns(io.j8s.server.ClusterDnsOptions.defaults().withEnabled(false)));
             return new TestCluster(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -154,6 +154,10 @@ public final class BootstrapPolicy {
                 verbs(READ).groups(CORE).resources("nodes").build(),
                 events(),
                 verbs("list", "watch").groups(DISCOVERY).resources("endpointslices").build()));
+        // The cluster DNS (k3s's CoreDNS ClusterRole of the same name): acts as kube-system/coredns.
+        roles.add(role("system:coredns", Map.of(),
+                verbs("list", "watch").groups(CORE).resources("endpoints", "services", "pods", "namespaces").build(),
+                verbs("list", "watch").groups(DISCOVERY).resources("endpointslices").build()));
         roles.add(role("system:kube-scheduler", Map.of(),
                 events(),
                 verbs("create").groups(COORDINATION).resources("leases").build(),
@@ -254,6 +258,7 @@ public final class BootstrapPolicy {
         bindings.add(binding("system:public-info-viewer", "system:public-info-viewer",
                 Subject.group(UserInfo.AUTHENTICATED), Subject.group(UserInfo.UNAUTHENTICATED)));
         bindings.add(binding("system:node-proxier", "system:node-proxier", Subject.user(KUBE_PROXY)));
+        bindings.add(binding("system:coredns", "system:coredns", Subject.serviceAccount("kube-system", "coredns")));
         bindings.add(binding("system:kube-controller-manager", "system:kube-controller-manager",
                 Subject.user(KUBE_CONTROLLER_MANAGER)));
         bindings.add(binding("system:kube-scheduler", "system:kube-scheduler", Subject.user(KUBE_SCHEDULER)));
