@@ -34,6 +34,7 @@ import io.j8s.apiserver.http.ErrorBody;
 import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.nodeproxy.PodLogs;
+import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
@@ -122,6 +123,8 @@ public final class ApiServer implements AutoCloseable {
                 config.watchQueueBytes(), metrics);
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
+        resources.addSubresource("pods", "portforward", new PodPortForward(registry, this::typeOfKind,
+                config.nodeClient(), config.nodeScheme(), config.portForwardLimits()));
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);

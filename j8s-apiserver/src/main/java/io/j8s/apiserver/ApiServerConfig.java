@@ -41,7 +41,8 @@ public record ApiServerConfig(
         int workerThreads,
         java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
         String nodeScheme,
-        long watchQueueBytes) {
+        long watchQueueBytes,
+        io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits portForwardLimits) {
 
     public ApiServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -84,6 +85,8 @@ public record ApiServerConfig(
         private java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient =
                 PlainNodeClient.INSTANCE;
         private String nodeScheme = "http";
+        private io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits portForwardLimits =
+                io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits.defaults();
 
         public Builder bindAddress(String value) {
             this.bindAddress = value;
@@ -177,10 +180,16 @@ public record ApiServerConfig(
             return this;
         }
 
+        /** Port-forward limits: forwards per node and per user, idle timeout (default 4 h). */
+        public Builder portForwardLimits(io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits value) {
+            this.portForwardLimits = value;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
                     security, insecure, insecurePort, httpLimits, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads, nodeClient, nodeScheme, watchQueueBytes);
+                    workerThreads, nodeClient, nodeScheme, watchQueueBytes, portForwardLimits);
         }
     }
 
