@@ -125,6 +125,9 @@ public final class ApiServer implements AutoCloseable {
                 config.nodeScheme()));
         resources.addSubresource("pods", "portforward", new PodPortForward(registry, this::typeOfKind,
                 config.nodeClient(), config.nodeScheme(), config.portForwardLimits()));
+        io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_portforward_streams",
+                config.portForwardLimits(), l -> l.active())
+                .description("Forwarded TCP connections (port-forward stream pairs) open now").register(metrics);
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);

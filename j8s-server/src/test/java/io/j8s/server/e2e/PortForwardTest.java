@@ -45,6 +45,7 @@ class PortForwardTest {
     private static Path tokenFile;
     private static String podName;
     private static String podUid;
+    private static String podIp;
     private static final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
@@ -93,6 +94,7 @@ class PortForwardTest {
                 .filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElseThrow();
         podName = pod.getMetadata().getName();
         podUid = pod.getMetadata().getUid();
+        podIp = pod.getStatus().getPodIP();
     }
 
     @AfterAll
@@ -114,11 +116,13 @@ class PortForwardTest {
             return Files.readString(err);
         }
 
+        /** Stops kubectl; then nothing of the forward is left: no stream counted, no socket to the Pod. */
         void stop() throws InterruptedException {
             process.destroy();
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+            assertNothingLeft();
         }
     }
 
@@ -133,6 +137,27 @@ class PortForwardTest {
                 .contains("Forwarding from 127.0.0.1:" + local + " -> " + remotePort) || !p.isAlive());
         assertThat(p.isAlive()).as("kubectl port-forward is running; stderr: %s", f.stderr()).isTrue();
         return f;
+    }
+
+    private static double openStreams() {
+        return cluster.server().meterRegistry().get("j8s_apiserver_portforward_streams").gauge().value();
+    }
+
+    /** Established TCP connections to the Pod's port 8080 (from /proc/net/tcp: the node's side of forwards). */
+    private static long socketsToPod() throws IOException {
+        String[] octets = podIp.split("\\.");
+        String hexIp = String.format("%02X%02X%02X%02X", Integer.parseInt(octets[3]), Integer.parseInt(octets[2]),
+                Integer.parseInt(octets[1]), Integer.parseInt(octets[0]));
+        String remote = hexIp + ":1F90";
+        return Files.readAllLines(Path.of("/proc/net/tcp")).stream().skip(1).map(l -> l.trim().split("\\s+"))
+                .filter(f -> f[2].equals(remote) && f[3].equals("01")).count();
+    }
+
+    private static void assertNothingLeft() {
+        Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertThat(openStreams()).as("port-forward streams open in the API server").isZero();
+            assertThat(socketsToPod()).as("sockets from the node to the Pod").isZero();
+        });
     }
 
     /** One HTTP/1.1 request on a fresh connection to 127.0.0.1:port; the whole answer. */
@@ -238,6 +263,31 @@ class PortForwardTest {
             assertReachesPod(local);
             assertReachesPod(local);
             assertThat(pf.errorOccurred()).isFalse();
+        }
+        assertNothingLeft();
+    }
+
+    @Test
+    void deletingThePod_endsItsForwards() throws Exception {
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("lonely")
+                .withNamespace("default").endMetadata().withNewSpec().addNewContainer().withName("nginx")
+                .withImage("nginx:1.14.1").addNewPort().withContainerPort(8081).endPort().endContainer().endSpec()
+                .build()).create();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Pod p = client.pods().inNamespace("default").withName("lonely").get();
+            return p != null && "Running".equals(p.getStatus().getPhase());
+        });
+        Forward f = portForward(cluster.kubectl().withBinary(K133), "pod/lonely", 8081);
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", f.port()), 5000);
+            s.setSoTimeout(60_000);
+            s.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> openStreams() == 1);
+            client.pods().inNamespace("default").withName("lonely").withGracePeriod(0).delete();
+            // the half-sent request is never answered: the forward ends with the Pod
+            assertThat(s.getInputStream().read()).isEqualTo(-1);
+        } finally {
+            f.stop();
         }
     }
 

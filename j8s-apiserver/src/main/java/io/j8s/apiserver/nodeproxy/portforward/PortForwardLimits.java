@@ -84,6 +84,15 @@ public final class PortForwardLimits {
         decrement(users, user);
     }
 
+    /** Forwards open now, on all nodes. */
+    public int active() {
+        int n = 0;
+        for (AtomicInteger c : nodes.values()) {
+            n += c.get();
+        }
+        return n;
+    }
+
     /** Forwards open now to {@code node}. */
     public int activeForNode(String node) {
         return count(nodes, node);
