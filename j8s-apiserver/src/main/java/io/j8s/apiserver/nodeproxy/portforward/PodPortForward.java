@@ -136,10 +136,15 @@ public final class PodPortForward implements ResourceHandler.SubresourceHandler 
         }
         refuseOverLimit(target);
         log.atDebug().addKeyValue("pod", target.pod()).log("port-forward: SPDY/3.1 upgrade");
-        exchange.switchProtocols(Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1",
-                "X-Stream-Protocol-Version", SPDY_PROTOCOL),
-                channel -> SpdyConnection.install(channel.pipeline(), null, new SpdyPortForward(target),
-                        limits.streamsPerConnection(), limits.idleTimeout()));
+        try {
+            exchange.switchProtocols(Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1",
+                    "X-Stream-Protocol-Version", SPDY_PROTOCOL),
+                    channel -> SpdyConnection.install(channel.pipeline(), null, new SpdyPortForward(target),
+                            limits.streamsPerConnection(), limits.idleTimeout()));
+        } catch (IllegalStateException e) {
+            // HTTP/2 has no connection upgrade (kubectl dials HTTP/1.1 for it)
+            throw ApiException.badRequest("Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
+        }
     }
 
     private void refuseOverLimit(Target target) {
