@@ -231,6 +231,33 @@ class SpdyConnectionTest {
     }
 
     @Test
+    void anIdleConnection_isClosedWithGoAway() throws Exception {
+        EmbeddedChannel idle = new EmbeddedChannel();
+        boolean[] ended = {false};
+        SpdyConnection.install(idle.pipeline(), null, new SpdyConnection.Listener() {
+            @Override
+            public void opened(SpdyConnection.Stream stream) {
+            }
+
+            @Override
+            public void closed() {
+                ended[0] = true;
+            }
+        }, 10, Duration.ofMillis(100));
+        Thread.sleep(300);
+        idle.runPendingTasks();
+        assertThat(idle.isOpen()).isFalse();
+        assertThat(ended[0]).isTrue();
+        ByteBuf bytes;
+        while ((bytes = idle.readOutbound()) != null) {
+            client.writeInbound(bytes);
+        }
+        Object goAway = client.readInbound();
+        assertThat(goAway).isInstanceOf(io.netty.handler.codec.spdy.SpdyGoAwayFrame.class);
+        idle.finishAndReleaseAll();
+    }
+
+    @Test
     void overTheWebSocketTunnel_framesTravelInBinaryMessages() {
         EmbeddedChannel tunneled = new EmbeddedChannel();
         tunneled.pipeline().addLast(new WebSocketTunnel());
