@@ -292,6 +292,42 @@ class PortForwardTest {
     }
 
     @Test
+    void pythonClient_portforward() throws Exception {
+        String script = String.join("\n",
+                "import sys",
+                "from kubernetes import client, config",
+                "from kubernetes.stream import portforward",
+                "config.load_kube_config(sys.argv[1])",
+                "api = client.CoreV1Api()",
+                "pf = portforward(api.connect_get_namespaced_pod_portforward, sys.argv[2], 'default', ports='8080')",
+                "s = pf.socket(8080)",
+                "s.setblocking(True)",
+                "s.sendall(b'GET / HTTP/1.1\\r\\nHost: x\\r\\nConnection: close\\r\\n\\r\\n')",
+                "data = b''",
+                "while True:",
+                "    chunk = s.recv(4096)",
+                "    if not chunk:",
+                "        break",
+                "    data += chunk",
+                "print('STATUS ' + data.decode().splitlines()[0])",
+                "print('BODY ' + data.decode().splitlines()[-1])",
+                "print('ERROR ' + str(pf.error(8080)))",
+                "s.close()",
+                "pf.close()");
+        Process p = new ProcessBuilder("/usr/bin/python3", "-c", script, cluster.server().kubeconfig().toString(),
+                podName).redirectErrorStream(true).start();
+        boolean done = p.waitFor(60, TimeUnit.SECONDS);
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!done) {
+            p.destroyForcibly();
+        }
+        assertThat(done).as(output).isTrue();
+        assertThat(output).contains("STATUS HTTP/1.1 200 OK").contains("BODY Hello from pod default/" + podName)
+                .contains("ERROR None");
+        assertNothingLeft();
+    }
+
+    @Test
     void viewer_isForbidden() throws Exception {
         Kubectl viewer = cluster.kubectlWithToken("viewer", "viewer-token").withBinary(K133);
         Kubectl.Result r = viewer.run("port-forward", "pod/" + podName, TestCluster.freePort() + ":8080");
