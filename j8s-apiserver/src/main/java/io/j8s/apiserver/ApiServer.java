@@ -35,6 +35,7 @@ import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.metrics.MetricsApi;
 import io.j8s.apiserver.nodeproxy.PodLogs;
+import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
@@ -126,6 +127,11 @@ public final class ApiServer implements AutoCloseable {
                 config.nodeScheme()));
         this.metricsApi = new MetricsApi(cache, this::typeOfKind, config.nodeClient(), config.nodeScheme(),
                 config.metricResolution(), metrics, clock);
+        resources.addSubresource("pods", "portforward", new PodPortForward(registry, this::typeOfKind,
+                config.nodeClient(), config.nodeScheme(), config.portForwardLimits()));
+        io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_portforward_streams",
+                config.portForwardLimits(), l -> l.active())
+                .description("Forwarded TCP connections (port-forward stream pairs) open now").register(metrics);
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);

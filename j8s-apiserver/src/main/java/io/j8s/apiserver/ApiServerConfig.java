@@ -44,7 +44,8 @@ public record ApiServerConfig(
         java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
         String nodeScheme,
         long watchQueueBytes,
-        Duration metricResolution) {
+        Duration metricResolution,
+        io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits portForwardLimits) {
 
     public ApiServerConfig {
         Objects.requireNonNull(bindAddress, "bindAddress");
@@ -91,6 +92,8 @@ public record ApiServerConfig(
                 PlainNodeClient.INSTANCE;
         private String nodeScheme = "http";
         private Duration metricResolution = Duration.ofSeconds(15);
+        private io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits portForwardLimits =
+                io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits.defaults();
 
         public Builder bindAddress(String value) {
             this.bindAddress = value;
@@ -190,10 +193,16 @@ public record ApiServerConfig(
             return this;
         }
 
+        /** Port-forward limits: forwards per node and per user, idle timeout (default 4 h). */
+        public Builder portForwardLimits(io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits value) {
+            this.portForwardLimits = value;
+            return this;
+        }
+
         public ApiServerConfig build() {
             return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
                     security, insecure, insecurePort, httpLimits, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads, nodeClient, nodeScheme, watchQueueBytes, metricResolution);
+                    workerThreads, nodeClient, nodeScheme, watchQueueBytes, metricResolution, portForwardLimits);
         }
     }
 

@@ -236,6 +236,65 @@ public final class HttpExchange {
         return new ResponseStream(true);
     }
 
+    /**
+     * Answers 101 Switching Protocols with {@code headers} (an HTTP/1.1 upgrade to a protocol other
+     * than WebSocket, as SPDY/3.1) and hands the connection over: the HTTP codec is removed at once
+     * (on the event loop, before the client's next bytes are read) and {@code install} adds the
+     * new protocol's handlers at the end of the pipeline.
+     */
+    public void switchProtocols(Map<String, String> headers, java.util.function.Consumer<Channel> install) {
+        if (isHttp2()) {
+            throw new IllegalStateException("an upgrade needs HTTP/1.1");
+        }
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = 101;
+        channel.eventLoop().execute(() -> {
+            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
+            headers.forEach(response.headers()::set);
+            channel.writeAndFlush(response);
+            channel.pipeline().remove(io.netty.handler.codec.http.HttpServerCodec.class);
+            install.accept(channel);
+        });
+    }
+
+    /**
+     * Completes a WebSocket handshake choosing the first of the client's subprotocols that is in
+     * {@code subprotocols} (check {@link #webSocketHandshakeProblem()} first), then {@code install}
+     * adds the handlers of the messages at the end of the pipeline.
+     */
+    public void upgradeToWebSocket(String subprotocols, int maxMessageBytes,
+            java.util.function.Consumer<Channel> install) {
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = 101;
+        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws" : "wss";
+        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
+                scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri, subprotocols, false, maxMessageBytes);
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(method), uri, Unpooled.EMPTY_BUFFER, headers,
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            return;
+        }
+        channel.eventLoop().execute(() -> {
+            channel.config().setAutoRead(false);
+            handshaker.handshake(channel, request).addListener(f -> {
+                if (f.isSuccess()) {
+                    install.accept(channel);
+                    channel.config().setAutoRead(true);
+                } else {
+                    channel.close();
+                }
+            });
+        });
+    }
+
     /** Answers pings and closes; a watch socket carries no other client messages. */
     private static final class WebSocketControlHandler
             extends io.netty.channel.SimpleChannelInboundHandler<WebSocketFrame> {

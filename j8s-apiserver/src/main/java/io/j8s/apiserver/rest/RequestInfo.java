@@ -68,12 +68,17 @@ public record RequestInfo(boolean resourceRequest, String verb, String group, St
         return resource(method, watch, watchParam, group, version, namespace, resource, name, subresource, segments);
     }
 
+    private static final java.util.Set<String> STREAMING_SUBRESOURCES = java.util.Set.of("portforward", "exec",
+            "attach");
+
     private static RequestInfo resource(String method, boolean watchPath, String watchParam, String group,
             String version, String namespace, String resource, String name, String subresource,
             List<String> segments) {
         boolean watch = watchPath || QueryParameters.parseBool(watchParam);
         String verb = switch (method) {
-            case "GET", "HEAD" -> watch ? "watch" : name == null ? "list" : "get";
+            // A WebSocket GET of a streaming subresource is authorized as create (Kubernetes 1.35+).
+            case "GET", "HEAD" -> name != null && subresource != null && STREAMING_SUBRESOURCES.contains(subresource) ? "create"
+                    : watch ? "watch" : name == null ? "list" : "get";
             case "POST" -> "create";
             case "PUT" -> "update";
             case "PATCH" -> "patch";

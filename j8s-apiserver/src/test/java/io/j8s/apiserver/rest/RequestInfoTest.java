@@ -19,6 +19,18 @@ class RequestInfoTest {
     }
 
     @Test
+    void streamingSubresources_areCreateWhateverTheMethod() {
+        assertThat(RequestInfo.parse("POST", "/api/v1/namespaces/x/pods/p/portforward", null).verb())
+                .isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/portforward", null).verb())
+                .isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/exec", null).verb()).isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/attach", null).verb()).isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/log", null).verb()).isEqualTo("get");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p", null).verb()).isEqualTo("get");
+    }
+
+    @Test
     void listsWatchesAndCollections() {
         assertThat(RequestInfo.parse("GET", "/apis/apps/v1/deployments", null).verb()).isEqualTo("list");
         assertThat(RequestInfo.parse("GET", "/apis/apps/v1/namespaces/x/deployments", "true").verb())

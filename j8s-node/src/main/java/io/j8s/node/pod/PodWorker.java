@@ -764,6 +764,7 @@ public final class PodWorker {
       return;
     }
     snapshot = next;
+    ctx.logs().publishAddress(namespace, name, uid, podIp);
     for (ContainerRecord r : allContainers()) {
       ctx.logs().publish(namespace, name, uid, r.name, r.logs());
     }

@@ -5,6 +5,7 @@ import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.logs.ContainerLogs;
 import io.j8s.node.logs.LogEntry;
 import io.j8s.node.logs.LogQuery;
+import io.j8s.node.stream.portforward.PortForwardEndpoint;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *   <li>401/403 as the {@link RequestAuthenticator} decides.
  * </ul>
  *
- * Also {@code GET /healthz} → {@code ok}. TLS is on when an {@link SslContext} is given. A slow
+ * Also {@code GET /healthz} → {@code ok}, and {@code /portForward/{namespace}/{pod}?port=N} (a
+ * WebSocket, {@link PortForwardEndpoint}). TLS is on when an {@link SslContext} is given. A slow
  * follower is served only as fast as its socket drains (back-pressure via channel writability);
  * lines dropped from the ring meanwhile are skipped. Thread-safe; nothing blocks an event loop.
  */
@@ -73,6 +75,7 @@ public final class ContainerLogServer implements AutoCloseable {
   private final RequestAuthenticator authenticator;
   private final Clock clock;
   private final EventLoopGroup group;
+  private final PortForwardEndpoint portForward;
   private volatile Channel channel;
   private volatile java.util.function.Supplier<String> resourceMetrics;
   private volatile java.util.concurrent.Executor resourceMetricsExecutor;
@@ -94,6 +97,7 @@ public final class ContainerLogServer implements AutoCloseable {
     this.authenticator = authenticator;
     this.clock = clock;
     this.group = group;
+    this.portForward = new PortForwardEndpoint(registry);
   }
 
   /** Binds the listener; blocks until bound. */
@@ -156,6 +160,10 @@ public final class ContainerLogServer implements AutoCloseable {
       RequestAuthenticator.Decision d = authenticator.authenticate(req, session);
       if (!d.allowed()) {
         respond(ctx, req, HttpResponseStatus.valueOf(d.status()), d.message());
+        return;
+      }
+      if (req.uri().startsWith(PortForwardEndpoint.PREFIX)) {
+        portForward.handle(ctx, req);
         return;
       }
       if (!req.method().equals(HttpMethod.GET)) {

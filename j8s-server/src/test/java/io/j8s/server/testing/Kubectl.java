@@ -81,6 +81,11 @@ public final class Kubectl {
         return builder(args).redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** Starts {@code kubectl <args>} without waiting, its stderr kept too (for port-forward). */
+    public Process start(Path stdout, Path stderr, String... args) throws IOException {
+        return builder(args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+    }
+
     /** {@code kubectl <args>} with this user's kubeconfig and cache, in the work dir, which is also its HOME. */
     private ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>();
