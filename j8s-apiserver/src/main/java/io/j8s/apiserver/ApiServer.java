@@ -2,7 +2,10 @@ package io.j8s.apiserver;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.apiserver.admission.AdmissionChain;
+import io.j8s.apiserver.admission.ServiceAccountAdmission;
 import io.j8s.apiserver.admission.ServiceAllocations;
+import io.j8s.apiserver.registry.Admission;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
@@ -35,6 +38,7 @@ import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.registry.ObjectRegistry;
+import tools.jackson.databind.JsonNode;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
 import io.j8s.apiserver.rest.ResourceHandler;
@@ -108,7 +112,13 @@ public final class ApiServer implements AutoCloseable {
         ResourceType namespaceType = typeOfKind("Namespace");
         // As Kubernetes' NamespaceLifecycle admission: the cache first, and on a miss the store itself,
         // so an object can be created in a namespace created a moment ago.
-        this.registry = new ObjectRegistry(store, allocations, namespace -> cache.get(namespaceType, null, namespace)
+        ResourceType serviceAccountType = typeOfKind("ServiceAccount");
+        // ServiceAccount admission for Pods: the cache first, the store on a miss (as the namespace)
+        Admission admission = new AdmissionChain(List.of(allocations, new ServiceAccountAdmission(
+                (namespace, name) -> cache.get(serviceAccountType, namespace, name).map(sa -> (JsonNode) sa.tree())
+                        .or(() -> store.get(serviceAccountType.key(namespace, name))
+                                .map(kv -> Json.parseObject(kv.value()))))));
+        this.registry = new ObjectRegistry(store, admission, namespace -> cache.get(namespaceType, null, namespace)
                 .map(ns -> isTerminating(ns.tree()))
                 .or(() -> store.get(namespaceType.key(null, namespace))
                         .map(kv -> isTerminating(Json.parseObject(kv.value())))), clock);
