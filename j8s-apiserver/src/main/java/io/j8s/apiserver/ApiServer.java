@@ -10,6 +10,7 @@ import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UnionAuthorizer;
+import io.j8s.apiserver.auth.authn.CachedTokenObjects;
 import io.j8s.apiserver.auth.authn.JoinTokenAuthenticator;
 import io.j8s.apiserver.auth.authn.RequestAuthenticator;
 import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
@@ -38,7 +39,6 @@ import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import tools.jackson.databind.JsonNode;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
 import io.j8s.apiserver.rest.ResourceHandler;
@@ -62,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Kubernetes API server of j8s: REST and watch over the store, served to kubectl and client
@@ -228,8 +229,7 @@ public final class ApiServer implements AutoCloseable {
     private Security security(ApiSecurity settings) {
         ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens(settings.serviceAccountKeys(),
                 settings.serviceAccountIssuer(), List.of(settings.serviceAccountIssuer()), clock,
-                (namespace, name) -> cache.get(typeOfKind("ServiceAccount"), namespace, name)
-                        .map(sa -> sa.tree().path("metadata").path("uid").asString("")));
+                new CachedTokenObjects(cache, this::typeOfKind));
         List<TokenAuthenticator> tokens = new ArrayList<>();
         if (settings.joinToken() != null) {
             tokens.add(new JoinTokenAuthenticator(settings.joinToken()));
@@ -246,7 +246,7 @@ public final class ApiServer implements AutoCloseable {
         rbacAuthorizer = new RbacAuthorizer(policy);
         Authorizer authorizer = new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
         resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
-        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens);
+        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens, this::typeOfKind);
         resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
         if (settings.nodeCredentials() != null) {
             nodePasswords = new NodePasswords(registry, cache, typeOfKind("Secret"), typeOfKind("Node"));
