@@ -153,7 +153,7 @@ public final class ServiceAccountAdmission implements Admission {
         ObjectNode projected = volume.putObject("projected");
         ArrayNode sources = projected.putArray("sources");
         ObjectNode token = sources.addObject().putObject("serviceAccountToken");
-        token.put("expirationSeconds", TOKEN_EXPIRATION_SECONDS);
+        token.put("expirationSeconds", (int) TOKEN_EXPIRATION_SECONDS);
         token.put("path", "token");
         ObjectNode configMap = sources.addObject().putObject("configMap");
         configMap.put("name", ROOT_CA_CONFIGMAP);
