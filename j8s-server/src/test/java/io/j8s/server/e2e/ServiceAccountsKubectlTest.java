@@ -3,6 +3,7 @@ package io.j8s.server.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.j8s.api.json.Json;
+import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
 import java.time.Duration;
@@ -146,6 +147,21 @@ class ServiceAccountsKubectlTest {
                 "--serviceaccount=tok:default");
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> app.run("get", "endpoints", "-n", "tok").exitCode() == 0);
+
+        // as an in-cluster client: the CA from kube-root-ca.crt, the token, the Service's names
+        awaitOk("get", "configmap", "kube-root-ca.crt", "-n", "tok");
+        String ca = json("get", "configmap", "kube-root-ca.crt", "-n", "tok", "-o", "json").path("data")
+                .path("ca.crt").asString();
+        Kubectl inCluster = cluster.kubectlWith("in-cluster", Kubeconfig.yamlWithToken(cluster.server().apiUrl(), ca,
+                "in-cluster", token));
+        for (String name : List.of("kubernetes.default.svc.cluster.local", "kubernetes.default.svc", "127.96.0.1")) {
+            assertThat(inCluster.run("--tls-server-name=" + name, "get", "endpoints", "kubernetes", "-n", "default")
+                    .stderr()).as(name).contains("endpoints \"kubernetes\" is forbidden");
+            assertThat(inCluster.run("--tls-server-name=" + name, "get", "endpoints", "-n", "tok").exitCode())
+                    .as(name).isZero();
+        }
+        assertThat(inCluster.run("--tls-server-name=other.example", "get", "endpoints", "-n", "tok").stderr())
+                .contains("x509: certificate is valid for");
 
         // bound to something that is not there, or to a Pod of another account
         assertThat(cluster.kubectl().run("create", "token", "default", "-n", "tok", "--bound-object-kind", "Pod",
