@@ -171,6 +171,22 @@ class ServiceAccountsKubectlTest {
                 "--bound-object-name", "app").stderr()).contains("cannot bind token for serviceaccount \"other\" to pod"
                         + " running with different serviceaccount name.");
 
+        assertThat(cluster.kubectl().run("create", "token", "default", "-n", "tok", "--bound-object-kind", "Pod",
+                "--bound-object-name", "app", "--bound-object-uid", "0d1c2b3a-0000-4000-8000-000000000000").stderr())
+                .contains("Operation cannot be fulfilled on Pod \"app\": the UID in the bound object reference"
+                        + " (0d1c2b3a-0000-4000-8000-000000000000) does not match the UID in record. The object might"
+                        + " have been deleted and then recreated");
+
+        // bound to a Secret: valid while the Secret is
+        cluster.kubectlOk("create", "secret", "generic", "holder", "-n", "tok", "--from-literal=a=b");
+        String secretToken = cluster.kubectlOk("create", "token", "default", "-n", "tok", "--bound-object-kind",
+                "Secret", "--bound-object-name", "holder").trim();
+        Kubectl holder = cluster.kubectlWithToken("holder", secretToken);
+        assertThat(holder.run("get", "endpoints", "-n", "tok").exitCode()).isZero();
+        cluster.kubectlOk("delete", "secret", "holder", "-n", "tok");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> holder.run("get", "endpoints", "-n", "tok").stderr().contains("Unauthorized"));
+
         cluster.kubectlOk("delete", "pod", "app", "-n", "tok", "--wait=true");
         Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
                 .until(() -> app.run("get", "endpoints", "-n", "tok").stderr().contains("Unauthorized"));
