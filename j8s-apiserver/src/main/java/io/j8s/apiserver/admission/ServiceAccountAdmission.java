@@ -94,6 +94,28 @@ public final class ServiceAccountAdmission implements Admission {
         return List.of();
     }
 
+    /**
+     * On update only the v1 conversion's part: {@code spec.serviceAccount} is an alias of {@code
+     * spec.serviceAccountName} (read when the latter is unset, always written equal to it), so an
+     * update that leaves the deprecated field out changes nothing.
+     */
+    @Override
+    public List<TxnOp> admitUpdate(ResourceType type, ObjectNode pod, ObjectNode old) {
+        if (type.group().isEmpty() && type.plural().equals("pods") && pod.get("spec") instanceof ObjectNode spec) {
+            String name = Json.str(spec, "serviceAccountName");
+            if (name.isEmpty()) {
+                name = Json.str(spec, "serviceAccount");
+            }
+            if (name.isEmpty()) {
+                spec.remove(List.of("serviceAccountName", "serviceAccount"));
+            } else {
+                spec.put("serviceAccountName", name);
+                spec.put("serviceAccount", name);
+            }
+        }
+        return List.of();
+    }
+
     /** The Pod's choice wins, then the ServiceAccount's; true when neither says. */
     static boolean shouldAutomount(JsonNode serviceAccount, JsonNode spec) {
         JsonNode podChoice = spec.path("automountServiceAccountToken");

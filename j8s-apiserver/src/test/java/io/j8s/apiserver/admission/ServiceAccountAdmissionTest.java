@@ -170,5 +170,7 @@ class ServiceAccountAdmissionTest {
         ObjectNode pod = pod("{serviceAccountName: ghost, containers: [{name: c, image: x}]}");
         assertThat(admission.admitUpdate(PODS, pod, pod.deepCopy())).isEmpty();
         assertThat(Json.elements(pod, "spec.volumes")).isEmpty();
+        // an update leaving the deprecated alias out keeps it, as the v1 conversion does
+        assertThat(Json.text(pod, "spec.serviceAccount")).isEqualTo("ghost");
     }
 }
