@@ -38,7 +38,8 @@ public final class TokenRequests {
     private final ServiceAccountTokens tokens;
     private final Function<String, ResourceType> typeOfKind;
 
-    public TokenRequests(ObjectRegistry registry, ServiceAccountTokens tokens, Function<String, ResourceType> typeOfKind) {
+    public TokenRequests(ObjectRegistry registry, ServiceAccountTokens tokens,
+            Function<String, ResourceType> typeOfKind) {
         this.registry = registry;
         this.tokens = tokens;
         this.typeOfKind = typeOfKind;
