@@ -2,11 +2,15 @@ package io.j8s.apiserver;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.apiserver.admission.AdmissionChain;
+import io.j8s.apiserver.admission.ServiceAccountAdmission;
 import io.j8s.apiserver.admission.ServiceAllocations;
+import io.j8s.apiserver.registry.Admission;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UnionAuthorizer;
+import io.j8s.apiserver.auth.authn.CachedTokenObjects;
 import io.j8s.apiserver.auth.authn.JoinTokenAuthenticator;
 import io.j8s.apiserver.auth.authn.RequestAuthenticator;
 import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
@@ -60,6 +64,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The Kubernetes API server of j8s: REST and watch over the store, served to kubectl and client
@@ -111,7 +116,13 @@ public final class ApiServer implements AutoCloseable {
         ResourceType namespaceType = typeOfKind("Namespace");
         // As Kubernetes' NamespaceLifecycle admission: the cache first, and on a miss the store itself,
         // so an object can be created in a namespace created a moment ago.
-        this.registry = new ObjectRegistry(store, allocations, namespace -> cache.get(namespaceType, null, namespace)
+        ResourceType serviceAccountType = typeOfKind("ServiceAccount");
+        // ServiceAccount admission for Pods: the cache first, the store on a miss (as the namespace)
+        Admission admission = new AdmissionChain(List.of(allocations, new ServiceAccountAdmission(
+                (namespace, name) -> cache.get(serviceAccountType, namespace, name).map(sa -> (JsonNode) sa.tree())
+                        .or(() -> store.get(serviceAccountType.key(namespace, name))
+                                .map(kv -> Json.parseObject(kv.value()))))));
+        this.registry = new ObjectRegistry(store, admission, namespace -> cache.get(namespaceType, null, namespace)
                 .map(ns -> isTerminating(ns.tree()))
                 .or(() -> store.get(namespaceType.key(null, namespace))
                         .map(kv -> isTerminating(Json.parseObject(kv.value())))), clock);
@@ -230,8 +241,7 @@ public final class ApiServer implements AutoCloseable {
     private Security security(ApiSecurity settings) {
         ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens(settings.serviceAccountKeys(),
                 settings.serviceAccountIssuer(), List.of(settings.serviceAccountIssuer()), clock,
-                (namespace, name) -> cache.get(typeOfKind("ServiceAccount"), namespace, name)
-                        .map(sa -> sa.tree().path("metadata").path("uid").asString("")));
+                new CachedTokenObjects(cache, this::typeOfKind));
         List<TokenAuthenticator> tokens = new ArrayList<>();
         if (settings.joinToken() != null) {
             tokens.add(new JoinTokenAuthenticator(settings.joinToken()));
@@ -248,7 +258,7 @@ public final class ApiServer implements AutoCloseable {
         rbacAuthorizer = new RbacAuthorizer(policy);
         Authorizer authorizer = new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
         resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
-        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens);
+        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens, this::typeOfKind);
         resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
         if (settings.nodeCredentials() != null) {
             nodePasswords = new NodePasswords(registry, cache, typeOfKind("Secret"), typeOfKind("Node"));

@@ -20,6 +20,7 @@ import io.j8s.controllers.namespace.NamespaceController;
 import io.j8s.controllers.nodeipam.NodeIpamController;
 import io.j8s.controllers.nodelifecycle.NodeLifecycleController;
 import io.j8s.controllers.replicaset.ReplicaSetController;
+import io.j8s.controllers.rootcacertpublisher.RootCaCertPublisher;
 import io.j8s.controllers.runtime.ApiResource;
 import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
@@ -27,6 +28,7 @@ import io.j8s.controllers.runtime.ControllerSettings;
 import io.j8s.controllers.runtime.DelayScheduler;
 import io.j8s.controllers.runtime.SharedInformers;
 import io.j8s.controllers.scheduler.Scheduler;
+import io.j8s.controllers.serviceaccount.ServiceAccountsController;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,23 +65,26 @@ import org.slf4j.LoggerFactory;
 public final class ControllerManager implements AutoCloseable {
 
   /** Controller name → the identity (client) it writes with. */
-  public static final Map<String, String> IDENTITIES = Collections.unmodifiableMap(new LinkedHashMap<>(Map.of(
-      DeploymentController.NAME, DeploymentController.IDENTITY,
-      ReplicaSetController.NAME, ReplicaSetController.IDENTITY,
-      Scheduler.NAME, Scheduler.IDENTITY,
-      NodeIpamController.NAME, NodeIpamController.IDENTITY,
-      EndpointsController.NAME, EndpointsController.IDENTITY,
-      EndpointSliceController.NAME, EndpointSliceController.IDENTITY,
-      EndpointSliceMirroringController.NAME, EndpointSliceMirroringController.IDENTITY,
-      GarbageCollector.NAME, GarbageCollector.IDENTITY,
-      NamespaceController.NAME, NamespaceController.IDENTITY,
-      NodeLifecycleController.NAME, NodeLifecycleController.IDENTITY)));
+  public static final Map<String, String> IDENTITIES = Collections.unmodifiableMap(new LinkedHashMap<>(Map.ofEntries(
+      Map.entry(DeploymentController.NAME, DeploymentController.IDENTITY),
+      Map.entry(ReplicaSetController.NAME, ReplicaSetController.IDENTITY),
+      Map.entry(Scheduler.NAME, Scheduler.IDENTITY),
+      Map.entry(NodeIpamController.NAME, NodeIpamController.IDENTITY),
+      Map.entry(EndpointsController.NAME, EndpointsController.IDENTITY),
+      Map.entry(EndpointSliceController.NAME, EndpointSliceController.IDENTITY),
+      Map.entry(EndpointSliceMirroringController.NAME, EndpointSliceMirroringController.IDENTITY),
+      Map.entry(GarbageCollector.NAME, GarbageCollector.IDENTITY),
+      Map.entry(NamespaceController.NAME, NamespaceController.IDENTITY),
+      Map.entry(NodeLifecycleController.NAME, NodeLifecycleController.IDENTITY),
+      Map.entry(ServiceAccountsController.NAME, ServiceAccountsController.IDENTITY),
+      Map.entry(RootCaCertPublisher.NAME, RootCaCertPublisher.IDENTITY))));
 
   /** Every controller, in start order. */
   public static final List<String> ALL = List.of(
       NodeIpamController.NAME, NodeLifecycleController.NAME, Scheduler.NAME, DeploymentController.NAME,
       ReplicaSetController.NAME, EndpointsController.NAME, EndpointSliceController.NAME,
-      EndpointSliceMirroringController.NAME, GarbageCollector.NAME, NamespaceController.NAME);
+      EndpointSliceMirroringController.NAME, GarbageCollector.NAME, NamespaceController.NAME,
+      ServiceAccountsController.NAME, RootCaCertPublisher.NAME);
 
   private static final Logger log = LoggerFactory.getLogger(ControllerManager.class);
 
@@ -310,6 +315,8 @@ public final class ControllerManager implements AutoCloseable {
       case EndpointSliceMirroringController.NAME: return new EndpointSliceMirroringController(context);
       case GarbageCollector.NAME: return new GarbageCollector(context, served);
       case NamespaceController.NAME: return new NamespaceController(context, served);
+      case ServiceAccountsController.NAME: return new ServiceAccountsController(context);
+      case RootCaCertPublisher.NAME: return new RootCaCertPublisher(context);
       default: throw new IllegalArgumentException("unknown controller " + name);
     }
   }

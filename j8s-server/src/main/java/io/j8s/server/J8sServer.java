@@ -187,7 +187,8 @@ public final class J8sServer implements AutoCloseable {
                 .informerClient(clientFor("controller-manager"))
                 .clients(this::clientFor)
                 .meterRegistry(metrics)
-                .settings(c.settings(options.clusterCidr()))
+                // the bundle verifying this server, published as kube-root-ca.crt in every namespace
+                .settings(c.settings(options.clusterCidr()).toBuilder().rootCaBundle(pki.caPem()).build())
                 .enabled(c.enabled())
                 .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
                 .onChange(apiServer.health()::changed)

@@ -18,6 +18,7 @@ public final class ControllerSettings {
   private final int mirroringMaxEndpointsPerSubset;
   private final Duration nodeMonitorGracePeriod;
   private final Duration nodeMonitorPeriod;
+  private final String rootCaBundle;
 
   private ControllerSettings(Builder b) {
     this.resyncPeriod = b.resyncPeriod;
@@ -29,6 +30,7 @@ public final class ControllerSettings {
     this.mirroringMaxEndpointsPerSubset = b.mirroringMaxEndpointsPerSubset;
     this.nodeMonitorGracePeriod = b.nodeMonitorGracePeriod;
     this.nodeMonitorPeriod = b.nodeMonitorPeriod;
+    this.rootCaBundle = b.rootCaBundle;
   }
 
   public static ControllerSettings defaults() {
@@ -49,7 +51,8 @@ public final class ControllerSettings {
         .maxEndpointsPerSlice(maxEndpointsPerSlice)
         .mirroringMaxEndpointsPerSubset(mirroringMaxEndpointsPerSubset)
         .nodeMonitorGracePeriod(nodeMonitorGracePeriod)
-        .nodeMonitorPeriod(nodeMonitorPeriod);
+        .nodeMonitorPeriod(nodeMonitorPeriod)
+        .rootCaBundle(rootCaBundle);
   }
 
   /** How often informers redeliver every object (default 5 min; j8s is small, so resync often). */
@@ -97,6 +100,14 @@ public final class ControllerSettings {
     return nodeMonitorPeriod;
   }
 
+  /**
+   * {@code --root-ca-file}'s content: the PEM bundle that verifies the API server, published as
+   * {@code kube-root-ca.crt} in every namespace (default empty: nothing is published).
+   */
+  public String rootCaBundle() {
+    return rootCaBundle;
+  }
+
   /** Builder; every setter checks its argument and names a bad value. */
   public static final class Builder {
     private Duration resyncPeriod = Duration.ofMinutes(5);
@@ -108,6 +119,7 @@ public final class ControllerSettings {
     private int mirroringMaxEndpointsPerSubset = 1000;
     private Duration nodeMonitorGracePeriod = Duration.ofSeconds(40);
     private Duration nodeMonitorPeriod = Duration.ofSeconds(5);
+    private String rootCaBundle = "";
 
     private Builder() {}
 
@@ -178,6 +190,15 @@ public final class ControllerSettings {
         throw new IllegalArgumentException("node monitor period must be positive but was " + v);
       }
       this.nodeMonitorPeriod = v;
+      return this;
+    }
+
+    public Builder rootCaBundle(String v) {
+      Objects.requireNonNull(v, "rootCaBundle");
+      if (v.length() > 1 << 20) {
+        throw new IllegalArgumentException("root CA bundle must be at most 1 MiB but has " + v.length() + " chars");
+      }
+      this.rootCaBundle = v;
       return this;
     }
 

@@ -51,6 +51,14 @@ import java.util.UUID;
  * issued by TokenRequest and accepted as bearer tokens while unexpired, for one of the API
  * audiences, and while the service account still exists with the same uid.
  *
+ * <p>A token may be bound to a Pod, a Secret or a Node ({@code kubernetes.io.pod/secret/node
+ * {name, uid}}; a Pod-bound token also names the Pod's Node when it is scheduled, as Kubernetes
+ * 1.30+ does): it then authenticates only while that object exists with the same uid and has not
+ * been deleting for more than a minute (Kubernetes' validator, read from the watch cache). The
+ * user's {@code extra} carries {@code authentication.kubernetes.io/credential-id} ({@code
+ * JTI=<jti>}) and, for bound tokens, {@code pod-name}/{@code pod-uid} and {@code
+ * node-name}/{@code node-uid}.
+ *
  * <p>Signing and verifying are Nimbus JOSE+JWT's (see docs/architecture.md, Security), with an
  * explicit algorithm allow-list: only RS256, as Kubernetes issues, so {@code alg: none} and HMAC
  * tokens (whose "key" would be the public key) never reach a verifier. Thread safe.
@@ -68,6 +76,43 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         Optional<String> uid(String namespace, String name);
     }
 
+    /** What the validator needs of an object a token names: its uid and deletion timestamp. */
+    public record ObjectMeta(String uid, Instant deletionTimestamp) {}
+
+    /**
+     * Finds the objects tokens name: {@code kind} is {@code ServiceAccount}, {@code Pod}, {@code
+     * Secret} or {@code Node} ({@code namespace} null for Nodes). Answers from memory.
+     */
+    @FunctionalInterface
+    public interface ObjectLookup {
+        Optional<ObjectMeta> get(String kind, String namespace, String name);
+    }
+
+    /** A reference to a bound object as the claims carry it. */
+    public record Ref(String name, String uid) {
+        Map<String, Object> claim() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("uid", uid);
+            return m;
+        }
+    }
+
+    /** What a token is bound to: at most one of Pod, Secret, Node, plus the Pod's Node. */
+    public record Binding(Ref pod, Ref secret, Ref node) {
+        public static final Binding NONE = new Binding(null, null, null);
+    }
+
+    /** Extra keys as Kubernetes' {@code pkg/serviceaccount} sets them. */
+    public static final String POD_NAME_KEY = "authentication.kubernetes.io/pod-name";
+    public static final String POD_UID_KEY = "authentication.kubernetes.io/pod-uid";
+    public static final String NODE_NAME_KEY = "authentication.kubernetes.io/node-name";
+    public static final String NODE_UID_KEY = "authentication.kubernetes.io/node-uid";
+    public static final String CREDENTIAL_ID_KEY = "authentication.kubernetes.io/credential-id";
+    /** A bound object deleting for longer than this invalidates its tokens (Kubernetes: 60 s). */
+    private static final Duration DELETION_GRACE = Duration.ofSeconds(60);
+    static final String INVALIDATED = "service account token has been invalidated";
+
     /** An issued token and when it expires. */
     public record Issued(String token, Instant expiration) {
         @Override
@@ -81,12 +126,23 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
     private final String issuer;
     private final List<String> apiAudiences;
     private final Clock clock;
-    private final ServiceAccountLookup serviceAccounts;
+    private final ObjectLookup objects;
     private final DefaultJWTProcessor<SecurityContext> verifier = new DefaultJWTProcessor<>();
+
+    /**
+     * Tokens whose bound objects are never found (so only unbound tokens authenticate).
+     *
+     * @param keys an RSA key pair (the private half signs, the public half verifies)
+     */
+    public ServiceAccountTokens(KeyPair keys, String issuer, List<String> apiAudiences, Clock clock,
+            ServiceAccountLookup serviceAccounts) {
+        this(keys, issuer, apiAudiences, clock, (kind, namespace, name) -> kind.equals("ServiceAccount")
+                ? serviceAccounts.uid(namespace, name).map(uid -> new ObjectMeta(uid, null)) : Optional.empty());
+    }
 
     /** @param keys an RSA key pair (the private half signs, the public half verifies) */
     public ServiceAccountTokens(KeyPair keys, String issuer, List<String> apiAudiences, Clock clock,
-            ServiceAccountLookup serviceAccounts) {
+            ObjectLookup objects) {
         if (!(keys.getPrivate() instanceof RSAPrivateKey) || !(keys.getPublic() instanceof RSAPublicKey publicKey)) {
             throw new IllegalArgumentException("service account tokens need an RSA key, got "
                     + keys.getPrivate().getAlgorithm());
@@ -96,7 +152,7 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         this.issuer = issuer;
         this.apiAudiences = List.copyOf(apiAudiences);
         this.clock = clock;
-        this.serviceAccounts = serviceAccounts;
+        this.objects = objects;
         RSAKey verificationKey = new RSAKey.Builder(publicKey).keyID(keyId).keyUse(KeyUse.SIGNATURE)
                 .algorithm(JWSAlgorithm.RS256).build();
         verifier.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS,
@@ -117,8 +173,14 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         return apiAudiences;
     }
 
-    /** Signs a token for {@code namespace/name} valid for {@code lifetime} from now. */
+    /** Signs an unbound token for {@code namespace/name} valid for {@code lifetime} from now. */
     public Issued issue(String namespace, String name, String uid, List<String> audiences, Duration lifetime) {
+        return issue(namespace, name, uid, audiences, lifetime, Binding.NONE);
+    }
+
+    /** Signs a token for {@code namespace/name} bound to {@code binding}, valid for {@code lifetime} from now. */
+    public Issued issue(String namespace, String name, String uid, List<String> audiences, Duration lifetime,
+            Binding binding) {
         long now = clock.instant().getEpochSecond();
         long exp = now + lifetime.toSeconds();
         // Claims in the order and shape Kubernetes writes them (aud always a list), written by Jackson,
@@ -132,8 +194,18 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         Map<String, Object> serviceAccount = new LinkedHashMap<>();
         serviceAccount.put("name", name);
         serviceAccount.put("uid", uid);
+        // sorted, as Kubernetes' token generator merges the claims through a map
         Map<String, Object> k8s = new LinkedHashMap<>();
         k8s.put("namespace", namespace);
+        if (binding.node() != null) {
+            k8s.put("node", binding.node().claim());
+        }
+        if (binding.pod() != null) {
+            k8s.put("pod", binding.pod().claim());
+        }
+        if (binding.secret() != null) {
+            k8s.put("secret", binding.secret().claim());
+        }
         k8s.put("serviceaccount", serviceAccount);
         claims.put("kubernetes.io", k8s);
         claims.put(JWTClaimNames.NOT_BEFORE, now);
@@ -196,16 +268,66 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
                 || !subject.equals(Subject.SERVICE_ACCOUNT_PREFIX + namespace + ":" + name)) {
             throw new InvalidCredentialsException("service account token names no service account");
         }
-        Optional<String> current = serviceAccounts.uid(namespace, name);
-        if (current.isEmpty()) {
+        Optional<ObjectMeta> current = objects.get("ServiceAccount", namespace, name);
+        if (current.isEmpty() || deletedLongAgo(current.get())) {
             throw new InvalidCredentialsException("service account " + namespace + "/" + name + " has been deleted");
         }
-        if (!uid.isEmpty() && !uid.equals(current.get())) {
+        String currentUid = current.get().uid();
+        if (!uid.isEmpty() && !uid.equals(currentUid)) {
             throw new InvalidCredentialsException("service account " + namespace + "/" + name
-                    + " was recreated (uid " + current.get() + ", token for " + uid + ")");
+                    + " was recreated (uid " + currentUid + ", token for " + uid + ")");
+        }
+        Map<String, List<String>> extra = new LinkedHashMap<>();
+        Ref secret = ref(k8s.get("secret"));
+        if (secret != null) {
+            checkBound("Secret", "secret", namespace, secret);
+        }
+        Ref pod = ref(k8s.get("pod"));
+        if (pod != null) {
+            checkBound("Pod", "pod", namespace, pod);
+            extra.put(POD_NAME_KEY, List.of(pod.name()));
+            extra.put(POD_UID_KEY, List.of(pod.uid()));
+        }
+        Ref node = ref(k8s.get("node"));
+        if (node != null) {
+            if (pod == null) {
+                // a Node-bound token; for a Pod-bound one the node claim only informs
+                checkBound("Node", "node", null, node);
+            }
+            extra.put(NODE_NAME_KEY, List.of(node.name()));
+            extra.put(NODE_UID_KEY, List.of(node.uid()));
+        }
+        String jti = claims.getJWTID();
+        if (jti != null && !jti.isEmpty()) {
+            extra.put(CREDENTIAL_ID_KEY, List.of("JTI=" + jti));
         }
         return Optional.of(UserInfo.authenticated(subject,
-                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace), current.get()));
+                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace), currentUid, extra));
+    }
+
+    /** Kubernetes' checks of a bound object: it exists, was not deleted a minute ago, has the token's uid. */
+    private void checkBound(String kind, String claim, String namespace, Ref ref) {
+        Optional<ObjectMeta> found = objects.get(kind, namespace, ref.name());
+        if (found.isEmpty() || deletedLongAgo(found.get())) {
+            throw new InvalidCredentialsException(INVALIDATED);
+        }
+        if (!ref.uid().equals(found.get().uid())) {
+            throw new InvalidCredentialsException(claim + " UID (" + found.get().uid() + ") does not match service"
+                    + " account " + claim + " ref claim (" + ref.uid() + ")");
+        }
+    }
+
+    private boolean deletedLongAgo(ObjectMeta meta) {
+        return meta.deletionTimestamp() != null
+                && meta.deletionTimestamp().isBefore(clock.instant().minus(DELETION_GRACE));
+    }
+
+    private static Ref ref(Object claim) {
+        Map<String, Object> m = map(claim);
+        if (m.isEmpty()) {
+            return null;
+        }
+        return new Ref(string(m.get("name")), string(m.get("uid")));
     }
 
     @SuppressWarnings("unchecked")

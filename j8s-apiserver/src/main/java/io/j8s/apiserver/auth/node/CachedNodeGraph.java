@@ -29,6 +29,11 @@ public final class CachedNodeGraph implements NodeGraph {
     }
 
     @Override
+    public Optional<String> podUid(String namespace, String name) {
+        return cache.get(pods, namespace, name).map(p -> p.tree().path("metadata").path("uid").asString(""));
+    }
+
+    @Override
     public boolean referencedFromNode(String kind, String namespace, String name, String node) {
         List<CachedObject> bound = cache.list(pods, namespace,
                 p -> node.equals(p.fields().get("spec.nodeName"))).items();

@@ -16,4 +16,9 @@ public interface NodeGraph {
      * serviceaccount} as its service account.
      */
     boolean referencedFromNode(String kind, String namespace, String name, String node);
+
+    /** A Pod's uid, or empty when the Pod is unknown (by default nothing is known). */
+    default Optional<String> podUid(String namespace, String name) {
+        return Optional.empty();
+    }
 }

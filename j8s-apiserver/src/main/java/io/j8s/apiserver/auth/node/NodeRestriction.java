@@ -19,7 +19,8 @@ import tools.jackson.databind.JsonNode;
  * The part of Kubernetes' {@code NodeRestriction} admission plugin that keeps a node to its own
  * objects where the authorizer cannot see the object: a node may create, change or delete only
  * its own Node and its own Lease, write the status of and delete only the Pods bound to it, and
- * create only mirror Pods bound to itself. Runs after authorization, before the write; errors are
+ * create only mirror Pods bound to itself, and request service account tokens only bound to a Pod
+ * bound to itself. Runs after authorization, before the write; errors are
  * 403s worded as Kubernetes' admission errors. {@link #nodeWrites()} adds the checks that need the
  * object as it will be written: a node may not set, change or remove labels outside the kubelet's
  * own set (so it cannot steer workloads meant for other nodes to itself by labelling itself {@code
@@ -86,6 +87,11 @@ public final class NodeRestriction {
                 }
             }
             case "/pods" -> admitPod(a, node, name, body);
+            case "/serviceaccounts" -> {
+                if ("token".equals(a.subresource()) && a.verb().equals("create")) {
+                    admitToken(a, node, body);
+                }
+            }
             default -> {
             }
         }
@@ -125,6 +131,35 @@ public final class NodeRestriction {
             }
             default -> throw forbidden(a, name, "unexpected pod subresource \"" + sub
                     + "\", only 'status' and 'eviction' are allowed");
+        }
+    }
+
+    /**
+     * Kubernetes' {@code admitServiceAccount}: a node's TokenRequest must bind the token to a Pod,
+     * by name and uid, that is bound to the node (the API server then adds the Node binding itself).
+     */
+    private void admitToken(Attributes a, String node, Supplier<JsonNode> body) {
+        JsonNode request = body.get();
+        JsonNode ref = request == null ? null : request.path("spec").path("boundObjectRef");
+        if (ref == null || !ref.isObject() || !"v1".equals(Json.str(ref, "apiVersion"))
+                || !"Pod".equals(Json.str(ref, "kind")) || Json.str(ref, "name").isEmpty()) {
+            throw forbidden(a, a.name(), "node requested token not bound to a pod");
+        }
+        String uid = Json.str(ref, "uid");
+        if (uid.isEmpty()) {
+            throw forbidden(a, a.name(), "node requested token with a pod binding without a uid");
+        }
+        String pod = Json.str(ref, "name");
+        Optional<String> actual = graph.podUid(a.namespace(), pod);
+        if (actual.isEmpty()) {
+            throw ApiException.of(404, "NotFound", "pods \"" + pod + "\" not found");
+        }
+        if (!uid.equals(actual.get())) {
+            throw forbidden(a, a.name(), "the UID in the bound object reference (" + uid + ") does not match the UID"
+                    + " in record. The object might have been deleted and then recreated");
+        }
+        if (!graph.podNode(a.namespace(), pod).orElse("").equals(node)) {
+            throw forbidden(a, a.name(), "node requested token bound to a pod scheduled on a different node");
         }
     }
 

@@ -54,7 +54,8 @@ public final class BootstrapPolicy {
     /** The controllers j8s runs, by their service account name. */
     public static final List<String> CONTROLLERS = List.of("deployment-controller", "replicaset-controller",
             "endpoint-controller", "endpointslice-controller", "endpointslicemirroring-controller",
-            "generic-garbage-collector", "namespace-controller", "node-controller");
+            "generic-garbage-collector", "namespace-controller", "node-controller", "service-account-controller",
+            "root-ca-cert-publisher");
 
     private BootstrapPolicy() {}
 
@@ -246,6 +247,15 @@ public final class BootstrapPolicy {
                         verbs("patch", "update").groups(CORE).resources("pods/status").build(),
                         verbs("list", "watch", "get", "delete").groups(CORE).resources("pods").build(),
                         verbs(READ).groups(COORDINATION).resources("leases").build(),
+                        events()),
+                // Kubernetes' rules; j8s: the informers' list/watch of what the controller reads
+                role(p + "service-account-controller", Map.of(),
+                        verbs("create").groups(CORE).resources("serviceaccounts").build(),
+                        verbs(READ).groups(CORE).resources("serviceaccounts", "namespaces").build(),
+                        events()),
+                role(p + "root-ca-cert-publisher", Map.of(),
+                        verbs("create", "update").groups(CORE).resources("configmaps").build(),
+                        verbs(READ).groups(CORE).resources("configmaps", "namespaces").build(),
                         events()));
     }
 

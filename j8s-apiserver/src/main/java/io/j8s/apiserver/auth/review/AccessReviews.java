@@ -144,6 +144,10 @@ public final class AccessReviews {
             info.put("uid", user.uid());
         }
         user.groups().forEach(info.putArray("groups")::add);
+        if (!user.extra().isEmpty()) {
+            ObjectNode extra = info.putObject("extra");
+            user.extra().forEach((k, v) -> v.forEach(extra.putArray(k)::add));
+        }
         Responses.json(exchange, 201, out);
     }
 }

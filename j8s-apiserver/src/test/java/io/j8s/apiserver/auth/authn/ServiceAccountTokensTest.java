@@ -153,4 +153,79 @@ class ServiceAccountTokensTest {
                 + Base64.getUrlEncoder().withoutPadding().encodeToString("{\"iss\":\"https://dex\"}".getBytes()) + ".x";
         assertThat(tokens.authenticate(other)).isEmpty();
     }
+
+    /** Objects for the bound-token tests: kind/namespace/name → metadata. */
+    private final Map<String, ServiceAccountTokens.ObjectMeta> objects = new HashMap<>(Map.of(
+            "ServiceAccount/team/robot", new ServiceAccountTokens.ObjectMeta("uid-1", null),
+            "Pod/team/web", new ServiceAccountTokens.ObjectMeta("pod-1", null),
+            "Node/null/n1", new ServiceAccountTokens.ObjectMeta("node-1", null),
+            "Secret/team/s", new ServiceAccountTokens.ObjectMeta("secret-1", null)));
+    private final ServiceAccountTokens bound = new ServiceAccountTokens(KEYS, ISSUER, List.of(ISSUER), clock,
+            (kind, ns, name) -> Optional.ofNullable(objects.get(kind + "/" + ns + "/" + name)));
+
+    private static String claims(String token) {
+        return new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void podBound_carriesThePodAndItsNode_andStopsWhenThePodIsGoneOrReplaced() {
+        String token = bound.issue("team", "robot", "uid-1", List.of(ISSUER), Duration.ofHours(1),
+                new ServiceAccountTokens.Binding(new ServiceAccountTokens.Ref("web", "pod-1"), null,
+                        new ServiceAccountTokens.Ref("n1", "node-1"))).token();
+        assertThat(claims(token)).contains("\"kubernetes.io\":{\"namespace\":\"team\","
+                + "\"node\":{\"name\":\"n1\",\"uid\":\"node-1\"},\"pod\":{\"name\":\"web\",\"uid\":\"pod-1\"},"
+                + "\"serviceaccount\":{\"name\":\"robot\",\"uid\":\"uid-1\"}}");
+        UserInfo user = bound.authenticate(token).orElseThrow();
+        assertThat(user.name()).isEqualTo("system:serviceaccount:team:robot");
+        assertThat(user.extra()).containsEntry(ServiceAccountTokens.POD_NAME_KEY, List.of("web"))
+                .containsEntry(ServiceAccountTokens.POD_UID_KEY, List.of("pod-1"))
+                .containsEntry(ServiceAccountTokens.NODE_NAME_KEY, List.of("n1"))
+                .containsEntry(ServiceAccountTokens.NODE_UID_KEY, List.of("node-1"));
+        assertThat(user.extra().get(ServiceAccountTokens.CREDENTIAL_ID_KEY)).singleElement().asString()
+                .startsWith("JTI=");
+        // the node claim only informs for a Pod-bound token: a gone Node does not invalidate it
+        objects.remove("Node/null/n1");
+        assertThat(bound.authenticate(token)).isPresent();
+
+        // deleting gracefully: still valid for a minute after the deletion timestamp
+        objects.put("Pod/team/web", new ServiceAccountTokens.ObjectMeta("pod-1", T0.plusSeconds(30)));
+        now = T0.plusSeconds(60);
+        assertThat(bound.authenticate(token)).isPresent();
+        now = T0.plusSeconds(91);
+        assertThatThrownBy(() -> bound.authenticate(token)).isInstanceOf(InvalidCredentialsException.class)
+                .hasMessage("service account token has been invalidated");
+        now = T0;
+        objects.put("Pod/team/web", new ServiceAccountTokens.ObjectMeta("pod-2", null));
+        assertThatThrownBy(() -> bound.authenticate(token))
+                .hasMessage("pod UID (pod-2) does not match service account pod ref claim (pod-1)");
+        objects.remove("Pod/team/web");
+        assertThatThrownBy(() -> bound.authenticate(token)).hasMessage("service account token has been invalidated");
+    }
+
+    @Test
+    void secretAndNodeBound_areCheckedAgainstTheirObject() {
+        String secret = bound.issue("team", "robot", "uid-1", List.of(ISSUER), Duration.ofHours(1),
+                new ServiceAccountTokens.Binding(null, new ServiceAccountTokens.Ref("s", "secret-1"), null)).token();
+        String node = bound.issue("team", "robot", "uid-1", List.of(ISSUER), Duration.ofHours(1),
+                new ServiceAccountTokens.Binding(null, null, new ServiceAccountTokens.Ref("n1", "node-1"))).token();
+        assertThat(claims(secret)).contains("\"secret\":{\"name\":\"s\",\"uid\":\"secret-1\"}");
+        assertThat(bound.authenticate(secret).orElseThrow().extra()).containsOnlyKeys(
+                ServiceAccountTokens.CREDENTIAL_ID_KEY);
+        assertThat(bound.authenticate(node).orElseThrow().extra()).containsEntry(ServiceAccountTokens.NODE_NAME_KEY,
+                List.of("n1"));
+        objects.remove("Secret/team/s");
+        objects.put("Node/null/n1", new ServiceAccountTokens.ObjectMeta("node-2", null));
+        assertThatThrownBy(() -> bound.authenticate(secret)).hasMessage("service account token has been invalidated");
+        assertThatThrownBy(() -> bound.authenticate(node))
+                .hasMessage("node UID (node-2) does not match service account node ref claim (node-1)");
+    }
+
+    @Test
+    void unbound_stillAuthenticates_withACredentialId() {
+        String token = bound.issue("team", "robot", "uid-1", List.of(ISSUER), Duration.ofHours(1)).token();
+        objects.clear();
+        objects.put("ServiceAccount/team/robot", new ServiceAccountTokens.ObjectMeta("uid-1", null));
+        assertThat(bound.authenticate(token).orElseThrow().extra()).containsOnlyKeys(
+                ServiceAccountTokens.CREDENTIAL_ID_KEY);
+    }
 }

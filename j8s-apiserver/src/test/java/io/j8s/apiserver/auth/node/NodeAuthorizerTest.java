@@ -34,6 +34,11 @@ class NodeAuthorizerTest {
         }
 
         @Override
+        public Optional<String> podUid(String namespace, String name) {
+            return podNode(namespace, name).map(n -> "uid-" + name);
+        }
+
+        @Override
         public boolean referencedFromNode(String kind, String namespace, String name, String node) {
             return node.equals("n1") && namespace.equals("default")
                     && CachedNodeGraph.references(podA, kind).contains(name);
@@ -127,6 +132,29 @@ class NodeAuthorizerTest {
         assertThatThrownBy(() -> restriction.admit(Attributes.resource(N1, "create", "", "pods", null, "default",
                 null), () -> Json.readYamlObject("metadata: {name: p}\nspec: {nodeName: n1}")))
                 .hasMessageContaining("can only create mirror pods");
+    }
+
+    @Test
+    void restriction_nodeTokensMustBeBoundToAPodOnTheNode() {
+        Attributes token = Attributes.resource(N1, "create", "", "serviceaccounts", "token", "default", "sa");
+        restriction.admit(token, () -> Json.readYamlObject(
+                "spec: {boundObjectRef: {apiVersion: v1, kind: Pod, name: a, uid: uid-a}}"));
+        assertThatThrownBy(() -> restriction.admit(token, () -> Json.readYamlObject("spec: {}")))
+                .hasMessage("serviceaccounts \"sa\" is forbidden: node requested token not bound to a pod");
+        assertThatThrownBy(() -> restriction.admit(token, () -> Json.readYamlObject(
+                "spec: {boundObjectRef: {apiVersion: v1, kind: Pod, name: a}}")))
+                .hasMessage("serviceaccounts \"sa\" is forbidden: node requested token with a pod binding without a uid");
+        assertThatThrownBy(() -> restriction.admit(token, () -> Json.readYamlObject(
+                "spec: {boundObjectRef: {apiVersion: v1, kind: Pod, name: a, uid: old}}")))
+                .hasMessage("serviceaccounts \"sa\" is forbidden: the UID in the bound object reference (old) does not"
+                        + " match the UID in record. The object might have been deleted and then recreated");
+        assertThatThrownBy(() -> restriction.admit(token, () -> Json.readYamlObject(
+                "spec: {boundObjectRef: {apiVersion: v1, kind: Pod, name: b, uid: uid-b}}")))
+                .hasMessage("serviceaccounts \"sa\" is forbidden: node requested token bound to a pod scheduled on a"
+                        + " different node");
+        assertThatThrownBy(() -> restriction.admit(token, () -> Json.readYamlObject(
+                "spec: {boundObjectRef: {apiVersion: v1, kind: Pod, name: gone, uid: x}}")))
+                .hasMessage("pods \"gone\" not found");
     }
 
     @Test
