@@ -58,9 +58,27 @@ final class DataPlane implements AutoCloseable {
     static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
             SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
             throws InterruptedException {
+        return start(options, stateDir, clients, logTls, logAuthenticator, PodDns.NONE, metrics, clock);
+    }
+
+    /**
+     * The cluster DNS real nodes give their Pods (the kubelet's {@code --cluster-dns} and
+     * {@code --cluster-domain}).
+     *
+     * @param address the kube-dns ClusterIP, or null: Pods with {@code dnsPolicy: ClusterFirst} get the
+     *     host's resolver (see docs/architecture.md, "What a process Pod sees")
+     */
+    record PodDns(String address, String domain) {
+        static final PodDns NONE = new PodDns(null, "cluster.local");
+    }
+
+    /** As above, with the cluster DNS the real nodes' Pods resolve with. */
+    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
+            SslContext logTls, RequestAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics,
+            Clock clock) throws InterruptedException {
         DataPlane plane = new DataPlane();
         try {
-            plane.startAll(options, stateDir, clients, logTls, logAuthenticator, metrics, clock);
+            plane.startAll(options, stateDir, clients, logTls, logAuthenticator, podDns, metrics, clock);
             return plane;
         } catch (RuntimeException | InterruptedException e) {
             plane.close();
@@ -69,7 +87,7 @@ final class DataPlane implements AutoCloseable {
     }
 
     private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
+            SslContext logTls, RequestAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics, Clock clock)
             throws InterruptedException {
         List<String> simulated = options.simulatedNames();
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
@@ -83,7 +101,8 @@ final class DataPlane implements AutoCloseable {
             for (String node : options.nodes()) {
                 startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.REAL)
                         .stateDir(stateDir.resolve(node)).internalIp(options.nodeIp()).kubeletPort(kubeletPort)
-                        .annotations(options.nodeAnnotations()).build(), clients, metrics, clock, shared);
+                        .annotations(options.nodeAnnotations()).clusterDns(podDns.address())
+                        .clusterDomain(podDns.domain()).build(), clients, metrics, clock, shared);
             }
             for (String node : simulated) {
                 startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.SIMULATED)

@@ -150,7 +150,10 @@ public final class J8sServer implements AutoCloseable {
         startControllers(metrics);
 
         dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
-                this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(), metrics, clock);
+                this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(),
+                new DataPlane.PodDns(options.clusterDns().enabled() ? options.clusterDnsAddress() : null,
+                        options.clusterDomain()),
+                metrics, clock);
         closeables.push(dataPlane);
         readiness.agentsStarted(dataPlane);
         if (options.clusterDns().enabled()) {
