@@ -248,6 +248,16 @@ public final class ProcessRuntime implements ContainerRuntime {
     }
 
     @Override
+    protected Path workingDir() {
+      return workDir;
+    }
+
+    @Override
+    protected ProcessTable processTable() {
+      return table;
+    }
+
+    @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
       return execOnHost(command, workDir, timeout);
     }

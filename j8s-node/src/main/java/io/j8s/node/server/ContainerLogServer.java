@@ -5,6 +5,8 @@ import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.logs.ContainerLogs;
 import io.j8s.node.logs.LogEntry;
 import io.j8s.node.logs.LogQuery;
+import io.j8s.node.stream.StreamEndpoint;
+import io.j8s.node.stream.StreamLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -59,7 +61,8 @@ import org.slf4j.LoggerFactory;
  *   <li>401/403 as the {@link RequestAuthenticator} decides.
  * </ul>
  *
- * Also {@code GET /healthz} → {@code ok}. TLS is on when an {@link SslContext} is given. A slow
+ * The same server answers {@code /exec/...} and {@code /attach/...} over WebSocket ({@link
+ * StreamEndpoint}). Also {@code GET /healthz} → {@code ok}. TLS is on when an {@link SslContext} is given. A slow
  * follower is served only as fast as its socket drains (back-pressure via channel writability);
  * lines dropped from the ring meanwhile are skipped. Thread-safe; nothing blocks an event loop.
  */
@@ -73,6 +76,7 @@ public final class ContainerLogServer implements AutoCloseable {
   private final RequestAuthenticator authenticator;
   private final Clock clock;
   private final EventLoopGroup group;
+  private final StreamEndpoint streams;
   private volatile Channel channel;
 
   /**
@@ -86,6 +90,19 @@ public final class ContainerLogServer implements AutoCloseable {
       RequestAuthenticator authenticator,
       Clock clock,
       EventLoopGroup group) {
+    this(bindAddress, registry, sslContext, authenticator, clock, group, StreamLimits.defaults());
+  }
+
+  /** With the bounds of the exec/attach streams ({@code /exec}, {@code /attach}). */
+  public ContainerLogServer(
+      InetSocketAddress bindAddress,
+      ContainerLogRegistry registry,
+      SslContext sslContext,
+      RequestAuthenticator authenticator,
+      Clock clock,
+      EventLoopGroup group,
+      StreamLimits streamLimits) {
+    this.streams = new StreamEndpoint(streamLimits);
     this.bindAddress = bindAddress;
     this.registry = registry;
     this.sslContext = sslContext;
@@ -143,6 +160,12 @@ public final class ContainerLogServer implements AutoCloseable {
       RequestAuthenticator.Decision d = authenticator.authenticate(req, session);
       if (!d.allowed()) {
         respond(ctx, req, HttpResponseStatus.valueOf(d.status()), d.message());
+        return;
+      }
+      QueryStringDecoder streamQuery = new QueryStringDecoder(req.uri());
+      if (StreamEndpoint.handles(streamQuery.path())) {
+        streams.serve(ctx, req, streamQuery.path(), streamQuery.parameters(), registry::pod,
+            (status, message) -> respond(ctx, req, HttpResponseStatus.valueOf(status), message));
         return;
       }
       if (!req.method().equals(HttpMethod.GET)) {
