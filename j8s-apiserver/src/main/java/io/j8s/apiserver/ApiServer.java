@@ -122,6 +122,11 @@ public final class ApiServer implements AutoCloseable {
                 config.watchQueueBytes(), metrics);
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
+        for (String stream : List.of("exec", "attach")) {
+            resources.addSubresource("pods", stream, new io.j8s.apiserver.nodeproxy.PodStreams(registry,
+                    this::typeOfKind, config.nodeClient(), config.nodeScheme(), stream,
+                    io.j8s.apiserver.nodeproxy.PodStreams.DEFAULT_MAX_STREAMS_PER_USER));
+        }
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);

@@ -236,6 +236,41 @@ public final class HttpExchange {
         return new ResponseStream(true);
     }
 
+    /**
+     * Completes the WebSocket handshake with {@code subprotocol} (chosen by the caller from the
+     * client's offer) for a two-way stream such as {@code pods/exec}: whole messages up to {@code
+     * maxMessageBytes} then reach the handler {@code ready} adds to the end of the pipeline. {@code
+     * ready} runs on the connection's event loop before anything more is read.
+     */
+    public void upgradeToWebSocket(String subprotocol, int maxMessageBytes,
+            java.util.function.Consumer<Channel> ready) {
+        if (!responded.compareAndSet(false, true)) {
+            throw new IllegalStateException("response already sent for " + method + " " + uri);
+        }
+        this.status = 101;
+        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws" : "wss";
+        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
+                io.netty.handler.codec.http.HttpMethod.valueOf(method), uri, Unpooled.EMPTY_BUFFER, headers,
+                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri, subprotocol, false, maxMessageBytes)
+                .newHandshaker(request);
+        if (handshaker == null) {
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
+            return;
+        }
+        channel.eventLoop().execute(() -> {
+            handshaker.handshake(channel, request).addListener(f -> {
+                if (!f.isSuccess()) {
+                    channel.close();
+                }
+            });
+            channel.pipeline().addLast(
+                    new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(maxMessageBytes));
+            ready.accept(channel);
+        });
+    }
+
     /** Answers pings and closes; a watch socket carries no other client messages. */
     private static final class WebSocketControlHandler
             extends io.netty.channel.SimpleChannelInboundHandler<WebSocketFrame> {

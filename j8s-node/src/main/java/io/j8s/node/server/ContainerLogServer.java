@@ -165,7 +165,7 @@ public final class ContainerLogServer implements AutoCloseable {
       QueryStringDecoder streamQuery = new QueryStringDecoder(req.uri());
       if (StreamEndpoint.handles(streamQuery.path())) {
         streams.serve(ctx, req, streamQuery.path(), streamQuery.parameters(), registry::pod,
-            (status, message) -> respond(ctx, req, HttpResponseStatus.valueOf(status), message));
+            (status, message) -> respondStreamError(ctx, req, status, message));
         return;
       }
       if (!req.method().equals(HttpMethod.GET)) {
@@ -313,6 +313,22 @@ public final class ContainerLogServer implements AutoCloseable {
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     finish(ctx, req, res);
+  }
+
+  /**
+   * An exec/attach refusal: the message also goes in {@link StreamEndpoint#ERROR_HEADER}, since a
+   * WebSocket client (the API server's) sees the headers of a failed upgrade, not its body.
+   */
+  private static void respondStreamError(ChannelHandlerContext ctx, FullHttpRequest req, int status, String text) {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(StreamEndpoint.ERROR_HEADER, text.replaceAll("[^\\x20-\\x7e]", "?"));
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static void finish(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {

@@ -29,6 +29,9 @@ public final class StreamEndpoint {
 
   private static final Logger log = LoggerFactory.getLogger(StreamEndpoint.class);
 
+  /** The response header that repeats the message of a refused upgrade. */
+  public static final String ERROR_HEADER = "X-J8s-Stream-Error";
+
   /** Largest client message (stdin chunk, resize). */
   static final int MAX_MESSAGE_BYTES = 1 << 20;
 

@@ -1,0 +1,141 @@
+package io.j8s.server.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.j8s.server.DataPlaneOptions;
+import io.j8s.server.testing.Kubectl;
+import io.j8s.server.testing.TestCluster;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code kubectl exec}, {@code attach}, {@code cp} and {@code run -it} against Pods that run as
+ * processes on a node, over WebSocket through the API server to the node, with the real kubectl.
+ */
+class ExecAttachTest {
+    static final String KUBECTL_133 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.33";
+    static final String KUBECTL_132 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.32";
+
+    private static TestCluster cluster;
+    private static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = Files.createTempDirectory("j8s-exec-");
+        Path tokens = dir.resolve("tokens.csv");
+        Files.writeString(tokens, """
+                viewer-token,viewer,1001
+                editor-token,editor,1002
+                """);
+        cluster = TestCluster.start(o -> o.withTokenAuthFile(tokens)
+                .withDataPlane(DataPlaneOptions.none().withNodes(List.of("exec-node"))));
+        cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
+        cluster.kubectlOk("create", "rolebinding", "editor-edit", "--clusterrole=edit", "--user=editor");
+        try (KubernetesClient admin = cluster.client()) {
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> admin.nodes().withName("exec-node").get() != null);
+            admin.nodes().withName("exec-node").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"spec\":{\"podCIDR\":\"127.244.9.0/24\",\"podCIDRs\":[\"127.244.9.0/24\"]}}");
+            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("shell")
+                    .endMetadata().withNewSpec().withNodeName("exec-node").addNewContainer().withName("main")
+                    .withImage("busybox").withCommand("sleep", "3600").withWorkingDir("/tmp")
+                    .addNewEnv().withName("GREETING").withValue("hello from the pod").endEnv()
+                    .endContainer().endSpec().build()).create();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
+                    .inNamespace("default").withName("shell").get().getStatus().getPhase()));
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Kubectl kubectl(String binary) {
+        return cluster.kubectl().withBinary(binary);
+    }
+
+    @Test
+    void exec_runsTheCommandWithTheContainersEnvironment_andReturnsItsExitCode() {
+        for (String binary : List.of(KUBECTL_133, KUBECTL_132)) {
+            Kubectl k = kubectl(binary);
+            Kubectl.Result r = k.run("exec", "shell", "--", "sh", "-c", "echo \"$GREETING\"; pwd; echo ip=$POD_IP");
+            assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
+            assertThat(r.stdout()).isEqualTo("hello from the pod\n/tmp\nip=127.244.9." + podIpSuffix() + "\n");
+
+            Kubectl.Result failed = k.run("exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+            assertThat(failed.exitCode()).as(binary + ": " + failed.stderr()).isEqualTo(3);
+            assertThat(failed.stdout()).isEqualTo("out\n");
+            assertThat(failed.stderr()).contains("err\n");
+
+            Kubectl.Result missing = k.run("exec", "shell", "--", "no-such-command-j8s");
+            assertThat(missing.exitCode()).isNotZero();
+            assertThat(missing.stderr()).contains("no-such-command-j8s").contains("executable file not found in $PATH");
+        }
+    }
+
+    private static String podIpSuffix() {
+        try (KubernetesClient admin = cluster.client()) {
+            String ip = admin.pods().inNamespace("default").withName("shell").get().getStatus().getPodIP();
+            return ip.substring(ip.lastIndexOf('.') + 1);
+        }
+    }
+
+    @Test
+    void execWithStdin_passesInputAndItsEnd() {
+        Kubectl.Result r = kubectl(KUBECTL_133).runWithInput("one\ntwo\n".getBytes(StandardCharsets.UTF_8), Map.of(),
+                "exec", "-i", "shell", "--", "sh", "-c", "wc -l; echo done");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout().trim()).isEqualTo("2\ndone");
+    }
+
+    @Test
+    void exec_isAuthorizedAsCreateOnPodsExec_andNothingRunsWhenRefused() throws Exception {
+        Path marker = dir.resolve("ran-by-viewer");
+        Kubectl viewer = cluster.kubectlWithToken("viewer", "viewer-token").withBinary(KUBECTL_133);
+        Kubectl.Result refused = viewer.run("exec", "shell", "--", "touch", marker.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("pods \"shell\" is forbidden: User \"viewer\" cannot create resource"
+                + " \"pods/exec\" in API group \"\" in the namespace \"default\"");
+        Kubectl anonymous = cluster.kubectlWithToken("nobody", "not-a-token").withBinary(KUBECTL_133);
+        Kubectl.Result unauthorized = anonymous.run("exec", "shell", "--", "touch", marker.toString());
+        assertThat(unauthorized.exitCode()).isNotZero();
+        assertThat(unauthorized.stderr()).contains("You must be logged in to the server");
+        // The exec endpoint itself, without credentials: 401 before any upgrade.
+        var trustOnly = javax.net.ssl.SSLContext.getInstance("TLS");
+        var trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        trust.setCertificateEntry("ca", cluster.server().pki().ca().certificate());
+        var factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        trustOnly.init(null, factory.getTrustManagers(), null);
+        java.net.URI execUri = java.net.URI.create(cluster.server().apiUrl().replace("https://", "wss://")
+                + "/api/v1/namespaces/default/pods/shell/exec?command=touch&command="
+                + java.net.URLEncoder.encode(marker.toString(), StandardCharsets.UTF_8) + "&stdout=true");
+        var anonymousWs = java.net.http.HttpClient.newBuilder().sslContext(trustOnly).build().newWebSocketBuilder()
+                .subprotocols("v5.channel.k8s.io").buildAsync(execUri, new java.net.http.WebSocket.Listener() {});
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(anonymousWs::join).getCause())
+                .isInstanceOfSatisfying(java.net.http.WebSocketHandshakeException.class,
+                        e -> assertThat(e.getResponse().statusCode()).isEqualTo(401));
+        Thread.sleep(500);
+        assertThat(marker).doesNotExist();
+
+        Kubectl editor = cluster.kubectlWithToken("editor", "editor-token").withBinary(KUBECTL_133);
+        assertThat(editor.run("exec", "shell", "--", "echo", "editor was here").ok()).isEqualTo("editor was here\n");
+    }
+}
