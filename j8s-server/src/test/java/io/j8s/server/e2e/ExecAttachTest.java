@@ -138,4 +138,38 @@ class ExecAttachTest {
         Kubectl editor = cluster.kubectlWithToken("editor", "editor-token").withBinary(KUBECTL_133);
         assertThat(editor.run("exec", "shell", "--", "echo", "editor was here").ok()).isEqualTo("editor was here\n");
     }
+
+    /**
+     * Runs {@code kubectl <args>} on a terminal of {@code rows}x{@code cols} (util-linux {@code
+     * script}), feeding it {@code input}; returns what the terminal showed.
+     */
+    static Kubectl.Result onTerminal(Kubectl k, int rows, int cols, String input, String... args) throws Exception {
+        ProcessBuilder kubectl = k.processBuilder(args);
+        StringBuilder line = new StringBuilder("stty rows " + rows + " cols " + cols + "; exec");
+        for (String a : kubectl.command()) {
+            line.append(" '").append(a.replace("'", "'\\''")).append("'");
+        }
+        ProcessBuilder script = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null")
+                .directory(kubectl.directory());
+        script.environment().putAll(kubectl.environment());
+        script.environment().remove("KUBECONFIG");
+        Path in = Files.createTempFile(dir, "tty", ".in");
+        Files.writeString(in, input);
+        Path out = Files.createTempFile(dir, "tty", ".out");
+        Process p = script.redirectInput(in.toFile()).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
+        if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl on a terminal did not finish: " + Files.readString(out));
+        }
+        return new Kubectl.Result(p.exitValue(), Files.readString(out), "");
+    }
+
+    @Test
+    void execWithTty_runsOnATerminalOfTheClientsSize() throws Exception {
+        Kubectl.Result r = onTerminal(kubectl(KUBECTL_133), 37, 111, "",
+                "exec", "-it", "shell", "--", "sh", "-c", "sleep 1; stty size; test -t 0 && echo is-a-tty; exit 4");
+        assertThat(r.stdout()).contains("37 111").contains("is-a-tty");
+        assertThat(r.exitCode()).as(r.stdout()).isEqualTo(4);
+    }
 }
