@@ -7,6 +7,7 @@ import io.j8s.node.logs.LogStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,8 +73,13 @@ public final class ProcessRuntime implements ContainerRuntime {
             "chdir to cwd (\"" + c.getWorkingDir() + "\") set in config.json failed: no such file or directory");
       }
     }
+    boolean stdin = Boolean.TRUE.equals(c.getStdin());
+    boolean tty = Boolean.TRUE.equals(c.getTty()) && ProcessSessions.setsid().isPresent();
     List<String> cmd = new ArrayList<>();
     ProcessSessions.setsid().ifPresent(s -> cmd.add(s.toString()));
+    if (tty) {
+      cmd.add("--ctty");
+    }
     cmd.add(exe);
     cmd.addAll(argv.subList(1, argv.size()));
     ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -82,15 +88,32 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (workDir != null) {
       pb.directory(workDir.toFile());
     }
-    pb.redirectInput(new File("/dev/null"));
+    Pty pty = null;
     Process process;
     try {
+      if (tty) {
+        // tty: true — the main process runs on a pseudo-terminal (what attach -t talks to).
+        pty = Pty.open();
+        File slave = new File(pty.slavePath());
+        pb.redirectInput(slave);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(slave));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(slave));
+        if (!launch.env().containsKey("TERM")) {
+          pb.environment().put("TERM", "xterm");
+        }
+      } else if (!stdin) {
+        pb.redirectInput(new File("/dev/null"));
+      }
       process = pb.start();
     } catch (IOException e) {
+      if (pty != null) {
+        pty.close();
+      }
       throw new ContainerStartException("exec: \"" + argv.get(0) + "\": " + e.getMessage(), e);
     }
     Instant startedAt = clock.instant();
-    ProcessContainer instance = new ProcessContainer(launch, process, startedAt, workDir);
+    ProcessContainer instance =
+        new ProcessContainer(launch, process, startedAt, workDir, pty, stdin, Boolean.TRUE.equals(c.getStdinOnce()));
     if (table != null) {
       table.add(process.pid(), process.info().startInstant().orElse(startedAt), launch.displayName());
     }
@@ -137,13 +160,43 @@ public final class ProcessRuntime implements ContainerRuntime {
     private Instant killDeadline;
     private ScheduledFuture<?> killTimer;
 
-    ProcessContainer(ContainerLaunch launch, Process process, Instant startedAt, Path workDir) {
+    private final Attachments attachments;
+
+    ProcessContainer(
+        ContainerLaunch launch,
+        Process process,
+        Instant startedAt,
+        Path workDir,
+        Pty pty,
+        boolean stdin,
+        boolean stdinOnce) {
       super(launch, startedAt);
       this.process = process;
       this.pid = process.pid();
       this.workDir = workDir;
-      CompletableFuture<Void> out = pump(process.getInputStream(), LogStream.STDOUT);
-      CompletableFuture<Void> err = pump(process.getErrorStream(), LogStream.STDERR);
+      OutputStream in = null;
+      if (pty != null) {
+        in = pty.output();
+        ContainerProcesses.closeQuietly(process.getOutputStream());
+        ContainerProcesses.closeQuietly(process.getInputStream());
+        ContainerProcesses.closeQuietly(process.getErrorStream());
+      } else if (stdin) {
+        in = process.getOutputStream();
+      }
+      this.attachments =
+          new Attachments(in, stdinOnce, pty, exit.thenApply(ExitStatus::exitCode));
+      CompletableFuture<Void> out =
+          pump(pty != null ? pty.input() : process.getInputStream(), LogStream.STDOUT);
+      CompletableFuture<Void> err =
+          pty != null ? CompletableFuture.completedFuture(null) : pump(process.getErrorStream(), LogStream.STDERR);
+      final OutputStream stdinStream = in;
+      CompletableFuture.allOf(out, err).whenComplete((v, e) -> attachments.end());
+      exit.whenComplete((st, e) -> {
+        attachments.end();
+        if (stdinStream != null) {
+          ContainerProcesses.closeQuietly(stdinStream);
+        }
+      });
       CompletableFuture<Instant> mainExited =
           process
               .onExit()
@@ -184,8 +237,20 @@ public final class ProcessRuntime implements ContainerRuntime {
       Thread t =
           new Thread(
               () -> {
-                try (in) {
-                  LineSplitter.pump(in, stream, target, clock);
+                boolean stderr = stream == LogStream.STDERR;
+                InputStream tapped =
+                    new java.io.FilterInputStream(in) {
+                      @Override
+                      public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                          attachments.offer(stderr, b, off, n);
+                        }
+                        return n;
+                      }
+                    };
+                try (tapped) {
+                  LineSplitter.pump(tapped, stream, target, clock);
                 } catch (IOException e) {
                   // The pipe closes when the process is killed: end of output.
                 } finally {
@@ -250,6 +315,11 @@ public final class ProcessRuntime implements ContainerRuntime {
     @Override
     protected Path workingDir() {
       return workDir;
+    }
+
+    @Override
+    public StreamProcess attach(boolean tty, boolean stdin) throws ContainerStartException {
+      return attachments.attach(stdin);
     }
 
     @Override

@@ -136,6 +136,7 @@ public final class StreamEndpoint {
     StreamSession session =
         new StreamSession(
             name,
+            exec,
             options,
             protocol,
             exec

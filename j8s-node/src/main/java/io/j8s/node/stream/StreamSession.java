@@ -49,6 +49,7 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   }
 
   private final String name;
+  private final boolean exec;
   private final StreamOptions options;
   private final boolean v5;
   private final Starter starter;
@@ -59,8 +60,10 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
   private volatile Channel channel;
   private volatile boolean closed;
 
-  StreamSession(String name, StreamOptions options, String protocol, Starter starter, Runnable onEnd) {
+  StreamSession(
+      String name, boolean exec, StreamOptions options, String protocol, Starter starter, Runnable onEnd) {
     this.name = name;
+    this.exec = exec;
     this.options = options;
     this.v5 = StreamProtocol.V5.equals(protocol);
     this.starter = starter;
@@ -116,6 +119,14 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
     try {
       if (err != null) {
         err.join();
+      }
+      if (closed) {
+        return; // the client went: an exec'd process was killed, an attach detached
+      }
+      if (!exec) {
+        // The main process's output ended; kubectl reads its exit code from the Pod's status.
+        finish(StreamProtocol.exitStatus(0, options.command()));
+        return;
       }
       int code = p.exit().get();
       finish(StreamProtocol.exitStatus(code, options.command()));

@@ -40,6 +40,8 @@ class ExecAttachTest {
                 editor-token,editor,1002
                 """);
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokens)
+                .withControllers(io.j8s.server.ControllerOptions.defaults()
+                        .withEnabled(java.util.Set.of("scheduler")))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of("exec-node"))));
         cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
         cluster.kubectlOk("create", "rolebinding", "editor-edit", "--clusterrole=edit", "--user=editor");
@@ -171,5 +173,52 @@ class ExecAttachTest {
                 "exec", "-it", "shell", "--", "sh", "-c", "sleep 1; stty size; test -t 0 && echo is-a-tty; exit 4");
         assertThat(r.stdout()).contains("37 111").contains("is-a-tty");
         assertThat(r.exitCode()).as(r.stdout()).isEqualTo(4);
+    }
+
+    @Test
+    void cp_copiesFilesBothWays() throws Exception {
+        Path local = dir.resolve("to-pod.txt");
+        Files.writeString(local, "a file for the pod\n");
+        Path podDir = Files.createTempDirectory(dir, "pod-side-");
+        Kubectl k = kubectl(KUBECTL_133);
+        Kubectl.Result up = k.run("cp", local.toString(), "shell:" + podDir.resolve("in-pod.txt"));
+        assertThat(up.exitCode()).as(up.stderr()).isZero();
+        assertThat(Files.readString(podDir.resolve("in-pod.txt"))).isEqualTo("a file for the pod\n");
+
+        Files.writeString(podDir.resolve("from-pod.txt"), "written in the pod\n");
+        Path back = dir.resolve("back.txt");
+        Kubectl.Result down = k.run("cp", "shell:" + podDir.resolve("from-pod.txt"), back.toString());
+        assertThat(down.exitCode()).as(down.stderr()).isZero();
+        assertThat(Files.readString(back)).isEqualTo("written in the pod\n");
+    }
+
+    @Test
+    void attach_relaysTheMainProcessesOutputAndStdin() throws Exception {
+        try (KubernetesClient admin = cluster.client()) {
+            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("reader")
+                    .endMetadata().withNewSpec().withNodeName("exec-node").withRestartPolicy("Never")
+                    .addNewContainer().withName("main").withImage("busybox").withStdin(true).withStdinOnce(true)
+                    .withCommand("sh", "-c", "while read line; do echo \"got $line\"; done; echo bye")
+                    .endContainer().endSpec().build()).create();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
+                    .inNamespace("default").withName("reader").get().getStatus().getPhase()));
+        }
+        Kubectl.Result r = kubectl(KUBECTL_133).runWithInput("a\nb\n".getBytes(StandardCharsets.UTF_8), Map.of(),
+                "attach", "-i", "reader");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("got a\ngot b\nbye\n");
+        try (KubernetesClient admin = cluster.client()) {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "Succeeded".equals(admin.pods()
+                    .inNamespace("default").withName("reader").get().getStatus().getPhase()));
+        }
+    }
+
+    @Test
+    void runInteractive_attachesOnATerminal_andRemovesThePod() throws Exception {
+        Kubectl.Result r = onTerminal(kubectl(KUBECTL_133), 30, 100, "world\n", "run", "-it", "--rm",
+                "--restart=Never", "t", "--image=busybox", "--", "sh", "-c", "read x; echo \"hello $x\"; exit 0");
+        assertThat(r.stdout()).contains("hello world");
+        assertThat(r.exitCode()).as(r.stdout()).isZero();
+        assertThat(r.stdout()).contains("pod \"t\" deleted");
     }
 }
