@@ -221,4 +221,82 @@ class ExecAttachTest {
         assertThat(r.exitCode()).as(r.stdout()).isZero();
         assertThat(r.stdout()).contains("pod \"t\" deleted");
     }
+
+    @Test
+    void olderKubectls_overWebSocket_andTheSpdyOnesGetAClearError() {
+        // 1.30+ use WebSocket by default; 1.29 when asked; 1.28 and older only speak SPDY.
+        for (String version : List.of("1.31", "1.30", "1.29")) {
+            Kubectl k = kubectl("/usr/lib/google-cloud-sdk/bin/kubectl." + version);
+            Kubectl.Result r = k.runWithInput(new byte[0], Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "true"),
+                    "exec", "shell", "--", "sh", "-c", "echo v" + version + "; exit 5");
+            assertThat(r.stdout()).as(version + ": " + r.stderr()).isEqualTo("v" + version + "\n");
+            assertThat(r.exitCode()).as(version).isEqualTo(5);
+        }
+        Kubectl.Result spdy = kubectl("/usr/lib/google-cloud-sdk/bin/kubectl.1.28").run("exec", "shell", "--", "true");
+        assertThat(spdy.exitCode()).isNotZero();
+        assertThat(spdy.stderr()).contains("SPDY is not supported by this server");
+    }
+
+    @Test
+    void fabric8Exec_returnsOutputAndExitCode() throws Exception {
+        try (KubernetesClient client = cluster.client()) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            try (io.fabric8.kubernetes.client.dsl.ExecWatch watch = client.pods().inNamespace("default")
+                    .withName("shell").writingOutput(out).writingError(err)
+                    .exec("sh", "-c", "echo \"$GREETING\"; echo oops >&2; exit 7")) {
+                assertThat(watch.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(7);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> out.toString().contains("hello"));
+            assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("hello from the pod\n");
+            assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("oops\n");
+        }
+    }
+
+    @Test
+    void manyExecSessions_leaveNoProcessThreadOrFileDescriptorBehind() throws Exception {
+        try (KubernetesClient client = cluster.client()) {
+            runExec(client); // warm up pools and connections
+            Thread.sleep(1000);
+            long threads = threadsOutsideTheWorkerPool();
+            long fds = openFds();
+            long children = ProcessHandle.current().descendants().count();
+            for (int i = 0; i < 200; i++) {
+                assertThat(runExec(client)).isEqualTo(0);
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(ProcessHandle.current().descendants().count()).as("child processes").isEqualTo(children);
+                // The API worker pool is fixed-size and fills up as requests come (not per stream).
+                assertThat(threadsOutsideTheWorkerPool()).as(() -> "threads: " + threadNames())
+                        .isLessThanOrEqualTo(threads + 3);
+                assertThat(threadNames().keySet()).noneMatch(n -> n.startsWith("jNs-stream"));
+                assertThat(openFds()).as("open file descriptors").isLessThanOrEqualTo(fds + 10);
+            });
+        }
+    }
+
+    private static int runExec(KubernetesClient client) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (io.fabric8.kubernetes.client.dsl.ExecWatch watch = client.pods().inNamespace("default")
+                .withName("shell").writingOutput(out).exec("echo", "x")) {
+            return watch.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private static long threadsOutsideTheWorkerPool() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .filter(t -> !t.getName().startsWith("j8s-api-worker")).count();
+    }
+
+    private static java.util.Map<String, Long> threadNames() {
+        return Thread.getAllStackTraces().keySet().stream().collect(java.util.stream.Collectors.groupingBy(
+                t -> t.getName().replaceAll("\\d+", "N"), java.util.TreeMap::new,
+                java.util.stream.Collectors.counting()));
+    }
+
+    private static long openFds() throws java.io.IOException {
+        try (var s = Files.list(Path.of("/proc/self/fd"))) {
+            return s.count();
+        }
+    }
 }
