@@ -299,4 +299,38 @@ class ExecAttachTest {
             return s.count();
         }
     }
+
+    private static boolean running(String commandLine) {
+        // The exec'd command itself, not the kubectl whose arguments name it.
+        return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
+                .map(c -> c.endsWith("/" + commandLine) && !c.contains("kubectl")).orElse(false));
+    }
+
+    @Test
+    void theCommandIsKilled_whenTheClientGoes_andWhenThePodIsDeleted() throws Exception {
+        Kubectl k = kubectl(KUBECTL_133);
+        Process client = k.start(dir.resolve("client-goes.out"), "exec", "shell", "--", "sleep", "1234");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 1234"));
+        } finally {
+            client.destroy();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running("sleep 1234"));
+
+        try (KubernetesClient admin = cluster.client()) {
+            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("doomed")
+                    .endMetadata().withNewSpec().withNodeName("exec-node").withTerminationGracePeriodSeconds(1L)
+                    .addNewContainer().withName("main").withImage("busybox").withCommand("sleep", "3600")
+                    .endContainer().endSpec().build()).create();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
+                    .inNamespace("default").withName("doomed").get().getStatus().getPhase()));
+            java.util.concurrent.CompletableFuture<Kubectl.Result> exec = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> k.run("exec", "doomed", "--", "sleep", "4321"));
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 4321"));
+            admin.pods().inNamespace("default").withName("doomed").delete();
+            Kubectl.Result r = exec.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(r.exitCode()).as(r.stderr()).isEqualTo(137);
+            assertThat(running("sleep 4321")).isFalse();
+        }
+    }
 }
