@@ -125,7 +125,7 @@ public final class ApiServer implements AutoCloseable {
         for (String stream : List.of("exec", "attach")) {
             resources.addSubresource("pods", stream, new io.j8s.apiserver.nodeproxy.PodStreams(registry,
                     this::typeOfKind, config.nodeClient(), config.nodeScheme(), stream,
-                    io.j8s.apiserver.nodeproxy.PodStreams.DEFAULT_MAX_STREAMS_PER_USER));
+                    io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser()));
         }
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);

@@ -49,6 +49,8 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
 
     /** Streams one user may have open at once (over all nodes). */
     public static final int DEFAULT_MAX_STREAMS_PER_USER = 32;
+    /** The JVM system property that overrides {@link #DEFAULT_MAX_STREAMS_PER_USER}. */
+    public static final String MAX_STREAMS_PER_USER_PROPERTY = "j8s.apiserver.maxStreamsPerUser";
     /** Largest message relayed either way. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
     static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
@@ -77,22 +79,8 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
     @Override
     public void handle(HttpExchange exchange, RequestInfo info, ResourceType podType) {
         boolean exec = subresource.equals("exec");
-        if (!exchange.isWebSocketUpgrade()) {
-            if ("POST".equals(exchange.method()) || "GET".equals(exchange.method())) {
-                throw ApiException.badRequest("Upgrade request required: pods/" + subresource
-                        + " is served over WebSocket (subprotocol " + String.join(" or ", PROTOCOLS)
-                        + "); SPDY is not supported by this server yet");
-            }
+        if (!exchange.isWebSocketUpgrade() && !"POST".equals(exchange.method()) && !"GET".equals(exchange.method())) {
             throw ApiException.methodNotAllowed(exchange.method(), "pods/" + subresource);
-        }
-        String problem = exchange.webSocketHandshakeProblem();
-        if (problem != null) {
-            throw ApiException.badRequest(problem);
-        }
-        String protocol = negotiate(exchange.header("Sec-WebSocket-Protocol"));
-        if (protocol == null) {
-            throw ApiException.badRequest("unable to upgrade: the client offers none of the supported subprotocols "
-                    + PROTOCOLS + " (Sec-WebSocket-Protocol: " + exchange.header("Sec-WebSocket-Protocol") + ")");
         }
         ObjectNode pod = registry.read(podType, info.namespace(), info.name())
                 .orElseThrow(() -> ApiException.notFound(podType, info.name())).object();
@@ -120,6 +108,29 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
         ObjectNode node = registry.read(types.apply("Node"), null, nodeName)
                 .orElseThrow(() -> ApiException.badRequest("pod " + info.name() + " is bound to node " + nodeName
                         + ", which does not exist")).object();
+        // The request is checked first, so that a client falling back to SPDY (kubectl does on any
+        // failed upgrade) still shows the real reason.
+        UserInfo user = exchange.attachment(UserInfo.class);
+        String userName = user == null ? "" : user.name();
+        AtomicInteger open = perUser.get(userName);
+        if (open != null && open.get() >= maxPerUser) {
+            throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
+                    + "\" (at most " + maxPerUser + ")", 1);
+        }
+        if (!exchange.isWebSocketUpgrade()) {
+            throw ApiException.badRequest("Upgrade request required: pods/" + subresource
+                    + " is served over WebSocket (subprotocol " + String.join(" or ", PROTOCOLS)
+                    + "); SPDY is not supported by this server yet");
+        }
+        String problem = exchange.webSocketHandshakeProblem();
+        if (problem != null) {
+            throw ApiException.badRequest(problem);
+        }
+        String protocol = negotiate(exchange.header("Sec-WebSocket-Protocol"));
+        if (protocol == null) {
+            throw ApiException.badRequest("unable to upgrade: the client offers none of the supported subprotocols "
+                    + PROTOCOLS + " (Sec-WebSocket-Protocol: " + exchange.header("Sec-WebSocket-Protocol") + ")");
+        }
         List<String> query = new ArrayList<>();
         if (command != null) {
             for (String c : command) {
@@ -134,8 +145,6 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
                 + ("/" + subresource + "/" + info.namespace() + "/" + info.name() + "/" + container + "?"
                         + String.join("&", query)));
 
-        UserInfo user = exchange.attachment(UserInfo.class);
-        String userName = user == null ? "" : user.name();
         AtomicInteger count = perUser.computeIfAbsent(userName, k -> new AtomicInteger());
         if (count.incrementAndGet() > maxPerUser) {
             release(userName, count);
@@ -171,6 +180,24 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
     private void release(String user, AtomicInteger count) {
         if (count.decrementAndGet() <= 0) {
             perUser.remove(user, count);
+        }
+    }
+
+    /** {@value #MAX_STREAMS_PER_USER_PROPERTY}, else {@link #DEFAULT_MAX_STREAMS_PER_USER}. */
+    public static int maxStreamsPerUser() {
+        String v = System.getProperty(MAX_STREAMS_PER_USER_PROPERTY);
+        if (v == null) {
+            return DEFAULT_MAX_STREAMS_PER_USER;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < 1) {
+                throw new NumberFormatException("must be at least 1");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("invalid " + MAX_STREAMS_PER_USER_PROPERTY + "=" + v + ": "
+                    + e.getMessage(), e);
         }
     }
 

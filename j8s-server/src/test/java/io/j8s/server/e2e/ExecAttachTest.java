@@ -39,10 +39,13 @@ class ExecAttachTest {
                 viewer-token,viewer,1001
                 editor-token,editor,1002
                 """);
+        // A small per-user limit, so that the test can reach it (read when the API server starts).
+        System.setProperty(io.j8s.apiserver.nodeproxy.PodStreams.MAX_STREAMS_PER_USER_PROPERTY, "4");
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokens)
                 .withControllers(io.j8s.server.ControllerOptions.defaults()
                         .withEnabled(java.util.Set.of("scheduler")))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of("exec-node"))));
+        System.clearProperty(io.j8s.apiserver.nodeproxy.PodStreams.MAX_STREAMS_PER_USER_PROPERTY);
         cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
         cluster.kubectlOk("create", "rolebinding", "editor-edit", "--clusterrole=edit", "--user=editor");
         try (KubernetesClient admin = cluster.client()) {
@@ -332,5 +335,25 @@ class ExecAttachTest {
             assertThat(r.exitCode()).as(r.stderr()).isEqualTo(137);
             assertThat(running("sleep 4321")).isFalse();
         }
+    }
+
+    @Test
+    void streamsPastTheUsersLimit_are429() throws Exception {
+        List<io.fabric8.kubernetes.client.dsl.ExecWatch> open = new java.util.ArrayList<>();
+        try (KubernetesClient client = cluster.client()) {
+            for (int i = 0; i < 4; i++) {
+                open.add(client.pods().inNamespace("default").withName("shell")
+                        .writingOutput(new java.io.ByteArrayOutputStream()).exec("sleep", "77"));
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.endsWith("/sleep 77")).orElse(false)).count() == 4);
+            Kubectl.Result r = kubectl(KUBECTL_133).run("exec", "shell", "--", "true");
+            assertThat(r.exitCode()).isNotZero();
+            assertThat(r.stderr()).contains("too many exec streams open for user").contains("(at most 4)");
+        } finally {
+            open.forEach(io.fabric8.kubernetes.client.dsl.ExecWatch::close);
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(kubectl(KUBECTL_133).run("exec", "shell", "--", "echo", "again").stdout()).isEqualTo("again\n"));
     }
 }
