@@ -267,6 +267,13 @@ class ExecAttachTest {
             for (int i = 0; i < 200; i++) {
                 assertThat(runExec(client)).isEqualTo(0);
             }
+            for (int i = 0; i < 20; i++) { // on a pseudo-terminal: its master fd must be closed too
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                try (io.fabric8.kubernetes.client.dsl.ExecWatch watch = client.pods().inNamespace("default")
+                        .withName("shell").redirectingInput().writingOutput(out).withTTY().exec("tty")) {
+                    assertThat(watch.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(0);
+                }
+            }
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(ProcessHandle.current().descendants().count()).as("child processes").isEqualTo(children);
                 // The API worker pool is fixed-size and fills up as requests come (not per stream).
