@@ -123,9 +123,14 @@ public final class ApiServer implements AutoCloseable {
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
         for (String stream : List.of("exec", "attach")) {
-            resources.addSubresource("pods", stream, new io.j8s.apiserver.nodeproxy.PodStreams(registry,
-                    this::typeOfKind, config.nodeClient(), config.nodeScheme(), stream,
-                    io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser()));
+            var podStreams = new io.j8s.apiserver.nodeproxy.PodStreams(registry, this::typeOfKind,
+                    config.nodeClient(), config.nodeScheme(), stream,
+                    io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser());
+            resources.addSubresource("pods", stream, podStreams);
+            io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_pod_streams", podStreams,
+                    io.j8s.apiserver.nodeproxy.PodStreams::openStreams)
+                    .description("pods/exec and pods/attach streams open now").tag("subresource", stream)
+                    .register(metrics);
         }
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);

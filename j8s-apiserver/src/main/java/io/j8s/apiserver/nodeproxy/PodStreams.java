@@ -64,6 +64,7 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
     private final String subresource;
     private final int maxPerUser;
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
 
     /** @param subresource {@code exec} or {@code attach} */
     public PodStreams(ObjectRegistry registry, Function<String, ResourceType> types,
@@ -112,8 +113,8 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
         // failed upgrade) still shows the real reason.
         UserInfo user = exchange.attachment(UserInfo.class);
         String userName = user == null ? "" : user.name();
-        AtomicInteger open = perUser.get(userName);
-        if (open != null && open.get() >= maxPerUser) {
+        AtomicInteger usersStreams = perUser.get(userName);
+        if (usersStreams != null && usersStreams.get() >= maxPerUser) {
             throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
                     + "\" (at most " + maxPerUser + ")", 1);
         }
@@ -146,6 +147,7 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
                         + String.join("&", query)));
 
         AtomicInteger count = perUser.computeIfAbsent(userName, k -> new AtomicInteger());
+        this.open.incrementAndGet();
         if (count.incrementAndGet() > maxPerUser) {
             release(userName, count);
             throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
@@ -177,7 +179,13 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
         });
     }
 
+    /** Streams of this subresource open now (the gauge {@code j8s_apiserver_pod_streams}). */
+    public int openStreams() {
+        return open.get();
+    }
+
     private void release(String user, AtomicInteger count) {
+        open.decrementAndGet();
         if (count.decrementAndGet() <= 0) {
             perUser.remove(user, count);
         }

@@ -280,6 +280,7 @@ class ExecAttachTest {
                 assertThat(threadsOutsideTheWorkerPool()).as(() -> "threads: " + threadNames())
                         .isLessThanOrEqualTo(threads + 3);
                 assertThat(threadNames().keySet()).noneMatch(n -> n.startsWith("jNs-stream"));
+                assertThat(metrics()).contains("j8s_apiserver_pod_streams{subresource=\"exec\"} 0.0");
                 assertThat(openFds()).as("open file descriptors").isLessThanOrEqualTo(fds + 10);
             });
         }
@@ -302,6 +303,12 @@ class ExecAttachTest {
         return Thread.getAllStackTraces().keySet().stream().collect(java.util.stream.Collectors.groupingBy(
                 t -> t.getName().replaceAll("\\d+", "N"), java.util.TreeMap::new,
                 java.util.stream.Collectors.counting()));
+    }
+
+    private static String metrics() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.server().apiUrl()
+                + "/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static long openFds() throws java.io.IOException {
