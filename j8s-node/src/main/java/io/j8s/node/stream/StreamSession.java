@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
@@ -222,9 +223,10 @@ final class StreamSession extends SimpleChannelInboundHandler<WebSocketFrame> {
       ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    if (!(frame instanceof BinaryWebSocketFrame)) {
-      return; // text (base64) protocols are not spoken; pongs need no answer
+    if (!(frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame)) {
+      return; // pongs need no answer
     }
+    // A text message is taken as its bytes, channel first, as Kubernetes does on these protocols.
     ByteBuf c = frame.content();
     if (!c.isReadable()) {
       return;

@@ -179,6 +179,16 @@ class StreamEndpointTest {
   }
 
   @Test
+  void exec_stdinAsTextMessages_isTakenAsItsBytes() throws Exception {
+    run("p7", sleeper());
+    Recorder r = new Recorder();
+    WebSocket ws = open("/exec/default/p7/main?stdin=1", r, "head", "-n", "1");
+    ws.sendText("\u0000typed line\n", true).join(); // as the Python client sends a str
+    r.closed.get(10, TimeUnit.SECONDS);
+    assertThat(r.text(1)).isEqualTo("typed line\n");
+  }
+
+  @Test
   void exec_withTty_runsOnATerminalThatResizes() throws Exception {
     run("p3", sleeper());
     Recorder r = new Recorder();
