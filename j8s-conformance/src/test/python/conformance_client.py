@@ -312,9 +312,7 @@ def scenario_exec():
     resp = stream(core.connect_get_namespaced_pod_exec, "exec-target", NS,
                   command=["head", "-n", "1"], stderr=True, stdin=True, stdout=True, tty=False,
                   _preload_content=False)
-    # As bytes (a binary message): a str is sent as a text message, which did not reach the
-    # command through the API server in this test (docs/compatibility.md).
-    resp.write_stdin(b"typed line\n")
+    resp.write_stdin("typed line\n")  # a str goes as a text message, bytes as a binary one
     got = ""
     deadline = time.time() + 30
     while resp.is_open() and time.time() < deadline and "typed line" not in got:

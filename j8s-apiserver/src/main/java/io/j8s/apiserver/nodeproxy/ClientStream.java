@@ -11,24 +11,24 @@ import java.util.concurrent.CompletionStage;
  */
 public interface ClientStream {
 
-  /** What the relay does with the client's messages. */
-  interface Sink {
-    /** One client message; the client is read again once the returned stage completes. */
-    CompletionStage<?> onMessage(ByteBuffer message);
+    /** What the relay does with the client's messages. */
+    interface Sink {
+        /** One client message; the client is read again once the returned stage completes. */
+        CompletionStage<?> onMessage(ByteBuffer message);
 
-    /** The client went away or closed the stream. */
-    void onClose();
-  }
+        /** The client went away or closed the stream. */
+        void onClose();
+    }
 
-  /** Starts delivering the client's messages to {@code sink}. */
-  void start(Sink sink);
+    /** Starts delivering the client's messages to {@code sink}. */
+    void start(Sink sink);
 
-  /**
-   * Sends one message to the client; {@code sent} runs once it is written and the client can take
-   * more (not at all if the client has gone).
-   */
-  void send(ByteBuffer message, Runnable sent);
+    /**
+     * Sends one message to the client; {@code sent} runs once it is written and the client can take
+     * more (not at all if the client has gone).
+     */
+    void send(ByteBuffer message, Runnable sent);
 
-  /** Ends the stream toward the client (a WebSocket close code and reason). */
-  void close(int code, String reason);
+    /** Ends the stream toward the client (a WebSocket close code and reason). */
+    void close(int code, String reason);
 }

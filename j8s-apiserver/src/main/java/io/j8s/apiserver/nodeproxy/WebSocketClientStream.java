@@ -24,84 +24,86 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketFrame> implements ClientStream {
 
-  private final Channel channel;
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final ArrayDeque<Runnable> waitingForWritable = new ArrayDeque<>(); // event loop only
-  private volatile Sink sink;
+    private final Channel channel;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ArrayDeque<Runnable> waitingForWritable = new ArrayDeque<>(); // event loop only
+    private volatile Sink sink;
 
-  WebSocketClientStream(Channel channel) {
-    this.channel = channel;
-  }
+    WebSocketClientStream(Channel channel) {
+        this.channel = channel;
+    }
 
-  @Override
-  public void start(Sink sink) {
-    this.sink = sink;
-    channel.closeFuture().addListener(f -> {
-      if (closed.compareAndSet(false, true)) {
-        sink.onClose();
-      }
-    });
-  }
+    @Override
+    public void start(Sink sink) {
+        this.sink = sink;
+        channel.closeFuture().addListener(f -> {
+            if (closed.compareAndSet(false, true)) {
+                sink.onClose();
+            }
+        });
+    }
 
-  @Override
-  protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-    if (frame instanceof PingWebSocketFrame) {
-      ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-      return;
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (frame instanceof PingWebSocketFrame) {
+            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
+            return;
+        }
+        if (frame instanceof CloseWebSocketFrame) {
+            ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        if (!(frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) || sink == null) {
+            return;
+        }
+        // A text message is taken as its bytes, channel first, as Kubernetes does on the channel
+        // protocols (the Python client sends str stdin as text); it goes on as binary.
+        ByteBuf content = frame.content();
+        ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
+        content.readBytes(copy);
+        copy.flip();
+        ctx.channel().config().setAutoRead(false);
+        sink.onMessage(copy).whenComplete((v, e) -> {
+            if (e != null) {
+                ctx.close();
+            } else {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
     }
-    if (frame instanceof CloseWebSocketFrame) {
-      ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
-      return;
+
+    @Override
+    public void send(ByteBuffer message, Runnable sent) {
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message))).addListener(f -> {
+            if (!f.isSuccess()) {
+                return;
+            }
+            if (channel.isWritable()) {
+                sent.run();
+            } else {
+                waitingForWritable.add(sent);
+            }
+        });
     }
-    if (!(frame instanceof BinaryWebSocketFrame) || sink == null) {
-      return; // text messages belong to the base64 protocols, which are not offered
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        while (ctx.channel().isWritable() && !waitingForWritable.isEmpty()) {
+            waitingForWritable.poll().run();
+        }
+        ctx.fireChannelWritabilityChanged();
     }
-    ByteBuf content = frame.content();
-    ByteBuffer copy = ByteBuffer.allocate(content.readableBytes());
-    content.readBytes(copy);
-    copy.flip();
-    ctx.channel().config().setAutoRead(false);
-    sink.onMessage(copy).whenComplete((v, e) -> {
-      if (e != null) {
+
+    @Override
+    public void close(int code, String reason) {
+        if (!channel.isActive()) {
+            return;
+        }
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         ctx.close();
-      } else {
-        ctx.channel().config().setAutoRead(true);
-      }
-    });
-  }
-
-  @Override
-  public void send(ByteBuffer message, Runnable sent) {
-    channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message))).addListener(f -> {
-      if (!f.isSuccess()) {
-        return;
-      }
-      if (channel.isWritable()) {
-        sent.run();
-      } else {
-        waitingForWritable.add(sent);
-      }
-    });
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    while (ctx.channel().isWritable() && !waitingForWritable.isEmpty()) {
-      waitingForWritable.poll().run();
     }
-    ctx.fireChannelWritabilityChanged();
-  }
-
-  @Override
-  public void close(int code, String reason) {
-    if (!channel.isActive()) {
-      return;
-    }
-    channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    ctx.close();
-  }
 }
