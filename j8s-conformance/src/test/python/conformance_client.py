@@ -295,7 +295,35 @@ def scenario_gone(old_rv):
         w.stop()
 
 
+def scenario_exec():
+    """kubernetes.stream: exec a command in a Pod (WebSocket, v4.channel.k8s.io): output, exit code, stdin."""
+    from kubernetes.stream import stream
+    core.create_namespaced_pod(NS, client.V1Pod(metadata=meta("exec-target"), spec=client.V1PodSpec(
+        containers=[client.V1Container(name="main", image="busybox", command=["sleep", "3600"])])))
+    await_true(lambda: core.read_namespaced_pod("exec-target", NS).status.phase == "Running", "exec target runs")
+    out = stream(core.connect_get_namespaced_pod_exec, "exec-target", NS,
+                 command=["sh", "-c", "echo from-python"], stderr=True, stdin=False, stdout=True, tty=False)
+    check(out == "from-python\n", "exec returns the output: %r" % out)
+    resp = stream(core.connect_get_namespaced_pod_exec, "exec-target", NS,
+                  command=["sh", "-c", "exit 6"], stderr=True, stdin=False, stdout=True, tty=False,
+                  _preload_content=False)
+    resp.run_forever(timeout=30)
+    check(resp.returncode == 6, "exec reports the exit code: %s" % resp.returncode)
+    resp = stream(core.connect_get_namespaced_pod_exec, "exec-target", NS,
+                  command=["head", "-n", "1"], stderr=True, stdin=True, stdout=True, tty=False,
+                  _preload_content=False)
+    resp.write_stdin("typed line\n")  # a str goes as a text message, bytes as a binary one
+    got = ""
+    deadline = time.time() + 30
+    while resp.is_open() and time.time() < deadline and "typed line" not in got:
+        resp.update(timeout=1)
+        got += resp.read_stdout() if resp.peek_stdout() else ""
+    resp.close()
+    check(got == "typed line\n", "stdin reaches the command: %r" % got)
+
+
 SCENARIOS = {
+    "exec": scenario_exec,
     "crud": scenario_crud,
     "watch": scenario_watch,
     "conflict": scenario_conflict,

@@ -42,7 +42,7 @@ public final class ResourceTypes {
     private static final List<ResourceType> ALL = List.of(
             // core/v1
             namespaced(false, CORE, "v1", "Namespace", "namespaces", "namespace", List.of("ns"), List.of(), Set.of("status", "finalize"), new NamespaceStrategy()),
-            namespaced(true, CORE, "v1", "Pod", "pods", "pod", List.of("po"), List.of("all"), Set.of("status", "binding", "log", "portforward"), new PodStrategy()),
+            namespaced(true, CORE, "v1", "Pod", "pods", "pod", List.of("po"), List.of("all"), Set.of("status", "binding", "log", "exec", "attach", "portforward"), new PodStrategy()),
             namespaced(true, CORE, "v1", "Service", "services", "service", List.of("svc"), List.of("all"), Set.of("status"), new ServiceStrategy()),
             namespaced(true, CORE, "v1", "Endpoints", "endpoints", "endpoints", List.of("ep"), List.of(), Set.of(), new EndpointsStrategy()),
             namespaced(true, CORE, "v1", "Event", "events", "event", List.of("ev"), List.of(), Set.of(), new EventStrategy(false)),

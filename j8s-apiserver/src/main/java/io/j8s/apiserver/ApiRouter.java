@@ -210,9 +210,26 @@ final class ApiRouter implements HttpHandler {
             throw ApiException.forbidden(attributes.group(), attributes.resource(), attributes.name(),
                     forbiddenCause(attributes, decision.reason()));
         }
+        if (isStreamUpgrade(info)) {
+            // As Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission): a WebSocket GET on
+            // pods/exec, attach or portforward starts a process or a connection, so it needs create.
+            Authorizer.Attributes create = Authorizer.Attributes.resource(user, "create", info.group(),
+                    info.resource(), info.subresource(), info.namespace(), info.name());
+            Authorizer.Decision d = authorizer.authorize(create);
+            if (!d.allowed()) {
+                throw ApiException.forbidden(create.group(), create.resource(), create.name(),
+                        forbiddenCause(create, d.reason()));
+            }
+        }
         if (restriction != null && attributes.resourceRequest()) {
             restriction.admit(attributes, () -> decodeQuietly(exchange));
         }
+    }
+
+    private static boolean isStreamUpgrade(RequestInfo info) {
+        return info.resourceRequest() && "get".equals(info.verb()) && "pods".equals(info.resource())
+                && info.group().isEmpty() && info.subresource() != null
+                && java.util.Set.of("exec", "attach", "portforward").contains(info.subresource());
     }
 
     /**

@@ -143,6 +143,16 @@ public final class ApiServer implements AutoCloseable {
         io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_portforward_streams",
                 config.portForwardLimits(), l -> l.active())
                 .description("Forwarded TCP connections (port-forward stream pairs) open now").register(metrics);
+        for (String stream : List.of("exec", "attach")) {
+            var podStreams = new io.j8s.apiserver.nodeproxy.PodStreams(registry, this::typeOfKind,
+                    config.nodeClient(), config.nodeScheme(), stream,
+                    io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser());
+            resources.addSubresource("pods", stream, podStreams);
+            io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_pod_streams", podStreams,
+                    io.j8s.apiserver.nodeproxy.PodStreams::openStreams)
+                    .description("pods/exec and pods/attach streams open now").tag("subresource", stream)
+                    .register(metrics);
+        }
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
         health.addLivez("ping", () -> null);
         health.addLivez("etcd", this::storeFailure);

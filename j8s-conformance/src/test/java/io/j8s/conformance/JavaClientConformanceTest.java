@@ -476,4 +476,36 @@ class JavaClientConformanceTest {
         assertThat(none.isSuccess()).isTrue();
         assertThat(none.getObject().getItems()).isEmpty();
     }
+
+    /** {@code io.kubernetes.client.Exec} (WebSocket, v4.channel.k8s.io): output, stdin and the exit code. */
+    @Test
+    @Order(9)
+    void exec_runsACommandInAPod() throws Exception {
+        core.createNamespacedPod("java", new V1Pod().metadata(meta("exec-target")).spec(new V1PodSpec()
+                .addContainersItem(new V1Container().name("main").image("busybox")
+                        .command(List.of("sleep", "3600"))))).execute();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> "Running".equals(
+                core.readNamespacedPod("exec-target", "java").execute().getStatus().getPhase()));
+        io.kubernetes.client.Exec exec = new io.kubernetes.client.Exec(client);
+        Process p = exec.exec("java", "exec-target", new String[] {"sh", "-c", "echo from-java; exit 3"},
+                false, false);
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(out).isEqualTo("from-java\n");
+        assertThat(p.exitValue()).isEqualTo(3);
+        p.destroy();
+
+        Process cat = exec.exec("java", "exec-target", new String[] {"cat"}, true, false);
+        cat.getOutputStream().write("piped through\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        cat.getOutputStream().flush();
+        byte[] echoed = new byte["piped through\n".length()];
+        int n = 0;
+        while (n < echoed.length) {
+            int r = cat.getInputStream().read(echoed, n, echoed.length - n);
+            assertThat(r).isPositive();
+            n += r;
+        }
+        assertThat(new String(echoed, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("piped through\n");
+        cat.destroy();
+    }
 }

@@ -141,4 +141,11 @@ class PythonClientConformanceTest {
         assertThat(scenario("gone", old)).contains("ok watch from a compacted revision is 410 (Expired: too old"
                 + " resource version: " + old).contains("ok after a relist the watch resumes: ADDED after-410\n");
     }
+
+    @Test
+    @Order(20)
+    void exec_throughTheStreamModule() throws Exception {
+        assertThat(scenario("exec")).contains("ok exec returns the output: 'from-python\\n'\n")
+                .contains("ok exec reports the exit code: 6\n").contains("ok stdin reaches the command");
+    }
 }

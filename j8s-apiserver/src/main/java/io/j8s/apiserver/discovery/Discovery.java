@@ -250,6 +250,8 @@ public final class Discovery {
                 case "binding" -> new SubresourceInfo("", "v1", "Binding", List.of("create"));
                 case "log" -> new SubresourceInfo("", "v1", "Pod", List.of("get"));
                 case "portforward" -> new SubresourceInfo("", "v1", "PodPortForwardOptions", List.of("create", "get"));
+                case "exec" -> new SubresourceInfo("", "v1", "PodExecOptions", List.of("create", "get"));
+                case "attach" -> new SubresourceInfo("", "v1", "PodAttachOptions", List.of("create", "get"));
                 case "finalize" -> new SubresourceInfo("", "v1", "Namespace", List.of("update"));
                 case "token" -> new SubresourceInfo("authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
                 case "proxy" -> new SubresourceInfo("", "v1", "NodeProxyOptions",

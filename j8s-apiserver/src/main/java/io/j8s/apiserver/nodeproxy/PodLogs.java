@@ -130,8 +130,8 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
         }
     }
 
-    private URI nodeUri(ObjectNode node, String nodeName, String namespace, String pod, String container,
-            HttpExchange exchange) {
+    /** {@code scheme://address:port} of the node's endpoint (the kubelet port it advertises). */
+    static String nodeBase(ObjectNode node, String nodeName, String scheme) {
         String address = null;
         for (JsonNode a : node.path("status").path("addresses")) {
             if ("InternalIP".equals(a.path("type").asString(""))) {
@@ -144,6 +144,12 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
             throw ApiException.serviceUnavailable("node \"" + nodeName + "\" does not advertise its log endpoint"
                     + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)");
         }
+        String host = address.contains(":") ? "[" + address + "]" : address;
+        return scheme + "://" + host + ":" + port;
+    }
+
+    private URI nodeUri(ObjectNode node, String nodeName, String namespace, String pod, String container,
+            HttpExchange exchange) {
         // PodLogOptions as the apiserver decodes them (?follow=True is a follow), passed on canonical.
         List<String> query = new ArrayList<>();
         for (String parameter : BOOLEAN_PARAMETERS) {
@@ -161,13 +167,12 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
         if (sinceTime != null) {
             query.add("sinceTime=" + URLEncoder.encode(sinceTime, StandardCharsets.UTF_8));
         }
-        String host = address.contains(":") ? "[" + address + "]" : address;
-        return URI.create(scheme + "://" + host + ":" + port + "/containerLogs/" + namespace + "/" + pod + "/"
+        return URI.create(nodeBase(node, nodeName, scheme) + "/containerLogs/" + namespace + "/" + pod + "/"
                 + container + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     }
 
     /** The container asked for, or the only one; as the real apiserver words a missing choice. */
-    private static String container(ObjectNode pod, String podName, String requested) {
+    static String container(ObjectNode pod, String podName, String requested) {
         List<String> names = new ArrayList<>();
         for (JsonNode c : pod.path("spec").path("containers")) {
             names.add(c.path("name").asString(""));

@@ -1,7 +1,7 @@
 package io.j8s.node.agent;
 
 import io.j8s.node.logs.ContainerLogRegistry;
-import io.j8s.node.metrics.ContainerProcesses;
+import io.j8s.node.metrics.RunningContainers;
 import io.j8s.node.metrics.ResourceMetrics;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -28,7 +28,7 @@ public final class NodeAgentResources implements AutoCloseable {
   private final ExecutorService blocking;
   private final EventLoopGroup eventLoops;
   private final ContainerLogRegistry logs = new ContainerLogRegistry();
-  private final ContainerProcesses processes = new ContainerProcesses();
+  private final RunningContainers processes = new RunningContainers();
   private final ResourceMetrics resourceMetrics =
       new ResourceMetrics(java.nio.file.Path.of("/proc"), processes, java.time.Clock.systemUTC());
 
@@ -71,7 +71,7 @@ public final class NodeAgentResources implements AutoCloseable {
   }
 
   /** The process containers of every node in this JVM, for the resource metrics. */
-  public ContainerProcesses processes() {
+  public RunningContainers processes() {
     return processes;
   }
 

@@ -1,5 +1,7 @@
 package io.j8s.node.logs;
 
+import io.j8s.node.runtime.ContainerInstance;
+
 /**
  * The logs of one container of a Pod as {@code kubectl logs} sees them.
  *
@@ -9,5 +11,12 @@ package io.j8s.node.logs;
  *     {@code lastState} (null: none)
  * @param waitingReason why there is no current instance (e.g. {@code ContainerCreating}), for the
  *     error message when {@code current} is null
+ * @param running the instance running now (what {@code exec} and {@code attach} reach), or null
  */
-public record ContainerLogs(ContainerLog current, ContainerLog previous, String waitingReason) {}
+public record ContainerLogs(
+    ContainerLog current, ContainerLog previous, String waitingReason, ContainerInstance running) {
+
+  public ContainerLogs(ContainerLog current, ContainerLog previous, String waitingReason) {
+    this(current, previous, waitingReason, null);
+  }
+}

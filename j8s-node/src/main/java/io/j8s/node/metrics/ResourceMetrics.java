@@ -40,12 +40,12 @@ public final class ResourceMetrics {
   private static final Logger log = LoggerFactory.getLogger(ResourceMetrics.class);
 
   private final Path proc;
-  private final ContainerProcesses processes;
+  private final RunningContainers processes;
   private final Clock clock;
   private final Map<String, Long> highestTicks = new HashMap<>(); // guarded by this
 
   /** @param proc the proc file system ({@code /proc}; a fixture directory in tests) */
-  public ResourceMetrics(Path proc, ContainerProcesses processes, Clock clock) {
+  public ResourceMetrics(Path proc, RunningContainers processes, Clock clock) {
     this.proc = proc;
     this.processes = processes;
     this.clock = clock;
@@ -67,7 +67,7 @@ public final class ResourceMetrics {
       errors = 1;
       log.atWarn().addKeyValue("error", e.toString()).log("reading the node's CPU and memory failed");
     }
-    List<ContainerProcesses.Entry> running = processes.running();
+    List<RunningContainers.Entry> running = processes.running();
     Map<Long, Usage> sessions = running.isEmpty() ? Map.of() : sessions(running);
 
     help(out, "container_cpu_usage_seconds_total", "Cumulative cpu time consumed by the container in core-seconds",
@@ -75,8 +75,8 @@ public final class ResourceMetrics {
     Map<String, long[]> pods = new TreeMap<>(); // namespace/pod -> ticks, bytes
     Map<String, String[]> podLabels = new HashMap<>();
     Set<String> live = new HashSet<>();
-    List<ContainerProcesses.Entry> measured = new ArrayList<>();
-    for (ContainerProcesses.Entry e : running) {
+    List<RunningContainers.Entry> measured = new ArrayList<>();
+    for (RunningContainers.Entry e : running) {
       Usage u = sessions.get(e.session());
       if (u == null) {
         continue; // ended between the listing and the read
@@ -94,12 +94,12 @@ public final class ResourceMetrics {
     }
     highestTicks.keySet().retainAll(live);
     help(out, "container_memory_working_set_bytes", "Current working set of the container in bytes", "gauge");
-    for (ContainerProcesses.Entry e : measured) {
+    for (RunningContainers.Entry e : measured) {
       line(out, "container_memory_working_set_bytes", containerLabels(e),
           Long.toString(sessions.get(e.session()).rss()), now);
     }
     help(out, "container_start_time_seconds", "Start time of the container since unix epoch in seconds", "gauge");
-    for (ContainerProcesses.Entry e : measured) {
+    for (RunningContainers.Entry e : measured) {
       line(out, "container_start_time_seconds", containerLabels(e),
           BigDecimal.valueOf(e.startedAt().toEpochMilli(), 3).toPlainString(), -1);
     }
@@ -123,9 +123,9 @@ public final class ResourceMetrics {
   }
 
   /** CPU ticks and resident bytes of every session in {@code entries}, from one walk of the process list. */
-  private Map<Long, Usage> sessions(List<ContainerProcesses.Entry> entries) {
+  private Map<Long, Usage> sessions(List<RunningContainers.Entry> entries) {
     Set<Long> wanted = new HashSet<>();
-    for (ContainerProcesses.Entry e : entries) {
+    for (RunningContainers.Entry e : entries) {
       wanted.add(e.session());
     }
     Map<Long, long[]> sums = new HashMap<>();
@@ -184,7 +184,7 @@ public final class ResourceMetrics {
     out.append('\n');
   }
 
-  private static String containerLabels(ContainerProcesses.Entry e) {
+  private static String containerLabels(RunningContainers.Entry e) {
     return "container=\"" + escape(e.container()) + "\",namespace=\"" + escape(e.namespace()) + "\",pod=\""
         + escape(e.pod()) + "\"";
   }

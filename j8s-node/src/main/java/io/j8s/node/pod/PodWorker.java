@@ -926,7 +926,7 @@ public final class PodWorker {
     ContainerLogs logs() {
       ContainerLog previous = waitingToRestart() ? currentLog : previousLog;
       String reason = currentLog == null ? (waiting != null ? waiting.reason() : "ContainerCreating") : null;
-      return new ContainerLogs(currentLog, previous, reason);
+      return new ContainerLogs(currentLog, previous, reason, instance);
     }
   }
 }

@@ -43,4 +43,26 @@ public interface ContainerInstance {
   default java.util.Optional<ContainerView.ProcessSpec> processSpec() {
     return java.util.Optional.empty();
   }
+
+  /**
+   * Starts {@code command} in the container's context for {@code kubectl exec} (see {@link
+   * ContainerProcesses}). The process is killed when the instance ends. Call it from a worker
+   * thread: it spawns.
+   *
+   * @throws ContainerStartException when the command cannot start, or this runtime runs nothing
+   */
+  default StreamProcess startProcess(List<String> command, boolean tty, boolean stdin)
+      throws ContainerStartException {
+    throw new ContainerStartException("this container runtime cannot run commands");
+  }
+
+  /**
+   * Attaches to the instance's main process: its live output from now on, its stdin when the
+   * container has {@code stdin: true}. {@link StreamProcess#kill()} detaches (the process goes on).
+   *
+   * @throws ContainerStartException when this runtime has no process to attach to
+   */
+  default StreamProcess attach(boolean tty, boolean stdin) throws ContainerStartException {
+    throw new ContainerStartException("this container runtime has no process to attach to");
+  }
 }

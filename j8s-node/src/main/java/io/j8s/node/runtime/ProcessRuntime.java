@@ -4,10 +4,11 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.j8s.node.logs.ContainerLog;
 import io.j8s.node.logs.LineSplitter;
 import io.j8s.node.logs.LogStream;
-import io.j8s.node.metrics.ContainerProcesses;
+import io.j8s.node.metrics.RunningContainers;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -41,7 +42,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
   private final ProcessTable table;
-  private final ContainerProcesses processes;
+  private final RunningContainers processes;
 
   /**
    * @param scheduler shared timer for the SIGKILL deadlines; tasks are short
@@ -53,7 +54,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
   /** @param processes where running containers are listed for the resource metrics, or null */
   public ProcessRuntime(Clock clock, ScheduledExecutorService scheduler, ProcessTable table,
-      ContainerProcesses processes) {
+      RunningContainers processes) {
     this.clock = clock;
     this.scheduler = scheduler;
     this.table = table;
@@ -86,11 +87,16 @@ public final class ProcessRuntime implements ContainerRuntime {
             "chdir to cwd (\"" + c.getWorkingDir() + "\") set in config.json failed: no such file or directory");
       }
     }
+    boolean stdin = Boolean.TRUE.equals(c.getStdin());
+    boolean tty = Boolean.TRUE.equals(c.getTty()) && ProcessSessions.setsid().isPresent();
     List<String> command = new ArrayList<>();
     command.add(exe);
     command.addAll(argv.subList(1, argv.size()));
     List<String> cmd = new ArrayList<>();
     ProcessSessions.setsid().ifPresent(s -> cmd.add(s.toString()));
+    if (tty) {
+      cmd.add("--ctty");
+    }
     if (namespaced) {
       try {
         cmd.addAll(view.namespacedArgv(c.getName(), c.getWorkingDir(), command));
@@ -106,23 +112,40 @@ public final class ProcessRuntime implements ContainerRuntime {
     if (workDir != null) {
       pb.directory(workDir.toFile());
     }
-    pb.redirectInput(new File("/dev/null"));
+    Pty pty = null;
     Process process;
     try {
+      if (tty) {
+        // tty: true — the main process runs on a pseudo-terminal (what attach -t talks to).
+        pty = Pty.open();
+        File slave = new File(pty.slavePath());
+        pb.redirectInput(slave);
+        pb.redirectOutput(ProcessBuilder.Redirect.appendTo(slave));
+        pb.redirectError(ProcessBuilder.Redirect.appendTo(slave));
+        if (!launch.env().containsKey("TERM")) {
+          pb.environment().put("TERM", "xterm");
+        }
+      } else if (!stdin) {
+        pb.redirectInput(new File("/dev/null"));
+      }
       process = pb.start();
     } catch (IOException e) {
+      if (pty != null) {
+        pty.close();
+      }
       throw new ContainerStartException("exec: \"" + argv.get(0) + "\": " + e.getMessage(), e);
     }
     if (namespaced) {
       awaitRoot(process, view.readyMarker(c.getName()));
     }
     Instant startedAt = clock.instant();
-    ProcessContainer instance = new ProcessContainer(launch, process, startedAt, workDir);
+    ProcessContainer instance =
+        new ProcessContainer(launch, process, startedAt, workDir, pty, stdin, Boolean.TRUE.equals(c.getStdinOnce()));
     if (table != null) {
       table.add(process.pid(), process.info().startInstant().orElse(startedAt), launch.displayName());
     }
     if (processes != null) {
-      processes.add(new ContainerProcesses.Entry(instance.id(), launch.namespace(), launch.podName(), c.getName(),
+      processes.add(new RunningContainers.Entry(instance.id(), launch.namespace(), launch.podName(), c.getName(),
           process.pid(), startedAt));
       instance.exit().whenComplete((status, error) -> processes.remove(instance.id()));
     }
@@ -188,13 +211,43 @@ public final class ProcessRuntime implements ContainerRuntime {
     private Instant killDeadline;
     private ScheduledFuture<?> killTimer;
 
-    ProcessContainer(ContainerLaunch launch, Process process, Instant startedAt, Path workDir) {
+    private final Attachments attachments;
+
+    ProcessContainer(
+        ContainerLaunch launch,
+        Process process,
+        Instant startedAt,
+        Path workDir,
+        Pty pty,
+        boolean stdin,
+        boolean stdinOnce) {
       super(launch, startedAt);
       this.process = process;
       this.pid = process.pid();
       this.workDir = workDir;
-      CompletableFuture<Void> out = pump(process.getInputStream(), LogStream.STDOUT);
-      CompletableFuture<Void> err = pump(process.getErrorStream(), LogStream.STDERR);
+      OutputStream in = null;
+      if (pty != null) {
+        in = pty.output();
+        ContainerProcesses.closeQuietly(process.getOutputStream());
+        ContainerProcesses.closeQuietly(process.getInputStream());
+        ContainerProcesses.closeQuietly(process.getErrorStream());
+      } else if (stdin) {
+        in = process.getOutputStream();
+      }
+      this.attachments =
+          new Attachments(in, stdinOnce, pty, exit.thenApply(ExitStatus::exitCode));
+      CompletableFuture<Void> out =
+          pump(pty != null ? pty.input() : process.getInputStream(), LogStream.STDOUT);
+      CompletableFuture<Void> err =
+          pty != null ? CompletableFuture.completedFuture(null) : pump(process.getErrorStream(), LogStream.STDERR);
+      final OutputStream stdinStream = in;
+      CompletableFuture.allOf(out, err).whenComplete((v, e) -> attachments.end());
+      exit.whenComplete((st, e) -> {
+        attachments.end();
+        if (stdinStream != null) {
+          ContainerProcesses.closeQuietly(stdinStream);
+        }
+      });
       CompletableFuture<Instant> mainExited =
           process
               .onExit()
@@ -235,8 +288,20 @@ public final class ProcessRuntime implements ContainerRuntime {
       Thread t =
           new Thread(
               () -> {
-                try (in) {
-                  LineSplitter.pump(in, stream, target, clock);
+                boolean stderr = stream == LogStream.STDERR;
+                InputStream tapped =
+                    new java.io.FilterInputStream(in) {
+                      @Override
+                      public int read(byte[] b, int off, int len) throws IOException {
+                        int n = super.read(b, off, len);
+                        if (n > 0) {
+                          attachments.offer(stderr, b, off, n);
+                        }
+                        return n;
+                      }
+                    };
+                try (tapped) {
+                  LineSplitter.pump(tapped, stream, target, clock);
                 } catch (IOException e) {
                   // The pipe closes when the process is killed: end of output.
                 } finally {
@@ -302,6 +367,21 @@ public final class ProcessRuntime implements ContainerRuntime {
     public java.util.Optional<ContainerView.ProcessSpec> processSpec() {
       return java.util.Optional.of(
           ContainerView.processIn(launch.view(), pid, launch.env(), launch.container().getWorkingDir()));
+    }
+
+    @Override
+    protected Path workingDir() {
+      return workDir;
+    }
+
+    @Override
+    public StreamProcess attach(boolean tty, boolean stdin) throws ContainerStartException {
+      return attachments.attach(stdin);
+    }
+
+    @Override
+    protected ProcessTable processTable() {
+      return table;
     }
 
     @Override

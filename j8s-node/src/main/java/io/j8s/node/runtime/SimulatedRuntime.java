@@ -43,6 +43,13 @@ public final class SimulatedRuntime implements ContainerRuntime {
     }
 
     @Override
+    public StreamProcess startProcess(List<String> command, boolean tty, boolean stdin)
+        throws ContainerStartException {
+      throw new ContainerStartException(
+          "container " + launch.container().getName() + " runs on a simulated node: nothing runs there to exec into");
+    }
+
+    @Override
     public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
       return CompletableFuture.completedFuture(new ExecResult(0, "", false));
     }

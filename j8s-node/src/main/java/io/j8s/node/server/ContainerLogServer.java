@@ -6,6 +6,8 @@ import io.j8s.node.logs.ContainerLogs;
 import io.j8s.node.logs.LogEntry;
 import io.j8s.node.logs.LogQuery;
 import io.j8s.node.stream.portforward.PortForwardEndpoint;
+import io.j8s.node.stream.StreamEndpoint;
+import io.j8s.node.stream.StreamLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -60,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *   <li>401/403 as the {@link RequestAuthenticator} decides.
  * </ul>
  *
- * Also {@code GET /healthz} → {@code ok}, and {@code /portForward/{namespace}/{pod}?port=N} (a
+ * The same server answers {@code /exec/...} and {@code /attach/...} over WebSocket ({@link
+ * StreamEndpoint}). Also {@code GET /healthz} → {@code ok}, and {@code /portForward/{namespace}/{pod}?port=N} (a
  * WebSocket, {@link PortForwardEndpoint}). TLS is on when an {@link SslContext} is given. A slow
  * follower is served only as fast as its socket drains (back-pressure via channel writability);
  * lines dropped from the ring meanwhile are skipped. Thread-safe; nothing blocks an event loop.
@@ -76,6 +79,7 @@ public final class ContainerLogServer implements AutoCloseable {
   private final Clock clock;
   private final EventLoopGroup group;
   private final PortForwardEndpoint portForward;
+  private final StreamEndpoint streams;
   private volatile Channel channel;
   private volatile java.util.function.Supplier<String> resourceMetrics;
   private volatile java.util.concurrent.Executor resourceMetricsExecutor;
@@ -91,6 +95,19 @@ public final class ContainerLogServer implements AutoCloseable {
       RequestAuthenticator authenticator,
       Clock clock,
       EventLoopGroup group) {
+    this(bindAddress, registry, sslContext, authenticator, clock, group, StreamLimits.defaults());
+  }
+
+  /** With the bounds of the exec/attach streams ({@code /exec}, {@code /attach}). */
+  public ContainerLogServer(
+      InetSocketAddress bindAddress,
+      ContainerLogRegistry registry,
+      SslContext sslContext,
+      RequestAuthenticator authenticator,
+      Clock clock,
+      EventLoopGroup group,
+      StreamLimits streamLimits) {
+    this.streams = new StreamEndpoint(streamLimits);
     this.bindAddress = bindAddress;
     this.registry = registry;
     this.sslContext = sslContext;
@@ -164,6 +181,12 @@ public final class ContainerLogServer implements AutoCloseable {
       }
       if (req.uri().startsWith(PortForwardEndpoint.PREFIX)) {
         portForward.handle(ctx, req);
+        return;
+      }
+      QueryStringDecoder streamQuery = new QueryStringDecoder(req.uri());
+      if (StreamEndpoint.handles(streamQuery.path())) {
+        streams.serve(ctx, req, streamQuery.path(), streamQuery.parameters(), registry::pod,
+            (status, message) -> respondStreamError(ctx, req, status, message));
         return;
       }
       if (!req.method().equals(HttpMethod.GET)) {
@@ -315,6 +338,22 @@ public final class ContainerLogServer implements AutoCloseable {
         .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
         .set(HttpHeaderNames.CONTENT_LENGTH, body.length);
     finish(ctx, req, res);
+  }
+
+  /**
+   * An exec/attach refusal: the message also goes in {@link StreamEndpoint#ERROR_HEADER}, since a
+   * WebSocket client (the API server's) sees the headers of a failed upgrade, not its body.
+   */
+  private static void respondStreamError(ChannelHandlerContext ctx, FullHttpRequest req, int status, String text) {
+    byte[] body = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(req.protocolVersion(), HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(body));
+    res.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, "text/plain; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+        .set(StreamEndpoint.ERROR_HEADER, text.replaceAll("[^\\x20-\\x7e]", "?"));
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
   private static void finish(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {

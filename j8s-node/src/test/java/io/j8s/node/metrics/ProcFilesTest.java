@@ -63,10 +63,10 @@ class ProcFilesTest {
     process(proc, 100, "100 (sh) S 1 100 100 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0 1 1 1", 2048);
     process(proc, 101, "101 (yes) R 100 100 100 0 -1 0 0 0 0 0 100 0 0 0 20 0 1 0 1 1 1", 1024);
     process(proc, 200, "200 (other) S 1 200 200 0 -1 0 0 0 0 0 900 0 0 0 20 0 1 0 1 1 1", 4096);
-    ContainerProcesses processes = new ContainerProcesses();
-    processes.add(new ContainerProcesses.Entry("id1", "default", "burner", "main", 100,
+    RunningContainers processes = new RunningContainers();
+    processes.add(new RunningContainers.Entry("id1", "default", "burner", "main", 100,
         Instant.parse("2026-01-01T00:00:00.250Z")));
-    processes.add(new ContainerProcesses.Entry("gone", "default", "ended", "main", 300, Instant.EPOCH));
+    processes.add(new RunningContainers.Entry("gone", "default", "ended", "main", 300, Instant.EPOCH));
     Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:01:00Z"), ZoneOffset.UTC);
     String text = new ResourceMetrics(proc, processes, clock).scrape();
     long ms = clock.millis();
@@ -91,8 +91,8 @@ class ProcFilesTest {
     Files.writeString(proc.resolve("meminfo"), MEMINFO);
     process(proc, 100, "100 (sh) S 1 100 100 0 -1 0 0 0 0 0 250 50 0 0 20 0 1 0 1 1 1", 2048);
     process(proc, 101, "101 (yes) R 100 100 100 0 -1 0 0 0 0 0 100 0 0 0 20 0 1 0 1 1 1", 1024);
-    ContainerProcesses processes = new ContainerProcesses();
-    processes.add(new ContainerProcesses.Entry("id1", "default", "burner", "main", 100, Instant.EPOCH));
+    RunningContainers processes = new RunningContainers();
+    processes.add(new RunningContainers.Entry("id1", "default", "burner", "main", 100, Instant.EPOCH));
     ResourceMetrics metrics = new ResourceMetrics(proc, processes, Clock.systemUTC());
     assertThat(metrics.scrape()).contains("pod=\"burner\"} 4.00 ");
     // 101 exited and was reaped outside the session: its second leaves the sum, the counter stays
@@ -108,7 +108,7 @@ class ProcFilesTest {
 
   @Test
   void scrape_reportsAnErrorWhenTheNodeFilesAreMissing(@TempDir Path proc) {
-    String text = new ResourceMetrics(proc, new ContainerProcesses(), Clock.systemUTC()).scrape();
+    String text = new ResourceMetrics(proc, new RunningContainers(), Clock.systemUTC()).scrape();
     assertThat(text).contains("scrape_error 1\n").doesNotContain("\nnode_cpu_usage_seconds_total ");
   }
 

@@ -43,7 +43,7 @@ class ResourceMetricsEndpointTest {
   private ExecutorService blocking;
   private ScheduledExecutorService scheduler;
   private ContainerLogServer server;
-  private final ContainerProcesses processes = new ContainerProcesses();
+  private final RunningContainers processes = new RunningContainers();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   @BeforeEach

@@ -246,4 +246,24 @@ class SeedWalkthroughTest {
         Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(Clients.httpGet(ip, 80, null)).contains("Hello from harbor"));
     }
+
+    /** docs/walkthrough.md "Into a Pod": exec into a Pod, curl the ClusterIP, see which Pod answered. */
+    @Test
+    @Order(7)
+    void step7_intoAPod_execCurlsTheClusterIp() {
+        String ip = client.services().inNamespace("default").withName("nginx-svc-clusterip").get().getSpec()
+                .getClusterIP();
+        String out = cluster.kubectlOk("exec", "deploy/deployment-nginx", "--", "sh", "-c",
+                "echo \"I am $HOSTNAME at $POD_IP\"; curl -s http://" + ip + "/");
+        System.out.println("walkthrough step 7:\n" + out);
+        Matcher me = Pattern.compile("I am (deployment-nginx-\\S+) at (127\\.244\\.\\d+\\.\\d+)\n"
+                + "Hello from pod default/(deployment-nginx-\\S+) \\(IP (127\\.244\\.\\d+\\.\\d+), node node0[12]\\)\n")
+                .matcher(out);
+        assertThat(me.matches()).as(out).isTrue();
+        Set<String> pods = new HashSet<>();
+        for (Pod p : client.pods().inNamespace("default").withLabel("app", "nginx").list().getItems()) {
+            pods.add(p.getMetadata().getName());
+        }
+        assertThat(pods).contains(me.group(1), me.group(3));
+    }
 }

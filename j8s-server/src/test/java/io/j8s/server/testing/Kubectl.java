@@ -76,6 +76,39 @@ public final class Kubectl {
         }
     }
 
+    /**
+     * Runs {@code kubectl <args>} with {@code input} as its stdin and {@code env} added to its
+     * environment, and waits (at most two minutes).
+     */
+    public Result runWithInput(byte[] input, java.util.Map<String, String> env, String... args) {
+        try {
+            Path in = Files.createTempFile(workDir, "kubectl", ".in");
+            Files.write(in, input);
+            Path out = Files.createTempFile(workDir, "kubectl", ".out");
+            Path err = Files.createTempFile(workDir, "kubectl", ".err");
+            ProcessBuilder b = builder(args).redirectInput(in.toFile()).redirectOutput(out.toFile())
+                    .redirectError(err.toFile());
+            b.environment().putAll(env);
+            Process process = b.start();
+            if (!process.waitFor(2, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 2 minutes");
+            }
+            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    /** The command line and environment of {@code kubectl <args>}, to run it another way (under {@code script}). */
+    public ProcessBuilder processBuilder(String... args) {
+        return builder(args);
+    }
+
     /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller must stop it. */
     public Process start(Path stdout, String... args) throws IOException {
         return builder(args).redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

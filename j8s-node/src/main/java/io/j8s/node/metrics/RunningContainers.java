@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * them: each container's session (the PID of its leader, see {@code ProcessSessions}) and start
  * time, which {@link ResourceMetrics} reads figures for. Thread-safe.
  */
-public final class ContainerProcesses {
+public final class RunningContainers {
 
   /** One running container instance. */
   public record Entry(String id, String namespace, String pod, String container, long session, Instant startedAt) {}
