@@ -114,13 +114,13 @@ class InClusterTest {
     @Test
     @Order(2)
     void kubectl_inAPod_listsEndpointsWithViewAndIsForbiddenWithout() throws Exception {
-        cluster.kubectlOk("create", "serviceaccount", "reader");
-        cluster.kubectlOk("create", "rolebinding", "reader-view", "--clusterrole=view",
-                "--serviceaccount=default:reader");
-        cluster.kubectlOk("create", "serviceaccount", "nobody");
-        String script = "kubectl get endpoints; echo exit=$?; kubectl auth whoami";
-        apply(pod("reader", "reader", script));
-        apply(pod("nobody", "nobody", script));
+        // examples/incluster/kubectl-in-a-pod.yaml, the walk-through's: service accounts reader (bound to
+        // view) and nobody, a Pod for each running kubectl get endpoints and kubectl auth whoami
+        assertThat(cluster.kubectlOk("apply", "-f",
+                TestCluster.repoFile("examples/incluster/kubectl-in-a-pod.yaml").toString()))
+                .isEqualTo("serviceaccount/reader created\n"
+                        + "rolebinding.rbac.authorization.k8s.io/reader-view created\n"
+                        + "serviceaccount/nobody created\npod/reader created\npod/nobody created\n");
 
         String reader = logsWhenDone("reader");
         assertThat(reader).containsPattern("NAME\\s+ENDPOINTS\\s+AGE\n")
@@ -130,7 +130,9 @@ class InClusterTest {
                 .contains("exit=0\n")
                 .containsPattern("Username\\s+system:serviceaccount:default:reader\n")
                 // the token is the one the node requested, bound to this Pod
-                .containsPattern("authentication.kubernetes.io/pod-name\\s+\\[reader\\]\n");
+                .containsPattern("authentication.kubernetes.io/pod-name\\s+\\[reader\\]\n")
+                .containsPattern("authentication.kubernetes.io/pod-uid\\s+\\["
+                        + client.pods().inNamespace("default").withName("reader").get().getMetadata().getUid() + "\\]\n");
 
         String nobody = logsWhenDone("nobody");
         assertThat(nobody).contains("Error from server (Forbidden): endpoints is forbidden: User "
@@ -145,10 +147,12 @@ class InClusterTest {
     void fabric8_inAPod_usesTheInClusterConfiguration() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classPath = System.getProperty("java.class.path");
-        apply(pod("lister", "reader", "exec " + java + " -Duser.home=$HOME -cp " + classPath + " "
+        apply(pod("lister", "reader", "echo kubeconfig=${KUBECONFIG:-none}; "
+                + "exec " + java + " -Duser.home=$HOME -cp " + classPath + " "
                 + InClusterLister.class.getName()));
         String logs = logsWhenDone("lister");
-        assertThat(logs).contains("master=https://127.96.0.1:443/ namespace=default\n")
+        assertThat(logs).startsWith("kubeconfig=none\n")
+                .contains("master=https://127.96.0.1:443/ namespace=default\n")
                 .containsPattern("\nendpoints kubernetes \\S+:\\d+\n")
                 .containsPattern("\nendpoints nginx-svc-clusterip 127\\.244\\.\\d+\\.\\d+:80,127\\.244\\.\\d+\\.\\d+:80,"
                         + "127\\.244\\.\\d+\\.\\d+:80\n");
