@@ -123,6 +123,7 @@ class InClusterTest {
                         + "serviceaccount/nobody created\npod/reader created\npod/nobody created\n");
 
         String reader = logsWhenDone("reader");
+        String readerUid = client.pods().inNamespace("default").withName("reader").get().getMetadata().getUid();
         assertThat(reader).containsPattern("NAME\\s+ENDPOINTS\\s+AGE\n")
                 .containsPattern("\nkubernetes\\s+\\S+:\\d+\\s+")
                 .containsPattern("\nnginx-svc-clusterip\\s+127\\.244\\.\\d+\\.\\d+:80,127\\.244\\.\\d+\\.\\d+:80,"
@@ -132,7 +133,7 @@ class InClusterTest {
                 // the token is the one the node requested, bound to this Pod
                 .containsPattern("authentication.kubernetes.io/pod-name\\s+\\[reader\\]\n")
                 .containsPattern("authentication.kubernetes.io/pod-uid\\s+\\["
-                        + client.pods().inNamespace("default").withName("reader").get().getMetadata().getUid() + "\\]\n");
+                        + readerUid + "\\]\n");
 
         String nobody = logsWhenDone("nobody");
         assertThat(nobody).contains("Error from server (Forbidden): endpoints is forbidden: User "
