@@ -336,7 +336,7 @@ public final class NodeAgent implements AutoCloseable {
               : settings.mountNamespaces() && ContainerView.mountNamespacesAvailable();
       setup = new PodSetup(settings.stateDir().resolve("pods"), apiSources, new TokenManager(apiSources, clock),
           settings.clusterDns(), settings.clusterDomain(), settings.hostResolvConf(), settings.volumeSyncPeriod(),
-          namespaced, clock);
+          namespaced, client.getMasterUrl().toString(), clock);
     }
     return new PodWorkerContext(
         nodeName,

@@ -32,6 +32,8 @@ import java.util.Map;
  * @param hostResolvConf the host's resolv.conf (the {@code Default} policy and the search domains)
  * @param volumeSyncPeriod how often volumes are brought up to date (ConfigMap/Secret changes, tokens)
  * @param namespaced whether containers get a private mount namespace
+ * @param apiServer the URL this node reaches the API server at, for the per-Pod kubeconfig without a
+ *     mount namespace; null: the {@code kubernetes} Service
  */
 public record PodSetup(
     Path podsDir,
@@ -42,12 +44,13 @@ public record PodSetup(
     Path hostResolvConf,
     Duration volumeSyncPeriod,
     boolean namespaced,
+    String apiServer,
     Clock clock) {
 
   /** Environment without Services/ConfigMaps/Secrets, no volumes (tests, simulated nodes). */
   public static final PodSetup NONE =
       new PodSetup(null, EnvSources.NONE, null, null, "cluster.local", Path.of("/etc/resolv.conf"),
-          Duration.ofMinutes(1), false, Clock.systemUTC());
+          Duration.ofMinutes(1), false, null, Clock.systemUTC());
 
   /** What {@link #prepare} made for one Pod: its directory and volume directories. */
   public record Prepared(Path podDir, Map<String, Path> volumes, Path resolvConf, Path hosts, PodDns.Result dns) {}
@@ -89,21 +92,17 @@ public record PodSetup(
 
   /**
    * The per-Pod kubeconfig for a container without a mount namespace, when the Pod mounts the
-   * service account volume: the server is the {@code kubernetes} Service, the CA and token files
-   * are the volume's (the token is also inline, for fabric8). The Pod sees it through {@code
-   * KUBECONFIG}; it is rewritten with every volume sync.
+   * service account volume: the server is the API server as this node reaches it ({@link
+   * #apiServer}; without root the proxy cannot listen on the {@code kubernetes} Service's port 443),
+   * the CA and token files are the volume's (the token is also inline, for fabric8). The Pod sees it
+   * through {@code KUBECONFIG}; it is rewritten with every volume sync.
    */
   private void writeKubeconfig(Pod pod, Path dir, Map<String, Path> volumes) throws IOException {
     Path sa = serviceAccountVolume(pod, volumes);
     if (sa == null) {
       return;
     }
-    var master = sources.services().stream()
-        .filter(s -> "default".equals(s.getMetadata().getNamespace()) && "kubernetes".equals(s.getMetadata().getName()))
-        .findFirst();
-    String server = master
-        .map(s -> "https://" + s.getSpec().getClusterIP() + ":" + s.getSpec().getPorts().get(0).getPort())
-        .orElse("https://127.96.0.1:443");
+    String server = apiServer != null ? apiServer.replaceAll("/+$", "") : kubernetesService();
     // tokenFile for kubectl (client-go prefers it) and the Python client; the token inline too,
     // rewritten with every volume sync, for fabric8, which ignores tokenFile.
     Path tokenPath = sa.resolve("token");
@@ -124,6 +123,15 @@ public record PodSetup(
     Files.writeString(tmp, yaml);
     Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  /** {@code https://<ClusterIP>:<port>} of {@code default/kubernetes}. */
+  private String kubernetesService() {
+    return sources.services().stream()
+        .filter(s -> "default".equals(s.getMetadata().getNamespace()) && "kubernetes".equals(s.getMetadata().getName()))
+        .findFirst()
+        .map(s -> "https://" + s.getSpec().getClusterIP() + ":" + s.getSpec().getPorts().get(0).getPort())
+        .orElse("https://127.96.0.1:443");
   }
 
   /** The node directory of the volume some container mounts at the service account path, or null. */

@@ -68,7 +68,8 @@ class PodSetupTest {
 
   private PodSetup setup(boolean namespaced) {
     return new PodSetup(dir.resolve("pods"), sources, new TokenManager(tokenSource, Clock.systemUTC()), "127.96.0.10",
-        "cluster.local", dir.resolve("host-resolv.conf"), Duration.ofMinutes(1), namespaced, Clock.systemUTC());
+        "cluster.local", dir.resolve("host-resolv.conf"), Duration.ofMinutes(1), namespaced,
+        "https://127.0.0.1:6443/", Clock.systemUTC());
   }
 
   /** The Pod as ServiceAccount admission leaves it: the kube-api-access projected volume. */
@@ -121,10 +122,10 @@ class PodSetupTest {
         .redirectErrorStream(true).start();
     assertThat(kubectl.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(new String(kubectl.getInputStream().readAllBytes()))
-        .isEqualTo("https://127.96.0.1:443 " + sa.resolve("ca.crt") + " " + sa.resolve("token") + " shop");
+        .isEqualTo("https://127.0.0.1:6443 " + sa.resolve("ca.crt") + " " + sa.resolve("token") + " shop");
     io.fabric8.kubernetes.client.Config fabric8 =
         io.fabric8.kubernetes.client.Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-    assertThat(fabric8.getMasterUrl()).startsWith("https://127.96.0.1:443");
+    assertThat(fabric8.getMasterUrl()).startsWith("https://127.0.0.1:6443");
     assertThat(fabric8.getCaCertFile()).isEqualTo(sa.resolve("ca.crt").toString());
     assertThat(fabric8.getNamespace()).isEqualTo("shop");
     assertThat(fabric8.getAutoOAuthToken()).as("fabric8 ignores tokenFile: the inline token").isEqualTo("token-1");
