@@ -274,6 +274,23 @@ class ExecAttachTest {
     }
 
     @Test
+    void spdyExec_isCreateOnPodsExec_andTheCommandIsKilledWhenTheClientGoes_withKubectl128() throws Exception {
+        Kubectl viewer = cluster.kubectlWithToken("viewer", "viewer-token").withBinary(KUBECTL_128);
+        Kubectl.Result refused = viewer.run("exec", "shell", "--", "true");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("cannot create resource \"pods/exec\"");
+
+        Process client = kubectl(KUBECTL_128).start(dir.resolve("spdy-client-goes.out"), "exec", "shell", "--",
+                "sleep", "2345");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 2345"));
+        } finally {
+            client.destroy();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running("sleep 2345"));
+    }
+
+    @Test
     void spdyCp_copiesFilesBothWays_withKubectl128() throws Exception {
         Path local = dir.resolve("to-pod-spdy.txt");
         Files.writeString(local, "a file for the pod over SPDY\n");
