@@ -244,8 +244,10 @@ class ExecAttachTest {
     static final Map<String, String> FORCE_SPDY = Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
 
     @Test
-    void spdyExec_output_exitCode_stdin_andErrors_withKubectl128_120_and133() {
-        for (String binary : List.of(KUBECTL_128, KUBECTL_120, KUBECTL_133)) {
+    void spdyExec_output_exitCode_stdin_andErrors_withKubectl129_128_120_and133() {
+        // 1.29 uses SPDY unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true
+        for (String binary : List.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.29", KUBECTL_128, KUBECTL_120,
+                KUBECTL_133)) {
             Kubectl k = kubectl(binary);
             Map<String, String> env = binary.equals(KUBECTL_133) ? FORCE_SPDY : Map.of();
             Kubectl.Result r = k.runWithInput(new byte[0], env,
