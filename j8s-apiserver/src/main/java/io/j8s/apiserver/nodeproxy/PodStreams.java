@@ -7,6 +7,7 @@ import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.RequestInfo;
 import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.spdy.SpdyConnection;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -39,8 +40,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}) is relayed to the node's {@code
  * /exec/<ns>/<pod>/<container>} (or {@code /attach/...}) WebSocket, message by message both ways.
  * Each direction holds one message at a time: the next is read only once the previous one was
- * written on the other side (no unbounded buffering). The client side is a {@link ClientStream},
- * so another transport (SPDY) can plug in. Errors before the upgrade are {@code Status} answers as
+ * written on the other side (no unbounded buffering). The client side is a {@link ClientStream}:
+ * a WebSocket ({@link WebSocketClientStream}) or a SPDY/3.1 upgrade ({@code X-Stream-Protocol-Version}
+ * {@code v4.channel.k8s.io} .. {@code channel.k8s.io}, {@link SpdyClientStream}) for kubectl before
+ * 1.30 and for later ones whose WebSocket upgrade failed. Errors before the upgrade are {@code Status} answers as
  * Kubernetes words them; more than {@link #DEFAULT_MAX_STREAMS_PER_USER} streams of one user at
  * once are 429.
  */
@@ -56,6 +59,10 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
     static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
     static final String NODE_ERROR_HEADER = "X-J8s-Stream-Error";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    /** Streams a SPDY exec/attach client may open on its connection (it needs at most 5). */
+    private static final int SPDY_MAX_STREAMS = 8;
+    /** A SPDY connection without a frame either way this long is closed (the kubelet's default). */
+    private static final Duration SPDY_IDLE_TIMEOUT = Duration.ofHours(4);
 
     private final ObjectRegistry registry;
     private final Function<String, ResourceType> types;
@@ -118,19 +125,44 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
             throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
                     + "\" (at most " + maxPerUser + ")", 1);
         }
-        if (!exchange.isWebSocketUpgrade()) {
-            throw ApiException.badRequest("Upgrade request required: pods/" + subresource
-                    + " is served over WebSocket (subprotocol " + String.join(" or ", PROTOCOLS)
-                    + "); SPDY is not supported by this server yet");
-        }
-        String problem = exchange.webSocketHandshakeProblem();
-        if (problem != null) {
-            throw ApiException.badRequest(problem);
-        }
-        String protocol = negotiate(exchange.header("Sec-WebSocket-Protocol"));
-        if (protocol == null) {
-            throw ApiException.badRequest("unable to upgrade: the client offers none of the supported subprotocols "
-                    + PROTOCOLS + " (Sec-WebSocket-Protocol: " + exchange.header("Sec-WebSocket-Protocol") + ")");
+        String protocol;
+        String spdyProtocol = null;
+        if (exchange.isWebSocketUpgrade()) {
+            String problem = exchange.webSocketHandshakeProblem();
+            if (problem != null) {
+                throw ApiException.badRequest(problem);
+            }
+            protocol = negotiate(exchange.header("Sec-WebSocket-Protocol"));
+            if (protocol == null) {
+                throw ApiException.badRequest("unable to upgrade: the client offers none of the supported subprotocols "
+                        + PROTOCOLS + " (Sec-WebSocket-Protocol: " + exchange.header("Sec-WebSocket-Protocol") + ")");
+            }
+        } else {
+            String upgrade = exchange.header("Upgrade");
+            if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).startsWith("spdy/3.1")) {
+                throw ApiException.badRequest("Upgrade request required: pods/" + subresource
+                        + " is served over WebSocket (subprotocol " + String.join(" or ", PROTOCOLS)
+                        + ") or SPDY/3.1 (X-Stream-Protocol-Version " + String.join(", ", SpdyClientStream.PROTOCOLS)
+                        + ")");
+            }
+            List<String> offered = new ArrayList<>();
+            for (String v : exchange.headers().getAll("X-Stream-Protocol-Version")) {
+                for (String part : v.split(",")) {
+                    if (!part.isBlank()) {
+                        offered.add(part.trim());
+                    }
+                }
+            }
+            if (offered.isEmpty()) {
+                throw ApiException.badRequest("unable to upgrade: X-Stream-Protocol-Version is required");
+            }
+            spdyProtocol = SpdyClientStream.negotiate(offered);
+            if (spdyProtocol == null) {
+                throw ApiException.forbidden("unable to upgrade: unable to negotiate protocol: client supports "
+                        + offered + ", server accepts " + SpdyClientStream.PROTOCOLS);
+            }
+            // The node speaks v5, whose close signal carries the end of stdin.
+            protocol = PROTOCOLS.get(0);
         }
         List<String> query = new ArrayList<>();
         if (command != null) {
@@ -171,7 +203,13 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
             throw ApiException.serviceUnavailable("interrupted while reaching node \"" + nodeName + "\"");
         }
         log.atInfo().addKeyValue("pod", name).addKeyValue("user", userName).addKeyValue("subresource", subresource)
-                .addKeyValue("protocol", protocol).addKeyValue("tty", tty).log("stream opened");
+                .addKeyValue("protocol", spdyProtocol == null ? protocol : "SPDY/3.1 " + spdyProtocol).addKeyValue("tty", tty)
+                .log("stream opened");
+        if (spdyProtocol != null) {
+            upgradeToSpdy(exchange, name, spdyProtocol, stdin, stdout, stderr, tty, ws, nodeSide,
+                    () -> release(userName, count));
+            return;
+        }
         exchange.upgradeToWebSocket(protocol, MAX_MESSAGE_BYTES, channel -> {
             channel.pipeline().addLast(
                     new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
@@ -179,6 +217,40 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
             channel.pipeline().addLast(client);
             nodeSide.bind(ws, client, () -> release(userName, count));
         });
+    }
+
+    /**
+     * Answers 101 with the negotiated version and installs SPDY/3.1; once the client's streams are
+     * there, they are bound to the node's WebSocket. Before that, the connection ending (or the
+     * streams not coming in time) aborts the node's stream.
+     */
+    private void upgradeToSpdy(HttpExchange exchange, String name, String version, boolean stdin, boolean stdout,
+            boolean stderr, boolean tty, WebSocket ws, NodeSide nodeSide, Runnable release) {
+        AtomicBoolean released = new AtomicBoolean();
+        Runnable abort = () -> {
+            ws.abort();
+            if (released.compareAndSet(false, true)) {
+                release.run();
+            }
+        };
+        SpdyClientStream client = new SpdyClientStream(name, version, stdin, stdout, stderr, tty,
+                c -> nodeSide.bind(ws, c, () -> {
+                    if (released.compareAndSet(false, true)) {
+                        release.run();
+                    }
+                }), abort);
+        try {
+            exchange.switchProtocols(Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1",
+                    "X-Stream-Protocol-Version", version), channel -> {
+                        SpdyConnection connection = SpdyConnection.install(channel.pipeline(), null, client,
+                                SPDY_MAX_STREAMS, SPDY_IDLE_TIMEOUT);
+                        client.installed(connection);
+                    });
+        } catch (IllegalStateException e) {
+            abort.run();
+            // HTTP/2 has no connection upgrade (kubectl dials HTTP/1.1 for it)
+            throw ApiException.badRequest("Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
+        }
     }
 
     /** Streams of this subresource open now (the gauge {@code j8s_apiserver_pod_streams}). */

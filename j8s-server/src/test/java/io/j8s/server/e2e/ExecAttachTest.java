@@ -43,7 +43,8 @@ class ExecAttachTest {
         System.setProperty(io.j8s.apiserver.nodeproxy.PodStreams.MAX_STREAMS_PER_USER_PROPERTY, "4");
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokens)
                 .withControllers(io.j8s.server.ControllerOptions.defaults()
-                        .withEnabled(java.util.Set.of("scheduler")))
+                        // the service account controllers: Pods get a kube-api-access volume
+                        .withEnabled(java.util.Set.of("scheduler", "serviceaccount", "rootcacertpublisher")))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of("exec-node"))));
         System.clearProperty(io.j8s.apiserver.nodeproxy.PodStreams.MAX_STREAMS_PER_USER_PROPERTY);
         cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
@@ -226,8 +227,8 @@ class ExecAttachTest {
     }
 
     @Test
-    void olderKubectls_overWebSocket_andTheSpdyOnesGetAClearError() {
-        // 1.30+ use WebSocket by default; 1.29 when asked; 1.28 and older only speak SPDY.
+    void olderKubectls_overWebSocket() {
+        // 1.30+ use WebSocket by default; 1.29 when asked; 1.28 and older only speak SPDY (below).
         for (String version : List.of("1.31", "1.30", "1.29")) {
             Kubectl k = kubectl("/usr/lib/google-cloud-sdk/bin/kubectl." + version);
             Kubectl.Result r = k.runWithInput(new byte[0], Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "true"),
@@ -235,9 +236,102 @@ class ExecAttachTest {
             assertThat(r.stdout()).as(version + ": " + r.stderr()).isEqualTo("v" + version + "\n");
             assertThat(r.exitCode()).as(version).isEqualTo(5);
         }
-        Kubectl.Result spdy = kubectl("/usr/lib/google-cloud-sdk/bin/kubectl.1.28").run("exec", "shell", "--", "true");
-        assertThat(spdy.exitCode()).isNotZero();
-        assertThat(spdy.stderr()).contains("SPDY is not supported by this server");
+    }
+
+    static final String KUBECTL_128 = "/usr/lib/google-cloud-sdk/bin/kubectl.1.28";
+    static final String KUBECTL_120 = "/opt/kubectl-1.20/usr/bin/kubectl";
+    /** kubectl 1.33 told to use SPDY (what it falls back to when the WebSocket upgrade fails). */
+    static final Map<String, String> FORCE_SPDY = Map.of("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+
+    @Test
+    void spdyExec_output_exitCode_stdin_andErrors_withKubectl129_128_120_and133() {
+        // 1.29 uses SPDY unless KUBECTL_REMOTE_COMMAND_WEBSOCKETS=true
+        for (String binary : List.of("/usr/lib/google-cloud-sdk/bin/kubectl.1.29", KUBECTL_128, KUBECTL_120,
+                KUBECTL_133)) {
+            Kubectl k = kubectl(binary);
+            Map<String, String> env = binary.equals(KUBECTL_133) ? FORCE_SPDY : Map.of();
+            Kubectl.Result r = k.runWithInput(new byte[0], env,
+                    "exec", "shell", "--", "sh", "-c", "echo \"$GREETING\"; pwd; echo err >&2");
+            assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
+            assertThat(r.stdout()).as(binary).isEqualTo("hello from the pod\n/tmp\n");
+            assertThat(r.stderr()).as(binary).contains("err\n");
+
+            Kubectl.Result failed = k.runWithInput(new byte[0], env, "exec", "shell", "--", "sh", "-c", "echo out; exit 3");
+            assertThat(failed.exitCode()).as(binary + ": " + failed.stderr()).isEqualTo(3);
+            assertThat(failed.stdout()).isEqualTo("out\n");
+
+            Kubectl.Result in = k.runWithInput("one\ntwo\nthree\n".getBytes(StandardCharsets.UTF_8), env,
+                    "exec", "-i", "shell", "--", "sh", "-c", "wc -l; echo done");
+            assertThat(in.exitCode()).as(binary + ": " + in.stderr()).isZero();
+            assertThat(in.stdout().trim()).as(binary).isEqualTo("3\ndone");
+
+            Kubectl.Result missing = k.runWithInput(new byte[0], env, "exec", "shell", "--", "no-such-command-j8s");
+            assertThat(missing.exitCode()).as(binary).isNotZero();
+            assertThat(missing.stderr()).as(binary).contains("executable file not found in $PATH");
+        }
+        // What only the server can say still reaches the SPDY clients (checked before the upgrade).
+        Kubectl.Result noContainer = kubectl(KUBECTL_128).run("exec", "shell", "-c", "nope", "--", "true");
+        assertThat(noContainer.exitCode()).isNotZero();
+        assertThat(noContainer.stderr()).contains("container nope is not valid for pod shell");
+    }
+
+    @Test
+    void spdyExec_isCreateOnPodsExec_andTheCommandIsKilledWhenTheClientGoes_withKubectl128() throws Exception {
+        Kubectl viewer = cluster.kubectlWithToken("viewer", "viewer-token").withBinary(KUBECTL_128);
+        Kubectl.Result refused = viewer.run("exec", "shell", "--", "true");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("cannot create resource \"pods/exec\"");
+
+        Process client = kubectl(KUBECTL_128).start(dir.resolve("spdy-client-goes.out"), "exec", "shell", "--",
+                "sleep", "2345");
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> running("sleep 2345"));
+        } finally {
+            client.destroy();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !running("sleep 2345"));
+    }
+
+    @Test
+    void spdyCp_copiesFilesBothWays_withKubectl128() throws Exception {
+        Path local = dir.resolve("to-pod-spdy.txt");
+        Files.writeString(local, "a file for the pod over SPDY\n");
+        Path podDir = Files.createTempDirectory(dir, "pod-side-spdy-");
+        Kubectl k = kubectl(KUBECTL_128);
+        Kubectl.Result up = k.run("cp", local.toString(), "shell:" + podDir.resolve("in-pod.txt"));
+        assertThat(up.exitCode()).as(up.stderr()).isZero();
+        assertThat(Files.readString(podDir.resolve("in-pod.txt"))).isEqualTo("a file for the pod over SPDY\n");
+
+        Files.writeString(podDir.resolve("from-pod.txt"), "written in the pod\n");
+        Path back = dir.resolve("back-spdy.txt");
+        Kubectl.Result down = k.run("cp", "shell:" + podDir.resolve("from-pod.txt"), back.toString());
+        assertThat(down.exitCode()).as(down.stderr()).isZero();
+        assertThat(Files.readString(back)).isEqualTo("written in the pod\n");
+    }
+
+    @Test
+    void spdyExecWithTty_runsOnATerminalOfTheClientsSize_withKubectl128() throws Exception {
+        Kubectl.Result r = onTerminal(kubectl(KUBECTL_128), 33, 99, "",
+                "exec", "-it", "shell", "--", "sh", "-c", "sleep 1; stty size; test -t 0 && echo is-a-tty; exit 4");
+        assertThat(r.stdout()).contains("33 99").contains("is-a-tty");
+        assertThat(r.exitCode()).as(r.stdout()).isEqualTo(4);
+    }
+
+    @Test
+    void spdyAttach_relaysOutputAndStdin_withKubectl128() throws Exception {
+        try (KubernetesClient admin = cluster.client()) {
+            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("spdy-reader")
+                    .endMetadata().withNewSpec().withNodeName("exec-node").withRestartPolicy("Never")
+                    .addNewContainer().withName("main").withImage("busybox").withStdin(true).withStdinOnce(true)
+                    .withCommand("sh", "-c", "while read line; do echo \"got $line\"; done; echo bye")
+                    .endContainer().endSpec().build()).create();
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
+                    .inNamespace("default").withName("spdy-reader").get().getStatus().getPhase()));
+        }
+        Kubectl.Result r = kubectl(KUBECTL_128).runWithInput("a\nb\n".getBytes(StandardCharsets.UTF_8), Map.of(),
+                "attach", "-i", "spdy-reader");
+        assertThat(r.exitCode()).as(r.stderr()).isZero();
+        assertThat(r.stdout()).contains("got a\ngot b\nbye\n");
     }
 
     @Test
@@ -262,6 +356,7 @@ class ExecAttachTest {
             runExec(client); // warm up pools and connections
             Thread.sleep(1000);
             long threads = threadsOutsideTheWorkerPool();
+            java.util.Map<String, Long> threadsBefore = threadNames();
             long fds = openFds();
             long children = ProcessHandle.current().descendants().count();
             for (int i = 0; i < 200; i++) {
@@ -276,8 +371,9 @@ class ExecAttachTest {
             }
             Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(ProcessHandle.current().descendants().count()).as("child processes").isEqualTo(children);
-                // The API worker pool is fixed-size and fills up as requests come (not per stream).
-                assertThat(threadsOutsideTheWorkerPool()).as(() -> "threads: " + threadNames())
+                // The API worker pool is fixed-size and fills up as requests come (not per stream);
+                // timer-driven pools are not counted (periodic()).
+                assertThat(threadsOutsideTheWorkerPool()).as(() -> "threads: " + threadNames() + ", before: " + threadsBefore)
                         .isLessThanOrEqualTo(threads + 3);
                 assertThat(threadNames().keySet()).noneMatch(n -> n.startsWith("jNs-stream"));
                 assertThat(metrics()).contains("j8s_apiserver_pod_streams{subresource=\"exec\"} 0.0");
@@ -296,7 +392,16 @@ class ExecAttachTest {
 
     private static long threadsOutsideTheWorkerPool() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> !t.getName().startsWith("j8s-api-worker")).count();
+                .filter(t -> !t.getName().startsWith("j8s-api-worker")).filter(t -> !periodic(t.getName())).count();
+    }
+
+    /**
+     * Threads of pools that start lazily on a timer (the metrics scrape every 15 s, probes) and
+     * awaitility's own: whether they exist depends on when the measurement falls, not on streams.
+     */
+    private static boolean periodic(String name) {
+        return name.startsWith("j8s-metrics-scrape") || name.startsWith("j8s-node-probe")
+                || name.startsWith("awaitility");
     }
 
     private static java.util.Map<String, Long> threadNames() {

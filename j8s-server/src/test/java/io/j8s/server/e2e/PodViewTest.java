@@ -35,7 +35,8 @@ class PodViewTest {
     static void start() throws Exception {
         cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
                         .withNodes(List.of("node01")).withKubeletPort(0))
-                .withControllers(ControllerOptions.defaults()));
+                .withControllers(ControllerOptions.defaults())
+                .withClusterDns(io.j8s.server.ClusterDnsOptions.defaults()));
         client = cluster.client();
         Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes().list().getItems().stream()
                 .anyMatch(n -> n.getStatus() != null && n.getStatus().getConditions().stream()
@@ -197,5 +198,69 @@ class PodViewTest {
         assertThat(cluster.kubectlOk("get", "pod", "waiter")).contains("CreateContainerConfigError");
         cluster.kubectlOk("create", "configmap", "later", "--from-literal=v=arrived");
         awaitLogs("waiter", "value=arrived");
+    }
+
+    @Test
+    @Order(4)
+    void exec_runsInsideThePodsView_overWebSocketAndSpdy_withAndWithoutTerminal() throws Exception {
+        cluster.kubectlOk("create", "namespace", "team");
+        apply("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: app, namespace: team}
+                data: {key: from-the-configmap}
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: inside, namespace: team}
+                spec:
+                  containers:
+                  - name: main
+                    image: busybox
+                    command: [sleep, "3600"]
+                    workingDir: /etc/app
+                    volumeMounts:
+                    - {name: app, mountPath: /etc/app}
+                  volumes:
+                  - name: app
+                    configMap: {name: app}
+                """);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(
+                client.pods().inNamespace("team").withName("inside").get().getStatus().getPhase()));
+        String command = "cat /etc/resolv.conf; echo key=$(cat /etc/app/key); echo pwd=$(pwd); "
+                + "test -t 0 && echo tty=yes || echo tty=no; exit 7";
+        // The default kubectl (WebSocket) and kubectl 1.28 (SPDY)
+        for (String binary : List.of(Kubectl.binary(), "/usr/lib/google-cloud-sdk/bin/kubectl.1.28")) {
+            Kubectl.Result r = cluster.kubectl().withBinary(binary)
+                    .run("exec", "-n", "team", "inside", "--", "sh", "-c", command);
+            assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isEqualTo(7);
+            assertThat(r.stdout()).as(binary)
+                    .contains("nameserver 127.96.0.10\n")
+                    .contains("search team.svc.cluster.local svc.cluster.local cluster.local")
+                    .contains("options ndots:5\n")
+                    .contains("key=from-the-configmap\n", "pwd=/etc/app\n", "tty=no\n");
+
+            // -it: on a terminal (util-linux script), through nsenter
+            ProcessBuilder kubectl = cluster.kubectl().withBinary(binary)
+                    .processBuilder("exec", "-it", "-n", "team", "inside", "--", "sh", "-c", command);
+            StringBuilder line = new StringBuilder("stty rows 24 cols 80; exec");
+            for (String a : kubectl.command()) {
+                line.append(" '").append(a.replace("'", "'\\''")).append("'");
+            }
+            ProcessBuilder script = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null")
+                    .directory(kubectl.directory()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            script.environment().putAll(kubectl.environment());
+            Path out = Files.createTempFile(cluster.dir(), "tty-", ".out");
+            Process p = script.redirectOutput(out.toFile()).start();
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError(binary + ": kubectl exec -it did not finish: " + Files.readString(out));
+            }
+            String shown = Files.readString(out);
+            assertThat(shown).as(binary).contains("search team.svc.cluster.local", "key=from-the-configmap",
+                    "pwd=/etc/app", "tty=yes");
+            assertThat(p.exitValue()).as(binary + ": " + shown).isEqualTo(7);
+        }
     }
 }
