@@ -5,6 +5,8 @@ import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.metrics.ResourceMetricsText.Point;
 import io.j8s.apiserver.metrics.ResourceMetricsText.PodRef;
+import io.j8s.apiserver.nodeproxy.NodeEndpoints;
+import io.j8s.apiserver.nodeproxy.NodeEndpoints.Endpoint;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -89,7 +91,6 @@ final class NodeScraper implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::scrapeRound, 0, resolution.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private record Endpoint(String address, int port) {}
 
     /** One round: every node endpoint, then one batch into the storage. */
     void scrapeRound() {
@@ -102,7 +103,7 @@ final class NodeScraper implements AutoCloseable {
                     continue;
                 }
                 JsonNode tree = node.tree();
-                Optional<Endpoint> endpoint = endpoint(tree);
+                Optional<Endpoint> endpoint = NodeEndpoints.of(tree);
                 if (endpoint.isEmpty()) {
                     log.atDebug().addKeyValue("node", node.name()).log("node advertises no endpoint: no metrics");
                     continue;
@@ -165,8 +166,7 @@ final class NodeScraper implements AutoCloseable {
 
     private ResourceMetricsText.Scrape scrape(Endpoint endpoint, JsonNode node) throws IOException,
             InterruptedException {
-        String host = endpoint.address().contains(":") ? "[" + endpoint.address() + "]" : endpoint.address();
-        URI uri = URI.create(scheme + "://" + host + ":" + endpoint.port() + "/metrics/resource");
+        URI uri = URI.create(endpoint.base(scheme) + "/metrics/resource");
         Instant asked = clock.instant();
         HttpResponse<InputStream> response = nodeClient.apply(node).send(HttpRequest.newBuilder(uri).timeout(timeout)
                 .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -183,18 +183,6 @@ final class NodeScraper implements AutoCloseable {
                     + text.substring(0, Math.min(200, text.length())).strip());
         }
         return ResourceMetricsText.parse(text, asked);
-    }
-
-    private static Optional<Endpoint> endpoint(JsonNode node) {
-        String address = null;
-        for (JsonNode a : node.path("status").path("addresses")) {
-            if ("InternalIP".equals(a.path("type").asString(""))) {
-                address = a.path("address").asString();
-                break;
-            }
-        }
-        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-        return address == null || port <= 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
     }
 
     @Override

@@ -70,10 +70,7 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
             throw ApiException.badRequest("container \"" + container + "\" in pod \"" + info.name()
                     + "\" is waiting to start: the pod is not scheduled to a node yet");
         }
-        ResourceType nodeType = types.apply("Node");
-        ObjectNode node = registry.read(nodeType, null, nodeName)
-                .orElseThrow(() -> ApiException.badRequest("pod " + info.name() + " is bound to node " + nodeName
-                        + ", which does not exist")).object();
+        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         URI uri = nodeUri(node, nodeName, info.namespace(), info.name(), container, exchange);
         HttpResponse<InputStream> response;
         try {
@@ -130,24 +127,6 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
         }
     }
 
-    /** {@code scheme://address:port} of the node's endpoint (the kubelet port it advertises). */
-    static String nodeBase(ObjectNode node, String nodeName, String scheme) {
-        String address = null;
-        for (JsonNode a : node.path("status").path("addresses")) {
-            if ("InternalIP".equals(a.path("type").asString(""))) {
-                address = a.path("address").asString();
-                break;
-            }
-        }
-        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-        if (address == null || port == 0) {
-            throw ApiException.serviceUnavailable("node \"" + nodeName + "\" does not advertise its log endpoint"
-                    + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)");
-        }
-        String host = address.contains(":") ? "[" + address + "]" : address;
-        return scheme + "://" + host + ":" + port;
-    }
-
     private URI nodeUri(ObjectNode node, String nodeName, String namespace, String pod, String container,
             HttpExchange exchange) {
         // PodLogOptions as the apiserver decodes them (?follow=True is a follow), passed on canonical.
@@ -167,7 +146,7 @@ public final class PodLogs implements ResourceHandler.SubresourceHandler {
         if (sinceTime != null) {
             query.add("sinceTime=" + URLEncoder.encode(sinceTime, StandardCharsets.UTF_8));
         }
-        return URI.create(nodeBase(node, nodeName, scheme) + "/containerLogs/" + namespace + "/" + pod + "/"
+        return URI.create(NodeEndpoints.base(node, nodeName, scheme) + "/containerLogs/" + namespace + "/" + pod + "/"
                 + container + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     }
 

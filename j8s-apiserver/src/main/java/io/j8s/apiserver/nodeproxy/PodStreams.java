@@ -113,9 +113,7 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
             throw ApiException.badRequest("cannot " + subresource + " into a container in a completed pod; current phase is "
                     + phase);
         }
-        ObjectNode node = registry.read(types.apply("Node"), null, nodeName)
-                .orElseThrow(() -> ApiException.badRequest("pod " + info.name() + " is bound to node " + nodeName
-                        + ", which does not exist")).object();
+        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         // The request is checked first, so that a client falling back to SPDY (kubectl does on any
         // failed upgrade) still shows the real reason.
         UserInfo user = exchange.attachment(UserInfo.class);
@@ -174,7 +172,7 @@ public final class PodStreams implements ResourceHandler.SubresourceHandler {
         query.add("stdout=" + (stdout ? 1 : 0));
         query.add("stderr=" + (stderr && !tty ? 1 : 0));
         query.add("tty=" + (tty ? 1 : 0));
-        URI uri = URI.create(PodLogs.nodeBase(node, nodeName, scheme.equals("https") ? "wss" : "ws")
+        URI uri = URI.create(NodeEndpoints.base(node, nodeName, scheme.equals("https") ? "wss" : "ws")
                 + ("/" + subresource + "/" + info.namespace() + "/" + info.name() + "/" + container + "?"
                         + String.join("&", query)));
 

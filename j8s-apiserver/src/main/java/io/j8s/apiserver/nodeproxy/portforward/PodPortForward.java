@@ -3,6 +3,7 @@ package io.j8s.apiserver.nodeproxy.portforward;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.http.HttpExchange;
+import io.j8s.apiserver.nodeproxy.NodeEndpoints;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.rest.ApiException;
 import io.j8s.apiserver.rest.RequestInfo;
@@ -85,9 +86,7 @@ public final class PodPortForward implements ResourceHandler.SubresourceHandler 
         if (nodeName.isEmpty()) {
             throw ApiException.badRequest("pod " + info.name() + " does not have a host assigned");
         }
-        ObjectNode node = registry.read(types.apply("Node"), null, nodeName)
-                .orElseThrow(() -> ApiException.badRequest("pod " + info.name() + " is bound to node " + nodeName
-                        + ", which does not exist")).object();
+        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         UserInfo user = exchange.attachment(UserInfo.class);
         String userName = user == null ? "system:anonymous" : user.name();
         Target target = new Target(info.namespace() + "/" + info.name(), nodeName, userName, limits,
@@ -167,21 +166,8 @@ public final class PodPortForward implements ResourceHandler.SubresourceHandler 
     }
 
     private String baseUri(ObjectNode node, String nodeName, String namespace, String pod) {
-        String address = null;
-        for (JsonNode a : node.path("status").path("addresses")) {
-            if ("InternalIP".equals(a.path("type").asString(""))) {
-                address = a.path("address").asString();
-                break;
-            }
-        }
-        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-        if (address == null || port == 0) {
-            throw ApiException.serviceUnavailable("node \"" + nodeName + "\" does not advertise its endpoint"
-                    + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)");
-        }
-        String host = address.contains(":") ? "[" + address + "]" : address;
         String ws = "https".equals(scheme) ? "wss" : "ws";
-        return ws + "://" + host + ":" + port + "/portForward/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
+        return NodeEndpoints.base(node, nodeName, ws) + "/portForward/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
                 + "/" + URLEncoder.encode(pod, StandardCharsets.UTF_8);
     }
 }
