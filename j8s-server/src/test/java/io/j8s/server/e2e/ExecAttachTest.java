@@ -19,6 +19,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kubectl exec}, {@code attach}, {@code cp} and {@code run -it} against Pods that run as
@@ -75,23 +77,28 @@ class ExecAttachTest {
         return cluster.kubectl().withBinary(binary);
     }
 
-    @Test
-    void exec_runsTheCommandWithTheContainersEnvironment_andReturnsItsExitCode() {
-        for (String binary : List.of(KUBECTL_133, KUBECTL_132)) {
-            Kubectl k = kubectl(binary);
-            Kubectl.Result r = k.run("exec", "shell", "--", "sh", "-c", "echo \"$GREETING\"; pwd; echo ip=$POD_IP");
-            assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
-            assertThat(r.stdout()).isEqualTo("hello from the pod\n/tmp\nip=127.244.9." + podIpSuffix() + "\n");
+    /** "1-33" for kubectl.1.33: a suffix for names that each version's run makes for itself. */
+    private static String suffixOf(String binary) {
+        return binary.substring(binary.lastIndexOf('.') - 1).replace('.', '-');
+    }
 
-            Kubectl.Result failed = k.run("exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
-            assertThat(failed.exitCode()).as(binary + ": " + failed.stderr()).isEqualTo(3);
-            assertThat(failed.stdout()).isEqualTo("out\n");
-            assertThat(failed.stderr()).contains("err\n");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void exec_runsTheCommandWithTheContainersEnvironment_andReturnsItsExitCode(String binary) {
+        Kubectl k = kubectl(binary);
+        Kubectl.Result r = k.run("exec", "shell", "--", "sh", "-c", "echo \"$GREETING\"; pwd; echo ip=$POD_IP");
+        assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
+        assertThat(r.stdout()).as(binary).isEqualTo("hello from the pod\n/tmp\nip=127.244.9." + podIpSuffix() + "\n");
 
-            Kubectl.Result missing = k.run("exec", "shell", "--", "no-such-command-j8s");
-            assertThat(missing.exitCode()).isNotZero();
-            assertThat(missing.stderr()).contains("no-such-command-j8s").contains("executable file not found in $PATH");
-        }
+        Kubectl.Result failed = k.run("exec", "shell", "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+        assertThat(failed.exitCode()).as(binary + ": " + failed.stderr()).isEqualTo(3);
+        assertThat(failed.stdout()).as(binary).isEqualTo("out\n");
+        assertThat(failed.stderr()).as(binary).contains("err\n");
+
+        Kubectl.Result missing = k.run("exec", "shell", "--", "no-such-command-j8s");
+        assertThat(missing.exitCode()).as(binary).isNotZero();
+        assertThat(missing.stderr()).as(binary).contains("no-such-command-j8s")
+                .contains("executable file not found in $PATH");
     }
 
     private static String podIpSuffix() {
@@ -101,12 +108,13 @@ class ExecAttachTest {
         }
     }
 
-    @Test
-    void execWithStdin_passesInputAndItsEnd() {
-        Kubectl.Result r = kubectl(KUBECTL_133).runWithInput("one\ntwo\n".getBytes(StandardCharsets.UTF_8), Map.of(),
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void execWithStdin_passesInputAndItsEnd(String binary) {
+        Kubectl.Result r = kubectl(binary).runWithInput("one\ntwo\n".getBytes(StandardCharsets.UTF_8), Map.of(),
                 "exec", "-i", "shell", "--", "sh", "-c", "wc -l; echo done");
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout().trim()).isEqualTo("2\ndone");
+        assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
+        assertThat(r.stdout().trim()).as(binary).isEqualTo("2\ndone");
     }
 
     @Test
@@ -171,59 +179,65 @@ class ExecAttachTest {
         return new Kubectl.Result(p.exitValue(), Files.readString(out), "");
     }
 
-    @Test
-    void execWithTty_runsOnATerminalOfTheClientsSize() throws Exception {
-        Kubectl.Result r = onTerminal(kubectl(KUBECTL_133), 37, 111, "",
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void execWithTty_runsOnATerminalOfTheClientsSize(String binary) throws Exception {
+        Kubectl.Result r = onTerminal(kubectl(binary), 37, 111, "",
                 "exec", "-it", "shell", "--", "sh", "-c", "sleep 1; stty size; test -t 0 && echo is-a-tty; exit 4");
-        assertThat(r.stdout()).contains("37 111").contains("is-a-tty");
-        assertThat(r.exitCode()).as(r.stdout()).isEqualTo(4);
+        assertThat(r.stdout()).as(binary).contains("37 111").contains("is-a-tty");
+        assertThat(r.exitCode()).as(binary + ": " + r.stdout()).isEqualTo(4);
     }
 
-    @Test
-    void cp_copiesFilesBothWays() throws Exception {
-        Path local = dir.resolve("to-pod.txt");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void cp_copiesFilesBothWays(String binary) throws Exception {
+        Path local = dir.resolve("to-pod-" + suffixOf(binary) + ".txt");
         Files.writeString(local, "a file for the pod\n");
         Path podDir = Files.createTempDirectory(dir, "pod-side-");
-        Kubectl k = kubectl(KUBECTL_133);
+        Kubectl k = kubectl(binary);
         Kubectl.Result up = k.run("cp", local.toString(), "shell:" + podDir.resolve("in-pod.txt"));
-        assertThat(up.exitCode()).as(up.stderr()).isZero();
-        assertThat(Files.readString(podDir.resolve("in-pod.txt"))).isEqualTo("a file for the pod\n");
+        assertThat(up.exitCode()).as(binary + ": " + up.stderr()).isZero();
+        assertThat(Files.readString(podDir.resolve("in-pod.txt"))).as(binary).isEqualTo("a file for the pod\n");
 
         Files.writeString(podDir.resolve("from-pod.txt"), "written in the pod\n");
-        Path back = dir.resolve("back.txt");
+        Path back = dir.resolve("back-" + suffixOf(binary) + ".txt");
         Kubectl.Result down = k.run("cp", "shell:" + podDir.resolve("from-pod.txt"), back.toString());
-        assertThat(down.exitCode()).as(down.stderr()).isZero();
-        assertThat(Files.readString(back)).isEqualTo("written in the pod\n");
+        assertThat(down.exitCode()).as(binary + ": " + down.stderr()).isZero();
+        assertThat(Files.readString(back)).as(binary).isEqualTo("written in the pod\n");
     }
 
-    @Test
-    void attach_relaysTheMainProcessesOutputAndStdin() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void attach_relaysTheMainProcessesOutputAndStdin(String binary) throws Exception {
+        String reader = "reader-" + suffixOf(binary);
         try (KubernetesClient admin = cluster.client()) {
-            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("reader")
+            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName(reader)
                     .endMetadata().withNewSpec().withNodeName("exec-node").withRestartPolicy("Never")
                     .addNewContainer().withName("main").withImage("busybox").withStdin(true).withStdinOnce(true)
                     .withCommand("sh", "-c", "while read line; do echo \"got $line\"; done; echo bye")
                     .endContainer().endSpec().build()).create();
             Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
-                    .inNamespace("default").withName("reader").get().getStatus().getPhase()));
+                    .inNamespace("default").withName(reader).get().getStatus().getPhase()));
         }
-        Kubectl.Result r = kubectl(KUBECTL_133).runWithInput("a\nb\n".getBytes(StandardCharsets.UTF_8), Map.of(),
-                "attach", "-i", "reader");
-        assertThat(r.exitCode()).as(r.stderr()).isZero();
-        assertThat(r.stdout()).contains("got a\ngot b\nbye\n");
+        Kubectl.Result r = kubectl(binary).runWithInput("a\nb\n".getBytes(StandardCharsets.UTF_8), Map.of(),
+                "attach", "-i", reader);
+        assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isZero();
+        assertThat(r.stdout()).as(binary).contains("got a\ngot b\nbye\n");
         try (KubernetesClient admin = cluster.client()) {
             Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "Succeeded".equals(admin.pods()
-                    .inNamespace("default").withName("reader").get().getStatus().getPhase()));
+                    .inNamespace("default").withName(reader).get().getStatus().getPhase()));
         }
     }
 
-    @Test
-    void runInteractive_attachesOnATerminal_andRemovesThePod() throws Exception {
-        Kubectl.Result r = onTerminal(kubectl(KUBECTL_133), 30, 100, "world\n", "run", "-it", "--rm",
-                "--restart=Never", "t", "--image=busybox", "--", "sh", "-c", "read x; echo \"hello $x\"; exit 0");
-        assertThat(r.stdout()).contains("hello world");
-        assertThat(r.exitCode()).as(r.stdout()).isZero();
-        assertThat(r.stdout()).contains("pod \"t\" deleted");
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {KUBECTL_132, KUBECTL_133})
+    void runInteractive_attachesOnATerminal_andRemovesThePod(String binary) throws Exception {
+        String pod = "t-" + suffixOf(binary);
+        Kubectl.Result r = onTerminal(kubectl(binary), 30, 100, "world\n", "run", "-it", "--rm",
+                "--restart=Never", pod, "--image=busybox", "--", "sh", "-c", "read x; echo \"hello $x\"; exit 0");
+        assertThat(r.stdout()).as(binary).contains("hello world");
+        assertThat(r.exitCode()).as(binary + ": " + r.stdout()).isZero();
+        assertThat(r.stdout()).as(binary).contains("pod \"" + pod + "\" deleted");
     }
 
     @Test

@@ -28,6 +28,8 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code kubectl port-forward} and fabric8's {@code portForward} against a real server with one
@@ -45,7 +47,9 @@ class PortForwardTest {
     private static Path tokenFile;
     private static String podName;
     private static String podUid;
-    private static String podIp;
+    /** The names and IPs of the Deployment's Pods behind the Service {@code web}. */
+    private static List<String> webPodNames;
+    private static List<String> webPodIps;
     private static final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
@@ -73,7 +77,7 @@ class PortForwardTest {
                 kind: Deployment
                 metadata: {name: web, namespace: default}
                 spec:
-                  replicas: 1
+                  replicas: 3
                   selector:
                     matchLabels: {app: web}
                   template:
@@ -87,14 +91,17 @@ class PortForwardTest {
                         - containerPort: 8080
                 """);
         cluster.kubectlOk("apply", "-f", manifest.toString());
+        // The seed's shape (docs/walkthrough.md): a Deployment of nginx-image Pods behind a Service.
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> client.pods().inNamespace("default")
                 .withLabel("app", "web").list().getItems().stream()
-                .anyMatch(p -> "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null));
-        Pod pod = client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
-                .filter(p -> "Running".equals(p.getStatus().getPhase())).findFirst().orElseThrow();
+                .filter(p -> "Running".equals(p.getStatus().getPhase()) && p.getStatus().getPodIP() != null)
+                .count() == 3);
+        List<Pod> webPods = client.pods().inNamespace("default").withLabel("app", "web").list().getItems();
+        webPodNames = webPods.stream().map(p -> p.getMetadata().getName()).toList();
+        webPodIps = webPods.stream().map(p -> p.getStatus().getPodIP()).toList();
+        Pod pod = webPods.get(0);
         podName = pod.getMetadata().getName();
         podUid = pod.getMetadata().getUid();
-        podIp = pod.getStatus().getPodIP();
     }
 
     @AfterAll
@@ -143,14 +150,18 @@ class PortForwardTest {
         return cluster.server().meterRegistry().get("j8s_apiserver_portforward_streams").gauge().value();
     }
 
-    /** Established TCP connections to the Pod's port 8080 (from /proc/net/tcp: the node's side of forwards). */
+    /**
+     * Established TCP connections to port 8080 of the Deployment's Pods (from /proc/net/tcp: the
+     * node's side of forwards).
+     */
     private static long socketsToPod() throws IOException {
-        String[] octets = podIp.split("\\.");
-        String hexIp = String.format("%02X%02X%02X%02X", Integer.parseInt(octets[3]), Integer.parseInt(octets[2]),
-                Integer.parseInt(octets[1]), Integer.parseInt(octets[0]));
-        String remote = hexIp + ":1F90";
+        List<String> remotes = webPodIps.stream().map(ip -> {
+            String[] octets = ip.split("\\.");
+            return String.format("%02X%02X%02X%02X", Integer.parseInt(octets[3]), Integer.parseInt(octets[2]),
+                    Integer.parseInt(octets[1]), Integer.parseInt(octets[0])) + ":1F90";
+        }).toList();
         return Files.readAllLines(Path.of("/proc/net/tcp")).stream().skip(1).map(l -> l.trim().split("\\s+"))
-                .filter(f -> f[2].equals(remote) && f[3].equals("01")).count();
+                .filter(f -> remotes.contains(f[2]) && f[3].equals("01")).count();
     }
 
     private static void assertNothingLeft() {
@@ -186,9 +197,10 @@ class PortForwardTest {
         assertThat(answer).startsWith("HTTP/1.1 200").contains("Hello from pod default/" + podName);
     }
 
-    @Test
-    void kubectl133_podAndSeveralConnectionsAtOnce() throws Exception {
-        Forward f = portForward(cluster.kubectl().withBinary(K133), "pod/" + podName, 8080);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {K132, K133})
+    void kubectl_podAndSeveralConnectionsAtOnce(String binary) throws Exception {
+        Forward f = portForward(cluster.kubectl().withBinary(binary), "pod/" + podName, 8080);
         try {
             assertReachesPod(f);
             ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -198,29 +210,48 @@ class PortForwardTest {
                     answers.add(pool.submit(() -> get(f.port())));
                 }
                 for (Future<String> a : answers) {
-                    assertThat(a.get(60, TimeUnit.SECONDS)).contains("Hello from pod default/" + podName);
+                    assertThat(a.get(60, TimeUnit.SECONDS)).as(binary).contains("Hello from pod default/" + podName);
                 }
             } finally {
                 pool.shutdownNow();
             }
-            assertThat(Files.readString(f.out())).contains("Handling connection for " + f.port());
-            assertThat(f.stderr()).doesNotContain("error");
+            assertThat(Files.readString(f.out())).as(binary).contains("Handling connection for " + f.port());
+            assertThat(f.stderr()).as(binary).doesNotContain("error");
         } finally {
             f.stop();
         }
     }
 
-    @Test
-    void kubectl132_service() throws Exception {
-        Forward f = portForward(cluster.kubectl().withBinary(K132), "svc/web", 80);
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {K132, K133})
+    void kubectl_service_curlReachesOneOfItsPods(String binary) throws Exception {
+        Forward f = portForward(cluster.kubectl().withBinary(binary), "svc/web", 80);
         try {
             // kubectl resolves the Service's Pod and its targetPort client-side: 80 -> 8080
-            assertThat(Files.readString(f.out())).contains("Forwarding from 127.0.0.1:" + f.port() + " -> 8080");
-            assertReachesPod(f);
-            assertReachesPod(f);
+            assertThat(Files.readString(f.out())).as(binary)
+                    .contains("Forwarding from 127.0.0.1:" + f.port() + " -> 8080");
+            String first = curl(binary, f);
+            // kubectl forwards to one Pod for its whole run: the second request reaches the same one
+            assertThat(curl(binary, f)).as(binary).isEqualTo(first);
+            assertThat(webPodNames).as(binary + ": the Pod curl reached").contains(first);
+            assertThat(f.stderr()).as(binary).doesNotContain("error");
         } finally {
             f.stop();
         }
+    }
+
+    /** {@code curl http://127.0.0.1:<local port>/} through the forward; the Pod its answer names. */
+    private static String curl(String binary, Forward f) throws Exception {
+        Process p = new ProcessBuilder("curl", "-sS", "-i", "--max-time", "20", "http://127.0.0.1:" + f.port() + "/")
+                .redirectErrorStream(true).start();
+        String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("curl finished").isTrue();
+        assertThat(p.exitValue()).as(binary + ": curl: " + answer + "; kubectl's stderr: " + f.stderr()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern
+                .compile("Hello from pod default/(web-\\S+) \\(IP 127\\.244\\.").matcher(answer);
+        assertThat(answer).as(binary).startsWith("HTTP/1.1 200");
+        assertThat(m.find()).as(binary + ": the answer names a Pod: " + answer).isTrue();
+        return m.group(1);
     }
 
     @Test
