@@ -259,6 +259,8 @@ class PodWorkerTest {
         TestPods.sh("first", "echo first >> " + out), TestPods.sh("second", "sleep 0.2; echo second >> " + out)));
     node.workers.update(pod);
     await().atMost(Duration.ofSeconds(5)).until(() -> container(pod, 0) != null && container(pod, 0).ready());
+    // Ready once started (no probe), which may be before main has written its line.
+    await().atMost(Duration.ofSeconds(5)).until(() -> readLines(out).size() >= 3);
     assertThat(readLines(out)).containsExactly("first", "second", "main");
     PodStatus s = status(pod);
     assertThat(s.getInitContainerStatuses()).allMatch(cs -> cs.getState().getTerminated().getReason().equals("Completed"));
