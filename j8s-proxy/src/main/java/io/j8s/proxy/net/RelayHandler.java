@@ -58,9 +58,14 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
           return;
         }
         duplexPeer.shutdownOutput().addListener((ChannelFutureListener) s -> {
-          if (!s.isSuccess() || bothInputsEnded(self)) {
+          if (!s.isSuccess()) {
             closeBoth(self);
+            return;
           }
+          // A channel closes once both its directions are done. Not earlier: bytes the other
+          // direction is still relaying to it would be lost with its pending writes.
+          closeIfDone(peer);
+          closeIfDone(self);
         });
       });
       return;
@@ -80,9 +85,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     ctx.close();
   }
 
-  private boolean bothInputsEnded(Channel self) {
-    return self instanceof DuplexChannel s && s.isInputShutdown()
-        && peer instanceof DuplexChannel p && p.isInputShutdown();
+  /** Closes {@code ch} once its input has ended and its output was shut down after the last write. */
+  private static void closeIfDone(Channel ch) {
+    if (ch instanceof DuplexChannel d && d.isInputShutdown() && d.isOutputShutdown()) {
+      ch.close();
+    }
   }
 
   private void closeBoth(Channel self) {
