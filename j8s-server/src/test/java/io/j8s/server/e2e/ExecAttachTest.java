@@ -46,7 +46,7 @@ class ExecAttachTest {
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokens)
                 .withControllers(io.j8s.server.ControllerOptions.defaults()
                         // the service account controllers: Pods get a kube-api-access volume
-                        .withEnabled(java.util.Set.of("scheduler", "serviceaccount", "rootcacertpublisher")))
+                        .withEnabled(TestCluster.podControllersAnd("scheduler")))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of("exec-node"))));
         System.clearProperty(io.j8s.apiserver.nodeproxy.PodStreams.MAX_STREAMS_PER_USER_PROPERTY);
         cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");

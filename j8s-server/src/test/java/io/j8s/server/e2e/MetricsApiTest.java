@@ -50,7 +50,8 @@ class MetricsApiTest {
         cluster = TestCluster.start(o -> o.withTokenAuthFile(tokenFile).withMetricResolution(Duration.ofSeconds(5))
                 .withDataPlane(DataPlaneOptions.none().withNodes(List.of(NODE)).withSimulatedNodes(1)
                         .withSimulatedPrefix("sim-"))
-                .withControllers(ControllerOptions.none().withEnabled(Set.of("nodeipam"))));
+                .withControllers(ControllerOptions.none().withEnabled(
+                        TestCluster.podControllersAnd("nodeipam"))));
         cluster.kubectlOk("create", "clusterrolebinding", "viewer-view", "--clusterrole=view", "--user=viewer");
         Path pods = cluster.dir().resolve("pods.yaml");
         Files.writeString(pods, """

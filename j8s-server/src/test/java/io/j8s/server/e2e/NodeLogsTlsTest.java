@@ -32,7 +32,8 @@ class NodeLogsTlsTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none().withNodes(List.of("logs-node"))));
+        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none().withNodes(List.of("logs-node")))
+                .withControllers(io.j8s.server.ControllerOptions.none().withEnabled(TestCluster.POD_CONTROLLERS)));
     }
 
     @AfterEach

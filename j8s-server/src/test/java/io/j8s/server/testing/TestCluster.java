@@ -28,6 +28,21 @@ import java.util.stream.Stream;
  * delete its files.
  */
 public final class TestCluster implements AutoCloseable {
+    /**
+     * The controllers without which no Pod starts on a node: the {@code default} ServiceAccount
+     * ({@code serviceaccount}) and the {@code kube-root-ca.crt} ConfigMap ({@code rootcacertpublisher})
+     * that the service account volume of every Pod needs (docs/architecture.md, "Service accounts in
+     * Pods"). Tests that run Pods on a real node with a chosen set of controllers add these.
+     */
+    public static final java.util.Set<String> POD_CONTROLLERS = java.util.Set.of("serviceaccount", "rootcacertpublisher");
+
+    /** {@code names} and the {@link #POD_CONTROLLERS}. */
+    public static java.util.Set<String> podControllersAnd(String... names) {
+        java.util.Set<String> all = new java.util.HashSet<>(POD_CONTROLLERS);
+        all.addAll(java.util.List.of(names));
+        return all;
+    }
+
     private final Path dir;
     private final ServerOptions options;
     private J8sServer server;
