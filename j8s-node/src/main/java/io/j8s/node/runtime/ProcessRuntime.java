@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code command[0]} is the executable, looked up in the container's {@code PATH} when it has no
  * slash (no shell is implied). The process gets only the container's environment, stdin from
- * {@code /dev/null}, and {@code workingDir} when set. It leads its own session ({@code setsid}), so
+ * {@code /dev/null} (a pipe with {@code stdin: true}, a pseudo-terminal with {@code tty: true}, for
+ * {@code kubectl attach}), and {@code workingDir} when set; as root it runs in the container's own
+ * mount namespace ({@link ContainerView}). It leads its own session ({@code setsid}), so
  * stopping the container — or its main process exiting — kills everything it started, like the end
  * of a PID namespace. Stopping sends SIGTERM to the main process, then SIGKILL to the session when
  * the grace period is over. Each instance uses two daemon threads to read stdout and stderr.
