@@ -36,26 +36,4 @@ public record PodWorkerContext(
     long logCapacityBytes,
     int maxPods,
     MeterRegistry registry,
-    PodSetup setup) {
-
-  /** A context without Pod directories, volumes or Services ({@link PodSetup#NONE}). */
-  public PodWorkerContext(
-      String nodeName,
-      String hostIp,
-      Clock clock,
-      Executor pool,
-      ScheduledExecutorService scheduler,
-      RuntimeSelector runtimes,
-      PodIpAllocator ipam,
-      ProbeManager probes,
-      PodEventSink events,
-      PodWorkerListener listener,
-      ContainerLogRegistry logs,
-      CrashLoopBackOff backOff,
-      long logCapacityBytes,
-      int maxPods,
-      MeterRegistry registry) {
-    this(nodeName, hostIp, clock, pool, scheduler, runtimes, ipam, probes, events, listener, logs, backOff,
-        logCapacityBytes, maxPods, registry, PodSetup.NONE);
-  }
-}
+    PodSetup setup) {}

@@ -83,7 +83,8 @@ public final class TestNode implements AutoCloseable {
     workers =
         new PodWorkers(
             new PodWorkerContext("node01", "127.0.0.1", clock, pool, scheduler, runtimes, ipam, probes, sink, listener,
-                logs, new CrashLoopBackOff(backOffInitial, backOffMax), 1 << 20, maxPods, registry));
+                logs, new CrashLoopBackOff(backOffInitial, backOffMax), 1 << 20, maxPods, registry,
+                io.j8s.node.pod.PodSetup.NONE));
   }
 
   public static TestNode real() {
