@@ -11,10 +11,12 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
 import io.j8s.controllers.util.Services;
+import io.j8s.controllers.util.endpoint.EndpointPods;
+import io.j8s.controllers.util.endpoint.EndpointSubsets;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +28,8 @@ import java.util.OptionalInt;
 
 /**
  * The Endpoints object a Service should have, computed from the Service and the Pods its selector
- * matches — exactly the Kubernetes endpoints controller's {@code syncService} (see SEMANTICS.md).
+ * matches — exactly the Kubernetes endpoints controller's {@code syncService} (see docs/controllers.md,
+ * "Endpoints and EndpointSlices").
  * Pure functions; no I/O.
  */
 public final class DesiredEndpoints {
@@ -35,7 +38,6 @@ public final class DesiredEndpoints {
   public static final int MAX_CAPACITY = 1000;
   public static final String OVER_CAPACITY_ANNOTATION = "endpoints.kubernetes.io/over-capacity";
   public static final String TRUNCATED = "truncated";
-  public static final String TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
   private DesiredEndpoints() {}
 
@@ -107,22 +109,12 @@ public final class DesiredEndpoints {
   }
 
   static EndpointAddress addressFor(Service service, Pod pod, String ip) {
-    EndpointAddressBuilder b = new EndpointAddressBuilder()
+    return new EndpointAddressBuilder()
         .withIp(ip)
-        .withNewTargetRef()
-        .withKind("Pod")
-        .withNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .withUid(pod.getMetadata().getUid())
-        .endTargetRef();
-    String node = Pods.nodeName(pod);
-    if (!node.isEmpty()) {
-      b.withNodeName(node);
-    }
-    if (Services.shouldSetHostname(pod, service)) {
-      b.withHostname(pod.getSpec().getHostname());
-    }
-    return b.build();
+        .withTargetRef(EndpointPods.targetRef(pod))
+        .withNodeName(EndpointPods.nodeName(pod))
+        .withHostname(EndpointPods.hostname(pod, service))
+        .build();
   }
 
   /**
@@ -161,13 +153,7 @@ public final class DesiredEndpoints {
       labels.put(Services.HEADLESS_LABEL, "");
     }
     desired.getMetadata().setLabels(labels);
-    Map<String, String> annotations = new LinkedHashMap<>(
-        desired.getMetadata().getAnnotations() == null ? Map.of() : desired.getMetadata().getAnnotations());
-    if (triggerTime != null) {
-      annotations.put(TRIGGER_TIME_ANNOTATION, Timestamps.formatNano(triggerTime));
-    } else {
-      annotations.remove(TRIGGER_TIME_ANNOTATION);
-    }
+    Map<String, String> annotations = TriggerTimeTracker.withTriggerTime(desired.getMetadata().getAnnotations(), triggerTime);
     if (truncate(desired)) {
       annotations.put(OVER_CAPACITY_ANNOTATION, TRUNCATED);
     } else {

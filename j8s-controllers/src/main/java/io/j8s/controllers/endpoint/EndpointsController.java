@@ -13,6 +13,8 @@ import io.j8s.controllers.runtime.LabelIndex;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.util.Services;
+import io.j8s.controllers.util.endpoint.PodChanges;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one {@code v1} Endpoints per Service with a selector (Kubernetes' endpoints controller; the
- * behaviour is specified in SEMANTICS.md and computed by {@link DesiredEndpoints}).
+ * behaviour is described in docs/controllers.md and computed by {@link DesiredEndpoints}).
  *
  * <p>Keys are Service keys. Services without a selector (hand-written Endpoints, the
  * {@code kubernetes} Service) and ExternalName Services are left alone; the Endpoints of a deleted
@@ -65,7 +67,7 @@ public final class EndpointsController extends ReconcilingController {
         .whenSynced(this::enqueueAllEndpoints);
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
-    pods.informer().addEventHandler(EventHandlers.of(this::onPodAdd, this::onPodUpdate, this::onPodDelete));
+    pods.informer().addEventHandler(PodChanges.enqueueServices(services, queue::add));
     endpoints.informer().addEventHandler(EventHandlers.of(ep -> {}, (o, n) -> {}, ep -> queue.add(Keys.keyOf(ep))));
   }
 
@@ -77,24 +79,6 @@ public final class EndpointsController extends ReconcilingController {
         continue;
       }
       queue.add(Keys.keyOf(ep));
-    }
-  }
-
-  private void onPodAdd(Pod pod) {
-    for (String key : PodChanges.servicesSelecting(services, pod)) {
-      queue.add(key);
-    }
-  }
-
-  private void onPodUpdate(Pod oldPod, Pod newPod) {
-    for (String key : PodChanges.servicesToUpdate(services, oldPod, newPod)) {
-      queue.add(key);
-    }
-  }
-
-  private void onPodDelete(Pod pod) {
-    for (String key : PodChanges.servicesSelecting(services, pod)) {
-      queue.add(key);
     }
   }
 

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.endpoint.PodChanges;
-import io.j8s.controllers.endpoint.TriggerTimeTracker;
 import io.j8s.controllers.runtime.Cache;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
@@ -19,6 +17,13 @@ import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
 import io.j8s.controllers.util.Services;
+import io.j8s.controllers.util.endpoint.PodChanges;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
+import io.j8s.controllers.util.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.util.endpointslice.ObjectSliceOwner;
+import io.j8s.controllers.util.endpointslice.SliceEndpoints;
+import io.j8s.controllers.util.endpointslice.SliceTracker;
+import io.j8s.controllers.util.endpointslice.SliceWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,7 +36,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the {@code discovery.k8s.io/v1} EndpointSlices of every Service with a selector (see
- * {@link EndpointSliceReconciler} for the packing rules and SEMANTICS.md for the fields).
+ * {@link EndpointSliceReconciler} for the packing rules and docs/controllers.md for the fields).
  *
  * <p>Slices are labelled {@code kubernetes.io/service-name} and
  * {@code endpointslice.kubernetes.io/managed-by: endpointslice-controller.k8s.io} plus the
@@ -57,6 +62,7 @@ public final class EndpointSliceController extends ReconcilingController {
   private final EventRecorder events;
   private final EndpointSliceReconciler reconciler;
   private final SliceTracker tracker = new SliceTracker();
+  private final SliceWriter writer;
   private final TriggerTimeTracker triggerTimes = new TriggerTimeTracker();
 
   public EndpointSliceController(ControllerContext context) {
@@ -69,23 +75,16 @@ public final class EndpointSliceController extends ReconcilingController {
     context.informers().addIndexer(EndpointSlice.class, SERVICE_INDEX, EndpointSliceController::serviceIndex);
     this.events = context.eventRecorder(IDENTITY);
     this.reconciler = new EndpointSliceReconciler(context.settings().maxEndpointsPerSlice(), true);
+    this.writer = new SliceWriter(client, writes, tracker);
     newLoop(context.settings().workers(), List.of(services, pods, nodes, slices));
 
     services.informer().addEventHandler(EventHandlers.onAny(svc -> queue.add(Keys.keyOf(svc))));
-    pods.informer().addEventHandler(EventHandlers.of(
-        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add),
-        (o, n) -> PodChanges.servicesToUpdate(services, o, n).forEach(queue::add),
-        p -> PodChanges.servicesSelecting(services, p).forEach(queue::add)));
+    pods.informer().addEventHandler(PodChanges.enqueueServices(services, queue::add));
     slices.informer().addEventHandler(EventHandlers.of(this::onSliceChange, (o, n) -> onSliceChange(n), this::onSliceDelete));
   }
 
   static List<String> serviceIndex(EndpointSlice slice) {
-    Map<String, String> labels = slice.getMetadata().getLabels();
-    if (labels == null || !MANAGED_BY.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
-        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
-      return List.of();
-    }
-    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
+    return SliceEndpoints.ownerKey(slice, MANAGED_BY);
   }
 
   private void onSliceChange(EndpointSlice slice) {
@@ -157,7 +156,7 @@ public final class EndpointSliceController extends ReconcilingController {
     EndpointSliceReconciler.Plan plan = reconciler.reconcile(new ServiceOwner(service), addressType, desired,
         existing, triggerTime);
     try {
-      apply(key, namespace, service, plan);
+      apply(key, service, plan);
     } catch (KubernetesClientException e) {
       events.event(service, EventRecorder.WARNING, "FailedToUpdateEndpointSlices",
           "Error updating Endpoint Slices for Service %s/%s: %s", namespace, service.getMetadata().getName(),
@@ -172,27 +171,13 @@ public final class EndpointSliceController extends ReconcilingController {
     return Result.done();
   }
 
-  private void apply(String key, String namespace, Service service, EndpointSliceReconciler.Plan plan) {
+  private void apply(String key, Service service, EndpointSliceReconciler.Plan plan) {
     if (plan.isEmpty()) {
       return;
     }
     log.info("Syncing EndpointSlices of {}: {} to create, {} to update, {} to delete", key,
         plan.toCreate().size(), plan.toUpdate().size(), plan.toDelete().size());
-    if (service.getMetadata().getDeletionTimestamp() == null) {
-      for (EndpointSlice s : plan.toCreate()) {
-        writes.record("create", "endpointslices");
-        tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).create());
-      }
-    }
-    for (EndpointSlice s : plan.toUpdate()) {
-      writes.record("update", "endpointslices");
-      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).update());
-    }
-    for (EndpointSlice s : plan.toDelete()) {
-      writes.record("delete", "endpointslices");
-      client.discovery().v1().endpointSlices().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
-      tracker.deleted(key, s);
-    }
+    writer.apply(key, plan, service.getMetadata().getDeletionTimestamp() == null);
   }
 
   /** Slices of a Service. */
@@ -223,7 +208,7 @@ public final class EndpointSliceController extends ReconcilingController {
     public Map<String, String> annotations(EndpointSlice existing) {
       Map<String, String> a = new LinkedHashMap<>(existing == null || existing.getMetadata().getAnnotations() == null
           ? Map.of() : existing.getMetadata().getAnnotations());
-      a.remove(EndpointSliceReconciler.TRIGGER_TIME_ANNOTATION);
+      a.remove(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION);
       return a;
     }
   }

@@ -3,8 +3,6 @@ package io.j8s.controllers.endpointslicemirroring;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
-import io.j8s.controllers.endpointslice.SliceTracker;
 import io.j8s.controllers.runtime.Cache;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
@@ -13,10 +11,13 @@ import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.StaleCacheException;
-import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.util.Services;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
+import io.j8s.controllers.util.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.util.endpointslice.SliceEndpoints;
+import io.j8s.controllers.util.endpointslice.SliceTracker;
+import io.j8s.controllers.util.endpointslice.SliceWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,6 +53,7 @@ public final class EndpointSliceMirroringController extends ReconcilingControlle
   private final EndpointSliceReconciler reconciler;
   private final int maxPerSubset;
   private final SliceTracker tracker = new SliceTracker();
+  private final SliceWriter writer;
 
   public EndpointSliceMirroringController(ControllerContext context) {
     super(context, NAME, IDENTITY);
@@ -62,6 +64,7 @@ public final class EndpointSliceMirroringController extends ReconcilingControlle
     this.events = context.eventRecorder(IDENTITY);
     this.maxPerSubset = context.settings().mirroringMaxEndpointsPerSubset();
     this.reconciler = new EndpointSliceReconciler(maxPerSubset, false);
+    this.writer = new SliceWriter(client, writes, tracker);
     newLoop(context.settings().workers(), List.of(services, endpoints, slices));
 
     endpoints.informer().addEventHandler(EventHandlers.onAny(ep -> queue.add(Keys.keyOf(ep))));
@@ -76,24 +79,18 @@ public final class EndpointSliceMirroringController extends ReconcilingControlle
   }
 
   static List<String> mirrorIndex(EndpointSlice slice) {
-    Map<String, String> labels = slice.getMetadata().getLabels();
-    if (labels == null || !MirroredSlices.MANAGED_BY.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
-        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
-      return List.of();
-    }
-    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
+    return SliceEndpoints.ownerKey(slice, MirroredSlices.MANAGED_BY);
   }
 
   @Override
   protected Result reconcile(String key) {
-    String namespace = Keys.namespace(key);
     List<EndpointSlice> mirrored = slices.byIndex(MIRROR_INDEX, key).stream()
         .filter(s -> s.getMetadata().getDeletionTimestamp() == null)
         .toList();
     Optional<Endpoints> ep = endpoints.get(key);
     Optional<Service> svc = services.get(key);
     if (ep.isEmpty() || !MirroredSlices.shouldMirror(ep.get()) || svc.isEmpty() || Services.selector(svc.get()) != null) {
-      deleteAll(key, namespace, mirrored);
+      deleteAll(key, mirrored);
       return Result.done();
     }
     if (tracker.stale(key, mirrored)) {
@@ -110,57 +107,35 @@ public final class EndpointSliceMirroringController extends ReconcilingControlle
       events.event(endpointsObject, EventRecorder.WARNING, "InvalidIPAddress",
           "Skipped %d invalid IP addresses when mirroring to EndpointSlices", desired.invalid());
     }
-    Map<String, String> annotations = endpointsObject.getMetadata().getAnnotations();
-    Instant triggerTime = annotations == null ? null
-        : parseOrNull(annotations.get(EndpointSliceReconciler.TRIGGER_TIME_ANNOTATION));
+    Instant triggerTime = TriggerTimeTracker.triggerTimeOf(endpointsObject.getMetadata().getAnnotations());
     MirroredSlices.EndpointsOwner owner = new MirroredSlices.EndpointsOwner(endpointsObject);
-    List<EndpointSlice> toCreate = new ArrayList<>();
-    List<EndpointSlice> toUpdate = new ArrayList<>();
-    List<EndpointSlice> toDelete = new ArrayList<>();
+    EndpointSliceReconciler.Plan plan = new EndpointSliceReconciler.Plan(List.of(), List.of(), List.of());
     for (String addressType : List.of("IPv4", "IPv6")) {
       List<EndpointSlice> existing = mirrored.stream().filter(s -> addressType.equals(s.getAddressType())).toList();
-      EndpointSliceReconciler.Plan plan = reconciler.reconcile(owner, addressType,
-          desired.groupsByAddressType().getOrDefault(addressType, Map.of()), existing, triggerTime);
-      toCreate.addAll(plan.toCreate());
-      toUpdate.addAll(plan.toUpdate());
-      toDelete.addAll(plan.toDelete());
+      plan = plan.plus(reconciler.reconcile(owner, addressType,
+          desired.groupsByAddressType().getOrDefault(addressType, Map.of()), existing, triggerTime));
     }
     // slices of another address type than IPv4/IPv6 (FQDN) are never ours to keep
-    mirrored.stream().filter(s -> !"IPv4".equals(s.getAddressType()) && !"IPv6".equals(s.getAddressType()))
-        .forEach(toDelete::add);
-    if (toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty()) {
+    plan = plan.plus(new EndpointSliceReconciler.Plan(List.of(), List.of(),
+        mirrored.stream().filter(s -> !"IPv4".equals(s.getAddressType()) && !"IPv6".equals(s.getAddressType())).toList()));
+    if (plan.isEmpty()) {
       return Result.done();
     }
-    log.info("Mirroring Endpoints {}: {} to create, {} to update, {} to delete", key, toCreate.size(),
-        toUpdate.size(), toDelete.size());
-    for (EndpointSlice s : toCreate) {
-      writes.record("create", "endpointslices");
-      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).create());
-    }
-    for (EndpointSlice s : toUpdate) {
-      writes.record("update", "endpointslices");
-      tracker.wrote(key, client.discovery().v1().endpointSlices().inNamespace(namespace).resource(s).update());
-    }
-    deleteAll(key, namespace, toDelete);
+    log.info("Mirroring Endpoints {}: {} to create, {} to update, {} to delete", key, plan.toCreate().size(),
+        plan.toUpdate().size(), plan.toDelete().size());
+    writer.apply(key, plan, true);
+    forgetIfGone(key, plan.toDelete());
     return Result.done();
   }
 
-  private void deleteAll(String key, String namespace, List<EndpointSlice> toDelete) {
-    for (EndpointSlice s : toDelete) {
-      writes.record("delete", "endpointslices");
-      client.discovery().v1().endpointSlices().inNamespace(namespace).withName(s.getMetadata().getName()).delete();
-      tracker.deleted(key, s);
-    }
-    if (toDelete.isEmpty() && endpoints.get(key).isEmpty()) {
-      tracker.forget(key);
-    }
+  private void deleteAll(String key, List<EndpointSlice> toDelete) {
+    writer.delete(key, toDelete);
+    forgetIfGone(key, toDelete);
   }
 
-  private static Instant parseOrNull(String text) {
-    try {
-      return Timestamps.parse(text);
-    } catch (IllegalArgumentException e) {
-      return null;
+  private void forgetIfGone(String key, List<EndpointSlice> deleted) {
+    if (deleted.isEmpty() && endpoints.get(key).isEmpty()) {
+      tracker.forget(key);
     }
   }
 }

@@ -8,10 +8,11 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.j8s.controllers.endpoint.EndpointSubsets;
-import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
-import io.j8s.controllers.endpointslice.ObjectSliceOwner;
-import io.j8s.controllers.endpointslice.SliceEndpoints;
+import io.j8s.controllers.util.endpoint.EndpointSubsets;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
+import io.j8s.controllers.util.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.util.endpointslice.ObjectSliceOwner;
+import io.j8s.controllers.util.endpointslice.SliceEndpoints;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -161,7 +162,7 @@ public final class MirroredSlices {
       Map<String, String> a = new LinkedHashMap<>(
           endpoints.getMetadata().getAnnotations() == null ? Map.of() : endpoints.getMetadata().getAnnotations());
       a.remove(LAST_APPLIED);
-      a.remove(EndpointSliceReconciler.TRIGGER_TIME_ANNOTATION);
+      a.remove(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION);
       this.annotations = Map.copyOf(a);
     }
 

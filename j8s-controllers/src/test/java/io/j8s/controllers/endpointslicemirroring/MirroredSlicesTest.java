@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.j8s.controllers.endpointslice.EndpointSliceReconciler;
+import io.j8s.controllers.util.endpointslice.EndpointSliceReconciler;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,8 +1,10 @@
-package io.j8s.controllers.endpoint;
+package io.j8s.controllers.util.endpoint;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.j8s.controllers.runtime.Cache;
+import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.Pods;
@@ -11,6 +13,8 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Which Pod updates matter to the Services that select the Pod ({@code podEndpointsChanged} and
@@ -20,6 +24,17 @@ import java.util.Set;
 public final class PodChanges {
 
   private PodChanges() {}
+
+  /**
+   * The Pod event handler of a controller that syncs Services from their Pods: an added or deleted
+   * Pod enqueues the Services that select it, an update those of {@link #servicesToUpdate}.
+   */
+  public static ResourceEventHandler<Pod> enqueueServices(Cache<Service> services, Consumer<String> enqueue) {
+    return EventHandlers.of(
+        pod -> servicesSelecting(services, pod).forEach(enqueue),
+        (oldPod, newPod) -> servicesToUpdate(services, oldPod, newPod).forEach(enqueue),
+        pod -> servicesSelecting(services, pod).forEach(enqueue));
+  }
 
   /** Readiness, deletion, IPs, node, phase or hostname changed: the Pod's endpoint changed. */
   public static boolean endpointsChanged(Pod oldPod, Pod newPod) {
@@ -64,6 +79,11 @@ public final class PodChanges {
    * became {@code newPod}; none for a resync or a change that matters to no Service.
    */
   public static Set<String> servicesToUpdate(Cache<Service> services, Pod oldPod, Pod newPod) {
+    return servicesToUpdate(pod -> servicesSelecting(services, pod), oldPod, newPod);
+  }
+
+  /** {@link #servicesToUpdate(Cache, Pod, Pod)} with the Service memberships of a Pod given. */
+  public static Set<String> servicesToUpdate(Function<Pod, Set<String>> memberships, Pod oldPod, Pod newPod) {
     if (Objects.equals(oldPod.getMetadata().getResourceVersion(), newPod.getMetadata().getResourceVersion())) {
       return Set.of(); // a resync: periodic resyncs of Services cover it
     }
@@ -72,11 +92,11 @@ public final class PodChanges {
     if (!podChanged && !membershipMayChange) {
       return Set.of();
     }
-    Set<String> current = servicesSelecting(services, newPod);
+    Set<String> current = memberships.apply(newPod);
     if (!membershipMayChange) {
       return current;
     }
-    return neededServiceUpdates(servicesSelecting(services, oldPod), current, podChanged);
+    return neededServiceUpdates(memberships.apply(oldPod), current, podChanged);
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpoint;
+package io.j8s.controllers.util.endpoint;
 
 import static io.j8s.controllers.testing.TestObjects.pod;
 import static io.j8s.controllers.testing.TestObjects.port;
@@ -67,5 +67,20 @@ class TriggerTimeTrackerTest {
 
     assertThat(synced(web, changed)).isEqualTo(Instant.parse("2024-05-01T10:05:00Z"));
     assertThat(synced(web, changed)).isNull();
+  }
+
+  @Test
+  void annotation_isWrittenAtNanosecondPrecisionReadBackAndRemoved() {
+    Instant t = Instant.parse("2024-05-01T10:00:00.123456789Z");
+
+    java.util.Map<String, String> written = TriggerTimeTracker.withTriggerTime(java.util.Map.of("a", "b"), t);
+
+    assertThat(written).containsEntry("endpoints.kubernetes.io/last-change-trigger-time", "2024-05-01T10:00:00.123456789Z")
+        .containsEntry("a", "b");
+    assertThat(TriggerTimeTracker.triggerTimeOf(written)).isEqualTo(t);
+    assertThat(TriggerTimeTracker.withTriggerTime(written, null)).containsOnlyKeys("a");
+    assertThat(TriggerTimeTracker.triggerTimeOf(java.util.Map.of(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION, "soon")))
+        .isNull();
+    assertThat(TriggerTimeTracker.triggerTimeOf(null)).isNull();
   }
 }

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpointslice;
+package io.j8s.controllers.util.endpointslice;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -8,9 +8,12 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
 import io.j8s.controllers.util.Services;
+import io.j8s.controllers.util.endpoint.EndpointPods;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -64,24 +67,14 @@ public final class SliceEndpoints {
     EndpointBuilder b = new EndpointBuilder()
         .withAddresses(ip)
         .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
-        .withNewTargetRef()
-        .withKind("Pod")
-        .withNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .withUid(pod.getMetadata().getUid())
-        .endTargetRef();
-    String nodeName = Pods.nodeName(pod);
-    if (!nodeName.isEmpty()) {
-      b.withNodeName(nodeName);
-    }
+        .withTargetRef(EndpointPods.targetRef(pod))
+        .withNodeName(EndpointPods.nodeName(pod))
+        .withHostname(EndpointPods.hostname(pod, service));
     if (node != null && node.getMetadata().getLabels() != null) {
       String zone = node.getMetadata().getLabels().get(ZONE_LABEL);
       if (zone != null && !zone.isEmpty()) {
         b.withZone(zone);
       }
-    }
-    if (Services.shouldSetHostname(pod, service)) {
-      b.withHostname(pod.getSpec().getHostname());
     }
     return b.build();
   }
@@ -116,14 +109,28 @@ public final class SliceEndpoints {
     return Semantic.equal(a, b);
   }
 
-  /** Whether {@code labels} carry the reserved keys no Service label may override. */
-  static boolean isReservedLabel(String key) {
+  /** Whether {@code key} is one of the reserved label keys no owner label may override. */
+  public static boolean isReservedLabel(String key) {
     return key.equals(EndpointSliceReconciler.LABEL_SERVICE_NAME)
         || key.equals(EndpointSliceReconciler.LABEL_MANAGED_BY)
         || key.equals(Services.HEADLESS_LABEL);
   }
 
-  static Map<String, String> orEmpty(Map<String, String> m) {
+  public static Map<String, String> orEmpty(Map<String, String> m) {
     return m == null ? Map.of() : m;
+  }
+
+  /**
+   * The key ({@code namespace/name}) of the object whose slices {@code slice} holds, read from its
+   * {@code kubernetes.io/service-name} label, when {@code slice} is managed by {@code managedBy};
+   * else none. Both slice controllers index their slices by it.
+   */
+  public static List<String> ownerKey(EndpointSlice slice, String managedBy) {
+    Map<String, String> labels = slice.getMetadata().getLabels();
+    if (labels == null || !managedBy.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
+        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
+      return List.of();
+    }
+    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
   }
 }

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpoint;
+package io.j8s.controllers.util.endpoint;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -7,6 +7,7 @@ import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.util.Pods;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,6 +25,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Thread-safe; the work queue guarantees one sync per Service at a time.
  */
 public final class TriggerTimeTracker {
+
+  /**
+   * Where a sync's trigger time is written, on Endpoints and on EndpointSlices alike (Kubernetes'
+   * {@code v1.EndpointsLastChangeTriggerTime}).
+   */
+  public static final String TRIGGER_TIME_ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
   private record State(Instant serviceTriggerTime, Map<String, Instant> podTriggerTimes) {}
 
@@ -81,6 +88,33 @@ public final class TriggerTimeTracker {
 
   public void deleteService(String key) {
     states.remove(key);
+  }
+
+  /**
+   * A copy of {@code annotations} (null: none) with {@link #TRIGGER_TIME_ANNOTATION} set to
+   * {@code triggerTime} at nanosecond precision, or removed when it is null.
+   */
+  public static Map<String, String> withTriggerTime(Map<String, String> annotations, Instant triggerTime) {
+    Map<String, String> copy = new LinkedHashMap<>(annotations == null ? Map.of() : annotations);
+    if (triggerTime != null) {
+      copy.put(TRIGGER_TIME_ANNOTATION, Timestamps.formatNano(triggerTime));
+    } else {
+      copy.remove(TRIGGER_TIME_ANNOTATION);
+    }
+    return copy;
+  }
+
+  /** The trigger time {@code annotations} (null: none) carry, or null when absent or unreadable. */
+  public static Instant triggerTimeOf(Map<String, String> annotations) {
+    String text = annotations == null ? null : annotations.get(TRIGGER_TIME_ANNOTATION);
+    if (text == null) {
+      return null;
+    }
+    try {
+      return Timestamps.parse(text);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private static Instant podTriggerTime(Pod pod) {

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpoint;
+package io.j8s.controllers.util.endpoint;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointPort;

@@ -1,11 +1,10 @@
-package io.j8s.controllers.endpointslice;
+package io.j8s.controllers.util.endpointslice;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.j8s.controllers.endpoint.DesiredEndpoints;
-import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.util.Semantic;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,7 +40,6 @@ public final class EndpointSliceReconciler {
 
   public static final String LABEL_SERVICE_NAME = "kubernetes.io/service-name";
   public static final String LABEL_MANAGED_BY = "endpointslice.kubernetes.io/managed-by";
-  public static final String TRIGGER_TIME_ANNOTATION = DesiredEndpoints.TRIGGER_TIME_ANNOTATION;
 
   /** What slices of one owner look like apart from their endpoints and ports. */
   public interface SliceOwner {
@@ -74,6 +72,17 @@ public final class EndpointSliceReconciler {
   public record Plan(List<EndpointSlice> toCreate, List<EndpointSlice> toUpdate, List<EndpointSlice> toDelete) {
     public boolean isEmpty() {
       return toCreate.isEmpty() && toUpdate.isEmpty() && toDelete.isEmpty();
+    }
+
+    /** This plan's writes followed by {@code other}'s. */
+    public Plan plus(Plan other) {
+      return new Plan(concat(toCreate, other.toCreate), concat(toUpdate, other.toUpdate), concat(toDelete, other.toDelete));
+    }
+
+    private static List<EndpointSlice> concat(List<EndpointSlice> a, List<EndpointSlice> b) {
+      List<EndpointSlice> all = new ArrayList<>(a);
+      all.addAll(b);
+      return all;
     }
   }
 
@@ -303,27 +312,20 @@ public final class EndpointSliceReconciler {
     slice.getMetadata().setLabels(new LinkedHashMap<>(labels));
     Map<String, String> merged = new LinkedHashMap<>(annotations);
     Map<String, String> old = slice.getMetadata().getAnnotations();
-    if (old != null && old.containsKey(TRIGGER_TIME_ANNOTATION)) {
-      merged.put(TRIGGER_TIME_ANNOTATION, old.get(TRIGGER_TIME_ANNOTATION));
+    if (old != null && old.containsKey(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION)) {
+      merged.put(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION, old.get(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION));
     }
     slice.getMetadata().setAnnotations(merged);
   }
 
   private static Map<String, String> withoutTriggerTime(Map<String, String> annotations) {
     Map<String, String> m = new HashMap<>(annotations == null ? Map.of() : annotations);
-    m.remove(TRIGGER_TIME_ANNOTATION);
+    m.remove(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION);
     return m;
   }
 
   private static void setTriggerTime(EndpointSlice slice, Instant triggerTime) {
-    Map<String, String> annotations = new LinkedHashMap<>(
-        slice.getMetadata().getAnnotations() == null ? Map.of() : slice.getMetadata().getAnnotations());
-    if (triggerTime != null) {
-      annotations.put(TRIGGER_TIME_ANNOTATION, Timestamps.formatNano(triggerTime));
-    } else {
-      annotations.remove(TRIGGER_TIME_ANNOTATION);
-    }
-    slice.getMetadata().setAnnotations(annotations);
+    slice.getMetadata().setAnnotations(TriggerTimeTracker.withTriggerTime(slice.getMetadata().getAnnotations(), triggerTime));
   }
 
   /** The placeholder comparison: namespace, labels, address type, ports and endpoints. */

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpointslice;
+package io.j8s.controllers.util.endpointslice;
 
 import static io.j8s.controllers.testing.TestObjects.pod;
 import static io.j8s.controllers.testing.TestObjects.port;
@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.j8s.controllers.util.Semantic;
+import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ class EndpointSliceReconcilerTest {
   }
 
   private EndpointSliceReconciler.Plan plan(Service svc, List<Pod> pods, List<EndpointSlice> existing) {
-    return reconciler.reconcile(new EndpointSliceController.ServiceOwner(svc), "IPv4", desired(svc, pods), existing, null);
+    return reconciler.reconcile(new ServiceOwner(svc), "IPv4", desired(svc, pods), existing, null);
   }
 
   /** Applies a plan the way the API server would and returns the resulting slices. */
@@ -242,7 +243,7 @@ class EndpointSliceReconcilerTest {
   @Test
   void reconcile_triggerTimeIsWrittenOnlyOnWrittenSlices() {
     Instant t = Instant.parse("2024-05-01T10:00:00.5Z");
-    EndpointSliceReconciler.Plan plan = reconciler.reconcile(new EndpointSliceController.ServiceOwner(web), "IPv4",
+    EndpointSliceReconciler.Plan plan = reconciler.reconcile(new ServiceOwner(web), "IPv4",
         desired(web, readyPods(1, 0)), List.of(), t);
 
     assertThat(plan.toCreate().get(0).getMetadata().getAnnotations())
@@ -260,5 +261,29 @@ class EndpointSliceReconcilerTest {
     assertThat(plan.toCreate()).hasSize(2);
     assertThat(plan.toCreate()).allSatisfy(s -> assertThat(s.getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getName()).isEqualTo("http")));
+  }
+
+  /**
+   * Slices owned by a Service and labelled like the EndpointSlice controller's: the Service's
+   * labels, its name and the controller's managed-by value.
+   */
+  private static final class ServiceOwner extends ObjectSliceOwner {
+    ServiceOwner(Service service) {
+      super(service, "v1", "Service", labelsOf(service));
+    }
+
+    private static Map<String, String> labelsOf(Service service) {
+      Map<String, String> l = new LinkedHashMap<>(SliceEndpoints.orEmpty(service.getMetadata().getLabels()));
+      l.put(EndpointSliceReconciler.LABEL_SERVICE_NAME, service.getMetadata().getName());
+      l.put(EndpointSliceReconciler.LABEL_MANAGED_BY, "endpointslice-controller.k8s.io");
+      return l;
+    }
+
+    @Override
+    public Map<String, String> annotations(EndpointSlice existing) {
+      Map<String, String> a = new LinkedHashMap<>(existing == null ? Map.of() : SliceEndpoints.orEmpty(existing.getMetadata().getAnnotations()));
+      a.remove(TriggerTimeTracker.TRIGGER_TIME_ANNOTATION);
+      return a;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package io.j8s.controllers.endpointslice;
+package io.j8s.controllers.util.endpointslice;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
