@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.replicaset.ClaimDecision;
 import io.j8s.controllers.runtime.Cache;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ControllerIndex;
@@ -21,6 +20,7 @@ import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.Timestamps;
 import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.controllers.util.ControllerRefManager;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
@@ -166,25 +166,14 @@ public final class DeploymentController extends ReconcilingController {
   }
 
   private List<ReplicaSet> claimReplicaSets(Sync s, LabelSelector selector) {
-    List<ReplicaSet> candidates = replicaSets.list(s.namespace);
-    ClaimDecision<ReplicaSet> decision = ClaimDecision.decide(s.d, selector, candidates);
-    List<ReplicaSet> owned = new ArrayList<>(decision.owned());
-    for (ReplicaSet orphan : decision.toAdopt()) {
-      ReplicaSet copy = Semantic.copy(orphan);
-      List<OwnerReference> refs = new ArrayList<>(copy.getMetadata().getOwnerReferences());
-      refs.add(OwnerReferences.controllerRef(s.d, "apps/v1", "Deployment"));
-      copy.getMetadata().setOwnerReferences(refs);
-      writes.record("update", "replicasets");
-      owned.add(client.apps().replicaSets().inNamespace(s.namespace).resource(copy).update());
-    }
-    for (ReplicaSet rs : decision.toRelease()) {
-      ReplicaSet copy = Semantic.copy(rs);
-      copy.getMetadata().setOwnerReferences(new ArrayList<>(copy.getMetadata().getOwnerReferences().stream()
-          .filter(r -> !Objects.equals(r.getUid(), s.d.getMetadata().getUid())).toList()));
-      writes.record("update", "replicasets");
-      client.apps().replicaSets().inNamespace(s.namespace).resource(copy).update();
-    }
-    return owned;
+    ControllerRefManager<ReplicaSet> refs = new ControllerRefManager<>(s.d, "apps/v1", "Deployment",
+        ControllerRefManager.recheck(s.d, () -> client.apps().deployments().inNamespace(s.namespace)
+            .withName(s.d.getMetadata().getName()).get()),
+        rs -> {
+          writes.record("update", "replicasets");
+          return client.apps().replicaSets().inNamespace(s.namespace).resource(rs).update();
+        });
+    return refs.claim(selector, replicaSets.list(s.namespace));
   }
 
   /** {@code isScalingEvent}: an active ReplicaSet was sized for another replica count. */

@@ -16,6 +16,7 @@ import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.TerminalException;
 import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.controllers.util.ControllerRefManager;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
@@ -225,48 +226,14 @@ public final class ReplicaSetController extends ReconcilingController {
   }
 
   private List<Pod> claimPods(ReplicaSet rs, LabelSelector selector, List<Pod> candidates) {
-    ClaimDecision<Pod> decision = ClaimDecision.decide(rs, selector, candidates);
-    List<Pod> claimed = new ArrayList<>(decision.owned());
-    if (!decision.toAdopt().isEmpty() && canAdopt(rs)) {
-      for (Pod orphan : decision.toAdopt()) {
-        Pod copy = Semantic.copy(orphan);
-        List<OwnerReference> refs = new ArrayList<>(copy.getMetadata().getOwnerReferences());
-        refs.add(OwnerReferences.controllerRef(rs, "apps/v1", "ReplicaSet"));
-        copy.getMetadata().setOwnerReferences(refs);
-        try {
+    ControllerRefManager<Pod> refs = new ControllerRefManager<>(rs, "apps/v1", "ReplicaSet",
+        ControllerRefManager.recheck(rs, () -> client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace())
+            .withName(rs.getMetadata().getName()).get()),
+        pod -> {
           writes.record("update", "pods");
-          claimed.add(client.pods().inNamespace(copy.getMetadata().getNamespace()).resource(copy).update());
-          log.info("ReplicaSet {} adopted Pod {}", Keys.keyOf(rs), Keys.keyOf(orphan));
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 404) {
-            throw e;
-          }
-        }
-      }
-    }
-    for (Pod pod : decision.toRelease()) {
-      Pod copy = Semantic.copy(pod);
-      copy.getMetadata().setOwnerReferences(new ArrayList<>(copy.getMetadata().getOwnerReferences().stream()
-          .filter(r -> !Objects.equals(r.getUid(), rs.getMetadata().getUid())).toList()));
-      try {
-        writes.record("update", "pods");
-        client.pods().inNamespace(copy.getMetadata().getNamespace()).resource(copy).update();
-        log.info("ReplicaSet {} released Pod {}", Keys.keyOf(rs), Keys.keyOf(pod));
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404) {
-          throw e;
-        }
-      }
-    }
-    return claimed;
-  }
-
-  /** {@code RecheckDeletionTimestamp}: adopt only if the live ReplicaSet is the same and not being deleted. */
-  private boolean canAdopt(ReplicaSet rs) {
-    ReplicaSet fresh = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace())
-        .withName(rs.getMetadata().getName()).get();
-    return fresh != null && Objects.equals(fresh.getMetadata().getUid(), rs.getMetadata().getUid())
-        && fresh.getMetadata().getDeletionTimestamp() == null;
+          return client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(pod).update();
+        });
+    return refs.claim(selector, candidates);
   }
 
   /** An error while creating or deleting Pods; recorded as the ReplicaFailure condition. */

@@ -4,18 +4,14 @@ import io.fabric8.kubernetes.api.model.Binding;
 import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.ApiWrites;
 import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.EventHandlers;
 import io.j8s.controllers.runtime.EventRecorder;
 import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.ReconcileLoop;
+import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.WorkQueue;
 import io.j8s.controllers.util.Pods;
 import java.time.Duration;
 import java.util.List;
@@ -32,13 +28,16 @@ import org.slf4j.LoggerFactory;
  * from {@code default-scheduler}. Pods that fit nowhere are retried when Nodes change, and every
  * 10 s otherwise.
  *
- * <p>Runs with one worker so that two Pods are never placed from the same view of the cluster;
- * bindings not yet visible in the cache are remembered ("assumed") so consecutive Pods spread.
+ * <p>A {@link ReconcilingController} like the other controllers: Pod and Node events put Pod keys
+ * on its work queue, and its reconcile loop runs with one worker so that two Pods are never placed
+ * from the same view of the cluster; bindings not yet visible in the cache are remembered
+ * ("assumed") so consecutive Pods spread. The Pods per Node are counted as Pod events arrive
+ * ({@link NodeLoad}), so a decision never scans the Pods of the cluster.
  *
  * <p>Identity: {@value #IDENTITY} (kube-scheduler). Needs get/list/watch on pods and nodes;
  * create on pods/binding; create/update on events.
  */
-public final class Scheduler implements Controller {
+public final class Scheduler extends ReconcilingController {
 
   public static final String NAME = "scheduler";
   public static final String IDENTITY = "default-scheduler";
@@ -46,13 +45,9 @@ public final class Scheduler implements Controller {
 
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
-  private final KubernetesClient client;
   private final Cache<Pod> pods;
   private final Cache<Node> nodes;
-  private final WorkQueue<String> queue;
-  private final ReconcileLoop loop;
   private final EventRecorder events;
-  private final ApiWrites writes;
   /** Keys of Pods bound here whose binding the cache may not show yet. Touched by the single worker and handlers. */
   private final Set<String> assumed = ConcurrentHashMap.newKeySet();
   private final Map<String, Boolean> unschedulable = new ConcurrentHashMap<>();
@@ -61,13 +56,11 @@ public final class Scheduler implements Controller {
   private int nextStartNode;
 
   public Scheduler(ControllerContext context) {
-    this.client = context.client(IDENTITY);
+    super(context, NAME, IDENTITY);
     this.pods = context.informers().cache(Pod.class);
     this.nodes = context.informers().cache(Node.class);
-    this.queue = context.newQueue(NAME);
     this.events = context.eventRecorder(IDENTITY);
-    this.writes = new ApiWrites(NAME, context.meterRegistry());
-    this.loop = context.newLoop(NAME, queue, this::reconcile, 1, List.of(pods::hasSynced, nodes::hasSynced));
+    newLoop(1, List.of(pods, nodes));
     pods.informer().addEventHandler(EventHandlers.of(this::onPod, (o, n) -> onPod(n), p -> {
       load.forget(p);
       assumed.remove(Keys.keyOf(p));
@@ -102,25 +95,7 @@ public final class Scheduler implements Controller {
   }
 
   @Override
-  public String name() {
-    return NAME;
-  }
-
-  @Override
-  public void start() {
-    loop.start();
-  }
-
-  @Override
-  public void close() {
-    loop.stop();
-  }
-
-  ApiWrites writes() {
-    return writes;
-  }
-
-  Result reconcile(String key) {
+  protected Result reconcile(String key) {
     Optional<Pod> found = pods.get(key);
     if (found.isEmpty() || assumed.contains(key)) {
       return Result.done();

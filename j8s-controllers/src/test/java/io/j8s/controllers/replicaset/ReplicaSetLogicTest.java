@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.j8s.controllers.util.OwnerReferences;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -124,23 +123,5 @@ class ReplicaSetLogicTest {
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getAvailableReplicas()).isEqualTo(1);
     assertThat(status.getFullyLabeledReplicas()).isEqualTo(2);
-  }
-
-  @Test
-  void claim_adoptsMatchingOrphansReleasesMismatchedIgnoresOthers() {
-    ReplicaSet r = rs();
-    Pod orphan = pod("orphan", "127.244.1.2", true).build();
-    Pod mine = new PodBuilder(pod("mine", "127.244.1.3", true).build()).editMetadata()
-        .withOwnerReferences(OwnerReferences.controllerRef(r, "apps/v1", "ReplicaSet")).endMetadata().build();
-    Pod relabelled = new PodBuilder(mine).editMetadata().withName("relabelled").withLabels(Map.of("app", "other")).endMetadata().build();
-    Pod foreign = new PodBuilder(pod("foreign", "127.244.1.5", true).build()).editMetadata().addNewOwnerReference()
-        .withUid("other").withKind("ReplicaSet").withName("x").withApiVersion("apps/v1").withController(true).endOwnerReference()
-        .endMetadata().build();
-
-    ClaimDecision<Pod> d = ClaimDecision.decide(r, r.getSpec().getSelector(), List.of(orphan, mine, relabelled, foreign));
-
-    assertThat(d.owned()).extracting(p -> p.getMetadata().getName()).containsExactly("mine");
-    assertThat(d.toAdopt()).extracting(p -> p.getMetadata().getName()).containsExactly("orphan");
-    assertThat(d.toRelease()).extracting(p -> p.getMetadata().getName()).containsExactly("relabelled");
   }
 }

@@ -1,10 +1,8 @@
-package io.j8s.controllers.replicaset;
+package io.j8s.controllers.util;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.j8s.controllers.util.LabelSelectors;
-import io.j8s.controllers.util.OwnerReferences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
