@@ -263,6 +263,20 @@ class EndpointSliceReconcilerTest {
         .satisfies(p -> assertThat(p.getName()).isEqualTo("http")));
   }
 
+  @Test
+  void plan_plusKeepsTheOrderOfBoth() {
+    EndpointSliceReconciler.Plan first = plan(web, readyPods(1, 0), List.of());
+    EndpointSliceReconciler.Plan second = plan(service("api", port(null, 80, 8080)).build(), readyPods(1, 0), List.of());
+
+    EndpointSliceReconciler.Plan both = first.plus(second);
+
+    assertThat(both.toCreate()).extracting(s -> s.getMetadata().getGenerateName()).containsExactly("web-", "api-");
+    assertThat(both.toUpdate()).isEmpty();
+    assertThat(both.toDelete()).isEmpty();
+    assertThat(new EndpointSliceReconciler.Plan(List.of(), List.of(), List.of()).plus(first).toCreate())
+        .isEqualTo(first.toCreate());
+  }
+
   /**
    * Slices owned by a Service and labelled like the EndpointSlice controller's: the Service's
    * labels, its name and the controller's managed-by value.
