@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.j8s.controllers.endpoint.DesiredEndpoints;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.clock.Timestamps;
 import io.j8s.controllers.util.Semantic;
 import java.time.Instant;
 import java.util.ArrayList;

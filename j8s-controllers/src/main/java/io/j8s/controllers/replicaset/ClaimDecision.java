@@ -3,7 +3,6 @@ package io.j8s.controllers.replicaset;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.OwnerReferences;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +26,7 @@ public record ClaimDecision<T extends HasMetadata>(List<T> owned, List<T> toAdop
     List<T> release = new ArrayList<>();
     boolean controllerDeleting = controller.getMetadata().getDeletionTimestamp() != null;
     for (T obj : candidates) {
-      boolean matches = LabelSelectors.matches(selector, obj.getMetadata().getLabels());
+      boolean matches = io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(selector).matches(obj.getMetadata().getLabels());
       Optional<OwnerReference> ref = OwnerReferences.controllerOf(obj);
       if (ref.isPresent()) {
         if (!Objects.equals(ref.get().getUid(), controller.getMetadata().getUid())) {

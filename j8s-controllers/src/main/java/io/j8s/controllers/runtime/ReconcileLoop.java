@@ -1,5 +1,8 @@
 package io.j8s.controllers.runtime;
 
+import io.j8s.client.cache.Keys;
+import io.j8s.client.cache.StaleCacheException;
+import io.j8s.client.workqueue.WorkQueue;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

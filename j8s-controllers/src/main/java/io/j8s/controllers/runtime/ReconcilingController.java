@@ -1,5 +1,8 @@
 package io.j8s.controllers.runtime;
 
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.workqueue.WorkQueue;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Clock;
 import java.util.List;

@@ -1,5 +1,9 @@
 package io.j8s.controllers.runtime;
 
+import io.j8s.client.cache.StaleCacheException;
+import io.j8s.client.clock.FakeClock;
+import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
+import io.j8s.client.workqueue.WorkQueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -12,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconcileLoopTest {
 
-  private final ManualDelayScheduler scheduler = new ManualDelayScheduler();
+  private final FakeClock scheduler = new FakeClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final WorkQueue<String> queue = new WorkQueue<>(
       "loop", ExponentialBackoffRateLimiter.controllerDefault(), scheduler, registry);

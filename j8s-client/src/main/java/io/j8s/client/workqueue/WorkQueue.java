@@ -1,5 +1,6 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.workqueue;
 
+import io.j8s.client.clock.DelayScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,7 +45,7 @@ public final class WorkQueue<T> {
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final Set<T> dirty = new HashSet<>();
   private final Set<T> processing = new HashSet<>();
-  /** Items waiting for {@link #addAfter}, with the System.nanoTime at which they become ready. */
+  /** Items waiting for {@link #addAfter}, with the scheduler's nanoTime at which they become ready. */
   private final Map<T, Long> waitingUntil = new HashMap<>();
   private boolean shuttingDown;
 
@@ -104,7 +105,7 @@ public final class WorkQueue<T> {
       add(item);
       return;
     }
-    long readyAt = System.nanoTime() + delay.toNanos();
+    long readyAt = delayScheduler.nanoTime() + delay.toNanos();
     lock.lock();
     try {
       if (shuttingDown) {

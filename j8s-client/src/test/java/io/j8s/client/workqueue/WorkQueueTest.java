@@ -1,6 +1,8 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.workqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.j8s.client.clock.FakeClock;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
 
-  private final ManualDelayScheduler scheduler = new ManualDelayScheduler();
+  private final FakeClock scheduler = new FakeClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final WorkQueue<String> queue = new WorkQueue<>(
       "test", ExponentialBackoffRateLimiter.controllerDefault(), scheduler, registry);
