@@ -48,6 +48,7 @@ public final class WorkQueue<T> {
   /** Items waiting for {@link #addAfter}, with the scheduler's nanoTime at which they become ready. */
   private final Map<T, Long> waitingUntil = new HashMap<>();
   private boolean shuttingDown;
+  private volatile Runnable readyListener = () -> {};
 
   private final Counter adds;
   private final Counter retries;
@@ -96,6 +97,7 @@ public final class WorkQueue<T> {
     } finally {
       lock.unlock();
     }
+    readyListener.run();
   }
 
   /** Queues {@code item} after {@code delay}; if it already waits for an earlier time, that stays. */
@@ -197,16 +199,42 @@ public final class WorkQueue<T> {
 
   /** Marks {@code item} as processed; if it was added meanwhile it is queued again. */
   public void done(T item) {
+    boolean requeued;
     lock.lock();
     try {
       processing.remove(item);
-      if (dirty.contains(item)) {
+      requeued = dirty.contains(item);
+      if (requeued) {
         queue.addLast(item);
       }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+    if (requeued) {
+      readyListener.run();
+    }
+  }
+
+  /**
+   * Takes the next item without blocking, or returns {@code null} when none is ready. Like
+   * {@link #get}, the caller must call {@link #done} with the item.
+   */
+  public T tryGet() {
+    lock.lock();
+    try {
+      return take();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sets what runs, on the adding thread and outside the queue's lock, each time an item becomes
+   * ready for {@link #get} (an {@link ExecutorWorker} starts draining on it). Must return quickly.
+   */
+  public void onReady(Runnable listener) {
+    this.readyListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Stops accepting items; workers get {@code null} from {@link #get} once the queue is empty. */
