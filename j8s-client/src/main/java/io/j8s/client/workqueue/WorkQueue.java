@@ -77,6 +77,11 @@ public final class WorkQueue<T> {
     return name;
   }
 
+  /** The timers of this queue (its owner waits with them too, so that one fake clock drives both in tests). */
+  public DelayScheduler delayScheduler() {
+    return delayScheduler;
+  }
+
   /** Queues {@code item} unless it is already queued; ignored after shut-down. */
   public void add(T item) {
     Objects.requireNonNull(item, "item");

@@ -3,7 +3,6 @@ package io.j8s.client.workqueue;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.j8s.client.clock.FakeClock;
-
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.j8s.controllers.endpoint;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.j8s.api.selector.LabelSelector;
 import io.j8s.client.cache.Cache;
 import io.j8s.client.cache.Keys;
-import io.j8s.api.selector.LabelSelector;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Services;
 import java.util.HashSet;
