@@ -84,6 +84,9 @@ public final class ExecutorWorker<T> {
       }
       try {
         handle(item);
+      } catch (RuntimeException e) { // a retry the scheduler refused (shutting down): the drain goes on
+        log.atWarn().addKeyValue("queue", queue.name()).addKeyValue("item", item)
+            .log("{}: could not retry {}: {}", queue.name(), item, e.toString());
       } finally {
         queue.done(item);
       }
