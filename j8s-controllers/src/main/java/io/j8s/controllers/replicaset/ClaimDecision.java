@@ -25,8 +25,10 @@ public record ClaimDecision<T extends HasMetadata>(List<T> owned, List<T> toAdop
     List<T> adopt = new ArrayList<>();
     List<T> release = new ArrayList<>();
     boolean controllerDeleting = controller.getMetadata().getDeletionTimestamp() != null;
+    io.j8s.api.selector.LabelSelector parsed =
+        candidates.isEmpty() ? null : io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(selector);
     for (T obj : candidates) {
-      boolean matches = io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(selector).matches(obj.getMetadata().getLabels());
+      boolean matches = parsed.matches(obj.getMetadata().getLabels());
       Optional<OwnerReference> ref = OwnerReferences.controllerOf(obj);
       if (ref.isPresent()) {
         if (!Objects.equals(ref.get().getUid(), controller.getMetadata().getUid())) {
