@@ -650,7 +650,6 @@ public final class NodeAgent implements AutoCloseable {
     closed = true;
     podQueue.shutDown();
     finishQueue.shutDown();
-    statusWriter.close();
     timers.forEach(t -> t.cancel(false));
     stopNodeWatch();
     SharedIndexInformer<Pod> inf = informer;
@@ -665,6 +664,7 @@ public final class NodeAgent implements AutoCloseable {
     if (w != null) {
       w.stopAll(settings.shutdownGracePeriod(), settings.shutdownGracePeriod().plusSeconds(5));
     }
+    statusWriter.close(); // after the workers' last status changes were queued
     if (ownsResources) {
       resources.close();
     }
