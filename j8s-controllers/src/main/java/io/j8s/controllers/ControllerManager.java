@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfig
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.j8s.client.cache.SharedInformers;
+import io.j8s.client.clock.DelayScheduler;
 import io.j8s.controllers.deployment.DeploymentController;
 import io.j8s.controllers.endpoint.EndpointsController;
 import io.j8s.controllers.endpointslice.EndpointSliceController;
@@ -25,8 +27,6 @@ import io.j8s.controllers.runtime.ApiResource;
 import io.j8s.controllers.runtime.Controller;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ControllerSettings;
-import io.j8s.controllers.runtime.DelayScheduler;
-import io.j8s.controllers.runtime.SharedInformers;
 import io.j8s.controllers.scheduler.Scheduler;
 import io.j8s.controllers.serviceaccount.ServiceAccountsController;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -95,9 +95,62 @@ public final class LabelSelector {
         return of(reqs);
     }
 
-    /** The same, from a fabric8 {@code LabelSelector}. */
+    /**
+     * The same, from a fabric8 {@code LabelSelector} (read directly, without a JSON round trip: the
+     * controllers call it for every object they match).
+     */
     public static LabelSelector fromMatchLabelsAndExpressions(io.fabric8.kubernetes.api.model.LabelSelector selector) {
-        return fromMatchLabelsAndExpressions(selector == null ? null : Json.toObjectNode(selector));
+        if (selector == null) {
+            return NOTHING;
+        }
+        List<Requirement> reqs = new ArrayList<>();
+        if (selector.getMatchLabels() != null) {
+            for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
+                reqs.add(newRequirement(e.getKey(), Operator.EQUALS, List.of(e.getValue() == null ? "" : e.getValue())));
+            }
+        }
+        if (selector.getMatchExpressions() != null) {
+            for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement expr : selector.getMatchExpressions()) {
+                String op = expr.getOperator();
+                Operator operator = switch (op == null ? "" : op) {
+                    case "In" -> Operator.IN;
+                    case "NotIn" -> Operator.NOT_IN;
+                    case "Exists" -> Operator.EXISTS;
+                    case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+                    default -> throw new SelectorException("\"" + op + "\" is not a valid label selector operator");
+                };
+                reqs.add(newRequirement(expr.getKey(), operator, expr.getValues() == null ? List.of() : expr.getValues()));
+            }
+        }
+        return of(reqs);
+    }
+
+    /**
+     * Whether {@code labels} contain every pair of {@code set}, a map selector as Services and
+     * ReplicationControllers have ({@code labels.SelectorFromSet(set).Matches(labels)}): an empty or
+     * null map matches everything, so callers decide what "no selector" means. Allocates nothing.
+     */
+    public static boolean matchesSet(Map<String, String> set, Map<String, String> labels) {
+        if (set == null || set.isEmpty()) {
+            return true;
+        }
+        Map<String, String> actual = labels == null ? Map.of() : labels;
+        for (Map.Entry<String, String> e : set.entrySet()) {
+            if (!e.getValue().equals(actual.get(e.getKey()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a {@code metav1.LabelSelector} is {@code {}}: not null, without matchLabels and
+     * matchExpressions. It selects everything, which workload controllers refuse.
+     */
+    public static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+        return selector != null
+                && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
+                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
     }
 
     /** Whether the labels satisfy every term. */

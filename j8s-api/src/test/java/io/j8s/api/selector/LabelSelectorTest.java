@@ -99,4 +99,58 @@ class LabelSelectorTest {
         assertThat(LabelSelector.formatLabels(Map.of())).isEqualTo("<none>");
         assertThat(LabelSelector.formatLabelSelector(null)).isEqualTo("<none>");
     }
+
+    @Test
+    void fromFabric8Selector_hasLabelSelectorAsSelectorSemantics() {
+        var b = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
+        assertThat(LabelSelector.fromMatchLabelsAndExpressions((io.fabric8.kubernetes.api.model.LabelSelector) null)
+                .matches(NGINX)).as("a null selector matches nothing").isFalse();
+        assertThat(LabelSelector.fromMatchLabelsAndExpressions(b.build()).matches(NGINX))
+                .as("an empty selector matches everything").isTrue();
+        assertThat(LabelSelector.fromMatchLabelsAndExpressions(b.build()).matches(null)).isTrue();
+
+        var sel = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addToMatchLabels("app", "nginx")
+                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("web", "db").endMatchExpression()
+                .addNewMatchExpression().withKey("version").withOperator("NotIn").withValues("1", "2").endMatchExpression()
+                .addNewMatchExpression().withKey("version").withOperator("Exists").endMatchExpression()
+                .addNewMatchExpression().withKey("canary").withOperator("DoesNotExist").endMatchExpression()
+                .build();
+        LabelSelector selector = LabelSelector.fromMatchLabelsAndExpressions(sel);
+        assertThat(selector.matches(NGINX)).isTrue();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web", "version", "2"))).as("NotIn").isFalse();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "cache", "version", "3"))).as("In").isFalse();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web"))).as("Exists").isFalse();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web", "version", "3", "canary", "")))
+                .as("DoesNotExist").isFalse();
+        assertThat(selector.matches(Map.of("app", "db", "tier", "web", "version", "3"))).as("matchLabels").isFalse();
+        // the same as the JSON form
+        assertThat(selector).isEqualTo(LabelSelector.fromMatchLabelsAndExpressions(io.j8s.api.json.Json.toObjectNode(sel)));
+    }
+
+    @Test
+    void fromFabric8Selector_rejectsUnknownOperatorsAndMissingValues() {
+        var unknown = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression().withKey("a").withOperator("Gt").withValues("1").endMatchExpression().build();
+        assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(unknown))
+                .isInstanceOf(SelectorException.class).hasMessageContaining("\"Gt\" is not a valid label selector operator");
+        var noValues = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addNewMatchExpression().withKey("a").withOperator("In").endMatchExpression().build();
+        assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(noValues))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("values set can't be empty");
+    }
+
+    @Test
+    void matchesSet_andIsEmpty() {
+        assertThat(LabelSelector.matchesSet(Map.of("app", "nginx"), NGINX)).isTrue();
+        assertThat(LabelSelector.matchesSet(Map.of("app", "nginx", "tier", "db"), NGINX)).isFalse();
+        assertThat(LabelSelector.matchesSet(Map.of(), NGINX)).isTrue();
+        assertThat(LabelSelector.matchesSet(null, null)).isTrue();
+        assertThat(LabelSelector.matchesSet(Map.of("app", "nginx"), null)).isFalse();
+
+        assertThat(LabelSelector.isEmpty(null)).as("null is no selector, not an empty one").isFalse();
+        assertThat(LabelSelector.isEmpty(new io.fabric8.kubernetes.api.model.LabelSelector())).isTrue();
+        assertThat(LabelSelector.isEmpty(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                .addToMatchLabels("a", "b").build())).isFalse();
+    }
 }

@@ -10,16 +10,16 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.Cache;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.EventHandlers;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.clock.Timestamps;
+import io.j8s.client.record.EventRecorder;
+import io.j8s.controllers.util.ClaimDecision;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ControllerIndex;
-import io.j8s.controllers.runtime.EventHandlers;
-import io.j8s.controllers.runtime.EventRecorder;
-import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
-import io.j8s.controllers.runtime.Timestamps;
-import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.ControllerRefManager;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
@@ -89,7 +89,7 @@ public final class DeploymentController extends ReconcilingController {
     }
     for (Deployment d : deployments.list(rs.getMetadata().getNamespace())) {
       LabelSelector s = d.getSpec().getSelector();
-      if (s != null && !LabelSelectors.isEmpty(s) && safeMatches(s, rs.getMetadata().getLabels())) {
+      if (s != null && !io.j8s.api.selector.LabelSelector.isEmpty(s) && safeMatches(s, rs.getMetadata().getLabels())) {
         queue.add(Keys.keyOf(d));
       }
     }
@@ -103,7 +103,7 @@ public final class DeploymentController extends ReconcilingController {
 
   private static boolean safeMatches(LabelSelector s, Map<String, String> labels) {
     try {
-      return LabelSelectors.matches(s, labels);
+      return io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(s).matches(labels);
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -131,7 +131,7 @@ public final class DeploymentController extends ReconcilingController {
     }
     Sync s = new Sync(found.get());
     LabelSelector selector = s.d.getSpec().getSelector();
-    if (selector == null || LabelSelectors.isEmpty(selector)) {
+    if (selector == null || io.j8s.api.selector.LabelSelector.isEmpty(selector)) {
       events.event(s.d, EventRecorder.WARNING, "SelectingAll",
           "This deployment is selecting all pods. A non-empty selector is required.");
       if (observedGeneration(s.d) < generation(s.d)) {

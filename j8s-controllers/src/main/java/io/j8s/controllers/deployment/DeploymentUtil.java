@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.clock.Timestamps;
 import io.j8s.controllers.util.Semantic;
 import java.time.Instant;
 import java.util.ArrayList;

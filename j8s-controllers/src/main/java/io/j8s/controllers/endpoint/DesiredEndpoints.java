@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.EndpointsBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.j8s.client.clock.Timestamps;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
 import io.j8s.controllers.util.Services;

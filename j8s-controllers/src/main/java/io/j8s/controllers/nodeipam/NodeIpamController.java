@@ -1,11 +1,11 @@
 package io.j8s.controllers.nodeipam;
 
 import io.fabric8.kubernetes.api.model.Node;
-import io.j8s.controllers.runtime.Cache;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.EventHandlers;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.record.EventRecorder;
 import io.j8s.controllers.runtime.ControllerContext;
-import io.j8s.controllers.runtime.EventHandlers;
-import io.j8s.controllers.runtime.EventRecorder;
-import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.util.Semantic;

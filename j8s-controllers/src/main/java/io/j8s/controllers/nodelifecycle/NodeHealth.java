@@ -3,7 +3,7 @@ package io.j8s.controllers.nodelifecycle;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.clock.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 

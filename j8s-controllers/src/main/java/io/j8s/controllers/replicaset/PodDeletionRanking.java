@@ -2,7 +2,7 @@ package io.j8s.controllers.replicaset;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.clock.Timestamps;
 import io.j8s.controllers.util.Pods;
 import java.time.Duration;
 import java.time.Instant;

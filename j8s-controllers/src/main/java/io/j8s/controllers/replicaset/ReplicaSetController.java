@@ -6,16 +6,15 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.controllers.runtime.Cache;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.EventHandlers;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.record.EventRecorder;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ControllerIndex;
-import io.j8s.controllers.runtime.EventHandlers;
-import io.j8s.controllers.runtime.EventRecorder;
-import io.j8s.controllers.runtime.Keys;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
 import io.j8s.controllers.runtime.TerminalException;
-import io.j8s.controllers.util.LabelSelectors;
 import io.j8s.controllers.util.ControllerRefManager;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
@@ -148,7 +147,7 @@ public final class ReplicaSetController extends ReconcilingController {
     Set<String> keys = new HashSet<>();
     for (ReplicaSet rs : replicaSets.list(pod.getMetadata().getNamespace())) {
       LabelSelector selector = rs.getSpec() == null ? null : rs.getSpec().getSelector();
-      if (selector != null && !LabelSelectors.isEmpty(selector) && safeMatches(selector, pod)) {
+      if (selector != null && !io.j8s.api.selector.LabelSelector.isEmpty(selector) && safeMatches(selector, pod)) {
         keys.add(Keys.keyOf(rs));
       }
     }
@@ -157,7 +156,7 @@ public final class ReplicaSetController extends ReconcilingController {
 
   private static boolean safeMatches(LabelSelector selector, Pod pod) {
     try {
-      return LabelSelectors.matches(selector, pod.getMetadata().getLabels());
+      return io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(selector).matches(pod.getMetadata().getLabels());
     } catch (IllegalArgumentException e) {
       return false;
     }
@@ -176,7 +175,7 @@ public final class ReplicaSetController extends ReconcilingController {
     ReplicaSet rs = found.get();
     boolean needsSync = expectations.satisfied(key);
     LabelSelector selector = rs.getSpec().getSelector();
-    if (selector == null || LabelSelectors.isEmpty(selector)) {
+    if (selector == null || io.j8s.api.selector.LabelSelector.isEmpty(selector)) {
       throw new TerminalException("ReplicaSet " + key + " has an empty selector; refusing to select every Pod");
     }
     List<Pod> active = ControllerIndex.controlledByOrOrphans(pods.indexer(), rs).stream().filter(Pods::isActive)

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatusBuilder;
-import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.api.selector.LabelSelector;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
@@ -72,7 +72,7 @@ public final class ReplicaSets {
     int ready = 0;
     int available = 0;
     for (Pod pod : activePods) {
-      if (LabelSelectors.matchesSet(templateLabels, pod.getMetadata().getLabels())) {
+      if (LabelSelector.matchesSet(templateLabels, pod.getMetadata().getLabels())) {
         fullyLabeled++;
       }
       if (Pods.isReady(pod)) {
@@ -96,7 +96,7 @@ public final class ReplicaSets {
       c.setStatus("True");
       c.setReason(manageErrorReason);
       c.setMessage(manageError);
-      c.setLastTransitionTime(io.j8s.controllers.runtime.Timestamps.format(now));
+      c.setLastTransitionTime(io.j8s.client.clock.Timestamps.format(now));
       conditions.add(c);
     } else if (manageError == null && hasFailure) {
       conditions.removeIf(c -> "ReplicaFailure".equals(c.getType()));

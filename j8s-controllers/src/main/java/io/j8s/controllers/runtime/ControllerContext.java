@@ -1,6 +1,11 @@
 package io.j8s.controllers.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.client.cache.SharedInformers;
+import io.j8s.client.clock.DelayScheduler;
+import io.j8s.client.record.EventRecorder;
+import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
+import io.j8s.client.workqueue.WorkQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;

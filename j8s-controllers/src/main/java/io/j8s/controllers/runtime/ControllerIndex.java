@@ -3,6 +3,7 @@ package io.j8s.controllers.runtime;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
+import io.j8s.client.cache.SharedInformers;
 import io.j8s.controllers.util.OwnerReferences;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,8 @@
 package io.j8s.controllers.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.client.cache.StaleCacheException;
+import io.j8s.client.workqueue.WorkQueue;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -46,6 +48,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private final Counter retries;
   private final Counter dropped;
   private final List<Thread> threads = new ArrayList<>();
+  private Thread starter; // guarded by this
   private final List<Runnable> onSynced = new ArrayList<>();
   private volatile boolean stopped;
 
@@ -111,7 +114,7 @@ public final class ReconcileLoop implements AutoCloseable {
     if (!threads.isEmpty()) {
       throw new IllegalStateException("controller " + name + " was already started");
     }
-    Thread starter = new Thread(this::waitForCachesThenWork, "j8s-" + name + "-start");
+    starter = new Thread(this::waitForCachesThenWork, "j8s-" + name + "-start");
     starter.setDaemon(true);
     threads.add(starter);
     starter.start();
@@ -120,7 +123,7 @@ public final class ReconcileLoop implements AutoCloseable {
   private void waitForCachesThenWork() {
     try {
       while (!stopped && !allSynced()) {
-        Thread.sleep(CACHE_SYNC_POLL.toMillis());
+        queue.delayScheduler().sleep(CACHE_SYNC_POLL);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -246,6 +249,9 @@ public final class ReconcileLoop implements AutoCloseable {
     List<Thread> toJoin;
     synchronized (this) {
       toJoin = List.copyOf(threads);
+      if (starter != null) {
+        starter.interrupt(); // it may wait for the caches
+      }
     }
     for (Thread t : toJoin) {
       try {

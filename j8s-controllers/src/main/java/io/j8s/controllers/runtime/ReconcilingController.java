@@ -1,6 +1,9 @@
 package io.j8s.controllers.runtime;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.workqueue.WorkQueue;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;

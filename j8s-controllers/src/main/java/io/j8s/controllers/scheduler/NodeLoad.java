@@ -3,7 +3,7 @@ package io.j8s.controllers.scheduler;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.j8s.controllers.runtime.Keys;
+import io.j8s.client.cache.Keys;
 import io.j8s.controllers.util.OwnerReferences;
 import io.j8s.controllers.util.Pods;
 import java.util.HashMap;

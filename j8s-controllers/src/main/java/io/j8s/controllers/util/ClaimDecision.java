@@ -3,6 +3,7 @@ package io.j8s.controllers.util;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.j8s.controllers.util.OwnerReferences;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -24,8 +25,10 @@ public record ClaimDecision<T extends HasMetadata>(List<T> owned, List<T> toAdop
     List<T> adopt = new ArrayList<>();
     List<T> release = new ArrayList<>();
     boolean controllerDeleting = controller.getMetadata().getDeletionTimestamp() != null;
+    io.j8s.api.selector.LabelSelector parsed =
+        candidates.isEmpty() ? null : io.j8s.api.selector.LabelSelector.fromMatchLabelsAndExpressions(selector);
     for (T obj : candidates) {
-      boolean matches = LabelSelectors.matches(selector, obj.getMetadata().getLabels());
+      boolean matches = parsed.matches(obj.getMetadata().getLabels());
       Optional<OwnerReference> ref = OwnerReferences.controllerOf(obj);
       if (ref.isPresent()) {
         if (!Objects.equals(ref.get().getUid(), controller.getMetadata().getUid())) {

@@ -2,7 +2,7 @@ package io.j8s.controllers.util;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.clock.Timestamps;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

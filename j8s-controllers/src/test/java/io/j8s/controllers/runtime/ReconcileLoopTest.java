@@ -3,6 +3,10 @@ package io.j8s.controllers.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.j8s.client.cache.StaleCacheException;
+import io.j8s.client.clock.FakeClock;
+import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
+import io.j8s.client.workqueue.WorkQueue;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 class ReconcileLoopTest {
 
-  private final ManualDelayScheduler scheduler = new ManualDelayScheduler();
+  private final FakeClock scheduler = new FakeClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final WorkQueue<String> queue = new WorkQueue<>(
       "loop", ExponentialBackoffRateLimiter.controllerDefault(), scheduler, registry);
@@ -124,9 +128,12 @@ class ReconcileLoopTest {
     }, 2, 3, List.of(() -> synced[0]), registry);
     queue.add("ns/a");
     loop.start();
-    Thread.sleep(150);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.sleepers() == 1);
+    scheduler.advance(Duration.ofMillis(50));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> scheduler.sleepers() == 1);
     assertThat(calls.get()).as("no work before the caches sync").isZero();
     synced[0] = true;
+    scheduler.advance(Duration.ofMillis(50));
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> calls.get() == 1);
     loop.stop();
     assertThat(queue.isShuttingDown()).isTrue();

@@ -12,13 +12,18 @@ import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.j8s.client.clock.DelayScheduler;
+import io.j8s.client.record.EventRecorder;
+import io.j8s.client.workqueue.ExecutorWorker;
+import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
+import io.j8s.client.workqueue.WorkQueue;
 import io.j8s.node.ipam.Ipv4Cidr;
 import io.j8s.node.ipam.PodIpAllocator;
 import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.pod.CrashLoopBackOff;
+import io.j8s.node.pod.PodSetup;
 import io.j8s.node.pod.PodWorker;
 import io.j8s.node.pod.PodWorkerContext;
-import io.j8s.node.pod.PodSetup;
 import io.j8s.node.pod.PodWorkerListener;
 import io.j8s.node.pod.PodWorkers;
 import io.j8s.node.pod.RuntimeSelector;
@@ -80,6 +85,8 @@ import org.slf4j.LoggerFactory;
 public final class NodeAgent implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
+  /** A Pod sync that throws is retried with back-off this often, then waits for the Pod's next change. */
+  private static final int POD_SYNC_RETRIES = 5;
 
   private final KubernetesClient client;
   private final NodeAgentSettings settings;
@@ -89,10 +96,10 @@ public final class NodeAgent implements AutoCloseable {
   private final boolean ownsResources;
   private final String nodeName;
   private final LeaseRenewer lease;
-  private final KubeEventRecorder events;
+  private final EventRecorder events;
   private final PodStatusWriter statusWriter;
-  private final KeyedQueue podQueue;
-  private final KeyedQueue finishQueue;
+  private final WorkQueue<String> podQueue;
+  private final WorkQueue<String> finishQueue;
   private final Map<String, Set<String>> uidsByKey = new ConcurrentHashMap<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
 
@@ -141,12 +148,20 @@ public final class NodeAgent implements AutoCloseable {
     this.ownsResources = ownsResources;
     this.nodeName = settings.nodeName();
     this.lease = new LeaseRenewer(client, nodeName, settings.leaseDuration(), clock);
-    this.events = new KubeEventRecorder(client, nodeName, clock, resources.workers());
+    this.events = new EventRecorder(client, "kubelet", nodeName, clock, resources.workers());
     this.statusWriter =
         new PodStatusWriter(
             client, this::cachedPod, settings.internalIp(), resources.workers(), resources.scheduler(), registry, nodeName);
-    this.podQueue = new KeyedQueue("pod sync " + nodeName, resources.workers(), this::syncPod);
-    this.finishQueue = new KeyedQueue("pod finish " + nodeName, resources.workers(), this::finishPod);
+    // one drain at a time per queue on the shared workers: a key is never synced twice at once
+    DelayScheduler delays = DelayScheduler.of(resources.scheduler());
+    this.podQueue = new WorkQueue<>("pod sync " + nodeName, ExponentialBackoffRateLimiter.controllerDefault(),
+        delays, registry);
+    new ExecutorWorker<>(podQueue, resources.workers(), POD_SYNC_RETRIES, key -> {
+      syncPod(key);
+      return true;
+    });
+    this.finishQueue = new WorkQueue<>("pod finish " + nodeName, PodStatusWriter.retryBackoff(), delays, registry);
+    new ExecutorWorker<>(finishQueue, resources.workers(), Integer.MAX_VALUE, this::finishPod);
     this.apiSources = new ApiSources(client, () -> {
       NodeStatus st = lastReported;
       return st == null ? null : st.getAllocatable();
@@ -347,7 +362,7 @@ public final class NodeAgent implements AutoCloseable {
         runtimes,
         ipam,
         probes,
-        settings.recordEvents() ? events : io.j8s.node.pod.PodEventSink.NONE,
+        settings.recordEvents() ? events::eventOnField : io.j8s.node.pod.PodEventSink.NONE,
         listener,
         resources.logs(),
         new CrashLoopBackOff(settings.backOffInitial(), settings.backOffMax()),
@@ -553,23 +568,23 @@ public final class NodeAgent implements AutoCloseable {
   }
 
   /** A worker stopped its Pod's containers: write the final status, then finish the deletion. */
-  private void finishPod(String uid) {
+  private boolean finishPod(String uid) {
     PodWorkers w = workers;
     PodWorker worker = w == null ? null : w.get(uid).orElse(null);
     if (worker == null || closed) {
-      return;
+      return true;
     }
     Pod pod = cachedPod(worker.key());
     if (pod == null || !uid.equals(pod.getMetadata().getUid())) {
       forgetIfDone(worker.key(), uid); // already gone from the API
-      return;
+      return true;
     }
     statusWriter.sync(uid);
     if (deleteWithUidPrecondition(worker.namespace(), worker.name(), uid)) {
       log.info("pod {}: deletion finished", worker.key());
-    } else {
-      resources.scheduler().schedule(() -> finishQueue.add(uid), 1, TimeUnit.SECONDS);
+      return true;
     }
+    return false; // retried with the queue's back-off
   }
 
   /** DELETE with {@code gracePeriodSeconds: 0} and {@code preconditions.uid}, as the kubelet does. */
@@ -633,6 +648,8 @@ public final class NodeAgent implements AutoCloseable {
       return;
     }
     closed = true;
+    podQueue.shutDown();
+    finishQueue.shutDown();
     timers.forEach(t -> t.cancel(false));
     stopNodeWatch();
     SharedIndexInformer<Pod> inf = informer;
@@ -647,6 +664,7 @@ public final class NodeAgent implements AutoCloseable {
     if (w != null) {
       w.stopAll(settings.shutdownGracePeriod(), settings.shutdownGracePeriod().plusSeconds(5));
     }
+    statusWriter.close(); // after the workers' last status changes were queued
     if (ownsResources) {
       resources.close();
     }

@@ -9,12 +9,17 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.j8s.client.clock.DelayScheduler;
+import io.j8s.client.workqueue.ExecutorWorker;
+import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
+import io.j8s.client.workqueue.WorkQueue;
 import io.j8s.node.pod.PodWorker;
 import io.j8s.node.pod.PodWorkers;
 import io.j8s.node.status.PodSnapshot;
 import io.j8s.node.status.PodStatusGenerator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,10 +34,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes Pod status through the {@code status} subresource, only when it changed — the kubelet's
  * status manager. Workers' "status changed" signals are coalesced per Pod UID in a {@link
- * KeyedQueue}; processing regenerates the status from the worker's latest snapshot, so a burst of
+ * WorkQueue} drained on the shared workers; processing regenerates the status from the worker's latest snapshot, so a burst of
  * changes costs one write. The write is a JSON merge patch of the whole {@code status} plus {@code
  * metadata.uid} (so it cannot land on a recreated Pod of the same name). Failed writes are retried
- * after a second; 404/409 mean the Pod is gone and drop it. Thread-safe.
+ * with back-off (1 s doubling up to 10 s, as long as the Pod exists); 404/409 mean the Pod is gone and drop it. Thread-safe.
  */
 final class PodStatusWriter {
 
@@ -42,8 +46,7 @@ final class PodStatusWriter {
   private final KubernetesClient client;
   private final Function<String, Pod> cache;
   private final String hostIp;
-  private final ScheduledExecutorService scheduler;
-  private final KeyedQueue queue;
+  private final WorkQueue<String> queue;
   private final Map<String, PodStatus> lastWritten = new ConcurrentHashMap<>();
   private final Counter writes;
   private final Counter failures;
@@ -63,10 +66,20 @@ final class PodStatusWriter {
     this.client = client;
     this.cache = cache;
     this.hostIp = hostIp;
-    this.scheduler = scheduler;
-    this.queue = new KeyedQueue("pod status writer " + nodeName, executor, this::sync);
+    this.queue = new WorkQueue<>("pod status writer " + nodeName, retryBackoff(), DelayScheduler.of(scheduler), registry);
+    new ExecutorWorker<>(queue, executor, Integer.MAX_VALUE, this::sync);
     this.writes = Counter.builder("j8s.node.pod.status.writes").tag("node", nodeName).tag("result", "ok").register(registry);
     this.failures = Counter.builder("j8s.node.pod.status.writes").tag("node", nodeName).tag("result", "error").register(registry);
+  }
+
+  /** The back-off of the agent's API writes that must eventually happen: 1 s doubling, at most 10 s. */
+  static <T> ExponentialBackoffRateLimiter<T> retryBackoff() {
+    return new ExponentialBackoffRateLimiter<>(Duration.ofSeconds(1), Duration.ofSeconds(10));
+  }
+
+  /** Stops queueing writes (the agent is closing). */
+  void close() {
+    queue.shutDown();
   }
 
   void attach(PodWorkers workers) {
@@ -119,7 +132,9 @@ final class PodStatusWriter {
         return true;
       }
       log.warn("pod {}: writing status failed, retrying: {}", worker.key(), e.getMessage());
-      scheduler.schedule(() -> queue.add(uid), 1, TimeUnit.SECONDS);
+      if (!queue.isProcessing(uid)) {
+        queue.addRateLimited(uid); // a direct call (the final write before a deletion): retry it from the queue
+      }
       return false;
     }
   }

@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class ProgrammingLatency {
 
-  private final TriggerTimeTracker tracker;
+  private final ProgrammingTriggerTimes tracker;
   private final Timer timer;
   private final Clock clock;
 
@@ -23,7 +23,7 @@ public final class ProgrammingLatency {
    * @param startTime changes triggered before this instant are not measured
    */
   public ProgrammingLatency(Instant startTime, Timer timer, Clock clock) {
-    this.tracker = new TriggerTimeTracker(startTime);
+    this.tracker = new ProgrammingTriggerTimes(startTime);
     this.timer = timer;
     this.clock = clock;
   }

@@ -1,35 +1,38 @@
 package io.j8s.proxy.config;
 
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.EventHandlers;
+import io.j8s.client.cache.SharedInformers;
 import io.j8s.proxy.model.DesiredStateBuilder;
 import io.j8s.proxy.model.ServiceKey;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Function;
 
 /**
- * Watches Services and EndpointSlices in all namespaces through fabric8 informers and reports
- * which Service each event concerns. Event handlers only report the key; the state is read back
- * from the caches when the sync runs ({@link #service}, {@link #slices}), so a missed or
- * duplicated event changes nothing. Thread-safe: cache reads may happen on any thread.
+ * Watches Services and EndpointSlices in all namespaces through the client runtime's shared
+ * informers (one {@link SharedInformers} of its own: the proxy shares its caches with nothing
+ * else today) and reports which Service each event concerns. Event handlers only report the key;
+ * the state is read back from the caches when the sync runs ({@link #service}, {@link #slices}),
+ * so a missed or duplicated event changes nothing. A failed list or watch is retried with
+ * back-off, so the watcher may start before the API server answers. Thread-safe: cache reads may
+ * happen on any thread.
  */
 public final class ServiceWatcher implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(ServiceWatcher.class);
   private static final String BY_SERVICE = "byService";
 
-  private final SharedIndexInformer<Service> services;
-  private final SharedIndexInformer<EndpointSlice> slices;
+  private final SharedInformers informers;
+  private final Cache<Service> services;
+  private final Cache<EndpointSlice> slices;
   private final Consumer<ServiceKey> onChange;
 
   /**
@@ -40,13 +43,12 @@ public final class ServiceWatcher implements AutoCloseable {
    */
   public ServiceWatcher(KubernetesClient client, Consumer<ServiceKey> onChange) {
     this.onChange = onChange;
-    this.services = client.services().inAnyNamespace().runnableInformer(0);
-    this.slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
-    slices.addIndexers(Map.of(BY_SERVICE, ServiceWatcher::serviceIndexKeys));
-    services.exceptionHandler((started, t) -> retry("Services", started, t));
-    slices.exceptionHandler((started, t) -> retry("EndpointSlices", started, t));
-    services.addEventHandler(new KeyHandler<>(ServiceWatcher::serviceKey));
-    slices.addEventHandler(new KeyHandler<>(ServiceWatcher::sliceServiceKey));
+    this.informers = new SharedInformers(client, Duration.ZERO);
+    informers.addIndexer(EndpointSlice.class, BY_SERVICE, ServiceWatcher::serviceIndexKeys);
+    this.services = informers.cache(Service.class);
+    this.slices = informers.cache(EndpointSlice.class);
+    services.informer().addEventHandler(keyHandler(ServiceWatcher::serviceKey));
+    slices.informer().addEventHandler(keyHandler(ServiceWatcher::sliceServiceKey));
   }
 
   /**
@@ -54,35 +56,34 @@ public final class ServiceWatcher implements AutoCloseable {
    * API server answers, the informers keep retrying.
    */
   public CompletableFuture<Void> start() {
-    return CompletableFuture.allOf(services.start().toCompletableFuture(),
-        slices.start().toCompletableFuture());
+    return informers.start();
   }
 
   /** Whether both caches have been filled once. */
   public boolean hasSynced() {
-    return services.hasSynced() && slices.hasSynced();
+    return informers.hasSynced();
   }
 
   /** The cached Service, or {@code null}. Never modify the returned object. */
   public Service service(ServiceKey key) {
-    return services.getIndexer().getByKey(key.namespace() + "/" + key.name());
+    return services.get(key.namespace(), key.name()).orElse(null);
   }
 
   /** The cached EndpointSlices of a Service. Never modify the returned objects. */
   public List<EndpointSlice> slices(ServiceKey key) {
-    return slices.getIndexer().byIndex(BY_SERVICE, key.toString());
+    return slices.byIndex(BY_SERVICE, key.toString());
   }
 
   /** Every Service known to either cache. */
   public Set<ServiceKey> keys() {
     Set<ServiceKey> keys = new HashSet<>();
-    for (Service s : services.getStore().list()) {
+    for (Service s : services.list()) {
       ServiceKey k = serviceKey(s);
       if (k != null) {
         keys.add(k);
       }
     }
-    for (EndpointSlice s : slices.getStore().list()) {
+    for (EndpointSlice s : slices.list()) {
       ServiceKey k = sliceServiceKey(s);
       if (k != null) {
         keys.add(k);
@@ -93,14 +94,21 @@ public final class ServiceWatcher implements AutoCloseable {
 
   @Override
   public void close() {
-    services.stop();
-    slices.stop();
+    informers.close();
   }
 
-  private boolean retry(String what, boolean started, Throwable t) {
-    log.atWarn().addKeyValue("resource", what).addKeyValue("started", started)
-        .log("watching {} failed, retrying: {}", what, t.toString());
-    return true;
+  /** Reports the key of the old and the new object; does nothing else. */
+  private <T> ResourceEventHandler<T> keyHandler(Function<T, ServiceKey> keyOf) {
+    Consumer<T> report = obj -> {
+      ServiceKey key = obj == null ? null : keyOf.apply(obj);
+      if (key != null) {
+        onChange.accept(key);
+      }
+    };
+    return EventHandlers.of(report, (oldObj, newObj) -> {
+      report.accept(oldObj);
+      report.accept(newObj);
+    }, report);
   }
 
   private static ServiceKey serviceKey(Service s) {
@@ -126,37 +134,5 @@ public final class ServiceWatcher implements AutoCloseable {
   private static List<String> serviceIndexKeys(EndpointSlice s) {
     ServiceKey key = sliceServiceKey(s);
     return key == null ? List.of() : List.of(key.toString());
-  }
-
-  /** Reports the key of the old and the new object; does nothing else. */
-  private final class KeyHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
-    private final java.util.function.Function<T, ServiceKey> keyOf;
-
-    KeyHandler(java.util.function.Function<T, ServiceKey> keyOf) {
-      this.keyOf = keyOf;
-    }
-
-    @Override
-    public void onAdd(T obj) {
-      report(obj);
-    }
-
-    @Override
-    public void onUpdate(T oldObj, T newObj) {
-      report(oldObj);
-      report(newObj);
-    }
-
-    @Override
-    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
-      report(obj);
-    }
-
-    private void report(T obj) {
-      ServiceKey key = obj == null ? null : keyOf.apply(obj);
-      if (key != null) {
-        onChange.accept(key);
-      }
-    }
   }
 }

@@ -37,7 +37,7 @@ public final class ForwardingTable implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ForwardingTable.class);
 
-  private final DataPlane dataPlane;
+  private final ForwardingContext forwarding;
   private final String nodeName;
   private final SplittableRandom seeds = new SplittableRandom();
   private final Map<ServiceKey, Map<ServicePortName, ServicePortForwarder>> services =
@@ -53,7 +53,7 @@ public final class ForwardingTable implements AutoCloseable {
       Clock clock) {
     Transport transport = settings.nativeTransport() ? Transport.detect() : Transport.nio();
     EventLoopGroup group = transport.newEventLoopGroup(settings.ioThreads(), "j8s-proxy-io");
-    this.dataPlane = new DataPlane(transport, group, settings, metrics, clock);
+    this.forwarding = new ForwardingContext(transport, group, settings, metrics, clock);
     this.nodeName = nodeName;
     log.atInfo().addKeyValue("transport", transport.name()).addKeyValue("node", nodeName)
         .log("service proxy data plane started");
@@ -61,7 +61,7 @@ public final class ForwardingTable implements AutoCloseable {
 
   /** The transport in use: {@code epoll} or {@code nio}. */
   public String transport() {
-    return dataPlane.transport().name();
+    return forwarding.transport().name();
   }
 
   /**
@@ -91,7 +91,7 @@ public final class ForwardingTable implements AutoCloseable {
     for (ServicePortState port : desired.ports()) {
       ServicePortForwarder forwarder = current.get(port.name());
       if (forwarder == null) {
-        current.put(port.name(), new ServicePortForwarder(dataPlane, nodeName, seeds.split(),
+        current.put(port.name(), new ServicePortForwarder(forwarding, nodeName, seeds.split(),
             port));
       } else if (!forwarder.state().equals(port)) {
         forwarder.update(port);
@@ -166,6 +166,6 @@ public final class ForwardingTable implements AutoCloseable {
       ports.values().forEach(ServicePortForwarder::close);
     }
     services.clear();
-    dataPlane.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
+    forwarding.group().shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5000);
   }
 }

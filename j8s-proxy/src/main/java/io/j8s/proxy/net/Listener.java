@@ -34,12 +34,12 @@ final class Listener {
    *
    * @throws BindException with a message from {@link BindFailures#describe}
    */
-  static Listener bind(DataPlane dataPlane, Protocol protocol, InetSocketAddress address,
+  static Listener bind(ForwardingContext forwarding, Protocol protocol, InetSocketAddress address,
       Route route) throws BindException {
     ChannelFuture bind = switch (protocol) {
       case TCP -> new ServerBootstrap()
-          .group(dataPlane.group())
-          .channel(dataPlane.transport().serverChannel())
+          .group(forwarding.group())
+          .channel(forwarding.transport().serverChannel())
           .option(ChannelOption.SO_REUSEADDR, true)
           .option(ChannelOption.SO_BACKLOG, 1024)
           .childOption(ChannelOption.AUTO_READ, false)
@@ -49,14 +49,14 @@ final class Listener {
           .childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              ch.pipeline().addLast("frontend", new TcpFrontendHandler(dataPlane, route));
+              ch.pipeline().addLast("frontend", new TcpFrontendHandler(forwarding, route));
             }
           })
           .bind(address);
       case UDP -> new Bootstrap()
-          .group(dataPlane.group())
-          .channel(dataPlane.transport().datagramChannel())
-          .handler(new UdpFrontendHandler(dataPlane, route))
+          .group(forwarding.group())
+          .channel(forwarding.transport().datagramChannel())
+          .handler(new UdpFrontendHandler(forwarding, route))
           .bind(address);
     };
     if (!bind.awaitUninterruptibly(BIND_TIMEOUT.toMillis())) {

@@ -31,7 +31,7 @@ final class ServicePortForwarder {
 
   private static final Logger log = LoggerFactory.getLogger(ServicePortForwarder.class);
 
-  private final DataPlane dataPlane;
+  private final ForwardingContext forwarding;
   private final String nodeName;
   private final SplittableRandom seeds;
   private final Map<String, Backend> backends = new HashMap<>();
@@ -43,9 +43,9 @@ final class ServicePortForwarder {
   private final Slot node = new Slot("node port");
   private ServicePortState state;
 
-  ServicePortForwarder(DataPlane dataPlane, String nodeName, SplittableRandom seeds,
+  ServicePortForwarder(ForwardingContext forwarding, String nodeName, SplittableRandom seeds,
       ServicePortState initial) {
-    this.dataPlane = dataPlane;
+    this.forwarding = forwarding;
     this.nodeName = nodeName;
     this.seeds = seeds;
     update(initial);
@@ -69,7 +69,7 @@ final class ServicePortForwarder {
         new InetSocketAddress(Ipv4.toAddress(next.clusterIp()), next.port());
     cluster.listenOn(clusterAddress);
     node.listenOn(next.nodePort() == 0 ? null : new InetSocketAddress(
-        Ipv4.toAddress(dataPlane.settings().nodePortAddress()), next.nodePort()));
+        Ipv4.toAddress(forwarding.settings().nodePortAddress()), next.nodePort()));
   }
 
   /** Tries again to bind listeners that failed before. */
@@ -89,7 +89,7 @@ final class ServicePortForwarder {
     live.clear();
     synchronized (meters) {
       for (EndpointMeters m : meters.values()) {
-        dataPlane.metrics().remove(m);
+        forwarding.metrics().remove(m);
       }
       meters.clear();
     }
@@ -122,7 +122,7 @@ final class ServicePortForwarder {
         synchronized (meters) {
           EndpointMeters m = meters.remove(old.getValue());
           if (m != null) {
-            dataPlane.metrics().remove(m);
+            forwarding.metrics().remove(m);
           }
         }
       }
@@ -146,7 +146,7 @@ final class ServicePortForwarder {
       if (!live.contains(backend)) {
         return ProxyMetrics.DETACHED;
       }
-      return meters.computeIfAbsent(backend, b -> dataPlane.metrics().endpoint(
+      return meters.computeIfAbsent(backend, b -> forwarding.metrics().endpoint(
           state.name().service().namespace(), state.name().service().name(), state.portTag(), b.address(),
           b.activeCounter()));
     }
@@ -175,15 +175,15 @@ final class ServicePortForwarder {
     void program(TrafficPolicy policy, boolean newBalancer) {
       if (route == null || newBalancer) {
         ServicePortBalancer balancer = new ServicePortBalancer(state.policy(),
-            state.affinityTimeout(), dataPlane.clock(), seeds.split());
+            state.affinityTimeout(), forwarding.clock(), seeds.split());
         balancer.setBackends(usableBackends(policy));
         if (route == null) {
           String ns = state.name().service().namespace();
           String svc = state.name().service().name();
           route = new Route(state.name(), state.name() + " (" + kind + ")", balancer,
               ServicePortForwarder.this::metersFor,
-              dataPlane.metrics().rejected(ns, svc, state.portTag(), "no_endpoints"),
-              dataPlane.metrics().rejected(ns, svc, state.portTag(), "connect_failed"));
+              forwarding.metrics().rejected(ns, svc, state.portTag(), "no_endpoints"),
+              forwarding.metrics().rejected(ns, svc, state.portTag(), "connect_failed"));
         } else {
           route.setBalancer(balancer);
         }
@@ -198,7 +198,7 @@ final class ServicePortForwarder {
       }
       if (listener != null) {
         listener.close();
-        dataPlane.metrics().listeners().decrementAndGet();
+        forwarding.metrics().listeners().decrementAndGet();
         log.atInfo().addKeyValue("service", state.name().service().toString())
             .addKeyValue("port", state.name().portName()).addKeyValue("listener", listener)
             .log("stopped listening");
@@ -224,15 +224,15 @@ final class ServicePortForwarder {
     private void bind() {
       String service = state.name().service().toString();
       try {
-        listener = Listener.bind(dataPlane, state.name().protocol(), wanted, route);
-        dataPlane.metrics().listeners().incrementAndGet();
+        listener = Listener.bind(forwarding, state.name().protocol(), wanted, route);
+        forwarding.metrics().listeners().incrementAndGet();
         setFailing(false);
         log.atInfo().addKeyValue("service", service).addKeyValue("port", state.name().portName())
             .addKeyValue("listener", listener).log("listening for {}", kind);
       } catch (Listener.BindException e) {
         boolean alreadyFailing = failing;
         setFailing(true);
-        dataPlane.metrics().bindFailed(state.name().service().namespace(),
+        forwarding.metrics().bindFailed(state.name().service().namespace(),
             state.name().service().name(), state.portTag(),
             wanted.getAddress().getHostAddress() + ":" + wanted.getPort());
         // Warn when a listener starts failing; retries that fail again are only debug noise.
@@ -247,9 +247,9 @@ final class ServicePortForwarder {
       if (failing != value) {
         failing = value;
         if (value) {
-          dataPlane.metrics().failedListeners().incrementAndGet();
+          forwarding.metrics().failedListeners().incrementAndGet();
         } else {
-          dataPlane.metrics().failedListeners().decrementAndGet();
+          forwarding.metrics().failedListeners().decrementAndGet();
         }
       }
     }

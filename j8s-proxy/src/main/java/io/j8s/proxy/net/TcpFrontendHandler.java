@@ -33,7 +33,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(TcpFrontendHandler.class);
 
-  private final DataPlane dataPlane;
+  private final ForwardingContext forwarding;
   private final Route route;
   private final Set<Backend> failed = new HashSet<>();
   // Bytes and end-of-input that arrive before the backend is connected. Reads are not requested
@@ -43,8 +43,8 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
   private int attempt;
   private Channel outbound;
 
-  TcpFrontendHandler(DataPlane dataPlane, Route route) {
-    this.dataPlane = dataPlane;
+  TcpFrontendHandler(ForwardingContext forwarding, Route route) {
+    this.forwarding = forwarding;
     this.route = route;
   }
 
@@ -69,7 +69,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private void connectNext(ChannelHandlerContext ctx) {
     Channel inbound = ctx.channel();
-    List<Duration> timeouts = dataPlane.settings().connectTimeouts();
+    List<Duration> timeouts = forwarding.settings().connectTimeouts();
     InetAddress client = ((InetSocketAddress) inbound.remoteAddress()).getAddress();
     if (attempt >= timeouts.size()) {
       route.countAllAttemptsFailed();
@@ -86,7 +86,7 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
     Duration timeout = timeouts.get(attempt++);
     Bootstrap bootstrap = new Bootstrap()
         .group(inbound.eventLoop())
-        .channel(dataPlane.transport().socketChannel())
+        .channel(forwarding.transport().socketChannel())
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, timeout.toMillis()))
         .option(ChannelOption.AUTO_READ, false)
         .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -126,9 +126,9 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     meters.connections().increment();
-    dataPlane.metrics().activeConnections().incrementAndGet();
+    forwarding.metrics().activeConnections().incrementAndGet();
     backendChannel.closeFuture().addListener(
-        f -> dataPlane.metrics().activeConnections().decrementAndGet());
+        f -> forwarding.metrics().activeConnections().decrementAndGet());
     ctx.pipeline().replace(this, "relay", new RelayHandler(backendChannel, meters.bytesSent()));
     backendChannel.read();
     // Hand what arrived early to the relay, in order; it asks for more once written.

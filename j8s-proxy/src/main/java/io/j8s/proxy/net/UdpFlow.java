@@ -54,13 +54,13 @@ final class UdpFlow {
    * Starts a flow; {@code onClose} runs on the listener's event loop when it ends. The backend
    * must come from {@code pick}: the flow releases it when it ends.
    */
-  static UdpFlow open(DataPlane dataPlane, Channel listener, InetSocketAddress client,
+  static UdpFlow open(ForwardingContext forwarding, Channel listener, InetSocketAddress client,
       Backend backend, EndpointMeters meters, Consumer<UdpFlow> onClose) {
     UdpFlow flow = new UdpFlow(listener, client, backend, meters);
-    long idleMillis = dataPlane.settings().udpIdleTimeout().toMillis();
+    long idleMillis = forwarding.settings().udpIdleTimeout().toMillis();
     Bootstrap bootstrap = new Bootstrap()
         .group(listener.eventLoop())
-        .channel(dataPlane.transport().datagramChannel())
+        .channel(forwarding.transport().datagramChannel())
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
@@ -70,13 +70,13 @@ final class UdpFlow {
         });
     ChannelFuture connect = bootstrap.connect(backend.socketAddress());
     flow.upstream = connect.channel();
-    dataPlane.metrics().activeConnections().incrementAndGet();
+    forwarding.metrics().activeConnections().incrementAndGet();
     meters.connections().increment();
     flow.upstream.closeFuture().addListener(f -> {
       flow.closed = true;
       flow.releasePending();
       backend.release();
-      dataPlane.metrics().activeConnections().decrementAndGet();
+      forwarding.metrics().activeConnections().decrementAndGet();
       onClose.accept(flow);
     });
     connect.addListener((ChannelFutureListener) f -> {

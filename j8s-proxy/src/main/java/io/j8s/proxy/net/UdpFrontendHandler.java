@@ -23,12 +23,12 @@ final class UdpFrontendHandler extends ChannelInboundHandlerAdapter {
 
   private static final Logger log = LoggerFactory.getLogger(UdpFrontendHandler.class);
 
-  private final DataPlane dataPlane;
+  private final ForwardingContext forwarding;
   private final Route route;
   private final Map<InetSocketAddress, UdpFlow> flows = new HashMap<>();
 
-  UdpFrontendHandler(DataPlane dataPlane, Route route) {
-    this.dataPlane = dataPlane;
+  UdpFrontendHandler(ForwardingContext forwarding, Route route) {
+    this.forwarding = forwarding;
     this.route = route;
   }
 
@@ -50,7 +50,7 @@ final class UdpFrontendHandler extends ChannelInboundHandlerAdapter {
         return;
       }
       Channel listener = ctx.channel();
-      flow = UdpFlow.open(dataPlane, listener, client, backend, route.meters(backend),
+      flow = UdpFlow.open(forwarding, listener, client, backend, route.meters(backend),
           closed -> flows.remove(client, closed));
       flows.put(client, flow);
     }

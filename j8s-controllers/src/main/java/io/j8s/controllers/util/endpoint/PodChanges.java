@@ -3,10 +3,10 @@ package io.j8s.controllers.util.endpoint;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.j8s.controllers.runtime.Cache;
-import io.j8s.controllers.runtime.EventHandlers;
-import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.client.cache.Cache;
+import io.j8s.client.cache.EventHandlers;
+import io.j8s.client.cache.Keys;
+import io.j8s.api.selector.LabelSelector;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Services;
 import java.util.HashSet;
@@ -67,7 +67,7 @@ public final class PodChanges {
     Set<String> keys = new HashSet<>();
     for (Service svc : services.list(pod.getMetadata().getNamespace())) {
       Map<String, String> selector = Services.selector(svc);
-      if (selector != null && LabelSelectors.matchesSet(selector, pod.getMetadata().getLabels())) {
+      if (selector != null && LabelSelector.matchesSet(selector, pod.getMetadata().getLabels())) {
         keys.add(Keys.keyOf(svc));
       }
     }

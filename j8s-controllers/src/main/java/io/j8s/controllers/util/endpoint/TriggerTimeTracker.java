@@ -2,8 +2,8 @@ package io.j8s.controllers.util.endpoint;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.j8s.controllers.runtime.Keys;
-import io.j8s.controllers.runtime.Timestamps;
+import io.j8s.client.cache.Keys;
+import io.j8s.client.clock.Timestamps;
 import io.j8s.controllers.util.Pods;
 import java.time.Instant;
 import java.util.HashMap;

@@ -3,6 +3,8 @@ package io.j8s.controllers.util.endpointslice;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.j8s.client.clock.Timestamps;
+import io.j8s.controllers.endpoint.DesiredEndpoints;
 import io.j8s.controllers.util.Semantic;
 import io.j8s.controllers.util.endpoint.TriggerTimeTracker;
 import java.time.Instant;

@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.j8s.controllers.runtime.Keys;
+import io.j8s.client.cache.Keys;
 import io.j8s.controllers.util.Pods;
 import io.j8s.controllers.util.Semantic;
 import io.j8s.controllers.util.Services;

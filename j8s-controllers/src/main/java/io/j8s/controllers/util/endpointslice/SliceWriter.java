@@ -3,7 +3,7 @@ package io.j8s.controllers.util.endpointslice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.controllers.runtime.ApiWrites;
-import io.j8s.controllers.runtime.Keys;
+import io.j8s.client.cache.Keys;
 import java.util.List;
 import java.util.Objects;
 

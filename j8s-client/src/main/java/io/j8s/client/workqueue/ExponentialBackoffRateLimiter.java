@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.workqueue;
 
 import java.time.Duration;
 import java.util.Objects;

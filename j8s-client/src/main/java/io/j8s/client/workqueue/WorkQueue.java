@@ -1,5 +1,6 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.workqueue;
 
+import io.j8s.client.clock.DelayScheduler;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,9 +45,10 @@ public final class WorkQueue<T> {
   private final ArrayDeque<T> queue = new ArrayDeque<>();
   private final Set<T> dirty = new HashSet<>();
   private final Set<T> processing = new HashSet<>();
-  /** Items waiting for {@link #addAfter}, with the System.nanoTime at which they become ready. */
+  /** Items waiting for {@link #addAfter}, with the scheduler's nanoTime at which they become ready. */
   private final Map<T, Long> waitingUntil = new HashMap<>();
   private boolean shuttingDown;
+  private volatile Runnable readyListener = () -> {};
 
   private final Counter adds;
   private final Counter retries;
@@ -75,6 +77,11 @@ public final class WorkQueue<T> {
     return name;
   }
 
+  /** The timers of this queue (its owner waits with them too, so that one fake clock drives both in tests). */
+  public DelayScheduler delayScheduler() {
+    return delayScheduler;
+  }
+
   /** Queues {@code item} unless it is already queued; ignored after shut-down. */
   public void add(T item) {
     Objects.requireNonNull(item, "item");
@@ -95,6 +102,7 @@ public final class WorkQueue<T> {
     } finally {
       lock.unlock();
     }
+    readyListener.run();
   }
 
   /** Queues {@code item} after {@code delay}; if it already waits for an earlier time, that stays. */
@@ -104,7 +112,7 @@ public final class WorkQueue<T> {
       add(item);
       return;
     }
-    long readyAt = System.nanoTime() + delay.toNanos();
+    long readyAt = delayScheduler.nanoTime() + delay.toNanos();
     lock.lock();
     try {
       if (shuttingDown) {
@@ -196,16 +204,42 @@ public final class WorkQueue<T> {
 
   /** Marks {@code item} as processed; if it was added meanwhile it is queued again. */
   public void done(T item) {
+    boolean requeued;
     lock.lock();
     try {
       processing.remove(item);
-      if (dirty.contains(item)) {
+      requeued = dirty.contains(item);
+      if (requeued) {
         queue.addLast(item);
       }
       changed.signalAll();
     } finally {
       lock.unlock();
     }
+    if (requeued) {
+      readyListener.run();
+    }
+  }
+
+  /**
+   * Takes the next item without blocking, or returns {@code null} when none is ready. Like
+   * {@link #get}, the caller must call {@link #done} with the item.
+   */
+  public T tryGet() {
+    lock.lock();
+    try {
+      return take();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Sets what runs, on the adding thread and outside the queue's lock, each time an item becomes
+   * ready for {@link #get} (an {@link ExecutorWorker} starts draining on it). Must return quickly.
+   */
+  public void onReady(Runnable listener) {
+    this.readyListener = Objects.requireNonNull(listener, "listener");
   }
 
   /** Stops accepting items; workers get {@code null} from {@link #get} once the queue is empty. */

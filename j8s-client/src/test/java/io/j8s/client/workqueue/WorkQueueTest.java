@@ -1,7 +1,8 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.workqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.j8s.client.clock.FakeClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
 
-  private final ManualDelayScheduler scheduler = new ManualDelayScheduler();
+  private final FakeClock scheduler = new FakeClock();
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final WorkQueue<String> queue = new WorkQueue<>(
       "test", ExponentialBackoffRateLimiter.controllerDefault(), scheduler, registry);
@@ -87,11 +88,8 @@ class WorkQueueTest {
       queue.add("key-" + (round % 3));
     }
     // let the workers drain, then stop them
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while ((queue.length() > 0 || inFlight.values().stream().anyMatch(n -> n.get() > 0))
-        && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> queue.length() == 0 && inFlight.values().stream().allMatch(n -> n.get() == 0));
     queue.shutDown();
     for (Thread t : threads) {
       t.join(5000);
@@ -175,7 +173,8 @@ class WorkQueueTest {
       returned.countDown();
     });
     worker.start();
-    Thread.sleep(20);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        .until(() -> worker.getState() == Thread.State.WAITING); // blocked in get()
     queue.shutDown();
     assertThat(returned.await(5, TimeUnit.SECONDS)).isTrue();
     assertThat(got).containsExactly("null");

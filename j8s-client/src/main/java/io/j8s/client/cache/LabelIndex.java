@@ -1,8 +1,8 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.cache;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.Indexer;
-import io.j8s.controllers.util.LabelSelectors;
+import io.j8s.api.selector.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,7 @@ public final class LabelIndex {
     List<T> selected = new ArrayList<>(narrowest.size());
     for (String key : narrowest) {
       T object = indexer.getByKey(key);
-      if (object != null && LabelSelectors.matchesSet(selector, object.getMetadata().getLabels())) {
+      if (object != null && LabelSelector.matchesSet(selector, object.getMetadata().getLabels())) {
         selected.add(object);
       }
     }

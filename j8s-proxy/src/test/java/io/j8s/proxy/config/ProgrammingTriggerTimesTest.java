@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class TriggerTimeTrackerTest {
+class ProgrammingTriggerTimesTest {
 
   private static final ServiceKey KEY = new ServiceKey("default", "web");
   private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
@@ -19,7 +19,7 @@ class TriggerTimeTrackerTest {
     EndpointSliceBuilder b = new EndpointSliceBuilder().withNewMetadata()
         .withNamespace("default").withName(name).endMetadata().withAddressType("IPv4");
     if (triggerTime != null) {
-      b.editMetadata().withAnnotations(Map.of(TriggerTimeTracker.ANNOTATION, triggerTime))
+      b.editMetadata().withAnnotations(Map.of(ProgrammingTriggerTimes.ANNOTATION, triggerTime))
           .endMetadata();
     }
     return b.build();
@@ -27,7 +27,7 @@ class TriggerTimeTrackerTest {
 
   @Test
   void newTriggerTimes_reportsEachValueOnce() {
-    TriggerTimeTracker tracker = new TriggerTimeTracker(START);
+    ProgrammingTriggerTimes tracker = new ProgrammingTriggerTimes(START);
     EndpointSlice a = slice("web-a", "2025-01-01T00:00:01.123456789Z");
 
     assertThat(tracker.newTriggerTimes(KEY, List.of(a)))
@@ -42,7 +42,7 @@ class TriggerTimeTrackerTest {
 
   @Test
   void newTriggerTimes_ignoresChangesFromBeforeStart_malformedAndMissingValues() {
-    TriggerTimeTracker tracker = new TriggerTimeTracker(START);
+    ProgrammingTriggerTimes tracker = new ProgrammingTriggerTimes(START);
 
     assertThat(tracker.newTriggerTimes(KEY, List.of(
         slice("old", "2024-12-31T23:59:59Z"),
@@ -52,7 +52,7 @@ class TriggerTimeTrackerTest {
 
   @Test
   void newTriggerTimes_sliceRecreatedWithSameValue_afterDeletion_isNewAgain() {
-    TriggerTimeTracker tracker = new TriggerTimeTracker(START);
+    ProgrammingTriggerTimes tracker = new ProgrammingTriggerTimes(START);
     EndpointSlice a = slice("web-a", "2025-01-01T00:00:01Z");
     tracker.newTriggerTimes(KEY, List.of(a));
     tracker.newTriggerTimes(KEY, List.of());
@@ -62,7 +62,7 @@ class TriggerTimeTrackerTest {
 
   @Test
   void parse_acceptsOffsets() {
-    assertThat(TriggerTimeTracker.parse("2025-01-01T02:00:00+02:00"))
+    assertThat(ProgrammingTriggerTimes.parse("2025-01-01T02:00:00+02:00"))
         .isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
   }
 }

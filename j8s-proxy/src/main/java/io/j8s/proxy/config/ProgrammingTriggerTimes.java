@@ -18,14 +18,14 @@ import java.util.Map;
  * kube-proxy does, so that a restart does not report the age of every slice as latency.
  * Not thread-safe: used by the sync thread only.
  */
-final class TriggerTimeTracker {
+final class ProgrammingTriggerTimes {
 
   static final String ANNOTATION = "endpoints.kubernetes.io/last-change-trigger-time";
 
   private final Instant startTime;
   private final Map<ServiceKey, Map<String, String>> seen = new HashMap<>();
 
-  TriggerTimeTracker(Instant startTime) {
+  ProgrammingTriggerTimes(Instant startTime) {
     this.startTime = startTime;
   }
 

@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.cache;
 
 /**
  * The informer cache is older than a write this controller already made (Kubernetes'

@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.cache;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -19,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One informer per resource type, shared by every controller of a {@link ControllerManager}, over
- * all namespaces.
+ * One informer per resource type over all namespaces, shared by everything one process builds on
+ * it (every controller of the controller manager; the proxy has its own).
  *
  * <p>fabric8 8's informers (checked against the 8.0.0 {@code Reflector}): list, then watch from the
  * list's resourceVersion; a dropped watch is re-established from the last resourceVersion seen; a

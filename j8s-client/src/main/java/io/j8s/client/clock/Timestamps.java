@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.clock;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

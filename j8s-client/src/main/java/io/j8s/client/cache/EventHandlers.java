@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.cache;
 
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.util.function.BiConsumer;

@@ -1,4 +1,4 @@
-package io.j8s.controllers.runtime;
+package io.j8s.client.cache;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;

@@ -9,6 +9,6 @@ import java.time.Clock;
  * What every listener and handler of one proxy shares: the transport and its event loops, the
  * settings, the metrics and the clock. Immutable holder; the parts are thread-safe.
  */
-record DataPlane(Transport transport, EventLoopGroup group, ProxySettings settings,
+record ForwardingContext(Transport transport, EventLoopGroup group, ProxySettings settings,
     ProxyMetrics metrics, Clock clock) {
 }
