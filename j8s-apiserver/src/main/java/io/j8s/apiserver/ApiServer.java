@@ -1,5 +1,6 @@
 package io.j8s.apiserver;
 
+import io.j8s.apiserver.errors.Statuses;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.admission.AdmissionChain;
@@ -41,10 +42,10 @@ import io.j8s.apiserver.metrics.MetricsApi;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
 import io.j8s.apiserver.rest.ResourceHandler;
-import io.j8s.apiserver.rest.Responses;
+import io.j8s.apiserver.request.Responses;
 import io.j8s.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -200,9 +201,9 @@ public final class ApiServer implements AutoCloseable {
                 security.createOnly(), metrics::scrape, health, metrics);
         security.paths().forEach(router::addPath);
         metricsApi.types().forEach(type -> router.addComputed(type, metricsApi::handle));
-        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Responses.status(
+        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Statuses.failure(
                 ApiException.of(code, reason, message)));
-        byte[] overloaded = Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded",
+        byte[] overloaded = Json.writeBytes(Statuses.failure(ApiException.tooManyRequests("the server is overloaded",
                 1)));
         http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
                 workers, config.httpLimits(), errors, overloaded);

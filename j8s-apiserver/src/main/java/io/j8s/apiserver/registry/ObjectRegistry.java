@@ -6,7 +6,7 @@ import io.j8s.api.json.Json;
 import io.j8s.api.json.StrictDecoding;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.cache.ObjectCodec;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.store.AlreadyExistsException;
 import io.j8s.store.ConflictException;
 import io.j8s.store.KeyValue;

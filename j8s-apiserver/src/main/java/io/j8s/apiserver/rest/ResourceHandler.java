@@ -1,11 +1,20 @@
 package io.j8s.apiserver.rest;
 
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.errors.Statuses;
+import io.j8s.apiserver.request.Responses;
+import io.j8s.apiserver.request.RequestInfo;
+import io.j8s.apiserver.request.Bodies;
+import io.j8s.apiserver.request.MediaTypes;
+import io.j8s.apiserver.request.QueryParameters;
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Tables;
 import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
+import io.j8s.apiserver.admission.WriteAdmission;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.ObjectCodec;
 import io.j8s.apiserver.cache.WatchCache;
@@ -56,17 +65,6 @@ public final class ResourceHandler {
     private final WatchStream.Limits watchLimits;
     private final Map<String, SubresourceHandler> subresources = new LinkedHashMap<>();
 
-    /**
-     * A check every create, update and patch passes before it is stored, seeing the object as it
-     * will be written (after patching) and the request it came from. Throws {@link ApiException}
-     * to refuse.
-     */
-    @FunctionalInterface
-    public interface WriteAdmission {
-        /** @param old the stored object (updates and patches), or null (creates) */
-        void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object, ObjectNode old);
-    }
-
     private final List<WriteAdmission> admissions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Adds a write check (before the server starts). */
@@ -79,12 +77,6 @@ public final class ResourceHandler {
         for (WriteAdmission admission : admissions) {
             admission.admit(exchange, info, type, object, old);
         }
-    }
-
-    /** A subresource served by a dedicated handler (e.g. {@code pods/log}). */
-    @FunctionalInterface
-    public interface SubresourceHandler {
-        void handle(HttpExchange exchange, RequestInfo info, ResourceType type);
     }
 
     /**
@@ -524,7 +516,7 @@ public final class ResourceHandler {
                     PodConditions.set(current, "PodScheduled", "True", null, null, now);
                     return current;
                 });
-        Responses.json(exchange, 201, Responses.success(info.name(), null, "pods", null));
+        Responses.json(exchange, 201, Statuses.success(info.name(), null, "pods", null));
     }
 
     private void respondWritten(HttpExchange exchange, int code, ObjectNode object, WriteOptions options) {
