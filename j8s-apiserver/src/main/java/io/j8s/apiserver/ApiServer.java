@@ -44,6 +44,7 @@ import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
+import io.j8s.apiserver.rest.PodBinding;
 import io.j8s.apiserver.rest.ResourceHandler;
 import io.j8s.apiserver.request.Responses;
 import io.j8s.store.Store;
@@ -135,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(named("j8s-api-timer"));
         this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock,
                 config.watchQueueBytes(), metrics);
+        resources.addSubresource("pods", "binding", new PodBinding(registry, clock));
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
         this.metricsApi = new MetricsApi(cache, this::typeOfKind, config.nodeClient(), config.nodeScheme(),

@@ -207,7 +207,8 @@ public final class ObjectRegistry {
         }
         checkUnknownFields(type, object, options);
         String precondition = text(metadata, "resourceVersion");
-        if (type.strategy().allowCreateOnUpdate() && precondition.isEmpty() && read(type, namespace, name).isEmpty()) {
+        if (type.strategy().allowCreateOnUpdate() && precondition.isEmpty()
+                && read(type, namespace, name).isEmpty()) {
             metadata.put("name", name);
             return create(type, namespace, object, options);
         }
