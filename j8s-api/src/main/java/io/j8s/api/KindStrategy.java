@@ -44,6 +44,14 @@ public interface KindStrategy {
      */
     List<FieldError> validate(ObjectNode object, ObjectNode old);
 
+    /**
+     * Completes an object read from the store before it is served, for objects stored by an older
+     * j8s (an EndpointSlice stored without {@code endpoints} gets {@code []}), as Kubernetes
+     * defaults an object decoded from storage. Mutates {@code object}; cheap, since every read
+     * and watch event passes through it.
+     */
+    default void prepareForServing(ObjectNode object) {}
+
     // ---- write hooks (the generic registry calls them; defaults do nothing kind-specific) ----
 
     /**

@@ -8,7 +8,7 @@ import io.j8s.api.ResourceTypes;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The write hooks of the kinds that have their own (the generic registry calls them; see KindStrategy). */
+/** The registry hooks of the kinds that have their own (the generic registry calls them; see KindStrategy). */
 class WriteHooksTest {
 
     private static KindStrategy s(String resource) {
@@ -103,6 +103,16 @@ class WriteHooksTest {
         for (String resource : new String[] {"pods", "services", "configmaps", "namespaces", "endpointslices"}) {
             assertThat(s(resource).allowCreateOnUpdate()).as(resource).isFalse();
         }
+    }
+
+    @Test
+    void endpointSlice_storedWithoutEndpoints_isServedWithAnEmptyList() {
+        ObjectNode slice = obj("{metadata: {name: web-1}, addressType: IPv4}");
+        s("endpointslices").prepareForServing(slice);
+        assertThat(slice.get("endpoints").toString()).isEqualTo("[]");
+        ObjectNode cm = obj("{metadata: {name: c}}");
+        s("configmaps").prepareForServing(cm);
+        assertThat(cm.toString()).isEqualTo("{\"metadata\":{\"name\":\"c\"}}");
     }
 
     @Test
