@@ -15,11 +15,11 @@ import io.j8s.apiserver.discovery.OpenApi;
 import io.j8s.apiserver.discovery.OpenApiV2;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.http.HttpHandler;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.MediaTypes;
-import io.j8s.apiserver.rest.RequestInfo;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.MediaTypes;
+import io.j8s.apiserver.request.RequestInfo;
 import io.j8s.apiserver.rest.ResourceHandler;
-import io.j8s.apiserver.rest.Responses;
+import io.j8s.apiserver.request.Responses;
 import io.j8s.store.CompactedException;
 import io.j8s.store.StoreClosedException;
 import io.j8s.store.StoreException;
@@ -261,7 +261,7 @@ final class ApiRouter implements HttpHandler {
 
     private static tools.jackson.databind.JsonNode decodeQuietly(HttpExchange exchange) {
         try {
-            return io.j8s.apiserver.rest.Bodies.decodeObject(exchange);
+            return io.j8s.apiserver.request.Bodies.decodeObject(exchange);
         } catch (ApiException e) {
             return null;
         }

@@ -1,5 +1,6 @@
 package io.j8s.apiserver;
 
+import io.j8s.apiserver.errors.Statuses;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.admission.AdmissionChain;
@@ -41,10 +42,11 @@ import io.j8s.apiserver.metrics.MetricsApi;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
+import io.j8s.apiserver.rest.PodBinding;
 import io.j8s.apiserver.rest.ResourceHandler;
-import io.j8s.apiserver.rest.Responses;
+import io.j8s.apiserver.request.Responses;
 import io.j8s.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -134,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(named("j8s-api-timer"));
         this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock,
                 config.watchQueueBytes(), metrics);
+        resources.addSubresource("pods", "binding", new PodBinding(registry, clock));
         resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
                 config.nodeScheme()));
         this.metricsApi = new MetricsApi(cache, this::typeOfKind, config.nodeClient(), config.nodeScheme(),
@@ -200,9 +203,9 @@ public final class ApiServer implements AutoCloseable {
                 security.createOnly(), metrics::scrape, health, metrics);
         security.paths().forEach(router::addPath);
         metricsApi.types().forEach(type -> router.addComputed(type, metricsApi::handle));
-        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Responses.status(
+        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Statuses.failure(
                 ApiException.of(code, reason, message)));
-        byte[] overloaded = Json.writeBytes(Responses.status(ApiException.tooManyRequests("the server is overloaded",
+        byte[] overloaded = Json.writeBytes(Statuses.failure(ApiException.tooManyRequests("the server is overloaded",
                 1)));
         http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
                 workers, config.httpLimits(), errors, overloaded);

@@ -4,7 +4,7 @@ import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.rbac.Subject;
 import io.j8s.apiserver.http.HttpExchange;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 

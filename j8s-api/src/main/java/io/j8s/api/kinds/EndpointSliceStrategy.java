@@ -47,6 +47,12 @@ public final class EndpointSliceStrategy extends BaseStrategy {
         }
     }
 
+    /** A slice stored without {@code endpoints} (before j8s wrote them on every write) is served with {@code []}. */
+    @Override
+    public void prepareForServing(ObjectNode object) {
+        withEndpointsList(object);
+    }
+
     /**
      * Sets {@code endpoints: []} where the slice has none. The Go field is not {@code omitempty},
      * so Kubernetes serves a slice without endpoints as {@code "endpoints": null}, which the Python

@@ -20,6 +20,12 @@ public final class EndpointsStrategy extends BaseStrategy {
         super(true, NameRule.DNS_SUBDOMAIN);
     }
 
+    /** A PUT creates missing Endpoints, as the endpoints controller expects ({@code endpointsStrategy.AllowCreateOnUpdate}). */
+    @Override
+    public boolean allowCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public void applyDefaults(ObjectNode object) {
         for (JsonNode subset : Json.elements(object, "subsets")) {

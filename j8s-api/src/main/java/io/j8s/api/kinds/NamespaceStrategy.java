@@ -11,6 +11,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -32,6 +34,54 @@ public final class NamespaceStrategy extends BaseStrategy {
     public void applyDefaults(ObjectNode object) {
         ObjectNode status = Json.child(object, "status");
         Json.defaultString(status, "phase", "Active");
+    }
+
+    /**
+     * A new Namespace is {@code Active} and carries the {@code kubernetes} finalizer in {@code
+     * spec.finalizers} (added here, on create only: see the class comment).
+     */
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        ObjectNode status = Json.object();
+        status.put("phase", "Active");
+        object.set("status", status);
+        ObjectNode spec = Json.child(object, "spec");
+        ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode a ? a : spec.putArray("finalizers");
+        for (JsonNode f : finalizers) {
+            if ("kubernetes".equals(f.asString(""))) {
+                return;
+            }
+        }
+        finalizers.add("kubernetes");
+    }
+
+    /** {@code spec.finalizers} change through {@code finalize} only ({@code namespaceStrategy.PrepareForUpdate}). */
+    @Override
+    public void prepareForUpdate(ObjectNode object, ObjectNode old) {
+        JsonNode oldFinalizers = old.path("spec").get("finalizers");
+        if (oldFinalizers != null) {
+            Json.child(object, "spec").set("finalizers", oldFinalizers.deepCopy());
+        } else if (object.get("spec") instanceof ObjectNode spec) {
+            spec.remove("finalizers");
+        }
+    }
+
+    /** A Namespace being deleted is {@code Terminating} until the namespace controller emptied it. */
+    @Override
+    public boolean prepareForDelete(ObjectNode object) {
+        ObjectNode status = Json.child(object, "status");
+        if ("Terminating".equals(status.path("phase").asString(""))) {
+            return false;
+        }
+        status.put("phase", "Terminating");
+        return true;
+    }
+
+    /** The namespace controller's {@code spec.finalizers} hold the Namespace as metadata finalizers would. */
+    @Override
+    public boolean finalizationPending(ObjectNode object) {
+        JsonNode finalizers = object.path("spec").get("finalizers");
+        return finalizers != null && !finalizers.isNull() && !finalizers.isEmpty();
     }
 
     @Override

@@ -39,6 +39,31 @@ public final class PodStrategy extends BaseStrategy {
         }
     }
 
+    /** A new Pod starts {@code Pending}, whatever status the client sent ({@code podStrategy.PrepareForCreate}). */
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        ObjectNode status = Json.object();
+        status.put("phase", "Pending");
+        object.set("status", status);
+    }
+
+    /**
+     * A Pod bound to a node and still running is deleted gracefully: its {@code
+     * terminationGracePeriodSeconds} (30 by default) unless the client asks for another (a
+     * negative request counts as 0); the node's agent stops the containers and removes the Pod.
+     * An unscheduled or finished Pod goes at once ({@code podStrategy.CheckGracefulDelete}).
+     */
+    @Override
+    public long deletionGracePeriodSeconds(ObjectNode object, Long requested) {
+        JsonNode spec = object.path("spec");
+        String phase = object.path("status").path("phase").asString("");
+        if (spec.path("nodeName").asString("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+            return 0;
+        }
+        long grace = requested != null ? requested : spec.path("terminationGracePeriodSeconds").asLong(30);
+        return Math.max(grace, 0);
+    }
+
     @Override
     void validateKind(ObjectNode object, ObjectNode old, List<FieldError> errs) {
         PodSpecs.validate(object.get("spec"), "spec", errs);

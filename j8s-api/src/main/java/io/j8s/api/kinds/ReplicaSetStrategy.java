@@ -21,6 +21,12 @@ public final class ReplicaSetStrategy extends BaseStrategy {
         super(true, NameRule.DNS_SUBDOMAIN);
     }
 
+    /** The status is the controller's: a new object starts without one ({@code rsStrategy.PrepareForCreate}). */
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        object.remove("status");
+    }
+
     @Override
     public void applyDefaults(ObjectNode object) {
         ObjectNode spec = Json.child(object, "spec");

@@ -38,6 +38,17 @@ public final class ServiceStrategy extends BaseStrategy {
         super(true, NameRule.DNS1035_LABEL);
     }
 
+    /**
+     * A new Service's status is an empty {@code loadBalancer}, whatever the client sent ({@code
+     * svcStrategy.PrepareForCreate}); its ClusterIP is allocated by the API server's admission.
+     */
+    @Override
+    public void prepareForCreate(ObjectNode object) {
+        ObjectNode status = Json.object();
+        status.putObject("loadBalancer");
+        object.set("status", status);
+    }
+
     @Override
     public void applyDefaults(ObjectNode object) {
         ObjectNode spec = Json.child(object, "spec");

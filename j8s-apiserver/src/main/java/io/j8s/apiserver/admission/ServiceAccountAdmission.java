@@ -3,7 +3,7 @@ package io.j8s.apiserver.admission;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.registry.Admission;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.store.TxnOp;
 import java.security.SecureRandom;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.kinds.ServiceStrategy;
 import io.j8s.api.validation.FieldError;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.registry.Admission;
 import io.j8s.store.KeyValue;
 import io.j8s.store.RangeResult;

@@ -10,7 +10,7 @@ public interface Authenticator {
     /**
      * The request's user; empty when it carries no credentials this authenticator understands.
      *
-     * @throws io.j8s.apiserver.rest.ApiException 401 when it carries credentials that are invalid
+     * @throws io.j8s.apiserver.errors.ApiException 401 when it carries credentials that are invalid
      */
     Optional<UserInfo> authenticate(HttpExchange exchange);
 }

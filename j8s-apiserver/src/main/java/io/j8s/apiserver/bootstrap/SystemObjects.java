@@ -7,7 +7,7 @@ import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.registry.DeleteOptions;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -2,7 +2,6 @@ package io.j8s.apiserver.cache;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
-import io.j8s.api.kinds.EndpointSliceStrategy;
 import java.util.Map;
 import java.util.TreeMap;
 import tools.jackson.databind.JsonNode;
@@ -39,14 +38,9 @@ public final class ObjectCodec {
                 fields);
     }
 
-    /**
-     * Completes a stored object for clients: an EndpointSlice without endpoints gets {@code
-     * "endpoints": []} (stored before j8s wrote it on every write), never null or absent.
-     */
+    /** Completes a stored object for clients: the kind's {@code KindStrategy.prepareForServing}. */
     public static ObjectNode forServing(ResourceType type, ObjectNode tree) {
-        if (type.kind().equals("EndpointSlice")) {
-            EndpointSliceStrategy.withEndpointsList(tree);
-        }
+        type.strategy().prepareForServing(tree);
         return tree;
     }
 

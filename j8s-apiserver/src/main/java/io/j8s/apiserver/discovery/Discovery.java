@@ -14,7 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The discovery documents, aggregated ({@code apidiscovery.k8s.io/v2} and v2beta1) and legacy
  * ({@code /api}, {@code /apis}, {@code /api/v1}, {@code /apis/<group>/<version>}), generated once
- * from the served resources (KUBECTL.md §3). Immutable after construction; thread safe.
+ * from the served resources (docs/api-semantics.md, "Discovery"). Immutable after construction;
+ * thread safe.
  */
 public final class Discovery {
     private final byte[] legacyApi;

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * resources' operations and the full schemas of their kinds under {@code components/schemas}
  * (rendered from {@link ApiSchema} by {@link OpenApiSchemas}), which {@code kubectl explain}
  * reads. Every PATCH operation declares {@code fieldValidation} in its own parameters, which tells
- * kubectl to leave validation to the server (KUBECTL.md §7). Built on first use; thread safe.
+ * kubectl to leave validation to the server (docs/api-semantics.md, "OpenAPI and validation").
+ * Built on first use; thread safe.
  */
 public final class OpenApi {
     private static final Logger log = LoggerFactory.getLogger(OpenApi.class);

@@ -2,7 +2,7 @@ package io.j8s.apiserver.nodeproxy;
 
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;

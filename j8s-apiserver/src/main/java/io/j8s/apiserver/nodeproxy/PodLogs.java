@@ -1,12 +1,12 @@
 package io.j8s.apiserver.nodeproxy;
 
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.QueryParameters;
-import io.j8s.apiserver.rest.RequestInfo;
-import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.QueryParameters;
+import io.j8s.apiserver.request.RequestInfo;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>A follow holds one worker thread for its duration; output is copied only while the client's
  * connection is writable, so a slow reader slows the node read instead of filling memory.
  */
-public final class PodLogs implements ResourceHandler.SubresourceHandler {
+public final class PodLogs implements SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodLogs.class);
     private static final List<String> BOOLEAN_PARAMETERS = List.of("follow", "previous", "timestamps");
     private static final List<String> INTEGER_PARAMETERS = List.of("tailLines", "limitBytes", "sinceSeconds");

@@ -1,12 +1,12 @@
 package io.j8s.apiserver.nodeproxy;
 
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.RequestInfo;
-import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.RequestInfo;
 import io.j8s.apiserver.spdy.SpdyConnection;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -47,7 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Kubernetes words them; more than {@link #DEFAULT_MAX_STREAMS_PER_USER} streams of one user at
  * once are 429.
  */
-public final class PodStreams implements ResourceHandler.SubresourceHandler {
+public final class PodStreams implements SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodStreams.class);
 
     /** Streams one user may have open at once (over all nodes). */

@@ -6,7 +6,7 @@ import io.j8s.api.json.Json;
 import io.j8s.api.json.StrictDecoding;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.cache.ObjectCodec;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.store.AlreadyExistsException;
 import io.j8s.store.ConflictException;
 import io.j8s.store.KeyValue;
@@ -31,10 +31,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The generic storage logic behind every resource, as Kubernetes' generic registry: server-set
- * metadata, status subresources, generation, optimistic concurrency, graceful deletion and
- * finalizers. Kind-specific defaulting and validation come from the kind's {@code KindStrategy},
- * kind-specific allocation from {@link Admission}.
+ * The generic storage logic behind every resource, as Kubernetes' generic registry ({@code
+ * registry/generic/registry.Store}): server-set metadata, status subresources, generation,
+ * optimistic concurrency, graceful deletion and finalizers. It never branches on a kind: what is
+ * kind-specific comes from the hooks of the kind's {@link io.j8s.api.KindStrategy} (prepare for
+ * create and update, defaults, validation, create on update, grace period, deletion marks, the
+ * kind's own finalization), what needs server state (allocating a Service's ClusterIP) from
+ * {@link Admission}. docs/architecture.md, "The API server", lists the hooks per kind.
  *
  * <p>Reads for writes go to the store (never the cache), so every write is a compare-and-swap
  * against the latest revision. Thread safe; calls block on the store.
@@ -181,35 +184,7 @@ public final class ObjectRegistry {
         metadata.remove("selfLink");
         object.put("apiVersion", type.apiVersion());
         object.put("kind", type.kind());
-        switch (type.kind()) {
-            case "Pod" -> {
-                ObjectNode status = Json.object();
-                status.put("phase", "Pending");
-                object.set("status", status);
-            }
-            case "Namespace" -> {
-                ObjectNode status = Json.object();
-                status.put("phase", "Active");
-                object.set("status", status);
-                // On create only (namespaceStrategy.PrepareForCreate): the namespace controller
-                // removes it through finalize, so it must not come back as a default.
-                ObjectNode spec = object.get("spec") instanceof ObjectNode o ? o : object.putObject("spec");
-                ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode a ? a : spec.putArray("finalizers");
-                if (!contains(finalizers, "kubernetes")) {
-                    finalizers.add("kubernetes");
-                }
-            }
-            case "Service" -> {
-                ObjectNode status = Json.object();
-                status.putObject("loadBalancer");
-                object.set("status", status);
-            }
-            default -> {
-                if (type.hasSubresource("status") && !type.kind().equals("Node")) {
-                    object.remove("status");
-                }
-            }
-        }
+        type.strategy().prepareForCreate(object);
     }
 
     // ---- update ----
@@ -232,7 +207,8 @@ public final class ObjectRegistry {
         }
         checkUnknownFields(type, object, options);
         String precondition = text(metadata, "resourceVersion");
-        if (type.kind().equals("Endpoints") && read(type, namespace, name).isEmpty() && precondition.isEmpty()) {
+        if (type.strategy().allowCreateOnUpdate() && precondition.isEmpty()
+                && read(type, namespace, name).isEmpty()) {
             metadata.put("name", name);
             return create(type, namespace, object, options);
         }
@@ -301,7 +277,7 @@ public final class ObjectRegistry {
                 ObjectNode metadata = ObjectCodec.metadata(object);
                 boolean finalized = metadata.has("deletionTimestamp") && isEmpty(metadata.get("finalizers"))
                         && metadata.path("deletionGracePeriodSeconds").asLong(0) == 0
-                        && !(type.kind().equals("Namespace") && !isEmpty(object.path("spec").get("finalizers")));
+                        && !type.strategy().finalizationPending(object);
                 try {
                     if (finalized) {
                         ObjectNode result = finishDeletion(type, object, current.modRevision());
@@ -372,15 +348,8 @@ public final class ObjectRegistry {
             }
         }
         metadata.remove("selfLink");
-        if (type.kind().equals("Namespace") && !SERVER.equals(subresource)) {
-            // namespaceStrategy.PrepareForUpdate: spec.finalizers change through finalize only.
-            JsonNode oldFinalizers = old.path("spec").get("finalizers");
-            if (oldFinalizers != null) {
-                ObjectNode spec = object.get("spec") instanceof ObjectNode o ? o : object.putObject("spec");
-                spec.set("finalizers", oldFinalizers.deepCopy());
-            } else if (object.get("spec") instanceof ObjectNode spec) {
-                spec.remove("finalizers");
-            }
+        if (!SERVER.equals(subresource)) {
+            type.strategy().prepareForUpdate(object, old);
         }
         if (!"status".equals(subresource) && specChanged(object, old)) {
             metadata.put("generation", oldMetadata.path("generation").asLong(0) + 1);
@@ -444,7 +413,7 @@ public final class ObjectRegistry {
                 changed |= removeFinalizer(updatedMeta, "foregroundDeletion");
             }
 
-            long grace = gracePeriod(type, object, options);
+            long grace = type.strategy().deletionGracePeriodSeconds(object, options.gracePeriodSeconds());
             boolean alreadyDeleting = metadata.has("deletionTimestamp");
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             if (grace > 0) {
@@ -459,16 +428,9 @@ public final class ObjectRegistry {
                 updatedMeta.put("deletionGracePeriodSeconds", 0);
                 changed = true;
             }
-            if (type.kind().equals("Namespace")) {
-                ObjectNode status = updated.has("status") && updated.get("status").isObject()
-                        ? (ObjectNode) updated.get("status") : updated.putObject("status");
-                if (!"Terminating".equals(status.path("phase").asString(""))) {
-                    status.put("phase", "Terminating");
-                    changed = true;
-                }
-            }
+            changed |= type.strategy().prepareForDelete(updated);
             boolean waitForFinalizers = !isEmpty(updatedMeta.get("finalizers"))
-                    || (type.kind().equals("Namespace") && !isEmpty(updated.path("spec").get("finalizers")));
+                    || type.strategy().finalizationPending(updated);
             if (!waitForFinalizers && grace == 0) {
                 if (options.dryRun()) {
                     return new Deleted(object, true);
@@ -520,21 +482,6 @@ public final class ObjectRegistry {
         log.atDebug().addKeyValue("object", describe(type, object)).addKeyValue("revision", revision)
                 .log("deleted");
         return object;
-    }
-
-    private static long gracePeriod(ResourceType type, ObjectNode object, DeleteOptions options) {
-        if (!type.kind().equals("Pod")) {
-            return 0;
-        }
-        JsonNode spec = object.path("spec");
-        String phase = object.path("status").path("phase").asString("");
-        if (spec.path("nodeName").asString("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
-            return 0;
-        }
-        long grace = options.gracePeriodSeconds() != null
-                ? options.gracePeriodSeconds()
-                : spec.path("terminationGracePeriodSeconds").asLong(30);
-        return Math.max(grace, 0);
     }
 
     private static void checkDeletePreconditions(ResourceType type, String name, DeleteOptions options,

@@ -1,5 +1,6 @@
 package io.j8s.apiserver.rest;
 
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.api.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -1,5 +1,7 @@
 package io.j8s.apiserver.rest;
 
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.patch.JsonPatch;

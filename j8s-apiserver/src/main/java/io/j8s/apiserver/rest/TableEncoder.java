@@ -8,9 +8,10 @@ import java.util.List;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Renders cached objects as the {@code meta.k8s.io} Tables {@code kubectl get} prints (KUBECTL.md
- * §4), in the version the client asked for ({@code v1} or {@code v1beta1}), with the list's
- * resourceVersion and continue token. The columns and cells are the kind's ({@link Tables}).
+ * Renders cached objects as the {@code meta.k8s.io} Tables {@code kubectl get} prints
+ * (docs/api-semantics.md, "Tables"), in the version the client asked for ({@code v1} or {@code
+ * v1beta1}), with the list's resourceVersion and continue token. The columns and cells are the
+ * kind's ({@link Tables}).
  */
 final class TableEncoder {
     private TableEncoder() {}

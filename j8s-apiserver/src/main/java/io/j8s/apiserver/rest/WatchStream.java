@@ -1,5 +1,8 @@
 package io.j8s.apiserver.rest;
 
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.errors.Statuses;
+import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Tables;
@@ -141,7 +144,7 @@ final class WatchStream implements WatchSink {
 
     /** Sends an ERROR event with {@code status} and ends the stream. */
     void fail(ApiException status) {
-        byte[] line = line("ERROR", Json.writeBytes(Responses.status(status)));
+        byte[] line = line("ERROR", Json.writeBytes(Statuses.failure(status)));
         out.write(Unpooled.wrappedBuffer(line));
         out.flush();
         terminate(TerminationReason.CLOSED);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.j8s.api.ResourceType;
 import io.j8s.api.ResourceTypes;
 import io.j8s.api.json.Json;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

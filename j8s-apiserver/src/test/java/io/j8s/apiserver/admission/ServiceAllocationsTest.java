@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.j8s.api.ResourceType;
 import io.j8s.api.ResourceTypes;
 import io.j8s.api.json.Json;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.store.Store;
 import io.j8s.store.TxnOp;
 import io.j8s.store.sqlite.SqliteStore;

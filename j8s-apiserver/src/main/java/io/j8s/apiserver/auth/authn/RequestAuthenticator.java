@@ -3,7 +3,7 @@ package io.j8s.apiserver.auth.authn;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.http.HttpExchange;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

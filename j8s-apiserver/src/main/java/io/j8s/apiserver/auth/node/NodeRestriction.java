@@ -1,10 +1,10 @@
 package io.j8s.apiserver.auth.node;
 
+import io.j8s.apiserver.admission.WriteAdmission;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.auth.Authorizer.Attributes;
 import io.j8s.apiserver.auth.UserInfo;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -167,7 +167,7 @@ public final class NodeRestriction {
      * The checks on a Node as it will be written, run with the other write admissions (after
      * patching, before storing).
      */
-    public ResourceHandler.WriteAdmission nodeWrites() {
+    public WriteAdmission nodeWrites() {
         return (exchange, info, type, object, old) -> {
             if (type.kind().equals("Node") && type.group().isEmpty()) {
                 UserInfo user = exchange.attachment(UserInfo.class);

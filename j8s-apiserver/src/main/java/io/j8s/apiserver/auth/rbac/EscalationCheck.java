@@ -1,5 +1,6 @@
 package io.j8s.apiserver.auth.rbac;
 
+import io.j8s.apiserver.admission.WriteAdmission;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
@@ -7,9 +8,8 @@ import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.Authorizer.Attributes;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.http.HttpExchange;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.RequestInfo;
-import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.RequestInfo;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  * system:masters} may do both. Without this, anyone allowed to create RoleBindings could grant
  * themselves {@code cluster-admin} in a namespace. Thread safe.
  */
-public final class EscalationCheck implements ResourceHandler.WriteAdmission {
+public final class EscalationCheck implements WriteAdmission {
     private static final String GROUP = "rbac.authorization.k8s.io";
 
     private final Authorizer authorizer;

@@ -6,10 +6,10 @@ import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.Bodies;
-import io.j8s.apiserver.rest.RequestInfo;
-import io.j8s.apiserver.rest.Responses;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.Bodies;
+import io.j8s.apiserver.request.RequestInfo;
+import io.j8s.apiserver.request.Responses;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ public final class TokenRequests {
         this.typeOfKind = typeOfKind;
     }
 
-    /** Serves one request ({@code ResourceHandler.SubresourceHandler} of {@code serviceaccounts/token}). */
+    /** Serves one request ({@code SubresourceHandler} of {@code serviceaccounts/token}). */
     public void handle(HttpExchange exchange, RequestInfo info, ResourceType serviceAccounts) {
         if (!info.verb().equals("create") || info.name() == null) {
             throw ApiException.methodNotAllowed(exchange.method(), "serviceaccounts/token");

@@ -1,6 +1,6 @@
 package io.j8s.apiserver.nodeproxy.portforward;
 
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,13 +1,13 @@
 package io.j8s.apiserver.nodeproxy.portforward;
 
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.nodeproxy.NodeEndpoints;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.rest.ApiException;
-import io.j8s.apiserver.rest.RequestInfo;
-import io.j8s.apiserver.rest.ResourceHandler;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.RequestInfo;
 import io.j8s.apiserver.spdy.SpdyConnection;
 import io.j8s.apiserver.spdy.WebSocketTunnel;
 import java.net.URI;
@@ -42,7 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
  * limits ({@link PortForwardLimits}) before the upgrade: 429; after it: an error on the pair's
  * error stream.
  */
-public final class PodPortForward implements ResourceHandler.SubresourceHandler {
+public final class PodPortForward implements SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodPortForward.class);
     static final String SPDY_PROTOCOL = "portforward.k8s.io";
     static final String TUNNEL_SUBPROTOCOL = "SPDY/3.1+portforward.k8s.io";

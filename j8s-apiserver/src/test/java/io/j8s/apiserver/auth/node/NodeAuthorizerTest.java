@@ -7,7 +7,7 @@ import io.j8s.api.json.Json;
 import io.j8s.apiserver.auth.Authorizer.Attributes;
 import io.j8s.apiserver.auth.Authorizer.Decision;
 import io.j8s.apiserver.auth.UserInfo;
-import io.j8s.apiserver.rest.ApiException;
+import io.j8s.apiserver.errors.ApiException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

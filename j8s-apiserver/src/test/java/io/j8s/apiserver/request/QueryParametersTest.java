@@ -1,4 +1,4 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

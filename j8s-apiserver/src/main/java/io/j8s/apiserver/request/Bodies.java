@@ -1,5 +1,6 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.api.json.Json;
 import io.j8s.api.protobuf.ProtobufDecoder;
 import io.j8s.api.protobuf.ProtobufDecodingException;
@@ -24,7 +25,7 @@ public final class Bodies {
      * decoding treats unknown JSON fields: a 400 with {@code fieldValidation=Strict}, a warning in
      * {@code options} with {@code Warn}, nothing with {@code Ignore}.
      */
-    static ObjectNode decodeObject(HttpExchange exchange, WriteOptions options) {
+    public static ObjectNode decodeObject(HttpExchange exchange, WriteOptions options) {
         String type = MediaTypes.baseType(exchange.header("Content-Type"));
         byte[] body = exchange.body();
         if (body.length == 0) {
@@ -68,7 +69,7 @@ public final class Bodies {
      * The {@code DeleteOptions} of a DELETE body (JSON, or protobuf as kubectl drain sends it),
      * or null when there is no body.
      */
-    static ObjectNode decodeDeleteOptions(HttpExchange exchange) {
+    public static ObjectNode decodeDeleteOptions(HttpExchange exchange) {
         byte[] body = exchange.body();
         if (body.length == 0) {
             return null;

@@ -1,5 +1,6 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
+import io.j8s.apiserver.errors.ApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
+import io.j8s.apiserver.errors.ApiException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;

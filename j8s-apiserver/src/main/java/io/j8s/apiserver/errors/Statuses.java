@@ -1,19 +1,19 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.errors;
 
 import io.j8s.api.json.Json;
-import io.j8s.apiserver.http.HttpExchange;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Writing API responses: objects in the negotiated format, and {@code Status} bodies. */
-public final class Responses {
-    private Responses() {}
+/**
+ * The {@code meta.k8s.io/v1 Status} bodies the API server answers: a failure built from an {@link
+ * ApiException}, or a success (as some deletions and a Pod binding answer). Only the JSON; writing
+ * it to a client is the request layer's ({@code request.Responses}).
+ */
+public final class Statuses {
+    private Statuses() {}
 
-    /** The {@code Status} body of a failure (KUBECTL.md §8). */
-    public static ObjectNode status(ApiException e) {
+    /** The {@code Status} body of a failure (docs/api-semantics.md, "Errors"). */
+    public static ObjectNode failure(ApiException e) {
         ObjectNode status = Json.object();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
@@ -70,26 +70,4 @@ public final class Responses {
         return status;
     }
 
-    public static void error(HttpExchange exchange, ApiException e) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        if (e.retryAfterSeconds() != null) {
-            headers.put("Retry-After", Integer.toString(e.retryAfterSeconds()));
-        }
-        exchange.respond(e.code(), MediaTypes.JSON, Json.writeBytes(status(e)), headers);
-    }
-
-    /** Sends {@code json} (an encoded object) as JSON or YAML. */
-    public static void object(HttpExchange exchange, int code, byte[] json, MediaTypes.Format format,
-            Map<String, String> headers) {
-        if (format == MediaTypes.Format.YAML) {
-            JsonNode tree = Json.parse(json);
-            exchange.respond(code, MediaTypes.YAML, Json.yamlMapper().writeValueAsBytes(tree), headers);
-        } else {
-            exchange.respond(code, MediaTypes.JSON, json, headers);
-        }
-    }
-
-    public static void json(HttpExchange exchange, int code, JsonNode body) {
-        exchange.respond(code, MediaTypes.JSON, Json.writeBytes(body), Map.of());
-    }
 }

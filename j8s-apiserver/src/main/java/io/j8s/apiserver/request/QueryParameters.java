@@ -1,5 +1,6 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.http.HttpExchange;
 import java.time.Duration;
 import java.util.Map;

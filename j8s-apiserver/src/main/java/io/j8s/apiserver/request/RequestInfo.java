@@ -1,4 +1,4 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.request;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.j8s.apiserver.rest;
+package io.j8s.apiserver.errors;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.validation.FieldError;
@@ -7,7 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * A failure that reaches the client as a {@code Status} body, worded as the Kubernetes apiserver
- * words it (KUBECTL.md §8): {@code details.kind} is the resource for 404/409 and the Kind for 422.
+ * words it (docs/api-semantics.md, "Errors"): {@code details.kind} is the resource for 404/409
+ * and the Kind for 422. Thrown anywhere below the HTTP layer (registry, admission, auth, REST);
+ * the router turns it into the response ({@link Statuses#failure}).
  */
 public final class ApiException extends RuntimeException {
 
