@@ -263,7 +263,7 @@ class PodWorkerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> readLines(out).size() >= 3);
     assertThat(readLines(out)).containsExactly("first", "second", "main");
     PodStatus s = status(pod);
-    assertThat(s.getInitContainerStatuses()).allMatch(cs -> cs.getState().getTerminated().getReason().equals("Completed"));
+    assertThat(s.getInitContainerStatuses()).hasSize(2).allMatch(cs -> cs.getState().getTerminated().getReason().equals("Completed"));
     assertThat(s.getConditions()).filteredOn(x -> x.getType().equals("Initialized")).first().extracting(x -> x.getStatus()).isEqualTo("True");
   }
 

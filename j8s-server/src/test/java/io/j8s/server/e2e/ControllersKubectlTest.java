@@ -291,6 +291,7 @@ class ControllersKubectlTest {
     @Order(8)
     void deleteWithCascadeOrphan_keepsReplicaSetsAndPods_whichTheNextDeploymentAdopts() {
         List<String> rsBefore = rsNames("default");
+        assertThat(rsBefore).as("the ReplicaSets the adoption below checks").isNotEmpty();
         List<String> podsBefore = pods("default").stream().map(p -> p.getMetadata().getName()).sorted().toList();
         assertThat(kubectl("delete", "deploy", DEPLOY, "--cascade=orphan")).contains("deployment.apps \"deployment-nginx\" deleted");
         assertThat(client.apps().deployments().inNamespace("default").withName(DEPLOY).get()).isNull();
