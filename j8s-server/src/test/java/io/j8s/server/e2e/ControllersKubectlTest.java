@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -54,7 +53,7 @@ class ControllersKubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.withControllers(c -> c.withNodeMonitor(Duration.ofSeconds(6), Duration.ofSeconds(1)));
         client = cluster.client();
         kubelet = cluster.startNodes("node-1", "node-2");

@@ -17,6 +17,7 @@ import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.pki.Leaf;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
+import io.j8s.testkit.HostTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -374,7 +374,7 @@ class SecurityTest {
     }
 
     private static String curl(String url) throws Exception {
-        Assumptions.assumeTrue(new ProcessBuilder("curl", "--version").start().waitFor() == 0, "curl is needed");
+        HostTools.require(HostTools.onPath("curl"), "curl", "apt-get install -y curl");
         Process p = new ProcessBuilder("curl", "-sk", "-w", "\n%{http_code}", url).redirectErrorStream(true).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
