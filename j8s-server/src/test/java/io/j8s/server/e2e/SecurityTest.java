@@ -222,8 +222,8 @@ class SecurityTest {
                   user: viewer
                   resourceAttributes: {namespace: default, verb: list, resource: pods}
                 """);
-        // --validate=false: j8s publishes no OpenAPI schemas, and reviews have no PATCH to declare
-        // server-side validation on (KUBECTL.md section 7).
+        // --validate=false: reviews have no PATCH to declare server-side validation on, so kubectl
+        // would validate on the client (docs/architecture.md, "Tests").
         assertThat(cluster.kubectlOk("create", "--validate=false", "-f", review.toString(), "-o",
                 "jsonpath={.status.allowed}")).isEqualTo("true");
         Kubectl.Result asViewer = cluster.kubectlWithToken("viewer", "viewer-token")

@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code kubectl} binary against a test server, with its own discovery cache so no
- * state leaks between tests (KUBECTL.md §1).
+ * state leaks between tests (docs/architecture.md, "Tests").
  */
 public final class Kubectl {
     private final Path kubeconfig;
