@@ -266,11 +266,11 @@ public final class PodWorker {
     if (pod == null || lifecycle == Lifecycle.TERMINATED || lifecycle == Lifecycle.SHUT_DOWN) {
       return;
     }
-    if (containers.isEmpty()) { // every Pod has a container: empty means not taken up yet
+    if (startTime == null) { // not taken up yet (adopt sets it)
       adopt();
     }
-    if (removedFromApi || pod.getMetadata().getDeletionTimestamp() != null) {
-      terminate();
+    if (removedFromApi || pod.getMetadata().getDeletionTimestamp() != null || lifecycle == Lifecycle.TERMINATING) {
+      terminate(); // a deletion, once begun, is never undone
       publish();
       return;
     }
