@@ -6,7 +6,7 @@ import io.j8s.node.agent.NodeAgentResources;
 import io.j8s.node.agent.NodeAgentSettings;
 import io.j8s.node.agent.RuntimeMode;
 import io.j8s.node.server.ContainerLogServer;
-import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.netty.handler.ssl.SslContext;
 import io.j8s.proxy.ProxySettings;
 import io.j8s.proxy.ServiceProxy;
@@ -48,7 +48,7 @@ final class DataPlane implements AutoCloseable {
      */
     static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
             MeterRegistry metrics, Clock clock) throws InterruptedException {
-        return start(options, stateDir, clients, null, RequestAuthenticator.ALLOW_ALL, metrics, clock);
+        return start(options, stateDir, clients, null, NodeEndpointAuthenticator.ALLOW_ALL, metrics, clock);
     }
 
     /**
@@ -56,7 +56,7 @@ final class DataPlane implements AutoCloseable {
      * @param logAuthenticator who may read logs from that endpoint
      */
     static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, RequestAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
+            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
             throws InterruptedException {
         return start(options, stateDir, clients, logTls, logAuthenticator, PodDns.NONE, metrics, clock);
     }
@@ -74,7 +74,7 @@ final class DataPlane implements AutoCloseable {
 
     /** As above, with the cluster DNS the real nodes' Pods resolve with. */
     static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, RequestAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics,
+            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics,
             Clock clock) throws InterruptedException {
         DataPlane plane = new DataPlane();
         try {
@@ -87,7 +87,7 @@ final class DataPlane implements AutoCloseable {
     }
 
     private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, RequestAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics, Clock clock)
+            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics, Clock clock)
             throws InterruptedException {
         List<String> simulated = options.simulatedNames();
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {

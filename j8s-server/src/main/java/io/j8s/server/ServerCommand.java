@@ -90,19 +90,19 @@ final class ServerCommand implements Callable<Integer> {
             description = "Larger request lines and headers are answered 431 (default: ${DEFAULT-VALUE}).")
     int maxRequestHeaderBytes = HttpLimits.DEFAULTS.maxHeaderBytes();
 
-    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--tls-handshake-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "A TLS handshake must complete within this (default: 10s).")
     Duration tlsHandshakeTimeout = HttpLimits.DEFAULTS.handshakeTimeout();
 
-    @Option(names = "--request-header-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--request-header-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "A request's headers must arrive within this of its first byte, else 408 (default: 10s).")
     Duration requestHeaderTimeout = HttpLimits.DEFAULTS.headerTimeout();
 
-    @Option(names = "--request-body-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--request-body-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "A request's body must arrive within this of its headers, else 408 (default: 1m0s).")
     Duration requestBodyTimeout = HttpLimits.DEFAULTS.bodyTimeout();
 
-    @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--idle-connection-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "A connection with no request in flight is closed after this (default: 1m30s).")
     Duration idleConnectionTimeout = HttpLimits.DEFAULTS.idleTimeout();
 
@@ -159,12 +159,12 @@ final class ServerCommand implements Callable<Integer> {
                     + " so that servers sharing one etcd never both act (default: ${DEFAULT-VALUE}).")
     boolean leaderElect = true;
 
-    @Option(names = "--node-monitor-grace-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--node-monitor-grace-period", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long a Node's Lease may go unrenewed before the Node is marked Unknown and its"
                     + " Pods not ready (default: 40s).")
     Duration nodeMonitorGracePeriod = ControllerOptions.defaults().nodeMonitorGracePeriod();
 
-    @Option(names = "--node-monitor-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--node-monitor-period", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often Node health is checked (default: 5s).")
     Duration nodeMonitorPeriod = ControllerOptions.defaults().nodeMonitorPeriod();
 
@@ -172,11 +172,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Endpoints per EndpointSlice, 1..1000 (default: ${DEFAULT-VALUE}).")
     int maxEndpointsPerSlice = ControllerOptions.defaults().maxEndpointsPerSlice();
 
-    @Option(names = "--min-resync-period", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--min-resync-period", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the controllers' informers redeliver every object (default: 5m).")
     Duration resyncPeriod = ControllerOptions.defaults().resyncPeriod();
 
-    @Option(names = "--metric-resolution", paramLabel = "DURATION", converter = GoDurations.Converter.class,
+    @Option(names = "--metric-resolution", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How often the Metrics API (kubectl top) scrapes the nodes, at least 1s (default: 15s).")
     Duration metricResolution = Duration.ofSeconds(15);
 

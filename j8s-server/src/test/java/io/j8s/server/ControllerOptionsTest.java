@@ -26,16 +26,10 @@ class ControllerOptionsTest {
     }
 
     @Test
-    void goDurations() {
-        assertThat(GoDurations.parse("40s")).isEqualTo(Duration.ofSeconds(40));
-        assertThat(GoDurations.parse("1m30s")).isEqualTo(Duration.ofSeconds(90));
-        assertThat(GoDurations.parse("1.5h")).isEqualTo(Duration.ofMinutes(90));
-        assertThat(GoDurations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(GoDurations.parse("0")).isEqualTo(Duration.ZERO);
-        for (String bad : List.of("", "40", "s", "4 s", "1d", "-5s")) {
-            assertThatThrownBy(() -> GoDurations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("invalid duration");
-        }
+    void durationFlags_takeGoDurations() {
+        assertThat(new DurationConverter().convert("1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> new DurationConverter().convert("1d"))
+                .isInstanceOf(CommandLine.TypeConversionException.class).hasMessageContaining("invalid duration \"1d\"");
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  * deletes the directory; a JVM shutdown hook does the same if a test never gets there.
  *
  * <pre>{@code
- * EtcdProcess.assumeInstalled();
+ * EtcdProcess.requireInstalled();
  * try (EtcdCluster etcd = EtcdCluster.start(3)) {
  *     ... --store etcd --etcd-endpoints etcd.endpointsFlag() ...
  *     etcd.kill(etcd.leader());

@@ -17,7 +17,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real single-member {@code etcd} for tests: free loopback ports, a temporary data dir (in
@@ -27,7 +26,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Use from any module's tests (the j8s-store test-jar):
  *
  * <pre>{@code
- * @BeforeAll static void startEtcd() { EtcdProcess.assumeInstalled(); etcd = EtcdProcess.start(); }
+ * @BeforeAll static void startEtcd() { EtcdProcess.requireInstalled(); etcd = EtcdProcess.start(); }
  * @AfterAll static void stopEtcd() { etcd.close(); }
  * ... EtcdStore.connect(EtcdStoreOptions.defaults(etcd.endpoints()).withKeyPrefix("/t1/")) ...
  * }</pre>
@@ -60,9 +59,12 @@ public final class EtcdProcess implements AutoCloseable {
         return findBinary() != null;
     }
 
-    /** Skips the calling test (class) with a clear message when {@code etcd} is not on the PATH. */
-    public static void assumeInstalled() {
-        Assumptions.assumeTrue(isInstalled(), "etcd is not on the PATH; skipping tests that need a real etcd");
+    /**
+     * Fails the calling test (class) with a clear message when {@code etcd} is not on the PATH
+     * (skips it under {@link HostTools#ALLOW_MISSING}).
+     */
+    public static void requireInstalled() {
+        HostTools.require(isInstalled(), "etcd (on the PATH)", "apt-get install -y etcd-server");
     }
 
     /**

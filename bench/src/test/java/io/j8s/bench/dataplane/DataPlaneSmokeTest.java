@@ -1,8 +1,8 @@
 package io.j8s.bench.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.j8s.testkit.HostTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The data-plane benchmark, tiny (1 s runs, 4 connections, one round): every target answers
  * through wrk in both modes without errors, the profile is read, and nothing is left behind.
- * Skipped where wrk or haproxy is not installed ({@code apt-get install -y wrk haproxy}).
+ * Fails where wrk or haproxy is not installed ({@code apt-get install -y wrk haproxy}; see
+ * {@code HostTools}).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DataPlaneSmokeTest {
@@ -23,7 +24,8 @@ class DataPlaneSmokeTest {
 
     @Test
     void run_smokePreset_measuresEveryTargetAndCleansUp() throws Exception {
-        assumeTrue(onPath("wrk") && onPath("haproxy"), "wrk and haproxy are needed");
+        HostTools.require(HostTools.onPath("wrk"), "wrk", "apt-get install -y wrk");
+        HostTools.require(HostTools.onPath("haproxy"), "haproxy", "apt-get install -y haproxy");
         DataPlaneBenchmark bench = new DataPlaneBenchmark(DataPlaneConfig.smoke(workDir), "smoke test");
 
         bench.run();
@@ -67,11 +69,5 @@ class DataPlaneSmokeTest {
         assertThat(r.p50Millis()).isEqualTo(0.23);
         assertThat(r.p99Millis()).isEqualTo(1.03);
         assertThat(r.errors()).isEqualTo(3);
-    }
-
-    private static boolean onPath(String binary) {
-        String path = System.getenv("PATH");
-        return path != null && Stream.of(path.split(java.io.File.pathSeparator))
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
     }
 }

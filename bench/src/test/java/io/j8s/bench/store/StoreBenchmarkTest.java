@@ -3,6 +3,7 @@ package io.j8s.bench.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.j8s.testkit.EtcdProcess;
+import io.j8s.testkit.HostTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,7 +24,7 @@ class StoreBenchmarkTest {
     @Test
     void run_withTinySizes_measuresEveryPhaseAndLeavesNoData() throws Exception {
         List<String> backends = new ArrayList<>(List.of("sqlite"));
-        if (EtcdProcess.isInstalled()) {
+        if (HostTools.optional(EtcdProcess.isInstalled(), "etcd (on the PATH)", "apt-get install -y etcd-server")) {
             backends.add("etcd");
         }
         BenchConfig config = new BenchConfig(backends, List.of(1, 4), Duration.ofMillis(200), Duration.ofMillis(500),

@@ -1,6 +1,7 @@
 package io.j8s.api.protobuf;
 
 import io.j8s.api.json.Json;
+import io.j8s.api.time.GoDurations;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

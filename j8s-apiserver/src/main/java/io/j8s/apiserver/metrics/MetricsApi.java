@@ -3,7 +3,7 @@ package io.j8s.apiserver.metrics;
 import io.j8s.api.KindStrategy;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
-import io.j8s.api.protobuf.GoDurations;
+import io.j8s.api.time.GoDurations;
 import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;

@@ -31,8 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,12 +44,63 @@ import org.slf4j.LoggerFactory;
  * the IP and report {@link PodWorkerListener#terminated}. Probe results, container exits and timers
  * only post a {@code sync} or a small state change.
  *
+ * <p>Where the worker is in the Pod's life is one {@link Lifecycle} value (the kubelet's pod
+ * workers have the same stages: {@code SyncPod}, {@code TerminatingPod}, {@code TerminatedPod});
+ * each change goes through {@link #moveTo}, which refuses a transition the table does not allow.
+ *
  * <p>Thread confinement: every field below is touched only by tasks of this worker's {@link
- * SerialExecutor}; others read the published {@link #snapshot()} (volatile, immutable).
+ * SerialExecutor}; others read the published {@link #snapshot()} (volatile, immutable) and {@link
+ * #terminationDone()}.
  */
 public final class PodWorker {
 
   private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
+
+  /** The stages of a Pod on this node. */
+  enum Lifecycle {
+    /** Created, not synced yet. */
+    NEW,
+    /** Running toward the spec: sandbox (Pod IP), volumes, init containers, containers, restarts. */
+    RUNNING,
+    /**
+     * Done by its restart policy (every container ended for good) or rejected at admission:
+     * nothing runs, the sandbox is released, the status is still reported.
+     */
+    COMPLETED,
+    /** Found already Succeeded or Failed when this agent took it up: nothing to run or report. */
+    ADOPTED_COMPLETED,
+    /** Deleted (or gone from the API) while containers run: SIGTERM, grace period, SIGKILL. */
+    TERMINATING,
+    /** Deleted and every container stopped, the IP released, the listener told. Final. */
+    TERMINATED,
+    /** Agent shutdown: containers stopped, the IP kept for the next agent. Final. */
+    SHUT_DOWN;
+
+    private java.util.Set<Lifecycle> next() {
+      return switch (this) {
+        case NEW -> java.util.EnumSet.of(RUNNING, COMPLETED, ADOPTED_COMPLETED, TERMINATING, TERMINATED, SHUT_DOWN);
+        case RUNNING -> java.util.EnumSet.of(COMPLETED, TERMINATING, TERMINATED, SHUT_DOWN);
+        case COMPLETED -> java.util.EnumSet.of(ADOPTED_COMPLETED, TERMINATING, TERMINATED, SHUT_DOWN);
+        case ADOPTED_COMPLETED -> java.util.EnumSet.of(TERMINATING, TERMINATED, SHUT_DOWN);
+        case TERMINATING -> java.util.EnumSet.of(TERMINATED, SHUT_DOWN);
+        case TERMINATED, SHUT_DOWN -> java.util.EnumSet.noneOf(Lifecycle.class);
+      };
+    }
+
+    boolean canMoveTo(Lifecycle target) {
+      return next().contains(target);
+    }
+
+    /** Whether the Pod has reached a terminal phase (its status shows it; nothing will run again). */
+    boolean terminal() {
+      return this == COMPLETED || this == ADOPTED_COMPLETED || this == TERMINATED;
+    }
+
+    /** Whether nothing is started or restarted any more. */
+    boolean stopping() {
+      return this == TERMINATING || this == TERMINATED || this == SHUT_DOWN;
+    }
+  }
 
   private final PodWorkers owner;
   private final PodWorkerContext ctx;
@@ -62,24 +111,22 @@ public final class PodWorker {
 
   // Confined to `serial`.
   private Pod pod;
-  private boolean adopted;
-  private boolean removed;
+  private volatile Lifecycle lifecycle = Lifecycle.NEW; // written only by `serial`
+  /** The Pod is gone from the API (an input, like {@link #pod}): it terminates as if deleted. */
+  private boolean removedFromApi;
+  /** False for a Pod found already finished: this agent reports nothing for it. */
+  private boolean reportsStatus = true;
   private String podIp;
   private boolean ipHeld;
   private boolean sandboxReady;
   private Instant startTime;
   private final List<ContainerRecord> initContainers = new ArrayList<>();
   private final List<ContainerRecord> containers = new ArrayList<>();
-  private boolean terminating;
-  private boolean terminationDone;
-  private boolean terminal;
-  private boolean silent;
-  private boolean shuttingDown;
   private PodSnapshot.Rejection rejection;
   private boolean startRecorded;
-  private ScheduledFuture<?> retry;
+  private PodTimers.Timer retry;
   private PodSetup.Prepared prepared;
-  private ScheduledFuture<?> volumeRefresh;
+  private PodTimers.Timer volumeRefresh;
   private String lastMountError;
 
   /** How soon a container whose environment could not be built (CreateContainerConfigError) is tried again. */
@@ -87,7 +134,6 @@ public final class PodWorker {
 
   private volatile PodSnapshot snapshot;
   private volatile Pod latestPod;
-  private volatile boolean finished;
 
   PodWorker(PodWorkers owner, PodWorkerContext ctx, Pod pod) {
     this.owner = owner;
@@ -128,7 +174,12 @@ public final class PodWorker {
 
   /** Whether all containers are stopped for good after a deletion and the IP is released. */
   public boolean terminationDone() {
-    return finished;
+    return lifecycle == Lifecycle.TERMINATED;
+  }
+
+  /** The worker's stage (tests). */
+  Lifecycle lifecycle() {
+    return lifecycle;
   }
 
   // ---- inputs (any thread) -------------------------------------------------------------------
@@ -148,7 +199,9 @@ public final class PodWorker {
         () -> {
           pod = p;
           rejection = new PodSnapshot.Rejection(reason, message);
-          terminal = true;
+          if (lifecycle == Lifecycle.NEW || lifecycle == Lifecycle.RUNNING) {
+            moveTo(Lifecycle.COMPLETED);
+          }
           ctx.events().event(p, null, "Warning", reason, message);
           publish();
         });
@@ -162,17 +215,19 @@ public final class PodWorker {
     java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
     serial.execute(
         () -> {
-          shuttingDown = true;
+          if (lifecycle != Lifecycle.TERMINATED) {
+            moveTo(Lifecycle.SHUT_DOWN);
+          }
           if (retry != null) {
-            retry.cancel(false);
+            retry.cancel();
           }
           if (volumeRefresh != null) {
-            volumeRefresh.cancel(false);
+            volumeRefresh.cancel();
           }
           List<java.util.concurrent.CompletableFuture<ExitStatus>> exits = new ArrayList<>();
           for (ContainerRecord r : allContainers()) {
             if (r.retry != null) {
-              r.retry.cancel(false);
+              r.retry.cancel();
             }
             stopProbes(r);
             if (r.instance != null) {
@@ -189,30 +244,41 @@ public final class PodWorker {
   void removed() {
     serial.execute(
         () -> {
-          removed = true;
+          removedFromApi = true;
           sync();
         });
   }
 
   // ---- the state machine (serial) ------------------------------------------------------------
 
-  private void sync() {
-    if (pod == null || terminationDone || shuttingDown) {
+  private void moveTo(Lifecycle target) {
+    if (lifecycle == target) {
       return;
     }
-    if (!adopted) {
-      adopted = true;
+    if (!lifecycle.canMoveTo(target)) {
+      throw new IllegalStateException("pod " + key() + ": no transition from " + lifecycle + " to " + target);
+    }
+    log.debug("pod {}: {} -> {}", key(), lifecycle, target);
+    lifecycle = target;
+  }
+
+  private void sync() {
+    if (pod == null || lifecycle == Lifecycle.TERMINATED || lifecycle == Lifecycle.SHUT_DOWN) {
+      return;
+    }
+    if (startTime == null) { // not taken up yet (adopt sets it)
       adopt();
     }
-    if (removed || pod.getMetadata().getDeletionTimestamp() != null) {
-      terminate();
+    if (removedFromApi || pod.getMetadata().getDeletionTimestamp() != null || lifecycle == Lifecycle.TERMINATING) {
+      terminate(); // a deletion, once begun, is never undone
       publish();
       return;
     }
-    if (terminal) {
+    if (lifecycle.terminal()) {
       publish();
       return;
     }
+    moveTo(Lifecycle.RUNNING);
     if (!ensureSandbox()) {
       publish();
       return;
@@ -247,8 +313,8 @@ public final class PodWorker {
     }
     if (PodPhases.isTerminal(st.getPhase())) {
       // Finished before this agent saw it: nothing to run, nothing to report.
-      terminal = true;
-      silent = true;
+      moveTo(Lifecycle.ADOPTED_COMPLETED);
+      reportsStatus = false;
       podIp = st.getPodIP();
       return;
     }
@@ -326,8 +392,7 @@ public final class PodWorker {
     }
     long period = Math.max(1, setup.volumeSyncPeriod().toMillis());
     volumeRefresh =
-        ctx.scheduler().scheduleWithFixedDelay(
-            () -> serial.execute(this::refreshVolumes), period, period, TimeUnit.MILLISECONDS);
+        ctx.timers().scheduleWithFixedDelay(() -> serial.execute(this::refreshVolumes), Duration.ofMillis(period));
     return true;
   }
 
@@ -355,7 +420,7 @@ public final class PodWorker {
 
   /** The periodic volume sync: ConfigMap/Secret changes and token refreshes reach the files. */
   private void refreshVolumes() {
-    if (terminating || terminal || shuttingDown || prepared == null) {
+    if (lifecycle != Lifecycle.RUNNING || prepared == null) {
       return;
     }
     writeVolumes();
@@ -377,7 +442,7 @@ public final class PodWorker {
         return false;
       }
       if ("Never".equals(restartPolicy())) {
-        terminal = true;
+        moveTo(Lifecycle.COMPLETED);
         releaseSandbox();
         return false;
       }
@@ -459,14 +524,14 @@ public final class PodWorker {
       r.waiting = new RunState.Waiting("CreateContainerConfigError", e.getMessage());
       ctx.events().event(pod, r.fieldPath(), "Warning", "Failed", "Error: " + e.getMessage());
       log.warn("pod {}: container {}: {}", key(), r.name, e.getMessage());
-      ctx.scheduler().schedule(
+      ctx.timers().schedule(
           () -> serial.execute(() -> {
-            if (r.configError != null && !terminating) {
+            if (r.configError != null && !lifecycle.stopping()) {
               r.configError = null; // the kubelet retries: the ConfigMap or Secret may exist now
               sync();
             }
           }),
-          CONFIG_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+          CONFIG_RETRY);
       return;
     }
     boolean adopt = r.adoptedId != null && !runtime.name().equals("process");
@@ -591,7 +656,7 @@ public final class PodWorker {
   }
 
   private void kill(ContainerRecord r, String message, Probe probe) {
-    if (terminating) {
+    if (lifecycle.stopping()) {
       return;
     }
     ctx.events().event(pod, r.fieldPath(), "Normal", "Killing", message);
@@ -606,23 +671,23 @@ public final class PodWorker {
         return;
       }
     }
-    terminal = true;
+    moveTo(Lifecycle.COMPLETED);
     releaseSandbox();
     log.info("pod {}: all containers have completed", key());
   }
 
+  /** Deletion: stops what runs (TERMINATING) and, once nothing does, releases everything (TERMINATED). */
   private void terminate() {
-    if (!terminating) {
-      terminating = true;
+    if (lifecycle != Lifecycle.TERMINATING) {
       if (retry != null) {
-        retry.cancel(false);
+        retry.cancel();
       }
       for (ContainerRecord r : allContainers()) {
         if (r.retry != null) {
-          r.retry.cancel(false);
+          r.retry.cancel();
         }
       }
-      log.info("pod {}: stopping ({})", key(), removed ? "removed from the API" : "deletion requested");
+      log.info("pod {}: stopping ({})", key(), removedFromApi ? "removed from the API" : "deletion requested");
     }
     Duration grace = podGracePeriod(true);
     boolean running = false;
@@ -640,15 +705,14 @@ public final class PodWorker {
       }
     }
     if (running) {
+      moveTo(Lifecycle.TERMINATING);
       return;
     }
-    terminal = true;
-    terminationDone = true;
     releaseSandbox();
     for (ContainerRecord r : allContainers()) {
       stopProbes(r);
     }
-    finished = true;
+    moveTo(Lifecycle.TERMINATED);
     ctx.setup().cleanUp(uid);
     log.info("pod {}: all containers stopped", key());
     ctx.listener().terminated(this);
@@ -705,7 +769,7 @@ public final class PodWorker {
 
   private void releaseSandbox() {
     if (volumeRefresh != null) {
-      volumeRefresh.cancel(false);
+      volumeRefresh.cancel();
       volumeRefresh = null;
     }
     sandboxReady = false;
@@ -730,20 +794,21 @@ public final class PodWorker {
 
   private void retryIn(Duration d) {
     if (retry != null) {
-      retry.cancel(false);
+      retry.cancel();
     }
     retry = schedule(d);
   }
 
-  private ScheduledFuture<?> schedule(Duration d) {
-    return ctx.scheduler()
-        .schedule(() -> serial.execute(this::sync), Math.max(1, d.toMillis()), TimeUnit.MILLISECONDS);
+  private PodTimers.Timer schedule(Duration d) {
+    return ctx.timers().schedule(() -> serial.execute(this::sync), d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d);
   }
+
+  private static final Duration MIN_DELAY = Duration.ofMillis(1);
 
   // ---- publication ---------------------------------------------------------------------------
 
   private void publish() {
-    if (silent || shuttingDown) {
+    if (!reportsStatus || lifecycle == Lifecycle.SHUT_DOWN) {
       return;
     }
     List<ContainerSnapshot> init = new ArrayList<>(initContainers.size());
@@ -758,7 +823,8 @@ public final class PodWorker {
       allReady &= s.ready();
     }
     PodSnapshot next =
-        new PodSnapshot(podIp, startTime, init, main, sandboxReady, terminal, rejection, ctx.clock().instant());
+        new PodSnapshot(
+            podIp, startTime, init, main, sandboxReady, lifecycle.terminal(), rejection, ctx.clock().instant());
     PodSnapshot prev = snapshot;
     if (prev != null && sameState(prev, next)) {
       return;
@@ -847,7 +913,7 @@ public final class PodWorker {
     public void onFailedAttempt(ProbeType type, String output) {
       serial.execute(
           () -> {
-            if (record.instance == instance && !terminating) {
+            if (record.instance == instance && !lifecycle.stopping()) {
               ctx.events().event(pod, record.fieldPath(), "Warning", "Unhealthy", type.title() + " probe failed: " + output);
             }
           });
@@ -874,7 +940,7 @@ public final class PodWorker {
     int restartCount;
     CrashLoopBackOff.State backOff;
     Instant backOffEventFor;
-    ScheduledFuture<?> retry;
+    PodTimers.Timer retry;
     Duration killGrace;
     ContainerLog currentLog;
     ContainerLog previousLog;
@@ -902,7 +968,7 @@ public final class PodWorker {
 
     /** Whether the container's state shown is "waiting to restart" (lastState is the last exit). */
     private boolean waitingToRestart() {
-      return instance == null && lastExit != null && !terminating && !terminal && waiting != null;
+      return instance == null && lastExit != null && !lifecycle.stopping() && !lifecycle.terminal() && waiting != null;
     }
 
     ContainerSnapshot snapshot() {

@@ -13,12 +13,14 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * @param hostIp the node's address (status.hostIP and the downward API)
  * @param pool runs the workers' serial tasks (starting a container blocks briefly)
- * @param scheduler timers: back-off retries, SIGKILL deadlines
+ * @param scheduler the threads of {@link #timers} (and of the runtimes' SIGKILL deadlines)
  * @param probes null on simulated nodes, whose containers are ready without probing
  * @param backOff restart back-off (shrink it in tests)
  * @param logCapacityBytes per container instance
  * @param maxPods the node's pod capacity; Pods beyond it are rejected ({@code OutOfpods})
  * @param setup environment sources, volumes, DNS and mount namespaces ({@link PodSetup#NONE}: none)
+ * @param timers the workers' timers (back-off restarts, retries, volume sync); with {@code clock},
+ *     what tests move by hand
  */
 public record PodWorkerContext(
     String nodeName,
@@ -36,4 +38,28 @@ public record PodWorkerContext(
     long logCapacityBytes,
     int maxPods,
     MeterRegistry registry,
-    PodSetup setup) {}
+    PodSetup setup,
+    PodTimers timers) {
+
+  /** A context whose timers run on {@code scheduler}. */
+  public PodWorkerContext(
+      String nodeName,
+      String hostIp,
+      Clock clock,
+      Executor pool,
+      ScheduledExecutorService scheduler,
+      RuntimeSelector runtimes,
+      PodIpAllocator ipam,
+      ProbeManager probes,
+      PodEventSink events,
+      PodWorkerListener listener,
+      ContainerLogRegistry logs,
+      CrashLoopBackOff backOff,
+      long logCapacityBytes,
+      int maxPods,
+      MeterRegistry registry,
+      PodSetup setup) {
+    this(nodeName, hostIp, clock, pool, scheduler, runtimes, ipam, probes, events, listener, logs, backOff,
+        logCapacityBytes, maxPods, registry, setup, PodTimers.of(scheduler));
+  }
+}

@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  *   <li>400 when the container has no such instance yet ({@code ... is waiting to start: ...}) or
  *       no previous instance, or a parameter is malformed;
  *   <li>404 when the Pod or container is not on this node;
- *   <li>401/403 as the {@link RequestAuthenticator} decides.
+ *   <li>401/403 as the {@link NodeEndpointAuthenticator} decides.
  * </ul>
  *
  * The same server answers {@code /exec/...} and {@code /attach/...} over WebSocket ({@link
@@ -75,7 +75,7 @@ public final class ContainerLogServer implements AutoCloseable {
   private final InetSocketAddress bindAddress;
   private final ContainerLogRegistry registry;
   private final SslContext sslContext;
-  private final RequestAuthenticator authenticator;
+  private final NodeEndpointAuthenticator authenticator;
   private final Clock clock;
   private final EventLoopGroup group;
   private final PortForwardEndpoint portForward;
@@ -92,7 +92,7 @@ public final class ContainerLogServer implements AutoCloseable {
       InetSocketAddress bindAddress,
       ContainerLogRegistry registry,
       SslContext sslContext,
-      RequestAuthenticator authenticator,
+      NodeEndpointAuthenticator authenticator,
       Clock clock,
       EventLoopGroup group) {
     this(bindAddress, registry, sslContext, authenticator, clock, group, StreamLimits.defaults());
@@ -103,7 +103,7 @@ public final class ContainerLogServer implements AutoCloseable {
       InetSocketAddress bindAddress,
       ContainerLogRegistry registry,
       SslContext sslContext,
-      RequestAuthenticator authenticator,
+      NodeEndpointAuthenticator authenticator,
       Clock clock,
       EventLoopGroup group,
       StreamLimits streamLimits) {
@@ -174,7 +174,7 @@ public final class ContainerLogServer implements AutoCloseable {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
       SslHandler ssl = ctx.pipeline().get(SslHandler.class);
       SSLSession session = ssl == null ? null : ssl.engine().getSession();
-      RequestAuthenticator.Decision d = authenticator.authenticate(req, session);
+      NodeEndpointAuthenticator.Decision d = authenticator.authenticate(req, session);
       if (!d.allowed()) {
         respond(ctx, req, HttpResponseStatus.valueOf(d.status()), d.message());
         return;

@@ -3,6 +3,7 @@ package io.j8s.node.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,10 +12,13 @@ import io.j8s.node.runtime.ProcessSessions;
 import io.j8s.node.runtime.ProcessTable;
 import io.j8s.node.testing.Ports;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,11 +60,32 @@ class NodeAgentTest {
 
   @Test
   void start_withoutAServerKeepsRetryingAndClosesCleanly() throws Exception {
-    try (KubernetesClient client = unreachableServer()) {
+    // A server that answers every request with 503: each registration attempt reaches it.
+    AtomicInteger nodeRequests = new AtomicInteger();
+    HttpServer failing = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    failing.createContext("/", exchange -> {
+      if (exchange.getRequestURI().getPath().contains("/nodes")) {
+        nodeRequests.incrementAndGet();
+      }
+      byte[] body = "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":503}"
+          .getBytes(StandardCharsets.UTF_8);
+      exchange.getResponseHeaders().set("Content-Type", "application/json");
+      exchange.sendResponseHeaders(503, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    failing.start();
+    Config config = new ConfigBuilder().withMasterUrl("http://127.0.0.1:" + failing.getAddress().getPort())
+        .withRequestTimeout(500).withConnectionTimeout(500).withRequestRetryBackoffLimit(0).build();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
       NodeAgent agent = new NodeAgent(client,
           NodeAgentSettings.builder("node-t2").runtimeMode(RuntimeMode.SIMULATED).build(),
           new SimpleMeterRegistry(), Clock.systemUTC()).start();
-      Thread.sleep(1500); // a couple of failed registration attempts
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(nodeRequests.get()).as("registration attempts").isGreaterThanOrEqualTo(2));
+      int attempts = nodeRequests.get();
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+          assertThat(nodeRequests.get()).as("it keeps retrying").isGreaterThan(attempts));
       assertThat(agent.ready()).isNotDone();
       assertThat(agent.podWorkers()).isNull(); // no Pod CIDR, no Pods
       long t0 = System.nanoTime();
@@ -69,6 +94,8 @@ class NodeAgentTest {
       assertThat(agent.ready()).isCompletedExceptionally();
       await().atMost(Duration.ofSeconds(5)).until(
           () -> Thread.getAllStackTraces().keySet().stream().noneMatch(t -> t.isAlive() && t.getName().startsWith("j8s-node-")));
+    } finally {
+      failing.stop(0);
     }
   }
 }

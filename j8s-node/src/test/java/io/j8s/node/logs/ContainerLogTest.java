@@ -79,6 +79,6 @@ class ContainerLogTest {
     LineSplitter.pump(
         new ByteArrayInputStream(b("one\ntwo\nthree")), LogStream.STDOUT, log, Clock.fixed(T0, ZoneOffset.UTC));
     assertThat(read(log, LogQuery.all())).isEqualTo("one\ntwo\nthree");
-    assertThat(log.select(LogQuery.all())).allMatch(e -> e.time().equals(T0));
+    assertThat(log.select(LogQuery.all())).hasSize(3).allMatch(e -> e.time().equals(T0));
   }
 }

@@ -12,7 +12,7 @@ import io.j8s.node.runtime.ContainerInstance;
 import io.j8s.node.runtime.ContainerLaunch;
 import io.j8s.node.runtime.ProcessRuntime;
 import io.j8s.node.server.ContainerLogServer;
-import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.j8s.node.testing.TestPods;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -51,9 +51,9 @@ class ResourceMetricsEndpointTest {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     blocking = Executors.newSingleThreadExecutor();
     scheduler = Executors.newSingleThreadScheduledExecutor();
-    RequestAuthenticator auth = (req, tls) -> "let-me-in".equals(req.headers().get("Authorization"))
-        ? RequestAuthenticator.Decision.ALLOW
-        : RequestAuthenticator.Decision.deny(401, "Unauthorized");
+    NodeEndpointAuthenticator auth = (req, tls) -> "let-me-in".equals(req.headers().get("Authorization"))
+        ? NodeEndpointAuthenticator.Decision.ALLOW
+        : NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");
     ResourceMetrics metrics = new ResourceMetrics(Path.of("/proc"), processes, Clock.systemUTC());
     server = new ContainerLogServer(new InetSocketAddress("127.0.0.1", 0), new ContainerLogRegistry(), null, auth,
         Clock.systemUTC(), group).serveResourceMetrics(metrics::scrape, blocking).start();

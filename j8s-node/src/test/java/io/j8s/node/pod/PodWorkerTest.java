@@ -16,6 +16,7 @@ import io.j8s.node.status.ContainerSnapshot;
 import io.j8s.node.status.PodSnapshot;
 import io.j8s.node.status.PodStatusGenerator;
 import io.j8s.node.status.RunState;
+import io.j8s.node.testing.ManualTimers;
 import io.j8s.node.testing.TestNode;
 import io.j8s.node.testing.TestPods;
 import java.net.URI;
@@ -113,18 +114,33 @@ class PodWorkerTest {
 
   @Test
   void backOff_delaysGrowBetweenRestarts() {
-    node = new TestNode(false, 110, Duration.ofMillis(400), Duration.ofSeconds(10));
+    // Hand-moved time: the container's exits happen at the clock's instant, restarts wait on its timers.
+    ManualTimers time = new ManualTimers(Instant.parse("2026-12-01T00:00:00Z"));
+    node = TestNode.manualTime(time, Duration.ofMillis(400), Duration.ofSeconds(10));
     Path starts = dir.resolve("starts");
-    Pod pod = TestPods.pod("timed", TestPods.sh("c", "date +%s%N >> " + starts + "; exit 1"));
+    Pod pod = TestPods.pod("timed", TestPods.sh("c", "echo start >> " + starts + "; exit 1"));
     node.workers.update(pod);
-    await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(starts) && Files.readAllLines(starts).size() >= 4);
-    List<Long> t = readLines(starts).stream().map(Long::parseLong).toList();
-    long gap1 = (t.get(1) - t.get(0)) / 1_000_000; // immediate restart after the first exit
-    long gap2 = (t.get(2) - t.get(1)) / 1_000_000; // >= 400 ms
-    long gap3 = (t.get(3) - t.get(2)) / 1_000_000; // >= 800 ms
-    assertThat(gap1).isLessThan(400);
-    assertThat(gap2).isGreaterThanOrEqualTo(400);
-    assertThat(gap3).isGreaterThanOrEqualTo(800);
+
+    // The first exit restarts at once (no timer); the second waits 400 ms.
+    await().atMost(Duration.ofSeconds(10)).until(() -> !time.pendingDelays().isEmpty());
+    assertThat(readLines(starts)).hasSize(2);
+    assertThat(time.pendingDelays()).containsExactly(Duration.ofMillis(401)); // just past the back-off's end
+    assertThat(container(pod, 0).state()).isInstanceOf(RunState.Waiting.class);
+    assertThat(((RunState.Waiting) container(pod, 0).state()).message()).startsWith("back-off 400ms restarting");
+
+    time.advance(Duration.ofMillis(400)); // not yet
+    assertThat(readLines(starts)).hasSize(2);
+    time.advance(Duration.ofMillis(1));
+    // The third start; its exit waits twice as long.
+    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingDelays().equals(List.of(Duration.ofMillis(801))));
+    assertThat(readLines(starts)).hasSize(3);
+    assertThat(container(pod, 0).restartCount()).isEqualTo(2);
+    assertThat(((RunState.Waiting) container(pod, 0).state()).message()).startsWith("back-off 800ms restarting");
+
+    time.advance(Duration.ofMillis(801));
+    await().atMost(Duration.ofSeconds(10)).until(() -> time.pendingDelays().equals(List.of(Duration.ofMillis(1601))));
+    assertThat(readLines(starts)).hasSize(4);
+    assertThat(node.worker(pod).lifecycle()).isEqualTo(PodWorker.Lifecycle.RUNNING);
   }
 
   private static List<String> readLines(Path p) {
@@ -153,6 +169,40 @@ class PodWorkerTest {
     // The sandbox is gone: the IPs are free again, the status still shows them.
     assertThat(node.ipam.allocations()).isEmpty();
     assertThat(status(done).getPodIP()).isNotNull();
+    assertThat(node.worker(failed).lifecycle()).isEqualTo(PodWorker.Lifecycle.COMPLETED);
+    assertThat(node.worker(done).lifecycle()).isEqualTo(PodWorker.Lifecycle.COMPLETED);
+  }
+
+  @Test
+  void podFinishedBeforeTheAgent_isNeitherRunNorReported_andItsDeletionCompletes() {
+    node = TestNode.real();
+    Pod pod = TestPods.pod("finished", TestPods.sh("c", "echo must not run"));
+    PodStatus old = new PodStatus();
+    old.setPhase("Succeeded");
+    pod.setStatus(old);
+    node.workers.update(pod);
+    await().atMost(Duration.ofSeconds(5))
+        .until(() -> node.worker(pod).lifecycle() == PodWorker.Lifecycle.ADOPTED_COMPLETED);
+    node.workers.update(deleting(pod, 0));
+    await().atMost(Duration.ofSeconds(5)).until(() -> node.terminated.contains(pod.getMetadata().getUid()));
+    assertThat(node.worker(pod).lifecycle()).isEqualTo(PodWorker.Lifecycle.TERMINATED);
+    assertThat(node.worker(pod).snapshot()).as("nothing reported").isNull();
+    assertThat(node.statusChanges.get()).isZero();
+    assertThat(node.events).as("nothing started").isEmpty();
+  }
+
+  @Test
+  void lifecycle_allowsOnlyForwardTransitions() {
+    assertThat(PodWorker.Lifecycle.NEW.canMoveTo(PodWorker.Lifecycle.RUNNING)).isTrue();
+    assertThat(PodWorker.Lifecycle.RUNNING.canMoveTo(PodWorker.Lifecycle.TERMINATING)).isTrue();
+    assertThat(PodWorker.Lifecycle.TERMINATING.canMoveTo(PodWorker.Lifecycle.TERMINATED)).isTrue();
+    assertThat(PodWorker.Lifecycle.COMPLETED.canMoveTo(PodWorker.Lifecycle.RUNNING)).as("no restart after completion")
+        .isFalse();
+    assertThat(PodWorker.Lifecycle.TERMINATING.canMoveTo(PodWorker.Lifecycle.RUNNING)).isFalse();
+    for (PodWorker.Lifecycle to : PodWorker.Lifecycle.values()) {
+      assertThat(PodWorker.Lifecycle.TERMINATED.canMoveTo(to)).as("TERMINATED -> %s", to).isFalse();
+      assertThat(PodWorker.Lifecycle.SHUT_DOWN.canMoveTo(to)).as("SHUT_DOWN -> %s", to).isFalse();
+    }
   }
 
   @Test
@@ -171,6 +221,7 @@ class PodWorkerTest {
     assertThat(t.exitCode()).isEqualTo(137);
     assertThat(node.ipam.allocations()).isEmpty();
     assertThat(node.worker(pod).terminationDone()).isTrue();
+    assertThat(node.worker(pod).lifecycle()).isEqualTo(PodWorker.Lifecycle.TERMINATED);
     assertThat(node.events).filteredOn(e -> e.reason().equals("Killing"))
         .extracting(TestNode.Recorded::message).containsExactly("Stopping container c");
     node.workers.forget(pod.getMetadata().getUid());
@@ -243,7 +294,9 @@ class PodWorkerTest {
     Pod pod = TestPods.pod("slow-start", c);
     node.workers.update(pod);
     await().atMost(Duration.ofSeconds(5)).until(() -> container(pod, 0) != null && container(pod, 0).state() instanceof RunState.Running);
-    Thread.sleep(1200);
+    // Two failed attempts (of the 30 allowed): still not started, so not ready.
+    await().atMost(Duration.ofSeconds(10)).until(() -> node.events.stream()
+        .filter(e -> e.reason().equals("Unhealthy") && e.message().startsWith("Startup probe failed")).count() >= 2);
     assertThat(container(pod, 0).started()).isFalse();
     assertThat(container(pod, 0).ready()).isFalse();
     Files.createFile(flag);
@@ -263,7 +316,7 @@ class PodWorkerTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> readLines(out).size() >= 3);
     assertThat(readLines(out)).containsExactly("first", "second", "main");
     PodStatus s = status(pod);
-    assertThat(s.getInitContainerStatuses()).allMatch(cs -> cs.getState().getTerminated().getReason().equals("Completed"));
+    assertThat(s.getInitContainerStatuses()).hasSize(2).allMatch(cs -> cs.getState().getTerminated().getReason().equals("Completed"));
     assertThat(s.getConditions()).filteredOn(x -> x.getType().equals("Initialized")).first().extracting(x -> x.getStatus()).isEqualTo("True");
   }
 

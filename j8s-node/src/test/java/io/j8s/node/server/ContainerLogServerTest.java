@@ -40,10 +40,10 @@ class ContainerLogServerTest {
   @BeforeEach
   void setUp() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    RequestAuthenticator auth =
+    NodeEndpointAuthenticator auth =
         (req, tls) -> "let-me-in".equals(req.headers().get("Authorization")) || req.uri().startsWith("/healthz")
-            ? RequestAuthenticator.Decision.ALLOW
-            : RequestAuthenticator.Decision.deny(401, "Unauthorized");
+            ? NodeEndpointAuthenticator.Decision.ALLOW
+            : NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");
     server = new ContainerLogServer(new InetSocketAddress("127.0.0.1", 0), registry, null, auth, Clock.systemUTC(), group).start();
     previous.append(LogStream.STDOUT, t0, "old 1\n".getBytes(StandardCharsets.UTF_8));
     previous.close();

@@ -13,7 +13,7 @@ import io.j8s.node.runtime.ContainerLaunch;
 import io.j8s.node.runtime.ProcessRuntime;
 import io.j8s.node.runtime.SimulatedRuntime;
 import io.j8s.node.server.ContainerLogServer;
-import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.j8s.node.testing.TestPods;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -60,7 +60,7 @@ class StreamEndpointTest {
                 new InetSocketAddress("127.0.0.1", 0),
                 registry,
                 null,
-                (req, tls) -> RequestAuthenticator.Decision.ALLOW,
+                (req, tls) -> NodeEndpointAuthenticator.Decision.ALLOW,
                 Clock.systemUTC(),
                 group,
                 new StreamLimits(2, Duration.ofSeconds(2)))

@@ -6,6 +6,7 @@ import io.j8s.node.ipam.PodIpAllocator;
 import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.pod.CrashLoopBackOff;
 import io.j8s.node.pod.PodEventSink;
+import io.j8s.node.pod.PodTimers;
 import io.j8s.node.pod.PodWorker;
 import io.j8s.node.pod.PodWorkerContext;
 import io.j8s.node.pod.PodWorkerListener;
@@ -56,10 +57,18 @@ public final class TestNode implements AutoCloseable {
   public final PodWorkers workers;
 
   public TestNode(boolean simulated, int maxPods, Duration backOffInitial, Duration backOffMax) {
+    this(simulated, maxPods, backOffInitial, backOffMax, Clock.systemUTC(), null);
+  }
+
+  /**
+   * A node whose workers, runtimes and back-off read {@code clock} and whose Pod timers are {@code
+   * timers} (null: real ones on {@link #scheduler}).
+   */
+  public TestNode(boolean simulated, int maxPods, Duration backOffInitial, Duration backOffMax, Clock clock,
+      PodTimers timers) {
     int n = SUBNET.getAndIncrement() % 250 + 1;
     String cidr = simulated ? "127.247.0.0/16" : "127.246." + n + ".0/24";
     ipam = new PodIpAllocator(Ipv4Cidr.parse(cidr), null);
-    Clock clock = Clock.systemUTC();
     RuntimeSelector runtimes =
         simulated
             ? RuntimeSelector.all(new SimulatedRuntime(clock))
@@ -84,7 +93,12 @@ public final class TestNode implements AutoCloseable {
         new PodWorkers(
             new PodWorkerContext("node01", "127.0.0.1", clock, pool, scheduler, runtimes, ipam, probes, sink, listener,
                 logs, new CrashLoopBackOff(backOffInitial, backOffMax), 1 << 20, maxPods, registry,
-                io.j8s.node.pod.PodSetup.NONE));
+                io.j8s.node.pod.PodSetup.NONE, timers != null ? timers : PodTimers.of(scheduler)));
+  }
+
+  /** A real-runtime node on hand-moved time ({@code timers}' clock); back-off from {@code backOffInitial}. */
+  public static TestNode manualTime(ManualTimers timers, Duration backOffInitial, Duration backOffMax) {
+    return new TestNode(false, 110, backOffInitial, backOffMax, timers.clock(), timers);
   }
 
   public static TestNode real() {

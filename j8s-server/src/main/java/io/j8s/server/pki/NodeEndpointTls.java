@@ -1,6 +1,6 @@
 package io.j8s.server.pki;
 
-import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -118,27 +118,27 @@ public final class NodeEndpointTls {
     }
 
     /** Lets through callers whose (CA-verified) certificate puts them in {@code system:masters}. */
-    public static RequestAuthenticator authenticator() {
+    public static NodeEndpointAuthenticator authenticator() {
         return (request, tls) -> {
             if (tls == null) {
-                return RequestAuthenticator.Decision.deny(401, "Unauthorized");
+                return NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");
             }
             try {
                 Certificate[] chain = tls.getPeerCertificates();
                 if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
                     for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
                         if (rdn.getType().equalsIgnoreCase("O") && "system:masters".equals(rdn.getValue())) {
-                            return RequestAuthenticator.Decision.ALLOW;
+                            return NodeEndpointAuthenticator.Decision.ALLOW;
                         }
                     }
-                    return RequestAuthenticator.Decision.deny(403, "Forbidden (user="
+                    return NodeEndpointAuthenticator.Decision.deny(403, "Forbidden (user="
                             + leaf.getSubjectX500Principal().getName() + ", verb=get, resource=nodes,"
                             + " subresource=log)");
                 }
             } catch (SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
-                return RequestAuthenticator.Decision.deny(401, "Unauthorized");
+                return NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");
             }
-            return RequestAuthenticator.Decision.deny(401, "Unauthorized");
+            return NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");
         };
     }
 }

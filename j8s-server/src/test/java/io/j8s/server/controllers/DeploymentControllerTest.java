@@ -128,7 +128,7 @@ class DeploymentControllerTest extends AbstractControllerTest {
         assertThat(rs.getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "1")
                 .containsEntry("deployment.kubernetes.io/desired-replicas", "4")
                 .containsEntry("deployment.kubernetes.io/max-replicas", "5");
-        assertThat(client.pods().inNamespace(NS).list().getItems())
+        assertThat(client.pods().inNamespace(NS).list().getItems()).hasSize(4)
                 .allSatisfy(p -> assertThat(p.getMetadata().getName()).startsWith("web-" + hash + "-"));
 
         Deployment d = deployment();

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The endpoints controller alone against a real server: SEMANTICS.md's rules, as objects. */
+/** The endpoints controller alone against a real server: docs/controllers.md's rules, as objects. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EndpointsControllerTest extends AbstractControllerTest {
     private static final String NS = "default";

@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.j8s.server.ControllerOptions;
 import io.j8s.server.testing.Kubectl;
@@ -27,7 +26,7 @@ class AgentProcessTest {
 
     @BeforeEach
     void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.start(o -> o.withControllers(ControllerOptions.defaults()));
     }
 

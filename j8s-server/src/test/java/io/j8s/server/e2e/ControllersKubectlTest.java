@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.EndpointAddress;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
@@ -54,7 +53,7 @@ class ControllersKubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.withControllers(c -> c.withNodeMonitor(Duration.ofSeconds(6), Duration.ofSeconds(1)));
         client = cluster.client();
         kubelet = cluster.startNodes("node-1", "node-2");
@@ -291,6 +290,7 @@ class ControllersKubectlTest {
     @Order(8)
     void deleteWithCascadeOrphan_keepsReplicaSetsAndPods_whichTheNextDeploymentAdopts() {
         List<String> rsBefore = rsNames("default");
+        assertThat(rsBefore).as("the ReplicaSets the adoption below checks").isNotEmpty();
         List<String> podsBefore = pods("default").stream().map(p -> p.getMetadata().getName()).sorted().toList();
         assertThat(kubectl("delete", "deploy", DEPLOY, "--cascade=orphan")).contains("deployment.apps \"deployment-nginx\" deleted");
         assertThat(client.apps().deployments().inNamespace("default").withName(DEPLOY).get()).isNull();

@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.j8s.server.ControllerOptions;
 import io.j8s.server.DataPlaneOptions;
@@ -25,7 +24,7 @@ class DataPlaneControllersTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none().withSimulatedNodes(2))
                 .withControllers(ControllerOptions.defaults()));
     }

@@ -59,7 +59,7 @@ class HaEtcdTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        EtcdProcess.assumeInstalled();
+        EtcdProcess.requireInstalled();
         dir = Files.createTempDirectory("j8s-ha-");
         etcd = EtcdCluster.start(3);
     }

@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
@@ -29,7 +28,7 @@ class KubectlApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.start();
         seedDeploy = TestCluster.repoFile("examples/seed/nginx-deploy.yaml");
         seedEp = TestCluster.repoFile("examples/seed/ep.yaml");

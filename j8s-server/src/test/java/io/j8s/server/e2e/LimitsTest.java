@@ -200,7 +200,7 @@ class LimitsTest {
     @Test
     void objectSize_configMapDataOver1MiB_is422_encodingOver1Point5MiB_is413_onSqliteAndEtcd() throws Exception {
         objectSizeLimits(cluster, http);
-        EtcdProcess.assumeInstalled();
+        EtcdProcess.requireInstalled();
         try (EtcdProcess etcd = EtcdProcess.start();
                 TestCluster onEtcd = TestCluster.start(o -> o.withStore(ServerOptions.StoreKind.ETCD,
                         etcd.endpoints().stream().map(Object::toString).toList(), "/limits-test/"))) {

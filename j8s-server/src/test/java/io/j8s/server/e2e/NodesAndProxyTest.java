@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -10,6 +9,7 @@ import io.j8s.server.DataPlaneOptions;
 import io.j8s.server.testing.Clients;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
+import io.j8s.testkit.HostTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,9 +38,8 @@ class NodesAndProxyTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
-        assumeTrue(canBindPort80(), "the seed's Service listens on port 80: run as root or grant"
-                + " CAP_NET_BIND_SERVICE to java");
+        Kubectl.requireAvailable();
+        requirePort80();
         cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
                         .withNodes(List.of("node01", "node02")).withProxy(true).withKubeletPort(0))
                 .withControllers(ControllerOptions.defaults()));
@@ -60,6 +59,11 @@ class NodesAndProxyTest {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    /** The seed's Service listens on port 80, which the proxy binds on its ClusterIP. */
+    static void requirePort80() {
+        HostTools.require(canBindPort80(), "binding port 80", "run as root or grant CAP_NET_BIND_SERVICE to java");
     }
 
     static boolean canBindPort80() {

@@ -1,12 +1,12 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.ResourceTypes;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
+import io.j8s.testkit.HostTools;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,7 +38,7 @@ class OpenApiKubectlTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
+        Kubectl.requireAvailable();
         cluster = TestCluster.start();
         workDir = Files.createTempDirectory("j8s-openapi-");
     }
@@ -71,7 +71,8 @@ class OpenApiKubectlTest {
     }
 
     private static Kubectl kubectl127() {
-        assumeTrue(Files.isExecutable(Path.of(KUBECTL_127)), "kubectl 1.27 is not installed");
+        HostTools.require(Files.isExecutable(Path.of(KUBECTL_127)), KUBECTL_127,
+                "install the Google Cloud SDK's kubectl versions (they come with the CI machine)");
         return cluster.kubectl().withBinary(KUBECTL_127);
     }
 

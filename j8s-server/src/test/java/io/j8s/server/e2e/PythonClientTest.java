@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.api.json.Json;
 import io.j8s.server.testing.TestCluster;
+import io.j8s.testkit.HostTools;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -27,7 +28,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -44,7 +44,7 @@ class PythonClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
+        HostTools.require(Files.isExecutable(PYTHON), "/usr/bin/python3", "apt-get install -y python3-kubernetes");
         cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("endpoints", "endpointslice", "scheduler",
                 "nodeipam")).withResyncPeriod(Duration.ofSeconds(1)));
         client = cluster.client();

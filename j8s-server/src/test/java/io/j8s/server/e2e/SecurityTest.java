@@ -17,6 +17,7 @@ import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.pki.Leaf;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
+import io.j8s.testkit.HostTools;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -222,8 +222,8 @@ class SecurityTest {
                   user: viewer
                   resourceAttributes: {namespace: default, verb: list, resource: pods}
                 """);
-        // --validate=false: j8s publishes no OpenAPI schemas, and reviews have no PATCH to declare
-        // server-side validation on (KUBECTL.md section 7).
+        // --validate=false: reviews have no PATCH to declare server-side validation on, so kubectl
+        // would validate on the client (docs/architecture.md, "Tests").
         assertThat(cluster.kubectlOk("create", "--validate=false", "-f", review.toString(), "-o",
                 "jsonpath={.status.allowed}")).isEqualTo("true");
         Kubectl.Result asViewer = cluster.kubectlWithToken("viewer", "viewer-token")
@@ -374,7 +374,7 @@ class SecurityTest {
     }
 
     private static String curl(String url) throws Exception {
-        Assumptions.assumeTrue(new ProcessBuilder("curl", "--version").start().waitFor() == 0, "curl is needed");
+        HostTools.require(HostTools.onPath("curl"), "curl", "apt-get install -y curl");
         Process p = new ProcessBuilder("curl", "-sk", "-w", "\n%{http_code}", url).redirectErrorStream(true).start();
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

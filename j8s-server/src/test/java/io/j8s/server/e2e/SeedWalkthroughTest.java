@@ -1,7 +1,6 @@
 package io.j8s.server.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -48,9 +47,8 @@ class SeedWalkthroughTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Kubectl.available(), "kubectl is not installed");
-        assumeTrue(NodesAndProxyTest.canBindPort80(), "the seed's Service listens on port 80: run as root or grant"
-                + " CAP_NET_BIND_SERVICE to java");
+        Kubectl.requireAvailable();
+        NodesAndProxyTest.requirePort80();
         cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
                         .withNodes(List.of("node01", "node02")).withProxy(true).withKubeletPort(0))
                 .withControllers(ControllerOptions.defaults()));

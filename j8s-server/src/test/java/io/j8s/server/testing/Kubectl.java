@@ -1,5 +1,6 @@
 package io.j8s.server.testing;
 
+import io.j8s.testkit.HostTools;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs the real {@code kubectl} binary against a test server, with its own discovery cache so no
- * state leaks between tests (KUBECTL.md §1).
+ * state leaks between tests (docs/architecture.md, "Tests").
  */
 public final class Kubectl {
     private final Path kubeconfig;
@@ -136,6 +137,14 @@ public final class Kubectl {
     public static String binary() {
         String configured = System.getenv("J8S_KUBECTL");
         return configured == null || configured.isBlank() ? "kubectl" : configured;
+    }
+
+    /**
+     * Fails the calling test (class) when no kubectl can be run, naming the package that provides
+     * it (skips it under {@link HostTools#ALLOW_MISSING}).
+     */
+    public static void requireAvailable() {
+        HostTools.require(available(), "kubectl (" + binary() + ")", "apt-get install -y kubernetes-client");
     }
 
     /** Whether a kubectl can be run at all. */

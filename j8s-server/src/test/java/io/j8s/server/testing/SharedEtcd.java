@@ -26,7 +26,7 @@ public final class SharedEtcd implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        EtcdProcess.assumeInstalled();
+        EtcdProcess.requireInstalled();
         etcd = EtcdProcess.start();
     }
 

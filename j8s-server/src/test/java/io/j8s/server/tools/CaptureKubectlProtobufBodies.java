@@ -116,7 +116,7 @@ class CaptureKubectlProtobufBodies {
                     "Captured by `io.j8s.server.tools.CaptureKubectlProtobufBodies` (see its javadoc) with the kubectl",
                     "that reports `" + kubectl.run("version", "--client").ok().lines().findFirst().orElse("?")
                             + "` (against a server reporting v1.32, the",
-                    "gcloud dispatcher runs its built-in kubectl v1.32.4; see KUBECTL.md §1).",
+                    "gcloud dispatcher runs its built-in kubectl v1.32.4; see docs/architecture.md, \"Tests\").",
                     "`<name>.pb` is the request body; `<name>.json` the JSON kubectl prints for the same object with",
                     "`--dry-run=client -o json` (marked *dry-run*), or written by hand for commands without a dry run.",
                     "",

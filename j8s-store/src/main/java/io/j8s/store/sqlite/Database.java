@@ -29,7 +29,7 @@ import org.sqlite.SQLiteConfig;
  *       progress.
  * </ul>
  *
- * <p>Keys are UTF-8 BLOBs (see {@link Keys}).
+ * <p>Keys are UTF-8 BLOBs (see {@link KeyBytes}).
  */
 final class Database {
     static final int SCHEMA_VERSION = 1;

@@ -332,7 +332,7 @@ final class GroupCommitWriter implements AutoCloseable {
         for (int i = 0; i < ops.size(); i++) {
             TxnOp op = ops.get(i);
             Current c = current[i];
-            byte[] key = Keys.bytes(op.key());
+            byte[] key = KeyBytes.bytes(op.key());
             long id = nextId++;
             if (op instanceof TxnOp.Create create) {
                 insertLog(id, rev, key, rev, 0, false, create.value());
@@ -362,7 +362,7 @@ final class GroupCommitWriter implements AutoCloseable {
     }
 
     private Current lookup(String key) throws SQLException {
-        lookup.setBytes(1, Keys.bytes(key));
+        lookup.setBytes(1, KeyBytes.bytes(key));
         try (ResultSet rs = lookup.executeQuery()) {
             return rs.next() ? new Current(rs.getLong(1), rs.getLong(2), rs.getLong(3)) : null;
         }

@@ -78,7 +78,7 @@ final class Reader implements AutoCloseable {
     }
 
     Optional<KeyValue> get(String key, long revision) throws SQLException {
-        byte[] k = Keys.bytes(key);
+        byte[] k = KeyBytes.bytes(key);
         if (revision == 0) {
             return getLatest(key, k);
         }
@@ -95,9 +95,9 @@ final class Reader implements AutoCloseable {
     }
 
     RangeResult range(String prefix, int limit, String continueAfter, long revision) throws SQLException {
-        byte[] p = Keys.bytes(prefix);
-        byte[] from = continueAfter == null ? p : Keys.max(p, Keys.successor(Keys.bytes(continueAfter)));
-        byte[] to = Keys.prefixEnd(p);
+        byte[] p = KeyBytes.bytes(prefix);
+        byte[] from = continueAfter == null ? p : KeyBytes.max(p, KeyBytes.successor(KeyBytes.bytes(continueAfter)));
+        byte[] to = KeyBytes.prefixEnd(p);
         begin.execute();
         try {
             long current = checkRevision(revision);
@@ -113,9 +113,9 @@ final class Reader implements AutoCloseable {
     }
 
     long count(String prefix) throws SQLException {
-        byte[] p = Keys.bytes(prefix);
+        byte[] p = KeyBytes.bytes(prefix);
         count.setBytes(1, p);
-        count.setBytes(2, Keys.prefixEnd(p));
+        count.setBytes(2, KeyBytes.prefixEnd(p));
         try (ResultSet rs = count.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -130,7 +130,7 @@ final class Reader implements AutoCloseable {
      */
     void replay(String prefix, long afterRevision, long upToRevision, BufferedWatch.ReplaySink sink)
             throws SQLException {
-        byte[] p = Keys.bytes(prefix);
+        byte[] p = KeyBytes.bytes(prefix);
         begin.execute();
         try (PreparedStatement st = conn.prepareStatement(REPLAY)) {
             long[] meta = readSnapshot();
@@ -140,7 +140,7 @@ final class Reader implements AutoCloseable {
             st.setLong(1, afterRevision);
             st.setLong(2, upToRevision);
             st.setBytes(3, p);
-            st.setBytes(4, Keys.prefixEnd(p));
+            st.setBytes(4, KeyBytes.prefixEnd(p));
             try (ResultSet rs = st.executeQuery()) {
                 List<WatchEvent> chunk = new ArrayList<>();
                 boolean open = true;
@@ -200,7 +200,7 @@ final class Reader implements AutoCloseable {
         List<KeyValue> kvs = new ArrayList<>();
         try (ResultSet rs = rangeLatest.executeQuery()) {
             while (rs.next()) {
-                kvs.add(new KeyValue(Keys.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
+                kvs.add(new KeyValue(KeyBytes.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
             }
         }
         return page(kvs, limit, current);
@@ -219,13 +219,13 @@ final class Reader implements AutoCloseable {
         rangeUnchangedSince.setLong(4, limit == 0 ? -1 : limit + 1L);
         try (ResultSet rs = rangeUnchangedSince.executeQuery()) {
             while (rs.next()) {
-                kvs.add(new KeyValue(Keys.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
+                kvs.add(new KeyValue(KeyBytes.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
             }
         }
         // A full page bounds the keys that can still make it into this page.
         byte[] changedTo = to;
         if (limit > 0 && kvs.size() > limit) {
-            changedTo = Keys.successor(Keys.bytes(kvs.get(kvs.size() - 1).key()));
+            changedTo = KeyBytes.successor(KeyBytes.bytes(kvs.get(kvs.size() - 1).key()));
         }
         List<byte[]> changed = new ArrayList<>();
         keysChangedAfter.setLong(1, revision);
@@ -237,10 +237,10 @@ final class Reader implements AutoCloseable {
             }
         }
         for (byte[] k : changed) {
-            getAt(Keys.string(k), k, revision).ifPresent(kvs::add);
+            getAt(KeyBytes.string(k), k, revision).ifPresent(kvs::add);
         }
         if (!changed.isEmpty()) {
-            kvs.sort(Comparator.comparing(kv -> Keys.bytes(kv.key()), Keys::compare));
+            kvs.sort(Comparator.comparing(kv -> KeyBytes.bytes(kv.key()), KeyBytes::compare));
         }
         return page(kvs, limit, revision);
     }
@@ -283,7 +283,7 @@ final class Reader implements AutoCloseable {
 
     static WatchEvent eventOf(ResultSet rs) throws SQLException {
         long rev = rs.getLong(1);
-        String key = Keys.string(rs.getBytes(2));
+        String key = KeyBytes.string(rs.getBytes(2));
         boolean deleted = rs.getInt(4) != 0;
         KeyValue prev = null;
         long prevRev = rs.getLong(6);

@@ -47,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * replays the history, then continues with live changes, with no gap or duplicate. A multi-op
  * {@link #txn} emits one event per op, all with the txn's revision, in op order.
  *
- * <p>Keys: any non-empty string; ranges and prefixes compare UTF-8 bytes, as etcd does.
+ * <p>KeyBytes: any non-empty string; ranges and prefixes compare UTF-8 bytes, as etcd does.
  *
  * <p>Thread safe. Blocking as described on {@link Store}. Open with {@link #open(Path)} or {@link
  * #open(SqliteStoreOptions)}; one process at a time may open a data dir.

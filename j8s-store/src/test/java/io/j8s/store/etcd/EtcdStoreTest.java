@@ -29,7 +29,7 @@ class EtcdStoreTest extends StoreContractTest {
 
     @BeforeAll
     static void startEtcd() {
-        EtcdProcess.assumeInstalled();
+        EtcdProcess.requireInstalled();
         etcd = EtcdProcess.start();
     }
 

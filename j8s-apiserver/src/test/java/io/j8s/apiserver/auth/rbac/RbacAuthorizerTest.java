@@ -140,8 +140,22 @@ class RbacAuthorizerTest {
 
     @Test
     void rulesFor_listsWhatTheUserHas() {
-        assertThat(authorizer.rulesFor(ALICE, "default")).allMatch(r -> r.resources().contains(
-                "selfsubjectaccessreviews") || r.resources().contains("selfsubjectreviews")
-                || !r.nonResourceURLs().isEmpty());
+        List<PolicyRule> unbound = authorizer.rulesFor(ALICE, "default");
+        assertThat(unbound).as("every authenticated user may discover and review itself").isNotEmpty()
+                .allMatch(r -> r.resources().contains("selfsubjectaccessreviews")
+                        || r.resources().contains("selfsubjectreviews") || !r.nonResourceURLs().isEmpty());
+        assertThat(unbound).anyMatch(r -> r.resources().contains("selfsubjectaccessreviews"));
+        assertThat(unbound).anyMatch(r -> r.nonResourceURLs().contains("/api"));
+
+        bindings.add(yaml("""
+                kind: RoleBinding
+                metadata: {name: alice-view, namespace: team}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: view}
+                subjects: [{kind: User, name: alice}]
+                """));
+        assertThat(authorizer.rulesFor(ALICE, "team")).as("the namespace's RoleBinding adds view")
+                .anyMatch(r -> r.resources().contains("pods") && r.verbs().contains("list"));
+        assertThat(authorizer.rulesFor(ALICE, "default")).as("but not in another namespace")
+                .containsExactlyInAnyOrderElementsOf(unbound);
     }
 }

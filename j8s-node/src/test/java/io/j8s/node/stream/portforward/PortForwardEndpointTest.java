@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.server.ContainerLogServer;
-import io.j8s.node.server.RequestAuthenticator;
+import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -43,7 +43,7 @@ class PortForwardEndpointTest {
   void setUp() throws Exception {
     group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     server = new ContainerLogServer(new InetSocketAddress("127.0.0.1", 0), registry, null,
-        RequestAuthenticator.ALLOW_ALL, Clock.systemUTC(), group).start();
+        NodeEndpointAuthenticator.ALLOW_ALL, Clock.systemUTC(), group).start();
     pod = new ServerSocket();
     pod.bind(new InetSocketAddress("127.0.0.1", 0));
     registry.publishAddress("default", "web-1", "uid-1", "127.0.0.1");

@@ -1,15 +1,70 @@
-package io.j8s.api.protobuf;
+package io.j8s.api.time;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Go's {@code time.Duration.String()}: {@code 72h3m0.5s}, {@code 1.5ms}, {@code 0s}; the form
- * {@code metav1.Duration} is written in JSON. Stateless.
+ * Go's {@code time.Duration} as text, both ways: {@link #format} is {@code Duration.String()}
+ * ({@code 72h3m0.5s}, {@code 1.5ms}, {@code 0s}; the form {@code metav1.Duration} is written in
+ * JSON), {@link #parse} is {@code time.ParseDuration} as Kubernetes' duration flags take it.
+ * Stateless.
  */
 public final class GoDurations {
     private static final long MICROSECOND = 1_000L;
     private static final long MILLISECOND = 1_000_000L;
     private static final long SECOND = 1_000_000_000L;
 
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+
     private GoDurations() {}
+
+    /**
+     * Go's {@code time.ParseDuration} for non-negative durations: a sequence of decimal numbers
+     * with a unit each, {@code h}, {@code m}, {@code s}, {@code ms}, {@code us} (or {@code µs}) or
+     * {@code ns}, e.g. {@code 40s}, {@code 1m30s}, {@code 1.5h}, {@code 500ms}; {@code 0} alone is
+     * zero.
+     *
+     * @throws IllegalArgumentException naming the text when it is not a duration
+     */
+    public static Duration parse(String text) {
+        String s = text.trim();
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = PART.matcher(s);
+        int at = 0;
+        long nanos = 0;
+        while (at < s.length()) {
+            if (!m.find(at) || m.start() != at) {
+                throw invalid(text);
+            }
+            double value = Double.parseDouble(m.group(1));
+            long unit = switch (m.group(2)) {
+                case "ns" -> 1L;
+                case "us", "µs" -> MICROSECOND;
+                case "ms" -> MILLISECOND;
+                case "s" -> SECOND;
+                case "m" -> 60 * SECOND;
+                default -> 3_600 * SECOND;
+            };
+            nanos += Math.round(value * unit);
+            at = m.end();
+        }
+        if (at == 0) {
+            throw invalid(text);
+        }
+        return Duration.ofNanos(nanos);
+    }
+
+    private static IllegalArgumentException invalid(String text) {
+        return new IllegalArgumentException("invalid duration \"" + text + "\" (expected e.g. 40s, 1m30s, 500ms)");
+    }
+
+    /** The Go rendering of {@code d} (nanosecond precision; beyond about 292 years it overflows). */
+    public static String format(Duration d) {
+        return format(d.toNanos());
+    }
 
     /** The Go rendering of {@code nanos} nanoseconds. */
     public static String format(long nanos) {

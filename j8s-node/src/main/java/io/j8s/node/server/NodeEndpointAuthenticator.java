@@ -9,7 +9,7 @@ import javax.net.ssl.SSLSession;
  * certificate). Called on the Netty event loop: must not block.
  */
 @FunctionalInterface
-public interface RequestAuthenticator {
+public interface NodeEndpointAuthenticator {
 
   /**
    * @param tls the TLS session of the connection (peer certificates are there), or null on plain
@@ -18,7 +18,7 @@ public interface RequestAuthenticator {
   Decision authenticate(HttpRequest request, SSLSession tls);
 
   /** Lets every request through (plain HTTP on loopback, tests). */
-  RequestAuthenticator ALLOW_ALL = (request, tls) -> Decision.ALLOW;
+  NodeEndpointAuthenticator ALLOW_ALL = (request, tls) -> Decision.ALLOW;
 
   /** The outcome: allowed, or an HTTP status (401/403) with a message. */
   record Decision(boolean allowed, int status, String message) {

@@ -4,13 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Keys are stored as UTF-8 BLOBs so that SQLite orders them byte by byte, as etcd does. UTF-8
- * never contains the byte 0xFF, which gives every prefix a simple exclusive upper bound.
+ * Store keys as the bytes SQLite keeps: keys are stored as UTF-8 BLOBs so that SQLite orders them
+ * byte by byte, as etcd does. UTF-8 never contains the byte 0xFF, which gives every prefix a simple
+ * exclusive upper bound.
  */
-final class Keys {
+final class KeyBytes {
     private static final byte[] AFTER_ALL_KEYS = {(byte) 0xFF};
 
-    private Keys() {
+    private KeyBytes() {
     }
 
     static byte[] bytes(String key) {
