@@ -103,6 +103,7 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
         J8sCluster.Builder builder = J8sCluster.builder();
         if (options != null) {
             builder.nodes(options.nodes()).simulatedNodes(options.simulatedNodes()).proxy(options.proxy())
+                    .store(options.store()).etcdEndpoints(options.etcdEndpoints())
                     .serverArgs(options.serverArgs())
                     .startTimeout(Duration.ofSeconds(Math.max(1, options.startTimeoutSeconds())));
         }

@@ -33,6 +33,12 @@ public @interface J8sTest {
     /** Nodes whose Pods run nothing and are Ready at once. */
     int simulatedNodes() default 0;
 
+    /** Where the cluster keeps its objects (SQLite in a temporary directory by default). */
+    J8sCluster.Store store() default J8sCluster.Store.SQLITE;
+
+    /** The etcd client URLs, with {@code store = ETCD}. */
+    String[] etcdEndpoints() default {};
+
     /** Whether the service proxy runs (ClusterIPs reachable from the test). */
     boolean proxy() default true;
 
