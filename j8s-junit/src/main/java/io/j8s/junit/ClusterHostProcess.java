@@ -35,7 +35,7 @@ final class ClusterHostProcess {
     /** How long the host JVM may take to answer its first line. */
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(60);
     /** Added to a request's own timeout before the test side gives up on its answer. */
-    static final Duration GRACE = Duration.ofSeconds(15);
+    static final Duration GRACE = Duration.ofSeconds(30);
     /** How long the host may take to stop its clusters and exit once its stdin closed. */
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 public final class J8sCluster implements AutoCloseable {
     /** Longest YAML {@link #applyYaml} sends. */
     public static final int MAX_YAML_BYTES = 16 << 20;
-    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
     static final Duration KUBECTL_TIMEOUT = Duration.ofSeconds(120);
@@ -118,7 +118,7 @@ public final class J8sCluster implements AutoCloseable {
             return this;
         }
 
-        /** How long {@link #start()} waits for the cluster to be ready (default: 60 s). */
+        /** How long {@link #start()} waits for the cluster to be ready (default: 120 s). */
         public Builder startTimeout(Duration timeout) {
             this.startTimeout = checkTimeout(timeout);
             return this;

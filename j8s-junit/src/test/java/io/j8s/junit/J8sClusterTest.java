@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The programmatic API as a user drives it: start, apply the seed, reach its Service, close. */
@@ -61,6 +62,72 @@ class J8sClusterTest {
 
             assertThatThrownBy(() -> cluster.serviceAddress("default", "nginx-svc-clusterip", 81))
                     .isInstanceOf(J8sException.class).hasMessageContaining("has no port 81; its ports: [80]");
+            assertThatThrownBy(() -> cluster.awaitEndpoints("default", "nginx-svc-clusterip", 4, Duration.ofMillis(300)))
+                    .isInstanceOf(J8sException.class).hasMessageContaining("have 3 ready addresses");
+            dataDir = cluster.kubeconfigPath().getParent();
+        }
+        // closed: its data is gone, and nothing it started runs any more (the host itself stays, warm)
+        assertThat(dataDir).doesNotExist();
+        ProcessHandle host = J8sCluster.hostProcess().orElseThrow();
+        assertThat(host.isAlive()).isTrue();
+        assertThat(host.descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).containsOnly(host);
+    }
+
+    private Path dataDir;
+
+    @Test
+    void badServerArgument_failsWithTheServersMessage() {
+        assertThatThrownBy(() -> J8sCluster.builder().serverArgs("--no-such-flag=1").start())
+                .isInstanceOf(J8sException.class)
+                .hasMessageContaining("bad server arguments [")
+                .hasMessageContaining("Unknown option: '--no-such-flag=1'");
+        assertThatThrownBy(() -> J8sCluster.builder().serverArgs("--cluster-cidr=banana").start())
+                .isInstanceOf(J8sException.class).hasMessageContaining("banana");
+    }
+
+    /**
+     * A test JVM that dies without closing anything (halt: no shutdown hook) leaves nothing behind:
+     * the host sees its stdin close, stops the cluster, deletes its data and exits.
+     */
+    @Test
+    void hostExits_whenTheTestJvmDies() throws Exception {
+        String classpath = System.getProperty("java.class.path");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, DyingJvm.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+            line = out.readLine();
+        }
+        assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(line).as("the child's report").isNotNull().startsWith("host ");
+        String[] parts = line.split(" ");
+        long pid = Long.parseLong(parts[1]);
+        Path dir = Path.of(parts[2]);
+        Optional<ProcessHandle> host = ProcessHandle.of(pid);
+        if (host.isPresent()) {
+            host.get().onExit().get(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(dir).doesNotExist();
+    }
+
+    /** Starts a control-plane-only cluster, reports its host's pid and data dir, and halts. */
+    public static final class DyingJvm {
+        public static void main(String[] args) {
+            J8sCluster cluster;
+            try {
+                cluster = J8sCluster.builder().nodes().start();
+            } catch (RuntimeException e) {
+                System.out.println("error " + e);
+                System.out.flush();
+                Runtime.getRuntime().halt(1);
+                return;
+            }
+            System.out.println("host " + J8sCluster.hostProcess().orElseThrow().pid() + " "
+                    + cluster.kubeconfigPath().getParent());
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
         }
     }
 }
