@@ -82,8 +82,9 @@ class J8sClusterTest {
                 .isInstanceOf(J8sException.class)
                 .hasMessageContaining("bad server arguments [")
                 .hasMessageContaining("Unknown option: '--no-such-flag=1'");
-        assertThatThrownBy(() -> J8sCluster.builder().serverArgs("--cluster-cidr=banana").start())
-                .isInstanceOf(J8sException.class).hasMessageContaining("banana");
+        assertThatThrownBy(() -> J8sCluster.builder().serverArgs("--service-node-port-range=banana").start())
+                .isInstanceOf(J8sException.class)
+                .hasMessageContaining("--service-node-port-range must look like 30000-32767, got banana");
     }
 
     /**
