@@ -271,6 +271,8 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("Point kubectl at it with:");
         }
         System.err.println("  export KUBECONFIG=" + server.kubeconfig());
+        System.err.println("  # the API server: " + server.apiUrl() + " (its address ranges: "
+                + io.j8s.server.ranges.HostClaims.FILE + " in the data dir)");
         System.err.println("  kubectl get nodes,svc,endpoints -A");
         System.err.println("Join a node agent with the token that 'j8s token --data-dir " + options.dataDir()
                 + "' prints.");

@@ -60,7 +60,8 @@ public final class RangeRegistry {
                 && Files.isWritable(Path.of(runtime))) {
             return Path.of(runtime, "j8s", "ranges");
         }
-        return Path.of(System.getProperty("java.io.tmpdir"), "j8s-" + uid(), "ranges");
+        // /tmp itself, not java.io.tmpdir: every JVM of the user must find the same directory
+        return Path.of("/tmp", "j8s-" + uid(), "ranges");
     }
 
     private static String uid() {
