@@ -27,7 +27,8 @@ import java.util.Optional;
  * {@code /tmp/j8s-<uid>/ranges}), held with {@link FileChannel#lock} for the claim's life: the
  * operating system releases it when the process dies, so a crashed server never keeps a range. An
  * exclusive holder writes who it is (pid, data dir) into the file, which a refused claimer reads to
- * name it. Within one JVM a map of the held keys does the same (a JVM cannot lock a file twice).
+ * name it; the last holder deletes it. Key files are opened, locked and deleted only while holding
+ * the directory's {@code registry.lock}, so no process ever locks a deleted file. Within one JVM a map of the held keys does the same (a JVM cannot lock a file twice).
  *
  * <p>Servers sharing one etcd are one cluster and use the same ranges: they claim with a
  * {@code group} (shared locks, and in one JVM the same group may hold a key several times).
@@ -35,6 +36,9 @@ import java.util.Optional;
 public final class RangeRegistry {
     /** Overrides the directory (tests). */
     public static final String DIR_PROPERTY = "j8s.ranges.dir";
+
+    /** The file locked while key files are opened, locked or deleted. */
+    private static final String DIRECTORY_LOCK = "registry.lock";
 
     /** Held keys of this JVM, by lock file. */
     private static final Map<Path, Holder> HELD = new HashMap<>();
@@ -168,29 +172,47 @@ public final class RangeRegistry {
                 throw new TakenException(key, holder.owner + " (in this process)");
             }
             String me = owner + ", pid " + ProcessHandle.current().pid();
-            FileChannel channel = null;
             try {
                 createDir();
-                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
-                FileLock lock = channel.tryLock(0, Long.MAX_VALUE, group != null);
-                if (lock == null) {
-                    String text = readHolder(file);
-                    throw new TakenException(key, text.isEmpty() ? "another process" : text);
-                }
-                if (group == null) {
-                    channel.truncate(0);
-                    channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-                }
-                HELD.put(file, new Holder(group, me, channel, lock));
-                return new Held(file, group);
+                return underDirectoryLock(dir, () -> {
+                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                            StandardOpenOption.WRITE);
+                    try {
+                        FileLock lock = channel.tryLock(0, Long.MAX_VALUE, group != null);
+                        if (lock == null) {
+                            String text = readHolder(file);
+                            throw new TakenException(key, text.isEmpty() ? "another process" : text);
+                        }
+                        if (group == null) {
+                            channel.truncate(0);
+                            channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
+                        }
+                        HELD.put(file, new Holder(group, me, channel, lock));
+                        return new Held(file, group);
+                    } catch (IOException | RuntimeException e) {
+                        closeQuietly(channel);
+                        throw e;
+                    }
+                });
             } catch (IOException e) {
-                closeQuietly(channel);
                 throw new UncheckedIOException("cannot claim " + key + " in " + dir + ": " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                closeQuietly(channel);
-                throw e;
             }
+        }
+    }
+
+    private interface LockedBody<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code body} holding the directory's {@value #DIRECTORY_LOCK}: key files are opened,
+     * locked, and deleted only under it, so that a key file is never deleted while another process
+     * has it open (it would then lock a file nobody else sees). Callers hold {@code HELD}'s monitor.
+     */
+    private static <T> T underDirectoryLock(Path dir, LockedBody<T> body) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir.resolve(DIRECTORY_LOCK), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+            return body.run();
         }
     }
 
@@ -236,12 +258,21 @@ public final class RangeRegistry {
             }
             HELD.remove(held.file());
             try {
-                if (holder.group == null) {
-                    holder.channel.truncate(0);
-                }
-                holder.lock.release();
+                underDirectoryLock(held.file().getParent(), () -> {
+                    if (holder.group == null) {
+                        holder.channel.truncate(0);
+                    }
+                    holder.lock.release();
+                    // the last holder on the host deletes the file, so that files of ports do not pile up
+                    FileLock alone = holder.channel.tryLock();
+                    if (alone != null) {
+                        Files.deleteIfExists(held.file());
+                        alone.release();
+                    }
+                    return null;
+                });
             } catch (IOException e) {
-                // closing the channel below releases it
+                // closing the channel below releases the lock; the file stays, empty
             }
             closeQuietly(holder.channel);
         }

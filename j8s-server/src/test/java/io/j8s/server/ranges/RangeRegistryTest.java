@@ -33,7 +33,10 @@ class RangeRegistryTest {
         first.close();
         first.close(); // idempotent
         RangeRegistry.Claim again = registry.claim(List.of("block-127.96"), "b", null);
+        assertThat(dir.resolve("ranges").resolve("block-127.96.lock")).content().contains("b, pid ");
         again.close();
+        // the last holder deletes the file: files of ports used once do not pile up
+        assertThat(dir.resolve("ranges").resolve("block-127.96.lock")).doesNotExist();
     }
 
     @Test
@@ -56,6 +59,7 @@ class RangeRegistryTest {
         assertThat(registry.tryClaim("block-127.96", "d", null)).isEmpty();
         a.close();
         assertThat(registry.tryClaim("block-127.96", "d", null)).isEmpty();
+        assertThat(dir.resolve("ranges").resolve("block-127.96.lock")).exists();
         b.close();
         registry.claim(List.of("block-127.96"), "d", null).close();
     }
