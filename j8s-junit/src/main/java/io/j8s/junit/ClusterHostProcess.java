@@ -205,6 +205,8 @@ final class ClusterHostProcess {
                         id instanceof Long n ? pending.get(n) : null;
                 if (answer != null) {
                     answer.complete(message);
+                } else if (Boolean.TRUE.equals(message.get("ok")) && message.get("kubeconfig") != null) {
+                    stopOrphan(String.valueOf(message.get("cluster")));
                 } else if (!Boolean.TRUE.equals(message.get("ok"))) {
                     failed = true; // an error the host could not tie to a request
                 }
@@ -223,6 +225,23 @@ final class ClusterHostProcess {
         }
         hello.completeExceptionally(gone);
         pending.values().forEach(f -> f.completeExceptionally(gone));
+    }
+
+    /** A start answered after this side gave up on it: nobody holds that cluster, so it is stopped now. */
+    private void stopOrphan(String cluster) {
+        Map<String, Object> request = new LinkedHashMap<>();
+        request.put("id", ids.incrementAndGet());
+        request.put("op", "stop");
+        request.put("cluster", cluster);
+        try {
+            byte[] line = (Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8);
+            synchronized (stdin) {
+                stdin.write(line);
+                stdin.flush();
+            }
+        } catch (IOException e) {
+            // the host is gone, and the cluster with it
+        }
     }
 
     private String exitStatus() {

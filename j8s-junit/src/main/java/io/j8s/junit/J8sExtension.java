@@ -63,9 +63,10 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
             AutoCloseable client;
             try {
                 client = Fabric8Clients.client(cluster.kubeconfigYaml());
-            } catch (LinkageError e) {
+            } catch (LinkageError | RuntimeException e) {
                 throw new ParameterResolutionException("cannot build a fabric8 KubernetesClient (is"
-                        + " kubernetes-client, not only its API, on the test class path?): " + e, e);
+                        + " kubernetes-client with an HTTP client, not only its API, on the test class path?): "
+                        + e, e);
             }
             // closed with the context that asked for it (the test method, or the class for @BeforeAll)
             context.getStore(NAMESPACE).put(new Object(), new Closer(client));
