@@ -73,8 +73,9 @@ final class AgentCommand implements Callable<Integer> {
     String nodeIp = "127.0.0.1";
 
     @Option(names = "--kubelet-port", paramLabel = "PORT",
-            description = "Port of the node's log endpoint (default: ${DEFAULT-VALUE}; 0 picks a free one).")
-    int kubeletPort = 10250;
+            description = "Port of the node's log endpoint (default: 10250 when free on this host, else a free one;"
+                    + " 0 picks a free one).")
+    Integer kubeletPort;
 
     @Option(names = "--proxy", negatable = true, defaultValue = "false", fallbackValue = "true",
             description = "Also run the service proxy (default: off, as the server's host already runs one; turn it"
@@ -101,7 +102,9 @@ final class AgentCommand implements Callable<Integer> {
         }
         Path dir = dataDir.toAbsolutePath();
         String name = nodeName != null ? nodeName : DataPlaneOptions.localNodeName();
-        DataPlaneOptions options = DataPlaneOptions.none().withKubeletPort(kubeletPort).withNodeIp(nodeIp)
+        DataPlaneOptions options = DataPlaneOptions.none()
+                .withKubeletPort(kubeletPort == null ? io.j8s.server.ranges.HostClaims.AUTO_PORT : kubeletPort)
+                .withNodeIp(nodeIp)
                 .withProxy(proxy);
         options = simulatedNodes > 0
                 ? options.withSimulatedNodes(simulatedNodes).withSimulatedPrefix(name + "-sim-")

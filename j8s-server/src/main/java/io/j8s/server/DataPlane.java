@@ -93,7 +93,14 @@ final class DataPlane implements AutoCloseable {
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
-            logServer = new ContainerLogServer(new InetSocketAddress(options.nodeIp(), options.kubeletPort()),
+            // the log port is claimed on this host like the server's ranges (docs/architecture.md, "Many clusters
+            // on one host"): 10250 when free unless given, else a free one
+            var portClaim = new io.j8s.server.ranges.HostClaims(io.j8s.server.ranges.RangeRegistry.host(),
+                    "j8s nodes (state " + stateDir + ")", null);
+            closeables.push(portClaim);
+            int wantedPort = portClaim.claimPort("node log port (--kubelet-port)", options.nodeIp(),
+                    options.kubeletPort(), 0, io.j8s.server.ranges.HostClaims.DEFAULT_KUBELET_PORT);
+            logServer = new ContainerLogServer(new InetSocketAddress(options.nodeIp(), wantedPort),
                     shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops())
                     .serveResourceMetrics(shared.resourceMetrics()::scrape, shared.blocking()).start();
             closeables.push(logServer);

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param simulatedNodes how many simulated nodes (their Pods run nothing and go Ready at once)
  * @param simulatedPrefix the simulated nodes' names: {@code <prefix>00001}, ...
  * @param kubeletPort the port of the nodes' log endpoint (one listener serves every node of the
- *     process; 0 picks a free port)
+ *     process; 0 picks a free port; {@link io.j8s.server.ranges.HostClaims#AUTO_PORT}, the default:
+ *     10250 when free on this host, else a free one)
  * @param nodeIp the nodes' InternalIP, where their log endpoint listens
  * @param nodeAnnotations extra annotations on every Node of the process
  * @param proxy whether this host runs the service proxy
@@ -33,8 +34,8 @@ public record DataPlaneOptions(List<String> nodes, int simulatedNodes, String si
 
     /** One real node named after this host, and the proxy. */
     public static DataPlaneOptions defaults() {
-        return new DataPlaneOptions(List.of(localNodeName()), 0, "sim-", 10250, "127.0.0.1", Map.of(), true,
-                "round-robin", "127.0.0.1");
+        return new DataPlaneOptions(List.of(localNodeName()), 0, "sim-", io.j8s.server.ranges.HostClaims.AUTO_PORT,
+                "127.0.0.1", Map.of(), true, "round-robin", "127.0.0.1");
     }
 
     /** Neither nodes nor proxy: the control plane only. */

@@ -51,7 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class J8sServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(J8sServer.class);
 
-    private final ServerOptions options;
+    /** As given, then with the ranges and ports claimed on this host ({@link #claimHostRanges}). */
+    private ServerOptions options;
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private Store store;
     private ApiServer apiServer;
@@ -90,6 +91,7 @@ public final class J8sServer implements AutoCloseable {
 
     private void startAll() throws InterruptedException {
         createDataDir(options.dataDir());
+        claimHostRanges();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meterRegistry = metrics;
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
@@ -160,6 +162,27 @@ public final class J8sServer implements AutoCloseable {
             clusterDns = ClusterDnsRunner.start(options, this::clientFor, credentials.client(Identity.admin()), metrics);
             closeables.push(clusterDns);
         }
+    }
+
+    /**
+     * Claims this server's Service and Pod ranges and API port in the host's {@link
+     * io.j8s.server.ranges.RangeRegistry} (free ones unless given; held until close), so that servers
+     * on one host never share addresses; servers on one etcd share the stored or default ranges.
+     */
+    private void claimHostRanges() {
+        boolean etcd = options.store() == ServerOptions.StoreKind.ETCD;
+        var claims = new io.j8s.server.ranges.HostClaims(io.j8s.server.ranges.RangeRegistry.host(),
+                "j8s server (data dir " + options.dataDir() + ")",
+                etcd ? "etcd " + String.join(",", new java.util.TreeSet<>(options.etcdEndpoints())) + " "
+                        + options.etcdPrefix() : null);
+        closeables.push(claims);
+        var resolved = claims.claimServer(options.serviceClusterIpRange(), options.clusterCidr(),
+                options.bindAddress(), options.securePort(), options.dataDir(), etcd);
+        options = options.withRanges(resolved.serviceRange(), resolved.clusterCidr())
+                .withSecurePort(resolved.securePort());
+        log.atInfo().addKeyValue("serviceRange", resolved.serviceRange())
+                .addKeyValue("clusterCidr", resolved.clusterCidr()).addKeyValue("securePort", resolved.securePort())
+                .log("host ranges claimed");
     }
 
     /**

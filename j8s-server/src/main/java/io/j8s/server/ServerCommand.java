@@ -42,24 +42,27 @@ final class ServerCommand implements Callable<Integer> {
     String bindAddress = "127.0.0.1";
 
     @Option(names = "--secure-port", paramLabel = "PORT",
-            description = "Port of the API server (default: ${DEFAULT-VALUE}).")
-    int securePort = 6443;
+            description = "Port of the API server (default: 6443 when free on this host, else a free port, kept in"
+                    + " the data dir and written to the kubeconfig).")
+    Integer securePort;
 
     @Option(names = "--advertise-address", paramLabel = "IP",
             description = "Address published in the kubernetes Service's endpoints (default: the bind address).")
     String advertiseAddress;
 
     @Option(names = "--service-cluster-ip-range", paramLabel = "CIDR",
-            description = "Range ClusterIPs are allocated from (default: ${DEFAULT-VALUE}).")
-    String serviceClusterIpRange = "127.96.0.0/16";
+            description = "Range ClusterIPs are allocated from (default: a free range of this host, 127.96.0.0/16"
+                    + " when free; kept in the data dir).")
+    String serviceClusterIpRange;
 
     @Option(names = "--service-node-port-range", paramLabel = "MIN-MAX",
             description = "Range nodePorts are allocated from (default: ${DEFAULT-VALUE}).")
     String nodePortRange = "30000-32767";
 
     @Option(names = "--cluster-cidr", paramLabel = "CIDR",
-            description = "Range each Node's /24 podCIDR is taken from (default: ${DEFAULT-VALUE}).")
-    String clusterCidr = "127.244.0.0/16";
+            description = "Range each Node's /24 podCIDR is taken from (default: a free range of this host,"
+                    + " 127.244.0.0/16 when free; kept in the data dir).")
+    String clusterCidr;
 
     @Option(names = "--tls-san", split = ",", paramLabel = "NAME|IP",
             description = "Extra DNS names or IP addresses of the serving certificate (repeatable).")
@@ -116,8 +119,9 @@ final class ServerCommand implements Callable<Integer> {
     int simulatedNodes;
 
     @Option(names = "--kubelet-port", paramLabel = "PORT",
-            description = "Port of the nodes' log endpoint, on 127.0.0.1 (default: ${DEFAULT-VALUE}).")
-    int kubeletPort = 10250;
+            description = "Port of the nodes' log endpoint, on 127.0.0.1 (default: 10250 when free on this host,"
+                    + " else a free port).")
+    Integer kubeletPort;
 
     @Option(names = "--proxy", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Run the service proxy on this host (default: on; --no-proxy to disable).")
@@ -134,7 +138,7 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--cluster-dns", paramLabel = "IP",
             description = "The ClusterIP of kube-system/kube-dns, the cluster DNS (default: the 10th address of"
-                    + " --service-cluster-ip-range, 127.96.0.10).")
+                    + " --service-cluster-ip-range, 127.96.0.10 with the default range).")
     String clusterDns;
 
     @Option(names = "--cluster-dns-forward", paramLabel = "host|refuse",
@@ -195,7 +199,8 @@ final class ServerCommand implements Callable<Integer> {
         try {
             controllerOptions = new ControllerOptions(ControllerOptions.parseControllers(controllers), leaderElect,
                     nodeMonitorGracePeriod, nodeMonitorPeriod, maxEndpointsPerSlice, resyncPeriod);
-            controllerOptions.settings(clusterCidr); // checks the values
+            controllerOptions.settings(clusterCidr != null ? clusterCidr
+                    : io.j8s.server.ranges.HostClaims.DEFAULT_CLUSTER_CIDR); // checks the values
         } catch (IllegalArgumentException e) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), e.getMessage());
         }
@@ -226,11 +231,13 @@ final class ServerCommand implements Callable<Integer> {
                     "--token and --token-file join servers sharing an etcd; they need --store etcd");
         }
         return new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
-                bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
+                bindAddress, securePort == null ? io.j8s.server.ranges.HostClaims.AUTO_PORT : securePort,
+                advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
                 Integer.parseInt(range[1].trim()), clusterCidr, DataPlaneOptions.defaults()
                         .withNodes(nodes == null ? List.of(DataPlaneOptions.localNodeName())
                                 : nodes.stream().filter(n -> !n.isBlank()).toList())
-                        .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort).withProxy(proxy)
+                        .withSimulatedNodes(simulatedNodes).withKubeletPort(kubeletPort == null ? io.j8s.server.ranges.HostClaims.AUTO_PORT
+                                : kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
                 clusterToken == null ? null : clusterToken.trim(), metricResolution, dnsOptions);
@@ -243,7 +250,7 @@ final class ServerCommand implements Callable<Integer> {
         J8sServer server;
         try {
             server = J8sServer.start(options);
-        } catch (ClusterBootstrap.RefusedException e) {
+        } catch (ClusterBootstrap.RefusedException | io.j8s.server.ranges.CollisionException e) {
             System.err.println("j8s server: " + e.getMessage());
             return 1;
         }
@@ -264,6 +271,8 @@ final class ServerCommand implements Callable<Integer> {
             System.err.println("Point kubectl at it with:");
         }
         System.err.println("  export KUBECONFIG=" + server.kubeconfig());
+        System.err.println("  # the API server: " + server.apiUrl() + " (its address ranges: "
+                + io.j8s.server.ranges.HostClaims.FILE + " in the data dir)");
         System.err.println("  kubectl get nodes,svc,endpoints -A");
         System.err.println("Join a node agent with the token that 'j8s token --data-dir " + options.dataDir()
                 + "' prints.");

@@ -19,6 +19,11 @@ import java.util.Objects;
  *     ({@link io.j8s.server.join.ClusterBootstrap})
  * @param metricResolution how often the Metrics API scrapes the nodes ({@code --metric-resolution})
  * @param clusterDns the cluster DNS ({@code --cluster-domain}, {@code --cluster-dns}, {@code --cluster-dns-forward})
+ * @param securePort the API port; {@link io.j8s.server.ranges.HostClaims#AUTO_PORT} (the default) for 6443
+ *     when free, else a free one; 0 for one the system picks
+ * @param serviceClusterIpRange ClusterIPs; null (the default) for a free range of this host, 127.96.0.0/16
+ *     when free (docs/architecture.md, "Many clusters on one host")
+ * @param clusterCidr the Pods' range; null (the default) for a free range, 127.244.0.0/16 when free
  */
 public record ServerOptions(
         Path dataDir,
@@ -59,7 +64,7 @@ public record ServerOptions(
 
     public static ServerOptions defaults(Path dataDir) {
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
-                "127.0.0.1", 6443, null, "127.96.0.0/16", 30000, 32767, "127.244.0.0/16",
+                "127.0.0.1", io.j8s.server.ranges.HostClaims.AUTO_PORT, null, null, 30000, 32767, null,
                 DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null,
                 java.time.Duration.ofSeconds(15), ClusterDnsOptions.defaults());
     }
@@ -146,11 +151,13 @@ public record ServerOptions(
 
     /**
      * The {@code kube-dns} ClusterIP: {@code --cluster-dns}, else the 10th address of the service
-     * range ({@code 127.96.0.10} by default). What Pods' resolv.conf names as nameserver.
+     * range ({@code 127.96.0.10} by default; before the server resolved a free range, the default
+     * range's). What Pods' resolv.conf names as nameserver.
      */
     public String clusterDnsAddress() {
         return clusterDns.address() != null ? clusterDns.address()
-                : io.j8s.apiserver.admission.Cidr.parse(serviceClusterIpRange).address(10);
+                : io.j8s.apiserver.admission.Cidr.parse(serviceClusterIpRange != null ? serviceClusterIpRange
+                        : io.j8s.server.ranges.HostClaims.DEFAULT_SERVICE_RANGE).address(10);
     }
 
     /** The cluster domain ({@code --cluster-domain}): Pods' resolv.conf search suffixes end with it. */

@@ -259,24 +259,19 @@ public final class ClusterHost {
     }
 
     /**
-     * Address ranges and ports for the cluster in {@code slot}, unless the arguments give them: each
-     * cluster of this host its own Pod and Service ranges (and so its own cluster DNS address), a free
-     * API port and a free kubelet port. Ranges are apart from a default {@code j8s server}'s
-     * (127.96.0.0/16, 127.244.0.0/16); clusters of two hosts can still collide on them.
+     * Ports for the cluster in {@code slot}, unless the arguments give them: an API port and a
+     * kubelet port the system picks. The Pod and Service ranges (and so the cluster DNS address) are
+     * not given: the server claims free ones in the host's range registry, so clusters of several
+     * hosts (test forks) and a developer's {@code j8s server} never collide (docs/architecture.md,
+     * "Many clusters on one host").
      */
     static List<String> hostRanges(List<String> given, int slot) {
         List<String> extra = new ArrayList<>();
         if (!hasFlag(given, "--secure-port")) {
-            extra.add("--secure-port=" + freePort());
+            extra.add("--secure-port=0");
         }
         if (!hasFlag(given, "--kubelet-port")) {
             extra.add("--kubelet-port=0");
-        }
-        if (!hasFlag(given, "--service-cluster-ip-range")) {
-            extra.add("--service-cluster-ip-range=127." + (100 + slot) + ".0.0/16");
-        }
-        if (!hasFlag(given, "--cluster-cidr")) {
-            extra.add("--cluster-cidr=127." + (180 + slot) + ".0.0/16");
         }
         return extra;
     }
