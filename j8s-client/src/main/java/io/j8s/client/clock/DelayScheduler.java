@@ -33,7 +33,15 @@ public interface DelayScheduler {
    * ScheduledExecutorService#scheduleWithFixedDelay}). A run that throws ends the repetition.
    */
   default Timer scheduleWithFixedDelay(Duration period, Runnable task) {
-    return FixedDelayTimer.start(this, period, task);
+    return scheduleWithFixedDelay(period, period, task);
+  }
+
+  /**
+   * As {@link #scheduleWithFixedDelay(Duration, Runnable)}, the first run after {@code initialDelay}
+   * (at once when it is not positive).
+   */
+  default Timer scheduleWithFixedDelay(Duration initialDelay, Duration period, Runnable task) {
+    return FixedDelayTimer.start(this, initialDelay, period, task);
   }
 
   /** A monotonic time in nanoseconds, only meaningful as a difference (as {@link System#nanoTime()}). */
@@ -59,9 +67,10 @@ public interface DelayScheduler {
       }
 
       @Override
-      public Timer scheduleWithFixedDelay(Duration period, Runnable task) {
+      public Timer scheduleWithFixedDelay(Duration initialDelay, Duration period, Runnable task) {
         long nanos = FixedDelayTimer.checkPeriod(period).toNanos();
-        return timer(executor.scheduleWithFixedDelay(task, nanos, nanos, TimeUnit.NANOSECONDS));
+        return timer(executor.scheduleWithFixedDelay(
+            task, Math.max(0, initialDelay.toNanos()), nanos, TimeUnit.NANOSECONDS));
       }
 
       private Timer timer(ScheduledFuture<?> future) {

@@ -26,15 +26,16 @@ final class FixedDelayTimer implements DelayScheduler.Timer {
     return period;
   }
 
-  static FixedDelayTimer start(DelayScheduler scheduler, Duration period, Runnable task) {
+  static FixedDelayTimer start(DelayScheduler scheduler, Duration initialDelay, Duration period, Runnable task) {
+    Objects.requireNonNull(initialDelay, "initialDelay");
     FixedDelayTimer timer = new FixedDelayTimer(scheduler, checkPeriod(period), task);
-    timer.scheduleNext();
+    timer.scheduleNext(initialDelay);
     return timer;
   }
 
-  private synchronized void scheduleNext() {
+  private synchronized void scheduleNext(Duration delay) {
     if (!cancelled) {
-      next = scheduler.schedule(period, this::run);
+      next = scheduler.schedule(delay, this::run);
     }
   }
 
@@ -50,7 +51,7 @@ final class FixedDelayTimer implements DelayScheduler.Timer {
       ok = true;
     } finally {
       if (ok) {
-        scheduleNext();
+        scheduleNext(period);
       } else {
         synchronized (this) {
           failed = true;

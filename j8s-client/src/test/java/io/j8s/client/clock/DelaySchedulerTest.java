@@ -60,6 +60,15 @@ class DelaySchedulerTest {
   }
 
   @Test
+  void fixedDelay_withAnInitialDelay_runsFirstAfterIt() {
+    List<Instant> runs = new ArrayList<>();
+    clock.scheduleWithFixedDelay(Duration.ZERO, Duration.ofSeconds(5), () -> runs.add(clock.instant()));
+    clock.advance(Duration.ofSeconds(6));
+    assertThat(runs)
+        .containsExactly(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-01T00:00:05Z"));
+  }
+
+  @Test
   void fixedDelay_cancelledFromItsOwnRun_stops() {
     List<Instant> runs = new ArrayList<>();
     DelayScheduler.Timer[] self = new DelayScheduler.Timer[1];
