@@ -327,7 +327,7 @@ public final class NodeAgent implements AutoCloseable {
     } else {
       runtimes =
           RuntimeSelector.real(
-              new ProcessRuntime(clock, resources.scheduler(), processTable(), resources.processes()),
+              new ProcessRuntime(clock, delays, processTable(), resources.processes()),
               new BuiltinRuntime(resources.eventLoops(), clock));
       probes = new ProbeManager(resources.scheduler(), new Prober(resources.blocking()), clock, registry, nodeName);
     }
