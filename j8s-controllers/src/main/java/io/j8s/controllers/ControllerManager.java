@@ -97,6 +97,8 @@ public final class ControllerManager implements AutoCloseable {
   private final List<ApiResource> resources;
   private final LeaderElectionSettings leaderElection;
   private final ScheduledExecutorService timers;
+  /** The timers of the controllers' queues and of the election's retries. */
+  private final DelayScheduler delays;
   private final Runnable onChange;
   /** With leader election: the holder of the Lease seen last; null until the first round ended. */
   private volatile String observedLeader;
@@ -126,6 +128,7 @@ public final class ControllerManager implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.delays = DelayScheduler.of(timers);
   }
 
   public static Builder builder() {
@@ -183,13 +186,13 @@ public final class ControllerManager implements AutoCloseable {
     election.whenComplete((v, t) -> {
       synchronized (lock) {
         if (!closed) {
-          timers.schedule(() -> {
+          delays.schedule(le.retryPeriod(), () -> {
             synchronized (lock) {
               if (!closed) {
                 runElection();
               }
             }
-          }, le.retryPeriod().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+          });
         }
       }
     });
@@ -269,7 +272,7 @@ public final class ControllerManager implements AutoCloseable {
     }
     SharedInformers informers = new SharedInformers(informerClient, settings.resyncPeriod());
     ControllerContext context = new ControllerContext(informers, clients, clock, meterRegistry,
-        DelayScheduler.of(timers), settings);
+        delays, settings);
     Term t = new Term(informers, context);
     List<ApiResource> served = enabled.contains(GarbageCollector.NAME) || enabled.contains(NamespaceController.NAME)
         ? ApiResource.served(informerClient, resources) : List.of();

@@ -13,13 +13,50 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * A {@link Clock} and {@link DelayScheduler} whose time only moves when a test calls
- * {@link #advance} (client-go's {@code clock/testing.FakeClock}). Scheduled tasks run on the
- * thread that advances the time, in due order; threads in {@link #sleep} wake when the time passes
- * their deadline. For tests; thread-safe.
+ * {@link #advance} (client-go's {@code clock/testing.FakeClock}). Scheduled tasks (one-shot and
+ * periodic) run on the thread that advances the time, in due order, each with the clock at its due
+ * time; threads in {@link #sleep} wake when the time passes their deadline. For tests; thread-safe.
  */
 public final class FakeClock extends Clock implements DelayScheduler {
 
-  private record Task(long dueNanos, long seq, Runnable run) {}
+  private final class Task implements Timer {
+    final long dueNanos;
+    final long seq;
+    final Runnable run;
+    boolean ran;
+    boolean cancelled;
+
+    Task(long dueNanos, long seq, Runnable run) {
+      this.dueNanos = dueNanos;
+      this.seq = seq;
+      this.run = run;
+    }
+
+    long dueNanos() {
+      return dueNanos;
+    }
+
+    long seq() {
+      return seq;
+    }
+
+    @Override
+    public void cancel() {
+      synchronized (FakeClock.this) {
+        if (!ran) {
+          cancelled = true;
+          tasks.remove(this);
+        }
+      }
+    }
+
+    @Override
+    public boolean isDone() {
+      synchronized (FakeClock.this) {
+        return ran || cancelled;
+      }
+    }
+  }
 
   private final Instant origin;
   private final List<Task> tasks = new ArrayList<>();
@@ -37,8 +74,10 @@ public final class FakeClock extends Clock implements DelayScheduler {
   }
 
   @Override
-  public synchronized void schedule(Duration delay, Runnable task) {
-    tasks.add(new Task(nowNanos + Math.max(0, delay.toNanos()), seq++, task));
+  public synchronized Timer schedule(Duration delay, Runnable task) {
+    Task t = new Task(nowNanos + Math.max(0, delay.toNanos()), seq++, Objects.requireNonNull(task, "task"));
+    tasks.add(t);
+    return t;
   }
 
   @Override
@@ -86,15 +125,21 @@ public final class FakeClock extends Clock implements DelayScheduler {
           return;
         }
         tasks.remove(next);
+        next.ran = true;
         nowNanos = Math.max(nowNanos, next.dueNanos);
       }
       next.run.run();
     }
   }
 
-  /** Tasks scheduled and not yet due. */
+  /** Tasks scheduled and not yet due (a periodic task counts once, for its next run). */
   public synchronized int pending() {
     return tasks.size();
+  }
+
+  /** How long from now each pending task waits, soonest first. */
+  public synchronized List<Duration> pendingDelays() {
+    return tasks.stream().map(t -> Duration.ofNanos(t.dueNanos - nowNanos)).sorted().toList();
   }
 
   @Override

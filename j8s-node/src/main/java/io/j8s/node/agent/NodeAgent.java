@@ -48,7 +48,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,7 +115,8 @@ public final class NodeAgent implements AutoCloseable {
   private volatile boolean registered;
   private volatile boolean closed;
   private volatile String notReadyReason = "pod CIDR not assigned yet";
-  private final List<ScheduledFuture<?>> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final DelayScheduler delays;
+  private final List<DelayScheduler.Timer> timers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** An agent with its own threads (closed with the agent). */
   public NodeAgent(KubernetesClient client, NodeAgentSettings settings, MeterRegistry registry, Clock clock) {
@@ -153,7 +153,7 @@ public final class NodeAgent implements AutoCloseable {
         new PodStatusWriter(
             client, this::cachedPod, settings.internalIp(), resources.workers(), resources.scheduler(), registry, nodeName);
     // one drain at a time per queue on the shared workers: a key is never synced twice at once
-    DelayScheduler delays = DelayScheduler.of(resources.scheduler());
+    this.delays = DelayScheduler.of(resources.scheduler());
     this.podQueue = new WorkQueue<>("pod sync " + nodeName, ExponentialBackoffRateLimiter.controllerDefault(),
         delays, registry);
     new ExecutorWorker<>(podQueue, resources.workers(), POD_SYNC_RETRIES, key -> {
@@ -327,7 +327,7 @@ public final class NodeAgent implements AutoCloseable {
     } else {
       runtimes =
           RuntimeSelector.real(
-              new ProcessRuntime(clock, resources.scheduler(), processTable(), resources.processes()),
+              new ProcessRuntime(clock, delays, processTable(), resources.processes()),
               new BuiltinRuntime(resources.eventLoops(), clock));
       probes = new ProbeManager(resources.scheduler(), new Prober(resources.blocking()), clock, registry, nodeName);
     }
@@ -625,9 +625,8 @@ public final class NodeAgent implements AutoCloseable {
             log.error("node {}: periodic task failed", nodeName, e);
           }
         };
-    timers.add(
-        resources.scheduler().scheduleWithFixedDelay(
-            safe, initialDelay.toMillis(), Math.max(1, period.toMillis()), TimeUnit.MILLISECONDS));
+    Duration atLeast = Duration.ofMillis(1);
+    timers.add(delays.scheduleWithFixedDelay(initialDelay, period.compareTo(atLeast) < 0 ? atLeast : period, safe));
   }
 
   private String json(Object o) {
@@ -650,7 +649,7 @@ public final class NodeAgent implements AutoCloseable {
     closed = true;
     podQueue.shutDown();
     finishQueue.shutDown();
-    timers.forEach(t -> t.cancel(false));
+    timers.forEach(DelayScheduler.Timer::cancel);
     stopNodeWatch();
     SharedIndexInformer<Pod> inf = informer;
     if (inf != null) {

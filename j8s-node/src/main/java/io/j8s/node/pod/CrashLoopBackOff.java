@@ -60,25 +60,4 @@ public final class CrashLoopBackOff {
   private boolean expired(State state, Instant eventTime) {
     return Duration.between(state.lastUpdate(), eventTime).compareTo(max.multipliedBy(2)) > 0;
   }
-
-  /** Go's {@code time.Duration} formatting for the messages: {@code 10s}, {@code 1m20s}, {@code 5m0s}. */
-  public static String goDuration(Duration d) {
-    long ms = d.toMillis();
-    if (ms < 1000) {
-      return ms + "ms";
-    }
-    long totalSeconds = d.getSeconds();
-    long h = totalSeconds / 3600;
-    long m = (totalSeconds % 3600) / 60;
-    long s = totalSeconds % 60;
-    long frac = d.toMillis() % 1000;
-    String secs = frac == 0 ? s + "s" : s + "." + String.format("%03d", frac).replaceAll("0+$", "") + "s";
-    if (h > 0) {
-      return h + "h" + m + "m" + secs;
-    }
-    if (m > 0) {
-      return m + "m" + secs;
-    }
-    return secs;
-  }
 }

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.j8s.api.time.GoDurations;
+import io.j8s.client.clock.DelayScheduler;
 import io.j8s.node.ipam.IpExhaustedException;
 import io.j8s.node.logs.ContainerLog;
 import io.j8s.node.logs.ContainerLogs;
@@ -124,9 +126,9 @@ public final class PodWorker {
   private final List<ContainerRecord> containers = new ArrayList<>();
   private PodSnapshot.Rejection rejection;
   private boolean startRecorded;
-  private PodTimers.Timer retry;
+  private DelayScheduler.Timer retry;
   private PodSetup.Prepared prepared;
-  private PodTimers.Timer volumeRefresh;
+  private DelayScheduler.Timer volumeRefresh;
   private String lastMountError;
 
   /** How soon a container whose environment could not be built (CreateContainerConfigError) is tried again. */
@@ -392,7 +394,7 @@ public final class PodWorker {
     }
     long period = Math.max(1, setup.volumeSyncPeriod().toMillis());
     volumeRefresh =
-        ctx.timers().scheduleWithFixedDelay(() -> serial.execute(this::refreshVolumes), Duration.ofMillis(period));
+        ctx.timers().scheduleWithFixedDelay(Duration.ofMillis(period), () -> serial.execute(this::refreshVolumes));
     return true;
   }
 
@@ -474,7 +476,7 @@ public final class PodWorker {
     Instant now = ctx.clock().instant();
     Instant finished = r.lastExit.finishedAt() == null ? now : r.lastExit.finishedAt();
     if (ctx.backOff().inBackOff(r.backOff, finished, now)) {
-      String delay = CrashLoopBackOff.goDuration(r.backOff.delay());
+      String delay = GoDurations.format(r.backOff.delay());
       r.waiting =
           new RunState.Waiting(
               "CrashLoopBackOff",
@@ -525,13 +527,13 @@ public final class PodWorker {
       ctx.events().event(pod, r.fieldPath(), "Warning", "Failed", "Error: " + e.getMessage());
       log.warn("pod {}: container {}: {}", key(), r.name, e.getMessage());
       ctx.timers().schedule(
+          CONFIG_RETRY,
           () -> serial.execute(() -> {
             if (r.configError != null && !lifecycle.stopping()) {
               r.configError = null; // the kubelet retries: the ConfigMap or Secret may exist now
               sync();
             }
-          }),
-          CONFIG_RETRY);
+          }));
       return;
     }
     boolean adopt = r.adoptedId != null && !runtime.name().equals("process");
@@ -799,8 +801,8 @@ public final class PodWorker {
     retry = schedule(d);
   }
 
-  private PodTimers.Timer schedule(Duration d) {
-    return ctx.timers().schedule(() -> serial.execute(this::sync), d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d);
+  private DelayScheduler.Timer schedule(Duration d) {
+    return ctx.timers().schedule(d.compareTo(MIN_DELAY) < 0 ? MIN_DELAY : d, () -> serial.execute(this::sync));
   }
 
   private static final Duration MIN_DELAY = Duration.ofMillis(1);
@@ -940,7 +942,7 @@ public final class PodWorker {
     int restartCount;
     CrashLoopBackOff.State backOff;
     Instant backOffEventFor;
-    PodTimers.Timer retry;
+    DelayScheduler.Timer retry;
     Duration killGrace;
     ContainerLog currentLog;
     ContainerLog previousLog;

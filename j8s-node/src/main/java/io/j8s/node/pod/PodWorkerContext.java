@@ -1,5 +1,6 @@
 package io.j8s.node.pod;
 
+import io.j8s.client.clock.DelayScheduler;
 import io.j8s.node.ipam.PodIpAllocator;
 import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.probe.ProbeManager;
@@ -20,7 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param maxPods the node's pod capacity; Pods beyond it are rejected ({@code OutOfpods})
  * @param setup environment sources, volumes, DNS and mount namespaces ({@link PodSetup#NONE}: none)
  * @param timers the workers' timers (back-off restarts, retries, volume sync); with {@code clock},
- *     what tests move by hand
+ *     what tests move by hand (one {@link io.j8s.client.clock.FakeClock} as both)
  */
 public record PodWorkerContext(
     String nodeName,
@@ -39,7 +40,7 @@ public record PodWorkerContext(
     int maxPods,
     MeterRegistry registry,
     PodSetup setup,
-    PodTimers timers) {
+    DelayScheduler timers) {
 
   /** A context whose timers run on {@code scheduler}. */
   public PodWorkerContext(
@@ -60,6 +61,6 @@ public record PodWorkerContext(
       MeterRegistry registry,
       PodSetup setup) {
     this(nodeName, hostIp, clock, pool, scheduler, runtimes, ipam, probes, events, listener, logs, backOff,
-        logCapacityBytes, maxPods, registry, setup, PodTimers.of(scheduler));
+        logCapacityBytes, maxPods, registry, setup, DelayScheduler.of(scheduler));
   }
 }

@@ -1,6 +1,7 @@
 package io.j8s.node.runtime;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.j8s.client.clock.DelayScheduler;
 import io.j8s.node.logs.ContainerLog;
 import io.j8s.node.logs.LineSplitter;
 import io.j8s.node.logs.LogStream;
@@ -16,9 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,7 +43,7 @@ public final class ProcessRuntime implements ContainerRuntime {
   private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
 
   private final Clock clock;
-  private final ScheduledExecutorService scheduler;
+  private final DelayScheduler timers;
   private final ProcessTable table;
   private final RunningContainers processes;
 
@@ -57,8 +58,13 @@ public final class ProcessRuntime implements ContainerRuntime {
   /** @param processes where running containers are listed for the resource metrics, or null */
   public ProcessRuntime(Clock clock, ScheduledExecutorService scheduler, ProcessTable table,
       RunningContainers processes) {
+    this(clock, DelayScheduler.of(scheduler), table, processes);
+  }
+
+  /** @param timers the SIGKILL deadlines' timers (tasks are short) */
+  public ProcessRuntime(Clock clock, DelayScheduler timers, ProcessTable table, RunningContainers processes) {
     this.clock = clock;
-    this.scheduler = scheduler;
+    this.timers = Objects.requireNonNull(timers, "timers");
     this.table = table;
     this.processes = processes;
   }
@@ -211,7 +217,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     // Guarded by this.
     private Instant killDeadline;
-    private ScheduledFuture<?> killTimer;
+    private DelayScheduler.Timer killTimer;
 
     private final Attachments attachments;
 
@@ -329,7 +335,7 @@ public final class ProcessRuntime implements ContainerRuntime {
         boolean first = killDeadline == null;
         killDeadline = deadline;
         if (killTimer != null) {
-          killTimer.cancel(false);
+          killTimer.cancel();
         }
         if (first && !gracePeriod.isZero()) {
           // SIGTERM through the handle: Process.destroy() would also close our end of the
@@ -340,7 +346,7 @@ public final class ProcessRuntime implements ContainerRuntime {
           killRemaining();
           return;
         }
-        killTimer = scheduler.schedule(this::killAfterGrace, gracePeriod.toMillis(), TimeUnit.MILLISECONDS);
+        killTimer = timers.schedule(gracePeriod, this::killAfterGrace);
       }
     }
 
@@ -353,7 +359,7 @@ public final class ProcessRuntime implements ContainerRuntime {
 
     private synchronized void cancelKillTimer() {
       if (killTimer != null) {
-        killTimer.cancel(false);
+        killTimer.cancel();
       }
     }
 

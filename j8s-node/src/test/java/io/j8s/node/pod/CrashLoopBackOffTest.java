@@ -40,13 +40,4 @@ class CrashLoopBackOffTest {
     assertThat(backOff.inBackOff(s, muchLater, muchLater)).isFalse();
     assertThat(backOff.next(s, muchLater).delay()).isEqualTo(Duration.ofSeconds(10));
   }
-
-  @Test
-  void goDuration_formatsLikeGo() {
-    assertThat(CrashLoopBackOff.goDuration(Duration.ofSeconds(10))).isEqualTo("10s");
-    assertThat(CrashLoopBackOff.goDuration(Duration.ofSeconds(80))).isEqualTo("1m20s");
-    assertThat(CrashLoopBackOff.goDuration(Duration.ofMinutes(5))).isEqualTo("5m0s");
-    assertThat(CrashLoopBackOff.goDuration(Duration.ofMillis(200))).isEqualTo("200ms");
-    assertThat(CrashLoopBackOff.goDuration(Duration.ofMillis(1500))).isEqualTo("1.5s");
-  }
 }

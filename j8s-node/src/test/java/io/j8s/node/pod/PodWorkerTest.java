@@ -10,13 +10,13 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.j8s.client.clock.FakeClock;
 import io.j8s.node.logs.ContainerLogs;
 import io.j8s.node.logs.LogQuery;
 import io.j8s.node.status.ContainerSnapshot;
 import io.j8s.node.status.PodSnapshot;
 import io.j8s.node.status.PodStatusGenerator;
 import io.j8s.node.status.RunState;
-import io.j8s.node.testing.ManualTimers;
 import io.j8s.node.testing.TestNode;
 import io.j8s.node.testing.TestPods;
 import java.net.URI;
@@ -115,7 +115,7 @@ class PodWorkerTest {
   @Test
   void backOff_delaysGrowBetweenRestarts() {
     // Hand-moved time: the container's exits happen at the clock's instant, restarts wait on its timers.
-    ManualTimers time = new ManualTimers(Instant.parse("2026-12-01T00:00:00Z"));
+    FakeClock time = new FakeClock(Instant.parse("2026-12-01T00:00:00Z"));
     node = TestNode.manualTime(time, Duration.ofMillis(400), Duration.ofSeconds(10));
     Path starts = dir.resolve("starts");
     Pod pod = TestPods.pod("timed", TestPods.sh("c", "echo start >> " + starts + "; exit 1"));

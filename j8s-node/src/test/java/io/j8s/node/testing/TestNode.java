@@ -1,12 +1,13 @@
 package io.j8s.node.testing;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.j8s.client.clock.DelayScheduler;
+import io.j8s.client.clock.FakeClock;
 import io.j8s.node.ipam.Ipv4Cidr;
 import io.j8s.node.ipam.PodIpAllocator;
 import io.j8s.node.logs.ContainerLogRegistry;
 import io.j8s.node.pod.CrashLoopBackOff;
 import io.j8s.node.pod.PodEventSink;
-import io.j8s.node.pod.PodTimers;
 import io.j8s.node.pod.PodWorker;
 import io.j8s.node.pod.PodWorkerContext;
 import io.j8s.node.pod.PodWorkerListener;
@@ -65,7 +66,7 @@ public final class TestNode implements AutoCloseable {
    * timers} (null: real ones on {@link #scheduler}).
    */
   public TestNode(boolean simulated, int maxPods, Duration backOffInitial, Duration backOffMax, Clock clock,
-      PodTimers timers) {
+      DelayScheduler timers) {
     int n = SUBNET.getAndIncrement() % 250 + 1;
     String cidr = simulated ? "127.247.0.0/16" : "127.246." + n + ".0/24";
     ipam = new PodIpAllocator(Ipv4Cidr.parse(cidr), null);
@@ -93,12 +94,12 @@ public final class TestNode implements AutoCloseable {
         new PodWorkers(
             new PodWorkerContext("node01", "127.0.0.1", clock, pool, scheduler, runtimes, ipam, probes, sink, listener,
                 logs, new CrashLoopBackOff(backOffInitial, backOffMax), 1 << 20, maxPods, registry,
-                io.j8s.node.pod.PodSetup.NONE, timers != null ? timers : PodTimers.of(scheduler)));
+                io.j8s.node.pod.PodSetup.NONE, timers != null ? timers : DelayScheduler.of(scheduler)));
   }
 
-  /** A real-runtime node on hand-moved time ({@code timers}' clock); back-off from {@code backOffInitial}. */
-  public static TestNode manualTime(ManualTimers timers, Duration backOffInitial, Duration backOffMax) {
-    return new TestNode(false, 110, backOffInitial, backOffMax, timers.clock(), timers);
+  /** A real-runtime node on hand-moved time ({@code clock} is its clock and timers); back-off from {@code backOffInitial}. */
+  public static TestNode manualTime(FakeClock clock, Duration backOffInitial, Duration backOffMax) {
+    return new TestNode(false, 110, backOffInitial, backOffMax, clock, clock);
   }
 
   public static TestNode real() {
