@@ -83,7 +83,8 @@ public final class ClientCredentials implements AutoCloseable {
         Leaf leaf = credential(identity);
         try {
             char[] password = new char[0];
-            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            // in memory only: JKS holds the key without PKCS#12's key encryption (see ServingTls)
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
             keys.load(null, null);
             keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
             javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
