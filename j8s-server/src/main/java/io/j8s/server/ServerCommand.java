@@ -186,8 +186,8 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often the Metrics API (kubectl top) scrapes the nodes, at least 1s (default: 15s).")
     Duration metricResolution = Duration.ofSeconds(15);
 
-    @Override
-    public Integer call() throws Exception {
+    /** The options the flags give; a {@code ParameterException} names a bad value. */
+    ServerOptions toOptions() {
         if (metricResolution.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--metric-resolution must be at least 1s, got " + metricResolution.toMillis() + "ms");
@@ -231,7 +231,7 @@ final class ServerCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                     "--token and --token-file join servers sharing an etcd; they need --store etcd");
         }
-        ServerOptions options = new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
+        return new ServerOptions(dataDir.toAbsolutePath(), store, etcdEndpoints, etcdPrefix,
                 bindAddress, securePort, advertiseAddress, serviceClusterIpRange, Integer.parseInt(range[0].trim()),
                 Integer.parseInt(range[1].trim()), clusterCidr, DataPlaneOptions.defaults()
                         .withNodes(nodes == null ? List.of(DataPlaneOptions.localNodeName())
@@ -240,6 +240,11 @@ final class ServerCommand implements Callable<Integer> {
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
                 clusterToken == null ? null : clusterToken.trim(), metricResolution, dnsOptions, storeFsync);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServerOptions options = toOptions();
         CountDownLatch stopped = new CountDownLatch(1);
         J8sServer server;
         try {
