@@ -2,13 +2,14 @@
 # Start-up benchmark: from launching a fresh JVM to a usable cluster, median/min/max of 10 starts,
 # one at a time: `j8s server` with its defaults, `j8s server` as test clusters start it (the build's
 # class data sharing archive, --store-fsync=false), and fabric8's KubernetesMockServer (CRUD mode) to
-# its first list through a client. Every process is stopped and its data deleted afterwards. The
+# its first list through a client, and J8sCluster.start() (j8s-junit) for a first and a second cluster
+# in one test JVM. Every process is stopped and its data deleted afterwards. The
 # report (Markdown) goes to stdout, progress to stderr. See docs/benchmarks.md, "Start-up".
 #
 #   bench/startup.sh                       # all cases, 10 runs each
 #   bench/startup.sh --runs=3 --cases=server-fast,mock
 #
-# Options (all --name=value): runs, cases (server, server-fast, mock), jar, jsa, work-dir.
+# Options (all --name=value): runs, cases (server, server-fast, mock, junit), jar, jsa, work-dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -30,7 +30,12 @@ import java.util.stream.Stream;
  *   <li>{@code server-fast}: the same with the build's AppCDS archive ({@code
  *       -XX:SharedArchiveFile}) and {@code --store-fsync=false}, as test clusters start;
  *   <li>{@code mock}: fabric8's {@code KubernetesMockServer} in CRUD mode ({@link MockServerStart})
- *       until its first successful list through a fabric8 client.
+ *       until its first successful list through a fabric8 client;
+ *   <li>{@code junit}: {@code J8sCluster.start()} to a ready cluster, a first one (the cluster host
+ *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}), the host with
+ *       its class data sharing archive (written by one untimed run before) and {@code
+ *       --store-fsync=false}; reported as {@code junit-first} and {@code junit-second}, measured in
+ *       the test JVM around {@code start()}.
  * </ul>
  *
  * Every process is stopped and its data dir deleted after its run. The report (Markdown) goes to
@@ -42,7 +47,7 @@ public final class StartupBenchmark {
     private StartupBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("runs", "10", "cases", "server,server-fast,mock",
+        Map<String, String> opts = new LinkedHashMap<>(Map.of("runs", "10", "cases", "server,server-fast,mock,junit",
                 "jar", "j8s-server/target/j8s.jar", "jsa", "j8s-server/target/j8s.jsa", "work-dir", "bench/out"));
         for (String arg : args) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
@@ -62,6 +67,10 @@ public final class StartupBenchmark {
         String load = loadAverage();
         List<String> rows = new ArrayList<>();
         for (String c : opts.get("cases").split(",")) {
+            if (c.equals("junit")) {
+                rows.addAll(runJunit(java, runs, work));
+                continue;
+            }
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 long ms = switch (c) {
@@ -77,20 +86,65 @@ public final class StartupBenchmark {
                     case "mock" -> runUntil(List.of(java, "-cp", System.getProperty("java.class.path"),
                             MockServerStart.class.getName()), "usable", false);
                     default -> throw new IllegalArgumentException("unknown case " + c
-                            + "; known: server, server-fast, mock");
+                            + "; known: server, server-fast, mock, junit");
                 };
                 System.err.printf("%s run %d: %d ms%n", c, i + 1, ms);
                 times.add(ms);
             }
-            times.sort(Comparator.naturalOrder());
-            rows.add(String.format("| %s | %d | %d | %d | %d |", c, median(times), times.get(0),
-                    times.get(times.size() - 1), times.size()));
+            rows.add(row(c, times));
         }
         System.out.println("Load average before: " + load + "; after: " + loadAverage());
         System.out.println();
         System.out.println("| case | median ms | min ms | max ms | runs |");
         System.out.println("|---|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
+    }
+
+    private static String row(String name, List<Long> times) {
+        times.sort(Comparator.naturalOrder());
+        return String.format("| %s | %d | %d | %d | %d |", name, median(times), times.get(0),
+                times.get(times.size() - 1), times.size());
+    }
+
+    /** The junit case: one untimed run that writes the host's archive, then {@code runs} timed ones. */
+    private static List<String> runJunit(String java, int runs, Path work) throws Exception {
+        Path cache = Files.createDirectories(work.resolve("junit-cache"));
+        Path archive = cache.resolve("host.jsa");
+        Files.deleteIfExists(archive);
+        List<String> base = List.of(java, "-Dj8s.cache=" + cache, "-cp", System.getProperty("java.class.path"),
+                J8sClusterStart.class.getName(), archive.toString());
+        List<String> dump = new ArrayList<>(base);
+        dump.add("dump");
+        System.err.println("junit: writing the cluster host's archive: " + output(dump));
+        List<Long> first = new ArrayList<>();
+        List<Long> second = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            List<String> use = new ArrayList<>(base);
+            use.add("use");
+            String line = output(use);
+            System.err.printf("junit run %d: %s%n", i + 1, line);
+            first.add(Long.parseLong(line.replaceAll(".*\\bfirst=(\\d+).*", "$1")));
+            second.add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));
+        }
+        return List.of(row("junit-first", first), row("junit-second", second));
+    }
+
+    /** Runs {@code command} to its end, returns its stdout's line starting with {@code first=}. */
+    private static String output(List<String> command) throws Exception {
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String result;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            result = in.lines().filter(l -> l.startsWith("first=")).findFirst().orElse(null);
+        }
+        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException(command + " did not end within " + TIMEOUT_SECONDS + " s");
+        }
+        if (result == null || process.exitValue() != 0) {
+            throw new IllegalStateException(command + " failed (exit " + process.exitValue() + ")");
+        }
+        return result;
     }
 
     private static long runServer(String java, Path jar, List<String> jvmOptions, List<String> flags, Path work)
