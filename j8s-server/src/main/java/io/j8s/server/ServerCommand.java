@@ -29,6 +29,12 @@ final class ServerCommand implements Callable<Integer> {
             description = "Store backend: sqlite (embedded, in the data dir) or etcd (default: ${DEFAULT-VALUE}).")
     ServerOptions.StoreKind store = ServerOptions.StoreKind.SQLITE;
 
+    @Option(names = "--store-fsync", arity = "0..1", fallbackValue = "true", paramLabel = "BOOL",
+            description = "With --store sqlite: fsync every commit, so a write survives a power loss (default:"
+                    + " ${DEFAULT-VALUE}). false for throw-away test clusters: a write still survives a crash of"
+                    + " the process, not of the machine.")
+    boolean storeFsync = true;
+
     @Option(names = "--etcd-endpoints", split = ",", paramLabel = "URL",
             description = "etcd client URLs, comma separated (default: ${DEFAULT-VALUE}).")
     List<String> etcdEndpoints = List.of("http://127.0.0.1:2379");
@@ -240,7 +246,7 @@ final class ServerCommand implements Callable<Integer> {
                                 : kubeletPort).withProxy(proxy)
                         .withLbPolicy(lbPolicy), controllerOptions, tlsSans,
                 tokenAuthFile == null ? null : tokenAuthFile.toAbsolutePath(), insecurePort, httpLimits,
-                clusterToken == null ? null : clusterToken.trim(), metricResolution, dnsOptions);
+                clusterToken == null ? null : clusterToken.trim(), metricResolution, dnsOptions, storeFsync);
     }
 
     @Override

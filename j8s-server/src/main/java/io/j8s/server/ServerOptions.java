@@ -24,6 +24,8 @@ import java.util.Objects;
  * @param serviceClusterIpRange ClusterIPs; null (the default) for a free range of this host, 127.96.0.0/16
  *     when free (docs/architecture.md, "Many clusters on one host")
  * @param clusterCidr the Pods' range; null (the default) for a free range, 127.244.0.0/16 when free
+ * @param storeFsync sqlite fsyncs every commit ({@code --store-fsync}, default true); false for throw-away
+ *     test clusters: a write still survives a crash of the process, not of the machine
  */
 public record ServerOptions(
         Path dataDir,
@@ -45,7 +47,8 @@ public record ServerOptions(
         HttpLimits httpLimits,
         String token,
         java.time.Duration metricResolution,
-        ClusterDnsOptions clusterDns) {
+        ClusterDnsOptions clusterDns,
+        boolean storeFsync) {
 
     /** Which store backend holds the cluster state. */
     public enum StoreKind { SQLITE, ETCD }
@@ -66,87 +69,94 @@ public record ServerOptions(
         return new ServerOptions(dataDir, StoreKind.SQLITE, List.of("http://127.0.0.1:2379"), "/registry/",
                 "127.0.0.1", io.j8s.server.ranges.HostClaims.AUTO_PORT, null, null, 30000, 32767, null,
                 DataPlaneOptions.defaults(), ControllerOptions.defaults(), List.of(), null, 0, HttpLimits.DEFAULTS, null,
-                java.time.Duration.ofSeconds(15), ClusterDnsOptions.defaults());
+                java.time.Duration.ofSeconds(15), ClusterDnsOptions.defaults(), true);
     }
 
     public ServerOptions withSecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, port, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     public ServerOptions withStore(StoreKind kind, List<String> endpoints, String prefix) {
         return new ServerOptions(dataDir, kind, endpoints, prefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     public ServerOptions withDataPlane(DataPlaneOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, value, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** Service and cluster ranges, e.g. to keep a test's addresses apart from another server's. */
     public ServerOptions withRanges(String serviceRange, String podRange) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceRange, nodePortMin, nodePortMax, podRange, dataPlane, controllers, tlsSans, tokenAuthFile,
-                insecurePort, httpLimits, token, metricResolution, clusterDns);
+                insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     public ServerOptions withControllers(ControllerOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, value, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** With {@code --token-auth-file}. */
     public ServerOptions withTokenAuthFile(Path file) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans, file,
-                insecurePort, httpLimits, token, metricResolution, clusterDns);
+                insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** With {@code --tls-san}. */
     public ServerOptions withTlsSans(List<String> sans) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, sans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** With {@code --insecure-port} (plain HTTP on loopback; 0: none). */
     public ServerOptions withInsecurePort(int port) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, port, httpLimits, token, metricResolution, clusterDns);
+                tokenAuthFile, port, httpLimits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** With request size limits and timeouts. */
     public ServerOptions withHttpLimits(HttpLimits limits) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, limits, token, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, limits, token, metricResolution, clusterDns, storeFsync);
     }
 
     /** With {@code --token}: the cluster's token (full or {@code <id>:<secret>}), null for the data dir's. */
     public ServerOptions withToken(String value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, value, metricResolution, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, value, metricResolution, clusterDns, storeFsync);
     }
 
     /** With {@code --metric-resolution}. */
     public ServerOptions withMetricResolution(java.time.Duration value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, value, clusterDns);
+                tokenAuthFile, insecurePort, httpLimits, token, value, clusterDns, storeFsync);
+    }
+
+    /** With {@code --store-fsync}: false for throw-away test clusters (see {@link #storeFsync()}). */
+    public ServerOptions withStoreFsync(boolean value) {
+        return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
+                serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, clusterDns, value);
     }
 
     /** With the cluster DNS options. */
     public ServerOptions withClusterDns(ClusterDnsOptions value) {
         return new ServerOptions(dataDir, store, etcdEndpoints, etcdPrefix, bindAddress, securePort, advertiseAddress,
                 serviceClusterIpRange, nodePortMin, nodePortMax, clusterCidr, dataPlane, controllers, tlsSans,
-                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, value);
+                tokenAuthFile, insecurePort, httpLimits, token, metricResolution, value, storeFsync);
     }
 
     /**

@@ -64,7 +64,45 @@ public final class ClientCredentials implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client credentials are closed");
         }
-        return clients.computeIfAbsent(identity, id -> transport.client(config(id)));
+        return clients.computeIfAbsent(identity, id -> {
+            // fabric8 would put the certificate and key from the configuration into a PKCS#12 key
+            // store (10,000 PBES2 rounds to set the key, as many to read it back): the largest
+            // share of a start's CPU with a client per controller. The client gets the TLS
+            // material ready-made instead (docs/architecture.md, "Start-up").
+            Config config = new ConfigBuilder(config(id)).withClientCertData(null).withClientKeyData(null).build();
+            return transport.client(config, keyManagers(credential(id)), trustManagers());
+        });
+    }
+
+    private javax.net.ssl.KeyManager[] keyManagers(Leaf leaf) {
+        try {
+            char[] password = new char[0];
+            // in memory only: JKS holds the key without PKCS#12's key encryption
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
+            keys.load(null, null);
+            keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
+            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keys, password);
+            return factory.getKeyManagers();
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot load a client certificate: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trust in the cluster CA only. */
+    private javax.net.ssl.TrustManager[] trustManagers() {
+        try {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setCertificateEntry("ca", ca.certificate());
+            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(store);
+            return factory.getTrustManagers();
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot trust the cluster CA: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -83,7 +121,8 @@ public final class ClientCredentials implements AutoCloseable {
         Leaf leaf = credential(identity);
         try {
             char[] password = new char[0];
-            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            // in memory only: JKS holds the key without PKCS#12's key encryption (see ServingTls)
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
             keys.load(null, null);
             keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
             javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(

@@ -45,6 +45,17 @@ public final class ClientTransport implements AutoCloseable {
                 .withTaskExecutor(tasks).withKubernetesSerialization(serialization).build();
     }
 
+    /**
+     * A client over this transport with its TLS material given ready-made ({@code config} then
+     * holds no client certificate); closing it leaves the transport open.
+     */
+    public KubernetesClient client(Config config, javax.net.ssl.KeyManager[] keyManagers,
+            javax.net.ssl.TrustManager[] trustManagers) {
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
+                .withHttpClientBuilderConsumer(builder -> builder.sslContext(keyManagers, trustManagers))
+                .withTaskExecutor(tasks).withKubernetesSerialization(serialization).build();
+    }
+
     /** Stops the shared threads; close every client first. */
     @Override
     public void close() {

@@ -66,9 +66,22 @@ public final class ClusterPki {
     public static ClusterPki loadOrCreate(Path dataDir, Collection<String> servingHosts, Clock clock) {
         Path dir = dataDir.resolve("tls");
         createPrivateDir(dir);
-        CertificateAuthority ca = loadOrCreateCa(dir, clock);
+        // A new RSA key takes longer than everything else here: generated beside the CA and leaves
+        // (docs/architecture.md, "Start-up").
+        java.util.concurrent.FutureTask<KeyPair> saKeyTask = new java.util.concurrent.FutureTask<>(
+                () -> loadOrCreateServiceAccountKey(dir));
+        Thread saKeyThread = new Thread(saKeyTask, "j8s-service-account-key");
+        saKeyThread.setDaemon(true);
+        saKeyThread.start();
+        CertificateAuthority ca;
+        try {
+            ca = loadOrCreateCa(dir, clock);
+        } catch (RuntimeException e) {
+            awaitQuietly(saKeyTask);
+            throw e;
+        }
         byte[] bundle = PrivateFiles.readIfExists(dir.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8);
-        KeyPair saKeys = loadOrCreateServiceAccountKey(dir);
+        KeyPair saKeys = await(saKeyTask);
         ClusterPki pki = new ClusterPki(dir, clock, ca, bundle, new ArrayList<>(new LinkedHashSet<>(servingHosts)),
                 saKeys);
         pki.serving = pki.loadLeaf("serving", pki::servingUsable);
@@ -133,6 +146,39 @@ public final class ClusterPki {
         log.atInfo().addKeyValue("dir", dir).addKeyValue("until", ca.certificate().getNotAfter().toInstant())
                 .log("created the cluster CA");
         return ca;
+    }
+
+    private static KeyPair await(java.util.concurrent.FutureTask<KeyPair> task) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return task.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the key is needed: wait on, interrupt afterwards
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException r) {
+                        throw r;
+                    }
+                    if (e.getCause() instanceof Error err) {
+                        throw err;
+                    }
+                    throw new IllegalStateException(e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void awaitQuietly(java.util.concurrent.FutureTask<KeyPair> task) {
+        try {
+            await(task);
+        } catch (RuntimeException | Error ignored) {
+            // the first failure is the one reported
+        }
     }
 
     private static KeyPair loadOrCreateServiceAccountKey(Path dir) {

@@ -99,6 +99,7 @@ public final class NodeEndpointTls {
                     TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             return SslContextBuilder.forServer(serving.key(), serving.certificate())
+                    .keyStoreType("JKS") // in memory only: no PKCS#12 key encryption (see ServingTls)
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)
