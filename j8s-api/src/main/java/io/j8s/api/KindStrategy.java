@@ -10,20 +10,20 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What is specific to one kind: defaults, validation, the write hooks the API server's generic
- * registry calls (prepare for create and update, deletion), the fields a field selector can use
- * and the Table columns {@code kubectl get} prints. The registry does everything generic
- * (metadata, resourceVersion, generation, status subresources, finalizers, graceful deletion as
- * the hooks allow) and never branches on a kind: a kind, built in or defined at run time (a custom
- * resource), is whatever its strategy says. Kubernetes' {@code rest.RESTCreateStrategy}, {@code
+ * registry calls (prepare for create and update, deletion), the fields a field selector can use and
+ * the Table columns {@code kubectl get} prints. The registry does everything generic (metadata,
+ * resourceVersion, generation, status subresources, finalizers, graceful deletion as the hooks
+ * allow) and never branches on a kind: a kind, built in or defined at run time (a custom resource),
+ * is whatever its strategy says. Kubernetes' {@code rest.RESTCreateStrategy}, {@code
  * RESTUpdateStrategy}, {@code RESTDeleteStrategy} and {@code RESTGracefulDeleteStrategy} are the
  * model; docs/architecture.md has a table of what each kind does in each hook.
  *
  * <p>The order of one write: create: generic metadata, {@link #prepareForCreate}, {@link
- * #applyDefaults}, admission, {@link #validate}; update: {@link #applyDefaults}, generic
- * carry-over (immutable metadata, the status of a kind with a status subresource), {@link
- * #prepareForUpdate}, admission, {@link #applyDefaults}, {@link #validate} with the old object;
- * delete: {@link #deletionGracePeriodSeconds}, {@link #prepareForDelete}, then the object goes
- * once neither {@code metadata.finalizers} nor {@link #finalizationPending} holds it.
+ * #applyDefaults}, admission, {@link #validate}; update: {@link #applyDefaults}, generic carry-over
+ * (immutable metadata, the status of a kind with a status subresource), {@link #prepareForUpdate},
+ * admission, {@link #applyDefaults}, {@link #validate} with the old object; delete: {@link
+ * #deletionGracePeriodSeconds}, {@link #prepareForDelete}, then the object goes once neither {@code
+ * metadata.finalizers} nor {@link #finalizationPending} holds it.
  *
  * <p>Implementations are stateless and thread safe. Methods that receive an object owned by the
  * caller may mutate it only where they say so.
@@ -38,27 +38,27 @@ public interface KindStrategy {
     void applyDefaults(ObjectNode object);
 
     /**
-     * Checks a new object (when {@code old} is null) or an update of {@code old}; returns one
-     * error per bad field, empty when valid. Object metadata (name, labels, annotations) is
-     * validated here too.
+     * Checks a new object (when {@code old} is null) or an update of {@code old}; returns one error
+     * per bad field, empty when valid. Object metadata (name, labels, annotations) is validated
+     * here too.
      */
     List<FieldError> validate(ObjectNode object, ObjectNode old);
 
     /**
      * Completes an object read from the store before it is served, for objects stored by an older
      * j8s (an EndpointSlice stored without {@code endpoints} gets {@code []}), as Kubernetes
-     * defaults an object decoded from storage. Mutates {@code object}; cheap, since every read
-     * and watch event passes through it.
+     * defaults an object decoded from storage. Mutates {@code object}; cheap, since every read and
+     * watch event passes through it.
      */
     default void prepareForServing(ObjectNode object) {}
 
     // ---- write hooks (the generic registry calls them; defaults do nothing kind-specific) ----
 
     /**
-     * Sets what the server owns on a new object, after the registry set the generic metadata
-     * (uid, creationTimestamp, generation) and before defaults: typically the status a client may
-     * not choose (a Pod's {@code phase: Pending}, a Deployment's empty status). Mutates {@code
-     * object}. Kubernetes' {@code RESTCreateStrategy.PrepareForCreate}.
+     * Sets what the server owns on a new object, after the registry set the generic metadata (uid,
+     * creationTimestamp, generation) and before defaults: typically the status a client may not
+     * choose (a Pod's {@code phase: Pending}, a Deployment's empty status). Mutates {@code object}.
+     * Kubernetes' {@code RESTCreateStrategy.PrepareForCreate}.
      */
     default void prepareForCreate(ObjectNode object) {}
 
@@ -72,8 +72,8 @@ public interface KindStrategy {
     default void prepareForUpdate(ObjectNode object, ObjectNode old) {}
 
     /**
-     * Whether a PUT of an object that does not exist (and names no resourceVersion) creates it,
-     * as Kubernetes' {@code RESTUpdateStrategy.AllowCreateOnUpdate} (true for Endpoints).
+     * Whether a PUT of an object that does not exist (and names no resourceVersion) creates it, as
+     * Kubernetes' {@code RESTUpdateStrategy.AllowCreateOnUpdate} (true for Endpoints).
      */
     default boolean allowCreateOnUpdate() {
         return false;
@@ -91,8 +91,8 @@ public interface KindStrategy {
     }
 
     /**
-     * Marks an object whose deletion was requested, beyond the generic {@code deletionTimestamp}
-     * (a Namespace's {@code status.phase: Terminating}). Mutates {@code object}; returns whether it
+     * Marks an object whose deletion was requested, beyond the generic {@code deletionTimestamp} (a
+     * Namespace's {@code status.phase: Terminating}). Mutates {@code object}; returns whether it
      * changed anything. Kubernetes does this in the kind's own storage ({@code namespace} REST).
      */
     default boolean prepareForDelete(ObjectNode object) {
@@ -117,25 +117,26 @@ public interface KindStrategy {
     Map<String, String> selectableFields(ObjectNode object);
 
     /**
-     * The field labels a field selector may name for this kind (the keys {@link
-     * #selectableFields} returns). Defaults to {@code metadata.name} and {@code
-     * metadata.namespace}.
+     * The field labels a field selector may name for this kind (the keys {@link #selectableFields}
+     * returns). Defaults to {@code metadata.name} and {@code metadata.namespace}.
      */
     default Set<String> fieldLabels() {
         return Set.of("metadata.name", "metadata.namespace");
     }
 
     /**
-     * Null when a field selector may use {@code label}; otherwise the message of the 400
-     * BadRequest the real apiserver answers, e.g. {@code "spec.foo" is not a known field
-     * selector: only "metadata.name", "metadata.namespace"} for kinds with the default
-     * conversion, {@code field label not supported: spec.foo} for kinds with their own.
+     * Null when a field selector may use {@code label}; otherwise the message of the 400 BadRequest
+     * the real apiserver answers, e.g. {@code "spec.foo" is not a known field selector: only
+     * "metadata.name", "metadata.namespace"} for kinds with the default conversion, {@code field
+     * label not supported: spec.foo} for kinds with their own.
      */
     default String checkFieldLabel(String label) {
         if (fieldLabels().contains(label)) {
             return null;
         }
-        return "\"" + label + "\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"";
+        return "\""
+                + label
+                + "\" is not a known field selector: only \"metadata.name\", \"metadata.namespace\"";
     }
 
     /** The columns of this kind's Table, as the real apiserver prints them. */

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * One REST resource the API server serves: where it lives (group/version/plural), what it is
- * (kind, scope) and how clients name it (short names, categories). Immutable.
+ * One REST resource the API server serves: where it lives (group/version/plural), what it is (kind,
+ * scope) and how clients name it (short names, categories). Immutable.
  *
  * @param group API group, {@code ""} for the core group
  * @param subresources the subresources served under an object, e.g. {@code status}, {@code scale}
@@ -26,7 +26,15 @@ public record ResourceType(
 
     /** The verbs every resource supports. */
     public static final List<String> VERBS =
-            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+            List.of(
+                    "create",
+                    "delete",
+                    "deletecollection",
+                    "get",
+                    "list",
+                    "patch",
+                    "update",
+                    "watch");
 
     public ResourceType {
         Objects.requireNonNull(group, "group");

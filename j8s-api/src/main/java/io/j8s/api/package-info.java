@@ -7,10 +7,9 @@
  * fieldValidation}, type errors always 400), for updates {@link
  * io.j8s.api.kinds.ServiceStrategy#carryOverAllocatedValues} (Services) and, for PATCH, {@link
  * io.j8s.api.patch.PatchType#apply}; then {@code applyDefaults}, then {@code validate}, whose
- * errors become a 422 whose message is {@link
- * io.j8s.api.validation.FieldError#invalidMessage}. The server fills in {@code
- * metadata.namespace} from the URL before validating. Lists filter with {@link
- * io.j8s.api.selector.LabelSelector} and {@link io.j8s.api.selector.FieldSelector} and render
- * with {@link io.j8s.api.table.Tables}.
+ * errors become a 422 whose message is {@link io.j8s.api.validation.FieldError#invalidMessage}. The
+ * server fills in {@code metadata.namespace} from the URL before validating. Lists filter with
+ * {@link io.j8s.api.selector.LabelSelector} and {@link io.j8s.api.selector.FieldSelector} and
+ * render with {@link io.j8s.api.table.Tables}.
  */
 package io.j8s.api;

@@ -2,24 +2,24 @@ package io.j8s.apiserver;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.selector.FieldSelector;
+import io.j8s.api.selector.SelectorException;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.node.NodeRestriction;
 import io.j8s.apiserver.auth.rbac.BootstrapPolicy;
 import io.j8s.apiserver.auth.review.CreateOnlyResource;
-import io.j8s.api.selector.FieldSelector;
-import io.j8s.api.selector.SelectorException;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
 import io.j8s.apiserver.discovery.OpenApiV2;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.http.HttpHandler;
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.apiserver.request.RequestInfo;
-import io.j8s.apiserver.rest.ResourceHandler;
 import io.j8s.apiserver.request.Responses;
+import io.j8s.apiserver.rest.ResourceHandler;
 import io.j8s.store.CompactedException;
 import io.j8s.store.StoreClosedException;
 import io.j8s.store.StoreException;
@@ -60,7 +60,10 @@ final class ApiRouter implements HttpHandler {
     private final Map<String, NonResourceHandler> extraPaths = new HashMap<>();
     private final Map<String, ComputedHandler> computed = new HashMap<>();
 
-    /** A handler of a resource that is computed, never stored (after authentication and authorization). */
+    /**
+     * A handler of a resource that is computed, never stored (after authentication and
+     * authorization).
+     */
     @FunctionalInterface
     interface ComputedHandler {
         void handle(HttpExchange exchange, RequestInfo info);
@@ -78,16 +81,25 @@ final class ApiRouter implements HttpHandler {
      * @param restriction NodeRestriction, run after authorization on writes (null when insecure)
      * @param createOnly resources that are created and answered but never stored (reviews)
      */
-    ApiRouter(List<ResourceType> served, Discovery discovery, OpenApi openApi, ResourceHandler resources,
-            Authenticator authenticator, Authorizer authorizer, NodeRestriction restriction,
-            List<CreateOnlyResource> createOnly, Supplier<String> metricsScrape, HealthChecks health,
+    ApiRouter(
+            List<ResourceType> served,
+            Discovery discovery,
+            OpenApi openApi,
+            ResourceHandler resources,
+            Authenticator authenticator,
+            Authorizer authorizer,
+            NodeRestriction restriction,
+            List<CreateOnlyResource> createOnly,
+            Supplier<String> metricsScrape,
+            HealthChecks health,
             MeterRegistry metrics) {
         for (ResourceType type : served) {
             types.put(type.group() + "/" + type.version() + "/" + type.plural(), type);
         }
         for (CreateOnlyResource resource : createOnly) {
             ResourceType type = resource.type();
-            this.createOnly.put(type.group() + "/" + type.version() + "/" + type.plural(), resource);
+            this.createOnly.put(
+                    type.group() + "/" + type.version() + "/" + type.plural(), resource);
         }
         this.restriction = restriction;
         this.discovery = discovery;
@@ -107,9 +119,14 @@ final class ApiRouter implements HttpHandler {
         v.put("buildDate", "2026-01-01T00:00:00Z");
         v.put("goVersion", "java" + Runtime.version().feature());
         v.put("compiler", "j8s");
-        v.put("platform", System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT) + "/"
-                + ("amd64".equals(System.getProperty("os.arch")) || "x86_64".equals(System.getProperty("os.arch"))
-                ? "amd64" : System.getProperty("os.arch")));
+        v.put(
+                "platform",
+                System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT)
+                        + "/"
+                        + ("amd64".equals(System.getProperty("os.arch"))
+                                        || "x86_64".equals(System.getProperty("os.arch"))
+                                ? "amd64"
+                                : System.getProperty("os.arch")));
         this.version = Json.writeBytes(v);
     }
 
@@ -118,7 +135,10 @@ final class ApiRouter implements HttpHandler {
         extraPaths.put(path, handler);
     }
 
-    /** Serves a resource that is computed on each request (the Metrics API), under the same security. */
+    /**
+     * Serves a resource that is computed on each request (the Metrics API), under the same
+     * security.
+     */
     void addComputed(ResourceType type, ComputedHandler handler) {
         computed.put(type.group() + "/" + type.version() + "/" + type.plural(), handler);
     }
@@ -126,8 +146,12 @@ final class ApiRouter implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         long start = System.nanoTime();
-        RequestInfo info = RequestInfo.parse(exchange.method(), exchange.path(), exchange.query("watch"));
-        String verb = info.resourceRequest() ? info.verb() : exchange.method().toLowerCase(java.util.Locale.ROOT);
+        RequestInfo info =
+                RequestInfo.parse(exchange.method(), exchange.path(), exchange.query("watch"));
+        String verb =
+                info.resourceRequest()
+                        ? info.verb()
+                        : exchange.method().toLowerCase(java.util.Locale.ROOT);
         try {
             UserInfo user = authenticate(exchange);
             exchange.attach(UserInfo.class, user);
@@ -144,15 +168,25 @@ final class ApiRouter implements HttpHandler {
         } catch (ValueTooLargeException e) {
             // The object (with what is written beside it) is larger than one store write may be.
             if (!exchange.hasResponded()) {
-                Responses.error(exchange, ApiException.entityTooLarge("the object is too large to store: "
-                        + (e.size() > 0 ? e.size() + " bytes, " : "") + "the limit is " + e.limit() + " bytes"));
+                Responses.error(
+                        exchange,
+                        ApiException.entityTooLarge(
+                                "the object is too large to store: "
+                                        + (e.size() > 0 ? e.size() + " bytes, " : "")
+                                        + "the limit is "
+                                        + e.limit()
+                                        + " bytes"));
             }
         } catch (StoreClosedException e) {
             if (!exchange.hasResponded()) {
-                Responses.error(exchange, ApiException.serviceUnavailable("the server is shutting down"));
+                Responses.error(
+                        exchange, ApiException.serviceUnavailable("the server is shutting down"));
             }
         } catch (StoreException e) {
-            log.atError().setCause(e).addKeyValue("verb", verb).addKeyValue("path", exchange.path())
+            log.atError()
+                    .setCause(e)
+                    .addKeyValue("verb", verb)
+                    .addKeyValue("path", exchange.path())
                     .log("store failure");
             if (!exchange.hasResponded()) {
                 Responses.error(exchange, ApiException.internal(e.getMessage()));
@@ -162,27 +196,50 @@ final class ApiRouter implements HttpHandler {
                 String resource = info.resource() == null ? "" : info.resource();
                 Timer.builder("j8s_apiserver_request_duration_seconds")
                         .description("API request latency (watches excluded)")
-                        .tags("verb", verb, "resource", resource, "code", Integer.toString(exchange.status()))
+                        .tags(
+                                "verb",
+                                verb,
+                                "resource",
+                                resource,
+                                "code",
+                                Integer.toString(exchange.status()))
                         .publishPercentileHistogram()
                         .register(metrics)
-                        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+                        .record(
+                                System.nanoTime() - start,
+                                java.util.concurrent.TimeUnit.NANOSECONDS);
             }
-            log.atDebug().addKeyValue("verb", verb).addKeyValue("uri", exchange.uri())
+            log.atDebug()
+                    .addKeyValue("verb", verb)
+                    .addKeyValue("uri", exchange.uri())
                     .addKeyValue("code", exchange.status())
-                    .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000).log("request");
+                    .addKeyValue("ms", (System.nanoTime() - start) / 1_000_000)
+                    .log("request");
         }
     }
 
-    /** Paths anyone may read without credentials (as {@code system:anonymous}, still authorized by RBAC). */
-    private static final java.util.Set<String> PUBLIC_PATHS = java.util.Set.of("/healthz", "/livez", "/readyz",
-            "/version", "/version/", BootstrapPolicy.CACERTS_PATH);
+    /**
+     * Paths anyone may read without credentials (as {@code system:anonymous}, still authorized by
+     * RBAC).
+     */
+    private static final java.util.Set<String> PUBLIC_PATHS =
+            java.util.Set.of(
+                    "/healthz",
+                    "/livez",
+                    "/readyz",
+                    "/version",
+                    "/version/",
+                    BootstrapPolicy.CACERTS_PATH);
 
     /**
      * Whether anonymous requests reach authorization: the public paths and the single health checks
-     * under them ({@code /readyz/etcd}), which RBAC then refuses anonymous users as Kubernetes does.
+     * under them ({@code /readyz/etcd}), which RBAC then refuses anonymous users as Kubernetes
+     * does.
      */
     private static boolean isPublic(String path) {
-        return PUBLIC_PATHS.contains(path) || path.startsWith("/livez/") || path.startsWith("/readyz/")
+        return PUBLIC_PATHS.contains(path)
+                || path.startsWith("/livez/")
+                || path.startsWith("/readyz/")
                 || path.startsWith("/healthz/");
     }
 
@@ -207,17 +264,31 @@ final class ApiRouter implements HttpHandler {
         Authorizer.Attributes attributes = attributes(user, info, exchange);
         Authorizer.Decision decision = authorizer.authorize(attributes);
         if (!decision.allowed()) {
-            throw ApiException.forbidden(attributes.group(), attributes.resource(), attributes.name(),
+            throw ApiException.forbidden(
+                    attributes.group(),
+                    attributes.resource(),
+                    attributes.name(),
                     forbiddenCause(attributes, decision.reason()));
         }
         if (isStreamUpgrade(info)) {
             // As Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission): a WebSocket GET on
-            // pods/exec, attach or portforward starts a process or a connection, so it needs create.
-            Authorizer.Attributes create = Authorizer.Attributes.resource(user, "create", info.group(),
-                    info.resource(), info.subresource(), info.namespace(), info.name());
+            // pods/exec, attach or portforward starts a process or a connection, so it needs
+            // create.
+            Authorizer.Attributes create =
+                    Authorizer.Attributes.resource(
+                            user,
+                            "create",
+                            info.group(),
+                            info.resource(),
+                            info.subresource(),
+                            info.namespace(),
+                            info.name());
             Authorizer.Decision d = authorizer.authorize(create);
             if (!d.allowed()) {
-                throw ApiException.forbidden(create.group(), create.resource(), create.name(),
+                throw ApiException.forbidden(
+                        create.group(),
+                        create.resource(),
+                        create.name(),
                         forbiddenCause(create, d.reason()));
             }
         }
@@ -227,8 +298,11 @@ final class ApiRouter implements HttpHandler {
     }
 
     private static boolean isStreamUpgrade(RequestInfo info) {
-        return info.resourceRequest() && "get".equals(info.verb()) && "pods".equals(info.resource())
-                && info.group().isEmpty() && info.subresource() != null
+        return info.resourceRequest()
+                && "get".equals(info.verb())
+                && "pods".equals(info.resource())
+                && info.group().isEmpty()
+                && info.subresource() != null
                 && java.util.Set.of("exec", "attach", "portforward").contains(info.subresource());
     }
 
@@ -237,14 +311,17 @@ final class ApiRouter implements HttpHandler {
      * pins {@code metadata.name} is a request for that name (so {@code resourceNames} rules and the
      * Node authorizer apply to it).
      */
-    static Authorizer.Attributes attributes(UserInfo user, RequestInfo info, HttpExchange exchange) {
+    static Authorizer.Attributes attributes(
+            UserInfo user, RequestInfo info, HttpExchange exchange) {
         if (!info.resourceRequest()) {
-            return Authorizer.Attributes.nonResource(user, exchange.method().toLowerCase(java.util.Locale.ROOT),
-                    exchange.path());
+            return Authorizer.Attributes.nonResource(
+                    user, exchange.method().toLowerCase(java.util.Locale.ROOT), exchange.path());
         }
         String fieldSelector = exchange.query("fieldSelector");
         String name = info.name();
-        if (name == null && (info.verb().equals("list") || info.verb().equals("watch")) && fieldSelector != null) {
+        if (name == null
+                && (info.verb().equals("list") || info.verb().equals("watch"))
+                && fieldSelector != null) {
             try {
                 for (FieldSelector.Term term : FieldSelector.parse(fieldSelector).terms()) {
                     if (term.field().equals("metadata.name") && term.equals()) {
@@ -255,8 +332,15 @@ final class ApiRouter implements HttpHandler {
                 // The list itself answers 400; authorization goes on without a name.
             }
         }
-        return Authorizer.Attributes.resource(user, info.verb(), info.group(), info.resource(), info.subresource(),
-                info.namespace(), name).withFieldSelector(fieldSelector);
+        return Authorizer.Attributes.resource(
+                        user,
+                        info.verb(),
+                        info.group(),
+                        info.resource(),
+                        info.subresource(),
+                        info.namespace(),
+                        name)
+                .withFieldSelector(fieldSelector);
     }
 
     private static tools.jackson.databind.JsonNode decodeQuietly(HttpExchange exchange) {
@@ -269,19 +353,32 @@ final class ApiRouter implements HttpHandler {
 
     /**
      * The cause of a 403, worded as the Kubernetes apiserver's {@code forbiddenMessage} (and its
-     * reason appended after ": "); {@code ApiException.forbidden} adds the {@code <resource> "<name>"
-     * is forbidden: } prefix as {@code NewForbidden} does.
+     * reason appended after ": "); {@code ApiException.forbidden} adds the {@code <resource>
+     * "<name>" is forbidden: } prefix as {@code NewForbidden} does.
      */
     static String forbiddenCause(Authorizer.Attributes a, String reason) {
         String suffix = reason == null || reason.isEmpty() ? "" : ": " + reason;
         if (!a.resourceRequest()) {
-            return "User \"" + a.user().name() + "\" cannot " + a.verb() + " path \"" + a.path() + "\"" + suffix;
+            return "User \""
+                    + a.user().name()
+                    + "\" cannot "
+                    + a.verb()
+                    + " path \""
+                    + a.path()
+                    + "\""
+                    + suffix;
         }
         String resource = a.resource() + (a.subresource() == null ? "" : "/" + a.subresource());
         StringBuilder message = new StringBuilder();
-        message.append("User \"").append(a.user().name()).append("\" cannot ").append(a.verb())
-                .append(" resource \"").append(resource).append("\" in API group \"")
-                .append(a.group() == null ? "" : a.group()).append('"');
+        message.append("User \"")
+                .append(a.user().name())
+                .append("\" cannot ")
+                .append(a.verb())
+                .append(" resource \"")
+                .append(resource)
+                .append("\" in API group \"")
+                .append(a.group() == null ? "" : a.group())
+                .append('"');
         if (a.namespace() != null) {
             message.append(" in the namespace \"").append(a.namespace()).append('"');
         } else {
@@ -290,9 +387,12 @@ final class ApiRouter implements HttpHandler {
         return message.append(suffix).toString();
     }
 
-    /** The whole 403 message, as kubectl prints it after {@code Error from server (Forbidden): }. */
+    /**
+     * The whole 403 message, as kubectl prints it after {@code Error from server (Forbidden): }.
+     */
     static String forbiddenMessage(Authorizer.Attributes a, String reason) {
-        return ApiException.forbidden(a.group(), a.resource(), a.name(), forbiddenCause(a, reason)).getMessage();
+        return ApiException.forbidden(a.group(), a.resource(), a.name(), forbiddenCause(a, reason))
+                .getMessage();
     }
 
     private void route(HttpExchange exchange, RequestInfo info, UserInfo user) {
@@ -303,21 +403,26 @@ final class ApiRouter implements HttpHandler {
             return;
         }
         if (info.resourceRequest()) {
-            CreateOnlyResource created = createOnly.get(info.group() + "/" + info.version() + "/" + info.resource());
+            CreateOnlyResource created =
+                    createOnly.get(info.group() + "/" + info.version() + "/" + info.resource());
             if (created != null) {
-                if (!info.verb().equals("create") || info.name() != null || info.subresource() != null) {
-                    throw ApiException.methodNotAllowed(exchange.method(), created.type().groupResource());
+                if (!info.verb().equals("create")
+                        || info.name() != null
+                        || info.subresource() != null) {
+                    throw ApiException.methodNotAllowed(
+                            exchange.method(), created.type().groupResource());
                 }
                 created.handler().create(exchange, info.namespace(), user);
                 return;
             }
-            ComputedHandler computedHandler = computed.get(info.group() + "/" + info.version() + "/"
-                    + info.resource());
+            ComputedHandler computedHandler =
+                    computed.get(info.group() + "/" + info.version() + "/" + info.resource());
             if (computedHandler != null) {
                 computedHandler.handle(exchange, info);
                 return;
             }
-            ResourceType type = types.get(info.group() + "/" + info.version() + "/" + info.resource());
+            ResourceType type =
+                    types.get(info.group() + "/" + info.version() + "/" + info.resource());
             if (type == null) {
                 throw ApiException.pathNotFound();
             }
@@ -325,14 +430,26 @@ final class ApiRouter implements HttpHandler {
             return;
         }
         switch (path) {
-            case "/version", "/version/" -> exchange.respond(200, MediaTypes.JSON, version,
-                    Map.of("Cache-Control", "no-cache, private"));
-            case "/metrics" -> exchange.respond(200, "text/plain; version=0.0.4; charset=utf-8",
-                    metricsScrape.get().getBytes(StandardCharsets.UTF_8), Map.of());
+            case "/version", "/version/" ->
+                    exchange.respond(
+                            200,
+                            MediaTypes.JSON,
+                            version,
+                            Map.of("Cache-Control", "no-cache, private"));
+            case "/metrics" ->
+                    exchange.respond(
+                            200,
+                            "text/plain; version=0.0.4; charset=utf-8",
+                            metricsScrape.get().getBytes(StandardCharsets.UTF_8),
+                            Map.of());
             case "/api", "/api/" -> discoveryRoot(exchange, true);
             case "/apis", "/apis/" -> discoveryRoot(exchange, false);
-            case "/openapi/v3", "/openapi/v3/" -> exchange.respond(200, MediaTypes.JSON, openApi.root(),
-                    Map.of("Cache-Control", "no-cache, private"));
+            case "/openapi/v3", "/openapi/v3/" ->
+                    exchange.respond(
+                            200,
+                            MediaTypes.JSON,
+                            openApi.root(),
+                            Map.of("Cache-Control", "no-cache, private"));
             case "/openapi/v2" -> openApiV2(exchange);
             default -> {
                 if (health.serve(exchange, path)) {
@@ -343,7 +460,10 @@ final class ApiRouter implements HttpHandler {
                     return;
                 }
                 if (info.group() != null && info.resource() == null && info.name() == null) {
-                    String gv = info.group().isEmpty() ? info.version() : info.group() + "/" + info.version();
+                    String gv =
+                            info.group().isEmpty()
+                                    ? info.version()
+                                    : info.group() + "/" + info.version();
                     byte[] list = discovery.resourceList(gv);
                     if (list != null) {
                         exchange.respond(200, MediaTypes.JSON, list, Map.of());
@@ -364,7 +484,9 @@ final class ApiRouter implements HttpHandler {
         String contentType = null;
         for (String clause : (accept == null || accept.isBlank() ? "*/*" : accept).split(",")) {
             String range = clause.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
-            if (range.equals("application/json") || range.equals("application/*") || range.equals("*/*")) {
+            if (range.equals("application/json")
+                    || range.equals("application/*")
+                    || range.equals("*/*")) {
                 contentType = MediaTypes.JSON;
             } else if (range.equals("application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
                     || range.equals(OpenApiV2.PROTOBUF)) {
@@ -384,7 +506,11 @@ final class ApiRouter implements HttpHandler {
             exchange.respond(304, null, new byte[0], headers);
             return;
         }
-        exchange.respond(200, contentType, contentType.equals(MediaTypes.JSON) ? v2.json() : v2.protobuf(), headers);
+        exchange.respond(
+                200,
+                contentType,
+                contentType.equals(MediaTypes.JSON) ? v2.json() : v2.protobuf(),
+                headers);
     }
 
     /**
@@ -399,13 +525,24 @@ final class ApiRouter implements HttpHandler {
         String hash = openApi.hash(key);
         String asked = exchange.query("hash");
         if (asked != null && !asked.isEmpty() && !asked.equals(hash)) {
-            exchange.respond(301, null, new byte[0], Map.of("Location", "/openapi/v3/" + key + "?hash=" + hash));
+            exchange.respond(
+                    301,
+                    null,
+                    new byte[0],
+                    Map.of("Location", "/openapi/v3/" + key + "?hash=" + hash));
             return;
         }
         String etag = "\"" + hash + "\"";
-        Map<String, String> headers = asked != null && !asked.isEmpty()
-                ? Map.of("ETag", etag, "Vary", "Accept", "Cache-Control", "public, immutable")
-                : Map.of("ETag", etag, "Vary", "Accept");
+        Map<String, String> headers =
+                asked != null && !asked.isEmpty()
+                        ? Map.of(
+                                "ETag",
+                                etag,
+                                "Vary",
+                                "Accept",
+                                "Cache-Control",
+                                "public, immutable")
+                        : Map.of("ETag", etag, "Vary", "Accept");
         if (matches(exchange.header("If-None-Match"), etag)) {
             exchange.respond(304, null, new byte[0], headers);
             return;
@@ -431,16 +568,23 @@ final class ApiRouter implements HttpHandler {
     }
 
     private void discoveryRoot(HttpExchange exchange, boolean core) {
-        MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.DISCOVERY);
+        MediaTypes.Format format =
+                MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.DISCOVERY);
         switch (format) {
             case DISCOVERY_V2, DISCOVERY_V2BETA1 -> {
                 boolean v2 = format == MediaTypes.Format.DISCOVERY_V2;
-                exchange.respond(200, v2 ? MediaTypes.DISCOVERY_V2 : MediaTypes.DISCOVERY_V2BETA1,
+                exchange.respond(
+                        200,
+                        v2 ? MediaTypes.DISCOVERY_V2 : MediaTypes.DISCOVERY_V2BETA1,
                         core ? discovery.aggregatedApi(v2) : discovery.aggregatedApis(v2),
                         Map.of("Vary", "Accept"));
             }
-            default -> exchange.respond(200, MediaTypes.JSON, core ? discovery.legacyApi() : discovery.legacyApis(),
-                    Map.of("Vary", "Accept"));
+            default ->
+                    exchange.respond(
+                            200,
+                            MediaTypes.JSON,
+                            core ? discovery.legacyApi() : discovery.legacyApis(),
+                            Map.of("Vary", "Accept"));
         }
     }
 }

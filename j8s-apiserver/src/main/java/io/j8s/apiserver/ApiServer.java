@@ -1,12 +1,10 @@
 package io.j8s.apiserver;
 
-import io.j8s.apiserver.errors.Statuses;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.admission.AdmissionChain;
 import io.j8s.apiserver.admission.ServiceAccountAdmission;
 import io.j8s.apiserver.admission.ServiceAllocations;
-import io.j8s.apiserver.registry.Admission;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
@@ -35,18 +33,18 @@ import io.j8s.apiserver.bootstrap.SystemObjects;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.discovery.Discovery;
 import io.j8s.apiserver.discovery.OpenApi;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.errors.Statuses;
 import io.j8s.apiserver.http.ErrorBody;
-import io.j8s.apiserver.http.HttpLimits;
 import io.j8s.apiserver.http.HttpServer;
 import io.j8s.apiserver.metrics.MetricsApi;
 import io.j8s.apiserver.nodeproxy.PodLogs;
 import io.j8s.apiserver.nodeproxy.portforward.PodPortForward;
+import io.j8s.apiserver.registry.Admission;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.rest.PatchSupport;
 import io.j8s.apiserver.rest.PodBinding;
 import io.j8s.apiserver.rest.ResourceHandler;
-import io.j8s.apiserver.request.Responses;
 import io.j8s.store.Store;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.net.InetSocketAddress;
@@ -72,9 +70,9 @@ import tools.jackson.databind.JsonNode;
  * The Kubernetes API server of j8s: REST and watch over the store, served to kubectl and client
  * libraries. Construct, {@link #start()}, {@link #close()}.
  *
- * <p>Wiring only: the watch cache ({@code cache}), the registry ({@code registry}), admission,
- * the REST handlers ({@code rest}), discovery, authentication and authorization ({@code auth}),
- * and the HTTP server ({@code http}).
+ * <p>Wiring only: the watch cache ({@code cache}), the registry ({@code registry}), admission, the
+ * REST handlers ({@code rest}), discovery, authentication and authorization ({@code auth}), and the
+ * HTTP server ({@code http}).
  */
 public final class ApiServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
@@ -105,55 +103,145 @@ public final class ApiServer implements AutoCloseable {
     private volatile boolean shuttingDown;
     private volatile SystemObjects system;
 
-    public ApiServer(ApiServerConfig config, Store store, List<ResourceType> types, PrometheusMeterRegistry metrics,
+    public ApiServer(
+            ApiServerConfig config,
+            Store store,
+            List<ResourceType> types,
+            PrometheusMeterRegistry metrics,
             Clock clock) {
         this.config = config;
         this.store = store;
         this.types = List.copyOf(types);
         this.metrics = metrics;
         this.clock = clock;
-        this.cache = new WatchCache(store, types, config.watchHistoryPerResource(), config.bookmarkInterval(), metrics);
-        this.allocations = new ServiceAllocations(store, config.serviceCidr(), config.nodePortMin(),
-                config.nodePortMax());
+        this.cache =
+                new WatchCache(
+                        store,
+                        types,
+                        config.watchHistoryPerResource(),
+                        config.bookmarkInterval(),
+                        metrics);
+        this.allocations =
+                new ServiceAllocations(
+                        store, config.serviceCidr(), config.nodePortMin(), config.nodePortMax());
         ResourceType namespaceType = typeOfKind("Namespace");
-        // As Kubernetes' NamespaceLifecycle admission: the cache first, and on a miss the store itself,
+        // As Kubernetes' NamespaceLifecycle admission: the cache first, and on a miss the store
+        // itself,
         // so an object can be created in a namespace created a moment ago.
         ResourceType serviceAccountType = typeOfKind("ServiceAccount");
-        // ServiceAccount admission for Pods: the cache first, the store on a miss (as the namespace)
-        Admission admission = new AdmissionChain(List.of(allocations, new ServiceAccountAdmission(
-                (namespace, name) -> cache.get(serviceAccountType, namespace, name).map(sa -> (JsonNode) sa.tree())
-                        .or(() -> store.get(serviceAccountType.key(namespace, name))
-                                .map(kv -> Json.parseObject(kv.value()))))));
-        this.registry = new ObjectRegistry(store, admission, namespace -> cache.get(namespaceType, null, namespace)
-                .map(ns -> isTerminating(ns.tree()))
-                .or(() -> store.get(namespaceType.key(null, namespace))
-                        .map(kv -> isTerminating(Json.parseObject(kv.value())))), clock);
-        this.workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(10_000), named("j8s-api-worker"));
+        // ServiceAccount admission for Pods: the cache first, the store on a miss (as the
+        // namespace)
+        Admission admission =
+                new AdmissionChain(
+                        List.of(
+                                allocations,
+                                new ServiceAccountAdmission(
+                                        (namespace, name) ->
+                                                cache.get(serviceAccountType, namespace, name)
+                                                        .map(sa -> (JsonNode) sa.tree())
+                                                        .or(
+                                                                () ->
+                                                                        store.get(
+                                                                                        serviceAccountType
+                                                                                                .key(
+                                                                                                        namespace,
+                                                                                                        name))
+                                                                                .map(
+                                                                                        kv ->
+                                                                                                Json
+                                                                                                        .parseObject(
+                                                                                                                kv
+                                                                                                                        .value()))))));
+        this.registry =
+                new ObjectRegistry(
+                        store,
+                        admission,
+                        namespace ->
+                                cache.get(namespaceType, null, namespace)
+                                        .map(ns -> isTerminating(ns.tree()))
+                                        .or(
+                                                () ->
+                                                        store.get(
+                                                                        namespaceType.key(
+                                                                                null, namespace))
+                                                                .map(
+                                                                        kv ->
+                                                                                isTerminating(
+                                                                                        Json
+                                                                                                .parseObject(
+                                                                                                        kv
+                                                                                                                .value())))),
+                        clock);
+        this.workers =
+                new ThreadPoolExecutor(
+                        config.workerThreads(),
+                        config.workerThreads(),
+                        60,
+                        TimeUnit.SECONDS,
+                        new LinkedBlockingQueue<>(10_000),
+                        named("j8s-api-worker"));
         ((ThreadPoolExecutor) workers).allowCoreThreadTimeOut(true);
-        this.watchExecutor = Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
-                named("j8s-watch-send"));
+        this.watchExecutor =
+                Executors.newFixedThreadPool(
+                        Math.max(2, Runtime.getRuntime().availableProcessors()),
+                        named("j8s-watch-send"));
         this.timer = Executors.newSingleThreadScheduledExecutor(named("j8s-api-timer"));
-        this.resources = new ResourceHandler(store, cache, registry, new PatchSupport(), watchExecutor, timer, clock,
-                config.watchQueueBytes(), metrics);
+        this.resources =
+                new ResourceHandler(
+                        store,
+                        cache,
+                        registry,
+                        new PatchSupport(),
+                        watchExecutor,
+                        timer,
+                        clock,
+                        config.watchQueueBytes(),
+                        metrics);
         resources.addSubresource("pods", "binding", new PodBinding(registry, clock));
-        resources.addSubresource("pods", "log", new PodLogs(registry, this::typeOfKind, config.nodeClient(),
-                config.nodeScheme()));
-        this.metricsApi = new MetricsApi(cache, this::typeOfKind, config.nodeClient(), config.nodeScheme(),
-                config.metricResolution(), metrics, clock);
-        resources.addSubresource("pods", "portforward", new PodPortForward(registry, this::typeOfKind,
-                config.nodeClient(), config.nodeScheme(), config.portForwardLimits()));
-        io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_portforward_streams",
-                config.portForwardLimits(), l -> l.active())
-                .description("Forwarded TCP connections (port-forward stream pairs) open now").register(metrics);
+        resources.addSubresource(
+                "pods",
+                "log",
+                new PodLogs(registry, this::typeOfKind, config.nodeClient(), config.nodeScheme()));
+        this.metricsApi =
+                new MetricsApi(
+                        cache,
+                        this::typeOfKind,
+                        config.nodeClient(),
+                        config.nodeScheme(),
+                        config.metricResolution(),
+                        metrics,
+                        clock);
+        resources.addSubresource(
+                "pods",
+                "portforward",
+                new PodPortForward(
+                        registry,
+                        this::typeOfKind,
+                        config.nodeClient(),
+                        config.nodeScheme(),
+                        config.portForwardLimits()));
+        io.micrometer.core.instrument.Gauge.builder(
+                        "j8s_apiserver_portforward_streams",
+                        config.portForwardLimits(),
+                        l -> l.active())
+                .description("Forwarded TCP connections (port-forward stream pairs) open now")
+                .register(metrics);
         for (String stream : List.of("exec", "attach")) {
-            var podStreams = new io.j8s.apiserver.nodeproxy.PodStreams(registry, this::typeOfKind,
-                    config.nodeClient(), config.nodeScheme(), stream,
-                    io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser());
+            var podStreams =
+                    new io.j8s.apiserver.nodeproxy.PodStreams(
+                            registry,
+                            this::typeOfKind,
+                            config.nodeClient(),
+                            config.nodeScheme(),
+                            stream,
+                            io.j8s.apiserver.nodeproxy.PodStreams.maxStreamsPerUser());
             resources.addSubresource("pods", stream, podStreams);
-            io.micrometer.core.instrument.Gauge.builder("j8s_apiserver_pod_streams", podStreams,
-                    io.j8s.apiserver.nodeproxy.PodStreams::openStreams)
-                    .description("pods/exec and pods/attach streams open now").tag("subresource", stream)
+            io.micrometer.core.instrument.Gauge.builder(
+                            "j8s_apiserver_pod_streams",
+                            podStreams,
+                            io.j8s.apiserver.nodeproxy.PodStreams::openStreams)
+                    .description("pods/exec and pods/attach streams open now")
+                    .tag("subresource", stream)
                     .register(metrics);
         }
         // Kubernetes' names where j8s has the same check (see docs/architecture.md, "Health")
@@ -161,10 +249,13 @@ public final class ApiServer implements AutoCloseable {
         health.addLivez("etcd", this::storeFailure);
         health.addReadyz("ping", () -> null);
         health.addReadyz("etcd", this::storeFailure);
-        health.addReadyz("watch-cache", () -> cacheStarted ? null : "the watch cache is not filled yet");
-        health.addReadyz("poststarthook/start-system-namespaces-controller",
+        health.addReadyz(
+                "watch-cache", () -> cacheStarted ? null : "the watch cache is not filled yet");
+        health.addReadyz(
+                "poststarthook/start-system-namespaces-controller",
                 () -> systemObjectsWritten ? null : "the system namespaces are not written yet");
-        health.addReadyz("poststarthook/rbac/bootstrap-roles",
+        health.addReadyz(
+                "poststarthook/rbac/bootstrap-roles",
                 () -> rbacBootstrapped ? null : "the bootstrap RBAC policy is not written yet");
     }
 
@@ -185,7 +276,10 @@ public final class ApiServer implements AutoCloseable {
         return health;
     }
 
-    /** Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts listening. */
+    /**
+     * Fills the cache, writes the system objects and the bootstrap RBAC policy, and starts
+     * listening.
+     */
     public void start() throws InterruptedException {
         long begin = System.nanoTime();
         // last, after the checks others added before the start, as Kubernetes lists it
@@ -194,31 +288,71 @@ public final class ApiServer implements AutoCloseable {
         cacheStarted = true;
         health.changed();
         Security security = config.security() == null ? Security.NONE : security(config.security());
-        List<ResourceType> createOnly = security.createOnly().stream().map(CreateOnlyResource::type).toList();
+        List<ResourceType> createOnly =
+                security.createOnly().stream().map(CreateOnlyResource::type).toList();
         OpenApi openApi = new OpenApi(types, ApiRouter.KUBERNETES_VERSION);
         openApi.buildInBackground();
-        ApiRouter router = new ApiRouter(types, new Discovery(types, createOnly, metricsApi.types(),
-                config.advertiseAddress() + ":" + config.port()), openApi,
-                resources, security.authenticator(), security.authorizer(), security.restriction(),
-                security.createOnly(), metrics::scrape, health, metrics);
+        ApiRouter router =
+                new ApiRouter(
+                        types,
+                        new Discovery(
+                                types,
+                                createOnly,
+                                metricsApi.types(),
+                                config.advertiseAddress() + ":" + config.port()),
+                        openApi,
+                        resources,
+                        security.authenticator(),
+                        security.authorizer(),
+                        security.restriction(),
+                        security.createOnly(),
+                        metrics::scrape,
+                        health,
+                        metrics);
         security.paths().forEach(router::addPath);
         metricsApi.types().forEach(type -> router.addComputed(type, metricsApi::handle));
-        ErrorBody errors = (code, reason, message) -> Json.writeBytes(Statuses.failure(
-                ApiException.of(code, reason, message)));
-        byte[] overloaded = Json.writeBytes(Statuses.failure(ApiException.tooManyRequests("the server is overloaded",
-                1)));
-        http = new HttpServer(new InetSocketAddress(config.bindAddress(), config.port()), config.tls(), router,
-                workers, config.httpLimits(), errors, overloaded);
+        ErrorBody errors =
+                (code, reason, message) ->
+                        Json.writeBytes(Statuses.failure(ApiException.of(code, reason, message)));
+        byte[] overloaded =
+                Json.writeBytes(
+                        Statuses.failure(
+                                ApiException.tooManyRequests("the server is overloaded", 1)));
+        http =
+                new HttpServer(
+                        new InetSocketAddress(config.bindAddress(), config.port()),
+                        config.tls(),
+                        router,
+                        workers,
+                        config.httpLimits(),
+                        errors,
+                        overloaded);
         address = http.start();
         if (config.insecurePort() > 0) {
-            plainHttp = new HttpServer(new InetSocketAddress("127.0.0.1", config.insecurePort()), null, router,
-                    workers, config.httpLimits(), errors, overloaded);
+            plainHttp =
+                    new HttpServer(
+                            new InetSocketAddress("127.0.0.1", config.insecurePort()),
+                            null,
+                            router,
+                            workers,
+                            config.httpLimits(),
+                            errors,
+                            overloaded);
             InetSocketAddress plain = plainHttp.start();
-            log.atWarn().addKeyValue("address", "127.0.0.1:" + plain.getPort())
-                    .log("serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");
+            log.atWarn()
+                    .addKeyValue("address", "127.0.0.1:" + plain.getPort())
+                    .log(
+                            "serving plain HTTP on loopback as asked: bearer tokens cross it unencrypted");
         }
-        system = new SystemObjects(registry, this::typeOfKind, allocations.serviceIp(1),
-                config.advertiseAddress(), address.getPort(), cache, clock);
+        system =
+                new SystemObjects(
+                        registry,
+                        this::typeOfKind,
+                        allocations.serviceIp(1),
+                        config.advertiseAddress(),
+                        address.getPort(),
+                        cache,
+                        clock);
         system.reconcile();
         systemObjectsWritten = true;
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
@@ -227,34 +361,52 @@ public final class ApiServer implements AutoCloseable {
         rbacBootstrapped = true;
         health.changed();
         metricsApi.start();
-        timer.scheduleWithFixedDelay(() -> {
-            try {
-                system.reconcile();
-                rbac.aggregate();
-                if (nodePasswords != null) {
-                    nodePasswords.adoptByNodes();
-                }
-            } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("error", e.toString()).log("repairing the system objects failed");
-            }
-        }, 10, 10, TimeUnit.SECONDS);
-        log.atInfo().addKeyValue("address", address.getAddress().getHostAddress() + ":" + address.getPort())
+        timer.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        system.reconcile();
+                        rbac.aggregate();
+                        if (nodePasswords != null) {
+                            nodePasswords.adoptByNodes();
+                        }
+                    } catch (RuntimeException e) {
+                        log.atWarn()
+                                .addKeyValue("error", e.toString())
+                                .log("repairing the system objects failed");
+                    }
+                },
+                10,
+                10,
+                TimeUnit.SECONDS);
+        log.atInfo()
+                .addKeyValue(
+                        "address", address.getAddress().getHostAddress() + ":" + address.getPort())
                 .addKeyValue("objects", types.stream().mapToInt(cache::size).sum())
                 .addKeyValue("secure", config.security() != null)
                 .addKeyValue("startupMs", (System.nanoTime() - begin) / 1_000_000)
                 .log("API server ready");
     }
 
-    /** Authentication, authorization and the auth APIs, wired over this server's cache and registry. */
-    private record Security(Authenticator authenticator, Authorizer authorizer, NodeRestriction restriction,
-            List<CreateOnlyResource> createOnly, Map<String, ApiRouter.NonResourceHandler> paths) {
+    /**
+     * Authentication, authorization and the auth APIs, wired over this server's cache and registry.
+     */
+    private record Security(
+            Authenticator authenticator,
+            Authorizer authorizer,
+            NodeRestriction restriction,
+            List<CreateOnlyResource> createOnly,
+            Map<String, ApiRouter.NonResourceHandler> paths) {
         static final Security NONE = new Security(null, null, null, List.of(), Map.of());
     }
 
     private Security security(ApiSecurity settings) {
-        ServiceAccountTokens serviceAccountTokens = new ServiceAccountTokens(settings.serviceAccountKeys(),
-                settings.serviceAccountIssuer(), List.of(settings.serviceAccountIssuer()), clock,
-                new CachedTokenObjects(cache, this::typeOfKind));
+        ServiceAccountTokens serviceAccountTokens =
+                new ServiceAccountTokens(
+                        settings.serviceAccountKeys(),
+                        settings.serviceAccountIssuer(),
+                        List.of(settings.serviceAccountIssuer()),
+                        clock,
+                        new CachedTokenObjects(cache, this::typeOfKind));
         List<TokenAuthenticator> tokens = new ArrayList<>();
         if (settings.joinToken() != null) {
             tokens.add(new JoinTokenAuthenticator(settings.joinToken()));
@@ -263,20 +415,30 @@ public final class ApiServer implements AutoCloseable {
             tokens.add(settings.tokenFile());
         }
         tokens.add(serviceAccountTokens);
-        Authenticator authenticator = new RequestAuthenticator(new X509Authenticator(settings.clientCas(), clock),
-                tokens);
-        policy = new CachedPolicy(cache, typeOfKind("ClusterRole"), typeOfKind("Role"),
-                typeOfKind("ClusterRoleBinding"), typeOfKind("RoleBinding"));
+        Authenticator authenticator =
+                new RequestAuthenticator(
+                        new X509Authenticator(settings.clientCas(), clock), tokens);
+        policy =
+                new CachedPolicy(
+                        cache,
+                        typeOfKind("ClusterRole"),
+                        typeOfKind("Role"),
+                        typeOfKind("ClusterRoleBinding"),
+                        typeOfKind("RoleBinding"));
         NodeGraph graph = new CachedNodeGraph(cache, typeOfKind("Pod"));
         rbacAuthorizer = new RbacAuthorizer(policy);
-        Authorizer authorizer = new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
+        Authorizer authorizer =
+                new UnionAuthorizer(List.of(new NodeAuthorizer(graph), rbacAuthorizer));
         resources.addWriteAdmission(new EscalationCheck(authorizer, rbacAuthorizer, policy));
-        TokenRequests tokenRequests = new TokenRequests(registry, serviceAccountTokens, this::typeOfKind);
+        TokenRequests tokenRequests =
+                new TokenRequests(registry, serviceAccountTokens, this::typeOfKind);
         resources.addSubresource("serviceaccounts", "token", tokenRequests::handle);
         if (settings.nodeCredentials() != null) {
-            nodePasswords = new NodePasswords(registry, cache, typeOfKind("Secret"), typeOfKind("Node"));
+            nodePasswords =
+                    new NodePasswords(registry, cache, typeOfKind("Secret"), typeOfKind("Node"));
         }
-        JoinEndpoints join = new JoinEndpoints(settings.caBundle(), settings.nodeCredentials(), nodePasswords);
+        JoinEndpoints join =
+                new JoinEndpoints(settings.caBundle(), settings.nodeCredentials(), nodePasswords);
         Map<String, ApiRouter.NonResourceHandler> paths = new LinkedHashMap<>();
         paths.put(BootstrapPolicy.CACERTS_PATH, join::caCerts);
         if (settings.nodeCredentials() != null) {
@@ -284,8 +446,12 @@ public final class ApiServer implements AutoCloseable {
         }
         NodeRestriction restriction = new NodeRestriction(graph);
         resources.addWriteAdmission(restriction.nodeWrites());
-        return new Security(authenticator, authorizer, restriction,
-                new AccessReviews(authorizer, rbacAuthorizer).resources(), paths);
+        return new Security(
+                authenticator,
+                authorizer,
+                restriction,
+                new AccessReviews(authorizer, rbacAuthorizer).resources(),
+                paths);
     }
 
     /** The RBAC authorizer (after {@link #start()} of a secure server; null otherwise). */
@@ -312,7 +478,9 @@ public final class ApiServer implements AutoCloseable {
 
     /** The resource of {@code kind} (first match), as served. */
     public ResourceType typeOfKind(String kind) {
-        return findKind(kind).orElseThrow(() -> new IllegalArgumentException("no served resource of kind " + kind));
+        return findKind(kind)
+                .orElseThrow(
+                        () -> new IllegalArgumentException("no served resource of kind " + kind));
     }
 
     private Optional<ResourceType> findKind(String kind) {
@@ -332,7 +500,9 @@ public final class ApiServer implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("error", e.toString()).log("leaving the kubernetes endpoints failed");
+                log.atWarn()
+                        .addKeyValue("error", e.toString())
+                        .log("leaving the kubernetes endpoints failed");
             }
         }
         if (http != null) {

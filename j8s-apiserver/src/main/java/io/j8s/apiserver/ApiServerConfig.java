@@ -12,8 +12,8 @@ import java.util.function.Supplier;
  * How the API server listens and allocates. Immutable; build with {@link #builder()}.
  *
  * @param advertiseAddress the address the {@code kubernetes} Service's endpoints name
- * @param tls the current TLS context (asked per connection, so a renewed certificate is picked up), or
- *     null for plain HTTP
+ * @param tls the current TLS context (asked per connection, so a renewed certificate is picked up),
+ *     or null for plain HTTP
  * @param security how requests authenticate (authorization is Node + RBAC); null only when {@code
  *     insecure}
  * @param insecure no authentication and no authorization: every request is the cluster admin. Only
@@ -41,7 +41,8 @@ public record ApiServerConfig(
         int watchHistoryPerResource,
         Duration bookmarkInterval,
         int workerThreads,
-        java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient,
+        java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient>
+                nodeClient,
         String nodeScheme,
         long watchQueueBytes,
         Duration metricResolution,
@@ -53,14 +54,17 @@ public record ApiServerConfig(
         Objects.requireNonNull(bookmarkInterval, "bookmarkInterval");
         Objects.requireNonNull(httpLimits, "httpLimits");
         if (security == null && !insecure) {
-            throw new IllegalStateException("an API server needs security settings; insecure() is for tests only");
+            throw new IllegalStateException(
+                    "an API server needs security settings; insecure() is for tests only");
         }
         Objects.requireNonNull(nodeClient, "nodeClient");
         if (metricResolution == null || metricResolution.toMillis() < 100) {
-            throw new IllegalArgumentException("metricResolution must be at least 100ms but was " + metricResolution);
+            throw new IllegalArgumentException(
+                    "metricResolution must be at least 100ms but was " + metricResolution);
         }
         if (watchQueueBytes <= 0) {
-            throw new IllegalArgumentException("watchQueueBytes must be positive but was " + watchQueueBytes);
+            throw new IllegalArgumentException(
+                    "watchQueueBytes must be positive but was " + watchQueueBytes);
         }
         if (advertiseAddress == null || advertiseAddress.isEmpty()) {
             advertiseAddress = bindAddress.equals("0.0.0.0") ? "127.0.0.1" : bindAddress;
@@ -88,8 +92,9 @@ public record ApiServerConfig(
         private int watchHistoryPerResource = 10_000;
         private Duration bookmarkInterval = Duration.ofMinutes(1);
         private int workerThreads = 256;
-        private java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> nodeClient =
-                PlainNodeClient.INSTANCE;
+        private java.util.function.Function<
+                        tools.jackson.databind.JsonNode, java.net.http.HttpClient>
+                nodeClient = PlainNodeClient.INSTANCE;
         private String nodeScheme = "http";
         private Duration metricResolution = Duration.ofSeconds(15);
         private io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits portForwardLimits =
@@ -174,8 +179,11 @@ public record ApiServerConfig(
          * Node object (it may trust each node differently), and the scheme ({@code https} with a
          * client certificate in a secure cluster).
          */
-        public Builder nodeClient(java.util.function.Function<tools.jackson.databind.JsonNode,
-                java.net.http.HttpClient> client, String scheme) {
+        public Builder nodeClient(
+                java.util.function.Function<
+                                tools.jackson.databind.JsonNode, java.net.http.HttpClient>
+                        client,
+                String scheme) {
             this.nodeClient = client;
             this.nodeScheme = scheme;
             return this;
@@ -194,21 +202,40 @@ public record ApiServerConfig(
         }
 
         /** Port-forward limits: forwards per node and per user, idle timeout (default 4 h). */
-        public Builder portForwardLimits(io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits value) {
+        public Builder portForwardLimits(
+                io.j8s.apiserver.nodeproxy.portforward.PortForwardLimits value) {
             this.portForwardLimits = value;
             return this;
         }
 
         public ApiServerConfig build() {
-            return new ApiServerConfig(bindAddress, port, advertiseAddress, serviceCidr, nodePortMin, nodePortMax, tls,
-                    security, insecure, insecurePort, httpLimits, watchHistoryPerResource, bookmarkInterval,
-                    workerThreads, nodeClient, nodeScheme, watchQueueBytes, metricResolution, portForwardLimits);
+            return new ApiServerConfig(
+                    bindAddress,
+                    port,
+                    advertiseAddress,
+                    serviceCidr,
+                    nodePortMin,
+                    nodePortMax,
+                    tls,
+                    security,
+                    insecure,
+                    insecurePort,
+                    httpLimits,
+                    watchHistoryPerResource,
+                    bookmarkInterval,
+                    workerThreads,
+                    nodeClient,
+                    nodeScheme,
+                    watchQueueBytes,
+                    metricResolution,
+                    portForwardLimits);
         }
     }
 
     /** A plain-HTTP client for node endpoints, created on first use. */
     private static final class PlainNodeClient
-            implements java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> {
+            implements java.util.function.Function<
+                    tools.jackson.databind.JsonNode, java.net.http.HttpClient> {
         static final PlainNodeClient INSTANCE = new PlainNodeClient();
         private volatile java.net.http.HttpClient client;
 
@@ -218,7 +245,10 @@ public record ApiServerConfig(
             if (c == null) {
                 synchronized (this) {
                     if (client == null) {
-                        client = java.net.http.HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+                        client =
+                                java.net.http.HttpClient.newBuilder()
+                                        .connectTimeout(Duration.ofSeconds(5))
+                                        .build();
                     }
                     c = client;
                 }

@@ -17,11 +17,11 @@ import org.slf4j.LoggerFactory;
  * The named checks behind {@code /livez} and {@code /readyz} ({@code /healthz} serves the livez
  * ones), answered as Kubernetes' {@code k8s.io/apiserver/pkg/server/healthz} does: {@code ok}, or
  * with {@code ?verbose} one {@code [+]name ok} line per check and {@code readyz check passed}; a
- * failing check makes a 500 listing every check ({@code [-]name failed: reason withheld}, the reason
- * goes to the log only, as these paths are public); {@code ?exclude=name} skips a check; {@code
- * /readyz/<name>} answers one check. Other components add their checks ({@link #addReadyz}); whoever
- * changes what a check sees calls {@link #changed()} so {@link #awaitReady} wakes up at once.
- * Thread safe.
+ * failing check makes a 500 listing every check ({@code [-]name failed: reason withheld}, the
+ * reason goes to the log only, as these paths are public); {@code ?exclude=name} skips a check;
+ * {@code /readyz/<name>} answers one check. Other components add their checks ({@link #addReadyz});
+ * whoever changes what a check sees calls {@link #changed()} so {@link #awaitReady} wakes up at
+ * once. Thread safe.
  */
 public final class HealthChecks {
     private static final Logger log = LoggerFactory.getLogger(HealthChecks.class);
@@ -40,7 +40,10 @@ public final class HealthChecks {
     private final Object monitor = new Object();
     private long changes; // guarded by monitor
 
-    /** Adds a check to {@code /livez} (and {@code /healthz}): failing means the process should be restarted. */
+    /**
+     * Adds a check to {@code /livez} (and {@code /healthz}): failing means the process should be
+     * restarted.
+     */
     public void addLivez(String name, Check check) {
         livez.add(new Named(name, check));
         changed();
@@ -92,25 +95,27 @@ public final class HealthChecks {
             }
             synchronized (monitor) {
                 if (changes == seen) {
-                    TimeUnit.NANOSECONDS.timedWait(monitor, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+                    TimeUnit.NANOSECONDS.timedWait(
+                            monitor, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
                 }
             }
         }
     }
 
     /**
-     * Answers {@code path} when it is {@code /livez}, {@code /readyz}, {@code /healthz} or one check
-     * under them.
+     * Answers {@code path} when it is {@code /livez}, {@code /readyz}, {@code /healthz} or one
+     * check under them.
      *
      * @return false when {@code path} is none of these
      */
     boolean serve(HttpExchange exchange, String path) {
         String[] parts = path.substring(1).split("/", 2);
-        List<Named> checks = switch (parts[0]) {
-            case "livez", "healthz" -> livez;
-            case "readyz" -> readyz;
-            default -> null;
-        };
+        List<Named> checks =
+                switch (parts[0]) {
+                    case "livez", "healthz" -> livez;
+                    case "readyz" -> readyz;
+                    default -> null;
+                };
         if (checks == null) {
             return false;
         }
@@ -143,16 +148,23 @@ public final class HealthChecks {
             } else {
                 // the reason is not shown: these paths are public
                 out.append("[-]").append(n.name()).append(" failed: reason withheld\n");
-                reasons.append("[-]").append(n.name()).append(" failed: ").append(failure).append('\n');
+                reasons.append("[-]")
+                        .append(n.name())
+                        .append(" failed: ")
+                        .append(failure)
+                        .append('\n');
                 failed.add(n.name());
             }
         }
         if (!excluded.isEmpty()) {
             out.append("warn: some health checks cannot be excluded: no matches for ")
-                    .append(String.join(",", excluded.stream().map(e -> "\"" + e + "\"").toList())).append('\n');
+                    .append(String.join(",", excluded.stream().map(e -> "\"" + e + "\"").toList()))
+                    .append('\n');
         }
         if (!failed.isEmpty()) {
-            log.atDebug().addKeyValue("failed", failed).log("{} check failed:\n{}", parts[0], reasons);
+            log.atDebug()
+                    .addKeyValue("failed", failed)
+                    .log("{} check failed:\n{}", parts[0], reasons);
             text(exchange, 500, out + parts[0] + " check failed\n");
         } else if (exchange.query("verbose") == null) {
             text(exchange, 200, "ok");
@@ -171,7 +183,10 @@ public final class HealthChecks {
     }
 
     private static void text(HttpExchange exchange, int code, String body) {
-        exchange.respond(code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8),
+        exchange.respond(
+                code,
+                "text/plain; charset=utf-8",
+                body.getBytes(StandardCharsets.UTF_8),
                 Map.of("X-Content-Type-Options", "nosniff"));
     }
 }

@@ -3,15 +3,15 @@ package io.j8s.apiserver;
 import io.j8s.apiserver.auth.Authorizer;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.rbac.Subject;
-import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.http.HttpExchange;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Acting as another user ({@code kubectl --as=bob --as-group=devs}), as Kubernetes' impersonation
- * filter: the authenticated user must be allowed to {@code impersonate} the named {@code users}
- * (or {@code serviceaccounts}), each of the {@code groups} and the {@code uids}; the request then
+ * filter: the authenticated user must be allowed to {@code impersonate} the named {@code users} (or
+ * {@code serviceaccounts}), each of the {@code groups} and the {@code uids}; the request then
  * proceeds as the impersonated user, who is {@code system:authenticated} (service accounts also in
  * their groups). Extra fields are not supported.
  */
@@ -25,7 +25,8 @@ final class Impersonation {
         String uid = exchange.header("Impersonate-Uid");
         if (name == null) {
             if (!groups.isEmpty() || uid != null) {
-                throw ApiException.badRequest("requested impersonation of groups or uid without impersonating a user");
+                throw ApiException.badRequest(
+                        "requested impersonation of groups or uid without impersonating a user");
             }
             return user;
         }
@@ -38,22 +39,32 @@ final class Impersonation {
             if (parts.length != 2) {
                 throw ApiException.badRequest("invalid service account user name \"" + name + "\"");
             }
-            check(authorizer, Authorizer.Attributes.resource(user, "impersonate", "", "serviceaccounts", null, parts[0],
-                    parts[1]));
+            check(
+                    authorizer,
+                    Authorizer.Attributes.resource(
+                            user, "impersonate", "", "serviceaccounts", null, parts[0], parts[1]));
             asGroups.add("system:serviceaccounts");
             asGroups.add("system:serviceaccounts:" + parts[0]);
         } else {
-            check(authorizer, Authorizer.Attributes.resource(user, "impersonate", "", "users", null, null, name));
+            check(
+                    authorizer,
+                    Authorizer.Attributes.resource(
+                            user, "impersonate", "", "users", null, null, name));
         }
         for (String group : groups) {
-            check(authorizer, Authorizer.Attributes.resource(user, "impersonate", "", "groups", null, null, group));
+            check(
+                    authorizer,
+                    Authorizer.Attributes.resource(
+                            user, "impersonate", "", "groups", null, null, group));
             if (!asGroups.contains(group)) {
                 asGroups.add(group);
             }
         }
         if (uid != null) {
-            check(authorizer, Authorizer.Attributes.resource(user, "impersonate", "authentication.k8s.io", "uids",
-                    null, null, uid));
+            check(
+                    authorizer,
+                    Authorizer.Attributes.resource(
+                            user, "impersonate", "authentication.k8s.io", "uids", null, null, uid));
         }
         if (name.equals(UserInfo.ANONYMOUS.name())) {
             if (!asGroups.contains(UserInfo.UNAUTHENTICATED)) {
@@ -67,7 +78,10 @@ final class Impersonation {
     private static void check(Authorizer authorizer, Authorizer.Attributes attributes) {
         Authorizer.Decision decision = authorizer.authorize(attributes);
         if (!decision.allowed()) {
-            throw ApiException.forbidden(attributes.group(), attributes.resource(), attributes.name(),
+            throw ApiException.forbidden(
+                    attributes.group(),
+                    attributes.resource(),
+                    attributes.name(),
                     ApiRouter.forbiddenCause(attributes, decision.reason()));
         }
     }

@@ -16,18 +16,23 @@ class HealthChecksTest {
         HealthChecks health = new HealthChecks();
         health.addReadyz("ping", () -> null);
         health.addReadyz("nodes", () -> "node node02 is not Ready");
-        health.addReadyz("broken", () -> {
-            throw new IllegalStateException("boom");
-        });
-        assertThat(health.notReady()).containsExactly(Map.entry("nodes", "node node02 is not Ready"),
-                Map.entry("broken", "java.lang.IllegalStateException: boom"));
+        health.addReadyz(
+                "broken",
+                () -> {
+                    throw new IllegalStateException("boom");
+                });
+        assertThat(health.notReady())
+                .containsExactly(
+                        Map.entry("nodes", "node node02 is not Ready"),
+                        Map.entry("broken", "java.lang.IllegalStateException: boom"));
     }
 
     @Test
     void awaitReady_returnsTheFailingChecksAtTheDeadline() throws Exception {
         HealthChecks health = new HealthChecks();
         health.addReadyz("nodes", () -> "not yet");
-        assertThat(health.awaitReady(Duration.ofMillis(50))).containsExactly(Map.entry("nodes", "not yet"));
+        assertThat(health.awaitReady(Duration.ofMillis(50)))
+                .containsExactly(Map.entry("nodes", "not yet"));
     }
 
     @Test
@@ -35,13 +40,15 @@ class HealthChecksTest {
         HealthChecks health = new HealthChecks();
         AtomicBoolean ready = new AtomicBoolean();
         health.addReadyz("nodes", () -> ready.get() ? null : "not yet");
-        CompletableFuture<Map<String, String>> waiting = CompletableFuture.supplyAsync(() -> {
-            try {
-                return health.awaitReady(Duration.ofSeconds(30));
-            } catch (InterruptedException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        CompletableFuture<Map<String, String>> waiting =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            try {
+                                return health.awaitReady(Duration.ofSeconds(30));
+                            } catch (InterruptedException e) {
+                                throw new IllegalStateException(e);
+                            }
+                        });
         Thread.sleep(100);
         assertThat(waiting).isNotDone();
         ready.set(true);

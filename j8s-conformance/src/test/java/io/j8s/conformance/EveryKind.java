@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** {@code every-kind.yaml}: one object of each kind j8s serves, {@code NS} standing for the namespace. */
+/**
+ * {@code every-kind.yaml}: one object of each kind j8s serves, {@code NS} standing for the
+ * namespace.
+ */
 final class EveryKind {
     private EveryKind() {}
 

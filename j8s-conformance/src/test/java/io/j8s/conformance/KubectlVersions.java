@@ -47,8 +47,13 @@ final class KubectlVersions {
                 throw new UncheckedIOException(e);
             }
             if (!Files.isExecutable(binary)) {
-                throw new AssertionError("kubectl " + version + " is not installed at " + binary + " (.ci/run installs"
-                        + " 1.20; 1.27 to 1.33 come with the Cloud SDK of the machine)");
+                throw new AssertionError(
+                        "kubectl "
+                                + version
+                                + " is not installed at "
+                                + binary
+                                + " (.ci/run installs"
+                                + " 1.20; 1.27 to 1.33 come with the Cloud SDK of the machine)");
             }
             this.kubectl = new Kubectl(kubeconfig, home.resolve("cache"), home, binary.toString());
         }
@@ -70,8 +75,17 @@ final class KubectlVersions {
         String ok(String... args) {
             Kubectl.Result r = run(args);
             if (r.exitCode() != 0) {
-                throw new AssertionError("kubectl " + version + " " + String.join(" ", args) + " exited with "
-                        + r.exitCode() + "\nstdout:\n" + r.stdout() + "\nstderr:\n" + r.stderr());
+                throw new AssertionError(
+                        "kubectl "
+                                + version
+                                + " "
+                                + String.join(" ", args)
+                                + " exited with "
+                                + r.exitCode()
+                                + "\nstdout:\n"
+                                + r.stdout()
+                                + "\nstderr:\n"
+                                + r.stderr());
             }
             return r.stdout();
         }

@@ -23,98 +23,166 @@ import java.util.Objects;
  * @param tcpIdleTimeout a TCP connection without a query for this long is closed
  * @param dnsServiceIp the {@code kube-dns} ClusterIP (the zone's {@code ns.dns} name), or null
  */
-public record DnsSettings(String domain, int ttl, String bindAddress, int port, ForwardMode forward,
-    List<InetSocketAddress> upstreams, Duration forwardTimeout, int maxInFlightForwards,
-    int maxTcpConnections, Duration tcpIdleTimeout, String dnsServiceIp) {
+public record DnsSettings(
+        String domain,
+        int ttl,
+        String bindAddress,
+        int port,
+        ForwardMode forward,
+        List<InetSocketAddress> upstreams,
+        Duration forwardTimeout,
+        int maxInFlightForwards,
+        int maxTcpConnections,
+        Duration tcpIdleTimeout,
+        String dnsServiceIp) {
 
-  /** Names outside the cluster domain. */
-  public enum ForwardMode {
-    /** to the host's resolvers ({@code /etc/resolv.conf}) */
-    HOST,
-    /** answered REFUSED */
-    REFUSE;
+    /** Names outside the cluster domain. */
+    public enum ForwardMode {
+        /** to the host's resolvers ({@code /etc/resolv.conf}) */
+        HOST,
+        /** answered REFUSED */
+        REFUSE;
 
-    /** {@code host} or {@code refuse}. */
-    public static ForwardMode parse(String text) {
-      return switch (text.toLowerCase(Locale.ROOT)) {
-        case "host" -> HOST;
-        case "refuse" -> REFUSE;
-        default -> throw new IllegalArgumentException(
-            "--cluster-dns-forward must be host or refuse, got " + text);
-      };
+        /** {@code host} or {@code refuse}. */
+        public static ForwardMode parse(String text) {
+            return switch (text.toLowerCase(Locale.ROOT)) {
+                case "host" -> HOST;
+                case "refuse" -> REFUSE;
+                default ->
+                        throw new IllegalArgumentException(
+                                "--cluster-dns-forward must be host or refuse, got " + text);
+            };
+        }
     }
-  }
 
-  public DnsSettings {
-    domain = normalizeDomain(domain);
-    if (ttl < 0) {
-      throw new IllegalArgumentException("ttl must be 0 or more, got " + ttl);
+    public DnsSettings {
+        domain = normalizeDomain(domain);
+        if (ttl < 0) {
+            throw new IllegalArgumentException("ttl must be 0 or more, got " + ttl);
+        }
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Objects.requireNonNull(forward, "forward");
+        upstreams = List.copyOf(upstreams);
+        Objects.requireNonNull(forwardTimeout, "forwardTimeout");
+        Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
+        if (maxInFlightForwards < 1 || maxTcpConnections < 1) {
+            throw new IllegalArgumentException("the DNS limits must be 1 or more");
+        }
     }
-    Objects.requireNonNull(bindAddress, "bindAddress");
-    Objects.requireNonNull(forward, "forward");
-    upstreams = List.copyOf(upstreams);
-    Objects.requireNonNull(forwardTimeout, "forwardTimeout");
-    Objects.requireNonNull(tcpIdleTimeout, "tcpIdleTimeout");
-    if (maxInFlightForwards < 1 || maxTcpConnections < 1) {
-      throw new IllegalArgumentException("the DNS limits must be 1 or more");
+
+    /**
+     * {@code cluster.local}, TTL 5 s, a free port on 127.0.0.1, forwarding to the host's resolvers.
+     */
+    public static DnsSettings defaults() {
+        return new DnsSettings(
+                "cluster.local",
+                5,
+                "127.0.0.1",
+                0,
+                ForwardMode.HOST,
+                List.of(),
+                Duration.ofSeconds(2),
+                256,
+                128,
+                Duration.ofSeconds(10),
+                null);
     }
-  }
 
-  /** {@code cluster.local}, TTL 5 s, a free port on 127.0.0.1, forwarding to the host's resolvers. */
-  public static DnsSettings defaults() {
-    return new DnsSettings("cluster.local", 5, "127.0.0.1", 0, ForwardMode.HOST, List.of(),
-        Duration.ofSeconds(2), 256, 128, Duration.ofSeconds(10), null);
-  }
-
-  public DnsSettings withDomain(String value) {
-    return new DnsSettings(value, ttl, bindAddress, port, forward, upstreams, forwardTimeout,
-        maxInFlightForwards, maxTcpConnections, tcpIdleTimeout, dnsServiceIp);
-  }
-
-  public DnsSettings withForward(ForwardMode mode, List<InetSocketAddress> servers) {
-    return new DnsSettings(domain, ttl, bindAddress, port, mode, servers, forwardTimeout,
-        maxInFlightForwards, maxTcpConnections, tcpIdleTimeout, dnsServiceIp);
-  }
-
-  public DnsSettings withDnsServiceIp(String ip) {
-    return new DnsSettings(domain, ttl, bindAddress, port, forward, upstreams, forwardTimeout,
-        maxInFlightForwards, maxTcpConnections, tcpIdleTimeout, ip);
-  }
-
-  public DnsSettings withListen(String address, int listenPort) {
-    return new DnsSettings(domain, ttl, address, listenPort, forward, upstreams, forwardTimeout,
-        maxInFlightForwards, maxTcpConnections, tcpIdleTimeout, dnsServiceIp);
-  }
-
-  /**
-   * The nameservers of the host's resolv.conf (port 53) but {@code exclude}d addresses (the cluster
-   * DNS's own, so that it never forwards to itself).
-   */
-  public static List<InetSocketAddress> hostResolvers(java.nio.file.Path resolvConf, List<String> exclude) {
-    return Forwarder.hostNameservers(resolvConf, exclude, warning -> org.slf4j.LoggerFactory
-        .getLogger(DnsSettings.class).atWarn().log(warning));
-  }
-
-  /**
-   * A cluster domain as given ({@code cluster.local}, {@code Cluster.Local.}): lower case, no
-   * trailing dot, each label 1..63 letters, digits or '-'.
-   */
-  public static String normalizeDomain(String domain) {
-    Objects.requireNonNull(domain, "domain");
-    String d = domain.toLowerCase(Locale.ROOT);
-    if (d.endsWith(".")) {
-      d = d.substring(0, d.length() - 1);
+    public DnsSettings withDomain(String value) {
+        return new DnsSettings(
+                value,
+                ttl,
+                bindAddress,
+                port,
+                forward,
+                upstreams,
+                forwardTimeout,
+                maxInFlightForwards,
+                maxTcpConnections,
+                tcpIdleTimeout,
+                dnsServiceIp);
     }
-    if (d.isEmpty() || d.length() > 253) {
-      throw new IllegalArgumentException("the cluster domain must be 1..253 characters, got '"
-          + domain + "'");
+
+    public DnsSettings withForward(ForwardMode mode, List<InetSocketAddress> servers) {
+        return new DnsSettings(
+                domain,
+                ttl,
+                bindAddress,
+                port,
+                mode,
+                servers,
+                forwardTimeout,
+                maxInFlightForwards,
+                maxTcpConnections,
+                tcpIdleTimeout,
+                dnsServiceIp);
     }
-    for (String label : d.split("\\.", -1)) {
-      if (!label.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
-        throw new IllegalArgumentException("the cluster domain '" + domain
-            + "' is not a DNS name (labels of letters, digits and '-')");
-      }
+
+    public DnsSettings withDnsServiceIp(String ip) {
+        return new DnsSettings(
+                domain,
+                ttl,
+                bindAddress,
+                port,
+                forward,
+                upstreams,
+                forwardTimeout,
+                maxInFlightForwards,
+                maxTcpConnections,
+                tcpIdleTimeout,
+                ip);
     }
-    return d;
-  }
+
+    public DnsSettings withListen(String address, int listenPort) {
+        return new DnsSettings(
+                domain,
+                ttl,
+                address,
+                listenPort,
+                forward,
+                upstreams,
+                forwardTimeout,
+                maxInFlightForwards,
+                maxTcpConnections,
+                tcpIdleTimeout,
+                dnsServiceIp);
+    }
+
+    /**
+     * The nameservers of the host's resolv.conf (port 53) but {@code exclude}d addresses (the
+     * cluster DNS's own, so that it never forwards to itself).
+     */
+    public static List<InetSocketAddress> hostResolvers(
+            java.nio.file.Path resolvConf, List<String> exclude) {
+        return Forwarder.hostNameservers(
+                resolvConf,
+                exclude,
+                warning ->
+                        org.slf4j.LoggerFactory.getLogger(DnsSettings.class).atWarn().log(warning));
+    }
+
+    /**
+     * A cluster domain as given ({@code cluster.local}, {@code Cluster.Local.}): lower case, no
+     * trailing dot, each label 1..63 letters, digits or '-'.
+     */
+    public static String normalizeDomain(String domain) {
+        Objects.requireNonNull(domain, "domain");
+        String d = domain.toLowerCase(Locale.ROOT);
+        if (d.endsWith(".")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        if (d.isEmpty() || d.length() > 253) {
+            throw new IllegalArgumentException(
+                    "the cluster domain must be 1..253 characters, got '" + domain + "'");
+        }
+        for (String label : d.split("\\.", -1)) {
+            if (!label.matches("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")) {
+                throw new IllegalArgumentException(
+                        "the cluster domain '"
+                                + domain
+                                + "' is not a DNS name (labels of letters, digits and '-')");
+            }
+        }
+        return d;
+    }
 }

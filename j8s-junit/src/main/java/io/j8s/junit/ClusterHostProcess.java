@@ -27,15 +27,18 @@ import java.util.stream.Stream;
  * test JVM, started at the first cluster with the test's own {@code java}, running {@code
  * io.j8s.server.testhost.ClusterHost} from the embedded jar. Requests go as JSON lines on its
  * stdin, answers come back on its stdout; its stderr (its log) goes to {@code host.log} in its
- * temporary directory. Closing its stdin stops it: at the end of the test JVM (a shutdown hook),
- * or when the test JVM dies (the pipe closes).
+ * temporary directory. Closing its stdin stops it: at the end of the test JVM (a shutdown hook), or
+ * when the test JVM dies (the pipe closes).
  */
 final class ClusterHostProcess {
     static final String MAIN_CLASS = "io.j8s.server.testhost.ClusterHost";
+
     /** How long the host JVM may take to answer its first line. */
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(60);
+
     /** Added to a request's own timeout before the test side gives up on its answer. */
     static final Duration GRACE = Duration.ofSeconds(30);
+
     /** How long the host may take to stop its clusters and exit once its stdin closed. */
     static final Duration EXIT_TIMEOUT = Duration.ofSeconds(30);
 
@@ -46,7 +49,8 @@ final class ClusterHostProcess {
     private final Path dir;
     private final Path logFile;
     private final OutputStream stdin;
-    private final Map<Long, CompletableFuture<Map<String, Object>>> pending = new ConcurrentHashMap<>();
+    private final Map<Long, CompletableFuture<Map<String, Object>>> pending =
+            new ConcurrentHashMap<>();
     private final CompletableFuture<Map<String, Object>> hello = new CompletableFuture<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean failed;
@@ -67,8 +71,10 @@ final class ClusterHostProcess {
             current = start();
             if (!hookInstalled) {
                 hookInstalled = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(ClusterHostProcess::shutdownCurrent,
-                        "j8s-host-shutdown"));
+                Runtime.getRuntime()
+                        .addShutdownHook(
+                                new Thread(
+                                        ClusterHostProcess::shutdownCurrent, "j8s-host-shutdown"));
             }
         }
         return current;
@@ -97,7 +103,8 @@ final class ClusterHostProcess {
         try {
             dir = Files.createTempDirectory("j8s-host-");
         } catch (IOException e) {
-            throw new J8sException("cannot create the cluster host's temporary directory: " + e.getMessage(), e);
+            throw new J8sException(
+                    "cannot create the cluster host's temporary directory: " + e.getMessage(), e);
         }
         Path log = dir.resolve("host.log");
         List<String> command = new ArrayList<>();
@@ -113,7 +120,8 @@ final class ClusterHostProcess {
         try {
             process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         } catch (IOException e) {
-            throw new J8sException("cannot start the cluster host " + command + ": " + e.getMessage(), e);
+            throw new J8sException(
+                    "cannot start the cluster host " + command + ": " + e.getMessage(), e);
         }
         ClusterHostProcess host = new ClusterHostProcess(process, dir, log);
         try {
@@ -122,8 +130,11 @@ final class ClusterHostProcess {
         } catch (TimeoutException e) {
             host.failed = true;
             host.shutdown();
-            throw new J8sException("the cluster host did not start within " + HELLO_TIMEOUT.toSeconds() + " s"
-                    + host.logHint());
+            throw new J8sException(
+                    "the cluster host did not start within "
+                            + HELLO_TIMEOUT.toSeconds()
+                            + " s"
+                            + host.logHint());
         } catch (ExecutionException e) {
             host.failed = true;
             host.shutdown();
@@ -161,18 +172,25 @@ final class ClusterHostProcess {
                 stdin.write(line);
                 stdin.flush();
             }
-            Map<String, Object> result = answer.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
+            Map<String, Object> result =
+                    answer.get(timeout.plus(GRACE).toMillis(), TimeUnit.MILLISECONDS);
             if (!Boolean.TRUE.equals(result.get("ok"))) {
                 throw new J8sException(String.valueOf(result.get("error")));
             }
             return result;
         } catch (IOException e) {
             failed = true;
-            throw new J8sException("cannot reach the cluster host (" + exitStatus() + ")" + logHint(), e);
+            throw new J8sException(
+                    "cannot reach the cluster host (" + exitStatus() + ")" + logHint(), e);
         } catch (TimeoutException e) {
             failed = true;
-            throw new J8sException("the cluster host did not answer '" + op + "' within "
-                    + timeout.plus(GRACE).toSeconds() + " s" + logHint());
+            throw new J8sException(
+                    "the cluster host did not answer '"
+                            + op
+                            + "' within "
+                            + timeout.plus(GRACE).toSeconds()
+                            + " s"
+                            + logHint());
         } catch (ExecutionException e) {
             throw new J8sException(e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
@@ -185,8 +203,9 @@ final class ClusterHostProcess {
 
     @SuppressWarnings("unchecked")
     private void readAnswers() {
-        try (BufferedReader in = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
                 Map<String, Object> message;
@@ -194,7 +213,8 @@ final class ClusterHostProcess {
                     message = (Map<String, Object>) Json.parse(line);
                 } catch (RuntimeException e) {
                     failed = true;
-                    continue; // not ours: the host keeps stdout for the protocol, this should not happen
+                    continue; // not ours: the host keeps stdout for the protocol, this should not
+                    // happen
                 }
                 if ("ready".equals(message.get("event"))) {
                     hello.complete(message);
@@ -205,7 +225,8 @@ final class ClusterHostProcess {
                         id instanceof Long n ? pending.get(n) : null;
                 if (answer != null) {
                     answer.complete(message);
-                } else if (Boolean.TRUE.equals(message.get("ok")) && message.get("kubeconfig") != null) {
+                } else if (Boolean.TRUE.equals(message.get("ok"))
+                        && message.get("kubeconfig") != null) {
                     stopOrphan(String.valueOf(message.get("cluster")));
                 } else if (!Boolean.TRUE.equals(message.get("ok"))) {
                     failed = true; // an error the host could not tie to a request
@@ -219,7 +240,8 @@ final class ClusterHostProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        J8sException gone = new J8sException("the cluster host stopped (" + exitStatus() + ")" + logHint());
+        J8sException gone =
+                new J8sException("the cluster host stopped (" + exitStatus() + ")" + logHint());
         if (!hello.isDone() || process.isAlive() || process.exitValue() != 0) {
             failed = true;
         }
@@ -227,7 +249,10 @@ final class ClusterHostProcess {
         pending.values().forEach(f -> f.completeExceptionally(gone));
     }
 
-    /** A start answered after this side gave up on it: nobody holds that cluster, so it is stopped now. */
+    /**
+     * A start answered after this side gave up on it: nobody holds that cluster, so it is stopped
+     * now.
+     */
     private void stopOrphan(String cluster) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("id", ids.incrementAndGet());

@@ -21,8 +21,7 @@ final class EmbeddedJar {
     static final String RESOURCE = "j8s.jar";
     private static Path extracted;
 
-    private EmbeddedJar() {
-    }
+    private EmbeddedJar() {}
 
     /** The jar to run: {@code -Dj8s.jar=PATH} when given, else the extracted embedded one. */
     static synchronized Path path() {
@@ -38,15 +37,19 @@ final class EmbeddedJar {
             return extracted;
         }
         if (EmbeddedJar.class.getResource(RESOURCE) == null) {
-            throw new J8sException("the j8s server jar is not embedded in j8s-junit (resource io/j8s/junit/"
-                    + RESOURCE + " is missing): build j8s-junit with its Maven build, which copies"
-                    + " j8s-server/target/j8s.jar into it, or give -Dj8s.jar=PATH");
+            throw new J8sException(
+                    "the j8s server jar is not embedded in j8s-junit (resource io/j8s/junit/"
+                            + RESOURCE
+                            + " is missing): build j8s-junit with its Maven build, which copies"
+                            + " j8s-server/target/j8s.jar into it, or give -Dj8s.jar=PATH");
         }
         try {
             extracted = extract(expectedSha256());
             return extracted;
         } catch (IOException e) {
-            throw new J8sException("cannot extract the j8s server jar to " + cacheRoot() + ": " + e.getMessage(), e);
+            throw new J8sException(
+                    "cannot extract the j8s server jar to " + cacheRoot() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -74,17 +77,26 @@ final class EmbeddedJar {
         Path temp = Files.createTempFile(root, "j8s-", ".jar.tmp");
         try {
             String actual;
-            try (InputStream in = new DigestInputStream(EmbeddedJar.class.getResourceAsStream(RESOURCE), sha256());
+            try (InputStream in =
+                            new DigestInputStream(
+                                    EmbeddedJar.class.getResourceAsStream(RESOURCE), sha256());
                     OutputStream out = Files.newOutputStream(temp)) {
                 in.transferTo(out);
-                actual = HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+                actual =
+                        HexFormat.of()
+                                .formatHex(((DigestInputStream) in).getMessageDigest().digest());
             }
             if (sha256 != null && !sha256.equals(actual)) {
-                throw new IOException("the embedded jar's SHA-256 is " + actual + ", its build recorded " + sha256);
+                throw new IOException(
+                        "the embedded jar's SHA-256 is "
+                                + actual
+                                + ", its build recorded "
+                                + sha256);
             }
             Path dir = Files.createDirectories(root.resolve(actual));
             Path jar = dir.resolve(RESOURCE);
-            Files.move(temp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    temp, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return jar;
         } finally {
             Files.deleteIfExists(temp);

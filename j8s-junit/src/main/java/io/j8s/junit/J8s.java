@@ -6,9 +6,11 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
-/** A field (static or not) of type {@link J8sCluster} that {@link J8sExtension} sets to the test's cluster. */
+/**
+ * A field (static or not) of type {@link J8sCluster} that {@link J8sExtension} sets to the test's
+ * cluster.
+ */
 @Target(ElementType.FIELD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-public @interface J8s {
-}
+public @interface J8s {}

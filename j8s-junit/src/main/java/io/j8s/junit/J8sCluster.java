@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * A running j8s cluster for a test (docs/junit.md): started by {@link Builder#start()}, stopped by
  * {@link #close()} (which also deletes its data). The cluster runs in the cluster host, a child JVM
  * shared by every cluster of this test JVM, so nothing of j8s is on the test's class path. Its
- * helpers ({@link #apply}, {@link #awaitDeploymentAvailable}, {@link #podLogs}, ...) run in that host.
+ * helpers ({@link #apply}, {@link #awaitDeploymentAvailable}, {@link #podLogs}, ...) run in that
+ * host.
  *
  * <pre>{@code
  * try (J8sCluster cluster = J8sCluster.builder().nodes("node01", "node02").start()) {
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 public final class J8sCluster implements AutoCloseable {
     /** Longest YAML {@link #applyYaml} sends. */
     public static final int MAX_YAML_BYTES = 16 << 20;
+
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
     static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
@@ -77,8 +79,7 @@ public final class J8sCluster implements AutoCloseable {
         private List<String> serverArgs = List.of();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         /** The nodes that run Pods (default: one, {@code node01}); none: a control plane only. */
         public Builder nodes(String... names) {
@@ -89,7 +90,8 @@ public final class J8sCluster implements AutoCloseable {
         /** Nodes whose Pods run nothing and are Ready at once (default: 0). */
         public Builder simulatedNodes(int count) {
             if (count < 0) {
-                throw new IllegalArgumentException("simulatedNodes must be 0 or more, got " + count);
+                throw new IllegalArgumentException(
+                        "simulatedNodes must be 0 or more, got " + count);
             }
             this.simulatedNodes = count;
             return this;
@@ -112,7 +114,10 @@ public final class J8sCluster implements AutoCloseable {
             return this;
         }
 
-        /** Flags of {@code j8s server} given as they are (e.g. {@code --lb-policy=random}); they win over the builder's. */
+        /**
+         * Flags of {@code j8s server} given as they are (e.g. {@code --lb-policy=random}); they win
+         * over the builder's.
+         */
         public Builder serverArgs(String... args) {
             this.serverArgs = List.copyOf(Arrays.asList(args));
             return this;
@@ -156,7 +161,8 @@ public final class J8sCluster implements AutoCloseable {
         }
 
         /**
-         * Starts the cluster and waits until it is ready: API served, controllers running, nodes Ready.
+         * Starts the cluster and waits until it is ready: API served, controllers running, nodes
+         * Ready.
          *
          * @throws J8sException with the server's own message when it cannot start
          */
@@ -246,7 +252,10 @@ public final class J8sCluster implements AutoCloseable {
      * @throws J8sException saying how far it got when the time is up
      */
     public void awaitDeploymentAvailable(String namespace, String name, Duration timeout) {
-        call("awaitDeployment", Map.of("namespace", namespace, "name", name), checkTimeout(timeout));
+        call(
+                "awaitDeployment",
+                Map.of("namespace", namespace, "name", name),
+                checkTimeout(timeout));
     }
 
     /**
@@ -256,8 +265,11 @@ public final class J8sCluster implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public List<String> awaitEndpoints(String namespace, String name, int count, Duration timeout) {
-        Map<String, Object> answer = call("awaitEndpoints", Map.of("namespace", namespace, "name", name,
-                "count", count), checkTimeout(timeout));
+        Map<String, Object> answer =
+                call(
+                        "awaitEndpoints",
+                        Map.of("namespace", namespace, "name", name, "count", count),
+                        checkTimeout(timeout));
         return List.copyOf((List<String>) answer.get("addresses"));
     }
 
@@ -268,8 +280,12 @@ public final class J8sCluster implements AutoCloseable {
 
     /** The log of one container of the Pod, at most 4 MiB. */
     public String podLogs(String namespace, String pod, String container) {
-        return (String) call("logs", Map.of("namespace", namespace, "pod", pod, "container", container),
-                CALL_TIMEOUT).get("text");
+        return (String)
+                call(
+                                "logs",
+                                Map.of("namespace", namespace, "pod", pod, "container", container),
+                                CALL_TIMEOUT)
+                        .get("text");
     }
 
     /**
@@ -277,11 +293,15 @@ public final class J8sCluster implements AutoCloseable {
      * reaches one of the Service's ready Pods.
      */
     public InetSocketAddress serviceAddress(String namespace, String name, int port) {
-        Map<String, Object> answer = call("serviceAddress", Map.of("namespace", namespace, "name", name,
-                "port", port), CALL_TIMEOUT);
+        Map<String, Object> answer =
+                call(
+                        "serviceAddress",
+                        Map.of("namespace", namespace, "name", name, "port", port),
+                        CALL_TIMEOUT);
         String ip = (String) answer.get("host");
         try {
-            return new InetSocketAddress(InetAddress.getByName(ip), ((Number) answer.get("port")).intValue());
+            return new InetSocketAddress(
+                    InetAddress.getByName(ip), ((Number) answer.get("port")).intValue());
         } catch (UnknownHostException e) {
             throw new J8sException("the ClusterIP " + ip + " is not an address", e);
         }
@@ -309,14 +329,21 @@ public final class J8sCluster implements AutoCloseable {
         try {
             out = Files.createTempFile("j8s-kubectl-", ".out");
             err = Files.createTempFile("j8s-kubectl-", ".err");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile())
-                    .redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+            ProcessBuilder builder =
+                    new ProcessBuilder(command)
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile())
+                            .redirectInput(ProcessBuilder.Redirect.PIPE);
             builder.environment().put("KUBECONFIG", kubeconfigPath.toString());
             process = builder.start();
             process.getOutputStream().close();
             if (!process.waitFor(KUBECTL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new J8sException("kubectl " + String.join(" ", args) + " did not finish within "
-                        + KUBECTL_TIMEOUT.toSeconds() + " s");
+                throw new J8sException(
+                        "kubectl "
+                                + String.join(" ", args)
+                                + " did not finish within "
+                                + KUBECTL_TIMEOUT.toSeconds()
+                                + " s");
             }
             return new KubectlResult(process.exitValue(), read(out), read(err));
         } catch (IOException e) {
@@ -364,8 +391,11 @@ public final class J8sCluster implements AutoCloseable {
 
     private static Duration checkTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
-            throw new IllegalArgumentException("a timeout must be more than 0 and at most " + MAX_TIMEOUT
-                    + ", got " + timeout);
+            throw new IllegalArgumentException(
+                    "a timeout must be more than 0 and at most "
+                            + MAX_TIMEOUT
+                            + ", got "
+                            + timeout);
         }
         return timeout;
     }

@@ -25,7 +25,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * KubernetesClient} parameters. Clusters live in JUnit's extension stores, which close them: a
  * class's after the class, a run's at the end of the run.
  */
-public final class J8sExtension implements BeforeAllCallback, TestInstancePostProcessor, ParameterResolver {
+public final class J8sExtension
+        implements BeforeAllCallback, TestInstancePostProcessor, ParameterResolver {
     private static final Namespace NAMESPACE = Namespace.create(J8sExtension.class);
     private static final String FABRIC8_CLIENT = "io.fabric8.kubernetes.client.KubernetesClient";
 
@@ -64,11 +65,14 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
             try {
                 client = Fabric8Clients.client(cluster.kubeconfigYaml());
             } catch (LinkageError | RuntimeException e) {
-                throw new ParameterResolutionException("cannot build a fabric8 KubernetesClient (is"
-                        + " kubernetes-client with an HTTP client, not only its API, on the test class path?): "
-                        + e, e);
+                throw new ParameterResolutionException(
+                        "cannot build a fabric8 KubernetesClient (is"
+                                + " kubernetes-client with an HTTP client, not only its API, on the test class path?): "
+                                + e,
+                        e);
             }
-            // closed with the context that asked for it (the test method, or the class for @BeforeAll)
+            // closed with the context that asked for it (the test method, or the class for
+            // @BeforeAll)
             context.getStore(NAMESPACE).put(new Object(), new Closer(client));
             return client;
         }
@@ -91,29 +95,46 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
         J8sCluster.Builder builder = builder(options);
         J8sTest.Scope scope = options == null ? J8sTest.Scope.CLASS : options.scope();
         if (scope == J8sTest.Scope.RUN) {
-            return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent("run " + builder.key(),
-                    key -> new Closer(builder.start()), Closer.class).cluster();
+            return context.getRoot()
+                    .getStore(NAMESPACE)
+                    .getOrComputeIfAbsent(
+                            "run " + builder.key(),
+                            key -> new Closer(builder.start()),
+                            Closer.class)
+                    .cluster();
         }
         ExtensionContext owner = classContext(context, annotated);
-        return owner.getStore(NAMESPACE).getOrComputeIfAbsent("class " + annotated.getName(),
-                key -> new Closer(builder.start()), Closer.class).cluster();
+        return owner.getStore(NAMESPACE)
+                .getOrComputeIfAbsent(
+                        "class " + annotated.getName(),
+                        key -> new Closer(builder.start()),
+                        Closer.class)
+                .cluster();
     }
 
     private static J8sCluster.Builder builder(J8sTest options) {
         J8sCluster.Builder builder = J8sCluster.builder();
         if (options != null) {
-            builder.nodes(options.nodes()).simulatedNodes(options.simulatedNodes()).proxy(options.proxy())
-                    .store(options.store()).etcdEndpoints(options.etcdEndpoints())
+            builder.nodes(options.nodes())
+                    .simulatedNodes(options.simulatedNodes())
+                    .proxy(options.proxy())
+                    .store(options.store())
+                    .etcdEndpoints(options.etcdEndpoints())
                     .serverArgs(options.serverArgs())
                     .startTimeout(Duration.ofSeconds(Math.max(1, options.startTimeoutSeconds())));
         }
         return builder;
     }
 
-    /** The context of {@code testClass} itself (not of a method, nor of a nested class) above {@code context}. */
+    /**
+     * The context of {@code testClass} itself (not of a method, nor of a nested class) above {@code
+     * context}.
+     */
     private static ExtensionContext classContext(ExtensionContext context, Class<?> testClass) {
         ExtensionContext fallback = null;
-        for (Optional<ExtensionContext> c = Optional.of(context); c.isPresent(); c = c.get().getParent()) {
+        for (Optional<ExtensionContext> c = Optional.of(context);
+                c.isPresent();
+                c = c.get().getParent()) {
             ExtensionContext candidate = c.get();
             if (candidate.getTestMethod().isEmpty() && candidate.getTestClass().isPresent()) {
                 if (candidate.getTestClass().get() == testClass) {
@@ -129,15 +150,20 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
 
     private static void inject(Class<?> type, Object instance, J8sCluster cluster) {
         boolean statics = instance == null;
-        List<Field> fields = ReflectionSupport.findFields(type,
-                f -> Modifier.isStatic(f.getModifiers()) == statics
-                        && (f.isAnnotationPresent(J8s.class) || f.isAnnotationPresent(Kubeconfig.class)),
-                HierarchyTraversalMode.TOP_DOWN);
+        List<Field> fields =
+                ReflectionSupport.findFields(
+                        type,
+                        f ->
+                                Modifier.isStatic(f.getModifiers()) == statics
+                                        && (f.isAnnotationPresent(J8s.class)
+                                                || f.isAnnotationPresent(Kubeconfig.class)),
+                        HierarchyTraversalMode.TOP_DOWN);
         for (Field field : fields) {
             Object value;
             if (field.isAnnotationPresent(J8s.class)) {
                 if (field.getType() != J8sCluster.class) {
-                    throw new ExtensionConfigurationException("@J8s field " + field + " must be a J8sCluster");
+                    throw new ExtensionConfigurationException(
+                            "@J8s field " + field + " must be a J8sCluster");
                 }
                 value = cluster;
             } else if (field.getType() == String.class) {
@@ -145,8 +171,8 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
             } else if (field.getType() == Path.class) {
                 value = cluster.kubeconfigPath();
             } else {
-                throw new ExtensionConfigurationException("@Kubeconfig field " + field + " must be a String or"
-                        + " a Path");
+                throw new ExtensionConfigurationException(
+                        "@Kubeconfig field " + field + " must be a String or" + " a Path");
             }
             if (Modifier.isFinal(field.getModifiers())) {
                 throw new ExtensionConfigurationException("field " + field + " must not be final");
@@ -155,14 +181,16 @@ public final class J8sExtension implements BeforeAllCallback, TestInstancePostPr
                 field.setAccessible(true);
                 field.set(instance, value);
             } catch (ReflectiveOperationException | RuntimeException e) {
-                throw new ExtensionConfigurationException("cannot set " + field + ": " + e.getMessage(), e);
+                throw new ExtensionConfigurationException(
+                        "cannot set " + field + ": " + e.getMessage(), e);
             }
         }
     }
 
     /** Closes what it holds when JUnit closes the store it is in. */
     @SuppressWarnings("deprecation")
-    private static final class Closer implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+    private static final class Closer
+            implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         private final Object value;
         private boolean closed;
 

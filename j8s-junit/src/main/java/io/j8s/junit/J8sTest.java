@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A test class with a j8s cluster (docs/junit.md): fields annotated {@link J8s} and parameters of
- * type {@link J8sCluster}, {@code KubernetesClient} (fabric8) or annotated {@link Kubeconfig} get it.
+ * type {@link J8sCluster}, {@code KubernetesClient} (fabric8) or annotated {@link Kubeconfig} get
+ * it.
  */
 @Target({ElementType.TYPE, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
@@ -23,7 +24,10 @@ public @interface J8sTest {
     enum Scope {
         /** One cluster for the test class (and its nested classes), stopped after it. */
         CLASS,
-        /** One cluster per test JVM for every class with the same options, stopped at the end of the run. */
+        /**
+         * One cluster per test JVM for every class with the same options, stopped at the end of the
+         * run.
+         */
         RUN
     }
 

@@ -7,8 +7,7 @@ import java.util.Map;
 
 /** The little JSON the cluster host protocol needs (this artifact carries no JSON library). */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     static String write(Object value) {
         StringBuilder out = new StringBuilder();
@@ -48,7 +47,8 @@ final class Json {
             }
             out.append(']');
         } else {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON");
+            throw new IllegalArgumentException(
+                    "cannot write " + value.getClass().getName() + " as JSON");
         }
     }
 
@@ -114,53 +114,55 @@ final class Json {
             }
             char c = s.charAt(pos);
             switch (c) {
-                case '{': {
-                    pos++;
-                    Map<String, Object> map = new LinkedHashMap<>();
-                    space();
-                    if (peek('}')) {
+                case '{':
+                    {
                         pos++;
-                        return map;
-                    }
-                    while (true) {
+                        Map<String, Object> map = new LinkedHashMap<>();
                         space();
-                        if (!peek('"')) {
-                            throw error("expected a key");
-                        }
-                        String key = string();
-                        space();
-                        expect(':');
-                        space();
-                        map.put(key, value(depth + 1));
-                        space();
-                        if (peek(',')) {
+                        if (peek('}')) {
                             pos++;
-                        } else {
-                            expect('}');
                             return map;
                         }
-                    }
-                }
-                case '[': {
-                    pos++;
-                    List<Object> list = new ArrayList<>();
-                    space();
-                    if (peek(']')) {
-                        pos++;
-                        return list;
-                    }
-                    while (true) {
-                        space();
-                        list.add(value(depth + 1));
-                        space();
-                        if (peek(',')) {
-                            pos++;
-                        } else {
-                            expect(']');
-                            return list;
+                        while (true) {
+                            space();
+                            if (!peek('"')) {
+                                throw error("expected a key");
+                            }
+                            String key = string();
+                            space();
+                            expect(':');
+                            space();
+                            map.put(key, value(depth + 1));
+                            space();
+                            if (peek(',')) {
+                                pos++;
+                            } else {
+                                expect('}');
+                                return map;
+                            }
                         }
                     }
-                }
+                case '[':
+                    {
+                        pos++;
+                        List<Object> list = new ArrayList<>();
+                        space();
+                        if (peek(']')) {
+                            pos++;
+                            return list;
+                        }
+                        while (true) {
+                            space();
+                            list.add(value(depth + 1));
+                            space();
+                            if (peek(',')) {
+                                pos++;
+                            } else {
+                                expect(']');
+                                return list;
+                            }
+                        }
+                    }
                 case '"':
                     return string();
                 case 't':

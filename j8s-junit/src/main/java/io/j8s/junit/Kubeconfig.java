@@ -13,5 +13,4 @@ import java.lang.annotation.Target;
 @Target({ElementType.PARAMETER, ElementType.FIELD})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
-public @interface Kubeconfig {
-}
+public @interface Kubeconfig {}

@@ -9,7 +9,10 @@ package io.j8s.junit;
  */
 public record KubectlResult(int exitCode, String stdout, String stderr) {
 
-    /** The standard output, when kubectl succeeded; otherwise a {@link J8sException} with its error output. */
+    /**
+     * The standard output, when kubectl succeeded; otherwise a {@link J8sException} with its error
+     * output.
+     */
     public String ok() {
         if (exitCode != 0) {
             throw new J8sException("kubectl exited with " + exitCode + ": " + stderr.strip());

@@ -18,19 +18,36 @@ class IsolationTest {
     @Test
     void theExtensionAndTheApi_loadWithJUnitAlone() throws Exception {
         List<URL> urls = new ArrayList<>();
-        for (Class<?> c : List.of(J8sExtension.class, org.junit.jupiter.api.extension.ExtendWith.class,
-                org.junit.platform.commons.support.AnnotationSupport.class, org.opentest4j.AssertionFailedError.class,
-                org.apiguardian.api.API.class)) {
+        for (Class<?> c :
+                List.of(
+                        J8sExtension.class,
+                        org.junit.jupiter.api.extension.ExtendWith.class,
+                        org.junit.platform.commons.support.AnnotationSupport.class,
+                        org.opentest4j.AssertionFailedError.class,
+                        org.apiguardian.api.API.class)) {
             urls.add(c.getProtectionDomain().getCodeSource().getLocation());
         }
-        try (URLClassLoader loader = new URLClassLoader(urls.toArray(URL[]::new),
-                ClassLoader.getPlatformClassLoader())) {
-            assertThatThrownBy(() -> loader.loadClass("io.fabric8.kubernetes.client.KubernetesClient"))
+        try (URLClassLoader loader =
+                new URLClassLoader(
+                        urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader())) {
+            assertThatThrownBy(
+                            () -> loader.loadClass("io.fabric8.kubernetes.client.KubernetesClient"))
                     .isInstanceOf(ClassNotFoundException.class);
             assertThatThrownBy(() -> loader.loadClass("io.j8s.server.J8sServer"))
                     .isInstanceOf(ClassNotFoundException.class);
-            for (String name : List.of("J8sExtension", "J8sCluster", "J8sCluster$Builder", "J8sTest", "J8s",
-                    "Kubeconfig", "KubectlResult", "J8sException", "ClusterHostProcess", "EmbeddedJar", "Json")) {
+            for (String name :
+                    List.of(
+                            "J8sExtension",
+                            "J8sCluster",
+                            "J8sCluster$Builder",
+                            "J8sTest",
+                            "J8s",
+                            "Kubeconfig",
+                            "KubectlResult",
+                            "J8sException",
+                            "ClusterHostProcess",
+                            "EmbeddedJar",
+                            "Json")) {
                 Class<?> c = Class.forName("io.j8s.junit." + name, true, loader);
                 assertThat(c.getDeclaredMethods()).isNotNull();
                 assertThat(c.getDeclaredFields()).isNotNull();

@@ -25,35 +25,52 @@ class J8sClusterTest {
                 return candidate;
             }
         }
-        throw new IllegalStateException("no examples/seed/" + file + " above " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "no examples/seed/" + file + " above " + Path.of("").toAbsolutePath());
     }
 
     @Test
     void seedDeployment_threePods_endpoints_andItsServiceAnswers() throws Exception {
         long begin = System.nanoTime();
         try (J8sCluster cluster = J8sCluster.builder().nodes("node01", "node02").start()) {
-            System.out.printf("MEASURED: first cluster ready in %d ms (host says %d ms)%n",
+            System.out.printf(
+                    "MEASURED: first cluster ready in %d ms (host says %d ms)%n",
                     (System.nanoTime() - begin) / 1_000_000, cluster.startMillis());
             assertThat(cluster.kubeconfigYaml()).contains("server: " + cluster.apiServerUrl());
             assertThat(cluster.kubeconfigPath()).exists();
 
             List<String> applied = cluster.apply(seed("nginx-deploy.yaml"));
-            assertThat(applied).containsExactly("service/nginx-svc-clusterip created",
-                    "deployment/deployment-nginx created");
+            assertThat(applied)
+                    .containsExactly(
+                            "service/nginx-svc-clusterip created",
+                            "deployment/deployment-nginx created");
             cluster.awaitDeploymentAvailable("default", "deployment-nginx", Duration.ofSeconds(60));
-            List<String> ips = cluster.awaitEndpoints("default", "nginx-svc-clusterip", 3, Duration.ofSeconds(60));
+            List<String> ips =
+                    cluster.awaitEndpoints(
+                            "default", "nginx-svc-clusterip", 3, Duration.ofSeconds(60));
             assertThat(ips).hasSize(3).allMatch(ip -> ip.startsWith("127."));
 
             var address = cluster.serviceAddress("default", "nginx-svc-clusterip", 80);
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
-                    "http://" + address.getAddress().getHostAddress() + ":" + address.getPort() + "/"))
-                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    "http://"
+                                                            + address.getAddress().getHostAddress()
+                                                            + ":"
+                                                            + address.getPort()
+                                                            + "/"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
 
             // applying again changes nothing but says so
-            assertThat(cluster.apply(seed("nginx-deploy.yaml"))).containsExactly(
-                    "service/nginx-svc-clusterip configured", "deployment/deployment-nginx configured");
+            assertThat(cluster.apply(seed("nginx-deploy.yaml")))
+                    .containsExactly(
+                            "service/nginx-svc-clusterip configured",
+                            "deployment/deployment-nginx configured");
 
             KubectlResult pods = cluster.kubectl("get", "pods", "-l", "app=nginx", "-o", "name");
             assertThat(pods.ok().lines().count()).isEqualTo(3);
@@ -61,17 +78,27 @@ class J8sClusterTest {
             assertThat(cluster.podLogs("default", pod)).isNotNull();
 
             assertThatThrownBy(() -> cluster.serviceAddress("default", "nginx-svc-clusterip", 81))
-                    .isInstanceOf(J8sException.class).hasMessageContaining("has no port 81; its ports: [80]");
-            assertThatThrownBy(() -> cluster.awaitEndpoints("default", "nginx-svc-clusterip", 4, Duration.ofMillis(300)))
-                    .isInstanceOf(J8sException.class).hasMessageContaining("have 3 ready addresses");
+                    .isInstanceOf(J8sException.class)
+                    .hasMessageContaining("has no port 81; its ports: [80]");
+            assertThatThrownBy(
+                            () ->
+                                    cluster.awaitEndpoints(
+                                            "default",
+                                            "nginx-svc-clusterip",
+                                            4,
+                                            Duration.ofMillis(300)))
+                    .isInstanceOf(J8sException.class)
+                    .hasMessageContaining("have 3 ready addresses");
             dataDir = cluster.kubeconfigPath().getParent();
         }
-        // closed: its data is gone, and nothing it started runs any more (the host itself stays, warm)
+        // closed: its data is gone, and nothing it started runs any more (the host itself stays,
+        // warm)
         assertThat(dataDir).doesNotExist();
         ProcessHandle host = J8sCluster.hostProcess().orElseThrow();
         assertThat(host.isAlive()).isTrue();
         assertThat(host.descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
-        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList()).containsOnly(host);
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList())
+                .containsOnly(host);
     }
 
     private Path dataDir;
@@ -82,9 +109,14 @@ class J8sClusterTest {
                 .isInstanceOf(J8sException.class)
                 .hasMessageContaining("bad server arguments [")
                 .hasMessageContaining("Unknown option: '--no-such-flag=1'");
-        assertThatThrownBy(() -> J8sCluster.builder().serverArgs("--service-node-port-range=banana").start())
+        assertThatThrownBy(
+                        () ->
+                                J8sCluster.builder()
+                                        .serverArgs("--service-node-port-range=banana")
+                                        .start())
                 .isInstanceOf(J8sException.class)
-                .hasMessageContaining("--service-node-port-range must look like 30000-32767, got banana");
+                .hasMessageContaining(
+                        "--service-node-port-range must look like 30000-32767, got banana");
     }
 
     /**
@@ -94,10 +126,17 @@ class J8sClusterTest {
     @Test
     void hostExits_whenTheTestJvmDies() throws Exception {
         String classpath = System.getProperty("java.class.path");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, DyingJvm.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process child =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                classpath,
+                                DyingJvm.class.getName())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
         String line;
-        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
+        try (var out =
+                new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream()))) {
             line = out.readLine();
         }
         assertThat(child.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -131,8 +170,11 @@ class J8sClusterTest {
                 Runtime.getRuntime().halt(1);
                 return;
             }
-            System.out.println("host " + J8sCluster.hostProcess().orElseThrow().pid() + " "
-                    + cluster.kubeconfigPath().getParent());
+            System.out.println(
+                    "host "
+                            + J8sCluster.hostProcess().orElseThrow().pid()
+                            + " "
+                            + cluster.kubeconfigPath().getParent());
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }

@@ -23,8 +23,7 @@ class LifecycleTest {
 
     @J8sTest(nodes = {})
     static class ClassScoped {
-        @J8s
-        static J8sCluster cluster;
+        @J8s static J8sCluster cluster;
 
         @Test
         void runs() {
@@ -33,7 +32,10 @@ class LifecycleTest {
         }
     }
 
-    @J8sTest(nodes = {}, serverArgs = "--lb-policy=random", scope = J8sTest.Scope.RUN)
+    @J8sTest(
+            nodes = {},
+            serverArgs = "--lb-policy=random",
+            scope = J8sTest.Scope.RUN)
     static class RunScopedA {
         @Test
         void runs(J8sCluster cluster) {
@@ -42,7 +44,10 @@ class LifecycleTest {
         }
     }
 
-    @J8sTest(nodes = {}, serverArgs = "--lb-policy=random", scope = J8sTest.Scope.RUN)
+    @J8sTest(
+            nodes = {},
+            serverArgs = "--lb-policy=random",
+            scope = J8sTest.Scope.RUN)
     static class RunScopedB {
         @Test
         void runs(J8sCluster cluster) {
@@ -53,8 +58,10 @@ class LifecycleTest {
     }
 
     private static TestExecutionSummary run(Class<?>... classes) {
-        LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-                .selectors(List.of(classes).stream().map(c -> selectClass(c)).toList()).build();
+        LauncherDiscoveryRequest request =
+                LauncherDiscoveryRequestBuilder.request()
+                        .selectors(List.of(classes).stream().map(c -> selectClass(c)).toList())
+                        .build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         launcher.execute(request, listener);

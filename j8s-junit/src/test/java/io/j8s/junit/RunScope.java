@@ -7,6 +7,5 @@ import java.util.concurrent.ConcurrentHashMap;
 final class RunScope {
     static final Set<String> IDS = ConcurrentHashMap.newKeySet();
 
-    private RunScope() {
-    }
+    private RunScope() {}
 }

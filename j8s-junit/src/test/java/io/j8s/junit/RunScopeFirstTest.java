@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /** With {@code scope = RUN}, this class and {@link RunScopeSecondTest} share one cluster. */
-@J8sTest(nodes = {}, scope = J8sTest.Scope.RUN)
+@J8sTest(
+        nodes = {},
+        scope = J8sTest.Scope.RUN)
 class RunScopeFirstTest {
-    @J8s
-    static J8sCluster cluster;
+    @J8s static J8sCluster cluster;
 
     @Test
     void sharesItsCluster() {

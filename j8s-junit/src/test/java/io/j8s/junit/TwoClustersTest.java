@@ -23,12 +23,15 @@ class TwoClustersTest {
             begin = System.nanoTime();
             try (J8sCluster second = J8sCluster.builder().start()) {
                 long secondMillis = (System.nanoTime() - begin) / 1_000_000;
-                System.out.printf("MEASURED: first cluster %d ms (host %d ms), second cluster %d ms (host %d ms)%n",
+                System.out.printf(
+                        "MEASURED: first cluster %d ms (host %d ms), second cluster %d ms (host %d ms)%n",
                         firstMillis, first.startMillis(), secondMillis, second.startMillis());
                 assertThat(second.apiServerUrl()).isNotEqualTo(first.apiServerUrl());
 
-                CompletableFuture<List<String>> a = CompletableFuture.supplyAsync(() -> seed(first));
-                CompletableFuture<List<String>> b = CompletableFuture.supplyAsync(() -> seed(second));
+                CompletableFuture<List<String>> a =
+                        CompletableFuture.supplyAsync(() -> seed(first));
+                CompletableFuture<List<String>> b =
+                        CompletableFuture.supplyAsync(() -> seed(second));
                 List<String> firstIps = a.get();
                 List<String> secondIps = b.get();
                 assertThat(firstIps).hasSize(3).doesNotContainAnyElementsOf(secondIps);
@@ -41,7 +44,8 @@ class TwoClustersTest {
                 assertThat(get(two)).isEqualTo(200);
             }
             // the first still serves once the second is gone
-            assertThat(get(first.serviceAddress("default", "nginx-svc-clusterip", 80))).isEqualTo(200);
+            assertThat(get(first.serviceAddress("default", "nginx-svc-clusterip", 80)))
+                    .isEqualTo(200);
         }
     }
 
@@ -52,8 +56,17 @@ class TwoClustersTest {
 
     private static int get(InetSocketAddress address) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        return http.send(HttpRequest.newBuilder(URI.create("http://" + address.getAddress().getHostAddress() + ":"
-                + address.getPort() + "/")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                "http://"
+                                                        + address.getAddress().getHostAddress()
+                                                        + ":"
+                                                        + address.getPort()
+                                                        + "/"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

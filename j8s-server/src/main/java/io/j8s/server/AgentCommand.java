@@ -21,14 +21,14 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -40,55 +40,92 @@ import picocli.CommandLine.Option;
  * until SIGTERM or Ctrl-C. The agents' log endpoint serves a self-signed certificate whose
  * fingerprint each Node publishes, so the API server knows it talks to this process.
  */
-@Command(name = "agent", mixinStandardHelpOptions = true,
-        description = "Join this machine to a j8s server as a node (verifying the server by the CA hash in the"
-                + " token) and run the node agent, until SIGTERM or Ctrl-C.")
+@Command(
+        name = "agent",
+        mixinStandardHelpOptions = true,
+        description =
+                "Join this machine to a j8s server as a node (verifying the server by the CA hash in the"
+                        + " token) and run the node agent, until SIGTERM or Ctrl-C.")
 final class AgentCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(AgentCommand.class);
 
     private static final java.time.Duration DISCOVERY_PERIOD = java.time.Duration.ofSeconds(15);
 
-    @Option(names = "--server", required = true, split = ",", paramLabel = "URL",
-            description = "The server, https://host:port; several (repeated or comma separated) for servers sharing"
-                    + " an etcd. The agent uses the first it reaches and moves to the next when that one fails; the"
-                    + " servers the kubernetes Endpoints name are added to the list.")
+    @Option(
+            names = "--server",
+            required = true,
+            split = ",",
+            paramLabel = "URL",
+            description =
+                    "The server, https://host:port; several (repeated or comma separated) for servers sharing"
+                            + " an etcd. The agent uses the first it reaches and moves to the next when that one fails; the"
+                            + " servers the kubernetes Endpoints name are added to the list.")
     List<URI> servers;
 
-    @Option(names = "--token", paramLabel = "TOKEN", description = "The join token ('j8s token' on the server).")
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "The join token ('j8s token' on the server).")
     String token;
 
-    @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the join token.")
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "A file holding the join token.")
     Path tokenFile;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "This node's name (default: the host name).")
+    @Option(
+            names = "--node-name",
+            paramLabel = "NAME",
+            description = "This node's name (default: the host name).")
     String nodeName;
 
-    @Option(names = "--simulated-nodes", paramLabel = "N",
-            description = "Run N simulated nodes (<node-name>-sim-00001, ...) whose Pods run nothing and go Ready"
-                    + " at once, instead of one real node.")
+    @Option(
+            names = "--simulated-nodes",
+            paramLabel = "N",
+            description =
+                    "Run N simulated nodes (<node-name>-sim-00001, ...) whose Pods run nothing and go Ready"
+                            + " at once, instead of one real node.")
     int simulatedNodes;
 
-    @Option(names = "--node-ip", paramLabel = "IP",
-            description = "The node's InternalIP, where its log endpoint listens (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--node-ip",
+            paramLabel = "IP",
+            description =
+                    "The node's InternalIP, where its log endpoint listens (default: ${DEFAULT-VALUE}).")
     String nodeIp = "127.0.0.1";
 
-    @Option(names = "--kubelet-port", paramLabel = "PORT",
-            description = "Port of the node's log endpoint (default: 10250 when free on this host, else a free one;"
-                    + " 0 picks a free one).")
+    @Option(
+            names = "--kubelet-port",
+            paramLabel = "PORT",
+            description =
+                    "Port of the node's log endpoint (default: 10250 when free on this host, else a free one;"
+                            + " 0 picks a free one).")
     Integer kubeletPort;
 
-    @Option(names = "--proxy", negatable = true, defaultValue = "false", fallbackValue = "true",
-            description = "Also run the service proxy (default: off, as the server's host already runs one; turn it"
-                    + " on when this agent is on another machine).")
+    @Option(
+            names = "--proxy",
+            negatable = true,
+            defaultValue = "false",
+            fallbackValue = "true",
+            description =
+                    "Also run the service proxy (default: off, as the server's host already runs one; turn it"
+                            + " on when this agent is on another machine).")
     boolean proxy;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Where the nodes' credentials and state live (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            description =
+                    "Where the nodes' credentials and state live (default: ${DEFAULT-VALUE}).")
     Path dataDir = ServerDataDir.home().resolve(".j8s-agent");
 
     @Override
     public Integer call() throws InterruptedException {
-        String text = token != null ? token : tokenFile != null ? PrivateFiles.readIfExists(tokenFile) : null;
+        String text =
+                token != null
+                        ? token
+                        : tokenFile != null ? PrivateFiles.readIfExists(tokenFile) : null;
         if (text == null || text.isBlank()) {
             System.err.println("a join token is needed: --token or --token-file");
             return 2;
@@ -102,20 +139,27 @@ final class AgentCommand implements Callable<Integer> {
         }
         Path dir = dataDir.toAbsolutePath();
         String name = nodeName != null ? nodeName : DataPlaneOptions.localNodeName();
-        DataPlaneOptions options = DataPlaneOptions.none()
-                .withKubeletPort(kubeletPort == null ? io.j8s.server.ranges.HostClaims.AUTO_PORT : kubeletPort)
-                .withNodeIp(nodeIp)
-                .withProxy(proxy);
-        options = simulatedNodes > 0
-                ? options.withSimulatedNodes(simulatedNodes).withSimulatedPrefix(name + "-sim-")
-                : options.withNodes(List.of(name));
+        DataPlaneOptions options =
+                DataPlaneOptions.none()
+                        .withKubeletPort(
+                                kubeletPort == null
+                                        ? io.j8s.server.ranges.HostClaims.AUTO_PORT
+                                        : kubeletPort)
+                        .withNodeIp(nodeIp)
+                        .withProxy(proxy);
+        options =
+                simulatedNodes > 0
+                        ? options.withSimulatedNodes(simulatedNodes)
+                                .withSimulatedPrefix(name + "-sim-")
+                        : options.withNodes(List.of(name));
         List<String> names = new ArrayList<>(options.nodes());
         names.addAll(options.simulatedNames());
 
         AgentBootstrap bootstrap = new AgentBootstrap(Clock.systemUTC());
         Map<String, KubernetesClient> clients = new LinkedHashMap<>();
         ClientTransport transport = new ClientTransport();
-        // Every client dials the load balancer, which passes it to a live server (k3s' agent design).
+        // Every client dials the load balancer, which passes it to a live server (k3s' agent
+        // design).
         ServerLoadBalancer balancer = ServerLoadBalancer.start(servers);
         URI server = servers.get(0);
         try {
@@ -131,7 +175,9 @@ final class AgentCommand implements Callable<Integer> {
                     } catch (JoinException e) {
                         failure = e;
                         if (servers.size() > 1) {
-                            log.atWarn().addKeyValue("server", candidate).addKeyValue("error", e.getMessage())
+                            log.atWarn()
+                                    .addKeyValue("server", candidate)
+                                    .addKeyValue("error", e.getMessage())
                                     .log("joining through this server failed; trying the next");
                         }
                     }
@@ -143,8 +189,13 @@ final class AgentCommand implements Callable<Integer> {
                 config.setMasterUrl(balancer.url().toString());
                 clients.put(DataPlane.nodeIdentity(node), transport.client(config));
                 if (names.size() == 1) {
-                    System.err.println((joined.reused() ? "Already joined " : "Joined ") + server + " as node " + node
-                            + "; its kubeconfig is " + joined.kubeconfig());
+                    System.err.println(
+                            (joined.reused() ? "Already joined " : "Joined ")
+                                    + server
+                                    + " as node "
+                                    + node
+                                    + "; its kubeconfig is "
+                                    + joined.kubeconfig());
                 }
             }
         } catch (JoinException e) {
@@ -155,40 +206,73 @@ final class AgentCommand implements Callable<Integer> {
             return 1;
         }
         if (names.size() > 1) {
-            System.err.println("Joined " + server + " as " + names.size() + " simulated nodes (" + names.get(0)
-                    + " ...)");
+            System.err.println(
+                    "Joined "
+                            + server
+                            + " as "
+                            + names.size()
+                            + " simulated nodes ("
+                            + names.get(0)
+                            + " ...)");
         }
 
-        NodeEndpointTls.AgentEndpoint endpoint = NodeEndpointTls.agentEndpoint(dir.resolve("tls"), name,
-                List.of(nodeIp, "localhost", "127.0.0.1"), clusterCa(clients.values().iterator().next()),
-                Clock.systemUTC());
-        options = options.withNodeAnnotations(Map.of(NodeEndpointTls.CERTIFICATE_SHA256_ANNOTATION,
-                endpoint.sha256()));
+        NodeEndpointTls.AgentEndpoint endpoint =
+                NodeEndpointTls.agentEndpoint(
+                        dir.resolve("tls"),
+                        name,
+                        List.of(nodeIp, "localhost", "127.0.0.1"),
+                        clusterCa(clients.values().iterator().next()),
+                        Clock.systemUTC());
+        options =
+                options.withNodeAnnotations(
+                        Map.of(NodeEndpointTls.CERTIFICATE_SHA256_ANNOTATION, endpoint.sha256()));
         KubernetesClient first = clients.values().iterator().next();
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        DataPlane plane = DataPlane.start(options, dir.resolve("state"),
-                identity -> identity.equals(DataPlane.PROXY_IDENTITY) ? first : clients.get(identity),
-                endpoint.sslContext(), NodeEndpointTls.authenticator(), metrics, Clock.systemUTC());
+        DataPlane plane =
+                DataPlane.start(
+                        options,
+                        dir.resolve("state"),
+                        identity ->
+                                identity.equals(DataPlane.PROXY_IDENTITY)
+                                        ? first
+                                        : clients.get(identity),
+                        endpoint.sslContext(),
+                        NodeEndpointTls.authenticator(),
+                        metrics,
+                        Clock.systemUTC());
         // the servers the kubernetes Endpoints name join the list (they are every live server)
-        ScheduledExecutorService discovery = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "j8s-server-discovery");
-            t.setDaemon(true);
-            return t;
-        });
-        discovery.scheduleWithFixedDelay(() -> discoverServers(first, balancer), 0, DISCOVERY_PERIOD.toSeconds(),
+        ScheduledExecutorService discovery =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "j8s-server-discovery");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        discovery.scheduleWithFixedDelay(
+                () -> discoverServers(first, balancer),
+                0,
+                DISCOVERY_PERIOD.toSeconds(),
                 TimeUnit.SECONDS);
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.atInfo().log("stopping");
-            discovery.shutdownNow();
-            plane.close();
-            clients.values().forEach(KubernetesClient::close);
-            transport.close();
-            balancer.close();
-            stopped.countDown();
-        }, "j8s-agent-shutdown"));
-        System.err.println("The node agent is running (" + names.size() + " node" + (names.size() == 1 ? "" : "s")
-                + "); stop it with Ctrl-C.");
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    log.atInfo().log("stopping");
+                                    discovery.shutdownNow();
+                                    plane.close();
+                                    clients.values().forEach(KubernetesClient::close);
+                                    transport.close();
+                                    balancer.close();
+                                    stopped.countDown();
+                                },
+                                "j8s-agent-shutdown"));
+        System.err.println(
+                "The node agent is running ("
+                        + names.size()
+                        + " node"
+                        + (names.size() == 1 ? "" : "s")
+                        + "); stop it with Ctrl-C.");
         stopped.await();
         return 0;
     }
@@ -199,7 +283,8 @@ final class AgentCommand implements Callable<Integer> {
      */
     private void discoverServers(KubernetesClient client, ServerLoadBalancer balancer) {
         try {
-            Endpoints endpoints = client.endpoints().inNamespace("default").withName("kubernetes").get();
+            Endpoints endpoints =
+                    client.endpoints().inNamespace("default").withName("kubernetes").get();
             if (endpoints == null) {
                 return;
             }
@@ -207,22 +292,31 @@ final class AgentCommand implements Callable<Integer> {
             for (EndpointSubset subset : endpoints.getSubsets()) {
                 for (EndpointAddress address : subset.getAddresses()) {
                     for (EndpointPort port : subset.getPorts()) {
-                        String host = address.getIp().contains(":") ? "[" + address.getIp() + "]" : address.getIp();
+                        String host =
+                                address.getIp().contains(":")
+                                        ? "[" + address.getIp() + "]"
+                                        : address.getIp();
                         all.add(URI.create("https://" + host + ":" + port.getPort()));
                     }
                 }
             }
             balancer.setServers(List.copyOf(all));
         } catch (RuntimeException e) {
-            log.atDebug().addKeyValue("error", e.toString()).log("reading the kubernetes endpoints failed");
+            log.atDebug()
+                    .addKeyValue("error", e.toString())
+                    .log("reading the kubernetes endpoints failed");
         }
     }
 
-    /** The cluster CA, from the joined kubeconfig: the CA whose client certificates may read logs. */
+    /**
+     * The cluster CA, from the joined kubeconfig: the CA whose client certificates may read logs.
+     */
     private static java.security.cert.X509Certificate clusterCa(KubernetesClient client) {
         String data = client.getConfiguration().getCaCertData();
-        String pem = new String(java.util.Base64.getDecoder().decode(data), java.nio.charset.StandardCharsets.UTF_8);
+        String pem =
+                new String(
+                        java.util.Base64.getDecoder().decode(data),
+                        java.nio.charset.StandardCharsets.UTF_8);
         return io.j8s.server.pki.Pem.certificate(pem);
     }
-
 }

@@ -17,7 +17,9 @@ final class Closeables {
             try {
                 c.close();
             } catch (Exception e) {
-                log.atWarn().addKeyValue("component", c.getClass().getSimpleName()).addKeyValue("error", e.toString())
+                log.atWarn()
+                        .addKeyValue("component", c.getClass().getSimpleName())
+                        .addKeyValue("error", e.toString())
                         .log("error while stopping");
             }
         }

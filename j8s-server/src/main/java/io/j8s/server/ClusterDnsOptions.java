@@ -12,12 +12,14 @@ import io.j8s.dns.DnsSettings;
  * @param forward names outside the cluster domain: {@code host} (to the resolvers of the host's
  *     {@code /etc/resolv.conf}) or {@code refuse} ({@code --cluster-dns-forward})
  */
-public record ClusterDnsOptions(boolean enabled, String domain, String address, DnsSettings.ForwardMode forward) {
+public record ClusterDnsOptions(
+        boolean enabled, String domain, String address, DnsSettings.ForwardMode forward) {
 
     public ClusterDnsOptions {
         domain = DnsSettings.normalizeDomain(domain);
         if (address != null && !address.isEmpty() && !address.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            throw new IllegalArgumentException("--cluster-dns must be an IPv4 address, got " + address);
+            throw new IllegalArgumentException(
+                    "--cluster-dns must be an IPv4 address, got " + address);
         }
         if (address != null && address.isEmpty()) {
             address = null;

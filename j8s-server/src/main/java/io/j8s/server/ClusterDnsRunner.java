@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClusterDnsRunner implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterDnsRunner.class);
+
     /** The component identity the DNS asks clients for. */
     static final String IDENTITY = "coredns";
 
@@ -32,16 +33,29 @@ final class ClusterDnsRunner implements AutoCloseable {
         this.service = service;
     }
 
-    static ClusterDnsRunner start(ServerOptions options, Function<String, KubernetesClient> clients,
-            KubernetesClient writer, MeterRegistry metrics) throws InterruptedException {
+    static ClusterDnsRunner start(
+            ServerOptions options,
+            Function<String, KubernetesClient> clients,
+            KubernetesClient writer,
+            MeterRegistry metrics)
+            throws InterruptedException {
         ClusterDnsOptions o = options.clusterDns();
         String serviceIp = options.clusterDnsAddress();
-        List<InetSocketAddress> upstreams = o.forward() == DnsSettings.ForwardMode.HOST
-                ? DnsSettings.hostResolvers(Path.of("/etc/resolv.conf"), List.of(serviceIp)) : List.of();
-        DnsSettings settings = DnsSettings.defaults().withDomain(o.domain()).withDnsServiceIp(serviceIp)
-                .withForward(upstreams.isEmpty() ? DnsSettings.ForwardMode.REFUSE : o.forward(), upstreams);
+        List<InetSocketAddress> upstreams =
+                o.forward() == DnsSettings.ForwardMode.HOST
+                        ? DnsSettings.hostResolvers(Path.of("/etc/resolv.conf"), List.of(serviceIp))
+                        : List.of();
+        DnsSettings settings =
+                DnsSettings.defaults()
+                        .withDomain(o.domain())
+                        .withDnsServiceIp(serviceIp)
+                        .withForward(
+                                upstreams.isEmpty() ? DnsSettings.ForwardMode.REFUSE : o.forward(),
+                                upstreams);
         if (o.forward() == DnsSettings.ForwardMode.HOST && upstreams.isEmpty()) {
-            log.atWarn().log("no nameserver in /etc/resolv.conf: names outside the cluster domain get REFUSED");
+            log.atWarn()
+                    .log(
+                            "no nameserver in /etc/resolv.conf: names outside the cluster domain get REFUSED");
         }
         ClusterDns dns = ClusterDns.start(clients.apply(IDENTITY), settings, metrics);
         KubeDnsService service;
@@ -51,8 +65,11 @@ final class ClusterDnsRunner implements AutoCloseable {
             dns.close();
             throw e;
         }
-        log.atInfo().addKeyValue("clusterIP", serviceIp).addKeyValue("address", dns.address())
-                .addKeyValue("domain", o.domain()).log("cluster DNS started");
+        log.atInfo()
+                .addKeyValue("clusterIP", serviceIp)
+                .addKeyValue("address", dns.address())
+                .addKeyValue("domain", o.domain())
+                .log("cluster DNS started");
         return new ClusterDnsRunner(dns, service);
     }
 

@@ -14,8 +14,8 @@ import java.util.Set;
  * documented defaults (every controller, leader election on).
  *
  * @param enabled controller names (see {@link ControllerManager#ALL}); empty runs none
- * @param leaderElect run the controllers only while holding the Lease
- *     {@code kube-system/j8s-controller-manager}, so two servers sharing one etcd never both act
+ * @param leaderElect run the controllers only while holding the Lease {@code
+ *     kube-system/j8s-controller-manager}, so two servers sharing one etcd never both act
  * @param nodeMonitorGracePeriod how long a Node's Lease may go unrenewed before it is Unknown
  * @param nodeMonitorPeriod how often Node health is checked
  * @param maxEndpointsPerSlice endpoints per EndpointSlice, 1..1000
@@ -33,8 +33,11 @@ public record ControllerOptions(
         enabled = Set.copyOf(enabled);
         for (String name : enabled) {
             if (!ControllerManager.ALL.contains(name)) {
-                throw new IllegalArgumentException("unknown controller '" + name + "'; known: "
-                        + String.join(", ", ControllerManager.ALL));
+                throw new IllegalArgumentException(
+                        "unknown controller '"
+                                + name
+                                + "'; known: "
+                                + String.join(", ", ControllerManager.ALL));
             }
         }
         Objects.requireNonNull(nodeMonitorGracePeriod, "nodeMonitorGracePeriod");
@@ -42,11 +45,19 @@ public record ControllerOptions(
         Objects.requireNonNull(resyncPeriod, "resyncPeriod");
     }
 
-    /** Every controller, leader election on, Kubernetes' defaults (40 s, 5 s, 100) and a 5 min resync. */
+    /**
+     * Every controller, leader election on, Kubernetes' defaults (40 s, 5 s, 100) and a 5 min
+     * resync.
+     */
     public static ControllerOptions defaults() {
         ControllerSettings d = ControllerSettings.defaults();
-        return new ControllerOptions(Set.copyOf(ControllerManager.ALL), true, d.nodeMonitorGracePeriod(),
-                d.nodeMonitorPeriod(), d.maxEndpointsPerSlice(), d.resyncPeriod());
+        return new ControllerOptions(
+                Set.copyOf(ControllerManager.ALL),
+                true,
+                d.nodeMonitorGracePeriod(),
+                d.nodeMonitorPeriod(),
+                d.maxEndpointsPerSlice(),
+                d.resyncPeriod());
     }
 
     /** No controller at all: the API server alone. */
@@ -75,8 +86,11 @@ public record ControllerOptions(
             boolean disable = item.startsWith("-");
             String name = disable ? item.substring(1) : item;
             if (!ControllerManager.ALL.contains(name)) {
-                throw new IllegalArgumentException("unknown controller '" + name + "' in --controllers; known: "
-                        + String.join(", ", ControllerManager.ALL));
+                throw new IllegalArgumentException(
+                        "unknown controller '"
+                                + name
+                                + "' in --controllers; known: "
+                                + String.join(", ", ControllerManager.ALL));
             }
             (disable ? disabled : enabled).add(name);
         }
@@ -96,26 +110,42 @@ public record ControllerOptions(
     }
 
     public ControllerOptions withEnabled(Set<String> names) {
-        return new ControllerOptions(names, leaderElect, nodeMonitorGracePeriod, nodeMonitorPeriod,
-                maxEndpointsPerSlice, resyncPeriod);
+        return new ControllerOptions(
+                names,
+                leaderElect,
+                nodeMonitorGracePeriod,
+                nodeMonitorPeriod,
+                maxEndpointsPerSlice,
+                resyncPeriod);
     }
 
     public ControllerOptions withLeaderElect(boolean v) {
-        return new ControllerOptions(enabled, v, nodeMonitorGracePeriod, nodeMonitorPeriod, maxEndpointsPerSlice,
+        return new ControllerOptions(
+                enabled,
+                v,
+                nodeMonitorGracePeriod,
+                nodeMonitorPeriod,
+                maxEndpointsPerSlice,
                 resyncPeriod);
     }
 
     public ControllerOptions withNodeMonitor(Duration gracePeriod, Duration period) {
-        return new ControllerOptions(enabled, leaderElect, gracePeriod, period, maxEndpointsPerSlice, resyncPeriod);
+        return new ControllerOptions(
+                enabled, leaderElect, gracePeriod, period, maxEndpointsPerSlice, resyncPeriod);
     }
 
     public ControllerOptions withMaxEndpointsPerSlice(int v) {
-        return new ControllerOptions(enabled, leaderElect, nodeMonitorGracePeriod, nodeMonitorPeriod, v,
-                resyncPeriod);
+        return new ControllerOptions(
+                enabled, leaderElect, nodeMonitorGracePeriod, nodeMonitorPeriod, v, resyncPeriod);
     }
 
     public ControllerOptions withResyncPeriod(Duration v) {
-        return new ControllerOptions(enabled, leaderElect, nodeMonitorGracePeriod, nodeMonitorPeriod,
-                maxEndpointsPerSlice, v);
+        return new ControllerOptions(
+                enabled,
+                leaderElect,
+                nodeMonitorGracePeriod,
+                nodeMonitorPeriod,
+                maxEndpointsPerSlice,
+                v);
     }
 }

@@ -7,11 +7,11 @@ import io.j8s.node.agent.NodeAgentSettings;
 import io.j8s.node.agent.RuntimeMode;
 import io.j8s.node.server.ContainerLogServer;
 import io.j8s.node.server.NodeEndpointAuthenticator;
-import io.netty.handler.ssl.SslContext;
 import io.j8s.proxy.ProxySettings;
 import io.j8s.proxy.ServiceProxy;
 import io.j8s.proxy.model.LbPolicy;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -44,41 +44,69 @@ final class DataPlane implements AutoCloseable {
     static final String PROXY_IDENTITY = "system:kube-proxy";
 
     /**
-     * @param stateDir where each real node keeps its Pod IPs and process records ({@code <dir>/<node>})
+     * @param stateDir where each real node keeps its Pod IPs and process records ({@code
+     *     <dir>/<node>})
      */
-    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            MeterRegistry metrics, Clock clock) throws InterruptedException {
-        return start(options, stateDir, clients, null, NodeEndpointAuthenticator.ALLOW_ALL, metrics, clock);
+    static DataPlane start(
+            DataPlaneOptions options,
+            Path stateDir,
+            Function<String, KubernetesClient> clients,
+            MeterRegistry metrics,
+            Clock clock)
+            throws InterruptedException {
+        return start(
+                options,
+                stateDir,
+                clients,
+                null,
+                NodeEndpointAuthenticator.ALLOW_ALL,
+                metrics,
+                clock);
     }
 
     /**
      * @param logTls the TLS context of the nodes' log endpoint, or null for plain HTTP
      * @param logAuthenticator who may read logs from that endpoint
      */
-    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, MeterRegistry metrics, Clock clock)
+    static DataPlane start(
+            DataPlaneOptions options,
+            Path stateDir,
+            Function<String, KubernetesClient> clients,
+            SslContext logTls,
+            NodeEndpointAuthenticator logAuthenticator,
+            MeterRegistry metrics,
+            Clock clock)
             throws InterruptedException {
-        return start(options, stateDir, clients, logTls, logAuthenticator, PodDns.NONE, metrics, clock);
+        return start(
+                options, stateDir, clients, logTls, logAuthenticator, PodDns.NONE, metrics, clock);
     }
 
     /**
-     * The cluster DNS real nodes give their Pods (the kubelet's {@code --cluster-dns} and
-     * {@code --cluster-domain}).
+     * The cluster DNS real nodes give their Pods (the kubelet's {@code --cluster-dns} and {@code
+     * --cluster-domain}).
      *
-     * @param address the kube-dns ClusterIP, or null: Pods with {@code dnsPolicy: ClusterFirst} get the
-     *     host's resolver (see docs/architecture.md, "What a process Pod sees")
+     * @param address the kube-dns ClusterIP, or null: Pods with {@code dnsPolicy: ClusterFirst} get
+     *     the host's resolver (see docs/architecture.md, "What a process Pod sees")
      */
     record PodDns(String address, String domain) {
         static final PodDns NONE = new PodDns(null, "cluster.local");
     }
 
     /** As above, with the cluster DNS the real nodes' Pods resolve with. */
-    static DataPlane start(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics,
-            Clock clock) throws InterruptedException {
+    static DataPlane start(
+            DataPlaneOptions options,
+            Path stateDir,
+            Function<String, KubernetesClient> clients,
+            SslContext logTls,
+            NodeEndpointAuthenticator logAuthenticator,
+            PodDns podDns,
+            MeterRegistry metrics,
+            Clock clock)
+            throws InterruptedException {
         DataPlane plane = new DataPlane();
         try {
-            plane.startAll(options, stateDir, clients, logTls, logAuthenticator, podDns, metrics, clock);
+            plane.startAll(
+                    options, stateDir, clients, logTls, logAuthenticator, podDns, metrics, clock);
             return plane;
         } catch (RuntimeException | InterruptedException e) {
             plane.close();
@@ -86,55 +114,119 @@ final class DataPlane implements AutoCloseable {
         }
     }
 
-    private void startAll(DataPlaneOptions options, Path stateDir, Function<String, KubernetesClient> clients,
-            SslContext logTls, NodeEndpointAuthenticator logAuthenticator, PodDns podDns, MeterRegistry metrics, Clock clock)
+    private void startAll(
+            DataPlaneOptions options,
+            Path stateDir,
+            Function<String, KubernetesClient> clients,
+            SslContext logTls,
+            NodeEndpointAuthenticator logAuthenticator,
+            PodDns podDns,
+            MeterRegistry metrics,
+            Clock clock)
             throws InterruptedException {
         List<String> simulated = options.simulatedNames();
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
-            // the log port is claimed on this host like the server's ranges (docs/architecture.md, "Many clusters
+            // the log port is claimed on this host like the server's ranges (docs/architecture.md,
+            // "Many clusters
             // on one host"): 10250 when free unless given, else a free one
-            var portClaim = new io.j8s.server.ranges.HostClaims(io.j8s.server.ranges.RangeRegistry.host(),
-                    "j8s nodes (state " + stateDir + ")", null);
+            var portClaim =
+                    new io.j8s.server.ranges.HostClaims(
+                            io.j8s.server.ranges.RangeRegistry.host(),
+                            "j8s nodes (state " + stateDir + ")",
+                            null);
             closeables.push(portClaim);
-            int wantedPort = portClaim.claimPort("node log port (--kubelet-port)", options.nodeIp(),
-                    options.kubeletPort(), 0, io.j8s.server.ranges.HostClaims.DEFAULT_KUBELET_PORT);
-            logServer = new ContainerLogServer(new InetSocketAddress(options.nodeIp(), wantedPort),
-                    shared.logs(), logTls, logAuthenticator, clock, shared.eventLoops())
-                    .serveResourceMetrics(shared.resourceMetrics()::scrape, shared.blocking()).start();
+            int wantedPort =
+                    portClaim.claimPort(
+                            "node log port (--kubelet-port)",
+                            options.nodeIp(),
+                            options.kubeletPort(),
+                            0,
+                            io.j8s.server.ranges.HostClaims.DEFAULT_KUBELET_PORT);
+            logServer =
+                    new ContainerLogServer(
+                                    new InetSocketAddress(options.nodeIp(), wantedPort),
+                                    shared.logs(),
+                                    logTls,
+                                    logAuthenticator,
+                                    clock,
+                                    shared.eventLoops())
+                            .serveResourceMetrics(
+                                    shared.resourceMetrics()::scrape, shared.blocking())
+                            .start();
             closeables.push(logServer);
             int kubeletPort = logServer.address().getPort();
             for (String node : options.nodes()) {
-                startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.REAL)
-                        .stateDir(stateDir.resolve(node)).internalIp(options.nodeIp()).kubeletPort(kubeletPort)
-                        .annotations(options.nodeAnnotations()).clusterDns(podDns.address())
-                        .clusterDomain(podDns.domain()).build(), clients, metrics, clock, shared);
+                startAgent(
+                        NodeAgentSettings.builder(node)
+                                .runtimeMode(RuntimeMode.REAL)
+                                .stateDir(stateDir.resolve(node))
+                                .internalIp(options.nodeIp())
+                                .kubeletPort(kubeletPort)
+                                .annotations(options.nodeAnnotations())
+                                .clusterDns(podDns.address())
+                                .clusterDomain(podDns.domain())
+                                .build(),
+                        clients,
+                        metrics,
+                        clock,
+                        shared);
             }
             for (String node : simulated) {
-                startAgent(NodeAgentSettings.builder(node).runtimeMode(RuntimeMode.SIMULATED)
-                        .internalIp(options.nodeIp()).kubeletPort(kubeletPort).recordEvents(false)
-                        .annotations(options.nodeAnnotations()).build(), clients, metrics, clock, shared);
+                startAgent(
+                        NodeAgentSettings.builder(node)
+                                .runtimeMode(RuntimeMode.SIMULATED)
+                                .internalIp(options.nodeIp())
+                                .kubeletPort(kubeletPort)
+                                .recordEvents(false)
+                                .annotations(options.nodeAnnotations())
+                                .build(),
+                        clients,
+                        metrics,
+                        clock,
+                        shared);
             }
-            log.atInfo().addKeyValue("nodes", options.nodes()).addKeyValue("simulatedNodes", simulated.size())
-                    .addKeyValue("logPort", kubeletPort).log("node agents started");
+            log.atInfo()
+                    .addKeyValue("nodes", options.nodes())
+                    .addKeyValue("simulatedNodes", simulated.size())
+                    .addKeyValue("logPort", kubeletPort)
+                    .log("node agents started");
         }
         if (options.proxy()) {
-            String proxyNode = options.nodes().isEmpty() ? DataPlaneOptions.localNodeName() : options.nodes().get(0);
-            ProxySettings settings = ProxySettings.defaults().withLbPolicy(LbPolicy.parse(options.lbPolicy()))
-                    .withNodePortAddress(options.nodePortAddress());
-            proxy = new ServiceProxy(clients.apply(PROXY_IDENTITY), proxyNode, settings, metrics, clock);
+            String proxyNode =
+                    options.nodes().isEmpty()
+                            ? DataPlaneOptions.localNodeName()
+                            : options.nodes().get(0);
+            ProxySettings settings =
+                    ProxySettings.defaults()
+                            .withLbPolicy(LbPolicy.parse(options.lbPolicy()))
+                            .withNodePortAddress(options.nodePortAddress());
+            proxy =
+                    new ServiceProxy(
+                            clients.apply(PROXY_IDENTITY), proxyNode, settings, metrics, clock);
             closeables.push(proxy);
             proxy.start();
-            log.atInfo().addKeyValue("node", proxyNode).addKeyValue("lbPolicy", options.lbPolicy())
+            log.atInfo()
+                    .addKeyValue("node", proxyNode)
+                    .addKeyValue("lbPolicy", options.lbPolicy())
                     .log("service proxy started");
         }
     }
 
-    private void startAgent(NodeAgentSettings settings, Function<String, KubernetesClient> clients,
-            MeterRegistry metrics, Clock clock, NodeAgentResources shared) {
-        NodeAgent agent = new NodeAgent(clients.apply(nodeIdentity(settings.nodeName())), settings, metrics, clock,
-                shared);
+    private void startAgent(
+            NodeAgentSettings settings,
+            Function<String, KubernetesClient> clients,
+            MeterRegistry metrics,
+            Clock clock,
+            NodeAgentResources shared) {
+        NodeAgent agent =
+                new NodeAgent(
+                        clients.apply(nodeIdentity(settings.nodeName())),
+                        settings,
+                        metrics,
+                        clock,
+                        shared);
         closeables.push(agent);
         agents.add(agent);
         agent.start();

@@ -21,21 +21,38 @@ import java.util.Map;
  * @param lbPolicy the proxy's default balancing: round-robin, random or least-connections
  * @param nodePortAddress where the proxy listens for nodePorts
  */
-public record DataPlaneOptions(List<String> nodes, int simulatedNodes, String simulatedPrefix, int kubeletPort,
-        String nodeIp, Map<String, String> nodeAnnotations, boolean proxy, String lbPolicy, String nodePortAddress) {
+public record DataPlaneOptions(
+        List<String> nodes,
+        int simulatedNodes,
+        String simulatedPrefix,
+        int kubeletPort,
+        String nodeIp,
+        Map<String, String> nodeAnnotations,
+        boolean proxy,
+        String lbPolicy,
+        String nodePortAddress) {
 
     public DataPlaneOptions {
         nodes = List.copyOf(nodes);
         nodeAnnotations = Map.copyOf(nodeAnnotations);
         if (simulatedNodes < 0) {
-            throw new IllegalArgumentException("--simulated-nodes must be 0 or more, got " + simulatedNodes);
+            throw new IllegalArgumentException(
+                    "--simulated-nodes must be 0 or more, got " + simulatedNodes);
         }
     }
 
     /** One real node named after this host, and the proxy. */
     public static DataPlaneOptions defaults() {
-        return new DataPlaneOptions(List.of(localNodeName()), 0, "sim-", io.j8s.server.ranges.HostClaims.AUTO_PORT,
-                "127.0.0.1", Map.of(), true, "round-robin", "127.0.0.1");
+        return new DataPlaneOptions(
+                List.of(localNodeName()),
+                0,
+                "sim-",
+                io.j8s.server.ranges.HostClaims.AUTO_PORT,
+                "127.0.0.1",
+                Map.of(),
+                true,
+                "round-robin",
+                "127.0.0.1");
     }
 
     /** Neither nodes nor proxy: the control plane only. */
@@ -44,43 +61,107 @@ public record DataPlaneOptions(List<String> nodes, int simulatedNodes, String si
     }
 
     public DataPlaneOptions withNodes(List<String> names) {
-        return new DataPlaneOptions(names, simulatedNodes, simulatedPrefix, kubeletPort, nodeIp, nodeAnnotations,
-                proxy, lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                names,
+                simulatedNodes,
+                simulatedPrefix,
+                kubeletPort,
+                nodeIp,
+                nodeAnnotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withSimulatedNodes(int count) {
-        return new DataPlaneOptions(nodes, count, simulatedPrefix, kubeletPort, nodeIp, nodeAnnotations, proxy,
-                lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                count,
+                simulatedPrefix,
+                kubeletPort,
+                nodeIp,
+                nodeAnnotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withSimulatedPrefix(String prefix) {
-        return new DataPlaneOptions(nodes, simulatedNodes, prefix, kubeletPort, nodeIp, nodeAnnotations, proxy,
-                lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                prefix,
+                kubeletPort,
+                nodeIp,
+                nodeAnnotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withKubeletPort(int port) {
-        return new DataPlaneOptions(nodes, simulatedNodes, simulatedPrefix, port, nodeIp, nodeAnnotations, proxy,
-                lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                simulatedPrefix,
+                port,
+                nodeIp,
+                nodeAnnotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withNodeIp(String ip) {
-        return new DataPlaneOptions(nodes, simulatedNodes, simulatedPrefix, kubeletPort, ip, nodeAnnotations, proxy,
-                lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                simulatedPrefix,
+                kubeletPort,
+                ip,
+                nodeAnnotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withNodeAnnotations(Map<String, String> annotations) {
-        return new DataPlaneOptions(nodes, simulatedNodes, simulatedPrefix, kubeletPort, nodeIp, annotations, proxy,
-                lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                simulatedPrefix,
+                kubeletPort,
+                nodeIp,
+                annotations,
+                proxy,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withProxy(boolean enabled) {
-        return new DataPlaneOptions(nodes, simulatedNodes, simulatedPrefix, kubeletPort, nodeIp, nodeAnnotations,
-                enabled, lbPolicy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                simulatedPrefix,
+                kubeletPort,
+                nodeIp,
+                nodeAnnotations,
+                enabled,
+                lbPolicy,
+                nodePortAddress);
     }
 
     public DataPlaneOptions withLbPolicy(String policy) {
-        return new DataPlaneOptions(nodes, simulatedNodes, simulatedPrefix, kubeletPort, nodeIp, nodeAnnotations,
-                proxy, policy, nodePortAddress);
+        return new DataPlaneOptions(
+                nodes,
+                simulatedNodes,
+                simulatedPrefix,
+                kubeletPort,
+                nodeIp,
+                nodeAnnotations,
+                proxy,
+                policy,
+                nodePortAddress);
     }
 
     /** The names of the simulated nodes. */
@@ -102,8 +183,11 @@ public record DataPlaneOptions(List<String> nodes, int simulatedNodes, String si
                 host = "node01";
             }
         }
-        String name = host.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9.-]", "-").replaceAll("^[^a-z0-9]+", "")
-                .replaceAll("[^a-z0-9]+$", "");
+        String name =
+                host.toLowerCase(Locale.ROOT)
+                        .replaceAll("[^a-z0-9.-]", "-")
+                        .replaceAll("^[^a-z0-9]+", "")
+                        .replaceAll("[^a-z0-9]+$", "");
         return name.isEmpty() ? "node01" : name.length() > 63 ? name.substring(0, 63) : name;
     }
 }

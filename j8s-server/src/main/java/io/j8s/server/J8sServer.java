@@ -1,14 +1,15 @@
 package io.j8s.server;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.api.ResourceTypes;
 import io.j8s.apiserver.ApiServer;
 import io.j8s.apiserver.ApiServerConfig;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.apiserver.auth.authn.TokenFile;
+import io.j8s.controllers.ControllerManager;
 import io.j8s.server.join.ClusterBootstrap;
 import io.j8s.server.join.JoinTokens;
 import io.j8s.server.join.NodeCredentials;
@@ -19,7 +20,6 @@ import io.j8s.server.pki.Kubeconfig;
 import io.j8s.server.pki.Leaf;
 import io.j8s.server.pki.NodeEndpointTls;
 import io.j8s.server.pki.PrivateFiles;
-import io.j8s.controllers.ControllerManager;
 import io.j8s.store.Store;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -53,6 +53,7 @@ public final class J8sServer implements AutoCloseable {
 
     /** As given, then with the ranges and ports claimed on this host ({@link #claimHostRanges}). */
     private ServerOptions options;
+
     private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
     private Store store;
     private ApiServer apiServer;
@@ -64,6 +65,7 @@ public final class J8sServer implements AutoCloseable {
     private volatile DataPlane dataPlane;
     private volatile ClusterDnsRunner clusterDns;
     private final Clock clock;
+
     /** The admin kubeconfig's file name in the data dir. */
     public static final String KUBECONFIG = "kubeconfig.yaml";
 
@@ -98,90 +100,137 @@ public final class J8sServer implements AutoCloseable {
         new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(metrics);
         store = Stores.open(options);
         closeables.push(store);
-        log.atInfo().addKeyValue("store", store.toString()).addKeyValue("revision", store.currentRevision())
+        log.atInfo()
+                .addKeyValue("store", store.toString())
+                .addKeyValue("revision", store.currentRevision())
                 .log("store open");
 
-        // ---- security: certificates, join token, credentials (see docs/architecture.md, "Security") ----
+        // ---- security: certificates, join token, credentials (see docs/architecture.md,
+        // "Security") ----
         Cidr serviceCidr = Cidr.parse(options.serviceClusterIpRange());
         JoinToken joinToken;
         if (options.store() == ServerOptions.StoreKind.ETCD) {
             // Servers sharing an etcd share the CA, service account key and token through it.
-            ClusterBootstrap.Joined joined = ClusterBootstrap.loadOrCreate(store, options.dataDir(), options.token(),
-                    servingHosts(options, serviceCidr), clock);
+            ClusterBootstrap.Joined joined =
+                    ClusterBootstrap.loadOrCreate(
+                            store,
+                            options.dataDir(),
+                            options.token(),
+                            servingHosts(options, serviceCidr),
+                            clock);
             pki = joined.pki();
             joinToken = joined.token();
         } else {
-            pki = ClusterPki.loadOrCreate(options.dataDir(), servingHosts(options, serviceCidr), clock);
+            pki =
+                    ClusterPki.loadOrCreate(
+                            options.dataDir(), servingHosts(options, serviceCidr), clock);
             joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
         }
-        ApiSecurity security = ApiSecurity.of(List.of(pki.ca().certificate()), pki.caBundle(),
-                pki.serviceAccountKeys()).withJoining(joinToken, new NodeCredentials(pki.ca()));
+        ApiSecurity security =
+                ApiSecurity.of(
+                                List.of(pki.ca().certificate()),
+                                pki.caBundle(),
+                                pki.serviceAccountKeys())
+                        .withJoining(joinToken, new NodeCredentials(pki.ca()));
         if (options.tokenAuthFile() != null) {
             security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
         }
         credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
         closeables.push(credentials);
-        ApiServerConfig config = ApiServerConfig.builder()
-                .bindAddress(options.bindAddress())
-                .port(options.securePort())
-                .advertiseAddress(options.advertiseAddress())
-                .serviceCidr(serviceCidr)
-                .nodePortRange(options.nodePortMin(), options.nodePortMax())
-                .tls(pki.tls())
-                .security(security)
-                .insecurePort(options.insecurePort())
-                .httpLimits(options.httpLimits())
-                .nodeClient(NodeEndpointTls.apiServerClients(credentials), "https")
-                .metricResolution(options.metricResolution())
-                .build();
+        ApiServerConfig config =
+                ApiServerConfig.builder()
+                        .bindAddress(options.bindAddress())
+                        .port(options.securePort())
+                        .advertiseAddress(options.advertiseAddress())
+                        .serviceCidr(serviceCidr)
+                        .nodePortRange(options.nodePortMin(), options.nodePortMax())
+                        .tls(pki.tls())
+                        .security(security)
+                        .insecurePort(options.insecurePort())
+                        .httpLimits(options.httpLimits())
+                        .nodeClient(NodeEndpointTls.apiServerClients(credentials), "https")
+                        .metricResolution(options.metricResolution())
+                        .build();
         apiServer = new ApiServer(config, store, servedTypes(), metrics, clock);
         closeables.push(apiServer);
-        ServerReadiness readiness = new ServerReadiness(options, apiServer, () -> controllerManager,
-                () -> dataPlane);
+        ServerReadiness readiness =
+                new ServerReadiness(options, apiServer, () -> controllerManager, () -> dataPlane);
         apiServer.start();
         readiness.watchNodes();
         closeables.push(readiness);
         kubeconfig = writeAdminKubeconfig();
-        ScheduledExecutorService renewal = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "j8s-certificate-renewal");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService renewal =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "j8s-certificate-renewal");
+                            t.setDaemon(true);
+                            return t;
+                        });
         closeables.push(renewal::shutdownNow);
         renewal.scheduleWithFixedDelay(this::renewCertificates, 12, 12, TimeUnit.HOURS);
         startControllers(metrics);
 
-        dataPlane = DataPlane.start(options.dataPlane(), options.dataDir().resolve("nodes"),
-                this::clientFor, NodeEndpointTls.serverContext(pki.ca()), NodeEndpointTls.authenticator(),
-                new DataPlane.PodDns(options.clusterDns().enabled() ? options.clusterDnsAddress() : null,
-                        options.clusterDomain()),
-                metrics, clock);
+        dataPlane =
+                DataPlane.start(
+                        options.dataPlane(),
+                        options.dataDir().resolve("nodes"),
+                        this::clientFor,
+                        NodeEndpointTls.serverContext(pki.ca()),
+                        NodeEndpointTls.authenticator(),
+                        new DataPlane.PodDns(
+                                options.clusterDns().enabled() ? options.clusterDnsAddress() : null,
+                                options.clusterDomain()),
+                        metrics,
+                        clock);
         closeables.push(dataPlane);
         readiness.agentsStarted(dataPlane);
         if (options.clusterDns().enabled()) {
-            clusterDns = ClusterDnsRunner.start(options, this::clientFor, credentials.client(Identity.admin()), metrics);
+            clusterDns =
+                    ClusterDnsRunner.start(
+                            options,
+                            this::clientFor,
+                            credentials.client(Identity.admin()),
+                            metrics);
             closeables.push(clusterDns);
         }
     }
 
     /**
      * Claims this server's Service and Pod ranges and API port in the host's {@link
-     * io.j8s.server.ranges.RangeRegistry} (free ones unless given; held until close), so that servers
-     * on one host never share addresses; servers on one etcd share the stored or default ranges.
+     * io.j8s.server.ranges.RangeRegistry} (free ones unless given; held until close), so that
+     * servers on one host never share addresses; servers on one etcd share the stored or default
+     * ranges.
      */
     private void claimHostRanges() {
         boolean etcd = options.store() == ServerOptions.StoreKind.ETCD;
-        var claims = new io.j8s.server.ranges.HostClaims(io.j8s.server.ranges.RangeRegistry.host(),
-                "j8s server (data dir " + options.dataDir() + ")",
-                etcd ? "etcd " + String.join(",", new java.util.TreeSet<>(options.etcdEndpoints())) + " "
-                        + options.etcdPrefix() : null);
+        var claims =
+                new io.j8s.server.ranges.HostClaims(
+                        io.j8s.server.ranges.RangeRegistry.host(),
+                        "j8s server (data dir " + options.dataDir() + ")",
+                        etcd
+                                ? "etcd "
+                                        + String.join(
+                                                ",",
+                                                new java.util.TreeSet<>(options.etcdEndpoints()))
+                                        + " "
+                                        + options.etcdPrefix()
+                                : null);
         closeables.push(claims);
-        var resolved = claims.claimServer(options.serviceClusterIpRange(), options.clusterCidr(),
-                options.bindAddress(), options.securePort(), options.dataDir(), etcd);
-        options = options.withRanges(resolved.serviceRange(), resolved.clusterCidr())
-                .withSecurePort(resolved.securePort());
-        log.atInfo().addKeyValue("serviceRange", resolved.serviceRange())
-                .addKeyValue("clusterCidr", resolved.clusterCidr()).addKeyValue("securePort", resolved.securePort())
+        var resolved =
+                claims.claimServer(
+                        options.serviceClusterIpRange(),
+                        options.clusterCidr(),
+                        options.bindAddress(),
+                        options.securePort(),
+                        options.dataDir(),
+                        etcd);
+        options =
+                options.withRanges(resolved.serviceRange(), resolved.clusterCidr())
+                        .withSecurePort(resolved.securePort());
+        log.atInfo()
+                .addKeyValue("serviceRange", resolved.serviceRange())
+                .addKeyValue("clusterCidr", resolved.clusterCidr())
+                .addKeyValue("securePort", resolved.securePort())
                 .log("host ranges claimed");
     }
 
@@ -199,9 +248,9 @@ public final class J8sServer implements AutoCloseable {
 
     /**
      * Starts the controller manager once the API server serves, so it is stopped before it (the
-     * closeables are a stack) and after the data plane. Controllers write with
-     * {@code clientFor(identity)} ({@link ControllerManager#IDENTITIES}), the informers read with
-     * the manager's own identity.
+     * closeables are a stack) and after the data plane. Controllers write with {@code
+     * clientFor(identity)} ({@link ControllerManager#IDENTITIES}), the informers read with the
+     * manager's own identity.
      */
     private void startControllers(MeterRegistry metrics) {
         ControllerOptions c = options.controllers();
@@ -209,16 +258,24 @@ public final class J8sServer implements AutoCloseable {
             log.atInfo().log("no controllers enabled");
             return;
         }
-        controllerManager = ControllerManager.builder()
-                .informerClient(clientFor("controller-manager"))
-                .clients(this::clientFor)
-                .meterRegistry(metrics)
-                // the bundle verifying this server, published as kube-root-ca.crt in every namespace
-                .settings(c.settings(options.clusterCidr()).toBuilder().rootCaBundle(pki.caPem()).build())
-                .enabled(c.enabled())
-                .leaderElection(c.leaderElect() ? ControllerManager.LeaderElectionSettings.defaults() : null)
-                .onChange(apiServer.health()::changed)
-                .build();
+        controllerManager =
+                ControllerManager.builder()
+                        .informerClient(clientFor("controller-manager"))
+                        .clients(this::clientFor)
+                        .meterRegistry(metrics)
+                        // the bundle verifying this server, published as kube-root-ca.crt in every
+                        // namespace
+                        .settings(
+                                c.settings(options.clusterCidr()).toBuilder()
+                                        .rootCaBundle(pki.caPem())
+                                        .build())
+                        .enabled(c.enabled())
+                        .leaderElection(
+                                c.leaderElect()
+                                        ? ControllerManager.LeaderElectionSettings.defaults()
+                                        : null)
+                        .onChange(apiServer.health()::changed)
+                        .build();
         closeables.push(controllerManager);
         controllerManager.start();
     }
@@ -236,8 +293,16 @@ public final class J8sServer implements AutoCloseable {
      * ClusterIP and DNS names, the bind and advertise addresses, and {@code --tls-san}.
      */
     static List<String> servingHosts(ServerOptions options, Cidr serviceCidr) {
-        Set<String> hosts = new LinkedHashSet<>(List.of("127.0.0.1", "localhost", serviceCidr.address(1),
-                "kubernetes", "kubernetes.default", "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"));
+        Set<String> hosts =
+                new LinkedHashSet<>(
+                        List.of(
+                                "127.0.0.1",
+                                "localhost",
+                                serviceCidr.address(1),
+                                "kubernetes",
+                                "kubernetes.default",
+                                "kubernetes.default.svc",
+                                "kubernetes.default.svc.cluster.local"));
         if (!isWildcard(options.bindAddress())) {
             hosts.add(options.bindAddress());
         }
@@ -254,8 +319,10 @@ public final class J8sServer implements AutoCloseable {
 
     private Path writeAdminKubeconfig() {
         Leaf admin = pki.admin();
-        return PrivateFiles.writeSecret(options.dataDir().resolve(KUBECONFIG), Kubeconfig.yaml(apiUrl(), pki.caPem(),
-                "admin", admin.certificatePem(), admin.keyPem()));
+        return PrivateFiles.writeSecret(
+                options.dataDir().resolve(KUBECONFIG),
+                Kubeconfig.yaml(
+                        apiUrl(), pki.caPem(), "admin", admin.certificatePem(), admin.keyPem()));
     }
 
     private void renewCertificates() {
@@ -274,13 +341,18 @@ public final class J8sServer implements AutoCloseable {
      * {@code describe} and {@code events} read the core ones.
      */
     static java.util.List<io.j8s.api.ResourceType> servedTypes() {
-        return ResourceTypes.all().stream().filter(t -> !t.group().equals("events.k8s.io")).toList();
+        return ResourceTypes.all().stream()
+                .filter(t -> !t.group().equals("events.k8s.io"))
+                .toList();
     }
 
     /** The API server's base URL, e.g. {@code https://127.0.0.1:6443}. */
     public String apiUrl() {
         InetSocketAddress address = apiServer.address();
-        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
+        String host =
+                address.getAddress().isAnyLocalAddress()
+                        ? "127.0.0.1"
+                        : address.getAddress().getHostAddress();
         return "https://" + host + ":" + address.getPort();
     }
 
@@ -296,8 +368,8 @@ public final class J8sServer implements AutoCloseable {
     /**
      * The shared fabric8 client of {@code identity}, owned by this server (closed by {@link
      * #close()}; callers must not close it). Wire the controllers with {@code
-     * ControllerManager.builder().informerClient(client(Identity.controllerManager()))
-     * .clients(id -> client(Identity.forController(id)))}.
+     * ControllerManager.builder().informerClient(client(Identity.controllerManager())) .clients(id
+     * -> client(Identity.forController(id)))}.
      */
     public KubernetesClient client(Identity identity) {
         return credentials.client(identity);
@@ -356,7 +428,8 @@ public final class J8sServer implements AutoCloseable {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data dir " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot create the data dir " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -5,11 +5,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code j8s kubeconfig}: prints the admin kubeconfig the server wrote. */
-@Command(name = "kubeconfig", mixinStandardHelpOptions = true,
-        description = "Print the admin kubeconfig of the server whose data dir this is (it holds a client key).")
+@Command(
+        name = "kubeconfig",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the admin kubeconfig of the server whose data dir this is (it holds a client key).")
 final class KubeconfigCommand implements Callable<Integer> {
-    @Mixin
-    ServerDataDir dataDir;
+    @Mixin ServerDataDir dataDir;
 
     @Override
     public Integer call() {

@@ -4,17 +4,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code j8s} command. */
-@Command(name = "j8s",
+@Command(
+        name = "j8s",
         mixinStandardHelpOptions = true,
         versionProvider = Version.Provider.class,
-        description = "A lightweight, Kubernetes-compatible control plane and data plane for Services and"
-                + " Endpoints.",
-        subcommands = {ServerCommand.class, AgentCommand.class, KubeconfigCommand.class, TokenCommand.class,
-            VersionCommand.class, CommandLine.HelpCommand.class})
+        description =
+                "A lightweight, Kubernetes-compatible control plane and data plane for Services and"
+                        + " Endpoints.",
+        subcommands = {
+            ServerCommand.class,
+            AgentCommand.class,
+            KubeconfigCommand.class,
+            TokenCommand.class,
+            VersionCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

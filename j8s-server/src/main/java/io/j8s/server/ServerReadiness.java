@@ -35,7 +35,10 @@ final class ServerReadiness implements AutoCloseable {
      * Adds the checks; call before the API server starts, so {@code /readyz} never answers 200
      * before they pass.
      */
-    ServerReadiness(ServerOptions options, ApiServer apiServer, Supplier<ControllerManager> controllerManager,
+    ServerReadiness(
+            ServerOptions options,
+            ApiServer apiServer,
+            Supplier<ControllerManager> controllerManager,
             Supplier<DataPlane> dataPlane) {
         this.options = options;
         this.apiServer = apiServer;
@@ -52,19 +55,26 @@ final class ServerReadiness implements AutoCloseable {
         }
         WatchCache cache = apiServer.cache();
         for (String kind : List.of("Node", "Lease")) {
-            watches.add(cache.watch(new WatchRequest(apiServer.typeOfKind(kind), null, o -> true, cache.revision(),
-                    false), new WatchSink() {
-                        @Override
-                        public boolean offer(Delivery delivery) {
-                            apiServer.health().changed();
-                            return true;
-                        }
+            watches.add(
+                    cache.watch(
+                            new WatchRequest(
+                                    apiServer.typeOfKind(kind),
+                                    null,
+                                    o -> true,
+                                    cache.revision(),
+                                    false),
+                            new WatchSink() {
+                                @Override
+                                public boolean offer(Delivery delivery) {
+                                    apiServer.health().changed();
+                                    return true;
+                                }
 
-                        @Override
-                        public void terminate(TerminationReason reason) {
-                            apiServer.health().changed();
-                        }
-                    }));
+                                @Override
+                                public void terminate(TerminationReason reason) {
+                                    apiServer.health().changed();
+                                }
+                            }));
         }
     }
 
@@ -107,15 +117,27 @@ final class ServerReadiness implements AutoCloseable {
         ResourceType nodeType = apiServer.typeOfKind("Node");
         ResourceType leaseType = apiServer.typeOfKind("Lease");
         ControllerManager manager = controllerManager.get();
-        Optional<Map<String, Node>> scheduling = manager == null ? Optional.empty()
-                : manager.cached(Node.class).map(nodes -> nodes.stream()
-                        .collect(Collectors.toMap(n -> n.getMetadata().getName(), n -> n, (a, b) -> b)));
+        Optional<Map<String, Node>> scheduling =
+                manager == null
+                        ? Optional.empty()
+                        : manager.cached(Node.class)
+                                .map(
+                                        nodes ->
+                                                nodes.stream()
+                                                        .collect(
+                                                                Collectors.toMap(
+                                                                        n ->
+                                                                                n.getMetadata()
+                                                                                        .getName(),
+                                                                        n -> n,
+                                                                        (a, b) -> b)));
         for (NodeAgent agent : started.agents()) {
             String name = agent.nodeName();
             if (!agent.ready().isDone() || agent.ready().isCompletedExceptionally()) {
                 return "node " + name + " does not run Pods yet";
             }
-            Optional<JsonNode> node = apiServer.cache().get(nodeType, null, name).map(o -> o.tree());
+            Optional<JsonNode> node =
+                    apiServer.cache().get(nodeType, null, name).map(o -> o.tree());
             if (node.isEmpty()) {
                 return "node " + name + " is not registered";
             }
@@ -145,7 +167,9 @@ final class ServerReadiness implements AutoCloseable {
     }
 
     private static boolean isReady(Node node) {
-        return node != null && node.getStatus() != null && node.getStatus().getConditions() != null
+        return node != null
+                && node.getStatus() != null
+                && node.getStatus().getConditions() != null
                 && node.getStatus().getConditions().stream()
                         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }

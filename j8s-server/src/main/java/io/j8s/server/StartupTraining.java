@@ -20,8 +20,9 @@ import java.util.stream.Stream;
  * temporary directory on free ports, waits until it is ready, drives a few requests through a
  * fabric8 client, stops it and exits. Run under {@code -XX:ArchiveClassesAtExit=j8s.jsa}, the JVM
  * writes every class loaded meanwhile into the archive; a later JVM started with {@code
- * -XX:SharedArchiveFile=j8s.jsa} and the same {@code java} and jar path maps them instead of loading
- * them (see docs/architecture.md, "Start-up"). The build runs it after shading {@code j8s.jar}.
+ * -XX:SharedArchiveFile=j8s.jsa} and the same {@code java} and jar path maps them instead of
+ * loading them (see docs/architecture.md, "Start-up"). The build runs it after shading {@code
+ * j8s.jar}.
  *
  * <p>Usage: {@code java -XX:ArchiveClassesAtExit=target/j8s.jsa -cp target/j8s.jar
  * io.j8s.server.StartupTraining}. Exits 0 even when the server does not get ready (the archive then
@@ -46,21 +47,28 @@ public final class StartupTraining {
         int status = 0;
         try {
             // ranges of their own, so that the training never takes a running server's addresses
-            ServerOptions options = testMode(ServerOptions.defaults(dir.resolve("data")))
-                    .withSecurePort(freePort())
-                    .withRanges("127.93.0.0/16", "127.243.0.0/16")
-                    .withDataPlane(DataPlaneOptions.defaults().withNodes(List.of("training"))
-                            .withKubeletPort(freePort()))
-                    .withClusterDns(ClusterDnsOptions.defaults().withEnabled(false));
+            ServerOptions options =
+                    testMode(ServerOptions.defaults(dir.resolve("data")))
+                            .withSecurePort(freePort())
+                            .withRanges("127.93.0.0/16", "127.243.0.0/16")
+                            .withDataPlane(
+                                    DataPlaneOptions.defaults()
+                                            .withNodes(List.of("training"))
+                                            .withKubeletPort(freePort()))
+                            .withClusterDns(ClusterDnsOptions.defaults().withEnabled(false));
             try (J8sServer server = J8sServer.start(options)) {
                 Map<String, String> notReady = server.awaitReady(READY_TIMEOUT);
                 if (!notReady.isEmpty()) {
-                    System.err.println("j8s training: not ready after " + READY_TIMEOUT.toSeconds() + " s: "
-                            + notReady);
+                    System.err.println(
+                            "j8s training: not ready after "
+                                    + READY_TIMEOUT.toSeconds()
+                                    + " s: "
+                                    + notReady);
                 }
                 exercise(server.client(Identity.admin()));
             }
-            System.err.println("j8s training: done in " + (System.nanoTime() - begin) / 1_000_000 + " ms");
+            System.err.println(
+                    "j8s training: done in " + (System.nanoTime() - begin) / 1_000_000 + " ms");
         } catch (RuntimeException e) {
             System.err.println("j8s training: failed: " + e);
             status = 1;
@@ -76,16 +84,27 @@ public final class StartupTraining {
         client.nodes().list();
         client.pods().inAnyNamespace().list();
         client.services().inNamespace("default").list();
-        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata()
-                .withName("training").endMetadata().addToData("key", "value").build()).create();
-        client.configMaps().inNamespace("default").withName("training")
+        client.configMaps()
+                .inNamespace("default")
+                .resource(
+                        new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("training")
+                                .endMetadata()
+                                .addToData("key", "value")
+                                .build())
+                .create();
+        client.configMaps()
+                .inNamespace("default")
+                .withName("training")
                 .edit(cm -> new ConfigMapBuilder(cm).addToData("key", "edited").build());
         client.configMaps().inNamespace("default").withName("training").get();
         client.configMaps().inNamespace("default").withName("training").delete();
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
     }

@@ -12,9 +12,14 @@ final class Stores {
 
     static Store open(ServerOptions options) {
         return switch (options.store()) {
-            case SQLITE -> SqliteStore.open(SqliteStoreOptions.defaults(options.dataDir()).withFsync(options.storeFsync()));
-            case ETCD -> EtcdStore.connect(EtcdStoreOptions.parse(String.join(",", options.etcdEndpoints()))
-                    .withKeyPrefix(options.etcdPrefix()));
+            case SQLITE ->
+                    SqliteStore.open(
+                            SqliteStoreOptions.defaults(options.dataDir())
+                                    .withFsync(options.storeFsync()));
+            case ETCD ->
+                    EtcdStore.connect(
+                            EtcdStoreOptions.parse(String.join(",", options.etcdEndpoints()))
+                                    .withKeyPrefix(options.etcdPrefix()));
         };
     }
 }

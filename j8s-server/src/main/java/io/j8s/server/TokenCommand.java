@@ -6,11 +6,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code j8s token}: prints the join token node agents use ({@code j8s agent --token ...}). */
-@Command(name = "token", mixinStandardHelpOptions = true,
-        description = "Print the cluster's join token (a secret): j8s agent --server https://... --token <it>.")
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description =
+                "Print the cluster's join token (a secret): j8s agent --server https://... --token <it>.")
 final class TokenCommand implements Callable<Integer> {
-    @Mixin
-    ServerDataDir dataDir;
+    @Mixin ServerDataDir dataDir;
 
     @Override
     public Integer call() {

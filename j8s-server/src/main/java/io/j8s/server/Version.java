@@ -27,7 +27,13 @@ public final class Version {
 
     /** One line: {@code j8s 0.1.0 (Kubernetes API v1.32.4, Java 17)}. */
     public static String line() {
-        return "j8s " + j8s() + " (Kubernetes API " + KUBERNETES + ", Java " + Runtime.version().feature() + ")";
+        return "j8s "
+                + j8s()
+                + " (Kubernetes API "
+                + KUBERNETES
+                + ", Java "
+                + Runtime.version().feature()
+                + ")";
     }
 
     /** picocli's {@code --version}. */

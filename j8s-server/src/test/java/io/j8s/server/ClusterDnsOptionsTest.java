@@ -17,21 +17,34 @@ class ClusterDnsOptionsTest {
         ServerOptions defaults = ServerOptions.defaults(Path.of("/tmp/x"));
         assertThat(defaults.clusterDnsAddress()).isEqualTo("127.96.0.10");
         assertThat(defaults.clusterDomain()).isEqualTo("cluster.local");
-        assertThat(defaults.withRanges("127.97.0.0/16", "127.245.0.0/16").clusterDnsAddress()).isEqualTo("127.97.0.10");
-        assertThat(defaults.withClusterDns(new ClusterDnsOptions(true, "Corp.Example.", "127.96.0.53",
-                DnsSettings.ForwardMode.REFUSE)).clusterDnsAddress()).isEqualTo("127.96.0.53");
-        assertThat(new ClusterDnsOptions(true, "Corp.Example.", null, DnsSettings.ForwardMode.HOST).domain())
+        assertThat(defaults.withRanges("127.97.0.0/16", "127.245.0.0/16").clusterDnsAddress())
+                .isEqualTo("127.97.0.10");
+        assertThat(
+                        defaults.withClusterDns(
+                                        new ClusterDnsOptions(
+                                                true,
+                                                "Corp.Example.",
+                                                "127.96.0.53",
+                                                DnsSettings.ForwardMode.REFUSE))
+                                .clusterDnsAddress())
+                .isEqualTo("127.96.0.53");
+        assertThat(
+                        new ClusterDnsOptions(
+                                        true, "Corp.Example.", null, DnsSettings.ForwardMode.HOST)
+                                .domain())
                 .isEqualTo("corp.example");
     }
 
     @Test
     void badValuesAreRefusedWithTheFlagsName() {
-        assertThat(run("--cluster-dns-forward", "sometimes")).contains(
-                "--cluster-dns-forward must be host or refuse, got sometimes");
-        assertThat(run("--cluster-dns", "127.96.0")).contains("--cluster-dns must be an IPv4 address, got 127.96.0");
-        assertThat(run("--cluster-domain", "bad_domain")).contains(
-                "the cluster domain 'bad_domain' is not a DNS name");
-        assertThatThrownBy(() -> DnsSettings.normalizeDomain(".")).hasMessageContaining("1..253 characters");
+        assertThat(run("--cluster-dns-forward", "sometimes"))
+                .contains("--cluster-dns-forward must be host or refuse, got sometimes");
+        assertThat(run("--cluster-dns", "127.96.0"))
+                .contains("--cluster-dns must be an IPv4 address, got 127.96.0");
+        assertThat(run("--cluster-domain", "bad_domain"))
+                .contains("the cluster domain 'bad_domain' is not a DNS name");
+        assertThatThrownBy(() -> DnsSettings.normalizeDomain("."))
+                .hasMessageContaining("1..253 characters");
     }
 
     /**
@@ -42,7 +55,8 @@ class ClusterDnsOptionsTest {
     private static synchronized String run(String... args) {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         java.io.PrintStream saved = System.err;
-        System.setErr(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setErr(
+                new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
         try {
             StringWriter err = new StringWriter();
             picocli.CommandLine cmd = new picocli.CommandLine(new ServerCommand());

@@ -12,8 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The default data dirs follow {@code $HOME}, as any Unix command's do. */
 class HomeDirectoryTest {
-    @TempDir
-    Path home;
+    @TempDir Path home;
 
     @Test
     void home_isTheHomeVariable_elseJavasUserHome() {
@@ -27,15 +26,23 @@ class HomeDirectoryTest {
         assertThat(j8s("kubeconfig")).contains("no kubeconfig in " + home.resolve(".j8s") + ":");
         assertThat(j8s("token")).contains(" in " + home.resolve(".j8s") + ":");
         // picocli wraps the help at dots too, so compare without white space
-        assertThat(j8s("server", "--help").replace(" ", "")).contains("(default:" + home.resolve(".j8s") + ")");
-        assertThat(j8s("agent", "--help").replace(" ", "")).contains("(default:" + home.resolve(".j8s-agent") + ")");
+        assertThat(j8s("server", "--help").replace(" ", ""))
+                .contains("(default:" + home.resolve(".j8s") + ")");
+        assertThat(j8s("agent", "--help").replace(" ", ""))
+                .contains("(default:" + home.resolve(".j8s-agent") + ")");
     }
 
-    /** Runs {@code j8s args} in a JVM of its own with {@code HOME} set to the temporary directory. */
+    /**
+     * Runs {@code j8s args} in a JVM of its own with {@code HOME} set to the temporary directory.
+     */
     private String j8s(String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        List<String> command =
+                new java.util.ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("HOME", home.toString());

@@ -25,6 +25,8 @@ class StoreFsyncFlagTest {
 
         ServerOptions test = StartupTraining.testMode(ServerOptions.defaults(Path.of("/tmp/x")));
         assertThat(test.storeFsync()).isFalse();
-        assertThat(test.withSecurePort(1234).storeFsync()).as("kept by the with... methods").isFalse();
+        assertThat(test.withSecurePort(1234).storeFsync())
+                .as("kept by the with... methods")
+                .isFalse();
     }
 }

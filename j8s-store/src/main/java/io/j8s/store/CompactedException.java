@@ -8,8 +8,12 @@ public class CompactedException extends StoreException {
     private final long compactedRevision;
 
     public CompactedException(long requestedRevision, long compactedRevision) {
-        super("required revision " + requestedRevision + " has been compacted (compacted revision "
-                + compactedRevision + ")");
+        super(
+                "required revision "
+                        + requestedRevision
+                        + " has been compacted (compacted revision "
+                        + compactedRevision
+                        + ")");
         this.compactedRevision = compactedRevision;
     }
 

@@ -18,7 +18,14 @@ public record KeyValue(String key, byte[] value, long createRevision, long modRe
 
     @Override
     public String toString() {
-        return "KeyValue[" + key + ", create=" + createRevision + ", mod=" + modRevision
-                + ", " + value.length + " bytes]";
+        return "KeyValue["
+                + key
+                + ", create="
+                + createRevision
+                + ", mod="
+                + modRevision
+                + ", "
+                + value.length
+                + " bytes]";
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * A flat, ordered key space with one global, monotonically increasing revision: the etcd data
- * model that the API server persists every object in.
+ * A flat, ordered key space with one global, monotonically increasing revision: the etcd data model
+ * that the API server persists every object in.
  *
  * <p>Keys are strings such as {@code /registry/pods/default/web-1}; values are opaque bytes (the
  * API server stores JSON). Every write bumps the store's revision by one and returns it; the key's
@@ -93,12 +93,12 @@ public interface Store extends AutoCloseable {
     long txn(List<TxnOp> ops);
 
     /**
-     * Streams every change to keys starting with {@code prefix} with a revision greater than
-     * {@code afterRevision}, in revision order, to {@code listener}.
+     * Streams every change to keys starting with {@code prefix} with a revision greater than {@code
+     * afterRevision}, in revision order, to {@code listener}.
      *
      * <p>Never blocks writers: a watcher that cannot keep up is ended with {@link
-     * WatchListener#onError} (a {@link WatchOverflowException}) rather than dropping events, so
-     * the caller re-lists. Every watch ends with exactly one {@code onError} call unless the caller
+     * WatchListener#onError} (a {@link WatchOverflowException}) rather than dropping events, so the
+     * caller re-lists. Every watch ends with exactly one {@code onError} call unless the caller
      * closes it first.
      *
      * <p>{@code afterRevision} must be at least {@link #compactedRevision()}; it may be above the

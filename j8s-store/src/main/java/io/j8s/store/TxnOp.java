@@ -14,7 +14,9 @@ public sealed interface TxnOp {
         }
     }
 
-    /** Update if the mod revision matches; {@link ConflictException} / {@link NotFoundException}. */
+    /**
+     * Update if the mod revision matches; {@link ConflictException} / {@link NotFoundException}.
+     */
     record Update(String key, byte[] value, long expectedModRevision) implements TxnOp {
         public Update {
             Objects.requireNonNull(key, "key");

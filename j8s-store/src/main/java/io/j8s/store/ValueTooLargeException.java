@@ -14,7 +14,9 @@ public class ValueTooLargeException extends StoreException {
         this.limit = limit;
     }
 
-    /** The size of the refused write in bytes, as the store estimated it (0 when etcd refused it). */
+    /**
+     * The size of the refused write in bytes, as the store estimated it (0 when etcd refused it).
+     */
     public long size() {
         return size;
     }

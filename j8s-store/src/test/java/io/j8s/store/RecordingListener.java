@@ -9,8 +9,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A {@link WatchListener} that records what it receives, for tests (also of other modules).
- * Counts overlapping calls and calls after the error, which the watch contract forbids.
+ * A {@link WatchListener} that records what it receives, for tests (also of other modules). Counts
+ * overlapping calls and calls after the error, which the watch contract forbids.
  */
 public final class RecordingListener implements WatchListener {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -66,9 +66,12 @@ public final class RecordingListener implements WatchListener {
 
     /** Waits until at least {@code n} events arrived; returns all events so far. */
     public List<WatchEvent> awaitEvents(int n) {
-        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(10)).until(() -> size() >= n || error() != null);
+        await().atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(10))
+                .until(() -> size() >= n || error() != null);
         if (size() < n) {
-            throw new AssertionError("watch ended with " + error() + " after " + size() + " of " + n + " events",
+            throw new AssertionError(
+                    "watch ended with " + error() + " after " + size() + " of " + n + " events",
                     error());
         }
         return events();

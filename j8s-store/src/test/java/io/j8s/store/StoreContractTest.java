@@ -82,7 +82,8 @@ public abstract class StoreContractTest {
         assertThatThrownBy(() -> store.create("/registry/pods/default/a", bytes("2")))
                 .isInstanceOf(AlreadyExistsException.class);
         assertThat(store.currentRevision()).isEqualTo(rev);
-        assertThat(text(store.get("/registry/pods/default/a").orElseThrow().value())).isEqualTo("1");
+        assertThat(text(store.get("/registry/pods/default/a").orElseThrow().value()))
+                .isEqualTo("1");
     }
 
     @Test
@@ -105,21 +106,32 @@ public abstract class StoreContractTest {
     @Test
     void writes_largerThanAnEtcdRequest_throwValueTooLarge() {
         String key = "/registry/configmaps/default/large";
-        long largest = io.j8s.store.support.TxnOps.MAX_REQUEST_BYTES
-                - (io.j8s.store.support.TxnOps.requestBytes(List.of(new TxnOp.Create(key, new byte[0]))));
+        long largest =
+                io.j8s.store.support.TxnOps.MAX_REQUEST_BYTES
+                        - (io.j8s.store.support.TxnOps.requestBytes(
+                                List.of(new TxnOp.Create(key, new byte[0]))));
         byte[] fits = new byte[(int) largest];
         java.util.Arrays.fill(fits, (byte) 'x');
         byte[] tooLarge = new byte[(int) largest + 1];
         long before = store.currentRevision();
-        assertThatThrownBy(() -> store.create(key, tooLarge)).isInstanceOfSatisfying(ValueTooLargeException.class,
-                e -> assertThat(e.limit()).isEqualTo(1_572_864));
+        assertThatThrownBy(() -> store.create(key, tooLarge))
+                .isInstanceOfSatisfying(
+                        ValueTooLargeException.class,
+                        e -> assertThat(e.limit()).isEqualTo(1_572_864));
         assertThat(store.currentRevision()).isEqualTo(before);
         long created = store.create(key, fits);
         assertThat(store.get(key).orElseThrow().value()).hasSize(fits.length);
-        assertThatThrownBy(() -> store.update(key, tooLarge, created)).isInstanceOf(ValueTooLargeException.class);
+        assertThatThrownBy(() -> store.update(key, tooLarge, created))
+                .isInstanceOf(ValueTooLargeException.class);
         long updated = store.update(key, fits, created);
-        assertThatThrownBy(() -> store.txn(List.of(new TxnOp.Update(key, new byte[1_000_000], updated),
-                new TxnOp.Create("/registry/configmaps/default/other", new byte[600_000]))))
+        assertThatThrownBy(
+                        () ->
+                                store.txn(
+                                        List.of(
+                                                new TxnOp.Update(key, new byte[1_000_000], updated),
+                                                new TxnOp.Create(
+                                                        "/registry/configmaps/default/other",
+                                                        new byte[600_000]))))
                 .isInstanceOf(ValueTooLargeException.class);
         assertThat(store.get(key).orElseThrow().modRevision()).isEqualTo(updated);
         assertThat(store.get("/registry/configmaps/default/other")).isEmpty();
@@ -148,7 +160,8 @@ public abstract class StoreContractTest {
         assertThat(del).isEqualTo(store.currentRevision());
         assertThat(store.get("/registry/pods/default/a")).isEmpty();
         long again = store.create("/registry/pods/default/a", bytes("3"));
-        assertThat(store.get("/registry/pods/default/a").orElseThrow().createRevision()).isEqualTo(again);
+        assertThat(store.get("/registry/pods/default/a").orElseThrow().createRevision())
+                .isEqualTo(again);
     }
 
     // ---- reads ----
@@ -162,14 +175,21 @@ public abstract class StoreContractTest {
         store.create("/registry/services/ns1/a", bytes("s"));
 
         RangeResult all = store.range("/registry/pods/ns1/", 0, null, 0);
-        assertThat(keys(all)).containsExactly("/registry/pods/ns1/a", "/registry/pods/ns1/b", "/registry/pods/ns1/c",
-                "/registry/pods/ns1/d", "/registry/pods/ns1/e");
+        assertThat(keys(all))
+                .containsExactly(
+                        "/registry/pods/ns1/a",
+                        "/registry/pods/ns1/b",
+                        "/registry/pods/ns1/c",
+                        "/registry/pods/ns1/d",
+                        "/registry/pods/ns1/e");
         assertThat(all.more()).isFalse();
         assertThat(all.revision()).isEqualTo(store.currentRevision());
 
         RangeResult first = store.range("/registry/pods/ns1/", 2, null, 0);
-        RangeResult second = store.range("/registry/pods/ns1/", 2, "/registry/pods/ns1/b", first.revision());
-        RangeResult third = store.range("/registry/pods/ns1/", 2, "/registry/pods/ns1/d", first.revision());
+        RangeResult second =
+                store.range("/registry/pods/ns1/", 2, "/registry/pods/ns1/b", first.revision());
+        RangeResult third =
+                store.range("/registry/pods/ns1/", 2, "/registry/pods/ns1/d", first.revision());
         assertThat(keys(first)).containsExactly("/registry/pods/ns1/a", "/registry/pods/ns1/b");
         assertThat(first.more()).isTrue();
         assertThat(keys(second)).containsExactly("/registry/pods/ns1/c", "/registry/pods/ns1/d");
@@ -197,7 +217,8 @@ public abstract class StoreContractTest {
 
         RangeResult then = store.range("/registry/cm/ns/", 0, null, snapshot);
         assertThat(then.revision()).isEqualTo(snapshot);
-        assertThat(keys(then)).containsExactly("/registry/cm/ns/a", "/registry/cm/ns/b", "/registry/cm/ns/c");
+        assertThat(keys(then))
+                .containsExactly("/registry/cm/ns/a", "/registry/cm/ns/b", "/registry/cm/ns/c");
         assertThat(then.kvs()).extracting(kv -> text(kv.value())).containsExactly("a1", "b1", "c1");
         assertThat(then.kvs().get(2).createRevision()).isEqualTo(c1);
 
@@ -208,8 +229,10 @@ public abstract class StoreContractTest {
         assertThat(keys(page2)).containsExactly("/registry/cm/ns/c");
         assertThat(page2.more()).isFalse();
 
-        assertThat(text(store.get("/registry/cm/ns/a", snapshot).orElseThrow().value())).isEqualTo("a1");
-        assertThat(text(store.get("/registry/cm/ns/b", snapshot).orElseThrow().value())).isEqualTo("b1");
+        assertThat(text(store.get("/registry/cm/ns/a", snapshot).orElseThrow().value()))
+                .isEqualTo("a1");
+        assertThat(text(store.get("/registry/cm/ns/b", snapshot).orElseThrow().value()))
+                .isEqualTo("b1");
         assertThat(store.get("/registry/cm/ns/d", snapshot)).isEmpty();
         assertThat(store.get("/registry/cm/ns/b")).isEmpty();
         assertThat(keys(store.range("/registry/cm/ns/", 0, null, 0)))
@@ -236,20 +259,34 @@ public abstract class StoreContractTest {
         RecordingListener watcher = new RecordingListener();
         store.watch("/registry/", start, watcher);
 
-        long rev = store.txn(List.of(
-                new TxnOp.Create("/registry/services/specs/default/web", bytes("svc")),
-                new TxnOp.Create("/registry/ranges/serviceips/127.96.0.10", bytes("web")),
-                new TxnOp.Delete("/registry/services/specs/default/old", svc)));
+        long rev =
+                store.txn(
+                        List.of(
+                                new TxnOp.Create(
+                                        "/registry/services/specs/default/web", bytes("svc")),
+                                new TxnOp.Create(
+                                        "/registry/ranges/serviceips/127.96.0.10", bytes("web")),
+                                new TxnOp.Delete("/registry/services/specs/default/old", svc)));
 
         assertThat(rev).isEqualTo(start + 1);
         assertThat(store.currentRevision()).isEqualTo(rev);
-        assertThat(store.get("/registry/services/specs/default/web").orElseThrow().modRevision()).isEqualTo(rev);
-        assertThat(store.get("/registry/ranges/serviceips/127.96.0.10").orElseThrow().createRevision()).isEqualTo(rev);
+        assertThat(store.get("/registry/services/specs/default/web").orElseThrow().modRevision())
+                .isEqualTo(rev);
+        assertThat(
+                        store.get("/registry/ranges/serviceips/127.96.0.10")
+                                .orElseThrow()
+                                .createRevision())
+                .isEqualTo(rev);
         List<WatchEvent> events = watcher.awaitEvents(3);
         assertThat(events).extracting(WatchEvent::revision).containsExactly(rev, rev, rev);
-        assertThat(events).extracting(e -> e.kv().key()).containsExactly("/registry/services/specs/default/web",
-                "/registry/ranges/serviceips/127.96.0.10", "/registry/services/specs/default/old");
-        assertThat(events).extracting(WatchEvent::type)
+        assertThat(events)
+                .extracting(e -> e.kv().key())
+                .containsExactly(
+                        "/registry/services/specs/default/web",
+                        "/registry/ranges/serviceips/127.96.0.10",
+                        "/registry/services/specs/default/old");
+        assertThat(events)
+                .extracting(WatchEvent::type)
                 .containsExactly(WatchEvent.Type.PUT, WatchEvent.Type.PUT, WatchEvent.Type.DELETE);
     }
 
@@ -260,18 +297,28 @@ public abstract class StoreContractTest {
         store.create("/registry/exists", bytes("x"));
         long before = store.currentRevision();
 
-        assertThatThrownBy(() -> store.txn(List.of(
-                new TxnOp.Create("/registry/new", bytes("n")),
-                new TxnOp.Update("/registry/a", bytes("3"), a))))
+        assertThatThrownBy(
+                        () ->
+                                store.txn(
+                                        List.of(
+                                                new TxnOp.Create("/registry/new", bytes("n")),
+                                                new TxnOp.Update("/registry/a", bytes("3"), a))))
                 .isInstanceOf(ConflictException.class);
-        assertThatThrownBy(() -> store.txn(List.of(
-                new TxnOp.Create("/registry/new", bytes("n")),
-                new TxnOp.Create("/registry/exists", bytes("y")))))
+        assertThatThrownBy(
+                        () ->
+                                store.txn(
+                                        List.of(
+                                                new TxnOp.Create("/registry/new", bytes("n")),
+                                                new TxnOp.Create("/registry/exists", bytes("y")))))
                 .isInstanceOf(AlreadyExistsException.class);
-        assertThatThrownBy(() -> store.txn(List.of(
-                new TxnOp.Create("/registry/new", bytes("n")),
-                new TxnOp.Delete("/registry/missing", Store.ANY_REVISION),
-                new TxnOp.Create("/registry/exists", bytes("y")))))
+        assertThatThrownBy(
+                        () ->
+                                store.txn(
+                                        List.of(
+                                                new TxnOp.Create("/registry/new", bytes("n")),
+                                                new TxnOp.Delete(
+                                                        "/registry/missing", Store.ANY_REVISION),
+                                                new TxnOp.Create("/registry/exists", bytes("y")))))
                 .isInstanceOf(NotFoundException.class);
 
         assertThat(store.get("/registry/new")).isEmpty();
@@ -281,10 +328,15 @@ public abstract class StoreContractTest {
 
     @Test
     void txn_touchingAKeyTwice_isRejected() {
-        assertThatThrownBy(() -> store.txn(List.of(
-                new TxnOp.Create("/registry/a", bytes("1")),
-                new TxnOp.Delete("/registry/a", Store.ANY_REVISION))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("/registry/a");
+        assertThatThrownBy(
+                        () ->
+                                store.txn(
+                                        List.of(
+                                                new TxnOp.Create("/registry/a", bytes("1")),
+                                                new TxnOp.Delete(
+                                                        "/registry/a", Store.ANY_REVISION))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("/registry/a");
     }
 
     @Test
@@ -298,19 +350,24 @@ public abstract class StoreContractTest {
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < increments; ) {
-                        KeyValue kv = store.get(key).orElseThrow();
-                        int n = Integer.parseInt(text(kv.value()));
-                        try {
-                            store.update(key, bytes(Integer.toString(n + 1)), kv.modRevision());
-                            i++;
-                        } catch (ConflictException e) {
-                            conflicts.incrementAndGet();
-                        }
-                    }
-                    return null;
-                }));
+                done.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < increments; ) {
+                                        KeyValue kv = store.get(key).orElseThrow();
+                                        int n = Integer.parseInt(text(kv.value()));
+                                        try {
+                                            store.update(
+                                                    key,
+                                                    bytes(Integer.toString(n + 1)),
+                                                    kv.modRevision());
+                                            i++;
+                                        } catch (ConflictException e) {
+                                            conflicts.incrementAndGet();
+                                        }
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : done) {
                 f.get();
@@ -370,15 +427,20 @@ public abstract class StoreContractTest {
         Set<Long> podRevisions = new HashSet<>();
 
         for (int i = 0; i < 300; i++) {
-            podRevisions.add(store.create("/registry/pods/ns" + (i % 7) + "/p" + i, bytes("p" + i)));
+            podRevisions.add(
+                    store.create("/registry/pods/ns" + (i % 7) + "/p" + i, bytes("p" + i)));
             store.create("/registry/services/ns" + (i % 7) + "/s" + i, bytes("s" + i));
         }
         store.create("/registry/podsecuritypolicies/x", bytes("not a pod"));
 
         List<WatchEvent> events = pods.awaitEvents(300);
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5)).until(() -> pods.size() == 300);
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(5))
+                .until(() -> pods.size() == 300);
         assertThat(events).allSatisfy(e -> assertThat(e.kv().key()).startsWith("/registry/pods/"));
-        assertThat(events).extracting(WatchEvent::revision).containsExactlyInAnyOrderElementsOf(podRevisions);
+        assertThat(events)
+                .extracting(WatchEvent::revision)
+                .containsExactlyInAnyOrderElementsOf(podRevisions);
         assertThat(events).extracting(WatchEvent::revision).isSorted();
     }
 
@@ -394,17 +456,19 @@ public abstract class StoreContractTest {
         try {
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                results.add(pool.submit(() -> {
-                    List<Long> revs = new ArrayList<>();
-                    String key = "/registry/pods/ns/w" + thread;
-                    long rev = store.create(key, bytes("0"));
-                    revs.add(rev);
-                    for (int i = 1; i < writes; i++) {
-                        rev = store.update(key, bytes(Integer.toString(i)), rev);
-                        revs.add(rev);
-                    }
-                    return revs;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    List<Long> revs = new ArrayList<>();
+                                    String key = "/registry/pods/ns/w" + thread;
+                                    long rev = store.create(key, bytes("0"));
+                                    revs.add(rev);
+                                    for (int i = 1; i < writes; i++) {
+                                        rev = store.update(key, bytes(Integer.toString(i)), rev);
+                                        revs.add(rev);
+                                    }
+                                    return revs;
+                                }));
             }
             Set<Long> written = new HashSet<>();
             for (Future<List<Long>> f : results) {
@@ -413,8 +477,13 @@ public abstract class StoreContractTest {
 
             List<WatchEvent> events = watcher.awaitEvents(threads * writes);
             assertThat(events).hasSize(threads * writes);
-            assertThat(events).extracting(WatchEvent::revision).isSortedAccordingTo(Long::compare).doesNotHaveDuplicates();
-            assertThat(events).extracting(WatchEvent::revision).containsExactlyInAnyOrderElementsOf(written);
+            assertThat(events)
+                    .extracting(WatchEvent::revision)
+                    .isSortedAccordingTo(Long::compare)
+                    .doesNotHaveDuplicates();
+            assertThat(events)
+                    .extracting(WatchEvent::revision)
+                    .containsExactlyInAnyOrderElementsOf(written);
             Map<String, Integer> lastSeen = new HashMap<>();
             for (WatchEvent e : events) {
                 int value = Integer.parseInt(text(e.kv().value()));
@@ -429,7 +498,8 @@ public abstract class StoreContractTest {
 
     /** The switch from replayed history to live events happens while writes keep committing. */
     @Test
-    void watch_fromPastRevisionWhileWritersRun_switchesToLiveWithoutGapOrDuplicate() throws Exception {
+    void watch_fromPastRevisionWhileWritersRun_switchesToLiveWithoutGapOrDuplicate()
+            throws Exception {
         int threads = 4;
         AtomicBoolean writing = new AtomicBoolean(true);
         List<Long> written = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -438,12 +508,17 @@ public abstract class StoreContractTest {
             List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                writers.add(pool.submit(() -> {
-                    for (int i = 0; writing.get() || i < 50; i++) {
-                        written.add(store.create("/registry/pods/race/t" + thread + "-" + i, bytes("v")));
-                    }
-                    return null;
-                }));
+                writers.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; writing.get() || i < 50; i++) {
+                                        written.add(
+                                                store.create(
+                                                        "/registry/pods/race/t" + thread + "-" + i,
+                                                        bytes("v")));
+                                    }
+                                    return null;
+                                }));
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> written.size() >= 100);
             long from = java.util.Collections.min(List.copyOf(written)) + 20;
@@ -457,7 +532,8 @@ public abstract class StoreContractTest {
 
             List<Long> expected = written.stream().filter(r -> r > from).sorted().toList();
             List<WatchEvent> events = watcher.awaitEvents(expected.size());
-            await().during(Duration.ofMillis(200)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofMillis(200))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> watcher.size() == expected.size());
             assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(expected);
             assertThat(watcher.violations()).isZero();
@@ -473,39 +549,52 @@ public abstract class StoreContractTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger calls = new AtomicInteger();
         RecordingListener recorder = new RecordingListener();
-        store.watch("/registry/", store.currentRevision(), new WatchListener() {
-            @Override
-            public void onEvents(List<WatchEvent> events) {
-                calls.incrementAndGet();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                recorder.onEvents(events);
-            }
+        store.watch(
+                "/registry/",
+                store.currentRevision(),
+                new WatchListener() {
+                    @Override
+                    public void onEvents(List<WatchEvent> events) {
+                        calls.incrementAndGet();
+                        try {
+                            release.await();
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        recorder.onEvents(events);
+                    }
 
-            @Override
-            public void onError(StoreException error) {
-                recorder.onError(error);
-            }
-        });
+                    @Override
+                    public void onError(StoreException error) {
+                        recorder.onError(error);
+                    }
+                });
 
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
-                writers.add(pool.submit(() -> {
-                    for (int i = 0; i < 10; i++) {
-                        List<TxnOp> ops = new ArrayList<>();
-                        for (int j = 0; j < 25; j++) {
-                            ops.add(new TxnOp.Create("/registry/events/ns/t" + thread + "-" + i + "-" + j, bytes("e")));
-                        }
-                        store.txn(ops);
-                    }
-                    return null;
-                }));
+                writers.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = 0; i < 10; i++) {
+                                        List<TxnOp> ops = new ArrayList<>();
+                                        for (int j = 0; j < 25; j++) {
+                                            ops.add(
+                                                    new TxnOp.Create(
+                                                            "/registry/events/ns/t"
+                                                                    + thread
+                                                                    + "-"
+                                                                    + i
+                                                                    + "-"
+                                                                    + j,
+                                                            bytes("e")));
+                                        }
+                                        store.txn(ops);
+                                    }
+                                    return null;
+                                }));
             }
             // 1,000 events against a buffer of 100, while the listener is stuck in its first call.
             for (Future<?> w : writers) {
@@ -553,7 +642,8 @@ public abstract class StoreContractTest {
         store.compact(r5);
 
         assertThat(store.compactedRevision()).isGreaterThanOrEqualTo(r5);
-        assertThat(catchThrowable(() -> store.get("/registry/cm/ns/a", r2))).isInstanceOf(CompactedException.class);
+        assertThat(catchThrowable(() -> store.get("/registry/cm/ns/a", r2)))
+                .isInstanceOf(CompactedException.class);
         assertThat(catchThrowable(() -> store.range("/registry/cm/", 0, null, r1)))
                 .isInstanceOf(CompactedException.class);
         CompactedException fromWatch = watchError("/registry/cm/", r1);
@@ -561,7 +651,8 @@ public abstract class StoreContractTest {
 
         assertThat(text(store.get("/registry/cm/ns/a", r5).orElseThrow().value())).isEqualTo("3");
         assertThat(store.get("/registry/cm/ns/gone", r5)).isEmpty();
-        assertThat(keys(store.range("/registry/cm/", 0, null, r5))).containsExactly("/registry/cm/ns/a");
+        assertThat(keys(store.range("/registry/cm/", 0, null, r5)))
+                .containsExactly("/registry/cm/ns/a");
         assertThat(text(store.get("/registry/cm/ns/a").orElseThrow().value())).isEqualTo("3");
         RecordingListener resumed = new RecordingListener();
         store.watch("/registry/cm/", r5, resumed);
@@ -616,7 +707,8 @@ public abstract class StoreContractTest {
         store.close();
 
         assertThat(watcher.awaitError()).isInstanceOf(StoreClosedException.class);
-        assertThatThrownBy(() -> store.create("/registry/a", bytes("1"))).isInstanceOf(StoreClosedException.class);
+        assertThatThrownBy(() -> store.create("/registry/a", bytes("1")))
+                .isInstanceOf(StoreClosedException.class);
         store = null;
     }
 
@@ -636,8 +728,10 @@ public abstract class StoreContractTest {
         long r2 = store.update("/registry/secrets/default/big", v2, r1);
 
         assertThat(store.get("/registry/secrets/default/big").orElseThrow().value()).isEqualTo(v2);
-        assertThat(store.get("/registry/secrets/default/big", r1).orElseThrow().value()).isEqualTo(v1);
-        assertThat(store.range("/registry/secrets/", 0, null, 0).kvs().get(0).value()).isEqualTo(v2);
+        assertThat(store.get("/registry/secrets/default/big", r1).orElseThrow().value())
+                .isEqualTo(v1);
+        assertThat(store.range("/registry/secrets/", 0, null, 0).kvs().get(0).value())
+                .isEqualTo(v2);
         List<WatchEvent> events = watcher.awaitEvents(2);
         assertThat(events.get(0).kv().value()).isEqualTo(v1);
         assertThat(events.get(1).kv().value()).isEqualTo(v2);
@@ -646,7 +740,8 @@ public abstract class StoreContractTest {
     }
 
     @Test
-    void range_100kKeysPagedAtOneRevision_isAConsistentSnapshotWhileWritesContinue() throws Exception {
+    void range_100kKeysPagedAtOneRevision_isAConsistentSnapshotWhileWritesContinue()
+            throws Exception {
         int keys = 100_000;
         int perTxn = 100;
         ExecutorService pool = Executors.newFixedThreadPool(4);
@@ -654,16 +749,20 @@ public abstract class StoreContractTest {
             List<Future<?>> loads = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int thread = t;
-                loads.add(pool.submit(() -> {
-                    for (int base = thread * perTxn; base < keys; base += 4 * perTxn) {
-                        List<TxnOp> ops = new ArrayList<>(perTxn);
-                        for (int i = base; i < base + perTxn; i++) {
-                            ops.add(new TxnOp.Create(bulkKey(i), bytes("v" + i)));
-                        }
-                        store.txn(ops);
-                    }
-                    return null;
-                }));
+                loads.add(
+                        pool.submit(
+                                () -> {
+                                    for (int base = thread * perTxn;
+                                            base < keys;
+                                            base += 4 * perTxn) {
+                                        List<TxnOp> ops = new ArrayList<>(perTxn);
+                                        for (int i = base; i < base + perTxn; i++) {
+                                            ops.add(new TxnOp.Create(bulkKey(i), bytes("v" + i)));
+                                        }
+                                        store.txn(ops);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : loads) {
                 f.get();
@@ -672,24 +771,32 @@ public abstract class StoreContractTest {
             RangeResult page = store.range("/registry/bulk/", 1000, null, 0);
             long snapshot = page.revision();
             AtomicBoolean paging = new AtomicBoolean(true);
-            Future<Integer> churn = pool.submit(() -> {
-                Random random = new Random(7);
-                int writes = 0;
-                while (paging.get()) {
-                    int i = random.nextInt(keys);
-                    KeyValue kv = store.get(bulkKey(i)).orElse(null);
-                    if (kv == null) {
-                        continue;
-                    }
-                    switch (writes % 3) {
-                        case 0 -> store.update(kv.key(), bytes("changed"), kv.modRevision());
-                        case 1 -> store.delete(kv.key(), kv.modRevision());
-                        default -> store.create(bulkKey(i) + "-new" + writes, bytes("new"));
-                    }
-                    writes++;
-                }
-                return writes;
-            });
+            Future<Integer> churn =
+                    pool.submit(
+                            () -> {
+                                Random random = new Random(7);
+                                int writes = 0;
+                                while (paging.get()) {
+                                    int i = random.nextInt(keys);
+                                    KeyValue kv = store.get(bulkKey(i)).orElse(null);
+                                    if (kv == null) {
+                                        continue;
+                                    }
+                                    switch (writes % 3) {
+                                        case 0 ->
+                                                store.update(
+                                                        kv.key(),
+                                                        bytes("changed"),
+                                                        kv.modRevision());
+                                        case 1 -> store.delete(kv.key(), kv.modRevision());
+                                        default ->
+                                                store.create(
+                                                        bulkKey(i) + "-new" + writes, bytes("new"));
+                                    }
+                                    writes++;
+                                }
+                                return writes;
+                            });
 
             List<KeyValue> seen = new ArrayList<>(page.kvs());
             while (page.more()) {

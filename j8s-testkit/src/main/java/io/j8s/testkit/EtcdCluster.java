@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * A real etcd cluster of several members for tests, each member an {@code etcd} process on its own
  * loopback client and peer ports, with its data in memory ({@code /dev/shm}) when the machine has
  * it. {@link #kill(int)} ends one member with SIGKILL (a crash, as {@code kill -9}); {@link
- * #leader()} asks the members which of them leads. {@link #close()} kills every member and
- * deletes the directory; a JVM shutdown hook does the same if a test never gets there.
+ * #leader()} asks the members which of them leads. {@link #close()} kills every member and deletes
+ * the directory; a JVM shutdown hook does the same if a test never gets there.
  *
  * <pre>{@code
  * EtcdProcess.requireInstalled();
@@ -43,7 +43,8 @@ public final class EtcdCluster implements AutoCloseable {
     private final int[] peerPorts;
     private final Process[] processes;
     private final Thread shutdownHook;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private EtcdCluster(Path baseDir, int members) throws IOException {
         this.baseDir = baseDir;
@@ -57,15 +58,21 @@ public final class EtcdCluster implements AutoCloseable {
         this.shutdownHook = new Thread(this::destroyAndDelete, "etcd-cluster-cleanup");
     }
 
-    /** Starts a cluster of {@code members} members and waits until each reports healthy (a leader exists). */
+    /**
+     * Starts a cluster of {@code members} members and waits until each reports healthy (a leader
+     * exists).
+     */
     public static EtcdCluster start(int members) {
         Path binary = EtcdProcess.findBinary();
         if (binary == null) {
             throw new IllegalStateException("etcd is not on the PATH");
         }
         try {
-            EtcdCluster cluster = new EtcdCluster(Files.createTempDirectory(EtcdProcess.dataParent(),
-                    "j8s-etcd-cluster-"), members);
+            EtcdCluster cluster =
+                    new EtcdCluster(
+                            Files.createTempDirectory(
+                                    EtcdProcess.dataParent(), "j8s-etcd-cluster-"),
+                            members);
             Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
             try {
                 for (int i = 0; i < members; i++) {
@@ -93,7 +100,9 @@ public final class EtcdCluster implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + clientPorts[i]);
     }
 
-    /** Every member's client URL, also those of killed members (clients are expected to skip them). */
+    /**
+     * Every member's client URL, also those of killed members (clients are expected to skip them).
+     */
     public List<URI> endpoints() {
         List<URI> all = new ArrayList<>();
         for (int i = 0; i < processes.length; i++) {
@@ -181,20 +190,33 @@ public final class EtcdCluster implements AutoCloseable {
             initial.add(name(m) + "=http://127.0.0.1:" + peerPorts[m]);
         }
         Path dir = baseDir.resolve(name(i));
-        ProcessBuilder pb = new ProcessBuilder(binary.toString(),
-                "--name", name(i),
-                "--data-dir", dir.resolve("data").toString(),
-                "--listen-client-urls", client,
-                "--advertise-client-urls", client,
-                "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", String.join(",", initial),
-                "--initial-cluster-token", baseDir.getFileName().toString(),
-                "--initial-cluster-state", "new",
-                "--logger", "zap",
-                "--log-level", "warn")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                binary.toString(),
+                                "--name",
+                                name(i),
+                                "--data-dir",
+                                dir.resolve("data").toString(),
+                                "--listen-client-urls",
+                                client,
+                                "--advertise-client-urls",
+                                client,
+                                "--listen-peer-urls",
+                                peer,
+                                "--initial-advertise-peer-urls",
+                                peer,
+                                "--initial-cluster",
+                                String.join(",", initial),
+                                "--initial-cluster-token",
+                                baseDir.getFileName().toString(),
+                                "--initial-cluster-state",
+                                "new",
+                                "--logger",
+                                "zap",
+                                "--log-level",
+                                "warn")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile()));
         try {
             Files.createDirectories(dir);
             processes[i] = pb.start();
@@ -209,10 +231,14 @@ public final class EtcdCluster implements AutoCloseable {
 
     /** {member id, leader id} of member {@code i}, or null when it does not answer. */
     private String[] status(int i) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint(i) + "/v3/maintenance/status"))
-                .timeout(Duration.ofSeconds(2)).POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(endpoint(i) + "/v3/maintenance/status"))
+                        .timeout(Duration.ofSeconds(2))
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build();
         try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
             Matcher member = MEMBER_ID.matcher(response.body());
             Matcher leader = LEADER.matcher(response.body());
             if (response.statusCode() == 200 && member.find() && leader.find()) {
@@ -227,7 +253,13 @@ public final class EtcdCluster implements AutoCloseable {
     }
 
     private void awaitHealthy(int i) {
-        EtcdProcess.awaitHealthy(http, endpoint(i), processes[i], START_TIMEOUT, "etcd member " + name(i), logFile(i));
+        EtcdProcess.awaitHealthy(
+                http,
+                endpoint(i),
+                processes[i],
+                START_TIMEOUT,
+                "etcd member " + name(i),
+                logFile(i));
     }
 
     private synchronized void destroyAndDelete() {

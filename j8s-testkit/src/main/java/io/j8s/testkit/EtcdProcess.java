@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real single-member {@code etcd} for tests: free loopback ports, a temporary data dir (in
- * memory by default, see {@link #start()}), logs in that dir. {@link #close()} stops it and deletes the dir; a JVM shutdown hook does the same if a
- * test never gets there, so no etcd outlives the test JVM (short of {@code kill -9} of the JVM).
+ * A real single-member {@code etcd} for tests: free loopback ports, a temporary data dir (in memory
+ * by default, see {@link #start()}), logs in that dir. {@link #close()} stops it and deletes the
+ * dir; a JVM shutdown hook does the same if a test never gets there, so no etcd outlives the test
+ * JVM (short of {@code kill -9} of the JVM).
  *
  * <p>Use from any module's tests (the j8s-store test-jar):
  *
@@ -158,19 +159,31 @@ public final class EtcdProcess implements AutoCloseable {
     private void launch() {
         String client = "http://127.0.0.1:" + clientPort;
         String peer = "http://127.0.0.1:" + peerPort;
-        ProcessBuilder pb = new ProcessBuilder(findBinary().toString(),
-                "--name", "j8s-test",
-                "--data-dir", dataDir.toString(),
-                "--listen-client-urls", client,
-                "--advertise-client-urls", client,
-                "--listen-peer-urls", peer,
-                "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "j8s-test=" + peer,
-                "--initial-cluster-state", "new",
-                "--logger", "zap",
-                "--log-level", "warn")
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        ProcessBuilder pb =
+                new ProcessBuilder(
+                                findBinary().toString(),
+                                "--name",
+                                "j8s-test",
+                                "--data-dir",
+                                dataDir.toString(),
+                                "--listen-client-urls",
+                                client,
+                                "--advertise-client-urls",
+                                client,
+                                "--listen-peer-urls",
+                                peer,
+                                "--initial-advertise-peer-urls",
+                                peer,
+                                "--initial-cluster",
+                                "j8s-test=" + peer,
+                                "--initial-cluster-state",
+                                "new",
+                                "--logger",
+                                "zap",
+                                "--log-level",
+                                "warn")
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         try {
             process = pb.start();
         } catch (IOException e) {
@@ -188,19 +201,28 @@ public final class EtcdProcess implements AutoCloseable {
      * Waits until the etcd at {@code endpoint} reports healthy, failing with the tail of its log
      * when {@code process} exits or {@code timeout} passes; {@code what} names it in the message.
      */
-    static void awaitHealthy(HttpClient http, URI endpoint, Process process, Duration timeout, String what,
+    static void awaitHealthy(
+            HttpClient http,
+            URI endpoint,
+            Process process,
+            Duration timeout,
+            String what,
             Path logFile) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint + "/health"))
-                .timeout(Duration.ofSeconds(2)).build();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(endpoint + "/health"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException(what + " exited with " + process.exitValue() + ":\n"
-                        + logTail(logFile));
+                throw new IllegalStateException(
+                        what + " exited with " + process.exitValue() + ":\n" + logTail(logFile));
             }
             try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().contains("\"health\":\"true\"")) {
+                HttpResponse<String> response =
+                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200
+                        && response.body().contains("\"health\":\"true\"")) {
                     return;
                 }
             } catch (IOException e) {
@@ -211,8 +233,8 @@ public final class EtcdProcess implements AutoCloseable {
             }
             sleep(50);
         }
-        throw new IllegalStateException(what + " did not become healthy within " + timeout + ":\n"
-                + logTail(logFile));
+        throw new IllegalStateException(
+                what + " did not become healthy within " + timeout + ":\n" + logTail(logFile));
     }
 
     /** Sleeps; an interrupt ends the wait with an IllegalStateException (the flag set again). */
@@ -264,10 +286,15 @@ public final class EtcdProcess implements AutoCloseable {
         }
     }
 
-    /** Where etcd data dirs go: {@code /dev/shm} (in memory, fsync costs nothing) when writable, else the temp dir. */
+    /**
+     * Where etcd data dirs go: {@code /dev/shm} (in memory, fsync costs nothing) when writable,
+     * else the temp dir.
+     */
     static Path dataParent() {
         Path shm = Path.of("/dev/shm");
-        return Files.isDirectory(shm) && Files.isWritable(shm) ? shm : Path.of(System.getProperty("java.io.tmpdir"));
+        return Files.isDirectory(shm) && Files.isWritable(shm)
+                ? shm
+                : Path.of(System.getProperty("java.io.tmpdir"));
     }
 
     static Path findBinary() {

@@ -20,8 +20,7 @@ public final class HostTools {
     /** The system property that turns a missing tool from a failure into a skipped test. */
     public static final String ALLOW_MISSING = "j8s.test.allowMissingTools";
 
-    private HostTools() {
-    }
+    private HostTools() {}
 
     /** Whether missing tools skip tests instead of failing them ({@value #ALLOW_MISSING}). */
     public static boolean missingAllowed() {
@@ -37,8 +36,13 @@ public final class HostTools {
         if (present) {
             return;
         }
-        String message = what + " is missing: " + remedy + " (or run with -D" + ALLOW_MISSING
-                + "=true to skip the tests that need it)";
+        String message =
+                what
+                        + " is missing: "
+                        + remedy
+                        + " (or run with -D"
+                        + ALLOW_MISSING
+                        + "=true to skip the tests that need it)";
         if (missingAllowed()) {
             Assumptions.abort(message);
         }
@@ -60,7 +64,9 @@ public final class HostTools {
     /** Whether an executable {@code binary} is in a directory of the PATH. */
     public static boolean onPath(String binary) {
         String path = System.getenv("PATH");
-        return path != null && Stream.of(path.split(File.pathSeparator)).filter(dir -> !dir.isEmpty())
-                .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
+        return path != null
+                && Stream.of(path.split(File.pathSeparator))
+                        .filter(dir -> !dir.isEmpty())
+                        .anyMatch(dir -> Files.isExecutable(Path.of(dir, binary)));
     }
 }

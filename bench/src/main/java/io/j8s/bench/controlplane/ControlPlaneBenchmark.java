@@ -72,8 +72,9 @@ public final class ControlPlaneBenchmark {
 
     public static void main(String[] args) {
         ControlPlaneConfig config = ControlPlaneConfig.parse(args, Path.of("bench", "out"));
-        ControlPlaneBenchmark bench = new ControlPlaneBenchmark(config,
-                "bench/controlplane.sh " + String.join(" ", args));
+        ControlPlaneBenchmark bench =
+                new ControlPlaneBenchmark(
+                        config, "bench/controlplane.sh " + String.join(" ", args));
         bench.run();
         System.out.println();
         System.out.println(bench.results().markdown());
@@ -83,9 +84,13 @@ public final class ControlPlaneBenchmark {
         return results;
     }
 
-    /** Runs every phase; returns after the server (and etcd) stopped and their files are deleted. */
+    /**
+     * Runs every phase; returns after the server (and etcd) stopped and their files are deleted.
+     */
     public void run() {
-        results.date = ZonedDateTime.now().format(DateTimeFormatter.ofPattern("EEE MMM d HH:mm z yyyy", Locale.ROOT));
+        results.date =
+                ZonedDateTime.now()
+                        .format(DateTimeFormatter.ofPattern("EEE MMM d HH:mm z yyyy", Locale.ROOT));
         Path runDir;
         try {
             Files.createDirectories(config.workDir());
@@ -93,18 +98,32 @@ public final class ControlPlaneBenchmark {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        log.atWarn().addKeyValue("config", config.describe()).addKeyValue("dir", runDir).log("control-plane benchmark");
+        log.atWarn()
+                .addKeyValue("config", config.describe())
+                .addKeyValue("dir", runDir)
+                .log("control-plane benchmark");
         EtcdProcess etcd = null;
         try {
-            List<String> flags = new ArrayList<>(List.of("--nodes=", "--simulated-nodes=" + config.nodes(),
-                    "--kubelet-port=0", "--service-cluster-ip-range=" + config.serviceCidr(),
-                    "--cluster-cidr=" + config.clusterCidr(), "--store=" + config.store()));
+            List<String> flags =
+                    new ArrayList<>(
+                            List.of(
+                                    "--nodes=",
+                                    "--simulated-nodes=" + config.nodes(),
+                                    "--kubelet-port=0",
+                                    "--service-cluster-ip-range=" + config.serviceCidr(),
+                                    "--cluster-cidr=" + config.clusterCidr(),
+                                    "--store=" + config.store()));
             if (config.store().equals("etcd")) {
                 etcd = EtcdProcess.start(runDir);
                 flags.add("--etcd-endpoints=" + etcd.endpointsFlag());
             }
-            ServerProcess.Spec spec = new ServerProcess.Spec(runDir.resolve("data"), Proc.freePort(), flags,
-                    config.serverHeap(), List.of());
+            ServerProcess.Spec spec =
+                    new ServerProcess.Spec(
+                            runDir.resolve("data"),
+                            Proc.freePort(),
+                            flags,
+                            config.serverHeap(),
+                            List.of());
             server = ServerProcess.start(spec, Duration.ofMinutes(5));
             client = server.client();
             results.emptyStartupSeconds = server.startupTime().toNanos() / 1e9;
@@ -139,7 +158,10 @@ public final class ControlPlaneBenchmark {
 
     // ---- nodes -------------------------------------------------------------------------------
 
-    /** Waits until every simulated node is Ready (registered, and given a pod CIDR by the node IPAM controller). */
+    /**
+     * Waits until every simulated node is Ready (registered, and given a pod CIDR by the node IPAM
+     * controller).
+     */
     private void awaitNodes() {
         long start = System.nanoTime();
         long deadline = start + Duration.ofMinutes(5).toNanos();
@@ -148,19 +170,27 @@ public final class ControlPlaneBenchmark {
             int ready = 0;
             for (JsonNode node : list.path("items")) {
                 for (JsonNode c : node.path("status").path("conditions")) {
-                    if ("Ready".equals(c.path("type").asString()) && "True".equals(c.path("status").asString())) {
+                    if ("Ready".equals(c.path("type").asString())
+                            && "True".equals(c.path("status").asString())) {
                         ready++;
                     }
                 }
             }
             if (ready >= config.nodes()) {
-                log.atWarn().addKeyValue("nodes", ready).addKeyValue("seconds", (System.nanoTime() - start) / 1e9)
+                log.atWarn()
+                        .addKeyValue("nodes", ready)
+                        .addKeyValue("seconds", (System.nanoTime() - start) / 1e9)
                         .log("nodes Ready");
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + ready + " of " + config.nodes() + " nodes Ready after 5 min:\n"
-                        + server.logTail());
+                throw new IllegalStateException(
+                        "only "
+                                + ready
+                                + " of "
+                                + config.nodes()
+                                + " nodes Ready after 5 min:\n"
+                                + server.logTail());
             }
             sleep(500);
         }
@@ -169,8 +199,12 @@ public final class ControlPlaneBenchmark {
     // ---- creation ----------------------------------------------------------------------------
 
     private void createAll(PodTracker pods, Path runDir) {
-        List<Integer> thresholds = new ArrayList<>(config.memoryAt().stream().filter(t -> t > 0 && t < config.pods())
-                .sorted().toList());
+        List<Integer> thresholds =
+                new ArrayList<>(
+                        config.memoryAt().stream()
+                                .filter(t -> t > 0 && t < config.pods())
+                                .sorted()
+                                .toList());
         thresholds.add(config.pods());
         boolean profile = config.profile();
         if (profile) {
@@ -188,19 +222,36 @@ public final class ControlPlaneBenchmark {
             while (next < workload.apps().size() && cumulative < threshold) {
                 Workload.App app = workload.apps().get(next++);
                 if (namespaces.add(app.namespace())) {
-                    nsCalls.add(new Creator.Call("create namespace", "POST", "/api/v1/namespaces",
-                            Workload.namespaceJson(app.namespace())));
+                    nsCalls.add(
+                            new Creator.Call(
+                                    "create namespace",
+                                    "POST",
+                                    "/api/v1/namespaces",
+                                    Workload.namespaceJson(app.namespace())));
                 }
                 String base = "/api/v1/namespaces/" + app.namespace();
-                calls.add(new Creator.Call("create service", "POST", base + "/services", Workload.serviceJson(app)));
+                calls.add(
+                        new Creator.Call(
+                                "create service",
+                                "POST",
+                                base + "/services",
+                                Workload.serviceJson(app)));
                 if (config.workload().equals("deployments")) {
-                    calls.add(new Creator.Call("create deployment", "POST",
-                            "/apis/apps/v1/namespaces/" + app.namespace() + "/deployments", Workload.deploymentJson(app)));
+                    calls.add(
+                            new Creator.Call(
+                                    "create deployment",
+                                    "POST",
+                                    "/apis/apps/v1/namespaces/" + app.namespace() + "/deployments",
+                                    Workload.deploymentJson(app)));
                 } else {
                     for (int r = 0; r < app.replicas(); r++) {
                         String node = nodeNames.get(podIndex++ % nodeNames.size());
-                        calls.add(new Creator.Call("create pod", "POST", base + "/pods",
-                                Workload.podJson(app, app.name() + "-" + r, node)));
+                        calls.add(
+                                new Creator.Call(
+                                        "create pod",
+                                        "POST",
+                                        base + "/pods",
+                                        Workload.podJson(app, app.name() + "-" + r, node)));
                     }
                 }
                 cumulative += app.replicas();
@@ -214,22 +265,42 @@ public final class ControlPlaneBenchmark {
             Creator.Outcome out = creator.run(calls);
             pods.awaitReady(cumulative, Duration.ofSeconds(300 + stagePods / 20));
             double readySeconds = (System.nanoTime() - start) / 1e9;
-            ns.byKind().forEach((k, v) -> results.callsByKind.computeIfAbsent(k, x -> new Latencies())
-                    .recordAll(v));
-            out.byKind().forEach((k, v) -> results.callsByKind.computeIfAbsent(k, x -> new Latencies())
-                    .recordAll(v));
+            ns.byKind()
+                    .forEach(
+                            (k, v) ->
+                                    results.callsByKind
+                                            .computeIfAbsent(k, x -> new Latencies())
+                                            .recordAll(v));
+            out.byKind()
+                    .forEach(
+                            (k, v) ->
+                                    results.callsByKind
+                                            .computeIfAbsent(k, x -> new Latencies())
+                                            .recordAll(v));
             Latencies all = new Latencies();
             all.recordAll(ns.all());
             all.recordAll(out.all());
             int callCount = ns.calls() + out.calls();
             double callSeconds = ns.seconds() + out.seconds();
             Latencies startup = new Latencies();
-            // Start-up latencies of this stage's Pods only: the tracker records them in arrival order.
+            // Start-up latencies of this stage's Pods only: the tracker records them in arrival
+            // order.
             startup.recordAll(pods.startup().tail(startupsBefore));
-            ControlPlaneResults.Stage stage = new ControlPlaneResults.Stage(pods.readyCount(), callCount, callSeconds,
-                    callCount / callSeconds, all.percentileMillis(50), all.percentileMillis(99),
-                    ns.retries() + out.retries(), stagePods, readySeconds, startup.summary(),
-                    server.cpuSeconds() - cpu0, Proc.ownCpuSeconds() - benchCpu0, Proc.loadAverage());
+            ControlPlaneResults.Stage stage =
+                    new ControlPlaneResults.Stage(
+                            pods.readyCount(),
+                            callCount,
+                            callSeconds,
+                            callCount / callSeconds,
+                            all.percentileMillis(50),
+                            all.percentileMillis(99),
+                            ns.retries() + out.retries(),
+                            stagePods,
+                            readySeconds,
+                            startup.summary(),
+                            server.cpuSeconds() - cpu0,
+                            Proc.ownCpuSeconds() - benchCpu0,
+                            Proc.loadAverage());
             results.stages.add(stage);
             log.atWarn().addKeyValue("stage", stage).log("stage done");
             if (config.memoryAt().contains(threshold) || threshold == config.pods()) {
@@ -246,30 +317,50 @@ public final class ControlPlaneBenchmark {
 
     private void measureMemory(int pods) {
         ServerProcess.Memory m = server.memory();
-        results.memory.add(new ControlPlaneResults.Memory(pods, m.rssBytes(), m.heapAfterGcBytes()));
-        log.atWarn().addKeyValue("pods", pods).addKeyValue("rssMiB", m.rssBytes() >> 20)
-                .addKeyValue("heapMiB", m.heapAfterGcBytes() >> 20).log("memory");
+        results.memory.add(
+                new ControlPlaneResults.Memory(pods, m.rssBytes(), m.heapAfterGcBytes()));
+        log.atWarn()
+                .addKeyValue("pods", pods)
+                .addKeyValue("rssMiB", m.rssBytes() >> 20)
+                .addKeyValue("heapMiB", m.heapAfterGcBytes() >> 20)
+                .log("memory");
     }
 
     // ---- lists ---------------------------------------------------------------------------------
 
     private void listAll(int pods) {
         ApiClient.Counted one = client.getCounted("/api/v1/pods", 0);
-        results.lists.add(new ControlPlaneResults.ListAll("one request (JSON)", pods, one.nanos() / 1e9, one.bytes()));
+        results.lists.add(
+                new ControlPlaneResults.ListAll(
+                        "one request (JSON)", pods, one.nanos() / 1e9, one.bytes()));
         results.lists.add(pagedList(pods));
         Path kubectl = findOnPath("kubectl");
         if (kubectl != null) {
             long start = System.nanoTime();
             try {
-                Process p = new ProcessBuilder(kubectl.toString(), "--kubeconfig=" + server.kubeconfig(), "get", "pods",
-                        "-A", "--chunk-size=500").redirectErrorStream(true).start();
+                Process p =
+                        new ProcessBuilder(
+                                        kubectl.toString(),
+                                        "--kubeconfig=" + server.kubeconfig(),
+                                        "get",
+                                        "pods",
+                                        "-A",
+                                        "--chunk-size=500")
+                                .redirectErrorStream(true)
+                                .start();
                 long bytes = p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
                 if (p.waitFor() == 0) {
-                    results.lists.add(new ControlPlaneResults.ListAll("`kubectl get pods -A` (Table, 500/chunk)", pods,
-                            (System.nanoTime() - start) / 1e9, bytes));
+                    results.lists.add(
+                            new ControlPlaneResults.ListAll(
+                                    "`kubectl get pods -A` (Table, 500/chunk)",
+                                    pods,
+                                    (System.nanoTime() - start) / 1e9,
+                                    bytes));
                 }
             } catch (IOException e) {
-                log.atWarn().addKeyValue("error", e.toString()).log("kubectl failed; no kubectl figure");
+                log.atWarn()
+                        .addKeyValue("error", e.toString())
+                        .log("kubectl failed; no kubectl figure");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
@@ -282,17 +373,27 @@ public final class ControlPlaneBenchmark {
         long bytes = 0;
         String cont = null;
         do {
-            ApiClient.Counted page = client.getCounted("/api/v1/pods?limit=500"
-                    + (cont == null ? "" : "&continue=" + java.net.URLEncoder.encode(cont, java.nio.charset.StandardCharsets.UTF_8)),
-                    4096);
+            ApiClient.Counted page =
+                    client.getCounted(
+                            "/api/v1/pods?limit=500"
+                                    + (cont == null
+                                            ? ""
+                                            : "&continue="
+                                                    + java.net.URLEncoder.encode(
+                                                            cont,
+                                                            java.nio.charset.StandardCharsets
+                                                                    .UTF_8)),
+                            4096);
             if (page.status() != 200) {
-                throw new IllegalStateException("paged list answered " + page.status() + ": " + page.head());
+                throw new IllegalStateException(
+                        "paged list answered " + page.status() + ": " + page.head());
             }
             bytes += page.bytes();
             Matcher m = CONTINUE.matcher(page.head());
             cont = m.find() ? m.group(1) : null;
         } while (cont != null);
-        return new ControlPlaneResults.ListAll("500 per page (JSON)", pods, (System.nanoTime() - start) / 1e9, bytes);
+        return new ControlPlaneResults.ListAll(
+                "500 per page (JSON)", pods, (System.nanoTime() - start) / 1e9, bytes);
     }
 
     // ---- churn and fan-out -------------------------------------------------------------------
@@ -317,7 +418,9 @@ public final class ControlPlaneBenchmark {
     private void fanout(PodTracker pods) {
         PodTracker.PodState target = pods.readyPods().get(0);
         String name = target.key.substring(target.key.indexOf('/') + 1);
-        results.fanout = new WatchFanout(client).run(config.watchers(), config.watchChanges(), target.namespace, name);
+        results.fanout =
+                new WatchFanout(client)
+                        .run(config.watchers(), config.watchChanges(), target.namespace, name);
         results.fanoutLoad = Proc.loadAverage();
     }
 
@@ -333,8 +436,15 @@ public final class ControlPlaneBenchmark {
         double ready = server.startupTime().toNanos() / 1e9;
         ControlPlaneResults.ListAll list = pagedList(pods);
         ServerProcess.Memory m = server.memory();
-        results.restart = new ControlPlaneResults.Restart(config.store(), pods, stopSeconds, ready, list.seconds(),
-                m.rssBytes(), m.heapAfterGcBytes());
+        results.restart =
+                new ControlPlaneResults.Restart(
+                        config.store(),
+                        pods,
+                        stopSeconds,
+                        ready,
+                        list.seconds(),
+                        m.rssBytes(),
+                        m.heapAfterGcBytes());
     }
 
     // ---- helpers -----------------------------------------------------------------------------
@@ -363,7 +473,8 @@ public final class ControlPlaneBenchmark {
     private static long etcdDataSize(Path runDir) {
         try (Stream<Path> dirs = Files.list(runDir)) {
             return dirs.filter(d -> d.getFileName().toString().startsWith("j8s-etcd-"))
-                    .mapToLong(d -> size(d.resolve("data"))).sum();
+                    .mapToLong(d -> size(d.resolve("data")))
+                    .sum();
         } catch (IOException e) {
             return 0;
         }

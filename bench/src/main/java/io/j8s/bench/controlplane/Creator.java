@@ -22,11 +22,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class Creator {
     /** One call. */
-    record Call(String kind, String method, String path, String body) {
-    }
+    record Call(String kind, String method, String path, String body) {}
 
     /** What a run of calls measured. */
-    record Outcome(int calls, double seconds, Latencies all, Map<String, Latencies> byKind, long retries) {
+    record Outcome(
+            int calls, double seconds, Latencies all, Map<String, Latencies> byKind, long retries) {
         double callsPerSecond() {
             return calls / seconds;
         }
@@ -50,21 +50,27 @@ final class Creator {
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < clients; w++) {
-                workers.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < calls.size(); i = next.getAndIncrement()) {
-                        Call c = calls.get(i);
-                        long nanos = issue(c, retries);
-                        all.record(nanos);
-                        byKind.computeIfAbsent(c.kind(), k -> new Latencies()).record(nanos);
-                    }
-                    return null;
-                }));
+                workers.add(
+                        pool.submit(
+                                () -> {
+                                    for (int i = next.getAndIncrement();
+                                            i < calls.size();
+                                            i = next.getAndIncrement()) {
+                                        Call c = calls.get(i);
+                                        long nanos = issue(c, retries);
+                                        all.record(nanos);
+                                        byKind.computeIfAbsent(c.kind(), k -> new Latencies())
+                                                .record(nanos);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : workers) {
                 f.get();
             }
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("a client failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "a client failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -88,7 +94,8 @@ final class Creator {
                 Thread.sleep(50L << Math.min(attempt, 4));
                 continue;
             }
-            throw new IllegalStateException(c.method() + " " + c.path() + " answered " + r.status() + ": " + r.text());
+            throw new IllegalStateException(
+                    c.method() + " " + c.path() + " answered " + r.status() + ": " + r.text());
         }
     }
 }

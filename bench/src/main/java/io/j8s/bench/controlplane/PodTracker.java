@@ -71,8 +71,15 @@ final class PodTracker implements AutoCloseable {
             }
             return;
         }
-        PodState s = pods.computeIfAbsent(key, k -> new PodState(k, ns,
-                ListWatch.text(meta.path("labels").path("app")), now));
+        PodState s =
+                pods.computeIfAbsent(
+                        key,
+                        k ->
+                                new PodState(
+                                        k,
+                                        ns,
+                                        ListWatch.text(meta.path("labels").path("app")),
+                                        now));
         boolean wasCounted = s.ready() && !s.terminating;
         s.terminating = ListWatch.text(meta.path("deletionTimestamp")) != null;
         s.ip = ListWatch.text(pod.path("status").path("podIP"));
@@ -82,7 +89,8 @@ final class PodTracker implements AutoCloseable {
                 readyCondition = c;
             }
         }
-        boolean isReady = readyCondition != null && "True".equals(readyCondition.path("status").asString());
+        boolean isReady =
+                readyCondition != null && "True".equals(readyCondition.path("status").asString());
         if (isReady && !s.ready()) {
             s.readyTransitionTime = ListWatch.text(readyCondition.path("lastTransitionTime"));
             s.readySeenNanos = now;
@@ -140,8 +148,15 @@ final class PodTracker implements AutoCloseable {
                 throw new IllegalStateException("the Pod watch failed", watch.failure());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("only " + ready.get() + " of " + n + " Pods Ready (" + pods.size()
-                        + " exist) after " + timeout);
+                throw new IllegalStateException(
+                        "only "
+                                + ready.get()
+                                + " of "
+                                + n
+                                + " Pods Ready ("
+                                + pods.size()
+                                + " exist) after "
+                                + timeout);
             }
             try {
                 Thread.sleep(20);

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -23,8 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * endpoint the proxy uses at any moment.
  *
  * <p>A cycle deletes one probe Pod and measures, for its replacement, from the arrival of the Pod
- * event showing it Ready (its IP served from then on) to the first connection the proxy forwards
- * to it (<b>add</b>), and for the deleted Pod, from sending the DELETE to the last connection the
+ * event showing it Ready (its IP served from then on) to the first connection the proxy forwards to
+ * it (<b>add</b>), and for the deleted Pod, from sending the DELETE to the last connection the
  * proxy forwarded to it (<b>remove</b>). The resolution is the probe interval.
  *
  * <p>Thread-safe; close it to stop the client and the listeners.
@@ -59,12 +58,28 @@ final class ProxyProbe implements AutoCloseable {
         pods.onReady(onReady);
         Workload.App app = new Workload.App(NAMESPACE, NAME, 2);
         client.sendOk("POST", "/api/v1/namespaces", null, Workload.namespaceJson(NAMESPACE));
-        String svc = Workload.serviceJson(app).replace("\"targetPort\":8080", "\"targetPort\":" + port);
+        String svc =
+                Workload.serviceJson(app).replace("\"targetPort\":8080", "\"targetPort\":" + port);
         client.sendOk("POST", "/api/v1/namespaces/" + NAMESPACE + "/services", null, svc);
-        String deployment = Workload.deploymentJson(app).replace("\"containerPort\":8080", "\"containerPort\":" + port);
-        client.sendOk("POST", "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments", null, deployment);
-        String clusterIp = JSON.readTree(client.sendOk("GET", "/api/v1/namespaces/" + NAMESPACE + "/services/" + NAME,
-                null, null).body()).path("spec").path("clusterIP").asString();
+        String deployment =
+                Workload.deploymentJson(app)
+                        .replace("\"containerPort\":8080", "\"containerPort\":" + port);
+        client.sendOk(
+                "POST", "/apis/apps/v1/namespaces/" + NAMESPACE + "/deployments", null, deployment);
+        String clusterIp =
+                JSON.readTree(
+                                client.sendOk(
+                                                "GET",
+                                                "/api/v1/namespaces/"
+                                                        + NAMESPACE
+                                                        + "/services/"
+                                                        + NAME,
+                                                null,
+                                                null)
+                                        .body())
+                        .path("spec")
+                        .path("clusterIP")
+                        .asString();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (probePods().size() < 2) {
             check(deadline, "probe Pods Ready");
@@ -97,8 +112,12 @@ final class ProxyProbe implements AutoCloseable {
         long deadline = deleted + timeout.toNanos();
         String replacement = null;
         while (System.nanoTime() < deadline) {
-            replacement = probePods().stream().filter(p -> p.readySeenNanos > deleted && !p.ip.equals(victim.ip))
-                    .map(p -> p.ip).findFirst().orElse(null);
+            replacement =
+                    probePods().stream()
+                            .filter(p -> p.readySeenNanos > deleted && !p.ip.equals(victim.ip))
+                            .map(p -> p.ip)
+                            .findFirst()
+                            .orElse(null);
             Listener l = replacement == null ? null : listeners.get(replacement);
             if (l != null && l.firstAccept != 0) {
                 adds.record(Math.max(0, l.firstAccept - readySeen.get(replacement)));
@@ -109,8 +128,11 @@ final class ProxyProbe implements AutoCloseable {
         if (System.nanoTime() >= deadline) {
             timedOut++;
         }
-        // The old endpoint is gone once nothing reached it for a while; its last connection tells when.
-        while (old != null && System.nanoTime() < deadline && System.nanoTime() - old.lastAccept < 1_000_000_000L) {
+        // The old endpoint is gone once nothing reached it for a while; its last connection tells
+        // when.
+        while (old != null
+                && System.nanoTime() < deadline
+                && System.nanoTime() - old.lastAccept < 1_000_000_000L) {
             sleepMillis(20);
         }
         if (old != null) {
@@ -128,7 +150,10 @@ final class ProxyProbe implements AutoCloseable {
         return removes;
     }
 
-    /** Cycles that did not see the proxy forward to the replacement and stop forwarding to the old Pod in time. */
+    /**
+     * Cycles that did not see the proxy forward to the replacement and stop forwarding to the old
+     * Pod in time.
+     */
     int timedOut() {
         return timedOut;
     }
@@ -151,8 +176,10 @@ final class ProxyProbe implements AutoCloseable {
     }
 
     private java.util.List<PodTracker.PodState> probePods() {
-        return pods.readyPods().stream().filter(p -> NAMESPACE.equals(p.namespace) && p.ip != null)
-                .sorted(java.util.Comparator.comparingLong(p -> p.readySeenNanos)).toList();
+        return pods.readyPods().stream()
+                .filter(p -> NAMESPACE.equals(p.namespace) && p.ip != null)
+                .sorted(java.util.Comparator.comparingLong(p -> p.readySeenNanos))
+                .toList();
     }
 
     private void listen(String ip) {
@@ -228,7 +255,8 @@ final class ProxyProbe implements AutoCloseable {
                 socket.setReuseAddress(true);
                 socket.bind(new InetSocketAddress(InetAddress.getByName(ip), port), 64);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot listen on " + ip + ":" + port + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot listen on " + ip + ":" + port + ": " + e.getMessage(), e);
             }
             Thread t = new Thread(this::serve, "bench-probe-listener-" + ip);
             t.setDaemon(true);

@@ -14,12 +14,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Watch fan-out: W concurrent watches of all Pods (each its own HTTP connection), then K changes
- * of one Pod, one at a time (an annotation {@value #ANNOTATION} set to the change's number by a
- * merge patch). Delivery latency is from sending the patch to the arrival of its event at each
- * watcher, so it includes the write itself, as the store benchmark's watch figures do. A change
- * counts as dropped for a watcher that has not received it 10 s after it was made, or whose watch
- * ended.
+ * Watch fan-out: W concurrent watches of all Pods (each its own HTTP connection), then K changes of
+ * one Pod, one at a time (an annotation {@value #ANNOTATION} set to the change's number by a merge
+ * patch). Delivery latency is from sending the patch to the arrival of its event at each watcher,
+ * so it includes the write itself, as the store benchmark's watch figures do. A change counts as
+ * dropped for a watcher that has not received it 10 s after it was made, or whose watch ended.
  *
  * <p>Not thread-safe: {@link #run} once.
  */
@@ -29,8 +28,13 @@ final class WatchFanout {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** What the phase measured. */
-    record Outcome(int watchers, int changes, double openSeconds, Latencies delivery, long dropped, int endedEarly) {
-    }
+    record Outcome(
+            int watchers,
+            int changes,
+            double openSeconds,
+            Latencies delivery,
+            long dropped,
+            int endedEarly) {}
 
     private final ApiClient client;
 
@@ -39,7 +43,8 @@ final class WatchFanout {
     }
 
     Outcome run(int watchers, int changes, String podNamespace, String podName) {
-        JsonNode list = JSON.readTree(client.sendOk("GET", "/api/v1/pods?limit=1", null, null).body());
+        JsonNode list =
+                JSON.readTree(client.sendOk("GET", "/api/v1/pods?limit=1", null, null).body());
         String rv = list.path("metadata").path("resourceVersion").asString();
         AtomicLongArray received = new AtomicLongArray(watchers * changes);
         AtomicInteger ended = new AtomicInteger();
@@ -50,10 +55,15 @@ final class WatchFanout {
             List<Future<ApiClient.Stream>> opening = new ArrayList<>();
             for (int w = 0; w < watchers; w++) {
                 int watcher = w;
-                opening.add(openers.submit(() -> client.stream(
-                        "/api/v1/pods?watch=true&timeoutSeconds=3600&resourceVersion=" + rv,
-                        line -> onLine(line, watcher, changes, received),
-                        error -> ended.incrementAndGet(), Duration.ofSeconds(60))));
+                opening.add(
+                        openers.submit(
+                                () ->
+                                        client.stream(
+                                                "/api/v1/pods?watch=true&timeoutSeconds=3600&resourceVersion="
+                                                        + rv,
+                                                line -> onLine(line, watcher, changes, received),
+                                                error -> ended.incrementAndGet(),
+                                                Duration.ofSeconds(60))));
             }
             for (Future<ApiClient.Stream> f : opening) {
                 streams.add(f.get());
@@ -63,10 +73,15 @@ final class WatchFanout {
             String path = "/api/v1/namespaces/" + podNamespace + "/pods/" + podName;
             for (int k = 0; k < changes; k++) {
                 sent[k] = System.nanoTime();
-                client.sendOk("PATCH", path, "application/merge-patch+json",
+                client.sendOk(
+                        "PATCH",
+                        path,
+                        "application/merge-patch+json",
                         "{\"metadata\":{\"annotations\":{\"" + ANNOTATION + "\":\"" + k + "\"}}}");
-                awaitAll(received, watchers, changes, k, sent[k] + Duration.ofSeconds(10).toNanos());
-                // A pause between changes, so each is measured alone rather than queued behind the last.
+                awaitAll(
+                        received, watchers, changes, k, sent[k] + Duration.ofSeconds(10).toNanos());
+                // A pause between changes, so each is measured alone rather than queued behind the
+                // last.
                 Thread.sleep(100);
             }
             Latencies delivery = new Latencies();
@@ -83,7 +98,8 @@ final class WatchFanout {
             }
             return new Outcome(watchers, changes, openSeconds, delivery, dropped, ended.get());
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("opening a watch failed: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    "opening a watch failed: " + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -107,7 +123,8 @@ final class WatchFanout {
         }
     }
 
-    private static void awaitAll(AtomicLongArray received, int watchers, int changes, int k, long deadline)
+    private static void awaitAll(
+            AtomicLongArray received, int watchers, int changes, int k, long deadline)
             throws InterruptedException {
         for (int w = 0; w < watchers; w++) {
             while (received.get(w * changes + k) == 0 && System.nanoTime() < deadline) {

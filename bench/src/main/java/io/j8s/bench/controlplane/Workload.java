@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * The objects a run creates: namespaces {@code bench-NNN}, and in each the same mix of Services
- * with one Deployment (or set of bare Pods) each, selected by {@code app=<service>}. The mix follows
- * the shape of Kubernetes' load test: per 100 Services, one of 250 endpoints, nine of 30, and the
- * rest share what is left; when that does not fit (tiny runs), every Service gets the same share.
- * Immutable.
+ * with one Deployment (or set of bare Pods) each, selected by {@code app=<service>}. The mix
+ * follows the shape of Kubernetes' load test: per 100 Services, one of 250 endpoints, nine of 30,
+ * and the rest share what is left; when that does not fit (tiny runs), every Service gets the same
+ * share. Immutable.
  */
 final class Workload {
     static final int BIG = 250;
@@ -86,36 +86,67 @@ final class Workload {
     }
 
     static String namespaceJson(String name) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + name + "\"}}";
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                + name
+                + "\"}}";
     }
 
     static String serviceJson(App app) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\"" + app.name()
-                + "\",\"namespace\":\"" + app.namespace() + "\",\"labels\":{\"app\":\"" + app.name() + "\"}},"
-                + "\"spec\":{\"selector\":{\"app\":\"" + app.name() + "\"},"
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Service\",\"metadata\":{\"name\":\""
+                + app.name()
+                + "\",\"namespace\":\""
+                + app.namespace()
+                + "\",\"labels\":{\"app\":\""
+                + app.name()
+                + "\"}},"
+                + "\"spec\":{\"selector\":{\"app\":\""
+                + app.name()
+                + "\"},"
                 + "\"ports\":[{\"name\":\"http\",\"port\":80,\"targetPort\":8080,\"protocol\":\"TCP\"}]}}";
     }
 
     static String deploymentJson(App app) {
-        return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"" + app.name()
-                + "\",\"namespace\":\"" + app.namespace() + "\",\"labels\":{\"app\":\"" + app.name() + "\"}},"
-                + "\"spec\":{\"replicas\":" + app.replicas() + ",\"selector\":{\"matchLabels\":{\"app\":\""
-                + app.name() + "\"}},\"template\":" + podTemplate(app) + "}}";
+        return "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\""
+                + app.name()
+                + "\",\"namespace\":\""
+                + app.namespace()
+                + "\",\"labels\":{\"app\":\""
+                + app.name()
+                + "\"}},"
+                + "\"spec\":{\"replicas\":"
+                + app.replicas()
+                + ",\"selector\":{\"matchLabels\":{\"app\":\""
+                + app.name()
+                + "\"}},\"template\":"
+                + podTemplate(app)
+                + "}}";
     }
 
     /** A bare Pod of {@code app} bound to {@code node}. */
     static String podJson(App app, String name, String node) {
-        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name + "\",\"namespace\":\""
-                + app.namespace() + "\",\"labels\":{\"app\":\"" + app.name() + "\"}},\"spec\":" + podSpec(node) + "}";
+        return "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\""
+                + name
+                + "\",\"namespace\":\""
+                + app.namespace()
+                + "\",\"labels\":{\"app\":\""
+                + app.name()
+                + "\"}},\"spec\":"
+                + podSpec(node)
+                + "}";
     }
 
     private static String podTemplate(App app) {
-        return "{\"metadata\":{\"labels\":{\"app\":\"" + app.name() + "\"}},\"spec\":" + podSpec(null) + "}";
+        return "{\"metadata\":{\"labels\":{\"app\":\""
+                + app.name()
+                + "\"}},\"spec\":"
+                + podSpec(null)
+                + "}";
     }
 
     /** One container serving port 8080, as a typical web Deployment declares it. */
     private static String podSpec(String node) {
-        return "{" + (node == null ? "" : "\"nodeName\":\"" + node + "\",")
+        return "{"
+                + (node == null ? "" : "\"nodeName\":\"" + node + "\",")
                 + "\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.27\","
                 + "\"ports\":[{\"name\":\"http\",\"containerPort\":8080,\"protocol\":\"TCP\"}]}]}";
     }

@@ -16,34 +16,74 @@ import java.time.Duration;
  * @param serverHeap the server JVM's {@code -Xmx}
  * @param serviceCidr the server's {@code --service-cluster-ip-range}
  * @param clusterCidr the server's {@code --cluster-cidr}
- * @param workDir where the data dir, logs and HAProxy's config go (deleted afterwards unless {@code keep})
+ * @param workDir where the data dir, logs and HAProxy's config go (deleted afterwards unless {@code
+ *     keep})
  */
-public record DataPlaneConfig(int connections, Duration duration, Duration warmup, int rounds, int backends,
-        boolean profile, String serverHeap, String serviceCidr, String clusterCidr, Path workDir, boolean keep) {
+public record DataPlaneConfig(
+        int connections,
+        Duration duration,
+        Duration warmup,
+        int rounds,
+        int backends,
+        boolean profile,
+        String serverHeap,
+        String serviceCidr,
+        String clusterCidr,
+        Path workDir,
+        boolean keep) {
 
     public DataPlaneConfig {
         if (connections < 1 || rounds < 1 || backends < 1) {
-            throw new IllegalArgumentException("connections, rounds and backends must be at least 1, got "
-                    + connections + ", " + rounds + ", " + backends);
+            throw new IllegalArgumentException(
+                    "connections, rounds and backends must be at least 1, got "
+                            + connections
+                            + ", "
+                            + rounds
+                            + ", "
+                            + backends);
         }
         if (duration.toSeconds() < 1) {
-            throw new IllegalArgumentException("wrk runs last whole seconds, at least 1; got " + duration);
+            throw new IllegalArgumentException(
+                    "wrk runs last whole seconds, at least 1; got " + duration);
         }
     }
 
     /** 32 connections, 10 s per run after a 3 s warm-up, 3 rounds, 3 backends, with a profile. */
     public static DataPlaneConfig defaults(Path workDir) {
-        return new DataPlaneConfig(32, Duration.ofSeconds(10), Duration.ofSeconds(3), 3, 3, true, "1g",
-                "127.113.0.0/24", "127.136.0.0/16", workDir, false);
+        return new DataPlaneConfig(
+                32,
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(3),
+                3,
+                3,
+                true,
+                "1g",
+                "127.113.0.0/24",
+                "127.136.0.0/16",
+                workDir,
+                false);
     }
 
     /** One round of 1 s runs with 4 connections, no warm-up, a short profile. */
     public static DataPlaneConfig smoke(Path workDir) {
-        return new DataPlaneConfig(4, Duration.ofSeconds(1), Duration.ZERO, 1, 3, true, "512m", "127.113.0.0/24",
-                "127.136.0.0/16", workDir, false);
+        return new DataPlaneConfig(
+                4,
+                Duration.ofSeconds(1),
+                Duration.ZERO,
+                1,
+                3,
+                true,
+                "512m",
+                "127.113.0.0/24",
+                "127.136.0.0/16",
+                workDir,
+                false);
     }
 
-    /** Parses {@code --name=value} arguments over the defaults (or the smoke preset with {@code --preset=smoke}). */
+    /**
+     * Parses {@code --name=value} arguments over the defaults (or the smoke preset with {@code
+     * --preset=smoke}).
+     */
     public static DataPlaneConfig parse(String[] args, Path defaultWorkDir) {
         DataPlaneConfig c = defaults(defaultWorkDir);
         for (String arg : args) {
@@ -65,13 +105,15 @@ public record DataPlaneConfig(int connections, Duration duration, Duration warmu
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("arguments look like --name=value but got " + arg);
+                throw new IllegalArgumentException(
+                        "arguments look like --name=value but got " + arg);
             }
             String v = arg.substring(eq + 1);
             switch (arg.substring(2, eq)) {
                 case "preset" -> {
                     if (!v.equals("smoke") && !v.equals("default")) {
-                        throw new IllegalArgumentException("preset must be default or smoke but was " + v);
+                        throw new IllegalArgumentException(
+                                "preset must be default or smoke but was " + v);
                     }
                 }
                 case "connections" -> connections = Integer.parseInt(v);
@@ -85,10 +127,22 @@ public record DataPlaneConfig(int connections, Duration duration, Duration warmu
                 case "cluster-cidr" -> clusterCidr = v;
                 case "work-dir" -> workDir = Path.of(v);
                 case "keep" -> keep = Boolean.parseBoolean(v);
-                default -> throw new IllegalArgumentException("unknown option " + arg.substring(0, eq));
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown option " + arg.substring(0, eq));
             }
         }
-        return new DataPlaneConfig(connections, duration, warmup, rounds, backends, profile, heap, serviceCidr,
-                clusterCidr, workDir, keep);
+        return new DataPlaneConfig(
+                connections,
+                duration,
+                warmup,
+                rounds,
+                backends,
+                profile,
+                heap,
+                serviceCidr,
+                clusterCidr,
+                workDir,
+                keep);
     }
 }

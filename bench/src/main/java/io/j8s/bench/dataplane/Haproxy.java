@@ -26,13 +26,21 @@ final class Haproxy implements AutoCloseable {
         this.config = config;
     }
 
-    /** Writes {@code haproxy.cfg} into {@code dir}, starts HAProxy in the foreground and waits until it listens. */
+    /**
+     * Writes {@code haproxy.cfg} into {@code dir}, starts HAProxy in the foreground and waits until
+     * it listens.
+     */
     static Haproxy start(Path dir, List<String> backends) {
         int port = Proc.freePort();
         StringBuilder cfg = new StringBuilder();
-        cfg.append("global\n  nbthread 1\n  maxconn 4096\n\n"); // 2 fds per connection, under a 20,000 fd limit
-        cfg.append("defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n\n");
-        cfg.append("frontend bench\n  bind 127.0.0.1:").append(port).append("\n  default_backend pods\n\n");
+        cfg.append(
+                "global\n  nbthread 1\n  maxconn 4096\n\n"); // 2 fds per connection, under a 20,000
+        // fd limit
+        cfg.append(
+                "defaults\n  mode tcp\n  timeout connect 5s\n  timeout client 60s\n  timeout server 60s\n\n");
+        cfg.append("frontend bench\n  bind 127.0.0.1:")
+                .append(port)
+                .append("\n  default_backend pods\n\n");
         cfg.append("backend pods\n  balance roundrobin\n");
         for (int i = 0; i < backends.size(); i++) {
             cfg.append("  server pod").append(i).append(' ').append(backends.get(i)).append('\n');
@@ -40,13 +48,17 @@ final class Haproxy implements AutoCloseable {
         Path config = dir.resolve("haproxy.cfg");
         try {
             Files.writeString(config, cfg.toString());
-            Process p = new ProcessBuilder("haproxy", "-db", "-f", config.toString()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            Process p =
+                    new ProcessBuilder("haproxy", "-db", "-f", config.toString())
+                            .redirectErrorStream(true)
+                            .redirectOutput(dir.resolve("haproxy.log").toFile())
+                            .start();
             Haproxy h = new Haproxy(p, port, config);
             h.awaitListening();
             return h;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start haproxy (apt-get install -y haproxy): " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot start haproxy (apt-get install -y haproxy): " + e.getMessage(), e);
         }
     }
 
@@ -54,7 +66,8 @@ final class Haproxy implements AutoCloseable {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("haproxy exited with " + process.exitValue() + "; config " + config);
+                throw new IllegalStateException(
+                        "haproxy exited with " + process.exitValue() + "; config " + config);
             }
             try (Socket s = new Socket()) {
                 s.connect(new InetSocketAddress("127.0.0.1", port), 200);

@@ -14,10 +14,11 @@ import java.util.regex.Pattern;
 final class Wrk {
     private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
     private static final Pattern TOTAL = Pattern.compile("(\\d+) requests in ([0-9.]+)(ms|s|m)");
-    private static final Pattern PERCENTILE = Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$",
-            Pattern.MULTILINE);
-    private static final Pattern SOCKET_ERRORS = Pattern.compile(
-            "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
+    private static final Pattern PERCENTILE =
+            Pattern.compile("^\\s+(50|75|90|99)%\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE);
+    private static final Pattern SOCKET_ERRORS =
+            Pattern.compile(
+                    "Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
     private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses: (\\d+)");
 
     /**
@@ -25,17 +26,32 @@ final class Wrk {
      *
      * @param errors socket errors (connect, read, write, timeout) plus non-2xx answers
      */
-    record Result(double requestsPerSecond, long requests, double p50Millis, double p75Millis, double p90Millis,
-            double p99Millis, long errors, String output) {
-    }
+    record Result(
+            double requestsPerSecond,
+            long requests,
+            double p50Millis,
+            double p75Millis,
+            double p90Millis,
+            double p99Millis,
+            long errors,
+            String output) {}
 
-    private Wrk() {
-    }
+    private Wrk() {}
 
-    /** The command line of one run: one thread, {@code connections} connections, latency distribution. */
-    static List<String> command(String url, int connections, Duration duration, boolean newConnectionPerRequest) {
-        List<String> cmd = new ArrayList<>(List.of("wrk", "-t1", "-c" + connections, "-d" + duration.toSeconds() + "s",
-                "--latency"));
+    /**
+     * The command line of one run: one thread, {@code connections} connections, latency
+     * distribution.
+     */
+    static List<String> command(
+            String url, int connections, Duration duration, boolean newConnectionPerRequest) {
+        List<String> cmd =
+                new ArrayList<>(
+                        List.of(
+                                "wrk",
+                                "-t1",
+                                "-c" + connections,
+                                "-d" + duration.toSeconds() + "s",
+                                "--latency"));
         if (newConnectionPerRequest) {
             cmd.addAll(List.of("-H", "Connection: close"));
         }
@@ -57,7 +73,8 @@ final class Wrk {
             }
             return parse(text);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run wrk (apt-get install -y wrk): " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run wrk (apt-get install -y wrk): " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -73,12 +90,13 @@ final class Wrk {
         double[] pct = new double[4];
         Matcher m = PERCENTILE.matcher(text);
         while (m.find()) {
-            int index = switch (m.group(1)) {
-                case "50" -> 0;
-                case "75" -> 1;
-                case "90" -> 2;
-                default -> 3;
-            };
+            int index =
+                    switch (m.group(1)) {
+                        case "50" -> 0;
+                        case "75" -> 1;
+                        case "90" -> 2;
+                        default -> 3;
+                    };
             pct[index] = millis(Double.parseDouble(m.group(2)), m.group(3));
         }
         long errors = 0;
@@ -92,8 +110,15 @@ final class Wrk {
         if (non2xx.find()) {
             errors += Long.parseLong(non2xx.group(1));
         }
-        return new Result(Double.parseDouble(rate.group(1)), Long.parseLong(total.group(1)), pct[0], pct[1], pct[2],
-                pct[3], errors, text);
+        return new Result(
+                Double.parseDouble(rate.group(1)),
+                Long.parseLong(total.group(1)),
+                pct[0],
+                pct[1],
+                pct[2],
+                pct[3],
+                errors,
+                text);
     }
 
     private static double millis(double value, String unit) {

@@ -30,10 +30,19 @@ final class CounterContention {
      * @param finalCount the counter read at the end
      * @param successes PUTs answered 200
      * @param conflicts PUTs answered 409
-     * @param success latency of a successful increment, from its first GET to its 200 (retries included)
+     * @param success latency of a successful increment, from its first GET to its 200 (retries
+     *     included)
      */
-    record Outcome(int writers, int increments, long finalCount, long successes, long conflicts, long errors,
-            List<String> errorSamples, double seconds, Latencies.Summary success) {
+    record Outcome(
+            int writers,
+            int increments,
+            long finalCount,
+            long successes,
+            long conflicts,
+            long errors,
+            List<String> errorSamples,
+            double seconds,
+            Latencies.Summary success) {
         long expected() {
             return (long) writers * increments;
         }
@@ -51,15 +60,27 @@ final class CounterContention {
     }
 
     Outcome run(int writers, int increments) throws InterruptedException {
-        client.sendOk("POST", "/api/v1/namespaces", null,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
+        client.sendOk(
+                "POST",
+                "/api/v1/namespaces",
+                null,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                        + NAMESPACE
+                        + "\"}}");
         String base = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
-        client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
-                + NAME + "\"},\"data\":{\"count\":\"0\"}}");
+        client.sendOk(
+                "POST",
+                base,
+                null,
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\""
+                        + NAME
+                        + "\"},\"data\":{\"count\":\"0\"}}");
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
         for (int w = 0; w < writers; w++) {
-            Thread t = new Thread(() -> increment(base + "/" + NAME, increments), "counter-writer-" + w);
+            Thread t =
+                    new Thread(
+                            () -> increment(base + "/" + NAME, increments), "counter-writer-" + w);
             t.setDaemon(true);
             threads.add(t);
             t.start();
@@ -73,8 +94,16 @@ final class CounterContention {
         double seconds = (System.nanoTime() - start) / 1e9;
         JsonNode last = JSON.readTree(client.sendOk("GET", base + "/" + NAME, null, null).body());
         long count = Long.parseLong(last.path("data").path("count").asString());
-        return new Outcome(writers, increments, count, successes.get(), conflicts.get(), errors.get(),
-                List.copyOf(samples), seconds, latency.summary());
+        return new Outcome(
+                writers,
+                increments,
+                count,
+                successes.get(),
+                conflicts.get(),
+                errors.get(),
+                List.copyOf(samples),
+                seconds,
+                latency.summary());
     }
 
     private void increment(String path, int increments) {

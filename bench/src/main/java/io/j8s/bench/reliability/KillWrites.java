@@ -38,7 +38,9 @@ final class KillWrites {
         /** Kills the server with SIGKILL; returns once the process is gone. */
         void kill();
 
-        /** Starts it again on the same data dir or etcd; returns once {@code /readyz} answers 200. */
+        /**
+         * Starts it again on the same data dir or etcd; returns once {@code /readyz} answers 200.
+         */
         void start();
     }
 
@@ -48,14 +50,19 @@ final class KillWrites {
      *
      * @param atSeconds since the phase started
      * @param downSeconds SIGKILL sent to {@code /readyz} of the new process
-     * @param maxAckedBefore the newest resourceVersion acknowledged by the killed process (and those before it)
+     * @param maxAckedBefore the newest resourceVersion acknowledged by the killed process (and
+     *     those before it)
      * @param listRvAfter the resourceVersion of a list right after the restart
      * @param minAckedAfter the oldest resourceVersion acknowledged by the new process (0: none)
      * @param acknowledgedBefore writes acknowledged before the kill, in all
      */
-    record Kill(double atSeconds, double downSeconds, long maxAckedBefore, long listRvAfter, long minAckedAfter,
-            long acknowledgedBefore) {
-    }
+    record Kill(
+            double atSeconds,
+            double downSeconds,
+            long maxAckedBefore,
+            long listRvAfter,
+            long minAckedAfter,
+            long acknowledgedBefore) {}
 
     /**
      * What the phase measured.
@@ -63,12 +70,22 @@ final class KillWrites {
      * @param acknowledged writes answered 2xx
      * @param found acknowledged writes found afterwards
      * @param failedAttempts writes that failed (connection refused or reset, 5xx) and were retried
-     * @param unexpected answers that are neither 2xx, a retriable failure nor the 409 of a create that
-     *     had landed unacknowledged (e.g. a 404 for an object created before), with the first few texts
+     * @param unexpected answers that are neither 2xx, a retriable failure nor the 409 of a create
+     *     that had landed unacknowledged (e.g. a 404 for an object created before), with the first
+     *     few texts
      * @param rvWentBack resourceVersion checks that failed (see the class comment)
      */
-    record Outcome(int writers, int objects, List<Kill> kills, long acknowledged, long found, long failedAttempts,
-            long createsFoundAfterFailure, long unexpected, List<String> unexpectedSamples, long rvWentBack,
+    record Outcome(
+            int writers,
+            int objects,
+            List<Kill> kills,
+            long acknowledged,
+            long found,
+            long failedAttempts,
+            long createsFoundAfterFailure,
+            long unexpected,
+            List<String> unexpectedSamples,
+            long rvWentBack,
             double seconds) {
         long lost() {
             return acknowledged - found;
@@ -79,13 +96,13 @@ final class KillWrites {
      * One acknowledged write; {@code epoch} is the number of kills before it was sent, so it says
      * which server process answered.
      */
-    private record Ack(int object, long seq, long rv, int epoch) {
-    }
+    private record Ack(int object, long seq, long rv, int epoch) {}
 
     private final int writers;
     private final int objects;
     private final AtomicBoolean stop = new AtomicBoolean();
-    private final java.util.concurrent.atomic.AtomicInteger epoch = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger epoch =
+            new java.util.concurrent.atomic.AtomicInteger();
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong createsFound = new AtomicLong();
@@ -93,7 +110,10 @@ final class KillWrites {
     private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
     private final ApiClient client;
 
-    /** @param client the writers' client: the same kubeconfig reaches each new server process on the same port */
+    /**
+     * @param client the writers' client: the same kubeconfig reaches each new server process on the
+     *     same port
+     */
     KillWrites(ApiClient client, int writers, int objects) {
         this.client = client;
         this.writers = writers;
@@ -101,8 +121,13 @@ final class KillWrites {
     }
 
     Outcome run(int kills, int writeSeconds, Restarter restarter) throws InterruptedException {
-        client.sendOk("POST", "/api/v1/namespaces", null,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
+        client.sendOk(
+                "POST",
+                "/api/v1/namespaces",
+                null,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                        + NAMESPACE
+                        + "\"}}");
         List<List<Ack>> acks = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         long start = System.nanoTime();
@@ -115,7 +140,8 @@ final class KillWrites {
             threads.add(t);
             t.start();
         }
-        List<long[]> killTimes = new ArrayList<>(); // {kill nanos, ready nanos, list rv after, acked before}
+        List<long[]> killTimes =
+                new ArrayList<>(); // {kill nanos, ready nanos, list rv after, acked before}
         try {
             for (int k = 0; k < kills; k++) {
                 Thread.sleep(writeSeconds * 1000L);
@@ -125,7 +151,8 @@ final class KillWrites {
                 epoch.incrementAndGet();
                 restarter.start();
                 long readyAt = System.nanoTime();
-                killTimes.add(new long[] {killAt, readyAt, listResourceVersion(client), ackedBefore});
+                killTimes.add(
+                        new long[] {killAt, readyAt, listResourceVersion(client), ackedBefore});
             }
             Thread.sleep(writeSeconds * 1000L);
         } finally {
@@ -167,8 +194,14 @@ final class KillWrites {
             if (kt[2] < maxBefore) {
                 wentBack++;
             }
-            killList.add(new Kill((kt[0] - start) / 1e9, (kt[1] - kt[0]) / 1e9, maxBefore, kt[2],
-                    minAfter == Long.MAX_VALUE ? 0 : minAfter, kt[3]));
+            killList.add(
+                    new Kill(
+                            (kt[0] - start) / 1e9,
+                            (kt[1] - kt[0]) / 1e9,
+                            maxBefore,
+                            kt[2],
+                            minAfter == Long.MAX_VALUE ? 0 : minAfter,
+                            kt[3]));
         }
 
         Map<String, long[]> stored = readBack(client);
@@ -181,8 +214,18 @@ final class KillWrites {
                 }
             }
         }
-        return new Outcome(writers, objects, killList, acknowledged.get(), found, failed.get(), createsFound.get(),
-                unexpected.get(), List.copyOf(samples), wentBack, seconds);
+        return new Outcome(
+                writers,
+                objects,
+                killList,
+                acknowledged.get(),
+                found,
+                failed.get(),
+                createsFound.get(),
+                unexpected.get(),
+                List.copyOf(samples),
+                wentBack,
+                seconds);
     }
 
     private void write(int writer, List<Ack> mine) {
@@ -198,8 +241,17 @@ final class KillWrites {
             ApiClient.Response r;
             try {
                 if (!created[j]) {
-                    r = c.send("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                            + "\"metadata\":{\"name\":\"" + name + "\"},\"data\":{\"seq\":\"" + s + "\"}}");
+                    r =
+                            c.send(
+                                    "POST",
+                                    base,
+                                    null,
+                                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                                            + "\"metadata\":{\"name\":\""
+                                            + name
+                                            + "\"},\"data\":{\"seq\":\""
+                                            + s
+                                            + "\"}}");
                     if (r.status() == 409) {
                         // An earlier create was in flight at a kill and landed without an answer.
                         created[j] = true;
@@ -207,8 +259,12 @@ final class KillWrites {
                         continue;
                     }
                 } else {
-                    r = c.send("PATCH", base + "/" + name, "application/merge-patch+json",
-                            "{\"data\":{\"seq\":\"" + s + "\"}}");
+                    r =
+                            c.send(
+                                    "PATCH",
+                                    base + "/" + name,
+                                    "application/merge-patch+json",
+                                    "{\"data\":{\"seq\":\"" + s + "\"}}");
                 }
             } catch (RuntimeException e) {
                 // Refused or reset: the server is down or was killed with this write in flight.
@@ -238,8 +294,14 @@ final class KillWrites {
 
     /** The resourceVersion of a list of ConfigMaps (one item) right now. */
     private static long listResourceVersion(ApiClient c) {
-        JsonNode list = JSON.readTree(c.sendOk("GET", "/api/v1/namespaces/" + NAMESPACE + "/configmaps?limit=1", null,
-                null).body());
+        JsonNode list =
+                JSON.readTree(
+                        c.sendOk(
+                                        "GET",
+                                        "/api/v1/namespaces/" + NAMESPACE + "/configmaps?limit=1",
+                                        null,
+                                        null)
+                                .body());
         return Long.parseLong(list.path("metadata").path("resourceVersion").asString());
     }
 
@@ -248,15 +310,31 @@ final class KillWrites {
         Map<String, long[]> stored = new HashMap<>();
         String cont = null;
         do {
-            JsonNode list = JSON.readTree(c.sendOk("GET", "/api/v1/namespaces/" + NAMESPACE + "/configmaps?limit=500"
-                    + (cont == null ? "" : "&continue=" + cont), null, null).body());
+            JsonNode list =
+                    JSON.readTree(
+                            c.sendOk(
+                                            "GET",
+                                            "/api/v1/namespaces/"
+                                                    + NAMESPACE
+                                                    + "/configmaps?limit=500"
+                                                    + (cont == null ? "" : "&continue=" + cont),
+                                            null,
+                                            null)
+                                    .body());
             for (JsonNode cm : list.path("items")) {
-                stored.put(cm.path("metadata").path("name").asString(), new long[] {
-                        Long.parseLong(cm.path("data").path("seq").asString("-1")),
-                        Long.parseLong(cm.path("metadata").path("resourceVersion").asString())});
+                stored.put(
+                        cm.path("metadata").path("name").asString(),
+                        new long[] {
+                            Long.parseLong(cm.path("data").path("seq").asString("-1")),
+                            Long.parseLong(cm.path("metadata").path("resourceVersion").asString())
+                        });
             }
             cont = list.path("metadata").path("continue").asString("");
-            cont = cont.isEmpty() ? null : java.net.URLEncoder.encode(cont, java.nio.charset.StandardCharsets.UTF_8);
+            cont =
+                    cont.isEmpty()
+                            ? null
+                            : java.net.URLEncoder.encode(
+                                    cont, java.nio.charset.StandardCharsets.UTF_8);
         } while (cont != null);
         return stored;
     }

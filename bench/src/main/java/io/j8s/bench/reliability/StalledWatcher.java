@@ -20,7 +20,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLSocket;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -28,11 +27,11 @@ import tools.jackson.databind.json.JsonMapper;
  * (HTTP/1.1), reads the response headers, and then reads nothing while writer threads update large
  * ConfigMaps (each {@code objectBytes} of data) in that namespace. The server's heap is sampled
  * from its {@code /metrics} ({@code jvm_memory_used_bytes}, heap pools) every 250 ms, and measured
- * after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}) before, at the end of the writes
- * with the connection still open, and after the connection is closed. The phase watches the
- * server's counter {@code j8s_apiserver_watch_queue_overflows_total} and its log for the moment it
- * ends the watch; writes stop {@code afterCutoff} writes after that, or after {@code maxWrites}.
- * At the end the connection is read once to see how much was buffered for it and how it ended.
+ * after a full GC ({@code jcmd GC.run}, {@code GC.heap_info}) before, at the end of the writes with
+ * the connection still open, and after the connection is closed. The phase watches the server's
+ * counter {@code j8s_apiserver_watch_queue_overflows_total} and its log for the moment it ends the
+ * watch; writes stop {@code afterCutoff} writes after that, or after {@code maxWrites}. At the end
+ * the connection is read once to see how much was buffered for it and how it ended.
  *
  * <p>Not thread-safe: {@link #run} once.
  */
@@ -48,7 +47,8 @@ final class StalledWatcher {
      *
      * @param writes large updates acknowledged
      * @param cutOff whether the server ended the watch
-     * @param cutOffSeconds from the first write to the benchmark seeing the cut-off (counter or log), else NaN
+     * @param cutOffSeconds from the first write to the benchmark seeing the cut-off (counter or
+     *     log), else NaN
      * @param writesAtCutOff writes acknowledged when the cut-off was seen
      * @param logLine the server's log line about it, verbatim, or null
      * @param heapBeforeBytes heap after a full GC before the watch was opened
@@ -58,9 +58,21 @@ final class StalledWatcher {
      * @param bufferedBytes what the connection delivered when it was finally read (socket buffers)
      * @param connectionEnd how the final read ended: EOF, reset, or still open
      */
-    record Outcome(int objectBytes, long writes, double writeSeconds, boolean cutOff, double cutOffSeconds,
-            long writesAtCutOff, String logLine, long heapBeforeBytes, long heapPeakBytes, long heapAtEndBytes,
-            long heapAfterBytes, long bufferedBytes, String connectionEnd, String responseStatus) {
+    record Outcome(
+            int objectBytes,
+            long writes,
+            double writeSeconds,
+            boolean cutOff,
+            double cutOffSeconds,
+            long writesAtCutOff,
+            String logLine,
+            long heapBeforeBytes,
+            long heapPeakBytes,
+            long heapAtEndBytes,
+            long heapAfterBytes,
+            long bufferedBytes,
+            String connectionEnd,
+            String responseStatus) {
         double mebibytesWritten() {
             return writes * (double) objectBytes / (1 << 20);
         }
@@ -84,21 +96,39 @@ final class StalledWatcher {
     }
 
     Outcome run(int objectBytes, int maxWrites, int afterCutoff) throws Exception {
-        client.sendOk("POST", "/api/v1/namespaces", null,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
+        client.sendOk(
+                "POST",
+                "/api/v1/namespaces",
+                null,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                        + NAMESPACE
+                        + "\"}}");
         String base = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
         String blob = blob(objectBytes);
         for (int i = 0; i < OBJECTS; i++) {
-            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                    + "\"metadata\":{\"name\":\"big-" + i + "\"},\"data\":{\"seq\":\"0\",\"blob\":\"" + blob + "\"}}");
+            client.sendOk(
+                    "POST",
+                    base,
+                    null,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                            + "\"metadata\":{\"name\":\"big-"
+                            + i
+                            + "\"},\"data\":{\"seq\":\"0\",\"blob\":\""
+                            + blob
+                            + "\"}}");
         }
-        String from = JSON.readTree(client.sendOk("GET", base + "?limit=1", null, null).body()).path("metadata")
-                .path("resourceVersion").asString();
+        String from =
+                JSON.readTree(client.sendOk("GET", base + "?limit=1", null, null).body())
+                        .path("metadata")
+                        .path("resourceVersion")
+                        .asString();
         long logOffset = Files.size(server.logFile());
         long heapBefore = Jcmd.heapUsedAfterGc(server.pid());
 
-        try (SSLSocket socket = openWatch(server.kubeconfig(), base + "?watch=true&timeoutSeconds=3600&resourceVersion="
-                + from)) {
+        try (SSLSocket socket =
+                openWatch(
+                        server.kubeconfig(),
+                        base + "?watch=true&timeoutSeconds=3600&resourceVersion=" + from)) {
             String status = readHeaders(socket.getInputStream());
             AtomicLong writes = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
@@ -109,16 +139,27 @@ final class StalledWatcher {
             AtomicInteger next = new AtomicInteger();
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < WRITERS; t++) {
-                Thread writer = new Thread(() -> {
-                    for (int k; (k = next.getAndIncrement()) < maxWrites; ) {
-                        if (cutOff.get() && writes.get() - writesAtCutOff >= afterCutoff) {
-                            break;
-                        }
-                        client.sendOk("PATCH", base + "/big-" + (k % OBJECTS), "application/merge-patch+json",
-                                "{\"data\":{\"seq\":\"" + k + "\",\"blob\":\"" + blob + "\"}}");
-                        writes.incrementAndGet();
-                    }
-                }, "stall-writer-" + t);
+                Thread writer =
+                        new Thread(
+                                () -> {
+                                    for (int k; (k = next.getAndIncrement()) < maxWrites; ) {
+                                        if (cutOff.get()
+                                                && writes.get() - writesAtCutOff >= afterCutoff) {
+                                            break;
+                                        }
+                                        client.sendOk(
+                                                "PATCH",
+                                                base + "/big-" + (k % OBJECTS),
+                                                "application/merge-patch+json",
+                                                "{\"data\":{\"seq\":\""
+                                                        + k
+                                                        + "\",\"blob\":\""
+                                                        + blob
+                                                        + "\"}}");
+                                        writes.incrementAndGet();
+                                    }
+                                },
+                                "stall-writer-" + t);
                 writer.setDaemon(true);
                 writers.add(writer);
                 writer.start();
@@ -137,13 +178,28 @@ final class StalledWatcher {
             socket.close();
             long heapAfter = Jcmd.heapUsedAfterGc(server.pid());
             boolean was = cutOff.get();
-            return new Outcome(objectBytes, writes.get(), writeSeconds, was,
-                    was ? (cutOffNanos - start) / 1e9 : Double.NaN, was ? writesAtCutOff : 0, logLine, heapBefore,
-                    peakHeap.get(), heapAtEnd, heapAfter, buffered, end[0], status);
+            return new Outcome(
+                    objectBytes,
+                    writes.get(),
+                    writeSeconds,
+                    was,
+                    was ? (cutOffNanos - start) / 1e9 : Double.NaN,
+                    was ? writesAtCutOff : 0,
+                    logLine,
+                    heapBefore,
+                    peakHeap.get(),
+                    heapAtEnd,
+                    heapAfter,
+                    buffered,
+                    end[0],
+                    status);
         }
     }
 
-    /** Samples the heap, and looks for the cut-off in the server's counter and log, until {@code stop}. */
+    /**
+     * Samples the heap, and looks for the cut-off in the server's counter and log, until {@code
+     * stop}.
+     */
     private void monitor(AtomicBoolean stop, AtomicLong writes, long logOffset) {
         long offset = logOffset;
         while (!stop.get()) {
@@ -152,11 +208,16 @@ final class StalledWatcher {
                 long heap = 0;
                 boolean overflowed = false;
                 for (String line : metrics.split("\n")) {
-                    if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                        heap += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    if (line.startsWith("jvm_memory_used_bytes{")
+                            && line.contains("area=\"heap\"")) {
+                        heap +=
+                                (long)
+                                        Double.parseDouble(
+                                                line.substring(line.lastIndexOf(' ') + 1));
                     } else if (line.startsWith("j8s_apiserver_watch_queue_overflows_total{")
                             && line.contains("configmaps")) {
-                        overflowed |= Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0;
+                        overflowed |=
+                                Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) > 0;
                     }
                 }
                 peakHeap.accumulateAndGet(heap, Math::max);
@@ -181,7 +242,10 @@ final class StalledWatcher {
         }
     }
 
-    /** The first line with {@link #LOG_MARKER} after {@code offset[0]}; advances it to the last complete line read. */
+    /**
+     * The first line with {@link #LOG_MARKER} after {@code offset[0]}; advances it to the last
+     * complete line read.
+     */
     private static String scanLog(Path log, long[] offset) {
         try (RandomAccessFile f = new RandomAccessFile(log.toFile(), "r")) {
             long length = f.length();
@@ -208,24 +272,45 @@ final class StalledWatcher {
         }
     }
 
-    /** A TLS connection (HTTP/1.1, the kubeconfig's client certificate) that has sent {@code GET path}. */
+    /**
+     * A TLS connection (HTTP/1.1, the kubeconfig's client certificate) that has sent {@code GET
+     * path}.
+     */
     private static SSLSocket openWatch(Path kubeconfig, String path) throws Exception {
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
         URI url = URI.create(config.getMasterUrl());
-        SSLSocket socket = (SSLSocket) SSLUtils.sslContext(config).getSocketFactory().createSocket(url.getHost(),
-                url.getPort());
+        SSLSocket socket =
+                (SSLSocket)
+                        SSLUtils.sslContext(config)
+                                .getSocketFactory()
+                                .createSocket(url.getHost(), url.getPort());
         socket.setSoTimeout(30_000);
         socket.startHandshake();
-        String token = config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
-        String request = "GET " + path + " HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
-                + "\r\nAccept: application/json\r\n"
-                + (token == null || token.isBlank() ? "" : "Authorization: Bearer " + token + "\r\n") + "\r\n";
+        String token =
+                config.getOauthToken() != null
+                        ? config.getOauthToken()
+                        : config.getAutoOAuthToken();
+        String request =
+                "GET "
+                        + path
+                        + " HTTP/1.1\r\nHost: "
+                        + url.getHost()
+                        + ":"
+                        + url.getPort()
+                        + "\r\nAccept: application/json\r\n"
+                        + (token == null || token.isBlank()
+                                ? ""
+                                : "Authorization: Bearer " + token + "\r\n")
+                        + "\r\n";
         socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
         socket.getOutputStream().flush();
         return socket;
     }
 
-    /** Reads up to the end of the response headers (byte by byte, so nothing after them); returns the status line. */
+    /**
+     * Reads up to the end of the response headers (byte by byte, so nothing after them); returns
+     * the status line.
+     */
     private static String readHeaders(InputStream in) throws IOException {
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {
@@ -242,7 +327,10 @@ final class StalledWatcher {
         return status;
     }
 
-    /** Reads what the connection still has, until EOF, a reset, or 5 s of silence; {@code end[0]} says which. */
+    /**
+     * Reads what the connection still has, until EOF, a reset, or 5 s of silence; {@code end[0]}
+     * says which.
+     */
     private static long drain(SSLSocket socket, String[] end) {
         long total = 0;
         byte[] buf = new byte[1 << 16];

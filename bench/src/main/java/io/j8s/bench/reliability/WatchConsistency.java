@@ -18,8 +18,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * W watchers under U updates: every watcher watches the ConfigMaps of one namespace from the same
- * resourceVersion (a list's, taken before the first update), each on its own HTTP connection,
- * while writer threads update those ConfigMaps U times (merge patches, paced at a given rate, each
+ * resourceVersion (a list's, taken before the first update), each on its own HTTP connection, while
+ * writer threads update those ConfigMaps U times (merge patches, paced at a given rate, each
  * carrying the {@link System#nanoTime()} at which it was sent in {@value #SENT}). The writers
  * record the resourceVersion of every acknowledged update: that set is what each watcher must
  * receive.
@@ -46,14 +46,27 @@ final class WatchConsistency {
      * @param acknowledged updates answered 2xx (each watcher must receive every one)
      * @param deliveries events received, all watchers together
      * @param gaps acknowledged updates a watcher did not receive, all watchers together
-     * @param unexpected events whose resourceVersion no writer was given (other writers, failed writes)
+     * @param unexpected events whose resourceVersion no writer was given (other writers, failed
+     *     writes)
      * @param ended watches the server ended (or that failed) before the phase closed them
      * @param writeRate updates per second the writers achieved
      */
-    record Outcome(int watchers, int updates, long acknowledged, long failedWrites, long deliveries, long gaps,
-            long duplicates, long outOfOrder, long unexpected, int ended, double openSeconds, double writeSeconds,
-            double writeRate, double drainSeconds, Latencies.Summary lag) {
-    }
+    record Outcome(
+            int watchers,
+            int updates,
+            long acknowledged,
+            long failedWrites,
+            long deliveries,
+            long gaps,
+            long duplicates,
+            long outOfOrder,
+            long unexpected,
+            int ended,
+            double openSeconds,
+            double writeSeconds,
+            double writeRate,
+            double drainSeconds,
+            Latencies.Summary lag) {}
 
     /** What one watcher received: resourceVersions and lags in arrival order. */
     private static final class Received {
@@ -81,12 +94,25 @@ final class WatchConsistency {
     }
 
     Outcome run(int watchers, int updates, int rate, int objects) throws Exception {
-        client.sendOk("POST", "/api/v1/namespaces", null,
-                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"" + NAMESPACE + "\"}}");
+        client.sendOk(
+                "POST",
+                "/api/v1/namespaces",
+                null,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\""
+                        + NAMESPACE
+                        + "\"}}");
         String base = "/api/v1/namespaces/" + NAMESPACE + "/configmaps";
         for (int i = 0; i < objects; i++) {
-            client.sendOk("POST", base, null, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
-                    + "\"metadata\":{\"name\":\"cm-" + i + "\"},\"data\":{\"" + SENT + "\":\"0\"}}");
+            client.sendOk(
+                    "POST",
+                    base,
+                    null,
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                            + "\"metadata\":{\"name\":\"cm-"
+                            + i
+                            + "\"},\"data\":{\""
+                            + SENT
+                            + "\":\"0\"}}");
         }
         JsonNode list = JSON.readTree(client.sendOk("GET", base, null, null).body());
         String from = list.path("metadata").path("resourceVersion").asString();
@@ -101,9 +127,16 @@ final class WatchConsistency {
             for (int w = 0; w < watchers; w++) {
                 Received mine = new Received();
                 received.add(mine);
-                opening.add(openers.submit(() -> client.stream(
-                        base + "?watch=true&timeoutSeconds=3600&resourceVersion=" + from,
-                        line -> onLine(line, mine), error -> ended.incrementAndGet(), Duration.ofSeconds(60))));
+                opening.add(
+                        openers.submit(
+                                () ->
+                                        client.stream(
+                                                base
+                                                        + "?watch=true&timeoutSeconds=3600&resourceVersion="
+                                                        + from,
+                                                line -> onLine(line, mine),
+                                                error -> ended.incrementAndGet(),
+                                                Duration.ofSeconds(60))));
             }
             for (Future<ApiClient.Stream> f : opening) {
                 streams.add(f.get());
@@ -117,26 +150,40 @@ final class WatchConsistency {
             long intervalNanos = rate <= 0 ? 0 : 1_000_000_000L / rate;
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < WRITERS; t++) {
-                Thread writer = new Thread(() -> {
-                    for (int k; (k = next.getAndIncrement()) < updates; ) {
-                        long due = writeStart + k * intervalNanos;
-                        for (long now; (now = System.nanoTime()) < due; ) {
-                            java.util.concurrent.locks.LockSupport.parkNanos(due - now);
-                        }
-                        long sent = System.nanoTime();
-                        try {
-                            ApiClient.Response r = client.send("PATCH", base + "/cm-" + (k % objects),
-                                    "application/merge-patch+json", "{\"data\":{\"" + SENT + "\":\"" + sent + "\"}}");
-                            if (r.status() / 100 == 2) {
-                                acked.add(KillWrites.resourceVersion(r.text()));
-                            } else {
-                                failed.incrementAndGet();
-                            }
-                        } catch (RuntimeException e) {
-                            failed.incrementAndGet(); // not acknowledged: no watcher is expected to see it
-                        }
-                    }
-                }, "watch-writer-" + t);
+                Thread writer =
+                        new Thread(
+                                () -> {
+                                    for (int k; (k = next.getAndIncrement()) < updates; ) {
+                                        long due = writeStart + k * intervalNanos;
+                                        for (long now; (now = System.nanoTime()) < due; ) {
+                                            java.util.concurrent.locks.LockSupport.parkNanos(
+                                                    due - now);
+                                        }
+                                        long sent = System.nanoTime();
+                                        try {
+                                            ApiClient.Response r =
+                                                    client.send(
+                                                            "PATCH",
+                                                            base + "/cm-" + (k % objects),
+                                                            "application/merge-patch+json",
+                                                            "{\"data\":{\""
+                                                                    + SENT
+                                                                    + "\":\""
+                                                                    + sent
+                                                                    + "\"}}");
+                                            if (r.status() / 100 == 2) {
+                                                acked.add(KillWrites.resourceVersion(r.text()));
+                                            } else {
+                                                failed.incrementAndGet();
+                                            }
+                                        } catch (RuntimeException e) {
+                                            failed.incrementAndGet(); // not acknowledged: no
+                                            // watcher is expected to
+                                            // see it
+                                        }
+                                    }
+                                },
+                                "watch-writer-" + t);
                 writer.setDaemon(true);
                 writers.add(writer);
                 writer.start();
@@ -189,16 +236,32 @@ final class WatchConsistency {
                     }
                 }
             }
-            return new Outcome(watchers, updates, acked.size(), failed.get(), deliveries, gaps, duplicates, outOfOrder,
-                    unexpected, endedEarly, openSeconds, writeSeconds, acked.size() / writeSeconds,
-                    drainSeconds, lag.summary());
+            return new Outcome(
+                    watchers,
+                    updates,
+                    acked.size(),
+                    failed.get(),
+                    deliveries,
+                    gaps,
+                    duplicates,
+                    outOfOrder,
+                    unexpected,
+                    endedEarly,
+                    openSeconds,
+                    writeSeconds,
+                    acked.size() / writeSeconds,
+                    drainSeconds,
+                    lag.summary());
         } finally {
             openers.shutdownNow();
             streams.forEach(ApiClient.Stream::close);
         }
     }
 
-    /** One event line: its resourceVersion and lag, read by string search (200 watchers parse a million lines). */
+    /**
+     * One event line: its resourceVersion and lag, read by string search (200 watchers parse a
+     * million lines).
+     */
     private static void onLine(String line, Received mine) {
         long now = System.nanoTime();
         if (line.startsWith("{\"type\":\"BOOKMARK\"")) {

@@ -21,12 +21,15 @@ public final class J8sClusterStart {
     public static void main(String[] args) throws Exception {
         Path archive = Path.of(args[0]).toAbsolutePath();
         String quiet = " -Xlog:cds=off -Xlog:cds+dynamic=off";
-        String jvmArgs = switch (args[1]) {
-            case "dump" -> "-XX:ArchiveClassesAtExit=" + archive + quiet;
-            case "use" -> "-XX:SharedArchiveFile=" + archive + quiet + " -XX:TieredStopAtLevel=1";
-            case "none" -> "";
-            default -> throw new IllegalArgumentException("dump, use or none, got " + args[1]);
-        };
+        String jvmArgs =
+                switch (args[1]) {
+                    case "dump" -> "-XX:ArchiveClassesAtExit=" + archive + quiet;
+                    case "use" ->
+                            "-XX:SharedArchiveFile=" + archive + quiet + " -XX:TieredStopAtLevel=1";
+                    case "none" -> "";
+                    default ->
+                            throw new IllegalArgumentException("dump, use or none, got " + args[1]);
+                };
         System.setProperty("j8s.host.jvmArgs", jvmArgs);
         long begin = System.nanoTime();
         J8sCluster first = J8sCluster.builder().serverArgs("--store-fsync=false").start();
@@ -34,8 +37,15 @@ public final class J8sClusterStart {
         begin = System.nanoTime();
         J8sCluster second = J8sCluster.builder().serverArgs("--store-fsync=false").start();
         long secondMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-        System.out.println("first=" + firstMs + " second=" + secondMs + " hostFirst=" + first.startMillis()
-                + " hostSecond=" + second.startMillis());
+        System.out.println(
+                "first="
+                        + firstMs
+                        + " second="
+                        + secondMs
+                        + " hostFirst="
+                        + first.startMillis()
+                        + " hostSecond="
+                        + second.startMillis());
         System.out.flush();
         ProcessHandle host = J8sCluster.hostProcess().orElseThrow();
         second.close();

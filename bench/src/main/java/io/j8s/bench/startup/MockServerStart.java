@@ -18,8 +18,13 @@ public final class MockServerStart {
     private MockServerStart() {}
 
     public static void main(String[] args) {
-        KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
+        KubernetesMockServer server =
+                new KubernetesMockServer(
+                        new Context(),
+                        new MockWebServer(),
+                        new HashMap<>(),
+                        new KubernetesCrudDispatcher(List.of()),
+                        false);
         server.init();
         try (KubernetesClient client = server.createClient()) {
             int namespaces = client.namespaces().list().getItems().size();

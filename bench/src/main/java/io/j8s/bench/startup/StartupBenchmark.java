@@ -24,9 +24,9 @@ import java.util.stream.Stream;
  * usable, median, min and max of {@code --runs} starts, one at a time. Cases ({@code --cases}):
  *
  * <ul>
- *   <li>{@code server}: {@code java -jar j8s.jar server} with its defaults (durable sqlite, no class
- *       data sharing archive) on free ports, until it prints "j8s is running" (its {@code /readyz}
- *       passed: API, controllers with synced informers, the node Ready);
+ *   <li>{@code server}: {@code java -jar j8s.jar server} with its defaults (durable sqlite, no
+ *       class data sharing archive) on free ports, until it prints "j8s is running" (its {@code
+ *       /readyz} passed: API, controllers with synced informers, the node Ready);
  *   <li>{@code server-fast}: the same with the build's AppCDS archive ({@code
  *       -XX:SharedArchiveFile}) and {@code --store-fsync=false}, as test clusters start;
  *   <li>{@code mock}: fabric8's {@code KubernetesMockServer} in CRUD mode ({@link MockServerStart})
@@ -47,15 +47,27 @@ public final class StartupBenchmark {
     private StartupBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = new LinkedHashMap<>(Map.of("runs", "10", "cases", "server,server-fast,mock,junit",
-                "jar", "j8s-server/target/j8s.jar", "jsa", "j8s-server/target/j8s.jsa", "work-dir", "bench/out"));
+        Map<String, String> opts =
+                new LinkedHashMap<>(
+                        Map.of(
+                                "runs",
+                                "10",
+                                "cases",
+                                "server,server-fast,mock,junit",
+                                "jar",
+                                "j8s-server/target/j8s.jar",
+                                "jsa",
+                                "j8s-server/target/j8s.jsa",
+                                "work-dir",
+                                "bench/out"));
         for (String arg : args) {
             if (!arg.startsWith("--") || !arg.contains("=")) {
                 throw new IllegalArgumentException("options look like --name=value, got " + arg);
             }
             String name = arg.substring(2, arg.indexOf('='));
             if (!opts.containsKey(name)) {
-                throw new IllegalArgumentException("unknown option --" + name + "; known: " + opts.keySet());
+                throw new IllegalArgumentException(
+                        "unknown option --" + name + "; known: " + opts.keySet());
             }
             opts.put(name, arg.substring(arg.indexOf('=') + 1));
         }
@@ -73,21 +85,41 @@ public final class StartupBenchmark {
             }
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
-                long ms = switch (c) {
-                    case "server" -> runServer(java, jar, List.of(), List.of(), work);
-                    case "server-fast" -> {
-                        if (!Files.isRegularFile(jsa)) {
-                            throw new IllegalStateException(jsa + " is missing: build j8s-server without"
-                                    + " -Dj8s.cds.skip=true");
-                        }
-                        yield runServer(java, jar, List.of("-XX:SharedArchiveFile=" + jsa, "-Xlog:cds=off",
-                                "-Xlog:cds+dynamic=off"), List.of("--store-fsync=false"), work);
-                    }
-                    case "mock" -> runUntil(List.of(java, "-cp", System.getProperty("java.class.path"),
-                            MockServerStart.class.getName()), "usable", false);
-                    default -> throw new IllegalArgumentException("unknown case " + c
-                            + "; known: server, server-fast, mock, junit");
-                };
+                long ms =
+                        switch (c) {
+                            case "server" -> runServer(java, jar, List.of(), List.of(), work);
+                            case "server-fast" -> {
+                                if (!Files.isRegularFile(jsa)) {
+                                    throw new IllegalStateException(
+                                            jsa
+                                                    + " is missing: build j8s-server without"
+                                                    + " -Dj8s.cds.skip=true");
+                                }
+                                yield runServer(
+                                        java,
+                                        jar,
+                                        List.of(
+                                                "-XX:SharedArchiveFile=" + jsa,
+                                                "-Xlog:cds=off",
+                                                "-Xlog:cds+dynamic=off"),
+                                        List.of("--store-fsync=false"),
+                                        work);
+                            }
+                            case "mock" ->
+                                    runUntil(
+                                            List.of(
+                                                    java,
+                                                    "-cp",
+                                                    System.getProperty("java.class.path"),
+                                                    MockServerStart.class.getName()),
+                                            "usable",
+                                            false);
+                            default ->
+                                    throw new IllegalArgumentException(
+                                            "unknown case "
+                                                    + c
+                                                    + "; known: server, server-fast, mock, junit");
+                        };
                 System.err.printf("%s run %d: %d ms%n", c, i + 1, ms);
                 times.add(ms);
             }
@@ -102,17 +134,26 @@ public final class StartupBenchmark {
 
     private static String row(String name, List<Long> times) {
         times.sort(Comparator.naturalOrder());
-        return String.format("| %s | %d | %d | %d | %d |", name, median(times), times.get(0),
-                times.get(times.size() - 1), times.size());
+        return String.format(
+                "| %s | %d | %d | %d | %d |",
+                name, median(times), times.get(0), times.get(times.size() - 1), times.size());
     }
 
-    /** The junit case: one untimed run that writes the host's archive, then {@code runs} timed ones. */
+    /**
+     * The junit case: one untimed run that writes the host's archive, then {@code runs} timed ones.
+     */
     private static List<String> runJunit(String java, int runs, Path work) throws Exception {
         Path cache = Files.createDirectories(work.resolve("junit-cache"));
         Path archive = cache.resolve("host.jsa");
         Files.deleteIfExists(archive);
-        List<String> base = List.of(java, "-Dj8s.cache=" + cache, "-cp", System.getProperty("java.class.path"),
-                J8sClusterStart.class.getName(), archive.toString());
+        List<String> base =
+                List.of(
+                        java,
+                        "-Dj8s.cache=" + cache,
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        J8sClusterStart.class.getName(),
+                        archive.toString());
         List<String> dump = new ArrayList<>(base);
         dump.add("dump");
         System.err.println("junit: writing the cluster host's archive: " + output(dump));
@@ -131,15 +172,18 @@ public final class StartupBenchmark {
 
     /** Runs {@code command} to its end, returns its stdout's line starting with {@code first=}. */
     private static String output(List<String> command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         String result;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             result = in.lines().filter(l -> l.startsWith("first=")).findFirst().orElse(null);
         }
         if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor();
-            throw new IllegalStateException(command + " did not end within " + TIMEOUT_SECONDS + " s");
+            throw new IllegalStateException(
+                    command + " did not end within " + TIMEOUT_SECONDS + " s");
         }
         if (result == null || process.exitValue() != 0) {
             throw new IllegalStateException(command + " failed (exit " + process.exitValue() + ")");
@@ -147,17 +191,31 @@ public final class StartupBenchmark {
         return result;
     }
 
-    private static long runServer(String java, Path jar, List<String> jvmOptions, List<String> flags, Path work)
+    private static long runServer(
+            String java, Path jar, List<String> jvmOptions, List<String> flags, Path work)
             throws Exception {
         Path dir = Files.createTempDirectory(work, "startup");
         try {
             List<String> command = new ArrayList<>(List.of(java));
             command.addAll(jvmOptions);
-            command.addAll(List.of("-jar", jar.toString(), "server", "--data-dir", dir.resolve("data").toString(),
-                    "--secure-port", Integer.toString(freePort()), "--kubelet-port", Integer.toString(freePort()),
-                    // ranges of their own: never a running server's addresses
-                    "--service-cluster-ip-range", "127.91.0.0/16", "--cluster-cidr", "127.241.0.0/16",
-                    "--nodes", "node01"));
+            command.addAll(
+                    List.of(
+                            "-jar",
+                            jar.toString(),
+                            "server",
+                            "--data-dir",
+                            dir.resolve("data").toString(),
+                            "--secure-port",
+                            Integer.toString(freePort()),
+                            "--kubelet-port",
+                            Integer.toString(freePort()),
+                            // ranges of their own: never a running server's addresses
+                            "--service-cluster-ip-range",
+                            "127.91.0.0/16",
+                            "--cluster-cidr",
+                            "127.241.0.0/16",
+                            "--nodes",
+                            "node01"));
             command.addAll(flags);
             return runUntil(command, "j8s is running", true);
         } finally {
@@ -169,8 +227,10 @@ public final class StartupBenchmark {
      * Starts {@code command}, returns the milliseconds until a line containing {@code marker}
      * appears (on stderr when {@code stderr}, else stdout), then stops the process.
      */
-    private static long runUntil(List<String> command, String marker, boolean stderr) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
+    private static long runUntil(List<String> command, String marker, boolean stderr)
+            throws Exception {
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         if (stderr) {
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         } else {
@@ -179,26 +239,36 @@ public final class StartupBenchmark {
         long begin = System.nanoTime();
         Process process = builder.start();
         try {
-            CompletableFuture<Long> seen = CompletableFuture.supplyAsync(() -> {
-                StringBuilder tail = new StringBuilder();
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(
-                        stderr ? process.getErrorStream() : process.getInputStream(), StandardCharsets.UTF_8))) {
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.contains(marker)) {
-                            return System.nanoTime();
-                        }
-                        tail.append(line).append('\n');
-                        if (tail.length() > 20_000) {
-                            tail.delete(0, tail.length() - 10_000);
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                throw new IllegalStateException("the process ended before \"" + marker + "\"; its last output:\n"
-                        + tail);
-            });
+            CompletableFuture<Long> seen =
+                    CompletableFuture.supplyAsync(
+                            () -> {
+                                StringBuilder tail = new StringBuilder();
+                                try (BufferedReader in =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        stderr
+                                                                ? process.getErrorStream()
+                                                                : process.getInputStream(),
+                                                        StandardCharsets.UTF_8))) {
+                                    String line;
+                                    while ((line = in.readLine()) != null) {
+                                        if (line.contains(marker)) {
+                                            return System.nanoTime();
+                                        }
+                                        tail.append(line).append('\n');
+                                        if (tail.length() > 20_000) {
+                                            tail.delete(0, tail.length() - 10_000);
+                                        }
+                                    }
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                                throw new IllegalStateException(
+                                        "the process ended before \""
+                                                + marker
+                                                + "\"; its last output:\n"
+                                                + tail);
+                            });
             long end = seen.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return (end - begin) / 1_000_000;
         } finally {
@@ -216,7 +286,8 @@ public final class StartupBenchmark {
 
     private static String loadAverage() {
         try {
-            return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+            return String.join(
+                    " ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
         } catch (IOException e) {
             return "unknown";
         }

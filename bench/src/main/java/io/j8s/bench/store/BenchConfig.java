@@ -36,14 +36,25 @@ public record BenchConfig(
             }
         }
         if (valueBytes < Long.BYTES) {
-            throw new IllegalArgumentException("valueBytes must be at least 8 (the timestamp) but was " + valueBytes);
+            throw new IllegalArgumentException(
+                    "valueBytes must be at least 8 (the timestamp) but was " + valueBytes);
         }
     }
 
-    /** The documented run: 1 and 64 writers, 3 s warm-up, 10 s measured, 256-byte values, 150,000 x 3 KiB list. */
+    /**
+     * The documented run: 1 and 64 writers, 3 s warm-up, 10 s measured, 256-byte values, 150,000 x
+     * 3 KiB list.
+     */
     public static BenchConfig defaults(Path workDir) {
-        return new BenchConfig(List.of("sqlite", "etcd"), List.of(1, 64), Duration.ofSeconds(3), Duration.ofSeconds(10),
-                256, 150_000, 3 * 1024, workDir);
+        return new BenchConfig(
+                List.of("sqlite", "etcd"),
+                List.of(1, 64),
+                Duration.ofSeconds(3),
+                Duration.ofSeconds(10),
+                256,
+                150_000,
+                3 * 1024,
+                workDir);
     }
 
     /** Parses {@code --name=value} arguments over {@link #defaults}. */
@@ -52,29 +63,97 @@ public record BenchConfig(
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException("arguments look like --name=value but got " + arg);
+                throw new IllegalArgumentException(
+                        "arguments look like --name=value but got " + arg);
             }
             String name = arg.substring(2, eq);
             String value = arg.substring(eq + 1);
-            c = switch (name) {
-                case "backends" -> new BenchConfig(List.of(value.split(",")), c.writerCounts, c.warmup, c.duration,
-                        c.valueBytes, c.listKeys, c.listValueBytes, c.workDir);
-                case "writers" -> new BenchConfig(c.backends, Arrays.stream(value.split(",")).map(Integer::valueOf).toList(),
-                        c.warmup, c.duration, c.valueBytes, c.listKeys, c.listValueBytes, c.workDir);
-                case "warmup-seconds" -> new BenchConfig(c.backends, c.writerCounts, seconds(value), c.duration,
-                        c.valueBytes, c.listKeys, c.listValueBytes, c.workDir);
-                case "seconds" -> new BenchConfig(c.backends, c.writerCounts, c.warmup, seconds(value), c.valueBytes,
-                        c.listKeys, c.listValueBytes, c.workDir);
-                case "value-bytes" -> new BenchConfig(c.backends, c.writerCounts, c.warmup, c.duration,
-                        Integer.parseInt(value), c.listKeys, c.listValueBytes, c.workDir);
-                case "list-keys" -> new BenchConfig(c.backends, c.writerCounts, c.warmup, c.duration, c.valueBytes,
-                        Integer.parseInt(value), c.listValueBytes, c.workDir);
-                case "list-value-bytes" -> new BenchConfig(c.backends, c.writerCounts, c.warmup, c.duration,
-                        c.valueBytes, c.listKeys, Integer.parseInt(value), c.workDir);
-                case "work-dir" -> new BenchConfig(c.backends, c.writerCounts, c.warmup, c.duration, c.valueBytes,
-                        c.listKeys, c.listValueBytes, Path.of(value));
-                default -> throw new IllegalArgumentException("unknown option --" + name);
-            };
+            c =
+                    switch (name) {
+                        case "backends" ->
+                                new BenchConfig(
+                                        List.of(value.split(",")),
+                                        c.writerCounts,
+                                        c.warmup,
+                                        c.duration,
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "writers" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        Arrays.stream(value.split(","))
+                                                .map(Integer::valueOf)
+                                                .toList(),
+                                        c.warmup,
+                                        c.duration,
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "warmup-seconds" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        seconds(value),
+                                        c.duration,
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "seconds" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        c.warmup,
+                                        seconds(value),
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "value-bytes" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        c.warmup,
+                                        c.duration,
+                                        Integer.parseInt(value),
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "list-keys" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        c.warmup,
+                                        c.duration,
+                                        c.valueBytes,
+                                        Integer.parseInt(value),
+                                        c.listValueBytes,
+                                        c.workDir);
+                        case "list-value-bytes" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        c.warmup,
+                                        c.duration,
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        Integer.parseInt(value),
+                                        c.workDir);
+                        case "work-dir" ->
+                                new BenchConfig(
+                                        c.backends,
+                                        c.writerCounts,
+                                        c.warmup,
+                                        c.duration,
+                                        c.valueBytes,
+                                        c.listKeys,
+                                        c.listValueBytes,
+                                        Path.of(value));
+                        default -> throw new IllegalArgumentException("unknown option --" + name);
+                    };
         }
         return c;
     }

@@ -7,11 +7,11 @@ import io.j8s.store.TxnOp;
 import io.j8s.store.Watch;
 import io.j8s.store.WatchEvent;
 import io.j8s.store.WatchListener;
-import io.j8s.testkit.EtcdProcess;
 import io.j8s.store.etcd.EtcdStore;
 import io.j8s.store.etcd.EtcdStoreOptions;
 import io.j8s.store.sqlite.SqliteStore;
 import io.j8s.store.sqlite.SqliteStoreOptions;
+import io.j8s.testkit.EtcdProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -37,15 +37,15 @@ import org.slf4j.LoggerFactory;
  *   <li>Writes: N writer threads each create new keys back to back (a create is a guarded
  *       transaction in both backends), for a warm-up and then a measured phase; writes/s is the
  *       acknowledged writes of the measured phase over its length, latency is per call.
- *   <li>Watch delivery: a watch on the written prefix is open during every write phase; each
- *       value starts with the {@link System#nanoTime()} at which its write was issued, so the
- *       listener measures issue-to-delivery (it includes the write's own latency).
- *   <li>List: load K keys of a Pod's size, then list them page by page (500 per page, all pages
- *       at the first page's revision, like an informer's initial list) and count them.
+ *   <li>Watch delivery: a watch on the written prefix is open during every write phase; each value
+ *       starts with the {@link System#nanoTime()} at which its write was issued, so the listener
+ *       measures issue-to-delivery (it includes the write's own latency).
+ *   <li>List: load K keys of a Pod's size, then list them page by page (500 per page, all pages at
+ *       the first page's revision, like an informer's initial list) and count them.
  * </ul>
  *
- * <p>SQLite runs with fsync on every commit (the default); etcd is a real single member started
- * on loopback with its data dir on disk, both under {@link BenchConfig#workDir()}.
+ * <p>SQLite runs with fsync on every commit (the default); etcd is a real single member started on
+ * loopback with its data dir on disk, both under {@link BenchConfig#workDir()}.
  *
  * <p>Not thread safe: {@link #run()} once, then read the results. {@link #run()} blocks for the
  * whole benchmark.
@@ -131,17 +131,27 @@ public final class StoreBenchmark {
             LatencyRecorder latency = new LatencyRecorder();
             watchLatency.startRecording(System.nanoTime());
             long start = System.nanoTime();
-            long count = runWriters(store, prefix + "measured/", writers, config.duration(), latency);
+            long count =
+                    runWriters(store, prefix + "measured/", writers, config.duration(), latency);
             double seconds = (System.nanoTime() - start) / 1e9;
             watchLatency.awaitEvents(count, Duration.ofSeconds(30));
-            return new Results.Write(backend, writers, count, seconds, count / seconds, latency.percentileMillis(50),
-                    latency.percentileMillis(99), watchLatency.percentileMillis(50), watchLatency.percentileMillis(99),
+            return new Results.Write(
+                    backend,
+                    writers,
+                    count,
+                    seconds,
+                    count / seconds,
+                    latency.percentileMillis(50),
+                    latency.percentileMillis(99),
+                    watchLatency.percentileMillis(50),
+                    watchLatency.percentileMillis(99),
                     watchLatency.recorded());
         }
     }
 
     /** Runs {@code writers} threads creating keys for {@code duration}; returns the writes made. */
-    private long runWriters(Store store, String prefix, int writers, Duration duration, LatencyRecorder into) {
+    private long runWriters(
+            Store store, String prefix, int writers, Duration duration, LatencyRecorder into) {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         CountDownLatch go = new CountDownLatch(1);
         try {
@@ -149,18 +159,20 @@ public final class StoreBenchmark {
             long[] deadline = new long[1];
             for (int w = 0; w < writers; w++) {
                 String writerPrefix = prefix + w + "/";
-                results.add(pool.submit(() -> {
-                    go.await();
-                    LatencyRecorder mine = new LatencyRecorder();
-                    for (long n = 0; System.nanoTime() < deadline[0]; n++) {
-                        byte[] value = new byte[config.valueBytes()];
-                        long issued = System.nanoTime();
-                        ByteBuffer.wrap(value).putLong(0, issued);
-                        store.create(writerPrefix + n, value);
-                        mine.record(System.nanoTime() - issued);
-                    }
-                    return mine;
-                }));
+                results.add(
+                        pool.submit(
+                                () -> {
+                                    go.await();
+                                    LatencyRecorder mine = new LatencyRecorder();
+                                    for (long n = 0; System.nanoTime() < deadline[0]; n++) {
+                                        byte[] value = new byte[config.valueBytes()];
+                                        long issued = System.nanoTime();
+                                        ByteBuffer.wrap(value).putLong(0, issued);
+                                        store.create(writerPrefix + n, value);
+                                        mine.record(System.nanoTime() - issued);
+                                    }
+                                    return mine;
+                                }));
             }
             deadline[0] = System.nanoTime() + duration.toNanos();
             go.countDown();
@@ -190,17 +202,29 @@ public final class StoreBenchmark {
             List<Future<?>> loads = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
-                loads.add(pool.submit(() -> {
-                    byte[] value = new byte[config.listValueBytes()];
-                    for (int base = thread * LOAD_TXN_OPS; base < keys; base += threads * LOAD_TXN_OPS) {
-                        List<TxnOp> ops = new ArrayList<>(LOAD_TXN_OPS);
-                        for (int i = base; i < Math.min(keys, base + LOAD_TXN_OPS); i++) {
-                            ops.add(new TxnOp.Create(prefix + String.format("ns%03d/pod-%07d", i % 100, i), value));
-                        }
-                        store.txn(ops);
-                    }
-                    return null;
-                }));
+                loads.add(
+                        pool.submit(
+                                () -> {
+                                    byte[] value = new byte[config.listValueBytes()];
+                                    for (int base = thread * LOAD_TXN_OPS;
+                                            base < keys;
+                                            base += threads * LOAD_TXN_OPS) {
+                                        List<TxnOp> ops = new ArrayList<>(LOAD_TXN_OPS);
+                                        for (int i = base;
+                                                i < Math.min(keys, base + LOAD_TXN_OPS);
+                                                i++) {
+                                            ops.add(
+                                                    new TxnOp.Create(
+                                                            prefix
+                                                                    + String.format(
+                                                                            "ns%03d/pod-%07d",
+                                                                            i % 100, i),
+                                                            value));
+                                        }
+                                        store.txn(ops);
+                                    }
+                                    return null;
+                                }));
             }
             for (Future<?> f : loads) {
                 f.get();
@@ -217,7 +241,12 @@ public final class StoreBenchmark {
         long revision = page.revision();
         long listed = page.kvs().size();
         while (page.more()) {
-            page = store.range(prefix, LIST_PAGE, page.kvs().get(page.kvs().size() - 1).key(), revision);
+            page =
+                    store.range(
+                            prefix,
+                            LIST_PAGE,
+                            page.kvs().get(page.kvs().size() - 1).key(),
+                            revision);
             listed += page.kvs().size();
         }
         double listSeconds = (System.nanoTime() - listStart) / 1e9;
@@ -230,12 +259,14 @@ public final class StoreBenchmark {
         if (counted != keys) {
             throw new IllegalStateException("counted " + counted + " keys but loaded " + keys);
         }
-        return new Results.ListPhase(backend, keys, config.listValueBytes(), loadSeconds, listSeconds, countMillis);
+        return new Results.ListPhase(
+                backend, keys, config.listValueBytes(), loadSeconds, listSeconds, countMillis);
     }
 
     /** Records issue-to-delivery latency of events written after {@link #startRecording}. */
     private static final class WatchLatency implements WatchListener {
-        private final LatencyRecorder latency = new LatencyRecorder(); // listener calls never overlap
+        private final LatencyRecorder latency =
+                new LatencyRecorder(); // listener calls never overlap
         private final AtomicLong recorded = new AtomicLong();
         private volatile long recordFrom = Long.MAX_VALUE;
         private volatile StoreException error;

@@ -35,7 +35,8 @@ public final class ApiClient implements AutoCloseable {
     private final String baseUrl;
     private final String authorization;
 
-    private ApiClient(HttpClient http, ExecutorService executor, String baseUrl, String authorization) {
+    private ApiClient(
+            HttpClient http, ExecutorService executor, String baseUrl, String authorization) {
         this.http = http;
         this.executor = executor;
         this.baseUrl = baseUrl;
@@ -47,24 +48,37 @@ public final class ApiClient implements AutoCloseable {
         try {
             Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
             AtomicInteger n = new AtomicInteger();
-            ExecutorService executor = Executors.newFixedThreadPool(4, r -> {
-                Thread t = new Thread(r, "bench-http-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                    .connectTimeout(Duration.ofSeconds(10)).executor(executor);
+            ExecutorService executor =
+                    Executors.newFixedThreadPool(
+                            4,
+                            r -> {
+                                Thread t = new Thread(r, "bench-http-" + n.incrementAndGet());
+                                t.setDaemon(true);
+                                return t;
+                            });
+            HttpClient.Builder builder =
+                    HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_1_1)
+                            .connectTimeout(Duration.ofSeconds(10))
+                            .executor(executor);
             String url = config.getMasterUrl();
             if (url.startsWith("https:")) {
                 builder.sslContext(SSLUtils.sslContext(config));
             }
-            String token = config.getOauthToken() != null ? config.getOauthToken() : config.getAutoOAuthToken();
-            return new ApiClient(builder.build(), executor, url.replaceAll("/+$", ""),
+            String token =
+                    config.getOauthToken() != null
+                            ? config.getOauthToken()
+                            : config.getAutoOAuthToken();
+            return new ApiClient(
+                    builder.build(),
+                    executor,
+                    url.replaceAll("/+$", ""),
                     token == null || token.isBlank() ? null : "Bearer " + token);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read kubeconfig " + kubeconfig, e);
         } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot use the TLS material of kubeconfig " + kubeconfig, e);
+            throw new IllegalStateException(
+                    "cannot use the TLS material of kubeconfig " + kubeconfig, e);
         }
     }
 
@@ -74,11 +88,18 @@ public final class ApiClient implements AutoCloseable {
 
     /** One request, waiting for the whole response. {@code body} may be null. */
     public Response send(String method, String path, String contentType, String body) {
-        HttpRequest request = request(path, Duration.ofSeconds(120))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
-                .header("Content-Type", contentType == null ? "application/json" : contentType)
-                .build();
+        HttpRequest request =
+                request(path, Duration.ofSeconds(120))
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(
+                                                body, StandardCharsets.UTF_8))
+                        .header(
+                                "Content-Type",
+                                contentType == null ? "application/json" : contentType)
+                        .build();
         long start = System.nanoTime();
         try {
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
@@ -104,7 +125,8 @@ public final class ApiClient implements AutoCloseable {
         HttpRequest request = request(path, Duration.ofSeconds(600)).GET().build();
         long start = System.nanoTime();
         try {
-            HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<java.io.InputStream> r =
+                    http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             long total = 0;
             java.io.ByteArrayOutputStream head = new java.io.ByteArrayOutputStream();
             byte[] buf = new byte[1 << 16];
@@ -116,7 +138,11 @@ public final class ApiClient implements AutoCloseable {
                     total += n;
                 }
             }
-            return new Counted(r.statusCode(), total, head.toString(StandardCharsets.UTF_8), System.nanoTime() - start);
+            return new Counted(
+                    r.statusCode(),
+                    total,
+                    head.toString(StandardCharsets.UTF_8),
+                    System.nanoTime() - start);
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + path + " failed: " + e, e);
         } catch (InterruptedException e) {
@@ -125,15 +151,17 @@ public final class ApiClient implements AutoCloseable {
         }
     }
 
-    /** A response read by {@link #getCounted}: its size, its first bytes, and request to last byte. */
-    public record Counted(int status, long bytes, String head, long nanos) {
-    }
+    /**
+     * A response read by {@link #getCounted}: its size, its first bytes, and request to last byte.
+     */
+    public record Counted(int status, long bytes, String head, long nanos) {}
 
     /** {@link #send} that fails unless the status is 2xx. */
     public Response sendOk(String method, String path, String contentType, String body) {
         Response r = send(method, path, contentType, body);
         if (r.status() / 100 != 2) {
-            throw new IllegalStateException(method + " " + path + " answered " + r.status() + ": " + r.text());
+            throw new IllegalStateException(
+                    method + " " + path + " answered " + r.status() + ": " + r.text());
         }
         return r;
     }
@@ -146,19 +174,27 @@ public final class ApiClient implements AutoCloseable {
      *     Stream#close()}; otherwise the error)
      * @throws IllegalStateException when the server does not answer 200 within {@code timeout}
      */
-    public Stream stream(String path, Consumer<String> onLine, Consumer<Throwable> onEnd, Duration timeout) {
+    public Stream stream(
+            String path, Consumer<String> onLine, Consumer<Throwable> onEnd, Duration timeout) {
         LineSubscriber subscriber = new LineSubscriber(onLine, onEnd);
         CompletableFuture<Integer> status = new CompletableFuture<>();
         HttpRequest request = request(path, null).GET().build();
-        CompletableFuture<HttpResponse<Void>> done = http.sendAsync(request, info -> {
-            status.complete(info.statusCode());
-            return HttpResponse.BodySubscribers.fromLineSubscriber(subscriber, s -> null, StandardCharsets.UTF_8,
-                    "\n");
-        });
-        done.whenComplete((r, e) -> {
-            status.completeExceptionally(e != null ? e : new IllegalStateException("stream ended before headers"));
-            subscriber.ended(e);
-        });
+        CompletableFuture<HttpResponse<Void>> done =
+                http.sendAsync(
+                        request,
+                        info -> {
+                            status.complete(info.statusCode());
+                            return HttpResponse.BodySubscribers.fromLineSubscriber(
+                                    subscriber, s -> null, StandardCharsets.UTF_8, "\n");
+                        });
+        done.whenComplete(
+                (r, e) -> {
+                    status.completeExceptionally(
+                            e != null
+                                    ? e
+                                    : new IllegalStateException("stream ended before headers"));
+                    subscriber.ended(e);
+                });
         int code;
         try {
             code = status.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -174,7 +210,9 @@ public final class ApiClient implements AutoCloseable {
     }
 
     private HttpRequest.Builder request(String path, Duration timeout) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(baseUrl + path)).header("Accept", "application/json");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(baseUrl + path))
+                        .header("Accept", "application/json");
         if (timeout != null) {
             b.timeout(timeout);
         }
@@ -212,7 +250,8 @@ public final class ApiClient implements AutoCloseable {
         private final Consumer<String> onLine;
         private final Consumer<Throwable> onEnd;
         private final CompletableFuture<Flow.Subscription> subscription = new CompletableFuture<>();
-        private final java.util.concurrent.atomic.AtomicBoolean ended = new java.util.concurrent.atomic.AtomicBoolean();
+        private final java.util.concurrent.atomic.AtomicBoolean ended =
+                new java.util.concurrent.atomic.AtomicBoolean();
 
         LineSubscriber(Consumer<String> onLine, Consumer<Throwable> onEnd) {
             this.onLine = onLine;

@@ -10,14 +10,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Asks another JVM (the server under test) things through {@code jcmd}: a full GC and the heap
- * used after it, and JFR recordings. Stateless.
+ * Asks another JVM (the server under test) things through {@code jcmd}: a full GC and the heap used
+ * after it, and JFR recordings. Stateless.
  */
 public final class Jcmd {
-    private static final Pattern HEAP_USED = Pattern.compile("(?m)^\\s*garbage-first heap\\s+total (\\d+)K, used (\\d+)K");
+    private static final Pattern HEAP_USED =
+            Pattern.compile("(?m)^\\s*garbage-first heap\\s+total (\\d+)K, used (\\d+)K");
 
-    private Jcmd() {
-    }
+    private Jcmd() {}
 
     /** Runs a full GC in {@code pid}, then returns its heap use (G1) in bytes. */
     public static long heapUsedAfterGc(long pid) {
@@ -31,17 +31,23 @@ public final class Jcmd {
     }
 
     /** One line of a class histogram: live instances and their shallow size. */
-    public record HistogramRow(String className, long instances, long bytes) {
-    }
+    public record HistogramRow(String className, long instances, long bytes) {}
 
-    /** The {@code top} classes by shallow size of live objects ({@code GC.class_histogram}, after a full GC). */
+    /**
+     * The {@code top} classes by shallow size of live objects ({@code GC.class_histogram}, after a
+     * full GC).
+     */
     public static List<HistogramRow> classHistogram(long pid, int top) {
         List<HistogramRow> rows = new ArrayList<>();
         Pattern line = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
         for (String l : run(pid, "GC.class_histogram").split("\n")) {
             Matcher m = line.matcher(l);
             if (m.find() && rows.size() < top) {
-                rows.add(new HistogramRow(m.group(3), Long.parseLong(m.group(1)), Long.parseLong(m.group(2))));
+                rows.add(
+                        new HistogramRow(
+                                m.group(3),
+                                Long.parseLong(m.group(1)),
+                                Long.parseLong(m.group(2))));
             }
         }
         return rows;
@@ -57,7 +63,9 @@ public final class Jcmd {
         run(pid, "JFR.stop", "name=" + name, "filename=" + file.toAbsolutePath());
     }
 
-    /** Runs {@code jcmd <pid> <command> <args...>} and returns its output; fails on a non-zero exit. */
+    /**
+     * Runs {@code jcmd <pid> <command> <args...>} and returns its output; fails on a non-zero exit.
+     */
     public static String run(long pid, String command, String... args) {
         List<String> cmd = new ArrayList<>(List.of("jcmd", Long.toString(pid), command));
         cmd.addAll(List.of(args));
@@ -70,11 +78,13 @@ public final class Jcmd {
             }
             String text = new String(out, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                throw new IllegalStateException(String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
+                throw new IllegalStateException(
+                        String.join(" ", cmd) + " failed (" + p.exitValue() + "): " + text);
             }
             return text;
         } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot run " + String.join(" ", cmd) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted running jcmd", e);

@@ -30,10 +30,10 @@ public final class JfrSummary {
     private final List<Row> j8sMethods;
 
     /** One line of a ranking. */
-    public record Row(String name, long samples, double percent) {
-    }
+    public record Row(String name, long samples, double percent) {}
 
-    private JfrSummary(long samples, List<Row> threadGroups, List<Row> selfMethods, List<Row> j8sMethods) {
+    private JfrSummary(
+            long samples, List<Row> threadGroups, List<Row> selfMethods, List<Row> j8sMethods) {
         this.samples = samples;
         this.threadGroups = threadGroups;
         this.selfMethods = selfMethods;
@@ -56,7 +56,8 @@ public final class JfrSummary {
                     continue;
                 }
                 RecordedThread thread = e.getThread("sampledThread");
-                String threadName = thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
+                String threadName =
+                        thread == null || thread.getJavaName() == null ? "?" : thread.getJavaName();
                 if (!threads.test(threadName)) {
                     continue;
                 }
@@ -69,7 +70,8 @@ public final class JfrSummary {
                 List<RecordedFrame> frames = stack.getFrames();
                 self.merge(method(frames.get(0)), 1L, Long::sum);
                 for (RecordedFrame f : frames) {
-                    if (f.isJavaFrame() && f.getMethod().getType().getName().startsWith("io.j8s.")) {
+                    if (f.isJavaFrame()
+                            && f.getMethod().getType().getName().startsWith("io.j8s.")) {
                         j8s.merge(method(f), 1L, Long::sum);
                         break;
                     }
@@ -78,10 +80,13 @@ public final class JfrSummary {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read JFR recording " + recording, e);
         }
-        return new JfrSummary(total, rank(groups, total, top), rank(self, total, top), rank(j8s, total, top));
+        return new JfrSummary(
+                total, rank(groups, total, top), rank(self, total, top), rank(j8s, total, top));
     }
 
-    /** Prints the summary of a recording: {@code JfrSummary <file.jfr> [thread-name-prefix] [top]}. */
+    /**
+     * Prints the summary of a recording: {@code JfrSummary <file.jfr> [thread-name-prefix] [top]}.
+     */
     public static void main(String[] args) {
         String prefix = args.length > 1 ? args[1] : "";
         int top = args.length > 2 ? Integer.parseInt(args[2]) : 20;
@@ -119,11 +124,20 @@ public final class JfrSummary {
     private static void table(StringBuilder sb, String title, List<Row> rows) {
         sb.append("| ").append(title).append(" | samples | % |\n|---|---:|---:|\n");
         for (Row r : rows) {
-            sb.append(String.format(Locale.ROOT, "| `%s` | %,d | %.1f |%n", r.name(), r.samples(), r.percent()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| `%s` | %,d | %.1f |%n",
+                            r.name(),
+                            r.samples(),
+                            r.percent()));
         }
     }
 
-    /** {@code j8s-api-worker-12} and {@code j8s-proxy-io-3-1} become {@code j8s-api-worker}, {@code j8s-proxy-io}. */
+    /**
+     * {@code j8s-api-worker-12} and {@code j8s-proxy-io-3-1} become {@code j8s-api-worker}, {@code
+     * j8s-proxy-io}.
+     */
     static String threadGroup(String threadName) {
         String g = threadName;
         while (g.matches(".*[-#]\\d+$")) {
@@ -139,9 +153,16 @@ public final class JfrSummary {
 
     private static List<Row> rank(Map<String, Long> counts, long total, int top) {
         List<Row> rows = new ArrayList<>();
-        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+        counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
                 .limit(top)
-                .forEach(e -> rows.add(new Row(e.getKey(), e.getValue(), total == 0 ? 0 : 100.0 * e.getValue() / total)));
+                .forEach(
+                        e ->
+                                rows.add(
+                                        new Row(
+                                                e.getKey(),
+                                                e.getValue(),
+                                                total == 0 ? 0 : 100.0 * e.getValue() / total)));
         return List.copyOf(rows);
     }
 }

@@ -83,6 +83,5 @@ public final class Latencies {
     }
 
     /** A distribution's headline figures; NaN fields when {@code count} is 0. */
-    public record Summary(int count, double p50Millis, double p99Millis, double maxMillis) {
-    }
+    public record Summary(int count, double p50Millis, double p99Millis, double maxMillis) {}
 }

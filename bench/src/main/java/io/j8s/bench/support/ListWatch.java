@@ -1,7 +1,6 @@
 package io.j8s.bench.support;
 
 import java.time.Duration;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -39,8 +38,8 @@ public final class ListWatch implements AutoCloseable {
     }
 
     /**
-     * Lists {@code path} (e.g. {@code /api/v1/pods}) page by page, hands every item over, and starts
-     * watching from the list's resourceVersion. Returns once the watch is open.
+     * Lists {@code path} (e.g. {@code /api/v1/pods}) page by page, hands every item over, and
+     * starts watching from the list's resourceVersion. Returns once the watch is open.
      */
     public static ListWatch start(ApiClient client, String path, Handler handler) {
         ListWatch w = new ListWatch(client, path, handler);
@@ -60,13 +59,19 @@ public final class ListWatch implements AutoCloseable {
             }
             resourceVersion = list.path("metadata").path("resourceVersion").asString();
             cont = list.path("metadata").path("continue").asString("");
-            cont = cont.isEmpty() ? null : java.net.URLEncoder.encode(cont, java.nio.charset.StandardCharsets.UTF_8);
+            cont =
+                    cont.isEmpty()
+                            ? null
+                            : java.net.URLEncoder.encode(
+                                    cont, java.nio.charset.StandardCharsets.UTF_8);
         } while (cont != null);
     }
 
     private void watch() {
-        String url = path + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=36000&resourceVersion="
-                + resourceVersion;
+        String url =
+                path
+                        + "?watch=true&allowWatchBookmarks=true&timeoutSeconds=36000&resourceVersion="
+                        + resourceVersion;
         stream = client.stream(url, this::onLine, this::onEnd, Duration.ofSeconds(60));
     }
 
@@ -81,10 +86,13 @@ public final class ListWatch implements AutoCloseable {
         }
         switch (type) {
             case "ADDED", "MODIFIED", "DELETED" -> handler.onEvent(type, object, now);
-            case "BOOKMARK" -> { }
+            case "BOOKMARK" -> {}
             default -> {
                 failure = new IllegalStateException("watch of " + path + " got " + line);
-                log.atError().addKeyValue("path", path).addKeyValue("event", line).log("watch error event");
+                log.atError()
+                        .addKeyValue("path", path)
+                        .addKeyValue("event", line)
+                        .log("watch error event");
             }
         }
     }
@@ -96,7 +104,9 @@ public final class ListWatch implements AutoCloseable {
         if (failure != null) {
             return; // an ERROR event (e.g. 410 Gone): the caller sees failure()
         }
-        log.atInfo().addKeyValue("path", path).addKeyValue("error", String.valueOf(error))
+        log.atInfo()
+                .addKeyValue("path", path)
+                .addKeyValue("error", String.valueOf(error))
                 .log("watch ended; resuming");
         try {
             watch();

@@ -17,13 +17,14 @@ import java.util.regex.Pattern;
 
 /**
  * Where the whole machine's CPU went for a while, from Linux {@code perf} ({@code perf record -e
- * cpu-clock -a}): the share of samples per thread name (threads of a pool grouped, e.g.
- * {@code j8s-proxy-io}) split into kernel and user space. Unlike a JFR profile it sees the kernel,
- * where loopback TCP costs most, and every process on the machine, the other engineers' included.
+ * cpu-clock -a}): the share of samples per thread name (threads of a pool grouped, e.g. {@code
+ * j8s-proxy-io}) split into kernel and user space. Unlike a JFR profile it sees the kernel, where
+ * loopback TCP costs most, and every process on the machine, the other engineers' included.
  * Immutable.
  */
 public final class PerfProfile {
-    private static final Pattern LINE = Pattern.compile("^\\s+([0-9.]+)%\\s+(.+?)\\s{2,}(\\S.*?)\\s*$");
+    private static final Pattern LINE =
+            Pattern.compile("^\\s+([0-9.]+)%\\s+(.+?)\\s{2,}(\\S.*?)\\s*$");
 
     /** One thread group's share of all samples. */
     public record Row(String threads, double kernelPercent, double userPercent) {
@@ -41,7 +42,10 @@ public final class PerfProfile {
     /** Whether {@code perf record} works here (installed, and allowed to sample the CPU clock). */
     public static boolean available() {
         try {
-            Process p = new ProcessBuilder("perf", "stat", "-e", "cpu-clock", "true").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder("perf", "stat", "-e", "cpu-clock", "true")
+                            .redirectErrorStream(true)
+                            .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {
@@ -58,9 +62,24 @@ public final class PerfProfile {
      */
     public static Recording record(Path file, Duration duration) {
         try {
-            Process p = new ProcessBuilder("perf", "record", "-q", "-e", "cpu-clock", "-F", "1000", "-a", "-o",
-                    file.toString(), "--", "sleep", Long.toString(duration.toSeconds())).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process p =
+                    new ProcessBuilder(
+                                    "perf",
+                                    "record",
+                                    "-q",
+                                    "-e",
+                                    "cpu-clock",
+                                    "-F",
+                                    "1000",
+                                    "-a",
+                                    "-o",
+                                    file.toString(),
+                                    "--",
+                                    "sleep",
+                                    Long.toString(duration.toSeconds()))
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                            .start();
             return new Recording(p, file);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run perf: " + e.getMessage(), e);
@@ -83,15 +102,28 @@ public final class PerfProfile {
                     process.destroyForcibly();
                     throw new IllegalStateException("perf record did not finish");
                 }
-                Process report = new ProcessBuilder("perf", "report", "-i", file.toString(), "--stdio", "--sort",
-                        "comm,dso", "--percent-limit", "0.3").redirectErrorStream(true).start();
-                String text = new String(report.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                Process report =
+                        new ProcessBuilder(
+                                        "perf",
+                                        "report",
+                                        "-i",
+                                        file.toString(),
+                                        "--stdio",
+                                        "--sort",
+                                        "comm,dso",
+                                        "--percent-limit",
+                                        "0.3")
+                                .redirectErrorStream(true)
+                                .start();
+                String text =
+                        new String(report.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 report.waitFor(5, TimeUnit.MINUTES);
                 Files.deleteIfExists(file);
                 Files.deleteIfExists(file.resolveSibling(file.getFileName() + ".old"));
                 return parse(text);
             } catch (IOException e) {
-                throw new IllegalStateException("cannot read the perf recording: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "cannot read the perf recording: " + e.getMessage(), e);
             } catch (InterruptedException e) {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
@@ -122,7 +154,10 @@ public final class PerfProfile {
         return new PerfProfile(rows);
     }
 
-    /** {@code j8s-proxy-io-3-} and {@code j8s-node-netty-} become {@code j8s-proxy-io}, {@code j8s-node-netty}. */
+    /**
+     * {@code j8s-proxy-io-3-} and {@code j8s-node-netty-} become {@code j8s-proxy-io}, {@code
+     * j8s-node-netty}.
+     */
     static String group(String comm) {
         String g = comm.replaceAll("-+$", "");
         while (g.matches(".*[-#]\\d+$")) {
@@ -137,8 +172,10 @@ public final class PerfProfile {
 
     /** The top {@code top} thread groups as a Markdown table. */
     public String markdown(int top) {
-        StringBuilder sb = new StringBuilder("| threads (all processes) | % of CPU samples | kernel | user |\n"
-                + "|---|---:|---:|---:|\n");
+        StringBuilder sb =
+                new StringBuilder(
+                        "| threads (all processes) | % of CPU samples | kernel | user |\n"
+                                + "|---|---:|---:|---:|\n");
         double kernel = 0;
         double user = 0;
         for (Row r : rows) {
@@ -146,10 +183,22 @@ public final class PerfProfile {
             user += r.userPercent();
         }
         for (Row r : rows.subList(0, Math.min(top, rows.size()))) {
-            sb.append(String.format(Locale.ROOT, "| `%s` | %.1f | %.1f | %.1f |%n", r.threads(), r.totalPercent(),
-                    r.kernelPercent(), r.userPercent()));
+            sb.append(
+                    String.format(
+                            Locale.ROOT,
+                            "| `%s` | %.1f | %.1f | %.1f |%n",
+                            r.threads(),
+                            r.totalPercent(),
+                            r.kernelPercent(),
+                            r.userPercent()));
         }
-        sb.append(String.format(Locale.ROOT, "| all listed | %.1f | %.1f | %.1f |%n", kernel + user, kernel, user));
+        sb.append(
+                String.format(
+                        Locale.ROOT,
+                        "| all listed | %.1f | %.1f | %.1f |%n",
+                        kernel + user,
+                        kernel,
+                        user));
         return sb.toString();
     }
 }

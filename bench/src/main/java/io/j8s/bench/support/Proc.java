@@ -16,8 +16,7 @@ public final class Proc {
     /** {@code /proc/<pid>/stat} counts CPU time in clock ticks; 100 per second on Linux/x86. */
     private static final double TICKS_PER_SECOND = 100.0;
 
-    private Proc() {
-    }
+    private Proc() {}
 
     /** User plus system CPU seconds the process has used so far. */
     public static double cpuSeconds(long pid) {
@@ -62,8 +61,12 @@ public final class Proc {
                 memKb = Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
-        return String.format(java.util.Locale.ROOT, "%d vCPUs (%s), %.1f GiB RAM, JDK %s",
-                Runtime.getRuntime().availableProcessors(), model, memKb / 1024.0 / 1024.0,
+        return String.format(
+                java.util.Locale.ROOT,
+                "%d vCPUs (%s), %.1f GiB RAM, JDK %s",
+                Runtime.getRuntime().availableProcessors(),
+                model,
+                memKb / 1024.0 / 1024.0,
                 System.getProperty("java.version"));
     }
 
@@ -74,7 +77,8 @@ public final class Proc {
 
     /** A TCP port free on 127.0.0.1 right now. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

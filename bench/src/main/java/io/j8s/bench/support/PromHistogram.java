@@ -8,18 +8,23 @@ import java.util.regex.Pattern;
 
 /**
  * One Prometheus histogram (Micrometer's text exposition: {@code _bucket{le=...}}, {@code _count},
- * {@code _sum}, {@code _max}) read from a {@code /metrics} scrape, summed over all label sets
- * other than {@code le}. Immutable.
+ * {@code _sum}, {@code _max}) read from a {@code /metrics} scrape, summed over all label sets other
+ * than {@code le}. Immutable.
  *
  * @param bounds bucket upper bounds in seconds, ascending ({@code +Inf} last)
  * @param cumulative observations at or below each bound
  * @param max Micrometer's {@code _max}: the largest observation of its last ~2 minutes
  */
-public record PromHistogram(double[] bounds, double[] cumulative, double count, double sum, double max) {
+public record PromHistogram(
+        double[] bounds, double[] cumulative, double count, double sum, double max) {
 
-    /** Reads histogram {@code name} (e.g. {@code j8s_proxy_network_programming_duration_seconds}); empty if absent. */
+    /**
+     * Reads histogram {@code name} (e.g. {@code j8s_proxy_network_programming_duration_seconds});
+     * empty if absent.
+     */
     public static PromHistogram parse(String scrape, String name) {
-        Pattern bucket = Pattern.compile("^" + Pattern.quote(name) + "_bucket\\{(.*)\\}\\s+(\\S+)$");
+        Pattern bucket =
+                Pattern.compile("^" + Pattern.quote(name) + "_bucket\\{(.*)\\}\\s+(\\S+)$");
         Pattern le = Pattern.compile("le=\"([^\"]+)\"");
         TreeMap<Double, Double> buckets = new TreeMap<>();
         double count = 0;
@@ -33,7 +38,10 @@ public record PromHistogram(double[] bounds, double[] cumulative, double count, 
             if (m.matches()) {
                 Matcher l = le.matcher(m.group(1));
                 if (l.find()) {
-                    double bound = l.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(l.group(1));
+                    double bound =
+                            l.group(1).equals("+Inf")
+                                    ? Double.POSITIVE_INFINITY
+                                    : Double.parseDouble(l.group(1));
                     buckets.merge(bound, Double.parseDouble(m.group(2)), Double::sum);
                 }
             } else if (line.startsWith(name + "_count")) {
@@ -54,7 +62,10 @@ public record PromHistogram(double[] bounds, double[] cumulative, double count, 
         return new PromHistogram(b, c, count, sum, max);
     }
 
-    /** The observations made between {@code earlier} and this scrape ({@code max} stays this scrape's). */
+    /**
+     * The observations made between {@code earlier} and this scrape ({@code max} stays this
+     * scrape's).
+     */
     public PromHistogram minus(PromHistogram earlier) {
         double[] c = cumulative.clone();
         for (int i = 0; i < c.length && i < earlier.cumulative.length; i++) {
@@ -86,7 +97,9 @@ public record PromHistogram(double[] bounds, double[] cumulative, double count, 
                     return lowerBound;
                 }
                 double inBucket = cumulative[i] - lowerCount;
-                return inBucket == 0 ? bounds[i] : lowerBound + (bounds[i] - lowerBound) * (rank - lowerCount) / inBucket;
+                return inBucket == 0
+                        ? bounds[i]
+                        : lowerBound + (bounds[i] - lowerBound) * (rank - lowerCount) / inBucket;
             }
             lowerBound = bounds[i];
             lowerCount = cumulative[i];

@@ -43,7 +43,8 @@ public final class ServerProcess implements AutoCloseable {
      * @param maxHeap e.g. {@code 4g}
      * @param jvmOptions more JVM options
      */
-    public record Spec(Path dataDir, int port, List<String> flags, String maxHeap, List<String> jvmOptions) {
+    public record Spec(
+            Path dataDir, int port, List<String> flags, String maxHeap, List<String> jvmOptions) {
         public Spec {
             flags = List.copyOf(flags);
             jvmOptions = List.copyOf(jvmOptions);
@@ -60,7 +61,8 @@ public final class ServerProcess implements AutoCloseable {
      * Starts the server and waits until {@code /readyz} answers 200 (the watch cache has loaded the
      * store); {@link #startupTime()} is the time from launching the JVM to that answer.
      *
-     * @throws IllegalStateException with the log's tail when the server exits or is not ready in time
+     * @throws IllegalStateException with the log's tail when the server exits or is not ready in
+     *     time
      */
     public static ServerProcess start(Spec spec, Duration timeout) {
         ServerProcess server = new ServerProcess(spec);
@@ -94,15 +96,22 @@ public final class ServerProcess implements AutoCloseable {
             Files.createDirectories(spec.dataDir());
             // Appended: a server started again on the same data dir (after a stop or a kill) keeps
             // the earlier runs' log above its own.
-            Files.writeString(logFile, String.join(" ", cmd) + "\n\n", StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+            Files.writeString(
+                    logFile,
+                    String.join(" ", cmd) + "\n\n",
+                    StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         long started = System.nanoTime();
         try {
-            process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile())).start();
+            process =
+                    new ProcessBuilder(cmd)
+                            .redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                            .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the j8s server", e);
         }
@@ -110,10 +119,12 @@ public final class ServerProcess implements AutoCloseable {
         Path kubeconfig = spec.dataDir().resolve("kubeconfig.yaml");
         while (true) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the j8s server exited with " + process.exitValue() + ":\n" + logTail());
+                throw new IllegalStateException(
+                        "the j8s server exited with " + process.exitValue() + ":\n" + logTail());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the j8s server was not ready within " + timeout + ":\n" + logTail());
+                throw new IllegalStateException(
+                        "the j8s server was not ready within " + timeout + ":\n" + logTail());
             }
             if (client == null && Files.exists(kubeconfig)) {
                 try {
@@ -177,8 +188,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /** Resident set size and heap after a full GC, in bytes. */
-    public record Memory(long rssBytes, long heapAfterGcBytes) {
-    }
+    public record Memory(long rssBytes, long heapAfterGcBytes) {}
 
     /**
      * Stops the server with SIGTERM (as Ctrl-C or systemd would) and waits for it to exit; kills it
@@ -228,7 +238,8 @@ public final class ServerProcess implements AutoCloseable {
         process.destroyForcibly();
         try {
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("the j8s server " + process.pid() + " outlived SIGKILL for 30 s");
+                throw new IllegalStateException(
+                        "the j8s server " + process.pid() + " outlived SIGKILL for 30 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -270,8 +281,8 @@ public final class ServerProcess implements AutoCloseable {
 
     /**
      * The server's class path: {@value #CLASSPATH_PROPERTY} if set, else this JVM's (or surefire's
-     * test) class path without the bench module's own directories (their {@code logback.xml} is the benchmark's, not
-     * the server's).
+     * test) class path without the bench module's own directories (their {@code logback.xml} is the
+     * benchmark's, not the server's).
      */
     static String serverClasspath() {
         String explicit = System.getProperty(CLASSPATH_PROPERTY);
@@ -280,14 +291,22 @@ public final class ServerProcess implements AutoCloseable {
         }
         Path own;
         try {
-            own = Path.of(ServerProcess.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toAbsolutePath();
+            own =
+                    Path.of(
+                                    ServerProcess.class
+                                            .getProtectionDomain()
+                                            .getCodeSource()
+                                            .getLocation()
+                                            .toURI())
+                            .toAbsolutePath();
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
         Path moduleTarget = own.getParent();
         // Under surefire, java.class.path is a manifest-only jar; the real one is in this property.
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String classpath =
+                System.getProperty(
+                        "surefire.test.class.path", System.getProperty("java.class.path"));
         return Arrays.stream(classpath.split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().getParent().equals(moduleTarget))
                 .collect(Collectors.joining(File.pathSeparator));

@@ -17,25 +17,34 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class ControlPlaneSmokeTest {
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void run_smokePreset_measuresEveryPhaseAndCleansUp() throws Exception {
-        ControlPlaneConfig config = ControlPlaneConfig.parse(new String[] {"--preset=smoke", "--churn-seconds=3"},
-                workDir);
+        ControlPlaneConfig config =
+                ControlPlaneConfig.parse(
+                        new String[] {"--preset=smoke", "--churn-seconds=3"}, workDir);
         ControlPlaneBenchmark bench = new ControlPlaneBenchmark(config, "smoke test");
 
         bench.run();
 
         ControlPlaneResults r = bench.results();
-        assertThat(r.stages()).hasSize(2).allSatisfy(s -> {
-            assertThat(s.calls()).isPositive();
-            assertThat(s.p99Millis()).isGreaterThanOrEqualTo(s.p50Millis()).isPositive();
-        });
+        assertThat(r.stages())
+                .hasSize(2)
+                .allSatisfy(
+                        s -> {
+                            assertThat(s.calls()).isPositive();
+                            assertThat(s.p99Millis())
+                                    .isGreaterThanOrEqualTo(s.p50Millis())
+                                    .isPositive();
+                        });
         assertThat(r.stages().get(1).podsReady()).isGreaterThanOrEqualTo(24);
-        assertThat(r.memory()).hasSize(3).allSatisfy(m -> assertThat(m.heapAfterGcBytes()).isPositive());
-        assertThat(r.lists()).as("one request and a paged list, at least").hasSizeGreaterThanOrEqualTo(2)
+        assertThat(r.memory())
+                .hasSize(3)
+                .allSatisfy(m -> assertThat(m.heapAfterGcBytes()).isPositive());
+        assertThat(r.lists())
+                .as("one request and a paged list, at least")
+                .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy(l -> assertThat(l.bytes()).isPositive());
         assertThat(r.churn().deletions()).isPositive();
         assertThat(r.churn().adds().count()).isPositive();
@@ -52,8 +61,16 @@ class ControlPlaneSmokeTest {
 
     @Test
     void parse_readsOptionsOverThePreset() {
-        ControlPlaneConfig c = ControlPlaneConfig.parse(new String[] {"--preset=full", "--store=etcd",
-                "--pods=20000", "--services=2000", "--memory-at=0,1000"}, workDir);
+        ControlPlaneConfig c =
+                ControlPlaneConfig.parse(
+                        new String[] {
+                            "--preset=full",
+                            "--store=etcd",
+                            "--pods=20000",
+                            "--services=2000",
+                            "--memory-at=0,1000"
+                        },
+                        workDir);
 
         assertThat(c.preset()).isEqualTo("full");
         assertThat(c.store()).isEqualTo("etcd");

@@ -12,32 +12,39 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The data-plane benchmark, tiny (1 s runs, 4 connections, one round): every target answers
- * through wrk in both modes without errors, the profile is read, and nothing is left behind.
- * Fails where wrk or haproxy is not installed ({@code apt-get install -y wrk haproxy}; see
- * {@code HostTools}).
+ * The data-plane benchmark, tiny (1 s runs, 4 connections, one round): every target answers through
+ * wrk in both modes without errors, the profile is read, and nothing is left behind. Fails where
+ * wrk or haproxy is not installed ({@code apt-get install -y wrk haproxy}; see {@code HostTools}).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DataPlaneSmokeTest {
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void run_smokePreset_measuresEveryTargetAndCleansUp() throws Exception {
         HostTools.require(HostTools.onPath("wrk"), "wrk", "apt-get install -y wrk");
         HostTools.require(HostTools.onPath("haproxy"), "haproxy", "apt-get install -y haproxy");
-        DataPlaneBenchmark bench = new DataPlaneBenchmark(DataPlaneConfig.smoke(workDir), "smoke test");
+        DataPlaneBenchmark bench =
+                new DataPlaneBenchmark(DataPlaneConfig.smoke(workDir), "smoke test");
 
         bench.run();
 
         DataPlaneResults r = bench.results();
-        assertThat(r.runs()).hasSize(6).allSatisfy(run -> {
-            assertThat(run.wrk().requests()).isPositive();
-            assertThat(run.wrk().errors()).isZero();
-        });
-        assertThat(r.medianRatio(DataPlaneResults.Mode.KEEP_ALIVE, DataPlaneResults.Target.J8S,
-                DataPlaneResults.Target.HAPROXY)).isPositive();
-        assertThat(r.markdown()).contains("| keep-alive | j8s proxy (ClusterIP) |", "j8s / HAProxy");
+        assertThat(r.runs())
+                .hasSize(6)
+                .allSatisfy(
+                        run -> {
+                            assertThat(run.wrk().requests()).isPositive();
+                            assertThat(run.wrk().errors()).isZero();
+                        });
+        assertThat(
+                        r.medianRatio(
+                                DataPlaneResults.Mode.KEEP_ALIVE,
+                                DataPlaneResults.Target.J8S,
+                                DataPlaneResults.Target.HAPROXY))
+                .isPositive();
+        assertThat(r.markdown())
+                .contains("| keep-alive | j8s proxy (ClusterIP) |", "j8s / HAProxy");
         try (Stream<Path> left = Files.list(workDir)) {
             assertThat(left).isEmpty();
         }
@@ -45,7 +52,8 @@ class DataPlaneSmokeTest {
 
     @Test
     void parse_readsWrksReport() {
-        String out = """
+        String out =
+                """
                 Running 10s test @ http://127.0.0.1:8080/
                   1 threads and 32 connections
                   Thread Stats   Avg      Stdev     Max   +/- Stdev

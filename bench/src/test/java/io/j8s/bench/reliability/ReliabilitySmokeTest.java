@@ -19,12 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReliabilitySmokeTest {
-    @TempDir
-    Path workDir;
+    @TempDir Path workDir;
 
     @Test
     void run_smokePreset_keepsTheInvariantsAndCleansUp() throws Exception {
-        ReliabilityConfig config = ReliabilityConfig.parse(new String[] {"--preset=smoke"}, workDir);
+        ReliabilityConfig config =
+                ReliabilityConfig.parse(new String[] {"--preset=smoke"}, workDir);
         ReliabilityBenchmark bench = new ReliabilityBenchmark(config, "smoke test");
 
         bench.run();
@@ -35,7 +35,8 @@ class ReliabilitySmokeTest {
         assertThat(r.kill().found()).isEqualTo(r.kill().acknowledged());
         assertThat(r.kill().unexpected()).isZero();
         assertThat(r.kill().rvWentBack()).isZero();
-        assertThat(r.kill().kills().get(0).minAckedAfter()).isGreaterThan(r.kill().kills().get(0).maxAckedBefore());
+        assertThat(r.kill().kills().get(0).minAckedAfter())
+                .isGreaterThan(r.kill().kills().get(0).maxAckedBefore());
         assertThat(r.counter().finalCount()).isEqualTo(5 * 4).isEqualTo(r.counter().successes());
         assertThat(r.counter().errors()).isZero();
         assertThat(r.watch().acknowledged()).isEqualTo(100);
@@ -55,8 +56,15 @@ class ReliabilitySmokeTest {
 
     @Test
     void parse_readsOptionsOverThePreset() {
-        ReliabilityConfig c = ReliabilityConfig.parse(new String[] {"--stores=etcd", "--kills=5",
-                "--watchers=10", "--stall-object-bytes=1024"}, workDir);
+        ReliabilityConfig c =
+                ReliabilityConfig.parse(
+                        new String[] {
+                            "--stores=etcd",
+                            "--kills=5",
+                            "--watchers=10",
+                            "--stall-object-bytes=1024"
+                        },
+                        workDir);
 
         assertThat(c.stores()).containsExactly("etcd");
         assertThat(c.kills()).isEqualTo(5);

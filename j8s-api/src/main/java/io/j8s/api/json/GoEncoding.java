@@ -31,8 +31,8 @@ import tools.jackson.databind.node.ObjectNode;
  * PodSpec.containers} included, and every number is boxed) nor the OpenAPI document carries. It is
  * read from {@code go-fields.tsv}, a table of every JSON field of the Go structs reachable from the
  * kinds j8s serves, generated from Kubernetes' {@code types.go} by {@code
- * j8s-api/src/build/go_fields.py}; see docs/architecture.md. Fields the table does not know (unknown
- * fields, kinds it does not list) are left as they are. Thread safe.
+ * j8s-api/src/build/go_fields.py}; see docs/architecture.md. Fields the table does not know
+ * (unknown fields, kinds it does not list) are left as they are. Thread safe.
  */
 public final class GoEncoding {
 
@@ -42,7 +42,10 @@ public final class GoEncoding {
         SCALAR,
         /** a pointer to a scalar: omitempty drops nil only, so a 0 or "" it points to stays. */
         PTR,
-        /** a type with its own JSON encoding (Time, Quantity, IntOrString): never empty for omitempty. */
+        /**
+         * a type with its own JSON encoding (Time, Quantity, IntOrString): never empty for
+         * omitempty.
+         */
         OPAQUE,
         PTROPAQUE,
         /** a struct value: encoded even when omitempty, {@code {}} at least. */
@@ -54,7 +57,13 @@ public final class GoEncoding {
         INLINE
     }
 
-    record Field(String name, Shape shape, Shape elementShape, String type, boolean omitEmpty, boolean omitZero) {}
+    record Field(
+            String name,
+            Shape shape,
+            Shape elementShape,
+            String type,
+            boolean omitEmpty,
+            boolean omitZero) {}
 
     private static final Map<String, String> KINDS = new HashMap<>();
     private static final Map<String, Map<String, Field>> STRUCTS = new HashMap<>();
@@ -65,7 +74,8 @@ public final class GoEncoding {
             if (in == null) {
                 throw new IllegalStateException("go-fields.tsv is missing from the classpath");
             }
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            BufferedReader reader =
+                    new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                 if (line.isEmpty() || line.startsWith("#")) {
                     continue;
@@ -80,12 +90,21 @@ public final class GoEncoding {
                 String type = cols[3];
                 if (shape == Shape.SLICE || shape == Shape.MAP) {
                     int colon = type.indexOf(':');
-                    elementShape = Shape.valueOf((colon < 0 ? type : type.substring(0, colon)).toUpperCase());
+                    elementShape =
+                            Shape.valueOf(
+                                    (colon < 0 ? type : type.substring(0, colon)).toUpperCase());
                     type = colon < 0 ? "" : type.substring(colon + 1);
                 }
                 List<String> tags = List.of(cols[4].split(","));
-                raw.computeIfAbsent(cols[0], k -> new ArrayList<>()).add(new Field(cols[1], shape, elementShape, type,
-                        tags.contains("omitempty"), tags.contains("omitzero")));
+                raw.computeIfAbsent(cols[0], k -> new ArrayList<>())
+                        .add(
+                                new Field(
+                                        cols[1],
+                                        shape,
+                                        elementShape,
+                                        type,
+                                        tags.contains("omitempty"),
+                                        tags.contains("omitzero")));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -97,7 +116,10 @@ public final class GoEncoding {
         }
     }
 
-    private static void flatten(String struct, Map<String, List<Field>> raw, Map<String, Field> into,
+    private static void flatten(
+            String struct,
+            Map<String, List<Field>> raw,
+            Map<String, Field> into,
             Set<String> visiting) {
         if (!visiting.add(struct)) {
             return;
@@ -119,8 +141,8 @@ public final class GoEncoding {
     }
 
     /**
-     * Rewrites {@code object} in place as Go would encode it after decoding it into the kind's type:
-     * nulls go, and so does every {@code omitempty} field holding its zero value. Non-{@code
+     * Rewrites {@code object} in place as Go would encode it after decoding it into the kind's
+     * type: nulls go, and so does every {@code omitempty} field holding its zero value. Non-{@code
      * omitempty} fields stay as they are (an empty {@code containers: []} remains).
      */
     public static void normalize(String apiVersion, String kind, ObjectNode object) {
@@ -219,8 +241,9 @@ public final class GoEncoding {
 
     /**
      * {@code apiequality.Semantic.DeepEqual} on JSON: a missing field, {@code null}, an empty list
-     * and an empty object (or one holding only such values) are all equal; numbers compare by value; everything else as JSON. Use it on
-     * normalized objects, where the zero scalars Go would not tell from a missing field are gone.
+     * and an empty object (or one holding only such values) are all equal; numbers compare by
+     * value; everything else as JSON. Use it on normalized objects, where the zero scalars Go would
+     * not tell from a missing field are gone.
      */
     public static boolean semanticEqual(JsonNode a, JsonNode b) {
         boolean aEmpty = isNilOrEmpty(a);

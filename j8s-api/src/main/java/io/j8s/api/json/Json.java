@@ -31,8 +31,8 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * UnknownFields}, as Kubernetes' strict decoding does. Both mappers are immutable and thread safe.
  *
  * <p>Both read within bounds, so that a request body cannot make decoding do unbounded work: at
- * most {@link #MAX_DEPTH} nested arrays and objects, numbers of at most 1,000 digits, and (YAML)
- * at most {@link #MAX_YAML_TOKENS} tokens after aliases are expanded (docs/architecture.md, Limits).
+ * most {@link #MAX_DEPTH} nested arrays and objects, numbers of at most 1,000 digits, and (YAML) at
+ * most {@link #MAX_YAML_TOKENS} tokens after aliases are expanded (docs/architecture.md, Limits).
  */
 public final class Json {
 
@@ -43,19 +43,23 @@ public final class Json {
     public static final int MAX_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH;
 
     /**
-     * The most tokens one YAML stream may produce. YAML aliases are expanded as Kubernetes'
-     * decoder expands them, so this is what bounds a "billion laughs" document (a few anchors
-     * referring to each other); a 1.5 MiB object has far fewer tokens.
+     * The most tokens one YAML stream may produce. YAML aliases are expanded as Kubernetes' decoder
+     * expands them, so this is what bounds a "billion laughs" document (a few anchors referring to
+     * each other); a 1.5 MiB object has far fewer tokens.
      */
     public static final long MAX_YAML_TOKENS = 1_000_000;
 
-    private static final StreamReadConstraints READ_LIMITS = StreamReadConstraints.builder()
-            .maxNestingDepth(MAX_DEPTH)
-            .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
-            .build();
+    private static final StreamReadConstraints READ_LIMITS =
+            StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_DEPTH)
+                    .maxNumberLength(StreamReadConstraints.DEFAULT_MAX_NUM_LEN)
+                    .build();
 
     private static final JsonMapper MAPPER =
-            JsonMapper.builder(tools.jackson.core.json.JsonFactory.builder().streamReadConstraints(READ_LIMITS).build())
+            JsonMapper.builder(
+                            tools.jackson.core.json.JsonFactory.builder()
+                                    .streamReadConstraints(READ_LIMITS)
+                                    .build())
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                     .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
@@ -63,9 +67,14 @@ public final class Json {
 
     // The anchor-replaying factory expands aliases (the plain one reads "*a" as the string "a").
     private static final YAMLMapper YAML =
-            YAMLMapper.builder(YAMLAnchorReplayingFactory.builder()
-                            .streamReadConstraints(READ_LIMITS.rebuild().maxTokenCount(MAX_YAML_TOKENS).build())
-                            .build())
+            YAMLMapper.builder(
+                            YAMLAnchorReplayingFactory.builder()
+                                    .streamReadConstraints(
+                                            READ_LIMITS
+                                                    .rebuild()
+                                                    .maxTokenCount(MAX_YAML_TOKENS)
+                                                    .build())
+                                    .build())
                     .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .disable(DateTimeFeature.WRITE_DATES_AS_TIMESTAMPS)
                     .build();
@@ -153,8 +162,8 @@ public final class Json {
     }
 
     /**
-     * Reads every document of a YAML stream ({@code ---} separated); empty documents are
-     * skipped. JSON is YAML, so this reads JSON too.
+     * Reads every document of a YAML stream ({@code ---} separated); empty documents are skipped.
+     * JSON is YAML, so this reads JSON too.
      */
     public static List<JsonNode> readYamlDocuments(String yaml) {
         List<JsonNode> docs = new ArrayList<>();
@@ -181,7 +190,8 @@ public final class Json {
     public static ObjectNode readYamlObject(String yaml) {
         List<JsonNode> docs = readYamlDocuments(yaml);
         if (docs.size() != 1 || !docs.get(0).isObject()) {
-            throw new IllegalArgumentException("expected one YAML object, got " + docs.size() + " documents");
+            throw new IllegalArgumentException(
+                    "expected one YAML object, got " + docs.size() + " documents");
         }
         return (ObjectNode) docs.get(0);
     }
@@ -280,8 +290,8 @@ public final class Json {
     }
 
     /**
-     * Sets an integer field when absent or null. Small values are stored as {@code int} nodes,
-     * as the parser makes them, so that trees compare equal after a round trip.
+     * Sets an integer field when absent or null. Small values are stored as {@code int} nodes, as
+     * the parser makes them, so that trees compare equal after a round trip.
      */
     public static void defaultInt(ObjectNode node, String field, long value) {
         JsonNode v = node.get(field);
@@ -301,7 +311,9 @@ public final class Json {
         if (node != null && node.isObject()) {
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 JsonNode v = e.getValue();
-                out.put(e.getKey(), v.isString() ? v.stringValue() : v.isNull() ? "" : v.toString());
+                out.put(
+                        e.getKey(),
+                        v.isString() ? v.stringValue() : v.isNull() ? "" : v.toString());
             }
         }
         return out;

@@ -1,5 +1,7 @@
 package io.j8s.api.json;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.j8s.api.ResourceType;
 import io.j8s.api.schema.ApiSchema;
 import java.lang.reflect.Field;
@@ -15,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
@@ -24,8 +24,8 @@ import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.annotation.JsonDeserialize;
 
 /**
- * What Kubernetes' strict decoding reports for an object of a kind: fields the kind does not
- * have ({@code unknown field "spec.ports[0].foo"}), fields given twice ({@code duplicate field
+ * What Kubernetes' strict decoding reports for an object of a kind: fields the kind does not have
+ * ({@code unknown field "spec.ports[0].foo"}), fields given twice ({@code duplicate field
  * "spec.type"}), and values of the wrong JSON type ({@code json: cannot unmarshal string into Go
  * struct field ServicePort.spec.ports.port of type int32}, which Kubernetes rejects whatever the
  * field validation mode).
@@ -37,7 +37,8 @@ import tools.jackson.databind.annotation.JsonDeserialize;
 public final class StrictDecoding {
 
     /** The outcome of checking one request body. */
-    public record Result(List<String> unknownFields, List<String> duplicateFields, String typeError) {
+    public record Result(
+            List<String> unknownFields, List<String> duplicateFields, String typeError) {
         public Result {
             unknownFields = List.copyOf(unknownFields);
             duplicateFields = List.copyOf(duplicateFields);
@@ -48,7 +49,10 @@ public final class StrictDecoding {
             return unknownFields.isEmpty() && duplicateFields.isEmpty();
         }
 
-        /** One warning per problem, as {@code fieldValidation=Warn} sends them: {@code unknown field "spec.foo"}. */
+        /**
+         * One warning per problem, as {@code fieldValidation=Warn} sends them: {@code unknown field
+         * "spec.foo"}.
+         */
         public List<String> warnings() {
             List<String> out = new ArrayList<>();
             for (String f : unknownFields) {
@@ -60,7 +64,9 @@ public final class StrictDecoding {
             return out;
         }
 
-        /** {@code strict decoding error: unknown field "spec.foo", ...}, or null when strictly fine. */
+        /**
+         * {@code strict decoding error: unknown field "spec.foo", ...}, or null when strictly fine.
+         */
         public String strictError() {
             return strictOk() ? null : "strict decoding error: " + String.join(", ", warnings());
         }
@@ -98,18 +104,24 @@ public final class StrictDecoding {
     }
 
     /**
-     * The message of the 400 a bad body gets: {@code Service in version "v1" cannot be handled
-     * as a Service: <detail>}.
+     * The message of the 400 a bad body gets: {@code Service in version "v1" cannot be handled as a
+     * Service: <detail>}.
      */
     public static String cannotBeHandled(ResourceType type, String detail) {
-        return type.kind() + " in version \"" + type.version() + "\" cannot be handled as a " + type.kind() + ": " + detail;
+        return type.kind()
+                + " in version \""
+                + type.version()
+                + "\" cannot be handled as a "
+                + type.kind()
+                + ": "
+                + detail;
     }
 
     // ------------------------------------------------------------------ unknown fields
 
     /**
-     * The paths of fields {@code cls} does not have, in document order. The known fields are
-     * those of the schema model ({@link ApiSchema}), the same the OpenAPI documents publish.
+     * The paths of fields {@code cls} does not have, in document order. The known fields are those
+     * of the schema model ({@link ApiSchema}), the same the OpenAPI documents publish.
      */
     public static List<String> unknownFields(Class<?> cls, JsonNode node) {
         List<String> out = new ArrayList<>();
@@ -120,7 +132,8 @@ public final class StrictDecoding {
         return out;
     }
 
-    private static void walkUnknown(ApiSchema.Shape shape, JsonNode node, String path, List<String> out) {
+    private static void walkUnknown(
+            ApiSchema.Shape shape, JsonNode node, String path, List<String> out) {
         if (node == null || node.isNull()) {
             return;
         }
@@ -136,8 +149,8 @@ public final class StrictDecoding {
             }
             return;
         }
-        ApiSchema.Definition definition = shape instanceof ApiSchema.Ref ref ? ApiSchema.get().definition(ref.name())
-                : null;
+        ApiSchema.Definition definition =
+                shape instanceof ApiSchema.Ref ref ? ApiSchema.get().definition(ref.name()) : null;
         if (definition == null || definition.kind() != ApiSchema.Kind.OBJECT || !node.isObject()) {
             return;
         }
@@ -158,7 +171,10 @@ public final class StrictDecoding {
 
     // ------------------------------------------------------------------ types
 
-    /** The first wrong-type value of an object of {@code type}; null when all types fit or the kind has no model. */
+    /**
+     * The first wrong-type value of an object of {@code type}; null when all types fit or the kind
+     * has no model.
+     */
     public static String typeError(ResourceType type, JsonNode object) {
         Class<?> cls = modelClass(type.apiVersion(), type.kind());
         return cls == null ? null : typeError(cls, object);
@@ -191,7 +207,11 @@ public final class StrictDecoding {
         }
         if (Map.class.isAssignableFrom(raw)) {
             if (!node.isObject()) {
-                return mismatch(node, structName, goPath, "map[string]" + goTypeName(typeArgument(type, 1)));
+                return mismatch(
+                        node,
+                        structName,
+                        goPath,
+                        "map[string]" + goTypeName(typeArgument(type, 1)));
             }
             for (Map.Entry<String, JsonNode> e : node.properties()) {
                 String err = walkTypes(typeArgument(type, 1), e.getValue(), goPath, structName);
@@ -219,8 +239,12 @@ public final class StrictDecoding {
             // Go parses the literal into the field's type: a fraction, or a value beyond int32
             // (int64), fails with the literal in the message.
             boolean int32 = raw == Integer.class || raw == int.class;
-            boolean fits = node.isIntegralNumber() && (int32 ? node.canConvertToInt() : node.canConvertToLong());
-            return fits ? null : mismatch("number " + node.toString(), structName, goPath, goTypeName(raw));
+            boolean fits =
+                    node.isIntegralNumber()
+                            && (int32 ? node.canConvertToInt() : node.canConvertToLong());
+            return fits
+                    ? null
+                    : mismatch("number " + node.toString(), structName, goPath, goTypeName(raw));
         }
         if (raw == Boolean.class || raw == boolean.class) {
             return node.isBoolean() ? null : mismatch(node, structName, goPath, "bool");
@@ -238,7 +262,12 @@ public final class StrictDecoding {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             Type fieldType = fields.get(e.getKey());
             if (fieldType != null) {
-                String err = walkTypes(fieldType, e.getValue(), join(goPath, e.getKey()), raw.getSimpleName());
+                String err =
+                        walkTypes(
+                                fieldType,
+                                e.getValue(),
+                                join(goPath, e.getKey()),
+                                raw.getSimpleName());
                 if (err != null) {
                     return err;
                 }
@@ -252,15 +281,27 @@ public final class StrictDecoding {
     }
 
     private static String kindOf(JsonNode node) {
-        return node.isString() ? "string" : node.isNumber() ? "number" : node.isBoolean() ? "bool"
-                : node.isArray() ? "array" : node.isObject() ? "object" : "null";
+        return node.isString()
+                ? "string"
+                : node.isNumber()
+                        ? "number"
+                        : node.isBoolean()
+                                ? "bool"
+                                : node.isArray() ? "array" : node.isObject() ? "object" : "null";
     }
 
     private static String mismatch(String kind, String structName, String goPath, String goType) {
         if (goPath.isEmpty()) {
             return "json: cannot unmarshal " + kind + " into Go value of type " + goType;
         }
-        return "json: cannot unmarshal " + kind + " into Go struct field " + structName + "." + goPath + " of type " + goType;
+        return "json: cannot unmarshal "
+                + kind
+                + " into Go struct field "
+                + structName
+                + "."
+                + goPath
+                + " of type "
+                + goType;
     }
 
     private static String goTypeName(Type t) {
@@ -361,7 +402,8 @@ public final class StrictDecoding {
         if (!cls.getName().startsWith("io.fabric8.kubernetes.api.model")) {
             return Map.of();
         }
-        // Types with their own deserializer (Quantity, MicroTime, IntOrString) are scalars on the wire.
+        // Types with their own deserializer (Quantity, MicroTime, IntOrString) are scalars on the
+        // wire.
         JsonDeserialize custom = cls.getAnnotation(JsonDeserialize.class);
         if (custom != null && custom.using() != ValueDeserializer.None.class) {
             return Map.of();

@@ -21,8 +21,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What all kinds share: metadata validation with the kind's name rule, {@code metadata.name} /
  * {@code metadata.namespace} field selection, and the default Table ({@code Name}, {@code Created
- * At}) that the real apiserver uses for kinds without a printer. Subclasses add their own
- * defaults, spec validation and columns. Stateless.
+ * At}) that the real apiserver uses for kinds without a printer. Subclasses add their own defaults,
+ * spec validation and columns. Stateless.
  */
 abstract class BaseStrategy implements KindStrategy {
 
@@ -39,7 +39,9 @@ abstract class BaseStrategy implements KindStrategy {
 
     @Override
     public final List<FieldError> validate(ObjectNode object, ObjectNode old) {
-        List<FieldError> errs = new ArrayList<>(ObjectMetaValidation.validate(object, namespaced, nameRule, "metadata"));
+        List<FieldError> errs =
+                new ArrayList<>(
+                        ObjectMetaValidation.validate(object, namespaced, nameRule, "metadata"));
         if (old != null) {
             errs.addAll(ObjectMetaValidation.validateUpdate(object, old, "metadata"));
         }
@@ -94,9 +96,14 @@ abstract class BaseStrategy implements KindStrategy {
     @Override
     public List<Object> tableCells(ObjectNode object, Instant now) {
         Instant created = Json.instant(object, "metadata.creationTimestamp");
-        String createdAt = created == null
-                ? "0001-01-01T00:00:00Z"
-                : DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(created.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)).replace("+00:00", "Z");
+        String createdAt =
+                created == null
+                        ? "0001-01-01T00:00:00Z"
+                        : DateTimeFormatter.ISO_OFFSET_DATE_TIME
+                                .format(
+                                        created.truncatedTo(ChronoUnit.SECONDS)
+                                                .atOffset(ZoneOffset.UTC))
+                                .replace("+00:00", "Z");
         return List.of(Json.name(object), createdAt);
     }
 

@@ -14,14 +14,20 @@ import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Deployments ({@code apps/v1}): {@code SetDefaults_Deployment}, validation, {@code printDeployment}. */
+/**
+ * Deployments ({@code apps/v1}): {@code SetDefaults_Deployment}, validation, {@code
+ * printDeployment}.
+ */
 public final class DeploymentStrategy extends BaseStrategy {
 
     public DeploymentStrategy() {
         super(true, NameRule.DNS_SUBDOMAIN);
     }
 
-    /** The status is the controller's: a new object starts without one ({@code deploymentStrategy.PrepareForCreate}). */
+    /**
+     * The status is the controller's: a new object starts without one ({@code
+     * deploymentStrategy.PrepareForCreate}).
+     */
     @Override
     public void prepareForCreate(ObjectNode object) {
         object.remove("status");
@@ -54,15 +60,27 @@ public final class DeploymentStrategy extends BaseStrategy {
         validateStrategy(spec.path("strategy"), errs);
         JsonNode rhl = spec.get("revisionHistoryLimit");
         if (rhl != null && rhl.isNumber() && rhl.longValue() < 0) {
-            errs.add(FieldError.invalid("spec.revisionHistoryLimit", rhl.longValue(), "must be greater than or equal to 0"));
+            errs.add(
+                    FieldError.invalid(
+                            "spec.revisionHistoryLimit",
+                            rhl.longValue(),
+                            "must be greater than or equal to 0"));
         }
         JsonNode pds = spec.get("progressDeadlineSeconds");
         if (pds != null && pds.isNumber()) {
             if (pds.longValue() < 0) {
-                errs.add(FieldError.invalid("spec.progressDeadlineSeconds", pds.longValue(), "must be greater than or equal to 0"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.progressDeadlineSeconds",
+                                pds.longValue(),
+                                "must be greater than or equal to 0"));
             }
             if (pds.longValue() <= spec.path("minReadySeconds").asLong(0)) {
-                errs.add(FieldError.invalid("spec.progressDeadlineSeconds", pds.longValue(), "must be greater than minReadySeconds"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.progressDeadlineSeconds",
+                                pds.longValue(),
+                                "must be greater than minReadySeconds"));
             }
         }
     }
@@ -72,27 +90,48 @@ public final class DeploymentStrategy extends BaseStrategy {
         switch (type) {
             case "Recreate" -> {
                 if (strategy.has("rollingUpdate") && !strategy.get("rollingUpdate").isNull()) {
-                    errs.add(FieldError.forbidden("spec.strategy.rollingUpdate", "may not be specified when strategy `type` is 'Recreate'"));
+                    errs.add(
+                            FieldError.forbidden(
+                                    "spec.strategy.rollingUpdate",
+                                    "may not be specified when strategy `type` is 'Recreate'"));
                 }
             }
             case "RollingUpdate" -> {
                 JsonNode ru = strategy.get("rollingUpdate");
                 if (ru == null || ru.isNull()) {
-                    errs.add(FieldError.required("spec.strategy.rollingUpdate", "this should be defaulted and never be nil"));
+                    errs.add(
+                            FieldError.required(
+                                    "spec.strategy.rollingUpdate",
+                                    "this should be defaulted and never be nil"));
                 } else {
-                    validateIntOrPercent(ru.get("maxUnavailable"), "spec.strategy.rollingUpdate.maxUnavailable", errs);
-                    validateIntOrPercent(ru.get("maxSurge"), "spec.strategy.rollingUpdate.maxSurge", errs);
+                    validateIntOrPercent(
+                            ru.get("maxUnavailable"),
+                            "spec.strategy.rollingUpdate.maxUnavailable",
+                            errs);
+                    validateIntOrPercent(
+                            ru.get("maxSurge"), "spec.strategy.rollingUpdate.maxSurge", errs);
                     if (isZero(ru.get("maxUnavailable")) && isZero(ru.get("maxSurge"))) {
-                        errs.add(FieldError.invalid("spec.strategy.rollingUpdate.maxUnavailable", render(ru.get("maxUnavailable")),
-                                "may not be 0 when `maxSurge` is 0"));
+                        errs.add(
+                                FieldError.invalid(
+                                        "spec.strategy.rollingUpdate.maxUnavailable",
+                                        render(ru.get("maxUnavailable")),
+                                        "may not be 0 when `maxSurge` is 0"));
                     }
                     if (percent(ru.get("maxUnavailable")) > 100) {
-                        errs.add(FieldError.invalid("spec.strategy.rollingUpdate.maxUnavailable", render(ru.get("maxUnavailable")),
-                                "must not be greater than 100%"));
+                        errs.add(
+                                FieldError.invalid(
+                                        "spec.strategy.rollingUpdate.maxUnavailable",
+                                        render(ru.get("maxUnavailable")),
+                                        "must not be greater than 100%"));
                     }
                 }
             }
-            default -> errs.add(FieldError.notSupported("spec.strategy", new GoValues.Raw(strategy.toString()), List.of("Recreate", "RollingUpdate")));
+            default ->
+                    errs.add(
+                            FieldError.notSupported(
+                                    "spec.strategy",
+                                    new GoValues.Raw(strategy.toString()),
+                                    List.of("Recreate", "RollingUpdate")));
         }
     }
 
@@ -104,7 +143,9 @@ public final class DeploymentStrategy extends BaseStrategy {
         if (v == null || v.isNull()) {
             return true;
         }
-        return v.isNumber() ? v.longValue() == 0 : v.stringValue().equals("0%") || v.stringValue().equals("0");
+        return v.isNumber()
+                ? v.longValue() == 0
+                : v.stringValue().equals("0%") || v.stringValue().equals("0");
     }
 
     private static long percent(JsonNode v) {
@@ -124,13 +165,19 @@ public final class DeploymentStrategy extends BaseStrategy {
         }
         if (v.isNumber()) {
             if (v.longValue() < 0) {
-                errs.add(FieldError.invalid(path, v.longValue(), "must be greater than or equal to 0"));
+                errs.add(
+                        FieldError.invalid(
+                                path, v.longValue(), "must be greater than or equal to 0"));
             }
             return;
         }
         String s = v.stringValue();
         if (!s.matches("[0-9]+%")) {
-            errs.add(FieldError.invalid(path, s, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+            errs.add(
+                    FieldError.invalid(
+                            path,
+                            s,
+                            "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
         }
     }
 

@@ -1,15 +1,16 @@
 package io.j8s.api.kinds;
 
 /**
- * Column descriptions the real apiserver takes from the API documentation ({@code SwaggerDoc()}
- * of the field a column shows), or its printer's own text.
+ * Column descriptions the real apiserver takes from the API documentation ({@code SwaggerDoc()} of
+ * the field a column shows), or its printer's own text.
  */
 final class Descriptions {
 
     private Descriptions() {}
 
     // Pods
-    static final String POD_READY = "The aggregate readiness state of this pod for accepting traffic.";
+    static final String POD_READY =
+            "The aggregate readiness state of this pod for accepting traffic.";
     static final String POD_STATUS = "The aggregate status of the containers in this pod.";
     static final String POD_RESTARTS =
             "The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.";
@@ -76,16 +77,21 @@ final class Descriptions {
     static final String NAMESPACE_STATUS = "The status of the namespace";
 
     // Events
-    static final String EVENT_LAST_SEEN = "The time at which the most recent occurrence of this event was recorded.";
-    static final String EVENT_TYPE = "Type of this event (Normal, Warning), new types could be added in the future";
+    static final String EVENT_LAST_SEEN =
+            "The time at which the most recent occurrence of this event was recorded.";
+    static final String EVENT_TYPE =
+            "Type of this event (Normal, Warning), new types could be added in the future";
     static final String EVENT_REASON =
             "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.";
     static final String EVENT_OBJECT = "The object that this event is about.";
     static final String EVENT_SUBOBJECT =
             "If referring to a piece of an object instead of an entire object, this string should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2]. For example, if the object reference is to a container within a pod, this would take on a value like: \"spec.containers{name}\" (where \"name\" refers to the name of the container that triggered the event) or if no container name is specified \"spec.containers[2]\" (container with index 2 in this pod). This syntax is chosen only to have some well-defined way of referencing a part of an object.";
-    static final String EVENT_SOURCE = "The component reporting this event. Should be a short machine understandable string.";
-    static final String EVENT_MESSAGE = "A human-readable description of the status of this operation.";
-    static final String EVENT_FIRST_SEEN = "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)";
+    static final String EVENT_SOURCE =
+            "The component reporting this event. Should be a short machine understandable string.";
+    static final String EVENT_MESSAGE =
+            "A human-readable description of the status of this operation.";
+    static final String EVENT_FIRST_SEEN =
+            "The time at which the event was first recorded. (Time of server receipt is in TypeMeta.)";
     static final String EVENT_COUNT = "The number of times this event has occurred.";
 
     // Config and accounts

@@ -47,7 +47,10 @@ public final class EndpointSliceStrategy extends BaseStrategy {
         }
     }
 
-    /** A slice stored without {@code endpoints} (before j8s wrote them on every write) is served with {@code []}. */
+    /**
+     * A slice stored without {@code endpoints} (before j8s wrote them on every write) is served
+     * with {@code []}.
+     */
     @Override
     public void prepareForServing(ObjectNode object) {
         withEndpointsList(object);
@@ -83,7 +86,8 @@ public final class EndpointSliceStrategy extends BaseStrategy {
         }
     }
 
-    private static void validateEndpoints(List<JsonNode> endpoints, String addressType, List<FieldError> errs) {
+    private static void validateEndpoints(
+            List<JsonNode> endpoints, String addressType, List<FieldError> errs) {
         if (endpoints.size() > MAX_ENDPOINTS) {
             errs.add(FieldError.tooMany("endpoints", endpoints.size(), MAX_ENDPOINTS));
             return;
@@ -129,7 +133,9 @@ public final class EndpointSliceStrategy extends BaseStrategy {
                     errs.add(FieldError.invalid(p + ".nodeName", node, msg));
                 }
             }
-            errs.addAll(ObjectMetaValidation.validateLabels(Json.stringMap(ep, "deprecatedTopology"), p + ".deprecatedTopology"));
+            errs.addAll(
+                    ObjectMetaValidation.validateLabels(
+                            Json.stringMap(ep, "deprecatedTopology"), p + ".deprecatedTopology"));
             if (ep.has("hostname") && ep.get("hostname").isString()) {
                 String hostname = ep.get("hostname").stringValue();
                 for (String msg : NameRules.dns1123Label(hostname)) {

@@ -20,7 +20,10 @@ public final class EndpointsStrategy extends BaseStrategy {
         super(true, NameRule.DNS_SUBDOMAIN);
     }
 
-    /** A PUT creates missing Endpoints, as the endpoints controller expects ({@code endpointsStrategy.AllowCreateOnUpdate}). */
+    /**
+     * A PUT creates missing Endpoints, as the endpoints controller expects ({@code
+     * endpointsStrategy.AllowCreateOnUpdate}).
+     */
     @Override
     public boolean allowCreateOnUpdate() {
         return true;
@@ -86,7 +89,8 @@ public final class EndpointsStrategy extends BaseStrategy {
         }
     }
 
-    private static void validatePort(JsonNode port, boolean requireName, String p, List<FieldError> errs) {
+    private static void validatePort(
+            JsonNode port, boolean requireName, String p, List<FieldError> errs) {
         String name = Json.str(port, "name");
         if (requireName && name.isEmpty()) {
             errs.add(FieldError.required(p + ".name"));
@@ -110,12 +114,16 @@ public final class EndpointsStrategy extends BaseStrategy {
 
     @Override
     public List<TableColumn> tableColumns() {
-        return List.of(Columns.name(), Columns.string("Endpoints", Descriptions.ENDPOINTS_SUBSETS), Columns.age());
+        return List.of(
+                Columns.name(),
+                Columns.string("Endpoints", Descriptions.ENDPOINTS_SUBSETS),
+                Columns.age());
     }
 
     @Override
     public List<Object> tableCells(ObjectNode object, Instant now) {
-        return List.of(Json.name(object), formatEndpoints(object), Durations.age(created(object), now));
+        return List.of(
+                Json.name(object), formatEndpoints(object), Durations.age(created(object), now));
     }
 
     /** {@code formatEndpoints} with all ports: {@code ip:port} per (port, address), 3 at most. */

@@ -28,27 +28,41 @@ public final class EventStrategy extends BaseStrategy {
     static final int REASON_LIMIT = 128;
     static final int NOTE_LIMIT = 1024;
 
-    private static final Set<String> CORE_FIELD_LABELS = Set.of(
-            "metadata.name", "metadata.namespace", "involvedObject.kind", "involvedObject.namespace",
-            "involvedObject.name", "involvedObject.uid", "involvedObject.apiVersion", "involvedObject.resourceVersion",
-            "involvedObject.fieldPath", "reason", "reportingComponent", "source", "type");
+    private static final Set<String> CORE_FIELD_LABELS =
+            Set.of(
+                    "metadata.name",
+                    "metadata.namespace",
+                    "involvedObject.kind",
+                    "involvedObject.namespace",
+                    "involvedObject.name",
+                    "involvedObject.uid",
+                    "involvedObject.apiVersion",
+                    "involvedObject.resourceVersion",
+                    "involvedObject.fieldPath",
+                    "reason",
+                    "reportingComponent",
+                    "source",
+                    "type");
 
     private final boolean eventsV1;
 
-    /** @param eventsV1 true for {@code events.k8s.io/v1}, false for core {@code v1} */
+    /**
+     * @param eventsV1 true for {@code events.k8s.io/v1}, false for core {@code v1}
+     */
     public EventStrategy(boolean eventsV1) {
         super(true, NameRule.DNS_SUBDOMAIN);
         this.eventsV1 = eventsV1;
     }
 
-    private static final List<String[]> RENAMES = List.of(
-            new String[] {"involvedObject", "regarding"},
-            new String[] {"source", "deprecatedSource"},
-            new String[] {"message", "note"},
-            new String[] {"firstTimestamp", "deprecatedFirstTimestamp"},
-            new String[] {"lastTimestamp", "deprecatedLastTimestamp"},
-            new String[] {"count", "deprecatedCount"},
-            new String[] {"reportingComponent", "reportingController"});
+    private static final List<String[]> RENAMES =
+            List.of(
+                    new String[] {"involvedObject", "regarding"},
+                    new String[] {"source", "deprecatedSource"},
+                    new String[] {"message", "note"},
+                    new String[] {"firstTimestamp", "deprecatedFirstTimestamp"},
+                    new String[] {"lastTimestamp", "deprecatedLastTimestamp"},
+                    new String[] {"count", "deprecatedCount"},
+                    new String[] {"reportingComponent", "reportingController"});
 
     /**
      * A core {@code v1} Event as {@code events.k8s.io/v1} shows it (Kubernetes stores one object
@@ -95,19 +109,34 @@ public final class EventStrategy extends BaseStrategy {
         if (legacy && !eventsV1) {
             if (involvedNs.isEmpty()) {
                 if (!namespace.isEmpty() && !namespace.equals("default")) {
-                    errs.add(FieldError.invalid(involved + ".namespace", involvedNs, "does not match event.namespace"));
+                    errs.add(
+                            FieldError.invalid(
+                                    involved + ".namespace",
+                                    involvedNs,
+                                    "does not match event.namespace"));
                 }
             } else if (!namespace.equals(involvedNs)) {
-                errs.add(FieldError.invalid(involved + ".namespace", involvedNs, "does not match event.namespace"));
+                errs.add(
+                        FieldError.invalid(
+                                involved + ".namespace",
+                                involvedNs,
+                                "does not match event.namespace"));
             }
         } else {
             if (legacy) {
                 errs.add(FieldError.required("eventTime"));
             }
-            if (involvedNs.isEmpty() && !namespace.equals("default") && !namespace.equals("kube-system")) {
-                errs.add(FieldError.invalid(involved + ".namespace", involvedNs, "does not match event.namespace"));
+            if (involvedNs.isEmpty()
+                    && !namespace.equals("default")
+                    && !namespace.equals("kube-system")) {
+                errs.add(
+                        FieldError.invalid(
+                                involved + ".namespace",
+                                involvedNs,
+                                "does not match event.namespace"));
             }
-            String controller = Json.str(event, eventsV1 ? "reportingController" : "reportingComponent");
+            String controller =
+                    Json.str(event, eventsV1 ? "reportingController" : "reportingComponent");
             if (controller.isEmpty()) {
                 errs.add(FieldError.required(controllerField));
             }
@@ -119,7 +148,11 @@ public final class EventStrategy extends BaseStrategy {
             lengthRequired(event, "reason", REASON_LIMIT, errs);
             String note = Json.str(event, f("message", "note"));
             if (note.length() > NOTE_LIMIT) {
-                errs.add(FieldError.invalid(f("message", "note"), "", "can have at most " + NOTE_LIMIT + " characters"));
+                errs.add(
+                        FieldError.invalid(
+                                f("message", "note"),
+                                "",
+                                "can have at most " + NOTE_LIMIT + " characters"));
             }
             String type = Json.str(event, "type");
             if (eventsV1 && !type.equals("Normal") && !type.equals("Warning")) {
@@ -131,7 +164,8 @@ public final class EventStrategy extends BaseStrategy {
         }
     }
 
-    private static void lengthRequired(JsonNode event, String field, int limit, List<FieldError> errs) {
+    private static void lengthRequired(
+            JsonNode event, String field, int limit, List<FieldError> errs) {
         String value = Json.str(event, field);
         if (value.isEmpty()) {
             errs.add(FieldError.required(field));
@@ -147,7 +181,15 @@ public final class EventStrategy extends BaseStrategy {
         if (eventsV1) {
             return fields;
         }
-        for (String k : List.of("kind", "namespace", "name", "uid", "apiVersion", "resourceVersion", "fieldPath")) {
+        for (String k :
+                List.of(
+                        "kind",
+                        "namespace",
+                        "name",
+                        "uid",
+                        "apiVersion",
+                        "resourceVersion",
+                        "fieldPath")) {
             fields.put("involvedObject." + k, Json.text(event, "involvedObject." + k));
         }
         fields.put("reason", Json.str(event, "reason"));
@@ -188,7 +230,8 @@ public final class EventStrategy extends BaseStrategy {
         Instant first = Json.instant(event, f("firstTimestamp", "deprecatedFirstTimestamp"));
         Instant last = Json.instant(event, f("lastTimestamp", "deprecatedLastTimestamp"));
         Instant eventTime = Json.instant(event, "eventTime");
-        String firstSeen = first != null ? Durations.age(first, now) : Durations.age(eventTime, now);
+        String firstSeen =
+                first != null ? Durations.age(first, now) : Durations.age(eventTime, now);
         String lastSeen = last != null ? Durations.age(last, now) : firstSeen;
         long count = Json.longAt(event, f("count", "deprecatedCount"), 0);
         JsonNode series = event.get("series");
@@ -203,8 +246,12 @@ public final class EventStrategy extends BaseStrategy {
         String name = Json.str(involved, "name");
         String target = name.isEmpty() ? kind : kind + "/" + name;
         JsonNode source = event.path(f("source", "deprecatedSource"));
-        String component = firstNonEmpty(Json.str(source, "component"), Json.str(event, eventsV1 ? "reportingController" : "reportingComponent"));
-        String instance = firstNonEmpty(Json.str(source, "host"), Json.str(event, "reportingInstance"));
+        String component =
+                firstNonEmpty(
+                        Json.str(source, "component"),
+                        Json.str(event, eventsV1 ? "reportingController" : "reportingComponent"));
+        String instance =
+                firstNonEmpty(Json.str(source, "host"), Json.str(event, "reportingInstance"));
         String sourceCell = instance.isEmpty() ? component : component + ", " + instance;
         return List.of(
                 lastSeen,

@@ -11,12 +11,13 @@ import java.util.List;
  * IP address checks with Kubernetes' messages ({@code IsValidIP}, {@code IsValidIPv4Address},
  * {@code ValidateNonSpecialIP}).
  *
- * <p>Deliberate difference: loopback addresses are accepted. Real Kubernetes rejects endpoint
- * IPs in 127.0.0.0/8, but j8s runs every Pod and Service on loopback addresses.
+ * <p>Deliberate difference: loopback addresses are accepted. Real Kubernetes rejects endpoint IPs
+ * in 127.0.0.0/8, but j8s runs every Pod and Service on loopback addresses.
  */
 final class IpAddresses {
 
-    static final String INVALID_IP = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+    static final String INVALID_IP =
+            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
     static final String INVALID_IPV4 = "must be a valid IPv4 address";
     static final String INVALID_IPV6 = "must be a valid IPv6 address";
 
@@ -28,7 +29,10 @@ final class IpAddresses {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit) || Integer.parseInt(p) > 255) {
+            if (p.isEmpty()
+                    || p.length() > 3
+                    || !p.chars().allMatch(Character::isDigit)
+                    || Integer.parseInt(p) > 255) {
                 return false;
             }
         }
@@ -86,17 +90,33 @@ final class IpAddresses {
         int a1 = addr[1] & 0xff;
         if (addr.length == 4) {
             if (a0 == 169 && a1 == 254) {
-                errs.add(FieldError.invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
+                errs.add(
+                        FieldError.invalid(
+                                path,
+                                ip,
+                                "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
             }
             if (a0 == 224 && a1 == 0 && (addr[2] & 0xff) == 0) {
-                errs.add(FieldError.invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
+                errs.add(
+                        FieldError.invalid(
+                                path,
+                                ip,
+                                "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
             }
         } else {
             if (a0 == 0xfe && (a1 & 0xc0) == 0x80) {
-                errs.add(FieldError.invalid(path, ip, "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
+                errs.add(
+                        FieldError.invalid(
+                                path,
+                                ip,
+                                "may not be in the link-local range (169.254.0.0/16, fe80::/10)"));
             }
             if (a0 == 0xff && (a1 & 0x0f) == 0x02) {
-                errs.add(FieldError.invalid(path, ip, "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
+                errs.add(
+                        FieldError.invalid(
+                                path,
+                                ip,
+                                "may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)"));
             }
         }
         return errs;

@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class NamespaceStrategy extends BaseStrategy {
 
-    static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", "orphan", "foregroundDeletion");
+    static final Set<String> STANDARD_FINALIZERS =
+            Set.of("kubernetes", "orphan", "foregroundDeletion");
 
     public NamespaceStrategy() {
         super(false, NameRule.DNS_LABEL);
@@ -46,7 +47,8 @@ public final class NamespaceStrategy extends BaseStrategy {
         status.put("phase", "Active");
         object.set("status", status);
         ObjectNode spec = Json.child(object, "spec");
-        ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode a ? a : spec.putArray("finalizers");
+        ArrayNode finalizers =
+                spec.get("finalizers") instanceof ArrayNode a ? a : spec.putArray("finalizers");
         for (JsonNode f : finalizers) {
             if ("kubernetes".equals(f.asString(""))) {
                 return;
@@ -55,7 +57,10 @@ public final class NamespaceStrategy extends BaseStrategy {
         finalizers.add("kubernetes");
     }
 
-    /** {@code spec.finalizers} change through {@code finalize} only ({@code namespaceStrategy.PrepareForUpdate}). */
+    /**
+     * {@code spec.finalizers} change through {@code finalize} only ({@code
+     * namespaceStrategy.PrepareForUpdate}).
+     */
     @Override
     public void prepareForUpdate(ObjectNode object, ObjectNode old) {
         JsonNode oldFinalizers = old.path("spec").get("finalizers");
@@ -66,7 +71,9 @@ public final class NamespaceStrategy extends BaseStrategy {
         }
     }
 
-    /** A Namespace being deleted is {@code Terminating} until the namespace controller emptied it. */
+    /**
+     * A Namespace being deleted is {@code Terminating} until the namespace controller emptied it.
+     */
     @Override
     public boolean prepareForDelete(ObjectNode object) {
         ObjectNode status = Json.child(object, "status");
@@ -77,7 +84,10 @@ public final class NamespaceStrategy extends BaseStrategy {
         return true;
     }
 
-    /** The namespace controller's {@code spec.finalizers} hold the Namespace as metadata finalizers would. */
+    /**
+     * The namespace controller's {@code spec.finalizers} hold the Namespace as metadata finalizers
+     * would.
+     */
     @Override
     public boolean finalizationPending(ObjectNode object) {
         JsonNode finalizers = object.path("spec").get("finalizers");
@@ -94,12 +104,18 @@ public final class NamespaceStrategy extends BaseStrategy {
                 errs.add(FieldError.invalid(p, f, msg));
             }
             if (!f.contains("/") && !STANDARD_FINALIZERS.contains(f)) {
-                errs.add(FieldError.invalid(p, f, "name is neither a standard finalizer name nor is it fully qualified"));
+                errs.add(
+                        FieldError.invalid(
+                                p,
+                                f,
+                                "name is neither a standard finalizer name nor is it fully qualified"));
             }
         }
         String phase = Json.text(object, "status.phase");
         if (!phase.isEmpty() && !phase.equals("Active") && !phase.equals("Terminating")) {
-            errs.add(FieldError.notSupported("status.phase", phase, List.of("Active", "Terminating")));
+            errs.add(
+                    FieldError.notSupported(
+                            "status.phase", phase, List.of("Active", "Terminating")));
         }
     }
 
@@ -122,11 +138,15 @@ public final class NamespaceStrategy extends BaseStrategy {
 
     @Override
     public List<TableColumn> tableColumns() {
-        return List.of(Columns.name(), Columns.string("Status", Descriptions.NAMESPACE_STATUS), Columns.age());
+        return List.of(
+                Columns.name(),
+                Columns.string("Status", Descriptions.NAMESPACE_STATUS),
+                Columns.age());
     }
 
     @Override
     public List<Object> tableCells(ObjectNode ns, Instant now) {
-        return List.of(Json.name(ns), Json.text(ns, "status.phase"), Durations.age(created(ns), now));
+        return List.of(
+                Json.name(ns), Json.text(ns, "status.phase"), Durations.age(created(ns), now));
     }
 }

@@ -15,7 +15,10 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Nodes ({@code v1}, cluster-scoped): allocatable defaults to capacity, CIDR checks, {@code printNode}. */
+/**
+ * Nodes ({@code v1}, cluster-scoped): allocatable defaults to capacity, CIDR checks, {@code
+ * printNode}.
+ */
 public final class NodeStrategy extends BaseStrategy {
 
     public NodeStrategy() {
@@ -25,7 +28,8 @@ public final class NodeStrategy extends BaseStrategy {
     @Override
     public void applyDefaults(ObjectNode object) {
         JsonNode status = object.get("status");
-        if (status instanceof ObjectNode s && s.get("capacity") instanceof ObjectNode capacity
+        if (status instanceof ObjectNode s
+                && s.get("capacity") instanceof ObjectNode capacity
                 && (!s.has("allocatable") || s.get("allocatable").isNull())) {
             s.set("allocatable", capacity.deepCopy());
         }
@@ -36,20 +40,32 @@ public final class NodeStrategy extends BaseStrategy {
         List<String> cidrs = Json.stringList(object, "spec.podCIDRs");
         for (int i = 0; i < cidrs.size(); i++) {
             if (!isCidr(cidrs.get(i))) {
-                errs.add(FieldError.invalid("spec.podCIDRs[" + i + "]", cidrs.get(i), "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.podCIDRs[" + i + "]",
+                                cidrs.get(i),
+                                "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
             }
         }
         if (cidrs.size() > 2) {
-            errs.add(FieldError.invalid("spec.podCIDRs", cidrs, "may specify no more than one CIDR for each IP family"));
+            errs.add(
+                    FieldError.invalid(
+                            "spec.podCIDRs",
+                            cidrs,
+                            "may specify no more than one CIDR for each IP family"));
         }
         String podCidr = Json.text(object, "spec.podCIDR");
         if (!podCidr.isEmpty() && !cidrs.isEmpty() && !cidrs.get(0).equals(podCidr)) {
-            errs.add(FieldError.invalid("spec.podCIDRs", cidrs, "first value must match `podCIDR`"));
+            errs.add(
+                    FieldError.invalid("spec.podCIDRs", cidrs, "first value must match `podCIDR`"));
         }
         if (old != null) {
             List<String> oldCidrs = Json.stringList(old, "spec.podCIDRs");
             if (!oldCidrs.isEmpty() && !oldCidrs.equals(cidrs)) {
-                errs.add(FieldError.forbidden("spec.podCIDRs", "node updates may not change podCIDR except from \"\" to valid"));
+                errs.add(
+                        FieldError.forbidden(
+                                "spec.podCIDRs",
+                                "node updates may not change podCIDR except from \"\" to valid"));
             }
         }
     }
@@ -116,7 +132,8 @@ public final class NodeStrategy extends BaseStrategy {
             status.add("SchedulingDisabled");
         }
         Set<String> roles = new LinkedHashSet<>();
-        for (Map.Entry<String, String> l : new java.util.TreeMap<>(Json.stringMap(node, "metadata.labels")).entrySet()) {
+        for (Map.Entry<String, String> l :
+                new java.util.TreeMap<>(Json.stringMap(node, "metadata.labels")).entrySet()) {
             if (l.getKey().startsWith("node-role.kubernetes.io/")) {
                 String role = l.getKey().substring("node-role.kubernetes.io/".length());
                 if (!role.isEmpty()) {

@@ -13,23 +13,28 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Defaults and validation of a {@code PodSpec}, shared by Pods and the pod templates of
- * Deployments and ReplicaSets ({@code pkg/apis/core/v1/defaults.go}, {@code
+ * Defaults and validation of a {@code PodSpec}, shared by Pods and the pod templates of Deployments
+ * and ReplicaSets ({@code pkg/apis/core/v1/defaults.go}, {@code
  * pkg/apis/core/validation/validation.go}).
  */
 final class PodSpecs {
 
     static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
     static final List<String> RESTART_POLICIES = List.of("Always", "Never", "OnFailure");
-    static final List<String> DNS_POLICIES = List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
+    static final List<String> DNS_POLICIES =
+            List.of("ClusterFirst", "ClusterFirstWithHostNet", "Default", "None");
     static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
-    static final List<String> TERMINATION_MESSAGE_POLICIES = List.of("FallbackToLogsOnError", "File");
+    static final List<String> TERMINATION_MESSAGE_POLICIES =
+            List.of("FallbackToLogsOnError", "File");
 
     private PodSpecs() {}
 
     // ---------------------------------------------------------------- defaults
 
-    /** {@code SetDefaults_PodSpec} plus the container, port, probe, volume and env defaults (templates). */
+    /**
+     * {@code SetDefaults_PodSpec} plus the container, port, probe, volume and env defaults
+     * (templates).
+     */
     static void applyDefaults(ObjectNode spec) {
         applyDefaults(spec, false);
     }
@@ -68,7 +73,9 @@ final class PodSpecs {
         Json.defaultString(c, "terminationMessagePath", "/dev/termination-log");
         Json.defaultString(c, "terminationMessagePolicy", "File");
         if (Json.str(c, "imagePullPolicy").isEmpty()) {
-            c.put("imagePullPolicy", "latest".equals(imageTag(Json.str(c, "image"))) ? "Always" : "IfNotPresent");
+            c.put(
+                    "imagePullPolicy",
+                    "latest".equals(imageTag(Json.str(c, "image"))) ? "Always" : "IfNotPresent");
         }
         if (!(c.get("resources") instanceof ObjectNode)) {
             c.putObject("resources");
@@ -76,7 +83,9 @@ final class PodSpecs {
         for (JsonNode p : Json.elements(c, "ports")) {
             if (p instanceof ObjectNode port) {
                 Json.defaultString(port, "protocol", "TCP");
-                if (hostNetwork && (!port.has("hostPort") || port.get("hostPort").asLong(0) == 0) && port.has("containerPort")) {
+                if (hostNetwork
+                        && (!port.has("hostPort") || port.get("hostPort").asLong(0) == 0)
+                        && port.has("containerPort")) {
                     port.set("hostPort", port.get("containerPort"));
                 }
             }
@@ -95,7 +104,8 @@ final class PodSpecs {
     }
 
     private static void defaultRequestsToLimits(ObjectNode container) {
-        if (container.path("resources").get("limits") instanceof ObjectNode limits && !limits.isEmpty()) {
+        if (container.path("resources").get("limits") instanceof ObjectNode limits
+                && !limits.isEmpty()) {
             ObjectNode resources = (ObjectNode) container.get("resources");
             ObjectNode requests = Json.child(resources, "requests");
             for (var e : limits.properties()) {
@@ -137,8 +147,8 @@ final class PodSpecs {
     }
 
     /**
-     * The tag of an image reference as {@code parsers.ParseImageName} sees it: {@code latest}
-     * when neither tag nor digest is given, {@code ""} when there is only a digest.
+     * The tag of an image reference as {@code parsers.ParseImageName} sees it: {@code latest} when
+     * neither tag nor digest is given, {@code ""} when there is only a digest.
      */
     static String imageTag(String image) {
         String ref = image;
@@ -163,9 +173,16 @@ final class PodSpecs {
             errs.add(FieldError.required(path.isEmpty() ? "spec" : path));
             return;
         }
-        Set<String> volumes = validateVolumes(Json.elements(spec, "volumes"), path + ".volumes", errs);
+        Set<String> volumes =
+                validateVolumes(Json.elements(spec, "volumes"), path + ".volumes", errs);
         Set<String> names = new HashSet<>();
-        validateContainers(Json.elements(spec, "initContainers"), path + ".initContainers", volumes, names, false, errs);
+        validateContainers(
+                Json.elements(spec, "initContainers"),
+                path + ".initContainers",
+                volumes,
+                names,
+                false,
+                errs);
         List<JsonNode> containers = Json.elements(spec, "containers");
         if (containers.isEmpty()) {
             errs.add(FieldError.required(path + ".containers"));
@@ -176,7 +193,9 @@ final class PodSpecs {
         if (restartPolicy.isEmpty()) {
             errs.add(FieldError.required(path + ".restartPolicy"));
         } else if (!RESTART_POLICIES.contains(restartPolicy)) {
-            errs.add(FieldError.notSupported(path + ".restartPolicy", restartPolicy, RESTART_POLICIES));
+            errs.add(
+                    FieldError.notSupported(
+                            path + ".restartPolicy", restartPolicy, RESTART_POLICIES));
         }
         String dnsPolicy = Json.str(spec, "dnsPolicy");
         if (!dnsPolicy.isEmpty() && !DNS_POLICIES.contains(dnsPolicy)) {
@@ -185,7 +204,11 @@ final class PodSpecs {
         nonNegative(spec, "terminationGracePeriodSeconds", path, errs);
         JsonNode ads = spec.get("activeDeadlineSeconds");
         if (ads != null && ads.isNumber() && ads.longValue() <= 0) {
-            errs.add(FieldError.invalid(path + ".activeDeadlineSeconds", ads.longValue(), "must be between 1 and 2147483647, inclusive"));
+            errs.add(
+                    FieldError.invalid(
+                            path + ".activeDeadlineSeconds",
+                            ads.longValue(),
+                            "must be between 1 and 2147483647, inclusive"));
         }
         validateIfSet(spec, "nodeName", NameRules::dns1123Subdomain, path, errs);
         validateIfSet(spec, "serviceAccountName", NameRules::dns1123Subdomain, path, errs);
@@ -201,9 +224,16 @@ final class PodSpecs {
         validateIfSet(spec, "subdomain", NameRules::dns1123Label, path, errs);
     }
 
-    /** An optional string {@code field} of {@code spec}: when set, each message of {@code rule} is an error. */
+    /**
+     * An optional string {@code field} of {@code spec}: when set, each message of {@code rule} is
+     * an error.
+     */
     private static void validateIfSet(
-            JsonNode spec, String field, Function<String, List<String>> rule, String path, List<FieldError> errs) {
+            JsonNode spec,
+            String field,
+            Function<String, List<String>> rule,
+            String path,
+            List<FieldError> errs) {
         String value = Json.str(spec, field);
         if (!value.isEmpty()) {
             for (String msg : rule.apply(value)) {
@@ -212,8 +242,12 @@ final class PodSpecs {
         }
     }
 
-    /** The {@code name} of a volume or container: required, a DNS-1123 label, not among {@code names} yet. */
-    private static void validateUniqueName(String name, String p, Set<String> names, List<FieldError> errs) {
+    /**
+     * The {@code name} of a volume or container: required, a DNS-1123 label, not among {@code
+     * names} yet.
+     */
+    private static void validateUniqueName(
+            String name, String p, Set<String> names, List<FieldError> errs) {
         if (name.isEmpty()) {
             errs.add(FieldError.required(p + ".name"));
         } else {
@@ -226,7 +260,8 @@ final class PodSpecs {
         }
     }
 
-    private static Set<String> validateVolumes(List<JsonNode> volumes, String path, List<FieldError> errs) {
+    private static Set<String> validateVolumes(
+            List<JsonNode> volumes, String path, List<FieldError> errs) {
         Set<String> names = new HashSet<>();
         for (int i = 0; i < volumes.size(); i++) {
             validateUniqueName(Json.str(volumes.get(i), "name"), path + "[" + i + "]", names, errs);
@@ -235,7 +270,12 @@ final class PodSpecs {
     }
 
     private static void validateContainers(
-            List<JsonNode> containers, String path, Set<String> volumes, Set<String> names, boolean regular, List<FieldError> errs) {
+            List<JsonNode> containers,
+            String path,
+            Set<String> volumes,
+            Set<String> names,
+            boolean regular,
+            List<FieldError> errs) {
         for (int i = 0; i < containers.size(); i++) {
             JsonNode c = containers.get(i);
             String p = path + "[" + i + "]";
@@ -244,7 +284,11 @@ final class PodSpecs {
             if (image.isEmpty()) {
                 errs.add(FieldError.required(p + ".image"));
             } else if (!image.strip().equals(image)) {
-                errs.add(FieldError.invalid(p + ".image", image, "must not have leading or trailing whitespace"));
+                errs.add(
+                        FieldError.invalid(
+                                p + ".image",
+                                image,
+                                "must not have leading or trailing whitespace"));
             }
             String pull = Json.str(c, "imagePullPolicy");
             if (pull.isEmpty()) {
@@ -256,16 +300,24 @@ final class PodSpecs {
             if (tmp.isEmpty()) {
                 errs.add(FieldError.required(p + ".terminationMessagePolicy"));
             } else if (!TERMINATION_MESSAGE_POLICIES.contains(tmp)) {
-                errs.add(FieldError.notSupported(p + ".terminationMessagePolicy", tmp, TERMINATION_MESSAGE_POLICIES));
+                errs.add(
+                        FieldError.notSupported(
+                                p + ".terminationMessagePolicy",
+                                tmp,
+                                TERMINATION_MESSAGE_POLICIES));
             }
             validateContainerPorts(Json.elements(c, "ports"), p + ".ports", errs);
             validateEnv(Json.elements(c, "env"), p + ".env", errs);
-            validateVolumeMounts(Json.elements(c, "volumeMounts"), p + ".volumeMounts", volumes, errs);
+            validateVolumeMounts(
+                    Json.elements(c, "volumeMounts"), p + ".volumeMounts", volumes, errs);
             for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
                 JsonNode pr = c.get(probe);
                 if (pr != null && pr.isObject()) {
                     if (!regular) {
-                        errs.add(FieldError.forbidden(p + "." + probe, "may not be set for init containers without restartPolicy=Always"));
+                        errs.add(
+                                FieldError.forbidden(
+                                        p + "." + probe,
+                                        "may not be set for init containers without restartPolicy=Always"));
                         continue;
                     }
                     validateProbe(pr, p + "." + probe, !probe.equals("readinessProbe"), errs);
@@ -333,13 +385,17 @@ final class PodSpecs {
                 }
             }
             if (!ok) {
-                errs.add(FieldError.invalid(p, name,
-                        "a valid environment variable name must consist only of printable ASCII characters other than '='"));
+                errs.add(
+                        FieldError.invalid(
+                                p,
+                                name,
+                                "a valid environment variable name must consist only of printable ASCII characters other than '='"));
             }
         }
     }
 
-    private static void validateVolumeMounts(List<JsonNode> mounts, String path, Set<String> volumes, List<FieldError> errs) {
+    private static void validateVolumeMounts(
+            List<JsonNode> mounts, String path, Set<String> volumes, List<FieldError> errs) {
         Set<String> paths = new HashSet<>();
         for (int i = 0; i < mounts.size(); i++) {
             JsonNode m = mounts.get(i);
@@ -359,7 +415,8 @@ final class PodSpecs {
         }
     }
 
-    private static void validateProbe(JsonNode probe, String path, boolean successMustBeOne, List<FieldError> errs) {
+    private static void validateProbe(
+            JsonNode probe, String path, boolean successMustBeOne, List<FieldError> errs) {
         List<String> handlers = new ArrayList<>();
         for (String h : List.of("exec", "httpGet", "tcpSocket", "grpc")) {
             if (probe.get(h) != null && probe.get(h).isObject()) {
@@ -369,7 +426,10 @@ final class PodSpecs {
         if (handlers.isEmpty()) {
             errs.add(FieldError.required(path, "must specify a handler type"));
         } else if (handlers.size() > 1) {
-            errs.add(FieldError.forbidden(path + "." + handlers.get(1), "may not specify more than 1 handler type"));
+            errs.add(
+                    FieldError.forbidden(
+                            path + "." + handlers.get(1),
+                            "may not specify more than 1 handler type"));
         }
         for (String h : handlers) {
             JsonNode handler = probe.get(h);
@@ -384,7 +444,13 @@ final class PodSpecs {
                 errs.add(FieldError.required(path + ".exec.command"));
             }
         }
-        for (String f : List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds", "successThreshold", "failureThreshold")) {
+        for (String f :
+                List.of(
+                        "initialDelaySeconds",
+                        "timeoutSeconds",
+                        "periodSeconds",
+                        "successThreshold",
+                        "failureThreshold")) {
             nonNegative(probe, f, path, errs);
         }
         JsonNode st = probe.get("successThreshold");
@@ -413,7 +479,11 @@ final class PodSpecs {
     static void nonNegative(JsonNode node, String field, String path, List<FieldError> errs) {
         JsonNode v = node.get(field);
         if (v != null && v.isNumber() && v.longValue() < 0) {
-            errs.add(FieldError.invalid(path + "." + field, v.longValue(), "must be greater than or equal to 0"));
+            errs.add(
+                    FieldError.invalid(
+                            path + "." + field,
+                            v.longValue(),
+                            "must be greater than or equal to 0"));
         }
     }
 

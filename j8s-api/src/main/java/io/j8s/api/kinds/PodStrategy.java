@@ -15,16 +15,27 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Pods ({@code v1}): pod defaults, {@code ValidatePod}/{@code ValidatePodUpdate}, {@code printPod}. */
+/**
+ * Pods ({@code v1}): pod defaults, {@code ValidatePod}/{@code ValidatePodUpdate}, {@code printPod}.
+ */
 public final class PodStrategy extends BaseStrategy {
 
     static final String UPDATE_FORBIDDEN =
             "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
 
-    private static final Set<String> FIELD_LABELS = Set.of(
-            "metadata.name", "metadata.namespace", "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
-            "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP", "status.podIPs",
-            "status.nominatedNodeName");
+    private static final Set<String> FIELD_LABELS =
+            Set.of(
+                    "metadata.name",
+                    "metadata.namespace",
+                    "spec.nodeName",
+                    "spec.restartPolicy",
+                    "spec.schedulerName",
+                    "spec.serviceAccountName",
+                    "spec.hostNetwork",
+                    "status.phase",
+                    "status.podIP",
+                    "status.podIPs",
+                    "status.nominatedNodeName");
 
     public PodStrategy() {
         super(true, NameRule.DNS_SUBDOMAIN);
@@ -39,7 +50,10 @@ public final class PodStrategy extends BaseStrategy {
         }
     }
 
-    /** A new Pod starts {@code Pending}, whatever status the client sent ({@code podStrategy.PrepareForCreate}). */
+    /**
+     * A new Pod starts {@code Pending}, whatever status the client sent ({@code
+     * podStrategy.PrepareForCreate}).
+     */
     @Override
     public void prepareForCreate(ObjectNode object) {
         ObjectNode status = Json.object();
@@ -49,18 +63,23 @@ public final class PodStrategy extends BaseStrategy {
 
     /**
      * A Pod bound to a node and still running is deleted gracefully: its {@code
-     * terminationGracePeriodSeconds} (30 by default) unless the client asks for another (a
-     * negative request counts as 0); the node's agent stops the containers and removes the Pod.
-     * An unscheduled or finished Pod goes at once ({@code podStrategy.CheckGracefulDelete}).
+     * terminationGracePeriodSeconds} (30 by default) unless the client asks for another (a negative
+     * request counts as 0); the node's agent stops the containers and removes the Pod. An
+     * unscheduled or finished Pod goes at once ({@code podStrategy.CheckGracefulDelete}).
      */
     @Override
     public long deletionGracePeriodSeconds(ObjectNode object, Long requested) {
         JsonNode spec = object.path("spec");
         String phase = object.path("status").path("phase").asString("");
-        if (spec.path("nodeName").asString("").isEmpty() || phase.equals("Succeeded") || phase.equals("Failed")) {
+        if (spec.path("nodeName").asString("").isEmpty()
+                || phase.equals("Succeeded")
+                || phase.equals("Failed")) {
             return 0;
         }
-        long grace = requested != null ? requested : spec.path("terminationGracePeriodSeconds").asLong(30);
+        long grace =
+                requested != null
+                        ? requested
+                        : spec.path("terminationGracePeriodSeconds").asLong(30);
         return Math.max(grace, 0);
     }
 
@@ -72,7 +91,10 @@ public final class PodStrategy extends BaseStrategy {
         }
     }
 
-    /** Only images, activeDeadlineSeconds, tolerations, terminationGracePeriodSeconds and binding change. */
+    /**
+     * Only images, activeDeadlineSeconds, tolerations, terminationGracePeriodSeconds and binding
+     * change.
+     */
     private static void validateSpecUpdate(JsonNode spec, JsonNode oldSpec, List<FieldError> errs) {
         if (!spec.isObject() || !oldSpec.isObject()) {
             return;
@@ -95,7 +117,8 @@ public final class PodStrategy extends BaseStrategy {
                 }
             }
         }
-        spec.remove(List.of("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"));
+        spec.remove(
+                List.of("activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"));
         return spec;
     }
 
@@ -161,7 +184,8 @@ public final class PodStrategy extends BaseStrategy {
         String reason = Json.str(status, "reason").isEmpty() ? phase : Json.str(status, "reason");
         List<JsonNode> conditions = Json.elements(status, "conditions");
         for (JsonNode c : conditions) {
-            if ("PodScheduled".equals(Json.str(c, "type")) && "SchedulingGated".equals(Json.str(c, "reason"))) {
+            if ("PodScheduled".equals(Json.str(c, "type"))
+                    && "SchedulingGated".equals(Json.str(c, "reason"))) {
                 reason = "SchedulingGated";
             }
         }
@@ -188,7 +212,8 @@ public final class PodStrategy extends BaseStrategy {
             boolean isRestartable = restartable(initContainers.get(Json.str(cs, "name")));
             if (isRestartable) {
                 restartableInitRestarts += count;
-                if (hasTerminated(cs.path("lastState")) && after(finished, lastRestartableInitRestart)) {
+                if (hasTerminated(cs.path("lastState"))
+                        && after(finished, lastRestartableInitRestart)) {
                     lastRestartableInitRestart = finished;
                 }
             }
@@ -205,12 +230,17 @@ public final class PodStrategy extends BaseStrategy {
                 String r = Json.str(terminated, "reason");
                 if (r.isEmpty()) {
                     long signal = terminated.path("signal").asLong(0);
-                    reason = signal != 0 ? "Init:Signal:" + signal : "Init:ExitCode:" + terminated.path("exitCode").asLong(0);
+                    reason =
+                            signal != 0
+                                    ? "Init:Signal:" + signal
+                                    : "Init:ExitCode:" + terminated.path("exitCode").asLong(0);
                 } else {
                     reason = "Init:" + r;
                 }
                 initializing = true;
-            } else if (waiting.isObject() && !Json.str(waiting, "reason").isEmpty() && !"PodInitializing".equals(Json.str(waiting, "reason"))) {
+            } else if (waiting.isObject()
+                    && !Json.str(waiting, "reason").isEmpty()
+                    && !"PodInitializing".equals(Json.str(waiting, "reason"))) {
                 reason = "Init:" + Json.str(waiting, "reason");
                 initializing = true;
             } else {
@@ -240,8 +270,12 @@ public final class PodStrategy extends BaseStrategy {
                     reason = Json.str(terminated, "reason");
                 } else if (terminated.isObject()) {
                     long signal = terminated.path("signal").asLong(0);
-                    reason = signal != 0 ? "Signal:" + signal : "ExitCode:" + terminated.path("exitCode").asLong(0);
-                } else if (cs.path("ready").asBoolean(false) && cs.path("state").path("running").isObject()) {
+                    reason =
+                            signal != 0
+                                    ? "Signal:" + signal
+                                    : "ExitCode:" + terminated.path("exitCode").asLong(0);
+                } else if (cs.path("ready").asBoolean(false)
+                        && cs.path("state").path("running").isObject()) {
                     hasRunning = true;
                     readyContainers++;
                 }

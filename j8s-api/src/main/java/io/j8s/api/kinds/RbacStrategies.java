@@ -47,10 +47,16 @@ public final class RbacStrategies {
             if (!namespaced && aggregation != null && aggregation.isObject()) {
                 List<JsonNode> selectors = Json.elements(aggregation, "clusterRoleSelectors");
                 if (selectors.isEmpty()) {
-                    errs.add(FieldError.required("aggregationRule.clusterRoleSelectors", "at least one clusterRoleSelector required if aggregationRule is non-nil"));
+                    errs.add(
+                            FieldError.required(
+                                    "aggregationRule.clusterRoleSelectors",
+                                    "at least one clusterRoleSelector required if aggregationRule is non-nil"));
                 }
                 for (int i = 0; i < selectors.size(); i++) {
-                    errs.addAll(ObjectMetaValidation.validateLabelSelector(selectors.get(i), "aggregationRule.clusterRoleSelectors[" + i + "]"));
+                    errs.addAll(
+                            ObjectMetaValidation.validateLabelSelector(
+                                    selectors.get(i),
+                                    "aggregationRule.clusterRoleSelectors[" + i + "]"));
                 }
             }
         }
@@ -63,18 +69,32 @@ public final class RbacStrategies {
         List<String> urls = Json.stringList(rule, "nonResourceURLs");
         if (!urls.isEmpty()) {
             if (namespaced) {
-                errs.add(FieldError.invalid(p + ".nonResourceURLs", urls, "namespaced rules cannot apply to non-resource URLs"));
+                errs.add(
+                        FieldError.invalid(
+                                p + ".nonResourceURLs",
+                                urls,
+                                "namespaced rules cannot apply to non-resource URLs"));
             }
-            if (!Json.elements(rule, "apiGroups").isEmpty() || !Json.elements(rule, "resources").isEmpty() || !Json.elements(rule, "resourceNames").isEmpty()) {
-                errs.add(FieldError.invalid(p + ".nonResourceURLs", urls, "rules cannot apply to both regular resources and non-resource URLs"));
+            if (!Json.elements(rule, "apiGroups").isEmpty()
+                    || !Json.elements(rule, "resources").isEmpty()
+                    || !Json.elements(rule, "resourceNames").isEmpty()) {
+                errs.add(
+                        FieldError.invalid(
+                                p + ".nonResourceURLs",
+                                urls,
+                                "rules cannot apply to both regular resources and non-resource URLs"));
             }
             return;
         }
         if (Json.elements(rule, "apiGroups").isEmpty()) {
-            errs.add(FieldError.required(p + ".apiGroups", "resource rules must supply at least one api group"));
+            errs.add(
+                    FieldError.required(
+                            p + ".apiGroups", "resource rules must supply at least one api group"));
         }
         if (Json.elements(rule, "resources").isEmpty()) {
-            errs.add(FieldError.required(p + ".resources", "resource rules must supply at least one resource"));
+            errs.add(
+                    FieldError.required(
+                            p + ".resources", "resource rules must supply at least one resource"));
         }
     }
 
@@ -95,7 +115,8 @@ public final class RbacStrategies {
                 errs.add(FieldError.notSupported("roleRef.apiGroup", group, List.of(GROUP)));
             }
             String kind = Json.str(ref, "kind");
-            List<String> kinds = namespaced ? List.of("Role", "ClusterRole") : List.of("ClusterRole");
+            List<String> kinds =
+                    namespaced ? List.of("Role", "ClusterRole") : List.of("ClusterRole");
             if (!kinds.contains(kind)) {
                 errs.add(FieldError.notSupported("roleRef.kind", kind, kinds));
             }
@@ -111,17 +132,28 @@ public final class RbacStrategies {
             for (int i = 0; i < subjects.size(); i++) {
                 validateSubject(subjects.get(i), "subjects[" + i + "]", namespaced, errs);
             }
-            if (old != null && !GoEncoding.semanticEqual(binding.get("roleRef"), old.get("roleRef"))) {
-                errs.add(FieldError.invalid("roleRef", new GoValues.Raw(renderRoleRef(ref)), "cannot change roleRef"));
+            if (old != null
+                    && !GoEncoding.semanticEqual(binding.get("roleRef"), old.get("roleRef"))) {
+                errs.add(
+                        FieldError.invalid(
+                                "roleRef",
+                                new GoValues.Raw(renderRoleRef(ref)),
+                                "cannot change roleRef"));
             }
         }
 
         private static String renderRoleRef(JsonNode ref) {
-            return "rbac.RoleRef{APIGroup:" + GoValues.quote(Json.str(ref, "apiGroup")) + ", Kind:"
-                    + GoValues.quote(Json.str(ref, "kind")) + ", Name:" + GoValues.quote(Json.str(ref, "name")) + "}";
+            return "rbac.RoleRef{APIGroup:"
+                    + GoValues.quote(Json.str(ref, "apiGroup"))
+                    + ", Kind:"
+                    + GoValues.quote(Json.str(ref, "kind"))
+                    + ", Name:"
+                    + GoValues.quote(Json.str(ref, "name"))
+                    + "}";
         }
 
-        private static void validateSubject(JsonNode subject, String p, boolean namespaced, List<FieldError> errs) {
+        private static void validateSubject(
+                JsonNode subject, String p, boolean namespaced, List<FieldError> errs) {
             String name = Json.str(subject, "name");
             if (name.isEmpty()) {
                 errs.add(FieldError.required(p + ".name"));
@@ -147,7 +179,12 @@ public final class RbacStrategies {
                         errs.add(FieldError.notSupported(p + ".apiGroup", group, List.of(GROUP)));
                     }
                 }
-                default -> errs.add(FieldError.notSupported(p + ".kind", kind, List.of("ServiceAccount", "User", "Group")));
+                default ->
+                        errs.add(
+                                FieldError.notSupported(
+                                        p + ".kind",
+                                        kind,
+                                        List.of("ServiceAccount", "User", "Group")));
             }
         }
 
@@ -170,7 +207,8 @@ public final class RbacStrategies {
             List<String> sas = new ArrayList<>();
             for (JsonNode s : Json.elements(binding, "subjects")) {
                 switch (Json.str(s, "kind")) {
-                    case "ServiceAccount" -> sas.add(Json.str(s, "namespace") + "/" + Json.str(s, "name"));
+                    case "ServiceAccount" ->
+                            sas.add(Json.str(s, "namespace") + "/" + Json.str(s, "name"));
                     case "User" -> users.add(Json.str(s, "name"));
                     case "Group" -> groups.add(Json.str(s, "name"));
                     default -> {}

@@ -14,14 +14,20 @@ import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** ReplicaSets ({@code apps/v1}): replicas 1 and template defaults, validation, {@code printReplicaSet}. */
+/**
+ * ReplicaSets ({@code apps/v1}): replicas 1 and template defaults, validation, {@code
+ * printReplicaSet}.
+ */
 public final class ReplicaSetStrategy extends BaseStrategy {
 
     public ReplicaSetStrategy() {
         super(true, NameRule.DNS_SUBDOMAIN);
     }
 
-    /** The status is the controller's: a new object starts without one ({@code rsStrategy.PrepareForCreate}). */
+    /**
+     * The status is the controller's: a new object starts without one ({@code
+     * rsStrategy.PrepareForCreate}).
+     */
     @Override
     public void prepareForCreate(ObjectNode object) {
         object.remove("status");
@@ -36,7 +42,8 @@ public final class ReplicaSetStrategy extends BaseStrategy {
 
     @Override
     void validateKind(ObjectNode object, ObjectNode old, List<FieldError> errs) {
-        Workloads.validateReplicatedSpec(object.path("spec"), old == null ? null : old.path("spec"), errs);
+        Workloads.validateReplicatedSpec(
+                object.path("spec"), old == null ? null : old.path("spec"), errs);
     }
 
     @Override

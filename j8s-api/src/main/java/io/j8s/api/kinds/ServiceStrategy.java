@@ -28,9 +28,11 @@ public final class ServiceStrategy extends BaseStrategy {
 
     public static final int DEFAULT_CLIENT_IP_TIMEOUT_SECONDS = 10800;
     public static final int MAX_CLIENT_IP_TIMEOUT_SECONDS = 86400;
-    static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+    static final List<String> TYPES =
+            List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
     static final List<String> AFFINITIES = List.of("ClientIP", "None");
-    static final List<String> FAMILY_POLICIES = List.of("PreferDualStack", "RequireDualStack", "SingleStack");
+    static final List<String> FAMILY_POLICIES =
+            List.of("PreferDualStack", "RequireDualStack", "SingleStack");
     static final List<String> FAMILIES = List.of("IPv4", "IPv6");
     static final List<String> TRAFFIC_POLICIES = List.of("Cluster", "Local");
 
@@ -57,10 +59,12 @@ public final class ServiceStrategy extends BaseStrategy {
             spec.remove("sessionAffinityConfig");
         }
         if ("ClientIP".equals(Json.str(spec, "sessionAffinity"))) {
-            JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds");
+            JsonNode timeout =
+                    spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds");
             if (timeout.isMissingNode() || timeout.isNull()) {
                 ObjectNode config = spec.putObject("sessionAffinityConfig");
-                config.putObject("clientIP").put("timeoutSeconds", DEFAULT_CLIENT_IP_TIMEOUT_SECONDS);
+                config.putObject("clientIP")
+                        .put("timeoutSeconds", DEFAULT_CLIENT_IP_TIMEOUT_SECONDS);
             }
         }
         Json.defaultString(spec, "type", "ClusterIP");
@@ -69,9 +73,11 @@ public final class ServiceStrategy extends BaseStrategy {
             if (p instanceof ObjectNode port) {
                 Json.defaultString(port, "protocol", "TCP");
                 JsonNode target = port.get("targetPort");
-                boolean unset = target == null || target.isNull()
-                        || (target.isNumber() && target.longValue() == 0)
-                        || (target.isString() && target.stringValue().isEmpty());
+                boolean unset =
+                        target == null
+                                || target.isNull()
+                                || (target.isNumber() && target.longValue() == 0)
+                                || (target.isString() && target.stringValue().isEmpty());
                 if (unset && port.has("port")) {
                     port.set("targetPort", port.get("port"));
                 }
@@ -93,8 +99,12 @@ public final class ServiceStrategy extends BaseStrategy {
         }
         // ... and, on a single-stack IPv4 cluster, fill in the IP family fields.
         if (!type.equals("ExternalName")) {
-            boolean headlessWithoutSelector = clusterIP.equals("None") && Json.stringMap(spec, "selector").isEmpty();
-            Json.defaultString(spec, "ipFamilyPolicy", headlessWithoutSelector ? "PreferDualStack" : "SingleStack");
+            boolean headlessWithoutSelector =
+                    clusterIP.equals("None") && Json.stringMap(spec, "selector").isEmpty();
+            Json.defaultString(
+                    spec,
+                    "ipFamilyPolicy",
+                    headlessWithoutSelector ? "PreferDualStack" : "SingleStack");
             if (Json.elements(spec, "ipFamilies").isEmpty()) {
                 spec.putArray("ipFamilies").add("IPv4");
             }
@@ -103,8 +113,8 @@ public final class ServiceStrategy extends BaseStrategy {
 
     /**
      * Copies the allocated {@code clusterIP}/{@code clusterIPs} (and IP family fields) of the
-     * stored Service into an update that left them out, as Kubernetes' {@code
-     * patchAllocatedValues} does before validation. Mutates {@code updated}.
+     * stored Service into an update that left them out, as Kubernetes' {@code patchAllocatedValues}
+     * does before validation. Mutates {@code updated}.
      */
     public static void carryOverAllocatedValues(ObjectNode updated, ObjectNode old) {
         ObjectNode spec = Json.child(updated, "spec");
@@ -126,7 +136,8 @@ public final class ServiceStrategy extends BaseStrategy {
                     if (p instanceof ObjectNode port && port.path("nodePort").asLong(0) == 0) {
                         for (JsonNode op : oldPorts) {
                             if (op.path("port").asLong() == port.path("port").asLong()
-                                    && Json.str(op, "protocol").equals(Json.str(port, "protocol")) && op.has("nodePort")) {
+                                    && Json.str(op, "protocol").equals(Json.str(port, "protocol"))
+                                    && op.has("nodePort")) {
                                 port.set("nodePort", op.get("nodePort"));
                             }
                         }
@@ -153,23 +164,38 @@ public final class ServiceStrategy extends BaseStrategy {
         switch (type) {
             case "LoadBalancer" -> {
                 if (headless) {
-                    errs.add(FieldError.invalid("spec.clusterIP", clusterIP, "may not be set to 'None' for LoadBalancer services"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIP",
+                                    clusterIP,
+                                    "may not be set to 'None' for LoadBalancer services"));
                 }
             }
             case "NodePort" -> {
                 if (headless) {
-                    errs.add(FieldError.invalid("spec.clusterIP", clusterIP, "may not be set to 'None' for NodePort services"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIP",
+                                    clusterIP,
+                                    "may not be set to 'None' for NodePort services"));
                 }
             }
             case "ExternalName" -> {
                 if (!Json.elements(spec, "clusterIPs").isEmpty()) {
-                    errs.add(FieldError.forbidden("spec.clusterIPs", "may not be set for ExternalName services"));
+                    errs.add(
+                            FieldError.forbidden(
+                                    "spec.clusterIPs", "may not be set for ExternalName services"));
                 }
                 if (!Json.elements(spec, "ipFamilies").isEmpty()) {
-                    errs.add(FieldError.forbidden("spec.ipFamilies", "may not be set for ExternalName services"));
+                    errs.add(
+                            FieldError.forbidden(
+                                    "spec.ipFamilies", "may not be set for ExternalName services"));
                 }
                 if (!Json.str(spec, "ipFamilyPolicy").isEmpty()) {
-                    errs.add(FieldError.forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"));
+                    errs.add(
+                            FieldError.forbidden(
+                                    "spec.ipFamilyPolicy",
+                                    "may not be set for ExternalName services"));
                 }
                 String cname = Json.str(spec, "externalName");
                 if (cname.endsWith(".")) {
@@ -191,7 +217,9 @@ public final class ServiceStrategy extends BaseStrategy {
             validatePort(ports.get(i), ports.size() > 1, names, "spec.ports[" + i + "]", errs);
         }
         if (spec.has("selector") && !spec.get("selector").isNull()) {
-            errs.addAll(ObjectMetaValidation.validateLabels(Json.stringMap(spec, "selector"), "spec.selector"));
+            errs.addAll(
+                    ObjectMetaValidation.validateLabels(
+                            Json.stringMap(spec, "selector"), "spec.selector"));
         }
 
         String affinity = Json.str(spec, "sessionAffinity");
@@ -205,14 +233,19 @@ public final class ServiceStrategy extends BaseStrategy {
             validateClientIpAffinity(affinityConfig, errs);
         } else if (affinity.equals("None") && affinityConfig != null && !affinityConfig.isNull()) {
             // Unreachable after defaulting (which clears it), kept for callers that skip defaults.
-            errs.add(FieldError.forbidden("spec.sessionAffinityConfig", "must not be set when session affinity is None"));
+            errs.add(
+                    FieldError.forbidden(
+                            "spec.sessionAffinityConfig",
+                            "must not be set when session affinity is None"));
         }
 
         validateClusterIps(spec, old == null ? null : old.path("spec"), type, errs);
 
         List<String> externalIPs = Json.stringList(spec, "externalIPs");
         for (int i = 0; i < externalIPs.size(); i++) {
-            errs.addAll(IpAddresses.validateIp("spec.externalIPs[" + i + "]", externalIPs.get(i), false));
+            errs.addAll(
+                    IpAddresses.validateIp(
+                            "spec.externalIPs[" + i + "]", externalIPs.get(i), false));
         }
 
         if (type.isEmpty()) {
@@ -223,7 +256,10 @@ public final class ServiceStrategy extends BaseStrategy {
         if (type.equals("ClusterIP")) {
             for (int i = 0; i < ports.size(); i++) {
                 if (ports.get(i).path("nodePort").asLong(0) != 0) {
-                    errs.add(FieldError.forbidden("spec.ports[" + i + "].nodePort", "may not be used when `type` is 'ClusterIP'"));
+                    errs.add(
+                            FieldError.forbidden(
+                                    "spec.ports[" + i + "].nodePort",
+                                    "may not be used when `type` is 'ClusterIP'"));
                 }
             }
         }
@@ -236,7 +272,11 @@ public final class ServiceStrategy extends BaseStrategy {
             }
             String key = Json.str(p, "protocol") + "/" + nodePort;
             if (!nodePorts.add(key)) {
-                errs.add(FieldError.duplicate("spec.ports[" + i + "].nodePort", new GoValues.Raw(servicePortKey(Json.str(p, "protocol"), 0, nodePort))));
+                errs.add(
+                        FieldError.duplicate(
+                                "spec.ports[" + i + "].nodePort",
+                                new GoValues.Raw(
+                                        servicePortKey(Json.str(p, "protocol"), 0, nodePort))));
             }
         }
         Set<String> seen = new HashSet<>();
@@ -244,16 +284,29 @@ public final class ServiceStrategy extends BaseStrategy {
             JsonNode p = ports.get(i);
             String key = Json.str(p, "protocol") + "/" + p.path("port").asLong(0);
             if (!seen.add(key)) {
-                errs.add(FieldError.duplicate("spec.ports[" + i + "]", new GoValues.Raw(servicePortKey(Json.str(p, "protocol"), p.path("port").asLong(0), 0))));
+                errs.add(
+                        FieldError.duplicate(
+                                "spec.ports[" + i + "]",
+                                new GoValues.Raw(
+                                        servicePortKey(
+                                                Json.str(p, "protocol"),
+                                                p.path("port").asLong(0),
+                                                0))));
             }
         }
 
         String etp = Json.str(spec, "externalTrafficPolicy");
         if (!etp.isEmpty()) {
             if (!type.equals("NodePort") && !type.equals("LoadBalancer")) {
-                errs.add(FieldError.invalid("spec.externalTrafficPolicy", etp, "may only be set for externally-accessible services"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.externalTrafficPolicy",
+                                etp,
+                                "may only be set for externally-accessible services"));
             } else if (!TRAFFIC_POLICIES.contains(etp)) {
-                errs.add(FieldError.notSupported("spec.externalTrafficPolicy", etp, TRAFFIC_POLICIES));
+                errs.add(
+                        FieldError.notSupported(
+                                "spec.externalTrafficPolicy", etp, TRAFFIC_POLICIES));
             }
         } else if (type.equals("NodePort") || type.equals("LoadBalancer")) {
             errs.add(FieldError.required("spec.externalTrafficPolicy"));
@@ -269,11 +322,21 @@ public final class ServiceStrategy extends BaseStrategy {
     }
 
     private static String servicePortKey(String protocol, long port, long nodePort) {
-        return "core.ServicePort{Name:\"\", Protocol:\"" + protocol + "\", AppProtocol:(*string)(nil), Port:" + port
-                + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:" + nodePort + "}";
+        return "core.ServicePort{Name:\"\", Protocol:\""
+                + protocol
+                + "\", AppProtocol:(*string)(nil), Port:"
+                + port
+                + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:"
+                + nodePort
+                + "}";
     }
 
-    private static void validatePort(JsonNode port, boolean requireName, Set<String> names, String p, List<FieldError> errs) {
+    private static void validatePort(
+            JsonNode port,
+            boolean requireName,
+            Set<String> names,
+            String p,
+            List<FieldError> errs) {
         String name = Json.str(port, "name");
         if (requireName && name.isEmpty()) {
             errs.add(FieldError.required(p + ".name"));
@@ -312,18 +375,25 @@ public final class ServiceStrategy extends BaseStrategy {
         }
         JsonNode timeout = clientIp.get("timeoutSeconds");
         if (timeout == null || timeout.isNull()) {
-            errs.add(FieldError.required("spec.sessionAffinityConfig.clientIP.timeoutSeconds", when));
+            errs.add(
+                    FieldError.required(
+                            "spec.sessionAffinityConfig.clientIP.timeoutSeconds", when));
             return;
         }
         long t = timeout.asLong(0);
         if (t <= 0 || t > MAX_CLIENT_IP_TIMEOUT_SECONDS) {
-            errs.add(FieldError.invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", t,
-                    "must be greater than 0 and less than " + MAX_CLIENT_IP_TIMEOUT_SECONDS));
+            errs.add(
+                    FieldError.invalid(
+                            "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                            t,
+                            "must be greater than 0 and less than "
+                                    + MAX_CLIENT_IP_TIMEOUT_SECONDS));
         }
     }
 
     /** {@code ValidateServiceClusterIPsRelatedFields}, on the normalized {@code clusterIPs}. */
-    private static void validateClusterIps(JsonNode spec, JsonNode oldSpec, String type, List<FieldError> errs) {
+    private static void validateClusterIps(
+            JsonNode spec, JsonNode oldSpec, String type, List<FieldError> errs) {
         if (type.equals("ExternalName")) {
             return;
         }
@@ -333,10 +403,18 @@ public final class ServiceStrategy extends BaseStrategy {
             if (clusterIPs.isEmpty()) {
                 errs.add(FieldError.required("spec.clusterIPs"));
             } else if (!clusterIPs.get(0).equals(clusterIP)) {
-                errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "first value must match `clusterIP`"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.clusterIPs",
+                                clusterIPs,
+                                "first value must match `clusterIP`"));
             }
         } else if (!clusterIPs.isEmpty()) {
-            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "must be empty when `clusterIP` is not specified"));
+            errs.add(
+                    FieldError.invalid(
+                            "spec.clusterIPs",
+                            clusterIPs,
+                            "must be empty when `clusterIP` is not specified"));
         }
         List<String> families = Json.stringList(spec, "ipFamilies");
         Set<String> seen = new HashSet<>();
@@ -361,23 +439,36 @@ public final class ServiceStrategy extends BaseStrategy {
             if (i == 0 && ip.equals("None")) {
                 if (clusterIPs.size() > 1) {
                     invalidIps = true;
-                    errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "'None' must be the first and only value"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIPs",
+                                    clusterIPs,
+                                    "'None' must be the first and only value"));
                 }
                 continue;
             }
             if (!IpAddresses.isIp(ip)) {
                 invalidIps = true;
-                errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, IpAddresses.INVALID_IP));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.clusterIPs[" + i + "]", ip, IpAddresses.INVALID_IP));
             }
         }
         if (clusterIPs.size() > 2) {
-            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "may only hold up to 2 values"));
+            errs.add(
+                    FieldError.invalid(
+                            "spec.clusterIPs", clusterIPs, "may only hold up to 2 values"));
         }
         if (invalidIps) {
             return;
         }
-        if (clusterIPs.size() > 1 && IpAddresses.isIpv4(clusterIPs.get(0)) == IpAddresses.isIpv4(clusterIPs.get(1))) {
-            errs.add(FieldError.invalid("spec.clusterIPs", clusterIPs, "may specify no more than one IP for each IP family"));
+        if (clusterIPs.size() > 1
+                && IpAddresses.isIpv4(clusterIPs.get(0)) == IpAddresses.isIpv4(clusterIPs.get(1))) {
+            errs.add(
+                    FieldError.invalid(
+                            "spec.clusterIPs",
+                            clusterIPs,
+                            "may specify no more than one IP for each IP family"));
         }
         boolean headless = clusterIPs.size() == 1 && clusterIPs.get(0).equals("None");
         if (!headless) {
@@ -385,10 +476,22 @@ public final class ServiceStrategy extends BaseStrategy {
                 String ip = clusterIPs.get(i);
                 boolean v6 = !IpAddresses.isIpv4(ip);
                 if (families.get(i).equals("IPv4") && v6) {
-                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, "expected an IPv4 value as indicated by `ipFamilies[" + i + "]`"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIPs[" + i + "]",
+                                    ip,
+                                    "expected an IPv4 value as indicated by `ipFamilies["
+                                            + i
+                                            + "]`"));
                 }
                 if (families.get(i).equals("IPv6") && !v6) {
-                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", ip, "expected an IPv6 value as indicated by `ipFamilies[" + i + "]`"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIPs[" + i + "]",
+                                    ip,
+                                    "expected an IPv6 value as indicated by `ipFamilies["
+                                            + i
+                                            + "]`"));
                 }
             }
         }
@@ -405,18 +508,20 @@ public final class ServiceStrategy extends BaseStrategy {
         if (oldSpec == null || oldSpec.isMissingNode()) {
             return !ip.isEmpty() && ips.isEmpty() ? List.of(ip) : ips;
         }
-        if (!ip.equals(Json.str(oldSpec, "clusterIP")) && ips.equals(Json.stringList(oldSpec, "clusterIPs"))) {
+        if (!ip.equals(Json.str(oldSpec, "clusterIP"))
+                && ips.equals(Json.stringList(oldSpec, "clusterIPs"))) {
             return ip.isEmpty() ? List.of() : List.of(ip);
         }
         return !ip.isEmpty() && ips.isEmpty() ? List.of(ip) : ips;
     }
 
     /**
-     * {@code validateUpgradeDowngradeClusterIPs}: allocated ClusterIPs may not change or be
-     * unset (unless moving to or from ExternalName, or staying headless).
+     * {@code validateUpgradeDowngradeClusterIPs}: allocated ClusterIPs may not change or be unset
+     * (unless moving to or from ExternalName, or staying headless).
      */
     private static void validateUpdate(JsonNode spec, JsonNode oldSpec, List<FieldError> errs) {
-        if ("ExternalName".equals(Json.str(spec, "type")) || "ExternalName".equals(Json.str(oldSpec, "type"))) {
+        if ("ExternalName".equals(Json.str(spec, "type"))
+                || "ExternalName".equals(Json.str(oldSpec, "type"))) {
             return;
         }
         List<String> before = normalizedClusterIps(oldSpec, null);
@@ -429,12 +534,16 @@ public final class ServiceStrategy extends BaseStrategy {
         if (before.size() == now.size()) {
             for (int i = 0; i < before.size(); i++) {
                 if (!before.get(i).equals(now.get(i))) {
-                    errs.add(FieldError.invalid("spec.clusterIPs[" + i + "]", now, "may not change once set"));
+                    errs.add(
+                            FieldError.invalid(
+                                    "spec.clusterIPs[" + i + "]", now, "may not change once set"));
                 }
             }
         } else if (before.size() > now.size()) {
             if (now.isEmpty()) {
-                errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "primary clusterIP can not be unset"));
+                errs.add(
+                        FieldError.invalid(
+                                "spec.clusterIPs[0]", now, "primary clusterIP can not be unset"));
             } else if (!now.get(0).equals(before.get(0))) {
                 errs.add(FieldError.invalid("spec.clusterIPs[0]", now, "may not change once set"));
             }
@@ -461,8 +570,12 @@ public final class ServiceStrategy extends BaseStrategy {
     public List<Object> tableCells(ObjectNode object, Instant now) {
         JsonNode spec = object.path("spec");
         List<String> clusterIPs = Json.stringList(spec, "clusterIPs");
-        String internalIp = !clusterIPs.isEmpty() ? clusterIPs.get(0)
-                : !Json.str(spec, "clusterIP").isEmpty() ? Json.str(spec, "clusterIP") : "<none>";
+        String internalIp =
+                !clusterIPs.isEmpty()
+                        ? clusterIPs.get(0)
+                        : !Json.str(spec, "clusterIP").isEmpty()
+                                ? Json.str(spec, "clusterIP")
+                                : "<none>";
         String ports = portString(Json.elements(spec, "ports"));
         return List.of(
                 Json.name(object),
@@ -481,7 +594,8 @@ public final class ServiceStrategy extends BaseStrategy {
             long nodePort = p.path("nodePort").asLong(0);
             String protocol = Json.str(p, "protocol");
             long port = p.path("port").asLong(0);
-            pieces.add(nodePort > 0 ? port + ":" + nodePort + "/" + protocol : port + "/" + protocol);
+            pieces.add(
+                    nodePort > 0 ? port + ":" + nodePort + "/" + protocol : port + "/" + protocol);
         }
         return String.join(",", pieces);
     }
@@ -493,22 +607,23 @@ public final class ServiceStrategy extends BaseStrategy {
         switch (Json.str(spec, "type")) {
             case "ClusterIP", "NodePort":
                 return externalIPs.isEmpty() ? "<none>" : String.join(",", externalIPs);
-            case "LoadBalancer": {
-                Set<String> lb = new LinkedHashSet<>();
-                for (JsonNode ing : Json.elements(svc, "status.loadBalancer.ingress")) {
-                    if (!Json.str(ing, "ip").isEmpty()) {
-                        lb.add(Json.str(ing, "ip"));
-                    } else if (!Json.str(ing, "hostname").isEmpty()) {
-                        lb.add(Json.str(ing, "hostname"));
+            case "LoadBalancer":
+                {
+                    Set<String> lb = new LinkedHashSet<>();
+                    for (JsonNode ing : Json.elements(svc, "status.loadBalancer.ingress")) {
+                        if (!Json.str(ing, "ip").isEmpty()) {
+                            lb.add(Json.str(ing, "ip"));
+                        } else if (!Json.str(ing, "hostname").isEmpty()) {
+                            lb.add(Json.str(ing, "hostname"));
+                        }
                     }
+                    List<String> results = new ArrayList<>(lb);
+                    if (!externalIPs.isEmpty()) {
+                        results.addAll(externalIPs);
+                        return String.join(",", results);
+                    }
+                    return lb.isEmpty() ? "<pending>" : String.join(",", lb);
                 }
-                List<String> results = new ArrayList<>(lb);
-                if (!externalIPs.isEmpty()) {
-                    results.addAll(externalIPs);
-                    return String.join(",", results);
-                }
-                return lb.isEmpty() ? "<pending>" : String.join(",", lb);
-            }
             case "ExternalName":
                 return Json.str(spec, "externalName");
             default:

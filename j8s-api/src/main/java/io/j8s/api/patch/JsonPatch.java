@@ -12,21 +12,24 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * JSON Patch (RFC 6902): {@code add}, {@code remove}, {@code replace}, {@code move}, {@code copy},
- * {@code test}, JSON pointers with {@code ~0}/{@code ~1} escapes and the {@code -} (append)
- * index. Errors are worded like the json-patch library Kubernetes uses.
+ * {@code test}, JSON pointers with {@code ~0}/{@code ~1} escapes and the {@code -} (append) index.
+ * Errors are worded like the json-patch library Kubernetes uses.
  *
- * <p>The work a patch makes is bounded as in Kubernetes: at most {@link #MAX_OPERATIONS}
- * operations (413), and {@code copy} operations may add at most {@link #MAX_COPY_BYTES} of encoded
- * JSON in total (422), so a few operations copying a value into itself cannot double it forty
- * times. No operation may nest the document deeper than {@link Json#MAX_DEPTH} (422), so the
- * result can still be encoded and read back.
+ * <p>The work a patch makes is bounded as in Kubernetes: at most {@link #MAX_OPERATIONS} operations
+ * (413), and {@code copy} operations may add at most {@link #MAX_COPY_BYTES} of encoded JSON in
+ * total (422), so a few operations copying a value into itself cannot double it forty times. No
+ * operation may nest the document deeper than {@link Json#MAX_DEPTH} (422), so the result can still
+ * be encoded and read back.
  */
 public final class JsonPatch {
 
     /** Kubernetes' {@code maxJSONPatchOperations}. */
     public static final int MAX_OPERATIONS = 10_000;
 
-    /** Kubernetes' default {@code JSONPatchMaxCopyBytes} (the json-patch {@code AccumulatedCopySizeLimit}). */
+    /**
+     * Kubernetes' default {@code JSONPatchMaxCopyBytes} (the json-patch {@code
+     * AccumulatedCopySizeLimit}).
+     */
     public static final long MAX_COPY_BYTES = 3L * 1024 * 1024;
 
     private JsonPatch() {}
@@ -34,21 +37,31 @@ public final class JsonPatch {
     /**
      * Applies the operations in order to a copy of {@code original}.
      *
-     * @throws PatchException 400 when the patch is not a list of operations, 422 when an
-     *     operation does not apply
+     * @throws PatchException 400 when the patch is not a list of operations, 422 when an operation
+     *     does not apply
      */
     public static ObjectNode apply(ObjectNode original, JsonNode patch) {
         if (patch == null || !patch.isArray()) {
-            throw PatchException.badRequest("json: cannot unmarshal " + kindOf(patch) + " into Go value of type jsonpatch.Patch");
+            throw PatchException.badRequest(
+                    "json: cannot unmarshal "
+                            + kindOf(patch)
+                            + " into Go value of type jsonpatch.Patch");
         }
         for (JsonNode op : patch) {
             if (!op.isObject()) {
-                throw PatchException.badRequest("json: cannot unmarshal " + kindOf(op) + " into Go value of type jsonpatch.Operation");
+                throw PatchException.badRequest(
+                        "json: cannot unmarshal "
+                                + kindOf(op)
+                                + " into Go value of type jsonpatch.Operation");
             }
         }
         if (patch.size() > MAX_OPERATIONS) {
-            throw new PatchException(413, "The allowed maximum operations in a JSON patch is " + MAX_OPERATIONS
-                    + ", got " + patch.size());
+            throw new PatchException(
+                    413,
+                    "The allowed maximum operations in a JSON patch is "
+                            + MAX_OPERATIONS
+                            + ", got "
+                            + patch.size());
         }
         JsonNode doc = original.deepCopy();
         Budget budget = new Budget(depth(doc));
@@ -106,7 +119,10 @@ public final class JsonPatch {
             case "replace" -> {
                 JsonNode current = get(doc, path);
                 if (current == null) {
-                    throw PatchException.unprocessable("replace operation does not apply: doc is missing key: " + path + ": missing value");
+                    throw PatchException.unprocessable(
+                            "replace operation does not apply: doc is missing key: "
+                                    + path
+                                    + ": missing value");
                 }
                 if (path.isEmpty()) {
                     budget.depthBound = depth(value(op));
@@ -119,10 +135,17 @@ public final class JsonPatch {
                 String from = pathOf(op, "from");
                 JsonNode v = get(doc, from);
                 if (v == null) {
-                    throw PatchException.unprocessable("move operation does not apply: doc is missing from path: " + from + ": missing value");
+                    throw PatchException.unprocessable(
+                            "move operation does not apply: doc is missing from path: "
+                                    + from
+                                    + ": missing value");
                 }
                 if (path.startsWith(from + "/")) {
-                    throw PatchException.unprocessable("move operation does not apply: from path " + from + " is a prefix of path " + path);
+                    throw PatchException.unprocessable(
+                            "move operation does not apply: from path "
+                                    + from
+                                    + " is a prefix of path "
+                                    + path);
                 }
                 JsonNode next = remove(doc, from, "move");
                 // The removed value is detached: it moves without a copy.
@@ -132,21 +155,32 @@ public final class JsonPatch {
                 String from = pathOf(op, "from");
                 JsonNode v = get(doc, from);
                 if (v == null) {
-                    throw PatchException.unprocessable("copy operation does not apply: doc is missing from path: \"" + from + "\": missing value");
+                    throw PatchException.unprocessable(
+                            "copy operation does not apply: doc is missing from path: \""
+                                    + from
+                                    + "\": missing value");
                 }
                 budget.copied += encodedSize(v);
                 if (budget.copied > MAX_COPY_BYTES) {
-                    throw PatchException.unprocessable("Unable to complete the copy, the accumulated size increase of"
-                            + " copy is " + budget.copied + ", exceeding the limit " + MAX_COPY_BYTES);
+                    throw PatchException.unprocessable(
+                            "Unable to complete the copy, the accumulated size increase of"
+                                    + " copy is "
+                                    + budget.copied
+                                    + ", exceeding the limit "
+                                    + MAX_COPY_BYTES);
                 }
                 return add(doc, path, v, "copy", true, budget, -1);
             }
             case "test" -> {
                 JsonNode v = get(doc, path);
                 JsonNode expected = op.get("value");
-                boolean ok = v == null ? expected == null || expected.isNull() : expected != null && equalsJson(v, expected);
+                boolean ok =
+                        v == null
+                                ? expected == null || expected.isNull()
+                                : expected != null && equalsJson(v, expected);
                 if (!ok) {
-                    throw PatchException.unprocessable("testing value " + path + " failed: test failed");
+                    throw PatchException.unprocessable(
+                            "testing value " + path + " failed: test failed");
                 }
                 return doc;
             }
@@ -157,11 +191,13 @@ public final class JsonPatch {
     private static String pathOf(JsonNode op, String field) {
         JsonNode p = op.get(field);
         if (p == null || !p.isString()) {
-            throw PatchException.unprocessable("operation missing " + field + " field: missing value");
+            throw PatchException.unprocessable(
+                    "operation missing " + field + " field: missing value");
         }
         String s = p.stringValue();
         if (!s.isEmpty() && !s.startsWith("/")) {
-            throw PatchException.unprocessable("JSON pointer must be empty or start with a \"/\": " + s);
+            throw PatchException.unprocessable(
+                    "JSON pointer must be empty or start with a \"/\": " + s);
         }
         return s;
     }
@@ -224,14 +260,27 @@ public final class JsonPatch {
      *     nests at most {@code depthBound - movedFrom} levels and need not be measured unless that
      *     bound could pass the limit; -1 for a value that is measured
      */
-    private static JsonNode add(JsonNode doc, String pointer, JsonNode value, String opName, boolean copy,
-            Budget budget, int movedFrom) {
+    private static JsonNode add(
+            JsonNode doc,
+            String pointer,
+            JsonNode value,
+            String opName,
+            boolean copy,
+            Budget budget,
+            int movedFrom) {
         List<String> tokens = tokens(pointer);
-        int nesting = movedFrom >= 0 && tokens.size() + budget.depthBound - movedFrom <= Json.MAX_DEPTH
-                ? tokens.size() + budget.depthBound - movedFrom : tokens.size() + depth(value);
+        int nesting =
+                movedFrom >= 0 && tokens.size() + budget.depthBound - movedFrom <= Json.MAX_DEPTH
+                        ? tokens.size() + budget.depthBound - movedFrom
+                        : tokens.size() + depth(value);
         if (nesting > Json.MAX_DEPTH) {
-            throw PatchException.unprocessable(opName + " operation does not apply: the value at \"" + pointer
-                    + "\" would nest the object deeper than " + Json.MAX_DEPTH + " levels");
+            throw PatchException.unprocessable(
+                    opName
+                            + " operation does not apply: the value at \""
+                            + pointer
+                            + "\" would nest the object deeper than "
+                            + Json.MAX_DEPTH
+                            + " levels");
         }
         budget.depthBound = Math.max(budget.depthBound, nesting);
         if (tokens.isEmpty()) {
@@ -240,7 +289,11 @@ public final class JsonPatch {
         JsonNode parent = get(doc, parentPointer(pointer));
         String last = tokens.get(tokens.size() - 1);
         if (parent == null || !(parent.isObject() || parent.isArray())) {
-            throw PatchException.unprocessable(opName + " operation does not apply: doc is missing path: \"" + pointer + "\": missing value");
+            throw PatchException.unprocessable(
+                    opName
+                            + " operation does not apply: doc is missing path: \""
+                            + pointer
+                            + "\": missing value");
         }
         if (parent.isObject()) {
             ((ObjectNode) parent).set(last, copy ? value.deepCopy() : value);
@@ -248,7 +301,8 @@ public final class JsonPatch {
             ArrayNode array = (ArrayNode) parent;
             int i = index(last, array.size(), true);
             if (i < 0 || i > array.size()) {
-                throw PatchException.unprocessable("Unable to access invalid index: " + last + ": invalid index referenced");
+                throw PatchException.unprocessable(
+                        "Unable to access invalid index: " + last + ": invalid index referenced");
             }
             array.insert(i, copy ? value.deepCopy() : value);
         }
@@ -258,7 +312,8 @@ public final class JsonPatch {
     private static JsonNode remove(JsonNode doc, String pointer, String opName) {
         List<String> tokens = tokens(pointer);
         if (tokens.isEmpty()) {
-            throw PatchException.unprocessable(opName + " operation does not apply: cannot remove the whole document");
+            throw PatchException.unprocessable(
+                    opName + " operation does not apply: cannot remove the whole document");
         }
         JsonNode parent = get(doc, parentPointer(pointer));
         String last = tokens.get(tokens.size() - 1);
@@ -272,9 +327,14 @@ public final class JsonPatch {
                 ((ArrayNode) parent).remove(i);
                 return doc;
             }
-            throw PatchException.unprocessable("Unable to access invalid index: " + last + ": invalid index referenced");
+            throw PatchException.unprocessable(
+                    "Unable to access invalid index: " + last + ": invalid index referenced");
         }
-        throw PatchException.unprocessable(opName + " operation does not apply: doc is missing path: \"" + pointer + "\": missing value");
+        throw PatchException.unprocessable(
+                opName
+                        + " operation does not apply: doc is missing path: \""
+                        + pointer
+                        + "\": missing value");
     }
 
     /** The most arrays and objects nested in {@code node} (0 for a scalar), without recursion. */
@@ -303,17 +363,18 @@ public final class JsonPatch {
     /** The length of the compact JSON encoding of {@code value}, as json-patch counts a copy. */
     private static long encodedSize(JsonNode value) {
         long[] count = {0};
-        OutputStream counter = new OutputStream() {
-            @Override
-            public void write(int b) {
-                count[0]++;
-            }
+        OutputStream counter =
+                new OutputStream() {
+                    @Override
+                    public void write(int b) {
+                        count[0]++;
+                    }
 
-            @Override
-            public void write(byte[] b, int off, int len) {
-                count[0] += len;
-            }
-        };
+                    @Override
+                    public void write(byte[] b, int off, int len) {
+                        count[0] += len;
+                    }
+                };
         Json.mapper().writeValue(counter, value);
         return count[0];
     }

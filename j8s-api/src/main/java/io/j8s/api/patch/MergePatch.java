@@ -6,7 +6,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** JSON Merge Patch (RFC 7386): objects merge recursively, {@code null} deletes, anything else replaces. */
+/**
+ * JSON Merge Patch (RFC 7386): objects merge recursively, {@code null} deletes, anything else
+ * replaces.
+ */
 public final class MergePatch {
 
     private MergePatch() {}
@@ -29,7 +32,10 @@ public final class MergePatch {
         if (!patch.isObject()) {
             return patch.deepCopy();
         }
-        ObjectNode result = target != null && target.isObject() ? (ObjectNode) target : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode result =
+                target != null && target.isObject()
+                        ? (ObjectNode) target
+                        : tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         List<Map.Entry<String, JsonNode>> entries = new ArrayList<>(patch.properties());
         for (Map.Entry<String, JsonNode> e : entries) {
             if (e.getValue().isNull()) {

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The strategic-merge metadata of one API type: for each field that is not merged the default
- * way, whether its list merges ({@code patchStrategy: merge}) and on which key ({@code
- * patchMergeKey}), and the metadata of the field's own type (of the elements, for a list). A
- * field absent from the metadata merges as a map or is replaced as a list or scalar. Immutable.
+ * The strategic-merge metadata of one API type: for each field that is not merged the default way,
+ * whether its list merges ({@code patchStrategy: merge}) and on which key ({@code patchMergeKey}),
+ * and the metadata of the field's own type (of the elements, for a list). A field absent from the
+ * metadata merges as a map or is replaced as a list or scalar. Immutable.
  */
 public final class PatchMeta {
 

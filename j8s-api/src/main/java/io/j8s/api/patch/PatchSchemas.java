@@ -7,11 +7,11 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The strategic-merge metadata of the served kinds, read from the schema model ({@link
- * ApiSchema}, whose {@code patchStrategy}/{@code patchMergeKey} come from {@code SchemaFacts}): the
- * same metadata the OpenAPI documents publish to kubectl. Lists without {@code patchStrategy:
- * merge} are replaced as a whole (EndpointSlice endpoints and ports, Endpoints subsets, RBAC rules
- * and subjects, tolerations, ...).
+ * The strategic-merge metadata of the served kinds, read from the schema model ({@link ApiSchema},
+ * whose {@code patchStrategy}/{@code patchMergeKey} come from {@code SchemaFacts}): the same
+ * metadata the OpenAPI documents publish to kubectl. Lists without {@code patchStrategy: merge} are
+ * replaced as a whole (EndpointSlice endpoints and ports, Endpoints subsets, RBAC rules and
+ * subjects, tolerations, ...).
  */
 public final class PatchSchemas {
 
@@ -49,11 +49,16 @@ public final class PatchSchemas {
                     builder.object(p.name(), type);
                 }
             } else if (shape instanceof ApiSchema.ArrayOf array) {
-                PatchMeta element = array.items() instanceof ApiSchema.Ref ref ? build(ref.name(), visiting)
-                        : PatchMeta.NONE;
+                PatchMeta element =
+                        array.items() instanceof ApiSchema.Ref ref
+                                ? build(ref.name(), visiting)
+                                : PatchMeta.NONE;
                 if (p.mergesList()) {
                     if (array.items() instanceof ApiSchema.Ref) {
-                        builder.mergeList(p.name(), p.patchMergeKey() == null ? "" : p.patchMergeKey(), element);
+                        builder.mergeList(
+                                p.name(),
+                                p.patchMergeKey() == null ? "" : p.patchMergeKey(),
+                                element);
                     } else {
                         builder.mergePrimitives(p.name());
                     }

@@ -45,7 +45,9 @@ public enum PatchType {
         return switch (this) {
             case JSON -> JsonPatch.apply(original, patch);
             case MERGE -> MergePatch.apply(original, patch);
-            case STRATEGIC -> StrategicMergePatch.apply(original, patch, PatchSchemas.forKind(type.apiVersion(), type.kind()));
+            case STRATEGIC ->
+                    StrategicMergePatch.apply(
+                            original, patch, PatchSchemas.forKind(type.apiVersion(), type.kind()));
         };
     }
 }

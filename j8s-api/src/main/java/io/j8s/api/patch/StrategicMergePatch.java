@@ -10,13 +10,13 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Strategic merge patch, as apimachinery's {@code strategicpatch.StrategicMergePatch} applies it
- * on the server: maps merge recursively and {@code null} deletes; lists with a merge strategy
- * merge element by element on their merge key (primitive lists as sets), other lists are
- * replaced; the directives {@code $patch: replace|delete} (in maps and list elements), {@code
- * $retainKeys}, {@code $setElementOrder/<list>} and {@code $deleteFromPrimitiveList/<list>} are
- * honoured. Merged lists keep the order Kubernetes gives them: {@code $setElementOrder} first,
- * then the patch's order, then the live object's order.
+ * Strategic merge patch, as apimachinery's {@code strategicpatch.StrategicMergePatch} applies it on
+ * the server: maps merge recursively and {@code null} deletes; lists with a merge strategy merge
+ * element by element on their merge key (primitive lists as sets), other lists are replaced; the
+ * directives {@code $patch: replace|delete} (in maps and list elements), {@code $retainKeys},
+ * {@code $setElementOrder/<list>} and {@code $deleteFromPrimitiveList/<list>} are honoured. Merged
+ * lists keep the order Kubernetes gives them: {@code $setElementOrder} first, then the patch's
+ * order, then the live object's order.
  *
  * <p>Stateless; never modifies its arguments.
  */
@@ -34,14 +34,20 @@ public final class StrategicMergePatch {
     /**
      * Applies {@code patch} to a copy of {@code original} using the kind's merge metadata.
      *
-     * @throws PatchException 400 for a malformed patch (not an object, unknown {@code $patch},
-     *     bad {@code $retainKeys}), 422 when it does not fit the object (a list element without
-     *     its merge key, content outside {@code $retainKeys})
+     * @throws PatchException 400 for a malformed patch (not an object, unknown {@code $patch}, bad
+     *     {@code $retainKeys}), 422 when it does not fit the object (a list element without its
+     *     merge key, content outside {@code $retainKeys})
      */
     public static ObjectNode apply(ObjectNode original, JsonNode patch, PatchMeta schema) {
         if (patch == null || !patch.isObject()) {
-            throw PatchException.badRequest("json: cannot unmarshal " + (patch == null ? "null" : patch.getNodeType().toString().toLowerCase(java.util.Locale.ROOT))
-                    + " into Go value of type map[string]interface {}");
+            throw PatchException.badRequest(
+                    "json: cannot unmarshal "
+                            + (patch == null
+                                    ? "null"
+                                    : patch.getNodeType()
+                                            .toString()
+                                            .toLowerCase(java.util.Locale.ROOT))
+                            + " into Go value of type map[string]interface {}");
         }
         return mergeMap(original.deepCopy(), (ObjectNode) patch.deepCopy(), schema);
     }
@@ -59,7 +65,8 @@ public final class StrategicMergePatch {
             if (d.equals("delete")) {
                 return NODES.objectNode();
             }
-            throw PatchException.badRequest("unknown patch type: " + d + " in map: " + goMap(patch));
+            throw PatchException.badRequest(
+                    "unknown patch type: " + d + " in map: " + goMap(patch));
         }
         if (original == null) {
             original = NODES.objectNode();
@@ -111,8 +118,11 @@ public final class StrategicMergePatch {
 
     /** Kubernetes compares Go types: maps, lists, strings, numbers, booleans. */
     private static boolean sameType(JsonNode a, JsonNode b) {
-        return (a.isObject() && b.isObject()) || (a.isArray() && b.isArray()) || (a.isString() && b.isString())
-                || (a.isNumber() && b.isNumber()) || (a.isBoolean() && b.isBoolean());
+        return (a.isObject() && b.isObject())
+                || (a.isArray() && b.isArray())
+                || (a.isString() && b.isString())
+                || (a.isNumber() && b.isNumber())
+                || (a.isBoolean() && b.isBoolean());
     }
 
     private static JsonNode mergeNew(JsonNode v, PatchMeta schema) {
@@ -123,9 +133,9 @@ public final class StrategicMergePatch {
     }
 
     /**
-     * A patch value taken as is: nulls dropped ({@code discardNullValuesFromPatch}), maps holding
-     * a {@code $patch} directive removed ({@code removeDirectives}), other directive keys dropped
-     * (a typed decode ignores them). Returns null when the value itself is removed.
+     * A patch value taken as is: nulls dropped ({@code discardNullValuesFromPatch}), maps holding a
+     * {@code $patch} directive removed ({@code removeDirectives}), other directive keys dropped (a
+     * typed decode ignores them). Returns null when the value itself is removed.
      */
     private static JsonNode clean(JsonNode v) {
         if (v.isObject()) {
@@ -158,7 +168,10 @@ public final class StrategicMergePatch {
     }
 
     private static boolean isDirectiveKey(String k) {
-        return k.equals(DIRECTIVE) || k.equals(RETAIN_KEYS) || k.startsWith(SET_ELEMENT_ORDER) || k.startsWith(DELETE_FROM_PRIMITIVE_LIST);
+        return k.equals(DIRECTIVE)
+                || k.equals(RETAIN_KEYS)
+                || k.startsWith(SET_ELEMENT_ORDER)
+                || k.startsWith(DELETE_FROM_PRIMITIVE_LIST);
     }
 
     /** {@code $retainKeys}: drop original keys not listed; patch keys must be listed. */
@@ -176,18 +189,25 @@ public final class StrategicMergePatch {
         }
         for (Map.Entry<String, JsonNode> e : patch.properties()) {
             String k = e.getKey();
-            if (e.getValue().isNull() || k.startsWith(DELETE_FROM_PRIMITIVE_LIST) || k.startsWith(SET_ELEMENT_ORDER) || k.equals(DIRECTIVE)) {
+            if (e.getValue().isNull()
+                    || k.startsWith(DELETE_FROM_PRIMITIVE_LIST)
+                    || k.startsWith(SET_ELEMENT_ORDER)
+                    || k.equals(DIRECTIVE)) {
                 continue;
             }
             if (!keys.contains(k)) {
-                throw PatchException.unprocessable("doesn't match retainKeys list: " + k + " is not in " + keys);
+                throw PatchException.unprocessable(
+                        "doesn't match retainKeys list: " + k + " is not in " + keys);
             }
         }
         original.retain(keys);
     }
 
-    /** {@code mergePatchIntoOriginal}: merge each list that has an order directive, in that order. */
-    private static void applySetElementOrder(ObjectNode original, ObjectNode patch, PatchMeta schema) {
+    /**
+     * {@code mergePatchIntoOriginal}: merge each list that has an order directive, in that order.
+     */
+    private static void applySetElementOrder(
+            ObjectNode original, ObjectNode patch, PatchMeta schema) {
         List<String> directives = new ArrayList<>();
         for (String k : patch.propertyNames()) {
             if (k.startsWith(SET_ELEMENT_ORDER)) {
@@ -224,8 +244,13 @@ public final class StrategicMergePatch {
             for (JsonNode item : merged) {
                 (inOrder.of(item) >= 0 ? patchItems : serverOnly).add(item);
             }
-            List<JsonNode> serverOrder = hasOriginal ? elements((ArrayNode) originalList) : List.of();
-            original.set(key, toArray(normalizeElementOrder(patchItems, serverOnly, orderItems, serverOrder, mergeKey)));
+            List<JsonNode> serverOrder =
+                    hasOriginal ? elements((ArrayNode) originalList) : List.of();
+            original.set(
+                    key,
+                    toArray(
+                            normalizeElementOrder(
+                                    patchItems, serverOnly, orderItems, serverOrder, mergeKey)));
             patch.remove(key);
             patch.remove(directive);
         }
@@ -233,7 +258,8 @@ public final class StrategicMergePatch {
 
     // ------------------------------------------------------------------ lists
 
-    private static ArrayNode mergeList(ArrayNode original, ArrayNode patch, PatchMeta.Field field, boolean deleteList) {
+    private static ArrayNode mergeList(
+            ArrayNode original, ArrayNode patch, PatchMeta.Field field, boolean deleteList) {
         if (!field.merge()) {
             return (ArrayNode) clean(patch);
         }
@@ -285,16 +311,25 @@ public final class StrategicMergePatch {
                     case "delete" -> {
                         JsonNode value = p.get(mergeKey);
                         if (value == null) {
-                            throw PatchException.unprocessable("map: " + goMap(p) + " does not contain declared merge key: " + mergeKey);
+                            throw PatchException.unprocessable(
+                                    "map: "
+                                            + goMap(p)
+                                            + " does not contain declared merge key: "
+                                            + mergeKey);
                         }
                         deletes.add(p, 0);
                     }
                     case "replace" -> replace = true;
-                    case "merge" -> throw PatchException.badRequest("merging lists cannot yet be specified in the patch");
-                    default -> throw PatchException.badRequest("unknown patch type: " + directive + " in map: " + goMap(p));
+                    case "merge" ->
+                            throw PatchException.badRequest(
+                                    "merging lists cannot yet be specified in the patch");
+                    default ->
+                            throw PatchException.badRequest(
+                                    "unknown patch type: " + directive + " in map: " + goMap(p));
                 }
             }
-            // One pass for every deletion: a patch of many deletions costs the list once, not once each.
+            // One pass for every deletion: a patch of many deletions costs the list once, not once
+            // each.
             serverOrder.removeIf(o -> o.isObject() && deletes.of(o) >= 0);
             if (replace) {
                 List<JsonNode> out = new ArrayList<>();
@@ -309,11 +344,17 @@ public final class StrategicMergePatch {
             for (JsonNode p : plain) {
                 JsonNode value = p.get(mergeKey);
                 if (value == null || !p.isObject()) {
-                    throw PatchException.unprocessable("map: " + goMap(p) + " does not contain declared merge key: " + mergeKey);
+                    throw PatchException.unprocessable(
+                            "map: "
+                                    + goMap(p)
+                                    + " does not contain declared merge key: "
+                                    + mergeKey);
                 }
                 int at = inMerged.of(p);
                 if (at >= 0) {
-                    merged.set(at, mergeMap((ObjectNode) merged.get(at), (ObjectNode) p, field.type()));
+                    merged.set(
+                            at,
+                            mergeMap((ObjectNode) merged.get(at), (ObjectNode) p, field.type()));
                 } else {
                     inMerged.add(p, merged.size());
                     merged.add(mergeNew(p, field.type()));
@@ -326,7 +367,8 @@ public final class StrategicMergePatch {
         for (JsonNode item : merged) {
             (inPatch.of(item) >= 0 ? patchItems : serverOnly).add(item);
         }
-        return toArray(normalizeElementOrder(patchItems, serverOnly, patchOrder, serverOrder, mergeKey));
+        return toArray(
+                normalizeElementOrder(patchItems, serverOnly, patchOrder, serverOrder, mergeKey));
     }
 
     private static boolean elementsAreMaps(ArrayNode original, ArrayNode patch) {
@@ -336,7 +378,8 @@ public final class StrategicMergePatch {
             if (maps == null) {
                 maps = isMap;
             } else if (maps != isMap) {
-                throw PatchException.badRequest("list elements must all be of one type: found both objects and values");
+                throw PatchException.badRequest(
+                        "list elements must all be of one type: found both objects and values");
             }
         }
         return maps != null && maps;
@@ -347,7 +390,11 @@ public final class StrategicMergePatch {
      * order, server-only items in the live order, interleaved by the live order.
      */
     private static List<JsonNode> normalizeElementOrder(
-            List<JsonNode> patchItems, List<JsonNode> serverOnly, List<JsonNode> patchOrder, List<JsonNode> serverOrder, String mergeKey) {
+            List<JsonNode> patchItems,
+            List<JsonNode> serverOnly,
+            List<JsonNode> patchOrder,
+            List<JsonNode> serverOrder,
+            String mergeKey) {
         List<JsonNode> right = sortBy(patchItems, patchOrder, mergeKey);
         List<JsonNode> left = sortBy(serverOnly, serverOrder, mergeKey);
         List<JsonNode> out = new ArrayList<>();
@@ -373,7 +420,8 @@ public final class StrategicMergePatch {
     }
 
     /** A stable sort by position in {@code order}; items not in it keep their place. */
-    private static List<JsonNode> sortBy(List<JsonNode> items, List<JsonNode> order, String mergeKey) {
+    private static List<JsonNode> sortBy(
+            List<JsonNode> items, List<JsonNode> order, String mergeKey) {
         Positions inOrder = new Positions(order, mergeKey);
         List<JsonNode> known = new ArrayList<>();
         List<Integer> knownAt = new ArrayList<>();
@@ -388,7 +436,8 @@ public final class StrategicMergePatch {
         for (int i = 0; i < byPosition.length; i++) {
             byPosition[i] = i;
         }
-        java.util.Arrays.sort(byPosition, (a, b) -> Integer.compare(knownAt.get(a), knownAt.get(b)));
+        java.util.Arrays.sort(
+                byPosition, (a, b) -> Integer.compare(knownAt.get(a), knownAt.get(b)));
         List<JsonNode> out = new ArrayList<>();
         int k = 0;
         for (JsonNode n : items) {
@@ -437,7 +486,9 @@ public final class StrategicMergePatch {
         }
     }
 
-    /** A text equal for two values exactly when {@link JsonPatch#equalsJson} says they are equal. */
+    /**
+     * A text equal for two values exactly when {@link JsonPatch#equalsJson} says they are equal.
+     */
     static String canonical(JsonNode value) {
         if (value.isString()) {
             String text = value.stringValue();
@@ -450,7 +501,13 @@ public final class StrategicMergePatch {
             TreeMap<String, JsonNode> sorted = new TreeMap<>();
             value.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
             StringBuilder b = new StringBuilder("{");
-            sorted.forEach((k, v) -> b.append(k.length()).append(':').append(k).append(canonical(v)).append(','));
+            sorted.forEach(
+                    (k, v) ->
+                            b.append(k.length())
+                                    .append(':')
+                                    .append(k)
+                                    .append(canonical(v))
+                                    .append(','));
             return b.append('}').toString();
         }
         if (value.isArray()) {
@@ -458,7 +515,9 @@ public final class StrategicMergePatch {
             value.forEach(v -> b.append(canonical(v)).append(','));
             return b.append(']').toString();
         }
-        return value.isBoolean() ? (value.booleanValue() ? "t" : "f") : value.isNull() ? "z" : value.toString();
+        return value.isBoolean()
+                ? (value.booleanValue() ? "t" : "f")
+                : value.isNull() ? "z" : value.toString();
     }
 
     private static boolean equalsJson(JsonNode a, JsonNode b) {

@@ -9,19 +9,34 @@ import java.util.List;
  * converters see exactly what was sent.
  */
 final class ApimachinerySchemas {
-    static final SchemaTable RUNTIME = new SchemaTable("runtime", null, List.of(), """
+    static final SchemaTable RUNTIME =
+            new SchemaTable(
+                    "runtime",
+                    null,
+                    List.of(),
+                    """
             RawExtension
               1 raw bytes?
             """);
 
-    static final SchemaTable INTSTR = new SchemaTable("intstr", null, List.of(), """
+    static final SchemaTable INTSTR =
+            new SchemaTable(
+                    "intstr",
+                    null,
+                    List.of(),
+                    """
             IntOrString
               1 type int64?
               2 intVal int32?
               3 strVal string?
             """);
 
-    static final SchemaTable RESOURCE = new SchemaTable("resource", null, List.of(), """
+    static final SchemaTable RESOURCE =
+            new SchemaTable(
+                    "resource",
+                    null,
+                    List.of(),
+                    """
             Quantity
               1 string string?
             """);

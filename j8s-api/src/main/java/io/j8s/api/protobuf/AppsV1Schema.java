@@ -6,12 +6,16 @@ import java.util.List;
  * The protobuf messages of apps/v1 ({@code k8s.io/api/apps/v1}): Deployments and ReplicaSets.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class AppsV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("apps", "apps/v1",
-            List.of("Deployment", "ReplicaSet"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "apps",
+                    "apps/v1",
+                    List.of("Deployment", "ReplicaSet"),
+                    """
             Deployment
               1 metadata meta.ObjectMeta
               2 spec DeploymentSpec

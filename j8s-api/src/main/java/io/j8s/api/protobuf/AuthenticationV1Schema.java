@@ -8,12 +8,16 @@ import java.util.List;
  * ExtraValue} is a list whose JSON is the bare list ({@link WellKnownTypes}).
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class AuthenticationV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("authentication", "authentication.k8s.io/v1",
-            List.of("TokenRequest", "TokenReview", "SelfSubjectReview"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "authentication",
+                    "authentication.k8s.io/v1",
+                    List.of("TokenRequest", "TokenReview", "SelfSubjectReview"),
+                    """
             BoundObjectReference
               1 kind string
               2 apiVersion string

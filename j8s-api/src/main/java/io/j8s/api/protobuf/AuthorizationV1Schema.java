@@ -8,13 +8,20 @@ import java.util.List;
  * ({@link WellKnownTypes}).
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class AuthorizationV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("authorization", "authorization.k8s.io/v1",
-            List.of("SelfSubjectAccessReview", "SubjectAccessReview", "LocalSubjectAccessReview",
-                    "SelfSubjectRulesReview"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "authorization",
+                    "authorization.k8s.io/v1",
+                    List.of(
+                            "SelfSubjectAccessReview",
+                            "SubjectAccessReview",
+                            "LocalSubjectAccessReview",
+                            "SelfSubjectRulesReview"),
+                    """
             ExtraValue
               1 items []string
             FieldSelectorAttributes

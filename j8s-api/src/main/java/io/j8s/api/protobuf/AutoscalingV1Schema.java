@@ -7,12 +7,16 @@ import java.util.List;
  * {@code scale} subresource.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class AutoscalingV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("autoscaling", "autoscaling/v1",
-            List.of("Scale"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "autoscaling",
+                    "autoscaling/v1",
+                    List.of("Scale"),
+                    """
             Scale
               1 metadata meta.ObjectMeta
               2 spec ScaleSpec

@@ -6,12 +6,16 @@ import java.util.List;
  * The protobuf messages of coordination.k8s.io/v1 ({@code k8s.io/api/coordination/v1}): Leases.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class CoordinationV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("coordination", "coordination.k8s.io/v1",
-            List.of("Lease"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "coordination",
+                    "coordination.k8s.io/v1",
+                    List.of("Lease"),
+                    """
             Lease
               1 metadata meta.ObjectMeta
               2 spec LeaseSpec

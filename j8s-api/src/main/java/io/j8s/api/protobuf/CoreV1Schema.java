@@ -7,13 +7,26 @@ import java.util.List;
  * kinds reach, Pods with the whole PodSpec and PodStatus included.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class CoreV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("core", "v1",
-            List.of("Namespace", "Pod", "Service", "Endpoints", "Event", "Node", "ConfigMap", "Secret",
-                    "ServiceAccount", "Binding"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "core",
+                    "v1",
+                    List.of(
+                            "Namespace",
+                            "Pod",
+                            "Service",
+                            "Endpoints",
+                            "Event",
+                            "Node",
+                            "ConfigMap",
+                            "Secret",
+                            "ServiceAccount",
+                            "Binding"),
+                    """
             AWSElasticBlockStoreVolumeSource
               1 volumeID string!
               2 fsType string

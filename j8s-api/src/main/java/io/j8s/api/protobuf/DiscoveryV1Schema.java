@@ -6,12 +6,16 @@ import java.util.List;
  * The protobuf messages of discovery.k8s.io/v1 ({@code k8s.io/api/discovery/v1}): EndpointSlices.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class DiscoveryV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("discovery", "discovery.k8s.io/v1",
-            List.of("EndpointSlice"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "discovery",
+                    "discovery.k8s.io/v1",
+                    List.of("EndpointSlice"),
+                    """
             Endpoint
               1 addresses []string!
               2 conditions EndpointConditions

@@ -6,12 +6,16 @@ import java.util.List;
  * The protobuf messages of events.k8s.io/v1 ({@code k8s.io/api/events/v1}): Events.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class EventsV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("events", "events.k8s.io/v1",
-            List.of("Event"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "events",
+                    "events.k8s.io/v1",
+                    List.of("Event"),
+                    """
             Event
               1 metadata meta.ObjectMeta
               2 eventTime meta.MicroTime

@@ -7,7 +7,6 @@ import com.google.protobuf.WireFormat;
 import io.j8s.api.json.Json;
 import io.j8s.api.protobuf.FieldSchema.Presence;
 import io.j8s.api.protobuf.FieldSchema.Scalar;
-import io.j8s.api.protobuf.FieldSchema.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -19,13 +18,13 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Decodes the wire bytes of one message into the JSON object a Go client would have sent for
- * the same value, following the message's table: fields in Go struct order, {@code omitempty}
- * and pointer semantics applied, maps sorted by key as {@code encoding/json} writes them.
- * Protobuf's merge rule holds: a singular message field sent twice is the merge of both.
+ * Decodes the wire bytes of one message into the JSON object a Go client would have sent for the
+ * same value, following the message's table: fields in Go struct order, {@code omitempty} and
+ * pointer semantics applied, maps sorted by key as {@code encoding/json} writes them. Protobuf's
+ * merge rule holds: a singular message field sent twice is the merge of both.
  *
- * <p>Fields whose number the table does not know are skipped and their paths collected
- * ({@link #unknownFields()}). One instance decodes one body; not thread safe.
+ * <p>Fields whose number the table does not know are skipped and their paths collected ({@link
+ * #unknownFields()}). One instance decodes one body; not thread safe.
  */
 final class MessageDecoder {
     /** Deeper nesting than any Kubernetes object has; bounds the recursion on hostile input. */
@@ -38,7 +37,10 @@ final class MessageDecoder {
         this.schemas = schemas;
     }
 
-    /** The paths of the fields the tables did not know, in the order met ({@code spec.(protobuf field 42)}). */
+    /**
+     * The paths of the fields the tables did not know, in the order met ({@code spec.(protobuf
+     * field 42)}).
+     */
     List<String> unknownFields() {
         return List.copyOf(unknownFields);
     }
@@ -46,16 +48,19 @@ final class MessageDecoder {
     /**
      * The JSON object of a message's bytes.
      *
-     * @param path the JSON path of the message, for error messages and unknown fields ("" at the top)
+     * @param path the JSON path of the message, for error messages and unknown fields ("" at the
+     *     top)
      * @throws ProtobufDecodingException when the bytes are not a valid encoding of the message
      */
     ObjectNode decodeObject(MessageSchema schema, ByteString bytes, String path) {
         return decodeObject(schema, bytes, path, 0);
     }
 
-    private ObjectNode decodeObject(MessageSchema schema, ByteString bytes, String path, int depth) {
+    private ObjectNode decodeObject(
+            MessageSchema schema, ByteString bytes, String path, int depth) {
         if (depth > MAX_DEPTH) {
-            throw new ProtobufDecodingException(where(path) + "messages nested deeper than " + MAX_DEPTH);
+            throw new ProtobufDecodingException(
+                    where(path) + "messages nested deeper than " + MAX_DEPTH);
         }
         Object[] values = new Object[schema.fields().size()];
         CodedInputStream in = bytes.newCodedInput();
@@ -72,36 +77,53 @@ final class MessageDecoder {
                     fieldPath = path;
                     unknownFields.add(join(path, "(protobuf field " + number + ")"));
                     if (!in.skipField(tag)) {
-                        throw new ProtobufDecodingException(where(path) + "unexpected end-group tag of field " + number);
+                        throw new ProtobufDecodingException(
+                                where(path) + "unexpected end-group tag of field " + number);
                     }
                     continue;
                 }
                 FieldSchema field = schema.fields().get(index);
                 fieldPath = field.jsonName() == null ? path : join(path, field.jsonName());
-                values[index] = readField(field, WireFormat.getTagWireType(tag), in, values[index], fieldPath, depth);
+                values[index] =
+                        readField(
+                                field,
+                                WireFormat.getTagWireType(tag),
+                                in,
+                                values[index],
+                                fieldPath,
+                                depth);
             }
         } catch (InvalidProtocolBufferException e) {
-            throw new ProtobufDecodingException(where(fieldPath) + "malformed protobuf: " + e.getMessage(), e);
+            throw new ProtobufDecodingException(
+                    where(fieldPath) + "malformed protobuf: " + e.getMessage(), e);
         } catch (IOException e) {
-            throw new ProtobufDecodingException(where(fieldPath) + "unreadable protobuf: " + e.getMessage(), e);
+            throw new ProtobufDecodingException(
+                    where(fieldPath) + "unreadable protobuf: " + e.getMessage(), e);
         }
         return build(schema, values, path, depth);
     }
 
     /**
-     * Reads one occurrence of a field into its accumulator: the scalar (last one wins), the
-     * list of a singular message's encodings (merged when built), a list, or a sorted map.
+     * Reads one occurrence of a field into its accumulator: the scalar (last one wins), the list of
+     * a singular message's encodings (merged when built), a list, or a sorted map.
      */
     @SuppressWarnings("unchecked")
-    private Object readField(FieldSchema field, int wireType, CodedInputStream in, Object accumulated, String path,
-            int depth) throws IOException {
+    private Object readField(
+            FieldSchema field,
+            int wireType,
+            CodedInputStream in,
+            Object accumulated,
+            String path,
+            int depth)
+            throws IOException {
         switch (field.shape()) {
             case SINGLE -> {
                 expectWireType(field, wireType, path);
                 if (field.message() == null) {
                     return readScalar(field.scalar(), in);
                 }
-                List<ByteString> encodings = accumulated == null ? new ArrayList<>() : (List<ByteString>) accumulated;
+                List<ByteString> encodings =
+                        accumulated == null ? new ArrayList<>() : (List<ByteString>) accumulated;
                 encodings.add(in.readBytes());
                 return encodings;
             }
@@ -109,7 +131,12 @@ final class MessageDecoder {
                 ArrayNode list = accumulated == null ? Json.array() : (ArrayNode) accumulated;
                 if (field.message() != null) {
                     expectWireType(field, wireType, path);
-                    list.add(decodeValue(field.message(), in.readBytes(), path + "[" + list.size() + "]", depth + 1));
+                    list.add(
+                            decodeValue(
+                                    field.message(),
+                                    in.readBytes(),
+                                    path + "[" + list.size() + "]",
+                                    depth + 1));
                 } else if (wireType == WireFormat.WIRETYPE_LENGTH_DELIMITED
                         && field.wireType() != WireFormat.WIRETYPE_LENGTH_DELIMITED) {
                     int limit = in.pushLimit(in.readRawVarint32());
@@ -125,7 +152,8 @@ final class MessageDecoder {
             }
             case MAP -> {
                 expectWireType(field, wireType, path);
-                Map<String, JsonNode> map = accumulated == null ? new TreeMap<>() : (Map<String, JsonNode>) accumulated;
+                Map<String, JsonNode> map =
+                        accumulated == null ? new TreeMap<>() : (Map<String, JsonNode>) accumulated;
                 readMapEntry(field, in.readBytes(), map, path, depth + 1);
                 return map;
             }
@@ -133,8 +161,12 @@ final class MessageDecoder {
         throw new IllegalStateException("unknown shape " + field.shape());
     }
 
-    /** A map entry is a message with the key as field 1 and the value as field 2; missing parts are zero. */
-    private void readMapEntry(FieldSchema field, ByteString entry, Map<String, JsonNode> map, String path, int depth)
+    /**
+     * A map entry is a message with the key as field 1 and the value as field 2; missing parts are
+     * zero.
+     */
+    private void readMapEntry(
+            FieldSchema field, ByteString entry, Map<String, JsonNode> map, String path, int depth)
             throws IOException {
         CodedInputStream in = entry.newCodedInput();
         String key = "";
@@ -150,21 +182,37 @@ final class MessageDecoder {
                 key = in.readString();
             } else if (number == 2) {
                 expectWireType(field, wireType, path);
-                value = field.message() == null ? readScalar(field.scalar(), in)
-                        : decodeValue(field.message(), in.readBytes(), path + "[" + key + "]", depth);
+                value =
+                        field.message() == null
+                                ? readScalar(field.scalar(), in)
+                                : decodeValue(
+                                        field.message(),
+                                        in.readBytes(),
+                                        path + "[" + key + "]",
+                                        depth);
             } else if (number == 1) {
-                throw new ProtobufDecodingException(where(path) + "map key sent with wire type " + wireType
-                        + ", expected 2 (length-delimited)");
+                throw new ProtobufDecodingException(
+                        where(path)
+                                + "map key sent with wire type "
+                                + wireType
+                                + ", expected 2 (length-delimited)");
             } else {
                 unknownFields.add(path + "[" + key + "].(protobuf field " + number + ")");
                 if (!in.skipField(tag)) {
-                    throw new ProtobufDecodingException(where(path) + "unexpected end-group tag in a map entry");
+                    throw new ProtobufDecodingException(
+                            where(path) + "unexpected end-group tag in a map entry");
                 }
             }
         }
         if (value == null) {
-            value = field.message() == null ? zero(field.scalar())
-                    : decodeValue(field.message(), ByteString.EMPTY, path + "[" + key + "]", depth);
+            value =
+                    field.message() == null
+                            ? zero(field.scalar())
+                            : decodeValue(
+                                    field.message(),
+                                    ByteString.EMPTY,
+                                    path + "[" + key + "]",
+                                    depth);
         }
         map.put(key, value);
     }
@@ -176,7 +224,9 @@ final class MessageDecoder {
         return converter == null ? object : converter.toJson(object, path);
     }
 
-    /** The object of a message from its fields' accumulated values, with Go's JSON presence rules. */
+    /**
+     * The object of a message from its fields' accumulated values, with Go's JSON presence rules.
+     */
     @SuppressWarnings("unchecked")
     private ObjectNode build(MessageSchema schema, Object[] values, String path, int depth) {
         ObjectNode out = Json.object();
@@ -212,8 +262,11 @@ final class MessageDecoder {
         return out;
     }
 
-    /** Value structs are always written (decoded from nothing when absent), pointers only when sent. */
-    private void setMessage(ObjectNode out, FieldSchema field, List<ByteString> encodings, String path, int depth) {
+    /**
+     * Value structs are always written (decoded from nothing when absent), pointers only when sent.
+     */
+    private void setMessage(
+            ObjectNode out, FieldSchema field, List<ByteString> encodings, String path, int depth) {
         if (encodings == null && field.presence() == Presence.POINTER) {
             return;
         }
@@ -221,12 +274,15 @@ final class MessageDecoder {
         if (field.presence() == Presence.INLINE) {
             JsonNode inline = decodeValue(field.message(), bytes, path, depth + 1);
             if (!(inline instanceof ObjectNode object)) {
-                throw new IllegalStateException(field.message() + " cannot be inlined: its JSON is not an object");
+                throw new IllegalStateException(
+                        field.message() + " cannot be inlined: its JSON is not an object");
             }
             out.setAll(object);
             return;
         }
-        out.set(field.jsonName(), decodeValue(field.message(), bytes, join(path, field.jsonName()), depth + 1));
+        out.set(
+                field.jsonName(),
+                decodeValue(field.message(), bytes, join(path, field.jsonName()), depth + 1));
     }
 
     private static void setScalar(ObjectNode out, FieldSchema field, JsonNode value) {
@@ -249,7 +305,8 @@ final class MessageDecoder {
     private static JsonNode readScalar(Scalar scalar, CodedInputStream in) throws IOException {
         return switch (scalar) {
             case STRING -> Json.nodes().stringNode(in.readString());
-            case BYTES -> Json.nodes().stringNode(Base64.getEncoder().encodeToString(in.readByteArray()));
+            case BYTES ->
+                    Json.nodes().stringNode(Base64.getEncoder().encodeToString(in.readByteArray()));
             case BOOL -> Json.nodes().booleanNode(in.readBool());
             case INT32 -> Json.nodes().numberNode(in.readInt32());
             case INT64 -> int64(in.readInt64());
@@ -269,9 +326,13 @@ final class MessageDecoder {
         };
     }
 
-    /** An int64 as the node parsing its JSON gives: an int node when it fits, as for any JSON body. */
+    /**
+     * An int64 as the node parsing its JSON gives: an int node when it fits, as for any JSON body.
+     */
     private static JsonNode int64(long value) {
-        return value == (int) value ? Json.nodes().numberNode((int) value) : Json.nodes().numberNode(value);
+        return value == (int) value
+                ? Json.nodes().numberNode((int) value)
+                : Json.nodes().numberNode(value);
     }
 
     private static boolean isZero(JsonNode value) {
@@ -286,8 +347,14 @@ final class MessageDecoder {
 
     private static void expectWireType(FieldSchema field, int wireType, String path) {
         if (wireType != field.wireType()) {
-            throw new ProtobufDecodingException(where(path) + "field " + field.number() + " sent with wire type "
-                    + wireType + ", expected " + field.wireType());
+            throw new ProtobufDecodingException(
+                    where(path)
+                            + "field "
+                            + field.number()
+                            + " sent with wire type "
+                            + wireType
+                            + ", expected "
+                            + field.wireType());
         }
     }
 

@@ -27,10 +27,12 @@ final class MessageSchema {
         for (int i = 0; i < this.fields.size(); i++) {
             FieldSchema field = this.fields.get(i);
             if (indexByNumber.put(field.number(), i) != null) {
-                throw new IllegalArgumentException(name + ": field number " + field.number() + " is used twice");
+                throw new IllegalArgumentException(
+                        name + ": field number " + field.number() + " is used twice");
             }
             if (field.jsonName() != null && !jsonNames.add(field.jsonName())) {
-                throw new IllegalArgumentException(name + ": JSON name " + field.jsonName() + " is used twice");
+                throw new IllegalArgumentException(
+                        name + ": JSON name " + field.jsonName() + " is used twice");
             }
         }
     }
@@ -43,7 +45,10 @@ final class MessageSchema {
         return fields;
     }
 
-    /** The position in {@link #fields()} of the field numbered {@code number}, or -1 when the message has none. */
+    /**
+     * The position in {@link #fields()} of the field numbered {@code number}, or -1 when the
+     * message has none.
+     */
     int indexOf(int number) {
         Integer index = indexByNumber.get(number);
         return index == null ? -1 : index;

@@ -5,16 +5,19 @@ import java.util.List;
 /**
  * The protobuf messages of meta.k8s.io/v1 ({@code k8s.io/apimachinery/pkg/apis/meta/v1}): object
  * metadata, label selectors, conditions, delete options, and the wire form of {@code Time}, {@code
- * MicroTime}, {@code Duration} and {@code FieldsV1} (their JSON is made by {@link
- * WellKnownTypes}).
+ * MicroTime}, {@code Duration} and {@code FieldsV1} (their JSON is made by {@link WellKnownTypes}).
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class MetaV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("meta", null,
-            List.of(), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "meta",
+                    null,
+                    List.of(),
+                    """
             Condition
               1 type string!
               2 status string!

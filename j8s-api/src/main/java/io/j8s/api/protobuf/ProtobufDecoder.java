@@ -15,11 +15,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the JSON object the same client would have sent as JSON.
  *
  * <p>A body is the magic number {@code k8s\0} followed by a {@code runtime.Unknown} message: the
- * object's {@code apiVersion} and {@code kind}, and {@code raw}, the object in its type's
- * generated protobuf encoding. The object is decoded with j8s' tables of every kind it serves
- * (see {@code SchemaTable} for what they say). Fields the tables do not know are not dropped
- * silently: their paths are returned so that the caller reports them as strict decoding reports
- * unknown JSON fields.
+ * object's {@code apiVersion} and {@code kind}, and {@code raw}, the object in its type's generated
+ * protobuf encoding. The object is decoded with j8s' tables of every kind it serves (see {@code
+ * SchemaTable} for what they say). Fields the tables do not know are not dropped silently: their
+ * paths are returned so that the caller reports them as strict decoding reports unknown JSON
+ * fields.
  *
  * <p>Stateless and thread safe.
  */
@@ -35,9 +35,11 @@ public final class ProtobufDecoder {
      * @param apiVersion the body's {@code apiVersion}
      * @param kind the body's {@code kind}
      * @param object the object as JSON, {@code kind} and {@code apiVersion} first
-     * @param unknownFields paths of fields the tables do not know ({@code spec.(protobuf field 42)}), in body order
+     * @param unknownFields paths of fields the tables do not know ({@code spec.(protobuf field
+     *     42)}), in body order
      */
-    public record Decoded(String apiVersion, String kind, ObjectNode object, List<String> unknownFields) {
+    public record Decoded(
+            String apiVersion, String kind, ObjectNode object, List<String> unknownFields) {
         public Decoded {
             unknownFields = List.copyOf(unknownFields);
         }
@@ -61,24 +63,39 @@ public final class ProtobufDecoder {
     }
 
     static Decoded decode(byte[] body, Schemas schemas) {
-        if (body.length < MAGIC.length || body[0] != MAGIC[0] || body[1] != MAGIC[1] || body[2] != MAGIC[2]
+        if (body.length < MAGIC.length
+                || body[0] != MAGIC[0]
+                || body[1] != MAGIC[1]
+                || body[2] != MAGIC[2]
                 || body[3] != MAGIC[3]) {
-            throw new ProtobufDecodingException("the body does not start with the Kubernetes protobuf prefix \"k8s\\0\"");
+            throw new ProtobufDecodingException(
+                    "the body does not start with the Kubernetes protobuf prefix \"k8s\\0\"");
         }
-        Envelope envelope = Envelope.read(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
+        Envelope envelope =
+                Envelope.read(ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
         if (envelope.kind.isEmpty()) {
-            throw new ProtobufDecodingException("the protobuf body does not name its kind (typeMeta.kind is empty)");
+            throw new ProtobufDecodingException(
+                    "the protobuf body does not name its kind (typeMeta.kind is empty)");
         }
         if (!envelope.contentEncoding.isEmpty()) {
-            throw new ProtobufDecodingException("the protobuf body's content encoding \"" + envelope.contentEncoding
-                    + "\" is not supported");
+            throw new ProtobufDecodingException(
+                    "the protobuf body's content encoding \""
+                            + envelope.contentEncoding
+                            + "\" is not supported");
         }
         if (!envelope.contentType.isEmpty() && !envelope.contentType.equals(MEDIA_TYPE)) {
-            throw new ProtobufDecodingException("the protobuf body's raw object is " + envelope.contentType
-                    + ", not " + MEDIA_TYPE);
+            throw new ProtobufDecodingException(
+                    "the protobuf body's raw object is "
+                            + envelope.contentType
+                            + ", not "
+                            + MEDIA_TYPE);
         }
-        MessageSchema schema = schemas.forKind(envelope.apiVersion, envelope.kind)
-                .orElseThrow(() -> new UnsupportedProtobufKindException(envelope.apiVersion, envelope.kind));
+        MessageSchema schema =
+                schemas.forKind(envelope.apiVersion, envelope.kind)
+                        .orElseThrow(
+                                () ->
+                                        new UnsupportedProtobufKindException(
+                                                envelope.apiVersion, envelope.kind));
         MessageDecoder decoder = new MessageDecoder(schemas);
         ObjectNode fields = decoder.decodeObject(schema, envelope.raw, "");
         ObjectNode object = Json.object();
@@ -108,7 +125,8 @@ public final class ProtobufDecoder {
                 CodedInputStream in = bytes.newCodedInput();
                 for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                     int number = WireFormat.getTagFieldNumber(tag);
-                    boolean delimited = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+                    boolean delimited =
+                            WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
                     if (number == 1 && delimited) {
                         envelope.readTypeMeta(in.readBytes());
                     } else if (number == 2 && delimited) {
@@ -118,17 +136,23 @@ public final class ProtobufDecoder {
                     } else if (number == 4 && delimited) {
                         envelope.contentType = in.readString();
                     } else if (number >= 1 && number <= 4) {
-                        throw new ProtobufDecodingException("the protobuf envelope's field " + number
-                                + " has wire type " + WireFormat.getTagWireType(tag) + ", expected 2 (length-delimited)");
+                        throw new ProtobufDecodingException(
+                                "the protobuf envelope's field "
+                                        + number
+                                        + " has wire type "
+                                        + WireFormat.getTagWireType(tag)
+                                        + ", expected 2 (length-delimited)");
                     } else {
                         envelope.unknownFields.add("(protobuf envelope field " + number + ")");
                         if (!in.skipField(tag)) {
-                            throw new ProtobufDecodingException("unexpected end-group tag in the protobuf envelope");
+                            throw new ProtobufDecodingException(
+                                    "unexpected end-group tag in the protobuf envelope");
                         }
                     }
                 }
             } catch (IOException e) {
-                throw new ProtobufDecodingException("malformed protobuf envelope: " + e.getMessage(), e);
+                throw new ProtobufDecodingException(
+                        "malformed protobuf envelope: " + e.getMessage(), e);
             }
             return envelope;
         }
@@ -137,18 +161,24 @@ public final class ProtobufDecoder {
             CodedInputStream in = bytes.newCodedInput();
             for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
                 int number = WireFormat.getTagFieldNumber(tag);
-                boolean delimited = WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+                boolean delimited =
+                        WireFormat.getTagWireType(tag) == WireFormat.WIRETYPE_LENGTH_DELIMITED;
                 if (number == 1 && delimited) {
                     apiVersion = in.readString();
                 } else if (number == 2 && delimited) {
                     kind = in.readString();
                 } else if (number == 1 || number == 2) {
-                    throw new ProtobufDecodingException("the protobuf typeMeta's field " + number
-                            + " has wire type " + WireFormat.getTagWireType(tag) + ", expected 2 (length-delimited)");
+                    throw new ProtobufDecodingException(
+                            "the protobuf typeMeta's field "
+                                    + number
+                                    + " has wire type "
+                                    + WireFormat.getTagWireType(tag)
+                                    + ", expected 2 (length-delimited)");
                 } else {
                     unknownFields.add("(protobuf typeMeta field " + number + ")");
                     if (!in.skipField(tag)) {
-                        throw new ProtobufDecodingException("unexpected end-group tag in the protobuf typeMeta");
+                        throw new ProtobufDecodingException(
+                                "unexpected end-group tag in the protobuf typeMeta");
                     }
                 }
             }

@@ -7,12 +7,16 @@ import java.util.List;
  * bindings.
  *
  * <p>Field numbers, JSON names, Go pointers ({@code ?}) and fields without {@code omitempty}
- * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags;
- * the notation is described in {@link SchemaTable}.
+ * ({@code !}) are the facts of Kubernetes 1.32's {@code generated.proto} and Go struct tags; the
+ * notation is described in {@link SchemaTable}.
  */
 final class RbacV1Schema {
-    static final SchemaTable TABLE = new SchemaTable("rbac", "rbac.authorization.k8s.io/v1",
-            List.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"), """
+    static final SchemaTable TABLE =
+            new SchemaTable(
+                    "rbac",
+                    "rbac.authorization.k8s.io/v1",
+                    List.of("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"),
+                    """
             AggregationRule
               1 clusterRoleSelectors []meta.LabelSelector
             ClusterRole

@@ -13,13 +13,13 @@ import java.util.Locale;
  *
  * <p>Notation: a line without indentation names a message; each indented line below it is one
  * field, {@code <number> <jsonName> <type>[?|!]}, in Go struct order. Types are {@code string},
- * {@code bytes}, {@code bool}, {@code int32}, {@code int64}, {@code double}, a message of the
- * same package ({@code ServicePort}) or of another ({@code meta.ObjectMeta}), a list {@code
- * []T} or a map with string keys {@code map<T>}. The suffix {@code ?} marks a Go pointer (kept
- * exactly when present, zero included), {@code !} a field without {@code omitempty} (written
- * even when zero; an empty list or map as {@code null}); no suffix means {@code omitempty}.
- * {@code <number> - <Message> inline} is a struct embedded with {@code json:",inline"}. Lines
- * starting with {@code #} are comments.
+ * {@code bytes}, {@code bool}, {@code int32}, {@code int64}, {@code double}, a message of the same
+ * package ({@code ServicePort}) or of another ({@code meta.ObjectMeta}), a list {@code []T} or a
+ * map with string keys {@code map<T>}. The suffix {@code ?} marks a Go pointer (kept exactly when
+ * present, zero included), {@code !} a field without {@code omitempty} (written even when zero; an
+ * empty list or map as {@code null}); no suffix means {@code omitempty}. {@code <number> -
+ * <Message> inline} is a struct embedded with {@code json:",inline"}. Lines starting with {@code #}
+ * are comments.
  *
  * @param alias the package's short name used in qualified message names ({@code core})
  * @param apiVersion the API version whose kinds the package serves ({@code v1}), or null
@@ -60,7 +60,8 @@ record SchemaTable(String alias, String apiVersion, List<String> kinds, String m
             try {
                 fields.add(field(line));
             } catch (RuntimeException e) {
-                throw new IllegalArgumentException(message + ": cannot read \"" + line + "\": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        message + ": cannot read \"" + line + "\": " + e.getMessage(), e);
             }
         }
         if (message != null) {
@@ -73,7 +74,8 @@ record SchemaTable(String alias, String apiVersion, List<String> kinds, String m
         String[] parts = line.split("\\s+");
         int number = Integer.parseInt(parts[0]);
         if (parts.length == 4 && parts[1].equals("-") && parts[3].equals("inline")) {
-            return new FieldSchema(number, null, Shape.SINGLE, null, qualify(parts[2]), Presence.INLINE);
+            return new FieldSchema(
+                    number, null, Shape.SINGLE, null, qualify(parts[2]), Presence.INLINE);
         }
         if (parts.length != 3) {
             throw new IllegalArgumentException("expected <number> <jsonName> <type>");
@@ -99,12 +101,14 @@ record SchemaTable(String alias, String apiVersion, List<String> kinds, String m
             throw new IllegalArgumentException("a list or map cannot be a pointer");
         }
         Scalar scalar = scalar(type);
-        return new FieldSchema(number, parts[1], shape, scalar, scalar == null ? qualify(type) : null, presence);
+        return new FieldSchema(
+                number, parts[1], shape, scalar, scalar == null ? qualify(type) : null, presence);
     }
 
     private static Scalar scalar(String type) {
         return switch (type) {
-            case "string", "bytes", "bool", "int32", "int64", "double" -> Scalar.valueOf(type.toUpperCase(Locale.ROOT));
+            case "string", "bytes", "bool", "int32", "int64", "double" ->
+                    Scalar.valueOf(type.toUpperCase(Locale.ROOT));
             default -> null;
         };
     }

@@ -7,39 +7,55 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A set of message tables with every reference resolved, and which message each served kind
- * is. Immutable and thread safe.
+ * A set of message tables with every reference resolved, and which message each served kind is.
+ * Immutable and thread safe.
  */
 final class Schemas {
     /** The kind every group version accepts as a delete body. */
     static final String DELETE_OPTIONS = "DeleteOptions";
 
-    private static final Schemas BUILT_IN = new Schemas(List.of(
-            MetaV1Schema.TABLE, ApimachinerySchemas.RUNTIME, ApimachinerySchemas.INTSTR, ApimachinerySchemas.RESOURCE,
-            CoreV1Schema.TABLE, AppsV1Schema.TABLE, DiscoveryV1Schema.TABLE, CoordinationV1Schema.TABLE,
-            EventsV1Schema.TABLE, RbacV1Schema.TABLE, AuthorizationV1Schema.TABLE, AuthenticationV1Schema.TABLE,
-            AutoscalingV1Schema.TABLE));
+    private static final Schemas BUILT_IN =
+            new Schemas(
+                    List.of(
+                            MetaV1Schema.TABLE,
+                            ApimachinerySchemas.RUNTIME,
+                            ApimachinerySchemas.INTSTR,
+                            ApimachinerySchemas.RESOURCE,
+                            CoreV1Schema.TABLE,
+                            AppsV1Schema.TABLE,
+                            DiscoveryV1Schema.TABLE,
+                            CoordinationV1Schema.TABLE,
+                            EventsV1Schema.TABLE,
+                            RbacV1Schema.TABLE,
+                            AuthorizationV1Schema.TABLE,
+                            AuthenticationV1Schema.TABLE,
+                            AutoscalingV1Schema.TABLE));
 
     private final Map<String, MessageSchema> messages = new LinkedHashMap<>();
     private final Map<String, MessageSchema> kinds = new HashMap<>();
 
     /**
-     * @throws IllegalArgumentException when a table does not parse, a message is defined twice,
-     *     a field refers to a message no table defines, or a kind has no message
+     * @throws IllegalArgumentException when a table does not parse, a message is defined twice, a
+     *     field refers to a message no table defines, or a kind has no message
      */
     Schemas(List<SchemaTable> tables) {
         for (SchemaTable table : tables) {
             for (MessageSchema message : table.parse()) {
                 if (messages.put(message.name(), message) != null) {
-                    throw new IllegalArgumentException("message " + message.name() + " is defined twice");
+                    throw new IllegalArgumentException(
+                            "message " + message.name() + " is defined twice");
                 }
             }
         }
         for (MessageSchema message : messages.values()) {
             for (FieldSchema field : message.fields()) {
                 if (field.message() != null && !messages.containsKey(field.message())) {
-                    throw new IllegalArgumentException(message.name() + " field " + field.number()
-                            + " refers to undefined message " + field.message());
+                    throw new IllegalArgumentException(
+                            message.name()
+                                    + " field "
+                                    + field.number()
+                                    + " refers to undefined message "
+                                    + field.message());
                 }
             }
         }
@@ -47,8 +63,11 @@ final class Schemas {
             for (String kind : table.kinds()) {
                 MessageSchema message = messages.get(table.alias() + "." + kind);
                 if (message == null) {
-                    throw new IllegalArgumentException(table.alias() + " serves kind " + kind
-                            + " but defines no message for it");
+                    throw new IllegalArgumentException(
+                            table.alias()
+                                    + " serves kind "
+                                    + kind
+                                    + " but defines no message for it");
                 }
                 kinds.put(table.apiVersion() + "/" + kind, message);
             }

@@ -23,8 +23,9 @@ import java.util.TreeMap;
  * The schema of every served kind, generated from the fabric8 model classes (their
  * {@code @JsonProperty} fields: names, types, lists, maps, nested objects) and completed from
  * {@link SchemaFacts} (descriptions, required fields, strategic-merge and list metadata). Each
- * struct is one {@link Definition} named as Kubernetes names it ({@code io.k8s.api.core.v1.Service}).
- * It drives the OpenAPI v2 and v3 documents and {@link io.j8s.api.patch.PatchSchemas}.
+ * struct is one {@link Definition} named as Kubernetes names it ({@code
+ * io.k8s.api.core.v1.Service}). It drives the OpenAPI v2 and v3 documents and {@link
+ * io.j8s.api.patch.PatchSchemas}.
  *
  * <p>Built once, on first use ({@link #get()}); immutable and thread safe.
  */
@@ -38,13 +39,18 @@ public final class ApiSchema {
     public static final String QUANTITY = "io.k8s.apimachinery.pkg.api.resource.Quantity";
     public static final String INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString";
 
-    /** The shape of a value: a reference to a definition, a primitive, a list, a map, or any JSON. */
+    /**
+     * The shape of a value: a reference to a definition, a primitive, a list, a map, or any JSON.
+     */
     public sealed interface Shape {}
 
     /** A value of the named definition. */
     public record Ref(String name) implements Shape {}
 
-    /** A JSON primitive: {@code type} string, integer, number or boolean; {@code format} may be null. */
+    /**
+     * A JSON primitive: {@code type} string, integer, number or boolean; {@code format} may be
+     * null.
+     */
     public record Primitive(String type, String format) implements Shape {}
 
     /** A JSON array of {@code items}. */
@@ -58,7 +64,12 @@ public final class ApiSchema {
 
     /** What a definition is: a struct with properties, or one of the scalar types. */
     public enum Kind {
-        OBJECT, TIME, MICRO_TIME, QUANTITY, INT_OR_STRING, FREE_FORM_OBJECT
+        OBJECT,
+        TIME,
+        MICRO_TIME,
+        QUANTITY,
+        INT_OR_STRING,
+        FREE_FORM_OBJECT
     }
 
     /** The group, version and kind a definition is the schema of. */
@@ -74,14 +85,25 @@ public final class ApiSchema {
      * @param listMapKeys the keys of a {@code map} list
      * @param enumValues the values a string may take; empty when any
      */
-    public record Property(String name, Shape shape, String description, boolean required, String patchStrategy,
-            String patchMergeKey, String listType, List<String> listMapKeys, List<String> enumValues) {
+    public record Property(
+            String name,
+            Shape shape,
+            String description,
+            boolean required,
+            String patchStrategy,
+            String patchMergeKey,
+            String listType,
+            List<String> listMapKeys,
+            List<String> enumValues) {
         public Property {
             listMapKeys = List.copyOf(listMapKeys);
             enumValues = List.copyOf(enumValues);
         }
 
-        /** Whether strategic merge patch merges this list ({@code patchStrategy} contains {@code merge}). */
+        /**
+         * Whether strategic merge patch merges this list ({@code patchStrategy} contains {@code
+         * merge}).
+         */
         public boolean mergesList() {
             return patchStrategy != null && List.of(patchStrategy.split(",")).contains("merge");
         }
@@ -93,7 +115,8 @@ public final class ApiSchema {
      * @param properties in name order ({@link Kind#OBJECT} only)
      * @param gvks the kinds of which this is the schema (top-level kinds and their lists)
      */
-    public record Definition(String name, String description, Kind kind, List<Property> properties, List<Gvk> gvks) {
+    public record Definition(
+            String name, String description, Kind kind, List<Property> properties, List<Gvk> gvks) {
         public Definition {
             properties = List.copyOf(properties);
             gvks = List.copyOf(gvks);
@@ -148,7 +171,8 @@ public final class ApiSchema {
             }
             String name = nameOf(cls);
             kindDefinitions.put(type.apiVersion() + "/" + type.kind(), name);
-            gvks.computeIfAbsent(name, k -> new ArrayList<>()).add(new Gvk(type.group(), type.version(), type.kind()));
+            gvks.computeIfAbsent(name, k -> new ArrayList<>())
+                    .add(new Gvk(type.group(), type.version(), type.kind()));
             pending.add(cls);
             Gvk listGvk = new Gvk(type.group(), type.version(), type.listKind());
             defs.put(name + "List", listDefinition(name + "List", name, type, listGvk));
@@ -161,7 +185,8 @@ public final class ApiSchema {
                 continue;
             }
             String name = nameOf(cls);
-            defs.put(name, structDefinition(name, cls, gvks.getOrDefault(name, List.of()), pending));
+            defs.put(
+                    name, structDefinition(name, cls, gvks.getOrDefault(name, List.of()), pending));
         }
         defs.put(TIME, scalar(TIME, Kind.TIME));
         defs.put(MICRO_TIME, scalar(MICRO_TIME, Kind.MICRO_TIME));
@@ -210,29 +235,55 @@ public final class ApiSchema {
         return new Definition(name, SchemaFacts.typeDescription(name), kind, List.of(), List.of());
     }
 
-    private static Definition listDefinition(String name, String itemName, ResourceType type, Gvk gvk) {
-        List<Property> props = List.of(
-                plain("apiVersion", new Primitive("string", null), SchemaFacts.API_VERSION, false),
-                new Property("items", new ArrayOf(new Ref(itemName)), "The " + type.plural() + " of the list.", true,
-                        null, null, null, List.of(), List.of()),
-                plain("kind", new Primitive("string", null), SchemaFacts.KIND, false),
-                plain("metadata", new Ref(LIST_META), "The list's metadata: resourceVersion and continue token.",
-                        false));
-        return new Definition(name, "A list of " + type.kind() + " objects.", Kind.OBJECT, props, List.of(gvk));
+    private static Definition listDefinition(
+            String name, String itemName, ResourceType type, Gvk gvk) {
+        List<Property> props =
+                List.of(
+                        plain(
+                                "apiVersion",
+                                new Primitive("string", null),
+                                SchemaFacts.API_VERSION,
+                                false),
+                        new Property(
+                                "items",
+                                new ArrayOf(new Ref(itemName)),
+                                "The " + type.plural() + " of the list.",
+                                true,
+                                null,
+                                null,
+                                null,
+                                List.of(),
+                                List.of()),
+                        plain("kind", new Primitive("string", null), SchemaFacts.KIND, false),
+                        plain(
+                                "metadata",
+                                new Ref(LIST_META),
+                                "The list's metadata: resourceVersion and continue token.",
+                                false));
+        return new Definition(
+                name, "A list of " + type.kind() + " objects.", Kind.OBJECT, props, List.of(gvk));
     }
 
     private static Property plain(String name, Shape shape, String description, boolean required) {
-        return new Property(name, shape, description, required, null, null, null, List.of(), List.of());
+        return new Property(
+                name, shape, description, required, null, null, null, List.of(), List.of());
     }
 
-    private static Definition structDefinition(String name, Class<?> cls, List<Gvk> gvks, Deque<Class<?>> pending) {
+    private static Definition structDefinition(
+            String name, Class<?> cls, List<Gvk> gvks, Deque<Class<?>> pending) {
         if (name.equals(META + "FieldsV1")) {
-            return new Definition(name, SchemaFacts.typeDescription(name), Kind.FREE_FORM_OBJECT, List.of(), List.of());
+            return new Definition(
+                    name,
+                    SchemaFacts.typeDescription(name),
+                    Kind.FREE_FORM_OBJECT,
+                    List.of(),
+                    List.of());
         }
         Map<String, Property> props = new TreeMap<>();
         for (Class<?> c = cls; c != null && c != Object.class; c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
-                if (Modifier.isStatic(f.getModifiers()) || f.isAnnotationPresent(JsonIgnore.class)) {
+                if (Modifier.isStatic(f.getModifiers())
+                        || f.isAnnotationPresent(JsonIgnore.class)) {
                     continue;
                 }
                 JsonProperty prop = f.getAnnotation(JsonProperty.class);
@@ -244,23 +295,37 @@ public final class ApiSchema {
                 props.putIfAbsent(field, property(name, field, shape, !gvks.isEmpty()));
             }
         }
-        return new Definition(name, SchemaFacts.typeDescription(name), Kind.OBJECT, List.copyOf(props.values()),
+        return new Definition(
+                name,
+                SchemaFacts.typeDescription(name),
+                Kind.OBJECT,
+                List.copyOf(props.values()),
                 gvks);
     }
 
-    private static Property property(String definition, String field, Shape shape, boolean topLevel) {
+    private static Property property(
+            String definition, String field, Shape shape, boolean topLevel) {
         SchemaFacts.FieldFacts facts = SchemaFacts.field(definition, field);
         String description = facts.description();
         if (description == null && topLevel) {
-            description = switch (field) {
-                case "apiVersion" -> SchemaFacts.API_VERSION;
-                case "kind" -> SchemaFacts.KIND;
-                case "metadata" -> SchemaFacts.METADATA;
-                default -> null;
-            };
+            description =
+                    switch (field) {
+                        case "apiVersion" -> SchemaFacts.API_VERSION;
+                        case "kind" -> SchemaFacts.KIND;
+                        case "metadata" -> SchemaFacts.METADATA;
+                        default -> null;
+                    };
         }
-        return new Property(field, shape, description, facts.required(), facts.patchStrategy(), facts.patchMergeKey(),
-                facts.listType(), facts.listMapKeys(), facts.enumValues());
+        return new Property(
+                field,
+                shape,
+                description,
+                facts.required(),
+                facts.patchStrategy(),
+                facts.patchMergeKey(),
+                facts.listType(),
+                facts.listMapKeys(),
+                facts.enumValues());
     }
 
     private static Shape shapeOf(Type type, String field, Deque<Class<?>> pending) {
@@ -283,7 +348,10 @@ public final class ApiSchema {
         if (raw == Boolean.class || raw == boolean.class) {
             return new Primitive("boolean", null);
         }
-        if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class) {
+        if (raw == Double.class
+                || raw == double.class
+                || raw == Float.class
+                || raw == float.class) {
             return new Primitive("number", "double");
         }
         if (List.class.isAssignableFrom(raw)) {
@@ -307,47 +375,92 @@ public final class ApiSchema {
      * ({@code creationTimestamp}, {@code lastTransitionTime}, {@code startedAt}, ...).
      */
     private static boolean isTimeField(String field) {
-        return field.endsWith("Timestamp") || field.endsWith("Time") || field.equals("startedAt")
-                || field.equals("finishedAt") || field.equals("timeAdded") || field.equals("time");
+        return field.endsWith("Timestamp")
+                || field.endsWith("Time")
+                || field.equals("startedAt")
+                || field.equals("finishedAt")
+                || field.equals("timeAdded")
+                || field.equals("time");
     }
 
-    private static final Set<String> META_TYPES = Set.of("ObjectMeta", "ListMeta", "OwnerReference",
-            "ManagedFieldsEntry", "FieldsV1", "LabelSelector", "LabelSelectorRequirement", "Condition", "Status",
-            "StatusDetails", "StatusCause", "DeleteOptions", "Preconditions", "MicroTime");
+    private static final Set<String> META_TYPES =
+            Set.of(
+                    "ObjectMeta",
+                    "ListMeta",
+                    "OwnerReference",
+                    "ManagedFieldsEntry",
+                    "FieldsV1",
+                    "LabelSelector",
+                    "LabelSelectorRequirement",
+                    "Condition",
+                    "Status",
+                    "StatusDetails",
+                    "StatusCause",
+                    "DeleteOptions",
+                    "Preconditions",
+                    "MicroTime");
 
-    private static final Map<String, String> GROUP_PACKAGES = Map.of(
-            "io.fabric8.kubernetes.api.model.apps", "io.k8s.api.apps.v1.",
-            "io.fabric8.kubernetes.api.model.discovery.v1", "io.k8s.api.discovery.v1.",
-            "io.fabric8.kubernetes.api.model.coordination.v1", "io.k8s.api.coordination.v1.",
-            "io.fabric8.kubernetes.api.model.events.v1", "io.k8s.api.events.v1.",
-            "io.fabric8.kubernetes.api.model.rbac", "io.k8s.api.rbac.v1.");
+    private static final Map<String, String> GROUP_PACKAGES =
+            Map.of(
+                    "io.fabric8.kubernetes.api.model.apps", "io.k8s.api.apps.v1.",
+                    "io.fabric8.kubernetes.api.model.discovery.v1", "io.k8s.api.discovery.v1.",
+                    "io.fabric8.kubernetes.api.model.coordination.v1",
+                            "io.k8s.api.coordination.v1.",
+                    "io.fabric8.kubernetes.api.model.events.v1", "io.k8s.api.events.v1.",
+                    "io.fabric8.kubernetes.api.model.rbac", "io.k8s.api.rbac.v1.");
 
-    private static final Map<String, Class<?>> MODEL_CLASSES = Map.ofEntries(
-            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
-            Map.entry("v1/Pod", io.fabric8.kubernetes.api.model.Pod.class),
-            Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
-            Map.entry("v1/Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
-            Map.entry("v1/Event", io.fabric8.kubernetes.api.model.Event.class),
-            Map.entry("v1/Node", io.fabric8.kubernetes.api.model.Node.class),
-            Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
-            Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
-            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
-            Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
-            Map.entry("apps/v1/ReplicaSet", io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
-            Map.entry("discovery.k8s.io/v1/EndpointSlice", io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
-            Map.entry("coordination.k8s.io/v1/Lease", io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
-            Map.entry("events.k8s.io/v1/Event", io.fabric8.kubernetes.api.model.events.v1.Event.class),
-            Map.entry("rbac.authorization.k8s.io/v1/Role", io.fabric8.kubernetes.api.model.rbac.Role.class),
-            Map.entry("rbac.authorization.k8s.io/v1/ClusterRole", io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
-            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
-            Map.entry("rbac.authorization.k8s.io/v1/ClusterRoleBinding", io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
+    private static final Map<String, Class<?>> MODEL_CLASSES =
+            Map.ofEntries(
+                    Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
+                    Map.entry("v1/Pod", io.fabric8.kubernetes.api.model.Pod.class),
+                    Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+                    Map.entry("v1/Endpoints", io.fabric8.kubernetes.api.model.Endpoints.class),
+                    Map.entry("v1/Event", io.fabric8.kubernetes.api.model.Event.class),
+                    Map.entry("v1/Node", io.fabric8.kubernetes.api.model.Node.class),
+                    Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+                    Map.entry(
+                            "v1/ServiceAccount",
+                            io.fabric8.kubernetes.api.model.ServiceAccount.class),
+                    Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
+                    Map.entry(
+                            "apps/v1/Deployment",
+                            io.fabric8.kubernetes.api.model.apps.Deployment.class),
+                    Map.entry(
+                            "apps/v1/ReplicaSet",
+                            io.fabric8.kubernetes.api.model.apps.ReplicaSet.class),
+                    Map.entry(
+                            "discovery.k8s.io/v1/EndpointSlice",
+                            io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice.class),
+                    Map.entry(
+                            "coordination.k8s.io/v1/Lease",
+                            io.fabric8.kubernetes.api.model.coordination.v1.Lease.class),
+                    Map.entry(
+                            "events.k8s.io/v1/Event",
+                            io.fabric8.kubernetes.api.model.events.v1.Event.class),
+                    Map.entry(
+                            "rbac.authorization.k8s.io/v1/Role",
+                            io.fabric8.kubernetes.api.model.rbac.Role.class),
+                    Map.entry(
+                            "rbac.authorization.k8s.io/v1/ClusterRole",
+                            io.fabric8.kubernetes.api.model.rbac.ClusterRole.class),
+                    Map.entry(
+                            "rbac.authorization.k8s.io/v1/RoleBinding",
+                            io.fabric8.kubernetes.api.model.rbac.RoleBinding.class),
+                    Map.entry(
+                            "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+                            io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class));
 
-    /** The fabric8 class of a kind ({@code v1}, {@code Service}), or null when j8s does not serve it. */
+    /**
+     * The fabric8 class of a kind ({@code v1}, {@code Service}), or null when j8s does not serve
+     * it.
+     */
     public static Class<?> modelClass(String apiVersion, String kind) {
         return MODEL_CLASSES.get(apiVersion + "/" + kind);
     }
 
-    /** The Kubernetes definition name of a fabric8 model class, or null for a class that is not one. */
+    /**
+     * The Kubernetes definition name of a fabric8 model class, or null for a class that is not one.
+     */
     public static String nameOf(Class<?> cls) {
         String simple = cls.getSimpleName();
         String pkg = cls.getPackageName();
@@ -391,7 +504,10 @@ public final class ApiSchema {
 
     @Override
     public String toString() {
-        return "ApiSchema[" + definitions.size() + " definitions, built in "
-                + String.format(Locale.ROOT, "%.1f ms", buildNanos / 1e6) + "]";
+        return "ApiSchema["
+                + definitions.size()
+                + " definitions, built in "
+                + String.format(Locale.ROOT, "%.1f ms", buildNanos / 1e6)
+                + "]";
     }
 }

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A field selector ({@code fieldSelector=metadata.name=x,status.phase!=Running}): a conjunction
- * of {@code field=value}, {@code field==value} and {@code field!=value} terms. Values may escape
+ * A field selector ({@code fieldSelector=metadata.name=x,status.phase!=Running}): a conjunction of
+ * {@code field=value}, {@code field==value} and {@code field!=value} terms. Values may escape
  * {@code \,}, {@code \=} and {@code \\}. Terms come in any order (kubectl builds them from a Go
  * map). Immutable and thread safe.
  */
@@ -58,7 +58,8 @@ public final class FieldSelector {
             }
             String[] split = splitTerm(part);
             if (split == null) {
-                throw new SelectorException("invalid selector: '" + selector + "'; can't understand '" + part + "'");
+                throw new SelectorException(
+                        "invalid selector: '" + selector + "'; can't understand '" + part + "'");
             }
             String value = unescapeValue(split[2]);
             terms.add(new Term(split[0], !split[1].equals("!="), value));
@@ -79,7 +80,9 @@ public final class FieldSelector {
         return terms.isEmpty();
     }
 
-    /** Whether the object's selectable fields satisfy every term (a missing field is {@code ""}). */
+    /**
+     * Whether the object's selectable fields satisfy every term (a missing field is {@code ""}).
+     */
     public boolean matches(Map<String, String> fields) {
         for (Term t : terms) {
             if (!t.matches(fields)) {
@@ -89,8 +92,12 @@ public final class FieldSelector {
         return true;
     }
 
-    /** Whether an object of the kind satisfies every term (its {@link KindStrategy#selectableFields}). */
-    public boolean matchesObject(KindStrategy strategy, tools.jackson.databind.node.ObjectNode object) {
+    /**
+     * Whether an object of the kind satisfies every term (its {@link
+     * KindStrategy#selectableFields}).
+     */
+    public boolean matchesObject(
+            KindStrategy strategy, tools.jackson.databind.node.ObjectNode object) {
         return terms.isEmpty() || matches(strategy.selectableFields(object));
     }
 
@@ -157,7 +164,8 @@ public final class FieldSelector {
                 if (c == '\\' || c == ',' || c == '=') {
                     b.append(c);
                 } else {
-                    throw new SelectorException("invalid field selector: invalid escape sequence: \\" + c);
+                    throw new SelectorException(
+                            "invalid field selector: invalid escape sequence: \\" + c);
                 }
                 inSlash = false;
                 continue;
@@ -165,7 +173,8 @@ public final class FieldSelector {
             if (c == '\\') {
                 inSlash = true;
             } else if (c == ',' || c == '=') {
-                throw new SelectorException("invalid field selector: unescaped character in value: " + (int) c);
+                throw new SelectorException(
+                        "invalid field selector: unescaped character in value: " + (int) c);
             } else {
                 b.append(c);
             }
@@ -200,7 +209,9 @@ public final class FieldSelector {
         return terms;
     }
 
-    /** lhs, operator, rhs at the first operator ({@code !=}, {@code ==}, {@code =}); null when none. */
+    /**
+     * lhs, operator, rhs at the first operator ({@code !=}, {@code ==}, {@code =}); null when none.
+     */
     private static String[] splitTerm(String term) {
         for (int i = 0; i < term.length(); i++) {
             for (String op : new String[] {"!=", "==", "="}) {

@@ -83,14 +83,19 @@ public final class LabelSelector {
         }
         for (JsonNode expr : Json.elements(selector, "matchExpressions")) {
             String op = Json.str(expr, "operator");
-            Operator operator = switch (op) {
-                case "In" -> Operator.IN;
-                case "NotIn" -> Operator.NOT_IN;
-                case "Exists" -> Operator.EXISTS;
-                case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
-                default -> throw new SelectorException("\"" + op + "\" is not a valid label selector operator");
-            };
-            reqs.add(newRequirement(Json.str(expr, "key"), operator, Json.stringList(expr, "values")));
+            Operator operator =
+                    switch (op) {
+                        case "In" -> Operator.IN;
+                        case "NotIn" -> Operator.NOT_IN;
+                        case "Exists" -> Operator.EXISTS;
+                        case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+                        default ->
+                                throw new SelectorException(
+                                        "\"" + op + "\" is not a valid label selector operator");
+                    };
+            reqs.add(
+                    newRequirement(
+                            Json.str(expr, "key"), operator, Json.stringList(expr, "values")));
         }
         return of(reqs);
     }
@@ -99,27 +104,42 @@ public final class LabelSelector {
      * The same, from a fabric8 {@code LabelSelector} (read directly, without a JSON round trip: the
      * controllers call it for every object they match).
      */
-    public static LabelSelector fromMatchLabelsAndExpressions(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+    public static LabelSelector fromMatchLabelsAndExpressions(
+            io.fabric8.kubernetes.api.model.LabelSelector selector) {
         if (selector == null) {
             return NOTHING;
         }
         List<Requirement> reqs = new ArrayList<>();
         if (selector.getMatchLabels() != null) {
             for (Map.Entry<String, String> e : selector.getMatchLabels().entrySet()) {
-                reqs.add(newRequirement(e.getKey(), Operator.EQUALS, List.of(e.getValue() == null ? "" : e.getValue())));
+                reqs.add(
+                        newRequirement(
+                                e.getKey(),
+                                Operator.EQUALS,
+                                List.of(e.getValue() == null ? "" : e.getValue())));
             }
         }
         if (selector.getMatchExpressions() != null) {
-            for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement expr : selector.getMatchExpressions()) {
+            for (io.fabric8.kubernetes.api.model.LabelSelectorRequirement expr :
+                    selector.getMatchExpressions()) {
                 String op = expr.getOperator();
-                Operator operator = switch (op == null ? "" : op) {
-                    case "In" -> Operator.IN;
-                    case "NotIn" -> Operator.NOT_IN;
-                    case "Exists" -> Operator.EXISTS;
-                    case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
-                    default -> throw new SelectorException("\"" + op + "\" is not a valid label selector operator");
-                };
-                reqs.add(newRequirement(expr.getKey(), operator, expr.getValues() == null ? List.of() : expr.getValues()));
+                Operator operator =
+                        switch (op == null ? "" : op) {
+                            case "In" -> Operator.IN;
+                            case "NotIn" -> Operator.NOT_IN;
+                            case "Exists" -> Operator.EXISTS;
+                            case "DoesNotExist" -> Operator.DOES_NOT_EXIST;
+                            default ->
+                                    throw new SelectorException(
+                                            "\""
+                                                    + op
+                                                    + "\" is not a valid label selector operator");
+                        };
+                reqs.add(
+                        newRequirement(
+                                expr.getKey(),
+                                operator,
+                                expr.getValues() == null ? List.of() : expr.getValues()));
             }
         }
         return of(reqs);
@@ -127,8 +147,9 @@ public final class LabelSelector {
 
     /**
      * Whether {@code labels} contain every pair of {@code set}, a map selector as Services and
-     * ReplicationControllers have ({@code labels.SelectorFromSet(set).Matches(labels)}): an empty or
-     * null map matches everything, so callers decide what "no selector" means. Allocates nothing.
+     * ReplicationControllers have ({@code labels.SelectorFromSet(set).Matches(labels)}): an empty
+     * or null map matches everything, so callers decide what "no selector" means. Allocates
+     * nothing.
      */
     public static boolean matchesSet(Map<String, String> set, Map<String, String> labels) {
         if (set == null || set.isEmpty()) {
@@ -150,7 +171,8 @@ public final class LabelSelector {
     public static boolean isEmpty(io.fabric8.kubernetes.api.model.LabelSelector selector) {
         return selector != null
                 && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
-                && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
+                && (selector.getMatchExpressions() == null
+                        || selector.getMatchExpressions().isEmpty());
     }
 
     /** Whether the labels satisfy every term. */
@@ -196,7 +218,9 @@ public final class LabelSelector {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LabelSelector other && other.nothing == nothing && other.requirements.equals(requirements);
+        return o instanceof LabelSelector other
+                && other.nothing == nothing
+                && other.requirements.equals(requirements);
     }
 
     @Override
@@ -214,7 +238,9 @@ public final class LabelSelector {
         return String.join(",", parts);
     }
 
-    /** {@code metav1.FormatLabelSelector}: the selector's string, {@code <none>} or {@code <error>}. */
+    /**
+     * {@code metav1.FormatLabelSelector}: the selector's string, {@code <none>} or {@code <error>}.
+     */
     public static String formatLabelSelector(JsonNode selector) {
         try {
             String s = fromMatchLabelsAndExpressions(selector).toString();
@@ -236,28 +262,53 @@ public final class LabelSelector {
         switch (op) {
             case IN, NOT_IN -> {
                 if (vals.isEmpty()) {
-                    errs.add(FieldError.invalid("values", vals, "for 'in', 'notin' operators, values set can't be empty").toString());
+                    errs.add(
+                            FieldError.invalid(
+                                            "values",
+                                            vals,
+                                            "for 'in', 'notin' operators, values set can't be empty")
+                                    .toString());
                 }
             }
             case EQUALS, DOUBLE_EQUALS, NOT_EQUALS -> {
                 if (vals.size() != 1) {
-                    errs.add(FieldError.invalid("values", vals, "exact-match compatibility requires one single value").toString());
+                    errs.add(
+                            FieldError.invalid(
+                                            "values",
+                                            vals,
+                                            "exact-match compatibility requires one single value")
+                                    .toString());
                 }
             }
             case EXISTS, DOES_NOT_EXIST -> {
                 if (!vals.isEmpty()) {
-                    errs.add(FieldError.invalid("values", vals, "values set must be empty for exists and does not exist").toString());
+                    errs.add(
+                            FieldError.invalid(
+                                            "values",
+                                            vals,
+                                            "values set must be empty for exists and does not exist")
+                                    .toString());
                 }
             }
             case GREATER_THAN, LESS_THAN -> {
                 if (vals.size() != 1) {
-                    errs.add(FieldError.invalid("values", vals, "for 'Gt', 'Lt' operators, exactly one value is required").toString());
+                    errs.add(
+                            FieldError.invalid(
+                                            "values",
+                                            vals,
+                                            "for 'Gt', 'Lt' operators, exactly one value is required")
+                                    .toString());
                 }
                 for (int i = 0; i < vals.size(); i++) {
                     try {
                         Long.parseLong(vals.get(i));
                     } catch (NumberFormatException e) {
-                        errs.add(FieldError.invalid("values[" + i + "]", vals.get(i), "for 'Gt', 'Lt' operators, the value must be an integer").toString());
+                        errs.add(
+                                FieldError.invalid(
+                                                "values[" + i + "]",
+                                                vals.get(i),
+                                                "for 'Gt', 'Lt' operators, the value must be an integer")
+                                        .toString());
                     }
                 }
             }
@@ -265,7 +316,10 @@ public final class LabelSelector {
         for (int i = 0; i < vals.size(); i++) {
             List<String> msgs = NameRules.labelValue(vals.get(i));
             if (!msgs.isEmpty()) {
-                errs.add(FieldError.invalid("values[" + i + "]", vals.get(i), String.join("; ", msgs)).toString());
+                errs.add(
+                        FieldError.invalid(
+                                        "values[" + i + "]", vals.get(i), String.join("; ", msgs))
+                                .toString());
             }
         }
         if (errs.size() == 1) {
@@ -288,8 +342,20 @@ public final class LabelSelector {
     // ------------------------------------------------------------- parser
 
     private enum Tok {
-        ERROR, EOS, CLOSED_PAR, COMMA, DOES_NOT_EXIST, DOUBLE_EQUALS, EQUALS, GREATER_THAN, IDENTIFIER, IN, LESS_THAN,
-        NOT_EQUALS, NOT_IN, OPEN_PAR
+        ERROR,
+        EOS,
+        CLOSED_PAR,
+        COMMA,
+        DOES_NOT_EXIST,
+        DOUBLE_EQUALS,
+        EQUALS,
+        GREATER_THAN,
+        IDENTIFIER,
+        IN,
+        LESS_THAN,
+        NOT_EQUALS,
+        NOT_IN,
+        OPEN_PAR
     }
 
     private record Item(Tok tok, String literal) {}
@@ -341,15 +407,18 @@ public final class LabelSelector {
                     items.add(new Item(t, lit));
                 } else {
                     int start = i;
-                    while (i < s.length() && !isSpecial(s.charAt(i)) && !isWhitespace(s.charAt(i))) {
+                    while (i < s.length()
+                            && !isSpecial(s.charAt(i))
+                            && !isWhitespace(s.charAt(i))) {
                         i++;
                     }
                     String lit = s.substring(start, i);
-                    Tok t = switch (lit) {
-                        case "in" -> Tok.IN;
-                        case "notin" -> Tok.NOT_IN;
-                        default -> Tok.IDENTIFIER;
-                    };
+                    Tok t =
+                            switch (lit) {
+                                case "in" -> Tok.IN;
+                                case "notin" -> Tok.NOT_IN;
+                                default -> Tok.IDENTIFIER;
+                            };
                     items.add(new Item(t, lit));
                 }
             }
@@ -396,7 +465,8 @@ public final class LabelSelector {
                         try {
                             reqs.add(parseRequirement());
                         } catch (SelectorException e) {
-                            throw new SelectorException("unable to parse requirement: " + e.getMessage());
+                            throw new SelectorException(
+                                    "unable to parse requirement: " + e.getMessage());
                         }
                         Item t = consume(true);
                         if (t.tok() == Tok.EOS) {
@@ -404,17 +474,26 @@ public final class LabelSelector {
                         } else if (t.tok() == Tok.COMMA) {
                             Item t2 = lookahead(true);
                             if (t2.tok() != Tok.IDENTIFIER && t2.tok() != Tok.DOES_NOT_EXIST) {
-                                throw new SelectorException("found '" + t2.literal() + "', expected: identifier after ','");
+                                throw new SelectorException(
+                                        "found '"
+                                                + t2.literal()
+                                                + "', expected: identifier after ','");
                             }
                         } else {
-                            throw new SelectorException("found '" + t.literal() + "', expected: ',' or 'end of string'");
+                            throw new SelectorException(
+                                    "found '"
+                                            + t.literal()
+                                            + "', expected: ',' or 'end of string'");
                         }
                     }
                     case EOS -> {
                         return reqs;
                     }
-                    default -> throw new SelectorException(
-                            "found '" + it.literal() + "', expected: !, identifier, or 'end of string'");
+                    default ->
+                            throw new SelectorException(
+                                    "found '"
+                                            + it.literal()
+                                            + "', expected: !, identifier, or 'end of string'");
                 }
             }
         }
@@ -444,10 +523,11 @@ public final class LabelSelector {
                 return newRequirement(key, op, List.of());
             }
             op = parseOperator();
-            List<String> values = switch (op) {
-                case IN, NOT_IN -> parseValues();
-                default -> parseExactValue();
-            };
+            List<String> values =
+                    switch (op) {
+                        case IN, NOT_IN -> parseValues();
+                        default -> parseExactValue();
+                    };
             return newRequirement(key, op, values);
         }
 
@@ -461,8 +541,11 @@ public final class LabelSelector {
                 case LESS_THAN -> Operator.LESS_THAN;
                 case NOT_IN -> Operator.NOT_IN;
                 case NOT_EQUALS -> Operator.NOT_EQUALS;
-                default -> throw new SelectorException(
-                        "found '" + it.literal() + "', expected: in, notin, =, ==, !=, gt, lt");
+                default ->
+                        throw new SelectorException(
+                                "found '"
+                                        + it.literal()
+                                        + "', expected: in, notin, =, ==, !=, gt, lt");
             };
         }
 
@@ -484,7 +567,9 @@ public final class LabelSelector {
                     consume(true);
                     return List.of("");
                 }
-                default -> throw new SelectorException("found '" + la.literal() + "', expected: ',', ')' or identifier");
+                default ->
+                        throw new SelectorException(
+                                "found '" + la.literal() + "', expected: ',', ')' or identifier");
             }
         }
 
@@ -501,7 +586,8 @@ public final class LabelSelector {
                         } else if (it2.tok() == Tok.CLOSED_PAR) {
                             return new ArrayList<>(s);
                         }
-                        throw new SelectorException("found '" + it2.literal() + "', expected: ',' or ')'");
+                        throw new SelectorException(
+                                "found '" + it2.literal() + "', expected: ',' or ')'");
                     }
                     case COMMA -> {
                         if (s.isEmpty()) {
@@ -517,7 +603,9 @@ public final class LabelSelector {
                             s.add("");
                         }
                     }
-                    default -> throw new SelectorException("found '" + it.literal() + "', expected: ',', or identifier");
+                    default ->
+                            throw new SelectorException(
+                                    "found '" + it.literal() + "', expected: ',', or identifier");
                 }
             }
         }

@@ -1,8 +1,8 @@
 package io.j8s.api.table;
 
 /**
- * Column definitions shared by many kinds, with the descriptions the real apiserver takes from
- * the API's documentation ({@code SwaggerDoc}).
+ * Column definitions shared by many kinds, with the descriptions the real apiserver takes from the
+ * API's documentation ({@code SwaggerDoc}).
  */
 public final class Columns {
 
@@ -15,7 +15,8 @@ public final class Columns {
             "CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata";
 
     public static final String CONTAINERS_DESCRIPTION = "Names of each container in the template.";
-    public static final String IMAGES_DESCRIPTION = "Images referenced by each container in the template.";
+    public static final String IMAGES_DESCRIPTION =
+            "Images referenced by each container in the template.";
 
     /** {@code Name}, {@code format: name}, priority 0. */
     public static TableColumn name() {

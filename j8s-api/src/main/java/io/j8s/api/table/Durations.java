@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A port of apimachinery's {@code util/duration}: the ages {@code kubectl get} prints ({@code
- * 4s}, {@code 2m30s}, {@code 35m}, {@code 3h5m}, {@code 9h}, {@code 3d4h}, {@code 20d}, {@code
- * 2y40d}). Stateless.
+ * A port of apimachinery's {@code util/duration}: the ages {@code kubectl get} prints ({@code 4s},
+ * {@code 2m30s}, {@code 35m}, {@code 3h5m}, {@code 9h}, {@code 3d4h}, {@code 20d}, {@code 2y40d}).
+ * Stateless.
  */
 public final class Durations {
 

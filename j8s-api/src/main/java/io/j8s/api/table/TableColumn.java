@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param format {@code name} for the Name column (kubectl's {@code kind/name} prefix), else ""
  * @param priority 0: always shown; 1: only with {@code -o wide}
  */
-public record TableColumn(String name, String type, String format, String description, int priority) {
+public record TableColumn(
+        String name, String type, String format, String description, int priority) {
     public TableColumn {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");

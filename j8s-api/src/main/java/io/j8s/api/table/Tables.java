@@ -43,7 +43,12 @@ public final class Tables {
      * @param resourceVersion the list's resourceVersion, or null
      */
     public static ObjectNode table(
-            ResourceType type, List<? extends JsonNode> objects, Instant now, IncludeObject include, boolean noHeaders, String resourceVersion) {
+            ResourceType type,
+            List<? extends JsonNode> objects,
+            Instant now,
+            IncludeObject include,
+            boolean noHeaders,
+            String resourceVersion) {
         ObjectNode table = Json.object();
         table.put("kind", "Table");
         table.put("apiVersion", "meta.k8s.io/v1");

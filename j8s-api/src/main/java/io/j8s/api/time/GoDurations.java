@@ -15,7 +15,8 @@ public final class GoDurations {
     private static final long MILLISECOND = 1_000_000L;
     private static final long SECOND = 1_000_000_000L;
 
-    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
+    private static final Pattern PART =
+            Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 
     private GoDurations() {}
 
@@ -40,14 +41,15 @@ public final class GoDurations {
                 throw invalid(text);
             }
             double value = Double.parseDouble(m.group(1));
-            long unit = switch (m.group(2)) {
-                case "ns" -> 1L;
-                case "us", "µs" -> MICROSECOND;
-                case "ms" -> MILLISECOND;
-                case "s" -> SECOND;
-                case "m" -> 60 * SECOND;
-                default -> 3_600 * SECOND;
-            };
+            long unit =
+                    switch (m.group(2)) {
+                        case "ns" -> 1L;
+                        case "us", "µs" -> MICROSECOND;
+                        case "ms" -> MILLISECOND;
+                        case "s" -> SECOND;
+                        case "m" -> 60 * SECOND;
+                        default -> 3_600 * SECOND;
+                    };
             nanos += Math.round(value * unit);
             at = m.end();
         }
@@ -58,10 +60,13 @@ public final class GoDurations {
     }
 
     private static IllegalArgumentException invalid(String text) {
-        return new IllegalArgumentException("invalid duration \"" + text + "\" (expected e.g. 40s, 1m30s, 500ms)");
+        return new IllegalArgumentException(
+                "invalid duration \"" + text + "\" (expected e.g. 40s, 1m30s, 500ms)");
     }
 
-    /** The Go rendering of {@code d} (nanosecond precision; beyond about 292 years it overflows). */
+    /**
+     * The Go rendering of {@code d} (nanosecond precision; beyond about 292 years it overflows).
+     */
     public static String format(Duration d) {
         return format(d.toNanos());
     }

@@ -50,8 +50,8 @@ public record FieldError(String field, Type type, Object badValue, String detail
     }
 
     /**
-     * The message without the field, as in {@code details.causes[].message}: {@code Invalid
-     * value: 0: must be between 1 and 65535, inclusive}, {@code Required value}.
+     * The message without the field, as in {@code details.causes[].message}: {@code Invalid value:
+     * 0: must be between 1 and 65535, inclusive}, {@code Required value}.
      */
     public String message() {
         StringBuilder s = new StringBuilder(type.text());
@@ -70,12 +70,13 @@ public record FieldError(String field, Type type, Object badValue, String detail
     }
 
     /** A bad value that the message leaves out (Kubernetes' {@code omitValue}). */
-    public static final Object OMITTED = new Object() {
-        @Override
-        public String toString() {
-            return "<omitted>";
-        }
-    };
+    public static final Object OMITTED =
+            new Object() {
+                @Override
+                public String toString() {
+                    return "<omitted>";
+                }
+            };
 
     /** {@code Required value}, optionally followed by {@code : detail}. */
     public static FieldError required(String field, String detail) {
@@ -92,7 +93,8 @@ public record FieldError(String field, Type type, Object badValue, String detail
     }
 
     /** {@code Unsupported value: "x": supported values: "a", "b"}. */
-    public static FieldError notSupported(String field, Object value, Collection<String> supported) {
+    public static FieldError notSupported(
+            String field, Object value, Collection<String> supported) {
         String detail = "";
         if (!supported.isEmpty()) {
             List<String> quoted = new ArrayList<>();
@@ -122,14 +124,21 @@ public record FieldError(String field, Type type, Object badValue, String detail
     /** {@code Too long: may not be more than N bytes}. */
     public static FieldError tooLong(String field, int maxLength) {
         String unit = maxLength == 1 ? "byte" : "bytes";
-        String detail = maxLength >= 0 ? "may not be more than " + maxLength + " " + unit : "value is too long";
+        String detail =
+                maxLength >= 0
+                        ? "may not be more than " + maxLength + " " + unit
+                        : "value is too long";
         return new FieldError(field, Type.TOO_LONG, OMITTED, detail);
     }
 
     /** {@code Too many: 1001: must have at most 1000 items}. */
     public static FieldError tooMany(String field, int actual, int max) {
-        String detail = max >= 0 ? "must have at most " + max + (max == 1 ? " item" : " items") : "has too many items";
-        return new FieldError(field, Type.TOO_MANY, actual >= 0 ? (Object) actual : OMITTED, detail);
+        String detail =
+                max >= 0
+                        ? "must have at most " + max + (max == 1 ? " item" : " items")
+                        : "has too many items";
+        return new FieldError(
+                field, Type.TOO_MANY, actual >= 0 ? (Object) actual : OMITTED, detail);
     }
 
     /**

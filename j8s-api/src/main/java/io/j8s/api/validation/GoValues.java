@@ -13,7 +13,9 @@ public final class GoValues {
 
     private GoValues() {}
 
-    /** {@code strconv.Quote}: double quotes with Go escapes for quotes, backslashes and controls. */
+    /**
+     * {@code strconv.Quote}: double quotes with Go escapes for quotes, backslashes and controls.
+     */
     public static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -87,7 +89,9 @@ public final class GoValues {
                     b.append(", ");
                 }
                 first = false;
-                b.append(quote(String.valueOf(e.getKey()))).append(':').append(quote(String.valueOf(e.getValue())));
+                b.append(quote(String.valueOf(e.getKey())))
+                        .append(':')
+                        .append(quote(String.valueOf(e.getValue())));
             }
             return b.append('}').toString();
         }

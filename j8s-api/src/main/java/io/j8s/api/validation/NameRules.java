@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /**
  * The string format checks of apimachinery's {@code util/validation} with their exact messages:
- * DNS-1123 labels and subdomains, DNS-1035 labels, qualified names (label keys), label values,
- * IANA service names, path segment names. Each returns the list of problems, empty when valid.
+ * DNS-1123 labels and subdomains, DNS-1035 labels, qualified names (label keys), label values, IANA
+ * service names, path segment names. Each returns the list of problems, empty when valid.
  */
 public final class NameRules {
 
@@ -22,7 +22,8 @@ public final class NameRules {
             "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character";
     private static final Pattern DNS1123_LABEL = Pattern.compile(DNS1123_LABEL_FMT);
 
-    private static final String DNS1123_SUBDOMAIN_FMT = DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
+    private static final String DNS1123_SUBDOMAIN_FMT =
+            DNS1123_LABEL_FMT + "(\\." + DNS1123_LABEL_FMT + ")*";
     private static final String DNS1123_SUBDOMAIN_MSG =
             "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
     private static final Pattern DNS1123_SUBDOMAIN = Pattern.compile(DNS1123_SUBDOMAIN_FMT);
@@ -118,8 +119,10 @@ public final class NameRules {
                 }
             }
         } else {
-            errs.add("a qualified name " + regexError(QNAME_MSG, QNAME_FMT, "MyName", "my.name", "123-abc")
-                    + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
+            errs.add(
+                    "a qualified name "
+                            + regexError(QNAME_MSG, QNAME_FMT, "MyName", "my.name", "123-abc")
+                            + " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')");
             return errs;
         }
         if (name.isEmpty()) {
@@ -128,7 +131,9 @@ public final class NameRules {
             errs.add("name part " + maxLenError(QUALIFIED_NAME_MAX));
         }
         if (!QNAME.matcher(name).matches()) {
-            errs.add("name part " + regexError(QNAME_MSG, QNAME_FMT, "MyName", "my.name", "123-abc"));
+            errs.add(
+                    "name part "
+                            + regexError(QNAME_MSG, QNAME_FMT, "MyName", "my.name", "123-abc"));
         }
         return errs;
     }

@@ -21,8 +21,7 @@ public final class ObjectMetaValidation {
 
     /**
      * Checks name/generateName with {@code nameRule} (which receives the name and whether it is a
-     * generateName prefix), namespace presence, labels, annotations, owner references,
-     * finalizers.
+     * generateName prefix), namespace presence, labels, annotations, owner references, finalizers.
      */
     public static List<FieldError> validate(
             JsonNode object, boolean namespaced, NameRule nameRule, String path) {
@@ -57,12 +56,21 @@ public final class ObjectMetaValidation {
         if (meta != null) {
             JsonNode generation = meta.get("generation");
             if (generation != null && generation.isNumber() && generation.longValue() < 0) {
-                errs.add(FieldError.invalid(path + ".generation", generation.longValue(), "must be greater than or equal to 0"));
+                errs.add(
+                        FieldError.invalid(
+                                path + ".generation",
+                                generation.longValue(),
+                                "must be greater than or equal to 0"));
             }
         }
         errs.addAll(validateLabels(Json.stringMap(object, "metadata.labels"), path + ".labels"));
-        errs.addAll(validateAnnotations(Json.stringMap(object, "metadata.annotations"), path + ".annotations"));
-        errs.addAll(validateOwnerReferences(Json.elements(object, "metadata.ownerReferences"), path + ".ownerReferences"));
+        errs.addAll(
+                validateAnnotations(
+                        Json.stringMap(object, "metadata.annotations"), path + ".annotations"));
+        errs.addAll(
+                validateOwnerReferences(
+                        Json.elements(object, "metadata.ownerReferences"),
+                        path + ".ownerReferences"));
         List<String> finalizers = Json.stringList(object, "metadata.finalizers");
         for (int i = 0; i < finalizers.size(); i++) {
             String f = finalizers.get(i);
@@ -73,7 +81,9 @@ public final class ObjectMetaValidation {
         return errs;
     }
 
-    /** {@code ValidateObjectMetaUpdate}: name, namespace, uid and creationTimestamp may not change. */
+    /**
+     * {@code ValidateObjectMetaUpdate}: name, namespace, uid and creationTimestamp may not change.
+     */
     public static List<FieldError> validateUpdate(JsonNode object, JsonNode old, String path) {
         List<FieldError> errs = new ArrayList<>();
         for (String f : List.of("name", "namespace", "uid", "creationTimestamp")) {
@@ -107,11 +117,13 @@ public final class ObjectMetaValidation {
     }
 
     /** {@code ValidateAnnotations}: qualified-name keys (lower-cased) and a total size limit. */
-    public static List<FieldError> validateAnnotations(Map<String, String> annotations, String path) {
+    public static List<FieldError> validateAnnotations(
+            Map<String, String> annotations, String path) {
         List<FieldError> errs = new ArrayList<>();
         long total = 0;
         for (Map.Entry<String, String> e : annotations.entrySet()) {
-            for (String msg : NameRules.qualifiedName(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            for (String msg :
+                    NameRules.qualifiedName(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
                 errs.add(FieldError.invalid(path, e.getKey(), msg));
             }
             total += e.getKey().length() + e.getValue().length();
@@ -129,9 +141,14 @@ public final class ObjectMetaValidation {
             JsonNode ref = refs.get(i);
             String p = path + "[" + i + "]";
             String apiVersion = Json.str(ref, "apiVersion");
-            String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
+            String version =
+                    apiVersion.contains("/")
+                            ? apiVersion.substring(apiVersion.indexOf('/') + 1)
+                            : apiVersion;
             if (version.isEmpty()) {
-                errs.add(FieldError.invalid(p + ".apiVersion", apiVersion, "version must not be empty"));
+                errs.add(
+                        FieldError.invalid(
+                                p + ".apiVersion", apiVersion, "version must not be empty"));
             }
             if (Json.str(ref, "kind").isEmpty()) {
                 errs.add(FieldError.invalid(p + ".kind", "", "kind must not be empty"));
@@ -148,9 +165,12 @@ public final class ObjectMetaValidation {
             }
         }
         if (controllers.size() > 1) {
-            errs.add(FieldError.invalid(path, new GoValues.Raw(renderRefs(refs)),
-                    "Only one reference can have Controller set to true. Found \"true\" in references for "
-                            + String.join(" and ", controllers)));
+            errs.add(
+                    FieldError.invalid(
+                            path,
+                            new GoValues.Raw(renderRefs(refs)),
+                            "Only one reference can have Controller set to true. Found \"true\" in references for "
+                                    + String.join(" and ", controllers)));
         }
         return errs;
     }
@@ -177,15 +197,24 @@ public final class ObjectMetaValidation {
             switch (op) {
                 case "In", "NotIn" -> {
                     if (values == 0) {
-                        errs.add(FieldError.required(p + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
+                        errs.add(
+                                FieldError.required(
+                                        p + ".values",
+                                        "must be specified when `operator` is 'In' or 'NotIn'"));
                     }
                 }
                 case "Exists", "DoesNotExist" -> {
                     if (values > 0) {
-                        errs.add(FieldError.forbidden(p + ".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                        errs.add(
+                                FieldError.forbidden(
+                                        p + ".values",
+                                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
                     }
                 }
-                default -> errs.add(FieldError.invalid(p + ".operator", op, "not a valid selector operator"));
+                default ->
+                        errs.add(
+                                FieldError.invalid(
+                                        p + ".operator", op, "not a valid selector operator"));
             }
             String key = Json.str(e, "key");
             for (String msg : NameRules.qualifiedName(key)) {
@@ -202,11 +231,21 @@ public final class ObjectMetaValidation {
         List<String> check(String name, boolean prefix);
 
         /** DNS-1123 subdomain (most kinds). */
-        NameRule DNS_SUBDOMAIN = (name, prefix) -> NameRules.dns1123Subdomain(prefix ? NameRules.maskTrailingDash(name) : name);
+        NameRule DNS_SUBDOMAIN =
+                (name, prefix) ->
+                        NameRules.dns1123Subdomain(
+                                prefix ? NameRules.maskTrailingDash(name) : name);
+
         /** DNS-1123 label (namespaces). */
-        NameRule DNS_LABEL = (name, prefix) -> NameRules.dns1123Label(prefix ? NameRules.maskTrailingDash(name) : name);
+        NameRule DNS_LABEL =
+                (name, prefix) ->
+                        NameRules.dns1123Label(prefix ? NameRules.maskTrailingDash(name) : name);
+
         /** DNS-1035 label (services). */
-        NameRule DNS1035_LABEL = (name, prefix) -> NameRules.dns1035Label(prefix ? NameRules.maskTrailingDash(name) : name);
+        NameRule DNS1035_LABEL =
+                (name, prefix) ->
+                        NameRules.dns1035Label(prefix ? NameRules.maskTrailingDash(name) : name);
+
         /** A URL path segment (RBAC). */
         NameRule PATH_SEGMENT = (name, prefix) -> NameRules.pathSegmentName(name);
     }

@@ -21,31 +21,48 @@ class StrictDecodingTest {
     @Test
     void seedManifestsAreClean() {
         for (JsonNode doc : TestData.yaml("seed/nginx-deploy.yaml")) {
-            ResourceType t = ResourceTypes.byKind(doc.get("apiVersion").asString(), doc.get("kind").asString()).orElseThrow();
+            ResourceType t =
+                    ResourceTypes.byKind(
+                                    doc.get("apiVersion").asString(), doc.get("kind").asString())
+                            .orElseThrow();
             StrictDecoding.Result r = check(t, Json.write(doc));
             assertThat(r.strictOk()).as(t.kind()).isTrue();
             assertThat(r.typeError()).isNull();
         }
-        StrictDecoding.Result pod = StrictDecoding.check(ResourceTypes.resolve("po").orElseThrow(), TestData.json("samples/pod_obj.json"));
+        StrictDecoding.Result pod =
+                StrictDecoding.check(
+                        ResourceTypes.resolve("po").orElseThrow(),
+                        TestData.json("samples/pod_obj.json"));
         assertThat(pod.unknownFields()).isEmpty();
         assertThat(pod.typeError()).isNull();
     }
 
     @Test
     void unknownFieldsWithKubernetesPaths() {
-        StrictDecoding.Result r = check(SERVICES, """
+        StrictDecoding.Result r =
+                check(
+                        SERVICES,
+                        """
                 {"apiVersion":"v1","kind":"Service","metadata":{"name":"a","bogus":1},
                  "spec":{"foo":"x","ports":[{"port":80},{"port":81,"bar":true}],"selector":{"app":"x"}}}""");
-        assertThat(r.unknownFields()).containsExactly("metadata.bogus", "spec.foo", "spec.ports[1].bar");
-        assertThat(r.warnings()).containsExactly(
-                "unknown field \"metadata.bogus\"", "unknown field \"spec.foo\"", "unknown field \"spec.ports[1].bar\"");
-        assertThat(StrictDecoding.cannotBeHandled(SERVICES, r.strictError())).isEqualTo(
-                "Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"metadata.bogus\", unknown field \"spec.foo\", unknown field \"spec.ports[1].bar\"");
+        assertThat(r.unknownFields())
+                .containsExactly("metadata.bogus", "spec.foo", "spec.ports[1].bar");
+        assertThat(r.warnings())
+                .containsExactly(
+                        "unknown field \"metadata.bogus\"",
+                        "unknown field \"spec.foo\"",
+                        "unknown field \"spec.ports[1].bar\"");
+        assertThat(StrictDecoding.cannotBeHandled(SERVICES, r.strictError()))
+                .isEqualTo(
+                        "Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"metadata.bogus\", unknown field \"spec.foo\", unknown field \"spec.ports[1].bar\"");
     }
 
     @Test
     void nestedTemplatesQuantitiesAndIntOrStrings() {
-        StrictDecoding.Result r = check(DEPLOYMENTS, """
+        StrictDecoding.Result r =
+                check(
+                        DEPLOYMENTS,
+                        """
                 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},
                  "spec":{"replicas":1,"selector":{"matchLabels":{"a":"b"}},
                   "strategy":{"rollingUpdate":{"maxSurge":"25%","maxUnavailable":1}},
@@ -59,45 +76,86 @@ class StrictDecodingTest {
 
     @Test
     void duplicateFields() {
-        StrictDecoding.Result r = check(SERVICES, """
+        StrictDecoding.Result r =
+                check(
+                        SERVICES,
+                        """
                 {"metadata":{"name":"a","name":"b"},"spec":{"type":"ClusterIP","ports":[{"port":1,"port":2}],"type":"NodePort"}}""");
-        assertThat(r.duplicateFields()).containsExactly("metadata.name", "spec.ports[0].port", "spec.type");
-        assertThat(r.strictError()).isEqualTo(
-                "strict decoding error: duplicate field \"metadata.name\", duplicate field \"spec.ports[0].port\", duplicate field \"spec.type\"");
+        assertThat(r.duplicateFields())
+                .containsExactly("metadata.name", "spec.ports[0].port", "spec.type");
+        assertThat(r.strictError())
+                .isEqualTo(
+                        "strict decoding error: duplicate field \"metadata.name\", duplicate field \"spec.ports[0].port\", duplicate field \"spec.type\"");
     }
 
     @Test
     void wrongTypesAreDecodeErrors() {
         assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":\"80\"}]}}").typeError())
-                .isEqualTo("json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32");
+                .isEqualTo(
+                        "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32");
         assertThat(check(SERVICES, "{\"spec\":{\"selector\":[\"a\"]}}").typeError())
-                .isEqualTo("json: cannot unmarshal array into Go struct field ServiceSpec.spec.selector of type map[string]string");
-        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}").typeError()).isNull();
+                .isEqualTo(
+                        "json: cannot unmarshal array into Go struct field ServiceSpec.spec.selector of type map[string]string");
+        assertThat(
+                        check(
+                                        SERVICES,
+                                        "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":\"http\"}]}}")
+                                .typeError())
+                .isNull();
     }
 
     @Test
     void intOrStringTakesAStringOrAnInt32() {
-        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8080}]}}").typeError()).isNull();
-        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":2147483648}]}}").typeError())
+        assertThat(
+                        check(
+                                        SERVICES,
+                                        "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":8080}]}}")
+                                .typeError())
+                .isNull();
+        assertThat(
+                        check(
+                                        SERVICES,
+                                        "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":2147483648}]}}")
+                                .typeError())
                 .isEqualTo("json: cannot unmarshal number 2147483648 into Go value of type int32");
-        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":1e400}]}}").typeError())
+        assertThat(
+                        check(
+                                        SERVICES,
+                                        "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":1e400}]}}")
+                                .typeError())
                 .startsWith("json: cannot unmarshal number ");
-        assertThat(check(SERVICES, "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":true}]}}").typeError())
+        assertThat(
+                        check(
+                                        SERVICES,
+                                        "{\"spec\":{\"ports\":[{\"port\":80,\"targetPort\":true}]}}")
+                                .typeError())
                 .isEqualTo("json: cannot unmarshal bool into Go value of type int32");
     }
 
     @Test
     void numbersBeyondTheirFieldsRangeAreDecodeErrors() {
         assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":2147483648}}").typeError())
-                .isEqualTo("json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32");
-        assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":-2147483648}}").typeError()).isNull();
+                .isEqualTo(
+                        "json: cannot unmarshal number 2147483648 into Go struct field DeploymentSpec.spec.replicas of type int32");
+        assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":-2147483648}}").typeError())
+                .isNull();
         assertThat(check(DEPLOYMENTS, "{\"spec\":{\"replicas\":1.5}}").typeError())
-                .isEqualTo("json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
+                .isEqualTo(
+                        "json: cannot unmarshal number 1.5 into Go struct field DeploymentSpec.spec.replicas of type int32");
         ResourceType pods = ResourceTypes.resolve("po").orElseThrow();
-        assertThat(check(pods, "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775808}}").typeError())
-                .isEqualTo("json: cannot unmarshal number 9223372036854775808 into Go struct field"
-                        + " PodSpec.spec.terminationGracePeriodSeconds of type int64");
-        assertThat(check(pods, "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775807}}").typeError())
+        assertThat(
+                        check(
+                                        pods,
+                                        "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775808}}")
+                                .typeError())
+                .isEqualTo(
+                        "json: cannot unmarshal number 9223372036854775808 into Go struct field"
+                                + " PodSpec.spec.terminationGracePeriodSeconds of type int64");
+        assertThat(
+                        check(
+                                        pods,
+                                        "{\"spec\":{\"terminationGracePeriodSeconds\":9223372036854775807}}")
+                                .typeError())
                 .isNull();
     }
 }

@@ -21,16 +21,20 @@ class NetworkingStrategiesTest {
         ((ObjectNode) ep.get("metadata")).put("namespace", "default");
         ((ObjectNode) ep.at("/subsets/0/ports/0")).remove("protocol");
         endpoints.applyDefaults(ep);
-        assertThat(ep.at("/subsets/0/ports/0")).isEqualTo(Json.parse("{\"port\":80,\"protocol\":\"TCP\"}"));
+        assertThat(ep.at("/subsets/0/ports/0"))
+                .isEqualTo(Json.parse("{\"port\":80,\"protocol\":\"TCP\"}"));
         assertThat(endpoints.validate(ep, null)).isEmpty();
-        // j8s runs on loopback: 127.0.0.250 is accepted (real Kubernetes refuses loopback endpoints).
+        // j8s runs on loopback: 127.0.0.250 is accepted (real Kubernetes refuses loopback
+        // endpoints).
         ((ObjectNode) ep.at("/subsets/0/addresses/0")).put("ip", "127.0.0.250");
         assertThat(endpoints.validate(ep, null)).isEmpty();
     }
 
     @Test
     void endpoints_invalid() {
-        ObjectNode ep = obj("""
+        ObjectNode ep =
+                obj(
+                        """
                 metadata: {name: e, namespace: default}
                 subsets:
                 - addresses: [{ip: 10.0.0.300}, {ip: 169.254.1.1}]
@@ -38,20 +42,24 @@ class NetworkingStrategiesTest {
                 - ports: [{port: 80}]
                 """);
         endpoints.applyDefaults(ep);
-        List<String> errs = endpoints.validate(ep, null).stream().map(FieldError::toString).toList();
-        assertThat(errs).containsExactly(
-                "subsets[0].addresses[0].ip: Invalid value: \"10.0.0.300\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
-                "subsets[0].addresses[0].ip: Invalid value: \"10.0.0.300\": must be a valid IP address",
-                "subsets[0].addresses[1].ip: Invalid value: \"169.254.1.1\": may not be in the link-local range (169.254.0.0/16, fe80::/10)",
-                "subsets[0].ports[0].name: Required value",
-                "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
-                "subsets[0].ports[1].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
-                "subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`");
+        List<String> errs =
+                endpoints.validate(ep, null).stream().map(FieldError::toString).toList();
+        assertThat(errs)
+                .containsExactly(
+                        "subsets[0].addresses[0].ip: Invalid value: \"10.0.0.300\": must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+                        "subsets[0].addresses[0].ip: Invalid value: \"10.0.0.300\": must be a valid IP address",
+                        "subsets[0].addresses[1].ip: Invalid value: \"169.254.1.1\": may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+                        "subsets[0].ports[0].name: Required value",
+                        "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                        "subsets[0].ports[1].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                        "subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`");
     }
 
     @Test
     void endpointSlice_defaultsAndValidation() {
-        ObjectNode slice = obj("""
+        ObjectNode slice =
+                obj(
+                        """
                 apiVersion: discovery.k8s.io/v1
                 kind: EndpointSlice
                 metadata: {name: s, namespace: default}
@@ -60,26 +68,34 @@ class NetworkingStrategiesTest {
                 ports: [{port: 80}]
                 """);
         slices.applyDefaults(slice);
-        assertThat(slice.at("/ports/0")).isEqualTo(Json.parse("{\"port\":80,\"name\":\"\",\"protocol\":\"TCP\"}"));
+        assertThat(slice.at("/ports/0"))
+                .isEqualTo(Json.parse("{\"port\":80,\"name\":\"\",\"protocol\":\"TCP\"}"));
         assertThat(slices.validate(slice, null)).isEmpty();
 
-        ObjectNode bad = obj("""
+        ObjectNode bad =
+                obj(
+                        """
                 metadata: {name: s, namespace: default}
                 addressType: IPv4
                 endpoints: [{addresses: ["fd00::1"]}, {addresses: []}]
                 ports: [{port: 70000, protocol: TCP, name: ""}, {name: "", protocol: TCP}]
                 """);
-        assertThat(slices.validate(bad, null)).extracting(FieldError::toString).containsExactly(
-                "endpoints[0].addresses[0]: Invalid value: \"fd00::1\": must be a valid IPv4 address",
-                "endpoints[1].addresses: Required value: must contain at least 1 address",
-                "ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive",
-                "ports[1].name: Duplicate value: \"\"");
+        assertThat(slices.validate(bad, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "endpoints[0].addresses[0]: Invalid value: \"fd00::1\": must be a valid IPv4 address",
+                        "endpoints[1].addresses: Required value: must contain at least 1 address",
+                        "ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                        "ports[1].name: Duplicate value: \"\"");
 
         ObjectNode noType = obj("metadata: {name: s, namespace: default}\naddressType: IPX");
-        assertThat(slices.validate(noType, null)).extracting(FieldError::toString).containsExactly(
-                "addressType: Unsupported value: \"IPX\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+        assertThat(slices.validate(noType, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "addressType: Unsupported value: \"IPX\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
         ObjectNode changed = slice.deepCopy().put("addressType", "IPv6");
-        assertThat(slices.validate(changed, slice)).extracting(FieldError::toString)
+        assertThat(slices.validate(changed, slice))
+                .extracting(FieldError::toString)
                 .contains("addressType: Invalid value: \"IPv6\": field is immutable");
     }
 
@@ -90,7 +106,8 @@ class NetworkingStrategiesTest {
         for (int i = 0; i < 1001; i++) {
             eps.addObject().putArray("addresses").add("10.0." + (i / 250) + "." + (i % 250 + 1));
         }
-        assertThat(slices.validate(slice, null)).extracting(FieldError::toString)
+        assertThat(slices.validate(slice, null))
+                .extracting(FieldError::toString)
                 .containsExactly("endpoints: Too many: 1001: must have at most 1000 items");
     }
 }

@@ -16,11 +16,13 @@ class PodStrategyTest {
     private final PodStrategy pods = new PodStrategy();
 
     private static ObjectNode pod(String statusAndMore) {
-        return obj("""
+        return obj(
+                """
                 metadata: {name: p, namespace: default, creationTimestamp: "2026-11-25T16:00:00Z"}
                 spec:
                   containers: [{name: a, image: nginx}]
-                """ + statusAndMore);
+                """
+                        + statusAndMore);
     }
 
     private String status(ObjectNode pod) {
@@ -29,7 +31,9 @@ class PodStrategyTest {
 
     @Test
     void applyDefaults_likeTheApiserver() {
-        ObjectNode p = obj("""
+        ObjectNode p =
+                obj(
+                        """
                 metadata: {name: p, namespace: default}
                 spec:
                   containers:
@@ -49,14 +53,21 @@ class PodStrategyTest {
         assertThat(p.at("/spec/schedulerName").asString()).isEqualTo("default-scheduler");
         assertThat(p.at("/spec/enableServiceLinks").asBoolean()).isTrue();
         assertThat(p.at("/spec/securityContext")).isEqualTo(Json.object());
-        assertThat(Json.elements(p, "spec.containers")).extracting(c -> c.get("imagePullPolicy").asString())
+        assertThat(Json.elements(p, "spec.containers"))
+                .extracting(c -> c.get("imagePullPolicy").asString())
                 .containsExactly("Always", "IfNotPresent", "Always", "IfNotPresent", "Always");
-        assertThat(p.at("/spec/containers/0/terminationMessagePath").asString()).isEqualTo("/dev/termination-log");
-        assertThat(p.at("/spec/containers/0/terminationMessagePolicy").asString()).isEqualTo("File");
+        assertThat(p.at("/spec/containers/0/terminationMessagePath").asString())
+                .isEqualTo("/dev/termination-log");
+        assertThat(p.at("/spec/containers/0/terminationMessagePolicy").asString())
+                .isEqualTo("File");
         assertThat(p.at("/spec/containers/0/ports/0/protocol").asString()).isEqualTo("TCP");
-        assertThat(p.at("/spec/containers/0/readinessProbe")).isEqualTo(Json.parse("""
+        assertThat(p.at("/spec/containers/0/readinessProbe"))
+                .isEqualTo(
+                        Json.parse(
+                                """
                 {"httpGet":{"port":80,"path":"/","scheme":"HTTP"},"timeoutSeconds":1,"periodSeconds":10,"successThreshold":1,"failureThreshold":3}"""));
-        assertThat(p.at("/spec/containers/1/resources/requests")).isEqualTo(Json.parse("{\"memory\":\"1Mi\",\"cpu\":\"100m\"}"));
+        assertThat(p.at("/spec/containers/1/resources/requests"))
+                .isEqualTo(Json.parse("{\"memory\":\"1Mi\",\"cpu\":\"100m\"}"));
         assertThat(pods.validate(p, null)).isEmpty();
     }
 
@@ -64,9 +75,13 @@ class PodStrategyTest {
     void validate_containers() {
         ObjectNode none = obj("metadata: {name: p, namespace: default}\nspec: {containers: []}");
         pods.applyDefaults(none);
-        assertThat(pods.validate(none, null)).extracting(FieldError::toString).containsExactly("spec.containers: Required value");
+        assertThat(pods.validate(none, null))
+                .extracting(FieldError::toString)
+                .containsExactly("spec.containers: Required value");
 
-        ObjectNode bad = obj("""
+        ObjectNode bad =
+                obj(
+                        """
                 metadata: {name: p, namespace: default}
                 spec:
                   containers:
@@ -76,13 +91,19 @@ class PodStrategyTest {
                 """);
         pods.applyDefaults(bad);
         List<String> errs = pods.validate(bad, null).stream().map(FieldError::toString).toList();
-        assertThat(errs).contains(
-                "spec.containers[0].ports[0].containerPort: Required value",
-                "spec.containers[0].ports[1].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
-                "spec.containers[0].ports[1].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
-                "spec.containers[1].name: Duplicate value: \"a\"",
-                "spec.containers[1].image: Required value");
-        assertThat(errs).anySatisfy(e -> assertThat(e).startsWith("spec.containers[2].name: Invalid value: \"B_\": a lowercase RFC 1123 label"));
+        assertThat(errs)
+                .contains(
+                        "spec.containers[0].ports[0].containerPort: Required value",
+                        "spec.containers[0].ports[1].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive",
+                        "spec.containers[0].ports[1].protocol: Unsupported value: \"HTTP\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                        "spec.containers[1].name: Duplicate value: \"a\"",
+                        "spec.containers[1].image: Required value");
+        assertThat(errs)
+                .anySatisfy(
+                        e ->
+                                assertThat(e)
+                                        .startsWith(
+                                                "spec.containers[2].name: Invalid value: \"B_\": a lowercase RFC 1123 label"));
     }
 
     @Test
@@ -101,32 +122,48 @@ class PodStrategyTest {
     @Test
     void status_phaseReasonsAndTerminating() {
         assertThat(status(pod("status: {phase: Pending}"))).isEqualTo("Pending");
-        assertThat(status(pod("""
+        assertThat(
+                        status(
+                                pod(
+                                        """
                 status:
                   phase: Running
                   containerStatuses: [{name: a, ready: false, restartCount: 4, state: {waiting: {reason: CrashLoopBackOff}},
                     lastState: {terminated: {exitCode: 1, finishedAt: "2026-11-25T16:59:30Z"}}}]
-                """))).isEqualTo("CrashLoopBackOff");
-        assertThat(status(pod("""
+                """)))
+                .isEqualTo("CrashLoopBackOff");
+        assertThat(
+                        status(
+                                pod(
+                                        """
                 status:
                   phase: Succeeded
                   containerStatuses: [{name: a, ready: false, state: {terminated: {exitCode: 0, reason: Completed}}}]
-                """))).isEqualTo("Completed");
-        assertThat(status(pod("""
+                """)))
+                .isEqualTo("Completed");
+        assertThat(
+                        status(
+                                pod(
+                                        """
                 status:
                   phase: Failed
                   containerStatuses: [{name: a, state: {terminated: {exitCode: 137}}}]
-                """))).isEqualTo("ExitCode:137");
+                """)))
+                .isEqualTo("ExitCode:137");
         ObjectNode deleting = pod("status: {phase: Running}");
         ((ObjectNode) deleting.get("metadata")).put("deletionTimestamp", "2026-11-25T16:59:00Z");
         assertThat(status(deleting)).isEqualTo("Terminating");
-        ObjectNode gated = pod("status: {phase: Pending, conditions: [{type: PodScheduled, status: 'False', reason: SchedulingGated}]}");
+        ObjectNode gated =
+                pod(
+                        "status: {phase: Pending, conditions: [{type: PodScheduled, status: 'False', reason: SchedulingGated}]}");
         assertThat(status(gated)).isEqualTo("SchedulingGated");
     }
 
     @Test
     void restarts_withLastRestartAge() {
-        ObjectNode crashing = pod("""
+        ObjectNode crashing =
+                pod(
+                        """
                 status:
                   phase: Running
                   containerStatuses: [{name: a, ready: true, restartCount: 4, state: {running: {startedAt: "2026-11-25T16:59:31Z"}},
@@ -140,7 +177,9 @@ class PodStrategyTest {
 
     @Test
     void initContainers() {
-        ObjectNode p = obj("""
+        ObjectNode p =
+                obj(
+                        """
                 metadata: {name: p}
                 spec:
                   initContainers: [{name: init, image: x}, {name: init2, image: x}]
@@ -153,7 +192,9 @@ class PodStrategyTest {
                   containerStatuses: [{name: a, state: {waiting: {reason: PodInitializing}}}]
                 """);
         assertThat(pods.tableCells(p, NOW).get(2)).isEqualTo("Init:1/2");
-        ObjectNode sidecar = obj("""
+        ObjectNode sidecar =
+                obj(
+                        """
                 metadata: {name: p}
                 spec:
                   initContainers: [{name: proxy, image: x, restartPolicy: Always}]
@@ -171,8 +212,12 @@ class PodStrategyTest {
     void selectableFields() {
         ObjectNode p = pod("status: {phase: Running, podIPs: [{ip: 10.0.0.1}]}");
         ((ObjectNode) p.get("spec")).put("nodeName", "node-1");
-        assertThat(pods.selectableFields(p)).containsEntry("spec.nodeName", "node-1").containsEntry("status.phase", "Running")
-                .containsEntry("status.podIP", "10.0.0.1").containsEntry("metadata.namespace", "default")
-                .containsEntry("spec.restartPolicy", "").containsKey("status.nominatedNodeName");
+        assertThat(pods.selectableFields(p))
+                .containsEntry("spec.nodeName", "node-1")
+                .containsEntry("status.phase", "Running")
+                .containsEntry("status.podIP", "10.0.0.1")
+                .containsEntry("metadata.namespace", "default")
+                .containsEntry("spec.restartPolicy", "")
+                .containsKey("status.nominatedNodeName");
     }
 }

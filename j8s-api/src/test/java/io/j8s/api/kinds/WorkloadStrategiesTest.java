@@ -24,7 +24,10 @@ class WorkloadStrategiesTest {
     void applyDefaults_seedDeployment() {
         ObjectNode d = seedDeployment();
         deployments.applyDefaults(d);
-        assertThat(d.get("spec")).isEqualTo(Json.parse("""
+        assertThat(d.get("spec"))
+                .isEqualTo(
+                        Json.parse(
+                                """
                 {"replicas":3,"selector":{"matchLabels":{"app":"nginx"}},
                  "template":{"metadata":{"name":"pod-nginx","labels":{"app":"nginx"}},
                   "spec":{"containers":[{"name":"container-nginx","image":"nginx:1.14.1",
@@ -34,7 +37,9 @@ class WorkloadStrategiesTest {
                    "terminationGracePeriodSeconds":30,"schedulerName":"default-scheduler"}},
                  "strategy":{"type":"RollingUpdate","rollingUpdate":{"maxUnavailable":"25%","maxSurge":"25%"}},
                  "revisionHistoryLimit":10,"progressDeadlineSeconds":600}"""));
-        assertThat(d.at("/spec/template/spec/enableServiceLinks").isMissingNode()).as("only Pods get enableServiceLinks").isTrue();
+        assertThat(d.at("/spec/template/spec/enableServiceLinks").isMissingNode())
+                .as("only Pods get enableServiceLinks")
+                .isTrue();
         assertThat(deployments.validate(d, null)).isEmpty();
     }
 
@@ -43,23 +48,29 @@ class WorkloadStrategiesTest {
         ObjectNode noSelector = seedDeployment();
         ((ObjectNode) noSelector.get("spec")).remove("selector");
         deployments.applyDefaults(noSelector);
-        assertThat(deployments.validate(noSelector, null)).extracting(FieldError::toString).containsExactly(
-                "spec.selector: Required value",
-                "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`");
+        assertThat(deployments.validate(noSelector, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "spec.selector: Required value",
+                        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`");
 
         ObjectNode empty = seedDeployment();
         ((ObjectNode) empty.get("spec")).putObject("selector");
         deployments.applyDefaults(empty);
-        assertThat(deployments.validate(empty, null)).extracting(FieldError::toString).containsExactly(
-                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment");
+        assertThat(deployments.validate(empty, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment");
 
         ObjectNode mismatch = seedDeployment();
         ((ObjectNode) mismatch.at("/spec/selector/matchLabels")).put("app", "web");
         ((ObjectNode) mismatch.get("spec")).put("replicas", -1);
         deployments.applyDefaults(mismatch);
-        assertThat(deployments.validate(mismatch, null)).extracting(FieldError::toString).containsExactly(
-                "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
-                "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`");
+        assertThat(deployments.validate(mismatch, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
+                        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"nginx\"}: `selector` does not match template `labels`");
     }
 
     @Test
@@ -69,19 +80,25 @@ class WorkloadStrategiesTest {
         ObjectNode changed = old.deepCopy();
         ((ObjectNode) changed.at("/spec/selector/matchLabels")).put("tier", "web");
         ((ObjectNode) changed.at("/spec/template/metadata/labels")).put("tier", "web");
-        assertThat(deployments.validate(changed, old)).extracting(FieldError::toString).containsExactly(
-                "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"nginx\", \"tier\":\"web\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable");
+        assertThat(deployments.validate(changed, old))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{\"app\":\"nginx\", \"tier\":\"web\"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable");
 
         ObjectNode never = seedDeployment();
         ((ObjectNode) never.at("/spec/template/spec")).put("restartPolicy", "Never");
         deployments.applyDefaults(never);
-        assertThat(deployments.validate(never, null)).extracting(FieldError::toString).containsExactly(
-                "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"");
+        assertThat(deployments.validate(never, null))
+                .extracting(FieldError::toString)
+                .containsExactly(
+                        "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"");
     }
 
     @Test
     void replicaSet_defaultsValidationTable() {
-        ObjectNode rs = obj("""
+        ObjectNode rs =
+                obj(
+                        """
                 apiVersion: apps/v1
                 kind: ReplicaSet
                 metadata: {name: my-nginx-2hx6f74kb9, namespace: default, creationTimestamp: "2026-11-25T16:43:54Z"}
@@ -95,10 +112,19 @@ class WorkloadStrategiesTest {
         replicaSets.applyDefaults(rs);
         assertThat(rs.at("/spec/replicas").asInt()).isEqualTo(1);
         assertThat(replicaSets.validate(rs, null)).isEmpty();
-        assertThat(replicaSets.tableCells(rs, Instant.parse("2026-11-25T16:48:54Z"))).containsExactly(
-                "my-nginx-2hx6f74kb9", 1L, 3L, 2L, "5m", "nginx,side", "nginx:1.14.1,busybox", "app=nginx,pod-template-hash=2hx6f74kb9");
+        assertThat(replicaSets.tableCells(rs, Instant.parse("2026-11-25T16:48:54Z")))
+                .containsExactly(
+                        "my-nginx-2hx6f74kb9",
+                        1L,
+                        3L,
+                        2L,
+                        "5m",
+                        "nginx,side",
+                        "nginx:1.14.1,busybox",
+                        "app=nginx,pod-template-hash=2hx6f74kb9");
         assertThat(replicaSets.selectableFields(rs)).containsEntry("status.replicas", "3");
-        assertThat(replicaSets.checkFieldLabel("spec.replicas")).isEqualTo("field label not supported: spec.replicas");
+        assertThat(replicaSets.checkFieldLabel("spec.replicas"))
+                .isEqualTo("field label not supported: spec.replicas");
     }
 
     @Test
@@ -106,10 +132,31 @@ class WorkloadStrategiesTest {
         ObjectNode d = seedDeployment();
         deployments.applyDefaults(d);
         ((ObjectNode) d.get("metadata")).put("creationTimestamp", "2026-11-25T16:43:54Z");
-        d.putObject("status").put("readyReplicas", 2).put("updatedReplicas", 3).put("availableReplicas", 2);
+        d.putObject("status")
+                .put("readyReplicas", 2)
+                .put("updatedReplicas", 3)
+                .put("availableReplicas", 2);
         List<Object> cells = deployments.tableCells(d, Instant.parse("2026-11-25T16:44:04Z"));
-        assertThat(cells).containsExactly("deployment-nginx", "2/3", 3L, 2L, "10s", "container-nginx", "nginx:1.14.1", "app=nginx");
-        assertThat(deployments.tableColumns()).extracting(c -> c.name() + "/" + c.priority()).containsExactly(
-                "Name/0", "Ready/0", "Up-to-date/0", "Available/0", "Age/0", "Containers/1", "Images/1", "Selector/1");
+        assertThat(cells)
+                .containsExactly(
+                        "deployment-nginx",
+                        "2/3",
+                        3L,
+                        2L,
+                        "10s",
+                        "container-nginx",
+                        "nginx:1.14.1",
+                        "app=nginx");
+        assertThat(deployments.tableColumns())
+                .extracting(c -> c.name() + "/" + c.priority())
+                .containsExactly(
+                        "Name/0",
+                        "Ready/0",
+                        "Up-to-date/0",
+                        "Available/0",
+                        "Age/0",
+                        "Containers/1",
+                        "Images/1",
+                        "Selector/1");
     }
 }

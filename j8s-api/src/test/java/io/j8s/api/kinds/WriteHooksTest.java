@@ -8,7 +8,10 @@ import io.j8s.api.ResourceTypes;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The registry hooks of the kinds that have their own (the generic registry calls them; see KindStrategy). */
+/**
+ * The registry hooks of the kinds that have their own (the generic registry calls them; see
+ * KindStrategy).
+ */
 class WriteHooksTest {
 
     private static KindStrategy s(String resource) {
@@ -17,8 +20,10 @@ class WriteHooksTest {
 
     @Test
     void pod_startsPending_whateverStatusTheClientSent() {
-        ObjectNode pod = obj("{metadata: {name: p}, spec: {containers: [{name: c, image: i}]},"
-                + " status: {phase: Running, podIP: 127.244.0.9}}");
+        ObjectNode pod =
+                obj(
+                        "{metadata: {name: p}, spec: {containers: [{name: c, image: i}]},"
+                                + " status: {phase: Running, podIP: 127.244.0.9}}");
         s("pods").prepareForCreate(pod);
         assertThat(pod.get("status").toString()).isEqualTo("{\"phase\":\"Pending\"}");
     }
@@ -26,11 +31,15 @@ class WriteHooksTest {
     @Test
     void pod_boundAndRunning_isDeletedGracefully_withItsOwnGracePeriodUnlessTheClientAsks() {
         KindStrategy pods = s("pods");
-        ObjectNode running = obj("{spec: {nodeName: n1, terminationGracePeriodSeconds: 5}, status: {phase: Running}}");
+        ObjectNode running =
+                obj(
+                        "{spec: {nodeName: n1, terminationGracePeriodSeconds: 5}, status: {phase: Running}}");
         assertThat(pods.deletionGracePeriodSeconds(running, null)).isEqualTo(5);
         assertThat(pods.deletionGracePeriodSeconds(running, 2L)).isEqualTo(2);
         assertThat(pods.deletionGracePeriodSeconds(running, 0L)).isZero();
-        assertThat(pods.deletionGracePeriodSeconds(running, -7L)).as("negative counts as 0").isZero();
+        assertThat(pods.deletionGracePeriodSeconds(running, -7L))
+                .as("negative counts as 0")
+                .isZero();
         ObjectNode defaulted = obj("{spec: {nodeName: n1}, status: {phase: Pending}}");
         assertThat(pods.deletionGracePeriodSeconds(defaulted, null)).isEqualTo(30);
     }
@@ -38,17 +47,26 @@ class WriteHooksTest {
     @Test
     void pod_unscheduledOrFinished_goesAtOnce() {
         KindStrategy pods = s("pods");
-        assertThat(pods.deletionGracePeriodSeconds(obj("{spec: {terminationGracePeriodSeconds: 5}}"), null)).isZero();
-        assertThat(pods.deletionGracePeriodSeconds(obj("{spec: {nodeName: n1}, status: {phase: Succeeded}}"), 10L))
+        assertThat(
+                        pods.deletionGracePeriodSeconds(
+                                obj("{spec: {terminationGracePeriodSeconds: 5}}"), null))
                 .isZero();
-        assertThat(pods.deletionGracePeriodSeconds(obj("{spec: {nodeName: n1}, status: {phase: Failed}}"), null))
+        assertThat(
+                        pods.deletionGracePeriodSeconds(
+                                obj("{spec: {nodeName: n1}, status: {phase: Succeeded}}"), 10L))
+                .isZero();
+        assertThat(
+                        pods.deletionGracePeriodSeconds(
+                                obj("{spec: {nodeName: n1}, status: {phase: Failed}}"), null))
                 .isZero();
     }
 
     @Test
     void namespace_createAddsTheKubernetesFinalizerOnce_andStartsActive() {
         KindStrategy namespaces = s("namespaces");
-        ObjectNode ns = obj("{metadata: {name: dev}, spec: {finalizers: [kubernetes]}, status: {phase: Terminating}}");
+        ObjectNode ns =
+                obj(
+                        "{metadata: {name: dev}, spec: {finalizers: [kubernetes]}, status: {phase: Terminating}}");
         namespaces.prepareForCreate(ns);
         assertThat(ns.at("/spec/finalizers").toString()).isEqualTo("[\"kubernetes\"]");
         assertThat(ns.at("/status/phase").asString()).isEqualTo("Active");
@@ -72,10 +90,14 @@ class WriteHooksTest {
     @Test
     void namespace_deletionMarksTerminating_andSpecFinalizersHoldIt() {
         KindStrategy namespaces = s("namespaces");
-        ObjectNode ns = obj("{metadata: {name: dev}, spec: {finalizers: [kubernetes]}, status: {phase: Active}}");
+        ObjectNode ns =
+                obj(
+                        "{metadata: {name: dev}, spec: {finalizers: [kubernetes]}, status: {phase: Active}}");
         assertThat(namespaces.prepareForDelete(ns)).isTrue();
         assertThat(ns.at("/status/phase").asString()).isEqualTo("Terminating");
-        assertThat(namespaces.prepareForDelete(ns)).as("already terminating: nothing changes").isFalse();
+        assertThat(namespaces.prepareForDelete(ns))
+                .as("already terminating: nothing changes")
+                .isFalse();
         assertThat(namespaces.finalizationPending(ns)).isTrue();
         ((ObjectNode) ns.get("spec")).putArray("finalizers");
         assertThat(namespaces.finalizationPending(ns)).isFalse();
@@ -83,7 +105,8 @@ class WriteHooksTest {
 
     @Test
     void service_startsWithAnEmptyLoadBalancerStatus() {
-        ObjectNode svc = obj("{metadata: {name: web}, status: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}}");
+        ObjectNode svc =
+                obj("{metadata: {name: web}, status: {loadBalancer: {ingress: [{ip: 1.2.3.4}]}}}");
         s("services").prepareForCreate(svc);
         assertThat(svc.get("status").toString()).isEqualTo("{\"loadBalancer\":{}}");
     }
@@ -100,7 +123,8 @@ class WriteHooksTest {
     @Test
     void onlyEndpointsAreCreatedByAnUpdate() {
         assertThat(s("endpoints").allowCreateOnUpdate()).isTrue();
-        for (String resource : new String[] {"pods", "services", "configmaps", "namespaces", "endpointslices"}) {
+        for (String resource :
+                new String[] {"pods", "services", "configmaps", "namespaces", "endpointslices"}) {
             assertThat(s(resource).allowCreateOnUpdate()).as(resource).isFalse();
         }
     }
@@ -128,6 +152,8 @@ class WriteHooksTest {
         assertThat(configMaps.finalizationPending(cm)).isFalse();
         ObjectNode node = obj("{metadata: {name: n1}, status: {capacity: {cpu: '2'}}}");
         s("nodes").prepareForCreate(node);
-        assertThat(node.at("/status/capacity/cpu").asString()).as("a node reports its own status on create").isEqualTo("2");
+        assertThat(node.at("/status/capacity/cpu").asString())
+                .as("a node reports its own status on create")
+                .isEqualTo("2");
     }
 }

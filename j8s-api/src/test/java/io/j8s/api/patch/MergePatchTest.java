@@ -16,19 +16,29 @@ class MergePatchTest {
     @Test
     void rfc7386Examples() {
         assertThat(merge("{\"a\":\"b\"}", "{\"a\":\"c\"}")).isEqualTo(Json.parse("{\"a\":\"c\"}"));
-        assertThat(merge("{\"a\":\"b\"}", "{\"b\":\"c\"}")).isEqualTo(Json.parse("{\"a\":\"b\",\"b\":\"c\"}"));
+        assertThat(merge("{\"a\":\"b\"}", "{\"b\":\"c\"}"))
+                .isEqualTo(Json.parse("{\"a\":\"b\",\"b\":\"c\"}"));
         assertThat(merge("{\"a\":\"b\"}", "{\"a\":null}")).isEqualTo(Json.parse("{}"));
-        assertThat(merge("{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}")).isEqualTo(Json.parse("{\"b\":\"c\"}"));
-        assertThat(merge("{\"a\":[\"b\"]}", "{\"a\":\"c\"}")).isEqualTo(Json.parse("{\"a\":\"c\"}"));
-        assertThat(merge("{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}")).isEqualTo(Json.parse("{\"a\":{\"b\":\"d\"}}"));
-        assertThat(merge("{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}")).isEqualTo(Json.parse("{\"a\":[1]}"));
-        assertThat(merge("{}", "{\"a\":{\"bb\":{\"ccc\":null}}}")).isEqualTo(Json.parse("{\"a\":{\"bb\":{}}}"));
-        assertThat(merge("{\"e\":null}", "{\"a\":1}")).isEqualTo(Json.parse("{\"e\":null,\"a\":1}"));
+        assertThat(merge("{\"a\":\"b\",\"b\":\"c\"}", "{\"a\":null}"))
+                .isEqualTo(Json.parse("{\"b\":\"c\"}"));
+        assertThat(merge("{\"a\":[\"b\"]}", "{\"a\":\"c\"}"))
+                .isEqualTo(Json.parse("{\"a\":\"c\"}"));
+        assertThat(merge("{\"a\":{\"b\":\"c\"}}", "{\"a\":{\"b\":\"d\",\"c\":null}}"))
+                .isEqualTo(Json.parse("{\"a\":{\"b\":\"d\"}}"));
+        assertThat(merge("{\"a\":[{\"b\":\"c\"}]}", "{\"a\":[1]}"))
+                .isEqualTo(Json.parse("{\"a\":[1]}"));
+        assertThat(merge("{}", "{\"a\":{\"bb\":{\"ccc\":null}}}"))
+                .isEqualTo(Json.parse("{\"a\":{\"bb\":{}}}"));
+        assertThat(merge("{\"e\":null}", "{\"a\":1}"))
+                .isEqualTo(Json.parse("{\"e\":null,\"a\":1}"));
     }
 
     @Test
     void listsAreReplacedWhole() {
-        assertThat(merge("{\"spec\":{\"ports\":[{\"port\":80},{\"port\":443}]}}", "{\"spec\":{\"ports\":[{\"port\":8080}]}}"))
+        assertThat(
+                        merge(
+                                "{\"spec\":{\"ports\":[{\"port\":80},{\"port\":443}]}}",
+                                "{\"spec\":{\"ports\":[{\"port\":8080}]}}"))
                 .isEqualTo(Json.parse("{\"spec\":{\"ports\":[{\"port\":8080}]}}"));
     }
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The decoder against bodies the real kubectl 1.32 sent (captured by j8s-server's {@code
- * CaptureKubectlProtobufBodies}; the list is in {@code kubectl/README.md}): each decodes, field
- * for field and in the same order, to the JSON kubectl prints for the same object with {@code
+ * CaptureKubectlProtobufBodies}; the list is in {@code kubectl/README.md}): each decodes, field for
+ * field and in the same order, to the JSON kubectl prints for the same object with {@code
  * --dry-run=client -o json}, or to the hand-written JSON for commands without a dry run.
  */
 class KubectlBodiesTest {
@@ -24,8 +24,12 @@ class KubectlBodiesTest {
     static Stream<String> fixtures() throws IOException, URISyntaxException {
         Path dir = Path.of(KubectlBodiesTest.class.getResource("kubectl").toURI());
         try (Stream<Path> files = Files.list(dir)) {
-            List<String> names = files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".pb"))
-                    .map(n -> n.substring(0, n.length() - 3)).sorted().toList();
+            List<String> names =
+                    files.map(p -> p.getFileName().toString())
+                            .filter(n -> n.endsWith(".pb"))
+                            .map(n -> n.substring(0, n.length() - 3))
+                            .sorted()
+                            .toList();
             return names.stream();
         }
     }
@@ -39,10 +43,27 @@ class KubectlBodiesTest {
 
     @Test
     void fixtures_coverEveryTypedCommand() throws Exception {
-        assertThat(fixtures().toList()).contains("configmap", "secret-generic", "secret-docker-registry", "namespace",
-                "serviceaccount", "service-clusterip", "service-nodeport", "service-loadbalancer",
-                "service-externalname", "deployment", "role", "clusterrole", "rolebinding", "clusterrolebinding",
-                "token", "can-i", "can-i-list", "whoami", "drain-delete-options");
+        assertThat(fixtures().toList())
+                .contains(
+                        "configmap",
+                        "secret-generic",
+                        "secret-docker-registry",
+                        "namespace",
+                        "serviceaccount",
+                        "service-clusterip",
+                        "service-nodeport",
+                        "service-loadbalancer",
+                        "service-externalname",
+                        "deployment",
+                        "role",
+                        "clusterrole",
+                        "rolebinding",
+                        "clusterrolebinding",
+                        "token",
+                        "can-i",
+                        "can-i-list",
+                        "whoami",
+                        "drain-delete-options");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -53,17 +53,18 @@ final class ProtoMessage {
 
     /** Packed repeated int64 values (wire type 2). */
     ProtoMessage packedInt64(int field, long... values) {
-        return write(() -> {
-            int size = 0;
-            for (long v : values) {
-                size += CodedOutputStream.computeInt64SizeNoTag(v);
-            }
-            out.writeTag(field, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
-            out.writeUInt32NoTag(size);
-            for (long v : values) {
-                out.writeInt64NoTag(v);
-            }
-        });
+        return write(
+                () -> {
+                    int size = 0;
+                    for (long v : values) {
+                        size += CodedOutputStream.computeInt64SizeNoTag(v);
+                    }
+                    out.writeTag(field, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                    out.writeUInt32NoTag(size);
+                    for (long v : values) {
+                        out.writeInt64NoTag(v);
+                    }
+                });
     }
 
     /** Raw bytes as they are, for malformed input. */
@@ -80,14 +81,18 @@ final class ProtoMessage {
         return bytes.toByteArray();
     }
 
-    /** A whole request body: {@code k8s\0} and the {@code runtime.Unknown} carrying this message as {@code raw}. */
+    /**
+     * A whole request body: {@code k8s\0} and the {@code runtime.Unknown} carrying this message as
+     * {@code raw}.
+     */
     byte[] body(String apiVersion, String kind) {
-        byte[] envelope = new ProtoMessage()
-                .message(1, new ProtoMessage().string(1, apiVersion).string(2, kind))
-                .bytes(2, toByteArray())
-                .string(3, "")
-                .string(4, "")
-                .toByteArray();
+        byte[] envelope =
+                new ProtoMessage()
+                        .message(1, new ProtoMessage().string(1, apiVersion).string(2, kind))
+                        .bytes(2, toByteArray())
+                        .string(3, "")
+                        .string(4, "")
+                        .toByteArray();
         byte[] body = new byte[envelope.length + 4];
         body[0] = 'k';
         body[1] = '8';

@@ -25,12 +25,15 @@ class ApiSchemaTest {
             String name = schema.kindDefinition(type.apiVersion(), type.kind());
             assertThat(name).as(type.kind()).isNotNull();
             Definition d = schema.definition(name);
-            assertThat(d.gvks()).contains(new ApiSchema.Gvk(type.group(), type.version(), type.kind()));
+            assertThat(d.gvks())
+                    .contains(new ApiSchema.Gvk(type.group(), type.version(), type.kind()));
             assertThat(schema.definition(name + "List").gvks())
-                    .containsExactly(new ApiSchema.Gvk(type.group(), type.version(), type.listKind()));
+                    .containsExactly(
+                            new ApiSchema.Gvk(type.group(), type.version(), type.listKind()));
         }
         assertThat(schema.kindDefinition("v1", "Service")).isEqualTo("io.k8s.api.core.v1.Service");
-        assertThat(schema.kindDefinition("apps/v1", "Deployment")).isEqualTo("io.k8s.api.apps.v1.Deployment");
+        assertThat(schema.kindDefinition("apps/v1", "Deployment"))
+                .isEqualTo("io.k8s.api.apps.v1.Deployment");
         assertThat(schema.kindDefinition("discovery.k8s.io/v1", "EndpointSlice"))
                 .isEqualTo("io.k8s.api.discovery.v1.EndpointSlice");
         assertThat(schema.kindDefinition("rbac.authorization.k8s.io/v1", "ClusterRole"))
@@ -50,24 +53,37 @@ class ApiSchemaTest {
     @Test
     void fieldTypesComeFromTheModelClasses() {
         Definition spec = schema.definition("io.k8s.api.core.v1.ServiceSpec");
-        assertThat(spec.property("sessionAffinity").shape()).isEqualTo(new Primitive("string", null));
+        assertThat(spec.property("sessionAffinity").shape())
+                .isEqualTo(new Primitive("string", null));
         assertThat(spec.property("sessionAffinity").description()).contains("ClientIP");
-        assertThat(spec.property("selector").shape()).isEqualTo(new MapOf(new Primitive("string", null)));
-        assertThat(spec.property("ports").shape()).isEqualTo(new ArrayOf(new Ref("io.k8s.api.core.v1.ServicePort")));
+        assertThat(spec.property("selector").shape())
+                .isEqualTo(new MapOf(new Primitive("string", null)));
+        assertThat(spec.property("ports").shape())
+                .isEqualTo(new ArrayOf(new Ref("io.k8s.api.core.v1.ServicePort")));
         Definition port = schema.definition("io.k8s.api.core.v1.ServicePort");
         assertThat(port.property("port").shape()).isEqualTo(new Primitive("integer", "int32"));
         assertThat(port.property("targetPort").shape()).isEqualTo(new Ref(ApiSchema.INT_OR_STRING));
         assertThat(port.required()).containsExactly("port");
         Definition meta = schema.definition(ApiSchema.OBJECT_META);
         assertThat(meta.property("creationTimestamp").shape()).isEqualTo(new Ref(ApiSchema.TIME));
-        assertThat(meta.property("generation").shape()).isEqualTo(new Primitive("integer", "int64"));
-        assertThat(schema.definition("io.k8s.api.core.v1.ResourceRequirements").property("limits").shape())
+        assertThat(meta.property("generation").shape())
+                .isEqualTo(new Primitive("integer", "int64"));
+        assertThat(
+                        schema.definition("io.k8s.api.core.v1.ResourceRequirements")
+                                .property("limits")
+                                .shape())
                 .isEqualTo(new MapOf(new Ref(ApiSchema.QUANTITY)));
-        assertThat(schema.definition("io.k8s.api.coordination.v1.LeaseSpec").property("renewTime").shape())
+        assertThat(
+                        schema.definition("io.k8s.api.coordination.v1.LeaseSpec")
+                                .property("renewTime")
+                                .shape())
                 .isEqualTo(new Ref(ApiSchema.MICRO_TIME));
         assertThat(schema.definition("io.k8s.api.apps.v1.DeploymentSpec").required())
                 .containsExactly("selector", "template");
-        assertThat(schema.definition("io.k8s.api.apps.v1.DeploymentSpec").property("selector").shape())
+        assertThat(
+                        schema.definition("io.k8s.api.apps.v1.DeploymentSpec")
+                                .property("selector")
+                                .shape())
                 .isEqualTo(new Ref(ApiSchema.META + "LabelSelector"));
     }
 
@@ -94,14 +110,39 @@ class ApiSchemaTest {
                 .isEqualTo(new PatchMeta.Field(PatchMeta.NONE, true, ""));
         assertThat(pod.field("status").type().field("conditions").mergeKey()).isEqualTo("type");
         PatchMeta deployment = PatchSchemas.forKind("apps/v1", "Deployment");
-        assertThat(deployment.field("spec").type().field("template").type().field("spec").type().field("volumes")
-                .mergeKey()).isEqualTo("name");
-        assertThat(PatchSchemas.forKind("v1", "Service").field("spec").type().field("ports").mergeKey())
+        assertThat(
+                        deployment
+                                .field("spec")
+                                .type()
+                                .field("template")
+                                .type()
+                                .field("spec")
+                                .type()
+                                .field("volumes")
+                                .mergeKey())
+                .isEqualTo("name");
+        assertThat(
+                        PatchSchemas.forKind("v1", "Service")
+                                .field("spec")
+                                .type()
+                                .field("ports")
+                                .mergeKey())
                 .isEqualTo("port");
-        assertThat(PatchSchemas.forKind("v1", "Node").field("spec").type().field("podCIDRs").merge()).isTrue();
-        assertThat(PatchSchemas.forKind("v1", "ServiceAccount").field("secrets").mergeKey()).isEqualTo("name");
+        assertThat(
+                        PatchSchemas.forKind("v1", "Node")
+                                .field("spec")
+                                .type()
+                                .field("podCIDRs")
+                                .merge())
+                .isTrue();
+        assertThat(PatchSchemas.forKind("v1", "ServiceAccount").field("secrets").mergeKey())
+                .isEqualTo("name");
         for (String replaced : List.of("endpoints", "ports")) {
-            assertThat(PatchSchemas.forKind("discovery.k8s.io/v1", "EndpointSlice").field(replaced).merge()).isFalse();
+            assertThat(
+                            PatchSchemas.forKind("discovery.k8s.io/v1", "EndpointSlice")
+                                    .field(replaced)
+                                    .merge())
+                    .isFalse();
         }
         assertThat(PatchSchemas.forKind("v1", "Endpoints").field("subsets").merge()).isFalse();
     }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class LabelSelectorTest {
 
-    private static final Map<String, String> NGINX = Map.of("app", "nginx", "tier", "web", "version", "3");
+    private static final Map<String, String> NGINX =
+            Map.of("app", "nginx", "tier", "web", "version", "3");
 
     @Test
     void parse_equalityOperators() {
@@ -30,13 +31,18 @@ class LabelSelectorTest {
         assertThat(LabelSelector.parse("tier").matches(NGINX)).isTrue();
         assertThat(LabelSelector.parse("!tier").matches(NGINX)).isFalse();
         assertThat(LabelSelector.parse("!canary").matches(NGINX)).isTrue();
-        assertThat(LabelSelector.parse("  app = nginx ,  tier ,!canary, version in (1,2,3)").matches(NGINX)).isTrue();
+        assertThat(
+                        LabelSelector.parse("  app = nginx ,  tier ,!canary, version in (1,2,3)")
+                                .matches(NGINX))
+                .isTrue();
         assertThat(LabelSelector.parse("app=nginx,tier=db").matches(NGINX)).isFalse();
         assertThat(LabelSelector.parse("version>2").matches(NGINX)).isTrue();
         assertThat(LabelSelector.parse("version<2").matches(NGINX)).isFalse();
         assertThat(LabelSelector.parse("").isEverything()).isTrue();
-        assertThat(LabelSelector.parse("kubernetes.io/service-name=my-nginx-svc")
-                .matches(Map.of("kubernetes.io/service-name", "my-nginx-svc"))).isTrue();
+        assertThat(
+                        LabelSelector.parse("kubernetes.io/service-name=my-nginx-svc")
+                                .matches(Map.of("kubernetes.io/service-name", "my-nginx-svc")))
+                .isTrue();
     }
 
     @Test
@@ -47,28 +53,43 @@ class LabelSelectorTest {
 
     @Test
     void toString_sortedByKeyLikeKubernetes() {
-        assertThat(LabelSelector.parse("tier=web, app in (b,a), !canary").toString()).isEqualTo("app in (a,b),!canary,tier=web");
+        assertThat(LabelSelector.parse("tier=web, app in (b,a), !canary").toString())
+                .isEqualTo("app in (a,b),!canary,tier=web");
     }
 
     @Test
     void parse_errorsWordedLikeKubernetes() {
-        assertThatThrownBy(() -> LabelSelector.parse("app in nginx")).hasMessage("unable to parse requirement: found 'nginx' expected: '('");
-        assertThatThrownBy(() -> LabelSelector.parse("app in (a")).hasMessage("unable to parse requirement: found '', expected: ',' or ')'");
-        assertThatThrownBy(() -> LabelSelector.parse("app=a,")).hasMessage("found '', expected: identifier after ','");
-        assertThatThrownBy(() -> LabelSelector.parse("app=a b")).hasMessage("found 'b', expected: ',' or 'end of string'");
-        assertThatThrownBy(() -> LabelSelector.parse("=a")).hasMessage("found '=', expected: !, identifier, or 'end of string'");
-        assertThatThrownBy(() -> LabelSelector.parse("app x")).hasMessage("unable to parse requirement: found 'x', expected: in, notin, =, ==, !=, gt, lt");
-        assertThatThrownBy(() -> LabelSelector.parse("a/b/c=x")).isInstanceOf(SelectorException.class)
-                .hasMessageStartingWith("unable to parse requirement: <nil>: Invalid value: \"a/b/c\": a qualified name must consist of");
-        assertThatThrownBy(() -> LabelSelector.parse("app=-x")).hasMessageStartingWith(
-                "unable to parse requirement: values[0]: Invalid value: \"-x\": a valid label must be an empty string");
-        assertThatThrownBy(() -> LabelSelector.parse("version>x")).hasMessage(
-                "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer");
+        assertThatThrownBy(() -> LabelSelector.parse("app in nginx"))
+                .hasMessage("unable to parse requirement: found 'nginx' expected: '('");
+        assertThatThrownBy(() -> LabelSelector.parse("app in (a"))
+                .hasMessage("unable to parse requirement: found '', expected: ',' or ')'");
+        assertThatThrownBy(() -> LabelSelector.parse("app=a,"))
+                .hasMessage("found '', expected: identifier after ','");
+        assertThatThrownBy(() -> LabelSelector.parse("app=a b"))
+                .hasMessage("found 'b', expected: ',' or 'end of string'");
+        assertThatThrownBy(() -> LabelSelector.parse("=a"))
+                .hasMessage("found '=', expected: !, identifier, or 'end of string'");
+        assertThatThrownBy(() -> LabelSelector.parse("app x"))
+                .hasMessage(
+                        "unable to parse requirement: found 'x', expected: in, notin, =, ==, !=, gt, lt");
+        assertThatThrownBy(() -> LabelSelector.parse("a/b/c=x"))
+                .isInstanceOf(SelectorException.class)
+                .hasMessageStartingWith(
+                        "unable to parse requirement: <nil>: Invalid value: \"a/b/c\": a qualified name must consist of");
+        assertThatThrownBy(() -> LabelSelector.parse("app=-x"))
+                .hasMessageStartingWith(
+                        "unable to parse requirement: values[0]: Invalid value: \"-x\": a valid label must be an empty string");
+        assertThatThrownBy(() -> LabelSelector.parse("version>x"))
+                .hasMessage(
+                        "unable to parse requirement: values[0]: Invalid value: \"x\": for 'Gt', 'Lt' operators, the value must be an integer");
     }
 
     @Test
     void fromMatchLabelsAndExpressions() {
-        LabelSelector s = LabelSelector.fromMatchLabelsAndExpressions(TestData.obj("""
+        LabelSelector s =
+                LabelSelector.fromMatchLabelsAndExpressions(
+                        TestData.obj(
+                                """
                 matchLabels: {app: nginx}
                 matchExpressions:
                 - {key: tier, operator: In, values: [web, api]}
@@ -78,18 +99,35 @@ class LabelSelectorTest {
                 """));
         assertThat(s.matches(NGINX)).isTrue();
         assertThat(s.matches(Map.of("app", "nginx", "tier", "db", "version", "1"))).isFalse();
-        assertThat(s.toString()).isEqualTo("app=nginx,!canary,env notin (prod),tier in (api,web),version");
-        assertThat(LabelSelector.fromMatchLabelsAndExpressions(TestData.obj("{}")).isEverything()).isTrue();
-        assertThat(LabelSelector.fromMatchLabelsAndExpressions((tools.jackson.databind.JsonNode) null).matches(NGINX)).isFalse();
-        assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(TestData.obj("matchExpressions: [{key: a, operator: Foo}]")))
+        assertThat(s.toString())
+                .isEqualTo("app=nginx,!canary,env notin (prod),tier in (api,web),version");
+        assertThat(LabelSelector.fromMatchLabelsAndExpressions(TestData.obj("{}")).isEverything())
+                .isTrue();
+        assertThat(
+                        LabelSelector.fromMatchLabelsAndExpressions(
+                                        (tools.jackson.databind.JsonNode) null)
+                                .matches(NGINX))
+                .isFalse();
+        assertThatThrownBy(
+                        () ->
+                                LabelSelector.fromMatchLabelsAndExpressions(
+                                        TestData.obj(
+                                                "matchExpressions: [{key: a, operator: Foo}]")))
                 .hasMessage("\"Foo\" is not a valid label selector operator");
-        assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(TestData.obj("matchExpressions: [{key: a, operator: In}]")))
-                .hasMessage("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
+        assertThatThrownBy(
+                        () ->
+                                LabelSelector.fromMatchLabelsAndExpressions(
+                                        TestData.obj("matchExpressions: [{key: a, operator: In}]")))
+                .hasMessage(
+                        "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty");
     }
 
     @Test
     void fromFabric8Selector() {
-        var sel = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder().addToMatchLabels("app", "nginx").build();
+        var sel =
+                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                        .addToMatchLabels("app", "nginx")
+                        .build();
         assertThat(LabelSelector.fromMatchLabelsAndExpressions(sel).matches(NGINX)).isTrue();
     }
 
@@ -103,41 +141,88 @@ class LabelSelectorTest {
     @Test
     void fromFabric8Selector_hasLabelSelectorAsSelectorSemantics() {
         var b = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder();
-        assertThat(LabelSelector.fromMatchLabelsAndExpressions((io.fabric8.kubernetes.api.model.LabelSelector) null)
-                .matches(NGINX)).as("a null selector matches nothing").isFalse();
+        assertThat(
+                        LabelSelector.fromMatchLabelsAndExpressions(
+                                        (io.fabric8.kubernetes.api.model.LabelSelector) null)
+                                .matches(NGINX))
+                .as("a null selector matches nothing")
+                .isFalse();
         assertThat(LabelSelector.fromMatchLabelsAndExpressions(b.build()).matches(NGINX))
-                .as("an empty selector matches everything").isTrue();
+                .as("an empty selector matches everything")
+                .isTrue();
         assertThat(LabelSelector.fromMatchLabelsAndExpressions(b.build()).matches(null)).isTrue();
 
-        var sel = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-                .addToMatchLabels("app", "nginx")
-                .addNewMatchExpression().withKey("tier").withOperator("In").withValues("web", "db").endMatchExpression()
-                .addNewMatchExpression().withKey("version").withOperator("NotIn").withValues("1", "2").endMatchExpression()
-                .addNewMatchExpression().withKey("version").withOperator("Exists").endMatchExpression()
-                .addNewMatchExpression().withKey("canary").withOperator("DoesNotExist").endMatchExpression()
-                .build();
+        var sel =
+                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                        .addToMatchLabels("app", "nginx")
+                        .addNewMatchExpression()
+                        .withKey("tier")
+                        .withOperator("In")
+                        .withValues("web", "db")
+                        .endMatchExpression()
+                        .addNewMatchExpression()
+                        .withKey("version")
+                        .withOperator("NotIn")
+                        .withValues("1", "2")
+                        .endMatchExpression()
+                        .addNewMatchExpression()
+                        .withKey("version")
+                        .withOperator("Exists")
+                        .endMatchExpression()
+                        .addNewMatchExpression()
+                        .withKey("canary")
+                        .withOperator("DoesNotExist")
+                        .endMatchExpression()
+                        .build();
         LabelSelector selector = LabelSelector.fromMatchLabelsAndExpressions(sel);
         assertThat(selector.matches(NGINX)).isTrue();
-        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web", "version", "2"))).as("NotIn").isFalse();
-        assertThat(selector.matches(Map.of("app", "nginx", "tier", "cache", "version", "3"))).as("In").isFalse();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web", "version", "2")))
+                .as("NotIn")
+                .isFalse();
+        assertThat(selector.matches(Map.of("app", "nginx", "tier", "cache", "version", "3")))
+                .as("In")
+                .isFalse();
         assertThat(selector.matches(Map.of("app", "nginx", "tier", "web"))).as("Exists").isFalse();
-        assertThat(selector.matches(Map.of("app", "nginx", "tier", "web", "version", "3", "canary", "")))
-                .as("DoesNotExist").isFalse();
-        assertThat(selector.matches(Map.of("app", "db", "tier", "web", "version", "3"))).as("matchLabels").isFalse();
+        assertThat(
+                        selector.matches(
+                                Map.of(
+                                        "app", "nginx", "tier", "web", "version", "3", "canary",
+                                        "")))
+                .as("DoesNotExist")
+                .isFalse();
+        assertThat(selector.matches(Map.of("app", "db", "tier", "web", "version", "3")))
+                .as("matchLabels")
+                .isFalse();
         // the same as the JSON form
-        assertThat(selector).isEqualTo(LabelSelector.fromMatchLabelsAndExpressions(io.j8s.api.json.Json.toObjectNode(sel)));
+        assertThat(selector)
+                .isEqualTo(
+                        LabelSelector.fromMatchLabelsAndExpressions(
+                                io.j8s.api.json.Json.toObjectNode(sel)));
     }
 
     @Test
     void fromFabric8Selector_rejectsUnknownOperatorsAndMissingValues() {
-        var unknown = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-                .addNewMatchExpression().withKey("a").withOperator("Gt").withValues("1").endMatchExpression().build();
+        var unknown =
+                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("a")
+                        .withOperator("Gt")
+                        .withValues("1")
+                        .endMatchExpression()
+                        .build();
         assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(unknown))
-                .isInstanceOf(SelectorException.class).hasMessageContaining("\"Gt\" is not a valid label selector operator");
-        var noValues = new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-                .addNewMatchExpression().withKey("a").withOperator("In").endMatchExpression().build();
+                .isInstanceOf(SelectorException.class)
+                .hasMessageContaining("\"Gt\" is not a valid label selector operator");
+        var noValues =
+                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                        .addNewMatchExpression()
+                        .withKey("a")
+                        .withOperator("In")
+                        .endMatchExpression()
+                        .build();
         assertThatThrownBy(() -> LabelSelector.fromMatchLabelsAndExpressions(noValues))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("values set can't be empty");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("values set can't be empty");
     }
 
     @Test
@@ -148,9 +233,16 @@ class LabelSelectorTest {
         assertThat(LabelSelector.matchesSet(null, null)).isTrue();
         assertThat(LabelSelector.matchesSet(Map.of("app", "nginx"), null)).isFalse();
 
-        assertThat(LabelSelector.isEmpty(null)).as("null is no selector, not an empty one").isFalse();
-        assertThat(LabelSelector.isEmpty(new io.fabric8.kubernetes.api.model.LabelSelector())).isTrue();
-        assertThat(LabelSelector.isEmpty(new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
-                .addToMatchLabels("a", "b").build())).isFalse();
+        assertThat(LabelSelector.isEmpty(null))
+                .as("null is no selector, not an empty one")
+                .isFalse();
+        assertThat(LabelSelector.isEmpty(new io.fabric8.kubernetes.api.model.LabelSelector()))
+                .isTrue();
+        assertThat(
+                        LabelSelector.isEmpty(
+                                new io.fabric8.kubernetes.api.model.LabelSelectorBuilder()
+                                        .addToMatchLabels("a", "b")
+                                        .build()))
+                .isFalse();
     }
 }

@@ -20,30 +20,60 @@ class TablesTest {
     @Test
     void table_likeThePodsSample() {
         ObjectNode pod = TestData.json("samples/pod_obj.json");
-        ObjectNode table = Tables.table(PODS, List.of(pod), Instant.parse("2026-11-25T16:44:01Z"), IncludeObject.METADATA, false, "135");
+        ObjectNode table =
+                Tables.table(
+                        PODS,
+                        List.of(pod),
+                        Instant.parse("2026-11-25T16:44:01Z"),
+                        IncludeObject.METADATA,
+                        false,
+                        "135");
         JsonNode sample = TestData.json("samples/pods_table.json");
         assertThat(table.get("kind").asString()).isEqualTo("Table");
         assertThat(table.get("apiVersion").asString()).isEqualTo("meta.k8s.io/v1");
         assertThat(table.at("/metadata/resourceVersion").asString()).isEqualTo("135");
         assertThat(table.get("columnDefinitions")).hasSize(sample.get("columnDefinitions").size());
-        assertThat(table.at("/rows/0/cells")).isEqualTo(Json.parse(
-                "[\"my-nginx-2hx6f74kb9-4b4ps\",\"1/1\",\"Running\",\"0\",\"7s\",\"10.244.0.8\",\"node-1\",\"<none>\",\"<none>\"]"));
+        assertThat(table.at("/rows/0/cells"))
+                .isEqualTo(
+                        Json.parse(
+                                "[\"my-nginx-2hx6f74kb9-4b4ps\",\"1/1\",\"Running\",\"0\",\"7s\",\"10.244.0.8\",\"node-1\",\"<none>\",\"<none>\"]"));
         assertThat(table.at("/rows/0/object/kind").asString()).isEqualTo("PartialObjectMetadata");
-        assertThat(table.at("/rows/0/object/metadata/labels")).isEqualTo(sample.at("/rows/0/object/metadata/labels"));
+        assertThat(table.at("/rows/0/object/metadata/labels"))
+                .isEqualTo(sample.at("/rows/0/object/metadata/labels"));
         assertThat(table.at("/rows/0/object/spec").isMissingNode()).isTrue();
     }
 
     @Test
     void includeObjectAndNoHeaders() {
         ObjectNode pod = TestData.json("samples/pod_obj.json");
-        ObjectNode full = Tables.table(PODS, List.of(pod), Instant.now(), IncludeObject.fromParameter("Object"), true, null);
+        ObjectNode full =
+                Tables.table(
+                        PODS,
+                        List.of(pod),
+                        Instant.now(),
+                        IncludeObject.fromParameter("Object"),
+                        true,
+                        null);
         assertThat(full.get("columnDefinitions").isNull()).isTrue();
         assertThat(full.at("/rows/0/object/spec/nodeName").asString()).isEqualTo("node-1");
-        ObjectNode none = Tables.table(PODS, List.of(pod), Instant.now(), IncludeObject.fromParameter("None"), false, null);
+        ObjectNode none =
+                Tables.table(
+                        PODS,
+                        List.of(pod),
+                        Instant.now(),
+                        IncludeObject.fromParameter("None"),
+                        false,
+                        null);
         assertThat(none.at("/rows/0").has("object")).isFalse();
         assertThat(IncludeObject.fromParameter(null)).isEqualTo(IncludeObject.METADATA);
-        ObjectNode rs = Tables.table(ResourceTypes.resolve("rs").orElseThrow(),
-                List.of(TestData.obj("metadata: {name: r}\nspec: {replicas: 2}")), Instant.now(), IncludeObject.NONE, false, null);
+        ObjectNode rs =
+                Tables.table(
+                        ResourceTypes.resolve("rs").orElseThrow(),
+                        List.of(TestData.obj("metadata: {name: r}\nspec: {replicas: 2}")),
+                        Instant.now(),
+                        IncludeObject.NONE,
+                        false,
+                        null);
         assertThat(rs.at("/rows/0/cells/1").isIntegralNumber()).isTrue();
     }
 }

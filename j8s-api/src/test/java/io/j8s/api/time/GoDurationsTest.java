@@ -42,15 +42,21 @@ class GoDurationsTest {
         assertThat(GoDurations.parse("1.5µs")).isEqualTo(Duration.ofNanos(1_500));
         assertThat(GoDurations.parse("0")).isEqualTo(Duration.ZERO);
         for (String bad : List.of("", "40", "s", "4 s", "1d", "-5s")) {
-            assertThatThrownBy(() -> GoDurations.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> GoDurations.parse(bad))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("invalid duration");
         }
     }
 
     @Test
     void parse_readsWhatFormatWrites() {
-        for (long nanos : new long[] {1, 1_500, 1_500_000, 999_999_999, 90_000_000_000L, 3_723_500_000_000L}) {
-            assertThat(GoDurations.parse(GoDurations.format(nanos))).isEqualTo(Duration.ofNanos(nanos));
+        for (long nanos :
+                new long[] {
+                    1, 1_500, 1_500_000, 999_999_999, 90_000_000_000L, 3_723_500_000_000L
+                }) {
+            assertThat(GoDurations.parse(GoDurations.format(nanos)))
+                    .isEqualTo(Duration.ofNanos(nanos));
         }
     }
 }

@@ -20,7 +20,8 @@ public record Cidr(long base, int prefixLength) {
             throw new IllegalArgumentException("not a CIDR prefix length: \"" + text + "\"");
         }
         if (prefix < 1 || prefix > 30) {
-            throw new IllegalArgumentException("CIDR prefix length must be between 1 and 30: \"" + text + "\"");
+            throw new IllegalArgumentException(
+                    "CIDR prefix length must be between 1 and 30: \"" + text + "\"");
         }
         long address = toLong(text.substring(0, slash));
         long mask = (0xFFFFFFFFL << (32 - prefix)) & 0xFFFFFFFFL;
@@ -71,7 +72,10 @@ public record Cidr(long base, int prefixLength) {
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not an IPv4 address: \"" + ip + "\"");
             }
-            if (octet < 0 || octet > 255 || part.isEmpty() || (part.length() > 1 && part.startsWith("0"))) {
+            if (octet < 0
+                    || octet > 255
+                    || part.isEmpty()
+                    || (part.length() > 1 && part.startsWith("0"))) {
                 throw new IllegalArgumentException("not an IPv4 address: \"" + ip + "\"");
             }
             value = (value << 8) | octet;
@@ -80,7 +84,12 @@ public record Cidr(long base, int prefixLength) {
     }
 
     public static String toText(long address) {
-        return ((address >> 24) & 255) + "." + ((address >> 16) & 255) + "." + ((address >> 8) & 255) + "."
+        return ((address >> 24) & 255)
+                + "."
+                + ((address >> 16) & 255)
+                + "."
+                + ((address >> 8) & 255)
+                + "."
                 + (address & 255);
     }
 }

@@ -2,8 +2,8 @@ package io.j8s.apiserver.admission;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
-import io.j8s.apiserver.registry.Admission;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.registry.Admission;
 import io.j8s.store.TxnOp;
 import java.security.SecureRandom;
 import java.util.List;
@@ -29,18 +29,21 @@ import tools.jackson.databind.node.ObjectNode;
  * existed (Kubernetes instead retries the lookup for about a second and a half), so a Pod created
  * right after its namespace works.
  *
- * <p>Mirror Pods (annotation {@code kubernetes.io/config.mirror}) are not changed; they may not name
- * a ServiceAccount, mount Secrets or project ServiceAccount tokens. Updates pass unchanged: Pod
- * update validation keeps {@code serviceAccountName} and the volumes immutable. Thread safe.
+ * <p>Mirror Pods (annotation {@code kubernetes.io/config.mirror}) are not changed; they may not
+ * name a ServiceAccount, mount Secrets or project ServiceAccount tokens. Updates pass unchanged:
+ * Pod update validation keeps {@code serviceAccountName} and the volumes immutable. Thread safe.
  */
 public final class ServiceAccountAdmission implements Admission {
     public static final String DEFAULT_SERVICE_ACCOUNT = "default";
     public static final String MOUNT_PATH = "/var/run/secrets/kubernetes.io/serviceaccount";
     public static final String VOLUME_PREFIX = "kube-api-access-";
+
     /** Kubernetes' {@code WarnOnlyBoundTokenExpirationSeconds}: one hour and seven seconds. */
     public static final long TOKEN_EXPIRATION_SECONDS = 3607;
+
     public static final String ROOT_CA_CONFIGMAP = "kube-root-ca.crt";
     static final String MIRROR_ANNOTATION = "kubernetes.io/config.mirror";
+
     /** The alphabet of Kubernetes' {@code SimpleNameGenerator} (no vowels, no look-alikes). */
     private static final String NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -80,14 +83,22 @@ public final class ServiceAccountAdmission implements Admission {
         spec.put("serviceAccount", name);
         Optional<JsonNode> account = serviceAccounts.get(namespace, name);
         if (account.isEmpty() && !name.equals(DEFAULT_SERVICE_ACCOUNT)) {
-            throw forbidden(pod, "error looking up service account " + namespace + "/" + name
-                    + ": serviceaccount \"" + name + "\" not found");
+            throw forbidden(
+                    pod,
+                    "error looking up service account "
+                            + namespace
+                            + "/"
+                            + name
+                            + ": serviceaccount \""
+                            + name
+                            + "\" not found");
         }
         JsonNode sa = account.orElse(Json.object());
         if (shouldAutomount(sa, spec)) {
             mountToken(spec);
         }
-        if (Json.elements(spec, "imagePullSecrets").isEmpty() && sa.path("imagePullSecrets").isArray()
+        if (Json.elements(spec, "imagePullSecrets").isEmpty()
+                && sa.path("imagePullSecrets").isArray()
                 && !sa.path("imagePullSecrets").isEmpty()) {
             spec.set("imagePullSecrets", sa.get("imagePullSecrets").deepCopy());
         }
@@ -101,7 +112,9 @@ public final class ServiceAccountAdmission implements Admission {
      */
     @Override
     public List<TxnOp> admitUpdate(ResourceType type, ObjectNode pod, ObjectNode old) {
-        if (type.group().isEmpty() && type.plural().equals("pods") && pod.get("spec") instanceof ObjectNode spec) {
+        if (type.group().isEmpty()
+                && type.plural().equals("pods")
+                && pod.get("spec") instanceof ObjectNode spec) {
             String name = Json.str(spec, "serviceAccountName");
             if (name.isEmpty()) {
                 name = Json.str(spec, "serviceAccount");
@@ -152,8 +165,10 @@ public final class ServiceAccountAdmission implements Admission {
                     }
                 }
                 if (!mounted) {
-                    ArrayNode mounts = container.get("volumeMounts") instanceof ArrayNode a ? a
-                            : container.putArray("volumeMounts");
+                    ArrayNode mounts =
+                            container.get("volumeMounts") instanceof ArrayNode a
+                                    ? a
+                                    : container.putArray("volumeMounts");
                     ObjectNode mount = mounts.addObject();
                     mount.put("name", volumeName);
                     mount.put("readOnly", true);
@@ -163,7 +178,8 @@ public final class ServiceAccountAdmission implements Admission {
             }
         }
         if (!hasVolume && needsVolume) {
-            ArrayNode volumes = spec.get("volumes") instanceof ArrayNode a ? a : spec.putArray("volumes");
+            ArrayNode volumes =
+                    spec.get("volumes") instanceof ArrayNode a ? a : spec.putArray("volumes");
             volumes.add(tokenVolume(volumeName));
         }
     }
@@ -182,7 +198,8 @@ public final class ServiceAccountAdmission implements Admission {
         ObjectNode item = configMap.putArray("items").addObject();
         item.put("key", "ca.crt");
         item.put("path", "ca.crt");
-        ObjectNode file = sources.addObject().putObject("downwardAPI").putArray("items").addObject();
+        ObjectNode file =
+                sources.addObject().putObject("downwardAPI").putArray("items").addObject();
         ObjectNode fieldRef = file.putObject("fieldRef");
         fieldRef.put("apiVersion", "v1");
         fieldRef.put("fieldPath", "metadata.namespace");
@@ -204,7 +221,8 @@ public final class ServiceAccountAdmission implements Admission {
                     throw forbidden(pod, "a mirror pod may not reference secrets");
                 }
                 if (source.path("serviceAccountToken").isObject()) {
-                    throw forbidden(pod, "a mirror pod may not use ServiceAccountToken volume projections");
+                    throw forbidden(
+                            pod, "a mirror pod may not use ServiceAccountToken volume projections");
                 }
             }
         }
@@ -216,9 +234,13 @@ public final class ServiceAccountAdmission implements Admission {
      */
     private static ApiException forbidden(ObjectNode pod, String cause) {
         String generateName = Json.text(pod, "metadata.generateName");
-        String name = !generateName.isEmpty() && Json.text(pod, "metadata.name").startsWith(generateName)
-                && Json.text(pod, "metadata.name").length() == generateName.length() + 5
-                ? generateName : Json.text(pod, "metadata.name");
+        String name =
+                !generateName.isEmpty()
+                                && Json.text(pod, "metadata.name").startsWith(generateName)
+                                && Json.text(pod, "metadata.name").length()
+                                        == generateName.length() + 5
+                        ? generateName
+                        : Json.text(pod, "metadata.name");
         return ApiException.forbidden("", "pods", name, cause);
     }
 

@@ -16,11 +16,11 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Allocates Services' ClusterIPs from the Service CIDR and nodePorts from the node-port range.
@@ -81,7 +81,9 @@ public final class ServiceAllocations implements Admission {
             try {
                 nodePorts.add(Integer.parseInt(kv.key().substring(NODE_PORT_PREFIX.length())));
             } catch (NumberFormatException e) {
-                log.atWarn().addKeyValue("key", kv.key()).log("ignoring a malformed node port allocation key");
+                log.atWarn()
+                        .addKeyValue("key", kv.key())
+                        .log("ignoring a malformed node port allocation key");
             }
         }
     }
@@ -110,7 +112,9 @@ public final class ServiceAllocations implements Admission {
         String serviceType = spec.path("type").asString("ClusterIP");
         if (!serviceType.equals("ExternalName")) {
             String requested = spec.path("clusterIP").asString("");
-            if (requested.isEmpty() && spec.path("clusterIPs").isArray() && !spec.path("clusterIPs").isEmpty()) {
+            if (requested.isEmpty()
+                    && spec.path("clusterIPs").isArray()
+                    && !spec.path("clusterIPs").isEmpty()) {
                 requested = spec.path("clusterIPs").get(0).asString("");
             }
             String ip;
@@ -189,7 +193,9 @@ public final class ServiceAllocations implements Admission {
                             ips.remove(serviceCidr.offsetOf(ip));
                         }
                     } else if (create.key().startsWith(NODE_PORT_PREFIX)) {
-                        nodePorts.remove(Integer.parseInt(create.key().substring(NODE_PORT_PREFIX.length())));
+                        nodePorts.remove(
+                                Integer.parseInt(
+                                        create.key().substring(NODE_PORT_PREFIX.length())));
                     }
                 }
             }
@@ -222,13 +228,24 @@ public final class ServiceAllocations implements Admission {
 
     private synchronized String claimIp(ObjectNode service, String ip) {
         if (!serviceCidr.contains(ip)) {
-            throw invalidIp(service, ip, "the provided IP (" + ip + ") is not in the valid range. The range of valid"
-                    + " IPs is " + serviceCidr);
+            throw invalidIp(
+                    service,
+                    ip,
+                    "the provided IP ("
+                            + ip
+                            + ") is not in the valid range. The range of valid"
+                            + " IPs is "
+                            + serviceCidr);
         }
         long offset = serviceCidr.offsetOf(ip);
         if (offset == 0 || offset == serviceCidr.size() - 1) {
-            throw invalidIp(service, ip, "the provided IP (" + ip + ") is the network or broadcast address of "
-                    + serviceCidr);
+            throw invalidIp(
+                    service,
+                    ip,
+                    "the provided IP ("
+                            + ip
+                            + ") is the network or broadcast address of "
+                            + serviceCidr);
         }
         if (!ips.add(offset)) {
             throw invalidIp(service, ip, "provided IP is already allocated");
@@ -238,7 +255,8 @@ public final class ServiceAllocations implements Admission {
 
     private List<TxnOp> allocateNodePorts(ObjectNode service, ObjectNode spec, JsonNode oldSpec) {
         String serviceType = spec.path("type").asString("ClusterIP");
-        boolean wantsNodePorts = serviceType.equals("NodePort") || serviceType.equals("LoadBalancer");
+        boolean wantsNodePorts =
+                serviceType.equals("NodePort") || serviceType.equals("LoadBalancer");
         List<TxnOp> ops = new ArrayList<>();
         JsonNode ports = spec.path("ports");
         if (!ports.isArray()) {
@@ -262,15 +280,31 @@ public final class ServiceAllocations implements Admission {
                         continue;
                     }
                     if (requested < nodePortMin || requested > nodePortMax) {
-                        throw ApiException.invalid("Service", "", name(service), List.of(new FieldError(
-                                "spec.ports[" + i + "].nodePort", FieldError.Type.INVALID, requested,
-                                "provided port is not in the valid range. The range of valid ports is "
-                                        + nodePortMin + "-" + nodePortMax)));
+                        throw ApiException.invalid(
+                                "Service",
+                                "",
+                                name(service),
+                                List.of(
+                                        new FieldError(
+                                                "spec.ports[" + i + "].nodePort",
+                                                FieldError.Type.INVALID,
+                                                requested,
+                                                "provided port is not in the valid range. The range of valid ports is "
+                                                        + nodePortMin
+                                                        + "-"
+                                                        + nodePortMax)));
                     }
                     if (!nodePorts.add(requested)) {
-                        throw ApiException.invalid("Service", "", name(service), List.of(new FieldError(
-                                "spec.ports[" + i + "].nodePort", FieldError.Type.INVALID, requested,
-                                "provided port is already allocated")));
+                        throw ApiException.invalid(
+                                "Service",
+                                "",
+                                name(service),
+                                List.of(
+                                        new FieldError(
+                                                "spec.ports[" + i + "].nodePort",
+                                                FieldError.Type.INVALID,
+                                                requested,
+                                                "provided port is already allocated")));
                     }
                     allocated = requested;
                 } else {
@@ -278,7 +312,10 @@ public final class ServiceAllocations implements Admission {
                 }
             }
             port.put("nodePort", allocated);
-            ops.add(new TxnOp.Create(NODE_PORT_PREFIX + allocated, owner(service).getBytes(StandardCharsets.UTF_8)));
+            ops.add(
+                    new TxnOp.Create(
+                            NODE_PORT_PREFIX + allocated,
+                            owner(service).getBytes(StandardCharsets.UTF_8)));
         }
         return ops;
     }
@@ -296,8 +333,16 @@ public final class ServiceAllocations implements Admission {
                 return port;
             }
         }
-        throw ApiException.invalid("Service", "", name(service), List.of(new FieldError("spec.ports[0].nodePort",
-                FieldError.Type.INVALID, 0, "range is full")));
+        throw ApiException.invalid(
+                "Service",
+                "",
+                name(service),
+                List.of(
+                        new FieldError(
+                                "spec.ports[0].nodePort",
+                                FieldError.Type.INVALID,
+                                0,
+                                "range is full")));
     }
 
     private static Set<Integer> portsOf(JsonNode spec) {
@@ -314,8 +359,16 @@ public final class ServiceAllocations implements Admission {
     private ApiException invalidIp(ObjectNode service, String ip, String why) {
         ArrayNode value = Json.array();
         value.add(ip);
-        return ApiException.invalid("Service", "", name(service), List.of(new FieldError("spec.clusterIPs",
-                FieldError.Type.INVALID, List.of(ip), "failed to allocate IP " + ip + ": " + why)));
+        return ApiException.invalid(
+                "Service",
+                "",
+                name(service),
+                List.of(
+                        new FieldError(
+                                "spec.clusterIPs",
+                                FieldError.Type.INVALID,
+                                List.of(ip),
+                                "failed to allocate IP " + ip + ": " + why)));
     }
 
     private static ObjectNode spec(ObjectNode service) {

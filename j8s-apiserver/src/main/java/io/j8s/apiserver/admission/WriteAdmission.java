@@ -13,6 +13,13 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @FunctionalInterface
 public interface WriteAdmission {
-    /** @param old the stored object (updates and patches), or null (creates) */
-    void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object, ObjectNode old);
+    /**
+     * @param old the stored object (updates and patches), or null (creates)
+     */
+    void admit(
+            HttpExchange exchange,
+            RequestInfo info,
+            ResourceType type,
+            ObjectNode object,
+            ObjectNode old);
 }

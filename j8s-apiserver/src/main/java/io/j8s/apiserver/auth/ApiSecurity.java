@@ -20,8 +20,14 @@ import java.util.Objects;
  * @param joinToken the token node agents join with, or null (joining disabled)
  * @param nodeCredentials signs joining nodes' certificates, or null (joining disabled)
  */
-public record ApiSecurity(List<X509Certificate> clientCas, byte[] caBundle, KeyPair serviceAccountKeys,
-        String serviceAccountIssuer, TokenFile tokenFile, JoinToken joinToken, NodeCredentialIssuer nodeCredentials) {
+public record ApiSecurity(
+        List<X509Certificate> clientCas,
+        byte[] caBundle,
+        KeyPair serviceAccountKeys,
+        String serviceAccountIssuer,
+        TokenFile tokenFile,
+        JoinToken joinToken,
+        NodeCredentialIssuer nodeCredentials) {
 
     public ApiSecurity {
         clientCas = List.copyOf(clientCas);
@@ -31,27 +37,50 @@ public record ApiSecurity(List<X509Certificate> clientCas, byte[] caBundle, KeyP
             serviceAccountIssuer = ServiceAccountTokens.DEFAULT_ISSUER;
         }
         if ((joinToken == null) != (nodeCredentials == null)) {
-            throw new IllegalArgumentException("joining needs both a join token and a node credential issuer");
+            throw new IllegalArgumentException(
+                    "joining needs both a join token and a node credential issuer");
         }
     }
 
-    /** Client certificates of {@code clientCas} and service account tokens; no token file, no joining. */
-    public static ApiSecurity of(List<X509Certificate> clientCas, byte[] caBundle, KeyPair serviceAccountKeys) {
+    /**
+     * Client certificates of {@code clientCas} and service account tokens; no token file, no
+     * joining.
+     */
+    public static ApiSecurity of(
+            List<X509Certificate> clientCas, byte[] caBundle, KeyPair serviceAccountKeys) {
         return new ApiSecurity(clientCas, caBundle, serviceAccountKeys, null, null, null, null);
     }
 
     public ApiSecurity withTokenFile(TokenFile file) {
-        return new ApiSecurity(clientCas, caBundle, serviceAccountKeys, serviceAccountIssuer, file, joinToken,
+        return new ApiSecurity(
+                clientCas,
+                caBundle,
+                serviceAccountKeys,
+                serviceAccountIssuer,
+                file,
+                joinToken,
                 nodeCredentials);
     }
 
     public ApiSecurity withJoining(JoinToken token, NodeCredentialIssuer issuer) {
-        return new ApiSecurity(clientCas, caBundle, serviceAccountKeys, serviceAccountIssuer, tokenFile, token, issuer);
+        return new ApiSecurity(
+                clientCas,
+                caBundle,
+                serviceAccountKeys,
+                serviceAccountIssuer,
+                tokenFile,
+                token,
+                issuer);
     }
 
     @Override
     public String toString() {
-        return "ApiSecurity[clientCas=" + clientCas.size() + ", tokenFile=" + (tokenFile != null) + ", joining="
-                + (joinToken != null) + "]";
+        return "ApiSecurity[clientCas="
+                + clientCas.size()
+                + ", tokenFile="
+                + (tokenFile != null)
+                + ", joining="
+                + (joinToken != null)
+                + "]";
     }
 }

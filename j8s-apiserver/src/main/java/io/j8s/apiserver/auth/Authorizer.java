@@ -12,10 +12,20 @@ public interface Authorizer {
      * @param namespace the namespace, or null (cluster scope)
      * @param name the object's name, or null (lists, creates)
      * @param path the request path (non-resource requests)
-     * @param fieldSelector the request's {@code fieldSelector}, or null (the Node authorizer reads it)
+     * @param fieldSelector the request's {@code fieldSelector}, or null (the Node authorizer reads
+     *     it)
      */
-    record Attributes(UserInfo user, String verb, boolean resourceRequest, String group, String resource,
-            String subresource, String namespace, String name, String path, String fieldSelector) {
+    record Attributes(
+            UserInfo user,
+            String verb,
+            boolean resourceRequest,
+            String group,
+            String resource,
+            String subresource,
+            String namespace,
+            String name,
+            String path,
+            String fieldSelector) {
 
         public Attributes {
             Objects.requireNonNull(user, "user");
@@ -23,10 +33,25 @@ public interface Authorizer {
         }
 
         /** A request on a resource ({@code group} "" for core). */
-        public static Attributes resource(UserInfo user, String verb, String group, String resource,
-                String subresource, String namespace, String name) {
-            return new Attributes(user, verb, true, group == null ? "" : group, resource, emptyToNull(subresource),
-                    emptyToNull(namespace), emptyToNull(name), null, null);
+        public static Attributes resource(
+                UserInfo user,
+                String verb,
+                String group,
+                String resource,
+                String subresource,
+                String namespace,
+                String name) {
+            return new Attributes(
+                    user,
+                    verb,
+                    true,
+                    group == null ? "" : group,
+                    resource,
+                    emptyToNull(subresource),
+                    emptyToNull(namespace),
+                    emptyToNull(name),
+                    null,
+                    null);
         }
 
         /** A request on a non-resource path, {@code verb} being the lower-case HTTP method. */
@@ -35,12 +60,30 @@ public interface Authorizer {
         }
 
         public Attributes withFieldSelector(String selector) {
-            return new Attributes(user, verb, resourceRequest, group, resource, subresource, namespace, name, path,
+            return new Attributes(
+                    user,
+                    verb,
+                    resourceRequest,
+                    group,
+                    resource,
+                    subresource,
+                    namespace,
+                    name,
+                    path,
                     selector);
         }
 
         public Attributes withUser(UserInfo other) {
-            return new Attributes(other, verb, resourceRequest, group, resource, subresource, namespace, name, path,
+            return new Attributes(
+                    other,
+                    verb,
+                    resourceRequest,
+                    group,
+                    resource,
+                    subresource,
+                    namespace,
+                    name,
+                    path,
                     fieldSelector);
         }
 
@@ -50,8 +93,9 @@ public interface Authorizer {
     }
 
     /**
-     * A decision, with the reason shown in the 403 message when denied. Kubernetes' authorizers also
-     * have "no opinion"; here a denial is "no opinion" and the union tries the next authorizer.
+     * A decision, with the reason shown in the 403 message when denied. Kubernetes' authorizers
+     * also have "no opinion"; here a denial is "no opinion" and the union tries the next
+     * authorizer.
      */
     record Decision(boolean allowed, String reason) {
         public static Decision allow(String reason) {

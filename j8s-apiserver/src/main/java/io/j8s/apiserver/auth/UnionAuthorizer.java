@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Asks each authorizer in turn (Kubernetes' {@code --authorization-mode=Node,RBAC}); the first
- * that allows wins. A denial carries the non-empty reasons of all of them, joined with ", " as
+ * Asks each authorizer in turn (Kubernetes' {@code --authorization-mode=Node,RBAC}); the first that
+ * allows wins. A denial carries the non-empty reasons of all of them, joined with ", " as
  * Kubernetes' union authorizer joins them.
  */
 public final class UnionAuthorizer implements Authorizer {

@@ -15,14 +15,19 @@ import java.util.TreeMap;
  * @param extra what else the authenticator says (Kubernetes' {@code user.Info.GetExtra}: for a
  *     service account token, its credential id and the Pod or Node it is bound to); empty if none
  */
-public record UserInfo(String name, List<String> groups, String uid, Map<String, List<String>> extra) {
+public record UserInfo(
+        String name, List<String> groups, String uid, Map<String, List<String>> extra) {
     /** Every authenticated user is in this group. */
     public static final String AUTHENTICATED = "system:authenticated";
+
     /** The group of the anonymous user. */
     public static final String UNAUTHENTICATED = "system:unauthenticated";
+
     /** Members are cluster admins (bound to {@code cluster-admin}). */
     public static final String MASTERS = "system:masters";
-    public static final UserInfo ANONYMOUS = new UserInfo("system:anonymous", List.of(UNAUTHENTICATED));
+
+    public static final UserInfo ANONYMOUS =
+            new UserInfo("system:anonymous", List.of(UNAUTHENTICATED));
 
     public UserInfo {
         Objects.requireNonNull(name, "name");
@@ -43,14 +48,16 @@ public record UserInfo(String name, List<String> groups, String uid, Map<String,
         this(name, groups, "");
     }
 
-    /** An authenticated user: {@code groups} plus {@value #AUTHENTICATED}, as Kubernetes adds it. */
+    /**
+     * An authenticated user: {@code groups} plus {@value #AUTHENTICATED}, as Kubernetes adds it.
+     */
     public static UserInfo authenticated(String name, List<String> groups, String uid) {
         return authenticated(name, groups, uid, Map.of());
     }
 
     /** The same with {@code extra}. */
-    public static UserInfo authenticated(String name, List<String> groups, String uid,
-            Map<String, List<String>> extra) {
+    public static UserInfo authenticated(
+            String name, List<String> groups, String uid, Map<String, List<String>> extra) {
         List<String> all = new ArrayList<>(groups);
         if (!all.contains(AUTHENTICATED)) {
             all.add(AUTHENTICATED);

@@ -8,9 +8,9 @@ import io.j8s.apiserver.auth.rbac.PolicySnapshot;
 import io.j8s.apiserver.auth.rbac.Subject;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
-import io.j8s.apiserver.errors.ApiException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,9 +28,9 @@ import tools.jackson.databind.node.ObjectNode;
  * Keeps the bootstrap RBAC policy ({@link BootstrapPolicy}) in the store, as the Kubernetes
  * apiserver's {@code rbac/bootstrap-roles} post-start hook does: missing roles and bindings are
  * created; existing ones not annotated {@code rbac.authorization.kubernetes.io/autoupdate: "false"}
- * gain the bootstrap rules, subjects, labels and annotations they lack (nothing is removed).
- * {@link #aggregate()} then writes the rules of aggregated ClusterRoles ({@code admin}, {@code
- * edit}, {@code view}, and any a user adds), as Kubernetes' clusterrole-aggregation controller.
+ * gain the bootstrap rules, subjects, labels and annotations they lack (nothing is removed). {@link
+ * #aggregate()} then writes the rules of aggregated ClusterRoles ({@code admin}, {@code edit},
+ * {@code view}, and any a user adds), as Kubernetes' clusterrole-aggregation controller.
  *
  * <p>Idempotent: nothing is written when everything is as it should be.
  */
@@ -42,7 +42,8 @@ public final class RbacBootstrap {
     private final ResourceType clusterRoles;
     private final ResourceType clusterRoleBindings;
 
-    public RbacBootstrap(ObjectRegistry registry, WatchCache cache, Function<String, ResourceType> types) {
+    public RbacBootstrap(
+            ObjectRegistry registry, WatchCache cache, Function<String, ResourceType> types) {
         this.registry = registry;
         this.cache = cache;
         this.clusterRoles = types.apply("ClusterRole");
@@ -63,7 +64,9 @@ public final class RbacBootstrap {
         }
     }
 
-    /** Writes the effective rules of each aggregated ClusterRole, once the cache shows every write. */
+    /**
+     * Writes the effective rules of each aggregated ClusterRole, once the cache shows every write.
+     */
     public void aggregate() {
         cache.awaitCurrent(Duration.ofSeconds(5));
         List<JsonNode> roles = new ArrayList<>();
@@ -80,12 +83,17 @@ public final class RbacBootstrap {
             if (rules(role).equals(effective)) {
                 continue;
             }
-            update(clusterRoles, name, existing -> {
-                ArrayNode array = existing.putArray("rules");
-                effective.forEach(rule -> array.add(rule.toJson()));
-                return existing;
-            });
-            log.atInfo().addKeyValue("clusterrole", name).addKeyValue("rules", effective.size())
+            update(
+                    clusterRoles,
+                    name,
+                    existing -> {
+                        ArrayNode array = existing.putArray("rules");
+                        effective.forEach(rule -> array.add(rule.toJson()));
+                        return existing;
+                    });
+            log.atInfo()
+                    .addKeyValue("clusterrole", name)
+                    .addKeyValue("rules", effective.size())
                     .log("aggregated cluster role rules");
         }
     }
@@ -98,16 +106,24 @@ public final class RbacBootstrap {
                 registry.create(type, null, wanted.deepCopy(), WriteOptions.internal());
                 return 1;
             }
-            String autoupdate = current.get().object().path("metadata").path("annotations")
-                    .path(BootstrapPolicy.AUTOUPDATE_ANNOTATION).asString("");
+            String autoupdate =
+                    current.get()
+                            .object()
+                            .path("metadata")
+                            .path("annotations")
+                            .path(BootstrapPolicy.AUTOUPDATE_ANNOTATION)
+                            .asString("");
             if (autoupdate.equals("false")) {
                 return 0;
             }
-            update(type, name, existing -> {
-                completeMetadata(existing, wanted);
-                completion.complete(existing, wanted);
-                return existing;
-            });
+            update(
+                    type,
+                    name,
+                    existing -> {
+                        completeMetadata(existing, wanted);
+                        completion.complete(existing, wanted);
+                        return existing;
+                    });
         } catch (ApiException e) {
             if (e.code() != 409) {
                 throw e;
@@ -121,7 +137,8 @@ public final class RbacBootstrap {
         void complete(ObjectNode existing, ObjectNode wanted);
     }
 
-    private void update(ResourceType type, String name, java.util.function.UnaryOperator<ObjectNode> mutation) {
+    private void update(
+            ResourceType type, String name, java.util.function.UnaryOperator<ObjectNode> mutation) {
         registry.guaranteedUpdate(type, null, name, null, WriteOptions.internal(), null, mutation);
     }
 
@@ -129,18 +146,21 @@ public final class RbacBootstrap {
         for (String field : List.of("labels", "annotations")) {
             Map<String, String> want = Json.stringMap(wanted, "metadata." + field);
             ObjectNode have = Json.ensureObject(existing, "metadata." + field);
-            want.forEach((k, v) -> {
-                if (!have.has(k)) {
-                    have.put(k, v);
-                }
-            });
+            want.forEach(
+                    (k, v) -> {
+                        if (!have.has(k)) {
+                            have.put(k, v);
+                        }
+                    });
         }
     }
 
     private void completeRole(ObjectNode existing, ObjectNode wanted) {
         if (wanted.path("aggregationRule").isObject()) {
-            ArrayNode selectors = array(Json.ensureObject(existing, "aggregationRule"), "clusterRoleSelectors");
-            for (JsonNode selector : Json.elements(wanted, "aggregationRule.clusterRoleSelectors")) {
+            ArrayNode selectors =
+                    array(Json.ensureObject(existing, "aggregationRule"), "clusterRoleSelectors");
+            for (JsonNode selector :
+                    Json.elements(wanted, "aggregationRule.clusterRoleSelectors")) {
                 if (!contains(selectors, selector)) {
                     selectors.add(selector.deepCopy());
                 }

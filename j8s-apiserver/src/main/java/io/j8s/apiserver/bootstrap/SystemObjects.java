@@ -4,10 +4,10 @@ import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.registry.DeleteOptions;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
-import io.j8s.apiserver.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -36,26 +36,29 @@ import tools.jackson.databind.node.ObjectNode;
  * <p>Servers sharing a store each renew a Lease {@code kube-system/j8s-apiserver-<hash>} labelled
  * {@link #SERVER_LEASE_LABEL} with their address (Kubernetes' lease endpoint reconciler keeps its
  * master leases the same way), and the {@code kubernetes} Endpoints and EndpointSlices list every
- * server whose Lease is fresh, so that two servers do not overwrite each other's address and a
- * dead one drops out after {@link #SERVER_LEASE_SECONDS} (and its Lease is deleted). A server that
- * stops deletes its Lease ({@link #release()}).
+ * server whose Lease is fresh, so that two servers do not overwrite each other's address and a dead
+ * one drops out after {@link #SERVER_LEASE_SECONDS} (and its Lease is deleted). A server that stops
+ * deletes its Lease ({@link #release()}).
  *
  * <p>Idempotent: {@link #reconcile()} creates what is missing and repairs what drifted, writing
  * nothing when all is as it should be.
  */
 public final class SystemObjects {
     private static final Logger log = LoggerFactory.getLogger(SystemObjects.class);
-    public static final List<String> NAMESPACES = List.of("default", "kube-system", "kube-public",
-            "kube-node-lease");
+    public static final List<String> NAMESPACES =
+            List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     /** Label of the API servers' Leases in {@code kube-system}. */
     public static final String SERVER_LEASE_LABEL = "j8s.io/apiserver";
+
     /** Annotation of such a Lease: the server's {@code address:port}. */
     public static final String SERVER_ENDPOINT_ANNOTATION = "j8s.io/apiserver-endpoint";
+
     /** A server whose Lease was not renewed for this long is dropped from the endpoints. */
     public static final int SERVER_LEASE_SECONDS = 30;
-    private static final DateTimeFormatter MICRO_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
-            .withZone(ZoneOffset.UTC);
+
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
     private final ObjectRegistry registry;
     private final Function<String, ResourceType> types;
@@ -71,8 +74,14 @@ public final class SystemObjects {
      * @param clusterIp the {@code kubernetes} Service's address (the first of the Service CIDR)
      * @param cache where the other servers' Leases are read
      */
-    public SystemObjects(ObjectRegistry registry, Function<String, ResourceType> types, String clusterIp,
-            String advertiseAddress, int securePort, WatchCache cache, Clock clock) {
+    public SystemObjects(
+            ObjectRegistry registry,
+            Function<String, ResourceType> types,
+            String clusterIp,
+            String advertiseAddress,
+            int securePort,
+            WatchCache cache,
+            Clock clock) {
         this.registry = registry;
         this.types = types;
         this.clusterIp = clusterIp;
@@ -80,17 +89,23 @@ public final class SystemObjects {
         this.securePort = securePort;
         this.cache = cache;
         this.clock = clock;
-        this.leaseName = "j8s-apiserver-" + sha256(advertiseAddress + ":" + securePort).substring(0, 16);
+        this.leaseName =
+                "j8s-apiserver-" + sha256(advertiseAddress + ":" + securePort).substring(0, 16);
     }
 
     public void reconcile() {
         ResourceType namespaces = types.apply("Namespace");
         for (String name : NAMESPACES) {
-            ensure(namespaces, null, name, () -> {
-                ObjectNode ns = Json.object();
-                ns.putObject("metadata").put("name", name);
-                return ns;
-            }, null);
+            ensure(
+                    namespaces,
+                    null,
+                    name,
+                    () -> {
+                        ObjectNode ns = Json.object();
+                        ns.putObject("metadata").put("name", name);
+                        return ns;
+                    },
+                    null);
         }
         ensure(types.apply("Service"), "default", "kubernetes", this::service, null);
         renewLease();
@@ -104,7 +119,8 @@ public final class SystemObjects {
      */
     public void release() {
         try {
-            registry.delete(types.apply("Lease"), "kube-system", leaseName, DeleteOptions.defaults());
+            registry.delete(
+                    types.apply("Lease"), "kube-system", leaseName, DeleteOptions.defaults());
         } catch (ApiException e) {
             if (e.code() != 404) {
                 throw e;
@@ -119,25 +135,38 @@ public final class SystemObjects {
     private void renewLease() {
         ResourceType type = types.apply("Lease");
         String now = MICRO_TIME.format(clock.instant());
-        ensure(type, "kube-system", leaseName, () -> {
-            ObjectNode lease = Json.object();
-            ObjectNode metadata = lease.putObject("metadata");
-            metadata.put("name", leaseName);
-            metadata.put("namespace", "kube-system");
-            metadata.putObject("labels").put(SERVER_LEASE_LABEL, "true");
-            metadata.putObject("annotations").put(SERVER_ENDPOINT_ANNOTATION, advertiseAddress + ":" + securePort);
-            ObjectNode spec = lease.putObject("spec");
-            spec.put("holderIdentity", leaseName);
-            spec.put("leaseDurationSeconds", SERVER_LEASE_SECONDS);
-            spec.put("acquireTime", now);
-            spec.put("renewTime", now);
-            return lease;
-        }, null);
+        ensure(
+                type,
+                "kube-system",
+                leaseName,
+                () -> {
+                    ObjectNode lease = Json.object();
+                    ObjectNode metadata = lease.putObject("metadata");
+                    metadata.put("name", leaseName);
+                    metadata.put("namespace", "kube-system");
+                    metadata.putObject("labels").put(SERVER_LEASE_LABEL, "true");
+                    metadata.putObject("annotations")
+                            .put(SERVER_ENDPOINT_ANNOTATION, advertiseAddress + ":" + securePort);
+                    ObjectNode spec = lease.putObject("spec");
+                    spec.put("holderIdentity", leaseName);
+                    spec.put("leaseDurationSeconds", SERVER_LEASE_SECONDS);
+                    spec.put("acquireTime", now);
+                    spec.put("renewTime", now);
+                    return lease;
+                },
+                null);
         try {
-            registry.guaranteedUpdate(type, "kube-system", leaseName, null, WriteOptions.internal(), null, existing -> {
-                ((ObjectNode) existing.path("spec")).put("renewTime", now);
-                return existing;
-            });
+            registry.guaranteedUpdate(
+                    type,
+                    "kube-system",
+                    leaseName,
+                    null,
+                    WriteOptions.internal(),
+                    null,
+                    existing -> {
+                        ((ObjectNode) existing.path("spec")).put("renewTime", now);
+                        return existing;
+                    });
         } catch (ApiException e) {
             if (e.code() != 404 && e.code() != 409) {
                 throw e;
@@ -145,31 +174,41 @@ public final class SystemObjects {
         }
     }
 
-    /** Port → addresses of the servers whose Lease is fresh (this one included when {@code self}). */
+    /**
+     * Port → addresses of the servers whose Lease is fresh (this one included when {@code self}).
+     */
     private Map<Integer, Set<String>> liveServers(boolean self) {
         Map<Integer, Set<String>> servers = new TreeMap<>();
         if (self) {
             servers.computeIfAbsent(securePort, p -> new TreeSet<>()).add(advertiseAddress);
         }
         Instant now = clock.instant();
-        for (CachedObject lease : cache.list(types.apply("Lease"), "kube-system", o -> true).items()) {
+        for (CachedObject lease :
+                cache.list(types.apply("Lease"), "kube-system", o -> true).items()) {
             var tree = lease.tree();
             var metadata = tree.path("metadata");
             if (!"true".equals(metadata.path("labels").path(SERVER_LEASE_LABEL).asString(""))
                     || metadata.path("name").asString("").equals(leaseName)) {
                 continue;
             }
-            String endpoint = metadata.path("annotations").path(SERVER_ENDPOINT_ANNOTATION).asString("");
+            String endpoint =
+                    metadata.path("annotations").path(SERVER_ENDPOINT_ANNOTATION).asString("");
             int colon = endpoint.lastIndexOf(':');
             try {
                 Instant renewed = Instant.parse(tree.path("spec").path("renewTime").asString(""));
-                long seconds = tree.path("spec").path("leaseDurationSeconds").asLong(SERVER_LEASE_SECONDS);
+                long seconds =
+                        tree.path("spec").path("leaseDurationSeconds").asLong(SERVER_LEASE_SECONDS);
                 if (!renewed.plusSeconds(seconds).isAfter(now)) {
                     // expired: gone, as an etcd lease's key would be
-                    registry.delete(types.apply("Lease"), "kube-system", metadata.path("name").asString(),
+                    registry.delete(
+                            types.apply("Lease"),
+                            "kube-system",
+                            metadata.path("name").asString(),
                             DeleteOptions.defaults());
                 } else if (colon > 0) {
-                    servers.computeIfAbsent(Integer.parseInt(endpoint.substring(colon + 1)), p -> new TreeSet<>())
+                    servers.computeIfAbsent(
+                                    Integer.parseInt(endpoint.substring(colon + 1)),
+                                    p -> new TreeSet<>())
                             .add(endpoint.substring(0, colon));
                 }
             } catch (RuntimeException e) {
@@ -185,7 +224,12 @@ public final class SystemObjects {
      * served are deleted.
      */
     private void writeEndpoints(Map<Integer, Set<String>> servers) {
-        ensure(types.apply("Endpoints"), "default", "kubernetes", () -> endpoints(servers), () -> endpoints(servers));
+        ensure(
+                types.apply("Endpoints"),
+                "default",
+                "kubernetes",
+                () -> endpoints(servers),
+                () -> endpoints(servers));
         ResourceType sliceType = types.apply("EndpointSlice");
         List<String> wanted = new ArrayList<>();
         boolean first = true;
@@ -193,15 +237,26 @@ public final class SystemObjects {
             String name = first ? "kubernetes" : "kubernetes-" + group.getKey();
             first = false;
             wanted.add(name);
-            ensure(sliceType, "default", name, () -> endpointSlice(name, group.getKey(), group.getValue()),
+            ensure(
+                    sliceType,
+                    "default",
+                    name,
+                    () -> endpointSlice(name, group.getKey(), group.getValue()),
                     () -> endpointSlice(name, group.getKey(), group.getValue()));
         }
         for (CachedObject slice : cache.list(sliceType, "default", o -> true).items()) {
             var metadata = slice.tree().path("metadata");
             String name = metadata.path("name").asString("");
-            if (name.startsWith("kubernetes-") && !wanted.contains(name)
-                    && "kubernetes".equals(metadata.path("labels").path("kubernetes.io/service-name").asString(""))
-                    && metadata.path("labels").path("endpointslice.kubernetes.io/managed-by").isMissingNode()) {
+            if (name.startsWith("kubernetes-")
+                    && !wanted.contains(name)
+                    && "kubernetes"
+                            .equals(
+                                    metadata.path("labels")
+                                            .path("kubernetes.io/service-name")
+                                            .asString(""))
+                    && metadata.path("labels")
+                            .path("endpointslice.kubernetes.io/managed-by")
+                            .isMissingNode()) {
                 try {
                     registry.delete(sliceType, "default", name, DeleteOptions.defaults());
                 } catch (ApiException e) {
@@ -215,34 +270,56 @@ public final class SystemObjects {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
-                    text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256")
+                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void ensure(ResourceType type, String namespace, String name, java.util.function.Supplier<ObjectNode> wanted,
+    private void ensure(
+            ResourceType type,
+            String namespace,
+            String name,
+            java.util.function.Supplier<ObjectNode> wanted,
             java.util.function.Supplier<ObjectNode> repair) {
         var current = registry.read(type, namespace, name);
         try {
             if (current.isEmpty()) {
                 registry.create(type, namespace, wanted.get(), WriteOptions.internal());
-                log.atInfo().addKeyValue("object", type.groupResource() + " " + (namespace == null ? "" : namespace
-                        + "/") + name).log("created system object");
+                log.atInfo()
+                        .addKeyValue(
+                                "object",
+                                type.groupResource()
+                                        + " "
+                                        + (namespace == null ? "" : namespace + "/")
+                                        + name)
+                        .log("created system object");
             } else if (repair != null) {
                 ObjectNode desired = repair.get();
-                registry.guaranteedUpdate(type, namespace, name, null, WriteOptions.internal(), null, existing -> {
-                    ObjectNode merged = existing.deepCopy();
-                    desired.properties().forEach(e -> {
-                        if (!e.getKey().equals("metadata")) {
-                            merged.set(e.getKey(), e.getValue().deepCopy());
-                        }
-                    });
-                    ObjectNode metadata = (ObjectNode) merged.get("metadata");
-                    metadata.set("labels", desired.path("metadata").path("labels").deepCopy());
-                    return merged;
-                });
+                registry.guaranteedUpdate(
+                        type,
+                        namespace,
+                        name,
+                        null,
+                        WriteOptions.internal(),
+                        null,
+                        existing -> {
+                            ObjectNode merged = existing.deepCopy();
+                            desired.properties()
+                                    .forEach(
+                                            e -> {
+                                                if (!e.getKey().equals("metadata")) {
+                                                    merged.set(e.getKey(), e.getValue().deepCopy());
+                                                }
+                                            });
+                            ObjectNode metadata = (ObjectNode) merged.get("metadata");
+                            metadata.set(
+                                    "labels", desired.path("metadata").path("labels").deepCopy());
+                            return merged;
+                        });
             }
         } catch (ApiException e) {
             if (e.code() != 409) {
@@ -279,15 +356,16 @@ public final class SystemObjects {
         metadata.put("namespace", "default");
         metadata.putObject("labels").put("endpointslice.kubernetes.io/skip-mirror", "true");
         ArrayNode subsets = ep.putArray("subsets");
-        servers.forEach((serverPort, addresses) -> {
-            ObjectNode subset = subsets.addObject();
-            ArrayNode list = subset.putArray("addresses");
-            addresses.forEach(address -> list.addObject().put("ip", address));
-            ObjectNode port = subset.putArray("ports").addObject();
-            port.put("name", "https");
-            port.put("port", serverPort);
-            port.put("protocol", "TCP");
-        });
+        servers.forEach(
+                (serverPort, addresses) -> {
+                    ObjectNode subset = subsets.addObject();
+                    ArrayNode list = subset.putArray("addresses");
+                    addresses.forEach(address -> list.addObject().put("ip", address));
+                    ObjectNode port = subset.putArray("ports").addObject();
+                    port.put("name", "https");
+                    port.put("port", serverPort);
+                    port.put("protocol", "TCP");
+                });
         return ep;
     }
 

@@ -1,8 +1,6 @@
 package io.j8s.apiserver.cache;
 
-/**
- * One change as the cache applied it. Immutable, apart from a memoized derived object.
- */
+/** One change as the cache applied it. Immutable, apart from a memoized derived object. */
 public final class CacheEvent {
     private final EventType type;
     private final CachedObject object;
@@ -38,14 +36,19 @@ public final class CacheEvent {
     }
 
     /**
-     * The previous state stamped with this event's revision: what a watcher receives as DELETED when
-     * the object stops matching its selector (as the Kubernetes cacher does).
+     * The previous state stamped with this event's revision: what a watcher receives as DELETED
+     * when the object stops matching its selector (as the Kubernetes cacher does).
      */
     public CachedObject previousAtRevision() {
         CachedObject result = previousAtRevision;
         if (result == null) {
-            result = ObjectCodec.fromTree(previous.type(), previous.key(), previous.tree(),
-                    previous.createRevision(), revision());
+            result =
+                    ObjectCodec.fromTree(
+                            previous.type(),
+                            previous.key(),
+                            previous.tree(),
+                            previous.createRevision(),
+                            revision());
             previousAtRevision = result;
         }
         return result;

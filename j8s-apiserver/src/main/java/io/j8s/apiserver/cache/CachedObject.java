@@ -21,8 +21,16 @@ public final class CachedObject {
     private final Map<String, String> labels;
     private final Map<String, String> fields;
 
-    CachedObject(ResourceType type, String key, String namespace, String name, byte[] json, long createRevision,
-            long modRevision, Map<String, String> labels, Map<String, String> fields) {
+    CachedObject(
+            ResourceType type,
+            String key,
+            String namespace,
+            String name,
+            byte[] json,
+            long createRevision,
+            long modRevision,
+            Map<String, String> labels,
+            Map<String, String> fields) {
         this.type = type;
         this.key = key;
         this.namespace = namespace;
@@ -80,6 +88,10 @@ public final class CachedObject {
 
     @Override
     public String toString() {
-        return type.plural() + " " + (namespace.isEmpty() ? name : namespace + "/" + name) + "@" + modRevision;
+        return type.plural()
+                + " "
+                + (namespace.isEmpty() ? name : namespace + "/" + name)
+                + "@"
+                + modRevision;
     }
 }

@@ -16,17 +16,15 @@ public final class ObjectCodec {
     private ObjectCodec() {}
 
     /** Decodes a stored value, setting {@code resourceVersion} to {@code revision}. */
-    public static CachedObject decode(ResourceType type, String key, byte[] stored, long createRevision,
-            long revision) {
+    public static CachedObject decode(
+            ResourceType type, String key, byte[] stored, long createRevision, long revision) {
         ObjectNode tree = Json.parseObject(stored);
         return fromTree(type, key, tree, createRevision, revision);
     }
 
-    /**
-     * Builds a cached object from a tree (which is modified: its resourceVersion is set).
-     */
-    public static CachedObject fromTree(ResourceType type, String key, ObjectNode tree, long createRevision,
-            long revision) {
+    /** Builds a cached object from a tree (which is modified: its resourceVersion is set). */
+    public static CachedObject fromTree(
+            ResourceType type, String key, ObjectNode tree, long createRevision, long revision) {
         forServing(type, tree);
         ObjectNode metadata = metadata(tree);
         metadata.put("resourceVersion", Long.toString(revision));
@@ -34,7 +32,15 @@ public final class ObjectCodec {
         String name = metadata.path("name").asString("");
         Map<String, String> labels = stringMap(metadata.get("labels"));
         Map<String, String> fields = Map.copyOf(type.strategy().selectableFields(tree));
-        return new CachedObject(type, key, namespace, name, Json.writeBytes(tree), createRevision, revision, labels,
+        return new CachedObject(
+                type,
+                key,
+                namespace,
+                name,
+                Json.writeBytes(tree),
+                createRevision,
+                revision,
+                labels,
                 fields);
     }
 

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * watch breaks (then every client watch ends so clients re-list, as with a real apiserver). Lists
  * and gets are served from here; writes go to the store and come back through the watch.
  *
- * <p>Thread safety: {@link #lock} guards every map, history and watcher list; events are applied and
- * handed to watchers under the write lock, so a watcher registered under that lock sees exactly the
- * changes after its starting point. Sinks never block, so the lock is held only for memory work.
+ * <p>Thread safety: {@link #lock} guards every map, history and watcher list; events are applied
+ * and handed to watchers under the write lock, so a watcher registered under that lock sees exactly
+ * the changes after its starting point. Sinks never block, so the lock is held only for memory
+ * work.
  */
 public final class WatchCache implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WatchCache.class);
@@ -53,19 +54,27 @@ public final class WatchCache implements AutoCloseable {
     private final Duration bookmarkInterval;
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
     /** Guarded by {@link #lock}. */
     private final Map<ResourceType, TypeCache> caches = new HashMap<>();
+
     /** Guarded by {@link #lock}; also read without it through {@link #revision()}. */
     private volatile long revision;
+
     /** Guarded by {@link #lock}. */
     private Watch storeWatch;
-    /** Guarded by {@link #lock}: bumps on every rebuild so a stale store watch's events are dropped. */
+
+    /**
+     * Guarded by {@link #lock}: bumps on every rebuild so a stale store watch's events are dropped.
+     */
     private long generation;
+
     /**
      * Guarded by {@link #lock}: events up to this revision are already in the maps (they come from
      * the store's history, replayed after a rebuild) and only fill the change history.
      */
     private long replayedUntil;
+
     /** Guarded by {@link #lock}: whether the replayed history reaches {@link #replayedUntil}. */
     private boolean replayComplete = true;
 
@@ -87,7 +96,11 @@ public final class WatchCache implements AutoCloseable {
      * @param historyPerType how many recent changes per resource a watch can resume from
      * @param bookmarkInterval how often watchers that accept bookmarks get one
      */
-    public WatchCache(Store store, Collection<ResourceType> types, int historyPerType, Duration bookmarkInterval,
+    public WatchCache(
+            Store store,
+            Collection<ResourceType> types,
+            int historyPerType,
+            Duration bookmarkInterval,
             MeterRegistry metrics) {
         this(store, types, historyPerType, DEFAULT_HISTORY_BYTES, bookmarkInterval, metrics);
     }
@@ -96,8 +109,13 @@ public final class WatchCache implements AutoCloseable {
      * @param historyBytesPerType how many bytes of objects (counted twice: the object and its
      *     event's shared wire encoding) per resource the history keeps at most
      */
-    public WatchCache(Store store, Collection<ResourceType> types, int historyPerType, long historyBytesPerType,
-            Duration bookmarkInterval, MeterRegistry metrics) {
+    public WatchCache(
+            Store store,
+            Collection<ResourceType> types,
+            int historyPerType,
+            long historyBytesPerType,
+            Duration bookmarkInterval,
+            MeterRegistry metrics) {
         this.store = store;
         this.historyPerType = historyPerType;
         this.historyBytesPerType = historyBytesPerType;
@@ -105,24 +123,37 @@ public final class WatchCache implements AutoCloseable {
         for (ResourceType type : types) {
             ResourceType previous = typesByPlural.put(type.plural(), type);
             if (previous != null && !previous.equals(type)) {
-                throw new IllegalArgumentException("two resources share the store prefix " + type.keyPrefix() + ": "
-                        + previous.apiVersion() + " and " + type.apiVersion());
+                throw new IllegalArgumentException(
+                        "two resources share the store prefix "
+                                + type.keyPrefix()
+                                + ": "
+                                + previous.apiVersion()
+                                + " and "
+                                + type.apiVersion());
             }
             caches.put(type, new TypeCache());
         }
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "j8s-watch-cache-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.events = Counter.builder("j8s_watch_cache_events_total")
-                .description("Changes applied to the watch cache").register(metrics);
-        this.slowWatchers = Counter.builder("j8s_watch_cache_slow_watchers_total")
-                .description("Watches ended because the client did not keep up").register(metrics);
+        this.timer =
+                Executors.newSingleThreadScheduledExecutor(
+                        r -> {
+                            Thread t = new Thread(r, "j8s-watch-cache-timer");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        this.events =
+                Counter.builder("j8s_watch_cache_events_total")
+                        .description("Changes applied to the watch cache")
+                        .register(metrics);
+        this.slowWatchers =
+                Counter.builder("j8s_watch_cache_slow_watchers_total")
+                        .description("Watches ended because the client did not keep up")
+                        .register(metrics);
         Gauge.builder("j8s_watch_cache_revision", this, WatchCache::revision)
-                .description("The store revision the watch cache reflects").register(metrics);
+                .description("The store revision the watch cache reflects")
+                .register(metrics);
         Gauge.builder("j8s_watch_cache_watchers", this, WatchCache::watcherCount)
-                .description("Open watches served from the cache").register(metrics);
+                .description("Open watches served from the cache")
+                .register(metrics);
     }
 
     /** Lists the store and starts following it. Blocks until the cache is filled. */
@@ -226,7 +257,8 @@ public final class WatchCache implements AutoCloseable {
             if (request.fromRevision() <= 0) {
                 for (CachedObject object : range(cache, request.type(), request.namespace())) {
                     if (watcher.matches(object)) {
-                        watcher.offer(new Delivery(EventType.ADDED, object, object.modRevision(), null));
+                        watcher.offer(
+                                new Delivery(EventType.ADDED, object, object.modRevision(), null));
                     }
                 }
             } else {
@@ -242,7 +274,7 @@ public final class WatchCache implements AutoCloseable {
             if (watcher.failed) {
                 watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
                 slowWatchers.increment();
-                return () -> { };
+                return () -> {};
             }
             cache.watchers.add(watcher);
             return () -> unregister(request.type(), watcher);
@@ -320,9 +352,11 @@ public final class WatchCache implements AutoCloseable {
             }
             // Replay the store's recent history into the change history, so clients that watched
             // before a restart resume where they were instead of re-listing everything.
-            long replayFrom = Math.max(store.compactedRevision(), Math.max(0, listRevision - historyPerType));
+            long replayFrom =
+                    Math.max(store.compactedRevision(), Math.max(0, listRevision - historyPerType));
             for (TypeCache cache : caches.values()) {
-                // Until the replay is complete, only watches from the list revision on can be served.
+                // Until the replay is complete, only watches from the list revision on can be
+                // served.
                 cache.historyStart = listRevision;
                 cache.trimmedAt = replayFrom;
             }
@@ -331,7 +365,9 @@ public final class WatchCache implements AutoCloseable {
             setRevision(listRevision);
             long watchGeneration = generation;
             storeWatch = store.watch(ROOT, replayFrom, new StoreListener(watchGeneration));
-            log.atInfo().addKeyValue("objects", count).addKeyValue("revision", listRevision)
+            log.atInfo()
+                    .addKeyValue("objects", count)
+                    .addKeyValue("revision", listRevision)
                     .log("watch cache filled from the store");
         } finally {
             lock.writeLock().unlock();
@@ -355,19 +391,24 @@ public final class WatchCache implements AutoCloseable {
             if (closed) {
                 return;
             }
-            log.atWarn().addKeyValue("error", error.toString())
-                    .log("store watch ended; rebuilding the watch cache, client watches will re-list");
-            Thread rebuilder = new Thread(() -> {
-                lock.writeLock().lock();
-                try {
-                    if (watchGeneration != generation || closed) {
-                        return;
-                    }
-                } finally {
-                    lock.writeLock().unlock();
-                }
-                rebuildWithRetry();
-            }, "j8s-watch-cache-rebuild");
+            log.atWarn()
+                    .addKeyValue("error", error.toString())
+                    .log(
+                            "store watch ended; rebuilding the watch cache, client watches will re-list");
+            Thread rebuilder =
+                    new Thread(
+                            () -> {
+                                lock.writeLock().lock();
+                                try {
+                                    if (watchGeneration != generation || closed) {
+                                        return;
+                                    }
+                                } finally {
+                                    lock.writeLock().unlock();
+                                }
+                                rebuildWithRetry();
+                            },
+                            "j8s-watch-cache-rebuild");
             rebuilder.setDaemon(true);
             rebuilder.start();
         }
@@ -380,7 +421,9 @@ public final class WatchCache implements AutoCloseable {
                 rebuild();
                 return;
             } catch (StoreException e) {
-                log.atWarn().addKeyValue("error", e.toString()).addKeyValue("retryInMs", backoffMs)
+                log.atWarn()
+                        .addKeyValue("error", e.toString())
+                        .addKeyValue("retryInMs", backoffMs)
                         .log("watch cache rebuild failed");
                 try {
                     Thread.sleep(backoffMs);
@@ -452,7 +495,9 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    /** What an event of the history keeps alive: its object and, once sent, the line encoding it. */
+    /**
+     * What an event of the history keeps alive: its object and, once sent, the line encoding it.
+     */
     private static long historyBytes(CacheEvent event) {
         return 128 + 2L * (event.object() == null ? 0 : event.object().json().length);
     }
@@ -468,22 +513,33 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
-    /** A change the maps already reflect, rebuilt from the store's history (key-value and previous). */
+    /**
+     * A change the maps already reflect, rebuilt from the store's history (key-value and previous).
+     */
     private CacheEvent replayed(ResourceType type, WatchEvent event) {
         try {
             CachedObject previous = event.prevKv() == null ? null : decode(type, event.prevKv());
             if (event.type() == WatchEvent.Type.PUT) {
-                return new CacheEvent(previous == null ? EventType.ADDED : EventType.MODIFIED,
-                        decode(type, event.kv()), previous);
+                return new CacheEvent(
+                        previous == null ? EventType.ADDED : EventType.MODIFIED,
+                        decode(type, event.kv()),
+                        previous);
             }
             if (previous == null) {
                 return null;
             }
-            CachedObject last = ObjectCodec.fromTree(type, event.kv().key(), previous.tree(),
-                    previous.createRevision(), event.revision());
+            CachedObject last =
+                    ObjectCodec.fromTree(
+                            type,
+                            event.kv().key(),
+                            previous.tree(),
+                            previous.createRevision(),
+                            event.revision());
             return new CacheEvent(EventType.DELETED, last, previous);
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("key", event.kv().key()).addKeyValue("error", e.toString())
+            log.atWarn()
+                    .addKeyValue("key", event.kv().key())
+                    .addKeyValue("error", e.toString())
                     .log("cannot decode a replayed change; it is left out of the history");
             return null;
         }
@@ -497,19 +553,23 @@ public final class WatchCache implements AutoCloseable {
             try {
                 object = decode(type, event.kv());
             } catch (RuntimeException e) {
-                log.atError().addKeyValue("key", key).addKeyValue("error", e.toString())
+                log.atError()
+                        .addKeyValue("key", key)
+                        .addKeyValue("error", e.toString())
                         .log("cannot decode a stored object; it is left out of the cache");
                 return null;
             }
             cache.objects.put(key, object);
-            return new CacheEvent(previous == null ? EventType.ADDED : EventType.MODIFIED, object, previous);
+            return new CacheEvent(
+                    previous == null ? EventType.ADDED : EventType.MODIFIED, object, previous);
         }
         cache.objects.remove(key);
         if (previous == null) {
             return null;
         }
-        CachedObject last = ObjectCodec.fromTree(type, key, previous.tree(), previous.createRevision(),
-                event.revision());
+        CachedObject last =
+                ObjectCodec.fromTree(
+                        type, key, previous.tree(), previous.createRevision(), event.revision());
         return new CacheEvent(EventType.DELETED, last, previous);
     }
 
@@ -562,12 +622,14 @@ public final class WatchCache implements AutoCloseable {
     private TypeCache cache(ResourceType type) {
         TypeCache cache = caches.get(type);
         if (cache == null) {
-            throw new IllegalArgumentException("the watch cache does not serve " + type.groupResource());
+            throw new IllegalArgumentException(
+                    "the watch cache does not serve " + type.groupResource());
         }
         return cache;
     }
 
-    private static Collection<CachedObject> range(TypeCache cache, ResourceType type, String namespace) {
+    private static Collection<CachedObject> range(
+            TypeCache cache, ResourceType type, String namespace) {
         if (namespace == null || !type.namespaced()) {
             return cache.objects.values();
         }
@@ -587,19 +649,26 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private static CachedObject decode(ResourceType type, KeyValue kv) {
-        return ObjectCodec.decode(type, kv.key(), kv.value(), kv.createRevision(), kv.modRevision());
+        return ObjectCodec.decode(
+                type, kv.key(), kv.value(), kv.createRevision(), kv.modRevision());
     }
 
     /** Everything the cache keeps for one resource. */
     private static final class TypeCache {
         final TreeMap<String, CachedObject> objects = new TreeMap<>();
         final ArrayDeque<CacheEvent> history = new ArrayDeque<>();
+
         /** The {@link #historyBytes} of the events in {@link #history}. */
         long historyBytes;
+
         /** A watch can resume from this revision or later. */
         long historyStart;
-        /** The history is complete after this revision (older changes were dropped or never read). */
+
+        /**
+         * The history is complete after this revision (older changes were dropped or never read).
+         */
         long trimmedAt;
+
         final Watchers watchers = new Watchers();
     }
 
@@ -610,8 +679,10 @@ public final class WatchCache implements AutoCloseable {
      */
     private static final class Watchers {
         private final List<CacheWatcher> untriggered = new ArrayList<>();
+
         /** By trigger field, then value. */
         private final Map<String, Map<String, List<CacheWatcher>>> triggered = new HashMap<>();
+
         private int size;
 
         void add(CacheWatcher watcher) {
@@ -619,8 +690,10 @@ public final class WatchCache implements AutoCloseable {
             if (trigger == null) {
                 untriggered.add(watcher);
             } else {
-                triggered.computeIfAbsent(trigger.field(), f -> new HashMap<>())
-                        .computeIfAbsent(trigger.value(), v -> new ArrayList<>(1)).add(watcher);
+                triggered
+                        .computeIfAbsent(trigger.field(), f -> new HashMap<>())
+                        .computeIfAbsent(trigger.value(), v -> new ArrayList<>(1))
+                        .add(watcher);
             }
             size++;
         }
@@ -631,7 +704,8 @@ public final class WatchCache implements AutoCloseable {
             if (trigger == null) {
                 removed = untriggered.remove(watcher);
             } else {
-                Map<String, List<CacheWatcher>> byValue = triggered.getOrDefault(trigger.field(), Map.of());
+                Map<String, List<CacheWatcher>> byValue =
+                        triggered.getOrDefault(trigger.field(), Map.of());
                 List<CacheWatcher> list = byValue.get(trigger.value());
                 removed = list != null && list.remove(watcher);
                 if (list != null && list.isEmpty()) {
@@ -643,7 +717,10 @@ public final class WatchCache implements AutoCloseable {
             }
         }
 
-        /** The watchers a change may concern: every untriggered one, and those whose trigger the object has or had. */
+        /**
+         * The watchers a change may concern: every untriggered one, and those whose trigger the
+         * object has or had.
+         */
         List<CacheWatcher> offeredTo(CacheEvent event) {
             if (triggered.isEmpty()) {
                 return new ArrayList<>(untriggered);
@@ -691,34 +768,58 @@ public final class WatchCache implements AutoCloseable {
         }
 
         boolean matches(CachedObject object) {
-            if (request.namespace() != null && request.type().namespaced()
+            if (request.namespace() != null
+                    && request.type().namespaced()
                     && !request.namespace().equals(object.namespace())) {
                 return false;
             }
             return request.filter().test(object);
         }
 
-        /** Hands one change over, translated for this watcher's selectors; false if it is too slow. */
+        /**
+         * Hands one change over, translated for this watcher's selectors; false if it is too slow.
+         */
         boolean deliver(CacheEvent event) {
             switch (event.type()) {
                 case ADDED:
-                    return !matches(event.object()) || offer(new Delivery(EventType.ADDED, event.object(),
-                            event.revision(), event));
+                    return !matches(event.object())
+                            || offer(
+                                    new Delivery(
+                                            EventType.ADDED,
+                                            event.object(),
+                                            event.revision(),
+                                            event));
                 case DELETED:
-                    return !matches(event.previous()) || offer(new Delivery(EventType.DELETED, event.object(),
-                            event.revision(), event));
+                    return !matches(event.previous())
+                            || offer(
+                                    new Delivery(
+                                            EventType.DELETED,
+                                            event.object(),
+                                            event.revision(),
+                                            event));
                 case MODIFIED:
                     boolean now = matches(event.object());
                     boolean before = matches(event.previous());
                     if (now && before) {
-                        return offer(new Delivery(EventType.MODIFIED, event.object(), event.revision(), event));
+                        return offer(
+                                new Delivery(
+                                        EventType.MODIFIED,
+                                        event.object(),
+                                        event.revision(),
+                                        event));
                     }
                     if (now) {
-                        return offer(new Delivery(EventType.ADDED, event.object(), event.revision(), event));
+                        return offer(
+                                new Delivery(
+                                        EventType.ADDED, event.object(), event.revision(), event));
                     }
                     if (before) {
-                        return offer(new Delivery(EventType.DELETED, event.previousAtRevision(), event.revision(),
-                                event));
+                        return offer(
+                                new Delivery(
+                                        EventType.DELETED,
+                                        event.previousAtRevision(),
+                                        event.revision(),
+                                        event));
                     }
                     return true;
                 default:

@@ -15,10 +15,19 @@ import java.util.function.Predicate;
  * @param trigger a field value the filter requires, so the cache offers this watch only the changes
  *     of objects with that value (a kubelet's {@code spec.nodeName=<node>}), or null
  */
-public record WatchRequest(ResourceType type, String namespace, Predicate<CachedObject> filter, long fromRevision,
-        boolean bookmarks, Trigger trigger) {
+public record WatchRequest(
+        ResourceType type,
+        String namespace,
+        Predicate<CachedObject> filter,
+        long fromRevision,
+        boolean bookmarks,
+        Trigger trigger) {
 
-    public WatchRequest(ResourceType type, String namespace, Predicate<CachedObject> filter, long fromRevision,
+    public WatchRequest(
+            ResourceType type,
+            String namespace,
+            Predicate<CachedObject> filter,
+            long fromRevision,
             boolean bookmarks) {
         this(type, namespace, filter, fromRevision, bookmarks, null);
     }

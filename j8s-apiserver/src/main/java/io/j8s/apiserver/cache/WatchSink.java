@@ -23,7 +23,9 @@ public interface WatchSink {
         CLOSED,
         /** The watcher fell behind. */
         TOO_SLOW,
-        /** The cache lost continuity (store watch error) and re-listed: the client must re-list too. */
+        /**
+         * The cache lost continuity (store watch error) and re-listed: the client must re-list too.
+         */
         RESYNC,
         /** The server is shutting down. */
         SHUTDOWN

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,7 +26,10 @@ public final class Discovery {
     private final Map<String, byte[]> resourceLists = new LinkedHashMap<>();
     private final List<String> groupVersions = new ArrayList<>();
 
-    /** @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs} */
+    /**
+     * @param serverAddress host:port clients reach the API at, for {@code
+     *     serverAddressByClientCIDRs}
+     */
     public Discovery(List<ResourceType> types, String serverAddress) {
         this(types, List.of(), serverAddress);
     }
@@ -35,9 +37,11 @@ public final class Discovery {
     /**
      * @param createOnly resources that are only created, never stored (reviews): listed with the
      *     single verb {@code create}
-     * @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs}
+     * @param serverAddress host:port clients reach the API at, for {@code
+     *     serverAddressByClientCIDRs}
      */
-    public Discovery(List<ResourceType> types, List<ResourceType> createOnly, String serverAddress) {
+    public Discovery(
+            List<ResourceType> types, List<ResourceType> createOnly, String serverAddress) {
         this(types, createOnly, List.of(), serverAddress);
     }
 
@@ -46,9 +50,13 @@ public final class Discovery {
      *     single verb {@code create}
      * @param readOnly resources that are computed, never stored (the Metrics API): listed with the
      *     verbs {@code get} and {@code list}
-     * @param serverAddress host:port clients reach the API at, for {@code serverAddressByClientCIDRs}
+     * @param serverAddress host:port clients reach the API at, for {@code
+     *     serverAddressByClientCIDRs}
      */
-    public Discovery(List<ResourceType> types, List<ResourceType> createOnly, List<ResourceType> readOnly,
+    public Discovery(
+            List<ResourceType> types,
+            List<ResourceType> createOnly,
+            List<ResourceType> readOnly,
             String serverAddress) {
         Map<ResourceType, List<String>> createOnlySet = new java.util.HashMap<>();
         createOnly.forEach(t -> createOnlySet.put(t, List.of("create")));
@@ -59,7 +67,8 @@ public final class Discovery {
         Map<String, Map<String, List<ResourceType>>> byGroup = new LinkedHashMap<>();
         for (ResourceType type : all) {
             byGroup.computeIfAbsent(type.group(), g -> new LinkedHashMap<>())
-                    .computeIfAbsent(type.version(), v -> new ArrayList<>()).add(type);
+                    .computeIfAbsent(type.version(), v -> new ArrayList<>())
+                    .add(type);
         }
         ObjectNode api = Json.object();
         api.put("kind", "APIVersions");
@@ -98,15 +107,20 @@ public final class Discovery {
 
         for (var group : byGroup.entrySet()) {
             for (var version : group.getValue().entrySet()) {
-                String gv = group.getKey().isEmpty() ? version.getKey() : group.getKey() + "/" + version.getKey();
+                String gv =
+                        group.getKey().isEmpty()
+                                ? version.getKey()
+                                : group.getKey() + "/" + version.getKey();
                 groupVersions.add(gv);
-                resourceLists.put(gv, Json.writeBytes(resourceList(gv, version.getValue(), createOnlySet)));
+                resourceLists.put(
+                        gv, Json.writeBytes(resourceList(gv, version.getValue(), createOnlySet)));
             }
         }
         aggregatedApiV2 = Json.writeBytes(aggregated("v2", byGroup, true, createOnlySet));
         aggregatedApisV2 = Json.writeBytes(aggregated("v2", byGroup, false, createOnlySet));
         aggregatedApiV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, true, createOnlySet));
-        aggregatedApisV2beta1 = Json.writeBytes(aggregated("v2beta1", byGroup, false, createOnlySet));
+        aggregatedApisV2beta1 =
+                Json.writeBytes(aggregated("v2beta1", byGroup, false, createOnlySet));
     }
 
     public byte[] legacyApi() {
@@ -135,7 +149,9 @@ public final class Discovery {
         return List.copyOf(groupVersions);
     }
 
-    private static ObjectNode resourceList(String groupVersion, List<ResourceType> types,
+    private static ObjectNode resourceList(
+            String groupVersion,
+            List<ResourceType> types,
             Map<ResourceType, List<String>> createOnly) {
         ObjectNode list = Json.object();
         list.put("kind", "APIResourceList");
@@ -172,8 +188,11 @@ public final class Discovery {
         return list;
     }
 
-    private static ObjectNode aggregated(String discoveryVersion, Map<String, Map<String, List<ResourceType>>> byGroup,
-            boolean core, Map<ResourceType, List<String>> createOnly) {
+    private static ObjectNode aggregated(
+            String discoveryVersion,
+            Map<String, Map<String, List<ResourceType>>> byGroup,
+            boolean core,
+            Map<ResourceType, List<String>> createOnly) {
         ObjectNode doc = Json.object();
         doc.put("kind", "APIGroupDiscoveryList");
         doc.put("apiVersion", "apidiscovery.k8s.io/" + discoveryVersion);
@@ -197,7 +216,8 @@ public final class Discovery {
                 for (ResourceType type : version.getValue()) {
                     ObjectNode r = resources.addObject();
                     r.put("resource", type.plural());
-                    responseKind(r.putObject("responseKind"), type.group(), type.version(), type.kind());
+                    responseKind(
+                            r.putObject("responseKind"), type.group(), type.version(), type.kind());
                     r.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
                     r.put("singularResource", type.singular());
                     verbs(r.putArray("verbs"), type, createOnly);
@@ -213,7 +233,11 @@ public final class Discovery {
                             SubresourceInfo info = SubresourceInfo.of(type, sub);
                             ObjectNode s = subs.addObject();
                             s.put("subresource", sub);
-                            responseKind(s.putObject("responseKind"), info.group(), info.version(), info.kind());
+                            responseKind(
+                                    s.putObject("responseKind"),
+                                    info.group(),
+                                    info.version(),
+                                    info.kind());
                             info.verbs().forEach(s.putArray("verbs")::add);
                         }
                     }
@@ -230,7 +254,8 @@ public final class Discovery {
         node.put("kind", kind);
     }
 
-    private static void verbs(ArrayNode verbs, ResourceType type, Map<ResourceType, List<String>> createOnly) {
+    private static void verbs(
+            ArrayNode verbs, ResourceType type, Map<ResourceType, List<String>> createOnly) {
         if (createOnly.containsKey(type)) {
             createOnly.get(type).forEach(verbs::add);
             return;
@@ -247,18 +272,34 @@ public final class Discovery {
     record SubresourceInfo(String group, String version, String kind, List<String> verbs) {
         static SubresourceInfo of(ResourceType type, String sub) {
             return switch (sub) {
-                case "scale" -> new SubresourceInfo("autoscaling", "v1", "Scale", List.of("get", "patch", "update"));
+                case "scale" ->
+                        new SubresourceInfo(
+                                "autoscaling", "v1", "Scale", List.of("get", "patch", "update"));
                 case "binding" -> new SubresourceInfo("", "v1", "Binding", List.of("create"));
                 case "log" -> new SubresourceInfo("", "v1", "Pod", List.of("get"));
-                case "portforward" -> new SubresourceInfo("", "v1", "PodPortForwardOptions", List.of("create", "get"));
-                case "exec" -> new SubresourceInfo("", "v1", "PodExecOptions", List.of("create", "get"));
-                case "attach" -> new SubresourceInfo("", "v1", "PodAttachOptions", List.of("create", "get"));
+                case "portforward" ->
+                        new SubresourceInfo(
+                                "", "v1", "PodPortForwardOptions", List.of("create", "get"));
+                case "exec" ->
+                        new SubresourceInfo("", "v1", "PodExecOptions", List.of("create", "get"));
+                case "attach" ->
+                        new SubresourceInfo("", "v1", "PodAttachOptions", List.of("create", "get"));
                 case "finalize" -> new SubresourceInfo("", "v1", "Namespace", List.of("update"));
-                case "token" -> new SubresourceInfo("authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
-                case "proxy" -> new SubresourceInfo("", "v1", "NodeProxyOptions",
-                        List.of("create", "delete", "get", "patch", "update"));
-                default -> new SubresourceInfo(type.group(), type.version(), type.kind(),
-                        List.of("get", "patch", "update"));
+                case "token" ->
+                        new SubresourceInfo(
+                                "authentication.k8s.io", "v1", "TokenRequest", List.of("create"));
+                case "proxy" ->
+                        new SubresourceInfo(
+                                "",
+                                "v1",
+                                "NodeProxyOptions",
+                                List.of("create", "delete", "get", "patch", "update"));
+                default ->
+                        new SubresourceInfo(
+                                type.group(),
+                                type.version(),
+                                type.kind(),
+                                List.of("get", "patch", "update"));
             };
         }
     }

@@ -97,7 +97,9 @@ final class GnosticV2 {
         }
     }
 
-    /** {@code NamedAny} entries (name 1, value 2: {@code Any} with yaml 2) of every {@code x-} key. */
+    /**
+     * {@code NamedAny} entries (name 1, value 2: {@code Any} with yaml 2) of every {@code x-} key.
+     */
     private static void vendorExtensions(Message m, int field, JsonNode node) {
         for (Map.Entry<String, JsonNode> e : node.properties()) {
             if (e.getKey().startsWith("x-")) {
@@ -120,13 +122,19 @@ final class GnosticV2 {
         JsonNode info = doc.get("info");
         if (info != null) {
             // Info: title 1, version 2, description 3, vendor_extension 7
-            Message i = new Message().string(1, info.get("title")).string(2, info.get("version"))
-                    .string(3, info.get("description"));
+            Message i =
+                    new Message()
+                            .string(1, info.get("title"))
+                            .string(2, info.get("version"))
+                            .string(3, info.get("description"));
             vendorExtensions(i, 7, info);
             m.message(2, i);
         }
-        m.string(3, doc.get("host")).string(4, doc.get("basePath")).strings(5, doc.get("schemes"))
-                .strings(6, doc.get("consumes")).strings(7, doc.get("produces"));
+        m.string(3, doc.get("host"))
+                .string(4, doc.get("basePath"))
+                .strings(5, doc.get("schemes"))
+                .strings(6, doc.get("consumes"))
+                .strings(7, doc.get("produces"));
         JsonNode paths = doc.get("paths");
         if (paths != null) {
             // Paths: vendor_extension 1, path 2 (NamedPathItem: name 1, value 2)
@@ -134,7 +142,9 @@ final class GnosticV2 {
             vendorExtensions(p, 1, paths);
             for (Map.Entry<String, JsonNode> e : paths.properties()) {
                 if (!e.getKey().startsWith("x-")) {
-                    p.message(2, new Message().string(1, e.getKey()).message(2, pathItem(e.getValue())));
+                    p.message(
+                            2,
+                            new Message().string(1, e.getKey()).message(2, pathItem(e.getValue())));
                 }
             }
             m.message(8, p);
@@ -179,9 +189,14 @@ final class GnosticV2 {
      * parameters 8, responses 9, schemes 10, deprecated 11, vendor_extension 13.
      */
     private static Message operation(JsonNode op) {
-        Message m = new Message().strings(1, op.get("tags")).string(2, op.get("summary"))
-                .string(3, op.get("description")).string(5, op.get("operationId")).strings(6, op.get("produces"))
-                .strings(7, op.get("consumes"));
+        Message m =
+                new Message()
+                        .strings(1, op.get("tags"))
+                        .string(2, op.get("summary"))
+                        .string(3, op.get("description"))
+                        .string(5, op.get("operationId"))
+                        .strings(6, op.get("produces"))
+                        .strings(7, op.get("consumes"));
         parameters(m, 8, op.get("parameters"));
         JsonNode responses = op.get("responses");
         if (responses != null) {
@@ -197,7 +212,11 @@ final class GnosticV2 {
                 if (schema != null) {
                     response.message(2, new Message().message(1, schema(schema)));
                 }
-                r.message(1, new Message().string(1, e.getKey()).message(2, new Message().message(1, response)));
+                r.message(
+                        1,
+                        new Message()
+                                .string(1, e.getKey())
+                                .message(2, new Message().message(1, response)));
             }
             vendorExtensions(r, 2, responses);
             m.message(9, r);
@@ -218,11 +237,17 @@ final class GnosticV2 {
         for (JsonNode p : parameters) {
             Message item = new Message();
             if (p.has("$ref")) {
-                item.message(2, new Message().string(1, p.get("$ref")).string(2, p.get("description")));
+                item.message(
+                        2, new Message().string(1, p.get("$ref")).string(2, p.get("description")));
             } else if ("body".equals(p.path("in").asString())) {
-                // BodyParameter: description 1, name 2, in 3, required 4, schema 5, vendor_extension 6
-                Message body = new Message().string(1, p.get("description")).string(2, p.get("name"))
-                        .string(3, p.get("in")).bool(4, p.get("required"));
+                // BodyParameter: description 1, name 2, in 3, required 4, schema 5,
+                // vendor_extension 6
+                Message body =
+                        new Message()
+                                .string(1, p.get("description"))
+                                .string(2, p.get("name"))
+                                .string(3, p.get("in"))
+                                .bool(4, p.get("required"));
                 if (p.has("schema")) {
                     body.message(5, schema(p.get("schema")));
                 }
@@ -239,25 +264,31 @@ final class GnosticV2 {
      * {@code NonBodyParameter}: header 1, form data 2, query 3, path 4. The query sub-schema has
      * required 1, in 2, description 3, name 4, allow_empty_value 5, type 6, format 7, ...,
      * unique_items 20, vendor_extension 23; the header and path ones lack allow_empty_value, so
-     * from type on their numbers are one less (type 5, format 6, unique_items 19,
-     * vendor_extension 22).
+     * from type on their numbers are one less (type 5, format 6, unique_items 19, vendor_extension
+     * 22).
      */
     private static Message nonBody(JsonNode p) {
         String in = p.path("in").asString();
-        int choice = switch (in) {
-            case "header" -> 1;
-            case "formData" -> 2;
-            case "path" -> 4;
-            default -> 3;
-        };
+        int choice =
+                switch (in) {
+                    case "header" -> 1;
+                    case "formData" -> 2;
+                    case "path" -> 4;
+                    default -> 3;
+                };
         boolean withAllowEmpty = choice == 2 || choice == 3;
         int shift = withAllowEmpty ? 0 : -1;
-        Message s = new Message().bool(1, p.get("required")).string(2, p.get("in")).string(3, p.get("description"))
-                .string(4, p.get("name"));
+        Message s =
+                new Message()
+                        .bool(1, p.get("required"))
+                        .string(2, p.get("in"))
+                        .string(3, p.get("description"))
+                        .string(4, p.get("name"));
         if (withAllowEmpty) {
             s.bool(5, p.get("allowEmptyValue"));
         }
-        s.string(6 + shift, p.get("type")).string(7 + shift, p.get("format"))
+        s.string(6 + shift, p.get("type"))
+                .string(7 + shift, p.get("format"))
                 .bool(20 + shift, p.get("uniqueItems"));
         vendorExtensions(s, 23 + shift, p);
         return new Message().message(choice, s);
@@ -268,18 +299,28 @@ final class GnosticV2 {
      * max_length 11, min_length 12, pattern 13, max_items 14, min_items 15, unique_items 16,
      * required 19, enum 20, additional_properties 21 ({@code AdditionalPropertiesItem}: schema 1,
      * boolean 2), type 22 ({@code TypeItem}: value 1), items 23 ({@code ItemsItem}: schema 1),
-     * all_of 24, properties 25 ({@code Properties}: additional_properties 1), read_only 27,
-     * example 30, vendor_extension 31.
+     * all_of 24, properties 25 ({@code Properties}: additional_properties 1), read_only 27, example
+     * 30, vendor_extension 31.
      */
     private static Message schema(JsonNode s) {
-        Message m = new Message().string(1, s.get("$ref")).string(2, s.get("format")).string(3, s.get("title"))
-                .string(4, s.get("description"));
+        Message m =
+                new Message()
+                        .string(1, s.get("$ref"))
+                        .string(2, s.get("format"))
+                        .string(3, s.get("title"))
+                        .string(4, s.get("description"));
         if (s.has("default")) {
             m.message(5, any(s.get("default")));
         }
-        m.dbl(7, s.get("maximum")).dbl(9, s.get("minimum")).int64(11, s.get("maxLength"))
-                .int64(12, s.get("minLength")).string(13, s.get("pattern")).int64(14, s.get("maxItems"))
-                .int64(15, s.get("minItems")).bool(16, s.get("uniqueItems")).strings(19, s.get("required"));
+        m.dbl(7, s.get("maximum"))
+                .dbl(9, s.get("minimum"))
+                .int64(11, s.get("maxLength"))
+                .int64(12, s.get("minLength"))
+                .string(13, s.get("pattern"))
+                .int64(14, s.get("maxItems"))
+                .int64(15, s.get("minItems"))
+                .bool(16, s.get("uniqueItems"))
+                .strings(19, s.get("required"));
         JsonNode values = s.get("enum");
         if (values != null) {
             for (JsonNode v : values) {
@@ -288,8 +329,11 @@ final class GnosticV2 {
         }
         JsonNode additional = s.get("additionalProperties");
         if (additional != null) {
-            m.message(21, additional.isBoolean() ? new Message().bool(2, additional)
-                    : new Message().message(1, schema(additional)));
+            m.message(
+                    21,
+                    additional.isBoolean()
+                            ? new Message().bool(2, additional)
+                            : new Message().message(1, schema(additional)));
         }
         if (s.has("type")) {
             m.message(22, new Message().strings(1, s.get("type")));

@@ -17,10 +17,10 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The OpenAPI v3 documents: a root listing every group-version and, per group-version, the
  * resources' operations and the full schemas of their kinds under {@code components/schemas}
- * (rendered from {@link ApiSchema} by {@link OpenApiSchemas}), which {@code kubectl explain}
- * reads. Every PATCH operation declares {@code fieldValidation} in its own parameters, which tells
- * kubectl to leave validation to the server (docs/api-semantics.md, "OpenAPI and validation").
- * Built on first use; thread safe.
+ * (rendered from {@link ApiSchema} by {@link OpenApiSchemas}), which {@code kubectl explain} reads.
+ * Every PATCH operation declares {@code fieldValidation} in its own parameters, which tells kubectl
+ * to leave validation to the server (docs/api-semantics.md, "OpenAPI and validation"). Built on
+ * first use; thread safe.
  */
 public final class OpenApi {
     private static final Logger log = LoggerFactory.getLogger(OpenApi.class);
@@ -47,10 +47,13 @@ public final class OpenApi {
      * them and the server's start does not either.
      */
     public void buildInBackground() {
-        Thread thread = new Thread(() -> {
-            built();
-            v2.etag();
-        }, "j8s-openapi-build");
+        Thread thread =
+                new Thread(
+                        () -> {
+                            built();
+                            v2.etag();
+                        },
+                        "j8s-openapi-build");
         thread.setDaemon(true);
         thread.setPriority(Thread.MIN_PRIORITY);
         thread.start();
@@ -68,12 +71,22 @@ public final class OpenApi {
 
     private static final Map<String, Built> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** What the documents depend on: each resource's identity, scope and subresources, and the version. */
+    /**
+     * What the documents depend on: each resource's identity, scope and subresources, and the
+     * version.
+     */
     static String key(List<ResourceType> types, String kubernetesVersion) {
         StringBuilder key = new StringBuilder(kubernetesVersion);
         for (ResourceType t : types) {
-            key.append(',').append(t.apiVersion()).append('/').append(t.kind()).append('/').append(t.plural())
-                    .append('/').append(t.namespaced()).append(new java.util.TreeSet<>(t.subresources()));
+            key.append(',')
+                    .append(t.apiVersion())
+                    .append('/')
+                    .append(t.kind())
+                    .append('/')
+                    .append(t.plural())
+                    .append('/')
+                    .append(t.namespaced())
+                    .append(new java.util.TreeSet<>(t.subresources()));
         }
         return key.toString();
     }
@@ -82,7 +95,9 @@ public final class OpenApi {
         long start = System.nanoTime();
         Map<String, List<ResourceType>> byGroupVersion = new LinkedHashMap<>();
         for (ResourceType type : types) {
-            byGroupVersion.computeIfAbsent(pathKey(type), k -> new java.util.ArrayList<>()).add(type);
+            byGroupVersion
+                    .computeIfAbsent(pathKey(type), k -> new java.util.ArrayList<>())
+                    .add(type);
         }
         Map<String, byte[]> documents = new LinkedHashMap<>();
         Map<String, String> hashes = new LinkedHashMap<>();
@@ -93,9 +108,12 @@ public final class OpenApi {
             String hash = hash(doc);
             documents.put(entry.getKey(), doc);
             hashes.put(entry.getKey(), hash);
-            paths.putObject(entry.getKey()).put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash=" + hash);
+            paths.putObject(entry.getKey())
+                    .put("serverRelativeURL", "/openapi/v3/" + entry.getKey() + "?hash=" + hash);
         }
-        log.info("OpenAPI v3 documents built in {} ms ({})", (System.nanoTime() - start) / 1_000_000,
+        log.info(
+                "OpenAPI v3 documents built in {} ms ({})",
+                (System.nanoTime() - start) / 1_000_000,
                 ApiSchema.get());
         return new Built(Json.writeBytes(rootDoc), documents, hashes);
     }
@@ -115,7 +133,9 @@ public final class OpenApi {
     }
 
     private static String pathKey(ResourceType type) {
-        return type.group().isEmpty() ? "api/" + type.version() : "apis/" + type.group() + "/" + type.version();
+        return type.group().isEmpty()
+                ? "api/" + type.version()
+                : "apis/" + type.group() + "/" + type.version();
     }
 
     private static ObjectNode document(List<ResourceType> types, String kubernetesVersion) {
@@ -154,7 +174,9 @@ public final class OpenApi {
         ObjectNode schemas = doc.putObject("components").putObject("schemas");
         ApiSchema model = ApiSchema.get();
         for (String name : model.closure(roots)) {
-            schemas.set(name, OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V3));
+            schemas.set(
+                    name,
+                    OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V3));
         }
         return doc;
     }
@@ -163,7 +185,8 @@ public final class OpenApi {
         return operation(verb, type, action, "");
     }
 
-    private static ObjectNode operation(String verb, ResourceType type, String action, String suffix) {
+    private static ObjectNode operation(
+            String verb, ResourceType type, String action, String suffix) {
         ObjectNode op = Json.object();
         op.put("operationId", operationId(verb, type, suffix));
         op.put("x-kubernetes-action", action);
@@ -190,16 +213,25 @@ public final class OpenApi {
         ok.put("description", "OK");
         String definition = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
         if (definition != null && !action.startsWith("delete")) {
-            ok.putObject("content").putObject("application/json").set("schema",
-                    OpenApiSchemas.ref(action.equals("list") ? definition + "List" : definition,
-                            OpenApiSchemas.Dialect.V3));
+            ok.putObject("content")
+                    .putObject("application/json")
+                    .set(
+                            "schema",
+                            OpenApiSchemas.ref(
+                                    action.equals("list") ? definition + "List" : definition,
+                                    OpenApiSchemas.Dialect.V3));
         }
         return op;
     }
 
-    /** The path of {@code type}'s collection, {@code <group-version path>[/namespaces/{namespace}]/<plural>}. */
+    /**
+     * The path of {@code type}'s collection, {@code <group-version
+     * path>[/namespaces/{namespace}]/<plural>}.
+     */
     static String collectionPath(ResourceType type) {
-        return type.groupVersionPath() + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural();
+        return type.groupVersionPath()
+                + (type.namespaced() ? "/namespaces/{namespace}/" : "/")
+                + type.plural();
     }
 
     /**
@@ -208,7 +240,8 @@ public final class OpenApi {
      */
     static String operationId(String verb, ResourceType type, String suffix) {
         String scope = type.namespaced() ? "Namespaced" : "";
-        String group = type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
+        String group =
+                type.group().isEmpty() ? "core" : type.group().replaceFirst("\\.k8s\\.io$", "");
         return verb + camel(group) + camel(type.version()) + scope + type.kind() + suffix;
     }
 
@@ -225,7 +258,9 @@ public final class OpenApi {
     /** The SHA-512 of {@code data}, upper-case hex. */
     static String sha512(byte[] data) {
         try {
-            return HexFormat.of().withUpperCase().formatHex(MessageDigest.getInstance("SHA-512").digest(data));
+            return HexFormat.of()
+                    .withUpperCase()
+                    .formatHex(MessageDigest.getInstance("SHA-512").digest(data));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -235,5 +270,4 @@ public final class OpenApi {
     private static String hash(byte[] doc) {
         return sha512(doc).substring(0, 64);
     }
-
 }

@@ -16,14 +16,15 @@ import tools.jackson.databind.node.ObjectNode;
  * Renders the definitions of the schema model ({@link ApiSchema}) as OpenAPI schemas: Swagger 2.0
  * {@code definitions} or OpenAPI 3.0 {@code components/schemas}, with Kubernetes' vendor
  * extensions. The two differ as Kubernetes' documents do: references ({@code #/definitions/} or
- * {@code #/components/schemas/}; a v3 reference with siblings is wrapped in {@code allOf}) and
- * the types v2 cannot express ({@code IntOrString}, {@code Quantity}) are plain strings in v2.
+ * {@code #/components/schemas/}; a v3 reference with siblings is wrapped in {@code allOf}) and the
+ * types v2 cannot express ({@code IntOrString}, {@code Quantity}) are plain strings in v2.
  */
 final class OpenApiSchemas {
 
     /** Which OpenAPI version to render. */
     enum Dialect {
-        V2("#/definitions/"), V3("#/components/schemas/");
+        V2("#/definitions/"),
+        V3("#/components/schemas/");
 
         final String refPrefix;
 
@@ -97,7 +98,8 @@ final class OpenApiSchemas {
     }
 
     private static ObjectNode property(Property p, Dialect dialect) {
-        boolean siblings = p.description() != null || p.patchStrategy() != null || p.listType() != null;
+        boolean siblings =
+                p.description() != null || p.patchStrategy() != null || p.listType() != null;
         ObjectNode node;
         if (p.shape() instanceof Ref r && siblings && dialect == Dialect.V3) {
             node = Json.object();

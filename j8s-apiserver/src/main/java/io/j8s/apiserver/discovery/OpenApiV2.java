@@ -21,8 +21,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class OpenApiV2 {
     private static final Logger log = LoggerFactory.getLogger(OpenApiV2.class);
-    /** The protobuf media type Kubernetes answers with (the {@code @v1.0} spelling is accepted too). */
-    public static final String PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
+    /**
+     * The protobuf media type Kubernetes answers with (the {@code @v1.0} spelling is accepted too).
+     */
+    public static final String PROTOBUF =
+            "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
     private final List<ResourceType> types;
     private final String kubernetesVersion;
@@ -64,8 +68,11 @@ public final class OpenApiV2 {
         ObjectNode doc = document();
         byte[] json = Json.writeBytes(doc);
         Built b = new Built(json, GnosticV2.encode(doc), "\"" + OpenApi.sha512(json) + "\"");
-        log.info("OpenAPI v2 document built in {} ms ({} bytes JSON, {} bytes protobuf)",
-                (System.nanoTime() - start) / 1_000_000, b.json().length, b.protobuf().length);
+        log.info(
+                "OpenAPI v2 document built in {} ms ({} bytes JSON, {} bytes protobuf)",
+                (System.nanoTime() - start) / 1_000_000,
+                b.json().length,
+                b.protobuf().length);
         return b;
     }
 
@@ -86,9 +93,17 @@ public final class OpenApiV2 {
             }
             String base = OpenApi.collectionPath(type);
             ObjectNode collection = paths.putObject(base);
-            collection.set("get", operation("list", type, "list", "", definition == null ? null : definition + "List"));
+            collection.set(
+                    "get",
+                    operation(
+                            "list",
+                            type,
+                            "list",
+                            "",
+                            definition == null ? null : definition + "List"));
             collection.set("post", operation("create", type, "post", "", definition));
-            collection.set("delete", operation("deletecollection", type, "deletecollection", "", null));
+            collection.set(
+                    "delete", operation("deletecollection", type, "deletecollection", "", null));
             pathParameters(collection, type, false);
             ObjectNode item = paths.putObject(base + "/{name}");
             item.set("get", operation("read", type, "get", "", definition));
@@ -107,7 +122,9 @@ public final class OpenApiV2 {
         ObjectNode definitions = doc.putObject("definitions");
         ApiSchema model = ApiSchema.get();
         for (String name : model.closure(roots)) {
-            definitions.set(name, OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V2));
+            definitions.set(
+                    name,
+                    OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V2));
         }
         return doc;
     }
@@ -118,7 +135,10 @@ public final class OpenApiV2 {
             pathParameter(parameters, "name", "name of the " + type.kind());
         }
         if (type.namespaced()) {
-            pathParameter(parameters, "namespace", "object name and auth scope, such as for teams and projects");
+            pathParameter(
+                    parameters,
+                    "namespace",
+                    "object name and auth scope, such as for teams and projects");
         }
         ObjectNode pretty = parameters.addObject();
         pretty.put("name", "pretty");
@@ -138,16 +158,23 @@ public final class OpenApiV2 {
         p.put("description", description);
     }
 
-    private static ObjectNode operation(String verb, ResourceType type, String action, String suffix,
-            String schema) {
+    private static ObjectNode operation(
+            String verb, ResourceType type, String action, String suffix, String schema) {
         ObjectNode op = Json.object();
         op.put("operationId", OpenApi.operationId(verb, type, suffix));
-        op.putArray("tags").add((type.group().isEmpty() ? "core" : type.group().split("\\.")[0]) + "_"
-                + type.version());
+        op.putArray("tags")
+                .add(
+                        (type.group().isEmpty() ? "core" : type.group().split("\\.")[0])
+                                + "_"
+                                + type.version());
         ArrayNode consumes = op.putArray("consumes");
         if (action.equals("patch")) {
-            for (String t : List.of("application/json-patch+json", "application/merge-patch+json",
-                    "application/strategic-merge-patch+json", "application/apply-patch+yaml")) {
+            for (String t :
+                    List.of(
+                            "application/json-patch+json",
+                            "application/merge-patch+json",
+                            "application/strategic-merge-patch+json",
+                            "application/apply-patch+yaml")) {
                 consumes.add(t);
             }
         } else {

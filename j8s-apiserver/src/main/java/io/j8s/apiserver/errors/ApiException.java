@@ -7,9 +7,9 @@ import java.util.stream.Collectors;
 
 /**
  * A failure that reaches the client as a {@code Status} body, worded as the Kubernetes apiserver
- * words it (docs/api-semantics.md, "Errors"): {@code details.kind} is the resource for 404/409
- * and the Kind for 422. Thrown anywhere below the HTTP layer (registry, admission, auth, REST);
- * the router turns it into the response ({@link Statuses#failure}).
+ * words it (docs/api-semantics.md, "Errors"): {@code details.kind} is the resource for 404/409 and
+ * the Kind for 422. Thrown anywhere below the HTTP layer (registry, admission, auth, REST); the
+ * router turns it into the response ({@link Statuses#failure}).
  */
 public final class ApiException extends RuntimeException {
 
@@ -24,8 +24,15 @@ public final class ApiException extends RuntimeException {
     private final List<Cause> causes;
     private final Integer retryAfterSeconds;
 
-    private ApiException(int code, String reason, String message, String name, String group, String kind,
-            List<Cause> causes, Integer retryAfterSeconds) {
+    private ApiException(
+            int code,
+            String reason,
+            String message,
+            String name,
+            String group,
+            String kind,
+            List<Cause> causes,
+            Integer retryAfterSeconds) {
         super(message, null, false, false);
         this.code = code;
         this.reason = reason;
@@ -45,13 +52,22 @@ public final class ApiException extends RuntimeException {
         return simple(code, reason, message);
     }
 
-    private static ApiException about(int code, String reason, String message, ResourceType type, String name) {
-        return new ApiException(code, reason, message, name, type.group().isEmpty() ? null : type.group(),
-                type.plural(), List.of(), null);
+    private static ApiException about(
+            int code, String reason, String message, ResourceType type, String name) {
+        return new ApiException(
+                code,
+                reason,
+                message,
+                name,
+                type.group().isEmpty() ? null : type.group(),
+                type.plural(),
+                List.of(),
+                null);
     }
 
     public static ApiException notFound(ResourceType type, String name) {
-        return about(404, "NotFound", type.groupResource() + " \"" + name + "\" not found", type, name);
+        return about(
+                404, "NotFound", type.groupResource() + " \"" + name + "\" not found", type, name);
     }
 
     /**
@@ -60,28 +76,59 @@ public final class ApiException extends RuntimeException {
      */
     public static ApiException notFound(String group, String resource, String name) {
         String groupResource = group.isEmpty() ? resource : resource + "." + group;
-        return new ApiException(404, "NotFound", groupResource + " \"" + name + "\" not found", name,
-                group.isEmpty() ? null : group, resource, List.of(), null);
+        return new ApiException(
+                404,
+                "NotFound",
+                groupResource + " \"" + name + "\" not found",
+                name,
+                group.isEmpty() ? null : group,
+                resource,
+                List.of(),
+                null);
     }
 
     /** A 404 for a namespace that does not exist (creating into it, for example). */
     public static ApiException namespaceNotFound(String namespace) {
-        return new ApiException(404, "NotFound", "namespaces \"" + namespace + "\" not found", namespace, null,
-                "namespaces", List.of(), null);
+        return new ApiException(
+                404,
+                "NotFound",
+                "namespaces \"" + namespace + "\" not found",
+                namespace,
+                null,
+                "namespaces",
+                List.of(),
+                null);
     }
 
     public static ApiException alreadyExists(ResourceType type, String name) {
-        return about(409, "AlreadyExists", type.groupResource() + " \"" + name + "\" already exists", type, name);
+        return about(
+                409,
+                "AlreadyExists",
+                type.groupResource() + " \"" + name + "\" already exists",
+                type,
+                name);
     }
 
     public static ApiException conflict(ResourceType type, String name) {
-        return conflict(type, name, "the object has been modified; please apply your changes to the latest version"
-                + " and try again");
+        return conflict(
+                type,
+                name,
+                "the object has been modified; please apply your changes to the latest version"
+                        + " and try again");
     }
 
     public static ApiException conflict(ResourceType type, String name, String why) {
-        return about(409, "Conflict", "Operation cannot be fulfilled on " + type.groupResource() + " \"" + name
-                + "\": " + why, type, name);
+        return about(
+                409,
+                "Conflict",
+                "Operation cannot be fulfilled on "
+                        + type.groupResource()
+                        + " \""
+                        + name
+                        + "\": "
+                        + why,
+                type,
+                name);
     }
 
     /** 422 with one cause per field error, as {@code errors.NewInvalid}. */
@@ -89,15 +136,27 @@ public final class ApiException extends RuntimeException {
         return invalid(type.kind(), type.group(), name, errors);
     }
 
-    public static ApiException invalid(String kind, String group, String name, List<FieldError> errors) {
-        String joined = errors.size() == 1
-                ? errors.get(0).toString()
-                : errors.stream().map(FieldError::toString).collect(Collectors.joining(", ", "[", "]"));
-        List<Cause> causes = errors.stream()
-                .map(e -> new Cause(e.type().reason(), e.message(), e.field()))
-                .toList();
-        return new ApiException(422, "Invalid", kind + " \"" + name + "\" is invalid: " + joined, name,
-                group == null || group.isEmpty() ? null : group, kind, causes, null);
+    public static ApiException invalid(
+            String kind, String group, String name, List<FieldError> errors) {
+        String joined =
+                errors.size() == 1
+                        ? errors.get(0).toString()
+                        : errors.stream()
+                                .map(FieldError::toString)
+                                .collect(Collectors.joining(", ", "[", "]"));
+        List<Cause> causes =
+                errors.stream()
+                        .map(e -> new Cause(e.type().reason(), e.message(), e.field()))
+                        .toList();
+        return new ApiException(
+                422,
+                "Invalid",
+                kind + " \"" + name + "\" is invalid: " + joined,
+                name,
+                group == null || group.isEmpty() ? null : group,
+                kind,
+                causes,
+                null);
     }
 
     /** 422 without field causes, as for a patch that does not apply. */
@@ -118,18 +177,27 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * A 403 as Kubernetes' {@code NewForbidden(groupResource, name, cause)} words it: {@code
-     * nodes "n2" is forbidden: <cause>}, or {@code forbidden: <cause>} when no resource is involved.
+     * A 403 as Kubernetes' {@code NewForbidden(groupResource, name, cause)} words it: {@code nodes
+     * "n2" is forbidden: <cause>}, or {@code forbidden: <cause>} when no resource is involved.
      */
     public static ApiException forbidden(String group, String resource, String name, String cause) {
         if (resource == null || resource.isEmpty()) {
             return simple(403, "Forbidden", "forbidden: " + cause);
         }
         String groupResource = group == null || group.isEmpty() ? resource : resource + "." + group;
-        String message = name == null || name.isEmpty() ? groupResource + " is forbidden: " + cause
-                : groupResource + " \"" + name + "\" is forbidden: " + cause;
-        return new ApiException(403, "Forbidden", message, name == null || name.isEmpty() ? null : name,
-                group == null || group.isEmpty() ? null : group, resource, List.of(), null);
+        String message =
+                name == null || name.isEmpty()
+                        ? groupResource + " is forbidden: " + cause
+                        : groupResource + " \"" + name + "\" is forbidden: " + cause;
+        return new ApiException(
+                403,
+                "Forbidden",
+                message,
+                name == null || name.isEmpty() ? null : name,
+                group == null || group.isEmpty() ? null : group,
+                resource,
+                List.of(),
+                null);
     }
 
     public static ApiException unauthorized() {
@@ -141,30 +209,54 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException methodNotAllowed(String method, String what) {
-        return simple(405, "MethodNotAllowed", "the server does not allow this method on the requested resource"
-                + (what == null ? "" : " (" + method + " " + what + ")"));
+        return simple(
+                405,
+                "MethodNotAllowed",
+                "the server does not allow this method on the requested resource"
+                        + (what == null ? "" : " (" + method + " " + what + ")"));
     }
 
     public static ApiException notAcceptable(String accept) {
-        return simple(406, "NotAcceptable", "only the following media types are accepted: application/json, "
-                + "application/yaml, application/vnd.kubernetes.protobuf (requested " + accept + ")");
+        return simple(
+                406,
+                "NotAcceptable",
+                "only the following media types are accepted: application/json, "
+                        + "application/yaml, application/vnd.kubernetes.protobuf (requested "
+                        + accept
+                        + ")");
     }
 
     public static ApiException unsupportedMediaType(String contentType, List<String> accepted) {
-        return simple(415, "UnsupportedMediaType", "the body of the request was in an unknown format - accepted"
-                + " media types include: " + String.join(", ", accepted) + " (got " + contentType + ")");
+        return simple(
+                415,
+                "UnsupportedMediaType",
+                "the body of the request was in an unknown format - accepted"
+                        + " media types include: "
+                        + String.join(", ", accepted)
+                        + " (got "
+                        + contentType
+                        + ")");
     }
 
-    /** 415 with a message of its own (a protobuf body of a kind j8s can only decode from JSON, for example). */
+    /**
+     * 415 with a message of its own (a protobuf body of a kind j8s can only decode from JSON, for
+     * example).
+     */
     public static ApiException unsupportedMediaType(String message) {
         return simple(415, "UnsupportedMediaType", message);
     }
 
     public static ApiException requestEntityTooLarge(long limit) {
-        return simple(413, "RequestEntityTooLarge", "the request is too large: limit is " + limit + " bytes");
+        return simple(
+                413,
+                "RequestEntityTooLarge",
+                "the request is too large: limit is " + limit + " bytes");
     }
 
-    /** 413 as Kubernetes' {@code NewRequestEntityTooLargeError}: {@code Request entity too large: <message>}. */
+    /**
+     * 413 as Kubernetes' {@code NewRequestEntityTooLargeError}: {@code Request entity too large:
+     * <message>}.
+     */
     public static ApiException entityTooLarge(String message) {
         return simple(413, "RequestEntityTooLarge", "Request entity too large: " + message);
     }
@@ -175,9 +267,15 @@ public final class ApiException extends RuntimeException {
      * reflector recognizes, and a retry after one second.
      */
     public static ApiException tooLargeResourceVersion(long requested, long current) {
-        return new ApiException(504, "Timeout", "Timeout: Too large resource version: " + requested + ", current: "
-                + current, null, null, null, List.of(new Cause("ResourceVersionTooLarge", "Too large resource version",
-                null)), 1);
+        return new ApiException(
+                504,
+                "Timeout",
+                "Timeout: Too large resource version: " + requested + ", current: " + current,
+                null,
+                null,
+                null,
+                List.of(new Cause("ResourceVersionTooLarge", "Too large resource version", null)),
+                1);
     }
 
     /** 410 for a watch or list from a compacted revision. */
@@ -186,7 +284,8 @@ public final class ApiException extends RuntimeException {
     }
 
     public static ApiException tooManyRequests(String message, int retryAfterSeconds) {
-        return new ApiException(429, "TooManyRequests", message, null, null, null, List.of(), retryAfterSeconds);
+        return new ApiException(
+                429, "TooManyRequests", message, null, null, null, List.of(), retryAfterSeconds);
     }
 
     public static ApiException timeout(String message) {

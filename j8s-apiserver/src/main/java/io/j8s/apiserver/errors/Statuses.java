@@ -21,7 +21,10 @@ public final class Statuses {
         status.put("status", "Failure");
         status.put("message", e.getMessage());
         status.put("reason", e.reason());
-        if (e.name() != null || e.kind() != null || !e.causes().isEmpty() || e.retryAfterSeconds() != null) {
+        if (e.name() != null
+                || e.kind() != null
+                || !e.causes().isEmpty()
+                || e.retryAfterSeconds() != null) {
             ObjectNode details = status.putObject("details");
             if (e.name() != null) {
                 details.put("name", e.name());
@@ -69,5 +72,4 @@ public final class Statuses {
         }
         return status;
     }
-
 }

@@ -25,10 +25,14 @@ final class EarlyResponses {
     private EarlyResponses() {}
 
     /** A complete JSON error response; {@code close} adds {@code Connection: close}. */
-    static FullHttpResponse error(ErrorBody errors, int code, String reason, String message, boolean close) {
+    static FullHttpResponse error(
+            ErrorBody errors, int code, String reason, String message, boolean close) {
         byte[] body = errors.encode(code, reason, message);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(code), Unpooled.wrappedBuffer(body));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.valueOf(code),
+                        Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (close) {
@@ -44,22 +48,27 @@ final class EarlyResponses {
      */
     static void closeAfter(ChannelFuture written) {
         Channel channel = written.channel();
-        written.addListener(f -> {
-            channel.config().setAutoRead(false);
-            if (!f.isSuccess() || !channel.isActive()) {
-                channel.close();
-                return;
-            }
-            SslHandler ssl = channel.pipeline().get(SslHandler.class);
-            if (ssl != null) {
-                ssl.closeOutbound().addListener(sent -> shutdownOutput(channel));
-            } else {
-                shutdownOutput(channel);
-            }
-            channel.eventLoop().schedule(() -> {
-                channel.close();
-            }, LINGER_MILLIS, TimeUnit.MILLISECONDS);
-        });
+        written.addListener(
+                f -> {
+                    channel.config().setAutoRead(false);
+                    if (!f.isSuccess() || !channel.isActive()) {
+                        channel.close();
+                        return;
+                    }
+                    SslHandler ssl = channel.pipeline().get(SslHandler.class);
+                    if (ssl != null) {
+                        ssl.closeOutbound().addListener(sent -> shutdownOutput(channel));
+                    } else {
+                        shutdownOutput(channel);
+                    }
+                    channel.eventLoop()
+                            .schedule(
+                                    () -> {
+                                        channel.close();
+                                    },
+                                    LINGER_MILLIS,
+                                    TimeUnit.MILLISECONDS);
+                });
     }
 
     private static void shutdownOutput(Channel channel) {

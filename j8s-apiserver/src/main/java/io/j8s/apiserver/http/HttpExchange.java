@@ -4,9 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -17,8 +19,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -52,9 +52,16 @@ public final class HttpExchange {
     private final AtomicBoolean responded = new AtomicBoolean();
     private volatile Runnable onWritable;
     private volatile int status;
-    private final java.util.Map<Class<?>, Object> attachments = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Class<?>, Object> attachments =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    HttpExchange(Channel channel, String method, String uri, HttpHeaders headers, byte[] body, boolean keepAlive,
+    HttpExchange(
+            Channel channel,
+            String method,
+            String uri,
+            HttpHeaders headers,
+            byte[] body,
+            boolean keepAlive,
             Certificate[] peerCertificates) {
         this.channel = channel;
         this.method = method;
@@ -122,7 +129,8 @@ public final class HttpExchange {
     /** The client's IP as text, or "" when unknown. */
     public String remoteIp() {
         return remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
-                ? inet.getAddress().getHostAddress() : "";
+                ? inet.getAddress().getHostAddress()
+                : "";
     }
 
     /**
@@ -153,19 +161,22 @@ public final class HttpExchange {
     }
 
     /** Sends a complete response. */
-    public void respond(int status, String contentType, byte[] content, Map<String, String> extraHeaders) {
+    public void respond(
+            int status, String contentType, byte[] content, Map<String, String> extraHeaders) {
         respond(status, contentType, Unpooled.wrappedBuffer(content), extraHeaders);
     }
 
     /** Sends a complete response whose body is {@code content} (released by Netty). */
-    public void respond(int status, String contentType, ByteBuf content, Map<String, String> extraHeaders) {
+    public void respond(
+            int status, String contentType, ByteBuf content, Map<String, String> extraHeaders) {
         if (!responded.compareAndSet(false, true)) {
             content.release();
             throw new IllegalStateException("response already sent for " + method + " " + uri);
         }
         this.status = status;
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), content);
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(
+                        HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
         HttpHeaders h = response.headers();
         if (contentType != null) {
             h.set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -183,8 +194,10 @@ public final class HttpExchange {
 
     /** Whether the client asked to switch this request to a WebSocket (as fabric8's watches do). */
     public boolean isWebSocketUpgrade() {
-        return !isHttp2() && "websocket".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE))
-                && headers.containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+        return !isHttp2()
+                && "websocket".equalsIgnoreCase(headers.get(HttpHeaderNames.UPGRADE))
+                && headers.containsValue(
+                        HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     /**
@@ -198,7 +211,8 @@ public final class HttpExchange {
         }
         String version = headers.get(HttpHeaderNames.SEC_WEBSOCKET_VERSION);
         if (!"13".equals(version == null ? null : version.trim())) {
-            return version == null ? "the WebSocket upgrade has no Sec-WebSocket-Version header: version 13 is supported"
+            return version == null
+                    ? "the WebSocket upgrade has no Sec-WebSocket-Version header: version 13 is supported"
                     : "WebSocket version \"" + version + "\" is not supported: version 13 is";
         }
         String key = headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY);
@@ -209,40 +223,55 @@ public final class HttpExchange {
     }
 
     /**
-     * Completes the WebSocket handshake (check {@link #webSocketHandshakeProblem()} first); the returned stream sends each write as one text message
-     * and {@link ResponseStream#end()} closes the socket normally.
+     * Completes the WebSocket handshake (check {@link #webSocketHandshakeProblem()} first); the
+     * returned stream sends each write as one text message and {@link ResponseStream#end()} closes
+     * the socket normally.
      */
     public ResponseStream upgradeToWebSocket() {
         if (!responded.compareAndSet(false, true)) {
             throw new IllegalStateException("response already sent for " + method + " " + uri);
         }
         this.status = 101;
-        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws" : "wss";
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri, "base64.binary.k8s.io,v4.binary.k8s.io",
-                true, 1 << 20);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpMethod.valueOf(method), uri, Unpooled.EMPTY_BUFFER, headers,
-                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        String scheme =
+                channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null
+                        ? "ws"
+                        : "wss";
+        WebSocketServerHandshakerFactory factory =
+                new WebSocketServerHandshakerFactory(
+                        scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri,
+                        "base64.binary.k8s.io,v4.binary.k8s.io",
+                        true,
+                        1 << 20);
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(
+                        HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpMethod.valueOf(method),
+                        uri,
+                        Unpooled.EMPTY_BUFFER,
+                        headers,
+                        io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
             return new ResponseStream(false);
         }
-        channel.eventLoop().execute(() -> {
-            handshaker.handshake(channel, request);
-            channel.pipeline().addLast(new WebSocketControlHandler(handshaker));
-        });
+        channel.eventLoop()
+                .execute(
+                        () -> {
+                            handshaker.handshake(channel, request);
+                            channel.pipeline().addLast(new WebSocketControlHandler(handshaker));
+                        });
         return new ResponseStream(true);
     }
 
     /**
      * Answers 101 Switching Protocols with {@code headers} (an HTTP/1.1 upgrade to a protocol other
      * than WebSocket, as SPDY/3.1) and hands the connection over: the HTTP codec is removed at once
-     * (on the event loop, before the client's next bytes are read) and {@code install} adds the
-     * new protocol's handlers at the end of the pipeline.
+     * (on the event loop, before the client's next bytes are read) and {@code install} adds the new
+     * protocol's handlers at the end of the pipeline.
      */
-    public void switchProtocols(Map<String, String> headers, java.util.function.Consumer<Channel> install) {
+    public void switchProtocols(
+            Map<String, String> headers, java.util.function.Consumer<Channel> install) {
         if (isHttp2()) {
             throw new IllegalStateException("an upgrade needs HTTP/1.1");
         }
@@ -250,14 +279,20 @@ public final class HttpExchange {
             throw new IllegalStateException("response already sent for " + method + " " + uri);
         }
         this.status = 101;
-        channel.eventLoop().execute(() -> {
-            DefaultFullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                    HttpResponseStatus.SWITCHING_PROTOCOLS, Unpooled.EMPTY_BUFFER);
-            headers.forEach(response.headers()::set);
-            channel.writeAndFlush(response);
-            channel.pipeline().remove(io.netty.handler.codec.http.HttpServerCodec.class);
-            install.accept(channel);
-        });
+        channel.eventLoop()
+                .execute(
+                        () -> {
+                            DefaultFullHttpResponse response =
+                                    new DefaultFullHttpResponse(
+                                            HttpVersion.HTTP_1_1,
+                                            HttpResponseStatus.SWITCHING_PROTOCOLS,
+                                            Unpooled.EMPTY_BUFFER);
+                            headers.forEach(response.headers()::set);
+                            channel.writeAndFlush(response);
+                            channel.pipeline()
+                                    .remove(io.netty.handler.codec.http.HttpServerCodec.class);
+                            install.accept(channel);
+                        });
     }
 
     /**
@@ -265,34 +300,53 @@ public final class HttpExchange {
      * {@code subprotocols} (check {@link #webSocketHandshakeProblem()} first), then {@code install}
      * adds the handlers of the messages at the end of the pipeline.
      */
-    public void upgradeToWebSocket(String subprotocols, int maxMessageBytes,
+    public void upgradeToWebSocket(
+            String subprotocols,
+            int maxMessageBytes,
             java.util.function.Consumer<Channel> install) {
         if (!responded.compareAndSet(false, true)) {
             throw new IllegalStateException("response already sent for " + method + " " + uri);
         }
         this.status = 101;
-        String scheme = channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null ? "ws" : "wss";
-        WebSocketServerHandshakerFactory factory = new WebSocketServerHandshakerFactory(
-                scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri, subprotocols, false, maxMessageBytes);
-        FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1,
-                io.netty.handler.codec.http.HttpMethod.valueOf(method), uri, Unpooled.EMPTY_BUFFER, headers,
-                io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
+        String scheme =
+                channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null
+                        ? "ws"
+                        : "wss";
+        WebSocketServerHandshakerFactory factory =
+                new WebSocketServerHandshakerFactory(
+                        scheme + "://" + headers.get(HttpHeaderNames.HOST) + uri,
+                        subprotocols,
+                        false,
+                        maxMessageBytes);
+        FullHttpRequest request =
+                new DefaultFullHttpRequest(
+                        HttpVersion.HTTP_1_1,
+                        io.netty.handler.codec.http.HttpMethod.valueOf(method),
+                        uri,
+                        Unpooled.EMPTY_BUFFER,
+                        headers,
+                        io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
         WebSocketServerHandshaker handshaker = factory.newHandshaker(request);
         if (handshaker == null) {
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(channel);
             return;
         }
-        channel.eventLoop().execute(() -> {
-            channel.config().setAutoRead(false);
-            handshaker.handshake(channel, request).addListener(f -> {
-                if (f.isSuccess()) {
-                    install.accept(channel);
-                    channel.config().setAutoRead(true);
-                } else {
-                    channel.close();
-                }
-            });
-        });
+        channel.eventLoop()
+                .execute(
+                        () -> {
+                            channel.config().setAutoRead(false);
+                            handshaker
+                                    .handshake(channel, request)
+                                    .addListener(
+                                            f -> {
+                                                if (f.isSuccess()) {
+                                                    install.accept(channel);
+                                                    channel.config().setAutoRead(true);
+                                                } else {
+                                                    channel.close();
+                                                }
+                                            });
+                        });
     }
 
     /** Answers pings and closes; a watch socket carries no other client messages. */
@@ -305,7 +359,8 @@ public final class HttpExchange {
         }
 
         @Override
-        protected void channelRead0(io.netty.channel.ChannelHandlerContext ctx, WebSocketFrame frame) {
+        protected void channelRead0(
+                io.netty.channel.ChannelHandlerContext ctx, WebSocketFrame frame) {
             if (frame instanceof CloseWebSocketFrame close) {
                 handshaker.close(ctx.channel(), close.retain());
             } else if (frame instanceof PingWebSocketFrame) {
@@ -320,7 +375,8 @@ public final class HttpExchange {
             throw new IllegalStateException("response already sent for " + method + " " + uri);
         }
         this.status = status;
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
+        HttpResponse response =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
         extraHeaders.forEach(response.headers()::set);
         HttpUtil.setTransferEncodingChunked(response, true);
@@ -348,7 +404,8 @@ public final class HttpExchange {
          * each chunk is one message.
          */
         public void write(ByteBuf chunk) {
-            channel.write(webSocket ? new TextWebSocketFrame(chunk) : new DefaultHttpContent(chunk));
+            channel.write(
+                    webSocket ? new TextWebSocketFrame(chunk) : new DefaultHttpContent(chunk));
         }
 
         public void flush() {

@@ -18,18 +18,30 @@ import java.util.Objects;
  * @param bodyTimeout a request's whole body must arrive within this of its headers
  * @param idleTimeout a connection with no request in flight is closed after this
  */
-public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration handshakeTimeout, Duration headerTimeout,
-        Duration bodyTimeout, Duration idleTimeout) {
+public record HttpLimits(
+        int maxBodyBytes,
+        int maxHeaderBytes,
+        Duration handshakeTimeout,
+        Duration headerTimeout,
+        Duration bodyTimeout,
+        Duration idleTimeout) {
 
     /** Kubernetes' request body limit, and timeouts that no well-behaved client comes near. */
-    public static final HttpLimits DEFAULTS = new HttpLimits(3 * 1024 * 1024, 64 * 1024, Duration.ofSeconds(10),
-            Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(90));
+    public static final HttpLimits DEFAULTS =
+            new HttpLimits(
+                    3 * 1024 * 1024,
+                    64 * 1024,
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(10),
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(90));
 
     public HttpLimits {
         if (maxBodyBytes <= 0 || maxHeaderBytes <= 0) {
             throw new IllegalArgumentException("request size limits must be positive");
         }
-        for (Duration d : new Duration[] {handshakeTimeout, headerTimeout, bodyTimeout, idleTimeout}) {
+        for (Duration d :
+                new Duration[] {handshakeTimeout, headerTimeout, bodyTimeout, idleTimeout}) {
             Objects.requireNonNull(d, "timeout");
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("request timeouts must be positive, got " + d);
@@ -38,10 +50,12 @@ public record HttpLimits(int maxBodyBytes, int maxHeaderBytes, Duration handshak
     }
 
     public HttpLimits withMaxBodyBytes(int value) {
-        return new HttpLimits(value, maxHeaderBytes, handshakeTimeout, headerTimeout, bodyTimeout, idleTimeout);
+        return new HttpLimits(
+                value, maxHeaderBytes, handshakeTimeout, headerTimeout, bodyTimeout, idleTimeout);
     }
 
-    public HttpLimits withTimeouts(Duration handshake, Duration header, Duration body, Duration idle) {
+    public HttpLimits withTimeouts(
+            Duration handshake, Duration header, Duration body, Duration idle) {
         return new HttpLimits(maxBodyBytes, maxHeaderBytes, handshake, header, body, idle);
     }
 }

@@ -30,8 +30,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Netty HTTP server under the API: HTTP/1.1, and with TLS also HTTP/2 chosen through ALPN (as
- * kubectl asks). Requests are aggregated (bodies up to {@link HttpLimits#maxBodyBytes()}) and handed
- * to an {@link HttpHandler} on {@code workers}; the event loops only parse and write. Requests too
- * large, too slow or malformed are answered here, each with a Status (see docs/architecture.md,
- * "Request limits").
+ * kubectl asks). Requests are aggregated (bodies up to {@link HttpLimits#maxBodyBytes()}) and
+ * handed to an {@link HttpHandler} on {@code workers}; the event loops only parse and write.
+ * Requests too large, too slow or malformed are answered here, each with a Status (see
+ * docs/architecture.md, "Request limits").
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
@@ -72,8 +72,14 @@ public final class HttpServer implements AutoCloseable {
      * @param errors encodes the Status of the errors answered here (413, 408, 431, 400)
      * @param overloadedBody the JSON body answered with 429 when the worker pool is saturated
      */
-    public HttpServer(InetSocketAddress bindAddress, Supplier<SslContext> ssl, HttpHandler handler,
-            ExecutorService workers, HttpLimits limits, ErrorBody errors, byte[] overloadedBody) {
+    public HttpServer(
+            InetSocketAddress bindAddress,
+            Supplier<SslContext> ssl,
+            HttpHandler handler,
+            ExecutorService workers,
+            HttpLimits limits,
+            ErrorBody errors,
+            byte[] overloadedBody) {
         this.bindAddress = bindAddress;
         this.ssl = ssl;
         this.handler = handler;
@@ -86,33 +92,46 @@ public final class HttpServer implements AutoCloseable {
     /** Binds and starts serving; returns the bound address (useful with port 0). */
     public InetSocketAddress start() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        workerGroup = new MultiThreadIoEventLoopGroup(0,
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(bossGroup, workerGroup)
-                .channel(epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
-                .option(ChannelOption.SO_BACKLOG, 1024)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(512 * 1024, 4 << 20))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        if (ssl == null) {
-                            addHttp1(ch.pipeline());
-                        } else {
-                            SslHandler tls = ssl.get().newHandler(ch.alloc());
-                            tls.setHandshakeTimeoutMillis(limits.handshakeTimeout().toMillis());
-                            ch.pipeline().addLast(new PlainHttpOnTls());
-                            ch.pipeline().addLast(tls);
-                            ch.pipeline().addLast(new AlpnHandler());
-                        }
-                    }
-                });
+        bossGroup =
+                new MultiThreadIoEventLoopGroup(
+                        1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        workerGroup =
+                new MultiThreadIoEventLoopGroup(
+                        0, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        ServerBootstrap bootstrap =
+                new ServerBootstrap()
+                        .group(bossGroup, workerGroup)
+                        .channel(
+                                epoll
+                                        ? EpollServerSocketChannel.class
+                                        : NioServerSocketChannel.class)
+                        .option(ChannelOption.SO_BACKLOG, 1024)
+                        .childOption(ChannelOption.TCP_NODELAY, true)
+                        .childOption(
+                                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                                new WriteBufferWaterMark(512 * 1024, 4 << 20))
+                        .childHandler(
+                                new ChannelInitializer<SocketChannel>() {
+                                    @Override
+                                    protected void initChannel(SocketChannel ch) {
+                                        if (ssl == null) {
+                                            addHttp1(ch.pipeline());
+                                        } else {
+                                            SslHandler tls = ssl.get().newHandler(ch.alloc());
+                                            tls.setHandshakeTimeoutMillis(
+                                                    limits.handshakeTimeout().toMillis());
+                                            ch.pipeline().addLast(new PlainHttpOnTls());
+                                            ch.pipeline().addLast(tls);
+                                            ch.pipeline().addLast(new AlpnHandler());
+                                        }
+                                    }
+                                });
         serverChannel = bootstrap.bind(bindAddress).sync().channel();
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
-        log.atInfo().addKeyValue("address", bound.getAddress().getHostAddress() + ":" + bound.getPort())
-                .addKeyValue("tls", ssl != null).addKeyValue("transport", epoll ? "epoll" : "nio")
+        log.atInfo()
+                .addKeyValue("address", bound.getAddress().getHostAddress() + ":" + bound.getPort())
+                .addKeyValue("tls", ssl != null)
+                .addKeyValue("transport", epoll ? "epoll" : "nio")
                 .log("HTTP server listening");
         return bound;
     }
@@ -121,7 +140,8 @@ public final class HttpServer implements AutoCloseable {
         RequestDeadlines deadlines = new RequestDeadlines(limits, errors);
         pipeline.addLast(deadlines.rawSide());
         // The request line counts against the header limit too, as in Go's MaxHeaderBytes.
-        pipeline.addLast(new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(), 8192));
+        pipeline.addLast(
+                new HttpServerCodec(limits.maxHeaderBytes(), limits.maxHeaderBytes(), 8192));
         pipeline.addLast(RequestDeadlines.MESSAGE_SIDE, deadlines.messageSide());
         pipeline.addLast(new HttpServerKeepAliveHandler());
         pipeline.addLast(new BodyLimiter());
@@ -129,9 +149,16 @@ public final class HttpServer implements AutoCloseable {
     }
 
     private RequestDispatcher newDispatcher() {
-        return new RequestDispatcher(handler, workers, errors,
-                exchange -> exchange.respond(429, "application/json", overloadedBody,
-                        java.util.Map.of("Retry-After", "1")));
+        return new RequestDispatcher(
+                handler,
+                workers,
+                errors,
+                exchange ->
+                        exchange.respond(
+                                429,
+                                "application/json",
+                                overloadedBody,
+                                java.util.Map.of("Retry-After", "1")));
     }
 
     /** Picks HTTP/2 or HTTP/1.1 after the TLS handshake. */
@@ -143,21 +170,35 @@ public final class HttpServer implements AutoCloseable {
         @Override
         protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-                RequestDeadlines.Http2Connection connection = RequestDeadlines.http2Connection(limits);
-                ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer()
-                        .initialSettings(Http2Settings.defaultSettings().maxHeaderListSize(limits.maxHeaderBytes()))
-                        .build());
+                RequestDeadlines.Http2Connection connection =
+                        RequestDeadlines.http2Connection(limits);
+                ctx.pipeline()
+                        .addLast(
+                                Http2FrameCodecBuilder.forServer()
+                                        .initialSettings(
+                                                Http2Settings.defaultSettings()
+                                                        .maxHeaderListSize(limits.maxHeaderBytes()))
+                                        .build());
                 ctx.pipeline().addLast(connection);
-                ctx.pipeline().addLast(new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
-                    @Override
-                    protected void initChannel(Http2StreamChannel stream) {
-                        connection.streamOpened(stream);
-                        stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true));
-                        stream.pipeline().addLast(RequestDeadlines.http2Stream(limits, errors));
-                        stream.pipeline().addLast(new BodyLimiter());
-                        stream.pipeline().addLast(newDispatcher());
-                    }
-                }));
+                ctx.pipeline()
+                        .addLast(
+                                new Http2MultiplexHandler(
+                                        new ChannelInitializer<Http2StreamChannel>() {
+                                            @Override
+                                            protected void initChannel(Http2StreamChannel stream) {
+                                                connection.streamOpened(stream);
+                                                stream.pipeline()
+                                                        .addLast(
+                                                                new Http2StreamFrameToHttpObjectCodec(
+                                                                        true));
+                                                stream.pipeline()
+                                                        .addLast(
+                                                                RequestDeadlines.http2Stream(
+                                                                        limits, errors));
+                                                stream.pipeline().addLast(new BodyLimiter());
+                                                stream.pipeline().addLast(newDispatcher());
+                                            }
+                                        }));
                 ctx.pipeline().addLast(new ConnectionErrors());
             } else {
                 addHttp1(ctx.pipeline());
@@ -166,8 +207,10 @@ public final class HttpServer implements AutoCloseable {
 
         @Override
         protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
-            log.atDebug().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
-                    .addKeyValue("error", cause.toString()).log("TLS handshake failed");
+            log.atDebug()
+                    .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+                    .addKeyValue("error", cause.toString())
+                    .log("TLS handshake failed");
             ctx.close();
         }
     }
@@ -188,21 +231,32 @@ public final class HttpServer implements AutoCloseable {
                 return;
             }
             in.skipBytes(in.readableBytes());
-            byte[] body = errors.encode(400, "BadRequest", "Client sent an HTTP request to an HTTPS server.");
+            byte[] body =
+                    errors.encode(
+                            400, "BadRequest", "Client sent an HTTP request to an HTTPS server.");
             ByteBuf response = ctx.alloc().buffer(body.length + 128);
-            response.writeCharSequence("HTTP/1.0 400 Bad Request\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n", StandardCharsets.US_ASCII);
+            response.writeCharSequence(
+                    "HTTP/1.0 400 Bad Request\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: "
+                            + body.length
+                            + "\r\nConnection: close\r\n\r\n",
+                    StandardCharsets.US_ASCII);
             response.writeBytes(body);
             ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         }
     }
 
-    /** Ends an HTTP/2 connection on an I/O error (a reset by the client, most often) without a warning. */
+    /**
+     * Ends an HTTP/2 connection on an I/O error (a reset by the client, most often) without a
+     * warning.
+     */
     private static final class ConnectionErrors extends ChannelInboundHandlerAdapter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            log.atDebug().addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
-                    .addKeyValue("error", cause.toString()).log("connection error");
+            log.atDebug()
+                    .addKeyValue("remote", String.valueOf(ctx.channel().remoteAddress()))
+                    .addKeyValue("error", cause.toString())
+                    .log("connection error");
             ctx.close();
         }
     }
@@ -212,9 +266,9 @@ public final class HttpServer implements AutoCloseable {
      * Content-Length says so, else when the body passes the limit. What the client still sends is
      * read and dropped only up to twice the limit in all, so that a client that reads its answer
      * only after sending everything (the JDK's HttpClient) still gets it: an HTTP/1.1 connection
-     * whose Content-Length says more (or a chunked body, of unknown length) is closed after the answer,
-     * and an HTTP/2 stream past that much is reset with NO_ERROR ("stop sending", RFC 9113 8.1,
-     * as Go's server does once a handler is done).
+     * whose Content-Length says more (or a chunked body, of unknown length) is closed after the
+     * answer, and an HTTP/2 stream past that much is reset with NO_ERROR ("stop sending", RFC 9113
+     * 8.1, as Go's server does once a handler is done).
      */
     private final class BodyLimiter extends HttpObjectAggregator {
         /** Bytes dropped after an HTTP/2 413, or -1 when not dropping. */
@@ -226,12 +280,17 @@ public final class HttpServer implements AutoCloseable {
         }
 
         private FullHttpResponse tooLarge(boolean close) {
-            return EarlyResponses.error(errors, 413, "RequestEntityTooLarge",
-                    "the request is too large: limit is " + limits.maxBodyBytes() + " bytes", close);
+            return EarlyResponses.error(
+                    errors,
+                    413,
+                    "RequestEntityTooLarge",
+                    "the request is too large: limit is " + limits.maxBodyBytes() + " bytes",
+                    close);
         }
 
         @Override
-        protected Object newContinueResponse(HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
+        protected Object newContinueResponse(
+                HttpMessage start, int maxContentLength, ChannelPipeline pipeline) {
             Object response = super.newContinueResponse(start, maxContentLength, pipeline);
             if (response instanceof FullHttpResponse full
                     && full.status().equals(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE)) {
@@ -259,10 +318,17 @@ public final class HttpServer implements AutoCloseable {
             if (ctx.channel() instanceof Http2StreamChannel) {
                 var answered = ctx.writeAndFlush(tooLarge(false));
                 if (declared > 2L * limits.maxBodyBytes()) {
-                    // Only once the answer is out: a reset drops the stream's DATA still queued by flow control.
-                    answered.addListener(f -> ctx.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)));
+                    // Only once the answer is out: a reset drops the stream's DATA still queued by
+                    // flow control.
+                    answered.addListener(
+                            f ->
+                                    ctx.writeAndFlush(
+                                            new DefaultHttp2ResetFrame(Http2Error.NO_ERROR)));
                 } else {
-                    dropped = oversized instanceof HttpContent received ? received.content().readableBytes() : 0;
+                    dropped =
+                            oversized instanceof HttpContent received
+                                    ? received.content().readableBytes()
+                                    : 0;
                 }
                 return;
             }
@@ -270,7 +336,8 @@ public final class HttpServer implements AutoCloseable {
                 ctx.writeAndFlush(tooLarge(false));
                 return;
             }
-            // Written past HttpServerKeepAliveHandler, which would close at once and so lose the answer.
+            // Written past HttpServerKeepAliveHandler, which would close at once and so lose the
+            // answer.
             ChannelHandlerContext encoder = ctx.pipeline().context(RequestDeadlines.MESSAGE_SIDE);
             EarlyResponses.closeAfter(encoder.writeAndFlush(tooLarge(true)));
         }
@@ -282,10 +349,14 @@ public final class HttpServer implements AutoCloseable {
             serverChannel.close().awaitUninterruptibly();
         }
         if (bossGroup != null) {
-            bossGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+            bossGroup
+                    .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly();
         }
         if (workerGroup != null) {
-            workerGroup.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly();
+            workerGroup
+                    .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly();
         }
     }
 }

@@ -20,25 +20,41 @@ import java.util.concurrent.TimeUnit;
  * headers within {@link HttpLimits#headerTimeout()} of its first byte, its body within {@link
  * HttpLimits#bodyTimeout()} of its headers, and a connection with nothing in flight is closed after
  * {@link HttpLimits#idleTimeout()}. A late request is answered 408 and its connection closed. While
- * a request is being handled or answered (a watch streams for as long as it likes) no deadline runs.
- * All state is touched on the connection's event loop only.
+ * a request is being handled or answered (a watch streams for as long as it likes) no deadline
+ * runs. All state is touched on the connection's event loop only.
  */
 final class RequestDeadlines {
-    /** The name of {@link #messageSide()} in the pipeline: writes from its context are encoded as HTTP/1.1. */
+    /**
+     * The name of {@link #messageSide()} in the pipeline: writes from its context are encoded as
+     * HTTP/1.1.
+     */
     static final String MESSAGE_SIDE = "request-deadlines";
 
-    private enum State { IDLE, HEADERS, BODY, HANDLING, UPGRADED }
+    private enum State {
+        IDLE,
+        HEADERS,
+        BODY,
+        HANDLING,
+        UPGRADED
+    }
 
     private final HttpLimits limits;
     private final ErrorBody errors;
+
     /** The first request is due within the header timeout of the connection's start. */
     private State state = State.HEADERS;
+
     /** Whether bytes of the request in {@link State#HEADERS} have arrived. */
     private boolean started;
+
     /** Requests received in full whose response has not ended (HTTP/1.1 pipelining). */
     private int inFlight;
-    /** The request being received was answered already (413): once received, the connection is idle. */
+
+    /**
+     * The request being received was answered already (413): once received, the connection is idle.
+     */
     private boolean answeredEarly;
+
     private ScheduledFuture<?> deadline;
     private ChannelHandlerContext messageContext;
 
@@ -107,7 +123,8 @@ final class RequestDeadlines {
                     }
                 } else if (msg instanceof LastHttpContent && state != State.UPGRADED) {
                     if (state == State.BODY && inFlight == 0) {
-                        // the answer to the request still arriving (with inFlight > 0: to an earlier one)
+                        // the answer to the request still arriving (with inFlight > 0: to an
+                        // earlier one)
                         answeredEarly = true;
                     } else {
                         promise = promise.unvoid();
@@ -136,7 +153,10 @@ final class RequestDeadlines {
 
     private void arm(Channel channel, Duration timeout) {
         cancel();
-        deadline = channel.eventLoop().schedule(() -> expired(channel), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        deadline =
+                channel.eventLoop()
+                        .schedule(
+                                () -> expired(channel), timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void cancel() {
@@ -151,14 +171,21 @@ final class RequestDeadlines {
         switch (state) {
             case HEADERS -> {
                 if (started) {
-                    answer(channel, "the request headers were not received within " + seconds(limits.headerTimeout()));
+                    answer(
+                            channel,
+                            "the request headers were not received within "
+                                    + seconds(limits.headerTimeout()));
                 } else {
                     channel.close();
                 }
             }
-            case BODY -> answer(channel, "the request body was not received within " + seconds(limits.bodyTimeout()));
+            case BODY ->
+                    answer(
+                            channel,
+                            "the request body was not received within "
+                                    + seconds(limits.bodyTimeout()));
             case IDLE -> channel.close();
-            default -> { }
+            default -> {}
         }
     }
 
@@ -168,8 +195,9 @@ final class RequestDeadlines {
             channel.close();
             return;
         }
-        EarlyResponses.closeAfter(messageContext.writeAndFlush(
-                EarlyResponses.error(errors, 408, "Timeout", message, true)));
+        EarlyResponses.closeAfter(
+                messageContext.writeAndFlush(
+                        EarlyResponses.error(errors, 408, "Timeout", message, true)));
     }
 
     static String seconds(Duration d) {
@@ -187,12 +215,26 @@ final class RequestDeadlines {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                 if (msg instanceof HttpRequest && !(msg instanceof LastHttpContent)) {
-                    deadline = ctx.channel().eventLoop().schedule(() -> {
-                        deadline = null;
-                        ctx.writeAndFlush(EarlyResponses.error(errors, 408, "Timeout",
-                                "the request body was not received within " + seconds(limits.bodyTimeout()), false))
-                                .addListener(f -> ctx.channel().close());
-                    }, limits.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                    deadline =
+                            ctx.channel()
+                                    .eventLoop()
+                                    .schedule(
+                                            () -> {
+                                                deadline = null;
+                                                ctx.writeAndFlush(
+                                                                EarlyResponses.error(
+                                                                        errors,
+                                                                        408,
+                                                                        "Timeout",
+                                                                        "the request body was not received within "
+                                                                                + seconds(
+                                                                                        limits
+                                                                                                .bodyTimeout()),
+                                                                        false))
+                                                        .addListener(f -> ctx.channel().close());
+                                            },
+                                            limits.bodyTimeout().toMillis(),
+                                            TimeUnit.MILLISECONDS);
                 } else if (msg instanceof LastHttpContent && deadline != null) {
                     deadline.cancel(false);
                     deadline = null;
@@ -243,21 +285,28 @@ final class RequestDeadlines {
         void streamOpened(Http2StreamChannel stream) {
             streams++;
             cancel();
-            stream.closeFuture().addListener(f -> {
-                streams--;
-                if (streams == 0 && stream.parent().isActive()) {
-                    arm(stream.parent(), limits.idleTimeout());
-                }
-            });
+            stream.closeFuture()
+                    .addListener(
+                            f -> {
+                                streams--;
+                                if (streams == 0 && stream.parent().isActive()) {
+                                    arm(stream.parent(), limits.idleTimeout());
+                                }
+                            });
         }
 
         private void arm(Channel channel, Duration timeout) {
             cancel();
-            deadline = channel.eventLoop().schedule(() -> {
-                if (streams == 0) {
-                    channel.close();
-                }
-            }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+            deadline =
+                    channel.eventLoop()
+                            .schedule(
+                                    () -> {
+                                        if (streams == 0) {
+                                            channel.close();
+                                        }
+                                    },
+                                    timeout.toMillis(),
+                                    TimeUnit.MILLISECONDS);
         }
 
         private void cancel() {

@@ -3,17 +3,17 @@ package io.j8s.apiserver.metrics;
 import io.j8s.api.KindStrategy;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
-import io.j8s.api.time.GoDurations;
 import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
 import io.j8s.api.table.TableColumn;
 import io.j8s.api.table.Tables;
+import io.j8s.api.time.GoDurations;
 import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
-import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.apiserver.request.RequestInfo;
 import io.j8s.apiserver.request.Responses;
@@ -44,12 +44,14 @@ import tools.jackson.databind.node.ObjectNode;
 public final class MetricsApi implements AutoCloseable {
     public static final String GROUP = "metrics.k8s.io";
     public static final String VERSION = "v1beta1";
+
     /** metrics-server's default resolution. */
     public static final Duration DEFAULT_RESOLUTION = Duration.ofSeconds(15);
 
     public static final ResourceType NODES = type("NodeMetrics", "nodes", false);
     public static final ResourceType PODS = type("PodMetrics", "pods", true);
-    private static final MediaTypes.Allowed OBJECTS_OR_TABLES = new MediaTypes.Allowed(true, false, false);
+    private static final MediaTypes.Allowed OBJECTS_OR_TABLES =
+            new MediaTypes.Allowed(true, false, false);
 
     private final WatchCache cache;
     private final ResourceType nodeType;
@@ -62,14 +64,30 @@ public final class MetricsApi implements AutoCloseable {
      * @param nodeClient the client that reaches a node's endpoint (the one {@code pods/log} uses)
      * @param resolution how often the nodes are scraped
      */
-    public MetricsApi(WatchCache cache, Function<String, ResourceType> types, Function<JsonNode, HttpClient> nodeClient,
-            String scheme, Duration resolution, MeterRegistry metrics, Clock clock) {
+    public MetricsApi(
+            WatchCache cache,
+            Function<String, ResourceType> types,
+            Function<JsonNode, HttpClient> nodeClient,
+            String scheme,
+            Duration resolution,
+            MeterRegistry metrics,
+            Clock clock) {
         this.cache = cache;
         this.nodeType = types.apply("Node");
         this.podType = types.apply("Pod");
         this.storage = new MetricsStorage(resolution);
-        this.scraper = new NodeScraper(cache, nodeType, podType, nodeClient, scheme, storage, resolution, 4, metrics,
-                clock);
+        this.scraper =
+                new NodeScraper(
+                        cache,
+                        nodeType,
+                        podType,
+                        nodeClient,
+                        scheme,
+                        storage,
+                        resolution,
+                        4,
+                        metrics,
+                        clock);
         this.clock = clock;
     }
 
@@ -92,7 +110,8 @@ public final class MetricsApi implements AutoCloseable {
     public void handle(HttpExchange exchange, RequestInfo info) {
         ResourceType type = info.resource().equals("nodes") ? NODES : PODS;
         // no subresources; nodes only cluster-wide, a pod by name only in its namespace
-        if (info.subresource() != null || (type == NODES && info.namespace() != null)
+        if (info.subresource() != null
+                || (type == NODES && info.namespace() != null)
                 || (type == PODS && info.name() != null && info.namespace() == null)) {
             throw ApiException.pathNotFound();
         }
@@ -101,10 +120,14 @@ public final class MetricsApi implements AutoCloseable {
         if (!get && !list) {
             throw ApiException.methodNotAllowed(exchange.method(), type.groupResource());
         }
-        MediaTypes.Format format = MediaTypes.negotiate(exchange.header("Accept"), OBJECTS_OR_TABLES);
-        ObjectNode body = type == NODES
-                ? (get ? node(info.name()) : nodeList(exchange))
-                : (get ? pod(info.namespace(), info.name()) : podList(exchange, info.namespace()));
+        MediaTypes.Format format =
+                MediaTypes.negotiate(exchange.header("Accept"), OBJECTS_OR_TABLES);
+        ObjectNode body =
+                type == NODES
+                        ? (get ? node(info.name()) : nodeList(exchange))
+                        : (get
+                                ? pod(info.namespace(), info.name())
+                                : podList(exchange, info.namespace()));
         if (format == MediaTypes.Format.TABLE_V1 || format == MediaTypes.Format.TABLE_V1BETA1) {
             // kubectl get nodemetrics / podmetrics: metrics-server's columns
             List<JsonNode> objects = new java.util.ArrayList<>();
@@ -113,9 +136,19 @@ public final class MetricsApi implements AutoCloseable {
             } else {
                 body.get("items").forEach(objects::add);
             }
-            ObjectNode table = Tables.table(type, objects, clock.instant(),
-                    Tables.IncludeObject.fromParameter(exchange.query("includeObject")), false, null);
-            table.put("apiVersion", format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1");
+            ObjectNode table =
+                    Tables.table(
+                            type,
+                            objects,
+                            clock.instant(),
+                            Tables.IncludeObject.fromParameter(exchange.query("includeObject")),
+                            false,
+                            null);
+            table.put(
+                    "apiVersion",
+                    format == MediaTypes.Format.TABLE_V1
+                            ? "meta.k8s.io/v1"
+                            : "meta.k8s.io/v1beta1");
             body = table;
             format = MediaTypes.Format.JSON;
         }
@@ -125,23 +158,36 @@ public final class MetricsApi implements AutoCloseable {
     // Not found as metrics-server words it: the Node or Pod from its lister ("node", "pods"), the
     // metrics as "nodemetrics"/"podmetrics" (the group-resources metrics-server registers).
     private ObjectNode node(String name) {
-        CachedObject node = cache.get(nodeType, null, name)
-                .orElseThrow(() -> ApiException.notFound("", "node", name));
-        return nodeMetrics(node).orElseThrow(() -> ApiException.notFound(GROUP, "nodemetrics", name));
+        CachedObject node =
+                cache.get(nodeType, null, name)
+                        .orElseThrow(() -> ApiException.notFound("", "node", name));
+        return nodeMetrics(node)
+                .orElseThrow(() -> ApiException.notFound(GROUP, "nodemetrics", name));
     }
 
     private ObjectNode pod(String namespace, String name) {
-        CachedObject pod = cache.get(podType, namespace, name)
-                .orElseThrow(() -> ApiException.notFound("", "pods", name));
-        return podMetrics(pod).orElseThrow(() -> ApiException.notFound(GROUP, "podmetrics", namespace + "/" + name));
+        CachedObject pod =
+                cache.get(podType, namespace, name)
+                        .orElseThrow(() -> ApiException.notFound("", "pods", name));
+        return podMetrics(pod)
+                .orElseThrow(
+                        () -> ApiException.notFound(GROUP, "podmetrics", namespace + "/" + name));
     }
 
     private ObjectNode nodeList(HttpExchange exchange) {
         Selectors selectors = Selectors.of(exchange);
         ObjectNode list = list("NodeMetricsList");
         ArrayNode items = (ArrayNode) list.get("items");
-        for (CachedObject node : cache.list(nodeType, null, o -> selectors.labels().matches(o.labels())
-                && selectors.fields().matches(Map.of("metadata.name", o.name()))).items()) {
+        for (CachedObject node :
+                cache.list(
+                                nodeType,
+                                null,
+                                o ->
+                                        selectors.labels().matches(o.labels())
+                                                && selectors
+                                                        .fields()
+                                                        .matches(Map.of("metadata.name", o.name())))
+                        .items()) {
             nodeMetrics(node).ifPresent(items::add);
         }
         return list;
@@ -151,37 +197,59 @@ public final class MetricsApi implements AutoCloseable {
         Selectors selectors = Selectors.of(exchange);
         ObjectNode list = list("PodMetricsList");
         ArrayNode items = (ArrayNode) list.get("items");
-        for (CachedObject pod : cache.list(podType, namespace, o -> selectors.labels().matches(o.labels())
-                && selectors.fields().matches(Map.of("metadata.name", o.name(), "metadata.namespace",
-                        o.namespace()))).items()) {
+        for (CachedObject pod :
+                cache.list(
+                                podType,
+                                namespace,
+                                o ->
+                                        selectors.labels().matches(o.labels())
+                                                && selectors
+                                                        .fields()
+                                                        .matches(
+                                                                Map.of(
+                                                                        "metadata.name",
+                                                                        o.name(),
+                                                                        "metadata.namespace",
+                                                                        o.namespace())))
+                        .items()) {
             podMetrics(pod).ifPresent(items::add);
         }
         return list;
     }
 
     private Optional<ObjectNode> nodeMetrics(CachedObject node) {
-        return storage.node(node.name()).map(usage -> {
-            ObjectNode object = object("NodeMetrics", node, null);
-            object.put("timestamp", time(usage.timestamp()));
-            object.put("window", GoDurations.format(usage.window().toNanos()));
-            usage(object.putObject("usage"), usage.cpuNanocores(), usage.memoryBytes());
-            return object;
-        });
+        return storage.node(node.name())
+                .map(
+                        usage -> {
+                            ObjectNode object = object("NodeMetrics", node, null);
+                            object.put("timestamp", time(usage.timestamp()));
+                            object.put("window", GoDurations.format(usage.window().toNanos()));
+                            usage(
+                                    object.putObject("usage"),
+                                    usage.cpuNanocores(),
+                                    usage.memoryBytes());
+                            return object;
+                        });
     }
 
     private Optional<ObjectNode> podMetrics(CachedObject pod) {
-        return storage.pod(pod.namespace(), pod.name()).map(usage -> {
-            ObjectNode object = object("PodMetrics", pod, pod.namespace());
-            object.put("timestamp", time(usage.timestamp()));
-            object.put("window", GoDurations.format(usage.window().toNanos()));
-            ArrayNode containers = object.putArray("containers");
-            for (MetricsStorage.ContainerUsage c : usage.containers()) {
-                ObjectNode container = containers.addObject();
-                container.put("name", c.name());
-                usage(container.putObject("usage"), c.cpuNanocores(), c.memoryBytes());
-            }
-            return object;
-        });
+        return storage.pod(pod.namespace(), pod.name())
+                .map(
+                        usage -> {
+                            ObjectNode object = object("PodMetrics", pod, pod.namespace());
+                            object.put("timestamp", time(usage.timestamp()));
+                            object.put("window", GoDurations.format(usage.window().toNanos()));
+                            ArrayNode containers = object.putArray("containers");
+                            for (MetricsStorage.ContainerUsage c : usage.containers()) {
+                                ObjectNode container = containers.addObject();
+                                container.put("name", c.name());
+                                usage(
+                                        container.putObject("usage"),
+                                        c.cpuNanocores(),
+                                        c.memoryBytes());
+                            }
+                            return object;
+                        });
     }
 
     private ObjectNode object(String kind, CachedObject source, String namespace) {
@@ -220,15 +288,22 @@ public final class MetricsApi implements AutoCloseable {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** The list's selectors; a malformed one is a 400. Fields the objects lack match as empty, as metrics-server's. */
+    /**
+     * The list's selectors; a malformed one is a 400. Fields the objects lack match as empty, as
+     * metrics-server's.
+     */
     private record Selectors(LabelSelector labels, FieldSelector fields) {
         static Selectors of(HttpExchange exchange) {
             String labelParam = exchange.query("labelSelector");
             String fieldParam = exchange.query("fieldSelector");
             try {
-                return new Selectors(labelParam == null || labelParam.isBlank() ? LabelSelector.everything()
-                        : LabelSelector.parse(labelParam), fieldParam == null || fieldParam.isBlank()
-                        ? FieldSelector.everything() : FieldSelector.parse(fieldParam));
+                return new Selectors(
+                        labelParam == null || labelParam.isBlank()
+                                ? LabelSelector.everything()
+                                : LabelSelector.parse(labelParam),
+                        fieldParam == null || fieldParam.isBlank()
+                                ? FieldSelector.everything()
+                                : FieldSelector.parse(fieldParam));
             } catch (SelectorException e) {
                 throw ApiException.badRequest(e.getMessage());
             }
@@ -237,21 +312,31 @@ public final class MetricsApi implements AutoCloseable {
 
     private static ResourceType type(String kind, String plural, boolean namespaced) {
         // metrics-server names no singular (GetSingularName is "")
-        return new ResourceType(GROUP, VERSION, kind, plural, "", namespaced, List.of(), List.of(), Set.of(),
+        return new ResourceType(
+                GROUP,
+                VERSION,
+                kind,
+                plural,
+                "",
+                namespaced,
+                List.of(),
+                List.of(),
+                Set.of(),
                 new Computed());
     }
 
     /**
-     * The strategy of an object that is computed, never written: nothing to default or validate; its
-     * Table has metrics-server's columns (Name, cpu, memory, Window; a Pod's usage summed over its
-     * containers).
+     * The strategy of an object that is computed, never written: nothing to default or validate;
+     * its Table has metrics-server's columns (Name, cpu, memory, Window; a Pod's usage summed over
+     * its containers).
      */
     private static final class Computed implements KindStrategy {
-        private static final List<TableColumn> COLUMNS = List.of(
-                new TableColumn("Name", "string", "name", "Name of the resource", 0),
-                new TableColumn("cpu", "string", "quantity", "", 0),
-                new TableColumn("memory", "string", "quantity", "", 0),
-                new TableColumn("Window", "string", "duration", "", 0));
+        private static final List<TableColumn> COLUMNS =
+                List.of(
+                        new TableColumn("Name", "string", "name", "Name of the resource", 0),
+                        new TableColumn("cpu", "string", "quantity", "", 0),
+                        new TableColumn("memory", "string", "quantity", "", 0),
+                        new TableColumn("Window", "string", "duration", "", 0));
 
         @Override
         public void applyDefaults(ObjectNode object) {}
@@ -284,8 +369,11 @@ public final class MetricsApi implements AutoCloseable {
                 cpu += Quantities.parseCpu(usage.path("cpu").asString("0"));
                 memory += Quantities.parseMemory(usage.path("memory").asString("0"));
             }
-            return List.of(object.path("metadata").path("name").asString(""), Quantities.cpu(cpu),
-                    Quantities.memory(memory), object.path("window").asString(""));
+            return List.of(
+                    object.path("metadata").path("name").asString(""),
+                    Quantities.cpu(cpu),
+                    Quantities.memory(memory),
+                    object.path("window").asString(""));
         }
     }
 }

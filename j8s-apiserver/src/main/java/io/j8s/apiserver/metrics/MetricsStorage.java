@@ -1,7 +1,7 @@
 package io.j8s.apiserver.metrics;
 
-import io.j8s.apiserver.metrics.ResourceMetricsText.Point;
 import io.j8s.apiserver.metrics.ResourceMetricsText.PodRef;
+import io.j8s.apiserver.metrics.ResourceMetricsText.Point;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,8 +39,11 @@ public final class MetricsStorage {
     /** A pod's usage: the containers', with the earliest timestamp among them and its window. */
     public record PodUsage(Instant timestamp, Duration window, List<ContainerUsage> containers) {}
 
-    private record State(Map<String, Point> lastNodes, Map<String, Point> prevNodes,
-            Map<PodRef, Map<String, Point>> lastPods, Map<PodRef, Map<String, Point>> prevPods) {}
+    private record State(
+            Map<String, Point> lastNodes,
+            Map<String, Point> prevNodes,
+            Map<PodRef, Map<String, Point>> lastPods,
+            Map<PodRef, Map<String, Point>> prevPods) {}
 
     private final Duration resolution;
     private volatile State state = new State(Map.of(), Map.of(), Map.of(), Map.of());
@@ -72,11 +75,20 @@ public final class MetricsStorage {
             Map<String, Point> prev = new HashMap<>();
             for (var c : pod.getValue().entrySet()) {
                 Point now = c.getValue();
-                Duration age = now.startTime() == null ? null : Duration.between(now.startTime(), now.timestamp());
+                Duration age =
+                        now.startTime() == null
+                                ? null
+                                : Duration.between(now.startTime(), now.timestamp());
                 Point last = lastPod.get(c.getKey());
-                if (age != null && age.compareTo(resolution) < 0 && age.compareTo(FRESH_MINIMUM) >= 0) {
-                    prev.put(c.getKey(), new Point(now.startTime(), 0, now.memoryBytes(), now.startTime()));
-                } else if (last != null && now.startTime() != null && now.startTime().isBefore(last.timestamp())) {
+                if (age != null
+                        && age.compareTo(resolution) < 0
+                        && age.compareTo(FRESH_MINIMUM) >= 0) {
+                    prev.put(
+                            c.getKey(),
+                            new Point(now.startTime(), 0, now.memoryBytes(), now.startTime()));
+                } else if (last != null
+                        && now.startTime() != null
+                        && now.startTime().isBefore(last.timestamp())) {
                     if (now.timestamp().isAfter(last.timestamp())) {
                         prev.put(c.getKey(), last);
                     } else {
@@ -93,7 +105,12 @@ public final class MetricsStorage {
         }
         Map<PodRef, Map<String, Point>> lastPods = new HashMap<>();
         pods.forEach((k, v) -> lastPods.put(k, Map.copyOf(v)));
-        state = new State(Map.copyOf(nodes), Map.copyOf(prevNodes), Map.copyOf(lastPods), Map.copyOf(prevPods));
+        state =
+                new State(
+                        Map.copyOf(nodes),
+                        Map.copyOf(prevNodes),
+                        Map.copyOf(lastPods),
+                        Map.copyOf(prevPods));
     }
 
     /** The node's usage, when it has two points. */
@@ -123,11 +140,16 @@ public final class MetricsStorage {
             if (p == null) {
                 return Optional.empty();
             }
-            Optional<Usage> u = usage(last.get(container), p, "container " + namespace + "/" + name + "/" + container);
+            Optional<Usage> u =
+                    usage(
+                            last.get(container),
+                            p,
+                            "container " + namespace + "/" + name + "/" + container);
             if (u.isEmpty()) {
                 continue;
             }
-            containers.add(new ContainerUsage(container, u.get().cpuNanocores(), u.get().memoryBytes()));
+            containers.add(
+                    new ContainerUsage(container, u.get().cpuNanocores(), u.get().memoryBytes()));
             if (earliest == null || earliest.timestamp().isAfter(u.get().timestamp())) {
                 earliest = u.get();
             }
@@ -135,17 +157,24 @@ public final class MetricsStorage {
         if (earliest == null) {
             return Optional.empty();
         }
-        return Optional.of(new PodUsage(earliest.timestamp(), earliest.window(), List.copyOf(containers)));
+        return Optional.of(
+                new PodUsage(earliest.timestamp(), earliest.window(), List.copyOf(containers)));
     }
 
     /** The usage between two points, or none when the counter or start time went back. */
     static Optional<Usage> usage(Point last, Point prev, String what) {
-        if (last.startTime() != null && prev.startTime() != null && last.startTime().isBefore(prev.startTime())) {
-            log.atWarn().addKeyValue("object", what).log("skipping usage: its start time decreased");
+        if (last.startTime() != null
+                && prev.startTime() != null
+                && last.startTime().isBefore(prev.startTime())) {
+            log.atWarn()
+                    .addKeyValue("object", what)
+                    .log("skipping usage: its start time decreased");
             return Optional.empty();
         }
         if (last.cpuNanos() < prev.cpuNanos()) {
-            log.atWarn().addKeyValue("object", what).log("skipping usage: its cumulative CPU usage decreased");
+            log.atWarn()
+                    .addKeyValue("object", what)
+                    .log("skipping usage: its cumulative CPU usage decreased");
             return Optional.empty();
         }
         Duration window = Duration.between(prev.timestamp(), last.timestamp());

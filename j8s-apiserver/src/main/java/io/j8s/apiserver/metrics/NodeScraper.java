@@ -3,8 +3,8 @@ package io.j8s.apiserver.metrics;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
-import io.j8s.apiserver.metrics.ResourceMetricsText.Point;
 import io.j8s.apiserver.metrics.ResourceMetricsText.PodRef;
+import io.j8s.apiserver.metrics.ResourceMetricsText.Point;
 import io.j8s.apiserver.nodeproxy.NodeEndpoints;
 import io.j8s.apiserver.nodeproxy.NodeEndpoints.Endpoint;
 import io.micrometer.core.instrument.Counter;
@@ -52,6 +52,7 @@ import tools.jackson.databind.JsonNode;
 final class NodeScraper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeScraper.class);
     static final String SIMULATED_LABEL = "node.j8s.io/simulated";
+
     /** The most bytes of one node's answer. */
     static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
@@ -68,9 +69,17 @@ final class NodeScraper implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final MeterRegistry metrics;
 
-    NodeScraper(WatchCache cache, ResourceType nodeType, ResourceType podType,
-            Function<JsonNode, HttpClient> nodeClient, String scheme, MetricsStorage storage, Duration resolution,
-            int concurrency, MeterRegistry metrics, Clock clock) {
+    NodeScraper(
+            WatchCache cache,
+            ResourceType nodeType,
+            ResourceType podType,
+            Function<JsonNode, HttpClient> nodeClient,
+            String scheme,
+            MetricsStorage storage,
+            Duration resolution,
+            int concurrency,
+            MeterRegistry metrics,
+            Clock clock) {
         this.cache = cache;
         this.nodeType = nodeType;
         this.podType = podType;
@@ -88,9 +97,9 @@ final class NodeScraper implements AutoCloseable {
     }
 
     void start() {
-        timer.scheduleWithFixedDelay(this::scrapeRound, 0, resolution.toMillis(), TimeUnit.MILLISECONDS);
+        timer.scheduleWithFixedDelay(
+                this::scrapeRound, 0, resolution.toMillis(), TimeUnit.MILLISECONDS);
     }
-
 
     /** One round: every node endpoint, then one batch into the storage. */
     void scrapeRound() {
@@ -105,15 +114,21 @@ final class NodeScraper implements AutoCloseable {
                 JsonNode tree = node.tree();
                 Optional<Endpoint> endpoint = NodeEndpoints.of(tree);
                 if (endpoint.isEmpty()) {
-                    log.atDebug().addKeyValue("node", node.name()).log("node advertises no endpoint: no metrics");
+                    log.atDebug()
+                            .addKeyValue("node", node.name())
+                            .log("node advertises no endpoint: no metrics");
                     continue;
                 }
-                nodesByEndpoint.computeIfAbsent(endpoint.get(), e -> new ArrayList<>()).add(node.name());
+                nodesByEndpoint
+                        .computeIfAbsent(endpoint.get(), e -> new ArrayList<>())
+                        .add(node.name());
                 nodeOfEndpoint.putIfAbsent(endpoint.get(), tree);
             }
             Map<Endpoint, Future<ResourceMetricsText.Scrape>> futures = new LinkedHashMap<>();
             for (Endpoint endpoint : nodesByEndpoint.keySet()) {
-                futures.put(endpoint, pool.submit(() -> scrape(endpoint, nodeOfEndpoint.get(endpoint))));
+                futures.put(
+                        endpoint,
+                        pool.submit(() -> scrape(endpoint, nodeOfEndpoint.get(endpoint))));
             }
             Map<String, Point> nodes = new HashMap<>();
             Map<PodRef, Map<String, Point>> pods = new HashMap<>();
@@ -122,15 +137,22 @@ final class NodeScraper implements AutoCloseable {
                 List<String> names = nodesByEndpoint.get(e.getKey());
                 ResourceMetricsText.Scrape scrape;
                 try {
-                    scrape = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    scrape =
+                            e.getValue()
+                                    .get(
+                                            Math.max(0, deadline - System.nanoTime()),
+                                            TimeUnit.NANOSECONDS);
                     count("success");
                 } catch (ExecutionException | TimeoutException ex) {
                     e.getValue().cancel(true);
                     count("failure");
                     Throwable cause = ex instanceof ExecutionException ? ex.getCause() : ex;
-                    log.atWarn().addKeyValue("nodes", names).addKeyValue("endpoint",
-                            e.getKey().address() + ":" + e.getKey().port()).addKeyValue("error", String.valueOf(cause))
-                            .log("scraping the node's resource metrics failed; it has no metrics this round");
+                    log.atWarn()
+                            .addKeyValue("nodes", names)
+                            .addKeyValue("endpoint", e.getKey().address() + ":" + e.getKey().port())
+                            .addKeyValue("error", String.valueOf(cause))
+                            .log(
+                                    "scraping the node's resource metrics failed; it has no metrics this round");
                     continue;
                 }
                 for (String name : names) {
@@ -140,8 +162,10 @@ final class NodeScraper implements AutoCloseable {
                 }
                 // Pods belong to the node they are bound to (the endpoint may serve several nodes).
                 for (var pod : scrape.pods().entrySet()) {
-                    Optional<CachedObject> object = cache.get(podType, pod.getKey().namespace(), pod.getKey().name());
-                    if (object.isPresent() && names.contains(object.get().fields().get("spec.nodeName"))) {
+                    Optional<CachedObject> object =
+                            cache.get(podType, pod.getKey().namespace(), pod.getKey().name());
+                    if (object.isPresent()
+                            && names.contains(object.get().fields().get("spec.nodeName"))) {
                         pods.put(pod.getKey(), pod.getValue());
                     }
                 }
@@ -153,23 +177,31 @@ final class NodeScraper implements AutoCloseable {
             log.atError().setCause(e).log("a resource metrics round failed");
         } finally {
             Timer.builder("j8s_metrics_scrape_round_duration_seconds")
-                    .description("How long one round of scraping every node's resource metrics took")
-                    .register(metrics).record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                    .description(
+                            "How long one round of scraping every node's resource metrics took")
+                    .register(metrics)
+                    .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
     }
 
     private void count(String result) {
         Counter.builder("j8s_metrics_node_scrapes_total")
                 .description("Scrapes of node endpoints' resource metrics, by result")
-                .tag("result", result).register(metrics).increment();
+                .tag("result", result)
+                .register(metrics)
+                .increment();
     }
 
-    private ResourceMetricsText.Scrape scrape(Endpoint endpoint, JsonNode node) throws IOException,
-            InterruptedException {
+    private ResourceMetricsText.Scrape scrape(Endpoint endpoint, JsonNode node)
+            throws IOException, InterruptedException {
         URI uri = URI.create(endpoint.base(scheme) + "/metrics/resource");
         Instant asked = clock.instant();
-        HttpResponse<InputStream> response = nodeClient.apply(node).send(HttpRequest.newBuilder(uri).timeout(timeout)
-                .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response =
+                nodeClient
+                        .apply(node)
+                        .send(
+                                HttpRequest.newBuilder(uri).timeout(timeout).GET().build(),
+                                HttpResponse.BodyHandlers.ofInputStream());
         byte[] body;
         try (InputStream in = response.body()) {
             body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -179,8 +211,11 @@ final class NodeScraper implements AutoCloseable {
         }
         String text = new String(body, StandardCharsets.UTF_8);
         if (response.statusCode() != 200) {
-            throw new IOException("the node answered " + response.statusCode() + ": "
-                    + text.substring(0, Math.min(200, text.length())).strip());
+            throw new IOException(
+                    "the node answered "
+                            + response.statusCode()
+                            + ": "
+                            + text.substring(0, Math.min(200, text.length())).strip());
         }
         return ResourceMetricsText.parse(text, asked);
     }

@@ -2,8 +2,9 @@ package io.j8s.apiserver.metrics;
 
 /**
  * Quantities as metrics-server writes them: CPU as a decimal quantity of nanocores ({@code
- * 1500123n}, {@code 250m}, {@code 2}), memory as a binary quantity of bytes ({@code 10240Ki}, {@code
- * 5Mi}, {@code 1000}), both in Kubernetes' canonical form (the largest suffix that keeps an integer).
+ * 1500123n}, {@code 250m}, {@code 2}), memory as a binary quantity of bytes ({@code 10240Ki},
+ * {@code 5Mi}, {@code 1000}), both in Kubernetes' canonical form (the largest suffix that keeps an
+ * integer).
  */
 public final class Quantities {
     private static final String[] DECIMAL = {"n", "u", "m", "", "k", "M", "G", "T", "P", "E"};
@@ -43,7 +44,8 @@ public final class Quantities {
     static long parseCpu(String quantity) {
         for (int i = DECIMAL.length - 1; i >= 0; i--) {
             if (!DECIMAL[i].isEmpty() && quantity.endsWith(DECIMAL[i])) {
-                return Long.parseLong(quantity.substring(0, quantity.length() - DECIMAL[i].length()))
+                return Long.parseLong(
+                                quantity.substring(0, quantity.length() - DECIMAL[i].length()))
                         * pow(1000, i);
             }
         }

@@ -18,13 +18,19 @@ public final class ResourceMetricsText {
 
     private ResourceMetricsText() {}
 
-    /** One measurement: cumulative CPU in nanoseconds, working set in bytes, when, and since when the counter runs. */
+    /**
+     * One measurement: cumulative CPU in nanoseconds, working set in bytes, when, and since when
+     * the counter runs.
+     */
     public record Point(Instant timestamp, long cpuNanos, long memoryBytes, Instant startTime) {}
 
     /** A pod's name. */
     public record PodRef(String namespace, String name) {}
 
-    /** What one scrape of one node gave: the node's point (null when it reported none) and its containers'. */
+    /**
+     * What one scrape of one node gave: the node's point (null when it reported none) and its
+     * containers'.
+     */
     public record Scrape(Point node, Map<PodRef, Map<String, Point>> pods) {}
 
     private static final class Partial {
@@ -60,22 +66,27 @@ public final class ResourceMetricsText {
             }
         }
         Map<PodRef, Map<String, Point>> pods = new LinkedHashMap<>();
-        containers.forEach((pod, byName) -> {
-            Map<String, Point> points = new LinkedHashMap<>();
-            byName.forEach((name, partial) -> {
-                Point p = partial.point();
-                if (p != null && partial.startTime != null) {
-                    points.put(name, p);
-                }
-            });
-            if (!points.isEmpty()) {
-                pods.put(pod, points);
-            }
-        });
+        containers.forEach(
+                (pod, byName) -> {
+                    Map<String, Point> points = new LinkedHashMap<>();
+                    byName.forEach(
+                            (name, partial) -> {
+                                Point p = partial.point();
+                                if (p != null && partial.startTime != null) {
+                                    points.put(name, p);
+                                }
+                            });
+                    if (!points.isEmpty()) {
+                        pods.put(pod, points);
+                    }
+                });
         return new Scrape(node.point(), pods);
     }
 
-    private static void parseLine(String line, Instant scrapeTime, Partial node,
+    private static void parseLine(
+            String line,
+            Instant scrapeTime,
+            Partial node,
             Map<PodRef, Map<String, Partial>> containers) {
         int brace = line.indexOf('{');
         int space = line.indexOf(' ');
@@ -96,7 +107,8 @@ public final class ResourceMetricsText {
         }
         String[] parts = rest.split("\\s+");
         BigDecimal value = new BigDecimal(parts[0]);
-        Instant time = parts.length > 1 ? Instant.ofEpochMilli(Long.parseLong(parts[1])) : scrapeTime;
+        Instant time =
+                parts.length > 1 ? Instant.ofEpochMilli(Long.parseLong(parts[1])) : scrapeTime;
         if (value.signum() < 0) {
             throw new IllegalArgumentException(name + " is negative");
         }
@@ -119,8 +131,9 @@ public final class ResourceMetricsText {
                 c.memoryBytes = value.longValue();
                 c.memoryTime = time;
             }
-            case "container_start_time_seconds" -> container(containers, labels).startTime =
-                    Instant.ofEpochSecond(0, nanos(value));
+            case "container_start_time_seconds" ->
+                    container(containers, labels).startTime =
+                            Instant.ofEpochSecond(0, nanos(value));
             default -> {
                 // other metrics of the endpoint are not used
             }
@@ -131,14 +144,17 @@ public final class ResourceMetricsText {
         return seconds.movePointRight(9).longValue();
     }
 
-    private static Partial container(Map<PodRef, Map<String, Partial>> containers, Map<String, String> labels) {
+    private static Partial container(
+            Map<PodRef, Map<String, Partial>> containers, Map<String, String> labels) {
         String namespace = labels.get("namespace");
         String pod = labels.get("pod");
         String container = labels.get("container");
         if (namespace == null || pod == null || container == null) {
-            throw new IllegalArgumentException("a container sample without namespace, pod and container labels");
+            throw new IllegalArgumentException(
+                    "a container sample without namespace, pod and container labels");
         }
-        return containers.computeIfAbsent(new PodRef(namespace, pod), k -> new LinkedHashMap<>())
+        return containers
+                .computeIfAbsent(new PodRef(namespace, pod), k -> new LinkedHashMap<>())
                 .computeIfAbsent(container, k -> new Partial());
     }
 

@@ -6,9 +6,8 @@ import java.util.concurrent.CompletionStage;
 /**
  * The client's end of an exec or attach stream, whatever carries it: a WebSocket ({@link
  * WebSocketClientStream}) or a SPDY/3.1 connection ({@link SpdyClientStream}, its streams mapped
- * onto the same messages). A
- * message is a channel byte (0 stdin, 1 stdout, 2 stderr, 3 error, 4 resize, 255 close) followed
- * by its payload, as in {@code v5.channel.k8s.io}. Thread-safe.
+ * onto the same messages). A message is a channel byte (0 stdin, 1 stdout, 2 stderr, 3 error, 4
+ * resize, 255 close) followed by its payload, as in {@code v5.channel.k8s.io}. Thread-safe.
  */
 public interface ClientStream {
 

@@ -1,17 +1,17 @@
 package io.j8s.apiserver.nodeproxy;
 
 import io.j8s.api.ResourceType;
-import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.registry.ObjectRegistry;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Where the API server reaches a node agent's endpoint (the kubelet's port): the Node's
- * {@code InternalIP} and {@code status.daemonEndpoints.kubeletEndpoint.Port}, as Kubernetes' API
- * server finds the kubelet. Shared by {@code pods/log}, {@code pods/exec}, {@code pods/attach},
- * {@code pods/portforward} and the Metrics API's scrapes.
+ * Where the API server reaches a node agent's endpoint (the kubelet's port): the Node's {@code
+ * InternalIP} and {@code status.daemonEndpoints.kubeletEndpoint.Port}, as Kubernetes' API server
+ * finds the kubelet. Shared by {@code pods/log}, {@code pods/exec}, {@code pods/attach}, {@code
+ * pods/portforward} and the Metrics API's scrapes.
  */
 public final class NodeEndpoints {
 
@@ -35,8 +35,15 @@ public final class NodeEndpoints {
                 break;
             }
         }
-        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
-        return address == null || port <= 0 ? Optional.empty() : Optional.of(new Endpoint(address, port));
+        int port =
+                node.path("status")
+                        .path("daemonEndpoints")
+                        .path("kubeletEndpoint")
+                        .path("Port")
+                        .asInt(0);
+        return address == null || port <= 0
+                ? Optional.empty()
+                : Optional.of(new Endpoint(address, port));
     }
 
     /**
@@ -45,9 +52,14 @@ public final class NodeEndpoints {
      * @throws ApiException 503 when the Node does not advertise one
      */
     public static String base(JsonNode node, String nodeName, String scheme) {
-        return of(node).orElseThrow(() -> ApiException.serviceUnavailable("node \"" + nodeName
-                + "\" does not advertise its endpoint"
-                + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)")).base(scheme);
+        return of(node).orElseThrow(
+                        () ->
+                                ApiException.serviceUnavailable(
+                                        "node \""
+                                                + nodeName
+                                                + "\" does not advertise its endpoint"
+                                                + " (status.addresses InternalIP and status.daemonEndpoints.kubeletEndpoint.Port)"))
+                .base(scheme);
     }
 
     /**
@@ -55,9 +67,17 @@ public final class NodeEndpoints {
      *
      * @throws ApiException 400 when that Node does not exist
      */
-    public static ObjectNode nodeOf(ObjectRegistry registry, ResourceType nodeType, String podName, String nodeName) {
+    public static ObjectNode nodeOf(
+            ObjectRegistry registry, ResourceType nodeType, String podName, String nodeName) {
         return registry.read(nodeType, null, nodeName)
-                .orElseThrow(() -> ApiException.badRequest("pod " + podName + " is bound to node " + nodeName
-                        + ", which does not exist")).object();
+                .orElseThrow(
+                        () ->
+                                ApiException.badRequest(
+                                        "pod "
+                                                + podName
+                                                + " is bound to node "
+                                                + nodeName
+                                                + ", which does not exist"))
+                .object();
     }
 }

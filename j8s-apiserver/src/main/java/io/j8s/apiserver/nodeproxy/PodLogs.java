@@ -1,12 +1,12 @@
 package io.j8s.apiserver.nodeproxy;
 
-import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.request.QueryParameters;
 import io.j8s.apiserver.request.RequestInfo;
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +37,10 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class PodLogs implements SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodLogs.class);
-    private static final List<String> BOOLEAN_PARAMETERS = List.of("follow", "previous", "timestamps");
-    private static final List<String> INTEGER_PARAMETERS = List.of("tailLines", "limitBytes", "sinceSeconds");
+    private static final List<String> BOOLEAN_PARAMETERS =
+            List.of("follow", "previous", "timestamps");
+    private static final List<String> INTEGER_PARAMETERS =
+            List.of("tailLines", "limitBytes", "sinceSeconds");
 
     private final ObjectRegistry registry;
     private final Function<String, ResourceType> types;
@@ -46,11 +48,15 @@ public final class PodLogs implements SubresourceHandler {
     private final String scheme;
 
     /**
-     * @param nodeClient the HTTP client that reaches a node's log endpoint (with the server's client
-     *     certificate, trusting that node's serving certificate, when {@code scheme} is https)
+     * @param nodeClient the HTTP client that reaches a node's log endpoint (with the server's
+     *     client certificate, trusting that node's serving certificate, when {@code scheme} is
+     *     https)
      */
-    public PodLogs(ObjectRegistry registry, Function<String, ResourceType> types,
-            Function<JsonNode, HttpClient> nodeClient, String scheme) {
+    public PodLogs(
+            ObjectRegistry registry,
+            Function<String, ResourceType> types,
+            Function<JsonNode, HttpClient> nodeClient,
+            String scheme) {
         this.registry = registry;
         this.types = types;
         this.nodeClient = nodeClient;
@@ -62,26 +68,46 @@ public final class PodLogs implements SubresourceHandler {
         if (!"get".equals(info.verb())) {
             throw ApiException.methodNotAllowed(exchange.method(), "pods/log");
         }
-        ObjectNode pod = registry.read(podType, info.namespace(), info.name())
-                .orElseThrow(() -> ApiException.notFound(podType, info.name())).object();
+        ObjectNode pod =
+                registry.read(podType, info.namespace(), info.name())
+                        .orElseThrow(() -> ApiException.notFound(podType, info.name()))
+                        .object();
         String container = container(pod, info.name(), exchange.query("container"));
         String nodeName = pod.path("spec").path("nodeName").asString("");
         if (nodeName.isEmpty()) {
-            throw ApiException.badRequest("container \"" + container + "\" in pod \"" + info.name()
-                    + "\" is waiting to start: the pod is not scheduled to a node yet");
+            throw ApiException.badRequest(
+                    "container \""
+                            + container
+                            + "\" in pod \""
+                            + info.name()
+                            + "\" is waiting to start: the pod is not scheduled to a node yet");
         }
-        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
+        ObjectNode node =
+                NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         URI uri = nodeUri(node, nodeName, info.namespace(), info.name(), container, exchange);
         HttpResponse<InputStream> response;
         try {
-            response = nodeClient.apply(node).send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET().build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
+            response =
+                    nodeClient
+                            .apply(node)
+                            .send(
+                                    HttpRequest.newBuilder(uri)
+                                            .timeout(Duration.ofSeconds(30))
+                                            .GET()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
-            throw ApiException.serviceUnavailable("cannot reach the log endpoint of node \"" + nodeName + "\" at "
-                    + uri.getAuthority() + ": " + e.getMessage());
+            throw ApiException.serviceUnavailable(
+                    "cannot reach the log endpoint of node \""
+                            + nodeName
+                            + "\" at "
+                            + uri.getAuthority()
+                            + ": "
+                            + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.serviceUnavailable("interrupted while reaching node \"" + nodeName + "\"");
+            throw ApiException.serviceUnavailable(
+                    "interrupted while reaching node \"" + nodeName + "\"");
         }
         copy(exchange, response, info);
     }
@@ -93,17 +119,21 @@ public final class PodLogs implements SubresourceHandler {
                 throw switch (response.statusCode()) {
                     case 404 -> ApiException.notFound(types.apply("Pod"), info.name());
                     case 400 -> ApiException.badRequest(message);
-                    case 401, 403 -> ApiException.internal("the node refused the API server: " + message);
-                    default -> ApiException.internal("the node answered " + response.statusCode() + ": " + message);
+                    case 401, 403 ->
+                            ApiException.internal("the node refused the API server: " + message);
+                    default ->
+                            ApiException.internal(
+                                    "the node answered " + response.statusCode() + ": " + message);
                 };
             }
             HttpExchange.ResponseStream out = exchange.stream(200, "text/plain", Map.of());
             Object writable = new Object();
-            out.onWritable(() -> {
-                synchronized (writable) {
-                    writable.notifyAll();
-                }
-            });
+            out.onWritable(
+                    () -> {
+                        synchronized (writable) {
+                            writable.notifyAll();
+                        }
+                    });
             byte[] buffer = new byte[16 * 1024];
             int n;
             while ((n = body.read(buffer)) >= 0 && out.isOpen()) {
@@ -120,16 +150,24 @@ public final class PodLogs implements SubresourceHandler {
             }
             out.end();
         } catch (IOException e) {
-            log.atDebug().addKeyValue("pod", info.namespace() + "/" + info.name()).addKeyValue("error", e.toString())
+            log.atDebug()
+                    .addKeyValue("pod", info.namespace() + "/" + info.name())
+                    .addKeyValue("error", e.toString())
                     .log("log stream from the node ended");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    private URI nodeUri(ObjectNode node, String nodeName, String namespace, String pod, String container,
+    private URI nodeUri(
+            ObjectNode node,
+            String nodeName,
+            String namespace,
+            String pod,
+            String container,
             HttpExchange exchange) {
-        // PodLogOptions as the apiserver decodes them (?follow=True is a follow), passed on canonical.
+        // PodLogOptions as the apiserver decodes them (?follow=True is a follow), passed on
+        // canonical.
         List<String> query = new ArrayList<>();
         for (String parameter : BOOLEAN_PARAMETERS) {
             if (exchange.query(parameter) != null) {
@@ -146,8 +184,15 @@ public final class PodLogs implements SubresourceHandler {
         if (sinceTime != null) {
             query.add("sinceTime=" + URLEncoder.encode(sinceTime, StandardCharsets.UTF_8));
         }
-        return URI.create(NodeEndpoints.base(node, nodeName, scheme) + "/containerLogs/" + namespace + "/" + pod + "/"
-                + container + (query.isEmpty() ? "" : "?" + String.join("&", query)));
+        return URI.create(
+                NodeEndpoints.base(node, nodeName, scheme)
+                        + "/containerLogs/"
+                        + namespace
+                        + "/"
+                        + pod
+                        + "/"
+                        + container
+                        + (query.isEmpty() ? "" : "?" + String.join("&", query)));
     }
 
     /** The container asked for, or the only one; as the real apiserver words a missing choice. */
@@ -162,14 +207,18 @@ public final class PodLogs implements SubresourceHandler {
         }
         if (requested != null && !requested.isEmpty()) {
             if (!all.contains(requested)) {
-                throw ApiException.badRequest("container " + requested + " is not valid for pod " + podName);
+                throw ApiException.badRequest(
+                        "container " + requested + " is not valid for pod " + podName);
             }
             return requested;
         }
         if (names.size() == 1) {
             return names.get(0);
         }
-        throw ApiException.badRequest("a container name must be specified for pod " + podName + ", choose one of: "
-                + names);
+        throw ApiException.badRequest(
+                "a container name must be specified for pod "
+                        + podName
+                        + ", choose one of: "
+                        + names);
     }
 }

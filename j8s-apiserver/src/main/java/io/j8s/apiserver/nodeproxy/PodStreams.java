@@ -1,12 +1,12 @@
 package io.j8s.apiserver.nodeproxy;
 
-import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.auth.UserInfo;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.request.RequestInfo;
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.apiserver.spdy.SpdyConnection;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -40,27 +40,32 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code v5.channel.k8s.io} or {@code v4.channel.k8s.io}) is relayed to the node's {@code
  * /exec/<ns>/<pod>/<container>} (or {@code /attach/...}) WebSocket, message by message both ways.
  * Each direction holds one message at a time: the next is read only once the previous one was
- * written on the other side (no unbounded buffering). The client side is a {@link ClientStream}:
- * a WebSocket ({@link WebSocketClientStream}) or a SPDY/3.1 upgrade ({@code X-Stream-Protocol-Version}
- * {@code v4.channel.k8s.io} .. {@code channel.k8s.io}, {@link SpdyClientStream}) for kubectl before
- * 1.30 and for later ones whose WebSocket upgrade failed. Errors before the upgrade are {@code Status} answers as
- * Kubernetes words them; more than {@link #DEFAULT_MAX_STREAMS_PER_USER} streams of one user at
- * once are 429.
+ * written on the other side (no unbounded buffering). The client side is a {@link ClientStream}: a
+ * WebSocket ({@link WebSocketClientStream}) or a SPDY/3.1 upgrade ({@code
+ * X-Stream-Protocol-Version} {@code v4.channel.k8s.io} .. {@code channel.k8s.io}, {@link
+ * SpdyClientStream}) for kubectl before 1.30 and for later ones whose WebSocket upgrade failed.
+ * Errors before the upgrade are {@code Status} answers as Kubernetes words them; more than {@link
+ * #DEFAULT_MAX_STREAMS_PER_USER} streams of one user at once are 429.
  */
 public final class PodStreams implements SubresourceHandler {
     private static final Logger log = LoggerFactory.getLogger(PodStreams.class);
 
     /** Streams one user may have open at once (over all nodes). */
     public static final int DEFAULT_MAX_STREAMS_PER_USER = 32;
+
     /** The JVM system property that overrides {@link #DEFAULT_MAX_STREAMS_PER_USER}. */
     public static final String MAX_STREAMS_PER_USER_PROPERTY = "j8s.apiserver.maxStreamsPerUser";
+
     /** Largest message relayed either way. */
     static final int MAX_MESSAGE_BYTES = 1 << 20;
+
     static final List<String> PROTOCOLS = List.of("v5.channel.k8s.io", "v4.channel.k8s.io");
     static final String NODE_ERROR_HEADER = "X-J8s-Stream-Error";
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+
     /** Streams a SPDY exec/attach client may open on its connection (it needs at most 5). */
     private static final int SPDY_MAX_STREAMS = 8;
+
     /** A SPDY connection without a frame either way this long is closed (the kubelet's default). */
     private static final Duration SPDY_IDLE_TIMEOUT = Duration.ofHours(4);
 
@@ -73,9 +78,16 @@ public final class PodStreams implements SubresourceHandler {
     private final Map<String, AtomicInteger> perUser = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
 
-    /** @param subresource {@code exec} or {@code attach} */
-    public PodStreams(ObjectRegistry registry, Function<String, ResourceType> types,
-            Function<JsonNode, HttpClient> nodeClient, String scheme, String subresource, int maxPerUser) {
+    /**
+     * @param subresource {@code exec} or {@code attach}
+     */
+    public PodStreams(
+            ObjectRegistry registry,
+            Function<String, ResourceType> types,
+            Function<JsonNode, HttpClient> nodeClient,
+            String scheme,
+            String subresource,
+            int maxPerUser) {
         this.registry = registry;
         this.types = types;
         this.nodeClient = nodeClient;
@@ -87,11 +99,15 @@ public final class PodStreams implements SubresourceHandler {
     @Override
     public void handle(HttpExchange exchange, RequestInfo info, ResourceType podType) {
         boolean exec = subresource.equals("exec");
-        if (!exchange.isWebSocketUpgrade() && !"POST".equals(exchange.method()) && !"GET".equals(exchange.method())) {
+        if (!exchange.isWebSocketUpgrade()
+                && !"POST".equals(exchange.method())
+                && !"GET".equals(exchange.method())) {
             throw ApiException.methodNotAllowed(exchange.method(), "pods/" + subresource);
         }
-        ObjectNode pod = registry.read(podType, info.namespace(), info.name())
-                .orElseThrow(() -> ApiException.notFound(podType, info.name())).object();
+        ObjectNode pod =
+                registry.read(podType, info.namespace(), info.name())
+                        .orElseThrow(() -> ApiException.notFound(podType, info.name()))
+                        .object();
         String container = PodLogs.container(pod, info.name(), exchange.query("container"));
         List<String> command = exchange.queries("command");
         if (exec && (command == null || command.isEmpty())) {
@@ -110,18 +126,29 @@ public final class PodStreams implements SubresourceHandler {
         }
         String phase = pod.path("status").path("phase").asString("");
         if (phase.equals("Succeeded") || phase.equals("Failed")) {
-            throw ApiException.badRequest("cannot " + subresource + " into a container in a completed pod; current phase is "
-                    + phase);
+            throw ApiException.badRequest(
+                    "cannot "
+                            + subresource
+                            + " into a container in a completed pod; current phase is "
+                            + phase);
         }
-        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
+        ObjectNode node =
+                NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         // The request is checked first, so that a client falling back to SPDY (kubectl does on any
         // failed upgrade) still shows the real reason.
         UserInfo user = exchange.attachment(UserInfo.class);
         String userName = user == null ? "" : user.name();
         AtomicInteger usersStreams = perUser.get(userName);
         if (usersStreams != null && usersStreams.get() >= maxPerUser) {
-            throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
-                    + "\" (at most " + maxPerUser + ")", 1);
+            throw ApiException.tooManyRequests(
+                    "too many "
+                            + subresource
+                            + " streams open for user \""
+                            + userName
+                            + "\" (at most "
+                            + maxPerUser
+                            + ")",
+                    1);
         }
         String protocol;
         String spdyProtocol = null;
@@ -132,16 +159,25 @@ public final class PodStreams implements SubresourceHandler {
             }
             protocol = negotiate(exchange.header("Sec-WebSocket-Protocol"));
             if (protocol == null) {
-                throw ApiException.badRequest("unable to upgrade: the client offers none of the supported subprotocols "
-                        + PROTOCOLS + " (Sec-WebSocket-Protocol: " + exchange.header("Sec-WebSocket-Protocol") + ")");
+                throw ApiException.badRequest(
+                        "unable to upgrade: the client offers none of the supported subprotocols "
+                                + PROTOCOLS
+                                + " (Sec-WebSocket-Protocol: "
+                                + exchange.header("Sec-WebSocket-Protocol")
+                                + ")");
             }
         } else {
             String upgrade = exchange.header("Upgrade");
-            if (upgrade == null || !upgrade.toLowerCase(java.util.Locale.ROOT).startsWith("spdy/3.1")) {
-                throw ApiException.badRequest("Upgrade request required: pods/" + subresource
-                        + " is served over WebSocket (subprotocol " + String.join(" or ", PROTOCOLS)
-                        + ") or SPDY/3.1 (X-Stream-Protocol-Version " + String.join(", ", SpdyClientStream.PROTOCOLS)
-                        + ")");
+            if (upgrade == null
+                    || !upgrade.toLowerCase(java.util.Locale.ROOT).startsWith("spdy/3.1")) {
+                throw ApiException.badRequest(
+                        "Upgrade request required: pods/"
+                                + subresource
+                                + " is served over WebSocket (subprotocol "
+                                + String.join(" or ", PROTOCOLS)
+                                + ") or SPDY/3.1 (X-Stream-Protocol-Version "
+                                + String.join(", ", SpdyClientStream.PROTOCOLS)
+                                + ")");
             }
             List<String> offered = new ArrayList<>();
             for (String v : exchange.headers().getAll("X-Stream-Protocol-Version")) {
@@ -152,12 +188,16 @@ public final class PodStreams implements SubresourceHandler {
                 }
             }
             if (offered.isEmpty()) {
-                throw ApiException.badRequest("unable to upgrade: X-Stream-Protocol-Version is required");
+                throw ApiException.badRequest(
+                        "unable to upgrade: X-Stream-Protocol-Version is required");
             }
             spdyProtocol = SpdyClientStream.negotiate(offered);
             if (spdyProtocol == null) {
-                throw ApiException.forbidden("unable to upgrade: unable to negotiate protocol: client supports "
-                        + offered + ", server accepts " + SpdyClientStream.PROTOCOLS);
+                throw ApiException.forbidden(
+                        "unable to upgrade: unable to negotiate protocol: client supports "
+                                + offered
+                                + ", server accepts "
+                                + SpdyClientStream.PROTOCOLS);
             }
             // The node speaks v5, whose close signal carries the end of stdin.
             protocol = PROTOCOLS.get(0);
@@ -172,49 +212,93 @@ public final class PodStreams implements SubresourceHandler {
         query.add("stdout=" + (stdout ? 1 : 0));
         query.add("stderr=" + (stderr && !tty ? 1 : 0));
         query.add("tty=" + (tty ? 1 : 0));
-        URI uri = URI.create(NodeEndpoints.base(node, nodeName, scheme.equals("https") ? "wss" : "ws")
-                + ("/" + subresource + "/" + info.namespace() + "/" + info.name() + "/" + container + "?"
-                        + String.join("&", query)));
+        URI uri =
+                URI.create(
+                        NodeEndpoints.base(node, nodeName, scheme.equals("https") ? "wss" : "ws")
+                                + ("/"
+                                        + subresource
+                                        + "/"
+                                        + info.namespace()
+                                        + "/"
+                                        + info.name()
+                                        + "/"
+                                        + container
+                                        + "?"
+                                        + String.join("&", query)));
 
         AtomicInteger count = perUser.computeIfAbsent(userName, k -> new AtomicInteger());
         this.open.incrementAndGet();
         if (count.incrementAndGet() > maxPerUser) {
             release(userName, count);
-            throw ApiException.tooManyRequests("too many " + subresource + " streams open for user \"" + userName
-                    + "\" (at most " + maxPerUser + ")", 1);
+            throw ApiException.tooManyRequests(
+                    "too many "
+                            + subresource
+                            + " streams open for user \""
+                            + userName
+                            + "\" (at most "
+                            + maxPerUser
+                            + ")",
+                    1);
         }
         String name = info.namespace() + "/" + info.name() + "/" + container;
         NodeSide nodeSide = new NodeSide(name);
         WebSocket ws;
         try {
-            ws = nodeClient.apply(node).newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).subprotocols(protocol)
-                    .buildAsync(uri, nodeSide).get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
+            ws =
+                    nodeClient
+                            .apply(node)
+                            .newWebSocketBuilder()
+                            .connectTimeout(CONNECT_TIMEOUT)
+                            .subprotocols(protocol)
+                            .buildAsync(uri, nodeSide)
+                            .get(CONNECT_TIMEOUT.toSeconds() + 5, TimeUnit.SECONDS);
         } catch (ExecutionException | CompletionException e) {
             release(userName, count);
             throw nodeRefusal(e.getCause(), nodeName, podType, info.name());
         } catch (TimeoutException e) {
             release(userName, count);
-            throw ApiException.serviceUnavailable("the node \"" + nodeName + "\" did not answer in time");
+            throw ApiException.serviceUnavailable(
+                    "the node \"" + nodeName + "\" did not answer in time");
         } catch (InterruptedException e) {
             release(userName, count);
             Thread.currentThread().interrupt();
-            throw ApiException.serviceUnavailable("interrupted while reaching node \"" + nodeName + "\"");
+            throw ApiException.serviceUnavailable(
+                    "interrupted while reaching node \"" + nodeName + "\"");
         }
-        log.atInfo().addKeyValue("pod", name).addKeyValue("user", userName).addKeyValue("subresource", subresource)
-                .addKeyValue("protocol", spdyProtocol == null ? protocol : "SPDY/3.1 " + spdyProtocol).addKeyValue("tty", tty)
+        log.atInfo()
+                .addKeyValue("pod", name)
+                .addKeyValue("user", userName)
+                .addKeyValue("subresource", subresource)
+                .addKeyValue(
+                        "protocol", spdyProtocol == null ? protocol : "SPDY/3.1 " + spdyProtocol)
+                .addKeyValue("tty", tty)
                 .log("stream opened");
         if (spdyProtocol != null) {
-            upgradeToSpdy(exchange, name, spdyProtocol, stdin, stdout, stderr, tty, ws, nodeSide,
+            upgradeToSpdy(
+                    exchange,
+                    name,
+                    spdyProtocol,
+                    stdin,
+                    stdout,
+                    stderr,
+                    tty,
+                    ws,
+                    nodeSide,
                     () -> release(userName, count));
             return;
         }
-        exchange.upgradeToWebSocket(protocol, MAX_MESSAGE_BYTES, channel -> {
-            channel.pipeline().addLast(
-                    new io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
-            WebSocketClientStream client = new WebSocketClientStream(channel);
-            channel.pipeline().addLast(client);
-            nodeSide.bind(ws, client, () -> release(userName, count));
-        });
+        exchange.upgradeToWebSocket(
+                protocol,
+                MAX_MESSAGE_BYTES,
+                channel -> {
+                    channel.pipeline()
+                            .addLast(
+                                    new io.netty.handler.codec.http.websocketx
+                                            .WebSocketFrameAggregator(MAX_MESSAGE_BYTES));
+                    WebSocketClientStream client = new WebSocketClientStream(channel);
+                    channel.pipeline().addLast(client);
+                    nodeSide.bind(ws, client, () -> release(userName, count));
+                });
     }
 
     /**
@@ -222,32 +306,67 @@ public final class PodStreams implements SubresourceHandler {
      * there, they are bound to the node's WebSocket. Before that, the connection ending (or the
      * streams not coming in time) aborts the node's stream.
      */
-    private void upgradeToSpdy(HttpExchange exchange, String name, String version, boolean stdin, boolean stdout,
-            boolean stderr, boolean tty, WebSocket ws, NodeSide nodeSide, Runnable release) {
+    private void upgradeToSpdy(
+            HttpExchange exchange,
+            String name,
+            String version,
+            boolean stdin,
+            boolean stdout,
+            boolean stderr,
+            boolean tty,
+            WebSocket ws,
+            NodeSide nodeSide,
+            Runnable release) {
         AtomicBoolean released = new AtomicBoolean();
-        Runnable abort = () -> {
-            ws.abort();
-            if (released.compareAndSet(false, true)) {
-                release.run();
-            }
-        };
-        SpdyClientStream client = new SpdyClientStream(name, version, stdin, stdout, stderr, tty,
-                c -> nodeSide.bind(ws, c, () -> {
+        Runnable abort =
+                () -> {
+                    ws.abort();
                     if (released.compareAndSet(false, true)) {
                         release.run();
                     }
-                }), abort);
+                };
+        SpdyClientStream client =
+                new SpdyClientStream(
+                        name,
+                        version,
+                        stdin,
+                        stdout,
+                        stderr,
+                        tty,
+                        c ->
+                                nodeSide.bind(
+                                        ws,
+                                        c,
+                                        () -> {
+                                            if (released.compareAndSet(false, true)) {
+                                                release.run();
+                                            }
+                                        }),
+                        abort);
         try {
-            exchange.switchProtocols(Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1",
-                    "X-Stream-Protocol-Version", version), channel -> {
-                        SpdyConnection connection = SpdyConnection.install(channel.pipeline(), null, client,
-                                SPDY_MAX_STREAMS, SPDY_IDLE_TIMEOUT);
+            exchange.switchProtocols(
+                    Map.of(
+                            "Connection",
+                            "Upgrade",
+                            "Upgrade",
+                            "SPDY/3.1",
+                            "X-Stream-Protocol-Version",
+                            version),
+                    channel -> {
+                        SpdyConnection connection =
+                                SpdyConnection.install(
+                                        channel.pipeline(),
+                                        null,
+                                        client,
+                                        SPDY_MAX_STREAMS,
+                                        SPDY_IDLE_TIMEOUT);
                         client.installed(connection);
                     });
         } catch (IllegalStateException e) {
             abort.run();
             // HTTP/2 has no connection upgrade (kubectl dials HTTP/1.1 for it)
-            throw ApiException.badRequest("Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
+            throw ApiException.badRequest(
+                    "Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
         }
     }
 
@@ -276,8 +395,9 @@ public final class PodStreams implements SubresourceHandler {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("invalid " + MAX_STREAMS_PER_USER_PROPERTY + "=" + v + ": "
-                    + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "invalid " + MAX_STREAMS_PER_USER_PROPERTY + "=" + v + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -301,20 +421,27 @@ public final class PodStreams implements SubresourceHandler {
         return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "1", "true", "t" -> true;
             case "0", "false", "f" -> false;
-            default -> throw ApiException.badRequest("invalid value for " + name + ": \"" + v + "\"");
+            default ->
+                    throw ApiException.badRequest("invalid value for " + name + ": \"" + v + "\"");
         };
     }
 
-    private ApiException nodeRefusal(Throwable cause, String nodeName, ResourceType podType, String pod) {
+    private ApiException nodeRefusal(
+            Throwable cause, String nodeName, ResourceType podType, String pod) {
         if (cause instanceof WebSocketHandshakeException h) {
             int status = h.getResponse().statusCode();
-            String message = h.getResponse().headers().firstValue(NODE_ERROR_HEADER)
-                    .orElse("the node answered " + status);
+            String message =
+                    h.getResponse()
+                            .headers()
+                            .firstValue(NODE_ERROR_HEADER)
+                            .orElse("the node answered " + status);
             return switch (status) {
                 case 400 -> ApiException.badRequest(message);
                 case 404 -> ApiException.notFound(podType, pod);
                 case 429 -> ApiException.tooManyRequests(message, 1);
-                default -> ApiException.internal("the node \"" + nodeName + "\" refused the stream: " + message);
+                default ->
+                        ApiException.internal(
+                                "the node \"" + nodeName + "\" refused the stream: " + message);
             };
         }
         return ApiException.serviceUnavailable("cannot reach node \"" + nodeName + "\": " + cause);
@@ -341,27 +468,29 @@ public final class PodStreams implements SubresourceHandler {
             this.ws = ws;
             this.client = client;
             this.onEnd = onEnd;
-            client.start(new ClientStream.Sink() {
-                private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+            client.start(
+                    new ClientStream.Sink() {
+                        private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
 
-                @Override
-                public synchronized CompletionStage<?> onMessage(ByteBuffer message) {
-                    // One send at a time (the JDK's WebSocket refuses overlapping sends).
-                    last = last.thenCompose(v -> ws.sendBinary(message, true));
-                    return last;
-                }
+                        @Override
+                        public synchronized CompletionStage<?> onMessage(ByteBuffer message) {
+                            // One send at a time (the JDK's WebSocket refuses overlapping sends).
+                            last = last.thenCompose(v -> ws.sendBinary(message, true));
+                            return last;
+                        }
 
-                @Override
-                public void onClose() {
-                    if (!ws.isOutputClosed()) {
-                        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").orTimeout(5, TimeUnit.SECONDS)
-                                .whenComplete((w, e) -> ws.abort());
-                    } else {
-                        ws.abort();
-                    }
-                    end();
-                }
-            });
+                        @Override
+                        public void onClose() {
+                            if (!ws.isOutputClosed()) {
+                                ws.sendClose(WebSocket.NORMAL_CLOSURE, "")
+                                        .orTimeout(5, TimeUnit.SECONDS)
+                                        .whenComplete((w, e) -> ws.abort());
+                            } else {
+                                ws.abort();
+                            }
+                            end();
+                        }
+                    });
             bound.complete(null);
         }
 
@@ -400,7 +529,10 @@ public final class PodStreams implements SubresourceHandler {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            int code = statusCode == 1005 || statusCode == 1006 || statusCode < 1000 ? 1000 : statusCode;
+            int code =
+                    statusCode == 1005 || statusCode == 1006 || statusCode < 1000
+                            ? 1000
+                            : statusCode;
             bound.thenRun(() -> client.close(code, reason == null ? "" : reason));
             end();
             return null;
@@ -408,17 +540,21 @@ public final class PodStreams implements SubresourceHandler {
 
         @Override
         public void onError(WebSocket webSocket, Throwable error) {
-            log.atDebug().addKeyValue("pod", name).addKeyValue("error", error.toString()).log("node stream failed");
+            log.atDebug()
+                    .addKeyValue("pod", name)
+                    .addKeyValue("error", error.toString())
+                    .log("node stream failed");
             bound.thenRun(() -> client.close(1011, "the node's stream failed"));
             end();
         }
 
         private void end() {
             if (ended.compareAndSet(false, true)) {
-                bound.thenRun(() -> {
-                    onEnd.run();
-                    log.atDebug().addKeyValue("pod", name).log("stream closed");
-                });
+                bound.thenRun(
+                        () -> {
+                            onEnd.run();
+                            log.atDebug().addKeyValue("pod", name).log("stream closed");
+                        });
             }
         }
     }

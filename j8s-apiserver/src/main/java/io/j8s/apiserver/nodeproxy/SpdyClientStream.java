@@ -37,13 +37,25 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The protocol versions the kubelet serves, preferred first. */
-    static final List<String> PROTOCOLS = List.of("v4.channel.k8s.io", "v3.channel.k8s.io", "v2.channel.k8s.io",
-            "channel.k8s.io");
+    static final List<String> PROTOCOLS =
+            List.of(
+                    "v4.channel.k8s.io",
+                    "v3.channel.k8s.io",
+                    "v2.channel.k8s.io",
+                    "channel.k8s.io");
+
     static final Duration STREAM_CREATION_TIMEOUT = Duration.ofSeconds(30);
+
     /** The most bytes of an unfinished resize message held. */
     private static final int MAX_RESIZE_BYTES = 4096;
 
-    enum Type { ERROR, STDIN, STDOUT, STDERR, RESIZE }
+    enum Type {
+        ERROR,
+        STDIN,
+        STDOUT,
+        STDERR,
+        RESIZE
+    }
 
     private final String name;
     private final String protocol;
@@ -62,8 +74,15 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
      * @param ready called once every expected stream is there (then {@link #start(Sink)})
      * @param failed called when the connection ends before that, or the streams do not come in time
      */
-    SpdyClientStream(String name, String protocol, boolean stdin, boolean stdout, boolean stderr, boolean tty,
-            Consumer<SpdyClientStream> ready, Runnable failed) {
+    SpdyClientStream(
+            String name,
+            String protocol,
+            boolean stdin,
+            boolean stdout,
+            boolean stderr,
+            boolean tty,
+            Consumer<SpdyClientStream> ready,
+            Runnable failed) {
         this.name = name;
         this.protocol = protocol;
         this.ready = ready;
@@ -85,7 +104,9 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
         this.expected = e;
     }
 
-    /** The first of the client's versions the server speaks (the kubelet's negotiation), or null. */
+    /**
+     * The first of the client's versions the server speaks (the kubelet's negotiation), or null.
+     */
     static String negotiate(List<String> offered) {
         for (String p : offered) {
             if (PROTOCOLS.contains(p)) {
@@ -98,18 +119,30 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
     /** Called on the event loop once the connection is installed. */
     void installed(SpdyConnection connection) {
         this.connection = connection;
-        timeout = connection.channel().eventLoop().schedule(() -> {
-            if (!started && !ended) {
-                log.atInfo().addKeyValue("pod", name).addKeyValue("streams", streams.keySet())
-                        .log("SPDY stream: timed out waiting for the client's streams");
-                SpdyConnection.Stream error = streams.get(Type.ERROR);
-                if (error != null) {
-                    error.write(Unpooled.copiedBuffer("timed out waiting for client to create streams",
-                            StandardCharsets.UTF_8));
-                }
-                finish();
-            }
-        }, STREAM_CREATION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        timeout =
+                connection
+                        .channel()
+                        .eventLoop()
+                        .schedule(
+                                () -> {
+                                    if (!started && !ended) {
+                                        log.atInfo()
+                                                .addKeyValue("pod", name)
+                                                .addKeyValue("streams", streams.keySet())
+                                                .log(
+                                                        "SPDY stream: timed out waiting for the client's streams");
+                                        SpdyConnection.Stream error = streams.get(Type.ERROR);
+                                        if (error != null) {
+                                            error.write(
+                                                    Unpooled.copiedBuffer(
+                                                            "timed out waiting for client to create streams",
+                                                            StandardCharsets.UTF_8));
+                                        }
+                                        finish();
+                                    }
+                                },
+                                STREAM_CREATION_TIMEOUT.toMillis(),
+                                TimeUnit.MILLISECONDS);
     }
 
     @Override
@@ -128,7 +161,9 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
             }
         }
         if (type == null || started || streams.containsKey(type)) {
-            log.atDebug().addKeyValue("pod", name).addKeyValue("streamType", header)
+            log.atDebug()
+                    .addKeyValue("pod", name)
+                    .addKeyValue("streamType", header)
                     .log("SPDY stream: unexpected stream ignored");
             stream.listen(new Drop());
             return;
@@ -165,51 +200,62 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
     @Override
     public void start(Sink sink) {
         this.sink = sink;
-        connection.channel().eventLoop().execute(() -> {
-            if (ended) {
-                sink.onClose();
-                return;
-            }
-            SpdyConnection.Stream stdin = streams.get(Type.STDIN);
-            if (stdin != null) {
-                stdin.listen(new SpdyConnection.StreamListener() {
-                    @Override
-                    public void data(ByteBuf data) {
-                        ByteBuffer message = ByteBuffer.allocate(1 + data.readableBytes());
-                        message.put((byte) 0);
-                        data.readBytes(message);
-                        data.release();
-                        message.flip();
-                        forward(stdin, message);
-                    }
+        connection
+                .channel()
+                .eventLoop()
+                .execute(
+                        () -> {
+                            if (ended) {
+                                sink.onClose();
+                                return;
+                            }
+                            SpdyConnection.Stream stdin = streams.get(Type.STDIN);
+                            if (stdin != null) {
+                                stdin.listen(
+                                        new SpdyConnection.StreamListener() {
+                                            @Override
+                                            public void data(ByteBuf data) {
+                                                ByteBuffer message =
+                                                        ByteBuffer.allocate(
+                                                                1 + data.readableBytes());
+                                                message.put((byte) 0);
+                                                data.readBytes(message);
+                                                data.release();
+                                                message.flip();
+                                                forward(stdin, message);
+                                            }
 
-                    @Override
-                    public void remoteClosed() {
-                        forward(stdin, ByteBuffer.wrap(new byte[] {(byte) 255, 0}));
-                    }
+                                            @Override
+                                            public void remoteClosed() {
+                                                forward(
+                                                        stdin,
+                                                        ByteBuffer.wrap(
+                                                                new byte[] {(byte) 255, 0}));
+                                            }
 
-                    @Override
-                    public void reset() {
-                    }
-                });
-            }
-            SpdyConnection.Stream resize = streams.get(Type.RESIZE);
-            if (resize != null) {
-                resize.listen(new ResizeReader(resize));
-            }
-        });
+                                            @Override
+                                            public void reset() {}
+                                        });
+                            }
+                            SpdyConnection.Stream resize = streams.get(Type.RESIZE);
+                            if (resize != null) {
+                                resize.listen(new ResizeReader(resize));
+                            }
+                        });
     }
 
     /** Hands one message to the node, reading no more of the connection until it is taken. */
     private void forward(SpdyConnection.Stream from, ByteBuffer message) {
         from.pause();
-        sink.onMessage(message).whenComplete((v, e) -> {
-            if (e != null) {
-                connection.channel().close();
-            } else {
-                from.resume();
-            }
-        });
+        sink.onMessage(message)
+                .whenComplete(
+                        (v, e) -> {
+                            if (e != null) {
+                                connection.channel().close();
+                            } else {
+                                from.resume();
+                            }
+                        });
     }
 
     @Override
@@ -219,12 +265,13 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
             return;
         }
         int channel = message.get() & 0xff;
-        SpdyConnection.Stream target = switch (channel) {
-            case 1 -> streams.get(Type.STDOUT);
-            case 2 -> streams.get(Type.STDERR);
-            case 3 -> streams.get(Type.ERROR);
-            default -> null;
-        };
+        SpdyConnection.Stream target =
+                switch (channel) {
+                    case 1 -> streams.get(Type.STDOUT);
+                    case 2 -> streams.get(Type.STDERR);
+                    case 3 -> streams.get(Type.ERROR);
+                    default -> null;
+                };
         if (target == null) {
             sent.run();
             return;
@@ -257,23 +304,34 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
             if ("Success".equals(status.path("status").asString(""))) {
                 return null;
             }
-            return Unpooled.copiedBuffer(status.path("message").asString(""), StandardCharsets.UTF_8);
+            return Unpooled.copiedBuffer(
+                    status.path("message").asString(""), StandardCharsets.UTF_8);
         } catch (RuntimeException e) {
-            return Unpooled.copiedBuffer("the node sent an unreadable status", StandardCharsets.UTF_8);
+            return Unpooled.copiedBuffer(
+                    "the node sent an unreadable status", StandardCharsets.UTF_8);
         }
     }
 
     @Override
     public void close(int code, String reason) {
-        connection.channel().eventLoop().execute(() -> {
-            SpdyConnection.Stream error = streams.get(Type.ERROR);
-            if (!statusSent && code != 1000 && error != null) {
-                String message = "error: the stream to the node ended (" + code
-                        + (reason == null || reason.isEmpty() ? "" : ": " + reason) + ")";
-                error.write(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
-            }
-            finish();
-        });
+        connection
+                .channel()
+                .eventLoop()
+                .execute(
+                        () -> {
+                            SpdyConnection.Stream error = streams.get(Type.ERROR);
+                            if (!statusSent && code != 1000 && error != null) {
+                                String message =
+                                        "error: the stream to the node ended ("
+                                                + code
+                                                + (reason == null || reason.isEmpty()
+                                                        ? ""
+                                                        : ": " + reason)
+                                                + ")";
+                                error.write(Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
+                            }
+                            finish();
+                        });
     }
 
     /** Half-closes every stream, then closes the connection once that is written. */
@@ -281,13 +339,20 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
         for (SpdyConnection.Stream s : streams.values()) {
             s.close();
         }
-        connection.channel().eventLoop().execute(() -> connection.channel().writeAndFlush(Unpooled.EMPTY_BUFFER)
-                .addListener(ChannelFutureListener.CLOSE));
+        connection
+                .channel()
+                .eventLoop()
+                .execute(
+                        () ->
+                                connection
+                                        .channel()
+                                        .writeAndFlush(Unpooled.EMPTY_BUFFER)
+                                        .addListener(ChannelFutureListener.CLOSE));
     }
 
     /**
-     * The resize stream carries JSON objects one after the other ({@code {"Width":80,"Height":24}});
-     * each complete object becomes one channel-4 message.
+     * The resize stream carries JSON objects one after the other ({@code
+     * {"Width":80,"Height":24}}); each complete object becomes one channel-4 message.
      */
     private final class ResizeReader implements SpdyConnection.StreamListener {
         private final SpdyConnection.Stream stream;
@@ -329,7 +394,9 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
                         forward(stream, message);
                     }
                     if (pending.size() > MAX_RESIZE_BYTES) {
-                        log.atInfo().addKeyValue("pod", name).log("SPDY stream: resize message too long, reset");
+                        log.atInfo()
+                                .addKeyValue("pod", name)
+                                .log("SPDY stream: resize message too long, reset");
                         stream.reset(io.netty.handler.codec.spdy.SpdyStreamStatus.CANCEL);
                         return;
                     }
@@ -340,12 +407,10 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
         }
 
         @Override
-        public void remoteClosed() {
-        }
+        public void remoteClosed() {}
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 
     /** What the client writes on a stream it only reads is dropped. */
@@ -356,11 +421,9 @@ final class SpdyClientStream implements ClientStream, SpdyConnection.Listener {
         }
 
         @Override
-        public void remoteClosed() {
-        }
+        public void remoteClosed() {}
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 }

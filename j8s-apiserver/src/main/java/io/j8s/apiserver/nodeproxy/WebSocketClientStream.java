@@ -18,11 +18,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A {@link ClientStream} on an upgraded WebSocket connection ({@code v5.channel.k8s.io} or {@code
- * v4.channel.k8s.io}: binary messages, channel byte first). The connection is read one message at
- * a time: auto-read is off while the node has not taken the last message. Runs on the channel's
- * event loop.
+ * v4.channel.k8s.io}: binary messages, channel byte first). The connection is read one message at a
+ * time: auto-read is off while the node has not taken the last message. Runs on the channel's event
+ * loop.
  */
-final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketFrame> implements ClientStream {
+final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketFrame>
+        implements ClientStream {
 
     private final Channel channel;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -36,11 +37,13 @@ final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketF
     @Override
     public void start(Sink sink) {
         this.sink = sink;
-        channel.closeFuture().addListener(f -> {
-            if (closed.compareAndSet(false, true)) {
-                sink.onClose();
-            }
-        });
+        channel.closeFuture()
+                .addListener(
+                        f -> {
+                            if (closed.compareAndSet(false, true)) {
+                                sink.onClose();
+                            }
+                        });
     }
 
     @Override
@@ -50,10 +53,12 @@ final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketF
             return;
         }
         if (frame instanceof CloseWebSocketFrame) {
-            ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+            ctx.writeAndFlush(new CloseWebSocketFrame(1000, ""))
+                    .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        if (!(frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame) || sink == null) {
+        if (!(frame instanceof BinaryWebSocketFrame || frame instanceof TextWebSocketFrame)
+                || sink == null) {
             return;
         }
         // A text message is taken as its bytes, channel first, as Kubernetes does on the channel
@@ -63,27 +68,31 @@ final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketF
         content.readBytes(copy);
         copy.flip();
         ctx.channel().config().setAutoRead(false);
-        sink.onMessage(copy).whenComplete((v, e) -> {
-            if (e != null) {
-                ctx.close();
-            } else {
-                ctx.channel().config().setAutoRead(true);
-            }
-        });
+        sink.onMessage(copy)
+                .whenComplete(
+                        (v, e) -> {
+                            if (e != null) {
+                                ctx.close();
+                            } else {
+                                ctx.channel().config().setAutoRead(true);
+                            }
+                        });
     }
 
     @Override
     public void send(ByteBuffer message, Runnable sent) {
-        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message))).addListener(f -> {
-            if (!f.isSuccess()) {
-                return;
-            }
-            if (channel.isWritable()) {
-                sent.run();
-            } else {
-                waitingForWritable.add(sent);
-            }
-        });
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(message)))
+                .addListener(
+                        f -> {
+                            if (!f.isSuccess()) {
+                                return;
+                            }
+                            if (channel.isWritable()) {
+                                sent.run();
+                            } else {
+                                waitingForWritable.add(sent);
+                            }
+                        });
     }
 
     @Override
@@ -99,7 +108,8 @@ final class WebSocketClientStream extends SimpleChannelInboundHandler<WebSocketF
         if (!channel.isActive()) {
             return;
         }
-        channel.writeAndFlush(new CloseWebSocketFrame(code, reason)).addListener(ChannelFutureListener.CLOSE);
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     @Override

@@ -14,12 +14,17 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public interface Admission {
 
-    /** Before a create is validated; may change {@code object}. Returns extra ops to commit with it. */
+    /**
+     * Before a create is validated; may change {@code object}. Returns extra ops to commit with it.
+     */
     default List<TxnOp> admitCreate(ResourceType type, ObjectNode object) {
         return List.of();
     }
 
-    /** Before an update is validated; may change {@code object}. Returns extra ops to commit with it. */
+    /**
+     * Before an update is validated; may change {@code object}. Returns extra ops to commit with
+     * it.
+     */
     default List<TxnOp> admitUpdate(ResourceType type, ObjectNode object, ObjectNode old) {
         return List.of();
     }
@@ -30,11 +35,12 @@ public interface Admission {
     }
 
     /**
-     * The write that carried {@code ops} was not committed (validation failed, a precondition failed,
-     * or another writer took the same allocation). Called before the registry gives up or retries.
+     * The write that carried {@code ops} was not committed (validation failed, a precondition
+     * failed, or another writer took the same allocation). Called before the registry gives up or
+     * retries.
      *
-     * @param conflict whether one of {@code ops}' own preconditions failed, so the admission's view of
-     *     what is allocated is stale
+     * @param conflict whether one of {@code ops}' own preconditions failed, so the admission's view
+     *     of what is allocated is stale
      */
     default void writeFailed(ResourceType type, List<TxnOp> ops, boolean conflict) {}
 }

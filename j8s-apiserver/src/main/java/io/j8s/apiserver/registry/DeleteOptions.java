@@ -8,7 +8,11 @@ package io.j8s.apiserver.registry;
  * @param uid precondition: the object's uid must be this (null: no precondition)
  * @param resourceVersion precondition: the object's resourceVersion must be this (null: none)
  */
-public record DeleteOptions(Long gracePeriodSeconds, String propagationPolicy, String uid, String resourceVersion,
+public record DeleteOptions(
+        Long gracePeriodSeconds,
+        String propagationPolicy,
+        String uid,
+        String resourceVersion,
         boolean dryRun) {
     public static DeleteOptions defaults() {
         return new DeleteOptions(null, null, null, null, false);

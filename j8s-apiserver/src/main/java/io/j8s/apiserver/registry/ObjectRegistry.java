@@ -36,8 +36,8 @@ import tools.jackson.databind.node.ObjectNode;
  * optimistic concurrency, graceful deletion and finalizers. It never branches on a kind: what is
  * kind-specific comes from the hooks of the kind's {@link io.j8s.api.KindStrategy} (prepare for
  * create and update, defaults, validation, create on update, grace period, deletion marks, the
- * kind's own finalization), what needs server state (allocating a Service's ClusterIP) from
- * {@link Admission}. docs/architecture.md, "The API server", lists the hooks per kind.
+ * kind's own finalization), what needs server state (allocating a Service's ClusterIP) from {@link
+ * Admission}. docs/architecture.md, "The API server", lists the hooks per kind.
  *
  * <p>Reads for writes go to the store (never the cache), so every write is a compare-and-swap
  * against the latest revision. Thread safe; calls block on the store.
@@ -72,7 +72,8 @@ public final class ObjectRegistry {
     /** The outcome of a deletion. */
     public record Deleted(ObjectNode object, boolean finished) {}
 
-    public ObjectRegistry(Store store, Admission admission, NamespaceLookup namespaces, Clock clock) {
+    public ObjectRegistry(
+            Store store, Admission admission, NamespaceLookup namespaces, Clock clock) {
         this.store = store;
         this.admission = admission;
         this.namespaces = namespaces;
@@ -95,20 +96,24 @@ public final class ObjectRegistry {
     // ---- create ----
 
     /** Creates {@code body} in {@code namespace}; returns the stored object. */
-    public ObjectNode create(ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
+    public ObjectNode create(
+            ResourceType type, String namespace, ObjectNode body, WriteOptions options) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(type, object);
         ObjectNode metadata = ObjectCodec.metadata(object);
         String bodyNamespace = text(metadata, "namespace");
         if (type.namespaced()) {
             if (!bodyNamespace.isEmpty() && namespace != null && !bodyNamespace.equals(namespace)) {
-                throw ApiException.badRequest("the namespace of the provided object does not match the namespace"
-                        + " sent on the request");
+                throw ApiException.badRequest(
+                        "the namespace of the provided object does not match the namespace"
+                                + " sent on the request");
             }
             String ns = namespace != null ? namespace : bodyNamespace;
             if (ns.isEmpty()) {
-                throw ApiException.badRequest("the namespace of the object is missing: a namespaced "
-                        + type.kind() + " needs one");
+                throw ApiException.badRequest(
+                        "the namespace of the object is missing: a namespaced "
+                                + type.kind()
+                                + " needs one");
             }
             metadata.put("namespace", ns);
             requireActiveNamespace(ns);
@@ -116,7 +121,8 @@ public final class ObjectRegistry {
             metadata.remove("namespace");
         }
         checkUnknownFields(type, object, options);
-        boolean generated = text(metadata, "name").isEmpty() && !text(metadata, "generateName").isEmpty();
+        boolean generated =
+                text(metadata, "name").isEmpty() && !text(metadata, "generateName").isEmpty();
         for (int attempt = 1; ; attempt++) {
             if (generated) {
                 metadata.put("name", text(metadata, "generateName") + randomSuffix());
@@ -149,7 +155,9 @@ public final class ObjectRegistry {
                     }
                     committed = true;
                     metadata.put("resourceVersion", Long.toString(revision));
-                    log.atDebug().addKeyValue("object", describe(type, object)).addKeyValue("revision", revision)
+                    log.atDebug()
+                            .addKeyValue("object", describe(type, object))
+                            .addKeyValue("revision", revision)
                             .log("created");
                     return object;
                 } catch (AlreadyExistsException e) {
@@ -161,8 +169,12 @@ public final class ObjectRegistry {
                     }
                     conflict = true;
                     if (attempt >= MAX_ATTEMPTS) {
-                        throw ApiException.internal("could not allocate for " + describe(type, object)
-                                + " after " + attempt + " attempts");
+                        throw ApiException.internal(
+                                "could not allocate for "
+                                        + describe(type, object)
+                                        + " after "
+                                        + attempt
+                                        + " attempts");
                     }
                 }
             } finally {
@@ -190,62 +202,105 @@ public final class ObjectRegistry {
     // ---- update ----
 
     /** Replaces an object (PUT). {@code subresource} is null or {@code status}. */
-    public ObjectNode update(ResourceType type, String namespace, String name, ObjectNode body, String subresource,
+    public ObjectNode update(
+            ResourceType type,
+            String namespace,
+            String name,
+            ObjectNode body,
+            String subresource,
             WriteOptions options) {
         ObjectNode object = body.deepCopy();
         checkTypeMeta(type, object);
         ObjectNode metadata = ObjectCodec.metadata(object);
         String bodyName = text(metadata, "name");
         if (!bodyName.isEmpty() && !bodyName.equals(name)) {
-            throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the URL ("
-                    + name + ")");
+            throw ApiException.badRequest(
+                    "the name of the object ("
+                            + bodyName
+                            + ") does not match the name on the URL ("
+                            + name
+                            + ")");
         }
         String bodyNamespace = text(metadata, "namespace");
         if (type.namespaced() && !bodyNamespace.isEmpty() && !bodyNamespace.equals(namespace)) {
-            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on"
-                    + " the request");
+            throw ApiException.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on"
+                            + " the request");
         }
         checkUnknownFields(type, object, options);
         String precondition = text(metadata, "resourceVersion");
-        if (type.strategy().allowCreateOnUpdate() && precondition.isEmpty()
+        if (type.strategy().allowCreateOnUpdate()
+                && precondition.isEmpty()
                 && read(type, namespace, name).isEmpty()) {
             metadata.put("name", name);
             return create(type, namespace, object, options);
         }
-        return guaranteedUpdate(type, namespace, name, subresource, options,
-                precondition.isEmpty() ? null : precondition, current -> object.deepCopy());
+        return guaranteedUpdate(
+                type,
+                namespace,
+                name,
+                subresource,
+                options,
+                precondition.isEmpty() ? null : precondition,
+                current -> object.deepCopy());
     }
 
     /** Applies a patch (already turned into a function of the current object). */
-    public ObjectNode patch(ResourceType type, String namespace, String name, String subresource,
-            WriteOptions options, UnaryOperator<ObjectNode> patch) {
-        return guaranteedUpdate(type, namespace, name, subresource, options, null, current -> {
-            ObjectNode patched = patch.apply(current.deepCopy());
-            String typeError = StrictDecoding.typeError(type, patched);
-            if (typeError != null) {
-                // Kubernetes' patch handler decodes the patched JSON and reports what does not
-                // decode (a number beyond its field's range) as an invalid "patch".
-                throw ApiException.invalid("", "", "", List.of(FieldError.invalid("patch", Json.write(patched),
-                        typeError)));
-            }
-            checkUnknownFields(type, patched, options);
-            String rv = text(ObjectCodec.metadata(patched), "resourceVersion");
-            if (!rv.isEmpty() && !rv.equals(text(ObjectCodec.metadata(current), "resourceVersion"))) {
-                throw ApiException.conflict(type, name);
-            }
-            return patched;
-        });
+    public ObjectNode patch(
+            ResourceType type,
+            String namespace,
+            String name,
+            String subresource,
+            WriteOptions options,
+            UnaryOperator<ObjectNode> patch) {
+        return guaranteedUpdate(
+                type,
+                namespace,
+                name,
+                subresource,
+                options,
+                null,
+                current -> {
+                    ObjectNode patched = patch.apply(current.deepCopy());
+                    String typeError = StrictDecoding.typeError(type, patched);
+                    if (typeError != null) {
+                        // Kubernetes' patch handler decodes the patched JSON and reports what does
+                        // not
+                        // decode (a number beyond its field's range) as an invalid "patch".
+                        throw ApiException.invalid(
+                                "",
+                                "",
+                                "",
+                                List.of(
+                                        FieldError.invalid(
+                                                "patch", Json.write(patched), typeError)));
+                    }
+                    checkUnknownFields(type, patched, options);
+                    String rv = text(ObjectCodec.metadata(patched), "resourceVersion");
+                    if (!rv.isEmpty()
+                            && !rv.equals(text(ObjectCodec.metadata(current), "resourceVersion"))) {
+                        throw ApiException.conflict(type, name);
+                    }
+                    return patched;
+                });
     }
 
     /**
      * Reads the object, lets {@code mutation} produce the new state, and writes it with a
      * compare-and-swap, retrying on conflicts (unless {@code precondition} pins a resourceVersion).
      */
-    public ObjectNode guaranteedUpdate(ResourceType type, String namespace, String name, String subresource,
-            WriteOptions options, String precondition, UnaryOperator<ObjectNode> mutation) {
+    public ObjectNode guaranteedUpdate(
+            ResourceType type,
+            String namespace,
+            String name,
+            String subresource,
+            WriteOptions options,
+            String precondition,
+            UnaryOperator<ObjectNode> mutation) {
         for (int attempt = 1; ; attempt++) {
-            Stored current = read(type, namespace, name)
-                    .orElseThrow(() -> ApiException.notFound(type, name));
+            Stored current =
+                    read(type, namespace, name)
+                            .orElseThrow(() -> ApiException.notFound(type, name));
             String currentRv = Long.toString(current.modRevision());
             if (precondition != null && !precondition.equals(currentRv)) {
                 throw ApiException.conflict(type, name);
@@ -268,16 +323,19 @@ public final class ObjectRegistry {
                 }
                 ObjectCodec.metadata(object).put("resourceVersion", currentRv);
                 if (GoEncoding.semanticEqual(object, old)) {
-                    // Nothing changed (nil and empty are equal, as for Kubernetes): no new revision.
+                    // Nothing changed (nil and empty are equal, as for Kubernetes): no new
+                    // revision.
                     return old;
                 }
                 if (options.dryRun()) {
                     return object;
                 }
                 ObjectNode metadata = ObjectCodec.metadata(object);
-                boolean finalized = metadata.has("deletionTimestamp") && isEmpty(metadata.get("finalizers"))
-                        && metadata.path("deletionGracePeriodSeconds").asLong(0) == 0
-                        && !type.strategy().finalizationPending(object);
+                boolean finalized =
+                        metadata.has("deletionTimestamp")
+                                && isEmpty(metadata.get("finalizers"))
+                                && metadata.path("deletionGracePeriodSeconds").asLong(0) == 0
+                                && !type.strategy().finalizationPending(object);
                 try {
                     if (finalized) {
                         ObjectNode result = finishDeletion(type, object, current.modRevision());
@@ -287,10 +345,14 @@ public final class ObjectRegistry {
                     byte[] value = ObjectCodec.encodeForStore(object);
                     long revision;
                     if (extra.isEmpty()) {
-                        revision = store.update(type.key(namespace, name), value, current.modRevision());
+                        revision =
+                                store.update(
+                                        type.key(namespace, name), value, current.modRevision());
                     } else {
                         List<TxnOp> ops = new ArrayList<>(extra.size() + 1);
-                        ops.add(new TxnOp.Update(type.key(namespace, name), value, current.modRevision()));
+                        ops.add(
+                                new TxnOp.Update(
+                                        type.key(namespace, name), value, current.modRevision()));
                         ops.addAll(extra);
                         revision = store.txn(ops);
                     }
@@ -311,7 +373,8 @@ public final class ObjectRegistry {
         }
     }
 
-    private ObjectNode prepareForUpdate(ResourceType type, ObjectNode desired, ObjectNode old, String subresource) {
+    private ObjectNode prepareForUpdate(
+            ResourceType type, ObjectNode desired, ObjectNode old, String subresource) {
         ObjectNode object;
         if (SERVER.equals(subresource)) {
             object = desired;
@@ -338,8 +401,15 @@ public final class ObjectRegistry {
         object.put("kind", type.kind());
         ObjectNode metadata = ObjectCodec.metadata(object);
         ObjectNode oldMetadata = ObjectCodec.metadata(old);
-        for (String field : List.of("name", "namespace", "uid", "creationTimestamp", "deletionTimestamp",
-                "deletionGracePeriodSeconds", "generation")) {
+        for (String field :
+                List.of(
+                        "name",
+                        "namespace",
+                        "uid",
+                        "creationTimestamp",
+                        "deletionTimestamp",
+                        "deletionGracePeriodSeconds",
+                        "generation")) {
             JsonNode value = oldMetadata.get(field);
             if (value == null) {
                 metadata.remove(field);
@@ -359,10 +429,16 @@ public final class ObjectRegistry {
             ArrayNode oldFinalizers = arrayOrEmpty(oldMetadata.get("finalizers"));
             for (JsonNode f : arrayOrEmpty(metadata.get("finalizers"))) {
                 if (!contains(oldFinalizers, f.asString())) {
-                    throw ApiException.forbidden(type, text(metadata, "name"), type.kind() + " \""
-                            + text(metadata, "name") + "\" is invalid: metadata.finalizers: Forbidden: no new"
-                            + " finalizers can be added if the object is being deleted, found new finalizers [\""
-                            + f.asString() + "\"]");
+                    throw ApiException.forbidden(
+                            type,
+                            text(metadata, "name"),
+                            type.kind()
+                                    + " \""
+                                    + text(metadata, "name")
+                                    + "\" is invalid: metadata.finalizers: Forbidden: no new"
+                                    + " finalizers can be added if the object is being deleted, found new finalizers [\""
+                                    + f.asString()
+                                    + "\"]");
                 }
             }
         }
@@ -393,7 +469,9 @@ public final class ObjectRegistry {
     /** Deletes an object, gracefully or through finalizers where they apply. */
     public Deleted delete(ResourceType type, String namespace, String name, DeleteOptions options) {
         for (int attempt = 1; ; attempt++) {
-            Stored current = read(type, namespace, name).orElseThrow(() -> ApiException.notFound(type, name));
+            Stored current =
+                    read(type, namespace, name)
+                            .orElseThrow(() -> ApiException.notFound(type, name));
             ObjectNode object = current.object();
             ObjectNode metadata = ObjectCodec.metadata(object);
             checkDeletePreconditions(type, name, options, metadata, current.modRevision());
@@ -413,24 +491,29 @@ public final class ObjectRegistry {
                 changed |= removeFinalizer(updatedMeta, "foregroundDeletion");
             }
 
-            long grace = type.strategy().deletionGracePeriodSeconds(object, options.gracePeriodSeconds());
+            long grace =
+                    type.strategy()
+                            .deletionGracePeriodSeconds(object, options.gracePeriodSeconds());
             boolean alreadyDeleting = metadata.has("deletionTimestamp");
             Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
             if (grace > 0) {
                 if (!alreadyDeleting
-                        || updatedMeta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE) > grace) {
+                        || updatedMeta.path("deletionGracePeriodSeconds").asLong(Long.MAX_VALUE)
+                                > grace) {
                     updatedMeta.put("deletionTimestamp", timestamp(now.plusSeconds(grace)));
                     updatedMeta.put("deletionGracePeriodSeconds", grace);
                     changed = true;
                 }
-            } else if (!alreadyDeleting || updatedMeta.path("deletionGracePeriodSeconds").asLong(0) != 0) {
+            } else if (!alreadyDeleting
+                    || updatedMeta.path("deletionGracePeriodSeconds").asLong(0) != 0) {
                 updatedMeta.put("deletionTimestamp", timestamp(now));
                 updatedMeta.put("deletionGracePeriodSeconds", 0);
                 changed = true;
             }
             changed |= type.strategy().prepareForDelete(updated);
-            boolean waitForFinalizers = !isEmpty(updatedMeta.get("finalizers"))
-                    || type.strategy().finalizationPending(updated);
+            boolean waitForFinalizers =
+                    !isEmpty(updatedMeta.get("finalizers"))
+                            || type.strategy().finalizationPending(updated);
             if (!waitForFinalizers && grace == 0) {
                 if (options.dryRun()) {
                     return new Deleted(object, true);
@@ -451,10 +534,15 @@ public final class ObjectRegistry {
                 updatedMeta.put("generation", updatedMeta.path("generation").asLong(0) + 1);
             }
             try {
-                long revision = store.update(type.key(namespace, name), ObjectCodec.encodeForStore(updated),
-                        current.modRevision());
+                long revision =
+                        store.update(
+                                type.key(namespace, name),
+                                ObjectCodec.encodeForStore(updated),
+                                current.modRevision());
                 updatedMeta.put("resourceVersion", Long.toString(revision));
-                log.atDebug().addKeyValue("object", describe(type, updated)).addKeyValue("gracePeriodSeconds", grace)
+                log.atDebug()
+                        .addKeyValue("object", describe(type, updated))
+                        .addKeyValue("gracePeriodSeconds", grace)
                         .log("marked for deletion");
                 return new Deleted(updated, false);
             } catch (ConflictException | NotFoundException e) {
@@ -479,20 +567,37 @@ public final class ObjectRegistry {
             revision = store.txn(ops);
         }
         metadata.put("resourceVersion", Long.toString(revision));
-        log.atDebug().addKeyValue("object", describe(type, object)).addKeyValue("revision", revision)
+        log.atDebug()
+                .addKeyValue("object", describe(type, object))
+                .addKeyValue("revision", revision)
                 .log("deleted");
         return object;
     }
 
-    private static void checkDeletePreconditions(ResourceType type, String name, DeleteOptions options,
-            ObjectNode metadata, long modRevision) {
+    private static void checkDeletePreconditions(
+            ResourceType type,
+            String name,
+            DeleteOptions options,
+            ObjectNode metadata,
+            long modRevision) {
         if (options.uid() != null && !options.uid().equals(text(metadata, "uid"))) {
-            throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: " + options.uid()
-                    + ", UID in object meta: " + text(metadata, "uid"));
+            throw ApiException.conflict(
+                    type,
+                    name,
+                    "Precondition failed: UID in precondition: "
+                            + options.uid()
+                            + ", UID in object meta: "
+                            + text(metadata, "uid"));
         }
-        if (options.resourceVersion() != null && !options.resourceVersion().equals(Long.toString(modRevision))) {
-            throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
-                    + options.resourceVersion() + ", ResourceVersion in object meta: " + modRevision);
+        if (options.resourceVersion() != null
+                && !options.resourceVersion().equals(Long.toString(modRevision))) {
+            throw ApiException.conflict(
+                    type,
+                    name,
+                    "Precondition failed: ResourceVersion in precondition: "
+                            + options.resourceVersion()
+                            + ", ResourceVersion in object meta: "
+                            + modRevision);
         }
     }
 
@@ -502,8 +607,10 @@ public final class ObjectRegistry {
         List<FieldError> errors = type.strategy().validate(object, old);
         if (!errors.isEmpty()) {
             String name = text(ObjectCodec.metadata(object), "name");
-            throw ApiException.invalid(type, name.isEmpty() ? text(ObjectCodec.metadata(object), "generateName")
-                    : name, errors);
+            throw ApiException.invalid(
+                    type,
+                    name.isEmpty() ? text(ObjectCodec.metadata(object), "generateName") : name,
+                    errors);
         }
     }
 
@@ -520,7 +627,8 @@ public final class ObjectRegistry {
             return;
         }
         if (options.fieldValidation() == WriteOptions.FieldValidation.STRICT) {
-            throw ApiException.badRequest(StrictDecoding.cannotBeHandled(type, result.strictError()));
+            throw ApiException.badRequest(
+                    StrictDecoding.cannotBeHandled(type, result.strictError()));
         }
         options.warnings().addAll(result.warnings());
     }
@@ -529,12 +637,20 @@ public final class ObjectRegistry {
         String apiVersion = object.path("apiVersion").asString("");
         String kind = object.path("kind").asString("");
         if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
-            throw ApiException.badRequest("the API version in the data (" + apiVersion
-                    + ") does not match the expected API version (" + type.apiVersion() + ")");
+            throw ApiException.badRequest(
+                    "the API version in the data ("
+                            + apiVersion
+                            + ") does not match the expected API version ("
+                            + type.apiVersion()
+                            + ")");
         }
         if (!kind.isEmpty() && !kind.equals(type.kind())) {
-            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
-                    + type.kind() + ")");
+            throw ApiException.badRequest(
+                    "the kind in the data ("
+                            + kind
+                            + ") does not match the expected kind ("
+                            + type.kind()
+                            + ")");
         }
     }
 
@@ -544,8 +660,10 @@ public final class ObjectRegistry {
             throw ApiException.namespaceNotFound(namespace);
         }
         if (terminating.get()) {
-            throw ApiException.forbidden("unable to create new content in namespace " + namespace
-                    + " because it is being terminated");
+            throw ApiException.forbidden(
+                    "unable to create new content in namespace "
+                            + namespace
+                            + " because it is being terminated");
         }
     }
 
@@ -585,7 +703,10 @@ public final class ObjectRegistry {
     }
 
     private static boolean addFinalizer(ObjectNode metadata, String finalizer) {
-        ArrayNode finalizers = metadata.get("finalizers") instanceof ArrayNode a ? a : metadata.putArray("finalizers");
+        ArrayNode finalizers =
+                metadata.get("finalizers") instanceof ArrayNode a
+                        ? a
+                        : metadata.putArray("finalizers");
         if (contains(finalizers, finalizer)) {
             return false;
         }

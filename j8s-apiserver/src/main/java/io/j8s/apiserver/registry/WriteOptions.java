@@ -12,8 +12,14 @@ import java.util.List;
  */
 public record WriteOptions(boolean dryRun, FieldValidation fieldValidation, List<String> warnings) {
 
-    /** {@code fieldValidation}: Strict rejects unknown fields, Warn reports them, Ignore drops them. */
-    public enum FieldValidation { STRICT, WARN, IGNORE }
+    /**
+     * {@code fieldValidation}: Strict rejects unknown fields, Warn reports them, Ignore drops them.
+     */
+    public enum FieldValidation {
+        STRICT,
+        WARN,
+        IGNORE
+    }
 
     public static WriteOptions defaults() {
         return new WriteOptions(false, FieldValidation.WARN, new ArrayList<>());

@@ -11,7 +11,8 @@ public final class MediaTypes {
     public static final String YAML = "application/yaml";
     public static final String TABLE_V1 = "application/json;as=Table;v=v1;g=meta.k8s.io";
     public static final String TABLE_V1BETA1 = "application/json;as=Table;v=v1beta1;g=meta.k8s.io";
-    public static final String DISCOVERY_V2 = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+    public static final String DISCOVERY_V2 =
+            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
     public static final String DISCOVERY_V2BETA1 =
             "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList";
     public static final String JSON_PATCH = "application/json-patch+json";
@@ -21,7 +22,13 @@ public final class MediaTypes {
 
     /** A representation the server can produce. */
     public enum Format {
-        JSON, YAML, TABLE_V1, TABLE_V1BETA1, METADATA, DISCOVERY_V2, DISCOVERY_V2BETA1
+        JSON,
+        YAML,
+        TABLE_V1,
+        TABLE_V1BETA1,
+        METADATA,
+        DISCOVERY_V2,
+        DISCOVERY_V2BETA1
     }
 
     /** What a request may be answered with. */
@@ -38,8 +45,9 @@ public final class MediaTypes {
      * preference first). Protobuf is not produced: a client that also takes JSON gets JSON, and so
      * does one that names only protobuf (Kubernetes clients decode by Content-Type).
      *
-     * A malformed header (an entry without a type, such as {@code ;;;}) names nothing acceptable, and
-     * an entry with {@code q=0} is refused by the client: as in Kubernetes' negotiation both are 406.
+     * <p>A malformed header (an entry without a type, such as {@code ;;;}) names nothing
+     * acceptable, and an entry with {@code q=0} is refused by the client: as in Kubernetes'
+     * negotiation both are 406.
      *
      * @throws ApiException 406 when nothing acceptable is named
      */
@@ -78,10 +86,14 @@ public final class MediaTypes {
                             return Format.TABLE_V1BETA1;
                         }
                     }
-                    if (allowed.metadata() && as.startsWith("PartialObjectMetadata") && "meta.k8s.io".equals(g)) {
+                    if (allowed.metadata()
+                            && as.startsWith("PartialObjectMetadata")
+                            && "meta.k8s.io".equals(g)) {
                         return Format.METADATA;
                     }
-                    if (allowed.discovery() && as.equals("APIGroupDiscoveryList") && "apidiscovery.k8s.io".equals(g)) {
+                    if (allowed.discovery()
+                            && as.equals("APIGroupDiscoveryList")
+                            && "apidiscovery.k8s.io".equals(g)) {
                         if ("v2".equals(v)) {
                             return Format.DISCOVERY_V2;
                         }
@@ -95,7 +107,8 @@ public final class MediaTypes {
                         return Format.YAML;
                     }
                 }
-                case "application/vnd.kubernetes.protobuf", "application/vnd.kubernetes.protobuf;stream=watch" -> {
+                case "application/vnd.kubernetes.protobuf",
+                        "application/vnd.kubernetes.protobuf;stream=watch" -> {
                     // Not produced; JSON is a valid answer for every Kubernetes client.
                 }
                 default -> onlyUnsupported = false;
@@ -125,6 +138,8 @@ public final class MediaTypes {
             return "";
         }
         int semi = contentType.indexOf(';');
-        return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+        return (semi < 0 ? contentType : contentType.substring(0, semi))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 }

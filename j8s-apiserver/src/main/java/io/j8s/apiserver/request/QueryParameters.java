@@ -6,21 +6,40 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Query parameters read as the Kubernetes apiserver reads them, the one parser every handler
- * uses. Options (ListOptions, DeleteOptions, PodLogOptions, ...) are decoded by apimachinery's
- * parameter codec: a boolean is false when absent, {@code 0} or {@code false} in any case, and true
- * for anything else, an empty value included ({@code ?watch=True}, as the Python client sends it,
- * is a watch); an integer is Go's {@code strconv.ParseInt(s, 10, 64)}, whose error is the 400's
- * message. {@code timeout} (of requests that are not long-running) is Go's {@code
- * time.ParseDuration}. Stateless.
+ * Query parameters read as the Kubernetes apiserver reads them, the one parser every handler uses.
+ * Options (ListOptions, DeleteOptions, PodLogOptions, ...) are decoded by apimachinery's parameter
+ * codec: a boolean is false when absent, {@code 0} or {@code false} in any case, and true for
+ * anything else, an empty value included ({@code ?watch=True}, as the Python client sends it, is a
+ * watch); an integer is Go's {@code strconv.ParseInt(s, 10, 64)}, whose error is the 400's message.
+ * {@code timeout} (of requests that are not long-running) is Go's {@code time.ParseDuration}.
+ * Stateless.
  */
 public final class QueryParameters {
-    private static final Map<String, Long> UNITS = Map.of("ns", 1L, "us", 1_000L, "\u00b5s", 1_000L,
-            "\u03bcs", 1_000L, "ms", 1_000_000L, "s", 1_000_000_000L, "m", 60_000_000_000L, "h", 3_600_000_000_000L);
+    private static final Map<String, Long> UNITS =
+            Map.of(
+                    "ns",
+                    1L,
+                    "us",
+                    1_000L,
+                    "\u00b5s",
+                    1_000L,
+                    "\u03bcs",
+                    1_000L,
+                    "ms",
+                    1_000_000L,
+                    "s",
+                    1_000_000_000L,
+                    "m",
+                    60_000_000_000L,
+                    "h",
+                    3_600_000_000_000L);
 
     private QueryParameters() {}
 
-    /** A boolean option: absent, {@code 0} and {@code false} (any case) are false, any other value true. */
+    /**
+     * A boolean option: absent, {@code 0} and {@code false} (any case) are false, any other value
+     * true.
+     */
     public static boolean bool(HttpExchange exchange, String name) {
         return parseBool(exchange.query(name));
     }
@@ -95,7 +114,8 @@ public final class QueryParameters {
         try {
             return parseDuration(value);
         } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("invalid timeout specified in the request URL - " + e.getMessage());
+            throw ApiException.badRequest(
+                    "invalid timeout specified in the request URL - " + e.getMessage());
         }
     }
 
@@ -142,25 +162,31 @@ public final class QueryParameters {
                 throw invalidDuration(value);
             }
             int u = i;
-            while (u < s.length() && s.charAt(u) != '.' && (s.charAt(u) < '0' || s.charAt(u) > '9')) {
+            while (u < s.length()
+                    && s.charAt(u) != '.'
+                    && (s.charAt(u) < '0' || s.charAt(u) > '9')) {
                 u++;
             }
             if (u == i) {
-                throw new IllegalArgumentException("time: missing unit in duration " + goQuote(value));
+                throw new IllegalArgumentException(
+                        "time: missing unit in duration " + goQuote(value));
             }
             String unit = s.substring(i, u);
             Long nanos = UNITS.get(unit);
             if (nanos == null) {
-                throw new IllegalArgumentException("time: unknown unit " + goQuote(unit) + " in duration "
-                        + goQuote(value));
+                throw new IllegalArgumentException(
+                        "time: unknown unit " + goQuote(unit) + " in duration " + goQuote(value));
             }
-            java.math.BigDecimal amount = new java.math.BigDecimal((whole.isEmpty() ? "0" : whole)
-                    + (fraction.isEmpty() ? "" : "." + fraction));
+            java.math.BigDecimal amount =
+                    new java.math.BigDecimal(
+                            (whole.isEmpty() ? "0" : whole)
+                                    + (fraction.isEmpty() ? "" : "." + fraction));
             total = total.add(amount.multiply(java.math.BigDecimal.valueOf(nanos)));
             s = s.substring(u);
         }
         java.math.BigInteger nanos = total.toBigInteger();
-        if (nanos.bitLength() > 63 && !(negative && nanos.equals(java.math.BigInteger.ONE.shiftLeft(63)))) {
+        if (nanos.bitLength() > 63
+                && !(negative && nanos.equals(java.math.BigInteger.ONE.shiftLeft(63)))) {
             throw invalidDuration(value);
         }
         long n = nanos.longValue();
@@ -174,24 +200,30 @@ public final class QueryParameters {
     /** Go's {@code strconv.Quote} for the strings of error messages. */
     static String goQuote(String s) {
         StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        s.codePoints().forEach(c -> {
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        out.append(String.format("\\x%02x", c));
-                    } else if (Character.isISOControl(c) || !Character.isDefined(c)) {
-                        out.append(c > 0xffff ? String.format("\\U%08x", c) : String.format("\\u%04x", c));
-                    } else {
-                        out.appendCodePoint(c);
-                    }
-                }
-            }
-        });
+        s.codePoints()
+                .forEach(
+                        c -> {
+                            switch (c) {
+                                case '"' -> out.append("\\\"");
+                                case '\\' -> out.append("\\\\");
+                                case '\n' -> out.append("\\n");
+                                case '\t' -> out.append("\\t");
+                                case '\r' -> out.append("\\r");
+                                default -> {
+                                    if (c < 0x20 || c == 0x7f) {
+                                        out.append(String.format("\\x%02x", c));
+                                    } else if (Character.isISOControl(c)
+                                            || !Character.isDefined(c)) {
+                                        out.append(
+                                                c > 0xffff
+                                                        ? String.format("\\U%08x", c)
+                                                        : String.format("\\u%04x", c));
+                                    } else {
+                                        out.appendCodePoint(c);
+                                    }
+                                }
+                            }
+                        });
         return out.append('"').toString();
     }
 }

@@ -24,11 +24,16 @@ public final class Responses {
     }
 
     /** Sends {@code json} (an encoded object) as JSON or YAML. */
-    public static void object(HttpExchange exchange, int code, byte[] json, MediaTypes.Format format,
+    public static void object(
+            HttpExchange exchange,
+            int code,
+            byte[] json,
+            MediaTypes.Format format,
             Map<String, String> headers) {
         if (format == MediaTypes.Format.YAML) {
             JsonNode tree = Json.parse(json);
-            exchange.respond(code, MediaTypes.YAML, Json.yamlMapper().writeValueAsBytes(tree), headers);
+            exchange.respond(
+                    code, MediaTypes.YAML, Json.yamlMapper().writeValueAsBytes(tree), headers);
         } else {
             exchange.respond(code, MediaTypes.JSON, json, headers);
         }

@@ -1,7 +1,7 @@
 package io.j8s.apiserver.rest;
 
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.api.json.Json;
+import io.j8s.apiserver.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import tools.jackson.databind.node.ObjectNode;
@@ -22,7 +22,10 @@ record ContinueToken(long revision, String lastKey) {
 
     static ContinueToken decode(String token, String expectedPrefix) {
         try {
-            ObjectNode node = Json.parseObject(new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
+            ObjectNode node =
+                    Json.parseObject(
+                            new String(
+                                    Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8));
             long revision = node.path("rv").asLong(0);
             String start = node.path("start").asString("");
             if (revision <= 0 || !start.startsWith(expectedPrefix)) {

@@ -1,7 +1,5 @@
 package io.j8s.apiserver.rest;
 
-import io.j8s.apiserver.errors.ApiException;
-import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.patch.JsonPatch;
@@ -9,6 +7,8 @@ import io.j8s.api.patch.MergePatch;
 import io.j8s.api.patch.PatchException;
 import io.j8s.api.patch.PatchSchemas;
 import io.j8s.api.patch.StrategicMergePatch;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.request.MediaTypes;
 import java.util.List;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -19,10 +19,15 @@ import tools.jackson.databind.node.ObjectNode;
  * (RFC 6902), JSON Merge Patch (RFC 7386) and strategic merge patch (kubectl apply's).
  */
 public final class PatchSupport {
-    private static final List<String> SUPPORTED = List.of(MediaTypes.JSON_PATCH, MediaTypes.MERGE_PATCH,
-            MediaTypes.STRATEGIC_MERGE_PATCH);
+    private static final List<String> SUPPORTED =
+            List.of(
+                    MediaTypes.JSON_PATCH,
+                    MediaTypes.MERGE_PATCH,
+                    MediaTypes.STRATEGIC_MERGE_PATCH);
 
-    /** @throws ApiException 415 for any other content type */
+    /**
+     * @throws ApiException 415 for any other content type
+     */
     public void checkSupported(String contentType) {
         if (!SUPPORTED.contains(contentType)) {
             throw ApiException.unsupportedMediaType(contentType, SUPPORTED);
@@ -35,21 +40,29 @@ public final class PatchSupport {
      * @param type the object's resource, for strategic merge keys (null: no strategic information,
      *     as for a Scale, which then merges like a merge patch)
      */
-    public ObjectNode apply(String contentType, ResourceType type, ObjectNode current, byte[] body) {
+    public ObjectNode apply(
+            String contentType, ResourceType type, ObjectNode current, byte[] body) {
         JsonNode patch;
         try {
             patch = Json.mapper().readTree(body);
         } catch (JacksonException e) {
-            throw ApiException.badRequest("the patch body could not be decoded: " + e.getOriginalMessage());
+            throw ApiException.badRequest(
+                    "the patch body could not be decoded: " + e.getOriginalMessage());
         }
         try {
-            JsonNode result = switch (contentType) {
-                case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
-                case MediaTypes.MERGE_PATCH -> MergePatch.apply(current, patch);
-                default -> type == null ? MergePatch.apply(current, patch)
-                        : StrategicMergePatch.apply(current, patch, PatchSchemas.forKind(type.apiVersion(),
-                                type.kind()));
-            };
+            JsonNode result =
+                    switch (contentType) {
+                        case MediaTypes.JSON_PATCH -> JsonPatch.apply(current, patch);
+                        case MediaTypes.MERGE_PATCH -> MergePatch.apply(current, patch);
+                        default ->
+                                type == null
+                                        ? MergePatch.apply(current, patch)
+                                        : StrategicMergePatch.apply(
+                                                current,
+                                                patch,
+                                                PatchSchemas.forKind(
+                                                        type.apiVersion(), type.kind()));
+                    };
             if (!(result instanceof ObjectNode object)) {
                 throw ApiException.badRequest("the patch did not produce an object");
             }

@@ -34,7 +34,8 @@ public final class PodBinding implements SubresourceHandler {
     @Override
     public void handle(HttpExchange exchange, RequestInfo info, ResourceType type) {
         if (!info.verb().equals("create") || info.name() == null) {
-            throw ApiException.methodNotAllowed(exchange.method(), type.plural() + "/" + info.subresource());
+            throw ApiException.methodNotAllowed(
+                    exchange.method(), type.plural() + "/" + info.subresource());
         }
         MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN);
         QueryParameters.timeout(exchange);
@@ -42,22 +43,43 @@ public final class PodBinding implements SubresourceHandler {
         ObjectNode binding = Bodies.decodeObject(exchange, options);
         String node = binding.path("target").path("name").asString("");
         if (node.isEmpty()) {
-            throw ApiException.invalid("Binding", "", info.name(), List.of(new FieldError(
-                    "target.name", FieldError.Type.REQUIRED, null, "")));
+            throw ApiException.invalid(
+                    "Binding",
+                    "",
+                    info.name(),
+                    List.of(new FieldError("target.name", FieldError.Type.REQUIRED, null, "")));
         }
         String now = ObjectRegistry.timestamp(clock.instant());
-        registry.guaranteedUpdate(type, info.namespace(), info.name(), ObjectRegistry.SERVER, options, null,
+        registry.guaranteedUpdate(
+                type,
+                info.namespace(),
+                info.name(),
+                ObjectRegistry.SERVER,
+                options,
+                null,
                 current -> {
-                    ObjectNode spec = current.has("spec") && current.get("spec").isObject()
-                            ? (ObjectNode) current.get("spec") : current.putObject("spec");
+                    ObjectNode spec =
+                            current.has("spec") && current.get("spec").isObject()
+                                    ? (ObjectNode) current.get("spec")
+                                    : current.putObject("spec");
                     String assigned = spec.path("nodeName").asString("");
                     if (!assigned.isEmpty()) {
-                        throw ApiException.conflict(type, info.name(), "pod " + info.name()
-                                + " is already assigned to node \"" + assigned + "\"");
+                        throw ApiException.conflict(
+                                type,
+                                info.name(),
+                                "pod "
+                                        + info.name()
+                                        + " is already assigned to node \""
+                                        + assigned
+                                        + "\"");
                     }
                     if (current.path("metadata").has("deletionTimestamp")) {
-                        throw ApiException.conflict(type, info.name(), "pod " + info.name()
-                                + " is being deleted, cannot be assigned to a host");
+                        throw ApiException.conflict(
+                                type,
+                                info.name(),
+                                "pod "
+                                        + info.name()
+                                        + " is being deleted, cannot be assigned to a host");
                     }
                     spec.put("nodeName", node);
                     PodConditions.set(current, "PodScheduled", "True", null, null, now);

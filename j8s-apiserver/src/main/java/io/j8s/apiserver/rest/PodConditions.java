@@ -4,14 +4,22 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Setting a Pod condition in place, keeping its transition time when the status does not change. */
+/**
+ * Setting a Pod condition in place, keeping its transition time when the status does not change.
+ */
 final class PodConditions {
     private PodConditions() {}
 
-    static void set(ObjectNode pod, String type, String status, String reason, String message, String now) {
-        ObjectNode podStatus = pod.has("status") && pod.get("status").isObject()
-                ? (ObjectNode) pod.get("status") : pod.putObject("status");
-        ArrayNode conditions = podStatus.get("conditions") instanceof ArrayNode a ? a : podStatus.putArray("conditions");
+    static void set(
+            ObjectNode pod, String type, String status, String reason, String message, String now) {
+        ObjectNode podStatus =
+                pod.has("status") && pod.get("status").isObject()
+                        ? (ObjectNode) pod.get("status")
+                        : pod.putObject("status");
+        ArrayNode conditions =
+                podStatus.get("conditions") instanceof ArrayNode a
+                        ? a
+                        : podStatus.putArray("conditions");
         ObjectNode condition = null;
         for (JsonNode c : conditions) {
             if (type.equals(c.path("type").asString(""))) {

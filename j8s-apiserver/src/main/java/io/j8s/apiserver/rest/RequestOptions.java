@@ -35,10 +35,14 @@ final class RequestOptions {
         String labelParam = exchange.query("labelSelector");
         String fieldParam = exchange.query("fieldSelector");
         try {
-            LabelSelector labels = labelParam == null || labelParam.isBlank()
-                    ? LabelSelector.everything() : LabelSelector.parse(labelParam);
-            FieldSelector fields = fieldParam == null || fieldParam.isBlank()
-                    ? FieldSelector.everything() : FieldSelector.parse(fieldParam);
+            LabelSelector labels =
+                    labelParam == null || labelParam.isBlank()
+                            ? LabelSelector.everything()
+                            : LabelSelector.parse(labelParam);
+            FieldSelector fields =
+                    fieldParam == null || fieldParam.isBlank()
+                            ? FieldSelector.everything()
+                            : FieldSelector.parse(fieldParam);
             fields.validateFor(type.strategy());
             if (labels.isEverything() && fields.isEverything()) {
                 return o -> true;
@@ -49,7 +53,10 @@ final class RequestOptions {
         }
     }
 
-    /** The indexed field value a watch's selectors require, if any (its filter was validated already). */
+    /**
+     * The indexed field value a watch's selectors require, if any (its filter was validated
+     * already).
+     */
     static WatchRequest.Trigger watchTrigger(HttpExchange exchange, RequestInfo info) {
         if (info.name() != null) {
             return new WatchRequest.Trigger("metadata.name", info.name());
@@ -71,7 +78,8 @@ final class RequestOptions {
     static WriteOptions writeOptions(HttpExchange exchange) {
         String dryRun = exchange.query("dryRun");
         if (dryRun != null && !dryRun.isEmpty() && !dryRun.equals("All")) {
-            throw ApiException.badRequest("Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
+            throw ApiException.badRequest(
+                    "Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
         }
         String validation = exchange.query("fieldValidation");
         WriteOptions.FieldValidation mode;
@@ -97,8 +105,9 @@ final class RequestOptions {
         ObjectNode body = Bodies.decodeDeleteOptions(exchange);
         if (body != null) {
             // A value Go would not decode into DeleteOptions (a grace period beyond int64): 400.
-            String typeError = StrictDecoding.typeError(
-                    io.fabric8.kubernetes.api.model.DeleteOptions.class, body);
+            String typeError =
+                    StrictDecoding.typeError(
+                            io.fabric8.kubernetes.api.model.DeleteOptions.class, body);
             if (typeError != null) {
                 throw ApiException.badRequest(typeError);
             }
@@ -125,9 +134,16 @@ final class RequestOptions {
             policy = orphan ? "Orphan" : "Background";
         }
         if (policy != null && !List.of("Background", "Foreground", "Orphan").contains(policy)) {
-            throw ApiException.invalid("DeleteOptions", "", "", List.of(new FieldError(
-                    "propagationPolicy", FieldError.Type.NOT_SUPPORTED, policy,
-                    "supported values: \"Foreground\", \"Background\", \"Orphan\"")));
+            throw ApiException.invalid(
+                    "DeleteOptions",
+                    "",
+                    "",
+                    List.of(
+                            new FieldError(
+                                    "propagationPolicy",
+                                    FieldError.Type.NOT_SUPPORTED,
+                                    policy,
+                                    "supported values: \"Foreground\", \"Background\", \"Orphan\"")));
         }
         return new DeleteOptions(grace, policy, uid, rv, dryRun);
     }
@@ -139,7 +155,8 @@ final class RequestOptions {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw ApiException.badRequest("invalid value for " + name + ": \"" + value + "\" is not a number");
+            throw ApiException.badRequest(
+                    "invalid value for " + name + ": \"" + value + "\" is not a number");
         }
     }
 }

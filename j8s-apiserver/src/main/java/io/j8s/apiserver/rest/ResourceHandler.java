@@ -19,10 +19,10 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * The REST verbs on resources: checks the path against the resource's scope and subresources,
- * hands a subresource with a dedicated handler ({@code pods/log}, {@code pods/binding}, ...) to
- * it, negotiates the response type before anything is read or written, and dispatches the verb to
- * the read path ({@link ResourceReads}: get, list, watch from the watch cache) or the write path
+ * The REST verbs on resources: checks the path against the resource's scope and subresources, hands
+ * a subresource with a dedicated handler ({@code pods/log}, {@code pods/binding}, ...) to it,
+ * negotiates the response type before anything is read or written, and dispatches the verb to the
+ * read path ({@link ResourceReads}: get, list, watch from the watch cache) or the write path
  * ({@link ResourceWrites}: create, update, patch, delete, deletecollection through the {@link
  * ObjectRegistry}). Request options are parsed by {@link RequestOptions}.
  */
@@ -32,14 +32,28 @@ public final class ResourceHandler {
     private final Map<String, SubresourceHandler> subresources = new ConcurrentHashMap<>();
 
     /**
-     * @param watchQueueBytes the most bytes of events a watch may have queued for its client
-     *     before it is ended; {@code metrics} counts such watches
+     * @param watchQueueBytes the most bytes of events a watch may have queued for its client before
+     *     it is ended; {@code metrics} counts such watches
      */
-    public ResourceHandler(Store store, WatchCache cache, ObjectRegistry registry, PatchSupport patches,
-            Executor watchExecutor, ScheduledExecutorService timer, Clock clock, long watchQueueBytes,
+    public ResourceHandler(
+            Store store,
+            WatchCache cache,
+            ObjectRegistry registry,
+            PatchSupport patches,
+            Executor watchExecutor,
+            ScheduledExecutorService timer,
+            Clock clock,
+            long watchQueueBytes,
             MeterRegistry metrics) {
-        this.reads = new ResourceReads(store, cache, registry, watchExecutor, timer, clock,
-                new WatchStream.Limits(watchQueueBytes, metrics));
+        this.reads =
+                new ResourceReads(
+                        store,
+                        cache,
+                        registry,
+                        watchExecutor,
+                        timer,
+                        clock,
+                        new WatchStream.Limits(watchQueueBytes, metrics));
         this.writes = new ResourceWrites(registry, patches, reads);
     }
 
@@ -73,13 +87,16 @@ public final class ResourceHandler {
         }
         // The response type is negotiated before anything is read or written: a 406 must leave the
         // store as it was (the verbs negotiate again to pick their format).
-        MediaTypes.negotiate(exchange.header("Accept"), switch (info.verb()) {
-            case "get", "list", "watch" -> MediaTypes.Allowed.OBJECTS;
-            default -> MediaTypes.Allowed.PLAIN;
-        });
+        MediaTypes.negotiate(
+                exchange.header("Accept"),
+                switch (info.verb()) {
+                    case "get", "list", "watch" -> MediaTypes.Allowed.OBJECTS;
+                    default -> MediaTypes.Allowed.PLAIN;
+                });
         if (!info.verb().equals("watch")) {
             // A short request's ?timeout is a Go duration; Kubernetes refuses a malformed one (a
-            // watch has timeoutSeconds instead, long-running subresources such as pods/log neither).
+            // watch has timeoutSeconds instead, long-running subresources such as pods/log
+            // neither).
             QueryParameters.timeout(exchange);
         }
         switch (info.verb()) {

@@ -27,8 +27,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The write path of the REST verbs: create, update, patch, delete and deletecollection, and the
  * subresources status, scale and finalize. Decodes the body and the options ({@link
- * RequestOptions}), runs the {@link WriteAdmission} checks with the request, and leaves the rest
- * to the {@link ObjectRegistry}, whose answer it writes back (with {@code Warning} headers).
+ * RequestOptions}), runs the {@link WriteAdmission} checks with the request, and leaves the rest to
+ * the {@link ObjectRegistry}, whose answer it writes back (with {@code Warning} headers).
  */
 final class ResourceWrites {
     private final ObjectRegistry registry;
@@ -46,7 +46,11 @@ final class ResourceWrites {
         admissions.add(admission);
     }
 
-    private void admit(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode object,
+    private void admit(
+            HttpExchange exchange,
+            RequestInfo info,
+            ResourceType type,
+            ObjectNode object,
             ObjectNode old) {
         for (WriteAdmission admission : admissions) {
             admission.admit(exchange, info, type, object, old);
@@ -72,17 +76,36 @@ final class ResourceWrites {
         ObjectNode body = Bodies.decodeObject(exchange, options);
         String sub = info.subresource();
         if ("scale".equals(sub)) {
-            respondScale(exchange, type, Scales.updateScale(registry, type, info.namespace(), info.name(),
-                    current -> body, options, false), options);
+            respondScale(
+                    exchange,
+                    type,
+                    Scales.updateScale(
+                            registry,
+                            type,
+                            info.namespace(),
+                            info.name(),
+                            current -> body,
+                            options,
+                            false),
+                    options);
             return;
         }
         if ("finalize".equals(sub)) {
             updateFinalizers(exchange, info, type, body, options);
             return;
         }
-        admit(exchange, info, type, body, admissions.isEmpty() || sub != null ? null
-                : registry.read(type, info.namespace(), info.name()).map(ObjectRegistry.Stored::object).orElse(null));
-        ObjectNode updated = registry.update(type, info.namespace(), info.name(), body, sub, options);
+        admit(
+                exchange,
+                info,
+                type,
+                body,
+                admissions.isEmpty() || sub != null
+                        ? null
+                        : registry.read(type, info.namespace(), info.name())
+                                .map(ObjectRegistry.Stored::object)
+                                .orElse(null));
+        ObjectNode updated =
+                registry.update(type, info.namespace(), info.name(), body, sub, options);
         respondWritten(exchange, 200, updated, options);
     }
 
@@ -91,20 +114,33 @@ final class ResourceWrites {
      * controller empties a Namespace's through it); no other field changes, no validation of the
      * update as the client's.
      */
-    private void updateFinalizers(HttpExchange exchange, RequestInfo info, ResourceType type, ObjectNode body,
+    private void updateFinalizers(
+            HttpExchange exchange,
+            RequestInfo info,
+            ResourceType type,
+            ObjectNode body,
             WriteOptions options) {
         JsonNode finalizers = body.path("spec").get("finalizers");
-        ObjectNode updated = registry.guaranteedUpdate(type, null, info.name(), ObjectRegistry.SERVER, options,
-                null, current -> {
-                    ObjectNode spec = current.has("spec") && current.get("spec").isObject()
-                            ? (ObjectNode) current.get("spec") : current.putObject("spec");
-                    if (finalizers == null || finalizers.isNull() || finalizers.isEmpty()) {
-                        spec.remove("finalizers");
-                    } else {
-                        spec.set("finalizers", finalizers.deepCopy());
-                    }
-                    return current;
-                });
+        ObjectNode updated =
+                registry.guaranteedUpdate(
+                        type,
+                        null,
+                        info.name(),
+                        ObjectRegistry.SERVER,
+                        options,
+                        null,
+                        current -> {
+                            ObjectNode spec =
+                                    current.has("spec") && current.get("spec").isObject()
+                                            ? (ObjectNode) current.get("spec")
+                                            : current.putObject("spec");
+                            if (finalizers == null || finalizers.isNull() || finalizers.isEmpty()) {
+                                spec.remove("finalizers");
+                            } else {
+                                spec.set("finalizers", finalizers.deepCopy());
+                            }
+                            return current;
+                        });
         respondWritten(exchange, 200, updated, options);
     }
 
@@ -118,26 +154,49 @@ final class ResourceWrites {
         WriteOptions options = RequestOptions.writeOptions(exchange);
         String sub = info.subresource();
         if ("scale".equals(sub)) {
-            respondScale(exchange, type, Scales.updateScale(registry, type, info.namespace(), info.name(),
-                    current -> patches.apply(contentType, null, current, body), options, true), options);
+            respondScale(
+                    exchange,
+                    type,
+                    Scales.updateScale(
+                            registry,
+                            type,
+                            info.namespace(),
+                            info.name(),
+                            current -> patches.apply(contentType, null, current, body),
+                            options,
+                            true),
+                    options);
             return;
         }
-        ObjectNode patched = registry.patch(type, info.namespace(), info.name(), sub, options, current -> {
-            ObjectNode result = patches.apply(contentType, type, current, body);
-            admit(exchange, info, type, result, current);
-            return result;
-        });
+        ObjectNode patched =
+                registry.patch(
+                        type,
+                        info.namespace(),
+                        info.name(),
+                        sub,
+                        options,
+                        current -> {
+                            ObjectNode result = patches.apply(contentType, type, current, body);
+                            admit(exchange, info, type, result, current);
+                            return result;
+                        });
         respondWritten(exchange, 200, patched, options);
     }
 
     void delete(HttpExchange exchange, RequestInfo info, ResourceType type) {
         if (info.subresource() != null) {
-            throw ApiException.methodNotAllowed(exchange.method(), type.plural() + "/" + info.subresource());
+            throw ApiException.methodNotAllowed(
+                    exchange.method(), type.plural() + "/" + info.subresource());
         }
         DeleteOptions options = RequestOptions.deleteOptions(exchange);
-        ObjectRegistry.Deleted deleted = registry.delete(type, info.namespace(), info.name(), options);
-        Responses.object(exchange, 200, Json.writeBytes(deleted.object()),
-                MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN), Map.of());
+        ObjectRegistry.Deleted deleted =
+                registry.delete(type, info.namespace(), info.name(), options);
+        Responses.object(
+                exchange,
+                200,
+                Json.writeBytes(deleted.object()),
+                MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN),
+                Map.of());
     }
 
     void deleteCollection(HttpExchange exchange, RequestInfo info, ResourceType type) {
@@ -147,21 +206,38 @@ final class ResourceWrites {
         List<CachedObject> deleted = new ArrayList<>();
         for (CachedObject object : snapshot.items()) {
             try {
-                ObjectRegistry.Deleted result = registry.delete(type, object.namespace().isEmpty() ? null
-                        : object.namespace(), object.name(), options);
-                deleted.add(ObjectCodec.fromTree(type, object.key(), result.object(), object.createRevision(),
-                        Long.parseLong(result.object().path("metadata").path("resourceVersion").asString("0"))));
+                ObjectRegistry.Deleted result =
+                        registry.delete(
+                                type,
+                                object.namespace().isEmpty() ? null : object.namespace(),
+                                object.name(),
+                                options);
+                deleted.add(
+                        ObjectCodec.fromTree(
+                                type,
+                                object.key(),
+                                result.object(),
+                                object.createRevision(),
+                                Long.parseLong(
+                                        result.object()
+                                                .path("metadata")
+                                                .path("resourceVersion")
+                                                .asString("0"))));
             } catch (ApiException e) {
                 if (e.code() != 404) {
                     throw e;
                 }
             }
         }
-        exchange.respond(200, MediaTypes.JSON, ResourceReads.listJson(type, deleted,
-                Long.toString(reads.cacheRevision()), null), Map.of());
+        exchange.respond(
+                200,
+                MediaTypes.JSON,
+                ResourceReads.listJson(type, deleted, Long.toString(reads.cacheRevision()), null),
+                Map.of());
     }
 
-    static void respondWritten(HttpExchange exchange, int code, ObjectNode object, WriteOptions options) {
+    static void respondWritten(
+            HttpExchange exchange, int code, ObjectNode object, WriteOptions options) {
         Map<String, String> headers = new LinkedHashMap<>();
         if (!options.warnings().isEmpty()) {
             StringBuilder warning = new StringBuilder();
@@ -169,16 +245,22 @@ final class ResourceWrites {
                 if (warning.length() > 0) {
                     warning.append(", ");
                 }
-                warning.append("299 - \"").append(w.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+                warning.append("299 - \"")
+                        .append(w.replace("\\", "\\\\").replace("\"", "\\\""))
+                        .append('"');
             }
             headers.put("Warning", warning.toString());
         }
-        Responses.object(exchange, code, Json.writeBytes(object),
-                MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN), headers);
+        Responses.object(
+                exchange,
+                code,
+                Json.writeBytes(object),
+                MediaTypes.negotiate(exchange.header("Accept"), MediaTypes.Allowed.PLAIN),
+                headers);
     }
 
-    private static void respondScale(HttpExchange exchange, ResourceType type, ObjectNode parent,
-            WriteOptions options) {
+    private static void respondScale(
+            HttpExchange exchange, ResourceType type, ObjectNode parent, WriteOptions options) {
         respondWritten(exchange, 200, Scales.scaleOf(type, parent), options);
     }
 }

@@ -17,10 +17,18 @@ final class TableEncoder {
     private TableEncoder() {}
 
     /**
-     * @param withColumns false to send {@code columnDefinitions: null} (watch events after the first)
+     * @param withColumns false to send {@code columnDefinitions: null} (watch events after the
+     *     first)
      */
-    static ObjectNode table(ResourceType type, List<CachedObject> items, String apiVersion, String resourceVersion,
-            String continueToken, Tables.IncludeObject include, boolean withColumns, Instant now) {
+    static ObjectNode table(
+            ResourceType type,
+            List<CachedObject> items,
+            String apiVersion,
+            String resourceVersion,
+            String continueToken,
+            Tables.IncludeObject include,
+            boolean withColumns,
+            Instant now) {
         List<ObjectNode> objects = items.stream().map(CachedObject::tree).toList();
         ObjectNode table = Tables.table(type, objects, now, include, !withColumns, resourceVersion);
         table.put("apiVersion", apiVersion);

@@ -1,8 +1,5 @@
 package io.j8s.apiserver.rest;
 
-import io.j8s.apiserver.errors.ApiException;
-import io.j8s.apiserver.errors.Statuses;
-import io.j8s.apiserver.request.MediaTypes;
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.api.table.Tables;
@@ -11,7 +8,10 @@ import io.j8s.apiserver.cache.Delivery;
 import io.j8s.apiserver.cache.EventType;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.cache.WatchSink;
+import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.errors.Statuses;
 import io.j8s.apiserver.http.HttpExchange;
+import io.j8s.apiserver.request.MediaTypes;
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
@@ -40,10 +40,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class WatchStream implements WatchSink {
     private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
+
     /** Deliveries a stream may have queued before it counts as too slow. */
     static final int MAX_QUEUED = 1_000_000;
+
     private static final int FLUSH_EVERY = 128;
-    /** What a queued delivery costs besides its object's encoding (the event line, the queue node). */
+
+    /**
+     * What a queued delivery costs besides its object's encoding (the event line, the queue node).
+     */
     private static final int DELIVERY_OVERHEAD = 64;
 
     /**
@@ -53,7 +58,8 @@ final class WatchStream implements WatchSink {
     record Limits(long maxQueuedBytes, io.micrometer.core.instrument.MeterRegistry metrics) {
         Counter overflows(ResourceType type) {
             return Counter.builder("j8s_apiserver_watch_queue_overflows_total")
-                    .description("Watches ended because their client did not read the queued events")
+                    .description(
+                            "Watches ended because their client did not read the queued events")
                     .tag("resource", type.groupResource())
                     .register(metrics);
         }
@@ -82,9 +88,16 @@ final class WatchStream implements WatchSink {
     private boolean columnsSent;
     private final String initialEventsEnd;
 
-    WatchStream(ResourceType type, HttpExchange.ResponseStream out, Executor executor,
-            MediaTypes.Format format, Tables.IncludeObject include, Clock clock, boolean markInitialEventsEnd,
-            Limits limits, Watcher watcher) {
+    WatchStream(
+            ResourceType type,
+            HttpExchange.ResponseStream out,
+            Executor executor,
+            MediaTypes.Format format,
+            Tables.IncludeObject include,
+            Clock clock,
+            boolean markInitialEventsEnd,
+            Limits limits,
+            Watcher watcher) {
         this.type = type;
         this.limits = limits;
         this.watcher = watcher;
@@ -99,13 +112,20 @@ final class WatchStream implements WatchSink {
     }
 
     /** Connects the stream to its cache registration and ends it after {@code timeoutSeconds}. */
-    void start(WatchCache.Registration registration, ScheduledExecutorService timer, long timeoutSeconds) {
+    void start(
+            WatchCache.Registration registration,
+            ScheduledExecutorService timer,
+            long timeoutSeconds) {
         this.registration = registration;
         if (terminated) {
             registration.close();
             return;
         }
-        timeout = timer.schedule(() -> terminate(TerminationReason.CLOSED), timeoutSeconds, TimeUnit.SECONDS);
+        timeout =
+                timer.schedule(
+                        () -> terminate(TerminationReason.CLOSED),
+                        timeoutSeconds,
+                        TimeUnit.SECONDS);
         scheduleDrain();
     }
 
@@ -157,14 +177,15 @@ final class WatchStream implements WatchSink {
             return;
         }
         release();
-        executor.execute(() -> {
-            queue.clear();
-            if (reason == TerminationReason.TOO_SLOW) {
-                out.abort();
-            } else {
-                out.end();
-            }
-        });
+        executor.execute(
+                () -> {
+                    queue.clear();
+                    if (reason == TerminationReason.TOO_SLOW) {
+                        out.abort();
+                    } else {
+                        out.end();
+                    }
+                });
     }
 
     private void closed() {
@@ -223,7 +244,8 @@ final class WatchStream implements WatchSink {
     }
 
     private static long cost(Delivery delivery) {
-        return DELIVERY_OVERHEAD + (delivery.object() == null ? 0 : delivery.object().json().length);
+        return DELIVERY_OVERHEAD
+                + (delivery.object() == null ? 0 : delivery.object().json().length);
     }
 
     /** The watch is about to be ended for its queue: says who it was, once. */
@@ -232,9 +254,13 @@ final class WatchStream implements WatchSink {
             return;
         }
         limits.overflows(type).increment();
-        log.atWarn().addKeyValue("user", watcher.user()).addKeyValue("resource", type.groupResource())
-                .addKeyValue("namespace", watcher.namespace()).addKeyValue("labelSelector", watcher.labelSelector())
-                .addKeyValue("fieldSelector", watcher.fieldSelector()).addKeyValue("queuedBytes", bytes)
+        log.atWarn()
+                .addKeyValue("user", watcher.user())
+                .addKeyValue("resource", type.groupResource())
+                .addKeyValue("namespace", watcher.namespace())
+                .addKeyValue("labelSelector", watcher.labelSelector())
+                .addKeyValue("fieldSelector", watcher.fieldSelector())
+                .addKeyValue("queuedBytes", bytes)
                 .addKeyValue("limit", limits.maxQueuedBytes())
                 .log("ending a watch whose client does not read its events: too many bytes queued");
     }
@@ -254,18 +280,33 @@ final class WatchStream implements WatchSink {
         }
         switch (format) {
             case TABLE_V1, TABLE_V1BETA1 -> {
-                String apiVersion = format == MediaTypes.Format.TABLE_V1 ? "meta.k8s.io/v1" : "meta.k8s.io/v1beta1";
-                ObjectNode table = TableEncoder.table(type, java.util.List.of(delivery.object()), apiVersion,
-                        Long.toString(delivery.revision()), null, include, !columnsSent, clock.instant());
+                String apiVersion =
+                        format == MediaTypes.Format.TABLE_V1
+                                ? "meta.k8s.io/v1"
+                                : "meta.k8s.io/v1beta1";
+                ObjectNode table =
+                        TableEncoder.table(
+                                type,
+                                java.util.List.of(delivery.object()),
+                                apiVersion,
+                                Long.toString(delivery.revision()),
+                                null,
+                                include,
+                                !columnsSent,
+                                clock.instant());
                 columnsSent = true;
                 return line(eventType.name(), Json.writeBytes(table));
             }
             case METADATA -> {
-                return line(eventType.name(), Json.writeBytes(Tables.partialObjectMetadata(delivery.object().tree())));
+                return line(
+                        eventType.name(),
+                        Json.writeBytes(Tables.partialObjectMetadata(delivery.object().tree())));
             }
             default -> {
                 CacheEvent source = delivery.source();
-                if (source != null && source.type() == eventType && source.object() == delivery.object()) {
+                if (source != null
+                        && source.type() == eventType
+                        && source.object() == delivery.object()) {
                     return source.encoded(e -> line(e.type().name(), e.object().json()));
                 }
                 return line(eventType.name(), delivery.object().json());
@@ -274,7 +315,8 @@ final class WatchStream implements WatchSink {
     }
 
     static byte[] line(String eventType, byte[] object) {
-        byte[] head = ("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
+        byte[] head =
+                ("{\"type\":\"" + eventType + "\",\"object\":").getBytes(StandardCharsets.US_ASCII);
         byte[] result = new byte[head.length + object.length + 2];
         System.arraycopy(head, 0, result, 0, head.length);
         System.arraycopy(object, 0, result, head.length, object.length);

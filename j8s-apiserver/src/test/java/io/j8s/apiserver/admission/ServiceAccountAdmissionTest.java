@@ -16,14 +16,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 class ServiceAccountAdmissionTest {
-    private static final ResourceType PODS = ResourceTypes.byResource("", "v1", "pods").orElseThrow();
-    private static final ResourceType CONFIGMAPS = ResourceTypes.byResource("", "v1", "configmaps").orElseThrow();
+    private static final ResourceType PODS =
+            ResourceTypes.byResource("", "v1", "pods").orElseThrow();
+    private static final ResourceType CONFIGMAPS =
+            ResourceTypes.byResource("", "v1", "configmaps").orElseThrow();
 
-    private final Map<String, JsonNode> accounts = new HashMap<>(Map.of(
-            "team/default", Json.readYamlObject("metadata: {name: default, namespace: team}"),
-            "team/robot", Json.readYamlObject("metadata: {name: robot, namespace: team}")));
-    private final ServiceAccountAdmission admission = new ServiceAccountAdmission(
-            (ns, name) -> Optional.ofNullable(accounts.get(ns + "/" + name)));
+    private final Map<String, JsonNode> accounts =
+            new HashMap<>(
+                    Map.of(
+                            "team/default",
+                                    Json.readYamlObject(
+                                            "metadata: {name: default, namespace: team}"),
+                            "team/robot",
+                                    Json.readYamlObject(
+                                            "metadata: {name: robot, namespace: team}")));
+    private final ServiceAccountAdmission admission =
+            new ServiceAccountAdmission(
+                    (ns, name) -> Optional.ofNullable(accounts.get(ns + "/" + name)));
 
     private static ObjectNode pod(String spec) {
         ObjectNode pod = Json.readYamlObject("metadata: {name: p, namespace: team}\nspec: {}");
@@ -43,21 +52,30 @@ class ServiceAccountAdmissionTest {
         String name = Json.str(volumes.get(0), "name");
         assertThat(name).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
         // the volume as a Kubernetes API server writes it (kubectl get pod -o json)
-        assertThat(volumes.get(0)).isEqualTo(Json.parse("""
+        assertThat(volumes.get(0))
+                .isEqualTo(
+                        Json.parse(
+                                """
                 {"name": "%s", "projected": {"sources": [
                   {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
                   {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
                   {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"},
                                               "path": "namespace"}]}}],
-                  "defaultMode": 420}}""".formatted(name)));
-        assertThat(Json.elements(spec, "containers").get(0).get("volumeMounts")).isEqualTo(Json.parse("""
+                  "defaultMode": 420}}"""
+                                        .formatted(name)));
+        assertThat(Json.elements(spec, "containers").get(0).get("volumeMounts"))
+                .isEqualTo(
+                        Json.parse(
+                                """
                 [{"name": "%s", "readOnly": true, "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount"}]"""
-                .formatted(name)));
+                                        .formatted(name)));
     }
 
     @Test
     void mountsInEveryContainerAndInitContainerThatDoesNotMountThePathAlready() {
-        ObjectNode pod = pod("""
+        ObjectNode pod =
+                pod(
+                        """
                 initContainers: [{name: i, image: x}]
                 containers:
                 - {name: a, image: x, volumeMounts: [{name: v, mountPath: /data}]}
@@ -70,9 +88,11 @@ class ServiceAccountAdmissionTest {
         assertThat(name).startsWith("kube-api-access-");
         assertThat(Json.elements(spec, "initContainers").get(0).get("volumeMounts")).hasSize(1);
         assertThat(Json.elements(Json.elements(spec, "containers").get(0), "volumeMounts"))
-                .extracting(m -> Json.str(m, "name")).containsExactly("v", name);
+                .extracting(m -> Json.str(m, "name"))
+                .containsExactly("v", name);
         assertThat(Json.elements(Json.elements(spec, "containers").get(1), "volumeMounts"))
-                .extracting(m -> Json.str(m, "name")).containsExactly("mine");
+                .extracting(m -> Json.str(m, "name"))
+                .containsExactly("mine");
         // admitting again (a retried create) changes nothing
         ObjectNode again = pod.deepCopy();
         admission.admitCreate(PODS, again);
@@ -81,7 +101,9 @@ class ServiceAccountAdmissionTest {
 
     @Test
     void noVolumeWhenEveryContainerMountsThePathItself() {
-        ObjectNode pod = pod("""
+        ObjectNode pod =
+                pod(
+                        """
                 containers: [{name: a, image: x, volumeMounts: [{name: m, mountPath: /var/run/secrets/kubernetes.io/serviceaccount}]}]
                 volumes: [{name: m, emptyDir: {}}]
                 """);
@@ -91,19 +113,25 @@ class ServiceAccountAdmissionTest {
 
     @Test
     void automountFalseOnThePodOrOnTheServiceAccountLeavesThePodAlone() {
-        ObjectNode podOff = pod("{automountServiceAccountToken: false, containers: [{name: c, image: x}]}");
+        ObjectNode podOff =
+                pod("{automountServiceAccountToken: false, containers: [{name: c, image: x}]}");
         admission.admitCreate(PODS, podOff);
         assertThat(Json.elements(podOff, "spec.volumes")).isEmpty();
         assertThat(Json.text(podOff, "spec.serviceAccountName")).isEqualTo("default");
 
-        accounts.put("team/quiet", Json.readYamlObject("{metadata: {name: quiet}, automountServiceAccountToken: false}"));
+        accounts.put(
+                "team/quiet",
+                Json.readYamlObject(
+                        "{metadata: {name: quiet}, automountServiceAccountToken: false}"));
         ObjectNode saOff = pod("{serviceAccountName: quiet, containers: [{name: c, image: x}]}");
         admission.admitCreate(PODS, saOff);
         assertThat(Json.elements(saOff, "spec.volumes")).isEmpty();
 
         // the Pod's choice wins over the ServiceAccount's
-        ObjectNode podOn = pod("{serviceAccountName: quiet, automountServiceAccountToken: true,"
-                + " containers: [{name: c, image: x}]}");
+        ObjectNode podOn =
+                pod(
+                        "{serviceAccountName: quiet, automountServiceAccountToken: true,"
+                                + " containers: [{name: c, image: x}]}");
         admission.admitCreate(PODS, podOn);
         assertThat(Json.elements(podOn, "spec.volumes")).hasSize(1);
     }
@@ -111,18 +139,27 @@ class ServiceAccountAdmissionTest {
     @Test
     void aMissingServiceAccountIsForbiddenAsKubernetesWordsIt() {
         ObjectNode pod = pod("{serviceAccountName: ghost, containers: [{name: c, image: x}]}");
-        assertThatThrownBy(() -> admission.admitCreate(PODS, pod)).isInstanceOfSatisfying(ApiException.class, e -> {
-            assertThat(e.code()).isEqualTo(403);
-            assertThat(e.reason()).isEqualTo("Forbidden");
-            assertThat(e.getMessage()).isEqualTo("pods \"p\" is forbidden: error looking up service account"
-                    + " team/ghost: serviceaccount \"ghost\" not found");
-        });
-        // a generated name is named by its generateName, as admission runs before generation in Kubernetes
+        assertThatThrownBy(() -> admission.admitCreate(PODS, pod))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(403);
+                            assertThat(e.reason()).isEqualTo("Forbidden");
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "pods \"p\" is forbidden: error looking up service account"
+                                                    + " team/ghost: serviceaccount \"ghost\" not found");
+                        });
+        // a generated name is named by its generateName, as admission runs before generation in
+        // Kubernetes
         ObjectNode generated = pod("{serviceAccount: ghost, containers: [{name: c, image: x}]}");
-        ((ObjectNode) generated.get("metadata")).put("generateName", "web-").put("name", "web-x7k2p");
+        ((ObjectNode) generated.get("metadata"))
+                .put("generateName", "web-")
+                .put("name", "web-x7k2p");
         assertThatThrownBy(() -> admission.admitCreate(PODS, generated))
-                .hasMessage("pods \"web-\" is forbidden: error looking up service account team/ghost:"
-                        + " serviceaccount \"ghost\" not found");
+                .hasMessage(
+                        "pods \"web-\" is forbidden: error looking up service account team/ghost:"
+                                + " serviceaccount \"ghost\" not found");
     }
 
     @Test
@@ -144,22 +181,28 @@ class ServiceAccountAdmissionTest {
 
     @Test
     void imagePullSecretsComeFromTheServiceAccountWhenThePodHasNone() {
-        accounts.put("team/puller", Json.readYamlObject("{metadata: {name: puller}, imagePullSecrets: [{name: reg}]}"));
+        accounts.put(
+                "team/puller",
+                Json.readYamlObject("{metadata: {name: puller}, imagePullSecrets: [{name: reg}]}"));
         ObjectNode pod = pod("{serviceAccountName: puller, containers: [{name: c, image: x}]}");
         admission.admitCreate(PODS, pod);
-        assertThat(pod.get("spec").get("imagePullSecrets")).isEqualTo(Json.parse("[{\"name\":\"reg\"}]"));
+        assertThat(pod.get("spec").get("imagePullSecrets"))
+                .isEqualTo(Json.parse("[{\"name\":\"reg\"}]"));
     }
 
     @Test
     void mirrorPodsAreNotChangedAndMayNotUseServiceAccounts() {
         ObjectNode mirror = pod("containers: [{name: c, image: x}]");
-        ((ObjectNode) mirror.get("metadata")).putObject("annotations").put("kubernetes.io/config.mirror", "abc");
+        ((ObjectNode) mirror.get("metadata"))
+                .putObject("annotations")
+                .put("kubernetes.io/config.mirror", "abc");
         ObjectNode before = mirror.deepCopy();
         admission.admitCreate(PODS, mirror);
         assertThat(mirror).isEqualTo(before);
         ((ObjectNode) mirror.get("spec")).put("serviceAccountName", "robot");
         assertThatThrownBy(() -> admission.admitCreate(PODS, mirror))
-                .hasMessage("pods \"p\" is forbidden: a mirror pod may not reference service accounts");
+                .hasMessage(
+                        "pods \"p\" is forbidden: a mirror pod may not reference service accounts");
     }
 
     @Test

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
 
 class ServiceAllocationsTest {
-    private static final ResourceType SERVICES = ResourceTypes.byResource("", "v1", "services").orElseThrow();
+    private static final ResourceType SERVICES =
+            ResourceTypes.byResource("", "v1", "services").orElseThrow();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Store store;
     private ServiceAllocations allocations;
 
@@ -40,7 +40,8 @@ class ServiceAllocationsTest {
         store.close();
     }
 
-    private static ObjectNode service(String name, String type, String clusterIp, int... nodePorts) {
+    private static ObjectNode service(
+            String name, String type, String clusterIp, int... nodePorts) {
         ObjectNode svc = Json.object();
         svc.putObject("metadata").put("name", name).put("namespace", "default");
         ObjectNode spec = svc.putObject("spec");
@@ -61,8 +62,11 @@ class ServiceAllocationsTest {
     /** Admits and commits, as the registry does. */
     private ObjectNode create(ObjectNode svc) {
         List<TxnOp> ops = new ArrayList<>(allocations.admitCreate(SERVICES, svc));
-        ops.add(0, new TxnOp.Create(SERVICES.key("default", svc.path("metadata").path("name").asString()),
-                Json.writeBytes(svc)));
+        ops.add(
+                0,
+                new TxnOp.Create(
+                        SERVICES.key("default", svc.path("metadata").path("name").asString()),
+                        Json.writeBytes(svc)));
         store.txn(ops);
         return svc;
     }
@@ -71,7 +75,11 @@ class ServiceAllocationsTest {
     void clusterIps_areUniqueInTheRangeAndOutsideTheReservedBand() {
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < 200; i++) {
-            String ip = create(service("s" + i, "ClusterIP", null)).path("spec").path("clusterIP").asString();
+            String ip =
+                    create(service("s" + i, "ClusterIP", null))
+                            .path("spec")
+                            .path("clusterIP")
+                            .asString();
             assertThat(seen.add(ip)).as("unique %s", ip).isTrue();
             assertThat(ip).startsWith("127.96.0.");
             int last = Integer.parseInt(ip.substring(ip.lastIndexOf('.') + 1));
@@ -81,16 +89,36 @@ class ServiceAllocationsTest {
 
     @Test
     void aRequestedFreeIp_isHonoured_aTakenOrOutOfRangeOneIsInvalid() {
-        assertThat(create(service("kubernetes", "ClusterIP", "127.96.0.1")).path("spec").path("clusterIPs").get(0)
-                .asString()).isEqualTo("127.96.0.1");
-        assertThatThrownBy(() -> allocations.admitCreate(SERVICES, service("dup", "ClusterIP", "127.96.0.1")))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.code()).isEqualTo(422);
-                    assertThat(e.getMessage()).contains("spec.clusterIPs", "provided IP is already allocated");
-                });
-        assertThatThrownBy(() -> allocations.admitCreate(SERVICES, service("far", "ClusterIP", "10.0.0.1")))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
-                        .contains("the provided IP (10.0.0.1) is not in the valid range", "127.96.0.0/24"));
+        assertThat(
+                        create(service("kubernetes", "ClusterIP", "127.96.0.1"))
+                                .path("spec")
+                                .path("clusterIPs")
+                                .get(0)
+                                .asString())
+                .isEqualTo("127.96.0.1");
+        assertThatThrownBy(
+                        () ->
+                                allocations.admitCreate(
+                                        SERVICES, service("dup", "ClusterIP", "127.96.0.1")))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(422);
+                            assertThat(e.getMessage())
+                                    .contains(
+                                            "spec.clusterIPs", "provided IP is already allocated");
+                        });
+        assertThatThrownBy(
+                        () ->
+                                allocations.admitCreate(
+                                        SERVICES, service("far", "ClusterIP", "10.0.0.1")))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e ->
+                                assertThat(e.getMessage())
+                                        .contains(
+                                                "the provided IP (10.0.0.1) is not in the valid range",
+                                                "127.96.0.0/24"));
     }
 
     @Test
@@ -107,15 +135,23 @@ class ServiceAllocationsTest {
         assertThat(ops).hasSize(1);
         ops.add(0, new TxnOp.Delete(SERVICES.key("default", "a"), Store.ANY_REVISION));
         store.txn(ops);
-        assertThat(create(service("b", "ClusterIP", "127.96.0.100")).path("spec").path("clusterIP").asString())
+        assertThat(
+                        create(service("b", "ClusterIP", "127.96.0.100"))
+                                .path("spec")
+                                .path("clusterIP")
+                                .asString())
                 .isEqualTo("127.96.0.100");
     }
 
     @Test
     void allocationsSurviveARestart_theyLiveInTheStore() {
         create(service("a", "ClusterIP", "127.96.0.100"));
-        ServiceAllocations again = new ServiceAllocations(store, Cidr.parse("127.96.0.0/24"), 30000, 30009);
-        assertThatThrownBy(() -> again.admitCreate(SERVICES, service("b", "ClusterIP", "127.96.0.100")))
+        ServiceAllocations again =
+                new ServiceAllocations(store, Cidr.parse("127.96.0.0/24"), 30000, 30009);
+        assertThatThrownBy(
+                        () ->
+                                again.admitCreate(
+                                        SERVICES, service("b", "ClusterIP", "127.96.0.100")))
                 .hasMessageContaining("provided IP is already allocated");
     }
 
@@ -123,12 +159,19 @@ class ServiceAllocationsTest {
     void nodePorts_areAllocatedInRange_andAFullRangeIsInvalid() {
         Set<Integer> ports = new HashSet<>();
         for (int i = 0; i < 10; i++) {
-            ports.add(create(service("n" + i, "NodePort", null)).path("spec").path("ports").get(0).path("nodePort")
-                    .asInt());
+            ports.add(
+                    create(service("n" + i, "NodePort", null))
+                            .path("spec")
+                            .path("ports")
+                            .get(0)
+                            .path("nodePort")
+                            .asInt());
         }
         assertThat(ports).hasSize(10).allMatch(p -> p >= 30000 && p <= 30009);
-        assertThatThrownBy(() -> allocations.admitCreate(SERVICES, service("full", "NodePort", null)))
-                .isInstanceOf(ApiException.class).hasMessageContaining("range is full");
+        assertThatThrownBy(
+                        () -> allocations.admitCreate(SERVICES, service("full", "NodePort", null)))
+                .isInstanceOf(ApiException.class)
+                .hasMessageContaining("range is full");
     }
 
     @Test

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.node.ObjectNode;
 
 class WatchCacheTest {
-    private static final ResourceType CONFIGMAPS = ResourceTypes.byResource("", "v1", "configmaps").orElseThrow();
+    private static final ResourceType CONFIGMAPS =
+            ResourceTypes.byResource("", "v1", "configmaps").orElseThrow();
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Store store;
     private WatchCache cache;
 
@@ -43,9 +43,15 @@ class WatchCacheTest {
     }
 
     private WatchCache newCache() {
-        WatchCache c = new WatchCache(store, ResourceTypes.all().stream()
-                .filter(t -> !t.group().equals("events.k8s.io")).toList(), 100, Duration.ofHours(1),
-                new SimpleMeterRegistry());
+        WatchCache c =
+                new WatchCache(
+                        store,
+                        ResourceTypes.all().stream()
+                                .filter(t -> !t.group().equals("events.k8s.io"))
+                                .toList(),
+                        100,
+                        Duration.ofHours(1),
+                        new SimpleMeterRegistry());
         c.start();
         return c;
     }
@@ -60,8 +66,10 @@ class WatchCacheTest {
         labels.forEach(metadata.putObject("labels")::put);
         String key = CONFIGMAPS.key("default", name);
         byte[] value = ObjectCodec.encodeForStore(cm);
-        long revision = store.get(key).map(kv -> store.update(key, value, kv.modRevision()))
-                .orElseGet(() -> store.create(key, value));
+        long revision =
+                store.get(key)
+                        .map(kv -> store.update(key, value, kv.modRevision()))
+                        .orElseGet(() -> store.create(key, value));
         assertThat(cache.awaitRevision(revision, Duration.ofSeconds(5))).isTrue();
         return revision;
     }
@@ -73,8 +81,12 @@ class WatchCacheTest {
     }
 
     private static WatchRequest request(long from, String labelKey, String labelValue) {
-        return new WatchRequest(CONFIGMAPS, "default",
-                o -> labelKey == null || labelValue.equals(o.labels().get(labelKey)), from, false);
+        return new WatchRequest(
+                CONFIGMAPS,
+                "default",
+                o -> labelKey == null || labelValue.equals(o.labels().get(labelKey)),
+                from,
+                false);
     }
 
     @Test
@@ -83,7 +95,8 @@ class WatchCacheTest {
         put("b", Map.of());
         CachedObject a = cache.get(CONFIGMAPS, "default", "a").orElseThrow();
         assertThat(a.modRevision()).isEqualTo(rev);
-        assertThat(a.tree().path("metadata").path("resourceVersion").asString()).isEqualTo(Long.toString(rev));
+        assertThat(a.tree().path("metadata").path("resourceVersion").asString())
+                .isEqualTo(Long.toString(rev));
         WatchCache.Snapshot list = cache.list(CONFIGMAPS, "default", o -> true);
         assertThat(list.items()).extracting(CachedObject::name).containsExactly("a", "b");
         assertThat(list.revision()).isEqualTo(cache.revision());
@@ -110,7 +123,8 @@ class WatchCacheTest {
         cache.watch(request(start, null, null), sink);
         put("c", Map.of());
         assertThat(sink.lines()).containsExactly("MODIFIED a", "ADDED b", "DELETED a", "ADDED c");
-        assertThat(sink.deliveries.get(2).object().modRevision()).isEqualTo(sink.deliveries.get(2).revision());
+        assertThat(sink.deliveries.get(2).object().modRevision())
+                .isEqualTo(sink.deliveries.get(2).revision());
     }
 
     @Test
@@ -136,19 +150,29 @@ class WatchCacheTest {
                 .isInstanceOf(CompactedException.class);
     }
 
-    /** The history is bounded in bytes as well as in changes: a few large changes push older ones out. */
+    /**
+     * The history is bounded in bytes as well as in changes: a few large changes push older ones
+     * out.
+     */
     @Test
     void largeChanges_shortenTheHistoryByBytes() {
         cache.close();
-        cache = new WatchCache(store, List.of(CONFIGMAPS), 100, 64 * 1024, Duration.ofHours(1),
-                new SimpleMeterRegistry());
+        cache =
+                new WatchCache(
+                        store,
+                        List.of(CONFIGMAPS),
+                        100,
+                        64 * 1024,
+                        Duration.ofHours(1),
+                        new SimpleMeterRegistry());
         cache.start();
         long first = put("small", Map.of());
         long[] large = new long[4];
         for (int i = 0; i < 4; i++) {
             large[i] = putLarge("large" + i, 10 * 1024);
         }
-        // Four changes of about 20 KiB each (the object and its wire line) pass 64 KiB: the oldest go.
+        // Four changes of about 20 KiB each (the object and its wire line) pass 64 KiB: the oldest
+        // go.
         assertThatThrownBy(() -> cache.watch(request(first, null, null), new Recorder()))
                 .isInstanceOf(CompactedException.class);
         assertThatThrownBy(() -> cache.watch(request(large[0] - 1, null, null), new Recorder()))
@@ -164,7 +188,8 @@ class WatchCacheTest {
         cm.put("kind", "ConfigMap");
         cm.putObject("metadata").put("name", name).put("namespace", "default");
         cm.putObject("data").put("v", "x".repeat(bytes));
-        long revision = store.create(CONFIGMAPS.key("default", name), ObjectCodec.encodeForStore(cm));
+        long revision =
+                store.create(CONFIGMAPS.key("default", name), ObjectCodec.encodeForStore(cm));
         assertThat(cache.awaitRevision(revision, Duration.ofSeconds(5))).isTrue();
         return revision;
     }
@@ -177,12 +202,16 @@ class WatchCacheTest {
         cache.close();
         cache = newCache();
         Recorder sink = new Recorder();
-        Awaitility.await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-            sink.deliveries.clear();
-            WatchCache.Registration r = cache.watch(request(before, null, null), sink);
-            r.close();
-            assertThat(sink.lines()).containsExactly("ADDED b", "DELETED a");
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .untilAsserted(
+                        () -> {
+                            sink.deliveries.clear();
+                            WatchCache.Registration r =
+                                    cache.watch(request(before, null, null), sink);
+                            r.close();
+                            assertThat(sink.lines()).containsExactly("ADDED b", "DELETED a");
+                        });
     }
 
     @Test
@@ -197,7 +226,8 @@ class WatchCacheTest {
         assertThat(slow.lines()).containsExactly("ADDED a", "ADDED b");
     }
 
-    private static final ResourceType PODS = ResourceTypes.byResource("", "v1", "pods").orElseThrow();
+    private static final ResourceType PODS =
+            ResourceTypes.byResource("", "v1", "pods").orElseThrow();
 
     private void putPod(String name, String nodeName) {
         ObjectNode pod = Json.object();
@@ -209,17 +239,27 @@ class WatchCacheTest {
         }
         String key = PODS.key("default", name);
         byte[] value = ObjectCodec.encodeForStore(pod);
-        long revision = store.get(key).map(kv -> store.update(key, value, kv.modRevision()))
-                .orElseGet(() -> store.create(key, value));
+        long revision =
+                store.get(key)
+                        .map(kv -> store.update(key, value, kv.modRevision()))
+                        .orElseGet(() -> store.create(key, value));
         assertThat(cache.awaitRevision(revision, Duration.ofSeconds(5))).isTrue();
     }
 
     private static WatchRequest podsOnNode(String node) {
-        return new WatchRequest(PODS, null, o -> node.equals(o.fields().get("spec.nodeName")), 0, false,
+        return new WatchRequest(
+                PODS,
+                null,
+                o -> node.equals(o.fields().get("spec.nodeName")),
+                0,
+                false,
                 new WatchRequest.Trigger("spec.nodeName", node));
     }
 
-    /** A kubelet-style watch (spec.nodeName=X) sees its Pods bound, changed and moved away, and nothing else. */
+    /**
+     * A kubelet-style watch (spec.nodeName=X) sees its Pods bound, changed and moved away, and
+     * nothing else.
+     */
     @Test
     void triggeredWatches_seeTheChangesOfTheirValueOnly() {
         Recorder node1 = new Recorder();
@@ -231,12 +271,16 @@ class WatchCacheTest {
         putPod("p", null);
         putPod("p", "node1"); // bound
         putPod("q", "node2");
-        putPod("p", "node2"); // not something a kubelet sees in Kubernetes, but a selector transition here
+        putPod(
+                "p",
+                "node2"); // not something a kubelet sees in Kubernetes, but a selector transition
+        // here
         second.close();
         putPod("q", "node1");
         assertThat(node1.lines()).containsExactly("ADDED p", "DELETED p", "ADDED q");
         assertThat(node2.lines()).containsExactly("ADDED q", "ADDED p");
-        assertThat(all.lines()).containsExactly("ADDED p", "MODIFIED p", "ADDED q", "MODIFIED p", "MODIFIED q");
+        assertThat(all.lines())
+                .containsExactly("ADDED p", "MODIFIED p", "ADDED q", "MODIFIED p", "MODIFIED q");
     }
 
     /** A sink that records what it is offered, up to a capacity. */

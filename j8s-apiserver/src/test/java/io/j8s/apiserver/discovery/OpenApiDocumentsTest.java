@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The OpenAPI documents rendered from the schema model: v3 per group-version, v2 in JSON, and
- * the v2 protobuf decoded field by field with protobuf-java's parser, by the field numbers of
- * gnostic's {@code OpenAPIv2.proto}.
+ * The OpenAPI documents rendered from the schema model: v3 per group-version, v2 in JSON, and the
+ * v2 protobuf decoded field by field with protobuf-java's parser, by the field numbers of gnostic's
+ * {@code OpenAPIv2.proto}.
  */
 class OpenApiDocumentsTest {
 
@@ -30,27 +30,53 @@ class OpenApiDocumentsTest {
         JsonNode core = Json.parse(OPEN_API.document("api/v1"));
         JsonNode schemas = core.path("components").path("schemas");
         JsonNode service = schemas.path("io.k8s.api.core.v1.Service");
-        assertThat(service.path("x-kubernetes-group-version-kind").get(0).path("kind").asString()).isEqualTo("Service");
-        assertThat(service.path("properties").path("spec").path("allOf").get(0).path("$ref").asString())
+        assertThat(service.path("x-kubernetes-group-version-kind").get(0).path("kind").asString())
+                .isEqualTo("Service");
+        assertThat(
+                        service.path("properties")
+                                .path("spec")
+                                .path("allOf")
+                                .get(0)
+                                .path("$ref")
+                                .asString())
                 .isEqualTo("#/components/schemas/io.k8s.api.core.v1.ServiceSpec");
         JsonNode spec = schemas.path("io.k8s.api.core.v1.ServiceSpec").path("properties");
         assertThat(spec.path("sessionAffinity").path("type").asString()).isEqualTo("string");
-        assertThat(spec.path("sessionAffinity").path("description").asString()).contains("ClientIP");
-        assertThat(spec.path("sessionAffinity").path("enum").toString()).isEqualTo("[\"ClientIP\",\"None\"]");
-        assertThat(spec.path("ports").path("x-kubernetes-list-map-keys").toString()).isEqualTo("[\"port\",\"protocol\"]");
-        assertThat(schemas.path("io.k8s.apimachinery.pkg.util.intstr.IntOrString").path("x-kubernetes-int-or-string")
-                .asBoolean()).isTrue();
-        assertThat(schemas.path("io.k8s.apimachinery.pkg.apis.meta.v1.Time").path("format").asString())
+        assertThat(spec.path("sessionAffinity").path("description").asString())
+                .contains("ClientIP");
+        assertThat(spec.path("sessionAffinity").path("enum").toString())
+                .isEqualTo("[\"ClientIP\",\"None\"]");
+        assertThat(spec.path("ports").path("x-kubernetes-list-map-keys").toString())
+                .isEqualTo("[\"port\",\"protocol\"]");
+        assertThat(
+                        schemas.path("io.k8s.apimachinery.pkg.util.intstr.IntOrString")
+                                .path("x-kubernetes-int-or-string")
+                                .asBoolean())
+                .isTrue();
+        assertThat(
+                        schemas.path("io.k8s.apimachinery.pkg.apis.meta.v1.Time")
+                                .path("format")
+                                .asString())
                 .isEqualTo("date-time");
         // every reference of a document resolves inside it
-        for (String path : List.of("api/v1", "apis/apps/v1", "apis/discovery.k8s.io/v1", "apis/rbac.authorization.k8s.io/v1")) {
+        for (String path :
+                List.of(
+                        "api/v1",
+                        "apis/apps/v1",
+                        "apis/discovery.k8s.io/v1",
+                        "apis/rbac.authorization.k8s.io/v1")) {
             JsonNode doc = Json.parse(OPEN_API.document(path));
             for (String ref : refs(doc, new ArrayList<>())) {
-                assertThat(doc.path("components").path("schemas").has(ref.substring("#/components/schemas/".length())))
-                        .as(path + ": " + ref).isTrue();
+                assertThat(
+                                doc.path("components")
+                                        .path("schemas")
+                                        .has(ref.substring("#/components/schemas/".length())))
+                        .as(path + ": " + ref)
+                        .isTrue();
             }
         }
-        JsonNode apps = Json.parse(OPEN_API.document("apis/apps/v1")).path("components").path("schemas");
+        JsonNode apps =
+                Json.parse(OPEN_API.document("apis/apps/v1")).path("components").path("schemas");
         assertThat(apps.path("io.k8s.api.apps.v1.DeploymentSpec").path("required").toString())
                 .isEqualTo("[\"selector\",\"template\"]");
         assertThat(apps.has("io.k8s.api.core.v1.PodSpec")).isTrue();
@@ -59,13 +85,15 @@ class OpenApiDocumentsTest {
 
     private static List<String> refs(JsonNode node, List<String> out) {
         if (node.isObject()) {
-            node.properties().forEach(e -> {
-                if (e.getKey().equals("$ref")) {
-                    out.add(e.getValue().asString());
-                } else {
-                    refs(e.getValue(), out);
-                }
-            });
+            node.properties()
+                    .forEach(
+                            e -> {
+                                if (e.getKey().equals("$ref")) {
+                                    out.add(e.getValue().asString());
+                                } else {
+                                    refs(e.getValue(), out);
+                                }
+                            });
         } else if (node.isArray()) {
             node.forEach(n -> refs(n, out));
         }
@@ -76,13 +104,24 @@ class OpenApiDocumentsTest {
     void v2JsonHasEveryPathAndDefinition() {
         JsonNode doc = Json.parse(OPEN_API.v2().json());
         assertThat(doc.path("swagger").asString()).isEqualTo("2.0");
-        JsonNode patch = doc.path("paths").path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").path("patch");
-        assertThat(patch.path("x-kubernetes-group-version-kind").path("kind").asString()).isEqualTo("Deployment");
+        JsonNode patch =
+                doc.path("paths")
+                        .path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}")
+                        .path("patch");
+        assertThat(patch.path("x-kubernetes-group-version-kind").path("kind").asString())
+                .isEqualTo("Deployment");
         assertThat(patch.path("parameters").findValuesAsString("name")).contains("fieldValidation");
-        JsonNode ports = doc.path("definitions").path("io.k8s.api.core.v1.ServiceSpec").path("properties").path("ports");
-        assertThat(ports.path("items").path("$ref").asString()).isEqualTo("#/definitions/io.k8s.api.core.v1.ServicePort");
+        JsonNode ports =
+                doc.path("definitions")
+                        .path("io.k8s.api.core.v1.ServiceSpec")
+                        .path("properties")
+                        .path("ports");
+        assertThat(ports.path("items").path("$ref").asString())
+                .isEqualTo("#/definitions/io.k8s.api.core.v1.ServicePort");
         for (String ref : refs(doc, new ArrayList<>())) {
-            assertThat(doc.path("definitions").has(ref.substring("#/definitions/".length()))).as(ref).isTrue();
+            assertThat(doc.path("definitions").has(ref.substring("#/definitions/".length())))
+                    .as(ref)
+                    .isTrue();
         }
         assertThat(OPEN_API.v2().etag()).matches("\"[0-9A-F]{128}\"");
     }
@@ -98,7 +137,8 @@ class OpenApiDocumentsTest {
         UnknownFieldSet ports = named(message(spec, 25), 1, "ports"); // properties
         assertThat(string(message(ports, 22), 1)).isEqualTo("array"); // type.value
         UnknownFieldSet items = message(message(ports, 23), 1); // items.schema
-        assertThat(string(items, 1)).isEqualTo("#/definitions/io.k8s.api.core.v1.ServicePort"); // _ref
+        assertThat(string(items, 1))
+                .isEqualTo("#/definitions/io.k8s.api.core.v1.ServicePort"); // _ref
         assertThat(extension(ports, 31, "x-kubernetes-patch-merge-key")).isEqualTo("\"port\"\n");
         assertThat(extension(ports, 31, "x-kubernetes-patch-strategy")).isEqualTo("\"merge\"\n");
         UnknownFieldSet service = named(message(document, 9), 1, "io.k8s.api.core.v1.Service");
@@ -108,7 +148,8 @@ class OpenApiDocumentsTest {
         assertThat(strings(port, 19)).containsExactly("port"); // required
 
         // paths (8) -> path (2): NamedPathItem {name 1, value 2}; PathItem.patch 8
-        UnknownFieldSet item = named(message(document, 8), 2, "/api/v1/namespaces/{namespace}/services/{name}");
+        UnknownFieldSet item =
+                named(message(document, 8), 2, "/api/v1/namespaces/{namespace}/services/{name}");
         UnknownFieldSet patch = message(item, 8);
         assertThat(string(patch, 5)).isEqualTo("patchCoreV1NamespacedService"); // operation_id
         assertThat(extension(patch, 13, "x-kubernetes-group-version-kind"))
@@ -127,13 +168,19 @@ class OpenApiDocumentsTest {
         }
         assertThat(queryNames).contains("fieldValidation", "fieldManager", "dryRun", "force");
         // path parameters of the path item (9): path_parameter_sub_schema (4), required (1)
-        UnknownFieldSet first = message(message(UnknownFieldSet.parseFrom(item.getField(9)
-                .getLengthDelimitedList().get(0)), 1), 2);
+        UnknownFieldSet first =
+                message(
+                        message(
+                                UnknownFieldSet.parseFrom(
+                                        item.getField(9).getLengthDelimitedList().get(0)),
+                                1),
+                        2);
         assertThat(string(message(first, 4), 4)).isEqualTo("name");
         assertThat(message(first, 4).getField(1).getVarintList()).containsExactly(1L);
     }
 
-    private static UnknownFieldSet message(UnknownFieldSet set, int field) throws InvalidProtocolBufferException {
+    private static UnknownFieldSet message(UnknownFieldSet set, int field)
+            throws InvalidProtocolBufferException {
         assertThat(set.hasField(field)).as("field " + field).isTrue();
         return UnknownFieldSet.parseFrom(set.getField(field).getLengthDelimitedList().get(0));
     }
@@ -143,7 +190,8 @@ class OpenApiDocumentsTest {
     }
 
     private static List<String> strings(UnknownFieldSet set, int field) {
-        return set.getField(field).getLengthDelimitedList().stream().map(b -> b.toString(StandardCharsets.UTF_8))
+        return set.getField(field).getLengthDelimitedList().stream()
+                .map(b -> b.toString(StandardCharsets.UTF_8))
                 .toList();
     }
 

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  */
 class SpdyClientStreamTest {
     private EmbeddedChannel server;
-    private final EmbeddedChannel client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
+    private final EmbeddedChannel client =
+            new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
     private final List<String> toNode = new ArrayList<>();
     private boolean ready;
     private boolean failed;
@@ -36,24 +37,42 @@ class SpdyClientStreamTest {
 
     private SpdyClientStream install(String protocol, boolean stdin, boolean tty) {
         server = new EmbeddedChannel();
-        SpdyClientStream stream = new SpdyClientStream("ns/p/c", protocol, stdin, true, true, tty, s -> {
-            ready = true;
-            s.start(new ClientStream.Sink() {
-                @Override
-                public CompletionStage<?> onMessage(ByteBuffer message) {
-                    byte[] b = new byte[message.remaining()];
-                    message.get(b);
-                    toNode.add((b[0] & 0xff) + ":" + new String(b, 1, b.length - 1, StandardCharsets.UTF_8));
-                    return CompletableFuture.completedFuture(null);
-                }
+        SpdyClientStream stream =
+                new SpdyClientStream(
+                        "ns/p/c",
+                        protocol,
+                        stdin,
+                        true,
+                        true,
+                        tty,
+                        s -> {
+                            ready = true;
+                            s.start(
+                                    new ClientStream.Sink() {
+                                        @Override
+                                        public CompletionStage<?> onMessage(ByteBuffer message) {
+                                            byte[] b = new byte[message.remaining()];
+                                            message.get(b);
+                                            toNode.add(
+                                                    (b[0] & 0xff)
+                                                            + ":"
+                                                            + new String(
+                                                                    b,
+                                                                    1,
+                                                                    b.length - 1,
+                                                                    StandardCharsets.UTF_8));
+                                            return CompletableFuture.completedFuture(null);
+                                        }
 
-                @Override
-                public void onClose() {
-                    sinkClosed = true;
-                }
-            });
-        }, () -> failed = true);
-        SpdyConnection connection = SpdyConnection.install(server.pipeline(), null, stream, 8, Duration.ofMinutes(1));
+                                        @Override
+                                        public void onClose() {
+                                            sinkClosed = true;
+                                        }
+                                    });
+                        },
+                        () -> failed = true);
+        SpdyConnection connection =
+                SpdyConnection.install(server.pipeline(), null, stream, 8, Duration.ofMinutes(1));
         stream.installed(connection);
         return stream;
     }
@@ -99,7 +118,8 @@ class SpdyClientStreamTest {
     }
 
     private static DefaultSpdyDataFrame data(int id, String text, boolean last) {
-        DefaultSpdyDataFrame d = new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
+        DefaultSpdyDataFrame d =
+                new DefaultSpdyDataFrame(id, Unpooled.copiedBuffer(text, StandardCharsets.UTF_8));
         d.setLast(last);
         return d;
     }
@@ -126,9 +146,15 @@ class SpdyClientStreamTest {
 
     @Test
     void theKubeletsNegotiation_firstOfTheClientsVersionsTheServerSpeaks() {
-        assertThat(SpdyClientStream.negotiate(List.of("v5.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io")))
+        assertThat(
+                        SpdyClientStream.negotiate(
+                                List.of(
+                                        "v5.channel.k8s.io",
+                                        "v3.channel.k8s.io",
+                                        "v4.channel.k8s.io")))
                 .isEqualTo("v3.channel.k8s.io");
-        assertThat(SpdyClientStream.negotiate(List.of("channel.k8s.io"))).isEqualTo("channel.k8s.io");
+        assertThat(SpdyClientStream.negotiate(List.of("channel.k8s.io")))
+                .isEqualTo("channel.k8s.io");
         assertThat(SpdyClientStream.negotiate(List.of("portforward.k8s.io"))).isNull();
     }
 
@@ -140,15 +166,23 @@ class SpdyClientStreamTest {
         data(exchange(syn(7, "resize")));
         assertThat(ready).isTrue();
 
-        exchange(data(3, "hello", false), data(7, "{\"Width\":80,\"Height\":24}\n{\"Width\":100,", false),
-                data(7, "\"Height\":30}", false), data(3, "", true));
-        assertThat(toNode).containsExactly("0:hello", "4:{\"Width\":80,\"Height\":24}",
-                "4:{\"Width\":100,\"Height\":30}", "255:\u0000");
+        exchange(
+                data(3, "hello", false),
+                data(7, "{\"Width\":80,\"Height\":24}\n{\"Width\":100,", false),
+                data(7, "\"Height\":30}", false),
+                data(3, "", true));
+        assertThat(toNode)
+                .containsExactly(
+                        "0:hello",
+                        "4:{\"Width\":80,\"Height\":24}",
+                        "4:{\"Width\":100,\"Height\":30}",
+                        "255:\u0000");
 
-        s.send(message(1, "out"), () -> { });
-        String status = "{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\","
-                + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}}";
-        s.send(message(3, status), () -> { });
+        s.send(message(1, "out"), () -> {});
+        String status =
+                "{\"metadata\":{},\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\","
+                        + "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}}";
+        s.send(message(3, status), () -> {});
         s.close(1000, "");
         List<String> frames = data(fromServer());
         assertThat(frames).containsSubsequence("5:out", "1:" + status);
@@ -162,17 +196,21 @@ class SpdyClientStreamTest {
         SpdyClientStream s = install("v3.channel.k8s.io", false, false);
         data(exchange(syn(1, "error"), syn(3, "stdout"), syn(5, "stderr")));
         assertThat(ready).isTrue();
-        s.send(message(2, "err"), () -> { });
-        s.send(message(3, "{\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\"}"),
-                () -> { });
-        assertThat(data(fromServer())).containsExactly("5:err", "1:command terminated with non-zero exit code");
+        s.send(message(2, "err"), () -> {});
+        s.send(
+                message(
+                        3,
+                        "{\"status\":\"Failure\",\"message\":\"command terminated with non-zero exit code\"}"),
+                () -> {});
+        assertThat(data(fromServer()))
+                .containsExactly("5:err", "1:command terminated with non-zero exit code");
     }
 
     @Test
     void v2_writesNothingForSuccess() {
         SpdyClientStream ok = install("v2.channel.k8s.io", false, false);
         data(exchange(syn(1, "error"), syn(3, "stdout"), syn(5, "stderr")));
-        ok.send(message(3, "{\"metadata\":{},\"status\":\"Success\"}"), () -> { });
+        ok.send(message(3, "{\"metadata\":{},\"status\":\"Success\"}"), () -> {});
         ok.close(1000, "");
         assertThat(data(fromServer())).containsExactlyInAnyOrder("1:FIN", "3:FIN", "5:FIN");
     }
@@ -191,6 +229,7 @@ class SpdyClientStreamTest {
         SpdyClientStream s = install("v4.channel.k8s.io", false, false);
         data(exchange(syn(1, "error"), syn(3, "stdout"), syn(5, "stderr")));
         s.close(1011, "the node's stream failed");
-        assertThat(data(fromServer())).contains("1:error: the stream to the node ended (1011: the node's stream failed)");
+        assertThat(data(fromServer()))
+                .contains("1:error: the stream to the node ended (1011: the node's stream failed)");
     }
 }

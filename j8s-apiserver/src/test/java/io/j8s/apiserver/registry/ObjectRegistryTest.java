@@ -39,8 +39,7 @@ class ObjectRegistryTest {
     private static final ResourceType ENDPOINTS = type("endpoints");
     private static final ResourceType CONFIGMAPS = type("configmaps");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
     private Store store;
     private final MutableClock clock = MutableClock.startingAt("2026-12-01T10:00:00Z");
     private ObjectRegistry registry;
@@ -52,7 +51,9 @@ class ObjectRegistryTest {
     @BeforeEach
     void open() {
         store = SqliteStore.open(dir);
-        registry = new ObjectRegistry(store, new Admission() {}, namespace -> Optional.of(false), clock);
+        registry =
+                new ObjectRegistry(
+                        store, new Admission() {}, namespace -> Optional.of(false), clock);
     }
 
     @AfterEach
@@ -61,10 +62,13 @@ class ObjectRegistryTest {
     }
 
     private static ObjectNode pod(String name, String nodeName) {
-        ObjectNode pod = Json.readYamlObject("""
+        ObjectNode pod =
+                Json.readYamlObject(
+                        """
                 metadata: {name: %s}
                 spec: {containers: [{name: c, image: busybox}], terminationGracePeriodSeconds: 20}
-                """.formatted(name));
+                """
+                                .formatted(name));
         if (nodeName != null) {
             pod.withObjectProperty("spec").put("nodeName", nodeName);
         }
@@ -77,17 +81,24 @@ class ObjectRegistryTest {
 
     @Test
     void aPodOnANodeIsMarkedForDeletion_andGoesWithAZeroGraceDelete() {
-        ObjectNode created = registry.create(PODS, "default", pod("web", "n1"), WriteOptions.defaults());
+        ObjectNode created =
+                registry.create(PODS, "default", pod("web", "n1"), WriteOptions.defaults());
         assertThat(created.at("/status/phase").asString()).isEqualTo("Pending");
 
-        ObjectRegistry.Deleted marked = registry.delete(PODS, "default", "web", DeleteOptions.defaults());
+        ObjectRegistry.Deleted marked =
+                registry.delete(PODS, "default", "web", DeleteOptions.defaults());
         assertThat(marked.finished()).isFalse();
-        assertThat(marked.object().at("/metadata/deletionTimestamp").asString()).isEqualTo("2026-12-01T10:00:20Z");
-        assertThat(marked.object().at("/metadata/deletionGracePeriodSeconds").asLong()).isEqualTo(20);
-        assertThat(exists(PODS, "default", "web")).as("the node's agent still has to stop it").isTrue();
+        assertThat(marked.object().at("/metadata/deletionTimestamp").asString())
+                .isEqualTo("2026-12-01T10:00:20Z");
+        assertThat(marked.object().at("/metadata/deletionGracePeriodSeconds").asLong())
+                .isEqualTo(20);
+        assertThat(exists(PODS, "default", "web"))
+                .as("the node's agent still has to stop it")
+                .isTrue();
 
-        ObjectRegistry.Deleted gone = registry.delete(PODS, "default", "web",
-                new DeleteOptions(0L, null, null, null, false));
+        ObjectRegistry.Deleted gone =
+                registry.delete(
+                        PODS, "default", "web", new DeleteOptions(0L, null, null, null, false));
         assertThat(gone.finished()).isTrue();
         assertThat(exists(PODS, "default", "web")).isFalse();
     }
@@ -95,28 +106,41 @@ class ObjectRegistryTest {
     @Test
     void anUnscheduledPodGoesAtOnce() {
         registry.create(PODS, "default", pod("idle", null), WriteOptions.defaults());
-        assertThat(registry.delete(PODS, "default", "idle", DeleteOptions.defaults()).finished()).isTrue();
+        assertThat(registry.delete(PODS, "default", "idle", DeleteOptions.defaults()).finished())
+                .isTrue();
         assertThat(exists(PODS, "default", "idle")).isFalse();
     }
 
     @Test
     void aNamespaceTerminates_untilItsSpecFinalizersAreEmptied() {
-        ObjectNode ns = registry.create(NAMESPACES, null, Json.readYamlObject("metadata: {name: dev}"),
-                WriteOptions.defaults());
+        ObjectNode ns =
+                registry.create(
+                        NAMESPACES,
+                        null,
+                        Json.readYamlObject("metadata: {name: dev}"),
+                        WriteOptions.defaults());
         assertThat(ns.at("/spec/finalizers/0").asString()).isEqualTo("kubernetes");
 
-        ObjectRegistry.Deleted deleted = registry.delete(NAMESPACES, null, "dev", DeleteOptions.defaults());
+        ObjectRegistry.Deleted deleted =
+                registry.delete(NAMESPACES, null, "dev", DeleteOptions.defaults());
         assertThat(deleted.finished()).isFalse();
         assertThat(deleted.object().at("/status/phase").asString()).isEqualTo("Terminating");
 
         // A client's update may not empty spec.finalizers: only finalize (a server change) does.
         ObjectNode emptied = registry.read(NAMESPACES, null, "dev").orElseThrow().object();
         emptied.withObjectProperty("spec").putArray("finalizers");
-        ObjectNode updated = registry.update(NAMESPACES, null, "dev", emptied, null, WriteOptions.defaults());
+        ObjectNode updated =
+                registry.update(NAMESPACES, null, "dev", emptied, null, WriteOptions.defaults());
         assertThat(updated.at("/spec/finalizers/0").asString()).isEqualTo("kubernetes");
         assertThat(exists(NAMESPACES, null, "dev")).isTrue();
 
-        registry.guaranteedUpdate(NAMESPACES, null, "dev", ObjectRegistry.SERVER, WriteOptions.internal(), null,
+        registry.guaranteedUpdate(
+                NAMESPACES,
+                null,
+                "dev",
+                ObjectRegistry.SERVER,
+                WriteOptions.internal(),
+                null,
                 current -> {
                     current.withObjectProperty("spec").remove("finalizers");
                     return current;
@@ -126,22 +150,43 @@ class ObjectRegistryTest {
 
     @Test
     void aServicesClusterIpCannotChange() {
-        ObjectNode svc = Json.readYamlObject("""
+        ObjectNode svc =
+                Json.readYamlObject(
+                        """
                 metadata: {name: web}
                 spec: {clusterIP: 127.96.0.10, ports: [{port: 80}]}
                 """);
         registry.create(SERVICES, "default", svc, WriteOptions.defaults());
-        ObjectNode moved = Json.readYamlObject("""
+        ObjectNode moved =
+                Json.readYamlObject(
+                        """
                 metadata: {name: web}
                 spec: {clusterIP: 127.96.0.11, clusterIPs: [127.96.0.11], ports: [{port: 80}]}
                 """);
-        assertThatThrownBy(() -> registry.update(SERVICES, "default", "web", moved, null, WriteOptions.defaults()))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.code()).isEqualTo(422);
-                    assertThat(e.causes()).extracting(ApiException.Cause::field).contains("spec.clusterIPs[0]");
-                    assertThat(e.getMessage()).contains("may not change once set");
-                });
-        assertThat(registry.read(SERVICES, "default", "web").orElseThrow().object().at("/spec/clusterIP").asString())
+        assertThatThrownBy(
+                        () ->
+                                registry.update(
+                                        SERVICES,
+                                        "default",
+                                        "web",
+                                        moved,
+                                        null,
+                                        WriteOptions.defaults()))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(422);
+                            assertThat(e.causes())
+                                    .extracting(ApiException.Cause::field)
+                                    .contains("spec.clusterIPs[0]");
+                            assertThat(e.getMessage()).contains("may not change once set");
+                        });
+        assertThat(
+                        registry.read(SERVICES, "default", "web")
+                                .orElseThrow()
+                                .object()
+                                .at("/spec/clusterIP")
+                                .asString())
                 .isEqualTo("127.96.0.10");
     }
 
@@ -152,9 +197,17 @@ class ObjectRegistryTest {
         assertThat(exists(ENDPOINTS, "default", "web")).isTrue();
 
         ObjectNode cm = Json.readYamlObject("metadata: {name: settings}");
-        assertThatThrownBy(() -> registry.update(CONFIGMAPS, "default", "settings", cm, null,
-                WriteOptions.defaults())).isInstanceOfSatisfying(ApiException.class,
-                        e -> assertThat(e.code()).isEqualTo(404));
+        assertThatThrownBy(
+                        () ->
+                                registry.update(
+                                        CONFIGMAPS,
+                                        "default",
+                                        "settings",
+                                        cm,
+                                        null,
+                                        WriteOptions.defaults()))
+                .isInstanceOfSatisfying(
+                        ApiException.class, e -> assertThat(e.code()).isEqualTo(404));
     }
 
     // ---- a kind defined at run time ----
@@ -177,8 +230,11 @@ class ObjectRegistryTest {
         public List<FieldError> validate(ObjectNode object, ObjectNode old) {
             List<FieldError> errors = new ArrayList<>();
             if (object.path("spec").path("size").asLong() < 1) {
-                errors.add(FieldError.invalid("spec.size", object.path("spec").path("size").asLong(),
-                        "must be at least 1"));
+                errors.add(
+                        FieldError.invalid(
+                                "spec.size",
+                                object.path("spec").path("size").asLong(),
+                                "must be at least 1"));
             }
             return errors;
         }
@@ -191,7 +247,8 @@ class ObjectRegistryTest {
         @Override
         public void prepareForUpdate(ObjectNode object, ObjectNode old) {
             if (old.path("spec").has("holdUntil") && !object.path("spec").has("holdUntil")) {
-                object.withObjectProperty("spec").set("holdUntil", old.path("spec").get("holdUntil").deepCopy());
+                object.withObjectProperty("spec")
+                        .set("holdUntil", old.path("spec").get("holdUntil").deepCopy());
             }
         }
 
@@ -213,7 +270,11 @@ class ObjectRegistryTest {
 
         @Override
         public Map<String, String> selectableFields(ObjectNode object) {
-            return Map.of("metadata.name", Json.name(object), "metadata.namespace", Json.namespace(object));
+            return Map.of(
+                    "metadata.name",
+                    Json.name(object),
+                    "metadata.namespace",
+                    Json.namespace(object));
         }
 
         @Override
@@ -227,12 +288,24 @@ class ObjectRegistryTest {
         }
     }
 
-    private static final ResourceType WIDGETS = new ResourceType("example.com", "v1", "Widget", "widgets", "widget",
-            true, List.of(), List.of(), Set.of("status"), new WidgetStrategy(15));
+    private static final ResourceType WIDGETS =
+            new ResourceType(
+                    "example.com",
+                    "v1",
+                    "Widget",
+                    "widgets",
+                    "widget",
+                    true,
+                    List.of(),
+                    List.of(),
+                    Set.of("status"),
+                    new WidgetStrategy(15));
 
     @Test
     void aKindBuiltAtRunTime_getsItsHooksCalledLikeAnyOther() {
-        ObjectNode body = Json.readYamlObject("""
+        ObjectNode body =
+                Json.readYamlObject(
+                        """
                 apiVersion: example.com/v1
                 kind: Widget
                 metadata: {name: w1}
@@ -244,16 +317,23 @@ class ObjectRegistryTest {
         assertThat(created.at("/spec/size").asLong()).as("defaulted").isEqualTo(1);
 
         ObjectNode invalid = Json.readYamlObject("{metadata: {name: w2}, spec: {size: 0}}");
-        assertThatThrownBy(() -> registry.create(WIDGETS, "default", invalid, WriteOptions.defaults()))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.code()).isEqualTo(422);
-                    assertThat(e.getMessage()).isEqualTo("Widget \"w2\" is invalid: spec.size: Invalid value: 0:"
-                            + " must be at least 1");
-                });
+        assertThatThrownBy(
+                        () -> registry.create(WIDGETS, "default", invalid, WriteOptions.defaults()))
+                .isInstanceOfSatisfying(
+                        ApiException.class,
+                        e -> {
+                            assertThat(e.code()).isEqualTo(422);
+                            assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "Widget \"w2\" is invalid: spec.size: Invalid value: 0:"
+                                                    + " must be at least 1");
+                        });
 
-        ObjectRegistry.Deleted marked = registry.delete(WIDGETS, "default", "w1", DeleteOptions.defaults());
+        ObjectRegistry.Deleted marked =
+                registry.delete(WIDGETS, "default", "w1", DeleteOptions.defaults());
         assertThat(marked.finished()).isFalse();
-        assertThat(marked.object().at("/metadata/deletionGracePeriodSeconds").asLong()).isEqualTo(15);
+        assertThat(marked.object().at("/metadata/deletionGracePeriodSeconds").asLong())
+                .isEqualTo(15);
         assertThat(marked.object().at("/status/state").asString()).isEqualTo("Deleting");
 
         // Zero grace: still held by spec.holdUntil, which a client's update cannot drop.
@@ -264,7 +344,13 @@ class ObjectRegistryTest {
         registry.update(WIDGETS, "default", "w1", dropped, null, WriteOptions.defaults());
         assertThat(exists(WIDGETS, "default", "w1")).isTrue();
 
-        registry.guaranteedUpdate(WIDGETS, "default", "w1", ObjectRegistry.SERVER, WriteOptions.internal(), null,
+        registry.guaranteedUpdate(
+                WIDGETS,
+                "default",
+                "w1",
+                ObjectRegistry.SERVER,
+                WriteOptions.internal(),
+                null,
                 current -> {
                     current.withObjectProperty("spec").remove("holdUntil");
                     return current;

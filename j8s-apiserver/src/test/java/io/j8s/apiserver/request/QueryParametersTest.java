@@ -39,7 +39,8 @@ class QueryParametersTest {
         assertThatThrownBy(() -> QueryParameters.parseInt64("-"))
                 .hasMessage("strconv.ParseInt: parsing \"-\": invalid syntax");
         assertThatThrownBy(() -> QueryParameters.parseInt64("9223372036854775808"))
-                .hasMessage("strconv.ParseInt: parsing \"9223372036854775808\": value out of range");
+                .hasMessage(
+                        "strconv.ParseInt: parsing \"9223372036854775808\": value out of range");
         assertThatThrownBy(() -> QueryParameters.parseInt64("1\"\n"))
                 .hasMessage("strconv.ParseInt: parsing \"1\\\"\\n\": invalid syntax");
     }
@@ -48,7 +49,8 @@ class QueryParametersTest {
     void durationsAsTimeParseDuration() {
         assertThat(QueryParameters.parseDuration("32s")).isEqualTo(Duration.ofSeconds(32));
         assertThat(QueryParameters.parseDuration("0")).isEqualTo(Duration.ZERO);
-        assertThat(QueryParameters.parseDuration("1h2m3.5s")).isEqualTo(Duration.ofMillis(3_723_500));
+        assertThat(QueryParameters.parseDuration("1h2m3.5s"))
+                .isEqualTo(Duration.ofMillis(3_723_500));
         assertThat(QueryParameters.parseDuration("1.5h")).isEqualTo(Duration.ofMinutes(90));
         assertThat(QueryParameters.parseDuration(".5s")).isEqualTo(Duration.ofMillis(500));
         assertThat(QueryParameters.parseDuration("-2ms")).isEqualTo(Duration.ofMillis(-2));

@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class RequestInfoTest {
     @Test
     void namespacedObjectWithSubresource() {
-        RequestInfo info = RequestInfo.parse("PUT", "/api/v1/namespaces/default/pods/web-1/status", null);
+        RequestInfo info =
+                RequestInfo.parse("PUT", "/api/v1/namespaces/default/pods/web-1/status", null);
         assertThat(info.resourceRequest()).isTrue();
         assertThat(info.verb()).isEqualTo("update");
         assertThat(info.group()).isEmpty();
@@ -20,25 +21,40 @@ class RequestInfoTest {
 
     @Test
     void streamingSubresources_areCreateWhateverTheMethod() {
-        assertThat(RequestInfo.parse("POST", "/api/v1/namespaces/x/pods/p/portforward", null).verb())
+        assertThat(
+                        RequestInfo.parse("POST", "/api/v1/namespaces/x/pods/p/portforward", null)
+                                .verb())
                 .isEqualTo("create");
         assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/portforward", null).verb())
                 .isEqualTo("create");
-        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/exec", null).verb()).isEqualTo("create");
-        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/attach", null).verb()).isEqualTo("create");
-        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/log", null).verb()).isEqualTo("get");
-        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p", null).verb()).isEqualTo("get");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/exec", null).verb())
+                .isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/attach", null).verb())
+                .isEqualTo("create");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p/log", null).verb())
+                .isEqualTo("get");
+        assertThat(RequestInfo.parse("GET", "/api/v1/namespaces/x/pods/p", null).verb())
+                .isEqualTo("get");
     }
 
     @Test
     void listsWatchesAndCollections() {
-        assertThat(RequestInfo.parse("GET", "/apis/apps/v1/deployments", null).verb()).isEqualTo("list");
-        assertThat(RequestInfo.parse("GET", "/apis/apps/v1/namespaces/x/deployments", "true").verb())
+        assertThat(RequestInfo.parse("GET", "/apis/apps/v1/deployments", null).verb())
+                .isEqualTo("list");
+        assertThat(
+                        RequestInfo.parse("GET", "/apis/apps/v1/namespaces/x/deployments", "true")
+                                .verb())
                 .isEqualTo("watch");
-        assertThat(RequestInfo.parse("GET", "/api/v1/watch/namespaces/x/pods", null).verb()).isEqualTo("watch");
+        assertThat(RequestInfo.parse("GET", "/api/v1/watch/namespaces/x/pods", null).verb())
+                .isEqualTo("watch");
         assertThat(RequestInfo.parse("DELETE", "/api/v1/namespaces/x/pods", null).verb())
                 .isEqualTo("deletecollection");
-        assertThat(RequestInfo.parse("PATCH", "/apis/apps/v1/namespaces/x/deployments/d/scale", null).group())
+        assertThat(
+                        RequestInfo.parse(
+                                        "PATCH",
+                                        "/apis/apps/v1/namespaces/x/deployments/d/scale",
+                                        null)
+                                .group())
                 .isEqualTo("apps");
     }
 

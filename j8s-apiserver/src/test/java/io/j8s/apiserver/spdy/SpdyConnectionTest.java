@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyRstStreamFrame;
@@ -16,7 +17,6 @@ import io.netty.handler.codec.spdy.SpdyRstStreamFrame;
 import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdyVersion;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -40,17 +40,22 @@ class SpdyConnectionTest {
     @BeforeEach
     void setUp() {
         server = new EmbeddedChannel();
-        SpdyConnection.install(server.pipeline(), null, new SpdyConnection.Listener() {
-            @Override
-            public void opened(SpdyConnection.Stream stream) {
-                opened.add(stream);
-            }
+        SpdyConnection.install(
+                server.pipeline(),
+                null,
+                new SpdyConnection.Listener() {
+                    @Override
+                    public void opened(SpdyConnection.Stream stream) {
+                        opened.add(stream);
+                    }
 
-            @Override
-            public void closed() {
-                closed = true;
-            }
-        }, 3, Duration.ofMinutes(1));
+                    @Override
+                    public void closed() {
+                        closed = true;
+                    }
+                },
+                3,
+                Duration.ofMinutes(1));
         client = new EmbeddedChannel(new SpdyFrameCodec(SpdyVersion.SPDY_3_1));
     }
 
@@ -86,7 +91,8 @@ class SpdyConnectionTest {
         return out;
     }
 
-    private static DefaultSpdySynStreamFrame syn(int id, String type, String port, String requestId) {
+    private static DefaultSpdySynStreamFrame syn(
+            int id, String type, String port, String requestId) {
         DefaultSpdySynStreamFrame syn = new DefaultSpdySynStreamFrame(id, 0, (byte) 0);
         syn.headers().set("streamtype", type).set("port", port).set("requestid", requestId);
         return syn;
@@ -145,9 +151,13 @@ class SpdyConnectionTest {
         SpdyConnection.Stream s = opened.get(0);
         s.reply();
         fromServer().forEach(ReferenceCountUtil::release);
-        DefaultSpdyDataFrame fin = new DefaultSpdyDataFrame(1, Unpooled.copiedBuffer(" world", StandardCharsets.UTF_8));
+        DefaultSpdyDataFrame fin =
+                new DefaultSpdyDataFrame(
+                        1, Unpooled.copiedBuffer(" world", StandardCharsets.UTF_8));
         fin.setLast(true);
-        exchange(new DefaultSpdyDataFrame(1, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)), fin);
+        exchange(
+                new DefaultSpdyDataFrame(1, Unpooled.copiedBuffer("hello", StandardCharsets.UTF_8)),
+                fin);
         StreamEvents e = listen(s);
         assertThat(e.data.toString()).isEqualTo("hello world");
         assertThat(e.remoteClosed).isTrue();
@@ -176,7 +186,8 @@ class SpdyConnectionTest {
         assertThat(received).isEqualTo(70_000);
         assertThat(sizes).allMatch(n -> n <= SpdyConnection.MAX_DATA_FRAME);
         assertThat(finSeen).isTrue();
-        assertThat(s.connection().openStreams()).isEqualTo(1); // the client has not closed its side yet
+        assertThat(s.connection().openStreams())
+                .isEqualTo(1); // the client has not closed its side yet
         DefaultSpdyDataFrame clientFin = new DefaultSpdyDataFrame(1);
         clientFin.setLast(true);
         exchange(clientFin);
@@ -186,23 +197,33 @@ class SpdyConnectionTest {
     @Test
     void badStreamIds_andTooManyStreams_areReset() {
         List<Object> back = exchange(syn(2, "data", "80", "0"));
-        assertThat(back).singleElement().isInstanceOfSatisfying(SpdyRstStreamFrame.class,
-                r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.PROTOCOL_ERROR));
+        assertThat(back)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        SpdyRstStreamFrame.class,
+                        r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.PROTOCOL_ERROR));
         exchange(syn(1, "error", "80", "0"), syn(3, "data", "80", "0"), syn(5, "error", "80", "1"));
         assertThat(opened).hasSize(3);
         back = exchange(syn(7, "data", "80", "1"));
-        assertThat(back).singleElement().isInstanceOfSatisfying(SpdyRstStreamFrame.class,
-                r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.REFUSED_STREAM));
+        assertThat(back)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        SpdyRstStreamFrame.class,
+                        r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.REFUSED_STREAM));
         back = exchange(syn(5, "data", "80", "2"));
-        assertThat(back).singleElement().isInstanceOfSatisfying(SpdyRstStreamFrame.class,
-                r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.PROTOCOL_ERROR));
+        assertThat(back)
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        SpdyRstStreamFrame.class,
+                        r -> assertThat(r.status()).isEqualTo(SpdyStreamStatus.PROTOCOL_ERROR));
     }
 
     @Test
     void clientPingsAreEchoed() {
         List<Object> back = exchange(new DefaultSpdyPingFrame(7));
-        assertThat(back).singleElement().isInstanceOfSatisfying(SpdyPingFrame.class,
-                p -> assertThat(p.id()).isEqualTo(7));
+        assertThat(back)
+                .singleElement()
+                .isInstanceOfSatisfying(SpdyPingFrame.class, p -> assertThat(p.id()).isEqualTo(7));
     }
 
     @Test
@@ -234,16 +255,20 @@ class SpdyConnectionTest {
     void anIdleConnection_isClosedWithGoAway() throws Exception {
         EmbeddedChannel idle = new EmbeddedChannel();
         boolean[] ended = {false};
-        SpdyConnection.install(idle.pipeline(), null, new SpdyConnection.Listener() {
-            @Override
-            public void opened(SpdyConnection.Stream stream) {
-            }
+        SpdyConnection.install(
+                idle.pipeline(),
+                null,
+                new SpdyConnection.Listener() {
+                    @Override
+                    public void opened(SpdyConnection.Stream stream) {}
 
-            @Override
-            public void closed() {
-                ended[0] = true;
-            }
-        }, 10, Duration.ofMillis(100));
+                    @Override
+                    public void closed() {
+                        ended[0] = true;
+                    }
+                },
+                10,
+                Duration.ofMillis(100));
         Thread.sleep(300);
         idle.runPendingTasks();
         assertThat(idle.isOpen()).isFalse();
@@ -262,17 +287,21 @@ class SpdyConnectionTest {
         EmbeddedChannel tunneled = new EmbeddedChannel();
         tunneled.pipeline().addLast(new WebSocketTunnel());
         List<SpdyConnection.Stream> streams = new ArrayList<>();
-        SpdyConnection.install(tunneled.pipeline(), null, new SpdyConnection.Listener() {
-            @Override
-            public void opened(SpdyConnection.Stream stream) {
-                streams.add(stream);
-                stream.reply();
-            }
+        SpdyConnection.install(
+                tunneled.pipeline(),
+                null,
+                new SpdyConnection.Listener() {
+                    @Override
+                    public void opened(SpdyConnection.Stream stream) {
+                        streams.add(stream);
+                        stream.reply();
+                    }
 
-            @Override
-            public void closed() {
-            }
-        }, 10, Duration.ofMinutes(1));
+                    @Override
+                    public void closed() {}
+                },
+                10,
+                Duration.ofMinutes(1));
         client.writeOutbound(syn(1, "data", "80", "0"));
         ByteBuf bytes;
         while ((bytes = client.readOutbound()) != null) {

@@ -23,101 +23,120 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecutorWorker<T> {
 
-  private static final Logger log = LoggerFactory.getLogger(ExecutorWorker.class);
+    private static final Logger log = LoggerFactory.getLogger(ExecutorWorker.class);
 
-  private final WorkQueue<T> queue;
-  private final Executor executor;
-  private final int maxRetries;
-  private final Predicate<T> process;
-  private boolean draining; // guarded by this
+    private final WorkQueue<T> queue;
+    private final Executor executor;
+    private final int maxRetries;
+    private final Predicate<T> process;
+    private boolean draining; // guarded by this
 
-  /**
-   * Attaches to {@code queue} (which must not be shared with another worker or get() caller).
-   *
-   * @param process handles one item; returns false to have it retried with back-off
-   */
-  public ExecutorWorker(WorkQueue<T> queue, Executor executor, int maxRetries, Predicate<T> process) {
-    this.queue = Objects.requireNonNull(queue, "queue");
-    this.executor = Objects.requireNonNull(executor, "executor");
-    this.process = Objects.requireNonNull(process, "process");
-    if (maxRetries < 0) {
-      throw new IllegalArgumentException("maxRetries must not be negative but was " + maxRetries);
-    }
-    this.maxRetries = maxRetries;
-    queue.onReady(this::kick);
-    if (queue.length() > 0) {
-      kick();
-    }
-  }
-
-  public WorkQueue<T> queue() {
-    return queue;
-  }
-
-  /** Starts a drain unless one runs; an executor that refuses (it is shutting down) leaves items queued. */
-  private void kick() {
-    synchronized (this) {
-      if (draining) {
-        return;
-      }
-      draining = true;
-    }
-    try {
-      executor.execute(this::drain);
-    } catch (RejectedExecutionException e) {
-      synchronized (this) {
-        draining = false;
-      }
-    }
-  }
-
-  private void drain() {
-    while (true) {
-      T item;
-      synchronized (this) {
-        // under this lock: an item made ready after the check below kicks a new drain
-        item = queue.tryGet();
-        if (item == null) {
-          draining = false;
-          return;
+    /**
+     * Attaches to {@code queue} (which must not be shared with another worker or get() caller).
+     *
+     * @param process handles one item; returns false to have it retried with back-off
+     */
+    public ExecutorWorker(
+            WorkQueue<T> queue, Executor executor, int maxRetries, Predicate<T> process) {
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.process = Objects.requireNonNull(process, "process");
+        if (maxRetries < 0) {
+            throw new IllegalArgumentException(
+                    "maxRetries must not be negative but was " + maxRetries);
         }
-      }
-      try {
-        handle(item);
-      } catch (RuntimeException e) { // a retry the scheduler refused (shutting down): the drain goes on
-        log.atWarn().addKeyValue("queue", queue.name()).addKeyValue("item", item)
-            .log("{}: could not retry {}: {}", queue.name(), item, e.toString());
-      } finally {
-        queue.done(item);
-      }
+        this.maxRetries = maxRetries;
+        queue.onReady(this::kick);
+        if (queue.length() > 0) {
+            kick();
+        }
     }
-  }
 
-  private void handle(T item) {
-    boolean ok;
-    Exception failure = null;
-    try {
-      ok = process.test(item);
-    } catch (RuntimeException e) {
-      ok = false;
-      failure = e;
+    public WorkQueue<T> queue() {
+        return queue;
     }
-    if (ok) {
-      queue.forget(item);
-      return;
+
+    /**
+     * Starts a drain unless one runs; an executor that refuses (it is shutting down) leaves items
+     * queued.
+     */
+    private void kick() {
+        synchronized (this) {
+            if (draining) {
+                return;
+            }
+            draining = true;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (this) {
+                draining = false;
+            }
+        }
     }
-    int requeues = queue.numRequeues(item);
-    if (requeues < maxRetries) {
-      if (failure != null) {
-        log.atWarn().addKeyValue("queue", queue.name()).addKeyValue("item", item)
-            .log("{}: processing {} failed (retry {} of {}): {}", queue.name(), item, requeues + 1, maxRetries,
-                failure.toString());
-      }
-      queue.addRateLimited(item);
-      return;
+
+    private void drain() {
+        while (true) {
+            T item;
+            synchronized (this) {
+                // under this lock: an item made ready after the check below kicks a new drain
+                item = queue.tryGet();
+                if (item == null) {
+                    draining = false;
+                    return;
+                }
+            }
+            try {
+                handle(item);
+            } catch (
+                    RuntimeException
+                            e) { // a retry the scheduler refused (shutting down): the drain goes on
+                log.atWarn()
+                        .addKeyValue("queue", queue.name())
+                        .addKeyValue("item", item)
+                        .log("{}: could not retry {}: {}", queue.name(), item, e.toString());
+            } finally {
+                queue.done(item);
+            }
+        }
     }
-    queue.forget(item);
-    log.atError().addKeyValue("queue", queue.name()).addKeyValue("item", item).setCause(failure)
-        .log("{}: dropping {} after {} retries", queue.name(), item, maxRetries);
-  }
+
+    private void handle(T item) {
+        boolean ok;
+        Exception failure = null;
+        try {
+            ok = process.test(item);
+        } catch (RuntimeException e) {
+            ok = false;
+            failure = e;
+        }
+        if (ok) {
+            queue.forget(item);
+            return;
+        }
+        int requeues = queue.numRequeues(item);
+        if (requeues < maxRetries) {
+            if (failure != null) {
+                log.atWarn()
+                        .addKeyValue("queue", queue.name())
+                        .addKeyValue("item", item)
+                        .log(
+                                "{}: processing {} failed (retry {} of {}): {}",
+                                queue.name(),
+                                item,
+                                requeues + 1,
+                                maxRetries,
+                                failure.toString());
+            }
+            queue.addRateLimited(item);
+            return;
+        }
+        queue.forget(item);
+        log.atError()
+                .addKeyValue("queue", queue.name())
+                .addKeyValue("item", item)
+                .setCause(failure)
+                .log("{}: dropping {} after {} retries", queue.name(), item, maxRetries);
+    }
 }

@@ -11,12 +11,17 @@ import java.time.Duration;
  */
 public interface RateLimiter<T> {
 
-  /** Records one more failure of {@code item} and returns how long it must wait before the retry. */
-  Duration when(T item);
+    /**
+     * Records one more failure of {@code item} and returns how long it must wait before the retry.
+     */
+    Duration when(T item);
 
-  /** Forgets the failure history of {@code item}: the next {@link #when} starts from the base delay. */
-  void forget(T item);
+    /**
+     * Forgets the failure history of {@code item}: the next {@link #when} starts from the base
+     * delay.
+     */
+    void forget(T item);
 
-  /** How many times {@code item} has failed since it was last forgotten. */
-  int numRequeues(T item);
+    /** How many times {@code item} has failed since it was last forgotten. */
+    int numRequeues(T item);
 }

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Background (the default): a dependent with no remaining owner is deleted; references to
  *       owners that are gone are removed while another owner remains.
  *   <li>Foreground: an owner with {@code deletionTimestamp} and the {@code foregroundDeletion}
- *       finalizer has its dependents deleted; once none with {@code blockOwnerDeletion} remains, the
- *       finalizer is removed (and the API server deletes the owner).
+ *       finalizer has its dependents deleted; once none with {@code blockOwnerDeletion} remains,
+ *       the finalizer is removed (and the API server deletes the owner).
  *   <li>Orphan: an owner with the {@code orphan} finalizer has its references removed from every
  *       dependent, then the finalizer.
  * </ul>
@@ -40,232 +40,300 @@ import org.slf4j.LoggerFactory;
  */
 public final class GarbageCollector extends ReconcilingController {
 
-  public static final String NAME = "garbagecollector";
-  public static final String IDENTITY = "generic-garbage-collector";
-  public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
-  public static final String ORPHAN_FINALIZER = "orphan";
-  static final String OWNER_INDEX = "j8s/owner-uid";
-  static final String UID_INDEX = "j8s/uid";
-  static final Duration WAIT_FOR_DEPENDENTS = Duration.ofSeconds(1);
+    public static final String NAME = "garbagecollector";
+    public static final String IDENTITY = "generic-garbage-collector";
+    public static final String FOREGROUND_FINALIZER = "foregroundDeletion";
+    public static final String ORPHAN_FINALIZER = "orphan";
+    static final String OWNER_INDEX = "j8s/owner-uid";
+    static final String UID_INDEX = "j8s/uid";
+    static final Duration WAIT_FOR_DEPENDENTS = Duration.ofSeconds(1);
 
-  private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
+    private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
-  private final List<ApiResource> resources;
-  private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
+    private final List<ApiResource> resources;
+    private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
 
-  public GarbageCollector(ControllerContext context, List<ApiResource> resources) {
-    super(context, NAME, IDENTITY);
-    this.resources = List.copyOf(resources);
-    for (int i = 0; i < this.resources.size(); i++) {
-      int index = i;
-      Cache<GenericKubernetesResource> cache = context.informers().cache(this.resources.get(i).context());
-      cache.informer().addIndexers(Map.of(
-          OWNER_INDEX, o -> o.getMetadata().getOwnerReferences() == null ? List.of()
-              : o.getMetadata().getOwnerReferences().stream().map(OwnerReference::getUid).filter(Objects::nonNull).toList(),
-          UID_INDEX, o -> o.getMetadata().getUid() == null ? List.of() : List.of(o.getMetadata().getUid())));
-      cache.informer().addEventHandler(EventHandlers.of(
-          o -> queue.add(key(index, o)),
-          (o, n) -> queue.add(key(index, n)),
-          o -> onDelete(o)));
-      caches.add(cache);
-    }
-    newLoop(context.settings().workers(), caches);
-  }
-
-  private static String key(int index, GenericKubernetesResource o) {
-    return index + "|" + Keys.keyOf(o);
-  }
-
-  /** An owner went: look at its dependents. A dependent went: look at its owners (foreground waits). */
-  private void onDelete(GenericKubernetesResource deleted) {
-    enqueueDependents(deleted.getMetadata().getUid());
-    if (deleted.getMetadata().getOwnerReferences() != null) {
-      for (OwnerReference ref : deleted.getMetadata().getOwnerReferences()) {
-        for (int i = 0; i < caches.size(); i++) {
-          for (GenericKubernetesResource owner : caches.get(i).byIndex(UID_INDEX, ref.getUid())) {
-            queue.add(key(i, owner));
-          }
+    public GarbageCollector(ControllerContext context, List<ApiResource> resources) {
+        super(context, NAME, IDENTITY);
+        this.resources = List.copyOf(resources);
+        for (int i = 0; i < this.resources.size(); i++) {
+            int index = i;
+            Cache<GenericKubernetesResource> cache =
+                    context.informers().cache(this.resources.get(i).context());
+            cache.informer()
+                    .addIndexers(
+                            Map.of(
+                                    OWNER_INDEX,
+                                            o ->
+                                                    o.getMetadata().getOwnerReferences() == null
+                                                            ? List.of()
+                                                            : o
+                                                                    .getMetadata()
+                                                                    .getOwnerReferences()
+                                                                    .stream()
+                                                                    .map(OwnerReference::getUid)
+                                                                    .filter(Objects::nonNull)
+                                                                    .toList(),
+                                    UID_INDEX,
+                                            o ->
+                                                    o.getMetadata().getUid() == null
+                                                            ? List.of()
+                                                            : List.of(o.getMetadata().getUid())));
+            cache.informer()
+                    .addEventHandler(
+                            EventHandlers.of(
+                                    o -> queue.add(key(index, o)),
+                                    (o, n) -> queue.add(key(index, n)),
+                                    o -> onDelete(o)));
+            caches.add(cache);
         }
-      }
+        newLoop(context.settings().workers(), caches);
     }
-  }
 
-  private void enqueueDependents(String uid) {
-    if (uid == null) {
-      return;
+    private static String key(int index, GenericKubernetesResource o) {
+        return index + "|" + Keys.keyOf(o);
     }
-    for (int i = 0; i < caches.size(); i++) {
-      for (GenericKubernetesResource dep : caches.get(i).byIndex(OWNER_INDEX, uid)) {
-        queue.add(key(i, dep));
-      }
-    }
-  }
 
-  private record Located(int index, GenericKubernetesResource object) {}
+    /**
+     * An owner went: look at its dependents. A dependent went: look at its owners (foreground
+     * waits).
+     */
+    private void onDelete(GenericKubernetesResource deleted) {
+        enqueueDependents(deleted.getMetadata().getUid());
+        if (deleted.getMetadata().getOwnerReferences() != null) {
+            for (OwnerReference ref : deleted.getMetadata().getOwnerReferences()) {
+                for (int i = 0; i < caches.size(); i++) {
+                    for (GenericKubernetesResource owner :
+                            caches.get(i).byIndex(UID_INDEX, ref.getUid())) {
+                        queue.add(key(i, owner));
+                    }
+                }
+            }
+        }
+    }
 
-  private List<Located> dependentsOf(String uid) {
-    List<Located> out = new ArrayList<>();
-    for (int i = 0; i < caches.size(); i++) {
-      for (GenericKubernetesResource dep : caches.get(i).byIndex(OWNER_INDEX, uid)) {
-        out.add(new Located(i, dep));
-      }
+    private void enqueueDependents(String uid) {
+        if (uid == null) {
+            return;
+        }
+        for (int i = 0; i < caches.size(); i++) {
+            for (GenericKubernetesResource dep : caches.get(i).byIndex(OWNER_INDEX, uid)) {
+                queue.add(key(i, dep));
+            }
+        }
     }
-    return out;
-  }
 
-  @Override
-  protected Result reconcile(String key) {
-    int bar = key.indexOf('|');
-    int index = Integer.parseInt(key.substring(0, bar));
-    Optional<GenericKubernetesResource> found = caches.get(index).get(key.substring(bar + 1));
-    if (found.isEmpty()) {
-      return Result.done();
+    private record Located(int index, GenericKubernetesResource object) {}
+
+    private List<Located> dependentsOf(String uid) {
+        List<Located> out = new ArrayList<>();
+        for (int i = 0; i < caches.size(); i++) {
+            for (GenericKubernetesResource dep : caches.get(i).byIndex(OWNER_INDEX, uid)) {
+                out.add(new Located(i, dep));
+            }
+        }
+        return out;
     }
-    GenericKubernetesResource item = found.get();
-    List<String> finalizers = item.getMetadata().getFinalizers() == null ? List.of() : item.getMetadata().getFinalizers();
-    if (item.getMetadata().getDeletionTimestamp() != null) {
-      if (finalizers.contains(ORPHAN_FINALIZER)) {
-        return orphanDependents(index, item);
-      }
-      if (finalizers.contains(FOREGROUND_FINALIZER)) {
-        return deleteDependentsFirst(index, item);
-      }
-      return Result.done();
+
+    @Override
+    protected Result reconcile(String key) {
+        int bar = key.indexOf('|');
+        int index = Integer.parseInt(key.substring(0, bar));
+        Optional<GenericKubernetesResource> found = caches.get(index).get(key.substring(bar + 1));
+        if (found.isEmpty()) {
+            return Result.done();
+        }
+        GenericKubernetesResource item = found.get();
+        List<String> finalizers =
+                item.getMetadata().getFinalizers() == null
+                        ? List.of()
+                        : item.getMetadata().getFinalizers();
+        if (item.getMetadata().getDeletionTimestamp() != null) {
+            if (finalizers.contains(ORPHAN_FINALIZER)) {
+                return orphanDependents(index, item);
+            }
+            if (finalizers.contains(FOREGROUND_FINALIZER)) {
+                return deleteDependentsFirst(index, item);
+            }
+            return Result.done();
+        }
+        List<OwnerReference> refs = item.getMetadata().getOwnerReferences();
+        if (refs == null || refs.isEmpty()) {
+            return Result.done();
+        }
+        OwnerClassification c =
+                OwnerClassification.classify(
+                        refs, ref -> ownerState(ref, item.getMetadata().getNamespace()));
+        switch (c.action()) {
+            case KEEP:
+                return Result.done();
+            case REMOVE_REFERENCES:
+                {
+                    GenericKubernetesResource copy = Semantic.copy(item);
+                    List<String> gone = new ArrayList<>();
+                    c.dangling().forEach(r -> gone.add(r.getUid()));
+                    c.waiting().forEach(r -> gone.add(r.getUid()));
+                    copy.getMetadata()
+                            .setOwnerReferences(
+                                    new ArrayList<>(
+                                            refs.stream()
+                                                    .filter(r -> !gone.contains(r.getUid()))
+                                                    .toList()));
+                    update(index, copy);
+                    log.info("Removed owner references {} from {}", gone, describe(index, item));
+                    return Result.done();
+                }
+            default:
+                {
+                    boolean hasDependents = !dependentsOf(item.getMetadata().getUid()).isEmpty();
+                    delete(index, item, c.deletionPolicy(hasDependents));
+                    log.info("Deleted {}: its owners are gone", describe(index, item));
+                    return Result.done();
+                }
+        }
     }
-    List<OwnerReference> refs = item.getMetadata().getOwnerReferences();
-    if (refs == null || refs.isEmpty()) {
-      return Result.done();
-    }
-    OwnerClassification c = OwnerClassification.classify(refs, ref -> ownerState(ref, item.getMetadata().getNamespace()));
-    switch (c.action()) {
-      case KEEP:
+
+    private Result orphanDependents(int index, GenericKubernetesResource owner) {
+        String uid = owner.getMetadata().getUid();
+        for (Located dep : dependentsOf(uid)) {
+            GenericKubernetesResource copy = Semantic.copy(dep.object());
+            copy.getMetadata()
+                    .setOwnerReferences(
+                            new ArrayList<>(
+                                    copy.getMetadata().getOwnerReferences().stream()
+                                            .filter(r -> !uid.equals(r.getUid()))
+                                            .toList()));
+            update(dep.index(), copy);
+        }
+        removeFinalizer(index, owner, ORPHAN_FINALIZER);
+        log.info("Orphaned the dependents of {}", describe(index, owner));
         return Result.done();
-      case REMOVE_REFERENCES: {
-        GenericKubernetesResource copy = Semantic.copy(item);
-        List<String> gone = new ArrayList<>();
-        c.dangling().forEach(r -> gone.add(r.getUid()));
-        c.waiting().forEach(r -> gone.add(r.getUid()));
-        copy.getMetadata().setOwnerReferences(new ArrayList<>(refs.stream().filter(r -> !gone.contains(r.getUid())).toList()));
-        update(index, copy);
-        log.info("Removed owner references {} from {}", gone, describe(index, item));
+    }
+
+    private Result deleteDependentsFirst(int index, GenericKubernetesResource owner) {
+        String uid = owner.getMetadata().getUid();
+        boolean blocking = false;
+        for (Located dep : dependentsOf(uid)) {
+            OwnerReference ref =
+                    dep.object().getMetadata().getOwnerReferences().stream()
+                            .filter(r -> uid.equals(r.getUid()))
+                            .findFirst()
+                            .orElseThrow();
+            if (Boolean.TRUE.equals(ref.getBlockOwnerDeletion())) {
+                blocking = true;
+            }
+            if (dep.object().getMetadata().getDeletionTimestamp() == null) {
+                boolean hasDependents =
+                        !dependentsOf(dep.object().getMetadata().getUid()).isEmpty();
+                delete(dep.index(), dep.object(), hasDependents ? "Foreground" : "Background");
+            }
+        }
+        if (blocking) {
+            return Result.requeueAfter(WAIT_FOR_DEPENDENTS);
+        }
+        removeFinalizer(index, owner, FOREGROUND_FINALIZER);
+        log.info("Dependents of {} are gone; released it", describe(index, owner));
         return Result.done();
-      }
-      default: {
-        boolean hasDependents = !dependentsOf(item.getMetadata().getUid()).isEmpty();
-        delete(index, item, c.deletionPolicy(hasDependents));
-        log.info("Deleted {}: its owners are gone", describe(index, item));
-        return Result.done();
-      }
     }
-  }
 
-  private Result orphanDependents(int index, GenericKubernetesResource owner) {
-    String uid = owner.getMetadata().getUid();
-    for (Located dep : dependentsOf(uid)) {
-      GenericKubernetesResource copy = Semantic.copy(dep.object());
-      copy.getMetadata().setOwnerReferences(new ArrayList<>(copy.getMetadata().getOwnerReferences().stream()
-          .filter(r -> !uid.equals(r.getUid())).toList()));
-      update(dep.index(), copy);
-    }
-    removeFinalizer(index, owner, ORPHAN_FINALIZER);
-    log.info("Orphaned the dependents of {}", describe(index, owner));
-    return Result.done();
-  }
-
-  private Result deleteDependentsFirst(int index, GenericKubernetesResource owner) {
-    String uid = owner.getMetadata().getUid();
-    boolean blocking = false;
-    for (Located dep : dependentsOf(uid)) {
-      OwnerReference ref = dep.object().getMetadata().getOwnerReferences().stream()
-          .filter(r -> uid.equals(r.getUid())).findFirst().orElseThrow();
-      if (Boolean.TRUE.equals(ref.getBlockOwnerDeletion())) {
-        blocking = true;
-      }
-      if (dep.object().getMetadata().getDeletionTimestamp() == null) {
-        boolean hasDependents = !dependentsOf(dep.object().getMetadata().getUid()).isEmpty();
-        delete(dep.index(), dep.object(), hasDependents ? "Foreground" : "Background");
-      }
-    }
-    if (blocking) {
-      return Result.requeueAfter(WAIT_FOR_DEPENDENTS);
-    }
-    removeFinalizer(index, owner, FOREGROUND_FINALIZER);
-    log.info("Dependents of {} are gone; released it", describe(index, owner));
-    return Result.done();
-  }
-
-  /** Present, absent (confirmed with a live read when the cache lacks it), or deleting in the foreground. */
-  private OwnerClassification.OwnerState ownerState(OwnerReference ref, String namespace) {
-    for (Cache<GenericKubernetesResource> cache : caches) {
-      for (GenericKubernetesResource owner : cache.byIndex(UID_INDEX, ref.getUid())) {
-        List<String> f = owner.getMetadata().getFinalizers();
-        if (owner.getMetadata().getDeletionTimestamp() != null && f != null && f.contains(FOREGROUND_FINALIZER)) {
-          return OwnerClassification.OwnerState.DELETING_FOREGROUND;
+    /**
+     * Present, absent (confirmed with a live read when the cache lacks it), or deleting in the
+     * foreground.
+     */
+    private OwnerClassification.OwnerState ownerState(OwnerReference ref, String namespace) {
+        for (Cache<GenericKubernetesResource> cache : caches) {
+            for (GenericKubernetesResource owner : cache.byIndex(UID_INDEX, ref.getUid())) {
+                List<String> f = owner.getMetadata().getFinalizers();
+                if (owner.getMetadata().getDeletionTimestamp() != null
+                        && f != null
+                        && f.contains(FOREGROUND_FINALIZER)) {
+                    return OwnerClassification.OwnerState.DELETING_FOREGROUND;
+                }
+                return OwnerClassification.OwnerState.PRESENT;
+            }
+        }
+        // Not cached: confirm with a live read (the cache may lag behind a new owner). Kinds this
+        // collector does not know count as present, so nothing is deleted on a guess.
+        for (ApiResource r : resources) {
+            if (r.kind().equals(ref.getKind()) && r.apiVersion().equals(ref.getApiVersion())) {
+                return liveOwnerState(r, ref, namespace);
+            }
         }
         return OwnerClassification.OwnerState.PRESENT;
-      }
     }
-    // Not cached: confirm with a live read (the cache may lag behind a new owner). Kinds this
-    // collector does not know count as present, so nothing is deleted on a guess.
-    for (ApiResource r : resources) {
-      if (r.kind().equals(ref.getKind()) && r.apiVersion().equals(ref.getApiVersion())) {
-        return liveOwnerState(r, ref, namespace);
-      }
-    }
-    return OwnerClassification.OwnerState.PRESENT;
-  }
 
-  private OwnerClassification.OwnerState liveOwnerState(ApiResource r, OwnerReference ref, String namespace) {
-    var op = client.genericKubernetesResources(r.context());
-    GenericKubernetesResource live = r.namespaced()
-        ? op.inNamespace(namespace).withName(ref.getName()).get()
-        : op.withName(ref.getName()).get();
-    if (live == null || !Objects.equals(live.getMetadata().getUid(), ref.getUid())) {
-      return OwnerClassification.OwnerState.ABSENT;
+    private OwnerClassification.OwnerState liveOwnerState(
+            ApiResource r, OwnerReference ref, String namespace) {
+        var op = client.genericKubernetesResources(r.context());
+        GenericKubernetesResource live =
+                r.namespaced()
+                        ? op.inNamespace(namespace).withName(ref.getName()).get()
+                        : op.withName(ref.getName()).get();
+        if (live == null || !Objects.equals(live.getMetadata().getUid(), ref.getUid())) {
+            return OwnerClassification.OwnerState.ABSENT;
+        }
+        List<String> f = live.getMetadata().getFinalizers();
+        if (live.getMetadata().getDeletionTimestamp() != null
+                && f != null
+                && f.contains(FOREGROUND_FINALIZER)) {
+            return OwnerClassification.OwnerState.DELETING_FOREGROUND;
+        }
+        return OwnerClassification.OwnerState.PRESENT;
     }
-    List<String> f = live.getMetadata().getFinalizers();
-    if (live.getMetadata().getDeletionTimestamp() != null && f != null && f.contains(FOREGROUND_FINALIZER)) {
-      return OwnerClassification.OwnerState.DELETING_FOREGROUND;
+
+    private void update(int index, GenericKubernetesResource copy) {
+        ApiResource r = resources.get(index);
+        writes.record("update", r.plural());
+        try {
+            var op = client.genericKubernetesResources(r.context());
+            (r.namespaced()
+                            ? op.inNamespace(copy.getMetadata().getNamespace()).resource(copy)
+                            : op.resource(copy))
+                    .update();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
     }
-    return OwnerClassification.OwnerState.PRESENT;
-  }
 
-  private void update(int index, GenericKubernetesResource copy) {
-    ApiResource r = resources.get(index);
-    writes.record("update", r.plural());
-    try {
-      var op = client.genericKubernetesResources(r.context());
-      (r.namespaced() ? op.inNamespace(copy.getMetadata().getNamespace()).resource(copy) : op.resource(copy)).update();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
+    private void removeFinalizer(int index, GenericKubernetesResource owner, String finalizer) {
+        GenericKubernetesResource copy = Semantic.copy(owner);
+        copy.getMetadata()
+                .setFinalizers(
+                        new ArrayList<>(
+                                copy.getMetadata().getFinalizers().stream()
+                                        .filter(f -> !finalizer.equals(f))
+                                        .toList()));
+        update(index, copy);
     }
-  }
 
-  private void removeFinalizer(int index, GenericKubernetesResource owner, String finalizer) {
-    GenericKubernetesResource copy = Semantic.copy(owner);
-    copy.getMetadata().setFinalizers(new ArrayList<>(copy.getMetadata().getFinalizers().stream()
-        .filter(f -> !finalizer.equals(f)).toList()));
-    update(index, copy);
-  }
-
-  private void delete(int index, GenericKubernetesResource item, String policy) {
-    ApiResource r = resources.get(index);
-    Map<String, Object> options = Map.of(
-        "kind", "DeleteOptions", "apiVersion", "v1", "propagationPolicy", policy,
-        "preconditions", Map.of("uid", item.getMetadata().getUid()));
-    writes.record("delete", r.plural());
-    try {
-      client.raw(r.path(item.getMetadata().getNamespace(), item.getMetadata().getName()), "DELETE", options);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404 && e.getCode() != 409) {
-        throw e;
-      }
+    private void delete(int index, GenericKubernetesResource item, String policy) {
+        ApiResource r = resources.get(index);
+        Map<String, Object> options =
+                Map.of(
+                        "kind",
+                        "DeleteOptions",
+                        "apiVersion",
+                        "v1",
+                        "propagationPolicy",
+                        policy,
+                        "preconditions",
+                        Map.of("uid", item.getMetadata().getUid()));
+        writes.record("delete", r.plural());
+        try {
+            client.raw(
+                    r.path(item.getMetadata().getNamespace(), item.getMetadata().getName()),
+                    "DELETE",
+                    options);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
+                throw e;
+            }
+        }
     }
-  }
 
-  private String describe(int index, GenericKubernetesResource o) {
-    return resources.get(index).plural() + " " + Keys.keyOf(o);
-  }
+    private String describe(int index, GenericKubernetesResource o) {
+        return resources.get(index).plural() + " " + Keys.keyOf(o);
+    }
 }

@@ -20,10 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Empties terminating namespaces (Kubernetes' namespace controller): once a Namespace has a
- * {@code deletionTimestamp}, every namespaced object in it is deleted; when none is left, the
- * {@code kubernetes} finalizer is removed from {@code spec.finalizers} with
- * {@code PUT /api/v1/namespaces/{name}/finalize}, after which the API server deletes the Namespace.
+ * Empties terminating namespaces (Kubernetes' namespace controller): once a Namespace has a {@code
+ * deletionTimestamp}, every namespaced object in it is deleted; when none is left, the {@code
+ * kubernetes} finalizer is removed from {@code spec.finalizers} with {@code PUT
+ * /api/v1/namespaces/{name}/finalize}, after which the API server deletes the Namespace.
  *
  * <p>The contents are listed from the API, not from informer caches, as Kubernetes' namespaced
  * resources deleter does: a cache that has not yet seen an object created a moment before the
@@ -34,72 +34,95 @@ import org.slf4j.LoggerFactory;
  */
 public final class NamespaceController extends ReconcilingController {
 
-  public static final String NAME = "namespace";
-  public static final String IDENTITY = "namespace-controller";
-  public static final String KUBERNETES_FINALIZER = "kubernetes";
-  static final Duration RECHECK = Duration.ofSeconds(1);
+    public static final String NAME = "namespace";
+    public static final String IDENTITY = "namespace-controller";
+    public static final String KUBERNETES_FINALIZER = "kubernetes";
+    static final Duration RECHECK = Duration.ofSeconds(1);
 
-  private static final Logger log = LoggerFactory.getLogger(NamespaceController.class);
+    private static final Logger log = LoggerFactory.getLogger(NamespaceController.class);
 
-  private final Cache<Namespace> namespaces;
-  private final List<ApiResource> resources;
+    private final Cache<Namespace> namespaces;
+    private final List<ApiResource> resources;
 
-  public NamespaceController(ControllerContext context, List<ApiResource> resources) {
-    super(context, NAME, IDENTITY);
-    this.namespaces = context.informers().cache(Namespace.class);
-    this.resources = resources.stream().filter(ApiResource::namespaced).toList();
-    newLoop(context.settings().workers(), List.of(namespaces));
-    namespaces.informer().addEventHandler(EventHandlers.of(
-        ns -> queue.add(Keys.keyOf(ns)), (o, n) -> queue.add(Keys.keyOf(n)), ns -> {}));
-  }
-
-  @Override
-  protected Result reconcile(String key) {
-    Optional<Namespace> found = namespaces.get(key);
-    if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() == null) {
-      return Result.done();
+    public NamespaceController(ControllerContext context, List<ApiResource> resources) {
+        super(context, NAME, IDENTITY);
+        this.namespaces = context.informers().cache(Namespace.class);
+        this.resources = resources.stream().filter(ApiResource::namespaced).toList();
+        newLoop(context.settings().workers(), List.of(namespaces));
+        namespaces
+                .informer()
+                .addEventHandler(
+                        EventHandlers.of(
+                                ns -> queue.add(Keys.keyOf(ns)),
+                                (o, n) -> queue.add(Keys.keyOf(n)),
+                                ns -> {}));
     }
-    Namespace ns = found.get();
-    List<String> finalizers = ns.getSpec() == null || ns.getSpec().getFinalizers() == null
-        ? List.of() : ns.getSpec().getFinalizers();
-    if (!finalizers.contains(KUBERNETES_FINALIZER)) {
-      return Result.done();
-    }
-    String name = ns.getMetadata().getName();
-    int remaining = 0;
-    for (ApiResource r : resources) {
-      for (GenericKubernetesResource o : client.genericKubernetesResources(r.context()).inNamespace(name).list()
-          .getItems()) {
-        remaining++;
-        if (o.getMetadata().getDeletionTimestamp() != null) {
-          continue;
+
+    @Override
+    protected Result reconcile(String key) {
+        Optional<Namespace> found = namespaces.get(key);
+        if (found.isEmpty() || found.get().getMetadata().getDeletionTimestamp() == null) {
+            return Result.done();
         }
-        writes.record("delete", r.plural());
+        Namespace ns = found.get();
+        List<String> finalizers =
+                ns.getSpec() == null || ns.getSpec().getFinalizers() == null
+                        ? List.of()
+                        : ns.getSpec().getFinalizers();
+        if (!finalizers.contains(KUBERNETES_FINALIZER)) {
+            return Result.done();
+        }
+        String name = ns.getMetadata().getName();
+        int remaining = 0;
+        for (ApiResource r : resources) {
+            for (GenericKubernetesResource o :
+                    client.genericKubernetesResources(r.context())
+                            .inNamespace(name)
+                            .list()
+                            .getItems()) {
+                remaining++;
+                if (o.getMetadata().getDeletionTimestamp() != null) {
+                    continue;
+                }
+                writes.record("delete", r.plural());
+                try {
+                    client.raw(
+                            r.path(name, o.getMetadata().getName()),
+                            "DELETE",
+                            Map.of(
+                                    "kind",
+                                    "DeleteOptions",
+                                    "apiVersion",
+                                    "v1",
+                                    "propagationPolicy",
+                                    "Background"));
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        if (remaining > 0) {
+            log.info("Namespace {} is terminating: {} object(s) left", name, remaining);
+            return Result.requeueAfter(RECHECK);
+        }
+        Namespace copy = Semantic.copy(ns);
+        copy.getSpec()
+                .setFinalizers(
+                        new ArrayList<>(
+                                finalizers.stream()
+                                        .filter(f -> !KUBERNETES_FINALIZER.equals(f))
+                                        .toList()));
+        writes.record("update", "namespaces/finalize");
         try {
-          client.raw(r.path(name, o.getMetadata().getName()), "DELETE",
-              Map.of("kind", "DeleteOptions", "apiVersion", "v1", "propagationPolicy", "Background"));
+            client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT", copy);
         } catch (KubernetesClientException e) {
-          if (e.getCode() != 404) {
-            throw e;
-          }
+            if (e.getCode() != 404) {
+                throw e;
+            }
         }
-      }
+        log.info("Namespace {} is empty; removed the kubernetes finalizer", name);
+        return Result.done();
     }
-    if (remaining > 0) {
-      log.info("Namespace {} is terminating: {} object(s) left", name, remaining);
-      return Result.requeueAfter(RECHECK);
-    }
-    Namespace copy = Semantic.copy(ns);
-    copy.getSpec().setFinalizers(new ArrayList<>(finalizers.stream().filter(f -> !KUBERNETES_FINALIZER.equals(f)).toList()));
-    writes.record("update", "namespaces/finalize");
-    try {
-      client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT", copy);
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
-    log.info("Namespace {} is empty; removed the kubernetes finalizer", name);
-    return Result.done();
-  }
 }

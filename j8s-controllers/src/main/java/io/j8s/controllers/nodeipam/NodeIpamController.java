@@ -25,66 +25,79 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeIpamController extends ReconcilingController {
 
-  public static final String NAME = "nodeipam";
-  public static final String IDENTITY = "node-controller";
+    public static final String NAME = "nodeipam";
+    public static final String IDENTITY = "node-controller";
 
-  private static final Logger log = LoggerFactory.getLogger(NodeIpamController.class);
+    private static final Logger log = LoggerFactory.getLogger(NodeIpamController.class);
 
-  private final Cache<Node> nodes;
-  private final CidrAllocator allocator;
-  private final EventRecorder events;
-  /** Node name → CIDR written but maybe not yet in the cache; the single worker owns it. */
-  private final java.util.Map<String, String> pending = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Cache<Node> nodes;
+    private final CidrAllocator allocator;
+    private final EventRecorder events;
 
-  public NodeIpamController(ControllerContext context) {
-    super(context, NAME, IDENTITY);
-    this.nodes = context.informers().cache(Node.class);
-    this.allocator = new CidrAllocator(context.settings().clusterCidr(), context.settings().nodeCidrMaskSize());
-    this.events = context.eventRecorder(IDENTITY);
-    newLoop(1, List.of(nodes));
-    nodes.informer().addEventHandler(EventHandlers.of(n -> queue.add(Keys.keyOf(n)), (o, n) -> queue.add(Keys.keyOf(n)),
-        n -> pending.remove(n.getMetadata().getName())));
-  }
+    /** Node name → CIDR written but maybe not yet in the cache; the single worker owns it. */
+    private final java.util.Map<String, String> pending =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-  @Override
-  protected Result reconcile(String key) {
-    Optional<Node> found = nodes.get(key);
-    if (found.isEmpty()) {
-      pending.remove(key);
-      return Result.done();
+    public NodeIpamController(ControllerContext context) {
+        super(context, NAME, IDENTITY);
+        this.nodes = context.informers().cache(Node.class);
+        this.allocator =
+                new CidrAllocator(
+                        context.settings().clusterCidr(), context.settings().nodeCidrMaskSize());
+        this.events = context.eventRecorder(IDENTITY);
+        newLoop(1, List.of(nodes));
+        nodes.informer()
+                .addEventHandler(
+                        EventHandlers.of(
+                                n -> queue.add(Keys.keyOf(n)),
+                                (o, n) -> queue.add(Keys.keyOf(n)),
+                                n -> pending.remove(n.getMetadata().getName())));
     }
-    Node node = found.get();
-    String current = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
-    if (current != null && !current.isEmpty()) {
-      pending.remove(key);
-      return Result.done();
-    }
-    String assigned = pending.get(key);
-    if (assigned == null) {
-      Set<String> used = new HashSet<>(pending.values());
-      for (Node n : nodes.list()) {
-        if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
-          used.add(n.getSpec().getPodCIDR());
+
+    @Override
+    protected Result reconcile(String key) {
+        Optional<Node> found = nodes.get(key);
+        if (found.isEmpty()) {
+            pending.remove(key);
+            return Result.done();
         }
-        if (n.getSpec() != null && n.getSpec().getPodCIDRs() != null) {
-          used.addAll(n.getSpec().getPodCIDRs());
+        Node node = found.get();
+        String current = node.getSpec() == null ? null : node.getSpec().getPodCIDR();
+        if (current != null && !current.isEmpty()) {
+            pending.remove(key);
+            return Result.done();
         }
-      }
-      Optional<String> cidr = allocator.allocate(used);
-      if (cidr.isEmpty()) {
-        events.event(node, EventRecorder.NORMAL, "CIDRNotAvailable",
-            "Node %s status is now: CIDRNotAvailable", node.getMetadata().getName());
-        throw new IllegalStateException("no pod CIDR left in " + allocator + " for node " + key);
-      }
-      assigned = cidr.get();
-      pending.put(key, assigned);
+        String assigned = pending.get(key);
+        if (assigned == null) {
+            Set<String> used = new HashSet<>(pending.values());
+            for (Node n : nodes.list()) {
+                if (n.getSpec() != null && n.getSpec().getPodCIDR() != null) {
+                    used.add(n.getSpec().getPodCIDR());
+                }
+                if (n.getSpec() != null && n.getSpec().getPodCIDRs() != null) {
+                    used.addAll(n.getSpec().getPodCIDRs());
+                }
+            }
+            Optional<String> cidr = allocator.allocate(used);
+            if (cidr.isEmpty()) {
+                events.event(
+                        node,
+                        EventRecorder.NORMAL,
+                        "CIDRNotAvailable",
+                        "Node %s status is now: CIDRNotAvailable",
+                        node.getMetadata().getName());
+                throw new IllegalStateException(
+                        "no pod CIDR left in " + allocator + " for node " + key);
+            }
+            assigned = cidr.get();
+            pending.put(key, assigned);
+        }
+        Node copy = Semantic.copy(node);
+        copy.getSpec().setPodCIDR(assigned);
+        copy.getSpec().setPodCIDRs(List.of(assigned));
+        writes.record("update", "nodes");
+        client.nodes().resource(copy).update();
+        log.info("Assigned pod CIDR {} to node {}", assigned, key);
+        return Result.done();
     }
-    Node copy = Semantic.copy(node);
-    copy.getSpec().setPodCIDR(assigned);
-    copy.getSpec().setPodCIDRs(List.of(assigned));
-    writes.record("update", "nodes");
-    client.nodes().resource(copy).update();
-    log.info("Assigned pod CIDR {} to node {}", assigned, key);
-    return Result.done();
-  }
 }

@@ -37,106 +37,116 @@ import org.slf4j.LoggerFactory;
  */
 public final class NodeLifecycleController extends ReconcilingController {
 
-  public static final String NAME = "nodelifecycle";
-  public static final String IDENTITY = "node-controller";
-  public static final String LEASE_NAMESPACE = "kube-node-lease";
-  static final String UNKNOWN_REASON = "NodeStatusUnknown";
-  static final String UNKNOWN_MESSAGE = "Kubelet stopped posting node status.";
+    public static final String NAME = "nodelifecycle";
+    public static final String IDENTITY = "node-controller";
+    public static final String LEASE_NAMESPACE = "kube-node-lease";
+    static final String UNKNOWN_REASON = "NodeStatusUnknown";
+    static final String UNKNOWN_MESSAGE = "Kubelet stopped posting node status.";
 
-  private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
+    private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
 
-  private final Cache<Node> nodes;
-  private final Cache<Lease> leases;
-  private final Cache<Pod> pods;
-  private final EventRecorder events;
-  private final Duration grace;
-  private final Duration period;
+    private final Cache<Node> nodes;
+    private final Cache<Lease> leases;
+    private final Cache<Pod> pods;
+    private final EventRecorder events;
+    private final Duration grace;
+    private final Duration period;
 
-  public NodeLifecycleController(ControllerContext context) {
-    super(context, NAME, IDENTITY);
-    this.nodes = context.informers().cache(Node.class);
-    this.leases = context.informers().cache(Lease.class);
-    this.pods = context.informers().cache(Pod.class);
-    this.events = context.eventRecorder(IDENTITY);
-    this.grace = context.settings().nodeMonitorGracePeriod();
-    this.period = context.settings().nodeMonitorPeriod();
-    newLoop(1, List.of(nodes, leases, pods));
-    nodes.informer().addEventHandler(EventHandlers.of(n -> queue.add(Keys.keyOf(n)), (o, n) -> {}, n -> {}));
-  }
-
-  @Override
-  protected Result reconcile(String key) {
-    Optional<Node> found = nodes.get(key);
-    if (found.isEmpty()) {
-      return Result.done();
+    public NodeLifecycleController(ControllerContext context) {
+        super(context, NAME, IDENTITY);
+        this.nodes = context.informers().cache(Node.class);
+        this.leases = context.informers().cache(Lease.class);
+        this.pods = context.informers().cache(Pod.class);
+        this.events = context.eventRecorder(IDENTITY);
+        this.grace = context.settings().nodeMonitorGracePeriod();
+        this.period = context.settings().nodeMonitorPeriod();
+        newLoop(1, List.of(nodes, leases, pods));
+        nodes.informer()
+                .addEventHandler(
+                        EventHandlers.of(n -> queue.add(Keys.keyOf(n)), (o, n) -> {}, n -> {}));
     }
-    Node node = found.get();
-    Lease lease = leases.get(LEASE_NAMESPACE, node.getMetadata().getName()).orElse(null);
-    Instant now = clock.instant();
-    if (NodeHealth.needsUnknown(node, lease, grace, now)) {
-      markUnknown(node, now);
-    }
-    Instant last = NodeHealth.lastHeartbeat(node, lease);
-    if (last != null && last.plus(grace).isBefore(now)) {
-      markPodsNotReady(node.getMetadata().getName(), now);
-    }
-    return Result.requeueAfter(period);
-  }
 
-  private void markUnknown(Node node, Instant now) {
-    Node copy = Semantic.copy(node);
-    List<NodeCondition> conditions = new ArrayList<>(copy.getStatus().getConditions());
-    boolean hasReady = false;
-    for (NodeCondition c : conditions) {
-      if ("Ready".equals(c.getType())) {
-        hasReady = true;
-      }
-      if (!"Unknown".equals(c.getStatus())) {
-        c.setStatus("Unknown");
-        c.setReason(UNKNOWN_REASON);
-        c.setMessage(UNKNOWN_MESSAGE);
-        c.setLastTransitionTime(Timestamps.format(now));
-      }
-    }
-    if (!hasReady) {
-      NodeCondition c = new NodeCondition();
-      c.setType("Ready");
-      c.setStatus("Unknown");
-      c.setReason(UNKNOWN_REASON);
-      c.setMessage(UNKNOWN_MESSAGE);
-      c.setLastTransitionTime(Timestamps.format(now));
-      c.setLastHeartbeatTime(node.getMetadata().getCreationTimestamp());
-      conditions.add(c);
-    }
-    copy.getStatus().setConditions(conditions);
-    writes.record("update", "nodes/status");
-    client.nodes().resource(copy).updateStatus();
-    events.event(node, EventRecorder.NORMAL, "NodeNotReady", "Node %s status is now: NodeNotReady", node.getMetadata().getName());
-    log.warn("Node {} stopped posting status; marked Unknown", node.getMetadata().getName());
-  }
-
-  /** {@code MarkPodsNotReady}: Ready=False on every Pod of the node that is still Ready. */
-  private void markPodsNotReady(String nodeName, Instant now) {
-    for (Pod pod : pods.list()) {
-      if (!nodeName.equals(Pods.nodeName(pod)) || !Pods.isReady(pod)) {
-        continue;
-      }
-      Pod copy = Semantic.copy(pod);
-      for (PodCondition c : copy.getStatus().getConditions()) {
-        if ("Ready".equals(c.getType())) {
-          c.setStatus("False");
-          c.setLastTransitionTime(Timestamps.format(now));
+    @Override
+    protected Result reconcile(String key) {
+        Optional<Node> found = nodes.get(key);
+        if (found.isEmpty()) {
+            return Result.done();
         }
-      }
-      try {
-        writes.record("update", "pods/status");
-        client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
-        events.event(pod, EventRecorder.WARNING, "NodeNotReady", "Node is not ready");
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != 404 && e.getCode() != 409) {
-          throw e;
+        Node node = found.get();
+        Lease lease = leases.get(LEASE_NAMESPACE, node.getMetadata().getName()).orElse(null);
+        Instant now = clock.instant();
+        if (NodeHealth.needsUnknown(node, lease, grace, now)) {
+            markUnknown(node, now);
         }
-      }
+        Instant last = NodeHealth.lastHeartbeat(node, lease);
+        if (last != null && last.plus(grace).isBefore(now)) {
+            markPodsNotReady(node.getMetadata().getName(), now);
+        }
+        return Result.requeueAfter(period);
     }
-  }
+
+    private void markUnknown(Node node, Instant now) {
+        Node copy = Semantic.copy(node);
+        List<NodeCondition> conditions = new ArrayList<>(copy.getStatus().getConditions());
+        boolean hasReady = false;
+        for (NodeCondition c : conditions) {
+            if ("Ready".equals(c.getType())) {
+                hasReady = true;
+            }
+            if (!"Unknown".equals(c.getStatus())) {
+                c.setStatus("Unknown");
+                c.setReason(UNKNOWN_REASON);
+                c.setMessage(UNKNOWN_MESSAGE);
+                c.setLastTransitionTime(Timestamps.format(now));
+            }
+        }
+        if (!hasReady) {
+            NodeCondition c = new NodeCondition();
+            c.setType("Ready");
+            c.setStatus("Unknown");
+            c.setReason(UNKNOWN_REASON);
+            c.setMessage(UNKNOWN_MESSAGE);
+            c.setLastTransitionTime(Timestamps.format(now));
+            c.setLastHeartbeatTime(node.getMetadata().getCreationTimestamp());
+            conditions.add(c);
+        }
+        copy.getStatus().setConditions(conditions);
+        writes.record("update", "nodes/status");
+        client.nodes().resource(copy).updateStatus();
+        events.event(
+                node,
+                EventRecorder.NORMAL,
+                "NodeNotReady",
+                "Node %s status is now: NodeNotReady",
+                node.getMetadata().getName());
+        log.warn("Node {} stopped posting status; marked Unknown", node.getMetadata().getName());
+    }
+
+    /** {@code MarkPodsNotReady}: Ready=False on every Pod of the node that is still Ready. */
+    private void markPodsNotReady(String nodeName, Instant now) {
+        for (Pod pod : pods.list()) {
+            if (!nodeName.equals(Pods.nodeName(pod)) || !Pods.isReady(pod)) {
+                continue;
+            }
+            Pod copy = Semantic.copy(pod);
+            for (PodCondition c : copy.getStatus().getConditions()) {
+                if ("Ready".equals(c.getType())) {
+                    c.setStatus("False");
+                    c.setLastTransitionTime(Timestamps.format(now));
+                }
+            }
+            try {
+                writes.record("update", "pods/status");
+                client.pods()
+                        .inNamespace(pod.getMetadata().getNamespace())
+                        .resource(copy)
+                        .updateStatus();
+                events.event(pod, EventRecorder.WARNING, "NodeNotReady", "Node is not ready");
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404 && e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
 }

@@ -8,12 +8,12 @@ package io.j8s.controllers.runtime;
 @FunctionalInterface
 public interface Reconciler {
 
-  /**
-   * Reconciles {@code key} ({@code namespace/name}, or {@code name} for cluster-scoped objects).
-   *
-   * @return what to do next; {@link Result#done()} in the common case
-   * @throws TerminalException for errors that a retry cannot fix: the key is dropped
-   * @throws Exception for anything else: the key is retried with back-off, up to the loop's cap
-   */
-  Result reconcile(String key) throws Exception;
+    /**
+     * Reconciles {@code key} ({@code namespace/name}, or {@code name} for cluster-scoped objects).
+     *
+     * @return what to do next; {@link Result#done()} in the common case
+     * @throws TerminalException for errors that a retry cannot fix: the key is dropped
+     * @throws Exception for anything else: the key is retried with back-off, up to the loop's cap
+     */
+    Result reconcile(String key) throws Exception;
 }

@@ -10,43 +10,44 @@ import java.util.Optional;
  */
 public final class Result {
 
-  private static final Result DONE = new Result(null);
+    private static final Result DONE = new Result(null);
 
-  private final Duration requeueAfter;
+    private final Duration requeueAfter;
 
-  private Result(Duration requeueAfter) {
-    this.requeueAfter = requeueAfter;
-  }
-
-  public static Result done() {
-    return DONE;
-  }
-
-  public static Result requeueAfter(Duration delay) {
-    Objects.requireNonNull(delay, "delay");
-    if (delay.isNegative()) {
-      throw new IllegalArgumentException("requeue delay must not be negative but was " + delay);
+    private Result(Duration requeueAfter) {
+        this.requeueAfter = requeueAfter;
     }
-    return new Result(delay);
-  }
 
-  /** The earlier of two requeue requests (none wins over nothing). */
-  public Result merge(Result other) {
-    if (other.requeueAfter == null) {
-      return this;
+    public static Result done() {
+        return DONE;
     }
-    if (requeueAfter == null || other.requeueAfter.compareTo(requeueAfter) < 0) {
-      return other;
+
+    public static Result requeueAfter(Duration delay) {
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException(
+                    "requeue delay must not be negative but was " + delay);
+        }
+        return new Result(delay);
     }
-    return this;
-  }
 
-  public Optional<Duration> requeueAfter() {
-    return Optional.ofNullable(requeueAfter);
-  }
+    /** The earlier of two requeue requests (none wins over nothing). */
+    public Result merge(Result other) {
+        if (other.requeueAfter == null) {
+            return this;
+        }
+        if (requeueAfter == null || other.requeueAfter.compareTo(requeueAfter) < 0) {
+            return other;
+        }
+        return this;
+    }
 
-  @Override
-  public String toString() {
-    return requeueAfter == null ? "Result[done]" : "Result[requeueAfter=" + requeueAfter + "]";
-  }
+    public Optional<Duration> requeueAfter() {
+        return Optional.ofNullable(requeueAfter);
+    }
+
+    @Override
+    public String toString() {
+        return requeueAfter == null ? "Result[done]" : "Result[requeueAfter=" + requeueAfter + "]";
+    }
 }

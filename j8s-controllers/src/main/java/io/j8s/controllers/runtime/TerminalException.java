@@ -6,13 +6,13 @@ package io.j8s.controllers.runtime;
  */
 public class TerminalException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public TerminalException(String message) {
-    super(message);
-  }
+    public TerminalException(String message) {
+        super(message);
+    }
 
-  public TerminalException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public TerminalException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -1,8 +1,8 @@
 package io.j8s.node.agent;
 
 import io.j8s.node.logs.ContainerLogRegistry;
-import io.j8s.node.metrics.RunningContainers;
 import io.j8s.node.metrics.ResourceMetrics;
+import io.j8s.node.metrics.RunningContainers;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -23,82 +23,89 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class NodeAgentResources implements AutoCloseable {
 
-  private final ScheduledExecutorService scheduler;
-  private final ExecutorService workers;
-  private final ExecutorService blocking;
-  private final EventLoopGroup eventLoops;
-  private final ContainerLogRegistry logs = new ContainerLogRegistry();
-  private final RunningContainers processes = new RunningContainers();
-  private final ResourceMetrics resourceMetrics =
-      new ResourceMetrics(java.nio.file.Path.of("/proc"), processes, java.time.Clock.systemUTC());
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService workers;
+    private final ExecutorService blocking;
+    private final EventLoopGroup eventLoops;
+    private final ContainerLogRegistry logs = new ContainerLogRegistry();
+    private final RunningContainers processes = new RunningContainers();
+    private final ResourceMetrics resourceMetrics =
+            new ResourceMetrics(
+                    java.nio.file.Path.of("/proc"), processes, java.time.Clock.systemUTC());
 
-  private NodeAgentResources(int workerThreads, int eventLoopThreads) {
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("j8s-node-timer"));
-    s.setRemoveOnCancelPolicy(true);
-    this.scheduler = s;
-    this.workers = Executors.newFixedThreadPool(workerThreads, daemon("j8s-node-worker"));
-    this.blocking = Executors.newCachedThreadPool(daemon("j8s-node-probe"));
-    this.eventLoops = new MultiThreadIoEventLoopGroup(eventLoopThreads, daemon("j8s-node-netty"), NioIoHandler.newFactory());
-  }
-
-  /** Defaults sized for a 2-core host: 4 workers, 2 event loops. */
-  public static NodeAgentResources create() {
-    return new NodeAgentResources(4, 2);
-  }
-
-  public static NodeAgentResources create(int workerThreads, int eventLoopThreads) {
-    return new NodeAgentResources(workerThreads, eventLoopThreads);
-  }
-
-  public ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  public ExecutorService workers() {
-    return workers;
-  }
-
-  public ExecutorService blocking() {
-    return blocking;
-  }
-
-  public EventLoopGroup eventLoops() {
-    return eventLoops;
-  }
-
-  public ContainerLogRegistry logs() {
-    return logs;
-  }
-
-  /** The process containers of every node in this JVM, for the resource metrics. */
-  public RunningContainers processes() {
-    return processes;
-  }
-
-  /** The resource metrics of the nodes in this JVM ({@code /metrics/resource} of the node endpoint). */
-  public ResourceMetrics resourceMetrics() {
-    return resourceMetrics;
-  }
-
-  @Override
-  public void close() {
-    scheduler.shutdownNow();
-    workers.shutdown();
-    blocking.shutdownNow();
-    eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    try {
-      workers.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    private NodeAgentResources(int workerThreads, int eventLoopThreads) {
+        ScheduledThreadPoolExecutor s =
+                new ScheduledThreadPoolExecutor(1, daemon("j8s-node-timer"));
+        s.setRemoveOnCancelPolicy(true);
+        this.scheduler = s;
+        this.workers = Executors.newFixedThreadPool(workerThreads, daemon("j8s-node-worker"));
+        this.blocking = Executors.newCachedThreadPool(daemon("j8s-node-probe"));
+        this.eventLoops =
+                new MultiThreadIoEventLoopGroup(
+                        eventLoopThreads, daemon("j8s-node-netty"), NioIoHandler.newFactory());
     }
-  }
 
-  private static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
-  }
+    /** Defaults sized for a 2-core host: 4 workers, 2 event loops. */
+    public static NodeAgentResources create() {
+        return new NodeAgentResources(4, 2);
+    }
+
+    public static NodeAgentResources create(int workerThreads, int eventLoopThreads) {
+        return new NodeAgentResources(workerThreads, eventLoopThreads);
+    }
+
+    public ScheduledExecutorService scheduler() {
+        return scheduler;
+    }
+
+    public ExecutorService workers() {
+        return workers;
+    }
+
+    public ExecutorService blocking() {
+        return blocking;
+    }
+
+    public EventLoopGroup eventLoops() {
+        return eventLoops;
+    }
+
+    public ContainerLogRegistry logs() {
+        return logs;
+    }
+
+    /** The process containers of every node in this JVM, for the resource metrics. */
+    public RunningContainers processes() {
+        return processes;
+    }
+
+    /**
+     * The resource metrics of the nodes in this JVM ({@code /metrics/resource} of the node
+     * endpoint).
+     */
+    public ResourceMetrics resourceMetrics() {
+        return resourceMetrics;
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        workers.shutdown();
+        blocking.shutdownNow();
+        eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 }

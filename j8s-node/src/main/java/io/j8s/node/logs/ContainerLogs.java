@@ -14,9 +14,12 @@ import io.j8s.node.runtime.ContainerInstance;
  * @param running the instance running now (what {@code exec} and {@code attach} reach), or null
  */
 public record ContainerLogs(
-    ContainerLog current, ContainerLog previous, String waitingReason, ContainerInstance running) {
+        ContainerLog current,
+        ContainerLog previous,
+        String waitingReason,
+        ContainerInstance running) {
 
-  public ContainerLogs(ContainerLog current, ContainerLog previous, String waitingReason) {
-    this(current, previous, waitingReason, null);
-  }
+    public ContainerLogs(ContainerLog current, ContainerLog previous, String waitingReason) {
+        this(current, previous, waitingReason, null);
+    }
 }

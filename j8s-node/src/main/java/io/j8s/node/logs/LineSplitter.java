@@ -12,31 +12,31 @@ import java.time.Clock;
  */
 public final class LineSplitter {
 
-  private LineSplitter() {}
+    private LineSplitter() {}
 
-  public static void pump(InputStream in, LogStream stream, ContainerLog log, Clock clock)
-      throws IOException {
-    byte[] buf = new byte[8192];
-    ByteArrayOutputStream line = new ByteArrayOutputStream();
-    int n;
-    while ((n = in.read(buf)) > 0) {
-      int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (buf[i] == '\n') {
-          line.write(buf, start, i + 1 - start);
-          log.append(stream, clock.instant(), line.toByteArray());
-          line.reset();
-          start = i + 1;
+    public static void pump(InputStream in, LogStream stream, ContainerLog log, Clock clock)
+            throws IOException {
+        byte[] buf = new byte[8192];
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int n;
+        while ((n = in.read(buf)) > 0) {
+            int start = 0;
+            for (int i = 0; i < n; i++) {
+                if (buf[i] == '\n') {
+                    line.write(buf, start, i + 1 - start);
+                    log.append(stream, clock.instant(), line.toByteArray());
+                    line.reset();
+                    start = i + 1;
+                }
+            }
+            line.write(buf, start, n - start);
+            if (line.size() >= ContainerLog.MAX_LINE_BYTES) {
+                log.append(stream, clock.instant(), line.toByteArray());
+                line.reset();
+            }
         }
-      }
-      line.write(buf, start, n - start);
-      if (line.size() >= ContainerLog.MAX_LINE_BYTES) {
-        log.append(stream, clock.instant(), line.toByteArray());
-        line.reset();
-      }
+        if (line.size() > 0) {
+            log.append(stream, clock.instant(), line.toByteArray());
+        }
     }
-    if (line.size() > 0) {
-      log.append(stream, clock.instant(), line.toByteArray());
-    }
-  }
 }

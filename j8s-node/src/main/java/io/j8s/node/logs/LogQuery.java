@@ -14,24 +14,24 @@ import java.time.Instant;
  *     turned into this by the caller
  */
 public record LogQuery(
-    boolean follow,
-    Integer tailLines,
-    boolean previous,
-    boolean timestamps,
-    Long limitBytes,
-    Instant sinceTime) {
+        boolean follow,
+        Integer tailLines,
+        boolean previous,
+        boolean timestamps,
+        Long limitBytes,
+        Instant sinceTime) {
 
-  public LogQuery {
-    if (tailLines != null && tailLines < 0) {
-      throw new IllegalArgumentException("tailLines must be >= 0, was " + tailLines);
+    public LogQuery {
+        if (tailLines != null && tailLines < 0) {
+            throw new IllegalArgumentException("tailLines must be >= 0, was " + tailLines);
+        }
+        if (limitBytes != null && limitBytes < 1) {
+            throw new IllegalArgumentException("limitBytes must be >= 1, was " + limitBytes);
+        }
     }
-    if (limitBytes != null && limitBytes < 1) {
-      throw new IllegalArgumentException("limitBytes must be >= 1, was " + limitBytes);
-    }
-  }
 
-  /** Everything, once, without timestamps. */
-  public static LogQuery all() {
-    return new LogQuery(false, null, false, false, null, null);
-  }
+    /** Everything, once, without timestamps. */
+    public static LogQuery all() {
+        return new LogQuery(false, null, false, false, null, null);
+    }
 }

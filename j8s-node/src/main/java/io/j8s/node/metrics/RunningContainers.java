@@ -11,22 +11,28 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class RunningContainers {
 
-  /** One running container instance. */
-  public record Entry(String id, String namespace, String pod, String container, long session, Instant startedAt) {}
+    /** One running container instance. */
+    public record Entry(
+            String id,
+            String namespace,
+            String pod,
+            String container,
+            long session,
+            Instant startedAt) {}
 
-  private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry> byId = new ConcurrentHashMap<>();
 
-  /** Records a started instance ({@code id} is the runtime's container id). */
-  public void add(Entry entry) {
-    byId.put(entry.id(), entry);
-  }
+    /** Records a started instance ({@code id} is the runtime's container id). */
+    public void add(Entry entry) {
+        byId.put(entry.id(), entry);
+    }
 
-  /** Forgets an instance that ended. */
-  public void remove(String id) {
-    byId.remove(id);
-  }
+    /** Forgets an instance that ended. */
+    public void remove(String id) {
+        byId.remove(id);
+    }
 
-  public List<Entry> running() {
-    return List.copyOf(byId.values());
-  }
+    public List<Entry> running() {
+        return List.copyOf(byId.values());
+    }
 }

@@ -9,12 +9,12 @@ import io.fabric8.kubernetes.api.model.Pod;
  */
 public interface PodEventSink {
 
-  /**
-   * @param fieldPath {@code spec.containers{name}} for container events, or null for the Pod
-   * @param type {@code Normal} or {@code Warning}
-   */
-  void event(Pod pod, String fieldPath, String type, String reason, String message);
+    /**
+     * @param fieldPath {@code spec.containers{name}} for container events, or null for the Pod
+     * @param type {@code Normal} or {@code Warning}
+     */
+    void event(Pod pod, String fieldPath, String type, String reason, String message);
 
-  /** Drops all events. */
-  PodEventSink NONE = (pod, fieldPath, type, reason, message) -> {};
+    /** Drops all events. */
+    PodEventSink NONE = (pod, fieldPath, type, reason, message) -> {};
 }

@@ -11,52 +11,52 @@ import org.slf4j.LoggerFactory;
  */
 final class SerialExecutor implements Executor {
 
-  private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
+    private static final Logger log = LoggerFactory.getLogger(SerialExecutor.class);
 
-  private final Executor pool;
-  private final String name;
-  private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2); // guarded by this
-  private boolean scheduled; // guarded by this
+    private final Executor pool;
+    private final String name;
+    private final ArrayDeque<Runnable> queue = new ArrayDeque<>(2); // guarded by this
+    private boolean scheduled; // guarded by this
 
-  SerialExecutor(Executor pool, String name) {
-    this.pool = pool;
-    this.name = name;
-  }
-
-  @Override
-  public void execute(Runnable task) {
-    synchronized (this) {
-      queue.add(task);
-      if (scheduled) {
-        return;
-      }
-      scheduled = true;
+    SerialExecutor(Executor pool, String name) {
+        this.pool = pool;
+        this.name = name;
     }
-    try {
-      pool.execute(this::drain);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      synchronized (this) {
-        queue.clear();
-        scheduled = false;
-      }
-    }
-  }
 
-  private void drain() {
-    while (true) {
-      Runnable task;
-      synchronized (this) {
-        task = queue.poll();
-        if (task == null) {
-          scheduled = false;
-          return;
+    @Override
+    public void execute(Runnable task) {
+        synchronized (this) {
+            queue.add(task);
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
         }
-      }
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        log.error("task of {} failed", name, e);
-      }
+        try {
+            pool.execute(this::drain);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            synchronized (this) {
+                queue.clear();
+                scheduled = false;
+            }
+        }
     }
-  }
+
+    private void drain() {
+        while (true) {
+            Runnable task;
+            synchronized (this) {
+                task = queue.poll();
+                if (task == null) {
+                    scheduled = false;
+                    return;
+                }
+            }
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("task of {} failed", name, e);
+            }
+        }
+    }
 }

@@ -24,130 +24,143 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ProbeWorker {
 
-  /** What the worker needs to know about the container it probes. */
-  public interface Target {
-    /** Whether the startup probe (if any) has succeeded. */
-    boolean started();
+    /** What the worker needs to know about the container it probes. */
+    public interface Target {
+        /** Whether the startup probe (if any) has succeeded. */
+        boolean started();
 
-    ContainerInstance instance();
-  }
-
-  /** Receives the worker's results. Must not block. */
-  public interface Listener {
-    /** A result reached its threshold (it may repeat the previous settled result). */
-    void onSettled(ProbeType type, ProbeResult result);
-
-    /** One attempt failed; {@code output} is the probe's message. */
-    void onFailedAttempt(ProbeType type, String output);
-  }
-
-  private final ProbeManager manager;
-  private final ProbeSpec spec;
-  private final Container container;
-  private final String podIp;
-  private final Target target;
-  private final Listener listener;
-
-  // Guarded by this.
-  private final ProbeCounter counter;
-  private ScheduledFuture<?> ticker;
-  private boolean inFlight;
-  private boolean onHold;
-  private boolean stopped;
-
-  ProbeWorker(
-      ProbeManager manager, ProbeSpec spec, Container container, String podIp, Target target, Listener listener) {
-    this.manager = manager;
-    this.spec = spec;
-    this.container = container;
-    this.podIp = podIp;
-    this.target = target;
-    this.listener = listener;
-    this.counter = new ProbeCounter(spec.type(), spec.successThreshold(), spec.failureThreshold());
-  }
-
-  public ProbeType type() {
-    return spec.type();
-  }
-
-  /** The current settled result (the type's initial result until a threshold is reached). */
-  public synchronized ProbeResult settled() {
-    return counter.settled();
-  }
-
-  /** Schedules the attempts, the first {@code initialDelay} after the instance started. */
-  public synchronized void start() {
-    if (stopped || ticker != null) {
-      return;
+        ContainerInstance instance();
     }
-    Instant first = target.instance().startedAt().plus(spec.initialDelay());
-    long delayMs = Math.max(0, first.toEpochMilli() - manager.clock().millis());
-    ticker =
-        manager
-            .scheduler()
-            .scheduleAtFixedRate(this::tick, delayMs, spec.period().toMillis(), TimeUnit.MILLISECONDS);
-  }
 
-  /** Probes as soon as possible (e.g. right after the startup probe succeeded). */
-  public void kick() {
-    manager.scheduler().execute(this::tick);
-  }
+    /** Receives the worker's results. Must not block. */
+    public interface Listener {
+        /** A result reached its threshold (it may repeat the previous settled result). */
+        void onSettled(ProbeType type, ProbeResult result);
 
-  public synchronized void stop() {
-    stopped = true;
-    if (ticker != null) {
-      ticker.cancel(false);
+        /** One attempt failed; {@code output} is the probe's message. */
+        void onFailedAttempt(ProbeType type, String output);
     }
-  }
 
-  private void tick() {
-    ContainerInstance instance;
-    synchronized (this) {
-      if (stopped || onHold || inFlight) {
-        return;
-      }
-      boolean started = target.started();
-      if (spec.type() == ProbeType.STARTUP && started) {
-        stop();
-        return;
-      }
-      if (spec.type() != ProbeType.STARTUP && !started) {
-        return;
-      }
-      instance = target.instance();
-      if (manager.clock().instant().isBefore(instance.startedAt().plus(spec.initialDelay()))) {
-        return;
-      }
-      inFlight = true;
-    }
-    manager
-        .prober()
-        .probe(spec, container, podIp, instance)
-        .orTimeout(spec.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS)
-        .whenComplete(
-            (outcome, error) ->
-                handle(error != null ? ProbeOutcome.failure("probe error: " + error) : outcome));
-  }
+    private final ProbeManager manager;
+    private final ProbeSpec spec;
+    private final Container container;
+    private final String podIp;
+    private final Target target;
+    private final Listener listener;
 
-  private void handle(ProbeOutcome outcome) {
-    ProbeResult settledNow;
-    synchronized (this) {
-      inFlight = false;
-      if (stopped) {
-        return;
-      }
-      manager.countResult(spec.type(), outcome.result());
-      settledNow = counter.record(outcome.result());
-      if (settledNow == ProbeResult.FAILURE && spec.type() != ProbeType.READINESS) {
-        onHold = true;
-        counter.resetRun();
-      }
+    // Guarded by this.
+    private final ProbeCounter counter;
+    private ScheduledFuture<?> ticker;
+    private boolean inFlight;
+    private boolean onHold;
+    private boolean stopped;
+
+    ProbeWorker(
+            ProbeManager manager,
+            ProbeSpec spec,
+            Container container,
+            String podIp,
+            Target target,
+            Listener listener) {
+        this.manager = manager;
+        this.spec = spec;
+        this.container = container;
+        this.podIp = podIp;
+        this.target = target;
+        this.listener = listener;
+        this.counter =
+                new ProbeCounter(spec.type(), spec.successThreshold(), spec.failureThreshold());
     }
-    if (outcome.result() == ProbeResult.FAILURE) {
-      listener.onFailedAttempt(spec.type(), outcome.output());
+
+    public ProbeType type() {
+        return spec.type();
     }
-    if (settledNow != null) {
-      listener.onSettled(spec.type(), settledNow);
+
+    /** The current settled result (the type's initial result until a threshold is reached). */
+    public synchronized ProbeResult settled() {
+        return counter.settled();
     }
-  }
+
+    /** Schedules the attempts, the first {@code initialDelay} after the instance started. */
+    public synchronized void start() {
+        if (stopped || ticker != null) {
+            return;
+        }
+        Instant first = target.instance().startedAt().plus(spec.initialDelay());
+        long delayMs = Math.max(0, first.toEpochMilli() - manager.clock().millis());
+        ticker =
+                manager.scheduler()
+                        .scheduleAtFixedRate(
+                                this::tick,
+                                delayMs,
+                                spec.period().toMillis(),
+                                TimeUnit.MILLISECONDS);
+    }
+
+    /** Probes as soon as possible (e.g. right after the startup probe succeeded). */
+    public void kick() {
+        manager.scheduler().execute(this::tick);
+    }
+
+    public synchronized void stop() {
+        stopped = true;
+        if (ticker != null) {
+            ticker.cancel(false);
+        }
+    }
+
+    private void tick() {
+        ContainerInstance instance;
+        synchronized (this) {
+            if (stopped || onHold || inFlight) {
+                return;
+            }
+            boolean started = target.started();
+            if (spec.type() == ProbeType.STARTUP && started) {
+                stop();
+                return;
+            }
+            if (spec.type() != ProbeType.STARTUP && !started) {
+                return;
+            }
+            instance = target.instance();
+            if (manager.clock()
+                    .instant()
+                    .isBefore(instance.startedAt().plus(spec.initialDelay()))) {
+                return;
+            }
+            inFlight = true;
+        }
+        manager.prober()
+                .probe(spec, container, podIp, instance)
+                .orTimeout(spec.timeout().toMillis() + 2000, TimeUnit.MILLISECONDS)
+                .whenComplete(
+                        (outcome, error) ->
+                                handle(
+                                        error != null
+                                                ? ProbeOutcome.failure("probe error: " + error)
+                                                : outcome));
+    }
+
+    private void handle(ProbeOutcome outcome) {
+        ProbeResult settledNow;
+        synchronized (this) {
+            inFlight = false;
+            if (stopped) {
+                return;
+            }
+            manager.countResult(spec.type(), outcome.result());
+            settledNow = counter.record(outcome.result());
+            if (settledNow == ProbeResult.FAILURE && spec.type() != ProbeType.READINESS) {
+                onHold = true;
+                counter.resetRun();
+            }
+        }
+        if (outcome.result() == ProbeResult.FAILURE) {
+            listener.onFailedAttempt(spec.type(), outcome.output());
+        }
+        if (settledNow != null) {
+            listener.onSettled(spec.type(), settledNow);
+        }
+    }
 }

@@ -6,11 +6,11 @@ package io.j8s.node.runtime;
  * {@code Failed} event.
  */
 public final class ContainerStartException extends Exception {
-  public ContainerStartException(String message) {
-    super(message);
-  }
+    public ContainerStartException(String message) {
+        super(message);
+    }
 
-  public ContainerStartException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public ContainerStartException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

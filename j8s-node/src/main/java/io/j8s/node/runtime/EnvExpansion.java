@@ -19,46 +19,46 @@ import java.util.function.Function;
  */
 public final class EnvExpansion {
 
-  private EnvExpansion() {}
+    private EnvExpansion() {}
 
-  /** Expands references against a map of defined variables. */
-  public static String expand(String input, Map<String, String> vars) {
-    return expand(input, name -> vars.containsKey(name) ? vars.get(name) : "$(" + name + ")");
-  }
-
-  /** Expands references using {@code mapping} for every well-formed {@code $(NAME)}. */
-  public static String expand(String input, Function<String, String> mapping) {
-    if (input == null || input.indexOf('$') < 0) {
-      return input;
+    /** Expands references against a map of defined variables. */
+    public static String expand(String input, Map<String, String> vars) {
+        return expand(input, name -> vars.containsKey(name) ? vars.get(name) : "$(" + name + ")");
     }
-    StringBuilder out = new StringBuilder(input.length());
-    int n = input.length();
-    int i = 0;
-    while (i < n) {
-      char c = input.charAt(i);
-      if (c != '$' || i + 1 >= n) {
-        out.append(c);
-        i++;
-        continue;
-      }
-      char next = input.charAt(i + 1);
-      if (next == '$') {
-        out.append('$'); // escaped operator
-        i += 2;
-      } else if (next == '(') {
-        int close = input.indexOf(')', i + 2);
-        if (close < 0) {
-          out.append("$("); // incomplete reference: kept, scanning resumes after the '('
-          i += 2;
-        } else {
-          out.append(mapping.apply(input.substring(i + 2, close)));
-          i = close + 1;
+
+    /** Expands references using {@code mapping} for every well-formed {@code $(NAME)}. */
+    public static String expand(String input, Function<String, String> mapping) {
+        if (input == null || input.indexOf('$') < 0) {
+            return input;
         }
-      } else {
-        out.append('$').append(next); // not an expression
-        i += 2;
-      }
+        StringBuilder out = new StringBuilder(input.length());
+        int n = input.length();
+        int i = 0;
+        while (i < n) {
+            char c = input.charAt(i);
+            if (c != '$' || i + 1 >= n) {
+                out.append(c);
+                i++;
+                continue;
+            }
+            char next = input.charAt(i + 1);
+            if (next == '$') {
+                out.append('$'); // escaped operator
+                i += 2;
+            } else if (next == '(') {
+                int close = input.indexOf(')', i + 2);
+                if (close < 0) {
+                    out.append("$("); // incomplete reference: kept, scanning resumes after the '('
+                    i += 2;
+                } else {
+                    out.append(mapping.apply(input.substring(i + 2, close)));
+                    i = close + 1;
+                }
+            } else {
+                out.append('$').append(next); // not an expression
+                i += 2;
+            }
+        }
+        return out.toString();
     }
-    return out.toString();
-  }
 }

@@ -11,8 +11,8 @@ import java.time.Instant;
  */
 public record ExitStatus(int exitCode, String reason, String message, Instant finishedAt) {
 
-  /** The runtime's reason for an exit code: {@code Completed} for 0, else {@code Error}. */
-  public static ExitStatus of(int exitCode, Instant finishedAt) {
-    return new ExitStatus(exitCode, exitCode == 0 ? "Completed" : "Error", null, finishedAt);
-  }
+    /** The runtime's reason for an exit code: {@code Completed} for 0, else {@code Error}. */
+    public static ExitStatus of(int exitCode, Instant finishedAt) {
+        return new ExitStatus(exitCode, exitCode == 0 ? "Completed" : "Error", null, finishedAt);
+    }
 }

@@ -13,45 +13,47 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class SimulatedRuntime implements ContainerRuntime {
 
-  private final Clock clock;
+    private final Clock clock;
 
-  public SimulatedRuntime(Clock clock) {
-    this.clock = clock;
-  }
-
-  @Override
-  public String name() {
-    return "simulated";
-  }
-
-  @Override
-  public ContainerInstance start(ContainerLaunch launch) {
-    return new Simulated(launch, clock.instant());
-  }
-
-  private final class Simulated extends AbstractContainerInstance {
-    Simulated(ContainerLaunch launch, Instant startedAt) {
-      super(launch, startedAt);
+    public SimulatedRuntime(Clock clock) {
+        this.clock = clock;
     }
 
     @Override
-    public void stop(Duration gracePeriod) {
-      if (!exit.isDone()) {
-        launch.log().close();
-        exit.complete(ExitStatus.of(0, clock.instant()));
-      }
+    public String name() {
+        return "simulated";
     }
 
     @Override
-    public StreamProcess startProcess(List<String> command, boolean tty, boolean stdin)
-        throws ContainerStartException {
-      throw new ContainerStartException(
-          "container " + launch.container().getName() + " runs on a simulated node: nothing runs there to exec into");
+    public ContainerInstance start(ContainerLaunch launch) {
+        return new Simulated(launch, clock.instant());
     }
 
-    @Override
-    public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
-      return CompletableFuture.completedFuture(new ExecResult(0, "", false));
+    private final class Simulated extends AbstractContainerInstance {
+        Simulated(ContainerLaunch launch, Instant startedAt) {
+            super(launch, startedAt);
+        }
+
+        @Override
+        public void stop(Duration gracePeriod) {
+            if (!exit.isDone()) {
+                launch.log().close();
+                exit.complete(ExitStatus.of(0, clock.instant()));
+            }
+        }
+
+        @Override
+        public StreamProcess startProcess(List<String> command, boolean tty, boolean stdin)
+                throws ContainerStartException {
+            throw new ContainerStartException(
+                    "container "
+                            + launch.container().getName()
+                            + " runs on a simulated node: nothing runs there to exec into");
+        }
+
+        @Override
+        public CompletableFuture<ExecResult> exec(List<String> command, Duration timeout) {
+            return CompletableFuture.completedFuture(new ExecResult(0, "", false));
+        }
     }
-  }
 }

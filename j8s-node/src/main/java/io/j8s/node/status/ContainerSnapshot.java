@@ -9,18 +9,25 @@ package io.j8s.node.status;
  * @param started whether the startup probe (if any) has passed on the running instance
  */
 public record ContainerSnapshot(
-    String name,
-    String image,
-    String containerId,
-    RunState state,
-    RunState.Terminated lastTerminated,
-    boolean ready,
-    boolean started,
-    int restartCount) {
+        String name,
+        String image,
+        String containerId,
+        RunState state,
+        RunState.Terminated lastTerminated,
+        boolean ready,
+        boolean started,
+        int restartCount) {
 
-  /** A container the node has not started yet. */
-  public static ContainerSnapshot creating(String name, String image) {
-    return new ContainerSnapshot(
-        name, image, null, new RunState.Waiting("ContainerCreating", null), null, false, false, 0);
-  }
+    /** A container the node has not started yet. */
+    public static ContainerSnapshot creating(String name, String image) {
+        return new ContainerSnapshot(
+                name,
+                image,
+                null,
+                new RunState.Waiting("ContainerCreating", null),
+                null,
+                false,
+                false,
+                0);
+    }
 }

@@ -18,20 +18,22 @@ import java.util.List;
  * @param observedAt when this snapshot was taken: the transition time of conditions that flip
  */
 public record PodSnapshot(
-    String podIp,
-    Instant startTime,
-    List<ContainerSnapshot> initContainers,
-    List<ContainerSnapshot> containers,
-    boolean sandboxReady,
-    boolean terminal,
-    Rejection rejection,
-    Instant observedAt) {
+        String podIp,
+        Instant startTime,
+        List<ContainerSnapshot> initContainers,
+        List<ContainerSnapshot> containers,
+        boolean sandboxReady,
+        boolean terminal,
+        Rejection rejection,
+        Instant observedAt) {
 
-  public PodSnapshot {
-    initContainers = List.copyOf(initContainers);
-    containers = List.copyOf(containers);
-  }
+    public PodSnapshot {
+        initContainers = List.copyOf(initContainers);
+        containers = List.copyOf(containers);
+    }
 
-  /** Why the node did not admit a Pod; becomes {@code status.reason} and {@code status.message}. */
-  public record Rejection(String reason, String message) {}
+    /**
+     * Why the node did not admit a Pod; becomes {@code status.reason} and {@code status.message}.
+     */
+    public record Rejection(String reason, String message) {}
 }

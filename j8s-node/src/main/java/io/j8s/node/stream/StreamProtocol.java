@@ -14,93 +14,95 @@ import java.util.regex.Pattern;
  */
 public final class StreamProtocol {
 
-  public static final String V5 = "v5.channel.k8s.io";
-  public static final String V4 = "v4.channel.k8s.io";
-  /** What the node offers, best first. */
-  public static final List<String> SUPPORTED = List.of(V5, V4);
+    public static final String V5 = "v5.channel.k8s.io";
+    public static final String V4 = "v4.channel.k8s.io";
 
-  public static final int STDIN = 0;
-  public static final int STDOUT = 1;
-  public static final int STDERR = 2;
-  public static final int ERROR = 3;
-  public static final int RESIZE = 4;
-  public static final int CLOSE = 255;
+    /** What the node offers, best first. */
+    public static final List<String> SUPPORTED = List.of(V5, V4);
 
-  private static final Pattern WIDTH = Pattern.compile("\"Width\"\\s*:\\s*(\\d{1,9})");
-  private static final Pattern HEIGHT = Pattern.compile("\"Height\"\\s*:\\s*(\\d{1,9})");
+    public static final int STDIN = 0;
+    public static final int STDOUT = 1;
+    public static final int STDERR = 2;
+    public static final int ERROR = 3;
+    public static final int RESIZE = 4;
+    public static final int CLOSE = 255;
 
-  private StreamProtocol() {}
+    private static final Pattern WIDTH = Pattern.compile("\"Width\"\\s*:\\s*(\\d{1,9})");
+    private static final Pattern HEIGHT = Pattern.compile("\"Height\"\\s*:\\s*(\\d{1,9})");
 
-  /** The first of the client's {@code Sec-WebSocket-Protocol} values the node speaks, or null. */
-  public static String negotiate(String requested) {
-    if (requested == null) {
-      return null;
-    }
-    for (String p : requested.split(",")) {
-      String t = p.trim();
-      if (SUPPORTED.contains(t)) {
-        return t;
-      }
-    }
-    return null;
-  }
+    private StreamProtocol() {}
 
-  /** The Status a command that exited with {@code code} ends with (v4+ error channel). */
-  public static byte[] exitStatus(int code, List<String> command) {
-    if (code == 0) {
-      return "{\"metadata\":{},\"status\":\"Success\"}".getBytes(StandardCharsets.UTF_8);
-    }
-    String message =
-        "command terminated with non-zero exit code: error executing command "
-            + command
-            + ", exit code "
-            + code;
-    return ("{\"metadata\":{},\"status\":\"Failure\",\"message\":"
-            + quote(message)
-            + ",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
-            + code
-            + "\"}]}}")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** A Failure Status for a stream that could not run (kubectl prints the message). */
-  public static byte[] failure(String message) {
-    return ("{\"metadata\":{},\"status\":\"Failure\",\"message\":"
-            + quote(message)
-            + ",\"reason\":\"InternalError\",\"code\":500}")
-        .getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** The terminal size of a resize message, or null when it is not one. */
-  public static int[] parseResize(String json) {
-    Matcher w = WIDTH.matcher(json);
-    Matcher h = HEIGHT.matcher(json);
-    if (!w.find() || !h.find()) {
-      return null;
-    }
-    return new int[] {
-      (int) Math.min(0xffff, Long.parseLong(w.group(1))), (int) Math.min(0xffff, Long.parseLong(h.group(1)))
-    };
-  }
-
-  static String quote(String s) {
-    StringBuilder b = new StringBuilder("\"");
-    for (char c : s.toCharArray()) {
-      switch (c) {
-        case '"' -> b.append("\\\"");
-        case '\\' -> b.append("\\\\");
-        case '\n' -> b.append("\\n");
-        case '\r' -> b.append("\\r");
-        case '\t' -> b.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            b.append(String.format("\\u%04x", (int) c));
-          } else {
-            b.append(c);
-          }
+    /** The first of the client's {@code Sec-WebSocket-Protocol} values the node speaks, or null. */
+    public static String negotiate(String requested) {
+        if (requested == null) {
+            return null;
         }
-      }
+        for (String p : requested.split(",")) {
+            String t = p.trim();
+            if (SUPPORTED.contains(t)) {
+                return t;
+            }
+        }
+        return null;
     }
-    return b.append('"').toString();
-  }
+
+    /** The Status a command that exited with {@code code} ends with (v4+ error channel). */
+    public static byte[] exitStatus(int code, List<String> command) {
+        if (code == 0) {
+            return "{\"metadata\":{},\"status\":\"Success\"}".getBytes(StandardCharsets.UTF_8);
+        }
+        String message =
+                "command terminated with non-zero exit code: error executing command "
+                        + command
+                        + ", exit code "
+                        + code;
+        return ("{\"metadata\":{},\"status\":\"Failure\",\"message\":"
+                        + quote(message)
+                        + ",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\""
+                        + code
+                        + "\"}]}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Failure Status for a stream that could not run (kubectl prints the message). */
+    public static byte[] failure(String message) {
+        return ("{\"metadata\":{},\"status\":\"Failure\",\"message\":"
+                        + quote(message)
+                        + ",\"reason\":\"InternalError\",\"code\":500}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The terminal size of a resize message, or null when it is not one. */
+    public static int[] parseResize(String json) {
+        Matcher w = WIDTH.matcher(json);
+        Matcher h = HEIGHT.matcher(json);
+        if (!w.find() || !h.find()) {
+            return null;
+        }
+        return new int[] {
+            (int) Math.min(0xffff, Long.parseLong(w.group(1))),
+            (int) Math.min(0xffff, Long.parseLong(h.group(1)))
+        };
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                case '\n' -> b.append("\\n");
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        b.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        b.append(c);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
+    }
 }

@@ -12,50 +12,50 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Backend {
 
-  private final String address;
-  private final InetSocketAddress socketAddress;
-  private final AtomicInteger active = new AtomicInteger();
+    private final String address;
+    private final InetSocketAddress socketAddress;
+    private final AtomicInteger active = new AtomicInteger();
 
-  public Backend(String ip, int port) {
-    this.address = ip + ":" + port;
-    this.socketAddress = new InetSocketAddress(Ipv4.toAddress(ip), port);
-  }
+    public Backend(String ip, int port) {
+        this.address = ip + ":" + port;
+        this.socketAddress = new InetSocketAddress(Ipv4.toAddress(ip), port);
+    }
 
-  public static Backend of(EndpointState endpoint) {
-    return new Backend(endpoint.ip(), endpoint.port());
-  }
+    public static Backend of(EndpointState endpoint) {
+        return new Backend(endpoint.ip(), endpoint.port());
+    }
 
-  /** {@code ip:port}. */
-  public String address() {
-    return address;
-  }
+    /** {@code ip:port}. */
+    public String address() {
+        return address;
+    }
 
-  /** The resolved address to connect to (no DNS involved). */
-  public InetSocketAddress socketAddress() {
-    return socketAddress;
-  }
+    /** The resolved address to connect to (no DNS involved). */
+    public InetSocketAddress socketAddress() {
+        return socketAddress;
+    }
 
-  /** Connections (or connection attempts) currently held to this endpoint. */
-  public int activeConnections() {
-    return active.get();
-  }
+    /** Connections (or connection attempts) currently held to this endpoint. */
+    public int activeConnections() {
+        return active.get();
+    }
 
-  /** The live counter, for gauges. */
-  public AtomicInteger activeCounter() {
-    return active;
-  }
+    /** The live counter, for gauges. */
+    public AtomicInteger activeCounter() {
+        return active;
+    }
 
-  void acquire() {
-    active.incrementAndGet();
-  }
+    void acquire() {
+        active.incrementAndGet();
+    }
 
-  /** Ends one connection or attempt started by {@link ServicePortBalancer#pick}. */
-  public void release() {
-    active.decrementAndGet();
-  }
+    /** Ends one connection or attempt started by {@link ServicePortBalancer#pick}. */
+    public void release() {
+        active.decrementAndGet();
+    }
 
-  @Override
-  public String toString() {
-    return address;
-  }
+    @Override
+    public String toString() {
+        return address;
+    }
 }

@@ -9,17 +9,17 @@ import java.util.Set;
  */
 public interface Balancer {
 
-  /**
-   * Replaces the backend list. Called whenever the usable endpoints change; a call with the same
-   * set of addresses must not disturb the policy's rotation.
-   */
-  void setBackends(List<Backend> backends);
+    /**
+     * Replaces the backend list. Called whenever the usable endpoints change; a call with the same
+     * set of addresses must not disturb the policy's rotation.
+     */
+    void setBackends(List<Backend> backends);
 
-  /**
-   * Chooses the backend for a new connection, avoiding {@code excluded} (endpoints that already
-   * failed for this connection) unless nothing else is left.
-   *
-   * @return {@code null} only when there are no backends at all
-   */
-  Backend next(Set<Backend> excluded);
+    /**
+     * Chooses the backend for a new connection, avoiding {@code excluded} (endpoints that already
+     * failed for this connection) unless nothing else is left.
+     *
+     * @return {@code null} only when there are no backends at all
+     */
+    Backend next(Set<Backend> excluded);
 }

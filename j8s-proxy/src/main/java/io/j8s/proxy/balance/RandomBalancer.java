@@ -8,31 +8,31 @@ import java.util.random.RandomGenerator;
 /** Uniformly random choice, as kube-proxy's iptables mode. Not thread-safe. */
 public final class RandomBalancer implements Balancer {
 
-  private final RandomGenerator random;
-  private List<Backend> backends = List.of();
+    private final RandomGenerator random;
+    private List<Backend> backends = List.of();
 
-  public RandomBalancer(RandomGenerator random) {
-    this.random = random;
-  }
-
-  @Override
-  public void setBackends(List<Backend> newBackends) {
-    backends = List.copyOf(newBackends);
-  }
-
-  @Override
-  public Backend next(Set<Backend> excluded) {
-    if (backends.isEmpty()) {
-      return null;
+    public RandomBalancer(RandomGenerator random) {
+        this.random = random;
     }
-    List<Backend> candidates = backends;
-    if (!excluded.isEmpty()) {
-      candidates = new ArrayList<>(backends);
-      candidates.removeAll(excluded);
-      if (candidates.isEmpty()) {
-        candidates = backends;
-      }
+
+    @Override
+    public void setBackends(List<Backend> newBackends) {
+        backends = List.copyOf(newBackends);
     }
-    return candidates.get(random.nextInt(candidates.size()));
-  }
+
+    @Override
+    public Backend next(Set<Backend> excluded) {
+        if (backends.isEmpty()) {
+            return null;
+        }
+        List<Backend> candidates = backends;
+        if (!excluded.isEmpty()) {
+            candidates = new ArrayList<>(backends);
+            candidates.removeAll(excluded);
+            if (candidates.isEmpty()) {
+                candidates = backends;
+            }
+        }
+        return candidates.get(random.nextInt(candidates.size()));
+    }
 }

@@ -15,28 +15,28 @@ import java.util.List;
  */
 public final class ProgrammingLatency {
 
-  private final ProgrammingTriggerTimes tracker;
-  private final Timer timer;
-  private final Clock clock;
+    private final ProgrammingTriggerTimes tracker;
+    private final Timer timer;
+    private final Clock clock;
 
-  /**
-   * @param startTime changes triggered before this instant are not measured
-   */
-  public ProgrammingLatency(Instant startTime, Timer timer, Clock clock) {
-    this.tracker = new ProgrammingTriggerTimes(startTime);
-    this.timer = timer;
-    this.clock = clock;
-  }
-
-  /**
-   * To be called right after {@code slices} (all slices of {@code key}) have been programmed;
-   * records one sample per new trigger time among them.
-   */
-  public void programmed(ServiceKey key, List<EndpointSlice> slices) {
-    Instant now = clock.instant();
-    for (Instant t : tracker.newTriggerTimes(key, slices)) {
-      Duration d = Duration.between(t, now);
-      timer.record(d.isNegative() ? Duration.ZERO : d);
+    /**
+     * @param startTime changes triggered before this instant are not measured
+     */
+    public ProgrammingLatency(Instant startTime, Timer timer, Clock clock) {
+        this.tracker = new ProgrammingTriggerTimes(startTime);
+        this.timer = timer;
+        this.clock = clock;
     }
-  }
+
+    /**
+     * To be called right after {@code slices} (all slices of {@code key}) have been programmed;
+     * records one sample per new trigger time among them.
+     */
+    public void programmed(ServiceKey key, List<EndpointSlice> slices) {
+        Instant now = clock.instant();
+        for (Instant t : tracker.newTriggerTimes(key, slices)) {
+            Duration d = Duration.between(t, now);
+            timer.record(d.isNegative() ? Duration.ZERO : d);
+        }
+    }
 }

@@ -13,10 +13,14 @@ import java.util.List;
  * @param bytesReceived bytes forwarded from the endpoint back to clients
  * @param registered every meter registered for this endpoint, for removal
  */
-public record EndpointMeters(Counter connections, Counter connectFailures, Counter bytesSent,
-    Counter bytesReceived, List<Meter> registered) {
+public record EndpointMeters(
+        Counter connections,
+        Counter connectFailures,
+        Counter bytesSent,
+        Counter bytesReceived,
+        List<Meter> registered) {
 
-  public EndpointMeters {
-    registered = List.copyOf(registered);
-  }
+    public EndpointMeters {
+        registered = List.copyOf(registered);
+    }
 }

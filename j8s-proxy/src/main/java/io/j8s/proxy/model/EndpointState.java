@@ -13,26 +13,33 @@ import java.util.Objects;
  * @param nodeName the node hosting the endpoint, or {@code null}
  * @param podName {@code targetRef.name} when the target is a Pod, or {@code null}
  */
-public record EndpointState(String ip, int port, boolean ready, boolean serving,
-    boolean terminating, String nodeName, String podName) {
+public record EndpointState(
+        String ip,
+        int port,
+        boolean ready,
+        boolean serving,
+        boolean terminating,
+        String nodeName,
+        String podName) {
 
-  public EndpointState {
-    Objects.requireNonNull(ip, "ip");
-    if (!Ipv4.isLiteral(ip)) {
-      throw new IllegalArgumentException("endpoint IP must be an IPv4 literal, got \"" + ip + "\"");
+    public EndpointState {
+        Objects.requireNonNull(ip, "ip");
+        if (!Ipv4.isLiteral(ip)) {
+            throw new IllegalArgumentException(
+                    "endpoint IP must be an IPv4 literal, got \"" + ip + "\"");
+        }
+        if (port < 1 || port > 65535) {
+            throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
+        }
     }
-    if (port < 1 || port > 65535) {
-      throw new IllegalArgumentException("endpoint port must be 1..65535, got " + port);
+
+    /** A ready, serving, not terminating endpoint on no particular node. */
+    public static EndpointState ready(String ip, int port) {
+        return new EndpointState(ip, port, true, true, false, null, null);
     }
-  }
 
-  /** A ready, serving, not terminating endpoint on no particular node. */
-  public static EndpointState ready(String ip, int port) {
-    return new EndpointState(ip, port, true, true, false, null, null);
-  }
-
-  /** {@code ip:port}; what identifies the endpoint in tables, logs and metric tags. */
-  public String address() {
-    return ip + ":" + port;
-  }
+    /** {@code ip:port}; what identifies the endpoint in tables, logs and metric tags. */
+    public String address() {
+        return ip + ":" + port;
+    }
 }

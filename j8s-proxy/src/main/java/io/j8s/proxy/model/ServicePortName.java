@@ -8,15 +8,15 @@ import java.util.Objects;
  */
 public record ServicePortName(ServiceKey service, String portName, Protocol protocol) {
 
-  public ServicePortName {
-    Objects.requireNonNull(service, "service");
-    Objects.requireNonNull(portName, "portName");
-    Objects.requireNonNull(protocol, "protocol");
-  }
+    public ServicePortName {
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(portName, "portName");
+        Objects.requireNonNull(protocol, "protocol");
+    }
 
-  /** {@code namespace/name:port/PROTOCOL}, as kube-proxy prints it. */
-  @Override
-  public String toString() {
-    return service + ":" + portName + "/" + protocol;
-  }
+    /** {@code namespace/name:port/PROTOCOL}, as kube-proxy prints it. */
+    @Override
+    public String toString() {
+        return service + ":" + portName + "/" + protocol;
+    }
 }

@@ -29,12 +29,12 @@ import java.util.HexFormat;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500NameBuilder;
+import org.bouncycastle.asn1.x500.style.BCStyle;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.bouncycastle.asn1.x500.X500NameBuilder;
-import org.bouncycastle.asn1.x500.style.BCStyle;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -73,7 +73,8 @@ public final class AgentBootstrap {
      * @throws JoinException when the server's CA does not match the token, the token is refused, or
      *     the server cannot be reached
      */
-    public Joined join(URI server, JoinToken token, String nodeName, Path dataDir) throws JoinException {
+    public Joined join(URI server, JoinToken token, String nodeName, Path dataDir)
+            throws JoinException {
         if (!"https".equals(server.getScheme())) {
             throw new JoinException("the server URL must be https://..., got " + server);
         }
@@ -85,9 +86,15 @@ public final class AgentBootstrap {
         String base = server.toString().replaceAll("/+$", "");
         byte[] caBundle = fetchCaBundle(URI.create(base + BootstrapPolicy.CACERTS_PATH));
         if (!token.matchesCa(caBundle)) {
-            throw new JoinException("the server at " + server + " presents a CA whose hash (" + JoinToken.caHash(
-                    caBundle) + ") is not the one in the join token (" + token.caHash() + "); the token was not sent."
-                    + " Check the server URL and the token.");
+            throw new JoinException(
+                    "the server at "
+                            + server
+                            + " presents a CA whose hash ("
+                            + JoinToken.caHash(caBundle)
+                            + ") is not the one in the join token ("
+                            + token.caHash()
+                            + "); the token was not sent."
+                            + " Check the server URL and the token.");
         }
         String caPem = new String(caBundle, StandardCharsets.UTF_8);
         KeyPair keys = KeyPairs.ecdsa();
@@ -95,23 +102,35 @@ public final class AgentBootstrap {
         request.put("nodeName", nodeName);
         request.put("certificateSigningRequest", Pem.encode(certificationRequest(nodeName, keys)));
         request.put("nodePassword", nodePassword(dataDir));
-        HttpResponse<String> response = send(verifyingClient(caPem), HttpRequest.newBuilder(
-                URI.create(base + BootstrapPolicy.NODE_CREDENTIAL_PATH))
-                .timeout(TIMEOUT)
-                .header("Authorization", "Bearer " + token.encode())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(Json.writeBytes(request))).build());
+        HttpResponse<String> response =
+                send(
+                        verifyingClient(caPem),
+                        HttpRequest.newBuilder(
+                                        URI.create(base + BootstrapPolicy.NODE_CREDENTIAL_PATH))
+                                .timeout(TIMEOUT)
+                                .header("Authorization", "Bearer " + token.encode())
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofByteArray(
+                                                Json.writeBytes(request)))
+                                .build());
         if (response.statusCode() == 401) {
             throw new JoinException("the server refused the join token (401 Unauthorized)");
         }
         if (response.statusCode() == 403) {
-            throw new JoinException("the server refused to let this agent join as node " + nodeName
-                    + " (403 Forbidden): " + Json.str(parseQuietly(response.body()), "message"));
+            throw new JoinException(
+                    "the server refused to let this agent join as node "
+                            + nodeName
+                            + " (403 Forbidden): "
+                            + Json.str(parseQuietly(response.body()), "message"));
         }
         if (response.statusCode() != 200) {
-            throw new JoinException("the server answered " + response.statusCode() + " to the join: "
-                    + Json.str(parseQuietly(response.body()), "message"));
+            throw new JoinException(
+                    "the server answered "
+                            + response.statusCode()
+                            + " to the join: "
+                            + Json.str(parseQuietly(response.body()), "message"));
         }
         JsonNode body = parseQuietly(response.body());
         X509Certificate certificate = Pem.certificate(Json.str(body, "certificate"));
@@ -124,8 +143,14 @@ public final class AgentBootstrap {
             throw new JoinException("the issued certificate is not signed by the cluster CA", e);
         }
         Leaf leaf = new Leaf(certificate, keys.getPrivate());
-        PrivateFiles.writeSecret(kubeconfig, Kubeconfig.yaml(server.toString(), caPem, Identity.node(nodeName).user(),
-                leaf.certificatePem(), leaf.keyPem()));
+        PrivateFiles.writeSecret(
+                kubeconfig,
+                Kubeconfig.yaml(
+                        server.toString(),
+                        caPem,
+                        Identity.node(nodeName).user(),
+                        leaf.certificatePem(),
+                        leaf.keyPem()));
         return new Joined(kubeconfig, certificate, false);
     }
 
@@ -139,19 +164,37 @@ public final class AgentBootstrap {
             JsonNode cluster = Json.elements(config, "clusters").get(0).path("cluster");
             JsonNode user = Json.elements(config, "users").get(0).path("user");
             byte[] ca = Base64.getDecoder().decode(Json.str(cluster, "certificate-authority-data"));
-            X509Certificate cert = Pem.certificate(new String(Base64.getDecoder().decode(
-                    Json.str(user, "client-certificate-data")), StandardCharsets.UTF_8));
-            boolean sameNode = cert.getSubjectX500Principal().getName().contains("CN=" + Identity.node(nodeName)
-                    .user());
-            boolean fresh = cert.getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(clock.instant());
-            if (token.matchesCa(ca) && sameNode && fresh && Json.str(cluster, "server").equals(server.toString())) {
-                String keyPem = new String(Base64.getDecoder().decode(Json.str(user, "client-key-data")),
-                        StandardCharsets.UTF_8);
+            X509Certificate cert =
+                    Pem.certificate(
+                            new String(
+                                    Base64.getDecoder()
+                                            .decode(Json.str(user, "client-certificate-data")),
+                                    StandardCharsets.UTF_8));
+            boolean sameNode =
+                    cert.getSubjectX500Principal()
+                            .getName()
+                            .contains("CN=" + Identity.node(nodeName).user());
+            boolean fresh =
+                    cert.getNotAfter().toInstant().minus(RENEW_BEFORE).isAfter(clock.instant());
+            if (token.matchesCa(ca)
+                    && sameNode
+                    && fresh
+                    && Json.str(cluster, "server").equals(server.toString())) {
+                String keyPem =
+                        new String(
+                                Base64.getDecoder().decode(Json.str(user, "client-key-data")),
+                                StandardCharsets.UTF_8);
                 String canonical = Pem.encode(Pem.privateKey(keyPem));
-                if (!canonical.equals(keyPem)) { // an EC key written without its public key by an older j8s
-                    PrivateFiles.writeSecret(kubeconfig, Kubeconfig.yaml(server.toString(),
-                            new String(ca, StandardCharsets.UTF_8), Identity.node(nodeName).user(),
-                            Pem.encode(cert), canonical));
+                if (!canonical.equals(
+                        keyPem)) { // an EC key written without its public key by an older j8s
+                    PrivateFiles.writeSecret(
+                            kubeconfig,
+                            Kubeconfig.yaml(
+                                    server.toString(),
+                                    new String(ca, StandardCharsets.UTF_8),
+                                    Identity.node(nodeName).user(),
+                                    Pem.encode(cert),
+                                    canonical));
                 }
                 return new Joined(kubeconfig, cert, true);
             }
@@ -161,7 +204,10 @@ public final class AgentBootstrap {
         return null;
     }
 
-    /** The node password kept in {@code dataDir}, made (32 random bytes, hex) when there is none yet. */
+    /**
+     * The node password kept in {@code dataDir}, made (32 random bytes, hex) when there is none
+     * yet.
+     */
     static String nodePassword(Path dataDir) {
         Path file = dataDir.resolve(NODE_PASSWORD);
         String kept = PrivateFiles.readIfExists(file);
@@ -189,17 +235,25 @@ public final class AgentBootstrap {
         }
     }
 
-    /** GET over TLS that trusts any server: only to learn the CA, which the token's hash then checks. */
+    /**
+     * GET over TLS that trusts any server: only to learn the CA, which the token's hash then
+     * checks.
+     */
     private static byte[] fetchCaBundle(URI uri) throws JoinException {
         try {
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, new TrustManager[] {new TrustAnyServer()}, null);
-            HttpClient client = HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build();
-            HttpResponse<byte[]> response = sendBytes(client, HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET()
-                    .build());
+            HttpClient client =
+                    HttpClient.newBuilder().sslContext(tls).connectTimeout(TIMEOUT).build();
+            HttpResponse<byte[]> response =
+                    sendBytes(client, HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build());
             if (response.statusCode() != 200) {
-                throw new JoinException("the server answered " + response.statusCode() + " for its CA certificates ("
-                        + uri + ")");
+                throw new JoinException(
+                        "the server answered "
+                                + response.statusCode()
+                                + " for its CA certificates ("
+                                + uri
+                                + ")");
             }
             return response.body();
         } catch (GeneralSecurityException e) {
@@ -215,7 +269,8 @@ public final class AgentBootstrap {
             for (X509Certificate ca : Pem.certificates(caPem)) {
                 trust.setCertificateEntry("ca-" + i++, ca);
             }
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory factory =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
             SSLContext tls = SSLContext.getInstance("TLS");
             tls.init(null, factory.getTrustManagers(), null);
@@ -225,7 +280,8 @@ public final class AgentBootstrap {
         }
     }
 
-    private static HttpResponse<String> send(HttpClient client, HttpRequest request) throws JoinException {
+    private static HttpResponse<String> send(HttpClient client, HttpRequest request)
+            throws JoinException {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
@@ -236,7 +292,8 @@ public final class AgentBootstrap {
         }
     }
 
-    private static HttpResponse<byte[]> sendBytes(HttpClient client, HttpRequest request) throws JoinException {
+    private static HttpResponse<byte[]> sendBytes(HttpClient client, HttpRequest request)
+            throws JoinException {
         try {
             return client.send(request, HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {

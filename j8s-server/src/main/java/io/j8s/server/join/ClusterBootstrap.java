@@ -31,18 +31,20 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The cluster-wide secrets of servers that share one store (k3s' bootstrap data): the CA
  * certificate and key, the service account signing key and the join token's id and secret,
- * generated once by the first server and kept at {@link #KEY} in the store, encrypted with AES-256-GCM
- * under a key derived (PBKDF2-HMAC-SHA256) from the join token's {@code <id>:<secret>}. A server
- * started on a store that holds them decrypts them with the token it was given ({@code --token},
- * {@code --token-file}, or its data dir's token) and installs them in its data dir, then issues its
- * own serving and admin certificates with that CA. Two first servers racing are resolved by the
- * store's create: the loser loads the winner's (both need the same token for that). Without a
- * token, or with another cluster's, the server refuses to start ({@link RefusedException}).
+ * generated once by the first server and kept at {@link #KEY} in the store, encrypted with
+ * AES-256-GCM under a key derived (PBKDF2-HMAC-SHA256) from the join token's {@code <id>:<secret>}.
+ * A server started on a store that holds them decrypts them with the token it was given ({@code
+ * --token}, {@code --token-file}, or its data dir's token) and installs them in its data dir, then
+ * issues its own serving and admin certificates with that CA. Two first servers racing are resolved
+ * by the store's create: the loser loads the winner's (both need the same token for that). Without
+ * a token, or with another cluster's, the server refuses to start ({@link RefusedException}).
  */
 public final class ClusterBootstrap {
     private static final Logger log = LoggerFactory.getLogger(ClusterBootstrap.class);
+
     /** Where the encrypted bootstrap data lives (not a resource: the watch cache ignores it). */
     public static final String KEY = "/registry/j8s.io/bootstrap";
+
     private static final int ITERATIONS = 200_000;
     private static final int SALT_BYTES = 16;
     private static final int NONCE_BYTES = 12;
@@ -66,35 +68,43 @@ public final class ClusterBootstrap {
      *
      * @param token the token the server was given (full {@code K10...} or short {@code
      *     <id>:<secret>}), or null to use the data dir's {@code token} file if any
-     * @throws RefusedException when the store holds a cluster this token cannot open, or {@code token}
-     *     is malformed
+     * @throws RefusedException when the store holds a cluster this token cannot open, or {@code
+     *     token} is malformed
      */
-    public static Joined loadOrCreate(Store store, Path dataDir, String token, Collection<String> servingHosts,
-            Clock clock) {
+    public static Joined loadOrCreate(
+            Store store, Path dataDir, String token, Collection<String> servingHosts, Clock clock) {
         Given given = token != null ? Given.parse(token) : Given.fromDataDir(dataDir);
         for (int attempt = 0; attempt < 3; attempt++) {
             Optional<KeyValue> stored = store.get(KEY);
             if (stored.isPresent()) {
-                return join(stored.get().value(), given, dataDir, servingHosts, clock, token != null);
+                return join(
+                        stored.get().value(), given, dataDir, servingHosts, clock, token != null);
             }
             ClusterPki pki = ClusterPki.loadOrCreate(dataDir, servingHosts, clock);
             JoinToken joinToken;
             if (token != null) {
-                if (given.caHash() != null && !given.caHash().equals(JoinToken.caHash(pki.caBundle()))) {
-                    throw new RefusedException("the token names a cluster CA (" + given.caHash() + ") but the store"
-                            + " holds no cluster yet: start the first server without --token, or with the short"
-                            + " form <id>:<secret>");
+                if (given.caHash() != null
+                        && !given.caHash().equals(JoinToken.caHash(pki.caBundle()))) {
+                    throw new RefusedException(
+                            "the token names a cluster CA ("
+                                    + given.caHash()
+                                    + ") but the store"
+                                    + " holds no cluster yet: start the first server without --token, or with the short"
+                                    + " form <id>:<secret>");
                 }
-                joinToken = new JoinToken(JoinToken.caHash(pki.caBundle()), given.id(), given.secret());
+                joinToken =
+                        new JoinToken(JoinToken.caHash(pki.caBundle()), given.id(), given.secret());
                 JoinTokens.write(dataDir, joinToken);
             } else {
                 joinToken = JoinTokens.loadOrCreate(dataDir, pki.caBundle());
             }
-            byte[] sealed = seal(passphrase(joinToken.id(), joinToken.secret()), plaintext(pki, joinToken));
+            byte[] sealed =
+                    seal(passphrase(joinToken.id(), joinToken.secret()), plaintext(pki, joinToken));
             try {
                 store.create(KEY, sealed);
-                log.atInfo().log("stored the cluster's CA, service account key and token secret (encrypted with"
-                        + " the token) for other servers");
+                log.atInfo().log(
+                        "stored the cluster's CA, service account key and token secret (encrypted with"
+                                + " the token) for other servers");
                 return new Joined(pki, joinToken, true);
             } catch (AlreadyExistsException e) {
                 // Another first server won the race: load its secrets instead (the next round).
@@ -104,36 +114,58 @@ public final class ClusterBootstrap {
                 }
             }
         }
-        throw new IllegalStateException("the bootstrap data at " + KEY + " keeps appearing and disappearing");
+        throw new IllegalStateException(
+                "the bootstrap data at " + KEY + " keeps appearing and disappearing");
     }
 
-    private static Joined join(byte[] sealed, Given given, Path dataDir, Collection<String> servingHosts,
-            Clock clock, boolean explicit) {
+    private static Joined join(
+            byte[] sealed,
+            Given given,
+            Path dataDir,
+            Collection<String> servingHosts,
+            Clock clock,
+            boolean explicit) {
         if (given == null) {
-            throw new RefusedException("the store already holds a j8s cluster: start this server with that"
-                    + " cluster's token (--token or --token-file; 'j8s token' prints it on a server of the cluster)");
+            throw new RefusedException(
+                    "the store already holds a j8s cluster: start this server with that"
+                            + " cluster's token (--token or --token-file; 'j8s token' prints it on a server of the cluster)");
         }
         JsonNode secrets;
         try {
             secrets = Json.parse(open(passphrase(given.id(), given.secret()), sealed));
         } catch (AEADBadTagException e) {
-            throw new RefusedException("the token does not open the cluster in the store (it is another cluster's,"
-                    + " or mistyped): pass the token of the cluster's servers (" + (explicit ? "--token or"
-                    + " --token-file" : "this data dir holds another cluster's token; pass --token or --token-file")
-                    + ")");
+            throw new RefusedException(
+                    "the token does not open the cluster in the store (it is another cluster's,"
+                            + " or mistyped): pass the token of the cluster's servers ("
+                            + (explicit
+                                    ? "--token or" + " --token-file"
+                                    : "this data dir holds another cluster's token; pass --token or --token-file")
+                            + ")");
         }
         String caCert = Json.str(secrets, "caCertificate");
-        if (given.caHash() != null && !given.caHash().equals(JoinToken.caHash(caCert.getBytes(
-                StandardCharsets.UTF_8)))) {
-            throw new RefusedException("the token's CA hash is not the hash of the cluster's CA in the store");
+        if (given.caHash() != null
+                && !given.caHash()
+                        .equals(JoinToken.caHash(caCert.getBytes(StandardCharsets.UTF_8)))) {
+            throw new RefusedException(
+                    "the token's CA hash is not the hash of the cluster's CA in the store");
         }
-        ClusterPki.adopt(dataDir, caCert, Json.str(secrets, "caKey"), Json.str(secrets, "serviceAccountKey"));
+        ClusterPki.adopt(
+                dataDir,
+                caCert,
+                Json.str(secrets, "caKey"),
+                Json.str(secrets, "serviceAccountKey"));
         ClusterPki pki = ClusterPki.loadOrCreate(dataDir, servingHosts, clock);
-        JoinToken joinToken = new JoinToken(JoinToken.caHash(pki.caBundle()), Json.str(secrets, "tokenId"),
-                Json.str(secrets, "tokenSecret"));
+        JoinToken joinToken =
+                new JoinToken(
+                        JoinToken.caHash(pki.caBundle()),
+                        Json.str(secrets, "tokenId"),
+                        Json.str(secrets, "tokenSecret"));
         JoinTokens.write(dataDir, joinToken);
-        log.atInfo().addKeyValue("caHash", joinToken.caHash()).log("joined the cluster in the store: its CA and"
-                + " service account key are loaded, this server's certificates are its own");
+        log.atInfo()
+                .addKeyValue("caHash", joinToken.caHash())
+                .log(
+                        "joined the cluster in the store: its CA and"
+                                + " service account key are loaded, this server's certificates are its own");
         return new Joined(pki, joinToken, false);
     }
 
@@ -142,7 +174,9 @@ public final class ClusterBootstrap {
         secrets.put("caCertificate", pki.caPem());
         // the files as ClusterPki wrote them, so every server reads the same encoding
         secrets.put("caKey", PrivateFiles.readIfExists(pki.dir().resolve("ca.key")));
-        secrets.put("serviceAccountKey", PrivateFiles.readIfExists(pki.dir().resolve("service-account.key")));
+        secrets.put(
+                "serviceAccountKey",
+                PrivateFiles.readIfExists(pki.dir().resolve("service-account.key")));
         secrets.put("tokenId", token.id());
         secrets.put("tokenSecret", token.secret());
         return Json.writeBytes(secrets);
@@ -152,7 +186,10 @@ public final class ClusterBootstrap {
         return (id + ":" + secret).toCharArray();
     }
 
-    /** {@code {"kdf", "iterations", "salt", "nonce", "ciphertext"}} as JSON; the secrets are the GCM plaintext. */
+    /**
+     * {@code {"kdf", "iterations", "salt", "nonce", "ciphertext"}} as JSON; the secrets are the GCM
+     * plaintext.
+     */
     static byte[] seal(char[] passphrase, byte[] plaintext) {
         SecureRandom random = new SecureRandom();
         byte[] salt = new byte[SALT_BYTES];
@@ -161,7 +198,10 @@ public final class ClusterBootstrap {
         random.nextBytes(nonce);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key(passphrase, salt, ITERATIONS), new GCMParameterSpec(128, nonce));
+            cipher.init(
+                    Cipher.ENCRYPT_MODE,
+                    key(passphrase, salt, ITERATIONS),
+                    new GCMParameterSpec(128, nonce));
             ObjectNode sealed = Json.object();
             sealed.put("kdf", "PBKDF2WithHmacSHA256");
             sealed.put("iterations", ITERATIONS);
@@ -170,7 +210,8 @@ public final class ClusterBootstrap {
             sealed.put("ciphertext", Base64.getEncoder().encodeToString(cipher.doFinal(plaintext)));
             return Json.writeBytes(sealed);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot encrypt the bootstrap data: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot encrypt the bootstrap data: " + e.getMessage(), e);
         }
     }
 
@@ -183,20 +224,29 @@ public final class ClusterBootstrap {
         JsonNode sealed = Json.parse(sealedBytes);
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key(passphrase, Base64.getDecoder().decode(Json.str(sealed, "salt")),
-                    sealed.path("iterations").asInt()), new GCMParameterSpec(128,
-                    Base64.getDecoder().decode(Json.str(sealed, "nonce"))));
+            cipher.init(
+                    Cipher.DECRYPT_MODE,
+                    key(
+                            passphrase,
+                            Base64.getDecoder().decode(Json.str(sealed, "salt")),
+                            sealed.path("iterations").asInt()),
+                    new GCMParameterSpec(
+                            128, Base64.getDecoder().decode(Json.str(sealed, "nonce"))));
             return cipher.doFinal(Base64.getDecoder().decode(Json.str(sealed, "ciphertext")));
         } catch (AEADBadTagException e) {
             throw e;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot decrypt the bootstrap data: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot decrypt the bootstrap data: " + e.getMessage(), e);
         }
     }
 
-    private static SecretKeySpec key(char[] passphrase, byte[] salt, int iterations) throws GeneralSecurityException {
-        byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
-                .generateSecret(new PBEKeySpec(passphrase, salt, iterations, 256)).getEncoded();
+    private static SecretKeySpec key(char[] passphrase, byte[] salt, int iterations)
+            throws GeneralSecurityException {
+        byte[] key =
+                SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                        .generateSecret(new PBEKeySpec(passphrase, salt, iterations, 256))
+                        .getEncoded();
         return new SecretKeySpec(key, "AES");
     }
 
@@ -214,14 +264,18 @@ public final class ClusterBootstrap {
             }
             Matcher m = SHORT.matcher(t);
             if (!m.matches()) {
-                throw new RefusedException("a server token is a join token (K10<CA hash>::<id>:<secret>) or"
-                        + " its short form <id>:<secret> (6, then 16 to 64 lowercase letters and digits); this one is"
-                        + " neither");
+                throw new RefusedException(
+                        "a server token is a join token (K10<CA hash>::<id>:<secret>) or"
+                                + " its short form <id>:<secret> (6, then 16 to 64 lowercase letters and digits); this one is"
+                                + " neither");
             }
             return new Given(null, m.group(1), m.group(2));
         }
 
-        /** The data dir's token, trusted only for its id and secret (the store's CA decides), or null. */
+        /**
+         * The data dir's token, trusted only for its id and secret (the store's CA decides), or
+         * null.
+         */
         static Given fromDataDir(Path dataDir) {
             String text = PrivateFiles.readIfExists(dataDir.resolve(JoinTokens.FILE));
             if (text == null) {

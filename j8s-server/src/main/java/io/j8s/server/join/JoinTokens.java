@@ -37,9 +37,13 @@ public final class JoinTokens {
                 if (token.matchesCa(caBundle)) {
                     return token;
                 }
-                log.atWarn().addKeyValue("file", file).log("the join token names another CA; making a new one");
+                log.atWarn()
+                        .addKeyValue("file", file)
+                        .log("the join token names another CA; making a new one");
             } catch (IllegalArgumentException e) {
-                log.atWarn().addKeyValue("file", file).addKeyValue("error", e.getMessage())
+                log.atWarn()
+                        .addKeyValue("file", file)
+                        .addKeyValue("error", e.getMessage())
                         .log("unreadable join token; making a new one");
             }
         }

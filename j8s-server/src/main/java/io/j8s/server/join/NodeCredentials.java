@@ -17,7 +17,11 @@ public final class NodeCredentials implements NodeCredentialIssuer {
     @Override
     public String issue(String nodeName, String csrPem) {
         Identity node = Identity.node(nodeName);
-        return Pem.encode(ca.issueClientForRequest(node.user(), node.groups(), Pem.certificationRequest(csrPem),
-                ClusterPki.LEAF_VALIDITY));
+        return Pem.encode(
+                ca.issueClientForRequest(
+                        node.user(),
+                        node.groups(),
+                        Pem.certificationRequest(csrPem),
+                        ClusterPki.LEAF_VALIDITY));
     }
 }

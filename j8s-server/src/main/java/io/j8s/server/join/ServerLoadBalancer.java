@@ -35,11 +35,13 @@ public final class ServerLoadBalancer implements AutoCloseable {
 
     private volatile List<URI> servers;
     private final ServerSocket listener;
-    private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "j8s-server-lb");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService threads =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "j8s-server-lb");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile URI current;
     private volatile boolean closed;
@@ -51,8 +53,8 @@ public final class ServerLoadBalancer implements AutoCloseable {
     }
 
     /**
-     * Listens on a free port of {@code 127.0.0.1} and passes connections to {@code servers}
-     * ({@code https://host:port} each), the first one first.
+     * Listens on a free port of {@code 127.0.0.1} and passes connections to {@code servers} ({@code
+     * https://host:port} each), the first one first.
      */
     public static ServerLoadBalancer start(List<URI> servers) {
         if (servers.isEmpty()) {
@@ -62,11 +64,14 @@ public final class ServerLoadBalancer implements AutoCloseable {
             ServerSocket listener = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
             ServerLoadBalancer lb = new ServerLoadBalancer(servers, listener);
             lb.threads.execute(lb::acceptLoop);
-            log.atInfo().addKeyValue("servers", servers).addKeyValue("url", lb.url())
+            log.atInfo()
+                    .addKeyValue("servers", servers)
+                    .addKeyValue("url", lb.url())
                     .log("server load balancer started");
             return lb;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot listen for the server load balancer: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot listen for the server load balancer: " + e.getMessage(), e);
         }
     }
 
@@ -85,7 +90,9 @@ public final class ServerLoadBalancer implements AutoCloseable {
         return servers;
     }
 
-    /** Replaces the server list; the server in use stays in use while it is in the list and answers. */
+    /**
+     * Replaces the server list; the server in use stays in use while it is in the list and answers.
+     */
     public void setServers(List<URI> list) {
         if (list.isEmpty() || list.equals(servers)) {
             return;
@@ -101,7 +108,9 @@ public final class ServerLoadBalancer implements AutoCloseable {
                 threads.execute(() -> connect(client));
             } catch (IOException e) {
                 if (!closed) {
-                    log.atWarn().addKeyValue("error", e.toString()).log("server load balancer: accept failed");
+                    log.atWarn()
+                            .addKeyValue("error", e.toString())
+                            .log("server load balancer: accept failed");
                 }
             }
         }
@@ -116,13 +125,17 @@ public final class ServerLoadBalancer implements AutoCloseable {
             URI server = list.get((start + i) % list.size());
             Socket upstream = new Socket();
             try {
-                upstream.connect(new InetSocketAddress(server.getHost(), server.getPort() < 0 ? 443 : server.getPort()),
+                upstream.connect(
+                        new InetSocketAddress(
+                                server.getHost(), server.getPort() < 0 ? 443 : server.getPort()),
                         CONNECT_TIMEOUT_MILLIS);
                 upstream.setTcpNoDelay(true);
                 client.setTcpNoDelay(true);
             } catch (IOException e) {
                 closeQuietly(upstream);
-                log.atWarn().addKeyValue("server", server).addKeyValue("error", e.getMessage())
+                log.atWarn()
+                        .addKeyValue("server", server)
+                        .addKeyValue("error", e.getMessage())
                         .log("server unreachable; trying the next");
                 continue;
             }
@@ -142,7 +155,8 @@ public final class ServerLoadBalancer implements AutoCloseable {
     /** Copies {@code from} to {@code to} until either ends, then closes both. */
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
@@ -151,7 +165,9 @@ public final class ServerLoadBalancer implements AutoCloseable {
         } catch (SocketException e) {
             // Closed by the other direction, or reset by a server that died.
         } catch (IOException e) {
-            log.atDebug().addKeyValue("error", e.toString()).log("server load balancer: connection ended");
+            log.atDebug()
+                    .addKeyValue("error", e.toString())
+                    .log("server load balancer: connection ended");
         } finally {
             open.remove(from);
             open.remove(to);

@@ -65,21 +65,38 @@ public final class CertificateAuthority {
         X500Name name = name(commonName, List.of());
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(),
-                    Date.from(now.minus(SKEW)), Date.from(now.plus(validity)), name, pair.getPublic())
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
-                    .addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature))
-                    .addExtension(Extension.subjectKeyIdentifier, false,
-                            utils.createSubjectKeyIdentifier(pair.getPublic()));
-            return new CertificateAuthority(sign(builder, pair.getPrivate()), pair.getPrivate(), clock);
+            X509v3CertificateBuilder builder =
+                    new JcaX509v3CertificateBuilder(
+                                    name,
+                                    serial(),
+                                    Date.from(now.minus(SKEW)),
+                                    Date.from(now.plus(validity)),
+                                    name,
+                                    pair.getPublic())
+                            .addExtension(
+                                    Extension.basicConstraints, true, new BasicConstraints(true))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(
+                                            KeyUsage.keyCertSign
+                                                    | KeyUsage.cRLSign
+                                                    | KeyUsage.digitalSignature))
+                            .addExtension(
+                                    Extension.subjectKeyIdentifier,
+                                    false,
+                                    utils.createSubjectKeyIdentifier(pair.getPublic()));
+            return new CertificateAuthority(
+                    sign(builder, pair.getPrivate()), pair.getPrivate(), clock);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot create the CA certificate: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot create the CA certificate: " + e.getMessage(), e);
         }
     }
 
     /** The CA of an existing certificate and key. */
-    public static CertificateAuthority of(X509Certificate certificate, PrivateKey key, Clock clock) {
+    public static CertificateAuthority of(
+            X509Certificate certificate, PrivateKey key, Clock clock) {
         return new CertificateAuthority(certificate, key, clock);
     }
 
@@ -87,7 +104,9 @@ public final class CertificateAuthority {
         return certificate;
     }
 
-    /** This CA issuing at {@code other}'s time (tests make certificates that are already expired). */
+    /**
+     * This CA issuing at {@code other}'s time (tests make certificates that are already expired).
+     */
     public CertificateAuthority at(Clock other) {
         return new CertificateAuthority(certificate, key, other);
     }
@@ -97,43 +116,59 @@ public final class CertificateAuthority {
     }
 
     /** A client certificate: CN is the user, each organization a group. */
-    public X509Certificate issueClient(String user, List<String> groups, PublicKey subjectKey, Duration validity) {
+    public X509Certificate issueClient(
+            String user, List<String> groups, PublicKey subjectKey, Duration validity) {
         return issue(name(user, groups), subjectKey, validity, KeyPurposeId.id_kp_clientAuth, null);
     }
 
     /** A serving certificate for {@code hosts}: IP addresses become IP SANs, the rest DNS SANs. */
-    public X509Certificate issueServing(String commonName, List<String> hosts, PublicKey subjectKey,
-            Duration validity) {
+    public X509Certificate issueServing(
+            String commonName, List<String> hosts, PublicKey subjectKey, Duration validity) {
         List<GeneralName> names = new ArrayList<>();
         for (String host : hosts) {
-            names.add(isIpAddress(host) ? new GeneralName(GeneralName.iPAddress, host)
-                    : new GeneralName(GeneralName.dNSName, host));
+            names.add(
+                    isIpAddress(host)
+                            ? new GeneralName(GeneralName.iPAddress, host)
+                            : new GeneralName(GeneralName.dNSName, host));
         }
-        return issue(name(commonName, List.of()), subjectKey, validity, KeyPurposeId.id_kp_serverAuth,
+        return issue(
+                name(commonName, List.of()),
+                subjectKey,
+                validity,
+                KeyPurposeId.id_kp_serverAuth,
                 new GeneralNames(names.toArray(GeneralName[]::new)));
     }
 
     /**
-     * A client certificate for the key of a PKCS#10 request whose signature proves possession of it;
-     * the subject is {@code user}/{@code groups}, whatever the request asked for.
+     * A client certificate for the key of a PKCS#10 request whose signature proves possession of
+     * it; the subject is {@code user}/{@code groups}, whatever the request asked for.
      *
      * @throws IllegalArgumentException when the request's signature does not verify
      */
-    public X509Certificate issueClientForRequest(String user, List<String> groups, PKCS10CertificationRequest request,
+    public X509Certificate issueClientForRequest(
+            String user,
+            List<String> groups,
+            PKCS10CertificationRequest request,
             Duration validity) {
         try {
             JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(request);
             PublicKey subjectKey = jca.getPublicKey();
-            if (!request.isSignatureValid(new JcaContentVerifierProviderBuilder().build(subjectKey))) {
+            if (!request.isSignatureValid(
+                    new JcaContentVerifierProviderBuilder().build(subjectKey))) {
                 throw new IllegalArgumentException("the request's signature does not verify");
             }
             return issueClient(user, groups, subjectKey, validity);
         } catch (GeneralSecurityException | OperatorCreationException | PKCSException e) {
-            throw new IllegalArgumentException("unusable certificate request: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "unusable certificate request: " + e.getMessage(), e);
         }
     }
 
-    private X509Certificate issue(X500Name subject, PublicKey subjectKey, Duration validity, KeyPurposeId purpose,
+    private X509Certificate issue(
+            X500Name subject,
+            PublicKey subjectKey,
+            Duration validity,
+            KeyPurposeId purpose,
             GeneralNames altNames) {
         Instant now = clock.instant();
         Instant notAfter = now.plus(validity);
@@ -143,20 +178,36 @@ public final class CertificateAuthority {
         }
         try {
             JcaX509ExtensionUtils utils = new JcaX509ExtensionUtils();
-            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serial(),
-                    Date.from(now.minus(SKEW)), Date.from(notAfter), subject, subjectKey)
-                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-                    .addExtension(Extension.keyUsage, true,
-                            new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose))
-                    .addExtension(Extension.authorityKeyIdentifier, false,
-                            utils.createAuthorityKeyIdentifier(certificate));
+            X509v3CertificateBuilder builder =
+                    new JcaX509v3CertificateBuilder(
+                                    certificate,
+                                    serial(),
+                                    Date.from(now.minus(SKEW)),
+                                    Date.from(notAfter),
+                                    subject,
+                                    subjectKey)
+                            .addExtension(
+                                    Extension.basicConstraints, true, new BasicConstraints(false))
+                            .addExtension(
+                                    Extension.keyUsage,
+                                    true,
+                                    new KeyUsage(
+                                            KeyUsage.digitalSignature | KeyUsage.keyEncipherment))
+                            .addExtension(
+                                    Extension.extendedKeyUsage,
+                                    false,
+                                    new ExtendedKeyUsage(purpose))
+                            .addExtension(
+                                    Extension.authorityKeyIdentifier,
+                                    false,
+                                    utils.createAuthorityKeyIdentifier(certificate));
             if (altNames != null) {
                 builder.addExtension(Extension.subjectAlternativeName, false, altNames);
             }
             return sign(builder, key);
         } catch (GeneralSecurityException | CertIOException e) {
-            throw new IllegalStateException("cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot issue a certificate for " + subject + ": " + e.getMessage(), e);
         }
     }
 
@@ -165,8 +216,9 @@ public final class CertificateAuthority {
         try {
             // A key read back from a PEM key pair is BouncyCastle's, whose algorithm is "ECDSA".
             boolean ec = signingKey instanceof java.security.interfaces.ECPrivateKey;
-            ContentSigner signer = new JcaContentSignerBuilder(ec ? "SHA256withECDSA" : "SHA256withRSA")
-                    .build(signingKey);
+            ContentSigner signer =
+                    new JcaContentSignerBuilder(ec ? "SHA256withECDSA" : "SHA256withRSA")
+                            .build(signingKey);
             return new JcaX509CertificateConverter().getCertificate(builder.build(signer));
         } catch (OperatorCreationException e) {
             throw new GeneralSecurityException(e.getMessage(), e);

@@ -13,9 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * API credentials for in-process components and tests: a client certificate per {@link Identity},
- * issued by the cluster CA in memory (never written), and the fabric8 {@link Config} or client
- * that uses it over TLS verified against the CA. Certificates are issued once per identity and
- * valid for {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
+ * issued by the cluster CA in memory (never written), and the fabric8 {@link Config} or client that
+ * uses it over TLS verified against the CA. Certificates are issued once per identity and valid for
+ * {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
  *
  * <p>Clients from {@link #client(Identity)} are shared per identity, run over one {@link
  * ClientTransport} and are closed by {@link #close()}; callers must not close them. Thread safe.
@@ -29,8 +29,12 @@ public final class ClientCredentials implements AutoCloseable {
     private final ClientTransport transport = new ClientTransport();
     private volatile boolean closed;
 
-    /** @param serverUrl the API server's URL (asked when a configuration is made, so it may follow binding) */
-    public ClientCredentials(CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
+    /**
+     * @param serverUrl the API server's URL (asked when a configuration is made, so it may follow
+     *     binding)
+     */
+    public ClientCredentials(
+            CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
         this.ca = ca;
         this.caPem = caPem;
         this.serverUrl = serverUrl;
@@ -38,11 +42,18 @@ public final class ClientCredentials implements AutoCloseable {
 
     /** The client certificate and key of {@code identity}. */
     public Leaf credential(Identity identity) {
-        return leaves.computeIfAbsent(identity, id -> {
-            KeyPair keys = KeyPairs.ecdsa();
-            return new Leaf(ca.issueClient(id.user(), id.groups(), keys.getPublic(), ClusterPki.LEAF_VALIDITY),
-                    keys.getPrivate());
-        });
+        return leaves.computeIfAbsent(
+                identity,
+                id -> {
+                    KeyPair keys = KeyPairs.ecdsa();
+                    return new Leaf(
+                            ca.issueClient(
+                                    id.user(),
+                                    id.groups(),
+                                    keys.getPublic(),
+                                    ClusterPki.LEAF_VALIDITY),
+                            keys.getPrivate());
+                });
     }
 
     /** A fabric8 configuration acting as {@code identity} (namespace {@code default}). */
@@ -64,14 +75,22 @@ public final class ClientCredentials implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client credentials are closed");
         }
-        return clients.computeIfAbsent(identity, id -> {
-            // fabric8 would put the certificate and key from the configuration into a PKCS#12 key
-            // store (10,000 PBES2 rounds to set the key, as many to read it back): the largest
-            // share of a start's CPU with a client per controller. The client gets the TLS
-            // material ready-made instead (docs/architecture.md, "Start-up").
-            Config config = new ConfigBuilder(config(id)).withClientCertData(null).withClientKeyData(null).build();
-            return transport.client(config, keyManagers(credential(id)), trustManagers());
-        });
+        return clients.computeIfAbsent(
+                identity,
+                id -> {
+                    // fabric8 would put the certificate and key from the configuration into a
+                    // PKCS#12 key
+                    // store (10,000 PBES2 rounds to set the key, as many to read it back): the
+                    // largest
+                    // share of a start's CPU with a client per controller. The client gets the TLS
+                    // material ready-made instead (docs/architecture.md, "Start-up").
+                    Config config =
+                            new ConfigBuilder(config(id))
+                                    .withClientCertData(null)
+                                    .withClientKeyData(null)
+                                    .build();
+                    return transport.client(config, keyManagers(credential(id)), trustManagers());
+                });
     }
 
     private javax.net.ssl.KeyManager[] keyManagers(Leaf leaf) {
@@ -80,13 +99,19 @@ public final class ClientCredentials implements AutoCloseable {
             // in memory only: JKS holds the key without PKCS#12's key encryption
             java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
             keys.load(null, null);
-            keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
-            javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.setKeyEntry(
+                    "client",
+                    leaf.key(),
+                    password,
+                    new java.security.cert.Certificate[] {leaf.certificate()});
+            javax.net.ssl.KeyManagerFactory factory =
+                    javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             factory.init(keys, password);
             return factory.getKeyManagers();
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot load a client certificate: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot load a client certificate: " + e.getMessage(), e);
         }
     }
 
@@ -96,8 +121,9 @@ public final class ClientCredentials implements AutoCloseable {
             java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
             store.load(null, null);
             store.setCertificateEntry("ca", ca.certificate());
-            javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            javax.net.ssl.TrustManagerFactory factory =
+                    javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
             return factory.getTrustManagers();
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
@@ -117,24 +143,31 @@ public final class ClientCredentials implements AutoCloseable {
      * A JDK TLS context acting as {@code identity} that trusts what {@code trust} trusts (null: the
      * cluster CA only).
      */
-    public javax.net.ssl.SSLContext sslContext(Identity identity, javax.net.ssl.TrustManager[] trust) {
+    public javax.net.ssl.SSLContext sslContext(
+            Identity identity, javax.net.ssl.TrustManager[] trust) {
         Leaf leaf = credential(identity);
         try {
             char[] password = new char[0];
             // in memory only: JKS holds the key without PKCS#12's key encryption (see ServingTls)
             java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
             keys.load(null, null);
-            keys.setKeyEntry("client", leaf.key(), password, new java.security.cert.Certificate[] {leaf.certificate()});
-            javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
-                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keys.setKeyEntry(
+                    "client",
+                    leaf.key(),
+                    password,
+                    new java.security.cert.Certificate[] {leaf.certificate()});
+            javax.net.ssl.KeyManagerFactory keyManagers =
+                    javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
             keyManagers.init(keys, password);
             javax.net.ssl.TrustManager[] trustManagers = trust;
             if (trustManagers == null) {
                 java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
                 store.load(null, null);
                 store.setCertificateEntry("ca", ca.certificate());
-                javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(
-                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                javax.net.ssl.TrustManagerFactory factory =
+                        javax.net.ssl.TrustManagerFactory.getInstance(
+                                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
                 factory.init(store);
                 trustManagers = factory.getTrustManagers();
             }
@@ -142,15 +175,16 @@ public final class ClientCredentials implements AutoCloseable {
             context.init(keyManagers.getKeyManagers(), trustManagers, null);
             return context;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException("cannot build a TLS context for " + identity.user() + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "cannot build a TLS context for " + identity.user() + ": " + e.getMessage(), e);
         }
     }
 
     /** A kubeconfig acting as {@code identity} (for kubectl). */
     public String kubeconfig(Identity identity) {
         Leaf leaf = credential(identity);
-        return Kubeconfig.yaml(serverUrl.get(), caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
+        return Kubeconfig.yaml(
+                serverUrl.get(), caPem, identity.user(), leaf.certificatePem(), leaf.keyPem());
     }
 
     @Override

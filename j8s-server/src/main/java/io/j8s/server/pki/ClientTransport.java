@@ -28,32 +28,52 @@ public final class ClientTransport implements AutoCloseable {
 
     public ClientTransport() {
         // the options fabric8 uses for the Vert.x it would start itself
-        vertx = Vertx.vertx(new VertxOptions().setUseDaemonThread(true).setFileSystemOptions(
-                new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+        vertx =
+                Vertx.vertx(
+                        new VertxOptions()
+                                .setUseDaemonThread(true)
+                                .setFileSystemOptions(
+                                        new FileSystemOptions()
+                                                .setFileCachingEnabled(false)
+                                                .setClassPathResolvingEnabled(false)));
         httpClients = new Vertx5HttpClientFactory(vertx);
         AtomicInteger threads = new AtomicInteger();
-        tasks = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "j8s-client-task-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        tasks =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t =
+                                    new Thread(r, "j8s-client-task-" + threads.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
     /** A client over this transport; closing it leaves the transport open. */
     public KubernetesClient client(Config config) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
-                .withTaskExecutor(tasks).withKubernetesSerialization(serialization).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(httpClients)
+                .withTaskExecutor(tasks)
+                .withKubernetesSerialization(serialization)
+                .build();
     }
 
     /**
      * A client over this transport with its TLS material given ready-made ({@code config} then
      * holds no client certificate); closing it leaves the transport open.
      */
-    public KubernetesClient client(Config config, javax.net.ssl.KeyManager[] keyManagers,
+    public KubernetesClient client(
+            Config config,
+            javax.net.ssl.KeyManager[] keyManagers,
             javax.net.ssl.TrustManager[] trustManagers) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
-                .withHttpClientBuilderConsumer(builder -> builder.sslContext(keyManagers, trustManagers))
-                .withTaskExecutor(tasks).withKubernetesSerialization(serialization).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(httpClients)
+                .withHttpClientBuilderConsumer(
+                        builder -> builder.sslContext(keyManagers, trustManagers))
+                .withTaskExecutor(tasks)
+                .withKubernetesSerialization(serialization)
+                .build();
     }
 
     /** Stops the shared threads; close every client first. */

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * The certificates and keys of one cluster, kept in {@code <data-dir>/tls/} (k3s' model: created on
  * first start, reused after): the CA ({@code ca.crt}, {@code ca.key}, ten years), the API server's
  * serving certificate ({@code serving.*}, one year, for every host clients may dial), the admin's
- * client certificate ({@code admin.*}, one year, {@code system:admin} in {@code system:masters}) and
- * the service account signing key ({@code service-account.key}). Keys are written {@code 0600} and
- * never logged.
+ * client certificate ({@code admin.*}, one year, {@code system:admin} in {@code system:masters})
+ * and the service account signing key ({@code service-account.key}). Keys are written {@code 0600}
+ * and never logged.
  *
  * <p>A leaf certificate is issued again when it expires within {@link #RENEW_BEFORE}, is not signed
  * by the CA, or (serving) names other hosts than asked; {@link #renewIfNeeded()} does that while
@@ -47,7 +46,12 @@ public final class ClusterPki {
     private volatile Leaf admin;
     private volatile SslContext sslContext;
 
-    private ClusterPki(Path dir, Clock clock, CertificateAuthority ca, byte[] caBundle, List<String> servingHosts,
+    private ClusterPki(
+            Path dir,
+            Clock clock,
+            CertificateAuthority ca,
+            byte[] caBundle,
+            List<String> servingHosts,
             KeyPair serviceAccountKeys) {
         this.dir = dir;
         this.clock = clock;
@@ -63,13 +67,14 @@ public final class ClusterPki {
      *
      * @param servingHosts the DNS names and IP addresses the serving certificate must name
      */
-    public static ClusterPki loadOrCreate(Path dataDir, Collection<String> servingHosts, Clock clock) {
+    public static ClusterPki loadOrCreate(
+            Path dataDir, Collection<String> servingHosts, Clock clock) {
         Path dir = dataDir.resolve("tls");
         createPrivateDir(dir);
         // A new RSA key takes longer than everything else here: generated beside the CA and leaves
         // (docs/architecture.md, "Start-up").
-        java.util.concurrent.FutureTask<KeyPair> saKeyTask = new java.util.concurrent.FutureTask<>(
-                () -> loadOrCreateServiceAccountKey(dir));
+        java.util.concurrent.FutureTask<KeyPair> saKeyTask =
+                new java.util.concurrent.FutureTask<>(() -> loadOrCreateServiceAccountKey(dir));
         Thread saKeyThread = new Thread(saKeyTask, "j8s-service-account-key");
         saKeyThread.setDaemon(true);
         saKeyThread.start();
@@ -80,10 +85,17 @@ public final class ClusterPki {
             awaitQuietly(saKeyTask);
             throw e;
         }
-        byte[] bundle = PrivateFiles.readIfExists(dir.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8);
+        byte[] bundle =
+                PrivateFiles.readIfExists(dir.resolve("ca.crt")).getBytes(StandardCharsets.UTF_8);
         KeyPair saKeys = await(saKeyTask);
-        ClusterPki pki = new ClusterPki(dir, clock, ca, bundle, new ArrayList<>(new LinkedHashSet<>(servingHosts)),
-                saKeys);
+        ClusterPki pki =
+                new ClusterPki(
+                        dir,
+                        clock,
+                        ca,
+                        bundle,
+                        new ArrayList<>(new LinkedHashSet<>(servingHosts)),
+                        saKeys);
         pki.serving = pki.loadLeaf("serving", pki::servingUsable);
         pki.admin = pki.loadLeaf("admin", leaf -> true);
         pki.renewIfNeeded();
@@ -97,7 +109,8 @@ public final class ClusterPki {
      * that CA. Used by a server joining a cluster through the store ({@code
      * io.j8s.server.join.ClusterBootstrap}).
      */
-    public static void adopt(Path dataDir, String caCertPem, String caKeyPem, String serviceAccountKeyPem) {
+    public static void adopt(
+            Path dataDir, String caCertPem, String caKeyPem, String serviceAccountKeyPem) {
         Path dir = dataDir.resolve("tls");
         createPrivateDir(dir);
         if (!caCertPem.equals(PrivateFiles.readIfExists(dir.resolve("ca.crt")))) {
@@ -105,7 +118,8 @@ public final class ClusterPki {
             PrivateFiles.writePublic(dir.resolve("ca.crt"), caCertPem);
             log.atInfo().addKeyValue("dir", dir).log("installed the cluster CA from the store");
         }
-        if (!serviceAccountKeyPem.equals(PrivateFiles.readIfExists(dir.resolve("service-account.key")))) {
+        if (!serviceAccountKeyPem.equals(
+                PrivateFiles.readIfExists(dir.resolve("service-account.key")))) {
             PrivateFiles.writeSecret(dir.resolve("service-account.key"), serviceAccountKeyPem);
         }
     }
@@ -115,8 +129,10 @@ public final class ClusterPki {
             return;
         }
         try {
-            java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            java.nio.file.Files.createDirectories(
+                    dir,
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
         } catch (UnsupportedOperationException e) {
             try {
                 java.nio.file.Files.createDirectories(dir);
@@ -124,7 +140,8 @@ public final class ClusterPki {
                 throw new java.io.UncheckedIOException(io);
             }
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(
+                    "cannot create " + dir + ": " + e.getMessage(), e);
         }
     }
 
@@ -132,18 +149,27 @@ public final class ClusterPki {
         String cert = PrivateFiles.readIfExists(dir.resolve("ca.crt"));
         String key = PrivateFiles.readIfExists(dir.resolve("ca.key"));
         if (cert != null && key != null) {
-            return CertificateAuthority.of(Pem.certificate(cert),
-                    PrivateFiles.privateKey(dir.resolve("ca.key"), key), clock);
+            return CertificateAuthority.of(
+                    Pem.certificate(cert),
+                    PrivateFiles.privateKey(dir.resolve("ca.key"), key),
+                    clock);
         }
         if (cert != null || key != null) {
-            throw new IllegalStateException("the data dir holds only one of " + dir.resolve("ca.crt") + " and "
-                    + dir.resolve("ca.key") + "; restore the other or remove both to create a new cluster CA");
+            throw new IllegalStateException(
+                    "the data dir holds only one of "
+                            + dir.resolve("ca.crt")
+                            + " and "
+                            + dir.resolve("ca.key")
+                            + "; restore the other or remove both to create a new cluster CA");
         }
-        CertificateAuthority ca = CertificateAuthority.create("j8s-ca@" + clock.instant().getEpochSecond(),
-                CA_VALIDITY, clock);
+        CertificateAuthority ca =
+                CertificateAuthority.create(
+                        "j8s-ca@" + clock.instant().getEpochSecond(), CA_VALIDITY, clock);
         PrivateFiles.writeSecret(dir.resolve("ca.key"), Pem.encode(ca.key()));
         PrivateFiles.writePublic(dir.resolve("ca.crt"), Pem.encode(ca.certificate()));
-        log.atInfo().addKeyValue("dir", dir).addKeyValue("until", ca.certificate().getNotAfter().toInstant())
+        log.atInfo()
+                .addKeyValue("dir", dir)
+                .addKeyValue("until", ca.certificate().getNotAfter().toInstant())
                 .log("created the cluster CA");
         return ca;
     }
@@ -188,8 +214,11 @@ public final class ClusterPki {
             PrivateKey key = Pem.privateKey(pem);
             try {
                 var rsa = (java.security.interfaces.RSAPrivateCrtKey) key;
-                var spec = new java.security.spec.RSAPublicKeySpec(rsa.getModulus(), rsa.getPublicExponent());
-                return new KeyPair(java.security.KeyFactory.getInstance("RSA").generatePublic(spec), key);
+                var spec =
+                        new java.security.spec.RSAPublicKeySpec(
+                                rsa.getModulus(), rsa.getPublicExponent());
+                return new KeyPair(
+                        java.security.KeyFactory.getInstance("RSA").generatePublic(spec), key);
             } catch (GeneralSecurityException | ClassCastException e) {
                 throw new IllegalStateException(file + " is not an RSA private key", e);
             }
@@ -205,7 +234,10 @@ public final class ClusterPki {
         if (cert == null || key == null) {
             return null;
         }
-        Leaf leaf = new Leaf(Pem.certificate(cert), PrivateFiles.privateKey(dir.resolve(name + ".key"), key));
+        Leaf leaf =
+                new Leaf(
+                        Pem.certificate(cert),
+                        PrivateFiles.privateKey(dir.resolve(name + ".key"), key));
         return signedByCa(leaf) && usable.test(leaf) ? leaf : null;
     }
 
@@ -229,13 +261,17 @@ public final class ClusterPki {
             }
             Set<String> wanted = new java.util.HashSet<>();
             for (String host : servingHosts) {
-                wanted.add(CertificateAuthority.isIpAddress(host)
-                        ? java.net.InetAddress.getByName(host).getHostAddress() : host);
+                wanted.add(
+                        CertificateAuthority.isIpAddress(host)
+                                ? java.net.InetAddress.getByName(host).getHostAddress()
+                                : host);
             }
             Set<String> normalized = new java.util.HashSet<>();
             for (String n : names) {
-                normalized.add(CertificateAuthority.isIpAddress(n) ? java.net.InetAddress.getByName(n).getHostAddress()
-                        : n);
+                normalized.add(
+                        CertificateAuthority.isIpAddress(n)
+                                ? java.net.InetAddress.getByName(n).getHostAddress()
+                                : n);
             }
             return normalized.equals(wanted);
         } catch (java.security.cert.CertificateParsingException | java.net.UnknownHostException e) {
@@ -254,14 +290,22 @@ public final class ClusterPki {
         Leaf s = serving;
         if (s == null || s.expiresWithin(RENEW_BEFORE, now)) {
             KeyPair keys = KeyPairs.ecdsa();
-            s = new Leaf(ca.issueServing("kube-apiserver", servingHosts, keys.getPublic(), LEAF_VALIDITY),
-                    keys.getPrivate());
+            s =
+                    new Leaf(
+                            ca.issueServing(
+                                    "kube-apiserver",
+                                    servingHosts,
+                                    keys.getPublic(),
+                                    LEAF_VALIDITY),
+                            keys.getPrivate());
             PrivateFiles.writeSecret(dir.resolve("serving.key"), s.keyPem());
             PrivateFiles.writePublic(dir.resolve("serving.crt"), s.certificatePem());
             serving = s;
             sslContext = null;
-            log.atInfo().addKeyValue("hosts", servingHosts).addKeyValue("until", s.certificate().getNotAfter()
-                    .toInstant()).log("issued the API server's serving certificate");
+            log.atInfo()
+                    .addKeyValue("hosts", servingHosts)
+                    .addKeyValue("until", s.certificate().getNotAfter().toInstant())
+                    .log("issued the API server's serving certificate");
         }
         if (sslContext == null) {
             sslContext = ServingTls.context(s, List.of(ca.certificate()));
@@ -270,13 +314,21 @@ public final class ClusterPki {
         if (a == null || a.expiresWithin(RENEW_BEFORE, now)) {
             Identity identity = Identity.admin();
             KeyPair keys = KeyPairs.ecdsa();
-            a = new Leaf(ca.issueClient(identity.user(), identity.groups(), keys.getPublic(), LEAF_VALIDITY),
-                    keys.getPrivate());
+            a =
+                    new Leaf(
+                            ca.issueClient(
+                                    identity.user(),
+                                    identity.groups(),
+                                    keys.getPublic(),
+                                    LEAF_VALIDITY),
+                            keys.getPrivate());
             PrivateFiles.writeSecret(dir.resolve("admin.key"), a.keyPem());
             PrivateFiles.writePublic(dir.resolve("admin.crt"), a.certificatePem());
             admin = a;
-            log.atInfo().addKeyValue("user", identity.user()).addKeyValue("until",
-                    a.certificate().getNotAfter().toInstant()).log("issued the admin client certificate");
+            log.atInfo()
+                    .addKeyValue("user", identity.user())
+                    .addKeyValue("until", a.certificate().getNotAfter().toInstant())
+                    .log("issued the admin client certificate");
             return true;
         }
         return false;

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Who an API client is: the user name and groups its client certificate carries (CN and O).
  * Immutable. The factories give the identities of j8s' own components, which the bootstrap RBAC
  * policy binds: {@link #controller} to {@code system:controller:<name>}, {@link #scheduler} to
- * {@code system:kube-scheduler}, {@link #node} to the Node authorizer, {@link #kubeProxy} to
- * {@code system:node-proxier}, {@link #admin} to {@code cluster-admin}.
+ * {@code system:kube-scheduler}, {@link #node} to the Node authorizer, {@link #kubeProxy} to {@code
+ * system:node-proxier}, {@link #admin} to {@code cluster-admin}.
  */
 public record Identity(String user, List<String> groups) {
 
@@ -25,25 +25,31 @@ public record Identity(String user, List<String> groups) {
         return new Identity("system:admin", List.of("system:masters"));
     }
 
-    /** The service account a controller acts as ({@code kube-system/<name>}), as Kubernetes' controllers do. */
+    /**
+     * The service account a controller acts as ({@code kube-system/<name>}), as Kubernetes'
+     * controllers do.
+     */
     public static Identity controller(String serviceAccountName) {
-        return new Identity("system:serviceaccount:kube-system:" + serviceAccountName,
+        return new Identity(
+                "system:serviceaccount:kube-system:" + serviceAccountName,
                 List.of("system:serviceaccounts", "system:serviceaccounts:kube-system"));
     }
 
     /**
-     * The identity for one name of {@code ControllerManager.IDENTITIES} ({@code deployment-controller},
-     * {@code default-scheduler}, ...): the scheduler is {@link #scheduler()}, every other a
-     * {@link #controller}.
+     * The identity for one name of {@code ControllerManager.IDENTITIES} ({@code
+     * deployment-controller}, {@code default-scheduler}, ...): the scheduler is {@link
+     * #scheduler()}, every other a {@link #controller}.
      */
     public static Identity forController(String controllerIdentity) {
-        return controllerIdentity.equals("default-scheduler") ? scheduler() : controller(controllerIdentity);
+        return controllerIdentity.equals("default-scheduler")
+                ? scheduler()
+                : controller(controllerIdentity);
     }
 
     /**
      * The identity a component names itself by: {@code system:node:<name>}, {@code
-     * system:kube-proxy}, {@code system:kube-scheduler}, {@code system:kube-controller-manager}, or a
-     * controller's service account name (as {@link #forController}); anything else is a user
+     * system:kube-proxy}, {@code system:kube-scheduler}, {@code system:kube-controller-manager}, or
+     * a controller's service account name (as {@link #forController}); anything else is a user
      * without groups.
      */
     public static Identity forComponent(String name) {
@@ -53,13 +59,17 @@ public record Identity(String user, List<String> groups) {
         return switch (name) {
             case "system:kube-proxy" -> kubeProxy();
             case "system:kube-scheduler" -> scheduler();
-            case "system:kube-controller-manager", "kube-controller-manager", "controller-manager" ->
+            case "system:kube-controller-manager",
+                    "kube-controller-manager",
+                    "controller-manager" ->
                     controllerManager();
             default -> name.contains(":") ? new Identity(name, List.of()) : forController(name);
         };
     }
 
-    /** The controller manager itself: shared informers (list/watch everything) and leader election. */
+    /**
+     * The controller manager itself: shared informers (list/watch everything) and leader election.
+     */
     public static Identity controllerManager() {
         return new Identity("system:kube-controller-manager", List.of());
     }

@@ -5,7 +5,10 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 
-/** Key generation: ECDSA P-256 for certificates (as k3s), RSA 2048 for service account tokens (RS256). */
+/**
+ * Key generation: ECDSA P-256 for certificates (as k3s), RSA 2048 for service account tokens
+ * (RS256).
+ */
 public final class KeyPairs {
     private KeyPairs() {}
 

@@ -8,21 +8,34 @@ public final class Kubeconfig {
     private Kubeconfig() {}
 
     /** A kubeconfig with the client certificate and key embedded. */
-    public static String yaml(String server, String caPem, String user, String certificatePem, String keyPem) {
-        return config(server, caPem, user, """
+    public static String yaml(
+            String server, String caPem, String user, String certificatePem, String keyPem) {
+        return config(
+                server,
+                caPem,
+                user,
+                """
                     client-certificate-data: %s
                     client-key-data: %s
-                """.formatted(base64(certificatePem), base64(keyPem)));
+                """
+                        .formatted(base64(certificatePem), base64(keyPem)));
     }
 
     /** A kubeconfig authenticating with a bearer token. */
     public static String yamlWithToken(String server, String caPem, String user, String token) {
-        return config(server, caPem, user, """
+        return config(
+                server,
+                caPem,
+                user,
+                """
                     token: %s
-                """.formatted(quote(token)));
+                """
+                        .formatted(quote(token)));
     }
 
-    /** The one cluster, context and user, with {@code credentials} (lines of YAML) under the user. */
+    /**
+     * The one cluster, context and user, with {@code credentials} (lines of YAML) under the user.
+     */
     private static String config(String server, String caPem, String user, String credentials) {
         return """
                 apiVersion: v1
@@ -42,7 +55,9 @@ public final class Kubeconfig {
                 users:
                 - name: %s
                   user:
-                """.formatted(server, base64(caPem), quote(user), quote(user)) + credentials;
+                """
+                        .formatted(server, base64(caPem), quote(user), quote(user))
+                + credentials;
     }
 
     private static String quote(String s) {

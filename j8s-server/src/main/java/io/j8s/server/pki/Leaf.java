@@ -5,7 +5,10 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A certificate issued by the cluster CA and its private key. Immutable; {@link #toString()} hides the key. */
+/**
+ * A certificate issued by the cluster CA and its private key. Immutable; {@link #toString()} hides
+ * the key.
+ */
 public record Leaf(X509Certificate certificate, PrivateKey key) {
 
     public String certificatePem() {
@@ -23,7 +26,10 @@ public record Leaf(X509Certificate certificate, PrivateKey key) {
 
     @Override
     public String toString() {
-        return "Leaf[" + certificate.getSubjectX500Principal() + ", until " + certificate.getNotAfter().toInstant()
+        return "Leaf["
+                + certificate.getSubjectX500Principal()
+                + ", until "
+                + certificate.getNotAfter().toInstant()
                 + "]";
     }
 }

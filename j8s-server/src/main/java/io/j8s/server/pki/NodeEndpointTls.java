@@ -24,14 +24,15 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class NodeEndpointTls {
     /** The API server's identity towards node endpoints (kubeadm's apiserver-kubelet-client). */
-    public static final Identity API_SERVER_CLIENT = new Identity("kube-apiserver-kubelet-client",
-            List.of("system:masters"));
+    public static final Identity API_SERVER_CLIENT =
+            new Identity("kube-apiserver-kubelet-client", List.of("system:masters"));
 
     /**
-     * The Node annotation in which a node agent running in its own process publishes the SHA-256
-     * of its log endpoint's certificate (see {@link PinnedTrust}).
+     * The Node annotation in which a node agent running in its own process publishes the SHA-256 of
+     * its log endpoint's certificate (see {@link PinnedTrust}).
      */
-    public static final String CERTIFICATE_SHA256_ANNOTATION = "node.j8s.io/endpoint-certificate-sha256";
+    public static final String CERTIFICATE_SHA256_ANNOTATION =
+            "node.j8s.io/endpoint-certificate-sha256";
 
     private NodeEndpointTls() {}
 
@@ -40,19 +41,38 @@ public final class NodeEndpointTls {
      * nodes), or, for a Node that publishes {@link #CERTIFICATE_SHA256_ANNOTATION}, one trusting
      * exactly that certificate. Clients are made once per trust and reused. Thread safe.
      */
-    public static java.util.function.Function<tools.jackson.databind.JsonNode, java.net.http.HttpClient> apiServerClients(
-            ClientCredentials credentials) {
-        java.util.Map<String, java.net.http.HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    public static java.util.function.Function<
+                    tools.jackson.databind.JsonNode, java.net.http.HttpClient>
+            apiServerClients(ClientCredentials credentials) {
+        java.util.Map<String, java.net.http.HttpClient> clients =
+                new java.util.concurrent.ConcurrentHashMap<>();
         return node -> {
-            String pin = node.path("metadata").path("annotations").path(CERTIFICATE_SHA256_ANNOTATION).asString("");
-            return clients.computeIfAbsent(pin, p -> java.net.http.HttpClient.newBuilder()
-                    .sslContext(credentials.sslContext(API_SERVER_CLIENT, p.isEmpty() ? null
-                            : new javax.net.ssl.TrustManager[] {new PinnedTrust(p)}))
-                    .connectTimeout(java.time.Duration.ofSeconds(5)).build());
+            String pin =
+                    node.path("metadata")
+                            .path("annotations")
+                            .path(CERTIFICATE_SHA256_ANNOTATION)
+                            .asString("");
+            return clients.computeIfAbsent(
+                    pin,
+                    p ->
+                            java.net.http.HttpClient.newBuilder()
+                                    .sslContext(
+                                            credentials.sslContext(
+                                                    API_SERVER_CLIENT,
+                                                    p.isEmpty()
+                                                            ? null
+                                                            : new javax.net.ssl.TrustManager[] {
+                                                                new PinnedTrust(p)
+                                                            }))
+                                    .connectTimeout(java.time.Duration.ofSeconds(5))
+                                    .build());
         };
     }
 
-    /** The log endpoint of a node agent in its own process: its TLS context and its certificate's fingerprint. */
+    /**
+     * The log endpoint of a node agent in its own process: its TLS context and its certificate's
+     * fingerprint.
+     */
     public record AgentEndpoint(SslContext sslContext, String sha256) {}
 
     /**
@@ -61,29 +81,44 @@ public final class NodeEndpointTls {
      * node-endpoint.key}, mode 0600): issued for {@code hosts} by a throwaway CA whose key is never
      * kept, so nothing but its fingerprint vouches for it.
      */
-    public static AgentEndpoint agentEndpoint(java.nio.file.Path dir, String nodeName, List<String> hosts,
-            X509Certificate clusterCa, java.time.Clock clock) {
+    public static AgentEndpoint agentEndpoint(
+            java.nio.file.Path dir,
+            String nodeName,
+            List<String> hosts,
+            X509Certificate clusterCa,
+            java.time.Clock clock) {
         java.nio.file.Path certFile = dir.resolve("node-endpoint.crt");
         java.nio.file.Path keyFile = dir.resolve("node-endpoint.key");
         String certPem = PrivateFiles.readIfExists(certFile);
         String keyPem = PrivateFiles.readIfExists(keyFile);
         Leaf leaf = null;
         if (certPem != null && keyPem != null) {
-            Leaf existing = new Leaf(Pem.certificate(certPem), PrivateFiles.privateKey(keyFile, keyPem));
+            Leaf existing =
+                    new Leaf(Pem.certificate(certPem), PrivateFiles.privateKey(keyFile, keyPem));
             if (!existing.expiresWithin(ClusterPki.RENEW_BEFORE, clock.instant())) {
                 leaf = existing;
             }
         }
         if (leaf == null) {
             KeyPair keys = KeyPairs.ecdsa();
-            CertificateAuthority issuer = CertificateAuthority.create("j8s-node-endpoint-issuer " + nodeName,
-                    ClusterPki.LEAF_VALIDITY, clock);
-            leaf = new Leaf(issuer.issueServing("j8s-node-endpoint " + nodeName, hosts, keys.getPublic(),
-                    ClusterPki.LEAF_VALIDITY), keys.getPrivate());
+            CertificateAuthority issuer =
+                    CertificateAuthority.create(
+                            "j8s-node-endpoint-issuer " + nodeName,
+                            ClusterPki.LEAF_VALIDITY,
+                            clock);
+            leaf =
+                    new Leaf(
+                            issuer.issueServing(
+                                    "j8s-node-endpoint " + nodeName,
+                                    hosts,
+                                    keys.getPublic(),
+                                    ClusterPki.LEAF_VALIDITY),
+                            keys.getPrivate());
             PrivateFiles.writeSecret(keyFile, leaf.keyPem());
             PrivateFiles.writePublic(certFile, leaf.certificatePem());
         }
-        return new AgentEndpoint(serverContext(leaf, clusterCa), PinnedTrust.fingerprint(leaf.certificate()));
+        return new AgentEndpoint(
+                serverContext(leaf, clusterCa), PinnedTrust.fingerprint(leaf.certificate()));
     }
 
     /**
@@ -95,26 +130,35 @@ public final class NodeEndpointTls {
             KeyStore trust = KeyStore.getInstance("PKCS12");
             trust.load(null, null);
             trust.setCertificateEntry("ca", clusterCa);
-            TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(
-                    TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory trustManagers =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             return SslContextBuilder.forServer(serving.key(), serving.certificate())
-                    .keyStoreType("JKS") // in memory only: no PKCS#12 key encryption (see ServingTls)
+                    .keyStoreType(
+                            "JKS") // in memory only: no PKCS#12 key encryption (see ServingTls)
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)
                     .trustManager(trustManagers)
                     .build();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot build the node endpoint's TLS context: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build the node endpoint's TLS context: " + e.getMessage(), e);
         }
     }
 
-    /** The endpoint's TLS context: a fresh serving certificate, client certificates of the CA required. */
+    /**
+     * The endpoint's TLS context: a fresh serving certificate, client certificates of the CA
+     * required.
+     */
     public static SslContext serverContext(CertificateAuthority ca) {
         KeyPair keys = KeyPairs.ecdsa();
-        X509Certificate serving = ca.issueServing("j8s-node-endpoint", List.of("127.0.0.1", "localhost"),
-                keys.getPublic(), ClusterPki.LEAF_VALIDITY);
+        X509Certificate serving =
+                ca.issueServing(
+                        "j8s-node-endpoint",
+                        List.of("127.0.0.1", "localhost"),
+                        keys.getPublic(),
+                        ClusterPki.LEAF_VALIDITY);
         return serverContext(new Leaf(serving, keys.getPrivate()), ca.certificate());
     }
 
@@ -127,14 +171,19 @@ public final class NodeEndpointTls {
             try {
                 Certificate[] chain = tls.getPeerCertificates();
                 if (chain.length > 0 && chain[0] instanceof X509Certificate leaf) {
-                    for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-                        if (rdn.getType().equalsIgnoreCase("O") && "system:masters".equals(rdn.getValue())) {
+                    for (Rdn rdn :
+                            new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
+                        if (rdn.getType().equalsIgnoreCase("O")
+                                && "system:masters".equals(rdn.getValue())) {
                             return NodeEndpointAuthenticator.Decision.ALLOW;
                         }
                     }
-                    return NodeEndpointAuthenticator.Decision.deny(403, "Forbidden (user="
-                            + leaf.getSubjectX500Principal().getName() + ", verb=get, resource=nodes,"
-                            + " subresource=log)");
+                    return NodeEndpointAuthenticator.Decision.deny(
+                            403,
+                            "Forbidden (user="
+                                    + leaf.getSubjectX500Principal().getName()
+                                    + ", verb=get, resource=nodes,"
+                                    + " subresource=log)");
                 }
             } catch (SSLPeerUnverifiedException | javax.naming.InvalidNameException e) {
                 return NodeEndpointAuthenticator.Decision.deny(401, "Unauthorized");

@@ -15,15 +15,15 @@ import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERBitString;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
-import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.math.ec.ECPoint;
+import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.math.ec.ECPoint;
-import org.bouncycastle.math.ec.FixedPointCombMultiplier;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** PEM encoding and decoding of certificates, keys and certificate requests (BouncyCastle). */
@@ -45,20 +45,31 @@ public final class Pem {
             return write(key);
         }
         // SEC1 with the named curve inside, as Go's x509.ParseECPrivateKey needs it (the generic
-        // conversion leaves the curve in the PKCS#8 wrapper only), and with the optional public key,
+        // conversion leaves the curve in the PKCS#8 wrapper only), and with the optional public
+        // key,
         // as `openssl ecparam -genkey` writes it: the Java client (io.kubernetes:client-java) reads
         // an EC key as a key pair and fails on a SEC1 key without it.
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
             ASN1Encodable curve = info.getPrivateKeyAlgorithm().getParameters();
-            X9ECParameters parameters = ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(curve));
+            X9ECParameters parameters =
+                    ECNamedCurveTable.getByOID(ASN1ObjectIdentifier.getInstance(curve));
             if (parameters == null) {
                 throw new IllegalArgumentException("not a named curve: " + curve);
             }
-            ECPoint q = new FixedPointCombMultiplier().multiply(parameters.getG(), ec.getS()).normalize();
-            var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(ec.getParams().getOrder().bitLength(), ec.getS(),
-                    new DERBitString(q.getEncoded(false)), curve);
-            return write(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+            ECPoint q =
+                    new FixedPointCombMultiplier()
+                            .multiply(parameters.getG(), ec.getS())
+                            .normalize();
+            var sec1 =
+                    new org.bouncycastle.asn1.sec.ECPrivateKey(
+                            ec.getParams().getOrder().bitLength(),
+                            ec.getS(),
+                            new DERBitString(q.getEncoded(false)),
+                            curve);
+            return write(
+                    new org.bouncycastle.util.io.pem.PemObject(
+                            "EC PRIVATE KEY", sec1.getEncoded()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,15 +95,20 @@ public final class Pem {
         }
     }
 
-    /** Every certificate of a PEM bundle, in order. @throws IllegalArgumentException when there is none */
+    /**
+     * Every certificate of a PEM bundle, in order. @throws IllegalArgumentException when there is
+     * none
+     */
     public static List<X509Certificate> certificates(String pem) {
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             List<X509Certificate> out = new ArrayList<>();
             for (Object o : objects(pem)) {
                 if (o instanceof org.bouncycastle.cert.X509CertificateHolder holder) {
-                    out.add((X509Certificate) factory.generateCertificate(
-                            new java.io.ByteArrayInputStream(holder.getEncoded())));
+                    out.add(
+                            (X509Certificate)
+                                    factory.generateCertificate(
+                                            new java.io.ByteArrayInputStream(holder.getEncoded())));
                 }
             }
             if (out.isEmpty()) {

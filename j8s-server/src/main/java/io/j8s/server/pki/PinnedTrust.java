@@ -17,7 +17,9 @@ import java.util.Locale;
 public final class PinnedTrust extends ChainOnlyTrustManager {
     private final String sha256;
 
-    /** @param sha256 lower-case hex SHA-256 of the trusted certificate */
+    /**
+     * @param sha256 lower-case hex SHA-256 of the trusted certificate
+     */
     public PinnedTrust(String sha256) {
         this.sha256 = sha256.toLowerCase(Locale.ROOT);
     }
@@ -25,9 +27,12 @@ public final class PinnedTrust extends ChainOnlyTrustManager {
     /** The lower-case hex SHA-256 of {@code certificate}'s DER encoding. */
     public static String fingerprint(X509Certificate certificate) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+            return HexFormat.of()
+                    .formatHex(
+                            MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
         } catch (NoSuchAlgorithmException | CertificateEncodingException e) {
-            throw new IllegalStateException("cannot fingerprint a certificate: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot fingerprint a certificate: " + e.getMessage(), e);
         }
     }
 
@@ -37,19 +42,25 @@ public final class PinnedTrust extends ChainOnlyTrustManager {
         }
         String actual = fingerprint(chain[0]);
         if (!actual.equals(sha256)) {
-            throw new CertificateException("the node endpoint's certificate (sha256 " + actual
-                    + ") is not the one its Node publishes (" + sha256 + ")");
+            throw new CertificateException(
+                    "the node endpoint's certificate (sha256 "
+                            + actual
+                            + ") is not the one its Node publishes ("
+                            + sha256
+                            + ")");
         }
         chain[0].checkValidity();
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         check(chain);
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+            throws CertificateException {
         throw new CertificateException("a pinned trust manager only checks servers");
     }
 

@@ -10,8 +10,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.UUID;
 
 /**
- * Writing files atomically (a temporary sibling, then a rename) with the permissions set before
- * any content is written: {@code 0600} for anything secret, {@code 0644} for certificates.
+ * Writing files atomically (a temporary sibling, then a rename) with the permissions set before any
+ * content is written: {@code 0600} for anything secret, {@code 0644} for certificates.
  */
 public final class PrivateFiles {
     private PrivateFiles() {}
@@ -29,15 +29,24 @@ public final class PrivateFiles {
     private static Path write(Path file, String content, String mode) {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+            Path tmp =
+                    file.resolveSibling(
+                            "." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
             try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+                Files.createFile(
+                        tmp,
+                        PosixFilePermissions.asFileAttribute(
+                                PosixFilePermissions.fromString(mode)));
             } catch (UnsupportedOperationException e) {
                 Files.createFile(tmp); // not a POSIX file system: its default permissions apply
             }
             try {
                 Files.writeString(tmp, content, StandardCharsets.UTF_8);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        tmp,
+                        file,
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             } finally {
                 Files.deleteIfExists(tmp);
             }

@@ -20,10 +20,10 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The API server's TLS: TLS 1.3/1.2, ALPN offering {@code h2} then {@code http/1.1} (kubectl asks
- * for h2), and client certificates requested but optional, so bearer tokens work too. Any
- * presented client certificate passes the handshake (possession of its key is still proven);
- * the API server's X.509 authenticator verifies it against the client CAs and answers 401 when it
- * does not verify, as the Kubernetes apiserver does.
+ * for h2), and client certificates requested but optional, so bearer tokens work too. Any presented
+ * client certificate passes the handshake (possession of its key is still proven); the API server's
+ * X.509 authenticator verifies it against the client CAs and answers 401 when it does not verify,
+ * as the Kubernetes apiserver does.
  */
 public final class ServingTls {
     private ServingTls() {}
@@ -32,20 +32,26 @@ public final class ServingTls {
         try {
             return SslContextBuilder.forServer(serving.key(), serving.certificate())
                     // the key store only lives in memory: JKS holds the key without PKCS#12's
-                    // 10,000-round PBES2, which costs a tenth of a start's CPU (docs/architecture.md, "Start-up")
+                    // 10,000-round PBES2, which costs a tenth of a start's CPU
+                    // (docs/architecture.md, "Start-up")
                     .keyStoreType("JKS")
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .clientAuth(ClientAuth.OPTIONAL)
                     .trustManager(new AnyClientCertificate(clientCas))
-                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
-                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .applicationProtocolConfig(
+                            new ApplicationProtocolConfig(
+                                    ApplicationProtocolConfig.Protocol.ALPN,
+                                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                                    ApplicationProtocolConfig.SelectedListenerFailureBehavior
+                                            .ACCEPT,
+                                    ApplicationProtocolNames.HTTP_2,
+                                    ApplicationProtocolNames.HTTP_1_1))
                     .build();
         } catch (SSLException e) {
-            throw new IllegalStateException("cannot build the serving TLS context: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot build the serving TLS context: " + e.getMessage(), e);
         }
     }
 
@@ -55,20 +61,22 @@ public final class ServingTls {
 
         AnyClientCertificate(List<X509Certificate> clientCas) {
             X509Certificate[] issuers = clientCas.toArray(X509Certificate[]::new);
-            this.manager = new ChainOnlyTrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+            this.manager =
+                    new ChainOnlyTrustManager() {
+                        @Override
+                        public void checkClientTrusted(X509Certificate[] chain, String authType) {}
 
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-                    throw new CertificateException("a server does not verify servers");
-                }
+                        @Override
+                        public void checkServerTrusted(X509Certificate[] chain, String authType)
+                                throws CertificateException {
+                            throw new CertificateException("a server does not verify servers");
+                        }
 
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return issuers.clone();
-                }
-            };
+                        @Override
+                        public X509Certificate[] getAcceptedIssuers() {
+                            return issuers.clone();
+                        }
+                    };
         }
 
         @Override

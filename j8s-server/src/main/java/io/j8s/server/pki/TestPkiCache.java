@@ -12,11 +12,11 @@ import java.util.stream.Stream;
 /**
  * For throw-away test clusters only: one cluster CA and service account key per host (per cache
  * directory), created once and then copied into every test cluster's data dir ({@link
- * ClusterPki#adopt}), so that a cluster's start generates no CA and no RSA key (docs/architecture.md,
- * "Start-up"). Each cluster still issues its own serving and client certificates. The price: every
- * cluster adopting the same cache trusts the others' client certificates and service account
- * tokens, which a test host can afford and a real server must not ({@code j8s server} never uses
- * this).
+ * ClusterPki#adopt}), so that a cluster's start generates no CA and no RSA key
+ * (docs/architecture.md, "Start-up"). Each cluster still issues its own serving and client
+ * certificates. The price: every cluster adopting the same cache trusts the others' client
+ * certificates and service account tokens, which a test host can afford and a real server must not
+ * ({@code j8s server} never uses this).
  *
  * <p>Safe against concurrent first uses (test JVMs starting at once): the material is written to a
  * private temporary directory and moved into place atomically; the loser uses the winner's.
@@ -41,7 +41,8 @@ public final class TestPkiCache {
         String key = PrivateFiles.readIfExists(dir.resolve(CA_KEY));
         String sa = PrivateFiles.readIfExists(dir.resolve(SA_KEY));
         if (cert == null || key == null || sa == null) {
-            throw new IllegalStateException("the test PKI cache " + dir + " is incomplete; delete it to recreate it");
+            throw new IllegalStateException(
+                    "the test PKI cache " + dir + " is incomplete; delete it to recreate it");
         }
         ClusterPki.adopt(dataDir, cert, key, sa);
     }
@@ -51,11 +52,15 @@ public final class TestPkiCache {
         try {
             Files.createDirectories(cacheDir);
             staging = Files.createTempDirectory(cacheDir, "pki-");
-            CertificateAuthority ca = CertificateAuthority.create("j8s-test-ca@" + clock.instant().getEpochSecond(),
-                    ClusterPki.CA_VALIDITY, clock);
+            CertificateAuthority ca =
+                    CertificateAuthority.create(
+                            "j8s-test-ca@" + clock.instant().getEpochSecond(),
+                            ClusterPki.CA_VALIDITY,
+                            clock);
             PrivateFiles.writeSecret(staging.resolve(CA_KEY), Pem.encode(ca.key()));
             PrivateFiles.writePublic(staging.resolve(CA_CERT), Pem.encode(ca.certificate()));
-            PrivateFiles.writeSecret(staging.resolve(SA_KEY), Pem.encode(KeyPairs.rsa().getPrivate()));
+            PrivateFiles.writeSecret(
+                    staging.resolve(SA_KEY), Pem.encode(KeyPairs.rsa().getPrivate()));
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
                 staging = null;
@@ -66,8 +71,8 @@ public final class TestPkiCache {
                 // another process was first: use its material
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the test PKI cache in " + cacheDir + ": " + e.getMessage(),
-                    e);
+            throw new UncheckedIOException(
+                    "cannot create the test PKI cache in " + cacheDir + ": " + e.getMessage(), e);
         } finally {
             if (staging != null) {
                 deleteQuietly(staging);

@@ -29,14 +29,20 @@ public final class HostClaims implements AutoCloseable {
 
     /** The data dir's file of the ranges and port chosen at the first start. */
     public static final String FILE = "ranges.properties";
+
     /** The historic ranges and ports, used when free. */
     public static final String DEFAULT_SERVICE_RANGE = "127.96.0.0/16";
+
     public static final String DEFAULT_CLUSTER_CIDR = "127.244.0.0/16";
     public static final int DEFAULT_SECURE_PORT = 6443;
     public static final int DEFAULT_KUBELET_PORT = 10250;
+
     /** A port given as this is chosen: the default when free, else a free one. */
     public static final int AUTO_PORT = -1;
-    /** How many free ports are tried before giving up (each may be taken between probe and claim). */
+
+    /**
+     * How many free ports are tried before giving up (each may be taken between probe and claim).
+     */
     private static final int PORT_ATTEMPTS = 50;
 
     private final RangeRegistry registry;
@@ -45,7 +51,8 @@ public final class HostClaims implements AutoCloseable {
     private final Deque<RangeRegistry.Claim> claims = new ArrayDeque<>();
 
     /**
-     * @param owner who claims, as the holder is named to others ({@code "j8s server (data dir /x)"})
+     * @param owner who claims, as the holder is named to others ({@code "j8s server (data dir
+     *     /x)"})
      * @param group null: this server holds its keys alone; else the cluster it shares them with
      *     (servers on one etcd)
      */
@@ -69,15 +76,36 @@ public final class HostClaims implements AutoCloseable {
      * @param sharedDefaults true (servers sharing an etcd): no free choice, the stored or historic
      *     ranges, shared with the group
      */
-    public Resolved claimServer(String serviceRange, String clusterCidr, String bindAddress, int securePort,
-            Path dataDir, boolean sharedDefaults) {
+    public Resolved claimServer(
+            String serviceRange,
+            String clusterCidr,
+            String bindAddress,
+            int securePort,
+            Path dataDir,
+            boolean sharedDefaults) {
         Properties stored = load(dataDir);
-        String service = claimRange("Service range (--service-cluster-ip-range)", serviceRange,
-                stored.getProperty("service-cluster-ip-range"), DEFAULT_SERVICE_RANGE, sharedDefaults);
-        String pods = claimRange("Pod range (--cluster-cidr)", clusterCidr, stored.getProperty("cluster-cidr"),
-                DEFAULT_CLUSTER_CIDR, sharedDefaults);
+        String service =
+                claimRange(
+                        "Service range (--service-cluster-ip-range)",
+                        serviceRange,
+                        stored.getProperty("service-cluster-ip-range"),
+                        DEFAULT_SERVICE_RANGE,
+                        sharedDefaults);
+        String pods =
+                claimRange(
+                        "Pod range (--cluster-cidr)",
+                        clusterCidr,
+                        stored.getProperty("cluster-cidr"),
+                        DEFAULT_CLUSTER_CIDR,
+                        sharedDefaults);
         int storedPort = parsePort(stored.getProperty("secure-port"));
-        int port = claimPort("API port (--secure-port)", bindAddress, securePort, storedPort, DEFAULT_SECURE_PORT);
+        int port =
+                claimPort(
+                        "API port (--secure-port)",
+                        bindAddress,
+                        securePort,
+                        storedPort,
+                        DEFAULT_SECURE_PORT);
         Properties next = new Properties();
         next.setProperty("service-cluster-ip-range", service);
         next.setProperty("cluster-cidr", pods);
@@ -94,7 +122,8 @@ public final class HostClaims implements AutoCloseable {
      * Claims a port on {@code host}.
      *
      * @param given the port given, {@link #AUTO_PORT} to choose ({@code preferred} when free, else
-     *     {@code stored} when free, else any free port), 0 for one the operating system picks at bind
+     *     {@code stored} when free, else any free port), 0 for one the operating system picks at
+     *     bind
      * @return the port to bind (0 only when {@code given} is 0)
      */
     public int claimPort(String what, String host, int given, int stored, int preferred) {
@@ -105,11 +134,19 @@ public final class HostClaims implements AutoCloseable {
             try {
                 claims.push(registry.claim(List.of(RangeRegistry.portKey(given)), owner, null));
             } catch (RangeRegistry.TakenException e) {
-                throw new CollisionException("the " + what + " " + given + " is taken: held by " + e.holder());
+                throw new CollisionException(
+                        "the " + what + " " + given + " is taken: held by " + e.holder());
             }
             if (!bindable(host, given)) {
-                throw new CollisionException("the " + what + " " + given + " is taken: another process listens on "
-                        + host + ":" + given);
+                throw new CollisionException(
+                        "the "
+                                + what
+                                + " "
+                                + given
+                                + " is taken: another process listens on "
+                                + host
+                                + ":"
+                                + given);
             }
             return given;
         }
@@ -123,8 +160,16 @@ public final class HostClaims implements AutoCloseable {
         for (int candidate : candidates) {
             if (tryPort(host, candidate)) {
                 if (candidate != preferred) {
-                    log.atInfo().addKeyValue("port", candidate).addKeyValue("taken", preferred)
-                            .log("the " + what + " " + preferred + " is taken; using the data dir's " + candidate);
+                    log.atInfo()
+                            .addKeyValue("port", candidate)
+                            .addKeyValue("taken", preferred)
+                            .log(
+                                    "the "
+                                            + what
+                                            + " "
+                                            + preferred
+                                            + " is taken; using the data dir's "
+                                            + candidate);
                 }
                 return candidate;
             }
@@ -132,17 +177,26 @@ public final class HostClaims implements AutoCloseable {
         for (int i = 0; i < PORT_ATTEMPTS; i++) {
             int candidate = freePort(host);
             if (tryPort(host, candidate)) {
-                log.atInfo().addKeyValue("port", candidate).addKeyValue("taken", preferred)
+                log.atInfo()
+                        .addKeyValue("port", candidate)
+                        .addKeyValue("taken", preferred)
                         .log("the " + what + " " + preferred + " is taken; using a free port");
                 return candidate;
             }
         }
-        throw new CollisionException("no free port for the " + what + " on " + host + " after " + PORT_ATTEMPTS
-                + " attempts");
+        throw new CollisionException(
+                "no free port for the "
+                        + what
+                        + " on "
+                        + host
+                        + " after "
+                        + PORT_ATTEMPTS
+                        + " attempts");
     }
 
     private boolean tryPort(String host, int port) {
-        Optional<RangeRegistry.Claim> claim = registry.tryClaim(RangeRegistry.portKey(port), owner, null);
+        Optional<RangeRegistry.Claim> claim =
+                registry.tryClaim(RangeRegistry.portKey(port), owner, null);
         if (claim.isEmpty()) {
             return false;
         }
@@ -154,7 +208,8 @@ public final class HostClaims implements AutoCloseable {
         return true;
     }
 
-    private String claimRange(String what, String given, String stored, String historic, boolean shared) {
+    private String claimRange(
+            String what, String given, String stored, String historic, boolean shared) {
         String claimGroup = shared ? group : null;
         if (given != null) {
             claimCidr(what, given, "given", claimGroup);
@@ -174,18 +229,32 @@ public final class HostClaims implements AutoCloseable {
         for (int i = 0; i < 255; i++) {
             int block = 1 + ((start - 1 + i) % 255);
             String candidate = "127." + block + ".0.0/" + prefix;
-            Optional<RangeRegistry.Claim> claim = registry.tryClaim(RangeRegistry.blockKey(block), owner, null);
+            Optional<RangeRegistry.Claim> claim =
+                    registry.tryClaim(RangeRegistry.blockKey(block), owner, null);
             if (claim.isPresent()) {
                 claims.push(claim.get());
                 if (i > 0) {
-                    log.atInfo().addKeyValue("range", candidate).addKeyValue("taken", historic)
-                            .log("the " + what + " " + historic + " is taken on this host; using " + candidate);
+                    log.atInfo()
+                            .addKeyValue("range", candidate)
+                            .addKeyValue("taken", historic)
+                            .log(
+                                    "the "
+                                            + what
+                                            + " "
+                                            + historic
+                                            + " is taken on this host; using "
+                                            + candidate);
                 }
                 return candidate;
             }
         }
-        throw new CollisionException("no free /16 in 127.0.0.0/8 for the " + what + ": every one is held by other"
-                + " j8s servers (see " + registry.dir() + ")");
+        throw new CollisionException(
+                "no free /16 in 127.0.0.0/8 for the "
+                        + what
+                        + ": every one is held by other"
+                        + " j8s servers (see "
+                        + registry.dir()
+                        + ")");
     }
 
     private void claimCidr(String what, String cidr, String why, String claimGroup) {
@@ -196,8 +265,17 @@ public final class HostClaims implements AutoCloseable {
         try {
             claims.push(registry.claim(keys, owner, claimGroup));
         } catch (RangeRegistry.TakenException e) {
-            throw new CollisionException("the " + what + " " + cidr + " (" + why + ") is taken: "
-                    + e.key().replace("block-", "") + ".0.0/16 is held by " + e.holder());
+            throw new CollisionException(
+                    "the "
+                            + what
+                            + " "
+                            + cidr
+                            + " ("
+                            + why
+                            + ") is taken: "
+                            + e.key().replace("block-", "")
+                            + ".0.0/16 is held by "
+                            + e.holder());
         }
     }
 
@@ -213,7 +291,9 @@ public final class HostClaims implements AutoCloseable {
             return List.of();
         }
         List<String> keys = new ArrayList<>();
-        for (int b = blockOf(Math.max(first, loopFirst)); b <= blockOf(Math.min(last, loopLast)); b++) {
+        for (int b = blockOf(Math.max(first, loopFirst));
+                b <= blockOf(Math.min(last, loopLast));
+                b++) {
             keys.add(RangeRegistry.blockKey(b));
         }
         return keys;
@@ -238,7 +318,8 @@ public final class HostClaims implements AutoCloseable {
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + host + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "cannot find a free port on " + host + ": " + e.getMessage(), e);
         }
     }
 
@@ -269,9 +350,14 @@ public final class HostClaims implements AutoCloseable {
             Files.createDirectories(dataDir);
             Path tmp = dataDir.resolve(FILE + ".tmp");
             try (var out = Files.newBufferedWriter(tmp)) {
-                p.store(out, "chosen at the first start of this data dir; kept by restarts (docs/architecture.md)");
+                p.store(
+                        out,
+                        "chosen at the first start of this data dir; kept by restarts (docs/architecture.md)");
             }
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    tmp,
+                    file,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

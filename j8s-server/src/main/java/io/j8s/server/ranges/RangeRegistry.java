@@ -28,10 +28,11 @@ import java.util.Optional;
  * operating system releases it when the process dies, so a crashed server never keeps a range. An
  * exclusive holder writes who it is (pid, data dir) into the file, which a refused claimer reads to
  * name it; the last holder deletes it. Key files are opened, locked and deleted only while holding
- * the directory's {@code registry.lock}, so no process ever locks a deleted file. Within one JVM a map of the held keys does the same (a JVM cannot lock a file twice).
+ * the directory's {@code registry.lock}, so no process ever locks a deleted file. Within one JVM a
+ * map of the held keys does the same (a JVM cannot lock a file twice).
  *
- * <p>Servers sharing one etcd are one cluster and use the same ranges: they claim with a
- * {@code group} (shared locks, and in one JVM the same group may hold a key several times).
+ * <p>Servers sharing one etcd are one cluster and use the same ranges: they claim with a {@code
+ * group} (shared locks, and in one JVM the same group may hold a key several times).
  */
 public final class RangeRegistry {
     /** Overrides the directory (tests). */
@@ -60,7 +61,9 @@ public final class RangeRegistry {
             return Path.of(override);
         }
         String runtime = System.getenv("XDG_RUNTIME_DIR");
-        if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))
+        if (runtime != null
+                && !runtime.isBlank()
+                && Files.isDirectory(Path.of(runtime))
                 && Files.isWritable(Path.of(runtime))) {
             return Path.of(runtime, "j8s", "ranges");
         }
@@ -105,7 +108,10 @@ public final class RangeRegistry {
             return key;
         }
 
-        /** Who holds it, e.g. {@code "j8s server pid 4242 (data dir /home/me/.j8s)"}, or "another process". */
+        /**
+         * Who holds it, e.g. {@code "j8s server pid 4242 (data dir /home/me/.j8s)"}, or "another
+         * process".
+         */
         public String holder() {
             return holder;
         }
@@ -114,7 +120,8 @@ public final class RangeRegistry {
     /**
      * Claims every key of {@code keys} or none.
      *
-     * @param owner who claims, written into the lock files ({@code "j8s server (data dir ...)"}; the pid is added)
+     * @param owner who claims, written into the lock files ({@code "j8s server (data dir ...)"};
+     *     the pid is added)
      * @param group null to hold the keys alone; else holders of the same group share them
      * @throws TakenException when a key is held by someone else
      */
@@ -174,28 +181,39 @@ public final class RangeRegistry {
             String me = owner + ", pid " + ProcessHandle.current().pid();
             try {
                 createDir();
-                return underDirectoryLock(dir, () -> {
-                    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE);
-                    try {
-                        FileLock lock = channel.tryLock(0, Long.MAX_VALUE, group != null);
-                        if (lock == null) {
-                            String text = readHolder(file);
-                            throw new TakenException(key, text.isEmpty() ? "another process" : text);
-                        }
-                        if (group == null) {
-                            channel.truncate(0);
-                            channel.write(ByteBuffer.wrap((me + "\n").getBytes(StandardCharsets.UTF_8)), 0);
-                        }
-                        HELD.put(file, new Holder(group, me, channel, lock));
-                        return new Held(file, group);
-                    } catch (IOException | RuntimeException e) {
-                        closeQuietly(channel);
-                        throw e;
-                    }
-                });
+                return underDirectoryLock(
+                        dir,
+                        () -> {
+                            FileChannel channel =
+                                    FileChannel.open(
+                                            file,
+                                            StandardOpenOption.CREATE,
+                                            StandardOpenOption.READ,
+                                            StandardOpenOption.WRITE);
+                            try {
+                                FileLock lock = channel.tryLock(0, Long.MAX_VALUE, group != null);
+                                if (lock == null) {
+                                    String text = readHolder(file);
+                                    throw new TakenException(
+                                            key, text.isEmpty() ? "another process" : text);
+                                }
+                                if (group == null) {
+                                    channel.truncate(0);
+                                    channel.write(
+                                            ByteBuffer.wrap(
+                                                    (me + "\n").getBytes(StandardCharsets.UTF_8)),
+                                            0);
+                                }
+                                HELD.put(file, new Holder(group, me, channel, lock));
+                                return new Held(file, group);
+                            } catch (IOException | RuntimeException e) {
+                                closeQuietly(channel);
+                                throw e;
+                            }
+                        });
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot claim " + key + " in " + dir + ": " + e.getMessage(), e);
+                throw new UncheckedIOException(
+                        "cannot claim " + key + " in " + dir + ": " + e.getMessage(), e);
             }
         }
     }
@@ -207,11 +225,16 @@ public final class RangeRegistry {
     /**
      * Runs {@code body} holding the directory's {@value #DIRECTORY_LOCK}: key files are opened,
      * locked, and deleted only under it, so that a key file is never deleted while another process
-     * has it open (it would then lock a file nobody else sees). Callers hold {@code HELD}'s monitor.
+     * has it open (it would then lock a file nobody else sees). Callers hold {@code HELD}'s
+     * monitor.
      */
     private static <T> T underDirectoryLock(Path dir, LockedBody<T> body) throws IOException {
-        try (FileChannel channel = FileChannel.open(dir.resolve(DIRECTORY_LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE); FileLock lock = channel.lock()) {
+        try (FileChannel channel =
+                        FileChannel.open(
+                                dir.resolve(DIRECTORY_LOCK),
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.WRITE);
+                FileLock lock = channel.lock()) {
             return body.run();
         }
     }
@@ -220,7 +243,8 @@ public final class RangeRegistry {
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
             try {
-                Files.setPosixFilePermissions(dir.getParent(), PosixFilePermissions.fromString("rwx------"));
+                Files.setPosixFilePermissions(
+                        dir.getParent(), PosixFilePermissions.fromString("rwx------"));
             } catch (IOException | UnsupportedOperationException e) {
                 // a shared parent we do not own (XDG_RUNTIME_DIR is the user's already)
             }
@@ -230,7 +254,9 @@ public final class RangeRegistry {
     private static String readHolder(Path file) {
         try {
             byte[] bytes = Files.readAllBytes(file);
-            String text = new String(bytes, 0, Math.min(bytes.length, 1024), StandardCharsets.UTF_8).trim();
+            String text =
+                    new String(bytes, 0, Math.min(bytes.length, 1024), StandardCharsets.UTF_8)
+                            .trim();
             return text.isEmpty() ? "" : text;
         } catch (IOException e) {
             return "";
@@ -258,19 +284,22 @@ public final class RangeRegistry {
             }
             HELD.remove(held.file());
             try {
-                underDirectoryLock(held.file().getParent(), () -> {
-                    if (holder.group == null) {
-                        holder.channel.truncate(0);
-                    }
-                    holder.lock.release();
-                    // the last holder on the host deletes the file, so that files of ports do not pile up
-                    FileLock alone = holder.channel.tryLock();
-                    if (alone != null) {
-                        Files.deleteIfExists(held.file());
-                        alone.release();
-                    }
-                    return null;
-                });
+                underDirectoryLock(
+                        held.file().getParent(),
+                        () -> {
+                            if (holder.group == null) {
+                                holder.channel.truncate(0);
+                            }
+                            holder.lock.release();
+                            // the last holder on the host deletes the file, so that files of ports
+                            // do not pile up
+                            FileLock alone = holder.channel.tryLock();
+                            if (alone != null) {
+                                Files.deleteIfExists(held.file());
+                                alone.release();
+                            }
+                            return null;
+                        });
             } catch (IOException e) {
                 // closing the channel below releases the lock; the file stays, empty
             }

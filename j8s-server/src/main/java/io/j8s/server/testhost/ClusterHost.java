@@ -60,23 +60,29 @@ import tools.jackson.databind.node.ObjectNode;
  * to stderr, which the test JVM sends to a file: stdout carries the protocol only.
  *
  * <p>Operations: {@code start {args, timeoutMs}} (flags of {@code j8s server}) → {@code {cluster,
- * kubeconfig, kubeconfigPath, url, startMillis}}; {@code stop {cluster}}; {@code apply {cluster, yaml}}
- * → {@code {results}}; {@code awaitDeployment {cluster, namespace, name, timeoutMs}}; {@code
+ * kubeconfig, kubeconfigPath, url, startMillis}}; {@code stop {cluster}}; {@code apply {cluster,
+ * yaml}} → {@code {results}}; {@code awaitDeployment {cluster, namespace, name, timeoutMs}}; {@code
  * awaitEndpoints {cluster, namespace, name, count, timeoutMs}} → {@code {addresses}}; {@code logs
- * {cluster, namespace, pod, container?}} → {@code {text}}; {@code serviceAddress {cluster, namespace,
- * name, port}} → {@code {host, port}}.
+ * {cluster, namespace, pod, container?}} → {@code {text}}; {@code serviceAddress {cluster,
+ * namespace, name, port}} → {@code {host, port}}.
  */
 public final class ClusterHost {
     private static final Logger log = LoggerFactory.getLogger(ClusterHost.class);
+
     /** Longest request line (an applied YAML travels in one). */
     static final int MAX_LINE_BYTES = 32 << 20;
+
     /** Requests running at once; more are answered with an error. */
     static final int MAX_IN_FLIGHT = 64;
+
     /** Longest wait a request may ask for. */
     static final long MAX_TIMEOUT_MS = TimeUnit.MINUTES.toMillis(10);
+
     static final long DEFAULT_TIMEOUT_MS = TimeUnit.SECONDS.toMillis(60);
+
     /** Most bytes of a Pod's log returned. */
     static final int MAX_LOG_BYTES = 4 << 20;
+
     /** Clusters at once in one host (each gets its own address ranges: {@link #hostRanges}). */
     static final int MAX_CLUSTERS = 40;
 
@@ -86,11 +92,13 @@ public final class ClusterHost {
     private final AtomicInteger sequence = new AtomicInteger();
     private final BitSet slots = new BitSet();
     private final Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "j8s-host-request");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers =
+            Executors.newCachedThreadPool(
+                    r -> {
+                        Thread t = new Thread(r, "j8s-host-request");
+                        t.setDaemon(true);
+                        return t;
+                    });
     private volatile boolean stopping;
 
     private record Cluster(String id, int slot, Path dir, J8sServer server) {
@@ -106,8 +114,9 @@ public final class ClusterHost {
 
     public static void main(String[] args) throws IOException {
         // stdout is the protocol's: anything else printing goes to stderr (the host's log file)
-        PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), false,
-                StandardCharsets.UTF_8);
+        PrintStream protocol =
+                new PrintStream(
+                        new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         Path dir = null;
         for (int i = 0; i < args.length; i++) {
@@ -168,22 +177,26 @@ public final class ClusterHost {
             send(error(id, "more than " + MAX_IN_FLIGHT + " requests in flight"));
             return;
         }
-        workers.execute(() -> {
-            try {
-                ObjectNode answer = handle(request);
-                answer.put("id", id);
-                answer.put("ok", true);
-                send(answer);
-            } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-                log.atWarn().addKeyValue("op", request.path("op").asString()).setCause(e).log("request failed");
-                send(error(id, message(e)));
-            } finally {
-                inFlight.release();
-            }
-        });
+        workers.execute(
+                () -> {
+                    try {
+                        ObjectNode answer = handle(request);
+                        answer.put("id", id);
+                        answer.put("ok", true);
+                        send(answer);
+                    } catch (Exception e) {
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        log.atWarn()
+                                .addKeyValue("op", request.path("op").asString())
+                                .setCause(e)
+                                .log("request failed");
+                        send(error(id, message(e)));
+                    } finally {
+                        inFlight.release();
+                    }
+                });
     }
 
     ObjectNode handle(ObjectNode request) throws Exception {
@@ -222,15 +235,21 @@ public final class ClusterHost {
             try {
                 options = ServerArgs.parse(args);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("bad server arguments " + given + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(
+                        "bad server arguments " + given + ": " + e.getMessage(), e);
             }
             long begin = System.nanoTime();
-            log.atInfo().addKeyValue("cluster", id).addKeyValue("args", args).log("starting a cluster");
+            log.atInfo()
+                    .addKeyValue("cluster", id)
+                    .addKeyValue("args", args)
+                    .log("starting a cluster");
             server = J8sServer.start(options);
             long remaining = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-            Map<String, String> notReady = server.awaitReady(Duration.ofMillis(Math.max(remaining, 1)));
+            Map<String, String> notReady =
+                    server.awaitReady(Duration.ofMillis(Math.max(remaining, 1)));
             if (!notReady.isEmpty()) {
-                throw new IllegalStateException("the cluster is not ready after " + timeoutMs + " ms: " + notReady);
+                throw new IllegalStateException(
+                        "the cluster is not ready after " + timeoutMs + " ms: " + notReady);
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             Cluster cluster = new Cluster(id, slot, clusterDir, server);
@@ -239,7 +258,10 @@ public final class ClusterHost {
                 stop(cluster);
                 throw new IllegalStateException("the cluster host is stopping");
             }
-            log.atInfo().addKeyValue("cluster", id).addKeyValue("url", server.apiUrl()).addKeyValue("ms", millis)
+            log.atInfo()
+                    .addKeyValue("cluster", id)
+                    .addKeyValue("url", server.apiUrl())
+                    .addKeyValue("ms", millis)
                     .log("cluster ready");
             ObjectNode answer = Json.object();
             answer.put("cluster", id);
@@ -260,10 +282,10 @@ public final class ClusterHost {
 
     /**
      * Ports for the cluster in {@code slot}, unless the arguments give them: an API port and a
-     * kubelet port the system picks. The Pod and Service ranges (and so the cluster DNS address) are
-     * not given: the server claims free ones in the host's range registry, so clusters of several
-     * hosts (test forks) and a developer's {@code j8s server} never collide (docs/architecture.md,
-     * "Many clusters on one host").
+     * kubelet port the system picks. The Pod and Service ranges (and so the cluster DNS address)
+     * are not given: the server claims free ones in the host's range registry, so clusters of
+     * several hosts (test forks) and a developer's {@code j8s server} never collide
+     * (docs/architecture.md, "Many clusters on one host").
      */
     static List<String> hostRanges(List<String> given, int slot) {
         List<String> extra = new ArrayList<>();
@@ -283,7 +305,8 @@ public final class ClusterHost {
     private synchronized int takeSlot() {
         int slot = slots.nextClearBit(0);
         if (slot >= MAX_CLUSTERS) {
-            throw new IllegalStateException("this host already runs " + MAX_CLUSTERS + " clusters; stop some first");
+            throw new IllegalStateException(
+                    "this host already runs " + MAX_CLUSTERS + " clusters; stop some first");
         }
         slots.set(slot);
         return slot;
@@ -297,7 +320,8 @@ public final class ClusterHost {
         String id = request.path("cluster").asString();
         Cluster cluster = clusters.get(id);
         if (cluster == null) {
-            throw new IllegalArgumentException("no cluster '" + id + "' in this host (already stopped?)");
+            throw new IllegalArgumentException(
+                    "no cluster '" + id + "' in this host (already stopped?)");
         }
         stop(cluster);
         return Json.object();
@@ -314,8 +338,10 @@ public final class ClusterHost {
             deleteTree(cluster.dir());
             releaseSlot(cluster.slot());
         }
-        log.atInfo().addKeyValue("cluster", cluster.id())
-                .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin)).log("cluster stopped");
+        log.atInfo()
+                .addKeyValue("cluster", cluster.id())
+                .addKeyValue("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin))
+                .log("cluster stopped");
     }
 
     /** Stops every cluster (stdin closed, or the JVM is stopping). */
@@ -325,33 +351,44 @@ public final class ClusterHost {
             try {
                 stop(cluster);
             } catch (RuntimeException e) {
-                log.atWarn().addKeyValue("cluster", cluster.id()).setCause(e).log("stopping a cluster failed");
+                log.atWarn()
+                        .addKeyValue("cluster", cluster.id())
+                        .setCause(e)
+                        .log("stopping a cluster failed");
             }
         }
         workers.shutdownNow();
     }
 
-    /** Creates each object of a YAML stream, or merge-patches it when it exists ({@code kubectl apply}'s effect). */
+    /**
+     * Creates each object of a YAML stream, or merge-patches it when it exists ({@code kubectl
+     * apply}'s effect).
+     */
     private ObjectNode apply(ObjectNode request) {
         Cluster cluster = cluster(request);
         String yaml = request.path("yaml").asString();
         KubernetesClient client = cluster.client();
         ArrayNode results = Json.array();
         for (JsonNode doc : Json.readYamlDocuments(yaml)) {
-            if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
+            if (doc == null
+                    || doc.isNull()
+                    || doc.isMissingNode()
+                    || (doc.isObject() && doc.isEmpty())) {
                 continue;
             }
             String apiVersion = doc.path("apiVersion").asString("");
             String kind = doc.path("kind").asString("");
             String name = doc.path("metadata").path("name").asString("");
             if (apiVersion.isEmpty() || kind.isEmpty() || name.isEmpty()) {
-                throw new IllegalArgumentException("every document needs apiVersion, kind and metadata.name; got "
-                        + abbreviate(Json.write(doc)));
+                throw new IllegalArgumentException(
+                        "every document needs apiVersion, kind and metadata.name; got "
+                                + abbreviate(Json.write(doc)));
             }
             String namespace = doc.path("metadata").path("namespace").asString("default");
             String json = Json.write(doc);
             GenericKubernetesResource resource =
-                    client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
+                    client.getKubernetesSerialization()
+                            .unmarshal(json, GenericKubernetesResource.class);
             var op = client.genericKubernetesResources(apiVersion, kind);
             var target = op.inNamespace(namespace).resource(resource);
             String what = kind.toLowerCase(java.util.Locale.ROOT) + "/" + name;
@@ -362,7 +399,9 @@ public final class ClusterHost {
                 if (e.getCode() != 409) {
                     throw e;
                 }
-                op.inNamespace(namespace).withName(name).patch(PatchContext.of(PatchType.JSON_MERGE), json);
+                op.inNamespace(namespace)
+                        .withName(name)
+                        .patch(PatchContext.of(PatchType.JSON_MERGE), json);
                 results.add(what + " configured");
             }
         }
@@ -378,37 +417,77 @@ public final class ClusterHost {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs(request));
         String last;
         while (true) {
-            Deployment d = cluster.client().apps().deployments().inNamespace(namespace).withName(name).get();
+            Deployment d =
+                    cluster.client()
+                            .apps()
+                            .deployments()
+                            .inNamespace(namespace)
+                            .withName(name)
+                            .get();
             if (d == null) {
                 last = "it does not exist";
             } else {
                 int wanted = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
                 DeploymentStatus s = d.getStatus();
-                int available = s == null || s.getAvailableReplicas() == null ? 0 : s.getAvailableReplicas();
-                int updated = s == null || s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
-                long observed = s == null || s.getObservedGeneration() == null ? 0 : s.getObservedGeneration();
-                boolean availableCondition = s != null && s.getConditions() != null && s.getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True"));
-                if (observed >= d.getMetadata().getGeneration() && available == wanted && updated == wanted
+                int available =
+                        s == null || s.getAvailableReplicas() == null
+                                ? 0
+                                : s.getAvailableReplicas();
+                int updated =
+                        s == null || s.getUpdatedReplicas() == null ? 0 : s.getUpdatedReplicas();
+                long observed =
+                        s == null || s.getObservedGeneration() == null
+                                ? 0
+                                : s.getObservedGeneration();
+                boolean availableCondition =
+                        s != null
+                                && s.getConditions() != null
+                                && s.getConditions().stream()
+                                        .anyMatch(
+                                                c ->
+                                                        c.getType().equals("Available")
+                                                                && c.getStatus().equals("True"));
+                if (observed >= d.getMetadata().getGeneration()
+                        && available == wanted
+                        && updated == wanted
                         && availableCondition) {
                     ObjectNode answer = Json.object();
                     answer.put("availableReplicas", available);
                     return answer;
                 }
-                last = available + "/" + wanted + " replicas available, " + updated + " updated, conditions "
-                        + (s == null || s.getConditions() == null ? "[]" : s.getConditions().stream()
-                                .map(ClusterHost::condition).toList());
+                last =
+                        available
+                                + "/"
+                                + wanted
+                                + " replicas available, "
+                                + updated
+                                + " updated, conditions "
+                                + (s == null || s.getConditions() == null
+                                        ? "[]"
+                                        : s.getConditions().stream()
+                                                .map(ClusterHost::condition)
+                                                .toList());
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("deployment " + namespace + "/" + name + " is not available after "
-                        + timeoutMs(request) + " ms: " + last);
+                throw new IllegalStateException(
+                        "deployment "
+                                + namespace
+                                + "/"
+                                + name
+                                + " is not available after "
+                                + timeoutMs(request)
+                                + " ms: "
+                                + last);
             }
             Thread.sleep(50);
         }
     }
 
     private static String condition(DeploymentCondition c) {
-        return c.getType() + "=" + c.getStatus() + (c.getReason() == null ? "" : " (" + c.getReason() + ")");
+        return c.getType()
+                + "="
+                + c.getStatus()
+                + (c.getReason() == null ? "" : " (" + c.getReason() + ")");
     }
 
     private ObjectNode awaitEndpoints(ObjectNode request) throws InterruptedException {
@@ -418,7 +497,8 @@ public final class ClusterHost {
         int count = request.path("count").asInt(1);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs(request));
         while (true) {
-            Endpoints endpoints = cluster.client().endpoints().inNamespace(namespace).withName(name).get();
+            Endpoints endpoints =
+                    cluster.client().endpoints().inNamespace(namespace).withName(name).get();
             List<String> ready = new ArrayList<>();
             if (endpoints != null && endpoints.getSubsets() != null) {
                 for (EndpointSubset subset : endpoints.getSubsets()) {
@@ -438,9 +518,19 @@ public final class ClusterHost {
                 return answer;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("endpoints " + namespace + "/" + name + " have "
-                        + (endpoints == null ? "no object" : ready.size() + " ready addresses " + ready)
-                        + " after " + timeoutMs(request) + " ms, want " + count);
+                throw new IllegalStateException(
+                        "endpoints "
+                                + namespace
+                                + "/"
+                                + name
+                                + " have "
+                                + (endpoints == null
+                                        ? "no object"
+                                        : ready.size() + " ready addresses " + ready)
+                                + " after "
+                                + timeoutMs(request)
+                                + " ms, want "
+                                + count);
             }
             Thread.sleep(50);
         }
@@ -460,7 +550,8 @@ public final class ClusterHost {
         try (InputStream in = loggable.getLogInputStream()) {
             byte[] buffer = new byte[8192];
             int n;
-            while ((n = in.read(buffer, 0, Math.min(buffer.length, MAX_LOG_BYTES - text.size()))) > 0) {
+            while ((n = in.read(buffer, 0, Math.min(buffer.length, MAX_LOG_BYTES - text.size())))
+                    > 0) {
                 text.write(buffer, 0, n);
             }
         }
@@ -477,17 +568,26 @@ public final class ClusterHost {
         int port = request.path("port").asInt(0);
         Service service = cluster.client().services().inNamespace(namespace).withName(name).get();
         if (service == null) {
-            throw new IllegalArgumentException("service " + namespace + "/" + name + " does not exist");
+            throw new IllegalArgumentException(
+                    "service " + namespace + "/" + name + " does not exist");
         }
         String ip = service.getSpec().getClusterIP();
         if (ip == null || ip.isEmpty() || ip.equals("None")) {
-            throw new IllegalArgumentException("service " + namespace + "/" + name + " has no ClusterIP ("
-                    + ip + ")");
+            throw new IllegalArgumentException(
+                    "service " + namespace + "/" + name + " has no ClusterIP (" + ip + ")");
         }
-        List<Integer> ports = service.getSpec().getPorts().stream().map(ServicePort::getPort).toList();
+        List<Integer> ports =
+                service.getSpec().getPorts().stream().map(ServicePort::getPort).toList();
         if (!ports.contains(port)) {
-            throw new IllegalArgumentException("service " + namespace + "/" + name + " has no port " + port
-                    + "; its ports: " + ports);
+            throw new IllegalArgumentException(
+                    "service "
+                            + namespace
+                            + "/"
+                            + name
+                            + " has no port "
+                            + port
+                            + "; its ports: "
+                            + ports);
         }
         ObjectNode answer = Json.object();
         answer.put("host", ip);
@@ -515,7 +615,8 @@ public final class ClusterHost {
     private static long timeoutMs(ObjectNode request) {
         long ms = request.path("timeoutMs").asLong(DEFAULT_TIMEOUT_MS);
         if (ms <= 0 || ms > MAX_TIMEOUT_MS) {
-            throw new IllegalArgumentException("timeoutMs must be 1.." + MAX_TIMEOUT_MS + ", got " + ms);
+            throw new IllegalArgumentException(
+                    "timeoutMs must be 1.." + MAX_TIMEOUT_MS + ", got " + ms);
         }
         return ms;
     }
@@ -560,7 +661,10 @@ public final class ClusterHost {
         }
     }
 
-    /** One line without its end, null at the end of input; an over-long line is skipped and reported. */
+    /**
+     * One line without its end, null at the end of input; an over-long line is skipped and
+     * reported.
+     */
     static byte[] readLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         boolean tooLong = false;
@@ -596,13 +700,17 @@ public final class ClusterHost {
             return;
         }
         try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    log.atWarn().addKeyValue("path", p).log("cannot delete: " + e.getMessage());
-                }
-            });
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(
+                            p -> {
+                                try {
+                                    Files.deleteIfExists(p);
+                                } catch (IOException e) {
+                                    log.atWarn()
+                                            .addKeyValue("path", p)
+                                            .log("cannot delete: " + e.getMessage());
+                                }
+                            });
         } catch (IOException e) {
             log.atWarn().addKeyValue("path", root).log("cannot delete: " + e.getMessage());
         }

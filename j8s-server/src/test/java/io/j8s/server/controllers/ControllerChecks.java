@@ -24,16 +24,18 @@ final class ControllerChecks {
         cluster.awaitQuiet(controller);
         double writes = cluster.controllerWrites(controller);
         long syncs = cluster.controllerSyncs(controller);
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> cluster.controllerSyncs(controller) >= syncs + minSyncs);
-        assertThat(cluster.controllerWrites(controller)).as("writes of %s during resyncs", controller)
+        assertThat(cluster.controllerWrites(controller))
+                .as("writes of %s during resyncs", controller)
                 .isEqualTo(writes);
     }
 
     /**
-     * Restarts the server (and so the controller, with empty caches and no memory), waits until
-     * the controller has looked at everything again, and checks that it wrote nothing and that
-     * {@code state} (names → resourceVersions, say) is what it was.
+     * Restarts the server (and so the controller, with empty caches and no memory), waits until the
+     * controller has looked at everything again, and checks that it wrote nothing and that {@code
+     * state} (names → resourceVersions, say) is what it was.
      */
     static void restartWritesNothing(TestCluster cluster, String controller, Supplier<Object> state)
             throws InterruptedException {
@@ -41,7 +43,9 @@ final class ControllerChecks {
         Object before = state.get();
         cluster.restart();
         cluster.awaitQuiet(controller);
-        assertThat(cluster.controllerWrites(controller)).as("writes of %s after a restart", controller).isZero();
+        assertThat(cluster.controllerWrites(controller))
+                .as("writes of %s after a restart", controller)
+                .isZero();
         assertThat(state.get()).isEqualTo(before);
     }
 
@@ -50,7 +54,8 @@ final class ControllerChecks {
         Map<String, String> m = new TreeMap<>();
         for (HasMetadata o : objects) {
             String ns = o.getMetadata().getNamespace();
-            m.put(o.getKind() + ":" + (ns == null ? "" : ns + "/") + o.getMetadata().getName(),
+            m.put(
+                    o.getKind() + ":" + (ns == null ? "" : ns + "/") + o.getMetadata().getName(),
                     o.getMetadata().getResourceVersion());
         }
         return m;

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The garbage collector alone against a real server, with ConfigMaps and Secrets as owners and dependents. */
+/**
+ * The garbage collector alone against a real server, with ConfigMaps and Secrets as owners and
+ * dependents.
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GarbageCollectorTest extends AbstractControllerTest {
     private static final String NS = "default";
@@ -27,13 +30,19 @@ class GarbageCollectorTest extends AbstractControllerTest {
 
     @Override
     ControllerOptions controllers(ControllerOptions c) {
-        return c.withEnabled(Set.of("garbagecollector"))
-                .withResyncPeriod(Duration.ofSeconds(1));
+        return c.withEnabled(Set.of("garbagecollector")).withResyncPeriod(Duration.ofSeconds(1));
     }
 
     private ConfigMap owner(String name) {
-        return client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
-                .endMetadata().build()).create();
+        return client.configMaps()
+                .inNamespace(NS)
+                .resource(
+                        new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .endMetadata()
+                                .build())
+                .create();
     }
 
     private static OwnerReference ref(ConfigMap owner) {
@@ -41,13 +50,27 @@ class GarbageCollectorTest extends AbstractControllerTest {
     }
 
     private static OwnerReference ref(String name, String uid) {
-        return new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName(name).withUid(uid)
-                .withBlockOwnerDeletion(true).build();
+        return new OwnerReferenceBuilder()
+                .withApiVersion("v1")
+                .withKind("ConfigMap")
+                .withName(name)
+                .withUid(uid)
+                .withBlockOwnerDeletion(true)
+                .build();
     }
 
     private ConfigMap dependent(String name, List<String> finalizers, OwnerReference... owners) {
-        return client.configMaps().inNamespace(NS).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
-                .withOwnerReferences(owners).withFinalizers(finalizers).endMetadata().build()).create();
+        return client.configMaps()
+                .inNamespace(NS)
+                .resource(
+                        new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName(name)
+                                .withOwnerReferences(owners)
+                                .withFinalizers(finalizers)
+                                .endMetadata()
+                                .build())
+                .create();
     }
 
     private ConfigMap get(String name) {
@@ -63,11 +86,21 @@ class GarbageCollectorTest extends AbstractControllerTest {
     void background_dependentsOfADeletedOwnerGo() {
         ConfigMap owner = owner("owner");
         dependent("dep-1", List.of(), ref(owner));
-        client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("dep-2")
-                .withOwnerReferences(ref(owner)).endMetadata().build()).create();
+        client.secrets()
+                .inNamespace(NS)
+                .resource(
+                        new SecretBuilder()
+                                .withNewMetadata()
+                                .withName("dep-2")
+                                .withOwnerReferences(ref(owner))
+                                .endMetadata()
+                                .build())
+                .create();
         client.configMaps().inNamespace(NS).withName("owner").delete();
         awaitGone("dep-1");
-        Awaitility.await().atMost(WAIT).until(() -> client.secrets().inNamespace(NS).withName("dep-2").get() == null);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> client.secrets().inNamespace(NS).withName("dep-2").get() == null);
     }
 
     @Test
@@ -77,8 +110,11 @@ class GarbageCollectorTest extends AbstractControllerTest {
         ConfigMap b = owner("owner-b");
         dependent("shared", List.of(), ref(a), ref(b));
         client.configMaps().inNamespace(NS).withName("owner-a").delete();
-        Awaitility.await().atMost(WAIT).until(() -> get("shared").getMetadata().getOwnerReferences().size() == 1);
-        assertThat(get("shared").getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(b.getMetadata().getUid());
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> get("shared").getMetadata().getOwnerReferences().size() == 1);
+        assertThat(get("shared").getMetadata().getOwnerReferences().get(0).getUid())
+                .isEqualTo(b.getMetadata().getUid());
     }
 
     @Test
@@ -93,16 +129,29 @@ class GarbageCollectorTest extends AbstractControllerTest {
     void foreground_ownerWaitsForItsBlockingDependents() {
         ConfigMap owner = owner("fg-owner");
         dependent("fg-dep", List.of("example.com/hold"), ref(owner));
-        client.configMaps().inNamespace(NS).withName("fg-owner").withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        client.configMaps()
+                .inNamespace(NS)
+                .withName("fg-owner")
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND)
                 .delete();
-        Awaitility.await().atMost(WAIT).until(() -> get("fg-dep").getMetadata().getDeletionTimestamp() != null);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> get("fg-dep").getMetadata().getDeletionTimestamp() != null);
         cluster.awaitQuiet("garbagecollector");
         ConfigMap waiting = get("fg-owner");
         assertThat(waiting.getMetadata().getDeletionTimestamp()).isNotNull();
         assertThat(waiting.getMetadata().getFinalizers()).containsExactly("foregroundDeletion");
 
-        client.configMaps().inNamespace(NS).withName("fg-dep").edit(c -> new ConfigMapBuilder(c).editMetadata()
-                .withFinalizers(List.of()).endMetadata().build());
+        client.configMaps()
+                .inNamespace(NS)
+                .withName("fg-dep")
+                .edit(
+                        c ->
+                                new ConfigMapBuilder(c)
+                                        .editMetadata()
+                                        .withFinalizers(List.of())
+                                        .endMetadata()
+                                        .build());
         awaitGone("fg-dep");
         awaitGone("fg-owner");
     }
@@ -113,7 +162,10 @@ class GarbageCollectorTest extends AbstractControllerTest {
         ConfigMap owner = owner("orphan-owner");
         dependent("orphan-1", List.of(), ref(owner));
         dependent("orphan-2", List.of(), ref(owner));
-        client.configMaps().inNamespace(NS).withName("orphan-owner").withPropagationPolicy(DeletionPropagation.ORPHAN)
+        client.configMaps()
+                .inNamespace(NS)
+                .withName("orphan-owner")
+                .withPropagationPolicy(DeletionPropagation.ORPHAN)
                 .delete();
         awaitGone("orphan-owner");
         assertThat(get("orphan-1").getMetadata().getOwnerReferences()).isNullOrEmpty();
@@ -132,7 +184,11 @@ class GarbageCollectorTest extends AbstractControllerTest {
     @Test
     @Order(7)
     void restart_noWrites() throws Exception {
-        ControllerChecks.restartWritesNothing(cluster, "garbagecollector", () -> ControllerChecks.versions(
-                client.configMaps().inNamespace(NS).list().getItems()));
+        ControllerChecks.restartWritesNothing(
+                cluster,
+                "garbagecollector",
+                () ->
+                        ControllerChecks.versions(
+                                client.configMaps().inNamespace(NS).list().getItems()));
     }
 }

@@ -31,19 +31,51 @@ class NamespaceControllerTest extends AbstractControllerTest {
     }
 
     private void fill(String ns) {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
-                .endMetadata().addToData("a", "b").build()).create();
-        client.secrets().inNamespace(ns).resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata()
-                .build()).create();
-        client.services().inNamespace(ns).resource(service("web", null, Map.of("app", "web"), port("", 80, 80)))
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+                .create();
+        client.configMaps()
+                .inNamespace(ns)
+                .resource(
+                        new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("cm")
+                                .endMetadata()
+                                .addToData("a", "b")
+                                .build())
+                .create();
+        client.secrets()
+                .inNamespace(ns)
+                .resource(new SecretBuilder().withNewMetadata().withName("s").endMetadata().build())
+                .create();
+        client.services()
+                .inNamespace(ns)
+                .resource(service("web", null, Map.of("app", "web"), port("", 80, 80)))
                 .create();
         client.pods().inNamespace(ns).resource(pod("pending", Map.of("app", "web"), null)).create();
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-                .withNewMetadata().withName("web").endMetadata()
-                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
-                .withSpec(pod("x", Map.of(), null).getSpec()).endTemplate().endSpec().build()).create();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(
+                        new DeploymentBuilder()
+                                .withNewMetadata()
+                                .withName("web")
+                                .endMetadata()
+                                .withNewSpec()
+                                .withReplicas(1)
+                                .withNewSelector()
+                                .addToMatchLabels("app", "web")
+                                .endSelector()
+                                .withNewTemplate()
+                                .withNewMetadata()
+                                .addToLabels("app", "web")
+                                .endMetadata()
+                                .withSpec(pod("x", Map.of(), null).getSpec())
+                                .endTemplate()
+                                .endSpec()
+                                .build())
+                .create();
     }
 
     @Test
@@ -53,7 +85,9 @@ class NamespaceControllerTest extends AbstractControllerTest {
         Namespace created = client.namespaces().withName("shop").get();
         assertThat(created.getSpec().getFinalizers()).containsExactly("kubernetes");
         client.namespaces().withName("shop").delete();
-        Awaitility.await().atMost(WAIT).until(() -> client.namespaces().withName("shop").get() == null);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> client.namespaces().withName("shop").get() == null);
         assertThat(client.configMaps().inNamespace("shop").list().getItems()).isEmpty();
         assertThat(client.pods().inNamespace("shop").list().getItems()).isEmpty();
         assertThat(client.services().inNamespace("shop").list().getItems()).isEmpty();
@@ -63,19 +97,36 @@ class NamespaceControllerTest extends AbstractControllerTest {
     @Test
     @Order(2)
     void podBeingDeletedGracefully_keepsTheNamespaceTerminatingUntilItIsGone() {
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("slow").endMetadata().build())
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName("slow")
+                                .endMetadata()
+                                .build())
                 .create();
         client.pods().inNamespace("slow").resource(pod("running", Map.of(), "node-1")).create();
         client.namespaces().withName("slow").delete();
-        Awaitility.await().atMost(WAIT).until(() ->
-                client.pods().inNamespace("slow").withName("running").get().getMetadata().getDeletionTimestamp() != null);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(
+                        () ->
+                                client.pods()
+                                                .inNamespace("slow")
+                                                .withName("running")
+                                                .get()
+                                                .getMetadata()
+                                                .getDeletionTimestamp()
+                                        != null);
         cluster.awaitQuiet("namespace");
         Namespace ns = client.namespaces().withName("slow").get();
         assertThat(ns.getStatus().getPhase()).isEqualTo("Terminating");
         assertThat(ns.getSpec().getFinalizers()).containsExactly("kubernetes");
         // the "kubelet" is done with it
         client.pods().inNamespace("slow").withName("running").withGracePeriod(0).delete();
-        Awaitility.await().atMost(WAIT).until(() -> client.namespaces().withName("slow").get() == null);
+        Awaitility.await()
+                .atMost(WAIT)
+                .until(() -> client.namespaces().withName("slow").get() == null);
     }
 
     @Test
@@ -88,7 +139,9 @@ class NamespaceControllerTest extends AbstractControllerTest {
     @Test
     @Order(4)
     void restart_noWrites() throws Exception {
-        ControllerChecks.restartWritesNothing(cluster, "namespace",
+        ControllerChecks.restartWritesNothing(
+                cluster,
+                "namespace",
                 () -> ControllerChecks.versions(client.namespaces().list().getItems()));
     }
 }

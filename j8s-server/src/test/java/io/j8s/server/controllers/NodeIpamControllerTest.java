@@ -26,8 +26,11 @@ class NodeIpamControllerTest extends AbstractControllerTest {
     }
 
     private String awaitCidr(String node) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> client.nodes().withName(node).get().getSpec().getPodCIDR(), c -> c != null);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> client.nodes().withName(node).get().getSpec().getPodCIDR(),
+                        c -> c != null);
     }
 
     @Test
@@ -44,18 +47,28 @@ class NodeIpamControllerTest extends AbstractControllerTest {
     @Test
     @Order(2)
     void aCidrSetByHand_isKeptAndNotHandedOutAgain() {
-        client.nodes().resource(new NodeBuilder(node("manual", Map.of())).editSpec().withPodCIDR("127.244.3.0/24")
-                .withPodCIDRs("127.244.3.0/24").endSpec().build()).create();
+        client.nodes()
+                .resource(
+                        new NodeBuilder(node("manual", Map.of()))
+                                .editSpec()
+                                .withPodCIDR("127.244.3.0/24")
+                                .withPodCIDRs("127.244.3.0/24")
+                                .endSpec()
+                                .build())
+                .create();
         client.nodes().resource(node("node-4", Map.of())).create();
         assertThat(awaitCidr("node-4")).isEqualTo("127.244.4.0/24");
-        assertThat(client.nodes().withName("manual").get().getSpec().getPodCIDR()).isEqualTo("127.244.3.0/24");
+        assertThat(client.nodes().withName("manual").get().getSpec().getPodCIDR())
+                .isEqualTo("127.244.3.0/24");
     }
 
     @Test
     @Order(3)
     void aDeletedNodesCidr_isFreeAgain() {
         client.nodes().withName("node-1").delete();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.nodes().withName("node-1").get() == null);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> client.nodes().withName("node-1").get() == null);
         client.nodes().resource(node("node-5", Map.of())).create();
         assertThat(awaitCidr("node-5")).isEqualTo("127.244.1.0/24");
     }
@@ -69,10 +82,21 @@ class NodeIpamControllerTest extends AbstractControllerTest {
     @Test
     @Order(5)
     void restart_sameCidrs_noWrites() throws Exception {
-        ControllerChecks.restartWritesNothing(cluster, "nodeipam", () -> {
-            List<Node> nodes = client.nodes().list().getItems();
-            return ControllerChecks.versions(nodes) + " " + nodes.stream()
-                    .map(n -> n.getMetadata().getName() + "=" + n.getSpec().getPodCIDR()).sorted().toList();
-        });
+        ControllerChecks.restartWritesNothing(
+                cluster,
+                "nodeipam",
+                () -> {
+                    List<Node> nodes = client.nodes().list().getItems();
+                    return ControllerChecks.versions(nodes)
+                            + " "
+                            + nodes.stream()
+                                    .map(
+                                            n ->
+                                                    n.getMetadata().getName()
+                                                            + "="
+                                                            + n.getSpec().getPodCIDR())
+                                    .sorted()
+                                    .toList();
+                });
     }
 }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The node lifecycle controller against a real server, with node IPAM (for Pod IPs) and the
- * endpoints controller (to see the effect), a 5 s grace period and a {@link FakeKubelet} whose
- * Node can fall silent.
+ * endpoints controller (to see the effect), a 5 s grace period and a {@link FakeKubelet} whose Node
+ * can fall silent.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeLifecycleControllerTest extends AbstractControllerTest {
@@ -37,13 +37,16 @@ class NodeLifecycleControllerTest extends AbstractControllerTest {
     @Override
     ControllerOptions controllers(ControllerOptions c) {
         return c.withEnabled(Set.of("nodelifecycle", "nodeipam", "endpoints"))
-                .withNodeMonitor(Duration.ofSeconds(5), Duration.ofMillis(500)).withResyncPeriod(Duration.ofSeconds(1));
+                .withNodeMonitor(Duration.ofSeconds(5), Duration.ofMillis(500))
+                .withResyncPeriod(Duration.ofSeconds(1));
     }
 
     @BeforeAll
     void startNodesAndPods() {
         kubelet = cluster.startNodes("node-1", "node-2");
-        client.services().inNamespace(NS).resource(service("web", null, Map.of("app", "web"), port("", 80, 80)))
+        client.services()
+                .inNamespace(NS)
+                .resource(service("web", null, Map.of("app", "web"), port("", 80, 80)))
                 .create();
         create(client, NS, pod("web-1", Map.of("app", "web"), "node-1"));
         create(client, NS, pod("web-2", Map.of("app", "web"), "node-2"));
@@ -55,18 +58,26 @@ class NodeLifecycleControllerTest extends AbstractControllerTest {
         if (ep == null || ep.getSubsets() == null) {
             return List.of();
         }
-        return ep.getSubsets().stream().flatMap(s -> s.getAddresses().stream())
-                .map(EndpointAddress::getTargetRef).map(r -> r.getName()).sorted().toList();
+        return ep.getSubsets().stream()
+                .flatMap(s -> s.getAddresses().stream())
+                .map(EndpointAddress::getTargetRef)
+                .map(r -> r.getName())
+                .sorted()
+                .toList();
     }
 
     private NodeCondition ready(String node) {
         Node n = client.nodes().withName(node).get();
-        return n.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElseThrow();
+        return n.getStatus().getConditions().stream()
+                .filter(c -> "Ready".equals(c.getType()))
+                .findFirst()
+                .orElseThrow();
     }
 
     private boolean podReady(String name) {
         Pod p = client.pods().inNamespace(NS).withName(name).get();
-        return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+        return p.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     @Test
@@ -81,18 +92,31 @@ class NodeLifecycleControllerTest extends AbstractControllerTest {
     @Order(2)
     void silentNode_becomesUnknown_andItsPodsNotReady() {
         kubelet.stop("node-2");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> "Unknown".equals(ready("node-2").getStatus()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> "Unknown".equals(ready("node-2").getStatus()));
         NodeCondition c = ready("node-2");
         assertThat(c.getReason()).isEqualTo("NodeStatusUnknown");
         assertThat(c.getMessage()).isEqualTo("Kubelet stopped posting node status.");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readyPods().equals(List.of("web-1")));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> readyPods().equals(List.of("web-1")));
         assertThat(podReady("web-2")).isFalse();
         assertThat(podReady("web-3")).isFalse();
         assertThat(podReady("web-1")).isTrue();
         assertThat(ready("node-1").getStatus()).isEqualTo("True");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.v1().events().inNamespace(NS).list()
-                .getItems().stream().anyMatch(e -> "NodeNotReady".equals(e.getReason())
-                        && "node-2".equals(e.getInvolvedObject().getName())));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                client.v1().events().inNamespace(NS).list().getItems().stream()
+                                        .anyMatch(
+                                                e ->
+                                                        "NodeNotReady".equals(e.getReason())
+                                                                && "node-2"
+                                                                        .equals(
+                                                                                e.getInvolvedObject()
+                                                                                        .getName())));
     }
 
     @Test

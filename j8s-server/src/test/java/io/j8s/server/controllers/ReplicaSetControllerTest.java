@@ -23,7 +23,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-/** The ReplicaSet controller alone against a real server (no scheduler: Pods stay unbound unless a test binds them). */
+/**
+ * The ReplicaSet controller alone against a real server (no scheduler: Pods stay unbound unless a
+ * test binds them).
+ */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReplicaSetControllerTest extends AbstractControllerTest {
     private static final String NS = "default";
@@ -37,8 +40,15 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     private List<Pod> owned() {
         return client.pods().inNamespace(NS).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getMetadata().getOwnerReferences() != null && p.getMetadata().getOwnerReferences()
-                        .stream().anyMatch(r -> rsUid.equals(r.getUid()) && Boolean.TRUE.equals(r.getController())))
+                .filter(
+                        p ->
+                                p.getMetadata().getOwnerReferences() != null
+                                        && p.getMetadata().getOwnerReferences().stream()
+                                                .anyMatch(
+                                                        r ->
+                                                                rsUid.equals(r.getUid())
+                                                                        && Boolean.TRUE.equals(
+                                                                                r.getController())))
                 .toList();
     }
 
@@ -53,28 +63,68 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     @Test
     @Order(1)
     void replicaSet_createsItsPodsFromTheTemplate() {
-        ReplicaSet rs = client.apps().replicaSets().inNamespace(NS).resource(new ReplicaSetBuilder()
-                .withNewMetadata().withName("web").endMetadata()
-                .withNewSpec().withReplicas(3).withNewSelector().addToMatchLabels("app", "web").endSelector()
-                .withNewTemplate().withNewMetadata().addToLabels("app", "web").addToLabels("tier", "front").endMetadata()
-                .withSpec(pod("x", Map.of(), null).getSpec()).endTemplate()
-                .endSpec().build()).create();
+        ReplicaSet rs =
+                client.apps()
+                        .replicaSets()
+                        .inNamespace(NS)
+                        .resource(
+                                new ReplicaSetBuilder()
+                                        .withNewMetadata()
+                                        .withName("web")
+                                        .endMetadata()
+                                        .withNewSpec()
+                                        .withReplicas(3)
+                                        .withNewSelector()
+                                        .addToMatchLabels("app", "web")
+                                        .endSelector()
+                                        .withNewTemplate()
+                                        .withNewMetadata()
+                                        .addToLabels("app", "web")
+                                        .addToLabels("tier", "front")
+                                        .endMetadata()
+                                        .withSpec(pod("x", Map.of(), null).getSpec())
+                                        .endTemplate()
+                                        .endSpec()
+                                        .build())
+                        .create();
         rsUid = rs.getMetadata().getUid();
         List<Pod> pods = awaitOwned(l -> l.size() == 3);
-        assertThat(pods).allSatisfy(p -> {
-            assertThat(p.getMetadata().getName()).matches("web-[a-z0-9]{5}");
-            assertThat(p.getMetadata().getLabels()).isEqualTo(Map.of("app", "web", "tier", "front"));
-            OwnerReference ref = p.getMetadata().getOwnerReferences().get(0);
-            assertThat(ref.getKind()).isEqualTo("ReplicaSet");
-            assertThat(ref.getApiVersion()).isEqualTo("apps/v1");
-            assertThat(ref.getName()).isEqualTo("web");
-            assertThat(ref.getBlockOwnerDeletion()).isTrue();
-        });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.v1().events().inNamespace(NS).list()
-                .getItems().stream().filter(e -> "SuccessfulCreate".equals(e.getReason())
-                        && "web".equals(e.getInvolvedObject().getName())).count() == 3);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Objects.equals(rs().getStatus().getReplicas(), 3)
-                && Objects.equals(rs().getStatus().getObservedGeneration(), 1L));
+        assertThat(pods)
+                .allSatisfy(
+                        p -> {
+                            assertThat(p.getMetadata().getName()).matches("web-[a-z0-9]{5}");
+                            assertThat(p.getMetadata().getLabels())
+                                    .isEqualTo(Map.of("app", "web", "tier", "front"));
+                            OwnerReference ref = p.getMetadata().getOwnerReferences().get(0);
+                            assertThat(ref.getKind()).isEqualTo("ReplicaSet");
+                            assertThat(ref.getApiVersion()).isEqualTo("apps/v1");
+                            assertThat(ref.getName()).isEqualTo("web");
+                            assertThat(ref.getBlockOwnerDeletion()).isTrue();
+                        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                client.v1().events().inNamespace(NS).list().getItems().stream()
+                                                .filter(
+                                                        e ->
+                                                                "SuccessfulCreate"
+                                                                                .equals(
+                                                                                        e
+                                                                                                .getReason())
+                                                                        && "web"
+                                                                                .equals(
+                                                                                        e.getInvolvedObject()
+                                                                                                .getName()))
+                                                .count()
+                                        == 3);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Objects.equals(rs().getStatus().getReplicas(), 3)
+                                        && Objects.equals(
+                                                rs().getStatus().getObservedGeneration(), 1L));
     }
 
     @Test
@@ -85,9 +135,15 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
             String name = pods.get(i).getMetadata().getName();
             running(client, NS, name, "127.244.1." + (10 + i), i < 2);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Objects.equals(rs().getStatus().getReadyReplicas(), 2)
-                && Objects.equals(rs().getStatus().getAvailableReplicas(), 2)
-                && Objects.equals(rs().getStatus().getFullyLabeledReplicas(), 3));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Objects.equals(rs().getStatus().getReadyReplicas(), 2)
+                                        && Objects.equals(
+                                                rs().getStatus().getAvailableReplicas(), 2)
+                                        && Objects.equals(
+                                                rs().getStatus().getFullyLabeledReplicas(), 3));
     }
 
     @Test
@@ -95,7 +151,16 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     void deletedPod_isReplaced() {
         String victim = owned().get(0).getMetadata().getName();
         client.pods().inNamespace(NS).withName(victim).delete();
-        List<Pod> pods = awaitOwned(l -> l.size() == 3 && l.stream().noneMatch(p -> victim.equals(p.getMetadata().getName())));
+        List<Pod> pods =
+                awaitOwned(
+                        l ->
+                                l.size() == 3
+                                        && l.stream()
+                                                .noneMatch(
+                                                        p ->
+                                                                victim.equals(
+                                                                        p.getMetadata()
+                                                                                .getName())));
         assertThat(pods).hasSize(3);
     }
 
@@ -104,13 +169,19 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     void matchingOrphan_isAdopted_andTheSurplusDeleted_notReadyFirst() {
         create(client, NS, pod("orphan", Map.of("app", "web", "tier", "front"), null));
         running(client, NS, "orphan", "127.244.1.99", true);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            Pod orphan = client.pods().inNamespace(NS).withName("orphan").get();
-            return orphan == null || (orphan.getMetadata().getOwnerReferences() != null
-                    && orphan.getMetadata().getOwnerReferences().stream().anyMatch(r -> rsUid.equals(r.getUid())));
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            Pod orphan = client.pods().inNamespace(NS).withName("orphan").get();
+                            return orphan == null
+                                    || (orphan.getMetadata().getOwnerReferences() != null
+                                            && orphan.getMetadata().getOwnerReferences().stream()
+                                                    .anyMatch(r -> rsUid.equals(r.getUid())));
+                        });
         List<Pod> pods = awaitOwned(l -> l.size() == 3);
-        // one of the four had to go: a Pending one (no status) ranks before the Running, Ready orphan
+        // one of the four had to go: a Pending one (no status) ranks before the Running, Ready
+        // orphan
         assertThat(pods).extracting(p -> p.getMetadata().getName()).contains("orphan");
     }
 
@@ -118,14 +189,35 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     @Order(5)
     void podWhoseLabelsStopMatching_isReleased_andReplaced() {
         String released = owned().get(0).getMetadata().getName();
-        client.pods().inNamespace(NS).withName(released).edit(p -> new PodBuilder(p).editMetadata()
-                .addToLabels("app", "debug").endMetadata().build());
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            List<OwnerReference> refs = client.pods().inNamespace(NS).withName(released).get().getMetadata()
-                    .getOwnerReferences();
-            return refs == null || refs.isEmpty();
-        });
-        awaitOwned(l -> l.size() == 3 && l.stream().noneMatch(p -> released.equals(p.getMetadata().getName())));
+        client.pods()
+                .inNamespace(NS)
+                .withName(released)
+                .edit(
+                        p ->
+                                new PodBuilder(p)
+                                        .editMetadata()
+                                        .addToLabels("app", "debug")
+                                        .endMetadata()
+                                        .build());
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            List<OwnerReference> refs =
+                                    client.pods()
+                                            .inNamespace(NS)
+                                            .withName(released)
+                                            .get()
+                                            .getMetadata()
+                                            .getOwnerReferences();
+                            return refs == null || refs.isEmpty();
+                        });
+        awaitOwned(
+                l ->
+                        l.size() == 3
+                                && l.stream()
+                                        .noneMatch(
+                                                p -> released.equals(p.getMetadata().getName())));
     }
 
     @Test
@@ -133,8 +225,14 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     void scaleDown_deletesTheSurplus() {
         client.apps().replicaSets().inNamespace(NS).withName("web").scale(1);
         awaitOwned(l -> l.size() == 1);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Objects.equals(rs().getStatus().getReplicas(), 1)
-                && Objects.equals(rs().getStatus().getObservedGeneration(), rs().getMetadata().getGeneration()));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Objects.equals(rs().getStatus().getReplicas(), 1)
+                                        && Objects.equals(
+                                                rs().getStatus().getObservedGeneration(),
+                                                rs().getMetadata().getGeneration()));
         client.apps().replicaSets().inNamespace(NS).withName("web").scale(3);
         awaitOwned(l -> l.size() == 3);
     }
@@ -148,7 +246,12 @@ class ReplicaSetControllerTest extends AbstractControllerTest {
     @Test
     @Order(8)
     void restart_samePods_noWrites() throws Exception {
-        ControllerChecks.restartWritesNothing(cluster, "replicaset", () -> ControllerChecks.versions(
-                client.pods().inNamespace(NS).list().getItems()) + " " + rs().getMetadata().getResourceVersion());
+        ControllerChecks.restartWritesNothing(
+                cluster,
+                "replicaset",
+                () ->
+                        ControllerChecks.versions(client.pods().inNamespace(NS).list().getItems())
+                                + " "
+                                + rs().getMetadata().getResourceVersion());
     }
 }

@@ -26,17 +26,24 @@ class ServiceAccountControllersTest extends AbstractControllerTest {
 
     @Override
     ControllerOptions controllers(ControllerOptions c) {
-        return c.withEnabled(Set.of("serviceaccount", "rootcacertpublisher")).withResyncPeriod(Duration.ofSeconds(1));
+        return c.withEnabled(Set.of("serviceaccount", "rootcacertpublisher"))
+                .withResyncPeriod(Duration.ofSeconds(1));
     }
 
     private ServiceAccount awaitAccount(String ns) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-                () -> client.serviceAccounts().inNamespace(ns).withName("default").get(), sa -> sa != null);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> client.serviceAccounts().inNamespace(ns).withName("default").get(),
+                        sa -> sa != null);
     }
 
     private ConfigMap awaitCa(String ns) {
-        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(
-                () -> client.configMaps().inNamespace(ns).withName(CM).get(), cm -> cm != null);
+        return Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> client.configMaps().inNamespace(ns).withName(CM).get(),
+                        cm -> cm != null);
     }
 
     @Test
@@ -44,9 +51,16 @@ class ServiceAccountControllersTest extends AbstractControllerTest {
     void everyNamespace_getsTheDefaultAccountAndTheCa() {
         for (String ns : List.of("default", "kube-system", "kube-public", "kube-node-lease")) {
             awaitAccount(ns);
-            assertThat(awaitCa(ns).getData()).containsExactly(Map.entry("ca.crt", cluster.server().pki().caPem()));
+            assertThat(awaitCa(ns).getData())
+                    .containsExactly(Map.entry("ca.crt", cluster.server().pki().caPem()));
         }
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("team").endMetadata().build())
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder()
+                                .withNewMetadata()
+                                .withName("team")
+                                .endMetadata()
+                                .build())
                 .create();
         ServiceAccount sa = awaitAccount("team");
         assertThat(sa.getMetadata().getOwnerReferences()).isEmpty();
@@ -57,27 +71,58 @@ class ServiceAccountControllersTest extends AbstractControllerTest {
     @Test
     @Order(2)
     void aChangedCa_isRestored_keepingOtherAnnotations() {
-        client.configMaps().inNamespace("team").withName(CM).edit(cm -> {
-            cm.getMetadata().setAnnotations(Map.of("mine", "yes"));
-            cm.setData(Map.of("ca.crt", "forged", "extra", "x"));
-            return cm;
-        });
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> client.configMaps().inNamespace("team")
-                .withName(CM).get().getData().equals(Map.of("ca.crt", cluster.server().pki().caPem())));
-        assertThat(client.configMaps().inNamespace("team").withName(CM).get().getMetadata().getAnnotations())
+        client.configMaps()
+                .inNamespace("team")
+                .withName(CM)
+                .edit(
+                        cm -> {
+                            cm.getMetadata().setAnnotations(Map.of("mine", "yes"));
+                            cm.setData(Map.of("ca.crt", "forged", "extra", "x"));
+                            return cm;
+                        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                client.configMaps()
+                                        .inNamespace("team")
+                                        .withName(CM)
+                                        .get()
+                                        .getData()
+                                        .equals(Map.of("ca.crt", cluster.server().pki().caPem())));
+        assertThat(
+                        client.configMaps()
+                                .inNamespace("team")
+                                .withName(CM)
+                                .get()
+                                .getMetadata()
+                                .getAnnotations())
                 .containsOnlyKeys(DESCRIPTION, "mine");
     }
 
     @Test
     @Order(3)
     void deleted_areCreatedAgain() {
-        String uid = client.serviceAccounts().inNamespace("team").withName("default").get().getMetadata().getUid();
+        String uid =
+                client.serviceAccounts()
+                        .inNamespace("team")
+                        .withName("default")
+                        .get()
+                        .getMetadata()
+                        .getUid();
         client.serviceAccounts().inNamespace("team").withName("default").delete();
         client.configMaps().inNamespace("team").withName(CM).delete();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            ServiceAccount sa = client.serviceAccounts().inNamespace("team").withName("default").get();
-            return sa != null && !sa.getMetadata().getUid().equals(uid);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            ServiceAccount sa =
+                                    client.serviceAccounts()
+                                            .inNamespace("team")
+                                            .withName("default")
+                                            .get();
+                            return sa != null && !sa.getMetadata().getUid().equals(uid);
+                        });
         awaitCa("team");
     }
 
@@ -97,7 +142,8 @@ class ServiceAccountControllersTest extends AbstractControllerTest {
     }
 
     private Object state() {
-        List<HasMetadata> all = new ArrayList<>(client.serviceAccounts().inAnyNamespace().list().getItems());
+        List<HasMetadata> all =
+                new ArrayList<>(client.serviceAccounts().inAnyNamespace().list().getItems());
         all.addAll(client.configMaps().inAnyNamespace().list().getItems());
         return ControllerChecks.versions(all);
     }

@@ -19,18 +19,30 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-/** Objects the controller tests write through the API, and Pod status as a kubelet would post it. */
+/**
+ * Objects the controller tests write through the API, and Pod status as a kubelet would post it.
+ */
 final class TestObjects {
     private TestObjects() {}
 
     /** A Pod with one container serving port 80 named {@code http}; {@code node} may be null. */
     static Pod pod(String name, Map<String, String> labels, String node) {
         return new PodBuilder()
-                .withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().withNodeName(node)
-                .addNewContainer().withName("c").withImage("nginx:1.14.1")
-                .addNewPort().withName("http").withContainerPort(80).endPort()
-                .endContainer().endSpec()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewContainer()
+                .withName("c")
+                .withImage("nginx:1.14.1")
+                .addNewPort()
+                .withName("http")
+                .withContainerPort(80)
+                .endPort()
+                .endContainer()
+                .endSpec()
                 .build();
     }
 
@@ -43,7 +55,12 @@ final class TestObjects {
      * phase} says). Like a kubelet, it reads again and retries when a controller wrote the Pod in
      * between (409).
      */
-    static Pod setStatus(KubernetesClient client, String namespace, String name, String phase, String ip,
+    static Pod setStatus(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String phase,
+            String ip,
             boolean ready) {
         for (int attempt = 1; ; attempt++) {
             try {
@@ -56,7 +73,12 @@ final class TestObjects {
         }
     }
 
-    private static Pod trySetStatus(KubernetesClient client, String namespace, String name, String phase, String ip,
+    private static Pod trySetStatus(
+            KubernetesClient client,
+            String namespace,
+            String name,
+            String phase,
+            String ip,
             boolean ready) {
         Pod pod = client.pods().inNamespace(namespace).withName(name).get();
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -65,19 +87,35 @@ final class TestObjects {
         status.setPodIP(ip);
         status.setPodIPs(ip == null ? List.of() : List.of(new PodIP(ip)));
         String readyText = ready ? "True" : "False";
-        PodCondition old = status.getConditions() == null ? null : status.getConditions().stream()
-                .filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
-        String transition = old != null && readyText.equals(old.getStatus()) ? old.getLastTransitionTime() : now;
-        status.setConditions(List.of(
-                new PodConditionBuilder().withType("Ready").withStatus(readyText).withLastTransitionTime(transition)
-                        .build(),
-                new PodConditionBuilder().withType("PodScheduled").withStatus("True").withLastTransitionTime(now)
-                        .build()));
+        PodCondition old =
+                status.getConditions() == null
+                        ? null
+                        : status.getConditions().stream()
+                                .filter(c -> "Ready".equals(c.getType()))
+                                .findFirst()
+                                .orElse(null);
+        String transition =
+                old != null && readyText.equals(old.getStatus())
+                        ? old.getLastTransitionTime()
+                        : now;
+        status.setConditions(
+                List.of(
+                        new PodConditionBuilder()
+                                .withType("Ready")
+                                .withStatus(readyText)
+                                .withLastTransitionTime(transition)
+                                .build(),
+                        new PodConditionBuilder()
+                                .withType("PodScheduled")
+                                .withStatus("True")
+                                .withLastTransitionTime(now)
+                                .build()));
         pod.setStatus(status);
         return client.pods().inNamespace(namespace).resource(pod).updateStatus();
     }
 
-    static Pod running(KubernetesClient client, String namespace, String name, String ip, boolean ready) {
+    static Pod running(
+            KubernetesClient client, String namespace, String name, String ip, boolean ready) {
         return setStatus(client, namespace, name, "Running", ip, ready);
     }
 
@@ -85,15 +123,27 @@ final class TestObjects {
     static Node node(String name, Map<String, String> labels) {
         String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
         return new NodeBuilder()
-                .withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().endSpec()
-                .withNewStatus().addNewCondition().withType("Ready").withStatus("True").withReason("KubeletReady")
-                .withLastHeartbeatTime(now).withLastTransitionTime(now).endCondition().endStatus()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .endSpec()
+                .withNewStatus()
+                .addNewCondition()
+                .withType("Ready")
+                .withStatus("True")
+                .withReason("KubeletReady")
+                .withLastHeartbeatTime(now)
+                .withLastTransitionTime(now)
+                .endCondition()
+                .endStatus()
                 .build();
     }
 
     static ServicePort port(String name, int port, Object targetPort) {
-        ServicePortBuilder b = new ServicePortBuilder().withName(name).withPort(port).withProtocol("TCP");
+        ServicePortBuilder b =
+                new ServicePortBuilder().withName(name).withPort(port).withProtocol("TCP");
         if (targetPort instanceof Integer i) {
             b.withTargetPort(new IntOrString(i));
         } else if (targetPort instanceof String s) {
@@ -103,11 +153,20 @@ final class TestObjects {
     }
 
     /** A ClusterIP Service; {@code selector} null makes it selectorless. */
-    static Service service(String name, Map<String, String> labels, Map<String, String> selector,
+    static Service service(
+            String name,
+            Map<String, String> labels,
+            Map<String, String> selector,
             ServicePort... ports) {
         return new ServiceBuilder()
-                .withNewMetadata().withName(name).withLabels(labels).endMetadata()
-                .withNewSpec().withSelector(selector).withPorts(ports).endSpec()
+                .withNewMetadata()
+                .withName(name)
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(selector)
+                .withPorts(ports)
+                .endSpec()
                 .build();
     }
 }

@@ -47,19 +47,26 @@ class ClientLibrariesTest {
 
     @Test
     void officialJavaClient_loadsAKubeconfigIssuedForAnIdentity() throws Exception {
-        Path kubeconfig = Files.writeString(cluster.dir().resolve("issued-kubeconfig.yaml"),
-                cluster.server().credentials().kubeconfig(Identity.admin()));
+        Path kubeconfig =
+                Files.writeString(
+                        cluster.dir().resolve("issued-kubeconfig.yaml"),
+                        cluster.server().credentials().kubeconfig(Identity.admin()));
         assertThat(namespacesWithJavaClient(kubeconfig)).contains("default");
     }
 
     @Test
     void officialPythonClient_loadsTheAdminKubeconfig_andListsNamespaces() throws Exception {
-        Result python = run("/usr/bin/python3", "-c", """
+        Result python =
+                run(
+                        "/usr/bin/python3",
+                        "-c",
+                        """
                 import sys
                 from kubernetes import config, client
                 config.load_kube_config(sys.argv[1])
                 print(" ".join(ns.metadata.name for ns in client.CoreV1Api().list_namespace().items))
-                """, cluster.server().kubeconfig().toString());
+                """,
+                        cluster.server().kubeconfig().toString());
         assertThat(python.code()).as(python.output()).isZero();
         assertThat(python.output().trim().split(" ")).contains("default", "kube-system");
     }
@@ -67,35 +74,60 @@ class ClientLibrariesTest {
     @Test
     void curlAndOpenssl_readTheAdminKeyAndCertificate() throws Exception {
         Path tls = cluster.server().pki().dir();
-        Result curl = run("curl", "-sS", "--fail", "--cacert", tls.resolve("ca.crt").toString(),
-                "--cert", tls.resolve("admin.crt").toString(), "--key", tls.resolve("admin.key").toString(),
-                cluster.server().apiUrl() + "/api/v1/namespaces/default");
+        Result curl =
+                run(
+                        "curl",
+                        "-sS",
+                        "--fail",
+                        "--cacert",
+                        tls.resolve("ca.crt").toString(),
+                        "--cert",
+                        tls.resolve("admin.crt").toString(),
+                        "--key",
+                        tls.resolve("admin.key").toString(),
+                        cluster.server().apiUrl() + "/api/v1/namespaces/default");
         assertThat(curl.code()).as(curl.output()).isZero();
         assertThat(curl.output()).contains("\"name\":\"default\"");
 
-        Result fromKey = run("openssl", "pkey", "-in", tls.resolve("admin.key").toString(), "-pubout");
-        Result fromCertificate = run("openssl", "x509", "-in", tls.resolve("admin.crt").toString(), "-pubkey",
-                "-noout");
+        Result fromKey =
+                run("openssl", "pkey", "-in", tls.resolve("admin.key").toString(), "-pubout");
+        Result fromCertificate =
+                run(
+                        "openssl",
+                        "x509",
+                        "-in",
+                        tls.resolve("admin.crt").toString(),
+                        "-pubkey",
+                        "-noout");
         assertThat(fromKey.code()).as(fromKey.output()).isZero();
-        assertThat(fromKey.output()).contains("BEGIN PUBLIC KEY").isEqualTo(fromCertificate.output());
-        Result ec = run("openssl", "ec", "-in", tls.resolve("admin.key").toString(), "-noout", "-text");
-        assertThat(ec.output()).as("the key carries its public key, as openssl ecparam -genkey writes it")
-                .contains("pub:").contains("ASN1 OID: prime256v1");
+        assertThat(fromKey.output())
+                .contains("BEGIN PUBLIC KEY")
+                .isEqualTo(fromCertificate.output());
+        Result ec =
+                run("openssl", "ec", "-in", tls.resolve("admin.key").toString(), "-noout", "-text");
+        assertThat(ec.output())
+                .as("the key carries its public key, as openssl ecparam -genkey writes it")
+                .contains("pub:")
+                .contains("ASN1 OID: prime256v1");
     }
 
     @Test
     void anInstallWhoseKeyLacksItsPublicKey_isFixedAtStart() throws Exception {
         try (TestCluster old = TestCluster.start()) {
             Path key = old.server().pki().dir().resolve("admin.key");
-            java.security.interfaces.ECPrivateKey ec = (java.security.interfaces.ECPrivateKey)
-                    io.j8s.server.pki.Pem.privateKey(Files.readString(key));
+            java.security.interfaces.ECPrivateKey ec =
+                    (java.security.interfaces.ECPrivateKey)
+                            io.j8s.server.pki.Pem.privateKey(Files.readString(key));
             // the SEC1 form j8s wrote before: the curve but not the public key
             var info = org.bouncycastle.asn1.pkcs.PrivateKeyInfo.getInstance(ec.getEncoded());
-            var sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256, ec.getS(),
-                    info.getPrivateKeyAlgorithm().getParameters());
+            var sec1 =
+                    new org.bouncycastle.asn1.sec.ECPrivateKey(
+                            256, ec.getS(), info.getPrivateKeyAlgorithm().getParameters());
             var out = new java.io.StringWriter();
             try (var writer = new org.bouncycastle.util.io.pem.PemWriter(out)) {
-                writer.writeObject(new org.bouncycastle.util.io.pem.PemObject("EC PRIVATE KEY", sec1.getEncoded()));
+                writer.writeObject(
+                        new org.bouncycastle.util.io.pem.PemObject(
+                                "EC PRIVATE KEY", sec1.getEncoded()));
             }
             Files.writeString(key, out.toString());
 

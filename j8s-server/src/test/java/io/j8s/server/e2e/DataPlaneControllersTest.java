@@ -25,8 +25,11 @@ class DataPlaneControllersTest {
     @BeforeAll
     static void start() throws Exception {
         Kubectl.requireAvailable();
-        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none().withSimulatedNodes(2))
-                .withControllers(ControllerOptions.defaults()));
+        cluster =
+                TestCluster.start(
+                        o ->
+                                o.withDataPlane(DataPlaneOptions.none().withSimulatedNodes(2))
+                                        .withControllers(ControllerOptions.defaults()));
     }
 
     @AfterAll
@@ -38,42 +41,86 @@ class DataPlaneControllersTest {
 
     private static String awaitKubectl(java.util.function.Predicate<String> check, String... args) {
         String[] last = {""};
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Kubectl.Result r = cluster.kubectl().run(args);
-            last[0] = r.stdout();
-            return r.exitCode() == 0 && check.test(r.stdout());
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            Kubectl.Result r = cluster.kubectl().run(args);
+                            last[0] = r.stdout();
+                            return r.exitCode() == 0 && check.test(r.stdout());
+                        });
         return last[0];
     }
 
     @Test
     void seed_runsOnTheNodeAgents_andTheServiceGetsItsEndpoints() {
-        // the agents register their Nodes as they start; the scheduler places Pods on the Nodes it knows
-        String nodes = awaitKubectl(out -> out.contains("sim-00001") && out.contains("sim-00002")
-                && out.lines().filter(l -> l.contains(" Ready ")).count() == 2, "get", "nodes");
+        // the agents register their Nodes as they start; the scheduler places Pods on the Nodes it
+        // knows
+        String nodes =
+                awaitKubectl(
+                        out ->
+                                out.contains("sim-00001")
+                                        && out.contains("sim-00002")
+                                        && out.lines().filter(l -> l.contains(" Ready ")).count()
+                                                == 2,
+                        "get",
+                        "nodes");
         assertThat(nodes).containsPattern("sim-00001\\s+Ready");
-        assertThat(awaitKubectl(out -> out.split(" ").length == 2, "get", "nodes", "-o",
-                "jsonpath={.items[*].spec.podCIDR}")).isEqualTo("127.244.1.0/24 127.244.2.0/24");
+        assertThat(
+                        awaitKubectl(
+                                out -> out.split(" ").length == 2,
+                                "get",
+                                "nodes",
+                                "-o",
+                                "jsonpath={.items[*].spec.podCIDR}"))
+                .isEqualTo("127.244.1.0/24 127.244.2.0/24");
         Path seed = TestCluster.repoFile("examples/seed/nginx-deploy.yaml");
         cluster.kubectlOk("apply", "-f", seed.toString());
-        String pods = awaitKubectl(out -> out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count() == 3,
-                "get", "po", "-o", "wide");
+        String pods =
+                awaitKubectl(
+                        out ->
+                                out.lines()
+                                                .filter(
+                                                        l ->
+                                                                l.contains("1/1")
+                                                                        && l.contains("Running"))
+                                                .count()
+                                        == 3,
+                        "get",
+                        "po",
+                        "-o",
+                        "wide");
         assertThat(pods).contains("sim-00001").contains("sim-00002");
-        String ep = awaitKubectl(out -> out.matches("(?s).*(127\\.244\\.\\d+\\.\\d+:80,?){3}\\s.*"), "get", "ep",
-                "nginx-svc-clusterip");
+        String ep =
+                awaitKubectl(
+                        out -> out.matches("(?s).*(127\\.244\\.\\d+\\.\\d+:80,?){3}\\s.*"),
+                        "get",
+                        "ep",
+                        "nginx-svc-clusterip");
         assertThat(ep).containsPattern("nginx-svc-clusterip\\s+127\\.244\\.");
 
         // the agents finish graceful deletions themselves
-        List<String> names = List.of(cluster.kubectlOk("get", "po", "-o", "name").trim().split("\n"));
+        List<String> names =
+                List.of(cluster.kubectlOk("get", "po", "-o", "name").trim().split("\n"));
         String[] delete = new String[names.size() + 1];
         delete[0] = "delete";
         for (int i = 0; i < names.size(); i++) {
             delete[i + 1] = names.get(i);
         }
         cluster.kubectlOk(delete);
-        awaitKubectl(out -> out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count() == 3
-                && names.stream().noneMatch(n -> out.contains(n.substring("pod/".length()))), "get", "po");
-        awaitKubectl(out -> out.matches("(?s).*Endpoints:\\s+(127\\.244\\.\\d+\\.\\d+:80,?){3}\n.*"), "describe",
-                "svc", "nginx-svc-clusterip");
+        awaitKubectl(
+                out ->
+                        out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count()
+                                        == 3
+                                && names.stream()
+                                        .noneMatch(n -> out.contains(n.substring("pod/".length()))),
+                "get",
+                "po");
+        awaitKubectl(
+                out -> out.matches("(?s).*Endpoints:\\s+(127\\.244\\.\\d+\\.\\d+:80,?){3}\n.*"),
+                "describe",
+                "svc",
+                "nginx-svc-clusterip");
     }
 }

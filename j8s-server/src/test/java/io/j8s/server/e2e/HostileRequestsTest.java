@@ -40,8 +40,13 @@ import tools.jackson.databind.JsonNode;
  */
 class HostileRequestsTest {
     /** Short, but not so short that a busy machine's handshakes and requests miss them. */
-    private static final HttpLimits LIMITS = HttpLimits.DEFAULTS.withTimeouts(Duration.ofSeconds(3),
-            Duration.ofSeconds(2), Duration.ofSeconds(3), Duration.ofSeconds(4));
+    private static final HttpLimits LIMITS =
+            HttpLimits.DEFAULTS.withTimeouts(
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(2),
+                    Duration.ofSeconds(3),
+                    Duration.ofSeconds(4));
+
     private static final int LIMIT = HttpLimits.DEFAULTS.maxBodyBytes();
     private static final String CONFIGMAPS = "/api/v1/namespaces/default/configmaps";
 
@@ -82,7 +87,11 @@ class HostileRequestsTest {
         }
 
         static Wire open() throws Exception {
-            SSLSocket socket = (SSLSocket) cluster.adminSslContext().getSocketFactory().createSocket("127.0.0.1", port);
+            SSLSocket socket =
+                    (SSLSocket)
+                            cluster.adminSslContext()
+                                    .getSocketFactory()
+                                    .createSocket("127.0.0.1", port);
             SSLParameters parameters = socket.getSSLParameters();
             parameters.setApplicationProtocols(new String[] {"http/1.1"});
             socket.setSSLParameters(parameters);
@@ -114,14 +123,17 @@ class HostileRequestsTest {
             Map<String, String> headers = new LinkedHashMap<>();
             for (String line = line(); !line.isEmpty(); line = line()) {
                 int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                headers.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             ByteArrayOutputStream body = new ByteArrayOutputStream();
             if (headers.containsKey("content-length")) {
                 body.write(in.readNBytes(Integer.parseInt(headers.get("content-length"))));
             } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
-                for (int size = Integer.parseInt(line().trim(), 16); size > 0; size = Integer.parseInt(line().trim(),
-                        16)) {
+                for (int size = Integer.parseInt(line().trim(), 16);
+                        size > 0;
+                        size = Integer.parseInt(line().trim(), 16)) {
                     body.write(in.readNBytes(size));
                     line();
                 }
@@ -143,7 +155,9 @@ class HostileRequestsTest {
             return line.toString(StandardCharsets.UTF_8);
         }
 
-        /** Whether the server closed the connection (end of stream or reset) within {@code wait}. */
+        /**
+         * Whether the server closed the connection (end of stream or reset) within {@code wait}.
+         */
         boolean closedWithin(Duration wait) throws IOException {
             socket.setSoTimeout((int) wait.toMillis());
             try {
@@ -178,7 +192,11 @@ class HostileRequestsTest {
     }
 
     private static String request(String method, String path, String... headers) {
-        StringBuilder request = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: x\r\n");
+        StringBuilder request =
+                new StringBuilder(method)
+                        .append(' ')
+                        .append(path)
+                        .append(" HTTP/1.1\r\nHost: x\r\n");
         for (String header : headers) {
             request.append(header).append("\r\n");
         }
@@ -193,15 +211,16 @@ class HostileRequestsTest {
 
     /** Writes {@code body} on a thread of its own: the server may stop reading it. */
     private static CompletableFuture<Void> sendInBackground(Wire wire, byte[]... parts) {
-        return CompletableFuture.runAsync(() -> {
-            try {
-                for (byte[] part : parts) {
-                    wire.send(part);
-                }
-            } catch (IOException e) {
-                // the server closed: expected once it answered
-            }
-        });
+        return CompletableFuture.runAsync(
+                () -> {
+                    try {
+                        for (byte[] part : parts) {
+                            wire.send(part);
+                        }
+                    } catch (IOException e) {
+                        // the server closed: expected once it answered
+                    }
+                });
     }
 
     // ---- bodies too large ----
@@ -253,7 +272,12 @@ class HostileRequestsTest {
     void bodySlightlyOverTheLimit_is413_andTheConnectionStaysUsable() throws Exception {
         try (Wire wire = Wire.open()) {
             byte[] body = filler(LIMIT + 100);
-            wire.send(request("POST", CONFIGMAPS, "Content-Type: application/json", "Content-Length: " + body.length));
+            wire.send(
+                    request(
+                            "POST",
+                            CONFIGMAPS,
+                            "Content-Type: application/json",
+                            "Content-Length: " + body.length));
             wire.send(body);
             Response response = wire.response();
             response.status(413, "RequestEntityTooLarge");
@@ -261,23 +285,45 @@ class HostileRequestsTest {
             wire.send(request("GET", "/readyz"));
             assertThat(wire.response().code()).isEqualTo(200);
         }
-        // over HTTP/2 too, with and without a Content-Length: the JDK's client reads its answer only
+        // over HTTP/2 too, with and without a Content-Length: the JDK's client reads its answer
+        // only
         // once it has sent its whole body
-        HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                .sslContext(cluster.adminSslContext()).build();
+        HttpClient h2 =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .sslContext(cluster.adminSslContext())
+                        .build();
         byte[] body = filler(LIMIT + 100 * 1024);
         for (boolean knownLength : new boolean[] {true, false}) {
-            HttpRequest.BodyPublisher publisher = knownLength ? HttpRequest.BodyPublishers.ofByteArray(body)
-                    : HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body));
-            HttpResponse<String> response = h2.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl()
-                            + CONFIGMAPS)).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                    .POST(publisher).build(), HttpResponse.BodyHandlers.ofString());
+            HttpRequest.BodyPublisher publisher =
+                    knownLength
+                            ? HttpRequest.BodyPublishers.ofByteArray(body)
+                            : HttpRequest.BodyPublishers.ofInputStream(
+                                    () -> new java.io.ByteArrayInputStream(body));
+            HttpResponse<String> response =
+                    h2.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(cluster.server().apiUrl() + CONFIGMAPS))
+                                    .header("Content-Type", "application/json")
+                                    .timeout(Duration.ofSeconds(30))
+                                    .POST(publisher)
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
-            assertThat(Json.parse(response.body()).path("reason").asString()).isEqualTo("RequestEntityTooLarge");
+            assertThat(Json.parse(response.body()).path("reason").asString())
+                    .isEqualTo("RequestEntityTooLarge");
         }
-        assertThat(h2.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + "/readyz")).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(
+                        h2.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                cluster.server().apiUrl()
+                                                                        + "/readyz"))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(200);
     }
 
     @Test
@@ -286,8 +332,12 @@ class HostileRequestsTest {
         java.nio.file.Path dir = java.nio.file.Files.createTempDirectory(cluster.dir(), "big");
         String data = "b".repeat(20 << 20);
         java.nio.file.Path yaml = dir.resolve("big.yaml");
-        java.nio.file.Files.writeString(yaml, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n"
-                + "  big: " + data + "\n");
+        java.nio.file.Files.writeString(
+                yaml,
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: small\ndata:\n"
+                        + "  big: "
+                        + data
+                        + "\n");
         java.nio.file.Path patch = dir.resolve("patch.json");
         java.nio.file.Files.writeString(patch, "{\"data\":{\"big\":\"" + data + "\"}}");
         String[][] commands = {
@@ -299,9 +349,14 @@ class HostileRequestsTest {
         for (String[] command : commands) {
             var result = cluster.kubectl().run(command);
             assertThat(result.exitCode()).as(String.join(" ", command)).isNotZero();
-            assertThat(result.stderr()).as(String.join(" ", command)).contains("the request is too large");
+            assertThat(result.stderr())
+                    .as(String.join(" ", command))
+                    .contains("the request is too large");
         }
-        assertThat(cluster.kubectl().run("get", "configmap", "small", "-o", "jsonpath={.data}").ok())
+        assertThat(
+                        cluster.kubectl()
+                                .run("get", "configmap", "small", "-o", "jsonpath={.data}")
+                                .ok())
                 .isEqualTo("{\"a\":\"1\"}");
         status(CONFIGMAPS + "/big", 404);
     }
@@ -323,7 +378,8 @@ class HostileRequestsTest {
             Response response = wire.response();
             JsonNode status = response.status(408, "Timeout");
             assertThat(status.path("message").asString()).contains("headers", "2s");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(8));
             assertThat(wire.closedWithin(Duration.ofSeconds(5))).isTrue();
         }
     }
@@ -332,30 +388,39 @@ class HostileRequestsTest {
     void headersDribbledByteByByte_areCutAtTheHeaderTimeout() throws Exception {
         try (Wire wire = Wire.open()) {
             long start = System.nanoTime();
-            byte[] request = request("GET", "/readyz", "X-Slow: " + "s".repeat(100)).getBytes(StandardCharsets.UTF_8);
+            byte[] request =
+                    request("GET", "/readyz", "X-Slow: " + "s".repeat(100))
+                            .getBytes(StandardCharsets.UTF_8);
             try {
                 for (byte b : request) {
                     wire.send(new byte[] {b});
                     Thread.sleep(200);
                 }
-                org.junit.jupiter.api.Assertions.fail("the server read a request dribbled over "
-                        + request.length / 5 + "s");
+                org.junit.jupiter.api.Assertions.fail(
+                        "the server read a request dribbled over " + request.length / 5 + "s");
             } catch (IOException e) {
                 // cut
             }
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(10));
         }
     }
 
     @Test
     void aBodyShorterThanItsContentLength_is408_withinTheBodyTimeout() throws Exception {
         try (Wire wire = Wire.open()) {
-            wire.send(request("POST", CONFIGMAPS, "Content-Type: application/json", "Content-Length: 100"));
+            wire.send(
+                    request(
+                            "POST",
+                            CONFIGMAPS,
+                            "Content-Type: application/json",
+                            "Content-Length: 100"));
             wire.send("{\"metadata\":");
             long start = System.nanoTime();
             JsonNode status = wire.response().status(408, "Timeout");
             assertThat(status.path("message").asString()).contains("body", "3s");
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(8));
             assertThat(wire.closedWithin(Duration.ofSeconds(5))).isTrue();
         }
     }
@@ -385,18 +450,37 @@ class HostileRequestsTest {
             wire.send(request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=30"));
             Response head = readHead(wire);
             assertThat(head.code()).isEqualTo(200);
-            HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
-                    .sslContext(cluster.adminSslContext()).build();
-            HttpResponse<java.util.stream.Stream<String>> stream = h2.send(HttpRequest.newBuilder(URI.create(
-                    cluster.server().apiUrl() + CONFIGMAPS + "?watch=true&timeoutSeconds=30")).build(),
-                    HttpResponse.BodyHandlers.ofLines());
+            HttpClient h2 =
+                    HttpClient.newBuilder()
+                            .version(HttpClient.Version.HTTP_2)
+                            .sslContext(cluster.adminSslContext())
+                            .build();
+            HttpResponse<java.util.stream.Stream<String>> stream =
+                    h2.send(
+                            HttpRequest.newBuilder(
+                                            URI.create(
+                                                    cluster.server().apiUrl()
+                                                            + CONFIGMAPS
+                                                            + "?watch=true&timeoutSeconds=30"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofLines());
             assertThat(stream.version()).isEqualTo(HttpClient.Version.HTTP_2);
             Thread.sleep(8_000); // longer than the header, body and idle timeouts
             HttpClient h1 = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
-            assertThat(h1.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + CONFIGMAPS))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"metadata\":{\"name\":\"watched\"}}")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            assertThat(
+                            h1.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(
+                                                                    cluster.server().apiUrl()
+                                                                            + CONFIGMAPS))
+                                                    .header("Content-Type", "application/json")
+                                                    .POST(
+                                                            HttpRequest.BodyPublishers.ofString(
+                                                                    "{\"metadata\":{\"name\":\"watched\"}}"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode())
+                    .isEqualTo(201);
             wire.socket.setSoTimeout(10_000);
             StringBuilder events = new StringBuilder();
             byte[] buffer = new byte[8192];
@@ -406,24 +490,40 @@ class HostileRequestsTest {
                 events.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
             }
             assertThat(events.toString()).contains("ADDED");
-            assertThat(stream.body().filter(line -> line.contains("watched")).findFirst()).isPresent();
+            assertThat(stream.body().filter(line -> line.contains("watched")).findFirst())
+                    .isPresent();
         }
     }
 
     @Test
-    void aPipelinedWatch_isNotCut_whenTheResponseBeforeItEndsWhileItsBodyArrives() throws Exception {
+    void aPipelinedWatch_isNotCut_whenTheResponseBeforeItEndsWhileItsBodyArrives()
+            throws Exception {
         try (Wire wire = Wire.open()) {
             // the first watch ends after 1s, while the second request's (ignored) body is still due
-            wire.send(request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=1")
-                    + request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=30", "Content-Length: 2"));
+            wire.send(
+                    request("GET", CONFIGMAPS + "?watch=true&timeoutSeconds=1")
+                            + request(
+                                    "GET",
+                                    CONFIGMAPS + "?watch=true&timeoutSeconds=30",
+                                    "Content-Length: 2"));
             Thread.sleep(2_000);
             wire.send("{}");
             Thread.sleep(6_000); // longer than the idle timeout
             HttpClient h1 = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
-            assertThat(h1.send(HttpRequest.newBuilder(URI.create(cluster.server().apiUrl() + CONFIGMAPS))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"metadata\":{\"name\":\"pipelined\"}}")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(201);
+            assertThat(
+                            h1.send(
+                                            HttpRequest.newBuilder(
+                                                            URI.create(
+                                                                    cluster.server().apiUrl()
+                                                                            + CONFIGMAPS))
+                                                    .header("Content-Type", "application/json")
+                                                    .POST(
+                                                            HttpRequest.BodyPublishers.ofString(
+                                                                    "{\"metadata\":{\"name\":\"pipelined\"}}"))
+                                                    .build(),
+                                            HttpResponse.BodyHandlers.ofString())
+                                    .statusCode())
+                    .isEqualTo(201);
             wire.socket.setSoTimeout(10_000);
             StringBuilder events = new StringBuilder();
             byte[] buffer = new byte[8192];
@@ -453,7 +553,10 @@ class HostileRequestsTest {
     @Test
     void malformedPercentEscapes_are400_andTheConnectionStaysUsable() throws Exception {
         try (Wire wire = Wire.open()) {
-            for (String path : new String[] {CONFIGMAPS + "/%", CONFIGMAPS + "/%zz", CONFIGMAPS + "?labelSelector=%g"}) {
+            for (String path :
+                    new String[] {
+                        CONFIGMAPS + "/%", CONFIGMAPS + "/%zz", CONFIGMAPS + "?labelSelector=%g"
+                    }) {
                 JsonNode status = wire.response(request("GET", path)).status(400, "BadRequest");
                 assertThat(status.path("message").asString()).contains("URI");
             }
@@ -467,19 +570,30 @@ class HostileRequestsTest {
         String[][] upgrades = {
             {"Connection: Upgrade", "Upgrade: websocket"},
             {"Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13"},
-            {"Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 99",
-                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="},
+            {
+                "Connection: Upgrade",
+                "Upgrade: websocket",
+                "Sec-WebSocket-Version: 99",
+                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="
+            },
         };
         for (String[] headers : upgrades) {
             try (Wire wire = Wire.open()) {
-                JsonNode status = wire.response(request("GET", watch, headers)).status(400, "BadRequest");
+                JsonNode status =
+                        wire.response(request("GET", watch, headers)).status(400, "BadRequest");
                 assertThat(status.path("message").asString()).contains("WebSocket");
             }
         }
         // a complete handshake is still a watch
         try (Wire wire = Wire.open()) {
-            wire.send(request("GET", watch, "Connection: Upgrade", "Upgrade: websocket", "Sec-WebSocket-Version: 13",
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="));
+            wire.send(
+                    request(
+                            "GET",
+                            watch,
+                            "Connection: Upgrade",
+                            "Upgrade: websocket",
+                            "Sec-WebSocket-Version: 13",
+                            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="));
             assertThat(readHead(wire).code()).isEqualTo(101);
         }
     }
@@ -488,7 +602,13 @@ class HostileRequestsTest {
     void oddMethodsHostsAndHeaders_are4xx() throws Exception {
         try (Wire wire = Wire.open()) {
             wire.response(request("FROBNICATE", CONFIGMAPS)).status(405, "MethodNotAllowed");
-            wire.response(request("POST", CONFIGMAPS, "Content-Type: text/html", "Content-Length: 2") + "{}")
+            wire.response(
+                            request(
+                                            "POST",
+                                            CONFIGMAPS,
+                                            "Content-Type: text/html",
+                                            "Content-Length: 2")
+                                    + "{}")
                     .status(415, "UnsupportedMediaType");
             wire.send("GET /readyz HTTP/1.1\r\n\r\n");
             wire.response().status(400, "BadRequest");
@@ -508,9 +628,12 @@ class HostileRequestsTest {
         }
         try (Socket plain = new Socket("127.0.0.1", port)) {
             plain.setSoTimeout(10_000);
-            plain.getOutputStream().write(request("GET", "/readyz").getBytes(StandardCharsets.US_ASCII));
-            String answer = new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(answer).startsWith("HTTP/1.0 400 Bad Request\r\n")
+            plain.getOutputStream()
+                    .write(request("GET", "/readyz").getBytes(StandardCharsets.US_ASCII));
+            String answer =
+                    new String(plain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(answer)
+                    .startsWith("HTTP/1.0 400 Bad Request\r\n")
                     .contains("\"reason\":\"BadRequest\"", "an HTTP request to an HTTPS server");
         }
         try (Wire wire = Wire.open()) {

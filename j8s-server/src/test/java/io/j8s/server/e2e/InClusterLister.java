@@ -16,12 +16,12 @@ import java.util.List;
  * a process Pod.
  */
 public final class InClusterLister {
-    private InClusterLister() {
-    }
+    private InClusterLister() {}
 
     public static void main(String[] args) {
         try (KubernetesClient client = new KubernetesClientBuilder().build()) {
-            System.out.println("master=" + client.getMasterUrl() + " namespace=" + client.getNamespace());
+            System.out.println(
+                    "master=" + client.getMasterUrl() + " namespace=" + client.getNamespace());
             for (Endpoints ep : client.endpoints().list().getItems()) {
                 List<String> addresses = new ArrayList<>();
                 for (EndpointSubset subset : ep.getSubsets()) {
@@ -32,7 +32,11 @@ public final class InClusterLister {
                     }
                 }
                 addresses.sort(null);
-                System.out.println("endpoints " + ep.getMetadata().getName() + " " + String.join(",", addresses));
+                System.out.println(
+                        "endpoints "
+                                + ep.getMetadata().getName()
+                                + " "
+                                + String.join(",", addresses));
             }
         }
     }

@@ -63,7 +63,8 @@ class KubectlApiTest {
         String out = cluster.kubectlOk("api-resources");
         assertThat(out.lines().findFirst().orElseThrow())
                 .containsSubsequence("NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND");
-        assertThat(out).containsPattern("endpoints\\s+ep\\s+v1\\s+true\\s+Endpoints")
+        assertThat(out)
+                .containsPattern("endpoints\\s+ep\\s+v1\\s+true\\s+Endpoints")
                 .containsPattern("services\\s+svc\\s+v1\\s+true\\s+Service")
                 .containsPattern("pods\\s+po\\s+v1\\s+true\\s+Pod")
                 .containsPattern("deployments\\s+deploy\\s+apps/v1\\s+true\\s+Deployment")
@@ -75,26 +76,40 @@ class KubectlApiTest {
     @Order(3)
     void systemObjects_kubernetesServiceAndEndpointsNameTheApiServer() {
         String svc = cluster.kubectlOk("get", "svc", "kubernetes");
-        assertThat(svc).containsPattern("kubernetes\\s+ClusterIP\\s+127\\.96\\.0\\.1\\s+<none>\\s+443/TCP");
+        assertThat(svc)
+                .containsPattern(
+                        "kubernetes\\s+ClusterIP\\s+127\\.96\\.0\\.1\\s+<none>\\s+443/TCP");
         int port = cluster.server().apiServer().address().getPort();
         assertThat(cluster.kubectlOk("get", "endpoints"))
                 .containsPattern("NAME\\s+ENDPOINTS\\s+AGE")
                 .containsPattern("kubernetes\\s+127\\.0\\.0\\.1:" + port + "\\s");
-        assertThat(cluster.kubectlOk("get", "ns")).contains("default", "kube-system", "kube-public",
-                "kube-node-lease");
+        assertThat(cluster.kubectlOk("get", "ns"))
+                .contains("default", "kube-system", "kube-public", "kube-node-lease");
     }
 
     @Test
     @Order(10)
     void apply_seedManifest_createsThenUnchangedThenConfigured() throws Exception {
         assertThat(cluster.kubectlOk("apply", "-f", seedDeploy.toString()))
-                .contains("service/nginx-svc-clusterip created", "deployment.apps/deployment-nginx created");
+                .contains(
+                        "service/nginx-svc-clusterip created",
+                        "deployment.apps/deployment-nginx created");
         assertThat(cluster.kubectlOk("apply", "-f", seedDeploy.toString()))
-                .contains("service/nginx-svc-clusterip unchanged", "deployment.apps/deployment-nginx unchanged");
+                .contains(
+                        "service/nginx-svc-clusterip unchanged",
+                        "deployment.apps/deployment-nginx unchanged");
         String changed = Files.readString(seedDeploy).replace("replicas: 3", "replicas: 2");
         assertThat(cluster.kubectlOk("apply", "-f", file("changed.yaml", changed).toString()))
-                .contains("service/nginx-svc-clusterip unchanged", "deployment.apps/deployment-nginx configured");
-        assertThat(cluster.kubectlOk("get", "deploy", "deployment-nginx", "-o", "jsonpath={.spec.replicas}"))
+                .contains(
+                        "service/nginx-svc-clusterip unchanged",
+                        "deployment.apps/deployment-nginx configured");
+        assertThat(
+                        cluster.kubectlOk(
+                                "get",
+                                "deploy",
+                                "deployment-nginx",
+                                "-o",
+                                "jsonpath={.spec.replicas}"))
                 .isEqualTo("2");
         cluster.kubectlOk("apply", "-f", seedDeploy.toString());
     }
@@ -103,17 +118,21 @@ class KubectlApiTest {
     @Order(11)
     void getSvc_wide_printsTheRealColumns() {
         String out = cluster.kubectlOk("get", "svc", "-o", "wide");
-        assertThat(out.lines().findFirst().orElseThrow()).containsSubsequence("NAME", "TYPE", "CLUSTER-IP",
-                "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR");
-        assertThat(out).containsPattern("nginx-svc-clusterip\\s+ClusterIP\\s+127\\.96\\.\\d+\\.\\d+\\s+<none>\\s+80/TCP"
-                + "\\s+\\S+\\s+app=nginx");
+        assertThat(out.lines().findFirst().orElseThrow())
+                .containsSubsequence(
+                        "NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE", "SELECTOR");
+        assertThat(out)
+                .containsPattern(
+                        "nginx-svc-clusterip\\s+ClusterIP\\s+127\\.96\\.\\d+\\.\\d+\\s+<none>\\s+80/TCP"
+                                + "\\s+\\S+\\s+app=nginx");
     }
 
     @Test
     @Order(12)
     void describeSvc_printsTheSeedShape() {
         String out = cluster.kubectlOk("describe", "svc", "nginx-svc-clusterip");
-        assertThat(out).containsPattern("Name:\\s+nginx-svc-clusterip")
+        assertThat(out)
+                .containsPattern("Name:\\s+nginx-svc-clusterip")
                 .containsPattern("Namespace:\\s+default")
                 .containsPattern("Selector:\\s+app=nginx")
                 .containsPattern("Type:\\s+ClusterIP")
@@ -130,20 +149,31 @@ class KubectlApiTest {
     @Order(13)
     void getDeploy_and_outputFormats() {
         assertThat(cluster.kubectlOk("get", "deploy", "-o", "wide"))
-                .containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
-                .containsPattern("deployment-nginx\\s+\\d/3\\s+\\d+\\s+\\d+\\s+\\S+\\s+container-nginx\\s+nginx:1\\.14\\.1"
-                        + "\\s+app=nginx");
+                .containsPattern(
+                        "NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES\\s+SELECTOR")
+                .containsPattern(
+                        "deployment-nginx\\s+\\d/3\\s+\\d+\\s+\\d+\\s+\\S+\\s+container-nginx\\s+nginx:1\\.14\\.1"
+                                + "\\s+app=nginx");
         assertThat(cluster.kubectlOk("get", "svc", "nginx-svc-clusterip", "-o", "yaml"))
-                .contains("kind: Service", "name: nginx-svc-clusterip", "sessionAffinity: None", "clusterIP: 127.96.");
+                .contains(
+                        "kind: Service",
+                        "name: nginx-svc-clusterip",
+                        "sessionAffinity: None",
+                        "clusterIP: 127.96.");
         assertThat(cluster.kubectlOk("get", "svc", "-o", "json"))
                 .contains("\"kind\": \"List\"", "\"name\": \"nginx-svc-clusterip\"");
         assertThat(cluster.kubectlOk("get", "svc,deploy", "-o", "name"))
-                .contains("service/kubernetes", "service/nginx-svc-clusterip", "deployment.apps/deployment-nginx");
+                .contains(
+                        "service/kubernetes",
+                        "service/nginx-svc-clusterip",
+                        "deployment.apps/deployment-nginx");
         assertThat(cluster.kubectlOk("get", "svc", "-A", "--show-labels"))
                 .containsPattern("NAMESPACE\\s+NAME\\s+TYPE.*LABELS")
-                .containsPattern("default\\s+kubernetes\\s+.*component=apiserver,provider=kubernetes");
+                .containsPattern(
+                        "default\\s+kubernetes\\s+.*component=apiserver,provider=kubernetes");
         String sorted = cluster.kubectlOk("get", "svc", "--sort-by=.metadata.name", "-o", "name");
-        assertThat(sorted.indexOf("service/kubernetes")).isLessThan(sorted.indexOf("service/nginx-svc-clusterip"));
+        assertThat(sorted.indexOf("service/kubernetes"))
+                .isLessThan(sorted.indexOf("service/nginx-svc-clusterip"));
     }
 
     @Test
@@ -155,7 +185,8 @@ class KubectlApiTest {
                 .containsPattern("NAME\\s+ENDPOINTS\\s+AGE")
                 .containsPattern("harbor-huangxin\\s+127\\.0\\.0\\.250:80\\s");
         String describe = cluster.kubectlOk("describe", "ep", "harbor-huangxin");
-        assertThat(describe).containsPattern("Addresses:\\s+127\\.0\\.0\\.250")
+        assertThat(describe)
+                .containsPattern("Addresses:\\s+127\\.0\\.0\\.250")
                 .containsPattern("<unset>\\s+80\\s+TCP");
     }
 
@@ -165,15 +196,20 @@ class KubectlApiTest {
         Kubectl.Result second = kubectl("create", "-f", seedEp.toString());
         assertThat(second.exitCode()).isEqualTo(1);
         assertThat(second.stderr())
-                .contains("Error from server (AlreadyExists): error when creating \"" + seedEp
-                        + "\": endpoints \"harbor-huangxin\" already exists")
+                .contains(
+                        "Error from server (AlreadyExists): error when creating \""
+                                + seedEp
+                                + "\": endpoints \"harbor-huangxin\" already exists")
                 .contains("services \"harbor-huangxin\" already exists");
     }
 
     @Test
     @Order(21)
     void invalidManifest_printsThe422Causes() throws Exception {
-        Path bad = file("bad-svc.yaml", """
+        Path bad =
+                file(
+                        "bad-svc.yaml",
+                        """
                 apiVersion: v1
                 kind: Service
                 metadata:
@@ -185,8 +221,10 @@ class KubectlApiTest {
                 """);
         Kubectl.Result result = kubectl("apply", "-f", bad.toString());
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).contains("The Service \"bad-svc\" is invalid:")
-                .contains("spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive")
+        assertThat(result.stderr())
+                .contains("The Service \"bad-svc\" is invalid:")
+                .contains(
+                        "spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive")
                 .contains("spec.ports[0].name: Required value")
                 .contains("spec.ports[1].name: Required value");
         assertThat(kubectl("get", "svc", "bad-svc").exitCode()).isEqualTo(1);
@@ -197,15 +235,20 @@ class KubectlApiTest {
     void missingObject_isNotFound() {
         Kubectl.Result result = kubectl("get", "ep", "nope");
         assertThat(result.exitCode()).isEqualTo(1);
-        assertThat(result.stderr()).contains("Error from server (NotFound): endpoints \"nope\" not found");
+        assertThat(result.stderr())
+                .contains("Error from server (NotFound): endpoints \"nope\" not found");
         Kubectl.Result deploy = kubectl("get", "deploy", "nope");
-        assertThat(deploy.stderr()).contains("Error from server (NotFound): deployments.apps \"nope\" not found");
+        assertThat(deploy.stderr())
+                .contains("Error from server (NotFound): deployments.apps \"nope\" not found");
     }
 
     @Test
     @Order(23)
     void createInMissingNamespace_isNotFound() throws Exception {
-        Path cm = file("cm.yaml", """
+        Path cm =
+                file(
+                        "cm.yaml",
+                        """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -221,7 +264,10 @@ class KubectlApiTest {
     @Test
     @Order(24)
     void unknownField_isRejectedStrictly() throws Exception {
-        Path unknown = file("unknown.yaml", """
+        Path unknown =
+                file(
+                        "unknown.yaml",
+                        """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -231,7 +277,9 @@ class KubectlApiTest {
                 """);
         Kubectl.Result strict = kubectl("create", "-f", unknown.toString());
         assertThat(strict.exitCode()).isEqualTo(1);
-        assertThat(strict.stderr()).contains("Error from server (BadRequest)").contains("unknown field \"foo\"");
+        assertThat(strict.stderr())
+                .contains("Error from server (BadRequest)")
+                .contains("unknown field \"foo\"");
         Kubectl.Result warn = kubectl("create", "--validate=warn", "-f", unknown.toString());
         assertThat(warn.exitCode()).isEqualTo(0);
         assertThat(warn.stderr()).contains("Warning: unknown field \"foo\"");
@@ -242,7 +290,13 @@ class KubectlApiTest {
     void scale_updatesTheReplicas() {
         assertThat(cluster.kubectlOk("scale", "deploy", "deployment-nginx", "--replicas=4"))
                 .contains("deployment.apps/deployment-nginx scaled");
-        assertThat(cluster.kubectlOk("get", "deploy", "deployment-nginx", "-o", "jsonpath={.spec.replicas}"))
+        assertThat(
+                        cluster.kubectlOk(
+                                "get",
+                                "deploy",
+                                "deployment-nginx",
+                                "-o",
+                                "jsonpath={.spec.replicas}"))
                 .isEqualTo("4");
     }
 
@@ -252,10 +306,12 @@ class KubectlApiTest {
         Path out = cluster.dir().resolve("watch.out");
         Process watch = cluster.kubectl().start(out, "get", "cm", "-w");
         try {
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> Files.exists(out) && Files.readString(out).contains("NAME"));
             cluster.kubectlOk("create", "configmap", "watched", "--from-literal=a=b");
-            Awaitility.await().atMost(Duration.ofSeconds(30))
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
                     .until(() -> Files.readString(out).contains("watched"));
             assertThat(Files.readString(out)).containsPattern("watched\\s+1\\s+\\S+");
         } finally {
@@ -271,7 +327,10 @@ class KubectlApiTest {
                 .containsPattern("Name:\\s+deployment-nginx")
                 .containsPattern("Selector:\\s+app=nginx")
                 .containsPattern("Replicas:\\s+4 desired");
-        Path pod = file("pod.yaml", """
+        Path pod =
+                file(
+                        "pod.yaml",
+                        """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -284,8 +343,10 @@ class KubectlApiTest {
                 """);
         cluster.kubectlOk("apply", "-f", pod.toString());
         assertThat(cluster.kubectlOk("get", "po", "-o", "wide"))
-                .containsPattern("NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES")
-                .containsPattern("lonely\\s+0/1\\s+Pending\\s+0\\s+\\S+\\s+<none>\\s+<none>\\s+<none>\\s+<none>");
+                .containsPattern(
+                        "NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE\\s+IP\\s+NODE\\s+NOMINATED NODE\\s+READINESS GATES")
+                .containsPattern(
+                        "lonely\\s+0/1\\s+Pending\\s+0\\s+\\S+\\s+<none>\\s+<none>\\s+<none>\\s+<none>");
         assertThat(cluster.kubectlOk("describe", "po", "lonely"))
                 .containsPattern("Name:\\s+lonely")
                 .containsPattern("Status:\\s+Pending")
@@ -297,10 +358,15 @@ class KubectlApiTest {
     void delete_byNameAndByFile() {
         assertThat(cluster.kubectlOk("delete", "po", "lonely")).contains("pod \"lonely\" deleted");
         assertThat(cluster.kubectlOk("delete", "-f", seedEp.toString()))
-                .contains("endpoints \"harbor-huangxin\" deleted", "service \"harbor-huangxin\" deleted");
+                .contains(
+                        "endpoints \"harbor-huangxin\" deleted",
+                        "service \"harbor-huangxin\" deleted");
         Kubectl.Result again = kubectl("delete", "-f", seedEp.toString());
         assertThat(again.exitCode()).isEqualTo(1);
-        assertThat(again.stderr()).contains("Error from server (NotFound): error when deleting \"" + seedEp
-                + "\": endpoints \"harbor-huangxin\" not found");
+        assertThat(again.stderr())
+                .contains(
+                        "Error from server (NotFound): error when deleting \""
+                                + seedEp
+                                + "\": endpoints \"harbor-huangxin\" not found");
     }
 }

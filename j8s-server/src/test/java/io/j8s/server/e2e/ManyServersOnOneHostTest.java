@@ -31,17 +31,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Three {@code j8s server} processes started at once on this host with no range or port given:
- * each takes its own API port, Service range, Pod range, cluster DNS address and node log port
- * from the host's range registry, and each serves the seed's Deployment through its own ClusterIP
- * with its own Pods. A server given a range or port another one holds does not start and says who
- * holds it (docs/architecture.md, "Many clusters on one host").
+ * Three {@code j8s server} processes started at once on this host with no range or port given: each
+ * takes its own API port, Service range, Pod range, cluster DNS address and node log port from the
+ * host's range registry, and each serves the seed's Deployment through its own ClusterIP with its
+ * own Pods. A server given a range or port another one holds does not start and says who holds it
+ * (docs/architecture.md, "Many clusters on one host").
  */
 class ManyServersOnOneHostTest {
     private static final int SERVERS = 3;
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final List<Process> processes = new ArrayList<>();
 
@@ -57,7 +56,12 @@ class ManyServersOnOneHostTest {
         }
     }
 
-    record Server(Process process, Path data, Kubectl kubectl, KubernetesClient client, Properties ranges) {}
+    record Server(
+            Process process,
+            Path data,
+            Kubectl kubectl,
+            KubernetesClient client,
+            Properties ranges) {}
 
     @Test
     void serversStartedAtOnceTakeDistinctRanges_andAGivenTakenRangeIsRefused() throws Exception {
@@ -92,33 +96,79 @@ class ManyServersOnOneHostTest {
         Set<String> logPorts = new HashSet<>();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (Server s : servers) {
-            Awaitility.await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions().until(() -> readyAddresses(s.client()).size() == 3);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(180))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(() -> readyAddresses(s.client()).size() == 3);
             List<String> podIps = readyAddresses(s.client());
             Cidr podRange = Cidr.parse(s.ranges().getProperty("cluster-cidr"));
-            assertThat(podIps).allSatisfy(ip -> assertThat(podRange.contains(ip)).as(ip + " in " + podRange).isTrue());
+            assertThat(podIps)
+                    .allSatisfy(
+                            ip ->
+                                    assertThat(podRange.contains(ip))
+                                            .as(ip + " in " + podRange)
+                                            .isTrue());
             allPodIps.addAll(podIps);
-            String clusterIp = s.client().services().inNamespace("default").withName("nginx-svc-clusterip").get()
-                    .getSpec().getClusterIP();
+            String clusterIp =
+                    s.client()
+                            .services()
+                            .inNamespace("default")
+                            .withName("nginx-svc-clusterip")
+                            .get()
+                            .getSpec()
+                            .getClusterIP();
             clusterIps.add(clusterIp);
-            String dnsIp = s.client().services().inNamespace("kube-system").withName("kube-dns").get().getSpec()
-                    .getClusterIP();
-            assertThat(dnsIp).isEqualTo(Cidr.parse(s.ranges().getProperty("service-cluster-ip-range")).address(10));
-            logPorts.add(String.valueOf(s.client().nodes().withName("node01").get().getStatus().getDaemonEndpoints()
-                    .getKubeletEndpoint().getPort()));
-            HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + clusterIp + ":80/"))
-                    .timeout(Duration.ofSeconds(10)).build();
+            String dnsIp =
+                    s.client()
+                            .services()
+                            .inNamespace("kube-system")
+                            .withName("kube-dns")
+                            .get()
+                            .getSpec()
+                            .getClusterIP();
+            assertThat(dnsIp)
+                    .isEqualTo(
+                            Cidr.parse(s.ranges().getProperty("service-cluster-ip-range"))
+                                    .address(10));
+            logPorts.add(
+                    String.valueOf(
+                            s.client()
+                                    .nodes()
+                                    .withName("node01")
+                                    .get()
+                                    .getStatus()
+                                    .getDaemonEndpoints()
+                                    .getKubeletEndpoint()
+                                    .getPort()));
+            HttpRequest request =
+                    HttpRequest.newBuilder(URI.create("http://" + clusterIp + ":80/"))
+                            .timeout(Duration.ofSeconds(10))
+                            .build();
             String[] body = new String[1];
-            Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .ignoreExceptions().until(() -> {
-                        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                        body[0] = response.body();
-                        return response.statusCode() == 200;
-                    });
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250))
+                    .ignoreExceptions()
+                    .until(
+                            () -> {
+                                HttpResponse<String> response =
+                                        http.send(request, HttpResponse.BodyHandlers.ofString());
+                                body[0] = response.body();
+                                return response.statusCode() == 200;
+                            });
             assertThat(podIps).anySatisfy(ip -> assertThat(body[0]).contains("(IP " + ip + ","));
             // kubectl logs goes through this server's own node log port
-            String pod = s.kubectl().run("get", "pods", "-l", "app=nginx", "-o", "jsonpath={.items[0].metadata.name}")
-                    .ok();
+            String pod =
+                    s.kubectl()
+                            .run(
+                                    "get",
+                                    "pods",
+                                    "-l",
+                                    "app=nginx",
+                                    "-o",
+                                    "jsonpath={.items[0].metadata.name}")
+                            .ok();
             assertThat(s.kubectl().run("logs", pod).exitCode()).isZero();
         }
         assertThat(allPodIps).hasSize(3 * SERVERS);
@@ -128,17 +178,27 @@ class ManyServersOnOneHostTest {
         // a given range another server holds: refused at start-up, naming the holder
         Server first = servers.get(0);
         String takenRange = first.ranges().getProperty("cluster-cidr");
-        Process refused = start(dir.resolve("refused-range"), "refused-range.log", "--cluster-cidr", takenRange);
+        Process refused =
+                start(
+                        dir.resolve("refused-range"),
+                        "refused-range.log",
+                        "--cluster-cidr",
+                        takenRange);
         processes.add(refused);
         assertThat(refused.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).isEqualTo(1);
         assertThat(Files.readString(dir.resolve("refused-range.log")))
                 .contains("the Pod range (--cluster-cidr) " + takenRange + " (given) is taken")
-                .contains("data dir " + first.data()).contains("pid " + first.process().pid());
+                .contains("data dir " + first.data())
+                .contains("pid " + first.process().pid());
 
         int takenPort = URI.create(first.client().getMasterUrl().toString()).getPort();
-        Process refusedPort = start(dir.resolve("refused-port"), "refused-port.log", "--secure-port",
-                String.valueOf(takenPort));
+        Process refusedPort =
+                start(
+                        dir.resolve("refused-port"),
+                        "refused-port.log",
+                        "--secure-port",
+                        String.valueOf(takenPort));
         processes.add(refusedPort);
         assertThat(refusedPort.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(refusedPort.exitValue()).isEqualTo(1);
@@ -151,22 +211,41 @@ class ManyServersOnOneHostTest {
     }
 
     private Process start(Path data, String log, String... extra) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.j8s.server.Main",
-                "server", "--data-dir", data.toString(), "--nodes", "node01"));
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                ProcessHandle.current().info().command().orElse("java"),
+                                "-Xmx256m",
+                                "-XX:+UseSerialGC",
+                                "-XX:TieredStopAtLevel=1",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "io.j8s.server.Main",
+                                "server",
+                                "--data-dir",
+                                data.toString(),
+                                "--nodes",
+                                "node01"));
         command.addAll(List.of(extra));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(dir.resolve(log).toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve(log).toFile())
+                .start();
     }
 
     private Server awaitServing(Process process, Path data, String log) throws IOException {
         Path kubeconfig = data.resolve("kubeconfig.yaml");
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
                 .failFast("the server exited: " + log, () -> !process.isAlive())
                 .until(() -> Files.exists(kubeconfig));
         Config config = Config.fromKubeconfig(Files.readString(kubeconfig));
         KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
-        Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .ignoreExceptions()
                 .until(() -> client.namespaces().withName("default").get() != null);
         Properties ranges = new Properties();
         try (var in = Files.newBufferedReader(data.resolve(HostClaims.FILE))) {
@@ -178,11 +257,16 @@ class ManyServersOnOneHostTest {
     }
 
     private static List<String> readyAddresses(KubernetesClient client) {
-        Endpoints endpoints = client.endpoints().inNamespace("default").withName("nginx-svc-clusterip").get();
+        Endpoints endpoints =
+                client.endpoints().inNamespace("default").withName("nginx-svc-clusterip").get();
         if (endpoints == null || endpoints.getSubsets() == null) {
             return List.of();
         }
-        return endpoints.getSubsets().stream().filter(s -> s.getAddresses() != null)
-                .flatMap(s -> s.getAddresses().stream()).map(EndpointAddress::getIp).sorted().toList();
+        return endpoints.getSubsets().stream()
+                .filter(s -> s.getAddresses() != null)
+                .flatMap(s -> s.getAddresses().stream())
+                .map(EndpointAddress::getIp)
+                .sorted()
+                .toList();
     }
 }

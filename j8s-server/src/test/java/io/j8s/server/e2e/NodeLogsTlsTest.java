@@ -32,8 +32,15 @@ class NodeLogsTlsTest {
 
     @BeforeEach
     void start() throws Exception {
-        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none().withNodes(List.of("logs-node")))
-                .withControllers(io.j8s.server.ControllerOptions.none().withEnabled(TestCluster.POD_CONTROLLERS)));
+        cluster =
+                TestCluster.start(
+                        o ->
+                                o.withDataPlane(
+                                                DataPlaneOptions.none()
+                                                        .withNodes(List.of("logs-node")))
+                                        .withControllers(
+                                                io.j8s.server.ControllerOptions.none()
+                                                        .withEnabled(TestCluster.POD_CONTROLLERS)));
     }
 
     @AfterEach
@@ -47,40 +54,88 @@ class NodeLogsTlsTest {
     void logs_flowThroughTheApiOnly() throws Exception {
         int port;
         try (KubernetesClient admin = cluster.client()) {
-            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> admin.nodes().withName("logs-node").get()
-                    != null);
-            admin.nodes().withName("logs-node").patch(PatchContext.of(PatchType.JSON_MERGE),
-                    "{\"spec\":{\"podCIDR\":\"127.244.7.0/24\",\"podCIDRs\":[\"127.244.7.0/24\"]}}");
-            admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("talker")
-                    .endMetadata().withNewSpec().withNodeName("logs-node").addNewContainer().withName("c")
-                    .withImage("busybox").withCommand("sh", "-c", "echo hello-from-talker; sleep 60").endContainer()
-                    .endSpec().build()).create();
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(admin.pods()
-                    .inNamespace("default").withName("talker").get().getStatus().getPhase()));
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> admin.nodes().withName("logs-node").get() != null);
+            admin.nodes()
+                    .withName("logs-node")
+                    .patch(
+                            PatchContext.of(PatchType.JSON_MERGE),
+                            "{\"spec\":{\"podCIDR\":\"127.244.7.0/24\",\"podCIDRs\":[\"127.244.7.0/24\"]}}");
+            admin.pods()
+                    .inNamespace("default")
+                    .resource(
+                            new PodBuilder()
+                                    .withNewMetadata()
+                                    .withName("talker")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withNodeName("logs-node")
+                                    .addNewContainer()
+                                    .withName("c")
+                                    .withImage("busybox")
+                                    .withCommand("sh", "-c", "echo hello-from-talker; sleep 60")
+                                    .endContainer()
+                                    .endSpec()
+                                    .build())
+                    .create();
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(60))
+                    .until(
+                            () ->
+                                    "Running"
+                                            .equals(
+                                                    admin.pods()
+                                                            .inNamespace("default")
+                                                            .withName("talker")
+                                                            .get()
+                                                            .getStatus()
+                                                            .getPhase()));
             Node node = admin.nodes().withName("logs-node").get();
             port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(30))
-                .until(() -> cluster.kubectl().run("logs", "talker").stdout().contains("hello-from-talker"));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                cluster.kubectl()
+                                        .run("logs", "talker")
+                                        .stdout()
+                                        .contains("hello-from-talker"));
 
-        // The log options as the apiserver reads them (the Python client sends True), passed on to the node.
+        // The log options as the apiserver reads them (the Python client sends True), passed on to
+        // the node.
         HttpClient admin = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
         String logUrl = cluster.server().apiUrl() + "/api/v1/namespaces/default/pods/talker/log";
-        HttpResponse<String> stamped = admin.send(HttpRequest.newBuilder(URI.create(logUrl
-                + "?timestamps=True&tailLines=%2B1&follow=False")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stamped =
+                admin.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                logUrl
+                                                        + "?timestamps=True&tailLines=%2B1&follow=False"))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(stamped.statusCode()).as(stamped.body()).isEqualTo(200);
         assertThat(stamped.body()).matches("(?s)\\d{4}-\\d\\d-\\d\\dT\\S+ hello-from-talker\n");
-        HttpResponse<String> bad = admin.send(HttpRequest.newBuilder(URI.create(logUrl + "?tailLines=abc")).GET()
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bad =
+                admin.send(
+                        HttpRequest.newBuilder(URI.create(logUrl + "?tailLines=abc")).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("strconv.ParseInt: parsing \\\"abc\\\": invalid syntax");
 
         URI direct = URI.create("https://127.0.0.1:" + port + "/containerLogs/default/talker/c");
-        HttpClient noCertificate = HttpClient.newBuilder().sslContext(cluster.server().credentials()
-                .sslContext(Identity.user("nobody"))).build();
+        HttpClient noCertificate =
+                HttpClient.newBuilder()
+                        .sslContext(
+                                cluster.server().credentials().sslContext(Identity.user("nobody")))
+                        .build();
         // A certificate of the cluster CA, but not the API server's: refused.
-        HttpResponse<String> bob = noCertificate.send(HttpRequest.newBuilder(direct).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> bob =
+                noCertificate.send(
+                        HttpRequest.newBuilder(direct).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(bob.statusCode()).isEqualTo(403);
         assertThat(bob.body()).doesNotContain("hello-from-talker");
         // No certificate at all: the handshake fails.
@@ -88,12 +143,17 @@ class NodeLogsTlsTest {
         var trust = java.security.KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", cluster.server().pki().ca().certificate());
-        var factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory
-                .getDefaultAlgorithm());
+        var factory =
+                javax.net.ssl.TrustManagerFactory.getInstance(
+                        javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
         trustOnly.init(null, factory.getTrustManagers(), null);
         HttpClient anonymous = HttpClient.newBuilder().sslContext(trustOnly).build();
-        assertThatThrownBy(() -> anonymous.send(HttpRequest.newBuilder(direct).GET().build(),
-                HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
+        assertThatThrownBy(
+                        () ->
+                                anonymous.send(
+                                        HttpRequest.newBuilder(direct).GET().build(),
+                                        HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
     }
 }

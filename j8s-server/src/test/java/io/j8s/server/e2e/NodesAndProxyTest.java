@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Pods really serve and Services really balance: two in-process node agents, the controllers and the
- * proxy, driven with the real kubectl, reached over real sockets.
+ * Pods really serve and Services really balance: two in-process node agents, the controllers and
+ * the proxy, driven with the real kubectl, reached over real sockets.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodesAndProxyTest {
@@ -40,15 +40,39 @@ class NodesAndProxyTest {
     static void start() throws Exception {
         Kubectl.requireAvailable();
         requirePort80();
-        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
-                        .withNodes(List.of("node01", "node02")).withProxy(true).withKubeletPort(0))
-                .withControllers(ControllerOptions.defaults()));
+        cluster =
+                TestCluster.start(
+                        o ->
+                                o.withDataPlane(
+                                                DataPlaneOptions.none()
+                                                        .withNodes(List.of("node01", "node02"))
+                                                        .withProxy(true)
+                                                        .withKubeletPort(0))
+                                        .withControllers(ControllerOptions.defaults()));
         client = cluster.client();
         // Both nodes Ready before the seed is applied, so the scheduler can spread it.
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes().list().getItems().stream()
-                .filter(n -> n.getStatus() != null && n.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
-                .count() == 2);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                client.nodes().list().getItems().stream()
+                                                .filter(
+                                                        n ->
+                                                                n.getStatus() != null
+                                                                        && n
+                                                                                .getStatus()
+                                                                                .getConditions()
+                                                                                .stream()
+                                                                                .anyMatch(
+                                                                                        c ->
+                                                                                                c.getType()
+                                                                                                                .equals(
+                                                                                                                        "Ready")
+                                                                                                        && c.getStatus()
+                                                                                                                .equals(
+                                                                                                                        "True")))
+                                                .count()
+                                        == 2);
     }
 
     @AfterAll
@@ -63,7 +87,10 @@ class NodesAndProxyTest {
 
     /** The seed's Service listens on port 80, which the proxy binds on its ClusterIP. */
     static void requirePort80() {
-        HostTools.require(canBindPort80(), "binding port 80", "run as root or grant CAP_NET_BIND_SERVICE to java");
+        HostTools.require(
+                canBindPort80(),
+                "binding port 80",
+                "run as root or grant CAP_NET_BIND_SERVICE to java");
     }
 
     static boolean canBindPort80() {
@@ -77,24 +104,38 @@ class NodesAndProxyTest {
 
     private static String awaitKubectl(Predicate<String> check, String... args) {
         String[] last = {""};
-        Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            Kubectl.Result r = cluster.kubectl().run(args);
-            last[0] = r.stdout();
-            return r.exitCode() == 0 && check.test(r.stdout());
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(250))
+                .until(
+                        () -> {
+                            Kubectl.Result r = cluster.kubectl().run(args);
+                            last[0] = r.stdout();
+                            return r.exitCode() == 0 && check.test(r.stdout());
+                        });
         return last[0];
     }
 
     private static List<Pod> readyPods(String app) {
         return client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-                .filter(p -> p.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+                .filter(
+                        p ->
+                                p.getStatus().getConditions().stream()
+                                        .anyMatch(
+                                                c ->
+                                                        c.getType().equals("Ready")
+                                                                && c.getStatus().equals("True")))
                 .toList();
     }
 
     private static String clusterIp(String service) {
-        return client.services().inNamespace("default").withName(service).get().getSpec().getClusterIP();
+        return client.services()
+                .inNamespace("default")
+                .withName(service)
+                .get()
+                .getSpec()
+                .getClusterIP();
     }
 
     private static Map<String, Integer> spread(String ip, int port, int requests, String source) {
@@ -108,23 +149,46 @@ class NodesAndProxyTest {
     @Test
     @Order(1)
     void seedDeployment_runsThreePodsWithLoopbackIpsOnTwoNodes() {
-        awaitKubectl(out -> out.lines().filter(l -> l.matches("node0[12]\\s+Ready\\s+.*")).count() == 2, "get",
+        awaitKubectl(
+                out -> out.lines().filter(l -> l.matches("node0[12]\\s+Ready\\s+.*")).count() == 2,
+                "get",
                 "nodes");
-        cluster.kubectlOk("apply", "-f", TestCluster.repoFile("examples/seed/nginx-deploy.yaml").toString());
-        String wide = awaitKubectl(out -> out.lines().filter(l -> l.contains("1/1") && l.contains("Running")).count()
-                == 3, "get", "po", "-o", "wide");
-        assertThat(wide.lines().skip(1)).allSatisfy(line -> assertThat(line)
-                .matches("deployment-nginx-\\S+\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+127\\.244\\.[12]\\.\\d+\\s+node0[12]"
-                        + "\\s+<none>\\s+<none>\\s*"));
+        cluster.kubectlOk(
+                "apply", "-f", TestCluster.repoFile("examples/seed/nginx-deploy.yaml").toString());
+        String wide =
+                awaitKubectl(
+                        out ->
+                                out.lines()
+                                                .filter(
+                                                        l ->
+                                                                l.contains("1/1")
+                                                                        && l.contains("Running"))
+                                                .count()
+                                        == 3,
+                        "get",
+                        "po",
+                        "-o",
+                        "wide");
+        assertThat(wide.lines().skip(1))
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .matches(
+                                                "deployment-nginx-\\S+\\s+1/1\\s+Running\\s+0\\s+\\S+\\s+127\\.244\\.[12]\\.\\d+\\s+node0[12]"
+                                                        + "\\s+<none>\\s+<none>\\s*"));
         assertThat(wide).contains("node01").contains("node02");
     }
 
     @Test
     @Order(2)
     void requestsToTheClusterIp_reachAllThreePodsEvenly() {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> readyPods("nginx").size() == 3);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> readyPods("nginx").size() == 3);
         String ip = clusterIp("nginx-svc-clusterip");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
                 .until(() -> spread(ip, 80, 6, null).size() == 3);
         Map<String, Integer> counts = spread(ip, 80, 300, null);
         assertThat(counts).hasSize(3);
@@ -134,13 +198,24 @@ class NodesAndProxyTest {
     @Test
     @Order(3)
     void clientIpAffinity_pinsOneSourceAddressToOnePod() {
-        cluster.kubectlOk("patch", "svc", "nginx-svc-clusterip", "-p", "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
+        cluster.kubectlOk(
+                "patch",
+                "svc",
+                "nginx-svc-clusterip",
+                "-p",
+                "{\"spec\":{\"sessionAffinity\":\"ClientIP\"}}");
         String ip = clusterIp("nginx-svc-clusterip");
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> spread(ip, 80, 10, "127.0.0.2").size() == 1);
         assertThat(spread(ip, 80, 50, "127.0.0.2")).hasSize(1);
         assertThat(spread(ip, 80, 50, "127.0.0.3")).hasSize(1);
-        cluster.kubectlOk("patch", "svc", "nginx-svc-clusterip", "-p", "{\"spec\":{\"sessionAffinity\":\"None\"}}");
+        cluster.kubectlOk(
+                "patch",
+                "svc",
+                "nginx-svc-clusterip",
+                "-p",
+                "{\"spec\":{\"sessionAffinity\":\"None\"}}");
     }
 
     @Test
@@ -151,23 +226,36 @@ class NodesAndProxyTest {
         List<String> args = new java.util.ArrayList<>(List.of("delete", "po"));
         args.addAll(old);
         cluster.kubectlOk(args.toArray(String[]::new));
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
-            List<Pod> ready = readyPods("nginx");
-            return ready.size() == 3 && ready.stream().noneMatch(p -> old.contains(p.getMetadata().getName()));
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            List<Pod> ready = readyPods("nginx");
+                            return ready.size() == 3
+                                    && ready.stream()
+                                            .noneMatch(
+                                                    p -> old.contains(p.getMetadata().getName()));
+                        });
         String ip = clusterIp("nginx-svc-clusterip");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            Map<String, Integer> counts = spread(ip, 80, 30, null);
-            assertThat(counts).hasSize(3);
-            assertThat(counts.keySet()).doesNotContainAnyElementsOf(old);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            Map<String, Integer> counts = spread(ip, 80, 30, null);
+                            assertThat(counts).hasSize(3);
+                            assertThat(counts.keySet()).doesNotContainAnyElementsOf(old);
+                        });
     }
 
     @Test
     @Order(5)
-    void aProcessPodWithAFailingReadinessProbe_getsNoTraffic_andItsLogsAreReadable() throws Exception {
+    void aProcessPodWithAFailingReadinessProbe_getsNoTraffic_andItsLogsAreReadable()
+            throws Exception {
         Path server = cluster.dir().resolve("EchoServer.java");
-        Files.writeString(server, """
+        Files.writeString(
+                server,
+                """
                 import com.sun.net.httpserver.HttpServer;
                 import java.net.InetSocketAddress;
                 public class EchoServer {
@@ -188,8 +276,12 @@ class NodesAndProxyTest {
                 """);
         String java = ProcessHandle.current().info().command().orElse("java");
         Path manifest = cluster.dir().resolve("proc.yaml");
-        Files.writeString(manifest, procPod("proc-ready", java, server, "true")
-                + "---\n" + procPod("proc-unready", java, server, "false") + """
+        Files.writeString(
+                manifest,
+                procPod("proc-ready", java, server, "true")
+                        + "---\n"
+                        + procPod("proc-unready", java, server, "false")
+                        + """
                 ---
                 apiVersion: v1
                 kind: Service
@@ -202,10 +294,17 @@ class NodesAndProxyTest {
                     targetPort: 8080
                 """);
         cluster.kubectlOk("apply", "-f", manifest.toString());
-        awaitKubectl(out -> out.contains("notReadyAddresses") && out.contains("addresses"), "get", "ep", "proc",
-                "-o", "yaml");
+        awaitKubectl(
+                out -> out.contains("notReadyAddresses") && out.contains("addresses"),
+                "get",
+                "ep",
+                "proc",
+                "-o",
+                "yaml");
         String ip = clusterIp("proc");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .ignoreExceptions()
                 .until(() -> Clients.httpGet(ip, 8081, null).contains("proc-ready"));
         Map<String, Integer> counts = spread(ip, 8081, 20, null);
         assertThat(counts).containsOnlyKeys("proc-ready");
@@ -230,14 +329,17 @@ class NodesAndProxyTest {
                     readinessProbe:
                       exec: {command: ["%s"]}
                       periodSeconds: 1
-                """.formatted(name, java, source, probe);
+                """
+                .formatted(name, java, source, probe);
     }
 
     @Test
     @Order(6)
     void aUdpService_roundTrips() throws Exception {
         Path manifest = cluster.dir().resolve("udp.yaml");
-        Files.writeString(manifest, """
+        Files.writeString(
+                manifest,
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata:
@@ -261,13 +363,19 @@ class NodesAndProxyTest {
                     protocol: UDP
                 """);
         cluster.kubectlOk("apply", "-f", manifest.toString());
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> readyPods("udp-echo").size() == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> readyPods("udp-echo").size() == 1);
         String ip = clusterIp("udp-echo");
         String[] reply = {""};
-        Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            reply[0] = Clients.udpRoundTrip(ip, 53, "ping");
-            assertThat(reply[0]).contains("udp-echo");
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .ignoreExceptions()
+                .untilAsserted(
+                        () -> {
+                            reply[0] = Clients.udpRoundTrip(ip, 53, "ping");
+                            assertThat(reply[0]).contains("udp-echo");
+                        });
         assertThat(reply[0]).contains("ping");
     }
 }

@@ -71,7 +71,9 @@ class OpenApiKubectlTest {
     }
 
     private static Kubectl kubectl127() {
-        HostTools.require(Files.isExecutable(Path.of(KUBECTL_127)), KUBECTL_127,
+        HostTools.require(
+                Files.isExecutable(Path.of(KUBECTL_127)),
+                KUBECTL_127,
                 "install the Google Cloud SDK's kubectl versions (they come with the CI machine)");
         return cluster.kubectl().withBinary(KUBECTL_127);
     }
@@ -83,16 +85,22 @@ class OpenApiKubectlTest {
         String deploy = TestCluster.repoFile("examples/seed/nginx-deploy.yaml").toString();
         String ep = TestCluster.repoFile("examples/seed/ep.yaml").toString();
         Kubectl.Result first = kubectl.run("apply", "-f", deploy);
-        assertThat(first.ok()).contains("service/nginx-svc-clusterip created", "deployment.apps/deployment-nginx created");
+        assertThat(first.ok())
+                .contains(
+                        "service/nginx-svc-clusterip created",
+                        "deployment.apps/deployment-nginx created");
         assertThat(first.stderr()).isEmpty();
         assertThat(kubectl.run("apply", "-f", ep).ok())
                 .contains("endpoints/harbor-huangxin created", "service/harbor-huangxin created");
         Kubectl.Result again = kubectl.run("apply", "-f", deploy);
-        assertThat(again.ok()).contains("service/nginx-svc-clusterip unchanged",
-                "deployment.apps/deployment-nginx unchanged");
+        assertThat(again.ok())
+                .contains(
+                        "service/nginx-svc-clusterip unchanged",
+                        "deployment.apps/deployment-nginx unchanged");
         assertThat(again.stderr()).isEmpty();
         assertThat(kubectl.run("apply", "-f", ep).ok())
-                .contains("endpoints/harbor-huangxin unchanged", "service/harbor-huangxin unchanged");
+                .contains(
+                        "endpoints/harbor-huangxin unchanged", "service/harbor-huangxin unchanged");
     }
 
     @Test
@@ -102,7 +110,9 @@ class OpenApiKubectlTest {
         for (Kubectl kubectl : kubectls()) {
             String name = "merged-" + i++;
             Path manifest = workDir.resolve(name + ".yaml");
-            Files.writeString(manifest, """
+            Files.writeString(
+                    manifest,
+                    """
                     apiVersion: v1
                     kind: Service
                     metadata:
@@ -111,9 +121,13 @@ class OpenApiKubectlTest {
                       selector: {app: merged}
                       ports:
                       - {name: http, port: 80, targetPort: 8080}
-                    """.formatted(name));
-            assertThat(kubectl.run("apply", "-f", manifest.toString()).ok()).contains("service/" + name + " created");
-            Files.writeString(manifest, """
+                    """
+                            .formatted(name));
+            assertThat(kubectl.run("apply", "-f", manifest.toString()).ok())
+                    .contains("service/" + name + " created");
+            Files.writeString(
+                    manifest,
+                    """
                     apiVersion: v1
                     kind: Service
                     metadata:
@@ -124,12 +138,19 @@ class OpenApiKubectlTest {
                       ports:
                       - {name: https, port: 443, targetPort: 8443}
                       - {name: http, port: 80, targetPort: 8080}
-                    """.formatted(name));
+                    """
+                            .formatted(name));
             Kubectl.Result changed = kubectl.run("apply", "-f", manifest.toString());
             assertThat(changed.ok()).contains("service/" + name + " configured");
             assertThat(changed.stderr()).isEmpty();
-            assertThat(kubectl.run("get", "svc", name, "-o",
-                    "jsonpath={.spec.sessionAffinity} {.spec.ports[*].name} {.spec.ports[*].targetPort}").ok())
+            assertThat(
+                            kubectl.run(
+                                            "get",
+                                            "svc",
+                                            name,
+                                            "-o",
+                                            "jsonpath={.spec.sessionAffinity} {.spec.ports[*].name} {.spec.ports[*].targetPort}")
+                                    .ok())
                     .isEqualTo("ClientIP https http 8443 8080");
         }
     }
@@ -140,7 +161,9 @@ class OpenApiKubectlTest {
         List<Kubectl> kubectls = kubectls();
         for (Kubectl kubectl : kubectls) {
             String out = kubectl.run("explain", "svc.spec.sessionAffinity").ok();
-            assertThat(out).containsPattern("KIND:\\s+Service").containsPattern("VERSION:\\s+v1")
+            assertThat(out)
+                    .containsPattern("KIND:\\s+Service")
+                    .containsPattern("VERSION:\\s+v1")
                     .containsPattern("FIELD:\\s+sessionAffinity\\s+<string>")
                     .contains("\"ClientIP\" keeps them");
             if (kubectl != kubectls.get(0) || !Files.isExecutable(Path.of(KUBECTL_127))) {
@@ -157,8 +180,11 @@ class OpenApiKubectlTest {
     void explainRecursivePrintsTheNestedFields() {
         for (Kubectl kubectl : kubectls()) {
             String out = kubectl.run("explain", "deploy.spec", "--recursive").ok();
-            assertThat(out).containsPattern("GROUP:\\s+apps").containsPattern("KIND:\\s+Deployment")
-                    .containsPattern("VERSION:\\s+v1").contains("The desired state of the Deployment.")
+            assertThat(out)
+                    .containsPattern("GROUP:\\s+apps")
+                    .containsPattern("KIND:\\s+Deployment")
+                    .containsPattern("VERSION:\\s+v1")
+                    .contains("The desired state of the Deployment.")
                     .containsPattern("replicas\\s+<integer>")
                     .containsPattern("selector\\s+<LabelSelector> -required-")
                     .containsPattern("template\\s+<PodTemplateSpec> -required-")
@@ -166,7 +192,8 @@ class OpenApiKubectlTest {
                     .containsPattern("maxSurge\\s+<IntOrString>")
                     .containsPattern("image\\s+<string>");
             String slice = kubectl.run("explain", "endpointslices").ok();
-            assertThat(slice).containsPattern("KIND:\\s+EndpointSlice")
+            assertThat(slice)
+                    .containsPattern("KIND:\\s+EndpointSlice")
                     .containsPattern("addressType\\s+<string> -required-")
                     .containsPattern("endpoints\\s+<\\[\\]Endpoint> -required-");
         }
@@ -181,8 +208,12 @@ class OpenApiKubectlTest {
                 if (type.group().equals(ResourceTypes.EVENTS)) {
                     continue; // not served (J8sServer.servedTypes)
                 }
-                String out = kubectl.run("explain", type.plural(), "--api-version=" + type.apiVersion()).ok();
-                assertThat(out).as(type.groupResource()).containsPattern("KIND:\\s+" + type.kind())
+                String out =
+                        kubectl.run("explain", type.plural(), "--api-version=" + type.apiVersion())
+                                .ok();
+                assertThat(out)
+                        .as(type.groupResource())
+                        .containsPattern("KIND:\\s+" + type.kind())
                         .contains("metadata\t<ObjectMeta>");
             }
         }
@@ -192,7 +223,9 @@ class OpenApiKubectlTest {
     @Order(6)
     void strictValidationRefusesAnUnknownField() throws Exception {
         Path manifest = workDir.resolve("unknown.yaml");
-        Files.writeString(manifest, """
+        Files.writeString(
+                manifest,
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata:
@@ -211,55 +244,103 @@ class OpenApiKubectlTest {
     @Test
     @Order(7)
     void openApiV2IsServedInJsonAndProtobufWithAnEtag() throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .sslContext(cluster.adminSslContext())
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
         URI uri = URI.create(cluster.server().apiUrl() + "/openapi/v2");
-        HttpResponse<byte[]> proto = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/com.github.proto-openapi.spec.v2@v1.0+protobuf").build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> proto =
+                http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header(
+                                        "Accept",
+                                        "application/com.github.proto-openapi.spec.v2@v1.0+protobuf")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(proto.statusCode()).isEqualTo(200);
         assertThat(proto.headers().firstValue("Content-Type").orElse(""))
                 .isEqualTo("application/com.github.proto-openapi.spec.v2.v1.0+protobuf");
         String etag = proto.headers().firstValue("ETag").orElseThrow();
-        HttpResponse<byte[]> json = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> json =
+                http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Accept", "application/json")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(json.statusCode()).isEqualTo(200);
-        assertThat(new String(json.body(), java.nio.charset.StandardCharsets.UTF_8)).startsWith("{\"swagger\":\"2.0\"");
+        assertThat(new String(json.body(), java.nio.charset.StandardCharsets.UTF_8))
+                .startsWith("{\"swagger\":\"2.0\"");
         assertThat(json.headers().firstValue("ETag")).contains(etag);
-        HttpResponse<byte[]> cached = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept", "application/json").header("If-None-Match", etag).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> cached =
+                http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Accept", "application/json")
+                                .header("If-None-Match", etag)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(cached.statusCode()).isEqualTo(304);
         assertThat(cached.body()).isEmpty();
-        HttpResponse<byte[]> refused = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                .header("Accept", "text/html").build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> refused =
+                http.send(
+                        HttpRequest.newBuilder(uri)
+                                .timeout(Duration.ofSeconds(30))
+                                .header("Accept", "text/html")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertThat(refused.statusCode()).isEqualTo(406);
     }
 
     @Test
     @Order(8)
     void openApiV3DocumentsAreCachedByHash() throws Exception {
-        HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext())
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .sslContext(cluster.adminSslContext())
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
         String base = cluster.server().apiUrl();
-        HttpResponse<String> root = http.send(HttpRequest.newBuilder(URI.create(base + "/openapi/v3"))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
-        String url = io.j8s.api.json.Json.parse(root.body()).path("paths").path("apis/apps/v1")
-                .path("serverRelativeURL").asString();
+        HttpResponse<String> root =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + "/openapi/v3"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        String url =
+                io.j8s.api.json.Json.parse(root.body())
+                        .path("paths")
+                        .path("apis/apps/v1")
+                        .path("serverRelativeURL")
+                        .asString();
         String hash = url.substring(url.indexOf("?hash=") + 6);
-        HttpResponse<String> doc = http.send(HttpRequest.newBuilder(URI.create(base + url))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> doc =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + url))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(doc.statusCode()).isEqualTo(200);
         assertThat(doc.headers().firstValue("ETag")).contains("\"" + hash + "\"");
         assertThat(doc.headers().firstValue("Cache-Control")).contains("public, immutable");
         assertThat(doc.body()).contains("\"io.k8s.api.apps.v1.Deployment\"");
-        HttpResponse<String> cached = http.send(HttpRequest.newBuilder(URI.create(base + url))
-                .timeout(Duration.ofSeconds(30)).header("If-None-Match", "\"" + hash + "\"").build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> cached =
+                http.send(
+                        HttpRequest.newBuilder(URI.create(base + url))
+                                .timeout(Duration.ofSeconds(30))
+                                .header("If-None-Match", "\"" + hash + "\"")
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(cached.statusCode()).isEqualTo(304);
-        HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(base
-                + "/openapi/v3/apis/apps/v1?hash=0123")).timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stale =
+                http.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(base + "/openapi/v3/apis/apps/v1?hash=0123"))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(stale.statusCode()).isEqualTo(301);
         assertThat(stale.headers().firstValue("Location")).contains(url);
     }

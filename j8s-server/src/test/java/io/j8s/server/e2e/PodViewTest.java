@@ -33,14 +33,37 @@ class PodViewTest {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = TestCluster.start(o -> o.withDataPlane(DataPlaneOptions.none()
-                        .withNodes(List.of("node01")).withKubeletPort(0))
-                .withControllers(ControllerOptions.defaults())
-                .withClusterDns(io.j8s.server.ClusterDnsOptions.defaults()));
+        cluster =
+                TestCluster.start(
+                        o ->
+                                o.withDataPlane(
+                                                DataPlaneOptions.none()
+                                                        .withNodes(List.of("node01"))
+                                                        .withKubeletPort(0))
+                                        .withControllers(ControllerOptions.defaults())
+                                        .withClusterDns(
+                                                io.j8s.server.ClusterDnsOptions.defaults()));
         client = cluster.client();
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> client.nodes().list().getItems().stream()
-                .anyMatch(n -> n.getStatus() != null && n.getStatus().getConditions().stream()
-                        .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"))));
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                client.nodes().list().getItems().stream()
+                                        .anyMatch(
+                                                n ->
+                                                        n.getStatus() != null
+                                                                && n
+                                                                        .getStatus()
+                                                                        .getConditions()
+                                                                        .stream()
+                                                                        .anyMatch(
+                                                                                c ->
+                                                                                        c.getType()
+                                                                                                        .equals(
+                                                                                                                "Ready")
+                                                                                                && c.getStatus()
+                                                                                                        .equals(
+                                                                                                                "True"))));
     }
 
     @AfterAll
@@ -61,15 +84,20 @@ class PodViewTest {
 
     private static String awaitLogs(String pod, String... expected) {
         String[] last = {""};
-        Awaitility.await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            Kubectl.Result r = cluster.kubectl().run("logs", pod);
-            last[0] = r.stdout();
-            assertThat(r.stdout()).contains(expected);
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(100))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            Kubectl.Result r = cluster.kubectl().run("logs", pod);
+                            last[0] = r.stdout();
+                            assertThat(r.stdout()).contains(expected);
+                        });
         return last[0];
     }
 
-    private static final String VIEWER = """
+    private static final String VIEWER =
+            """
             apiVersion: v1
             kind: Service
             metadata: {name: backend}
@@ -149,33 +177,51 @@ class PodViewTest {
     void aProcessPod_seesItsEnvironmentVolumesAndResolverInsideOnly() throws Exception {
         String hostResolv = Files.readString(Path.of("/etc/resolv.conf"));
         apply(VIEWER);
-        String backendIp = client.services().inNamespace("default").withName("backend").get().getSpec().getClusterIP();
+        String backendIp =
+                client.services()
+                        .inNamespace("default")
+                        .withName("backend")
+                        .get()
+                        .getSpec()
+                        .getClusterIP();
         String logs = awaitLogs("viewer", "greeting-file=hello");
-        assertThat(logs).contains(
-                "backend=" + backendIp + ":8080 link=8080\n",
-                "kubernetes=127.96.0.1:443\n",
-                "greeting=hello mode=prod db=s3cr3t mem=64 name=viewer\n",
-                "resolv=nameserver 127.96.0.10|search default.svc.cluster.local svc.cluster.local cluster.local"
-                        + "|options ndots:5|\n",
-                "sa-namespace=default\n",
-                "labels=app=\"viewer\"\n",
-                "scratch=written\n");
-        assertThat(Files.readString(Path.of("/etc/resolv.conf"))).as("the host's resolv.conf").isEqualTo(hostResolv);
-        assertThat(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace")).as("on the host").doesNotExist();
+        assertThat(logs)
+                .contains(
+                        "backend=" + backendIp + ":8080 link=8080\n",
+                        "kubernetes=127.96.0.1:443\n",
+                        "greeting=hello mode=prod db=s3cr3t mem=64 name=viewer\n",
+                        "resolv=nameserver 127.96.0.10|search default.svc.cluster.local svc.cluster.local cluster.local"
+                                + "|options ndots:5|\n",
+                        "sa-namespace=default\n",
+                        "labels=app=\"viewer\"\n",
+                        "scratch=written\n");
+        assertThat(Files.readString(Path.of("/etc/resolv.conf")))
+                .as("the host's resolv.conf")
+                .isEqualTo(hostResolv);
+        assertThat(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace"))
+                .as("on the host")
+                .doesNotExist();
         assertThat(Path.of("/config")).as("on the host").doesNotExist();
     }
 
     @Test
     @Order(2)
     void aConfigMapChange_reachesTheVolumeFile() {
-        cluster.kubectlOk("patch", "configmap", "app-config", "--type=merge", "-p", "{\"data\":{\"greeting\":\"bonjour\"}}");
+        cluster.kubectlOk(
+                "patch",
+                "configmap",
+                "app-config",
+                "--type=merge",
+                "-p",
+                "{\"data\":{\"greeting\":\"bonjour\"}}");
         awaitLogs("viewer", "greeting-file=bonjour");
     }
 
     @Test
     @Order(3)
     void aMissingConfigMap_holdsTheContainerUntilItExists() throws Exception {
-        apply("""
+        apply(
+                """
                 apiVersion: v1
                 kind: Pod
                 metadata: {name: waiter}
@@ -188,14 +234,25 @@ class PodViewTest {
                     - name: VALUE
                       valueFrom: {configMapKeyRef: {name: later, key: v}}
                 """);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).untilAsserted(() -> {
-            Pod p = client.pods().inNamespace("default").withName("waiter").get();
-            var waiting = p.getStatus().getContainerStatuses().get(0).getState().getWaiting();
-            assertThat(waiting).isNotNull();
-            assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
-            assertThat(waiting.getMessage()).isEqualTo("configmap \"later\" not found");
-        });
-        assertThat(cluster.kubectlOk("get", "pod", "waiter")).contains("CreateContainerConfigError");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300))
+                .untilAsserted(
+                        () -> {
+                            Pod p = client.pods().inNamespace("default").withName("waiter").get();
+                            var waiting =
+                                    p.getStatus()
+                                            .getContainerStatuses()
+                                            .get(0)
+                                            .getState()
+                                            .getWaiting();
+                            assertThat(waiting).isNotNull();
+                            assertThat(waiting.getReason()).isEqualTo("CreateContainerConfigError");
+                            assertThat(waiting.getMessage())
+                                    .isEqualTo("configmap \"later\" not found");
+                        });
+        assertThat(cluster.kubectlOk("get", "pod", "waiter"))
+                .contains("CreateContainerConfigError");
         cluster.kubectlOk("create", "configmap", "later", "--from-literal=v=arrived");
         awaitLogs("waiter", "value=arrived");
     }
@@ -204,7 +261,8 @@ class PodViewTest {
     @Order(4)
     void exec_runsInsideThePodsView_overWebSocketAndSpdy_withAndWithoutTerminal() throws Exception {
         cluster.kubectlOk("create", "namespace", "team");
-        apply("""
+        apply(
+                """
                 apiVersion: v1
                 kind: ConfigMap
                 metadata: {name: app, namespace: team}
@@ -225,41 +283,69 @@ class PodViewTest {
                   - name: app
                     configMap: {name: app}
                 """);
-        Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> "Running".equals(
-                client.pods().inNamespace("team").withName("inside").get().getStatus().getPhase()));
-        String command = "cat /etc/resolv.conf; echo key=$(cat /etc/app/key); echo pwd=$(pwd); "
-                + "test -t 0 && echo tty=yes || echo tty=no; exit 7";
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(
+                        () ->
+                                "Running"
+                                        .equals(
+                                                client.pods()
+                                                        .inNamespace("team")
+                                                        .withName("inside")
+                                                        .get()
+                                                        .getStatus()
+                                                        .getPhase()));
+        String command =
+                "cat /etc/resolv.conf; echo key=$(cat /etc/app/key); echo pwd=$(pwd); "
+                        + "test -t 0 && echo tty=yes || echo tty=no; exit 7";
         // The default kubectl (WebSocket) and kubectl 1.28 (SPDY)
-        for (String binary : List.of(Kubectl.binary(), "/usr/lib/google-cloud-sdk/bin/kubectl.1.28")) {
-            Kubectl.Result r = cluster.kubectl().withBinary(binary)
-                    .run("exec", "-n", "team", "inside", "--", "sh", "-c", command);
+        for (String binary :
+                List.of(Kubectl.binary(), "/usr/lib/google-cloud-sdk/bin/kubectl.1.28")) {
+            Kubectl.Result r =
+                    cluster.kubectl()
+                            .withBinary(binary)
+                            .run("exec", "-n", "team", "inside", "--", "sh", "-c", command);
             assertThat(r.exitCode()).as(binary + ": " + r.stderr()).isEqualTo(7);
-            assertThat(r.stdout()).as(binary)
+            assertThat(r.stdout())
+                    .as(binary)
                     .contains("nameserver 127.96.0.10\n")
                     .contains("search team.svc.cluster.local svc.cluster.local cluster.local")
                     .contains("options ndots:5\n")
                     .contains("key=from-the-configmap\n", "pwd=/etc/app\n", "tty=no\n");
 
             // -it: on a terminal (util-linux script), through nsenter
-            ProcessBuilder kubectl = cluster.kubectl().withBinary(binary)
-                    .processBuilder("exec", "-it", "-n", "team", "inside", "--", "sh", "-c", command);
+            ProcessBuilder kubectl =
+                    cluster.kubectl()
+                            .withBinary(binary)
+                            .processBuilder(
+                                    "exec", "-it", "-n", "team", "inside", "--", "sh", "-c",
+                                    command);
             StringBuilder line = new StringBuilder("stty rows 24 cols 80; exec");
             for (String a : kubectl.command()) {
                 line.append(" '").append(a.replace("'", "'\\''")).append("'");
             }
-            ProcessBuilder script = new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null")
-                    .directory(kubectl.directory()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            ProcessBuilder script =
+                    new ProcessBuilder("script", "-qfec", line.toString(), "/dev/null")
+                            .directory(kubectl.directory())
+                            .redirectErrorStream(true)
+                            .redirectInput(
+                                    ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             script.environment().putAll(kubectl.environment());
             Path out = Files.createTempFile(cluster.dir(), "tty-", ".out");
             Process p = script.redirectOutput(out.toFile()).start();
             if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError(binary + ": kubectl exec -it did not finish: " + Files.readString(out));
+                throw new AssertionError(
+                        binary + ": kubectl exec -it did not finish: " + Files.readString(out));
             }
             String shown = Files.readString(out);
-            assertThat(shown).as(binary).contains("search team.svc.cluster.local", "key=from-the-configmap",
-                    "pwd=/etc/app", "tty=yes");
+            assertThat(shown)
+                    .as(binary)
+                    .contains(
+                            "search team.svc.cluster.local",
+                            "key=from-the-configmap",
+                            "pwd=/etc/app",
+                            "tty=yes");
             assertThat(p.exitValue()).as(binary + ": " + shown).isEqualTo(7);
         }
     }

@@ -44,9 +44,20 @@ class PythonClientTest {
 
     @BeforeAll
     static void start() throws Exception {
-        HostTools.require(Files.isExecutable(PYTHON), "/usr/bin/python3", "apt-get install -y python3-kubernetes");
-        cluster = TestCluster.withControllers(c -> c.withEnabled(Set.of("endpoints", "endpointslice", "scheduler",
-                "nodeipam")).withResyncPeriod(Duration.ofSeconds(1)));
+        HostTools.require(
+                Files.isExecutable(PYTHON),
+                "/usr/bin/python3",
+                "apt-get install -y python3-kubernetes");
+        cluster =
+                TestCluster.withControllers(
+                        c ->
+                                c.withEnabled(
+                                                Set.of(
+                                                        "endpoints",
+                                                        "endpointslice",
+                                                        "scheduler",
+                                                        "nodeipam"))
+                                        .withResyncPeriod(Duration.ofSeconds(1)));
         client = cluster.client();
         cluster.startNodes("node-1");
     }
@@ -68,26 +79,42 @@ class PythonClientTest {
         final List<String> all = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         Python(String script, String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(PYTHON.toString(), "-c", script,
-                    cluster.server().kubeconfig().toString()));
+            List<String> command =
+                    new ArrayList<>(
+                            List.of(
+                                    PYTHON.toString(),
+                                    "-c",
+                                    script,
+                                    cluster.server().kubeconfig().toString()));
             command.addAll(List.of(args));
             process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                        StandardCharsets.UTF_8))) {
-                    for (String line = in.readLine(); line != null; line = in.readLine()) {
-                        all.add(line);
-                        lines.add(line);
-                    }
-                } catch (java.io.IOException e) {
-                    // the process ended
-                }
-            }, "python-output");
+            Thread reader =
+                    new Thread(
+                            () -> {
+                                try (BufferedReader in =
+                                        new BufferedReader(
+                                                new InputStreamReader(
+                                                        process.getInputStream(),
+                                                        StandardCharsets.UTF_8))) {
+                                    for (String line = in.readLine();
+                                            line != null;
+                                            line = in.readLine()) {
+                                        all.add(line);
+                                        lines.add(line);
+                                    }
+                                } catch (java.io.IOException e) {
+                                    // the process ended
+                                }
+                            },
+                            "python-output");
             reader.setDaemon(true);
             reader.start();
         }
 
-        /** The next line starting with {@code prefix}, failing with all the output so far after 60 s. */
+        /**
+         * The next line starting with {@code prefix}, failing with all the output so far after 60
+         * s.
+         */
         String await(String prefix) throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (System.nanoTime() < deadline) {
@@ -96,8 +123,11 @@ class PythonClientTest {
                     return line;
                 }
             }
-            throw new AssertionError("no line starting with \"" + prefix + "\" from Python; its output:\n"
-                    + String.join("\n", all));
+            throw new AssertionError(
+                    "no line starting with \""
+                            + prefix
+                            + "\" from Python; its output:\n"
+                            + String.join("\n", all));
         }
 
         int exitCode() throws InterruptedException {
@@ -112,7 +142,8 @@ class PythonClientTest {
         }
     }
 
-    private static final String WATCH_ENDPOINTS = """
+    private static final String WATCH_ENDPOINTS =
+            """
             import sys
             from kubernetes import client, config, watch
             config.load_kube_config(config_file=sys.argv[1])
@@ -130,20 +161,49 @@ class PythonClientTest {
     @Test
     void watchOfTheOfficialPythonClientSeesEndpointsChange() throws Exception {
         String ns = "py-watch";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
-        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
-                .endMetadata().withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withPort(80)
-                .endPort().endSpec().build()).create();
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        client.services()
+                .inNamespace(ns)
+                .resource(
+                        new ServiceBuilder()
+                                .withNewMetadata()
+                                .withName("web")
+                                .endMetadata()
+                                .withNewSpec()
+                                .withSelector(Map.of("app", "web"))
+                                .addNewPort()
+                                .withPort(80)
+                                .endPort()
+                                .endSpec()
+                                .build())
+                .create();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> client.endpoints().inNamespace(ns).withName("web").get() != null);
 
         try (Python python = new Python(WATCH_ENDPOINTS, ns)) {
-            // The Endpoints without addresses, as the watch starts (?watch=True, no resourceVersion).
+            // The Endpoints without addresses, as the watch starts (?watch=True, no
+            // resourceVersion).
             assertThat(python.await("ADDED web")).isEqualTo("ADDED web -");
-            client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("web-1")
-                    .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("c")
-                    .withImage("nginx").endContainer().endSpec().build()).create();
+            client.pods()
+                    .inNamespace(ns)
+                    .resource(
+                            new PodBuilder()
+                                    .withNewMetadata()
+                                    .withName("web-1")
+                                    .addToLabels("app", "web")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .addNewContainer()
+                                    .withName("c")
+                                    .withImage("nginx")
+                                    .endContainer()
+                                    .endSpec()
+                                    .build())
+                    .create();
             String modified = python.await("MODIFIED web ");
             assertThat(modified).matches("MODIFIED web \\d+\\.\\d+\\.\\d+\\.\\d+");
             python.await("DONE");
@@ -151,7 +211,8 @@ class PythonClientTest {
         }
     }
 
-    private static final String LIST_SLICES = """
+    private static final String LIST_SLICES =
+            """
             import sys
             from kubernetes import client, config, watch
             config.load_kube_config(config_file=sys.argv[1])
@@ -169,13 +230,37 @@ class PythonClientTest {
     @Test
     void endpointSliceWithoutEndpointsIsServedWithAnEmptyList() throws Exception {
         String ns = "py-slices";
-        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        client.namespaces()
+                .resource(
+                        new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
                 .create();
-        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("empty")
-                .endMetadata().withNewSpec().withSelector(Map.of("app", "nothing")).addNewPort().withPort(80)
-                .endPort().endSpec().build()).create();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !client.discovery().v1().endpointSlices()
-                .inNamespace(ns).withLabel("kubernetes.io/service-name", "empty").list().getItems().isEmpty());
+        client.services()
+                .inNamespace(ns)
+                .resource(
+                        new ServiceBuilder()
+                                .withNewMetadata()
+                                .withName("empty")
+                                .endMetadata()
+                                .withNewSpec()
+                                .withSelector(Map.of("app", "nothing"))
+                                .addNewPort()
+                                .withPort(80)
+                                .endPort()
+                                .endSpec()
+                                .build())
+                .create();
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                !client.discovery()
+                                        .v1()
+                                        .endpointSlices()
+                                        .inNamespace(ns)
+                                        .withLabel("kubernetes.io/service-name", "empty")
+                                        .list()
+                                        .getItems()
+                                        .isEmpty());
 
         try (Python python = new Python(LIST_SLICES, ns)) {
             assertThat(python.await("LIST")).isEqualTo("LIST 1 [[]]");
@@ -185,18 +270,45 @@ class PythonClientTest {
         }
 
         HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
-        String base = cluster.server().apiUrl() + "/apis/discovery.k8s.io/v1/namespaces/" + ns + "/endpointslices";
-        JsonNode list = Json.parse(http.send(HttpRequest.newBuilder(URI.create(base)).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        String base =
+                cluster.server().apiUrl()
+                        + "/apis/discovery.k8s.io/v1/namespaces/"
+                        + ns
+                        + "/endpointslices";
+        JsonNode list =
+                Json.parse(
+                        http.send(
+                                        HttpRequest.newBuilder(URI.create(base)).build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
         JsonNode slice = list.path("items").get(0);
         assertThat(slice.get("endpoints")).isEqualTo(Json.parse("[]"));
-        JsonNode got = Json.parse(http.send(HttpRequest.newBuilder(URI.create(base + "/"
-                + slice.path("metadata").path("name").asString())).build(), HttpResponse.BodyHandlers.ofString())
-                .body());
+        JsonNode got =
+                Json.parse(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(
+                                                                base
+                                                                        + "/"
+                                                                        + slice.path("metadata")
+                                                                                .path("name")
+                                                                                .asString()))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
         assertThat(got.get("endpoints")).isEqualTo(Json.parse("[]"));
-        JsonNode table = Json.parse(http.send(HttpRequest.newBuilder(URI.create(base + "?includeObject=Object"))
-                .header("Accept", "application/json;as=Table;v=v1;g=meta.k8s.io").build(),
-                HttpResponse.BodyHandlers.ofString()).body());
-        assertThat(table.path("rows").get(0).path("object").get("endpoints")).isEqualTo(Json.parse("[]"));
+        JsonNode table =
+                Json.parse(
+                        http.send(
+                                        HttpRequest.newBuilder(
+                                                        URI.create(base + "?includeObject=Object"))
+                                                .header(
+                                                        "Accept",
+                                                        "application/json;as=Table;v=v1;g=meta.k8s.io")
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .body());
+        assertThat(table.path("rows").get(0).path("object").get("endpoints"))
+                .isEqualTo(Json.parse("[]"));
     }
 }

@@ -14,9 +14,9 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An HTTP/1.1 client over TLS that sends exactly the bytes it is given and reads one response,
- * so a test can send what no well-behaved client library would (broken escapes, bodies that lie
- * about their type, odd headers) and still tell an answer from a dropped connection.
+ * An HTTP/1.1 client over TLS that sends exactly the bytes it is given and reads one response, so a
+ * test can send what no well-behaved client library would (broken escapes, bodies that lie about
+ * their type, odd headers) and still tell an answer from a dropped connection.
  */
 final class RawHttp implements AutoCloseable {
 
@@ -58,8 +58,8 @@ final class RawHttp implements AutoCloseable {
     /**
      * Sends {@code head} (request line and headers, without the blank line) and {@code body},
      * adding {@code Host}, {@code Content-Length} (unless the head sets a length or chunking) and
-     * the blank line; reads one response. A connection the server closed after its previous
-     * answer is opened again first.
+     * the blank line; reads one response. A connection the server closed after its previous answer
+     * is opened again first.
      */
     Response exchange(String head, byte[] body) throws IOException {
         if (socket == null || socket.isClosed()) {
@@ -97,8 +97,11 @@ final class RawHttp implements AutoCloseable {
             }
         } catch (IOException e) {
             close();
-            throw new NoAnswer(e instanceof SocketTimeoutException
-                    ? "no answer within " + readTimeoutMillis + " ms" : "connection ended without an answer: " + e, e);
+            throw new NoAnswer(
+                    e instanceof SocketTimeoutException
+                            ? "no answer within " + readTimeoutMillis + " ms"
+                            : "connection ended without an answer: " + e,
+                    e);
         }
         if (response.closes()) {
             close();
@@ -133,13 +136,16 @@ final class RawHttp implements AutoCloseable {
         for (String l = line(); !l.isEmpty(); l = line()) {
             int colon = l.indexOf(':');
             if (colon > 0) {
-                headers.put(l.substring(0, colon).trim().toLowerCase(Locale.ROOT), l.substring(colon + 1).trim());
+                headers.put(
+                        l.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        l.substring(colon + 1).trim());
             }
         }
         byte[] body;
         if ("chunked".equalsIgnoreCase(headers.getOrDefault("transfer-encoding", ""))) {
             ByteArrayOutputStream b = new ByteArrayOutputStream();
-            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+            for (int size = Integer.parseInt(line().split(";")[0].trim(), 16);
+                    size > 0;
                     size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
                 if (b.size() + size > MAX_BODY) {
                     throw new IOException("response body over " + MAX_BODY + " bytes");
@@ -155,7 +161,8 @@ final class RawHttp implements AutoCloseable {
             int length = Integer.parseInt(headers.get("content-length"));
             body = in.readNBytes(length);
             if (body.length < length) {
-                throw new EOFException("body ended after " + body.length + " of " + length + " bytes");
+                throw new EOFException(
+                        "body ended after " + body.length + " of " + length + " bytes");
             }
         } else if (status == 204 || status == 304 || status / 100 == 1) {
             body = new byte[0];

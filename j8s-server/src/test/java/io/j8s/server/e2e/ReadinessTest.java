@@ -19,8 +19,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
-import tools.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@code /readyz} means usable: once it answers 200, the controllers run and every in-process node
@@ -33,25 +33,34 @@ class ReadinessTest {
     void healthEndpoints_listTheirChecks_asKubernetes() throws Exception {
         try (TestCluster cluster = TestCluster.start()) {
             assertThat(cluster.server().awaitReady(Duration.ofSeconds(30))).isEmpty();
-            HttpClient admin = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
-            HttpClient anonymous = HttpClient.newBuilder().sslContext(trustingOnly(cluster)).build();
+            HttpClient admin =
+                    HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
+            HttpClient anonymous =
+                    HttpClient.newBuilder().sslContext(trustingOnly(cluster)).build();
             String base = cluster.server().apiUrl();
 
             HttpResponse<String> plain = get(anonymous, base + "/readyz");
             assertThat(plain.statusCode()).isEqualTo(200);
             assertThat(plain.body()).isEqualTo("ok");
-            assertThat(plain.headers().firstValue("Content-Type")).contains("text/plain; charset=utf-8");
+            assertThat(plain.headers().firstValue("Content-Type"))
+                    .contains("text/plain; charset=utf-8");
 
             HttpResponse<String> verbose = get(anonymous, base + "/readyz?verbose");
             assertThat(verbose.statusCode()).isEqualTo(200);
-            assertThat(verbose.body()).startsWith("[+]ping ok\n[+]etcd ok\n")
-                    .contains("[+]poststarthook/rbac/bootstrap-roles ok\n", "[+]controllers ok\n",
+            assertThat(verbose.body())
+                    .startsWith("[+]ping ok\n[+]etcd ok\n")
+                    .contains(
+                            "[+]poststarthook/rbac/bootstrap-roles ok\n",
+                            "[+]controllers ok\n",
                             "[+]nodes ok\n")
                     .endsWith("[+]shutdown ok\nreadyz check passed\n");
 
-            HttpResponse<String> excluded = get(anonymous, base + "/readyz?verbose&exclude=etcd&exclude=nope");
-            assertThat(excluded.body()).contains("[+]etcd excluded: ok\n",
-                    "warn: some health checks cannot be excluded: no matches for \"nope\"\n");
+            HttpResponse<String> excluded =
+                    get(anonymous, base + "/readyz?verbose&exclude=etcd&exclude=nope");
+            assertThat(excluded.body())
+                    .contains(
+                            "[+]etcd excluded: ok\n",
+                            "warn: some health checks cannot be excluded: no matches for \"nope\"\n");
 
             HttpResponse<String> livez = get(anonymous, base + "/livez?verbose");
             assertThat(livez.body()).isEqualTo("[+]ping ok\n[+]etcd ok\nlivez check passed\n");
@@ -62,39 +71,54 @@ class ReadinessTest {
             assertThat(one.body()).isEqualTo("ok");
             assertThat(get(admin, base + "/readyz/nope").statusCode()).isEqualTo(404);
             assertThat(get(anonymous, base + "/readyz/etcd").statusCode())
-                    .as("single checks are not public, as in Kubernetes").isEqualTo(403);
-            assertThat(cluster.kubectlOk("get", "--raw", "/readyz/shutdown").trim()).isEqualTo("ok");
+                    .as("single checks are not public, as in Kubernetes")
+                    .isEqualTo(403);
+            assertThat(cluster.kubectlOk("get", "--raw", "/readyz/shutdown").trim())
+                    .isEqualTo("ok");
 
-            cluster.server().apiServer().health().addReadyz("test-failing", () -> "a reason for the log only");
+            cluster.server()
+                    .apiServer()
+                    .health()
+                    .addReadyz("test-failing", () -> "a reason for the log only");
             HttpResponse<String> failing = get(anonymous, base + "/readyz");
             assertThat(failing.statusCode()).isEqualTo(500);
-            assertThat(failing.body()).contains("[+]ping ok\n", "[-]test-failing failed: reason withheld\n")
-                    .doesNotContain("a reason").endsWith("readyz check failed\n");
+            assertThat(failing.body())
+                    .contains("[+]ping ok\n", "[-]test-failing failed: reason withheld\n")
+                    .doesNotContain("a reason")
+                    .endsWith("readyz check failed\n");
             HttpResponse<String> oneFailing = get(admin, base + "/readyz/test-failing");
             assertThat(oneFailing.statusCode()).isEqualTo(500);
-            assertThat(oneFailing.body()).isEqualTo("internal server error: a reason for the log only\n");
+            assertThat(oneFailing.body())
+                    .isEqualTo("internal server error: a reason for the log only\n");
             assertThat(get(anonymous, base + "/livez").statusCode()).isEqualTo(200);
         }
     }
 
     /**
-     * The acceptance test of issue 12: a fresh server with two in-process nodes, polled on
-     * {@code /readyz} as a start-up script would; the moment it answers 200, a 3-replica Deployment
-     * is created, and its Pods must land on both nodes. Twenty fresh servers, twenty times.
+     * The acceptance test of issue 12: a fresh server with two in-process nodes, polled on {@code
+     * /readyz} as a start-up script would; the moment it answers 200, a 3-replica Deployment is
+     * created, and its Pods must land on both nodes. Twenty fresh servers, twenty times.
      */
     @Test
-    void rightAfterReadyz_aDeploymentSpreadsOverBothNodes_twentyTimesOutOfTwenty() throws Exception {
+    void rightAfterReadyz_aDeploymentSpreadsOverBothNodes_twentyTimesOutOfTwenty()
+            throws Exception {
         int runs = 20;
         List<Long> readyMillis = new ArrayList<>();
         List<String> placements = new ArrayList<>();
         for (int run = 0; run < runs; run++) {
             long begin = System.nanoTime();
-            try (TestCluster cluster = TestCluster.start(o -> o
-                    .withDataPlane(DataPlaneOptions.defaults().withNodes(List.of("node01", "node02"))
-                            .withProxy(false))
-                    .withControllers(ControllerOptions.defaults()))) {
-                // plain HTTPS as the admin: a fabric8 client costs seconds to build on a loaded machine
-                HttpClient http = HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
+            try (TestCluster cluster =
+                    TestCluster.start(
+                            o ->
+                                    o.withDataPlane(
+                                                    DataPlaneOptions.defaults()
+                                                            .withNodes(List.of("node01", "node02"))
+                                                            .withProxy(false))
+                                            .withControllers(ControllerOptions.defaults()))) {
+                // plain HTTPS as the admin: a fabric8 client costs seconds to build on a loaded
+                // machine
+                HttpClient http =
+                        HttpClient.newBuilder().sslContext(cluster.adminSslContext()).build();
                 String base = cluster.server().apiUrl();
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (get(http, base + "/readyz").statusCode() != 200) {
@@ -102,28 +126,41 @@ class ReadinessTest {
                     Thread.sleep(5); // a script's polling loop
                 }
                 readyMillis.add((System.nanoTime() - begin) / 1_000_000);
-                HttpResponse<String> created = http.send(HttpRequest.newBuilder(
-                        URI.create(base + "/apis/apps/v1/namespaces/default/deployments"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(DEPLOYMENT)).build(),
-                        HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> created =
+                        http.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(
+                                                        base
+                                                                + "/apis/apps/v1/namespaces/default/deployments"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(DEPLOYMENT))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
                 assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
                 Map<String, String> nodeOfPod = awaitThreeBoundPods(http, base);
                 Set<String> nodes = new TreeSet<>(nodeOfPod.values());
                 placements.add(String.join(",", new java.util.TreeMap<>(nodeOfPod).values()));
-                assertThat(nodes).as("run %d: the Pods' nodes %s", run + 1, nodeOfPod)
+                assertThat(nodes)
+                        .as("run %d: the Pods' nodes %s", run + 1, nodeOfPod)
                         .containsExactly("node01", "node02");
             }
         }
-        System.out.println("readyz after start (ms): " + readyMillis + "; placements: " + placements);
+        System.out.println(
+                "readyz after start (ms): " + readyMillis + "; placements: " + placements);
     }
 
     /** Polls the Pods until three are bound: Pod name to node name. */
-    private static Map<String, String> awaitThreeBoundPods(HttpClient http, String base) throws Exception {
+    private static Map<String, String> awaitThreeBoundPods(HttpClient http, String base)
+            throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
-            JsonNode list = Json.parseObject(get(http, base
-                    + "/api/v1/namespaces/default/pods?labelSelector=app%3Dspread").body());
+            JsonNode list =
+                    Json.parseObject(
+                            get(
+                                            http,
+                                            base
+                                                    + "/api/v1/namespaces/default/pods?labelSelector=app%3Dspread")
+                                    .body());
             Map<String, String> bound = new java.util.TreeMap<>();
             for (JsonNode pod : list.path("items")) {
                 String node = pod.path("spec").path("nodeName").asString("");
@@ -134,12 +171,15 @@ class ReadinessTest {
             if (bound.size() >= 3) {
                 return bound;
             }
-            assertThat(System.nanoTime()).as("3 Pods bound within 30 s, have %s", bound).isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("3 Pods bound within 30 s, have %s", bound)
+                    .isLessThan(deadline);
             Thread.sleep(20);
         }
     }
 
-    private static final String DEPLOYMENT = """
+    private static final String DEPLOYMENT =
+            """
             {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "spread"},
              "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "spread"}},
               "template": {"metadata": {"labels": {"app": "spread"}},
@@ -147,16 +187,21 @@ class ReadinessTest {
             """;
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** TLS that verifies the server by the cluster CA and presents no client certificate (anonymous). */
+    /**
+     * TLS that verifies the server by the cluster CA and presents no client certificate
+     * (anonymous).
+     */
     private static SSLContext trustingOnly(TestCluster cluster) throws Exception {
         KeyStore trust = KeyStore.getInstance("PKCS12");
         trust.load(null, null);
         trust.setCertificateEntry("ca", cluster.server().pki().ca().certificate());
-        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        TrustManagerFactory factory =
+                TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trust);
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, factory.getTrustManagers(), null);

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * drop a server that stops or whose Lease expired.
  */
 class ServerEndpointsTest {
-    @RegisterExtension
-    static final SharedEtcd etcd = new SharedEtcd();
+    @RegisterExtension static final SharedEtcd etcd = new SharedEtcd();
 
     private static int port(TestCluster cluster) {
         return cluster.server().apiServer().address().getPort();
@@ -38,7 +37,11 @@ class ServerEndpointsTest {
         Endpoints ep = client.endpoints().inNamespace("default").withName("kubernetes").get();
         Set<String> all = new TreeSet<>();
         for (EndpointSubset subset : ep.getSubsets()) {
-            subset.getAddresses().forEach(a -> subset.getPorts().forEach(p -> all.add(a.getIp() + ":" + p.getPort())));
+            subset.getAddresses()
+                    .forEach(
+                            a ->
+                                    subset.getPorts()
+                                            .forEach(p -> all.add(a.getIp() + ":" + p.getPort())));
         }
         return all;
     }
@@ -46,10 +49,28 @@ class ServerEndpointsTest {
     /** {@code address:port} of every endpoint of the Service's EndpointSlices. */
     private static Set<String> slices(KubernetesClient client) {
         Set<String> all = new TreeSet<>();
-        for (EndpointSlice slice : client.discovery().v1().endpointSlices().inNamespace("default")
-                .withLabel("kubernetes.io/service-name", "kubernetes").list().getItems()) {
-            slice.getEndpoints().forEach(e -> e.getAddresses().forEach(a -> slice.getPorts().forEach(p ->
-                    all.add(a + ":" + p.getPort()))));
+        for (EndpointSlice slice :
+                client.discovery()
+                        .v1()
+                        .endpointSlices()
+                        .inNamespace("default")
+                        .withLabel("kubernetes.io/service-name", "kubernetes")
+                        .list()
+                        .getItems()) {
+            slice.getEndpoints()
+                    .forEach(
+                            e ->
+                                    e.getAddresses()
+                                            .forEach(
+                                                    a ->
+                                                            slice.getPorts()
+                                                                    .forEach(
+                                                                            p ->
+                                                                                    all.add(
+                                                                                            a
+                                                                                                    + ":"
+                                                                                                    + p
+                                                                                                            .getPort()))));
         }
         return all;
     }
@@ -61,36 +82,84 @@ class ServerEndpointsTest {
         TestCluster b = etcd.server(prefix, SharedEtcd.token(a));
         try (KubernetesClient client = a.client()) {
             Set<String> both = Set.of("127.0.0.1:" + port(a), "127.0.0.1:" + port(b));
-            Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-                assertThat(endpoints(client)).isEqualTo(both);
-                assertThat(slices(client)).isEqualTo(both);
-            });
-            assertThat(client.leases().inNamespace("kube-system").withLabel("j8s.io/apiserver", "true").list()
-                    .getItems()).hasSize(2);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .untilAsserted(
+                            () -> {
+                                assertThat(endpoints(client)).isEqualTo(both);
+                                assertThat(slices(client)).isEqualTo(both);
+                            });
+            assertThat(
+                            client.leases()
+                                    .inNamespace("kube-system")
+                                    .withLabel("j8s.io/apiserver", "true")
+                                    .list()
+                                    .getItems())
+                    .hasSize(2);
 
             // a server that died a minute ago: its Lease is deleted, it is not listed
-            client.leases().inNamespace("kube-system").resource(new LeaseBuilder().withNewMetadata()
-                    .withName("j8s-apiserver-dead").addToLabels("j8s.io/apiserver", "true")
-                    .addToAnnotations("j8s.io/apiserver-endpoint", "127.0.0.9:6443").endMetadata().withNewSpec()
-                    .withHolderIdentity("j8s-apiserver-dead").withLeaseDurationSeconds(30)
-                    .withRenewTime(ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(1)).endSpec().build()).create();
+            client.leases()
+                    .inNamespace("kube-system")
+                    .resource(
+                            new LeaseBuilder()
+                                    .withNewMetadata()
+                                    .withName("j8s-apiserver-dead")
+                                    .addToLabels("j8s.io/apiserver", "true")
+                                    .addToAnnotations("j8s.io/apiserver-endpoint", "127.0.0.9:6443")
+                                    .endMetadata()
+                                    .withNewSpec()
+                                    .withHolderIdentity("j8s-apiserver-dead")
+                                    .withLeaseDurationSeconds(30)
+                                    .withRenewTime(
+                                            ZonedDateTime.now(ZoneOffset.UTC).minusMinutes(1))
+                                    .endSpec()
+                                    .build())
+                    .create();
 
             // both servers repair the endpoints every 10 s: they agree, so nothing is rewritten
-            String rv = client.endpoints().inNamespace("default").withName("kubernetes").get().getMetadata()
-                    .getResourceVersion();
+            String rv =
+                    client.endpoints()
+                            .inNamespace("default")
+                            .withName("kubernetes")
+                            .get()
+                            .getMetadata()
+                            .getResourceVersion();
             Thread.sleep(12_000);
-            assertThat(client.endpoints().inNamespace("default").withName("kubernetes").get().getMetadata()
-                    .getResourceVersion()).isEqualTo(rv);
-            assertThat(client.leases().inNamespace("kube-system").withName("j8s-apiserver-dead").get()).isNull();
+            assertThat(
+                            client.endpoints()
+                                    .inNamespace("default")
+                                    .withName("kubernetes")
+                                    .get()
+                                    .getMetadata()
+                                    .getResourceVersion())
+                    .isEqualTo(rv);
+            assertThat(
+                            client.leases()
+                                    .inNamespace("kube-system")
+                                    .withName("j8s-apiserver-dead")
+                                    .get())
+                    .isNull();
 
             b.close();
             Set<String> onlyA = Set.of("127.0.0.1:" + port(a));
-            Awaitility.await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
-                assertThat(endpoints(client)).isEqualTo(onlyA);
-                assertThat(slices(client)).isEqualTo(onlyA);
-            });
-            assertThat(client.leases().inNamespace("kube-system").withLabel("j8s.io/apiserver", "true").list()
-                    .getItems().stream().map(l -> l.getMetadata().getName()).collect(Collectors.toList())).hasSize(1);
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(15))
+                    .untilAsserted(
+                            () -> {
+                                assertThat(endpoints(client)).isEqualTo(onlyA);
+                                assertThat(slices(client)).isEqualTo(onlyA);
+                            });
+            assertThat(
+                            client
+                                    .leases()
+                                    .inNamespace("kube-system")
+                                    .withLabel("j8s.io/apiserver", "true")
+                                    .list()
+                                    .getItems()
+                                    .stream()
+                                    .map(l -> l.getMetadata().getName())
+                                    .collect(Collectors.toList()))
+                    .hasSize(1);
         } finally {
             a.close();
             b.close();

@@ -18,44 +18,89 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Servers on one etcd share one cluster: the second loads the CA, service account key and token
- * the first stored (encrypted with the token), gets its own serving certificate, and refuses to
- * start without the token or with another one.
+ * Servers on one etcd share one cluster: the second loads the CA, service account key and token the
+ * first stored (encrypted with the token), gets its own serving certificate, and refuses to start
+ * without the token or with another one.
  */
 class ClusterBootstrapTest {
-    @RegisterExtension
-    static final SharedEtcd etcd = new SharedEtcd();
+    @RegisterExtension static final SharedEtcd etcd = new SharedEtcd();
 
     @Test
-    void aSecondServer_withTheToken_loadsTheClustersSecrets_andHasItsOwnServingCertificate() throws Exception {
+    void aSecondServer_withTheToken_loadsTheClustersSecrets_andHasItsOwnServingCertificate()
+            throws Exception {
         String prefix = "/bs-" + UUID.randomUUID() + "/";
-        try (TestCluster a = etcd.server(prefix, null); TestCluster b = etcd.server(prefix, token(a))) {
+        try (TestCluster a = etcd.server(prefix, null);
+                TestCluster b = etcd.server(prefix, token(a))) {
             assertThat(b.server().pki().caPem()).isEqualTo(a.server().pki().caPem());
             assertThat(b.server().pki().serviceAccountKeys().getPublic())
                     .isEqualTo(a.server().pki().serviceAccountKeys().getPublic());
             assertThat(token(b)).isEqualTo(token(a));
             assertThat(b.server().pki().serving().certificate())
                     .isNotEqualTo(a.server().pki().serving().certificate());
-            b.server().pki().serving().certificate().verify(a.server().pki().ca().certificate().getPublicKey());
+            b.server()
+                    .pki()
+                    .serving()
+                    .certificate()
+                    .verify(a.server().pki().ca().certificate().getPublicKey());
             assertThat(Files.readString(b.dir().resolve("data/tls/ca.key")))
                     .isEqualTo(Files.readString(a.dir().resolve("data/tls/ca.key")));
 
             // either server serves the other's clients: one CA, one store
-            try (KubernetesClient viaA = a.client(); KubernetesClient viaB = b.client()) {
-                viaA.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
-                        .withNewMetadata().withName("shared").endMetadata().addToData("k", "v").build()).create();
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
-                        viaB.configMaps().inNamespace("default").withName("shared").get() != null);
+            try (KubernetesClient viaA = a.client();
+                    KubernetesClient viaB = b.client()) {
+                viaA.configMaps()
+                        .inNamespace("default")
+                        .resource(
+                                new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                                        .withNewMetadata()
+                                        .withName("shared")
+                                        .endMetadata()
+                                        .addToData("k", "v")
+                                        .build())
+                        .create();
+                org.awaitility.Awaitility.await()
+                        .atMost(java.time.Duration.ofSeconds(10))
+                        .until(
+                                () ->
+                                        viaB.configMaps()
+                                                        .inNamespace("default")
+                                                        .withName("shared")
+                                                        .get()
+                                                != null);
                 // a service account token signed by one server is accepted by the other
-                viaA.serviceAccounts().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
-                        .ServiceAccountBuilder().withNewMetadata().withName("robot").endMetadata().build()).create();
-                String jwt = viaA.serviceAccounts().inNamespace("default").withName("robot").tokenRequest(
-                        new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder().withNewSpec()
-                                .withExpirationSeconds(600L).endSpec().build()).getStatus().getToken();
+                viaA.serviceAccounts()
+                        .inNamespace("default")
+                        .resource(
+                                new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                                        .withNewMetadata()
+                                        .withName("robot")
+                                        .endMetadata()
+                                        .build())
+                        .create();
+                String jwt =
+                        viaA.serviceAccounts()
+                                .inNamespace("default")
+                                .withName("robot")
+                                .tokenRequest(
+                                        new io.fabric8.kubernetes.api.model.authentication
+                                                        .TokenRequestBuilder()
+                                                .withNewSpec()
+                                                .withExpirationSeconds(600L)
+                                                .endSpec()
+                                                .build())
+                                .getStatus()
+                                .getToken();
                 try (KubernetesClient robot = b.clientWithToken(jwt)) {
-                    assertThat(robot.authentication().v1().selfSubjectReviews().create(
-                            new io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview())
-                            .getStatus().getUserInfo().getUsername())
+                    assertThat(
+                                    robot.authentication()
+                                            .v1()
+                                            .selfSubjectReviews()
+                                            .create(
+                                                    new io.fabric8.kubernetes.api.model
+                                                            .authentication.SelfSubjectReview())
+                                            .getStatus()
+                                            .getUserInfo()
+                                            .getUsername())
                             .isEqualTo("system:serviceaccount:default:robot");
                 }
             }
@@ -95,8 +140,11 @@ class ClusterBootstrapTest {
             Future<TestCluster> two = pool.submit(() -> etcd.server(prefix, shortToken));
             started.add(one.get());
             started.add(two.get());
-            assertThat(started.get(1).server().pki().caPem()).isEqualTo(started.get(0).server().pki().caPem());
-            assertThat(token(started.get(0))).isEqualTo(token(started.get(1))).endsWith("::" + shortToken);
+            assertThat(started.get(1).server().pki().caPem())
+                    .isEqualTo(started.get(0).server().pki().caPem());
+            assertThat(token(started.get(0)))
+                    .isEqualTo(token(started.get(1)))
+                    .endsWith("::" + shortToken);
         } finally {
             started.forEach(TestCluster::close);
             pool.shutdownNow();

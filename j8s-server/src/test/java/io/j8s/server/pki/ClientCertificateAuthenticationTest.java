@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.authn.InvalidCredentialsException;
 import io.j8s.apiserver.auth.authn.X509Authenticator;
+import io.j8s.testkit.MutableClock;
 import java.security.cert.Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import io.j8s.testkit.MutableClock;
 import org.junit.jupiter.api.Test;
 
 /** The API server's client-certificate authenticator with certificates from the cluster CA. */
@@ -20,10 +20,13 @@ class ClientCertificateAuthenticationTest {
 
     @Test
     void aRememberedChainStopsAuthenticatingWhenItExpires() {
-        CertificateAuthority ca = CertificateAuthority.create("test-ca", Duration.ofDays(365), clock);
+        CertificateAuthority ca =
+                CertificateAuthority.create("test-ca", Duration.ofDays(365), clock);
         X509Authenticator authenticator = new X509Authenticator(List.of(ca.certificate()), clock);
-        Certificate[] chain = {ca.issueClient("alice", List.of("devs"), KeyPairs.ecdsa().getPublic(),
-                Duration.ofHours(1))};
+        Certificate[] chain = {
+            ca.issueClient(
+                    "alice", List.of("devs"), KeyPairs.ecdsa().getPublic(), Duration.ofHours(1))
+        };
 
         UserInfo first = authenticator.authenticate(chain).orElseThrow();
         assertThat(first.name()).isEqualTo("alice");
@@ -31,19 +34,25 @@ class ClientCertificateAuthenticationTest {
         assertThat(authenticator.authenticate(chain)).contains(first); // remembered
 
         clock.advance(Duration.ofHours(2));
-        assertThatThrownBy(() -> authenticator.authenticate(chain)).isInstanceOf(InvalidCredentialsException.class)
+        assertThatThrownBy(() -> authenticator.authenticate(chain))
+                .isInstanceOf(InvalidCredentialsException.class)
                 .hasMessageContaining("client certificate rejected");
     }
 
     @Test
     void aCertificateFromAnotherCaIsRejectedEveryTime() {
-        CertificateAuthority ours = CertificateAuthority.create("ours", Duration.ofDays(365), clock);
-        CertificateAuthority theirs = CertificateAuthority.create("theirs", Duration.ofDays(365), clock);
+        CertificateAuthority ours =
+                CertificateAuthority.create("ours", Duration.ofDays(365), clock);
+        CertificateAuthority theirs =
+                CertificateAuthority.create("theirs", Duration.ofDays(365), clock);
         X509Authenticator authenticator = new X509Authenticator(List.of(ours.certificate()), clock);
-        Certificate[] chain = {theirs.issueClient("mallory", List.of(), KeyPairs.ecdsa().getPublic(),
-                Duration.ofHours(1))};
+        Certificate[] chain = {
+            theirs.issueClient(
+                    "mallory", List.of(), KeyPairs.ecdsa().getPublic(), Duration.ofHours(1))
+        };
         for (int i = 0; i < 2; i++) {
-            assertThatThrownBy(() -> authenticator.authenticate(chain)).isInstanceOf(InvalidCredentialsException.class);
+            assertThatThrownBy(() -> authenticator.authenticate(chain))
+                    .isInstanceOf(InvalidCredentialsException.class);
         }
     }
 }

@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TestPkiCacheTest {
     private static final List<String> HOSTS = List.of("127.0.0.1", "localhost");
 
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
@@ -31,7 +30,8 @@ class TestPkiCacheTest {
         ClusterPki b = ClusterPki.loadOrCreate(dir.resolve("b"), HOSTS, clock);
 
         assertThat(b.ca().certificate()).isEqualTo(a.ca().certificate());
-        assertThat(b.serviceAccountKeys().getPublic()).isEqualTo(a.serviceAccountKeys().getPublic());
+        assertThat(b.serviceAccountKeys().getPublic())
+                .isEqualTo(a.serviceAccountKeys().getPublic());
         assertThat(b.serving().certificate()).isNotEqualTo(a.serving().certificate());
         assertThat(b.admin().certificate()).isNotEqualTo(a.admin().certificate());
     }

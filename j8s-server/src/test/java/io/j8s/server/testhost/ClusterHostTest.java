@@ -20,22 +20,24 @@ import tools.jackson.databind.JsonNode;
 
 /** The host's protocol without a cluster: every request gets an answer, errors as messages. */
 class ClusterHostTest {
-    @TempDir
-    Path dir;
+    @TempDir Path dir;
 
     private Map<Long, JsonNode> serve(String input, int answers) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ClusterHost host = new ClusterHost(dir, new PrintStream(out, true, StandardCharsets.UTF_8));
         host.serve(new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
         Map<Long, JsonNode> byId = new HashMap<>();
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
-            byId.clear();
-            for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
-                JsonNode node = Json.parse(line);
-                byId.put(node.path("id").asLong(-2), node);
-            }
-            return byId.size() >= answers + 1; // + the hello, id -2
-        });
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            byId.clear();
+                            for (String line : out.toString(StandardCharsets.UTF_8).split("\n")) {
+                                JsonNode node = Json.parse(line);
+                                byId.put(node.path("id").asLong(-2), node);
+                            }
+                            return byId.size() >= answers + 1; // + the hello, id -2
+                        });
         host.stopAll();
         assertThat(byId.get(-2L).path("event").asString()).isEqualTo("ready");
         return byId;
@@ -43,7 +45,9 @@ class ClusterHostTest {
 
     @Test
     void everyRequestIsAnswered_errorsAsMessages() throws Exception {
-        Map<Long, JsonNode> answers = serve("""
+        Map<Long, JsonNode> answers =
+                serve(
+                        """
                 {"id":1,"op":"ping"}
                 {"id":2,"op":"fly"}
                 {"id":3,"op":"start","args":["--no-such-flag"]}
@@ -51,14 +55,18 @@ class ClusterHostTest {
                 {"id":5,"op":"awaitEndpoints","cluster":"c1","name":"web"}
                 {"id":6,"op":"ping","timeoutMs":0}
                 not json
-                """, 7);
+                """,
+                        7);
         assertThat(answers.get(1L).path("ok").asBoolean()).isTrue();
         assertThat(answers.get(2L).path("error").asString()).isEqualTo("unknown op 'fly'");
         assertThat(answers.get(3L).path("ok").asBoolean()).isFalse();
         assertThat(answers.get(3L).path("error").asString())
-                .startsWith("bad server arguments [--no-such-flag]: Unknown option: '--no-such-flag'");
-        assertThat(answers.get(4L).path("error").asString()).contains("no cluster 'c9' in this host");
-        assertThat(answers.get(5L).path("error").asString()).contains("no cluster 'c1' in this host");
+                .startsWith(
+                        "bad server arguments [--no-such-flag]: Unknown option: '--no-such-flag'");
+        assertThat(answers.get(4L).path("error").asString())
+                .contains("no cluster 'c9' in this host");
+        assertThat(answers.get(5L).path("error").asString())
+                .contains("no cluster 'c1' in this host");
         assertThat(answers.get(-1L).path("error").asString()).startsWith("not a JSON object");
         // a failed start leaves no directory behind
         try (var files = Files.list(dir)) {
@@ -70,10 +78,20 @@ class ClusterHostTest {
     void hostRanges_givePortsTheSystemPicks_andLeaveTheRangesToTheHostRegistry() {
         // Pod and Service ranges are not given: the server claims free ones in the host's range
         // registry, so clusters of several cluster hosts never collide (docs/architecture.md)
-        assertThat(ClusterHost.hostRanges(List.of(), 0)).containsExactly("--secure-port=0", "--kubelet-port=0");
-        assertThat(ClusterHost.hostRanges(List.of(), 3)).containsExactly("--secure-port=0", "--kubelet-port=0");
-        assertThat(ClusterHost.hostRanges(List.of("--secure-port=6443", "--cluster-cidr=127.1.0.0/16",
-                "--kubelet-port", "10250", "--service-cluster-ip-range=127.2.0.0/16"), 0)).isEmpty();
+        assertThat(ClusterHost.hostRanges(List.of(), 0))
+                .containsExactly("--secure-port=0", "--kubelet-port=0");
+        assertThat(ClusterHost.hostRanges(List.of(), 3))
+                .containsExactly("--secure-port=0", "--kubelet-port=0");
+        assertThat(
+                        ClusterHost.hostRanges(
+                                List.of(
+                                        "--secure-port=6443",
+                                        "--cluster-cidr=127.1.0.0/16",
+                                        "--kubelet-port",
+                                        "10250",
+                                        "--service-cluster-ip-range=127.2.0.0/16"),
+                                0))
+                .isEmpty();
     }
 
     @Test

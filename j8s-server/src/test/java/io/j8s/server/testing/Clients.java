@@ -31,15 +31,17 @@ public final class Clients {
             socket.connect(new InetSocketAddress(host, port), 5_000);
             socket.setSoTimeout(5_000);
             OutputStream out = socket.getOutputStream();
-            out.write(("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(
+                    ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             int body = response.indexOf("\r\n\r\n");
             return body < 0 ? response : response.substring(body + 4);
         } catch (IOException e) {
-            throw new UncheckedIOException("GET http://" + host + ":" + port + "/ failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "GET http://" + host + ":" + port + "/ failed: " + e.getMessage(), e);
         }
     }
 
@@ -54,7 +56,8 @@ public final class Clients {
 
     /** Sends one datagram and returns the reply. */
     public static String udpRoundTrip(String host, int port, String message) {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (DatagramSocket socket =
+                new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             socket.setSoTimeout(3_000);
             byte[] data = message.getBytes(StandardCharsets.UTF_8);
             socket.send(new DatagramPacket(data, data.length, InetAddress.getByName(host), port));
@@ -63,7 +66,8 @@ public final class Clients {
             socket.receive(reply);
             return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("UDP to " + host + ":" + port + " failed: " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "UDP to " + host + ":" + port + " failed: " + e.getMessage(), e);
         }
     }
 }

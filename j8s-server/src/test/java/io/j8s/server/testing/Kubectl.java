@@ -25,8 +25,13 @@ public final class Kubectl {
         /** The output, failing with both streams shown if kubectl failed. */
         public String ok() {
             if (exitCode != 0) {
-                throw new AssertionError("kubectl exited with " + exitCode + "\nstdout:\n" + stdout + "\nstderr:\n"
-                        + stderr);
+                throw new AssertionError(
+                        "kubectl exited with "
+                                + exitCode
+                                + "\nstdout:\n"
+                                + stdout
+                                + "\nstderr:\n"
+                                + stderr);
             }
             return stdout;
         }
@@ -36,7 +41,10 @@ public final class Kubectl {
         this(kubeconfig, cacheDir, workDir, null);
     }
 
-    /** A kubectl run as {@code binary} (null: {@link #binary()}), in and with {@code HOME} at {@code workDir}. */
+    /**
+     * A kubectl run as {@code binary} (null: {@link #binary()}), in and with {@code HOME} at {@code
+     * workDir}.
+     */
     public Kubectl(Path kubeconfig, Path cacheDir, Path workDir, String binary) {
         this.kubeconfig = kubeconfig;
         this.cacheDir = cacheDir;
@@ -45,11 +53,15 @@ public final class Kubectl {
     }
 
     /**
-     * The same user and server with another kubectl binary (e.g. an older release), with a cache
-     * of its own.
+     * The same user and server with another kubectl binary (e.g. an older release), with a cache of
+     * its own.
      */
     public Kubectl withBinary(String path) {
-        return new Kubectl(kubeconfig, cacheDir.resolve(Path.of(path).getFileName().toString()), workDir, path);
+        return new Kubectl(
+                kubeconfig,
+                cacheDir.resolve(Path.of(path).getFileName().toString()),
+                workDir,
+                path);
     }
 
     private String command() {
@@ -61,13 +73,19 @@ public final class Kubectl {
         try {
             Path out = Files.createTempFile(workDir, "kubectl", ".out");
             Path err = Files.createTempFile(workDir, "kubectl", ".err");
-            Process process = builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process process =
+                    builder(args).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError((binary != null ? binary : "kubectl") + " " + String.join(" ", args)
-                        + " did not finish within 2 minutes");
+                throw new AssertionError(
+                        (binary != null ? binary : "kubectl")
+                                + " "
+                                + String.join(" ", args)
+                                + " did not finish within 2 minutes");
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,15 +105,21 @@ public final class Kubectl {
             Files.write(in, input);
             Path out = Files.createTempFile(workDir, "kubectl", ".out");
             Path err = Files.createTempFile(workDir, "kubectl", ".err");
-            ProcessBuilder b = builder(args).redirectInput(in.toFile()).redirectOutput(out.toFile())
-                    .redirectError(err.toFile());
+            ProcessBuilder b =
+                    builder(args)
+                            .redirectInput(in.toFile())
+                            .redirectOutput(out.toFile())
+                            .redirectError(err.toFile());
             b.environment().putAll(env);
             Process process = b.start();
             if (!process.waitFor(2, TimeUnit.MINUTES)) {
                 process.destroyForcibly();
-                throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish within 2 minutes");
+                throw new AssertionError(
+                        "kubectl " + String.join(" ", args) + " did not finish within 2 minutes");
             }
-            return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+            return new Result(
+                    process.exitValue(),
+                    Files.readString(out, StandardCharsets.UTF_8),
                     Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -105,14 +129,20 @@ public final class Kubectl {
         }
     }
 
-    /** The command line and environment of {@code kubectl <args>}, to run it another way (under {@code script}). */
+    /**
+     * The command line and environment of {@code kubectl <args>}, to run it another way (under
+     * {@code script}).
+     */
     public ProcessBuilder processBuilder(String... args) {
         return builder(args);
     }
 
     /** Starts {@code kubectl <args>} without waiting (for {@code -w}); the caller must stop it. */
     public Process start(Path stdout, String... args) throws IOException {
-        return builder(args).redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        return builder(args)
+                .redirectOutput(stdout.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
     }
 
     /** Starts {@code kubectl <args>} without waiting, its stderr kept too (for port-forward). */
@@ -120,7 +150,10 @@ public final class Kubectl {
         return builder(args).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
     }
 
-    /** {@code kubectl <args>} with this user's kubeconfig and cache, in the work dir, which is also its HOME. */
+    /**
+     * {@code kubectl <args>} with this user's kubeconfig and cache, in the work dir, which is also
+     * its HOME.
+     */
     private ProcessBuilder builder(String... args) {
         List<String> command = new ArrayList<>();
         command.add(command());
@@ -144,13 +177,17 @@ public final class Kubectl {
      * it (skips it under {@link HostTools#ALLOW_MISSING}).
      */
     public static void requireAvailable() {
-        HostTools.require(available(), "kubectl (" + binary() + ")", "apt-get install -y kubernetes-client");
+        HostTools.require(
+                available(), "kubectl (" + binary() + ")", "apt-get install -y kubernetes-client");
     }
 
     /** Whether a kubectl can be run at all. */
     public static boolean available() {
         try {
-            Process p = new ProcessBuilder(binary(), "version", "--client").redirectErrorStream(true).start();
+            Process p =
+                    new ProcessBuilder(binary(), "version", "--client")
+                            .redirectErrorStream(true)
+                            .start();
             p.getInputStream().readAllBytes();
             return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
         } catch (IOException e) {

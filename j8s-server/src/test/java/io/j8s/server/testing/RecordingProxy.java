@@ -24,20 +24,33 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * A plain-HTTP reverse proxy on 127.0.0.1 that forwards every request to a server and records
- * what the client sent (method, URI, {@code Content-Type}, body), so that tests can check the
- * wire format kubectl uses. Watch responses are streamed through. Close it to stop it.
+ * A plain-HTTP reverse proxy on 127.0.0.1 that forwards every request to a server and records what
+ * the client sent (method, URI, {@code Content-Type}, body), so that tests can check the wire
+ * format kubectl uses. Watch responses are streamed through. Close it to stop it.
  */
 public final class RecordingProxy implements AutoCloseable {
-    private static final Set<String> HOP_BY_HOP = Set.of("connection", "content-length", "expect", "host",
-            "keep-alive", "transfer-encoding", "upgrade");
+    private static final Set<String> HOP_BY_HOP =
+            Set.of(
+                    "connection",
+                    "content-length",
+                    "expect",
+                    "host",
+                    "keep-alive",
+                    "transfer-encoding",
+                    "upgrade");
 
     /** One request as the client sent it. */
-    public record Request(String method, String uri, String contentType, byte[] body, String kubectlCommand) {
-        /** The base media type of the body ({@code application/vnd.kubernetes.protobuf}), lower-cased. */
+    public record Request(
+            String method, String uri, String contentType, byte[] body, String kubectlCommand) {
+        /**
+         * The base media type of the body ({@code application/vnd.kubernetes.protobuf}),
+         * lower-cased.
+         */
         public String mediaType() {
             int semi = contentType.indexOf(';');
-            return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
+            return (semi < 0 ? contentType : contentType.substring(0, semi))
+                    .trim()
+                    .toLowerCase(Locale.ROOT);
         }
     }
 
@@ -48,18 +61,23 @@ public final class RecordingProxy implements AutoCloseable {
     private final List<Request> requests = new ArrayList<>(); // guarded by itself
 
     private RecordingProxy(String upstream, javax.net.ssl.SSLContext tls) throws IOException {
-        this.upstream = upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
-        this.executor = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "recording-proxy");
-            thread.setDaemon(true);
-            return thread;
-        });
-        HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor);
+        this.upstream =
+                upstream.endsWith("/") ? upstream.substring(0, upstream.length() - 1) : upstream;
+        this.executor =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread thread = new Thread(r, "recording-proxy");
+                            thread.setDaemon(true);
+                            return thread;
+                        });
+        HttpClient.Builder builder =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor);
         if (tls != null) {
             builder.sslContext(tls);
         }
         this.client = builder.build();
-        this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this.server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::forward);
         server.start();
@@ -72,7 +90,8 @@ public final class RecordingProxy implements AutoCloseable {
 
     /**
      * Starts a proxy to an HTTPS {@code upstream}, which it reaches with {@code tls} (its client
-     * certificate authenticates every forwarded request: kubectl's own credentials end at the proxy).
+     * certificate authenticates every forwarded request: kubectl's own credentials end at the
+     * proxy).
      */
     public static RecordingProxy start(String upstream, javax.net.ssl.SSLContext tls) {
         try {
@@ -92,7 +111,8 @@ public final class RecordingProxy implements AutoCloseable {
         try {
             String text = Files.readString(kubeconfig, StandardCharsets.UTF_8);
             if (!text.contains(upstream)) {
-                throw new IllegalStateException(kubeconfig + " does not name the server " + upstream);
+                throw new IllegalStateException(
+                        kubeconfig + " does not name the server " + upstream);
             }
             return Files.writeString(target, text.replace(upstream, url()), StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -119,26 +139,41 @@ public final class RecordingProxy implements AutoCloseable {
             byte[] body = exchange.getRequestBody().readAllBytes();
             String contentType = header(exchange, "Content-Type");
             synchronized (requests) {
-                requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().toString(), contentType,
-                        body, header(exchange, "Kubectl-Command")));
+                requests.add(
+                        new Request(
+                                exchange.getRequestMethod(),
+                                exchange.getRequestURI().toString(),
+                                contentType,
+                                body,
+                                header(exchange, "Kubectl-Command")));
             }
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
-                    .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(body));
+            HttpRequest.Builder request =
+                    HttpRequest.newBuilder(URI.create(upstream + exchange.getRequestURI()))
+                            .method(
+                                    exchange.getRequestMethod(),
+                                    body.length == 0
+                                            ? HttpRequest.BodyPublishers.noBody()
+                                            : HttpRequest.BodyPublishers.ofByteArray(body));
             for (Map.Entry<String, List<String>> header : exchange.getRequestHeaders().entrySet()) {
                 if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                     header.getValue().forEach(value -> request.header(header.getKey(), value));
                 }
             }
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            response.headers().map().forEach((name, values) -> {
-                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
-                    exchange.getResponseHeaders().put(name, values);
-                }
-            });
+            HttpResponse<InputStream> response =
+                    client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            response.headers()
+                    .map()
+                    .forEach(
+                            (name, values) -> {
+                                if (!HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))
+                                        && !name.startsWith(":")) {
+                                    exchange.getResponseHeaders().put(name, values);
+                                }
+                            });
             try (InputStream in = response.body()) {
-                boolean streaming = exchange.getRequestURI().getQuery() != null
-                        && exchange.getRequestURI().getQuery().contains("watch=true");
+                boolean streaming =
+                        exchange.getRequestURI().getQuery() != null
+                                && exchange.getRequestURI().getQuery().contains("watch=true");
                 if (streaming) {
                     exchange.sendResponseHeaders(response.statusCode(), 0);
                     OutputStream out = exchange.getResponseBody();
@@ -149,7 +184,8 @@ public final class RecordingProxy implements AutoCloseable {
                     }
                 } else {
                     byte[] bytes = in.readAllBytes();
-                    exchange.sendResponseHeaders(response.statusCode(), bytes.length == 0 ? -1 : bytes.length);
+                    exchange.sendResponseHeaders(
+                            response.statusCode(), bytes.length == 0 ? -1 : bytes.length);
                     exchange.getResponseBody().write(bytes);
                 }
             }

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real etcd for a test class, and servers that keep their objects in it: several servers on
- * the same prefix make one cluster. Skips the class when {@code etcd} is not on the PATH.
+ * One real etcd for a test class, and servers that keep their objects in it: several servers on the
+ * same prefix make one cluster. Skips the class when {@code etcd} is not on the PATH.
  *
  * <pre>{@code
  * @RegisterExtension static final SharedEtcd etcd = new SharedEtcd();
@@ -38,7 +38,10 @@ public final class SharedEtcd implements BeforeAllCallback, AfterAllCallback {
         }
     }
 
-    /** A server on {@code prefix}; {@code token}: the first server's {@link #token} (null for the first). */
+    /**
+     * A server on {@code prefix}; {@code token}: the first server's {@link #token} (null for the
+     * first).
+     */
     public TestCluster server(String prefix, String token) throws InterruptedException {
         return server(prefix, token, o -> o);
     }
@@ -47,11 +50,17 @@ public final class SharedEtcd implements BeforeAllCallback, AfterAllCallback {
     public TestCluster server(String prefix, String token, UnaryOperator<ServerOptions> customize)
             throws InterruptedException {
         List<String> endpoints = etcd.endpoints().stream().map(Object::toString).toList();
-        return TestCluster.start(o -> customize.apply(o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix)
-                .withToken(token)));
+        return TestCluster.start(
+                o ->
+                        customize.apply(
+                                o.withStore(ServerOptions.StoreKind.ETCD, endpoints, prefix)
+                                        .withToken(token)));
     }
 
-    /** The join token {@code cluster} keeps in its data dir: what another server of its cluster is given. */
+    /**
+     * The join token {@code cluster} keeps in its data dir: what another server of its cluster is
+     * given.
+     */
     public static String token(TestCluster cluster) {
         try {
             return Files.readString(cluster.dir().resolve("data").resolve(JoinTokens.FILE)).trim();

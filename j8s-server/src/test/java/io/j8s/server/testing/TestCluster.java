@@ -30,11 +30,13 @@ import java.util.stream.Stream;
 public final class TestCluster implements AutoCloseable {
     /**
      * The controllers without which no Pod starts on a node: the {@code default} ServiceAccount
-     * ({@code serviceaccount}) and the {@code kube-root-ca.crt} ConfigMap ({@code rootcacertpublisher})
-     * that the service account volume of every Pod needs (docs/architecture.md, "Service accounts in
-     * Pods"). Tests that run Pods on a real node with a chosen set of controllers add these.
+     * ({@code serviceaccount}) and the {@code kube-root-ca.crt} ConfigMap ({@code
+     * rootcacertpublisher}) that the service account volume of every Pod needs
+     * (docs/architecture.md, "Service accounts in Pods"). Tests that run Pods on a real node with a
+     * chosen set of controllers add these.
      */
-    public static final java.util.Set<String> POD_CONTROLLERS = java.util.Set.of("serviceaccount", "rootcacertpublisher");
+    public static final java.util.Set<String> POD_CONTROLLERS =
+            java.util.Set.of("serviceaccount", "rootcacertpublisher");
 
     /** {@code names} and the {@link #POD_CONTROLLERS}. */
     public static java.util.Set<String> podControllersAnd(String... names) {
@@ -47,7 +49,8 @@ public final class TestCluster implements AutoCloseable {
     private final ServerOptions options;
     private J8sServer server;
     private final Kubectl kubectl;
-    private final java.util.List<FakeKubelet> kubelets = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.List<FakeKubelet> kubelets =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private TestCluster(Path dir, ServerOptions options) throws InterruptedException {
         this.dir = dir;
@@ -63,7 +66,10 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
-    /** Starts a control plane only (SQLite store, no controllers, no nodes, no proxy) on a free port. */
+    /**
+     * Starts a control plane only (SQLite store, no controllers, no nodes, no proxy) on a free
+     * port.
+     */
     public static TestCluster start() throws InterruptedException {
         return start(o -> o);
     }
@@ -72,13 +78,19 @@ public final class TestCluster implements AutoCloseable {
      * Starts a server with options adjusted by {@code customize}; the controllers, nodes, proxy and
      * cluster DNS are off unless {@code customize} turns them on (see {@link #withControllers}).
      */
-    public static TestCluster start(UnaryOperator<ServerOptions> customize) throws InterruptedException {
+    public static TestCluster start(UnaryOperator<ServerOptions> customize)
+            throws InterruptedException {
         try {
             Path dir = Files.createTempDirectory("j8s-test-");
-            ServerOptions options = customize.apply(ServerOptions.defaults(dir.resolve("data"))
-                    .withSecurePort(freePort()).withDataPlane(DataPlaneOptions.none())
-                    .withControllers(ControllerOptions.none())
-                    .withClusterDns(io.j8s.server.ClusterDnsOptions.defaults().withEnabled(false)));
+            ServerOptions options =
+                    customize.apply(
+                            ServerOptions.defaults(dir.resolve("data"))
+                                    .withSecurePort(freePort())
+                                    .withDataPlane(DataPlaneOptions.none())
+                                    .withControllers(ControllerOptions.none())
+                                    .withClusterDns(
+                                            io.j8s.server.ClusterDnsOptions.defaults()
+                                                    .withEnabled(false)));
             return new TestCluster(dir, options);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,8 +98,8 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * Starts a server running the controllers: every one, with leader election, unless
-     * {@code customize} says otherwise (e.g. {@code c -> c.withEnabled(Set.of("endpoints"))}).
+     * Starts a server running the controllers: every one, with leader election, unless {@code
+     * customize} says otherwise (e.g. {@code c -> c.withEnabled(Set.of("endpoints"))}).
      */
     public static TestCluster withControllers(UnaryOperator<ControllerOptions> customize)
             throws InterruptedException {
@@ -104,24 +116,35 @@ public final class TestCluster implements AutoCloseable {
         return kubelet;
     }
 
-    /** Sum of {@code j8s_controller_writes_total} of {@code controller} (all verbs and resources). */
+    /**
+     * Sum of {@code j8s_controller_writes_total} of {@code controller} (all verbs and resources).
+     */
     public double controllerWrites(String controller) {
-        return server.meterRegistry().find("j8s_controller_writes_total").tag("controller", controller).counters()
-                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
+        return server
+                .meterRegistry()
+                .find("j8s_controller_writes_total")
+                .tag("controller", controller)
+                .counters()
+                .stream()
+                .mapToDouble(io.micrometer.core.instrument.Counter::count)
+                .sum();
     }
 
     /** How many keys {@code controller} reconciled successfully so far. */
     public long controllerSyncs(String controller) {
-        io.micrometer.core.instrument.Timer timer = server.meterRegistry()
-                .find("j8s_controller_sync_duration_seconds").tag("controller", controller).tag("result", "success")
-                .timer();
+        io.micrometer.core.instrument.Timer timer =
+                server.meterRegistry()
+                        .find("j8s_controller_sync_duration_seconds")
+                        .tag("controller", controller)
+                        .tag("result", "success")
+                        .timer();
         return timer == null ? 0 : timer.count();
     }
 
     /** Items waiting in {@code controller}'s work queue. */
     public double queueDepth(String controller) {
-        io.micrometer.core.instrument.Gauge gauge = server.meterRegistry().find("j8s_workqueue_depth")
-                .tag("name", controller).gauge();
+        io.micrometer.core.instrument.Gauge gauge =
+                server.meterRegistry().find("j8s_workqueue_depth").tag("name", controller).gauge();
         return gauge == null ? 0 : gauge.value();
     }
 
@@ -132,16 +155,21 @@ public final class TestCluster implements AutoCloseable {
     public void awaitQuiet(String controller) {
         double[] last = {-1};
         long[] since = {0};
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
-                    double writes = controllerWrites(controller);
-                    if (writes != last[0] || queueDepth(controller) > 0 || controllerSyncs(controller) == 0) {
-                        last[0] = writes;
-                        since[0] = System.nanoTime();
-                        return false;
-                    }
-                    return System.nanoTime() - since[0] > 1_000_000_000L;
-                });
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(100))
+                .until(
+                        () -> {
+                            double writes = controllerWrites(controller);
+                            if (writes != last[0]
+                                    || queueDepth(controller) > 0
+                                    || controllerSyncs(controller) == 0) {
+                                last[0] = writes;
+                                since[0] = System.nanoTime();
+                                return false;
+                            }
+                            return System.nanoTime() - since[0] > 1_000_000_000L;
+                        });
     }
 
     /** Stops the server and starts it again on the same data dir and port. */
@@ -163,24 +191,36 @@ public final class TestCluster implements AutoCloseable {
         return kubectl.run(args).ok();
     }
 
-    /** A fabric8 client for the admin, over TLS with a client certificate (the caller closes it). */
+    /**
+     * A fabric8 client for the admin, over TLS with a client certificate (the caller closes it).
+     */
     public KubernetesClient client() {
         return clientAs(Identity.admin());
     }
 
-    /** A fabric8 client acting as {@code identity} (certificate from the cluster CA; the caller closes it). */
+    /**
+     * A fabric8 client acting as {@code identity} (certificate from the cluster CA; the caller
+     * closes it).
+     */
     public KubernetesClient clientAs(Identity identity) {
         return new KubernetesClientBuilder().withConfig(server.clientConfig(identity)).build();
     }
 
     /** A fabric8 client authenticating with a bearer token (the caller closes it). */
     public KubernetesClient clientWithToken(String token) {
-        Config config = new ConfigBuilder(server.clientConfig(Identity.admin()))
-                .withClientCertData(null).withClientKeyData(null).withOauthToken(token).build();
+        Config config =
+                new ConfigBuilder(server.clientConfig(Identity.admin()))
+                        .withClientCertData(null)
+                        .withClientKeyData(null)
+                        .withOauthToken(token)
+                        .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    /** A TLS context for plain {@code java.net.http} clients: the admin's certificate, trust in the CA. */
+    /**
+     * A TLS context for plain {@code java.net.http} clients: the admin's certificate, trust in the
+     * CA.
+     */
     public javax.net.ssl.SSLContext adminSslContext() {
         return server.credentials().sslContext(Identity.admin());
     }
@@ -192,14 +232,17 @@ public final class TestCluster implements AutoCloseable {
 
     /** The real kubectl authenticating with a bearer token. */
     public Kubectl kubectlWithToken(String name, String token) {
-        return kubectlWith(name, Kubeconfig.yamlWithToken(server.apiUrl(), server.pki().caPem(), name, token));
+        return kubectlWith(
+                name, Kubeconfig.yamlWithToken(server.apiUrl(), server.pki().caPem(), name, token));
     }
 
     /** The real kubectl with the given kubeconfig text (written under this cluster's dir). */
     public Kubectl kubectlWith(String name, String kubeconfigYaml) {
         try {
             String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
-            Path file = PrivateFiles.writeSecret(dir.resolve("kubeconfig-" + safe + ".yaml"), kubeconfigYaml);
+            Path file =
+                    PrivateFiles.writeSecret(
+                            dir.resolve("kubeconfig-" + safe + ".yaml"), kubeconfigYaml);
             Path cache = Files.createDirectories(dir.resolve("kubectl-cache-" + safe));
             return new Kubectl(file, cache, Files.createDirectories(dir.resolve("work")));
         } catch (IOException e) {
@@ -237,7 +280,8 @@ public final class TestCluster implements AutoCloseable {
 
     /** A port free on 127.0.0.1 right now. */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket socket =
+                new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

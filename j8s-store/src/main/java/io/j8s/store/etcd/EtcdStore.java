@@ -15,7 +15,6 @@ import io.j8s.store.AlreadyExistsException;
 import io.j8s.store.CompactedException;
 import io.j8s.store.ConflictException;
 import io.j8s.store.FutureRevisionException;
-import io.j8s.store.ValueTooLargeException;
 import io.j8s.store.KeyValue;
 import io.j8s.store.NotFoundException;
 import io.j8s.store.RangeResult;
@@ -23,6 +22,7 @@ import io.j8s.store.Store;
 import io.j8s.store.StoreClosedException;
 import io.j8s.store.StoreException;
 import io.j8s.store.TxnOp;
+import io.j8s.store.ValueTooLargeException;
 import io.j8s.store.Watch;
 import io.j8s.store.WatchListener;
 import io.j8s.store.support.AbstractStore;
@@ -54,23 +54,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Revisions are etcd's own: shared with every other client of the cluster, so they grow by one
  * per write only while nothing else writes. A {@link #txn} is one etcd transaction and so one
- * revision; it emits one event per op, all with that revision, in op order (etcd's order).
- * Writes are etcd transactions guarded by compares: {@code create_revision == 0} for a create,
- * {@code mod_revision == expected} for an update or delete ({@code create_revision > 0} for an
- * unconditional delete). When a compare fails, the same transaction's else branch has read the
- * keys (without values), which tells exactly which op's precondition failed.
+ * revision; it emits one event per op, all with that revision, in op order (etcd's order). Writes
+ * are etcd transactions guarded by compares: {@code create_revision == 0} for a create, {@code
+ * mod_revision == expected} for an update or delete ({@code create_revision > 0} for an
+ * unconditional delete). When a compare fails, the same transaction's else branch has read the keys
+ * (without values), which tells exactly which op's precondition failed.
  *
  * <p>Watches ask for previous values and re-open their stream by themselves after etcd became
  * unreachable (see {@link EtcdWatch}); compaction ends them with a {@link CompactedException}.
  *
- * <p>{@link #compactedRevision()}: etcd does not report its compacted revision directly. This
- * store learns it at connect time and whenever a read hits compaction, by a binary search over
- * cheap count-only reads at past revisions (about log2(revision) requests), and raises it on its
- * own {@link #compact} calls and on compactions reported by watches. It can lag behind a
- * compaction made by another client until a read or watch runs into it.
+ * <p>{@link #compactedRevision()}: etcd does not report its compacted revision directly. This store
+ * learns it at connect time and whenever a read hits compaction, by a binary search over cheap
+ * count-only reads at past revisions (about log2(revision) requests), and raises it on its own
+ * {@link #compact} calls and on compactions reported by watches. It can lag behind a compaction
+ * made by another client until a read or watch runs into it.
  *
- * <p>Thread safe. Every call blocks until etcd answered or {@link EtcdStoreOptions#requestTimeout()}
- * passed. Connect with {@link #connect(EtcdStoreOptions)}.
+ * <p>Thread safe. Every call blocks until etcd answered or {@link
+ * EtcdStoreOptions#requestTimeout()} passed. Connect with {@link #connect(EtcdStoreOptions)}.
  */
 public final class EtcdStore extends AbstractStore {
     private static final Logger log = LoggerFactory.getLogger(EtcdStore.class);
@@ -88,14 +88,18 @@ public final class EtcdStore extends AbstractStore {
     private EtcdStore(EtcdStoreOptions options) {
         this.options = options;
         this.keys = new KeyMapper(options.keyPrefix());
-        this.client = Client.builder()
-                .endpoints(options.endpoints())
-                .maxInboundMessageSize(options.maxMessageBytes())
-                .connectTimeout(options.requestTimeout())
-                .build();
+        this.client =
+                Client.builder()
+                        .endpoints(options.endpoints())
+                        .maxInboundMessageSize(options.maxMessageBytes())
+                        .connectTimeout(options.requestTimeout())
+                        .build();
         this.kv = client.getKVClient();
-        this.watchThreads = Executors.newFixedThreadPool(options.watchThreads(), daemonThreads("j8s-etcd-watch"));
-        this.watchScheduler = Executors.newSingleThreadScheduledExecutor(daemonThreads("j8s-etcd-watch-retry"));
+        this.watchThreads =
+                Executors.newFixedThreadPool(
+                        options.watchThreads(), daemonThreads("j8s-etcd-watch"));
+        this.watchScheduler =
+                Executors.newSingleThreadScheduledExecutor(daemonThreads("j8s-etcd-watch-retry"));
     }
 
     /**
@@ -109,8 +113,11 @@ public final class EtcdStore extends AbstractStore {
         try {
             long revision = store.currentRevision();
             long compactedRevision = store.refreshCompactedRevision(revision);
-            log.atInfo().addKeyValue("endpoints", options.endpoints()).addKeyValue("keyPrefix", options.keyPrefix())
-                    .addKeyValue("revision", revision).addKeyValue("compactedRevision", compactedRevision)
+            log.atInfo()
+                    .addKeyValue("endpoints", options.endpoints())
+                    .addKeyValue("keyPrefix", options.keyPrefix())
+                    .addKeyValue("revision", revision)
+                    .addKeyValue("compactedRevision", compactedRevision)
                     .log("connected etcd store");
             return store;
         } catch (RuntimeException e) {
@@ -146,11 +153,12 @@ public final class EtcdStore extends AbstractStore {
                 from = after;
             }
         }
-        GetOption option = GetOption.builder()
-                .withRange(KeyMapper.prefixEnd(p))
-                .withLimit(limit)
-                .withRevision(revision)
-                .build();
+        GetOption option =
+                GetOption.builder()
+                        .withRange(KeyMapper.prefixEnd(p))
+                        .withLimit(limit)
+                        .withRevision(revision)
+                        .build();
         GetResponse response = call(kv.get(ByteSequence.from(from), option), revision);
         List<KeyValue> kvs = new ArrayList<>(response.getKvs().size());
         for (io.etcd.jetcd.KeyValue e : response.getKvs()) {
@@ -164,7 +172,8 @@ public final class EtcdStore extends AbstractStore {
     public long count(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
         byte[] p = keys.etcdBytes(prefix);
-        GetOption option = GetOption.builder().withRange(KeyMapper.prefixEnd(p)).withCountOnly(true).build();
+        GetOption option =
+                GetOption.builder().withRange(KeyMapper.prefixEnd(p)).withCountOnly(true).build();
         return call(kv.get(ByteSequence.from(p), option), 0).getCount();
     }
 
@@ -183,13 +192,18 @@ public final class EtcdStore extends AbstractStore {
                 compares[i] = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.createRevision(0));
                 writes[i] = Op.put(k, ByteSequence.from(c.value()), PutOption.DEFAULT);
             } else if (op instanceof TxnOp.Update u) {
-                compares[i] = new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(u.expectedModRevision()));
+                compares[i] =
+                        new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(u.expectedModRevision()));
                 writes[i] = Op.put(k, ByteSequence.from(u.value()), PutOption.DEFAULT);
             } else {
                 TxnOp.Delete d = (TxnOp.Delete) op;
-                compares[i] = d.expectedModRevision() == ANY_REVISION
-                        ? new Cmp(k, Cmp.Op.GREATER, CmpTarget.createRevision(0))
-                        : new Cmp(k, Cmp.Op.EQUAL, CmpTarget.modRevision(d.expectedModRevision()));
+                compares[i] =
+                        d.expectedModRevision() == ANY_REVISION
+                                ? new Cmp(k, Cmp.Op.GREATER, CmpTarget.createRevision(0))
+                                : new Cmp(
+                                        k,
+                                        Cmp.Op.EQUAL,
+                                        CmpTarget.modRevision(d.expectedModRevision()));
                 writes[i] = Op.delete(k, DeleteOption.DEFAULT);
             }
             reads[i] = Op.get(k, keysOnly);
@@ -209,21 +223,26 @@ public final class EtcdStore extends AbstractStore {
             long mod = found.isEmpty() ? 0 : found.get(0).getModRevision();
             if (op instanceof TxnOp.Create) {
                 if (!found.isEmpty()) {
-                    return new AlreadyExistsException(op.key() + " already exists (mod revision " + mod + ")");
+                    return new AlreadyExistsException(
+                            op.key() + " already exists (mod revision " + mod + ")");
                 }
                 continue;
             }
-            long expected = op instanceof TxnOp.Update u ? u.expectedModRevision()
-                    : ((TxnOp.Delete) op).expectedModRevision();
+            long expected =
+                    op instanceof TxnOp.Update u
+                            ? u.expectedModRevision()
+                            : ((TxnOp.Delete) op).expectedModRevision();
             if (found.isEmpty()) {
                 return new NotFoundException(op.key() + " not found");
             }
             if (expected != ANY_REVISION && expected != mod) {
-                return new ConflictException(op.key() + " has mod revision " + mod + ", not the expected " + expected);
+                return new ConflictException(
+                        op.key() + " has mod revision " + mod + ", not the expected " + expected);
             }
         }
         // The compares and the reads run in one etcd transaction, so one of them must explain it.
-        return new ConflictException("etcd txn compare failed but no op's precondition was violated: " + ops);
+        return new ConflictException(
+                "etcd txn compare failed but no op's precondition was violated: " + ops);
     }
 
     /**
@@ -240,13 +259,27 @@ public final class EtcdStore extends AbstractStore {
         if (afterRevision < known) {
             throw new CompactedException(afterRevision, known);
         }
-        EtcdWatch stream = new EtcdWatch(client.getWatchClient(), keys, prefix, afterRevision, watchScheduler,
-                options.watchRetryMin().toMillis(), options.watchRetryMax().toMillis(), this::raiseCompacted);
-        BufferedWatch watch = new BufferedWatch("etcd prefix=" + prefix + " after=" + afterRevision,
-                options.watchBufferEvents(), watchThreads, listener, null, () -> {
-                    stream.stop();
-                    watches.remove(stream);
-                });
+        EtcdWatch stream =
+                new EtcdWatch(
+                        client.getWatchClient(),
+                        keys,
+                        prefix,
+                        afterRevision,
+                        watchScheduler,
+                        options.watchRetryMin().toMillis(),
+                        options.watchRetryMax().toMillis(),
+                        this::raiseCompacted);
+        BufferedWatch watch =
+                new BufferedWatch(
+                        "etcd prefix=" + prefix + " after=" + afterRevision,
+                        options.watchBufferEvents(),
+                        watchThreads,
+                        listener,
+                        null,
+                        () -> {
+                            stream.stop();
+                            watches.remove(stream);
+                        });
         watches.add(stream);
         if (closed.get()) {
             // close() may have ended the registered watches before this one was added.
@@ -295,7 +328,9 @@ public final class EtcdStore extends AbstractStore {
         return watches.size();
     }
 
-    /** Ends every watch with a {@link StoreClosedException} and closes the etcd client. Idempotent. */
+    /**
+     * Ends every watch with a {@link StoreClosedException} and closes the etcd client. Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
@@ -308,7 +343,8 @@ public final class EtcdStore extends AbstractStore {
         watchThreads.shutdown();
         try {
             if (!watchThreads.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.atWarn().log("watch listeners did not return within 10s of close; abandoning them");
+                log.atWarn()
+                        .log("watch listeners did not return within 10s of close; abandoning them");
                 watchThreads.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -325,7 +361,9 @@ public final class EtcdStore extends AbstractStore {
             Thread.currentThread().interrupt();
         }
         client.close();
-        log.atInfo().addKeyValue("endpoints", options.endpoints()).addKeyValue("keyPrefix", options.keyPrefix())
+        log.atInfo()
+                .addKeyValue("endpoints", options.endpoints())
+                .addKeyValue("keyPrefix", options.keyPrefix())
                 .log("closed etcd store");
     }
 
@@ -344,7 +382,7 @@ public final class EtcdStore extends AbstractStore {
             return known;
         }
         long lo = Math.max(known, 1); // not readable
-        long hi = currentRevision;    // readable: etcd never compacts past its current revision
+        long hi = currentRevision; // readable: etcd never compacts past its current revision
         while (hi - lo > 1) {
             long mid = lo + (hi - lo) / 2;
             if (readableAt(mid)) {
@@ -371,7 +409,10 @@ public final class EtcdStore extends AbstractStore {
         compacted.accumulateAndGet(revision, Math::max);
     }
 
-    /** Waits for an etcd call; maps a compaction error to {@link CompactedException} with the real bound. */
+    /**
+     * Waits for an etcd call; maps a compaction error to {@link CompactedException} with the real
+     * bound.
+     */
     private <T> T call(CompletableFuture<T> future, long revision) {
         try {
             return rawCall(future);
@@ -408,7 +449,8 @@ public final class EtcdStore extends AbstractStore {
         // An etcd started with a --max-request-bytes below the default, or a gRPC message above the
         // client's limit: the same refusal as TxnOps' check.
         if (message.contains("request is too large") || message.contains("larger than max")) {
-            return new ValueTooLargeException("etcd: " + message, 0, TxnOps.MAX_REQUEST_BYTES, cause);
+            return new ValueTooLargeException(
+                    "etcd: " + message, 0, TxnOps.MAX_REQUEST_BYTES, cause);
         }
         if (closed.get()) {
             return new StoreClosedException("the etcd store is closed", cause);
@@ -417,7 +459,11 @@ public final class EtcdStore extends AbstractStore {
     }
 
     private KeyValue toStore(io.etcd.jetcd.KeyValue e) {
-        return new KeyValue(keys.toStore(e.getKey()), e.getValue().getBytes(), e.getCreateRevision(), e.getModRevision());
+        return new KeyValue(
+                keys.toStore(e.getKey()),
+                e.getValue().getBytes(),
+                e.getCreateRevision(),
+                e.getModRevision());
     }
 
     private void checkOpen() {

@@ -43,24 +43,29 @@ public record EtcdStoreOptions(
         }
         for (URI uri : endpoints) {
             if (!"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() < 0) {
-                throw new IllegalArgumentException("etcd endpoint must look like http://host:port but was " + uri);
+                throw new IllegalArgumentException(
+                        "etcd endpoint must look like http://host:port but was " + uri);
             }
         }
         Objects.requireNonNull(keyPrefix, "keyPrefix");
         if (!keyPrefix.startsWith("/") || !keyPrefix.endsWith("/")) {
-            throw new IllegalArgumentException("keyPrefix must start and end with / but was " + keyPrefix);
+            throw new IllegalArgumentException(
+                    "keyPrefix must start and end with / but was " + keyPrefix);
         }
         positive("requestTimeout", requestTimeout);
         positive("watchRetryMin", watchRetryMin);
         positive("watchRetryMax", watchRetryMax);
         if (watchBufferEvents < 1) {
-            throw new IllegalArgumentException("watchBufferEvents must be positive but was " + watchBufferEvents);
+            throw new IllegalArgumentException(
+                    "watchBufferEvents must be positive but was " + watchBufferEvents);
         }
         if (watchThreads < 1) {
-            throw new IllegalArgumentException("watchThreads must be positive but was " + watchThreads);
+            throw new IllegalArgumentException(
+                    "watchThreads must be positive but was " + watchThreads);
         }
         if (maxMessageBytes < 4 * 1024 * 1024) {
-            throw new IllegalArgumentException("maxMessageBytes must be at least 4 MiB but was " + maxMessageBytes);
+            throw new IllegalArgumentException(
+                    "maxMessageBytes must be at least 4 MiB but was " + maxMessageBytes);
         }
     }
 
@@ -69,11 +74,21 @@ public record EtcdStoreOptions(
      * threads, watch retries from 100 ms up to 5 s, 256 MiB messages.
      */
     public static EtcdStoreOptions defaults(List<URI> endpoints) {
-        return new EtcdStoreOptions(endpoints, DEFAULT_KEY_PREFIX, Duration.ofSeconds(30), 50_000, 2,
-                Duration.ofMillis(100), Duration.ofSeconds(5), 256 * 1024 * 1024);
+        return new EtcdStoreOptions(
+                endpoints,
+                DEFAULT_KEY_PREFIX,
+                Duration.ofSeconds(30),
+                50_000,
+                2,
+                Duration.ofMillis(100),
+                Duration.ofSeconds(5),
+                256 * 1024 * 1024);
     }
 
-    /** Defaults for a comma-separated endpoint list, e.g. {@code http://127.0.0.1:2379,http://127.0.0.2:2379}. */
+    /**
+     * Defaults for a comma-separated endpoint list, e.g. {@code
+     * http://127.0.0.1:2379,http://127.0.0.2:2379}.
+     */
     public static EtcdStoreOptions parse(String commaSeparatedEndpoints) {
         List<URI> uris = new ArrayList<>();
         for (String s : commaSeparatedEndpoints.split(",")) {
@@ -86,33 +101,75 @@ public record EtcdStoreOptions(
     }
 
     public EtcdStoreOptions withKeyPrefix(String value) {
-        return new EtcdStoreOptions(endpoints, value, requestTimeout, watchBufferEvents, watchThreads, watchRetryMin,
-                watchRetryMax, maxMessageBytes);
+        return new EtcdStoreOptions(
+                endpoints,
+                value,
+                requestTimeout,
+                watchBufferEvents,
+                watchThreads,
+                watchRetryMin,
+                watchRetryMax,
+                maxMessageBytes);
     }
 
     public EtcdStoreOptions withRequestTimeout(Duration value) {
-        return new EtcdStoreOptions(endpoints, keyPrefix, value, watchBufferEvents, watchThreads, watchRetryMin,
-                watchRetryMax, maxMessageBytes);
+        return new EtcdStoreOptions(
+                endpoints,
+                keyPrefix,
+                value,
+                watchBufferEvents,
+                watchThreads,
+                watchRetryMin,
+                watchRetryMax,
+                maxMessageBytes);
     }
 
     public EtcdStoreOptions withWatchBufferEvents(int value) {
-        return new EtcdStoreOptions(endpoints, keyPrefix, requestTimeout, value, watchThreads, watchRetryMin,
-                watchRetryMax, maxMessageBytes);
+        return new EtcdStoreOptions(
+                endpoints,
+                keyPrefix,
+                requestTimeout,
+                value,
+                watchThreads,
+                watchRetryMin,
+                watchRetryMax,
+                maxMessageBytes);
     }
 
     public EtcdStoreOptions withWatchThreads(int value) {
-        return new EtcdStoreOptions(endpoints, keyPrefix, requestTimeout, watchBufferEvents, value, watchRetryMin,
-                watchRetryMax, maxMessageBytes);
+        return new EtcdStoreOptions(
+                endpoints,
+                keyPrefix,
+                requestTimeout,
+                watchBufferEvents,
+                value,
+                watchRetryMin,
+                watchRetryMax,
+                maxMessageBytes);
     }
 
     public EtcdStoreOptions withWatchRetry(Duration min, Duration max) {
-        return new EtcdStoreOptions(endpoints, keyPrefix, requestTimeout, watchBufferEvents, watchThreads, min, max,
+        return new EtcdStoreOptions(
+                endpoints,
+                keyPrefix,
+                requestTimeout,
+                watchBufferEvents,
+                watchThreads,
+                min,
+                max,
                 maxMessageBytes);
     }
 
     public EtcdStoreOptions withMaxMessageBytes(int value) {
-        return new EtcdStoreOptions(endpoints, keyPrefix, requestTimeout, watchBufferEvents, watchThreads,
-                watchRetryMin, watchRetryMax, value);
+        return new EtcdStoreOptions(
+                endpoints,
+                keyPrefix,
+                requestTimeout,
+                watchBufferEvents,
+                watchThreads,
+                watchRetryMin,
+                watchRetryMax,
+                value);
     }
 
     private static void positive(String name, Duration d) {

@@ -31,13 +31,13 @@ import org.slf4j.LoggerFactory;
  * closed before it fires, and events of an old stream are ignored (each stream has a generation).
  *
  * <p>Ends the watch on compaction ({@link CompactedException}), on errors that retrying cannot fix
- * (bad request, permission), and when etcd's revision went backwards (the cluster was replaced
- * or restored from an older backup: events would be lost). Unreachable etcd is retried with
+ * (bad request, permission), and when etcd's revision went backwards (the cluster was replaced or
+ * restored from an older backup: events would be lost). Unreachable etcd is retried with
  * exponential backoff for as long as the watch is open.
  *
- * <p>Thread safety: jetcd callbacks, the retry scheduler and callers may use it concurrently;
- * state is guarded by {@code lock}. jetcd watchers are closed on the scheduler, never under the
- * lock, because jetcd calls back into this class while holding its own lock.
+ * <p>Thread safety: jetcd callbacks, the retry scheduler and callers may use it concurrently; state
+ * is guarded by {@code lock}. jetcd watchers are closed on the scheduler, never under the lock,
+ * because jetcd calls back into this class while holding its own lock.
  */
 final class EtcdWatch {
     private static final Logger log = LoggerFactory.getLogger(EtcdWatch.class);
@@ -62,8 +62,15 @@ final class EtcdWatch {
     private long retryMillis;
     private boolean stopped;
 
-    EtcdWatch(Watch client, KeyMapper keys, String prefix, long afterRevision, ScheduledExecutorService scheduler,
-            long retryMinMillis, long retryMaxMillis, LongConsumer compactionSeen) {
+    EtcdWatch(
+            Watch client,
+            KeyMapper keys,
+            String prefix,
+            long afterRevision,
+            ScheduledExecutorService scheduler,
+            long retryMinMillis,
+            long retryMaxMillis,
+            LongConsumer compactionSeen) {
         this.client = client;
         this.keys = keys;
         this.prefix = prefix;
@@ -114,33 +121,40 @@ final class EtcdWatch {
             gen = ++generation;
             startRevision = lastRevision + 1;
         }
-        WatchOption option = WatchOption.builder()
-                .withRange(rangeEnd)
-                .withRevision(startRevision)
-                .withPrevKV(true)
-                .withCreateNotify(true)
-                .build();
+        WatchOption option =
+                WatchOption.builder()
+                        .withRange(rangeEnd)
+                        .withRevision(startRevision)
+                        .withPrevKV(true)
+                        .withCreateNotify(true)
+                        .build();
         Watch.Watcher w;
         try {
-            w = client.watch(key, option, new Watch.Listener() {
-                @Override
-                public void onNext(WatchResponse response) {
-                    EtcdWatch.this.onNext(gen, response);
-                }
+            w =
+                    client.watch(
+                            key,
+                            option,
+                            new Watch.Listener() {
+                                @Override
+                                public void onNext(WatchResponse response) {
+                                    EtcdWatch.this.onNext(gen, response);
+                                }
 
-                @Override
-                public void onError(Throwable error) {
-                    EtcdWatch.this.onError(gen, error);
-                }
+                                @Override
+                                public void onError(Throwable error) {
+                                    EtcdWatch.this.onError(gen, error);
+                                }
 
-                @Override
-                public void onCompleted() {
-                    EtcdWatch.this.onCompleted(gen);
-                }
-            });
+                                @Override
+                                public void onCompleted() {
+                                    EtcdWatch.this.onCompleted(gen);
+                                }
+                            });
         } catch (RuntimeException e) {
             // The jetcd client is closed: the store is closing.
-            out.fail(new StoreException("cannot open etcd watch on " + prefix + ": " + e.getMessage(), e));
+            out.fail(
+                    new StoreException(
+                            "cannot open etcd watch on " + prefix + ": " + e.getMessage(), e));
             return;
         }
         boolean keep;
@@ -164,8 +178,13 @@ final class EtcdWatch {
             if (response.isCreatedNotify()) {
                 long serverRevision = response.getHeader().getRevision();
                 if (serverRevision < lastRevision) {
-                    failLocked(new StoreException("etcd's revision went back from " + lastRevision + " to "
-                            + serverRevision + " (cluster replaced or restored?); re-list and watch again"));
+                    failLocked(
+                            new StoreException(
+                                    "etcd's revision went back from "
+                                            + lastRevision
+                                            + " to "
+                                            + serverRevision
+                                            + " (cluster replaced or restored?); re-list and watch again"));
                 }
                 return;
             }
@@ -200,7 +219,9 @@ final class EtcdWatch {
                 return;
             }
             if (error instanceof EtcdException e && isPermanent(e.getErrorCode())) {
-                failLocked(new StoreException("etcd watch on " + prefix + " failed: " + e.getMessage(), e));
+                failLocked(
+                        new StoreException(
+                                "etcd watch on " + prefix + " failed: " + e.getMessage(), e));
                 return;
             }
             reconnectLocked(error);
@@ -223,14 +244,20 @@ final class EtcdWatch {
         current = null;
         long delay = retryMillis;
         retryMillis = Math.min(retryMaxMillis, retryMillis * 2);
-        log.atWarn().addKeyValue("prefix", prefix).addKeyValue("resumeAfterRevision", lastRevision)
-                .addKeyValue("retryInMillis", delay).addKeyValue("cause", cause == null ? "stream ended" : cause.toString())
+        log.atWarn()
+                .addKeyValue("prefix", prefix)
+                .addKeyValue("resumeAfterRevision", lastRevision)
+                .addKeyValue("retryInMillis", delay)
+                .addKeyValue("cause", cause == null ? "stream ended" : cause.toString())
                 .log("etcd watch stream broke; re-opening it");
         closeLater(broken);
         try {
             scheduler.schedule(this::open, delay, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            failLocked(new StoreException("cannot re-open etcd watch on " + prefix + ": the store is closing", e));
+            failLocked(
+                    new StoreException(
+                            "cannot re-open etcd watch on " + prefix + ": the store is closing",
+                            e));
         }
     }
 
@@ -260,19 +287,39 @@ final class EtcdWatch {
         io.etcd.jetcd.KeyValue kv = e.getKeyValue();
         String storeKey = keys.toStore(kv.getKey());
         io.etcd.jetcd.KeyValue p = e.getPrevKV();
-        KeyValue prev = p == null || p.getKey().isEmpty() ? null
-                : new KeyValue(storeKey, p.getValue().getBytes(), p.getCreateRevision(), p.getModRevision());
+        KeyValue prev =
+                p == null || p.getKey().isEmpty()
+                        ? null
+                        : new KeyValue(
+                                storeKey,
+                                p.getValue().getBytes(),
+                                p.getCreateRevision(),
+                                p.getModRevision());
         return switch (e.getEventType()) {
-            case PUT -> new WatchEvent(WatchEvent.Type.PUT,
-                    new KeyValue(storeKey, kv.getValue().getBytes(), kv.getCreateRevision(), kv.getModRevision()), prev);
-            case DELETE -> prev == null ? null
-                    : new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(storeKey, EMPTY, 0, kv.getModRevision()), prev);
+            case PUT ->
+                    new WatchEvent(
+                            WatchEvent.Type.PUT,
+                            new KeyValue(
+                                    storeKey,
+                                    kv.getValue().getBytes(),
+                                    kv.getCreateRevision(),
+                                    kv.getModRevision()),
+                            prev);
+            case DELETE ->
+                    prev == null
+                            ? null
+                            : new WatchEvent(
+                                    WatchEvent.Type.DELETE,
+                                    new KeyValue(storeKey, EMPTY, 0, kv.getModRevision()),
+                                    prev);
             default -> throw new StoreException("etcd sent an unknown event type for " + storeKey);
         };
     }
 
     private static boolean isPermanent(ErrorCode code) {
-        return code == ErrorCode.INVALID_ARGUMENT || code == ErrorCode.PERMISSION_DENIED
-                || code == ErrorCode.UNAUTHENTICATED || code == ErrorCode.UNIMPLEMENTED;
+        return code == ErrorCode.INVALID_ARGUMENT
+                || code == ErrorCode.PERMISSION_DENIED
+                || code == ErrorCode.UNAUTHENTICATED
+                || code == ErrorCode.UNIMPLEMENTED;
     }
 }

@@ -17,23 +17,30 @@ final class KeyMapper {
         this.keyPrefix = keyPrefix;
     }
 
-    /** @throws IllegalArgumentException when {@code storeKey} is not under {@code /registry/} */
+    /**
+     * @throws IllegalArgumentException when {@code storeKey} is not under {@code /registry/}
+     */
     ByteSequence toEtcd(String storeKey) {
         return ByteSequence.from(etcdBytes(storeKey));
     }
 
     byte[] etcdBytes(String storeKey) {
         if (!storeKey.startsWith(STORE_ROOT)) {
-            throw new IllegalArgumentException("etcd store keys and prefixes must begin with " + STORE_ROOT
-                    + " but got " + storeKey);
+            throw new IllegalArgumentException(
+                    "etcd store keys and prefixes must begin with "
+                            + STORE_ROOT
+                            + " but got "
+                            + storeKey);
         }
-        return (keyPrefix + storeKey.substring(STORE_ROOT.length())).getBytes(StandardCharsets.UTF_8);
+        return (keyPrefix + storeKey.substring(STORE_ROOT.length()))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     String toStore(ByteSequence etcdKey) {
         String key = etcdKey.toString(StandardCharsets.UTF_8);
         if (!key.startsWith(keyPrefix)) {
-            throw new IllegalStateException("etcd returned key " + key + " outside the prefix " + keyPrefix);
+            throw new IllegalStateException(
+                    "etcd returned key " + key + " outside the prefix " + keyPrefix);
         }
         return STORE_ROOT + key.substring(keyPrefix.length());
     }

@@ -13,24 +13,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies the WAL back into {@code state.db} on a thread of its own.
  *
- * <p>Why: SQLite's automatic checkpoint runs inside the commit that crosses the WAL size limit,
- * so one write in a few hundred waits for the copy and its fsync; with one writer thread that
- * stalls every writer. This thread runs PASSIVE checkpoints, which never block the writer or
- * readers, shortly after new commits, so the copying happens beside the writes.
+ * <p>Why: SQLite's automatic checkpoint runs inside the commit that crosses the WAL size limit, so
+ * one write in a few hundred waits for the copy and its fsync; with one writer thread that stalls
+ * every writer. This thread runs PASSIVE checkpoints, which never block the writer or readers,
+ * shortly after new commits, so the copying happens beside the writes.
  *
- * <p>Under continuous writes a PASSIVE checkpoint never quite catches up, and SQLite only
- * restarts the WAL from its beginning once everything is copied. So the writer connection keeps a
- * high automatic checkpoint threshold ({@link Database#WRITER_CHECKPOINT_FRAMES}): when it is
- * crossed the writer copies just the short tail this thread has not yet copied, and the WAL
- * restarts.
+ * <p>Under continuous writes a PASSIVE checkpoint never quite catches up, and SQLite only restarts
+ * the WAL from its beginning once everything is copied. So the writer connection keeps a high
+ * automatic checkpoint threshold ({@link Database#WRITER_CHECKPOINT_FRAMES}): when it is crossed
+ * the writer copies just the short tail this thread has not yet copied, and the WAL restarts.
  *
  * <p>Thread safety: {@link #committed()} may be called from any thread (the writer calls it after
  * each commit); {@link #close()} once.
  */
 final class Checkpointer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Checkpointer.class);
+
     /** How long the thread sleeps when nothing was committed since its last checkpoint. */
     private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
     /** The least time between two checkpoints: each one fsyncs, beside the writer's own fsyncs. */
     private static final long MIN_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -64,7 +65,9 @@ final class Checkpointer implements AutoCloseable {
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA wal_checkpoint(TRUNCATE)");
         } catch (SQLException e) {
-            log.atWarn().setCause(e).log("final WAL checkpoint failed; the next open replays the WAL");
+            log.atWarn()
+                    .setCause(e)
+                    .log("final WAL checkpoint failed; the next open replays the WAL");
         }
         try {
             conn.close();
@@ -83,12 +86,15 @@ final class Checkpointer implements AutoCloseable {
             }
             seen = now;
             LockSupport.parkNanos(MIN_GAP_NANOS);
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            try (Statement st = conn.createStatement();
+                    ResultSet rs = st.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
                 if (rs.next() && rs.getInt(1) != 0) {
                     log.atDebug().log("WAL checkpoint was busy; retrying after the next commit");
                 }
             } catch (SQLException e) {
-                log.atWarn().setCause(e).log("WAL checkpoint failed; retrying after the next commit");
+                log.atWarn()
+                        .setCause(e)
+                        .log("WAL checkpoint failed; retrying after the next commit");
                 LockSupport.parkNanos(IDLE_NANOS);
             }
         }

@@ -6,19 +6,18 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 
 /**
- * Decides how far automatic compaction may go: keep at least {@code retainRevisions} revisions
- * and every revision written within {@code retainDuration}, so that a watcher that reconnects
- * within that window can resume instead of re-listing.
+ * Decides how far automatic compaction may go: keep at least {@code retainRevisions} revisions and
+ * every revision written within {@code retainDuration}, so that a watcher that reconnects within
+ * that window can resume instead of re-listing.
  *
- * <p>Time is tracked by sampling the current revision at each run (the store keeps no timestamp
- * per revision): a revision sampled at or before {@code now - retainDuration} was written at least
- * that long ago. After a restart nothing is compacted by time until a full window has passed.
+ * <p>Time is tracked by sampling the current revision at each run (the store keeps no timestamp per
+ * revision): a revision sampled at or before {@code now - retainDuration} was written at least that
+ * long ago. After a restart nothing is compacted by time until a full window has passed.
  *
  * <p>Thread safe.
  */
 final class CompactionPolicy {
-    private record Sample(Instant at, long revision) {
-    }
+    private record Sample(Instant at, long revision) {}
 
     private final long retainRevisions;
     private final Duration retainDuration;
@@ -32,8 +31,8 @@ final class CompactionPolicy {
     }
 
     /**
-     * Records that {@code currentRevision} is current now and returns the highest revision that
-     * may be compacted to (0 when nothing may be).
+     * Records that {@code currentRevision} is current now and returns the highest revision that may
+     * be compacted to (0 when nothing may be).
      */
     synchronized long target(long currentRevision) {
         Instant now = clock.instant();

@@ -33,7 +33,8 @@ final class DataDirLock {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new StoreException(dataDir + " is in use by another process (" + file + " is locked)");
+                throw new StoreException(
+                        dataDir + " is in use by another process (" + file + " is locked)");
             }
             return new DataDirLock(channel, lock);
         } catch (OverlappingFileLockException e) {

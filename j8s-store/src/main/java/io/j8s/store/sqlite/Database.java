@@ -21,12 +21,10 @@ import org.sqlite.SQLiteConfig;
  *       and lets compaction find superseded rows without scanning. Deletions are tombstone rows
  *       ({@code deleted = 1}, empty value).
  *   <li>{@code kv}: the latest version of every live key, keyed by key (a small WITHOUT ROWID
- *       table: latest reads and prefix lists walk it in key order, then fetch the value from
- *       {@code kv_log} by rowid). It is the fast path: reads of the latest state never look at
- *       history.
- *   <li>{@code meta}: the current revision (kept even when compaction deletes the newest rows,
- *       so revisions keep growing across restarts), the compacted revision and compaction
- *       progress.
+ *       table: latest reads and prefix lists walk it in key order, then fetch the value from {@code
+ *       kv_log} by rowid). It is the fast path: reads of the latest state never look at history.
+ *   <li>{@code meta}: the current revision (kept even when compaction deletes the newest rows, so
+ *       revisions keep growing across restarts), the compacted revision and compaction progress.
  * </ul>
  *
  * <p>Keys are UTF-8 BLOBs (see {@link KeyBytes}).
@@ -53,7 +51,9 @@ final class Database {
                 + " mod_rev INTEGER NOT NULL,"
                 + " log_id INTEGER NOT NULL) WITHOUT ROWID",
         "INSERT OR IGNORE INTO meta (name, value) VALUES"
-                + " ('schema', " + SCHEMA_VERSION + "), ('revision', 0), ('compacted', 0), ('compact_progress', 0)",
+                + " ('schema', "
+                + SCHEMA_VERSION
+                + "), ('revision', 0), ('compacted', 0), ('compact_progress', 0)",
     };
 
     private final SqliteStoreOptions options;
@@ -82,7 +82,8 @@ final class Database {
         Connection conn = config.createConnection(url);
         try (Statement st = conn.createStatement()) {
             // The Checkpointer copies the WAL back on its own thread; see there for why. The writer
-            // still checkpoints past this many frames (32 MiB), finding all but a short tail already
+            // still checkpoints past this many frames (32 MiB), finding all but a short tail
+            // already
             // copied: that lets the WAL restart from its beginning instead of growing forever.
             st.execute("PRAGMA wal_autocheckpoint=" + WRITER_CHECKPOINT_FRAMES);
             for (String ddl : SCHEMA) {
@@ -92,8 +93,12 @@ final class Database {
                 long version = rs.next() ? rs.getLong(1) : -1;
                 if (version != SCHEMA_VERSION) {
                     conn.close();
-                    throw new StoreException(options.databaseFile() + " has schema version " + version
-                            + " but this j8s reads version " + SCHEMA_VERSION);
+                    throw new StoreException(
+                            options.databaseFile()
+                                    + " has schema version "
+                                    + version
+                                    + " but this j8s reads version "
+                                    + SCHEMA_VERSION);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -108,7 +113,9 @@ final class Database {
         return baseConfig().createConnection(url);
     }
 
-    /** Opens a read-only connection; in WAL mode it reads a snapshot and never waits for the writer. */
+    /**
+     * Opens a read-only connection; in WAL mode it reads a snapshot and never waits for the writer.
+     */
     Connection openReader() throws SQLException {
         SQLiteConfig config = baseConfig();
         config.setReadOnly(true);
@@ -117,7 +124,10 @@ final class Database {
 
     private SQLiteConfig baseConfig() {
         SQLiteConfig config = new SQLiteConfig();
-        config.setSynchronous(options.fsync() ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
+        config.setSynchronous(
+                options.fsync()
+                        ? SQLiteConfig.SynchronousMode.FULL
+                        : SQLiteConfig.SynchronousMode.NORMAL);
         config.setBusyTimeout(30_000);
         // Negative: KiB. 64 MiB of page cache per connection keeps hot index pages in memory.
         config.setCacheSize(-64 * 1024);

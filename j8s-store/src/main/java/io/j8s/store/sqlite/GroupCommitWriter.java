@@ -34,8 +34,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Compaction runs on this thread too, in steps between batches, so it never races a write.
  *
- * <p>Thread safety: {@link #submit}, {@link #submitCompaction} and the accessors may be called
- * from any thread; everything else belongs to the writer thread.
+ * <p>Thread safety: {@link #submit}, {@link #submitCompaction} and the accessors may be called from
+ * any thread; everything else belongs to the writer thread.
  */
 final class GroupCommitWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(GroupCommitWriter.class);
@@ -43,34 +43,39 @@ final class GroupCommitWriter implements AutoCloseable {
 
     /** A batch stops growing past this many value bytes, bounding one transaction's size. */
     private static final long MAX_BATCH_BYTES = 32L * 1024 * 1024;
+
     /** Compaction deletes the history of this many revisions per SQLite transaction. */
     static final long COMPACTION_STEP_REVISIONS = 5_000;
 
     static final String LOOKUP = "SELECT create_rev, mod_rev, log_id FROM kv WHERE key = ?";
-    static final String DELETE_SUPERSEDED = "DELETE FROM kv_log WHERE id IN"
-            + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)";
-    static final String DELETE_TOMBSTONES = "DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1";
+    static final String DELETE_SUPERSEDED =
+            "DELETE FROM kv_log WHERE id IN"
+                    + " (SELECT prev_id FROM kv_log WHERE rev > ? AND rev <= ? AND prev_id <> 0)";
+    static final String DELETE_TOMBSTONES =
+            "DELETE FROM kv_log WHERE rev > ? AND rev <= ? AND deleted = 1";
 
-    private sealed interface Task permits Write, Compact, Stop {
-    }
+    private sealed interface Task permits Write, Compact, Stop {}
 
-    private record Write(List<TxnOp> ops, long bytes, CompletableFuture<Long> done) implements Task {
-    }
+    private record Write(List<TxnOp> ops, long bytes, CompletableFuture<Long> done)
+            implements Task {}
 
-    private record Compact(long target, CompletableFuture<Void> done) implements Task {
-    }
+    private record Compact(long target, CompletableFuture<Void> done) implements Task {}
 
-    private record Stop() implements Task {
-    }
+    private record Stop() implements Task {}
 
     /** A key's row in {@code kv}. */
-    private record Current(long createRevision, long modRevision, long logId) {
-    }
+    private record Current(long createRevision, long modRevision, long logId) {}
 
     /** One applied op, kept until the commit is published to watchers. */
-    private record Change(long revision, String key, boolean deleted, long createRevision, byte[] value,
-            long prevId, long prevCreateRevision, long prevModRevision) {
-    }
+    private record Change(
+            long revision,
+            String key,
+            boolean deleted,
+            long createRevision,
+            byte[] value,
+            long prevId,
+            long prevCreateRevision,
+            long prevModRevision) {}
 
     private final Connection conn;
     private final WatchHub hub;
@@ -103,8 +108,16 @@ final class GroupCommitWriter implements AutoCloseable {
     private final PreparedStatement deleteSuperseded;
     private final PreparedStatement deleteTombstones;
 
-    GroupCommitWriter(Connection conn, WatchHub hub, Checkpointer checkpointer, int maxBatchOps, long revision,
-            long compacted, long compactProgress, long nextId) throws SQLException {
+    GroupCommitWriter(
+            Connection conn,
+            WatchHub hub,
+            Checkpointer checkpointer,
+            int maxBatchOps,
+            long revision,
+            long compacted,
+            long compactProgress,
+            long nextId)
+            throws SQLException {
         this.conn = conn;
         this.hub = hub;
         this.checkpointer = checkpointer;
@@ -120,10 +133,15 @@ final class GroupCommitWriter implements AutoCloseable {
         this.commit = conn.prepareStatement("COMMIT");
         this.rollback = conn.prepareStatement("ROLLBACK");
         this.lookup = conn.prepareStatement(LOOKUP);
-        this.insertLog = conn.prepareStatement("INSERT INTO kv_log (id, rev, key, create_rev, prev_id, deleted, value)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
-        this.insertKv = conn.prepareStatement("INSERT INTO kv (key, create_rev, mod_rev, log_id) VALUES (?, ?, ?, ?)");
-        this.updateKv = conn.prepareStatement("UPDATE kv SET mod_rev = ?, log_id = ? WHERE key = ?");
+        this.insertLog =
+                conn.prepareStatement(
+                        "INSERT INTO kv_log (id, rev, key, create_rev, prev_id, deleted, value)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+        this.insertKv =
+                conn.prepareStatement(
+                        "INSERT INTO kv (key, create_rev, mod_rev, log_id) VALUES (?, ?, ?, ?)");
+        this.updateKv =
+                conn.prepareStatement("UPDATE kv SET mod_rev = ?, log_id = ? WHERE key = ?");
         this.deleteKv = conn.prepareStatement("DELETE FROM kv WHERE key = ?");
         this.setMeta = conn.prepareStatement("UPDATE meta SET value = ? WHERE name = ?");
         this.prevValue = conn.prepareStatement("SELECT value FROM kv_log WHERE id = ?");
@@ -177,7 +195,10 @@ final class GroupCommitWriter implements AutoCloseable {
         return c.done();
     }
 
-    /** Stops taking work, finishes what is queued, and stops the thread. Does not close the connection. */
+    /**
+     * Stops taking work, finishes what is queued, and stops the thread. Does not close the
+     * connection.
+     */
     @Override
     public void close() {
         synchronized (submitLock) {
@@ -286,8 +307,12 @@ final class GroupCommitWriter implements AutoCloseable {
             rollbackQuietly(e);
             revision = startRevision;
             nextId = startId;
-            log.atError().addKeyValue("transactions", batch.size()).setCause(e).log("sqlite write batch failed");
-            StoreException failure = new StoreException("sqlite write failed: " + e.getMessage(), e);
+            log.atError()
+                    .addKeyValue("transactions", batch.size())
+                    .setCause(e)
+                    .log("sqlite write batch failed");
+            StoreException failure =
+                    new StoreException("sqlite write failed: " + e.getMessage(), e);
             batch.forEach(w -> w.done().completeExceptionally(failure));
             return;
         }
@@ -314,17 +339,24 @@ final class GroupCommitWriter implements AutoCloseable {
             current[i] = c;
             if (op instanceof TxnOp.Create) {
                 if (c != null) {
-                    throw new AlreadyExistsException(op.key() + " already exists (mod revision " + c.modRevision() + ")");
+                    throw new AlreadyExistsException(
+                            op.key() + " already exists (mod revision " + c.modRevision() + ")");
                 }
             } else {
-                long expected = op instanceof TxnOp.Update u ? u.expectedModRevision()
-                        : ((TxnOp.Delete) op).expectedModRevision();
+                long expected =
+                        op instanceof TxnOp.Update u
+                                ? u.expectedModRevision()
+                                : ((TxnOp.Delete) op).expectedModRevision();
                 if (c == null) {
                     throw new NotFoundException(op.key() + " not found");
                 }
                 if (expected != Store.ANY_REVISION && expected != c.modRevision()) {
-                    throw new ConflictException(op.key() + " has mod revision " + c.modRevision()
-                            + ", not the expected " + expected);
+                    throw new ConflictException(
+                            op.key()
+                                    + " has mod revision "
+                                    + c.modRevision()
+                                    + ", not the expected "
+                                    + expected);
                 }
             }
         }
@@ -348,13 +380,30 @@ final class GroupCommitWriter implements AutoCloseable {
                 updateKv.setLong(2, id);
                 updateKv.setBytes(3, key);
                 updateKv.executeUpdate();
-                changes.add(new Change(rev, op.key(), false, c.createRevision(), update.value(), c.logId(),
-                        c.createRevision(), c.modRevision()));
+                changes.add(
+                        new Change(
+                                rev,
+                                op.key(),
+                                false,
+                                c.createRevision(),
+                                update.value(),
+                                c.logId(),
+                                c.createRevision(),
+                                c.modRevision()));
             } else {
                 insertLog(id, rev, key, 0, c.logId(), true, EMPTY);
                 deleteKv.setBytes(1, key);
                 deleteKv.executeUpdate();
-                changes.add(new Change(rev, op.key(), true, 0, EMPTY, c.logId(), c.createRevision(), c.modRevision()));
+                changes.add(
+                        new Change(
+                                rev,
+                                op.key(),
+                                true,
+                                0,
+                                EMPTY,
+                                c.logId(),
+                                c.createRevision(),
+                                c.modRevision()));
             }
         }
         revision = rev;
@@ -368,7 +417,14 @@ final class GroupCommitWriter implements AutoCloseable {
         }
     }
 
-    private void insertLog(long id, long rev, byte[] key, long createRev, long prevId, boolean deleted, byte[] value)
+    private void insertLog(
+            long id,
+            long rev,
+            byte[] key,
+            long createRev,
+            long prevId,
+            boolean deleted,
+            byte[] value)
             throws SQLException {
         insertLog.setLong(1, id);
         insertLog.setLong(2, rev);
@@ -386,7 +442,10 @@ final class GroupCommitWriter implements AutoCloseable {
         setMeta.executeUpdate();
     }
 
-    /** Builds the watch events of a commit, reading previous values back (only when someone watches). */
+    /**
+     * Builds the watch events of a commit, reading previous values back (only when someone
+     * watches).
+     */
     private List<WatchEvent> events(List<Change> changes) {
         List<WatchEvent> events = new ArrayList<>(changes.size());
         try {
@@ -396,16 +455,35 @@ final class GroupCommitWriter implements AutoCloseable {
                     prevValue.setLong(1, c.prevId());
                     try (ResultSet rs = prevValue.executeQuery()) {
                         if (!rs.next()) {
-                            throw new StoreException("previous version of " + c.key() + " (row " + c.prevId()
-                                    + ") is missing");
+                            throw new StoreException(
+                                    "previous version of "
+                                            + c.key()
+                                            + " (row "
+                                            + c.prevId()
+                                            + ") is missing");
                         }
-                        prev = new KeyValue(c.key(), rs.getBytes(1), c.prevCreateRevision(), c.prevModRevision());
+                        prev =
+                                new KeyValue(
+                                        c.key(),
+                                        rs.getBytes(1),
+                                        c.prevCreateRevision(),
+                                        c.prevModRevision());
                     }
                 }
-                events.add(c.deleted()
-                        ? new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(c.key(), EMPTY, 0, c.revision()), prev)
-                        : new WatchEvent(WatchEvent.Type.PUT,
-                                new KeyValue(c.key(), c.value(), c.createRevision(), c.revision()), prev));
+                events.add(
+                        c.deleted()
+                                ? new WatchEvent(
+                                        WatchEvent.Type.DELETE,
+                                        new KeyValue(c.key(), EMPTY, 0, c.revision()),
+                                        prev)
+                                : new WatchEvent(
+                                        WatchEvent.Type.PUT,
+                                        new KeyValue(
+                                                c.key(),
+                                                c.value(),
+                                                c.createRevision(),
+                                                c.revision()),
+                                        prev));
             }
         } catch (SQLException e) {
             throw new StoreException("reading previous values for watchers failed", e);
@@ -416,8 +494,13 @@ final class GroupCommitWriter implements AutoCloseable {
     private void compactStep(Compact task) {
         long target = task.target();
         if (target > revision) {
-            task.done().completeExceptionally(new FutureRevisionException(
-                    "cannot compact to " + target + ": the current revision is " + revision));
+            task.done()
+                    .completeExceptionally(
+                            new FutureRevisionException(
+                                    "cannot compact to "
+                                            + target
+                                            + ": the current revision is "
+                                            + revision));
             return;
         }
         long startCompacted = compacted;
@@ -444,14 +527,22 @@ final class GroupCommitWriter implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(e);
             compacted = startCompacted;
-            log.atError().addKeyValue("target", target).setCause(e).log("sqlite compaction step failed");
-            task.done().completeExceptionally(new StoreException("sqlite compaction failed: " + e.getMessage(), e));
+            log.atError()
+                    .addKeyValue("target", target)
+                    .setCause(e)
+                    .log("sqlite compaction step failed");
+            task.done()
+                    .completeExceptionally(
+                            new StoreException("sqlite compaction failed: " + e.getMessage(), e));
             return;
         }
         compactedRevision = compacted;
         checkpointer.committed();
         if (to > compactProgress) {
-            log.atDebug().addKeyValue("from", compactProgress).addKeyValue("to", to).addKeyValue("rowsDeleted", deleted)
+            log.atDebug()
+                    .addKeyValue("from", compactProgress)
+                    .addKeyValue("to", to)
+                    .addKeyValue("rowsDeleted", deleted)
                     .log("compacted history");
         }
         compactProgress = Math.max(compactProgress, to);

@@ -11,8 +11,7 @@ import java.util.Arrays;
 final class KeyBytes {
     private static final byte[] AFTER_ALL_KEYS = {(byte) 0xFF};
 
-    private KeyBytes() {
-    }
+    private KeyBytes() {}
 
     static byte[] bytes(String key) {
         return key.getBytes(StandardCharsets.UTF_8);

@@ -57,7 +57,10 @@ final class ReadPool implements AutoCloseable {
         }
     }
 
-    /** Runs {@code read} on a new connection of its own (for long replays that must not starve reads). */
+    /**
+     * Runs {@code read} on a new connection of its own (for long replays that must not starve
+     * reads).
+     */
     <T> T readAlone(Read<T> read) {
         if (closed) {
             throw new StoreClosedException("the sqlite store is closed");

@@ -20,33 +20,39 @@ import java.util.Optional;
  * The read queries, on one read-only connection. Not thread safe: {@link ReadPool} hands each
  * reader to one thread at a time.
  *
- * <p>Reads that combine several statements run in one SQLite read transaction, which in WAL mode
- * is a snapshot: the revision read from {@code meta} and the rows belong to the same commit.
+ * <p>Reads that combine several statements run in one SQLite read transaction, which in WAL mode is
+ * a snapshot: the revision read from {@code meta} and the rows belong to the same commit.
  */
 final class Reader implements AutoCloseable {
     private static final byte[] EMPTY = new byte[0];
 
-    static final String SNAPSHOT = "SELECT (SELECT value FROM meta WHERE name = 'revision'),"
-            + " (SELECT value FROM meta WHERE name = 'compacted')";
-    static final String GET_LATEST = "SELECT c.create_rev, c.mod_rev, l.value"
-            + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id WHERE c.key = ?";
-    static final String GET_AT = "SELECT rev, create_rev, deleted, value FROM kv_log"
-            + " WHERE key = ? AND rev <= ? ORDER BY rev DESC LIMIT 1";
+    static final String SNAPSHOT =
+            "SELECT (SELECT value FROM meta WHERE name = 'revision'),"
+                    + " (SELECT value FROM meta WHERE name = 'compacted')";
+    static final String GET_LATEST =
+            "SELECT c.create_rev, c.mod_rev, l.value"
+                    + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id WHERE c.key = ?";
+    static final String GET_AT =
+            "SELECT rev, create_rev, deleted, value FROM kv_log"
+                    + " WHERE key = ? AND rev <= ? ORDER BY rev DESC LIMIT 1";
     // CROSS JOIN makes SQLite walk kv in key order and fetch each value by rowid.
-    static final String RANGE_LATEST = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
-            + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
-            + " WHERE c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?";
-    static final String RANGE_UNCHANGED_SINCE = "SELECT c.key, c.create_rev, c.mod_rev, l.value"
-            + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
-            + " WHERE c.key >= ? AND c.key < ? AND c.mod_rev <= ? ORDER BY c.key LIMIT ?";
-    static final String KEYS_CHANGED_AFTER = "SELECT DISTINCT key FROM kv_log"
-            + " WHERE rev > ? AND key >= ? AND key < ?";
+    static final String RANGE_LATEST =
+            "SELECT c.key, c.create_rev, c.mod_rev, l.value"
+                    + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
+                    + " WHERE c.key >= ? AND c.key < ? ORDER BY c.key LIMIT ?";
+    static final String RANGE_UNCHANGED_SINCE =
+            "SELECT c.key, c.create_rev, c.mod_rev, l.value"
+                    + " FROM kv c CROSS JOIN kv_log l ON l.id = c.log_id"
+                    + " WHERE c.key >= ? AND c.key < ? AND c.mod_rev <= ? ORDER BY c.key LIMIT ?";
+    static final String KEYS_CHANGED_AFTER =
+            "SELECT DISTINCT key FROM kv_log" + " WHERE rev > ? AND key >= ? AND key < ?";
     static final String COUNT = "SELECT count(*) FROM kv WHERE key >= ? AND key < ?";
     // INDEXED BY: walking the rev index yields rows in (rev, id) order, so the result streams
     // without a sort however long the replay is.
-    static final String REPLAY = "SELECT l.rev, l.key, l.create_rev, l.deleted, l.value, p.rev, p.create_rev, p.value"
-            + " FROM kv_log l INDEXED BY kv_log_rev LEFT JOIN kv_log p ON p.id = l.prev_id"
-            + " WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev, l.id";
+    static final String REPLAY =
+            "SELECT l.rev, l.key, l.create_rev, l.deleted, l.value, p.rev, p.create_rev, p.value"
+                    + " FROM kv_log l INDEXED BY kv_log_rev LEFT JOIN kv_log p ON p.id = l.prev_id"
+                    + " WHERE l.rev > ? AND l.rev <= ? AND l.key >= ? AND l.key < ? ORDER BY l.rev, l.id";
 
     /** Events per listener call during a replay (a revision is never split across calls). */
     private static final int REPLAY_CHUNK = 500;
@@ -85,7 +91,8 @@ final class Reader implements AutoCloseable {
         begin.execute();
         try {
             long current = checkRevision(revision);
-            Optional<KeyValue> kv = revision == current ? getLatest(key, k) : getAt(key, k, revision);
+            Optional<KeyValue> kv =
+                    revision == current ? getLatest(key, k) : getAt(key, k, revision);
             commit.execute();
             return kv;
         } catch (SQLException | RuntimeException e) {
@@ -94,16 +101,21 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    RangeResult range(String prefix, int limit, String continueAfter, long revision) throws SQLException {
+    RangeResult range(String prefix, int limit, String continueAfter, long revision)
+            throws SQLException {
         byte[] p = KeyBytes.bytes(prefix);
-        byte[] from = continueAfter == null ? p : KeyBytes.max(p, KeyBytes.successor(KeyBytes.bytes(continueAfter)));
+        byte[] from =
+                continueAfter == null
+                        ? p
+                        : KeyBytes.max(p, KeyBytes.successor(KeyBytes.bytes(continueAfter)));
         byte[] to = KeyBytes.prefixEnd(p);
         begin.execute();
         try {
             long current = checkRevision(revision);
-            RangeResult result = revision == 0 || revision == current
-                    ? rangeLatest(from, to, limit, current)
-                    : rangeAt(from, to, limit, revision);
+            RangeResult result =
+                    revision == 0 || revision == current
+                            ? rangeLatest(from, to, limit, current)
+                            : rangeAt(from, to, limit, revision);
             commit.execute();
             return result;
         } catch (SQLException | RuntimeException e) {
@@ -123,8 +135,8 @@ final class Reader implements AutoCloseable {
     }
 
     /**
-     * Streams the history (afterRevision, upToRevision] under {@code prefix} into {@code sink},
-     * all from one snapshot, so compaction running meanwhile cannot take rows away from under it.
+     * Streams the history (afterRevision, upToRevision] under {@code prefix} into {@code sink}, all
+     * from one snapshot, so compaction running meanwhile cannot take rows away from under it.
      *
      * @throws CompactedException when history after {@code afterRevision} is no longer complete
      */
@@ -146,7 +158,8 @@ final class Reader implements AutoCloseable {
                 boolean open = true;
                 while (open && rs.next()) {
                     WatchEvent e = eventOf(rs);
-                    if (chunk.size() >= REPLAY_CHUNK && e.revision() != chunk.get(chunk.size() - 1).revision()) {
+                    if (chunk.size() >= REPLAY_CHUNK
+                            && e.revision() != chunk.get(chunk.size() - 1).revision()) {
                         open = sink.deliver(chunk);
                         chunk = new ArrayList<>();
                     }
@@ -193,25 +206,32 @@ final class Reader implements AutoCloseable {
         }
     }
 
-    private RangeResult rangeLatest(byte[] from, byte[] to, int limit, long current) throws SQLException {
+    private RangeResult rangeLatest(byte[] from, byte[] to, int limit, long current)
+            throws SQLException {
         rangeLatest.setBytes(1, from);
         rangeLatest.setBytes(2, to);
         rangeLatest.setLong(3, limit == 0 ? -1 : limit + 1L);
         List<KeyValue> kvs = new ArrayList<>();
         try (ResultSet rs = rangeLatest.executeQuery()) {
             while (rs.next()) {
-                kvs.add(new KeyValue(KeyBytes.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
+                kvs.add(
+                        new KeyValue(
+                                KeyBytes.string(rs.getBytes(1)),
+                                rs.getBytes(4),
+                                rs.getLong(2),
+                                rs.getLong(3)));
             }
         }
         return page(kvs, limit, current);
     }
 
     /**
-     * A page as of an older revision: keys not written since come from {@code kv} (the bulk, in
-     * key order); the few keys written since (changed, deleted or re-created) are looked up in the
+     * A page as of an older revision: keys not written since come from {@code kv} (the bulk, in key
+     * order); the few keys written since (changed, deleted or re-created) are looked up in the
      * history at that revision. The two sets are disjoint; merged they are the state at revision.
      */
-    private RangeResult rangeAt(byte[] from, byte[] to, int limit, long revision) throws SQLException {
+    private RangeResult rangeAt(byte[] from, byte[] to, int limit, long revision)
+            throws SQLException {
         List<KeyValue> kvs = new ArrayList<>();
         rangeUnchangedSince.setBytes(1, from);
         rangeUnchangedSince.setBytes(2, to);
@@ -219,7 +239,12 @@ final class Reader implements AutoCloseable {
         rangeUnchangedSince.setLong(4, limit == 0 ? -1 : limit + 1L);
         try (ResultSet rs = rangeUnchangedSince.executeQuery()) {
             while (rs.next()) {
-                kvs.add(new KeyValue(KeyBytes.string(rs.getBytes(1)), rs.getBytes(4), rs.getLong(2), rs.getLong(3)));
+                kvs.add(
+                        new KeyValue(
+                                KeyBytes.string(rs.getBytes(1)),
+                                rs.getBytes(4),
+                                rs.getLong(2),
+                                rs.getLong(3)));
             }
         }
         // A full page bounds the keys that can still make it into this page.
@@ -261,7 +286,8 @@ final class Reader implements AutoCloseable {
             throw new CompactedException(revision, compacted);
         }
         if (revision > current) {
-            throw new FutureRevisionException("revision " + revision + " is above the current revision " + current);
+            throw new FutureRevisionException(
+                    "revision " + revision + " is above the current revision " + current);
         }
         return current;
     }
@@ -292,11 +318,16 @@ final class Reader implements AutoCloseable {
         }
         if (deleted) {
             if (prev == null) {
-                throw new StoreException("history row for " + key + " at revision " + rev
-                        + " is a deletion without a previous version");
+                throw new StoreException(
+                        "history row for "
+                                + key
+                                + " at revision "
+                                + rev
+                                + " is a deletion without a previous version");
             }
             return new WatchEvent(WatchEvent.Type.DELETE, new KeyValue(key, EMPTY, 0, rev), prev);
         }
-        return new WatchEvent(WatchEvent.Type.PUT, new KeyValue(key, rs.getBytes(5), rs.getLong(3), rev), prev);
+        return new WatchEvent(
+                WatchEvent.Type.PUT, new KeyValue(key, rs.getBytes(5), rs.getLong(3), rev), prev);
     }
 }

@@ -36,16 +36,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Durability: a write returns after its SQLite transaction committed (and, with {@link
  * SqliteStoreOptions#fsync()}, was fsynced), so an acknowledged write survives {@code kill -9}.
- * Concurrent writes are committed together by one writer thread (group commit); each still gets
- * its own revision and its own precondition check, in arrival order.
+ * Concurrent writes are committed together by one writer thread (group commit); each still gets its
+ * own revision and its own precondition check, in arrival order.
  *
  * <p>Reads run on a pool of read-only connections and see the latest commit; they never wait for
  * the writer. Reads at an older revision, and watches, are served from the history table until
  * compaction removes it: automatically (see {@link SqliteStoreOptions}) or via {@link #compact}.
  *
- * <p>Watches are fed in process right after each commit. A watch from a past revision first
- * replays the history, then continues with live changes, with no gap or duplicate. A multi-op
- * {@link #txn} emits one event per op, all with the txn's revision, in op order.
+ * <p>Watches are fed in process right after each commit. A watch from a past revision first replays
+ * the history, then continues with live changes, with no gap or duplicate. A multi-op {@link #txn}
+ * emits one event per op, all with the txn's revision, in op order.
  *
  * <p>KeyBytes: any non-empty string; ranges and prefixes compare UTF-8 bytes, as etcd does.
  *
@@ -66,8 +66,14 @@ public final class SqliteStore extends AbstractStore {
     private final DataDirLock lock;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private SqliteStore(SqliteStoreOptions options, DataDirLock lock, ReadPool reads, GroupCommitWriter writer,
-            Checkpointer checkpointer, WatchHub hub, ExecutorService watchThreads) {
+    private SqliteStore(
+            SqliteStoreOptions options,
+            DataDirLock lock,
+            ReadPool reads,
+            GroupCommitWriter writer,
+            Checkpointer checkpointer,
+            WatchHub hub,
+            ExecutorService watchThreads) {
         this.options = options;
         this.lock = lock;
         this.reads = reads;
@@ -75,13 +81,18 @@ public final class SqliteStore extends AbstractStore {
         this.checkpointer = checkpointer;
         this.hub = hub;
         this.watchThreads = watchThreads;
-        this.policy = new CompactionPolicy(options.retainRevisions(), options.retainDuration(), options.clock());
+        this.policy =
+                new CompactionPolicy(
+                        options.retainRevisions(), options.retainDuration(), options.clock());
         if (options.compactionInterval().isZero()) {
             this.compactor = null;
         } else {
-            this.compactor = Executors.newSingleThreadScheduledExecutor(daemonThreads("j8s-sqlite-compactor"));
+            this.compactor =
+                    Executors.newSingleThreadScheduledExecutor(
+                            daemonThreads("j8s-sqlite-compactor"));
             long millis = Math.max(1, options.compactionInterval().toMillis());
-            this.compactor.scheduleWithFixedDelay(this::autoCompactQuietly, millis, millis, TimeUnit.MILLISECONDS);
+            this.compactor.scheduleWithFixedDelay(
+                    this::autoCompactQuietly, millis, millis, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -91,8 +102,8 @@ public final class SqliteStore extends AbstractStore {
     }
 
     /**
-     * Opens (or creates) the store described by {@code options}; finishes a compaction that a
-     * crash cut short.
+     * Opens (or creates) the store described by {@code options}; finishes a compaction that a crash
+     * cut short.
      *
      * @throws StoreException when the database cannot be opened or has another schema version
      */
@@ -110,24 +121,44 @@ public final class SqliteStore extends AbstractStore {
             long compacted = meta(conn, "compacted");
             long progress = meta(conn, "compact_progress");
             long nextId;
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT max(id) FROM kv_log")) {
+            try (Statement st = conn.createStatement();
+                    ResultSet rs = st.executeQuery("SELECT max(id) FROM kv_log")) {
                 rs.next();
                 nextId = rs.getLong(1) + 1;
             }
             reads = new ReadPool(db, options.readConnections());
-            watchThreads = Executors.newFixedThreadPool(options.watchThreads(), daemonThreads("j8s-sqlite-watch"));
+            watchThreads =
+                    Executors.newFixedThreadPool(
+                            options.watchThreads(), daemonThreads("j8s-sqlite-watch"));
             ReadPool history = reads;
-            WatchHub hub = new WatchHub(watchThreads, options.watchBufferEvents(),
-                    (prefix, after, upTo) -> sink -> history.readAlone(r -> {
-                        r.replay(prefix, after, upTo, sink);
-                        return null;
-                    }),
-                    revision);
+            WatchHub hub =
+                    new WatchHub(
+                            watchThreads,
+                            options.watchBufferEvents(),
+                            (prefix, after, upTo) ->
+                                    sink ->
+                                            history.readAlone(
+                                                    r -> {
+                                                        r.replay(prefix, after, upTo, sink);
+                                                        return null;
+                                                    }),
+                            revision);
             checkpointer = new Checkpointer(db.openCheckpointer());
-            GroupCommitWriter writer = new GroupCommitWriter(conn, hub, checkpointer, options.maxBatchOps(), revision,
-                    compacted, progress, nextId);
-            log.atInfo().addKeyValue("file", options.databaseFile()).addKeyValue("revision", revision)
-                    .addKeyValue("compactedRevision", compacted).addKeyValue("fsync", options.fsync())
+            GroupCommitWriter writer =
+                    new GroupCommitWriter(
+                            conn,
+                            hub,
+                            checkpointer,
+                            options.maxBatchOps(),
+                            revision,
+                            compacted,
+                            progress,
+                            nextId);
+            log.atInfo()
+                    .addKeyValue("file", options.databaseFile())
+                    .addKeyValue("revision", revision)
+                    .addKeyValue("compactedRevision", compacted)
+                    .addKeyValue("fsync", options.fsync())
                     .log("opened sqlite store");
             return new SqliteStore(options, lock, reads, writer, checkpointer, hub, watchThreads);
         } catch (SQLException | RuntimeException e) {
@@ -151,7 +182,9 @@ public final class SqliteStore extends AbstractStore {
             if (e instanceof StoreException se) {
                 throw se;
             }
-            throw new StoreException("cannot open sqlite store " + options.databaseFile() + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot open sqlite store " + options.databaseFile() + ": " + e.getMessage(),
+                    e);
         }
     }
 
@@ -221,7 +254,8 @@ public final class SqliteStore extends AbstractStore {
         }
         long current = currentRevision();
         if (revision > current) {
-            throw new FutureRevisionException("cannot compact to " + revision + ": the current revision is " + current);
+            throw new FutureRevisionException(
+                    "cannot compact to " + revision + ": the current revision is " + current);
         }
         await(writer.submitCompaction(revision));
         log.atInfo().addKeyValue("revision", revision).log("compacted sqlite store");
@@ -259,7 +293,8 @@ public final class SqliteStore extends AbstractStore {
         watchThreads.shutdown();
         try {
             if (!watchThreads.awaitTermination(10, TimeUnit.SECONDS)) {
-                log.atWarn().log("watch listeners did not return within 10s of close; abandoning them");
+                log.atWarn()
+                        .log("watch listeners did not return within 10s of close; abandoning them");
                 watchThreads.shutdownNow();
             }
         } catch (InterruptedException e) {
@@ -270,7 +305,9 @@ public final class SqliteStore extends AbstractStore {
         checkpointer.close();
         writer.closeConnection();
         lock.release();
-        log.atInfo().addKeyValue("file", options.databaseFile()).addKeyValue("revision", currentRevision())
+        log.atInfo()
+                .addKeyValue("file", options.databaseFile())
+                .addKeyValue("revision", currentRevision())
                 .log("closed sqlite store");
     }
 
@@ -293,7 +330,9 @@ public final class SqliteStore extends AbstractStore {
         } catch (StoreClosedException e) {
             // Closing: the next open finishes whatever was started.
         } catch (RuntimeException e) {
-            log.atError().setCause(e).log("automatic compaction failed; retrying at the next interval");
+            log.atError()
+                    .setCause(e)
+                    .log("automatic compaction failed; retrying at the next interval");
         }
     }
 
@@ -331,7 +370,8 @@ public final class SqliteStore extends AbstractStore {
 
     private static long meta(Connection conn, String name) throws SQLException {
         try (Statement st = conn.createStatement();
-                ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE name = '" + name + "'")) {
+                ResultSet rs =
+                        st.executeQuery("SELECT value FROM meta WHERE name = '" + name + "'")) {
             if (!rs.next()) {
                 throw new StoreException("state.db has no meta row " + name);
             }

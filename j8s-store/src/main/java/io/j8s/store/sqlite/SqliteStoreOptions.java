@@ -49,13 +49,16 @@ public record SqliteStoreOptions(
         positive("watchBufferEvents", watchBufferEvents);
         positive("watchThreads", watchThreads);
         if (retainRevisions < 0) {
-            throw new IllegalArgumentException("retainRevisions must not be negative but was " + retainRevisions);
+            throw new IllegalArgumentException(
+                    "retainRevisions must not be negative but was " + retainRevisions);
         }
         if (retainDuration.isNegative()) {
-            throw new IllegalArgumentException("retainDuration must not be negative but was " + retainDuration);
+            throw new IllegalArgumentException(
+                    "retainDuration must not be negative but was " + retainDuration);
         }
         if (compactionInterval.isNegative()) {
-            throw new IllegalArgumentException("compactionInterval must not be negative but was " + compactionInterval);
+            throw new IllegalArgumentException(
+                    "compactionInterval must not be negative but was " + compactionInterval);
         }
     }
 
@@ -65,8 +68,17 @@ public record SqliteStoreOptions(
      * 10,000 revisions and at least 5 minutes of history.
      */
     public static SqliteStoreOptions defaults(Path dataDir) {
-        return new SqliteStoreOptions(dataDir, true, 1_000, 4, 50_000, 2, 10_000, Duration.ofMinutes(5),
-                Duration.ofMinutes(1), Clock.systemUTC());
+        return new SqliteStoreOptions(
+                dataDir,
+                true,
+                1_000,
+                4,
+                50_000,
+                2,
+                10_000,
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(1),
+                Clock.systemUTC());
     }
 
     public Path databaseFile() {
@@ -74,44 +86,119 @@ public record SqliteStoreOptions(
     }
 
     public SqliteStoreOptions withFsync(boolean value) {
-        return new SqliteStoreOptions(dataDir, value, maxBatchOps, readConnections, watchBufferEvents, watchThreads,
-                retainRevisions, retainDuration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                value,
+                maxBatchOps,
+                readConnections,
+                watchBufferEvents,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                clock);
     }
 
     public SqliteStoreOptions withMaxBatchOps(int value) {
-        return new SqliteStoreOptions(dataDir, fsync, value, readConnections, watchBufferEvents, watchThreads,
-                retainRevisions, retainDuration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                value,
+                readConnections,
+                watchBufferEvents,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                clock);
     }
 
     public SqliteStoreOptions withReadConnections(int value) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, value, watchBufferEvents, watchThreads,
-                retainRevisions, retainDuration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                value,
+                watchBufferEvents,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                clock);
     }
 
     public SqliteStoreOptions withWatchBufferEvents(int value) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, readConnections, value, watchThreads,
-                retainRevisions, retainDuration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                readConnections,
+                value,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                clock);
     }
 
     public SqliteStoreOptions withWatchThreads(int value) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, readConnections, watchBufferEvents, value,
-                retainRevisions, retainDuration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                readConnections,
+                watchBufferEvents,
+                value,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                clock);
     }
 
-    /** Automatic compaction keeps at least {@code revisions} revisions and {@code duration} of history. */
+    /**
+     * Automatic compaction keeps at least {@code revisions} revisions and {@code duration} of
+     * history.
+     */
     public SqliteStoreOptions withRetention(long revisions, Duration duration) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, readConnections, watchBufferEvents, watchThreads,
-                revisions, duration, compactionInterval, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                readConnections,
+                watchBufferEvents,
+                watchThreads,
+                revisions,
+                duration,
+                compactionInterval,
+                clock);
     }
 
     public SqliteStoreOptions withCompactionInterval(Duration value) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, readConnections, watchBufferEvents, watchThreads,
-                retainRevisions, retainDuration, value, clock);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                readConnections,
+                watchBufferEvents,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                value,
+                clock);
     }
 
     public SqliteStoreOptions withClock(Clock value) {
-        return new SqliteStoreOptions(dataDir, fsync, maxBatchOps, readConnections, watchBufferEvents, watchThreads,
-                retainRevisions, retainDuration, compactionInterval, value);
+        return new SqliteStoreOptions(
+                dataDir,
+                fsync,
+                maxBatchOps,
+                readConnections,
+                watchBufferEvents,
+                watchThreads,
+                retainRevisions,
+                retainDuration,
+                compactionInterval,
+                value);
     }
 
     private static void positive(String name, int value) {

@@ -13,10 +13,10 @@ import java.util.function.Supplier;
 /**
  * Fans committed changes out to the store's watches, in process, right after each commit.
  *
- * <p>Why a watch sees no gap and no duplicate: registration and publication take the same lock.
- * A watch registered when revision {@code L} was the last one published gets (afterRevision, L]
- * from the history table (everything up to L is committed by then) and every later revision from
- * {@link #publish}, which only hands it events above {@code max(afterRevision, L)}.
+ * <p>Why a watch sees no gap and no duplicate: registration and publication take the same lock. A
+ * watch registered when revision {@code L} was the last one published gets (afterRevision, L] from
+ * the history table (everything up to L is committed by then) and every later revision from {@link
+ * #publish}, which only hands it events above {@code max(afterRevision, L)}.
  *
  * <p>Thread safety: all methods may be called from any thread; {@link #publish} is called by the
  * writer thread only and never blocks on a listener.
@@ -28,8 +28,7 @@ final class WatchHub {
         BufferedWatch.ReplaySource replay(String prefix, long afterRevision, long upToRevision);
     }
 
-    private record Registration(String prefix, long deliverAfter, BufferedWatch watch) {
-    }
+    private record Registration(String prefix, long deliverAfter, BufferedWatch watch) {}
 
     private final Executor executor;
     private final int capacity;
@@ -50,17 +49,26 @@ final class WatchHub {
         this.lastPublished = startRevision;
     }
 
-    /** @throws StoreException the error of {@link #endAll} when the hub was ended */
+    /**
+     * @throws StoreException the error of {@link #endAll} when the hub was ended
+     */
     Watch register(String prefix, long afterRevision, WatchListener listener) {
         synchronized (lock) {
             if (ended != null) {
                 throw ended;
             }
             long upTo = lastPublished;
-            BufferedWatch.ReplaySource replay = afterRevision < upTo ? history.replay(prefix, afterRevision, upTo) : null;
+            BufferedWatch.ReplaySource replay =
+                    afterRevision < upTo ? history.replay(prefix, afterRevision, upTo) : null;
             BufferedWatch[] self = new BufferedWatch[1];
-            BufferedWatch watch = new BufferedWatch("prefix=" + prefix + " after=" + afterRevision, capacity, executor,
-                    listener, replay, () -> unregister(self[0]));
+            BufferedWatch watch =
+                    new BufferedWatch(
+                            "prefix=" + prefix + " after=" + afterRevision,
+                            capacity,
+                            executor,
+                            listener,
+                            replay,
+                            () -> unregister(self[0]));
             self[0] = watch;
             List<Registration> next = new ArrayList<>(registrations);
             next.add(new Registration(prefix, Math.max(afterRevision, upTo), watch));
@@ -83,8 +91,8 @@ final class WatchHub {
     }
 
     /**
-     * Hands the events of a commit that reached {@code revision} to every matching watch.
-     * {@code events} is only called when some watch is registered.
+     * Hands the events of a commit that reached {@code revision} to every matching watch. {@code
+     * events} is only called when some watch is registered.
      */
     void publish(long revision, Supplier<List<WatchEvent>> events) {
         synchronized (lock) {
@@ -97,8 +105,10 @@ final class WatchHub {
                 }
             } catch (RuntimeException e) {
                 // These watches would miss the commit: end them so their callers re-list.
-                StoreException error = e instanceof StoreException se ? se
-                        : new StoreException("building watch events failed", e);
+                StoreException error =
+                        e instanceof StoreException se
+                                ? se
+                                : new StoreException("building watch events failed", e);
                 for (Registration r : registrations) {
                     r.watch().fail(error);
                 }

@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What the backends do alike: a single-key write is a {@link #txn} of one op, {@code get(key)}
- * reads the latest revision, and read and watch arguments are checked with the same words. Not
- * part of the {@code Store} API.
+ * reads the latest revision, and read and watch arguments are checked with the same words. Not part
+ * of the {@code Store} API.
  */
 public abstract class AbstractStore implements Store {
 
@@ -37,7 +37,9 @@ public abstract class AbstractStore implements Store {
         return txn(List.of(new TxnOp.Delete(key, expectedModRevision)));
     }
 
-    /** @throws IllegalArgumentException when {@code revision} is negative */
+    /**
+     * @throws IllegalArgumentException when {@code revision} is negative
+     */
     protected static void checkRevisionArgument(long revision) {
         if (revision < 0) {
             throw new IllegalArgumentException("revision must not be negative but was " + revision);
@@ -54,11 +56,13 @@ public abstract class AbstractStore implements Store {
     }
 
     /** The checks of {@link #watch}'s arguments. */
-    protected static void checkWatchArguments(String prefix, long afterRevision, WatchListener listener) {
+    protected static void checkWatchArguments(
+            String prefix, long afterRevision, WatchListener listener) {
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(listener, "listener");
         if (afterRevision < 0) {
-            throw new IllegalArgumentException("afterRevision must not be negative but was " + afterRevision);
+            throw new IllegalArgumentException(
+                    "afterRevision must not be negative but was " + afterRevision);
         }
     }
 

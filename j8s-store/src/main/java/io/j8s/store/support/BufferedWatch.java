@@ -25,13 +25,13 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #offer} and {@link #fail} never block and never call the listener on the caller's
  *       thread; they may be called from any thread.
  *   <li>Listener calls for one watch never overlap and keep the order of {@link #offer} calls.
- *   <li>When the buffered events would exceed {@code capacity}, the buffer is dropped and the
- *       watch ends with a {@link WatchOverflowException}: events are never dropped silently.
+ *   <li>When the buffered events would exceed {@code capacity}, the buffer is dropped and the watch
+ *       ends with a {@link WatchOverflowException}: events are never dropped silently.
  *   <li>{@link WatchListener#onError} is called at most once and is the last call; after {@link
  *       #close()} returns no new listener call starts.
  *   <li>An optional {@link ReplaySource} runs first, on the delivery executor, and may deliver any
- *       number of events before the buffered live events (this is how a backend replays history
- *       and then switches to live events without a gap).
+ *       number of events before the buffered live events (this is how a backend replays history and
+ *       then switches to live events without a gap).
  * </ul>
  *
  * <p>Not part of the {@code Store} API: it is public only so that both backends can share it.
@@ -41,6 +41,7 @@ public final class BufferedWatch implements Watch {
 
     /** Listener calls carry at most this many events, so one call never holds a thread for long. */
     static final int MAX_EVENTS_PER_CALL = 1_000;
+
     /** Calls made by one drain task before it yields its thread to other watches. */
     private static final int CALLS_PER_TASK = 16;
 
@@ -88,13 +89,19 @@ public final class BufferedWatch implements Watch {
      * @param executor runs the listener calls; shared with other watches
      * @param listener the caller's listener
      * @param replay history to deliver before live events, or null
-     * @param onEnd called once when the watch ends (error delivered or closed), e.g. to
-     *     unregister it from its producer
+     * @param onEnd called once when the watch ends (error delivered or closed), e.g. to unregister
+     *     it from its producer
      */
-    public BufferedWatch(String description, int capacity, Executor executor, WatchListener listener,
-            ReplaySource replay, Runnable onEnd) {
+    public BufferedWatch(
+            String description,
+            int capacity,
+            Executor executor,
+            WatchListener listener,
+            ReplaySource replay,
+            Runnable onEnd) {
         if (capacity < 1) {
-            throw new IllegalArgumentException("watch buffer capacity must be positive but was " + capacity);
+            throw new IllegalArgumentException(
+                    "watch buffer capacity must be positive but was " + capacity);
         }
         this.description = Objects.requireNonNull(description, "description");
         this.capacity = capacity;
@@ -125,9 +132,16 @@ public final class BufferedWatch implements Watch {
             }
             if (buffer.size() + events.size() > capacity) {
                 buffer.clear();
-                terminal = new WatchOverflowException("watch " + description + " fell more than " + capacity
-                        + " events behind and was ended; re-list and watch again");
-                log.atWarn().addKeyValue("watch", description).addKeyValue("capacity", capacity)
+                terminal =
+                        new WatchOverflowException(
+                                "watch "
+                                        + description
+                                        + " fell more than "
+                                        + capacity
+                                        + " events behind and was ended; re-list and watch again");
+                log.atWarn()
+                        .addKeyValue("watch", description)
+                        .addKeyValue("capacity", capacity)
                         .log("watch buffer overflowed; ending the watch");
             } else {
                 buffer.addAll(events);
@@ -198,7 +212,9 @@ public final class BufferedWatch implements Watch {
             scheduled = false;
             closed = true;
             buffer.clear();
-            log.atDebug().addKeyValue("watch", description).log("delivery executor rejected the watch; closing it");
+            log.atDebug()
+                    .addKeyValue("watch", description)
+                    .log("delivery executor rejected the watch; closing it");
         }
     }
 
@@ -248,7 +264,8 @@ public final class BufferedWatch implements Watch {
             }
             callOnEvents(batch);
         }
-        // Yield the shared thread to other watches; keep "scheduled" so producers do not double-submit.
+        // Yield the shared thread to other watches; keep "scheduled" so producers do not
+        // double-submit.
         try {
             executor.execute(this::drain);
         } catch (RejectedExecutionException e) {
@@ -262,19 +279,20 @@ public final class BufferedWatch implements Watch {
 
     private void runReplay(ReplaySource source) {
         try {
-            source.replay(events -> {
-                synchronized (lock) {
-                    if (closed || terminal != null) {
-                        return false;
-                    }
-                }
-                if (!events.isEmpty()) {
-                    callOnEvents(events);
-                }
-                synchronized (lock) {
-                    return !closed && terminal == null;
-                }
-            });
+            source.replay(
+                    events -> {
+                        synchronized (lock) {
+                            if (closed || terminal != null) {
+                                return false;
+                            }
+                        }
+                        if (!events.isEmpty()) {
+                            callOnEvents(events);
+                        }
+                        synchronized (lock) {
+                            return !closed && terminal == null;
+                        }
+                    });
         } catch (StoreException e) {
             synchronized (lock) {
                 if (!closed && terminal == null) {
@@ -286,7 +304,9 @@ public final class BufferedWatch implements Watch {
             synchronized (lock) {
                 if (!closed && terminal == null) {
                     buffer.clear();
-                    terminal = new StoreException("replaying history for watch " + description + " failed", e);
+                    terminal =
+                            new StoreException(
+                                    "replaying history for watch " + description + " failed", e);
                 }
             }
         }
@@ -296,13 +316,18 @@ public final class BufferedWatch implements Watch {
         try {
             listener.onEvents(List.copyOf(events));
         } catch (RuntimeException e) {
-            // A listener that throws cannot be trusted to have seen the events: end the watch so the
+            // A listener that throws cannot be trusted to have seen the events: end the watch so
+            // the
             // caller re-lists instead of silently missing changes.
-            log.atError().addKeyValue("watch", description).setCause(e).log("watch listener threw; ending the watch");
+            log.atError()
+                    .addKeyValue("watch", description)
+                    .setCause(e)
+                    .log("watch listener threw; ending the watch");
             synchronized (lock) {
                 if (!closed && terminal == null) {
                     buffer.clear();
-                    terminal = new StoreException("watch listener for " + description + " threw", e);
+                    terminal =
+                            new StoreException("watch listener for " + description + " threw", e);
                 }
             }
         }
@@ -312,7 +337,10 @@ public final class BufferedWatch implements Watch {
         try {
             listener.onError(error);
         } catch (RuntimeException e) {
-            log.atError().addKeyValue("watch", description).setCause(e).log("watch listener threw from onError");
+            log.atError()
+                    .addKeyValue("watch", description)
+                    .setCause(e)
+                    .log("watch listener threw from onError");
         }
         boolean firstEnd;
         synchronized (lock) {

@@ -11,22 +11,27 @@ import java.util.Set;
 
 /** Argument checks shared by the backends' write paths. Not part of the {@code Store} API. */
 public final class TxnOps {
-    /** etcd's default {@code --max-txn-ops}; both backends enforce it so they accept the same txns. */
+    /**
+     * etcd's default {@code --max-txn-ops}; both backends enforce it so they accept the same txns.
+     */
     public static final int MAX_OPS = 128;
 
     /**
-     * etcd's default {@code --max-request-bytes} (1.5 MiB): both backends refuse a txn whose
-     * {@link #requestBytes estimated request} is larger, so an object too large for etcd is too
-     * large for sqlite as well.
+     * etcd's default {@code --max-request-bytes} (1.5 MiB): both backends refuse a txn whose {@link
+     * #requestBytes estimated request} is larger, so an object too large for etcd is too large for
+     * sqlite as well.
      */
     public static final long MAX_REQUEST_BYTES = 1_572_864;
 
-    /** What etcd's request adds to the keys and values: the raft header, and per op a compare and a read of the key. */
+    /**
+     * What etcd's request adds to the keys and values: the raft header, and per op a compare and a
+     * read of the key.
+     */
     private static final long REQUEST_OVERHEAD = 1_024;
+
     private static final long OP_OVERHEAD = 64;
 
-    private TxnOps() {
-    }
+    private TxnOps() {}
 
     /**
      * The size of the etcd request a txn becomes, estimated from above: each op's key three times
@@ -48,8 +53,8 @@ public final class TxnOps {
     /**
      * Checks a transaction before it is sent: non-empty, at most {@link #MAX_OPS} ops, each key
      * non-empty and touched once (etcd rejects a txn that writes a key twice), expected revisions
-     * positive (or {@link Store#ANY_REVISION} for a delete), and at most {@link
-     * #MAX_REQUEST_BYTES} in all.
+     * positive (or {@link Store#ANY_REVISION} for a delete), and at most {@link #MAX_REQUEST_BYTES}
+     * in all.
      *
      * @return an immutable copy of {@code ops}
      * @throws IllegalArgumentException naming the offending op
@@ -61,14 +66,16 @@ public final class TxnOps {
             throw new IllegalArgumentException("a txn needs at least one op");
         }
         if (ops.size() > MAX_OPS) {
-            throw new IllegalArgumentException("a txn may have at most " + MAX_OPS + " ops but had " + ops.size());
+            throw new IllegalArgumentException(
+                    "a txn may have at most " + MAX_OPS + " ops but had " + ops.size());
         }
         Set<String> keys = new HashSet<>();
         for (TxnOp op : ops) {
             Objects.requireNonNull(op, "op");
             checkKey(op.key());
             if (!keys.add(op.key())) {
-                throw new IllegalArgumentException("a txn may touch a key once but touched " + op.key() + " twice");
+                throw new IllegalArgumentException(
+                        "a txn may touch a key once but touched " + op.key() + " twice");
             }
             if (op instanceof TxnOp.Update u) {
                 checkExpected(u.key(), u.expectedModRevision(), false);
@@ -78,14 +85,24 @@ public final class TxnOps {
         }
         long bytes = requestBytes(ops);
         if (bytes > MAX_REQUEST_BYTES) {
-            throw new ValueTooLargeException("request is too large: the write of " + ops.get(0).key()
-                    + (ops.size() > 1 ? " and " + (ops.size() - 1) + " more keys" : "") + " is " + bytes
-                    + " bytes, the limit is " + MAX_REQUEST_BYTES, bytes, MAX_REQUEST_BYTES, null);
+            throw new ValueTooLargeException(
+                    "request is too large: the write of "
+                            + ops.get(0).key()
+                            + (ops.size() > 1 ? " and " + (ops.size() - 1) + " more keys" : "")
+                            + " is "
+                            + bytes
+                            + " bytes, the limit is "
+                            + MAX_REQUEST_BYTES,
+                    bytes,
+                    MAX_REQUEST_BYTES,
+                    null);
         }
         return List.copyOf(ops);
     }
 
-    /** @throws IllegalArgumentException when {@code key} is empty */
+    /**
+     * @throws IllegalArgumentException when {@code key} is empty
+     */
     public static void checkKey(String key) {
         Objects.requireNonNull(key, "key");
         if (key.isEmpty()) {
@@ -97,7 +114,12 @@ public final class TxnOps {
         if (expected > 0 || (anyAllowed && expected == Store.ANY_REVISION)) {
             return;
         }
-        throw new IllegalArgumentException("expected mod revision for " + key + " must be positive"
-                + (anyAllowed ? " or ANY_REVISION" : "") + " but was " + expected);
+        throw new IllegalArgumentException(
+                "expected mod revision for "
+                        + key
+                        + " must be positive"
+                        + (anyAllowed ? " or ANY_REVISION" : "")
+                        + " but was "
+                        + expected);
     }
 }

@@ -1,6 +1,5 @@
 package io.j8s.store.etcd;
 
-import io.j8s.testkit.EtcdProcess;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +7,7 @@ import io.j8s.store.RecordingListener;
 import io.j8s.store.Store;
 import io.j8s.store.StoreContractTest;
 import io.j8s.store.WatchEvent;
+import io.j8s.testkit.EtcdProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,9 +17,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The store contract against a real etcd started on loopback for this class. Each test gets its
- * own key prefix, so tests do not see each other's keys (they do share etcd's revision counter and
- * its compaction, which the contract allows).
+ * The store contract against a real etcd started on loopback for this class. Each test gets its own
+ * key prefix, so tests do not see each other's keys (they do share etcd's revision counter and its
+ * compaction, which the contract allows).
  */
 class EtcdStoreTest extends StoreContractTest {
     private static final AtomicInteger TESTS = new AtomicInteger();
@@ -64,7 +64,8 @@ class EtcdStoreTest extends StoreContractTest {
     void keys_areStoredUnderTheConfiguredPrefix() throws Exception {
         store.create("/registry/pods/default/a", "x".getBytes(UTF_8));
 
-        try (EtcdStore raw = EtcdStore.connect(EtcdStoreOptions.defaults(etcd.endpoints()).withKeyPrefix("/"))) {
+        try (EtcdStore raw =
+                EtcdStore.connect(EtcdStoreOptions.defaults(etcd.endpoints()).withKeyPrefix("/"))) {
             String mapped = "/registry" + keyPrefix + "pods/default/a";
             assertThat(raw.get(mapped)).isPresent();
         }
@@ -88,13 +89,20 @@ class EtcdStoreTest extends StoreContractTest {
 
         RecordingListener watcher = new RecordingListener();
         store.watch("/registry/cm/", r1, watcher);
-        assertThat(watcher.awaitError()).isInstanceOfSatisfying(io.j8s.store.CompactedException.class,
-                e -> assertThat(e.compactedRevision()).isEqualTo(r3));
-        Throwable read = org.assertj.core.api.Assertions.catchThrowable(() -> store.get("/registry/cm/a", r2));
-        assertThat(read).isInstanceOfSatisfying(io.j8s.store.CompactedException.class,
-                e -> assertThat(e.compactedRevision()).isEqualTo(r3));
+        assertThat(watcher.awaitError())
+                .isInstanceOfSatisfying(
+                        io.j8s.store.CompactedException.class,
+                        e -> assertThat(e.compactedRevision()).isEqualTo(r3));
+        Throwable read =
+                org.assertj.core.api.Assertions.catchThrowable(
+                        () -> store.get("/registry/cm/a", r2));
+        assertThat(read)
+                .isInstanceOfSatisfying(
+                        io.j8s.store.CompactedException.class,
+                        e -> assertThat(e.compactedRevision()).isEqualTo(r3));
         assertThat(store.compactedRevision()).isEqualTo(r3);
-        assertThat(store.get("/registry/cm/a", r3).orElseThrow().value()).isEqualTo("3".getBytes(UTF_8));
+        assertThat(store.get("/registry/cm/a", r3).orElseThrow().value())
+                .isEqualTo("3".getBytes(UTF_8));
     }
 
     /**
@@ -125,7 +133,9 @@ class EtcdStoreTest extends StoreContractTest {
 
             for (RecordingListener w : List.of(watcher, openedWhileDown)) {
                 List<WatchEvent> events = w.awaitEvents(40);
-                assertThat(events).extracting(WatchEvent::revision).containsExactlyElementsOf(written);
+                assertThat(events)
+                        .extracting(WatchEvent::revision)
+                        .containsExactlyElementsOf(written);
                 assertThat(w.error()).isNull();
                 assertThat(w.violations()).isZero();
             }

@@ -9,7 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class CompactionPolicyTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final CompactionPolicy policy = new CompactionPolicy(1_000, Duration.ofMinutes(5), clock);
+    private final CompactionPolicy policy =
+            new CompactionPolicy(1_000, Duration.ofMinutes(5), clock);
 
     @Test
     void target_beforeAWindowHasPassed_isZero() {

@@ -22,25 +22,28 @@ import org.junit.jupiter.api.io.TempDir;
 /** An acknowledged write survives {@code kill -9} of the process that made it. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SqliteCrashTest {
-    private record Ack(int thread, int n, long revision) {
-    }
+    private record Ack(int thread, int n, long revision) {}
 
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
 
     @Test
     void killDashNine_losesNoAcknowledgedWriteAndNoHalfTxn() throws Exception {
         List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
-        Process child = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"),
-                CrashWriter.class.getName(), dataDir.toString(), "4")
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        Process child =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                CrashWriter.class.getName(),
+                                dataDir.toString(),
+                                "4")
+                        .redirectError(ProcessBuilder.Redirect.DISCARD)
+                        .start();
         try {
             Thread reader = new Thread(() -> readAcks(child, acks), "crash-test-reader");
             reader.start();
-            await().atMost(Duration.ofSeconds(60)).until(() -> acks.size() >= 2_000 || !child.isAlive());
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> acks.size() >= 2_000 || !child.isAlive());
             assertThat(child.isAlive()).as("child is still writing").isTrue();
 
             child.destroyForcibly(); // SIGKILL
@@ -50,15 +53,25 @@ class SqliteCrashTest {
             child.destroyForcibly();
         }
 
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withCompactionInterval(Duration.ZERO))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withCompactionInterval(Duration.ZERO))) {
             long maxAcked = 0;
             for (Ack ack : List.copyOf(acks)) {
                 String suffix = ack.thread() + "-" + ack.n();
-                KeyValue a = store.get("/registry/a/" + suffix).orElseThrow(
-                        () -> new AssertionError("acknowledged write lost: " + ack));
-                KeyValue b = store.get("/registry/b/" + suffix).orElseThrow(
-                        () -> new AssertionError("acknowledged write lost: " + ack));
+                KeyValue a =
+                        store.get("/registry/a/" + suffix)
+                                .orElseThrow(
+                                        () ->
+                                                new AssertionError(
+                                                        "acknowledged write lost: " + ack));
+                KeyValue b =
+                        store.get("/registry/b/" + suffix)
+                                .orElseThrow(
+                                        () ->
+                                                new AssertionError(
+                                                        "acknowledged write lost: " + ack));
                 assertThat(a.modRevision()).isEqualTo(ack.revision());
                 assertThat(b.modRevision()).isEqualTo(ack.revision());
                 maxAcked = Math.max(maxAcked, ack.revision());
@@ -80,13 +93,18 @@ class SqliteCrashTest {
     }
 
     private static void readAcks(Process child, List<Ack> acks) {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader in =
+                new BufferedReader(
+                        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 String[] f = line.split(" ");
                 // A line cut off by the kill has no trailing " .": it was never fully acknowledged.
                 if (f.length == 5 && f[0].equals("ack") && f[4].equals(".")) {
-                    acks.add(new Ack(Integer.parseInt(f[1]), Integer.parseInt(f[2]), Long.parseLong(f[3])));
+                    acks.add(
+                            new Ack(
+                                    Integer.parseInt(f[1]),
+                                    Integer.parseInt(f[2]),
+                                    Long.parseLong(f[3])));
                 }
             }
         } catch (IOException e) {

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.j8s.testkit.MutableClock;
 import io.j8s.store.RecordingListener;
 import io.j8s.store.StoreException;
 import io.j8s.store.WatchEvent;
+import io.j8s.testkit.MutableClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -23,14 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What the SQLite backend promises beyond the shared contract. */
 class SqliteStoreBehaviourTest {
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
 
     @Test
     void autoCompact_keepsTheRevisionAndTimeWindow() {
         MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withRetention(10, Duration.ofMinutes(5)).withCompactionInterval(Duration.ZERO).withClock(clock))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withRetention(10, Duration.ofMinutes(5))
+                                .withCompactionInterval(Duration.ZERO)
+                                .withClock(clock))) {
             writeRevisions(store, 50);
             store.autoCompact();
             assertThat(store.compactedRevision()).as("nothing is 5 minutes old yet").isZero();
@@ -48,8 +51,11 @@ class SqliteStoreBehaviourTest {
 
     @Test
     void automaticCompaction_runsByItself() {
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withRetention(5, Duration.ZERO).withCompactionInterval(Duration.ofMillis(20)))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withRetention(5, Duration.ZERO)
+                                .withCompactionInterval(Duration.ofMillis(20)))) {
             writeRevisions(store, 40);
 
             await().atMost(Duration.ofSeconds(10)).until(() -> store.compactedRevision() == 35);
@@ -58,8 +64,10 @@ class SqliteStoreBehaviourTest {
 
     @Test
     void compact_deletesSupersededHistoryAndKeepsWhatLaterRevisionsNeed() throws Exception {
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withCompactionInterval(Duration.ZERO))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withCompactionInterval(Duration.ZERO))) {
             long rev = store.create("/registry/a", bytes("0"));
             for (int i = 1; i <= 20; i++) {
                 rev = store.update("/registry/a", bytes(Integer.toString(i)), rev);
@@ -75,8 +83,10 @@ class SqliteStoreBehaviourTest {
 
             // a's version at compactTo, a's later update (pointing back at it), and b.
             assertThat(historyRows()).isEqualTo(3);
-            assertThat(text(store.get("/registry/a", compactTo).orElseThrow().value())).isEqualTo("20");
-            assertThat(store.get("/registry/b", compactTo).orElseThrow().modRevision()).isEqualTo(keep);
+            assertThat(text(store.get("/registry/a", compactTo).orElseThrow().value()))
+                    .isEqualTo("20");
+            assertThat(store.get("/registry/b", compactTo).orElseThrow().modRevision())
+                    .isEqualTo(keep);
             RecordingListener watcher = new RecordingListener();
             store.watch("/registry/", compactTo, watcher);
             WatchEvent update = watcher.awaitEvents(1).get(0);
@@ -87,8 +97,10 @@ class SqliteStoreBehaviourTest {
 
     @Test
     void watch_fromFarBack_replaysALongHistoryInOrder() {
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withCompactionInterval(Duration.ZERO))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withCompactionInterval(Duration.ZERO))) {
             writeRevisions(store, 1_200);
             RecordingListener watcher = new RecordingListener();
 
@@ -111,22 +123,28 @@ class SqliteStoreBehaviourTest {
      */
     @Test
     void sustainedWrites_keepTheWalBounded() throws Exception {
-        try (SqliteStore store = SqliteStore.open(SqliteStoreOptions.defaults(dataDir)
-                .withCompactionInterval(Duration.ZERO))) {
+        try (SqliteStore store =
+                SqliteStore.open(
+                        SqliteStoreOptions.defaults(dataDir)
+                                .withCompactionInterval(Duration.ZERO))) {
             int writers = 16;
             int writesEach = 1_500;
             byte[] value = new byte[4096];
-            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+            java.util.concurrent.ExecutorService pool =
+                    java.util.concurrent.Executors.newFixedThreadPool(writers);
             try {
                 List<java.util.concurrent.Future<?>> done = new ArrayList<>();
                 for (int w = 0; w < writers; w++) {
                     int writer = w;
-                    done.add(pool.submit(() -> {
-                        for (int i = 0; i < writesEach; i++) {
-                            store.create("/registry/wal/" + writer + "/" + i, value);
-                        }
-                        return null;
-                    }));
+                    done.add(
+                            pool.submit(
+                                    () -> {
+                                        for (int i = 0; i < writesEach; i++) {
+                                            store.create(
+                                                    "/registry/wal/" + writer + "/" + i, value);
+                                        }
+                                        return null;
+                                    }));
                 }
                 for (java.util.concurrent.Future<?> f : done) {
                     f.get();
@@ -137,7 +155,9 @@ class SqliteStoreBehaviourTest {
             long dataBytes = (long) writers * writesEach * value.length;
             long walBytes = java.nio.file.Files.size(dataDir.resolve("state.db-wal"));
             assertThat(dataBytes).isGreaterThan(90L << 20);
-            assertThat(walBytes).as("WAL size after writing %d MiB", dataBytes >> 20).isLessThan(80L << 20);
+            assertThat(walBytes)
+                    .as("WAL size after writing %d MiB", dataBytes >> 20)
+                    .isLessThan(80L << 20);
         }
     }
 
@@ -145,7 +165,8 @@ class SqliteStoreBehaviourTest {
     void open_aDataDirThatIsAlreadyOpen_fails() {
         try (SqliteStore store = SqliteStore.open(dataDir)) {
             assertThatThrownBy(() -> SqliteStore.open(dataDir))
-                    .isInstanceOf(StoreException.class).hasMessageContaining("already open");
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("already open");
             assertThat(store.get("/registry/x")).isEmpty();
         }
     }
@@ -154,25 +175,44 @@ class SqliteStoreBehaviourTest {
     @Test
     void queries_useIndexesOnly() throws Exception {
         SqliteStore.open(dataDir).close();
-        List<String> statements = List.of(Reader.SNAPSHOT, Reader.GET_LATEST, Reader.GET_AT, Reader.RANGE_LATEST,
-                Reader.RANGE_UNCHANGED_SINCE, Reader.KEYS_CHANGED_AFTER, Reader.COUNT, Reader.REPLAY,
-                GroupCommitWriter.LOOKUP, GroupCommitWriter.DELETE_SUPERSEDED, GroupCommitWriter.DELETE_TOMBSTONES);
-        try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db"))) {
+        List<String> statements =
+                List.of(
+                        Reader.SNAPSHOT,
+                        Reader.GET_LATEST,
+                        Reader.GET_AT,
+                        Reader.RANGE_LATEST,
+                        Reader.RANGE_UNCHANGED_SINCE,
+                        Reader.KEYS_CHANGED_AFTER,
+                        Reader.COUNT,
+                        Reader.REPLAY,
+                        GroupCommitWriter.LOOKUP,
+                        GroupCommitWriter.DELETE_SUPERSEDED,
+                        GroupCommitWriter.DELETE_TOMBSTONES);
+        try (Connection conn =
+                DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db"))) {
             for (String sql : statements) {
                 List<String> plan = new ArrayList<>();
-                try (ResultSet rs = conn.createStatement().executeQuery("EXPLAIN QUERY PLAN " + sql.replace("?", "1"))) {
+                try (ResultSet rs =
+                        conn.createStatement()
+                                .executeQuery("EXPLAIN QUERY PLAN " + sql.replace("?", "1"))) {
                     while (rs.next()) {
                         plan.add(rs.getString(4));
                     }
                 }
-                assertThat(plan).as(sql).noneMatch(step -> (step.startsWith("SCAN") && !step.equals("SCAN CONSTANT ROW"))
-                        || step.contains("TEMP B-TREE"));
+                assertThat(plan)
+                        .as(sql)
+                        .noneMatch(
+                                step ->
+                                        (step.startsWith("SCAN")
+                                                        && !step.equals("SCAN CONSTANT ROW"))
+                                                || step.contains("TEMP B-TREE"));
             }
         }
     }
 
     private long historyRows() throws SQLException {
-        try (Connection conn = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db"));
+        try (Connection conn =
+                        DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("state.db"));
                 ResultSet rs = conn.createStatement().executeQuery("SELECT count(*) FROM kv_log")) {
             rs.next();
             return rs.getLong(1);

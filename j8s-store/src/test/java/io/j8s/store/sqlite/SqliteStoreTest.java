@@ -8,8 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The store contract against a real SQLite file. */
 class SqliteStoreTest extends StoreContractTest {
-    @TempDir
-    Path dataDir;
+    @TempDir Path dataDir;
 
     @Override
     protected Store openStore(int watchBufferEvents) {

@@ -1,7 +1,6 @@
 package io.j8s.apiserver.auth.authn;
 
 import io.j8s.api.ResourceType;
-import io.j8s.api.json.Json;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
 import java.time.Instant;
@@ -32,7 +31,8 @@ public final class CachedTokenObjects implements ServiceAccountTokens.ObjectLook
     }
 
     @Override
-    public Optional<ServiceAccountTokens.ObjectMeta> get(String kind, String namespace, String name) {
+    public Optional<ServiceAccountTokens.ObjectMeta> get(
+            String kind, String namespace, String name) {
         ResourceType type = typeOfKind.apply(kind);
         Optional<CachedObject> found = cache.get(type, type.namespaced() ? namespace : null, name);
         if (found.isEmpty()) {
@@ -43,8 +43,12 @@ public final class CachedTokenObjects implements ServiceAccountTokens.ObjectLook
         if (entry == null || entry.revision() != object.modRevision()) {
             JsonNode metadata = object.tree().path("metadata");
             String deletion = metadata.path("deletionTimestamp").asString("");
-            entry = new Entry(object.modRevision(), new ServiceAccountTokens.ObjectMeta(
-                    metadata.path("uid").asString(""), deletion.isEmpty() ? null : Instant.parse(deletion)));
+            entry =
+                    new Entry(
+                            object.modRevision(),
+                            new ServiceAccountTokens.ObjectMeta(
+                                    metadata.path("uid").asString(""),
+                                    deletion.isEmpty() ? null : Instant.parse(deletion)));
             if (memo.size() >= MAX_ENTRIES) {
                 memo.clear();
             }

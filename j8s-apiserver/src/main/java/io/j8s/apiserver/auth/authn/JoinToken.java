@@ -16,15 +16,17 @@ import java.util.regex.Pattern;
  */
 public record JoinToken(String caHash, String id, String secret) {
     public static final String PREFIX = "K10";
-    private static final Pattern FORMAT = Pattern.compile("K10([0-9a-f]{64})::([a-z0-9]{6}):([a-z0-9]{16,64})");
+    private static final Pattern FORMAT =
+            Pattern.compile("K10([0-9a-f]{64})::([a-z0-9]{6}):([a-z0-9]{16,64})");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
     /** Reads a token. @throws IllegalArgumentException saying what is wrong (without echoing it) */
     public static JoinToken parse(String text) {
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("a join token looks like K10<64 hex digits>::<6 characters>:"
-                    + "<16 or more characters>; this one does not");
+            throw new IllegalArgumentException(
+                    "a join token looks like K10<64 hex digits>::<6 characters>:"
+                            + "<16 or more characters>; this one does not");
         }
         return new JoinToken(m.group(1), m.group(2), m.group(3));
     }
@@ -55,13 +57,15 @@ public record JoinToken(String caHash, String id, String secret) {
 
     /** Whether {@code other} is the same token, compared in constant time. */
     public boolean sameAs(JoinToken other) {
-        return MessageDigest.isEqual(encode().getBytes(StandardCharsets.UTF_8),
+        return MessageDigest.isEqual(
+                encode().getBytes(StandardCharsets.UTF_8),
                 other.encode().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Whether {@code caBundle} is the CA this token was made for, compared in constant time. */
     public boolean matchesCa(byte[] caBundle) {
-        return MessageDigest.isEqual(caHash.getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                caHash.getBytes(StandardCharsets.US_ASCII),
                 caHash(caBundle).getBytes(StandardCharsets.US_ASCII));
     }
 

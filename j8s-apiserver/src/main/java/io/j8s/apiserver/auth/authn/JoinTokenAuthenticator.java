@@ -30,6 +30,8 @@ public final class JoinTokenAuthenticator implements TokenAuthenticator {
         if (!token.sameAs(offered)) {
             throw new InvalidCredentialsException("unknown join token " + offered.id());
         }
-        return Optional.of(UserInfo.authenticated(token.user(), List.of(BootstrapPolicy.BOOTSTRAPPERS_GROUP), ""));
+        return Optional.of(
+                UserInfo.authenticated(
+                        token.user(), List.of(BootstrapPolicy.BOOTSTRAPPERS_GROUP), ""));
     }
 }

@@ -2,8 +2,8 @@ package io.j8s.apiserver.auth.authn;
 
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.UserInfo;
-import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.http.HttpExchange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +21,9 @@ public final class RequestAuthenticator implements Authenticator {
     private final X509Authenticator certificates;
     private final List<TokenAuthenticator> tokens;
 
-    /** @param certificates null when client certificates are not accepted (plain HTTP) */
+    /**
+     * @param certificates null when client certificates are not accepted (plain HTTP)
+     */
     public RequestAuthenticator(X509Authenticator certificates, List<TokenAuthenticator> tokens) {
         this.certificates = certificates;
         this.tokens = List.copyOf(tokens);
@@ -57,8 +59,11 @@ public final class RequestAuthenticator implements Authenticator {
             }
         }
         if (!failures.isEmpty()) {
-            log.atDebug().addKeyValue("remote", exchange.remoteIp()).addKeyValue("uri", exchange.uri())
-                    .addKeyValue("errors", failures).log("unable to authenticate the request");
+            log.atDebug()
+                    .addKeyValue("remote", exchange.remoteIp())
+                    .addKeyValue("uri", exchange.uri())
+                    .addKeyValue("errors", failures)
+                    .log("unable to authenticate the request");
             throw ApiException.unauthorized();
         }
         return Optional.empty();

@@ -51,13 +51,12 @@ import java.util.UUID;
  * issued by TokenRequest and accepted as bearer tokens while unexpired, for one of the API
  * audiences, and while the service account still exists with the same uid.
  *
- * <p>A token may be bound to a Pod, a Secret or a Node ({@code kubernetes.io.pod/secret/node
- * {name, uid}}; a Pod-bound token also names the Pod's Node when it is scheduled, as Kubernetes
- * 1.30+ does): it then authenticates only while that object exists with the same uid and has not
- * been deleting for more than a minute (Kubernetes' validator, read from the watch cache). The
- * user's {@code extra} carries {@code authentication.kubernetes.io/credential-id} ({@code
- * JTI=<jti>}) and, for bound tokens, {@code pod-name}/{@code pod-uid} and {@code
- * node-name}/{@code node-uid}.
+ * <p>A token may be bound to a Pod, a Secret or a Node ({@code kubernetes.io.pod/secret/node {name,
+ * uid}}; a Pod-bound token also names the Pod's Node when it is scheduled, as Kubernetes 1.30+
+ * does): it then authenticates only while that object exists with the same uid and has not been
+ * deleting for more than a minute (Kubernetes' validator, read from the watch cache). The user's
+ * {@code extra} carries {@code authentication.kubernetes.io/credential-id} ({@code JTI=<jti>}) and,
+ * for bound tokens, {@code pod-name}/{@code pod-uid} and {@code node-name}/{@code node-uid}.
  *
  * <p>Signing and verifying are Nimbus JOSE+JWT's (see docs/architecture.md, Security), with an
  * explicit algorithm allow-list: only RS256, as Kubernetes issues, so {@code alg: none} and HMAC
@@ -66,7 +65,9 @@ import java.util.UUID;
 public final class ServiceAccountTokens implements TokenAuthenticator {
     /** Kubernetes' default issuer and API audience. */
     public static final String DEFAULT_ISSUER = "https://kubernetes.default.svc.cluster.local";
+
     private static final Duration LEEWAY = Duration.ofMinutes(1);
+
     /** The only signature algorithms accepted. */
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256);
 
@@ -105,12 +106,15 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
 
     /** Extra keys as Kubernetes' {@code pkg/serviceaccount} sets them. */
     public static final String POD_NAME_KEY = "authentication.kubernetes.io/pod-name";
+
     public static final String POD_UID_KEY = "authentication.kubernetes.io/pod-uid";
     public static final String NODE_NAME_KEY = "authentication.kubernetes.io/node-name";
     public static final String NODE_UID_KEY = "authentication.kubernetes.io/node-uid";
     public static final String CREDENTIAL_ID_KEY = "authentication.kubernetes.io/credential-id";
+
     /** A bound object deleting for longer than this invalidates its tokens (Kubernetes: 60 s). */
     private static final Duration DELETION_GRACE = Duration.ofSeconds(60);
+
     static final String INVALIDATED = "service account token has been invalidated";
 
     /** An issued token and when it expires. */
@@ -134,37 +138,72 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
      *
      * @param keys an RSA key pair (the private half signs, the public half verifies)
      */
-    public ServiceAccountTokens(KeyPair keys, String issuer, List<String> apiAudiences, Clock clock,
+    public ServiceAccountTokens(
+            KeyPair keys,
+            String issuer,
+            List<String> apiAudiences,
+            Clock clock,
             ServiceAccountLookup serviceAccounts) {
-        this(keys, issuer, apiAudiences, clock, (kind, namespace, name) -> kind.equals("ServiceAccount")
-                ? serviceAccounts.uid(namespace, name).map(uid -> new ObjectMeta(uid, null)) : Optional.empty());
+        this(
+                keys,
+                issuer,
+                apiAudiences,
+                clock,
+                (kind, namespace, name) ->
+                        kind.equals("ServiceAccount")
+                                ? serviceAccounts
+                                        .uid(namespace, name)
+                                        .map(uid -> new ObjectMeta(uid, null))
+                                : Optional.empty());
     }
 
-    /** @param keys an RSA key pair (the private half signs, the public half verifies) */
-    public ServiceAccountTokens(KeyPair keys, String issuer, List<String> apiAudiences, Clock clock,
+    /**
+     * @param keys an RSA key pair (the private half signs, the public half verifies)
+     */
+    public ServiceAccountTokens(
+            KeyPair keys,
+            String issuer,
+            List<String> apiAudiences,
+            Clock clock,
             ObjectLookup objects) {
-        if (!(keys.getPrivate() instanceof RSAPrivateKey) || !(keys.getPublic() instanceof RSAPublicKey publicKey)) {
-            throw new IllegalArgumentException("service account tokens need an RSA key, got "
-                    + keys.getPrivate().getAlgorithm());
+        if (!(keys.getPrivate() instanceof RSAPrivateKey)
+                || !(keys.getPublic() instanceof RSAPublicKey publicKey)) {
+            throw new IllegalArgumentException(
+                    "service account tokens need an RSA key, got "
+                            + keys.getPrivate().getAlgorithm());
         }
         this.signer = new RSASSASigner(keys.getPrivate());
-        this.keyId = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(publicKey.getEncoded()));
+        this.keyId =
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(sha256(publicKey.getEncoded()));
         this.issuer = issuer;
         this.apiAudiences = List.copyOf(apiAudiences);
         this.clock = clock;
         this.objects = objects;
-        RSAKey verificationKey = new RSAKey.Builder(publicKey).keyID(keyId).keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.RS256).build();
-        verifier.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS,
-                new ImmutableJWKSet<>(new JWKSet(verificationKey))));
-        DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(null,
-                new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of(JWTClaimNames.EXPIRATION_TIME, JWTClaimNames.SUBJECT, JWTClaimNames.AUDIENCE), null) {
-            @Override
-            protected Date currentTime() {
-                return Date.from(clock.instant());
-            }
-        };
+        RSAKey verificationKey =
+                new RSAKey.Builder(publicKey)
+                        .keyID(keyId)
+                        .keyUse(KeyUse.SIGNATURE)
+                        .algorithm(JWSAlgorithm.RS256)
+                        .build();
+        verifier.setJWSKeySelector(
+                new JWSVerificationKeySelector<>(
+                        ALGORITHMS, new ImmutableJWKSet<>(new JWKSet(verificationKey))));
+        DefaultJWTClaimsVerifier<SecurityContext> claims =
+                new DefaultJWTClaimsVerifier<>(
+                        null,
+                        new JWTClaimsSet.Builder().issuer(issuer).build(),
+                        Set.of(
+                                JWTClaimNames.EXPIRATION_TIME,
+                                JWTClaimNames.SUBJECT,
+                                JWTClaimNames.AUDIENCE),
+                        null) {
+                    @Override
+                    protected Date currentTime() {
+                        return Date.from(clock.instant());
+                    }
+                };
         claims.setMaxClockSkew((int) LEEWAY.toSeconds());
         verifier.setJWTClaimsSetVerifier(claims);
     }
@@ -174,16 +213,26 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
     }
 
     /** Signs an unbound token for {@code namespace/name} valid for {@code lifetime} from now. */
-    public Issued issue(String namespace, String name, String uid, List<String> audiences, Duration lifetime) {
+    public Issued issue(
+            String namespace, String name, String uid, List<String> audiences, Duration lifetime) {
         return issue(namespace, name, uid, audiences, lifetime, Binding.NONE);
     }
 
-    /** Signs a token for {@code namespace/name} bound to {@code binding}, valid for {@code lifetime} from now. */
-    public Issued issue(String namespace, String name, String uid, List<String> audiences, Duration lifetime,
+    /**
+     * Signs a token for {@code namespace/name} bound to {@code binding}, valid for {@code lifetime}
+     * from now.
+     */
+    public Issued issue(
+            String namespace,
+            String name,
+            String uid,
+            List<String> audiences,
+            Duration lifetime,
             Binding binding) {
         long now = clock.instant().getEpochSecond();
         long exp = now + lifetime.toSeconds();
-        // Claims in the order and shape Kubernetes writes them (aud always a list), written by Jackson,
+        // Claims in the order and shape Kubernetes writes them (aud always a list), written by
+        // Jackson,
         // which keeps the order.
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put(JWTClaimNames.AUDIENCE, List.copyOf(audiences));
@@ -210,12 +259,15 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         claims.put("kubernetes.io", k8s);
         claims.put(JWTClaimNames.NOT_BEFORE, now);
         claims.put(JWTClaimNames.SUBJECT, Subject.SERVICE_ACCOUNT_PREFIX + namespace + ":" + name);
-        JWSObject jws = new JWSObject(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
-                new Payload(Json.write(claims)));
+        JWSObject jws =
+                new JWSObject(
+                        new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(keyId).build(),
+                        new Payload(Json.write(claims)));
         try {
             jws.sign(signer);
         } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a service account token: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot sign a service account token: " + e.getMessage(), e);
         }
         return new Issued(jws.serialize(), Instant.ofEpochSecond(exp));
     }
@@ -233,9 +285,12 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         if (unverified == null || !issuer.equals(unverified.getIssuer())) {
             return Optional.empty(); // another issuer's JWT: not ours to judge
         }
-        if (!(jwt instanceof SignedJWT) || !ALGORITHMS.contains(((SignedJWT) jwt).getHeader().getAlgorithm())) {
-            throw new InvalidCredentialsException("service account token signed with "
-                    + jwt.getHeader().getAlgorithm() + ": only RS256 is accepted");
+        if (!(jwt instanceof SignedJWT)
+                || !ALGORITHMS.contains(((SignedJWT) jwt).getHeader().getAlgorithm())) {
+            throw new InvalidCredentialsException(
+                    "service account token signed with "
+                            + jwt.getHeader().getAlgorithm()
+                            + ": only RS256 is accepted");
         }
         JWTClaimsSet claims;
         try {
@@ -243,20 +298,24 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         } catch (ExpiredJWTException e) {
             throw new InvalidCredentialsException("service account token has expired");
         } catch (BadJWSException e) {
-            throw new InvalidCredentialsException("service account token signature does not verify");
+            throw new InvalidCredentialsException(
+                    "service account token signature does not verify");
         } catch (BadJWTException e) {
-            throw new InvalidCredentialsException("service account token is not valid: " + e.getMessage());
+            throw new InvalidCredentialsException(
+                    "service account token is not valid: " + e.getMessage());
         } catch (BadJOSEException e) {
             // No key of this server matches the token's kid and algorithm.
-            throw new InvalidCredentialsException("service account token signature does not verify: it is not"
-                    + " signed by this cluster's service account key");
+            throw new InvalidCredentialsException(
+                    "service account token signature does not verify: it is not"
+                            + " signed by this cluster's service account key");
         } catch (JOSEException e) {
-            throw new InvalidCredentialsException("service account token signature does not verify: "
-                    + e.getMessage());
+            throw new InvalidCredentialsException(
+                    "service account token signature does not verify: " + e.getMessage());
         }
         List<String> audiences = claims.getAudience();
         if (audiences.stream().noneMatch(apiAudiences::contains)) {
-            throw new InvalidCredentialsException("service account token is for other audiences: " + audiences);
+            throw new InvalidCredentialsException(
+                    "service account token is for other audiences: " + audiences);
         }
         String subject = claims.getSubject();
         Map<String, Object> k8s = map(claims.getClaim("kubernetes.io"));
@@ -264,18 +323,28 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         Map<String, Object> account = map(k8s.get("serviceaccount"));
         String name = string(account.get("name"));
         String uid = string(account.get("uid"));
-        if (namespace.isEmpty() || name.isEmpty()
+        if (namespace.isEmpty()
+                || name.isEmpty()
                 || !subject.equals(Subject.SERVICE_ACCOUNT_PREFIX + namespace + ":" + name)) {
             throw new InvalidCredentialsException("service account token names no service account");
         }
         Optional<ObjectMeta> current = objects.get("ServiceAccount", namespace, name);
         if (current.isEmpty() || deletedLongAgo(current.get())) {
-            throw new InvalidCredentialsException("service account " + namespace + "/" + name + " has been deleted");
+            throw new InvalidCredentialsException(
+                    "service account " + namespace + "/" + name + " has been deleted");
         }
         String currentUid = current.get().uid();
         if (!uid.isEmpty() && !uid.equals(currentUid)) {
-            throw new InvalidCredentialsException("service account " + namespace + "/" + name
-                    + " was recreated (uid " + currentUid + ", token for " + uid + ")");
+            throw new InvalidCredentialsException(
+                    "service account "
+                            + namespace
+                            + "/"
+                            + name
+                            + " was recreated (uid "
+                            + currentUid
+                            + ", token for "
+                            + uid
+                            + ")");
         }
         Map<String, List<String>> extra = new LinkedHashMap<>();
         Ref secret = ref(k8s.get("secret"));
@@ -301,19 +370,34 @@ public final class ServiceAccountTokens implements TokenAuthenticator {
         if (jti != null && !jti.isEmpty()) {
             extra.put(CREDENTIAL_ID_KEY, List.of("JTI=" + jti));
         }
-        return Optional.of(UserInfo.authenticated(subject,
-                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace), currentUid, extra));
+        return Optional.of(
+                UserInfo.authenticated(
+                        subject,
+                        List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace),
+                        currentUid,
+                        extra));
     }
 
-    /** Kubernetes' checks of a bound object: it exists, was not deleted a minute ago, has the token's uid. */
+    /**
+     * Kubernetes' checks of a bound object: it exists, was not deleted a minute ago, has the
+     * token's uid.
+     */
     private void checkBound(String kind, String claim, String namespace, Ref ref) {
         Optional<ObjectMeta> found = objects.get(kind, namespace, ref.name());
         if (found.isEmpty() || deletedLongAgo(found.get())) {
             throw new InvalidCredentialsException(INVALIDATED);
         }
         if (!ref.uid().equals(found.get().uid())) {
-            throw new InvalidCredentialsException(claim + " UID (" + found.get().uid() + ") does not match service"
-                    + " account " + claim + " ref claim (" + ref.uid() + ")");
+            throw new InvalidCredentialsException(
+                    claim
+                            + " UID ("
+                            + found.get().uid()
+                            + ") does not match service"
+                            + " account "
+                            + claim
+                            + " ref claim ("
+                            + ref.uid()
+                            + ")");
         }
     }
 

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Static bearer tokens from a CSV file, Kubernetes' {@code --token-auth-file}: one record per line,
  * {@code token,user,uid[,"group1,group2"]}, fields quoted as CSV quotes them. A record with fewer
- * than three fields is an error; an empty token is skipped and a duplicate replaces the earlier one,
- * both with a warning, as in Kubernetes. Immutable after loading; thread safe.
+ * than three fields is an error; an empty token is skipped and a duplicate replaces the earlier
+ * one, both with a warning, as in Kubernetes. Immutable after loading; thread safe.
  */
 public final class TokenFile implements TokenAuthenticator {
     private static final Logger log = LoggerFactory.getLogger(TokenFile.class);
@@ -35,7 +35,8 @@ public final class TokenFile implements TokenAuthenticator {
         try {
             return parse(Files.readString(path, StandardCharsets.UTF_8), path.toString());
         } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the token file '" + path + "': " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot read the token file '" + path + "': " + e.getMessage(), e);
         }
     }
 
@@ -45,21 +46,30 @@ public final class TokenFile implements TokenAuthenticator {
         int recordNum = 0;
         for (List<String> record : Csv.records(csv, name)) {
             if (record.size() < 3) {
-                throw new IllegalArgumentException("token file '" + name + "' must have at least 3 columns (token, user"
-                        + " name, user uid), found " + record.size());
+                throw new IllegalArgumentException(
+                        "token file '"
+                                + name
+                                + "' must have at least 3 columns (token, user"
+                                + " name, user uid), found "
+                                + record.size());
             }
             recordNum++;
             String token = record.get(0);
             if (token.isEmpty()) {
-                log.atWarn().addKeyValue("file", name).addKeyValue("record", recordNum)
+                log.atWarn()
+                        .addKeyValue("file", name)
+                        .addKeyValue("record", recordNum)
                         .log("empty token has been found in token file");
                 continue;
             }
             if (users.containsKey(token)) {
-                log.atWarn().addKeyValue("file", name).addKeyValue("record", recordNum)
+                log.atWarn()
+                        .addKeyValue("file", name)
+                        .addKeyValue("record", recordNum)
                         .log("duplicate token has been found in token file");
             }
-            List<String> groups = record.size() >= 4 ? Arrays.asList(record.get(3).split(",", -1)) : List.of();
+            List<String> groups =
+                    record.size() >= 4 ? Arrays.asList(record.get(3).split(",", -1)) : List.of();
             users.put(token, UserInfo.authenticated(record.get(1), groups, record.get(2)));
         }
         return new TokenFile(Map.copyOf(users));
@@ -83,7 +93,10 @@ public final class TokenFile implements TokenAuthenticator {
         return Optional.ofNullable(found);
     }
 
-    /** A CSV reader as Go's {@code encoding/csv} reads (quotes, doubled quotes, blank lines skipped). */
+    /**
+     * A CSV reader as Go's {@code encoding/csv} reads (quotes, doubled quotes, blank lines
+     * skipped).
+     */
     static final class Csv {
         private Csv() {}
 
@@ -115,8 +128,12 @@ public final class TokenFile implements TokenAuthenticator {
                 switch (c) {
                     case '"' -> {
                         if (field.length() > 0) {
-                            throw new IllegalArgumentException("token file '" + name + "', line " + line
-                                    + ": bare \" in non-quoted field");
+                            throw new IllegalArgumentException(
+                                    "token file '"
+                                            + name
+                                            + "', line "
+                                            + line
+                                            + ": bare \" in non-quoted field");
                         }
                         quoted = true;
                         fieldStarted = true;
@@ -143,14 +160,21 @@ public final class TokenFile implements TokenAuthenticator {
                 }
             }
             if (quoted) {
-                throw new IllegalArgumentException("token file '" + name + "', line " + line
-                        + ": extraneous or missing \" in quoted-field");
+                throw new IllegalArgumentException(
+                        "token file '"
+                                + name
+                                + "', line "
+                                + line
+                                + ": extraneous or missing \" in quoted-field");
             }
             endRecord(records, record, field, fieldStarted);
             return records;
         }
 
-        private static void endRecord(List<List<String>> records, List<String> record, StringBuilder field,
+        private static void endRecord(
+                List<List<String>> records,
+                List<String> record,
+                StringBuilder field,
                 boolean fieldStarted) {
             if (record.isEmpty() && !fieldStarted) {
                 return; // a blank line

@@ -25,12 +25,12 @@ import javax.naming.ldap.Rdn;
 /**
  * Client certificates (Kubernetes' {@code x509} authenticator): the chain the client presented must
  * verify to one of the client CAs at the injected clock's time and allow client authentication; the
- * subject's CN is the user, each O a group. The TLS layer asks for a certificate but accepts any, so
- * a bad one ends here as a 401 rather than as a failed handshake, as in Kubernetes.
+ * subject's CN is the user, each O a group. The TLS layer asks for a certificate but accepts any,
+ * so a bad one ends here as a 401 rather than as a failed handshake, as in Kubernetes.
  *
  * <p>A chain that verified is remembered by its leaf until the first certificate of the chain
- * expires, so the requests of one connection (a kubelet's thousands) cost one signature check,
- * not one each (path validation was 3 % of the server's CPU under load). Thread safe.
+ * expires, so the requests of one connection (a kubelet's thousands) cost one signature check, not
+ * one each (path validation was 3 % of the server's CPU under load). Thread safe.
  */
 public final class X509Authenticator {
     private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
@@ -38,6 +38,7 @@ public final class X509Authenticator {
     private final Set<TrustAnchor> anchors = new HashSet<>();
     private final List<X509Certificate> roots;
     private final Clock clock;
+
     /** Leaf → what it authenticated as and when its chain is valid; successes only. */
     private final Map<X509Certificate, Verified> verified = new ConcurrentHashMap<>();
 
@@ -52,7 +53,8 @@ public final class X509Authenticator {
 
     public X509Authenticator(List<X509Certificate> roots, Clock clock) {
         if (roots.isEmpty()) {
-            throw new IllegalArgumentException("client certificate authentication needs at least one CA");
+            throw new IllegalArgumentException(
+                    "client certificate authentication needs at least one CA");
         }
         this.roots = List.copyOf(roots);
         for (X509Certificate root : roots) {
@@ -125,7 +127,8 @@ public final class X509Authenticator {
             }
             return Optional.of(UserInfo.authenticated(cn, groups, ""));
         } catch (InvalidNameException e) {
-            throw new InvalidCredentialsException("unreadable certificate subject: " + e.getMessage());
+            throw new InvalidCredentialsException(
+                    "unreadable certificate subject: " + e.getMessage());
         }
     }
 
@@ -140,14 +143,17 @@ public final class X509Authenticator {
             X509Certificate leaf = (X509Certificate) chain[0];
             List<String> usages = leaf.getExtendedKeyUsage();
             if (usages != null && !usages.contains(CLIENT_AUTH)) {
-                throw new InvalidCredentialsException("certificate of " + leaf.getSubjectX500Principal()
-                        + " is not for client authentication");
+                throw new InvalidCredentialsException(
+                        "certificate of "
+                                + leaf.getSubjectX500Principal()
+                                + " is not for client authentication");
             }
             PKIXParameters params = new PKIXParameters(anchors);
             params.setRevocationEnabled(false);
             params.setDate(Date.from(clock.instant()));
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            CertPathValidator.getInstance("PKIX")
+                    .validate(
+                            CertificateFactory.getInstance("X.509").generateCertPath(path), params);
         } catch (GeneralSecurityException e) {
             throw new InvalidCredentialsException("client certificate rejected: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -10,7 +10,8 @@ public interface NodeCredentialIssuer {
     /**
      * @param csrPem a PEM PKCS#10 certificate signing request
      * @return the PEM certificate
-     * @throws IllegalArgumentException when the request is malformed or its signature does not verify
+     * @throws IllegalArgumentException when the request is malformed or its signature does not
+     *     verify
      */
     String issue(String nodeName, String csrPem);
 }

@@ -4,9 +4,9 @@ import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchCache;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
-import io.j8s.apiserver.errors.ApiException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,12 +20,12 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Keeps a node name to the agent that joined under it first (k3s' node passwords). An agent makes
- * a random password at its first join and keeps it; the first join of a name stores a salted hash
- * of it in the Secret {@code kube-system/<node>.node-password.j8s}; a later join of that name must
- * present the same password. So a join-token holder cannot obtain the credential of a node that
- * has joined, nor of a Node registered otherwise (in-process nodes, nodes an administrator made),
- * which has no password and is refused outright.
+ * Keeps a node name to the agent that joined under it first (k3s' node passwords). An agent makes a
+ * random password at its first join and keeps it; the first join of a name stores a salted hash of
+ * it in the Secret {@code kube-system/<node>.node-password.j8s}; a later join of that name must
+ * present the same password. So a join-token holder cannot obtain the credential of a node that has
+ * joined, nor of a Node registered otherwise (in-process nodes, nodes an administrator made), which
+ * has no password and is refused outright.
  *
  * <p>Once the Node exists, {@link #adoptByNodes()} (run periodically) makes the Node the Secret's
  * owner, so deleting the Node lets the garbage collector delete the password, and a new agent may
@@ -50,7 +50,8 @@ public final class NodePasswords {
     private final ResourceType nodes;
     private final SecureRandom random = new SecureRandom();
 
-    public NodePasswords(ObjectRegistry registry, WatchCache cache, ResourceType secrets, ResourceType nodes) {
+    public NodePasswords(
+            ObjectRegistry registry, WatchCache cache, ResourceType secrets, ResourceType nodes) {
         this.registry = registry;
         this.cache = cache;
         this.secrets = secrets;
@@ -71,29 +72,47 @@ public final class NodePasswords {
      */
     public void verifyOrRecord(String node, String password) {
         if (password.isEmpty()) {
-            throw ApiException.badRequest("nodePassword is required: the agent sends the password it keeps for the"
-                    + " node in its data directory");
+            throw ApiException.badRequest(
+                    "nodePassword is required: the agent sends the password it keeps for the"
+                            + " node in its data directory");
         }
         if (password.length() > MAX_PASSWORD_LENGTH) {
-            throw ApiException.badRequest("nodePassword must be at most " + MAX_PASSWORD_LENGTH + " characters");
+            throw ApiException.badRequest(
+                    "nodePassword must be at most " + MAX_PASSWORD_LENGTH + " characters");
         }
         String name = secretName(node);
         if (name.length() > MAX_NAME_LENGTH) {
-            throw ApiException.badRequest("nodeName must be at most " + (MAX_NAME_LENGTH - SECRET_SUFFIX.length())
-                    + " characters long to join, so that its node password Secret " + name + " has a valid name");
+            throw ApiException.badRequest(
+                    "nodeName must be at most "
+                            + (MAX_NAME_LENGTH - SECRET_SUFFIX.length())
+                            + " characters long to join, so that its node password Secret "
+                            + name
+                            + " has a valid name");
         }
-        Optional<ObjectNode> stored = registry.read(secrets, NAMESPACE, name).map(ObjectRegistry.Stored::object);
+        Optional<ObjectNode> stored =
+                registry.read(secrets, NAMESPACE, name).map(ObjectRegistry.Stored::object);
         if (stored.isEmpty()) {
-            Optional<ObjectNode> registered = registry.read(nodes, null, node).map(ObjectRegistry.Stored::object);
+            Optional<ObjectNode> registered =
+                    registry.read(nodes, null, node).map(ObjectRegistry.Stored::object);
             if (registered.isPresent()) {
-                throw ApiException.forbidden("node \"" + node + "\" is already registered and has no node password"
-                        + " (kube-system/" + name + "): it is not a node that joined with an agent. Use another"
-                        + " node name, or delete the Node (kubectl delete node " + node + ") to let an agent join"
-                        + " under this name");
+                throw ApiException.forbidden(
+                        "node \""
+                                + node
+                                + "\" is already registered and has no node password"
+                                + " (kube-system/"
+                                + name
+                                + "): it is not a node that joined with an agent. Use another"
+                                + " node name, or delete the Node (kubectl delete node "
+                                + node
+                                + ") to let an agent join"
+                                + " under this name");
             }
             try {
-                registry.create(secrets, NAMESPACE, secret(node, password), WriteOptions.internal());
-                log.atInfo().addKeyValue("node", node).log("recorded the node password of a node joining first");
+                registry.create(
+                        secrets, NAMESPACE, secret(node, password), WriteOptions.internal());
+                log.atInfo()
+                        .addKeyValue("node", node)
+                        .log("recorded the node password of a node joining first");
                 return;
             } catch (ApiException e) {
                 if (e.code() != 409) {
@@ -102,16 +121,24 @@ public final class NodePasswords {
                 // Another join of the same name won the race: check against its password.
                 stored = registry.read(secrets, NAMESPACE, name).map(ObjectRegistry.Stored::object);
                 if (stored.isEmpty()) {
-                    throw ApiException.conflict(secrets, name, "the node password changed during the join; try again");
+                    throw ApiException.conflict(
+                            secrets, name, "the node password changed during the join; try again");
                 }
             }
         }
         if (!matches(stored.get(), password)) {
             log.atWarn().addKeyValue("node", node).log("refused a join: wrong node password");
-            throw ApiException.forbidden("node password rejected: node \"" + node + "\" has joined before with"
-                    + " another password (a duplicate node name, or this agent's data directory is new). Use another"
-                    + " node name or, to replace the node, delete its Node (kubectl delete node " + node
-                    + ") or the Secret " + NAMESPACE + "/" + name);
+            throw ApiException.forbidden(
+                    "node password rejected: node \""
+                            + node
+                            + "\" has joined before with"
+                            + " another password (a duplicate node name, or this agent's data directory is new). Use another"
+                            + " node name or, to replace the node, delete its Node (kubectl delete node "
+                            + node
+                            + ") or the Secret "
+                            + NAMESPACE
+                            + "/"
+                            + name);
         }
         registry.read(nodes, null, node).ifPresent(n -> adopt(name, n.object()));
     }
@@ -121,11 +148,13 @@ public final class NodePasswords {
      * deletes the password with the Node. Writes nothing when every owner is set.
      */
     public void adoptByNodes() {
-        for (CachedObject secret : cache.list(secrets, NAMESPACE, o -> o.name().endsWith(SECRET_SUFFIX)).items()) {
+        for (CachedObject secret :
+                cache.list(secrets, NAMESPACE, o -> o.name().endsWith(SECRET_SUFFIX)).items()) {
             if (!secret.tree().path("metadata").path("ownerReferences").isEmpty()) {
                 continue;
             }
-            String node = secret.name().substring(0, secret.name().length() - SECRET_SUFFIX.length());
+            String node =
+                    secret.name().substring(0, secret.name().length() - SECRET_SUFFIX.length());
             cache.get(nodes, null, node).ifPresent(n -> adopt(secret.name(), n.tree()));
         }
     }
@@ -133,22 +162,31 @@ public final class NodePasswords {
     private void adopt(String secretName, JsonNode node) {
         String uid = Json.text(node, "metadata.uid");
         try {
-            registry.guaranteedUpdate(secrets, NAMESPACE, secretName, null, WriteOptions.internal(), null, secret -> {
-                ObjectNode metadata = (ObjectNode) secret.get("metadata");
-                if (!metadata.path("ownerReferences").isEmpty()) {
-                    return secret;
-                }
-                ArrayNode owners = metadata.putArray("ownerReferences");
-                ObjectNode owner = owners.addObject();
-                owner.put("apiVersion", "v1");
-                owner.put("kind", "Node");
-                owner.put("name", Json.name(node));
-                owner.put("uid", uid);
-                return secret;
-            });
+            registry.guaranteedUpdate(
+                    secrets,
+                    NAMESPACE,
+                    secretName,
+                    null,
+                    WriteOptions.internal(),
+                    null,
+                    secret -> {
+                        ObjectNode metadata = (ObjectNode) secret.get("metadata");
+                        if (!metadata.path("ownerReferences").isEmpty()) {
+                            return secret;
+                        }
+                        ArrayNode owners = metadata.putArray("ownerReferences");
+                        ObjectNode owner = owners.addObject();
+                        owner.put("apiVersion", "v1");
+                        owner.put("kind", "Node");
+                        owner.put("name", Json.name(node));
+                        owner.put("uid", uid);
+                        return secret;
+                    });
         } catch (ApiException e) {
             if (e.code() != 404) {
-                log.atWarn().addKeyValue("secret", NAMESPACE + "/" + secretName).addKeyValue("error", e.getMessage())
+                log.atWarn()
+                        .addKeyValue("secret", NAMESPACE + "/" + secretName)
+                        .addKeyValue("error", e.getMessage())
                         .log("cannot make the Node the owner of its node password");
             }
         }
@@ -157,8 +195,12 @@ public final class NodePasswords {
     private ObjectNode secret(String node, String password) {
         byte[] salt = new byte[16];
         random.nextBytes(salt);
-        String hash = SCHEME + "$" + Base64.getEncoder().encodeToString(salt) + "$"
-                + Base64.getEncoder().encodeToString(digest(salt, password));
+        String hash =
+                SCHEME
+                        + "$"
+                        + Base64.getEncoder().encodeToString(salt)
+                        + "$"
+                        + Base64.getEncoder().encodeToString(digest(salt, password));
         ObjectNode secret = Json.object();
         secret.put("apiVersion", "v1");
         secret.put("kind", "Secret");
@@ -167,21 +209,29 @@ public final class NodePasswords {
         metadata.put("namespace", NAMESPACE);
         secret.put("immutable", true);
         secret.put("type", "Opaque");
-        secret.putObject("data").put(HASH_KEY,
-                Base64.getEncoder().encodeToString(hash.getBytes(StandardCharsets.UTF_8)));
+        secret.putObject("data")
+                .put(
+                        HASH_KEY,
+                        Base64.getEncoder().encodeToString(hash.getBytes(StandardCharsets.UTF_8)));
         return secret;
     }
 
-    /** Whether {@code secret} holds the hash of {@code password}; false when it holds no readable hash. */
+    /**
+     * Whether {@code secret} holds the hash of {@code password}; false when it holds no readable
+     * hash.
+     */
     static boolean matches(JsonNode secret, String password) {
         try {
-            String hash = new String(Base64.getDecoder().decode(Json.text(secret, "data." + HASH_KEY)),
-                    StandardCharsets.UTF_8);
+            String hash =
+                    new String(
+                            Base64.getDecoder().decode(Json.text(secret, "data." + HASH_KEY)),
+                            StandardCharsets.UTF_8);
             String[] parts = hash.split("\\$");
             if (parts.length != 3 || !parts[0].equals(SCHEME)) {
                 return false;
             }
-            return MessageDigest.isEqual(Base64.getDecoder().decode(parts[2]),
+            return MessageDigest.isEqual(
+                    Base64.getDecoder().decode(parts[2]),
                     digest(Base64.getDecoder().decode(parts[1]), password));
         } catch (IllegalArgumentException e) {
             return false;

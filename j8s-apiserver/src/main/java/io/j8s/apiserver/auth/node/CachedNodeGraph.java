@@ -10,9 +10,9 @@ import java.util.Optional;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The node graph read from the watch cache: a Pod's node is its {@code spec.nodeName} field (kept by
- * the cache for field selectors, so no decoding); references are found by reading the Pods bound to
- * the node in the object's namespace. Thread safe.
+ * The node graph read from the watch cache: a Pod's node is its {@code spec.nodeName} field (kept
+ * by the cache for field selectors, so no decoding); references are found by reading the Pods bound
+ * to the node in the object's namespace. Thread safe.
  */
 public final class CachedNodeGraph implements NodeGraph {
     private final WatchCache cache;
@@ -25,18 +25,21 @@ public final class CachedNodeGraph implements NodeGraph {
 
     @Override
     public Optional<String> podNode(String namespace, String name) {
-        return cache.get(pods, namespace, name).map(p -> p.fields().getOrDefault("spec.nodeName", ""));
+        return cache.get(pods, namespace, name)
+                .map(p -> p.fields().getOrDefault("spec.nodeName", ""));
     }
 
     @Override
     public Optional<String> podUid(String namespace, String name) {
-        return cache.get(pods, namespace, name).map(p -> p.tree().path("metadata").path("uid").asString(""));
+        return cache.get(pods, namespace, name)
+                .map(p -> p.tree().path("metadata").path("uid").asString(""));
     }
 
     @Override
     public boolean referencedFromNode(String kind, String namespace, String name, String node) {
-        List<CachedObject> bound = cache.list(pods, namespace,
-                p -> node.equals(p.fields().get("spec.nodeName"))).items();
+        List<CachedObject> bound =
+                cache.list(pods, namespace, p -> node.equals(p.fields().get("spec.nodeName")))
+                        .items();
         for (CachedObject pod : bound) {
             if (references(pod.tree(), kind).contains(name)) {
                 return true;
@@ -71,20 +74,28 @@ public final class CachedNodeGraph implements NodeGraph {
                         add(names, Json.text(source, secret ? "secret.name" : "configMap.name"));
                     }
                 }
-                for (String containers : List.of("initContainers", "containers", "ephemeralContainers")) {
+                for (String containers :
+                        List.of("initContainers", "containers", "ephemeralContainers")) {
                     for (JsonNode container : Json.elements(spec, containers)) {
                         for (JsonNode from : Json.elements(container, "envFrom")) {
-                            add(names, Json.text(from, secret ? "secretRef.name" : "configMapRef.name"));
+                            add(
+                                    names,
+                                    Json.text(
+                                            from, secret ? "secretRef.name" : "configMapRef.name"));
                         }
                         for (JsonNode env : Json.elements(container, "env")) {
-                            add(names, Json.text(env, secret ? "valueFrom.secretKeyRef.name"
-                                    : "valueFrom.configMapKeyRef.name"));
+                            add(
+                                    names,
+                                    Json.text(
+                                            env,
+                                            secret
+                                                    ? "valueFrom.secretKeyRef.name"
+                                                    : "valueFrom.configMapKeyRef.name"));
                         }
                     }
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
         return names;
     }

@@ -81,11 +81,14 @@ public final class NodeAuthorizer implements Authorizer {
         if (a.name() == null) {
             return Decision.deny("No Object name found");
         }
-        boolean related = kind.equals("pod")
-                ? graph.podNode(a.namespace(), a.name()).map(node::equals).orElse(false)
-                : graph.referencedFromNode(kind, a.namespace(), a.name(), node);
-        return related ? Decision.allow("")
-                : Decision.deny("no relationship found between node '" + node + "' and this object");
+        boolean related =
+                kind.equals("pod")
+                        ? graph.podNode(a.namespace(), a.name()).map(node::equals).orElse(false)
+                        : graph.referencedFromNode(kind, a.namespace(), a.name(), node);
+        return related
+                ? Decision.allow("")
+                : Decision.deny(
+                        "no relationship found between node '" + node + "' and this object");
     }
 
     private Decision createToken(String node, Attributes a) {
@@ -106,11 +109,15 @@ public final class NodeAuthorizer implements Authorizer {
                 return Decision.deny("can only get, create, update, patch, or delete a node lease");
         }
         if (!NODE_LEASE_NAMESPACE.equals(a.namespace())) {
-            return Decision.deny("can only access leases in the \"" + NODE_LEASE_NAMESPACE + "\" system namespace");
+            return Decision.deny(
+                    "can only access leases in the \""
+                            + NODE_LEASE_NAMESPACE
+                            + "\" system namespace");
         }
         // On create the name is only in the body: NodeRestriction checks it.
         if (!a.verb().equals("create") && !node.equals(a.name())) {
-            return Decision.deny("can only access node lease with the same name as the requesting node");
+            return Decision.deny(
+                    "can only access node lease with the same name as the requesting node");
         }
         return Decision.allow("");
     }
@@ -123,17 +130,25 @@ public final class NodeAuthorizer implements Authorizer {
                     return Decision.allow("");
                 case "get", "list", "watch":
                     if (a.name() == null) {
-                        return Decision.deny("node '" + node + "' cannot read all nodes, only its own Node object");
+                        return Decision.deny(
+                                "node '"
+                                        + node
+                                        + "' cannot read all nodes, only its own Node object");
                     }
                     if (!a.name().equals(node)) {
-                        return Decision.deny("node '" + node + "' cannot read '" + a.name()
-                                + "', only its own Node object");
+                        return Decision.deny(
+                                "node '"
+                                        + node
+                                        + "' cannot read '"
+                                        + a.name()
+                                        + "', only its own Node object");
                     }
                     return Decision.allow("");
                 default:
                     break;
             }
-        } else if (a.subresource().equals("status") && (a.verb().equals("update") || a.verb().equals("patch"))) {
+        } else if (a.subresource().equals("status")
+                && (a.verb().equals("update") || a.verb().equals("patch"))) {
             return Decision.allow("");
         }
         return Decision.deny("");
@@ -153,14 +168,17 @@ public final class NodeAuthorizer implements Authorizer {
                         if (a.name() != null) {
                             return related(node, "pod", a);
                         }
-                        return Decision.deny("can only list/watch pods with spec.nodeName field selector");
+                        return Decision.deny(
+                                "can only list/watch pods with spec.nodeName field selector");
                     case "create", "delete":
                         return Decision.allow("");
                     default:
                         return Decision.deny("");
                 }
             case "status":
-                return a.verb().equals("update") || a.verb().equals("patch") ? Decision.allow("") : Decision.deny("");
+                return a.verb().equals("update") || a.verb().equals("patch")
+                        ? Decision.allow("")
+                        : Decision.deny("");
             case "eviction":
                 return a.verb().equals("create") ? Decision.allow("") : Decision.deny("");
             default:
@@ -174,7 +192,9 @@ public final class NodeAuthorizer implements Authorizer {
         }
         try {
             for (FieldSelector.Term term : FieldSelector.parse(selector).terms()) {
-                if (term.field().equals("spec.nodeName") && term.equals() && term.value().equals(node)) {
+                if (term.field().equals("spec.nodeName")
+                        && term.equals()
+                        && term.value().equals(node)) {
                     return true;
                 }
             }

@@ -7,7 +7,9 @@ import java.util.Optional;
  * of them; j8s asks its watch cache). Implementations are thread safe and answer from memory.
  */
 public interface NodeGraph {
-    /** The node a Pod is bound to ({@code ""} when unscheduled), or empty when the Pod is unknown. */
+    /**
+     * The node a Pod is bound to ({@code ""} when unscheduled), or empty when the Pod is unknown.
+     */
     Optional<String> podNode(String namespace, String name);
 
     /**

@@ -13,15 +13,17 @@ public final class NodeIdentity {
     private NodeIdentity() {}
 
     /**
-     * The node's name; empty when {@code user} is not a node. A member of the group whose name lacks
-     * the prefix is a node of unknown name ("" inside the optional), which nothing allows.
+     * The node's name; empty when {@code user} is not a node. A member of the group whose name
+     * lacks the prefix is a node of unknown name ("" inside the optional), which nothing allows.
      */
     public static Optional<String> of(UserInfo user) {
         if (!user.inGroup(BootstrapPolicy.NODES_GROUP)) {
             return Optional.empty();
         }
         String name = user.name();
-        return Optional.of(name.startsWith(BootstrapPolicy.NODE_USER_PREFIX)
-                ? name.substring(BootstrapPolicy.NODE_USER_PREFIX.length()) : "");
+        return Optional.of(
+                name.startsWith(BootstrapPolicy.NODE_USER_PREFIX)
+                        ? name.substring(BootstrapPolicy.NODE_USER_PREFIX.length())
+                        : "");
     }
 }

@@ -23,17 +23,30 @@ public final class CachedPolicy implements Supplier<PolicySnapshot>, AutoCloseab
     private final List<ResourceType> types;
     private final AtomicLong changes = new AtomicLong();
     private final Object lock = new Object();
+
     /** Guarded by {@link #lock}: the watches, re-opened after the cache ended them. */
     private final WatchCache.Registration[] registrations;
-    /** 1 while each watch is open; cleared by the cache's thread when it ends one (without {@link #lock}). */
+
+    /**
+     * 1 while each watch is open; cleared by the cache's thread when it ends one (without {@link
+     * #lock}).
+     */
     private final AtomicIntegerArray watching;
+
     private volatile Versioned current;
     private volatile boolean closed;
 
     private record Versioned(long version, PolicySnapshot snapshot) {}
 
-    /** Reads ClusterRoles, Roles, ClusterRoleBindings and RoleBindings, in that order, from {@code cache}. */
-    public CachedPolicy(WatchCache cache, ResourceType clusterRoles, ResourceType roles, ResourceType clusterBindings,
+    /**
+     * Reads ClusterRoles, Roles, ClusterRoleBindings and RoleBindings, in that order, from {@code
+     * cache}.
+     */
+    public CachedPolicy(
+            WatchCache cache,
+            ResourceType clusterRoles,
+            ResourceType roles,
+            ResourceType clusterBindings,
             ResourceType roleBindings) {
         this.cache = cache;
         this.types = List.of(clusterRoles, roles, clusterBindings, roleBindings);
@@ -55,18 +68,25 @@ public final class CachedPolicy implements Supplier<PolicySnapshot>, AutoCloseab
             if (v != null && v.version() == version) {
                 return v.snapshot();
             }
-            // The version is read before listing: a change during the build leaves it stale, and the
+            // The version is read before listing: a change during the build leaves it stale, and
+            // the
             // next decision rebuilds.
-            PolicySnapshot snapshot = PolicySnapshot.of(trees(types.get(0)), trees(types.get(1)),
-                    trees(types.get(2)), trees(types.get(3)));
+            PolicySnapshot snapshot =
+                    PolicySnapshot.of(
+                            trees(types.get(0)),
+                            trees(types.get(1)),
+                            trees(types.get(2)),
+                            trees(types.get(3)));
             current = new Versioned(version, snapshot);
             return snapshot;
         }
     }
 
     private List<JsonNode> trees(ResourceType type) {
-        return cache.list(type, null, o -> true).items().stream().map(CachedObject::tree)
-                .map(JsonNode.class::cast).toList();
+        return cache.list(type, null, o -> true).items().stream()
+                .map(CachedObject::tree)
+                .map(JsonNode.class::cast)
+                .toList();
     }
 
     private void ensureWatching() {
@@ -82,8 +102,11 @@ public final class CachedPolicy implements Supplier<PolicySnapshot>, AutoCloseab
                     int index = i;
                     watching.set(i, 1);
                     changes.incrementAndGet();
-                    registrations[i] = cache.watch(new WatchRequest(types.get(i), null, o -> true,
-                            cache.revision(), false), new ChangeCounter(index));
+                    registrations[i] =
+                            cache.watch(
+                                    new WatchRequest(
+                                            types.get(i), null, o -> true, cache.revision(), false),
+                                    new ChangeCounter(index));
                 }
             }
         }

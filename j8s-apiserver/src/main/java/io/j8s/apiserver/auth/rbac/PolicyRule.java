@@ -12,8 +12,12 @@ import tools.jackson.databind.node.ObjectNode;
  * subresource of any resource), resource names, and non-resource URLs with a trailing star).
  * Immutable.
  */
-public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String> resources,
-        List<String> resourceNames, List<String> nonResourceURLs) {
+public record PolicyRule(
+        List<String> verbs,
+        List<String> apiGroups,
+        List<String> resources,
+        List<String> resourceNames,
+        List<String> nonResourceURLs) {
 
     public static final String ALL = "*";
 
@@ -32,8 +36,11 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
 
     /** Reads a rule of a stored Role or ClusterRole. */
     public static PolicyRule fromJson(JsonNode rule) {
-        return new PolicyRule(Json.stringList(rule, "verbs"), Json.stringList(rule, "apiGroups"),
-                Json.stringList(rule, "resources"), Json.stringList(rule, "resourceNames"),
+        return new PolicyRule(
+                Json.stringList(rule, "verbs"),
+                Json.stringList(rule, "apiGroups"),
+                Json.stringList(rule, "resources"),
+                Json.stringList(rule, "resourceNames"),
                 Json.stringList(rule, "nonResourceURLs"));
     }
 
@@ -57,8 +64,11 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
     /** Whether this rule allows the request described by {@code a}. */
     public boolean allows(Attributes a) {
         if (a.resourceRequest()) {
-            String combined = a.subresource() == null ? a.resource() : a.resource() + "/" + a.subresource();
-            return verbMatches(a.verb()) && apiGroupMatches(a.group()) && resourceMatches(combined, a.subresource())
+            String combined =
+                    a.subresource() == null ? a.resource() : a.resource() + "/" + a.subresource();
+            return verbMatches(a.verb())
+                    && apiGroupMatches(a.group())
+                    && resourceMatches(combined, a.subresource())
                     && resourceNameMatches(a.name());
         }
         return verbMatches(a.verb()) && nonResourceUrlMatches(a.path());
@@ -77,7 +87,9 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
             if (resource.equals(ALL) || resource.equals(combined)) {
                 return true;
             }
-            if (subresource != null && resource.length() == subresource.length() + 2 && resource.startsWith("*/")
+            if (subresource != null
+                    && resource.length() == subresource.length() + 2
+                    && resource.startsWith("*/")
                     && resource.endsWith(subresource)) {
                 return true;
             }
@@ -104,7 +116,10 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
         return false;
     }
 
-    /** Builds rules as Kubernetes' bootstrap policy writes them ({@code NewRule(...).Groups(...)...}). */
+    /**
+     * Builds rules as Kubernetes' bootstrap policy writes them ({@code
+     * NewRule(...).Groups(...)...}).
+     */
     public static final class Builder {
         private final List<String> verbs;
         private List<String> groups = List.of();
@@ -138,8 +153,11 @@ public record PolicyRule(List<String> verbs, List<String> apiGroups, List<String
 
         public PolicyRule build() {
             if (urls.isEmpty() == resources.isEmpty()) {
-                throw new IllegalStateException("a rule names either resources or non-resource URLs, got resources "
-                        + resources + " and URLs " + urls);
+                throw new IllegalStateException(
+                        "a rule names either resources or non-resource URLs, got resources "
+                                + resources
+                                + " and URLs "
+                                + urls);
             }
             return new PolicyRule(verbs, groups, resources, names, urls);
         }

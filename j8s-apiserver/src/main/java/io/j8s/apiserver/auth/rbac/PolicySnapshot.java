@@ -20,30 +20,47 @@ import tools.jackson.databind.JsonNode;
  */
 public final class PolicySnapshot {
     /** A RoleBinding ({@code namespace} set) or ClusterRoleBinding ({@code namespace} ""). */
-    public record Binding(String namespace, String name, String roleKind, String roleName, List<Subject> subjects) {
+    public record Binding(
+            String namespace,
+            String name,
+            String roleKind,
+            String roleName,
+            List<Subject> subjects) {
         public Binding {
             subjects = List.copyOf(subjects);
         }
 
-        /** {@code ClusterRoleBinding "x"} or {@code RoleBinding "ns/x"}, as Kubernetes' reasons name it. */
+        /**
+         * {@code ClusterRoleBinding "x"} or {@code RoleBinding "ns/x"}, as Kubernetes' reasons name
+         * it.
+         */
         String describe() {
-            return namespace.isEmpty() ? "ClusterRoleBinding \"" + name + "\""
+            return namespace.isEmpty()
+                    ? "ClusterRoleBinding \"" + name + "\""
                     : "RoleBinding \"" + name + "/" + namespace + "\"";
         }
     }
 
     /** A ClusterRole as read: own rules, labels, and the aggregation selectors (null when none). */
-    record ClusterRole(String name, Map<String, String> labels, List<PolicyRule> rules, List<LabelSelector> aggregation) {}
+    record ClusterRole(
+            String name,
+            Map<String, String> labels,
+            List<PolicyRule> rules,
+            List<LabelSelector> aggregation) {}
 
-    public static final PolicySnapshot EMPTY = new PolicySnapshot(Map.of(), Map.of(), List.of(), Map.of());
+    public static final PolicySnapshot EMPTY =
+            new PolicySnapshot(Map.of(), Map.of(), List.of(), Map.of());
 
     private final Map<String, List<PolicyRule>> clusterRoles;
     private final Map<String, List<PolicyRule>> roles;
     private final List<Binding> clusterBindings;
     private final Map<String, List<Binding>> roleBindings;
 
-    private PolicySnapshot(Map<String, List<PolicyRule>> clusterRoles, Map<String, List<PolicyRule>> roles,
-            List<Binding> clusterBindings, Map<String, List<Binding>> roleBindings) {
+    private PolicySnapshot(
+            Map<String, List<PolicyRule>> clusterRoles,
+            Map<String, List<PolicyRule>> roles,
+            List<Binding> clusterBindings,
+            Map<String, List<Binding>> roleBindings) {
         this.clusterRoles = clusterRoles;
         this.roles = roles;
         this.clusterBindings = clusterBindings;
@@ -51,8 +68,10 @@ public final class PolicySnapshot {
     }
 
     /** Decodes stored objects (ClusterRoles, Roles, ClusterRoleBindings, RoleBindings). */
-    public static PolicySnapshot of(Collection<? extends JsonNode> clusterRoleObjects,
-            Collection<? extends JsonNode> roleObjects, Collection<? extends JsonNode> clusterBindingObjects,
+    public static PolicySnapshot of(
+            Collection<? extends JsonNode> clusterRoleObjects,
+            Collection<? extends JsonNode> roleObjects,
+            Collection<? extends JsonNode> clusterBindingObjects,
             Collection<? extends JsonNode> roleBindingObjects) {
         List<ClusterRole> decoded = new ArrayList<>();
         for (JsonNode role : clusterRoleObjects) {
@@ -70,10 +89,15 @@ public final class PolicySnapshot {
         Map<String, List<Binding>> roleBindings = new HashMap<>();
         for (JsonNode binding : roleBindingObjects) {
             String namespace = Json.namespace(binding);
-            roleBindings.computeIfAbsent(namespace, n -> new ArrayList<>()).add(binding(binding, namespace));
+            roleBindings
+                    .computeIfAbsent(namespace, n -> new ArrayList<>())
+                    .add(binding(binding, namespace));
         }
         roleBindings.replaceAll((ns, list) -> List.copyOf(list));
-        return new PolicySnapshot(Map.copyOf(clusterRoles), Map.copyOf(roles), List.copyOf(clusterBindings),
+        return new PolicySnapshot(
+                Map.copyOf(clusterRoles),
+                Map.copyOf(roles),
+                List.copyOf(clusterBindings),
                 Map.copyOf(roleBindings));
     }
 
@@ -86,7 +110,8 @@ public final class PolicySnapshot {
                 aggregation.add(LabelSelector.fromMatchLabelsAndExpressions(selector));
             }
         }
-        return new ClusterRole(Json.name(role), Json.stringMap(role, "metadata.labels"), rules(role), aggregation);
+        return new ClusterRole(
+                Json.name(role), Json.stringMap(role, "metadata.labels"), rules(role), aggregation);
     }
 
     private static List<PolicyRule> rules(JsonNode role) {
@@ -103,7 +128,12 @@ public final class PolicySnapshot {
             subjects.add(Subject.fromJson(subject));
         }
         JsonNode ref = binding.path("roleRef");
-        return new Binding(namespace, Json.name(binding), Json.str(ref, "kind"), Json.str(ref, "name"), subjects);
+        return new Binding(
+                namespace,
+                Json.name(binding),
+                Json.str(ref, "kind"),
+                Json.str(ref, "name"),
+                subjects);
     }
 
     /**
@@ -124,8 +154,11 @@ public final class PolicySnapshot {
         return effective;
     }
 
-    private static List<PolicyRule> effectiveRules(ClusterRole role, Map<String, ClusterRole> byName,
-            Map<String, List<PolicyRule>> done, Set<String> visiting) {
+    private static List<PolicyRule> effectiveRules(
+            ClusterRole role,
+            Map<String, ClusterRole> byName,
+            Map<String, List<PolicyRule>> done,
+            Set<String> visiting) {
         List<PolicyRule> known = done.get(role.name());
         if (known != null) {
             return known;

@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 public final class RbacAuthorizer implements Authorizer {
     private final Supplier<PolicySnapshot> policy;
 
-    /** @param policy the current RBAC objects (asked once per decision) */
+    /**
+     * @param policy the current RBAC objects (asked once per decision)
+     */
     public RbacAuthorizer(Supplier<PolicySnapshot> policy) {
         this.policy = policy;
     }
@@ -42,7 +44,10 @@ public final class RbacAuthorizer implements Authorizer {
         return Decision.deny(errors.isEmpty() ? "" : "RBAC: " + String.join(", ", errors));
     }
 
-    private static Decision visit(PolicySnapshot snapshot, PolicySnapshot.Binding binding, Attributes a,
+    private static Decision visit(
+            PolicySnapshot snapshot,
+            PolicySnapshot.Binding binding,
+            Attributes a,
             List<String> errors) {
         Subject subject = appliesTo(binding, a.user());
         if (subject == null) {
@@ -50,14 +55,27 @@ public final class RbacAuthorizer implements Authorizer {
         }
         Optional<List<PolicyRule>> rules = rules(snapshot, binding);
         if (rules.isEmpty()) {
-            errors.add(binding.roleKind().toLowerCase(java.util.Locale.ROOT) + ".rbac.authorization.k8s.io \""
-                    + binding.roleName() + "\" not found");
+            errors.add(
+                    binding.roleKind().toLowerCase(java.util.Locale.ROOT)
+                            + ".rbac.authorization.k8s.io \""
+                            + binding.roleName()
+                            + "\" not found");
             return null;
         }
         for (PolicyRule rule : rules.get()) {
             if (rule.allows(a)) {
-                return Decision.allow("RBAC: allowed by " + binding.describe() + " of " + binding.roleKind() + " \""
-                        + binding.roleName() + "\" to " + subject.kind() + " \"" + subject.name() + "\"");
+                return Decision.allow(
+                        "RBAC: allowed by "
+                                + binding.describe()
+                                + " of "
+                                + binding.roleKind()
+                                + " \""
+                                + binding.roleName()
+                                + "\" to "
+                                + subject.kind()
+                                + " \""
+                                + subject.name()
+                                + "\"");
             }
         }
         return null;
@@ -79,11 +97,13 @@ public final class RbacAuthorizer implements Authorizer {
         return out;
     }
 
-    private static Optional<List<PolicyRule>> rules(PolicySnapshot snapshot, PolicySnapshot.Binding binding) {
+    private static Optional<List<PolicyRule>> rules(
+            PolicySnapshot snapshot, PolicySnapshot.Binding binding) {
         if (binding.roleKind().equals("ClusterRole")) {
             return snapshot.clusterRole(binding.roleName());
         }
-        return binding.namespace().isEmpty() ? Optional.empty()
+        return binding.namespace().isEmpty()
+                ? Optional.empty()
                 : snapshot.role(binding.namespace(), binding.roleName());
     }
 

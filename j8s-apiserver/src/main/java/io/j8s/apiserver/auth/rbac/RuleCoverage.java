@@ -31,12 +31,22 @@ final class RuleCoverage {
             for (String resource : rule.resources()) {
                 for (String verb : rule.verbs()) {
                     if (rule.resourceNames().isEmpty()) {
-                        pieces.add(new PolicyRule(List.of(verb), List.of(group), List.of(resource), List.of(),
-                                List.of()));
+                        pieces.add(
+                                new PolicyRule(
+                                        List.of(verb),
+                                        List.of(group),
+                                        List.of(resource),
+                                        List.of(),
+                                        List.of()));
                     } else {
                         for (String name : rule.resourceNames()) {
-                            pieces.add(new PolicyRule(List.of(verb), List.of(group), List.of(resource), List.of(name),
-                                    List.of()));
+                            pieces.add(
+                                    new PolicyRule(
+                                            List.of(verb),
+                                            List.of(group),
+                                            List.of(resource),
+                                            List.of(name),
+                                            List.of()));
                         }
                     }
                 }
@@ -44,19 +54,29 @@ final class RuleCoverage {
         }
         for (String url : rule.nonResourceURLs()) {
             for (String verb : rule.verbs()) {
-                pieces.add(new PolicyRule(List.of(verb), List.of(), List.of(), List.of(), List.of(url)));
+                pieces.add(
+                        new PolicyRule(
+                                List.of(verb), List.of(), List.of(), List.of(), List.of(url)));
             }
         }
         return pieces;
     }
 
     static boolean covers(PolicyRule owner, PolicyRule piece) {
-        boolean verbs = owner.verbs().contains(PolicyRule.ALL) || owner.verbs().containsAll(piece.verbs());
-        boolean groups = owner.apiGroups().contains(PolicyRule.ALL) || owner.apiGroups().containsAll(piece.apiGroups());
+        boolean verbs =
+                owner.verbs().contains(PolicyRule.ALL) || owner.verbs().containsAll(piece.verbs());
+        boolean groups =
+                owner.apiGroups().contains(PolicyRule.ALL)
+                        || owner.apiGroups().containsAll(piece.apiGroups());
         boolean resources = resourcesCover(owner.resources(), piece.resources());
-        boolean urls = piece.nonResourceURLs().stream().allMatch(url -> urlCovered(owner.nonResourceURLs(), url));
-        boolean names = piece.resourceNames().isEmpty() ? owner.resourceNames().isEmpty()
-                : owner.resourceNames().isEmpty() || owner.resourceNames().containsAll(piece.resourceNames());
+        boolean urls =
+                piece.nonResourceURLs().stream()
+                        .allMatch(url -> urlCovered(owner.nonResourceURLs(), url));
+        boolean names =
+                piece.resourceNames().isEmpty()
+                        ? owner.resourceNames().isEmpty()
+                        : owner.resourceNames().isEmpty()
+                                || owner.resourceNames().containsAll(piece.resourceNames());
         return verbs && groups && resources && urls && names;
     }
 
@@ -78,8 +98,10 @@ final class RuleCoverage {
 
     private static boolean urlCovered(List<String> held, String url) {
         for (String owner : held) {
-            if (owner.equals(PolicyRule.ALL) || owner.equals(url)
-                    || (owner.endsWith("*") && url.startsWith(owner.substring(0, owner.length() - 1)))) {
+            if (owner.equals(PolicyRule.ALL)
+                    || owner.equals(url)
+                    || (owner.endsWith("*")
+                            && url.startsWith(owner.substring(0, owner.length() - 1)))) {
                 return true;
             }
         }

@@ -28,7 +28,10 @@ public record Subject(String kind, String name, String namespace) {
     }
 
     public static Subject fromJson(JsonNode subject) {
-        return new Subject(Json.str(subject, "kind"), Json.str(subject, "name"), Json.str(subject, "namespace"));
+        return new Subject(
+                Json.str(subject, "kind"),
+                Json.str(subject, "name"),
+                Json.str(subject, "namespace"));
     }
 
     public ObjectNode toJson() {

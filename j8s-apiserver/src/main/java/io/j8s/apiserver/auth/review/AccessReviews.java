@@ -8,8 +8,8 @@ import io.j8s.apiserver.auth.UserInfo;
 import io.j8s.apiserver.auth.node.NodeIdentity;
 import io.j8s.apiserver.auth.rbac.PolicyRule;
 import io.j8s.apiserver.auth.rbac.RbacAuthorizer;
-import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.errors.ApiException;
+import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.request.Bodies;
 import io.j8s.apiserver.request.Responses;
 import java.util.List;
@@ -17,12 +17,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The access and identity reviews ({@code kubectl auth can-i}, {@code kubectl auth whoami}):
- * {@code authorization.k8s.io/v1} SelfSubjectAccessReview (may the requester...?) and
- * SubjectAccessReview (may this user...?, for those allowed to ask), SelfSubjectRulesReview (what may
- * I do here?), and {@code
- * authentication.k8s.io/v1} SelfSubjectReview (who am I?). Each answers with the request plus a
- * {@code status}; nothing is stored. Thread safe.
+ * The access and identity reviews ({@code kubectl auth can-i}, {@code kubectl auth whoami}): {@code
+ * authorization.k8s.io/v1} SelfSubjectAccessReview (may the requester...?) and SubjectAccessReview
+ * (may this user...?, for those allowed to ask), SelfSubjectRulesReview (what may I do here?), and
+ * {@code authentication.k8s.io/v1} SelfSubjectReview (who am I?). Each answers with the request
+ * plus a {@code status}; nothing is stored. Thread safe.
  */
 public final class AccessReviews {
     public static final String AUTHORIZATION = "authorization.k8s.io";
@@ -31,7 +30,9 @@ public final class AccessReviews {
     private final Authorizer authorizer;
     private final RbacAuthorizer rbac;
 
-    /** @param rbac lists the rules of SelfSubjectRulesReview ({@code kubectl auth can-i --list}) */
+    /**
+     * @param rbac lists the rules of SelfSubjectRulesReview ({@code kubectl auth can-i --list})
+     */
     public AccessReviews(Authorizer authorizer, RbacAuthorizer rbac) {
         this.authorizer = authorizer;
         this.rbac = rbac;
@@ -40,14 +41,28 @@ public final class AccessReviews {
     /** The three resources, ready to be served. */
     public List<CreateOnlyResource> resources() {
         return List.of(
-                new CreateOnlyResource(CreateOnlyResource.type(AUTHORIZATION, "v1", "SelfSubjectAccessReview",
-                        "selfsubjectaccessreviews"), (exchange, ns, user) -> selfSubjectAccessReview(exchange, user)),
-                new CreateOnlyResource(CreateOnlyResource.type(AUTHORIZATION, "v1", "SubjectAccessReview",
-                        "subjectaccessreviews"), (exchange, ns, user) -> subjectAccessReview(exchange)),
-                new CreateOnlyResource(CreateOnlyResource.type(AUTHORIZATION, "v1", "SelfSubjectRulesReview",
-                        "selfsubjectrulesreviews"), (exchange, ns, user) -> selfSubjectRulesReview(exchange, user)),
-                new CreateOnlyResource(CreateOnlyResource.type(AUTHENTICATION, "v1", "SelfSubjectReview",
-                        "selfsubjectreviews"), (exchange, ns, user) -> selfSubjectReview(exchange, user)));
+                new CreateOnlyResource(
+                        CreateOnlyResource.type(
+                                AUTHORIZATION,
+                                "v1",
+                                "SelfSubjectAccessReview",
+                                "selfsubjectaccessreviews"),
+                        (exchange, ns, user) -> selfSubjectAccessReview(exchange, user)),
+                new CreateOnlyResource(
+                        CreateOnlyResource.type(
+                                AUTHORIZATION, "v1", "SubjectAccessReview", "subjectaccessreviews"),
+                        (exchange, ns, user) -> subjectAccessReview(exchange)),
+                new CreateOnlyResource(
+                        CreateOnlyResource.type(
+                                AUTHORIZATION,
+                                "v1",
+                                "SelfSubjectRulesReview",
+                                "selfsubjectrulesreviews"),
+                        (exchange, ns, user) -> selfSubjectRulesReview(exchange, user)),
+                new CreateOnlyResource(
+                        CreateOnlyResource.type(
+                                AUTHENTICATION, "v1", "SelfSubjectReview", "selfsubjectreviews"),
+                        (exchange, ns, user) -> selfSubjectReview(exchange, user)));
     }
 
     void selfSubjectAccessReview(HttpExchange exchange, UserInfo user) {
@@ -61,10 +76,21 @@ public final class AccessReviews {
         String name = Json.str(spec, "user");
         List<String> groups = Json.stringList(spec, "groups");
         if (name.isEmpty() && groups.isEmpty()) {
-            throw ApiException.invalid("SubjectAccessReview", AUTHORIZATION, "", List.of(FieldError.invalid("spec.user",
-                    "", "at least one of user or group must be specified")));
+            throw ApiException.invalid(
+                    "SubjectAccessReview",
+                    AUTHORIZATION,
+                    "",
+                    List.of(
+                            FieldError.invalid(
+                                    "spec.user",
+                                    "",
+                                    "at least one of user or group must be specified")));
         }
-        answer(exchange, review, "SubjectAccessReview", new UserInfo(name, groups, Json.str(spec, "uid")));
+        answer(
+                exchange,
+                review,
+                "SubjectAccessReview",
+                new UserInfo(name, groups, Json.str(spec, "uid")));
     }
 
     private void answer(HttpExchange exchange, ObjectNode review, String kind, UserInfo subject) {
@@ -74,15 +100,30 @@ public final class AccessReviews {
         boolean hasResource = resource != null && resource.isObject();
         boolean hasNonResource = nonResource != null && nonResource.isObject();
         if (hasResource == hasNonResource) {
-            throw ApiException.invalid(kind, AUTHORIZATION, "", List.of(FieldError.invalid("spec.resourceAttributes",
-                    hasResource ? "both" : "none",
-                    "exactly one of nonResourceAttributes or resourceAttributes must be specified")));
+            throw ApiException.invalid(
+                    kind,
+                    AUTHORIZATION,
+                    "",
+                    List.of(
+                            FieldError.invalid(
+                                    "spec.resourceAttributes",
+                                    hasResource ? "both" : "none",
+                                    "exactly one of nonResourceAttributes or resourceAttributes must be specified")));
         }
-        Attributes attributes = hasResource
-                ? Attributes.resource(subject, Json.str(resource, "verb"), Json.str(resource, "group"),
-                        Json.str(resource, "resource"), Json.str(resource, "subresource"),
-                        Json.str(resource, "namespace"), Json.str(resource, "name"))
-                : Attributes.nonResource(subject, Json.str(nonResource, "verb"), Json.str(nonResource, "path"));
+        Attributes attributes =
+                hasResource
+                        ? Attributes.resource(
+                                subject,
+                                Json.str(resource, "verb"),
+                                Json.str(resource, "group"),
+                                Json.str(resource, "resource"),
+                                Json.str(resource, "subresource"),
+                                Json.str(resource, "namespace"),
+                                Json.str(resource, "name"))
+                        : Attributes.nonResource(
+                                subject,
+                                Json.str(nonResource, "verb"),
+                                Json.str(nonResource, "path"));
         Authorizer.Decision decision = authorizer.authorize(attributes);
         ObjectNode out = review.deepCopy();
         out.put("kind", kind);
@@ -98,15 +139,19 @@ public final class AccessReviews {
     }
 
     /**
-     * The rules RBAC grants the requester in {@code spec.namespace}. Nodes' permissions come from the
-     * Node authorizer, which cannot list them: their answer is marked incomplete, as in Kubernetes.
+     * The rules RBAC grants the requester in {@code spec.namespace}. Nodes' permissions come from
+     * the Node authorizer, which cannot list them: their answer is marked incomplete, as in
+     * Kubernetes.
      */
     void selfSubjectRulesReview(HttpExchange exchange, UserInfo user) {
         ObjectNode review = Bodies.decodeObject(exchange);
         String namespace = Json.text(review, "spec.namespace");
         if (namespace.isEmpty()) {
-            throw ApiException.invalid("SelfSubjectRulesReview", AUTHORIZATION, "", List.of(FieldError.required(
-                    "spec.namespace")));
+            throw ApiException.invalid(
+                    "SelfSubjectRulesReview",
+                    AUTHORIZATION,
+                    "",
+                    List.of(FieldError.required("spec.namespace")));
         }
         ObjectNode out = Json.object();
         out.put("kind", "SelfSubjectRulesReview");

@@ -27,8 +27,17 @@ public record CreateOnlyResource(ResourceType type, Handler handler) {
 
     /** A cluster-scoped create-only resource of {@code group/version}. */
     public static ResourceType type(String group, String version, String kind, String plural) {
-        return new ResourceType(group, version, kind, plural, kind.toLowerCase(java.util.Locale.ROOT), false,
-                List.of(), List.of(), Set.of(), NotStored.INSTANCE);
+        return new ResourceType(
+                group,
+                version,
+                kind,
+                plural,
+                kind.toLowerCase(java.util.Locale.ROOT),
+                false,
+                List.of(),
+                List.of(),
+                Set.of(),
+                NotStored.INSTANCE);
     }
 
     /** The strategy of an object that is never stored: nothing to default, validate or tabulate. */

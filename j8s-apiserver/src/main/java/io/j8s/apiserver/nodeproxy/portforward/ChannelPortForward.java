@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Port-forward over WebSocket channels ({@code v4.channel.k8s.io}), as the kubelet serves it: for
  * the i-th port of {@code ?ports=}, channel 2i carries the data and 2i+1 the errors; every message
- * starts with its channel's number, and the server's first message on each channel carries the
- * port as a little-endian uint16. One TCP connection per port; the WebSocket closes once all have
- * ended. Runs on the connection's event loop.
+ * starts with its channel's number, and the server's first message on each channel carries the port
+ * as a little-endian uint16. One TCP connection per port; the WebSocket closes once all have ended.
+ * Runs on the connection's event loop.
  */
 final class ChannelPortForward extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ChannelPortForward.class);
@@ -71,14 +71,21 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
             }
         }
         if (out.size() > MAX_PORTS) {
-            throw ApiException.badRequest("at most " + MAX_PORTS + " ports may be forwarded on one connection");
+            throw ApiException.badRequest(
+                    "at most " + MAX_PORTS + " ports may be forwarded on one connection");
         }
         return out;
     }
 
     static void install(Channel channel, PodPortForward.Target target, List<Integer> ports) {
-        channel.pipeline().addLast("pf-idle", new IdleStateHandler(0, 0,
-                target.limits().idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        channel.pipeline()
+                .addLast(
+                        "pf-idle",
+                        new IdleStateHandler(
+                                0,
+                                0,
+                                target.limits().idleTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS));
         ChannelPortForward handler = new ChannelPortForward(target, ports);
         channel.pipeline().addLast("pf-channels", handler);
         handler.start(channel);
@@ -107,66 +114,79 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
                 continue;
             }
             acquired[index] = true;
-            streams.add(NodeStream.open(target.http(), target.uri(port), ch.eventLoop(), new NodeStream.ClientSide() {
-                @Override
-                public void data(ByteBuf data) {
-                    ByteBuf framed = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {(byte) (2 * index)}), data);
-                    channel.writeAndFlush(new BinaryWebSocketFrame(framed));
-                }
+            streams.add(
+                    NodeStream.open(
+                            target.http(),
+                            target.uri(port),
+                            ch.eventLoop(),
+                            new NodeStream.ClientSide() {
+                                @Override
+                                public void data(ByteBuf data) {
+                                    ByteBuf framed =
+                                            Unpooled.wrappedBuffer(
+                                                    Unpooled.wrappedBuffer(
+                                                            new byte[] {(byte) (2 * index)}),
+                                                    data);
+                                    channel.writeAndFlush(new BinaryWebSocketFrame(framed));
+                                }
 
-                @Override
-                public void eof() {
-                    // v4 cannot half-close a channel: the Pod's end is the forward's end, as in the kubelet
-                    NodeStream s = streams.get(index);
-                    if (s != null) {
-                        s.abort();
-                    }
-                }
+                                @Override
+                                public void eof() {
+                                    // v4 cannot half-close a channel: the Pod's end is the
+                                    // forward's end, as in the kubelet
+                                    NodeStream s = streams.get(index);
+                                    if (s != null) {
+                                        s.abort();
+                                    }
+                                }
 
-                @Override
-                public void error(String message) {
-                    sendError(index, message);
-                }
+                                @Override
+                                public void error(String message) {
+                                    sendError(index, message);
+                                }
 
-                @Override
-                public void closed() {
-                    ended(index);
-                }
+                                @Override
+                                public void closed() {
+                                    ended(index);
+                                }
 
-                @Override
-                public boolean isWritable() {
-                    return channel.isWritable();
-                }
+                                @Override
+                                public boolean isWritable() {
+                                    return channel.isWritable();
+                                }
 
-                @Override
-                public void onWritable(Runnable r) {
-                    if (channel.isWritable() || !channel.isActive()) {
-                        r.run();
-                    } else {
-                        onWritable.add(r);
-                    }
-                }
+                                @Override
+                                public void onWritable(Runnable r) {
+                                    if (channel.isWritable() || !channel.isActive()) {
+                                        r.run();
+                                    } else {
+                                        onWritable.add(r);
+                                    }
+                                }
 
-                @Override
-                public void pause() {
-                    if (paused++ == 0) {
-                        channel.config().setAutoRead(false);
-                    }
-                }
+                                @Override
+                                public void pause() {
+                                    if (paused++ == 0) {
+                                        channel.config().setAutoRead(false);
+                                    }
+                                }
 
-                @Override
-                public void resume() {
-                    if (--paused == 0) {
-                        channel.config().setAutoRead(true);
-                    }
-                }
-            }, "port " + port + " to pod " + target.pod()));
+                                @Override
+                                public void resume() {
+                                    if (--paused == 0) {
+                                        channel.config().setAutoRead(true);
+                                    }
+                                }
+                            },
+                            "port " + port + " to pod " + target.pod()));
         }
     }
 
     private void sendError(int index, String message) {
-        ByteBuf framed = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(new byte[] {(byte) (2 * index + 1)}),
-                Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
+        ByteBuf framed =
+                Unpooled.wrappedBuffer(
+                        Unpooled.wrappedBuffer(new byte[] {(byte) (2 * index + 1)}),
+                        Unpooled.copiedBuffer(message, StandardCharsets.UTF_8));
         channel.writeAndFlush(new BinaryWebSocketFrame(framed));
     }
 
@@ -176,7 +196,8 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
             target.limits().release(target.node(), target.user());
         }
         if (--open == 0 && channel.isActive()) {
-            channel.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+            channel.writeAndFlush(new CloseWebSocketFrame(1000, ""))
+                    .addListener(ChannelFutureListener.CLOSE);
         }
     }
 
@@ -194,14 +215,16 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
                 }
                 int ch = content.readUnsignedByte();
                 if (ch % 2 != 0 || ch / 2 >= streams.size()) {
-                    return; // the error channels are the server's to write; unknown channels are dropped
+                    return; // the error channels are the server's to write; unknown channels are
+                    // dropped
                 }
                 NodeStream s = streams.get(ch / 2);
                 if (s != null && content.isReadable()) {
                     s.send(content.retain());
                 }
             } else if (frame instanceof CloseWebSocketFrame) {
-                ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(new CloseWebSocketFrame(1000, ""))
+                        .addListener(ChannelFutureListener.CLOSE);
             } else if (frame instanceof PingWebSocketFrame) {
                 ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
             }
@@ -223,7 +246,9 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
-            log.atInfo().addKeyValue("pod", target.pod()).log("port-forward connection idle: closing it");
+            log.atInfo()
+                    .addKeyValue("pod", target.pod())
+                    .log("port-forward connection idle: closing it");
             ctx.close();
             return;
         }
@@ -243,7 +268,9 @@ final class ChannelPortForward extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.atDebug().addKeyValue("pod", target.pod()).addKeyValue("error", cause.toString())
+        log.atDebug()
+                .addKeyValue("pod", target.pod())
+                .addKeyValue("error", cause.toString())
                 .log("port-forward connection failed");
         ctx.close();
     }

@@ -1,13 +1,13 @@
 package io.j8s.apiserver.nodeproxy.portforward;
 
-import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.api.ResourceType;
 import io.j8s.apiserver.auth.UserInfo;
+import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.http.HttpExchange;
 import io.j8s.apiserver.nodeproxy.NodeEndpoints;
 import io.j8s.apiserver.registry.ObjectRegistry;
-import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.request.RequestInfo;
+import io.j8s.apiserver.request.SubresourceHandler;
 import io.j8s.apiserver.spdy.SpdyConnection;
 import io.j8s.apiserver.spdy.WebSocketTunnel;
 import java.net.URI;
@@ -55,7 +55,12 @@ public final class PodPortForward implements SubresourceHandler {
     private final PortForwardLimits limits;
 
     /** Where one client connection's forwards go, and whose they are. */
-    record Target(String pod, String node, String user, PortForwardLimits limits, HttpClient http,
+    record Target(
+            String pod,
+            String node,
+            String user,
+            PortForwardLimits limits,
+            HttpClient http,
             String baseUri) {
         URI uri(int port) {
             return URI.create(baseUri + "?port=" + port);
@@ -66,8 +71,12 @@ public final class PodPortForward implements SubresourceHandler {
      * @param nodeClient the HTTP client that reaches a node's endpoint (with the server's client
      *     certificate, trusting that node's serving certificate, when {@code scheme} is https)
      */
-    public PodPortForward(ObjectRegistry registry, Function<String, ResourceType> types,
-            Function<JsonNode, HttpClient> nodeClient, String scheme, PortForwardLimits limits) {
+    public PodPortForward(
+            ObjectRegistry registry,
+            Function<String, ResourceType> types,
+            Function<JsonNode, HttpClient> nodeClient,
+            String scheme,
+            PortForwardLimits limits) {
         this.registry = registry;
         this.types = types;
         this.nodeClient = nodeClient;
@@ -80,17 +89,26 @@ public final class PodPortForward implements SubresourceHandler {
         if (!"create".equals(info.verb())) {
             throw ApiException.methodNotAllowed(exchange.method(), "pods/portforward");
         }
-        ObjectNode pod = registry.read(podType, info.namespace(), info.name())
-                .orElseThrow(() -> ApiException.notFound(podType, info.name())).object();
+        ObjectNode pod =
+                registry.read(podType, info.namespace(), info.name())
+                        .orElseThrow(() -> ApiException.notFound(podType, info.name()))
+                        .object();
         String nodeName = pod.path("spec").path("nodeName").asString("");
         if (nodeName.isEmpty()) {
             throw ApiException.badRequest("pod " + info.name() + " does not have a host assigned");
         }
-        ObjectNode node = NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
+        ObjectNode node =
+                NodeEndpoints.nodeOf(registry, types.apply("Node"), info.name(), nodeName);
         UserInfo user = exchange.attachment(UserInfo.class);
         String userName = user == null ? "system:anonymous" : user.name();
-        Target target = new Target(info.namespace() + "/" + info.name(), nodeName, userName, limits,
-                nodeClient.apply(node), baseUri(node, nodeName, info.namespace(), info.name()));
+        Target target =
+                new Target(
+                        info.namespace() + "/" + info.name(),
+                        nodeName,
+                        userName,
+                        limits,
+                        nodeClient.apply(node),
+                        baseUri(node, nodeName, info.namespace(), info.name()));
 
         String upgrade = exchange.header("Upgrade");
         if (exchange.isWebSocketUpgrade()) {
@@ -101,22 +119,36 @@ public final class PodPortForward implements SubresourceHandler {
             List<String> offered = subprotocols(exchange);
             refuseOverLimit(target);
             if (offered.contains(TUNNEL_SUBPROTOCOL)) {
-                log.atDebug().addKeyValue("pod", target.pod()).log("port-forward: SPDY over WebSocket");
-                exchange.upgradeToWebSocket(TUNNEL_SUBPROTOCOL, 1 << 20, channel -> {
-                    channel.pipeline().addLast("ws-tunnel", new WebSocketTunnel());
-                    SpdyConnection.install(channel.pipeline(), null, new SpdyPortForward(target),
-                            limits.streamsPerConnection(), limits.idleTimeout());
-                });
+                log.atDebug()
+                        .addKeyValue("pod", target.pod())
+                        .log("port-forward: SPDY over WebSocket");
+                exchange.upgradeToWebSocket(
+                        TUNNEL_SUBPROTOCOL,
+                        1 << 20,
+                        channel -> {
+                            channel.pipeline().addLast("ws-tunnel", new WebSocketTunnel());
+                            SpdyConnection.install(
+                                    channel.pipeline(),
+                                    null,
+                                    new SpdyPortForward(target),
+                                    limits.streamsPerConnection(),
+                                    limits.idleTimeout());
+                        });
                 return;
             }
             if (offered.isEmpty() || offered.contains(V4_BINARY)) {
                 List<Integer> ports = ChannelPortForward.ports(exchange.queries("ports"));
-                exchange.upgradeToWebSocket(V4_BINARY, 1 << 20,
+                exchange.upgradeToWebSocket(
+                        V4_BINARY,
+                        1 << 20,
                         channel -> ChannelPortForward.install(channel, target, ports));
                 return;
             }
-            throw ApiException.badRequest("unable to upgrade: none of the requested WebSocket subprotocols "
-                    + offered + " is supported: " + List.of(TUNNEL_SUBPROTOCOL, V4_BINARY));
+            throw ApiException.badRequest(
+                    "unable to upgrade: none of the requested WebSocket subprotocols "
+                            + offered
+                            + " is supported: "
+                            + List.of(TUNNEL_SUBPROTOCOL, V4_BINARY));
         }
         if (upgrade == null || !upgrade.toLowerCase(Locale.ROOT).startsWith("spdy/3.1")) {
             throw ApiException.badRequest("Upgrade request required");
@@ -130,19 +162,35 @@ public final class PodPortForward implements SubresourceHandler {
             }
         }
         if (!versions.isEmpty() && !versions.contains(SPDY_PROTOCOL)) {
-            throw ApiException.forbidden("unable to upgrade: unable to negotiate protocol: client supports "
-                    + versions + ", server supports [" + SPDY_PROTOCOL + "]");
+            throw ApiException.forbidden(
+                    "unable to upgrade: unable to negotiate protocol: client supports "
+                            + versions
+                            + ", server supports ["
+                            + SPDY_PROTOCOL
+                            + "]");
         }
         refuseOverLimit(target);
         log.atDebug().addKeyValue("pod", target.pod()).log("port-forward: SPDY/3.1 upgrade");
         try {
-            exchange.switchProtocols(Map.of("Connection", "Upgrade", "Upgrade", "SPDY/3.1",
-                    "X-Stream-Protocol-Version", SPDY_PROTOCOL),
-                    channel -> SpdyConnection.install(channel.pipeline(), null, new SpdyPortForward(target),
-                            limits.streamsPerConnection(), limits.idleTimeout()));
+            exchange.switchProtocols(
+                    Map.of(
+                            "Connection",
+                            "Upgrade",
+                            "Upgrade",
+                            "SPDY/3.1",
+                            "X-Stream-Protocol-Version",
+                            SPDY_PROTOCOL),
+                    channel ->
+                            SpdyConnection.install(
+                                    channel.pipeline(),
+                                    null,
+                                    new SpdyPortForward(target),
+                                    limits.streamsPerConnection(),
+                                    limits.idleTimeout()));
         } catch (IllegalStateException e) {
             // HTTP/2 has no connection upgrade (kubectl dials HTTP/1.1 for it)
-            throw ApiException.badRequest("Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
+            throw ApiException.badRequest(
+                    "Upgrade request required: a SPDY/3.1 upgrade needs HTTP/1.1");
         }
     }
 
@@ -167,7 +215,10 @@ public final class PodPortForward implements SubresourceHandler {
 
     private String baseUri(ObjectNode node, String nodeName, String namespace, String pod) {
         String ws = "https".equals(scheme) ? "wss" : "ws";
-        return NodeEndpoints.base(node, nodeName, ws) + "/portForward/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
-                + "/" + URLEncoder.encode(pod, StandardCharsets.UTF_8);
+        return NodeEndpoints.base(node, nodeName, ws)
+                + "/portForward/"
+                + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
+                + "/"
+                + URLEncoder.encode(pod, StandardCharsets.UTF_8);
     }
 }

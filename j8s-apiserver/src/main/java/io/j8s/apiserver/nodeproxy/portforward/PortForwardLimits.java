@@ -19,7 +19,11 @@ public final class PortForwardLimits {
     private final ConcurrentHashMap<String, AtomicInteger> nodes = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> users = new ConcurrentHashMap<>();
 
-    public PortForwardLimits(int perNode, int perUser, int streamsPerConnection, Duration idleTimeout,
+    public PortForwardLimits(
+            int perNode,
+            int perUser,
+            int streamsPerConnection,
+            Duration idleTimeout,
             Duration streamCreationTimeout) {
         this.perNode = perNode;
         this.perUser = perUser;
@@ -34,15 +38,18 @@ public final class PortForwardLimits {
     }
 
     public PortForwardLimits withIdleTimeout(Duration idle) {
-        return new PortForwardLimits(perNode, perUser, streamsPerConnection, idle, streamCreationTimeout);
+        return new PortForwardLimits(
+                perNode, perUser, streamsPerConnection, idle, streamCreationTimeout);
     }
 
     public PortForwardLimits withPerUser(int n) {
-        return new PortForwardLimits(perNode, n, streamsPerConnection, idleTimeout, streamCreationTimeout);
+        return new PortForwardLimits(
+                perNode, n, streamsPerConnection, idleTimeout, streamCreationTimeout);
     }
 
     public PortForwardLimits withPerNode(int n) {
-        return new PortForwardLimits(n, perUser, streamsPerConnection, idleTimeout, streamCreationTimeout);
+        return new PortForwardLimits(
+                n, perUser, streamsPerConnection, idleTimeout, streamCreationTimeout);
     }
 
     public Duration idleTimeout() {
@@ -60,10 +67,18 @@ public final class PortForwardLimits {
     /** Why one more forward for {@code user} to {@code node} is refused now, or null. */
     public String refusal(String node, String user) {
         if (count(nodes, node) >= perNode) {
-            return "too many port-forward connections to node \"" + node + "\" (limit " + perNode + ")";
+            return "too many port-forward connections to node \""
+                    + node
+                    + "\" (limit "
+                    + perNode
+                    + ")";
         }
         if (count(users, user) >= perUser) {
-            return "too many port-forward connections for user \"" + user + "\" (limit " + perUser + ")";
+            return "too many port-forward connections for user \""
+                    + user
+                    + "\" (limit "
+                    + perUser
+                    + ")";
         }
         return null;
     }

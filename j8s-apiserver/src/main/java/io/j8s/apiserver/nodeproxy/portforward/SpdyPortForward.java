@@ -75,8 +75,11 @@ final class SpdyPortForward implements SpdyConnection.Listener {
     public void opened(SpdyConnection.Stream stream) {
         String problem = validate(stream);
         if (problem != null) {
-            log.atInfo().addKeyValue("pod", target.pod()).addKeyValue("stream", stream.id())
-                    .addKeyValue("error", problem).log("port-forward stream rejected");
+            log.atInfo()
+                    .addKeyValue("pod", target.pod())
+                    .addKeyValue("stream", stream.id())
+                    .addKeyValue("error", problem)
+                    .log("port-forward stream rejected");
             stream.reset(SpdyStreamStatus.CANCEL);
             return;
         }
@@ -91,17 +94,31 @@ final class SpdyPortForward implements SpdyConnection.Listener {
             Pair created = new Pair(requestId);
             p = created;
             pairs.put(requestId, created);
-            created.timeout = stream.connection().channel().eventLoop().schedule(() -> {
-                if (created.node == null && !created.finished) {
-                    created.printError("(conn=" + target.pod() + ", request=" + created.requestId
-                            + ") timed out waiting for streams");
-                    created.finish();
-                }
-            }, target.limits().streamCreationTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            created.timeout =
+                    stream.connection()
+                            .channel()
+                            .eventLoop()
+                            .schedule(
+                                    () -> {
+                                        if (created.node == null && !created.finished) {
+                                            created.printError(
+                                                    "(conn="
+                                                            + target.pod()
+                                                            + ", request="
+                                                            + created.requestId
+                                                            + ") timed out waiting for streams");
+                                            created.finish();
+                                        }
+                                    },
+                                    target.limits().streamCreationTimeout().toMillis(),
+                                    TimeUnit.MILLISECONDS);
         }
         if ("error".equals(type)) {
             if (p.error != null) {
-                p.printError("error processing stream for request " + requestId + ": error stream already assigned");
+                p.printError(
+                        "error processing stream for request "
+                                + requestId
+                                + ": error stream already assigned");
                 stream.reset(SpdyStreamStatus.CANCEL);
                 return;
             }
@@ -109,7 +126,10 @@ final class SpdyPortForward implements SpdyConnection.Listener {
             stream.listen(new Ignore());
         } else {
             if (p.data != null) {
-                p.printError("error processing stream for request " + requestId + ": data stream already assigned");
+                p.printError(
+                        "error processing stream for request "
+                                + requestId
+                                + ": data stream already assigned");
                 stream.reset(SpdyStreamStatus.CANCEL);
                 return;
             }
@@ -152,73 +172,82 @@ final class SpdyPortForward implements SpdyConnection.Listener {
         int port = Integer.parseInt(p.data.header("port"));
         String refused = target.limits().acquire(target.node(), target.user());
         if (refused != null) {
-            log.atInfo().addKeyValue("pod", target.pod()).addKeyValue("user", target.user())
-                    .addKeyValue("error", refused).log("port-forward stream refused");
+            log.atInfo()
+                    .addKeyValue("pod", target.pod())
+                    .addKeyValue("user", target.user())
+                    .addKeyValue("error", refused)
+                    .log("port-forward stream refused");
             p.printError(refused);
             p.finish();
             return;
         }
         p.acquired = true;
         SpdyConnection.Stream data = p.data;
-        p.node = NodeStream.open(target.http(), target.uri(port), data.connection().channel().eventLoop(),
-                new NodeStream.ClientSide() {
+        p.node =
+                NodeStream.open(
+                        target.http(),
+                        target.uri(port),
+                        data.connection().channel().eventLoop(),
+                        new NodeStream.ClientSide() {
+                            @Override
+                            public void data(ByteBuf bytes) {
+                                data.write(bytes);
+                            }
+
+                            @Override
+                            public void eof() {
+                                data.close();
+                            }
+
+                            @Override
+                            public void error(String message) {
+                                p.printError(message);
+                            }
+
+                            @Override
+                            public void closed() {
+                                p.finish();
+                            }
+
+                            @Override
+                            public boolean isWritable() {
+                                return data.isWritable();
+                            }
+
+                            @Override
+                            public void onWritable(Runnable r) {
+                                data.onWritable(r);
+                            }
+
+                            @Override
+                            public void pause() {
+                                data.pause();
+                            }
+
+                            @Override
+                            public void resume() {
+                                data.resume();
+                            }
+                        },
+                        "port " + port + " to pod " + target.pod());
+        NodeStream node = p.node;
+        data.listen(
+                new SpdyConnection.StreamListener() {
                     @Override
                     public void data(ByteBuf bytes) {
-                        data.write(bytes);
+                        node.send(bytes);
                     }
 
                     @Override
-                    public void eof() {
-                        data.close();
+                    public void remoteClosed() {
+                        node.sendEof();
                     }
 
                     @Override
-                    public void error(String message) {
-                        p.printError(message);
+                    public void reset() {
+                        node.abort();
                     }
-
-                    @Override
-                    public void closed() {
-                        p.finish();
-                    }
-
-                    @Override
-                    public boolean isWritable() {
-                        return data.isWritable();
-                    }
-
-                    @Override
-                    public void onWritable(Runnable r) {
-                        data.onWritable(r);
-                    }
-
-                    @Override
-                    public void pause() {
-                        data.pause();
-                    }
-
-                    @Override
-                    public void resume() {
-                        data.resume();
-                    }
-                }, "port " + port + " to pod " + target.pod());
-        NodeStream node = p.node;
-        data.listen(new SpdyConnection.StreamListener() {
-            @Override
-            public void data(ByteBuf bytes) {
-                node.send(bytes);
-            }
-
-            @Override
-            public void remoteClosed() {
-                node.sendEof();
-            }
-
-            @Override
-            public void reset() {
-                node.abort();
-            }
-        });
+                });
     }
 
     @Override
@@ -240,11 +269,9 @@ final class SpdyPortForward implements SpdyConnection.Listener {
         }
 
         @Override
-        public void remoteClosed() {
-        }
+        public void remoteClosed() {}
 
         @Override
-        public void reset() {
-        }
+        public void reset() {}
     }
 }

@@ -8,8 +8,9 @@ import java.security.SecureRandom;
 import org.junit.jupiter.api.Test;
 
 class JoinTokenTest {
-    private static final byte[] CA = "-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n"
-            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CA =
+            "-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n"
+                    .getBytes(StandardCharsets.UTF_8);
 
     @Test
     void generate_encodeParse_roundTrips() {
@@ -31,7 +32,8 @@ class JoinTokenTest {
     @Test
     void parse_rejectsOtherShapes_withoutEchoingThem() {
         assertThatThrownBy(() -> JoinToken.parse("K10abc::node:secretsecretsecret"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("secretsecret");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageNotContaining("secretsecret");
     }
 
     @Test

@@ -11,16 +11,20 @@ class TokenFileTest {
 
     @Test
     void parse_readsUsersUidsAndQuotedGroups() {
-        TokenFile file = TokenFile.parse("""
+        TokenFile file =
+                TokenFile.parse(
+                        """
                 t1,alice,1001
                 t2,bob,1002,"devs,qa"
 
                 "t,3",carol,1003,ops
-                """, "tokens.csv");
+                """,
+                        "tokens.csv");
         assertThat(file.size()).isEqualTo(3);
-        assertThat(file.authenticate("t1")).contains(new UserInfo("alice", List.of(UserInfo.AUTHENTICATED), "1001"));
-        assertThat(file.authenticate("t2").orElseThrow().groups()).containsExactly("devs", "qa",
-                UserInfo.AUTHENTICATED);
+        assertThat(file.authenticate("t1"))
+                .contains(new UserInfo("alice", List.of(UserInfo.AUTHENTICATED), "1001"));
+        assertThat(file.authenticate("t2").orElseThrow().groups())
+                .containsExactly("devs", "qa", UserInfo.AUTHENTICATED);
         assertThat(file.authenticate("t,3").orElseThrow().name()).isEqualTo("carol");
         assertThat(file.authenticate("t4")).isEmpty();
     }
@@ -43,8 +47,10 @@ class TokenFileTest {
     void parse_tooFewColumns_namesTheFile() {
         assertThatThrownBy(() -> TokenFile.parse("t,alice\n", "/etc/tokens.csv"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("token file '/etc/tokens.csv' must have at least 3 columns (token, user name, user uid),"
-                        + " found 2");
-        assertThatThrownBy(() -> TokenFile.parse("\"t,alice,1\n", "f")).hasMessageContaining("quoted-field");
+                .hasMessage(
+                        "token file '/etc/tokens.csv' must have at least 3 columns (token, user name, user uid),"
+                                + " found 2");
+        assertThatThrownBy(() -> TokenFile.parse("\"t,alice,1\n", "f"))
+                .hasMessageContaining("quoted-field");
     }
 }

@@ -20,17 +20,25 @@ class PolicyRuleTest {
     void allows_matchesVerbGroupAndResource() {
         PolicyRule rule = verbs("get", "list").groups("").resources("pods").build();
         assertThat(rule.allows(get("", "pods", null, "a"))).isTrue();
-        assertThat(rule.allows(Attributes.resource(BOB, "delete", "", "pods", null, "default", "a"))).isFalse();
+        assertThat(
+                        rule.allows(
+                                Attributes.resource(
+                                        BOB, "delete", "", "pods", null, "default", "a")))
+                .isFalse();
         assertThat(rule.allows(get("apps", "pods", null, "a"))).isFalse();
         assertThat(rule.allows(get("", "services", null, "a"))).isFalse();
-        assertThat(rule.allows(get("", "pods", "status", "a"))).as("a subresource is named on its own").isFalse();
+        assertThat(rule.allows(get("", "pods", "status", "a")))
+                .as("a subresource is named on its own")
+                .isFalse();
     }
 
     @Test
     void allows_starsMatchEverythingIncludingSubresources() {
         PolicyRule all = verbs("*").groups("*").resources("*").build();
         assertThat(all.allows(get("apps", "deployments", "scale", "x"))).isTrue();
-        assertThat(all.allows(Attributes.nonResource(BOB, "get", "/healthz"))).as("resources only").isFalse();
+        assertThat(all.allows(Attributes.nonResource(BOB, "get", "/healthz")))
+                .as("resources only")
+                .isFalse();
     }
 
     @Test
@@ -39,18 +47,38 @@ class PolicyRuleTest {
         assertThat(scale.allows(get("apps", "deployments", "scale", "x"))).isTrue();
         assertThat(scale.allows(get("apps", "deployments", "status", "x"))).isFalse();
         assertThat(scale.allows(get("apps", "deployments", null, "x"))).isFalse();
-        assertThat(verbs("get").groups("").resources("pods/status").build().allows(get("", "pods", "status", "a")))
+        assertThat(
+                        verbs("get")
+                                .groups("")
+                                .resources("pods/status")
+                                .build()
+                                .allows(get("", "pods", "status", "a")))
                 .isTrue();
     }
 
     @Test
     void allows_resourceNamesRestrictToThoseNames() {
-        PolicyRule rule = verbs("get", "update").groups("coordination.k8s.io").resources("leases")
-                .names("kube-scheduler").build();
-        assertThat(rule.allows(get("coordination.k8s.io", "leases", null, "kube-scheduler"))).isTrue();
+        PolicyRule rule =
+                verbs("get", "update")
+                        .groups("coordination.k8s.io")
+                        .resources("leases")
+                        .names("kube-scheduler")
+                        .build();
+        assertThat(rule.allows(get("coordination.k8s.io", "leases", null, "kube-scheduler")))
+                .isTrue();
         assertThat(rule.allows(get("coordination.k8s.io", "leases", null, "other"))).isFalse();
-        assertThat(rule.allows(Attributes.resource(BOB, "update", "coordination.k8s.io", "leases", null, "kube-system",
-                null))).as("no name: not one of the names").isFalse();
+        assertThat(
+                        rule.allows(
+                                Attributes.resource(
+                                        BOB,
+                                        "update",
+                                        "coordination.k8s.io",
+                                        "leases",
+                                        null,
+                                        "kube-system",
+                                        null)))
+                .as("no name: not one of the names")
+                .isFalse();
     }
 
     @Test
@@ -65,13 +93,15 @@ class PolicyRuleTest {
 
     @Test
     void json_roundTrips() {
-        PolicyRule rule = verbs("get").groups("", "apps").resources("pods", "deployments").names("a").build();
+        PolicyRule rule =
+                verbs("get").groups("", "apps").resources("pods", "deployments").names("a").build();
         assertThat(PolicyRule.fromJson(rule.toJson())).isEqualTo(rule);
         assertThat(rule.toJson().has("nonResourceURLs")).isFalse();
     }
 
     @Test
     void build_needsResourcesOrUrls() {
-        assertThatThrownBy(() -> verbs("get").build()).hasMessageContaining("either resources or non-resource URLs");
+        assertThatThrownBy(() -> verbs("get").build())
+                .hasMessageContaining("either resources or non-resource URLs");
     }
 }

@@ -9,7 +9,8 @@ class PortForwardLimitsTest {
 
     @Test
     void perUserAndPerNodeLimits_areCountedAndReleased() {
-        PortForwardLimits limits = new PortForwardLimits(3, 2, 10, Duration.ofHours(4), Duration.ofSeconds(30));
+        PortForwardLimits limits =
+                new PortForwardLimits(3, 2, 10, Duration.ofHours(4), Duration.ofSeconds(30));
         assertThat(limits.acquire("n1", "alice")).isNull();
         assertThat(limits.acquire("n1", "alice")).isNull();
         assertThat(limits.acquire("n1", "alice"))
@@ -33,7 +34,10 @@ class PortForwardLimitsTest {
     @Test
     void defaults_areTheKubeletsIdleTimeout() {
         assertThat(PortForwardLimits.defaults().idleTimeout()).isEqualTo(Duration.ofHours(4));
-        assertThat(PortForwardLimits.defaults().withIdleTimeout(Duration.ofMinutes(5)).idleTimeout())
+        assertThat(
+                        PortForwardLimits.defaults()
+                                .withIdleTimeout(Duration.ofMinutes(5))
+                                .idleTimeout())
                 .isEqualTo(Duration.ofMinutes(5));
     }
 }

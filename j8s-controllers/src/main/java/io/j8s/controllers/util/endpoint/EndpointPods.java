@@ -14,29 +14,29 @@ import io.j8s.controllers.util.Services;
  */
 public final class EndpointPods {
 
-  private EndpointPods() {}
+    private EndpointPods() {}
 
-  /** {@code kind: Pod}, the Pod's namespace, name and UID. */
-  public static ObjectReference targetRef(Pod pod) {
-    return new ObjectReferenceBuilder()
-        .withKind("Pod")
-        .withNamespace(pod.getMetadata().getNamespace())
-        .withName(pod.getMetadata().getName())
-        .withUid(pod.getMetadata().getUid())
-        .build();
-  }
+    /** {@code kind: Pod}, the Pod's namespace, name and UID. */
+    public static ObjectReference targetRef(Pod pod) {
+        return new ObjectReferenceBuilder()
+                .withKind("Pod")
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withName(pod.getMetadata().getName())
+                .withUid(pod.getMetadata().getUid())
+                .build();
+    }
 
-  /** The Pod's node, or null while it is not bound (the field is then left out). */
-  public static String nodeName(Pod pod) {
-    String node = Pods.nodeName(pod);
-    return node.isEmpty() ? null : node;
-  }
+    /** The Pod's node, or null while it is not bound (the field is then left out). */
+    public static String nodeName(Pod pod) {
+        String node = Pods.nodeName(pod);
+        return node.isEmpty() ? null : node;
+    }
 
-  /**
-   * The Pod's {@code spec.hostname} when its subdomain is the Service (so DNS names the endpoint),
-   * else null.
-   */
-  public static String hostname(Pod pod, Service service) {
-    return Services.shouldSetHostname(pod, service) ? pod.getSpec().getHostname() : null;
-  }
+    /**
+     * The Pod's {@code spec.hostname} when its subdomain is the Service (so DNS names the
+     * endpoint), else null.
+     */
+    public static String hostname(Pod pod, Service service) {
+        return Services.shouldSetHostname(pod, service) ? pod.getSpec().getHostname() : null;
+    }
 }

@@ -26,111 +26,131 @@ import java.util.OptionalInt;
  */
 public final class SliceEndpoints {
 
-  public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
+    public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
 
-  private SliceEndpoints() {}
+    private SliceEndpoints() {}
 
-  /**
-   * The slice ports of {@code service} as served by {@code pod}: one per Service port the Pod
-   * resolves, with {@code name} always present ({@code ""} when the Service port is unnamed, or
-   * {@code kubectl describe svc} crashes).
-   */
-  public static List<EndpointPort> portsFor(Service service, Pod pod) {
-    List<EndpointPort> ports = new ArrayList<>();
-    for (ServicePort sp : Services.ports(service)) {
-      OptionalInt number = Services.findPort(pod, sp);
-      if (number.isEmpty()) {
-        continue;
-      }
-      ports.add(new EndpointPortBuilder()
-          .withName(sp.getName() == null ? "" : sp.getName())
-          .withPort(number.getAsInt())
-          .withProtocol(Services.protocol(sp))
-          .withAppProtocol(sp.getAppProtocol())
-          .build());
+    /**
+     * The slice ports of {@code service} as served by {@code pod}: one per Service port the Pod
+     * resolves, with {@code name} always present ({@code ""} when the Service port is unnamed, or
+     * {@code kubectl describe svc} crashes).
+     */
+    public static List<EndpointPort> portsFor(Service service, Pod pod) {
+        List<EndpointPort> ports = new ArrayList<>();
+        for (ServicePort sp : Services.ports(service)) {
+            OptionalInt number = Services.findPort(pod, sp);
+            if (number.isEmpty()) {
+                continue;
+            }
+            ports.add(
+                    new EndpointPortBuilder()
+                            .withName(sp.getName() == null ? "" : sp.getName())
+                            .withPort(number.getAsInt())
+                            .withProtocol(Services.protocol(sp))
+                            .withAppProtocol(sp.getAppProtocol())
+                            .build());
+        }
+        return ports;
     }
-    return ports;
-  }
 
-  /**
-   * The endpoint of {@code pod}: {@code serving} = Pod ready, {@code terminating} = being deleted,
-   * {@code ready} = publishNotReadyAddresses or (serving and not terminating); node name, target
-   * reference, zone from the node's {@value #ZONE_LABEL} label, hostname when the subdomain is the
-   * Service.
-   *
-   * @param node the Pod's Node from the cache, or null when unknown
-   */
-  public static Endpoint endpointFor(Pod pod, Node node, Service service, String ip) {
-    boolean serving = Pods.isReady(pod);
-    boolean terminating = Pods.isTerminating(pod);
-    boolean ready = Services.publishNotReadyAddresses(service) || (serving && !terminating);
-    EndpointBuilder b = new EndpointBuilder()
-        .withAddresses(ip)
-        .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
-        .withTargetRef(EndpointPods.targetRef(pod))
-        .withNodeName(EndpointPods.nodeName(pod))
-        .withHostname(EndpointPods.hostname(pod, service));
-    if (node != null && node.getMetadata().getLabels() != null) {
-      String zone = node.getMetadata().getLabels().get(ZONE_LABEL);
-      if (zone != null && !zone.isEmpty()) {
-        b.withZone(zone);
-      }
+    /**
+     * The endpoint of {@code pod}: {@code serving} = Pod ready, {@code terminating} = being
+     * deleted, {@code ready} = publishNotReadyAddresses or (serving and not terminating); node
+     * name, target reference, zone from the node's {@value #ZONE_LABEL} label, hostname when the
+     * subdomain is the Service.
+     *
+     * @param node the Pod's Node from the cache, or null when unknown
+     */
+    public static Endpoint endpointFor(Pod pod, Node node, Service service, String ip) {
+        boolean serving = Pods.isReady(pod);
+        boolean terminating = Pods.isTerminating(pod);
+        boolean ready = Services.publishNotReadyAddresses(service) || (serving && !terminating);
+        EndpointBuilder b =
+                new EndpointBuilder()
+                        .withAddresses(ip)
+                        .withNewConditions()
+                        .withReady(ready)
+                        .withServing(serving)
+                        .withTerminating(terminating)
+                        .endConditions()
+                        .withTargetRef(EndpointPods.targetRef(pod))
+                        .withNodeName(EndpointPods.nodeName(pod))
+                        .withHostname(EndpointPods.hostname(pod, service));
+        if (node != null && node.getMetadata().getLabels() != null) {
+            String zone = node.getMetadata().getLabels().get(ZONE_LABEL);
+            if (zone != null && !zone.isEmpty()) {
+                b.withZone(zone);
+            }
+        }
+        return b.build();
     }
-    return b.build();
-  }
 
-  /** Ports in a canonical order: by name, number, protocol. */
-  public static List<EndpointPort> sortedPorts(List<EndpointPort> ports) {
-    List<EndpointPort> sorted = new ArrayList<>(ports);
-    sorted.sort(Comparator.comparing((EndpointPort p) -> p.getName() == null ? "" : p.getName())
-        .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())
-        .thenComparing(p -> p.getProtocol() == null ? "" : p.getProtocol()));
-    return sorted;
-  }
-
-  /** {@code NewPortMapKey}: slices group endpoints that serve exactly the same ports. */
-  public static String portMapKey(List<EndpointPort> ports) {
-    return Semantic.canonicalJson(sortedPorts(ports));
-  }
-
-  /**
-   * An endpoint's identity within a slice group ({@code hashEndpoint}): its addresses, hostname and
-   * target. Two entries with the same identity but other conditions are one endpoint that changed.
-   */
-  public static String identity(Endpoint e) {
-    List<String> addresses = new ArrayList<>(e.getAddresses() == null ? List.of() : e.getAddresses());
-    addresses.sort(null);
-    String ref = e.getTargetRef() == null ? "" : e.getTargetRef().getNamespace() + "/" + e.getTargetRef().getName();
-    return String.join(",", addresses) + "|" + (e.getHostname() == null ? "" : e.getHostname()) + "|" + ref;
-  }
-
-  /** {@code EndpointsEqualBeyondHash}: conditions, zone, node, target and hints all equal. */
-  public static boolean equalBeyondIdentity(Endpoint a, Endpoint b) {
-    return Semantic.equal(a, b);
-  }
-
-  /** Whether {@code key} is one of the reserved label keys no owner label may override. */
-  public static boolean isReservedLabel(String key) {
-    return key.equals(EndpointSliceReconciler.LABEL_SERVICE_NAME)
-        || key.equals(EndpointSliceReconciler.LABEL_MANAGED_BY)
-        || key.equals(Services.HEADLESS_LABEL);
-  }
-
-  public static Map<String, String> orEmpty(Map<String, String> m) {
-    return m == null ? Map.of() : m;
-  }
-
-  /**
-   * The key ({@code namespace/name}) of the object whose slices {@code slice} holds, read from its
-   * {@code kubernetes.io/service-name} label, when {@code slice} is managed by {@code managedBy};
-   * else none. Both slice controllers index their slices by it.
-   */
-  public static List<String> ownerKey(EndpointSlice slice, String managedBy) {
-    Map<String, String> labels = slice.getMetadata().getLabels();
-    if (labels == null || !managedBy.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
-        || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
-      return List.of();
+    /** Ports in a canonical order: by name, number, protocol. */
+    public static List<EndpointPort> sortedPorts(List<EndpointPort> ports) {
+        List<EndpointPort> sorted = new ArrayList<>(ports);
+        sorted.sort(
+                Comparator.comparing((EndpointPort p) -> p.getName() == null ? "" : p.getName())
+                        .thenComparing(p -> p.getPort() == null ? 0 : p.getPort())
+                        .thenComparing(p -> p.getProtocol() == null ? "" : p.getProtocol()));
+        return sorted;
     }
-    return List.of(Keys.keyOf(slice.getMetadata().getNamespace(), labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
-  }
+
+    /** {@code NewPortMapKey}: slices group endpoints that serve exactly the same ports. */
+    public static String portMapKey(List<EndpointPort> ports) {
+        return Semantic.canonicalJson(sortedPorts(ports));
+    }
+
+    /**
+     * An endpoint's identity within a slice group ({@code hashEndpoint}): its addresses, hostname
+     * and target. Two entries with the same identity but other conditions are one endpoint that
+     * changed.
+     */
+    public static String identity(Endpoint e) {
+        List<String> addresses =
+                new ArrayList<>(e.getAddresses() == null ? List.of() : e.getAddresses());
+        addresses.sort(null);
+        String ref =
+                e.getTargetRef() == null
+                        ? ""
+                        : e.getTargetRef().getNamespace() + "/" + e.getTargetRef().getName();
+        return String.join(",", addresses)
+                + "|"
+                + (e.getHostname() == null ? "" : e.getHostname())
+                + "|"
+                + ref;
+    }
+
+    /** {@code EndpointsEqualBeyondHash}: conditions, zone, node, target and hints all equal. */
+    public static boolean equalBeyondIdentity(Endpoint a, Endpoint b) {
+        return Semantic.equal(a, b);
+    }
+
+    /** Whether {@code key} is one of the reserved label keys no owner label may override. */
+    public static boolean isReservedLabel(String key) {
+        return key.equals(EndpointSliceReconciler.LABEL_SERVICE_NAME)
+                || key.equals(EndpointSliceReconciler.LABEL_MANAGED_BY)
+                || key.equals(Services.HEADLESS_LABEL);
+    }
+
+    public static Map<String, String> orEmpty(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+
+    /**
+     * The key ({@code namespace/name}) of the object whose slices {@code slice} holds, read from
+     * its {@code kubernetes.io/service-name} label, when {@code slice} is managed by {@code
+     * managedBy}; else none. Both slice controllers index their slices by it.
+     */
+    public static List<String> ownerKey(EndpointSlice slice, String managedBy) {
+        Map<String, String> labels = slice.getMetadata().getLabels();
+        if (labels == null
+                || !managedBy.equals(labels.get(EndpointSliceReconciler.LABEL_MANAGED_BY))
+                || labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME) == null) {
+            return List.of();
+        }
+        return List.of(
+                Keys.keyOf(
+                        slice.getMetadata().getNamespace(),
+                        labels.get(EndpointSliceReconciler.LABEL_SERVICE_NAME)));
+    }
 }
