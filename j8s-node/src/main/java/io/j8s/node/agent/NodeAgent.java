@@ -451,7 +451,8 @@ public final class NodeAgent implements AutoCloseable {
                 settings.logCapacityBytes(),
                 settings.maxPods(),
                 registry,
-                setup);
+                setup,
+                delays);
     }
 
     private ProcessTable processTable;

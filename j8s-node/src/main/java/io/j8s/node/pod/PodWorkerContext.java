@@ -40,43 +40,4 @@ public record PodWorkerContext(
         int maxPods,
         MeterRegistry registry,
         PodSetup setup,
-        DelayScheduler timers) {
-
-    /** A context whose timers run on {@code scheduler}. */
-    public PodWorkerContext(
-            String nodeName,
-            String hostIp,
-            Clock clock,
-            Executor pool,
-            ScheduledExecutorService scheduler,
-            RuntimeSelector runtimes,
-            PodIpAllocator ipam,
-            ProbeManager probes,
-            PodEventSink events,
-            PodWorkerListener listener,
-            ContainerLogRegistry logs,
-            CrashLoopBackOff backOff,
-            long logCapacityBytes,
-            int maxPods,
-            MeterRegistry registry,
-            PodSetup setup) {
-        this(
-                nodeName,
-                hostIp,
-                clock,
-                pool,
-                scheduler,
-                runtimes,
-                ipam,
-                probes,
-                events,
-                listener,
-                logs,
-                backOff,
-                logCapacityBytes,
-                maxPods,
-                registry,
-                setup,
-                DelayScheduler.of(scheduler));
-    }
-}
+        DelayScheduler timers) {}
