@@ -55,8 +55,12 @@ final class ClusterHostProcess {
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean failed;
 
-    private ClusterHostProcess(Process process, Path dir, Path logFile) {
+    /** The archive this host writes when it exits, or null. */
+    private final HostArchive writing;
+
+    private ClusterHostProcess(Process process, Path dir, Path logFile, HostArchive writing) {
         this.process = process;
+        this.writing = writing;
         this.dir = dir;
         this.logFile = logFile;
         this.stdin = process.getOutputStream();
@@ -99,6 +103,32 @@ final class ClusterHostProcess {
 
     private static ClusterHostProcess start() {
         Path jar = EmbeddedJar.path();
+        HostArchive archive =
+                HostArchive.enabled() ? HostArchive.forJar(jar, !EmbeddedJar.given()) : null;
+        List<String> cds = archive == null ? List.of() : archive.flags(jar);
+        try {
+            return start(jar, archive, cds);
+        } catch (HostDiedEarly e) {
+            if (archive == null || !cds.contains("-XX:SharedArchiveFile=" + archive.archive())) {
+                throw e.failure;
+            }
+            // the JVM could not use the archive (a crash mapping it): drop it, start without
+            archive.discard();
+            return start(jar, null, List.of());
+        }
+    }
+
+    /** The host died before its first line (thrown only then, for one retry without archive). */
+    private static final class HostDiedEarly extends RuntimeException {
+        final J8sException failure;
+
+        HostDiedEarly(J8sException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
+    private static ClusterHostProcess start(Path jar, HostArchive archive, List<String> cds) {
         Path dir;
         try {
             dir = Files.createTempDirectory("j8s-host-");
@@ -109,13 +139,23 @@ final class ClusterHostProcess {
         Path log = dir.resolve("host.log");
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmFlags(cds));
+        command.add("-XX:ErrorFile=" + dir.resolve("hs_err_pid%p.log"));
         String extra = System.getProperty("j8s.host.jvmArgs", "");
         for (String arg : extra.trim().split("\\s+")) {
             if (!arg.isEmpty()) {
                 command.add(arg);
             }
         }
-        command.addAll(List.of("-cp", jar.toString(), MAIN_CLASS, "--dir", dir.toString()));
+        command.addAll(
+                List.of(
+                        "-cp",
+                        jar.toString(),
+                        MAIN_CLASS,
+                        "--dir",
+                        dir.toString(),
+                        "--cache",
+                        EmbeddedJar.cacheRoot().toAbsolutePath().toString()));
         Process process;
         try {
             process = new ProcessBuilder(command).redirectError(log.toFile()).start();
@@ -123,7 +163,8 @@ final class ClusterHostProcess {
             throw new J8sException(
                     "cannot start the cluster host " + command + ": " + e.getMessage(), e);
         }
-        ClusterHostProcess host = new ClusterHostProcess(process, dir, log);
+        ClusterHostProcess host =
+                new ClusterHostProcess(process, dir, log, HostArchive.writes(cds) ? archive : null);
         try {
             host.hello.get(HELLO_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             return host;
@@ -138,12 +179,27 @@ final class ClusterHostProcess {
         } catch (ExecutionException e) {
             host.failed = true;
             host.shutdown();
-            throw new J8sException(e.getCause().getMessage(), e.getCause());
+            J8sException failure = new J8sException(e.getCause().getMessage(), e.getCause());
+            throw new HostDiedEarly(failure);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             host.shutdown();
             throw new J8sException("interrupted while the cluster host started");
         }
+    }
+
+    /**
+     * The host JVM's own flags before the user's ({@code -Dj8s.host.jvmArgs}): the class data
+     * sharing archive's ({@link HostArchive}), the JVM's own messages on stderr ({@code
+     * -XX:+DisplayVMOutputToStderr}: stdout is the protocol's), and C1 only ({@code
+     * -XX:TieredStopAtLevel=1}: a cluster's start is short, and C2's compilations cost more CPU
+     * than they save on 2 cores).
+     */
+    static List<String> jvmFlags(List<String> cds) {
+        List<String> flags = new ArrayList<>(cds);
+        flags.add("-XX:+DisplayVMOutputToStderr");
+        flags.add("-XX:TieredStopAtLevel=1");
+        return flags;
     }
 
     /** The host JVM's process. */
@@ -307,6 +363,9 @@ final class ClusterHostProcess {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             exited = false;
+        }
+        if (writing != null) {
+            writing.adopt(exited ? process.exitValue() : -1);
         }
         if (!exited) {
             failed = true;

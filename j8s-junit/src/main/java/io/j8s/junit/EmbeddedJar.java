@@ -23,6 +23,12 @@ final class EmbeddedJar {
 
     private EmbeddedJar() {}
 
+    /** Whether the user gave the jar ({@code -Dj8s.jar=PATH}) rather than the embedded one. */
+    static boolean given() {
+        String given = System.getProperty("j8s.jar");
+        return given != null && !given.isBlank();
+    }
+
     /** The jar to run: {@code -Dj8s.jar=PATH} when given, else the extracted embedded one. */
     static synchronized Path path() {
         String given = System.getProperty("j8s.jar");

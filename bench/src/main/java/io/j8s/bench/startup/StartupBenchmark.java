@@ -32,10 +32,10 @@ import java.util.stream.Stream;
  *   <li>{@code mock}: fabric8's {@code KubernetesMockServer} in CRUD mode ({@link MockServerStart})
  *       until its first successful list through a fabric8 client;
  *   <li>{@code junit}: {@code J8sCluster.start()} to a ready cluster, a first one (the cluster host
- *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}), the host with
- *       its class data sharing archive (written by one untimed run before) and {@code
- *       --store-fsync=false}; reported as {@code junit-first} and {@code junit-second}, measured in
- *       the test JVM around {@code start()}.
+ *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}), with no flag:
+ *       the host as users get it (its class data sharing archive, written by one untimed run
+ *       before, C1 only, {@code --store-fsync=false}, the shared test PKI); reported as {@code
+ *       junit-first} and {@code junit-second}, measured in the test JVM around {@code start()}.
  * </ul>
  *
  * Every process is stopped and its data dir deleted after its run. The report (Markdown) goes to
@@ -144,25 +144,25 @@ public final class StartupBenchmark {
      */
     private static List<String> runJunit(String java, int runs, Path work) throws Exception {
         Path cache = Files.createDirectories(work.resolve("junit-cache"));
-        Path archive = cache.resolve("host.jsa");
-        Files.deleteIfExists(archive);
-        List<String> base =
+        if (Files.exists(cache)) {
+            deleteTree(cache);
+        }
+        Files.createDirectories(cache);
+        List<String> base = new ArrayList<>(List.of(java, "-Dj8s.cache=" + cache));
+        String hostArgs = System.getProperty("j8s.host.jvmArgs");
+        if (hostArgs != null) {
+            base.add("-Dj8s.host.jvmArgs=" + hostArgs);
+        }
+        base.addAll(
                 List.of(
-                        java,
-                        "-Dj8s.cache=" + cache,
                         "-cp",
                         System.getProperty("java.class.path"),
-                        J8sClusterStart.class.getName(),
-                        archive.toString());
-        List<String> dump = new ArrayList<>(base);
-        dump.add("dump");
-        System.err.println("junit: writing the cluster host's archive: " + output(dump));
+                        J8sClusterStart.class.getName()));
+        System.err.println("junit: writing the cluster host's archive: " + output(base));
         List<Long> first = new ArrayList<>();
         List<Long> second = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            List<String> use = new ArrayList<>(base);
-            use.add("use");
-            String line = output(use);
+            String line = output(base);
             System.err.printf("junit run %d: %s%n", i + 1, line);
             first.add(Long.parseLong(line.replaceAll(".*\\bfirst=(\\d+).*", "$1")));
             second.add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));

@@ -94,25 +94,10 @@ public final class ClientCredentials implements AutoCloseable {
     }
 
     private javax.net.ssl.KeyManager[] keyManagers(Leaf leaf) {
-        try {
-            char[] password = new char[0];
-            // in memory only: JKS holds the key without PKCS#12's key encryption
-            java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
-            keys.load(null, null);
-            keys.setKeyEntry(
-                    "client",
-                    leaf.key(),
-                    password,
-                    new java.security.cert.Certificate[] {leaf.certificate()});
-            javax.net.ssl.KeyManagerFactory factory =
-                    javax.net.ssl.KeyManagerFactory.getInstance(
-                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            factory.init(keys, password);
-            return factory.getKeyManagers();
-        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
-            throw new IllegalStateException(
-                    "cannot load a client certificate: " + e.getMessage(), e);
-        }
+        // no KeyStore: a new JKS store is PKCS#12, whose key encryption costs CPU at every start
+        return new javax.net.ssl.KeyManager[] {
+            new InMemoryKeyManager(leaf.key(), leaf.certificate())
+        };
     }
 
     /** Trust in the cluster CA only. */
@@ -147,19 +132,6 @@ public final class ClientCredentials implements AutoCloseable {
             Identity identity, javax.net.ssl.TrustManager[] trust) {
         Leaf leaf = credential(identity);
         try {
-            char[] password = new char[0];
-            // in memory only: JKS holds the key without PKCS#12's key encryption (see ServingTls)
-            java.security.KeyStore keys = java.security.KeyStore.getInstance("JKS");
-            keys.load(null, null);
-            keys.setKeyEntry(
-                    "client",
-                    leaf.key(),
-                    password,
-                    new java.security.cert.Certificate[] {leaf.certificate()});
-            javax.net.ssl.KeyManagerFactory keyManagers =
-                    javax.net.ssl.KeyManagerFactory.getInstance(
-                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keys, password);
             javax.net.ssl.TrustManager[] trustManagers = trust;
             if (trustManagers == null) {
                 java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
@@ -172,7 +144,7 @@ public final class ClientCredentials implements AutoCloseable {
                 trustManagers = factory.getTrustManagers();
             }
             javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-            context.init(keyManagers.getKeyManagers(), trustManagers, null);
+            context.init(keyManagers(leaf), trustManagers, null);
             return context;
         } catch (java.security.GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException(

@@ -133,9 +133,9 @@ public final class NodeEndpointTls {
             TrustManagerFactory trustManagers =
                     TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
-            return SslContextBuilder.forServer(serving.key(), serving.certificate())
-                    .keyStoreType(
-                            "JKS") // in memory only: no PKCS#12 key encryption (see ServingTls)
+            // no key store: no PKCS#12 key encryption (see ServingTls)
+            return SslContextBuilder.forServer(
+                            new InMemoryKeyManager(serving.key(), serving.certificate()))
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .clientAuth(ClientAuth.REQUIRE)

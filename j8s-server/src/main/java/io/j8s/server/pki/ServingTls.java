@@ -30,11 +30,10 @@ public final class ServingTls {
 
     public static SslContext context(Leaf serving, List<X509Certificate> clientCas) {
         try {
-            return SslContextBuilder.forServer(serving.key(), serving.certificate())
-                    // the key store only lives in memory: JKS holds the key without PKCS#12's
-                    // 10,000-round PBES2, which costs a tenth of a start's CPU
-                    // (docs/architecture.md, "Start-up")
-                    .keyStoreType("JKS")
+            // no key store: a new JKS store is really PKCS#12, whose 10,000-round PBES2 key
+            // encryption cost a tenth of a start's CPU (docs/architecture.md, "Start-up")
+            return SslContextBuilder.forServer(
+                            new InMemoryKeyManager(serving.key(), serving.certificate()))
                     .sslProvider(SslProvider.JDK)
                     .protocols("TLSv1.3", "TLSv1.2")
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)

@@ -19,6 +19,7 @@ import io.j8s.server.J8sServer;
 import io.j8s.server.ServerArgs;
 import io.j8s.server.ServerOptions;
 import io.j8s.server.pki.Identity;
+import io.j8s.server.pki.TestPkiCache;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FileDescriptor;
@@ -31,6 +32,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -87,6 +89,7 @@ public final class ClusterHost {
     static final int MAX_CLUSTERS = 40;
 
     private final Path dir;
+    private final Path cache;
     private final PrintStream protocol;
     private final Map<String, Cluster> clusters = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
@@ -108,7 +111,16 @@ public final class ClusterHost {
     }
 
     ClusterHost(Path dir, PrintStream protocol) {
+        this(dir, dir.resolve("cache"), protocol);
+    }
+
+    /**
+     * @param cache where material shared by every host of the machine lives (the test PKI: {@link
+     *     TestPkiCache}); the test side passes {@code ~/.cache/j8s}
+     */
+    ClusterHost(Path dir, Path cache, PrintStream protocol) {
         this.dir = dir;
+        this.cache = cache;
         this.protocol = protocol;
     }
 
@@ -119,18 +131,24 @@ public final class ClusterHost {
                         new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
         Path dir = null;
+        Path cache = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--dir") && i + 1 < args.length) {
                 dir = Path.of(args[++i]);
             } else if (args[i].startsWith("--dir=")) {
                 dir = Path.of(args[i].substring("--dir=".length()));
+            } else if (args[i].equals("--cache") && i + 1 < args.length) {
+                cache = Path.of(args[++i]);
+            } else if (args[i].startsWith("--cache=")) {
+                cache = Path.of(args[i].substring("--cache=".length()));
             }
         }
         if (dir == null) {
             dir = Files.createTempDirectory("j8s-host-");
         }
         Files.createDirectories(dir);
-        ClusterHost host = new ClusterHost(dir, protocol);
+        ClusterHost host =
+                new ClusterHost(dir, cache == null ? dir.resolve("cache") : cache, protocol);
         Runtime.getRuntime().addShutdownHook(new Thread(host::stopAll, "j8s-host-shutdown"));
         host.serve(new BufferedInputStream(System.in));
         host.stopAll();
@@ -231,6 +249,7 @@ public final class ClusterHost {
             List<String> args = new ArrayList<>(given);
             args.add("--data-dir=" + clusterDir.resolve("data"));
             args.addAll(hostRanges(given, slot));
+            args.addAll(testMode(given));
             ServerOptions options;
             try {
                 options = ServerArgs.parse(args);
@@ -243,6 +262,8 @@ public final class ClusterHost {
                     .addKeyValue("cluster", id)
                     .addKeyValue("args", args)
                     .log("starting a cluster");
+            // no CA and no RSA key generated per cluster (docs/architecture.md, "Start-up")
+            TestPkiCache.adoptInto(cache, options.dataDir(), Clock.systemUTC());
             server = J8sServer.start(options);
             long remaining = timeoutMs - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
             Map<String, String> notReady =
@@ -296,6 +317,14 @@ public final class ClusterHost {
             extra.add("--kubelet-port=0");
         }
         return extra;
+    }
+
+    /**
+     * Test-mode flags unless the arguments give them: sqlite without fsync ({@code
+     * --store-fsync=false}; a throw-away cluster need not survive a machine crash).
+     */
+    static List<String> testMode(List<String> given) {
+        return hasFlag(given, "--store-fsync") ? List.of() : List.of("--store-fsync=false");
     }
 
     private static boolean hasFlag(List<String> args, String flag) {

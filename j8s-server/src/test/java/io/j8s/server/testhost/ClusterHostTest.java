@@ -75,6 +75,13 @@ class ClusterHostTest {
     }
 
     @Test
+    void testMode_turnsFsyncOff_unlessTheCallerChose() {
+        assertThat(ClusterHost.testMode(List.of())).containsExactly("--store-fsync=false");
+        assertThat(ClusterHost.testMode(List.of("--store-fsync=true"))).isEmpty();
+        assertThat(ClusterHost.testMode(List.of("--store-fsync", "true"))).isEmpty();
+    }
+
+    @Test
     void hostRanges_givePortsTheSystemPicks_andLeaveTheRangesToTheHostRegistry() {
         // Pod and Service ranges are not given: the server claims free ones in the host's range
         // registry, so clusters of several cluster hosts never collide (docs/architecture.md)
