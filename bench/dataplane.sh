@@ -22,9 +22,10 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y "${missing[@]}" >&2
 fi
 
-# Compile the server and the benchmark and write the class path; nothing is installed into the
+# Build the server and the benchmark (package: the bench module depends on j8s-junit, which embeds
+# the server's jar) and write the class path; nothing is installed into the
 # local Maven repository.
-./mvnw -B -q -pl bench -am test-compile dependency:build-classpath \
+./mvnw -B -q -pl bench -am package -DskipTests -Dj8s.cds.skip=true dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime >/dev/null
 
 exec java -Xmx1g -Dlogback.configurationFile=bench/src/main/resources/logback.xml \

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 # Compile the store, the test kit (EtcdProcess) and the benchmark, and write the
 # benchmark's class path; nothing is installed into the local Maven repository.
-./mvnw -B -q -pl bench -am test-compile dependency:build-classpath \
+./mvnw -B -q -pl bench -am package -DskipTests -Dj8s.cds.skip=true dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime >/dev/null
 
 exec java -Xmx4g -cp "bench/target/classes:$(cat bench/target/bench-classpath.txt)" \
