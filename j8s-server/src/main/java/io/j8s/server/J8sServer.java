@@ -228,6 +228,7 @@ public final class J8sServer implements AutoCloseable {
                         options.securePort(),
                         options.dataDir(),
                         false);
+        options = options.withSecurePort(resolved.securePort());
         useRanges(resolved.serviceRange(), resolved.clusterCidr());
     }
 
