@@ -263,8 +263,7 @@ public final class HostClaims implements AutoCloseable {
         for (int i = 0; i < 255; i++) {
             int block = 1 + ((start - 1 + i) % 255);
             String candidate = "127." + block + ".0.0/" + prefix;
-            Optional<RangeRegistry.Claim> claim =
-                    registry.tryClaim(RangeRegistry.blockKey(block), owner, claimGroup);
+            Optional<RangeRegistry.Claim> claim = tryFreeBlock(block, claimGroup);
             if (claim.isPresent()) {
                 claims.push(claim.get());
                 if (i > 0) {
@@ -289,6 +288,20 @@ public final class HostClaims implements AutoCloseable {
                         + " j8s servers (see "
                         + registry.dir()
                         + ")");
+    }
+
+    /**
+     * Claims a /16 block nobody holds. With a group, it is first claimed alone (a shared lock of
+     * another process does not see other groups' shared locks), then, released, with the group.
+     */
+    private Optional<RangeRegistry.Claim> tryFreeBlock(int block, String claimGroup) {
+        String key = RangeRegistry.blockKey(block);
+        Optional<RangeRegistry.Claim> alone = registry.tryClaim(key, owner, null);
+        if (claimGroup == null || alone.isEmpty()) {
+            return alone;
+        }
+        alone.get().close();
+        return registry.tryClaim(key, owner, claimGroup);
     }
 
     private void claimCidr(String what, String cidr, String why, String claimGroup) {
