@@ -104,6 +104,9 @@ public final class J8sServer implements AutoCloseable {
                 .addKeyValue("store", store.toString())
                 .addKeyValue("revision", store.currentRevision())
                 .log("store open");
+        if (options.store() == ServerOptions.StoreKind.ETCD) {
+            claimClusterRanges();
+        }
 
         // ---- security: certificates, join token, credentials (see docs/architecture.md,
         // "Security") ----
@@ -198,24 +201,25 @@ public final class J8sServer implements AutoCloseable {
     /**
      * Claims this server's Service and Pod ranges and API port in the host's {@link
      * io.j8s.server.ranges.RangeRegistry} (free ones unless given; held until close), so that
-     * servers on one host never share addresses; servers on one etcd share the stored or default
-     * ranges.
+     * servers on one host never share addresses. A server on etcd claims only its port here: its
+     * ranges are the cluster's ({@link #claimClusterRanges}, once the store is open).
      */
     private void claimHostRanges() {
-        boolean etcd = options.store() == ServerOptions.StoreKind.ETCD;
         var claims =
                 new io.j8s.server.ranges.HostClaims(
                         io.j8s.server.ranges.RangeRegistry.host(),
                         "j8s server (data dir " + options.dataDir() + ")",
-                        etcd
-                                ? "etcd "
-                                        + String.join(
-                                                ",",
-                                                new java.util.TreeSet<>(options.etcdEndpoints()))
-                                        + " "
-                                        + options.etcdPrefix()
-                                : null);
+                        null);
         closeables.push(claims);
+        if (options.store() == ServerOptions.StoreKind.ETCD) {
+            options =
+                    options.withSecurePort(
+                            claims.claimApiPort(
+                                    options.bindAddress(),
+                                    options.securePort(),
+                                    options.dataDir()));
+            return;
+        }
         var resolved =
                 claims.claimServer(
                         options.serviceClusterIpRange(),
@@ -223,14 +227,42 @@ public final class J8sServer implements AutoCloseable {
                         options.bindAddress(),
                         options.securePort(),
                         options.dataDir(),
-                        etcd);
-        options =
-                options.withRanges(resolved.serviceRange(), resolved.clusterCidr())
-                        .withSecurePort(resolved.securePort());
+                        false);
+        options = options.withSecurePort(resolved.securePort());
+        useRanges(resolved.serviceRange(), resolved.clusterCidr());
+    }
+
+    /**
+     * The ranges of a server on etcd: the cluster's, recorded in the store by its first server and
+     * claimed on this host shared with the other servers of the cluster ({@link
+     * io.j8s.server.ranges.ClusterRanges}).
+     */
+    private void claimClusterRanges() {
+        var claims =
+                new io.j8s.server.ranges.HostClaims(
+                        io.j8s.server.ranges.RangeRegistry.host(),
+                        "j8s server (data dir " + options.dataDir() + ")",
+                        "etcd "
+                                + String.join(",", new java.util.TreeSet<>(options.etcdEndpoints()))
+                                + " "
+                                + options.etcdPrefix());
+        closeables.push(claims);
+        var resolved =
+                io.j8s.server.ranges.ClusterRanges.claim(
+                        store,
+                        claims,
+                        options.serviceClusterIpRange(),
+                        options.clusterCidr(),
+                        options.dataDir());
+        useRanges(resolved.serviceRange(), resolved.clusterCidr());
+    }
+
+    private void useRanges(String serviceRange, String clusterCidr) {
+        options = options.withRanges(serviceRange, clusterCidr);
         log.atInfo()
-                .addKeyValue("serviceRange", resolved.serviceRange())
-                .addKeyValue("clusterCidr", resolved.clusterCidr())
-                .addKeyValue("securePort", resolved.securePort())
+                .addKeyValue("serviceRange", serviceRange)
+                .addKeyValue("clusterCidr", clusterCidr)
+                .addKeyValue("securePort", options.securePort())
                 .log("host ranges claimed");
     }
 

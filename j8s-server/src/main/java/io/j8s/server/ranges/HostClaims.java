@@ -73,8 +73,8 @@ public final class HostClaims implements AutoCloseable {
      * @param bindAddress where the API server listens
      * @param securePort {@code --secure-port}, {@link #AUTO_PORT} for 6443 when free, 0 for any
      * @param dataDir where the chosen values are kept ({@value #FILE})
-     * @param sharedDefaults true (servers sharing an etcd): no free choice, the stored or historic
-     *     ranges, shared with the group
+     * @param shared true: the ranges are claimed with this claimer's group (shared with the servers
+     *     of the same cluster on this host)
      */
     public Resolved claimServer(
             String serviceRange,
@@ -82,7 +82,20 @@ public final class HostClaims implements AutoCloseable {
             String bindAddress,
             int securePort,
             Path dataDir,
-            boolean sharedDefaults) {
+            boolean shared) {
+        Resolved ranges = claimRanges(serviceRange, clusterCidr, dataDir, shared);
+        int port = claimApiPort(bindAddress, securePort, dataDir);
+        return new Resolved(ranges.serviceRange(), ranges.clusterCidr(), port);
+    }
+
+    /**
+     * Claims the server's ranges (given, else kept in the data dir, else the first free /16 from
+     * the historic one) and keeps them in the data dir. The result's port is 0.
+     *
+     * @param shared true: claimed with this claimer's group (servers of one cluster share them)
+     */
+    public Resolved claimRanges(
+            String serviceRange, String clusterCidr, Path dataDir, boolean shared) {
         Properties stored = load(dataDir);
         String service =
                 claimRange(
@@ -90,15 +103,33 @@ public final class HostClaims implements AutoCloseable {
                         serviceRange,
                         stored.getProperty("service-cluster-ip-range"),
                         DEFAULT_SERVICE_RANGE,
-                        sharedDefaults);
+                        shared);
         String pods =
                 claimRange(
                         "Pod range (--cluster-cidr)",
                         clusterCidr,
                         stored.getProperty("cluster-cidr"),
                         DEFAULT_CLUSTER_CIDR,
-                        sharedDefaults);
-        int storedPort = parsePort(stored.getProperty("secure-port"));
+                        shared);
+        remember(dataDir, "service-cluster-ip-range", service, "cluster-cidr", pods);
+        return new Resolved(service, pods, 0);
+    }
+
+    /**
+     * Claims ranges a cluster has recorded (servers on one etcd), shared with this claimer's group:
+     * held by another cluster or server on this host, refused with a {@link CollisionException}.
+     */
+    public void claimRecorded(String serviceRange, String clusterCidr, String why) {
+        claimCidr("Service range (--service-cluster-ip-range)", serviceRange, why, group);
+        claimCidr("Pod range (--cluster-cidr)", clusterCidr, why, group);
+    }
+
+    /**
+     * Claims the API port ({@link #claimPort}, the data dir's port preferred after 6443) and keeps
+     * it in the data dir.
+     */
+    public int claimApiPort(String bindAddress, int securePort, Path dataDir) {
+        int storedPort = parsePort(load(dataDir).getProperty("secure-port"));
         int port =
                 claimPort(
                         "API port (--secure-port)",
@@ -106,16 +137,23 @@ public final class HostClaims implements AutoCloseable {
                         securePort,
                         storedPort,
                         DEFAULT_SECURE_PORT);
-        Properties next = new Properties();
-        next.setProperty("service-cluster-ip-range", service);
-        next.setProperty("cluster-cidr", pods);
         if (port > 0) {
-            next.setProperty("secure-port", String.valueOf(port));
+            remember(dataDir, "secure-port", String.valueOf(port));
+        }
+        return port;
+    }
+
+    /** Sets {@code keyValues} (pairs) in the data dir's {@value #FILE}, written when changed. */
+    private static synchronized void remember(Path dataDir, String... keyValues) {
+        Properties stored = load(dataDir);
+        Properties next = new Properties();
+        next.putAll(stored);
+        for (int i = 0; i < keyValues.length; i += 2) {
+            next.setProperty(keyValues[i], keyValues[i + 1]);
         }
         if (!next.equals(stored)) {
             save(dataDir, next);
         }
-        return new Resolved(service, pods, port);
     }
 
     /**
@@ -219,18 +257,13 @@ public final class HostClaims implements AutoCloseable {
             claimCidr(what, stored, "kept in the data dir from its first start", claimGroup);
             return stored;
         }
-        if (shared) {
-            claimCidr(what, historic, "the default for servers sharing an etcd", claimGroup);
-            return historic;
-        }
         Cidr first = Cidr.parse(historic);
         int start = blockOf(first.base());
         int prefix = first.prefixLength();
         for (int i = 0; i < 255; i++) {
             int block = 1 + ((start - 1 + i) % 255);
             String candidate = "127." + block + ".0.0/" + prefix;
-            Optional<RangeRegistry.Claim> claim =
-                    registry.tryClaim(RangeRegistry.blockKey(block), owner, null);
+            Optional<RangeRegistry.Claim> claim = tryFreeBlock(block, claimGroup);
             if (claim.isPresent()) {
                 claims.push(claim.get());
                 if (i > 0) {
@@ -255,6 +288,20 @@ public final class HostClaims implements AutoCloseable {
                         + " j8s servers (see "
                         + registry.dir()
                         + ")");
+    }
+
+    /**
+     * Claims a /16 block nobody holds. With a group, it is first claimed alone (a shared lock of
+     * another process does not see other groups' shared locks), then, released, with the group.
+     */
+    private Optional<RangeRegistry.Claim> tryFreeBlock(int block, String claimGroup) {
+        String key = RangeRegistry.blockKey(block);
+        Optional<RangeRegistry.Claim> alone = registry.tryClaim(key, owner, null);
+        if (claimGroup == null || alone.isEmpty()) {
+            return alone;
+        }
+        alone.get().close();
+        return registry.tryClaim(key, owner, claimGroup);
     }
 
     private void claimCidr(String what, String cidr, String why, String claimGroup) {
