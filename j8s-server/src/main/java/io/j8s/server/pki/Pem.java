@@ -124,22 +124,47 @@ public final class Pem {
         return certificates(pem).get(0);
     }
 
-    /** The private key of a PEM file (PKCS#8, or the traditional RSA/EC forms). */
+    /**
+     * The private key of a PEM file (PKCS#8, or the traditional RSA/EC forms), as a key of the
+     * JDK's own providers. BouncyCastle's converter asks for an "ECDSA" key factory, which a JVM
+     * with the BouncyCastle provider registered (fabric8 registers it when it reads an EC client
+     * key) answers with a key whose algorithm is "ECDSA"; the JDK's TLS then finds no signature
+     * scheme for it and fails every handshake ({@link InMemoryKeyManager} hands the key to TLS as
+     * it is).
+     */
     public static PrivateKey privateKey(String pem) {
-        JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
         try {
             for (Object o : objects(pem)) {
                 if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkPrivateKey(info);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    return jdkPrivateKey(pair.getPrivateKeyInfo());
                 }
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("unreadable private key: " + e.getMessage(), e);
         }
         throw new IllegalArgumentException("no private key in the PEM data");
+    }
+
+    private static PrivateKey jdkPrivateKey(PrivateKeyInfo info) throws IOException {
+        String oid = info.getPrivateKeyAlgorithm().getAlgorithm().getId();
+        String algorithm =
+                switch (oid) {
+                    case "1.2.840.10045.2.1" -> "EC";
+                    case "1.2.840.113549.1.1.1" -> "RSA";
+                    default -> null;
+                };
+        if (algorithm == null) {
+            return new JcaPEMKeyConverter().getPrivateKey(info);
+        }
+        try {
+            return java.security.KeyFactory.getInstance(algorithm)
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     public static PublicKey publicKey(String pem) {
