@@ -7,8 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.j8s.client.rest.MergePatch;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -295,11 +294,15 @@ public final class EventRecorder implements AutoCloseable {
                                 + event.getLastTimestamp()
                                 + "\"}";
                 try {
-                    client.v1()
-                            .events()
-                            .inNamespace(previous.namespace())
-                            .withName(previous.name())
-                            .patch(PatchContext.of(PatchType.JSON_MERGE), patch);
+                    MergePatch.send(
+                            client,
+                            MergePatch.path(
+                                    "/api/v1",
+                                    previous.namespace(),
+                                    "events",
+                                    previous.name(),
+                                    null),
+                            patch);
                     written.put(key, new Written(previous.name(), previous.namespace(), count));
                     return;
                 } catch (KubernetesClientException e) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.j8s.client.clock.DelayScheduler;
 import io.j8s.client.record.EventRecorder;
+import io.j8s.client.rest.MergePatch;
 import io.j8s.client.workqueue.ExecutorWorker;
 import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
 import io.j8s.client.workqueue.WorkQueue;
@@ -515,10 +516,10 @@ public final class NodeAgent implements AutoCloseable {
         if (!force && !changed && !due) {
             return;
         }
-        client.nodes()
-                .withName(nodeName)
-                .subresource("status")
-                .patch(PatchContext.of(PatchType.JSON_MERGE), json(Map.of("status", next)));
+        MergePatch.send(
+                client,
+                MergePatch.path("/api/v1", null, "nodes", nodeName, "status"),
+                json(Map.of("status", next)));
         lastReported = next;
         lastReportTime = now;
         if (changed) {

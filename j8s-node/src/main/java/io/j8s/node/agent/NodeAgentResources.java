@@ -45,9 +45,14 @@ public final class NodeAgentResources implements AutoCloseable {
                         eventLoopThreads, daemon("j8s-node-netty"), NioIoHandler.newFactory());
     }
 
-    /** Defaults sized for a 2-core host: 4 workers, 2 event loops. */
+    /**
+     * Defaults for a 2-core host: 8 workers, 2 event loops. The workers spend most of their time
+     * waiting for the API server (every Pod status write is a request), so there are more of them
+     * than cores: with 4, 150 simulated nodes' status writes queued behind each other (the small
+     * control-plane preset, docs/benchmarks.md).
+     */
     public static NodeAgentResources create() {
-        return new NodeAgentResources(4, 2);
+        return new NodeAgentResources(8, 2);
     }
 
     public static NodeAgentResources create(int workerThreads, int eventLoopThreads) {

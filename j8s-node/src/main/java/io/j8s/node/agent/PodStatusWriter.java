@@ -7,9 +7,8 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.j8s.client.clock.DelayScheduler;
+import io.j8s.client.rest.MergePatch;
 import io.j8s.client.workqueue.ExecutorWorker;
 import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
 import io.j8s.client.workqueue.WorkQueue;
@@ -136,13 +135,10 @@ final class PodStatusWriter {
         patch.put("metadata", Map.of("uid", uid));
         patch.put("status", next);
         try {
-            client.pods()
-                    .inNamespace(worker.namespace())
-                    .withName(worker.name())
-                    .subresource("status")
-                    .patch(
-                            PatchContext.of(PatchType.JSON_MERGE),
-                            client.getKubernetesSerialization().asJson(patch));
+            MergePatch.send(
+                    client,
+                    MergePatch.path("/api/v1", worker.namespace(), "pods", worker.name(), "status"),
+                    client.getKubernetesSerialization().asJson(patch));
             lastWritten.put(uid, next);
             writes.increment();
             log.debug("pod {}: status written (phase {})", worker.key(), next.getPhase());
