@@ -7,7 +7,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.j8s.client.rest.MergePatch;
+import io.j8s.client.rest.ApiRequests;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +55,7 @@ public final class EventRecorder implements AutoCloseable {
     private static final int QUEUE_CAPACITY = 1000;
     private static final int REMEMBERED = 4096;
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
+    private static final long DROP_WARNING_INTERVAL = TimeUnit.SECONDS.toNanos(10);
     private static final DateTimeFormatter MILLIS =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
@@ -72,6 +73,8 @@ public final class EventRecorder implements AutoCloseable {
 
     private final ArrayDeque<Event> pending = new ArrayDeque<>(); // guarded by this
     private boolean draining; // guarded by this
+    private long droppedSinceWarning; // guarded by this
+    private long lastDropWarning = System.nanoTime() - DROP_WARNING_INTERVAL; // guarded by this
     private boolean closed; // guarded by this
     private Instant lastStamp = Instant.EPOCH; // guarded by this
     private long lastNameNanos; // guarded by this
@@ -158,14 +161,28 @@ public final class EventRecorder implements AutoCloseable {
                 return;
             }
             if (pending.size() >= QUEUE_CAPACITY) {
-                log.atWarn()
-                        .addKeyValue("component", component)
-                        .addKeyValue(
-                                "object",
-                                object.getMetadata().getNamespace()
-                                        + "/"
-                                        + object.getMetadata().getName())
-                        .log("Event queue full, dropping event {} {}", type, reason);
+                droppedSinceWarning++;
+                long now = System.nanoTime();
+                if (now - lastDropWarning >= DROP_WARNING_INTERVAL) {
+                    // one line per interval, not one per event: a burst drops thousands
+                    log.atWarn()
+                            .addKeyValue("component", component)
+                            .addKeyValue(
+                                    "object",
+                                    object.getMetadata().getNamespace()
+                                            + "/"
+                                            + object.getMetadata().getName())
+                            .addKeyValue("dropped", droppedSinceWarning)
+                            .log(
+                                    "Event queue full ({} waiting), dropped {} event(s), the last"
+                                            + " {} {}",
+                                    QUEUE_CAPACITY,
+                                    droppedSinceWarning,
+                                    type,
+                                    reason);
+                    lastDropWarning = now;
+                    droppedSinceWarning = 0;
+                }
                 return;
             }
             pending.add(newEvent(object, fieldPath, type, reason, message));
@@ -294,9 +311,9 @@ public final class EventRecorder implements AutoCloseable {
                                 + event.getLastTimestamp()
                                 + "\"}";
                 try {
-                    MergePatch.send(
+                    ApiRequests.mergePatch(
                             client,
-                            MergePatch.path(
+                            ApiRequests.path(
                                     "/api/v1",
                                     previous.namespace(),
                                     "events",

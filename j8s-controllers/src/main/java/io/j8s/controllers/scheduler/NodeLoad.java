@@ -72,6 +72,17 @@ final class NodeLoad {
         place(key, new Placement(node, ownerUid(pod)));
     }
 
+    /**
+     * The binding of an assumed Pod failed: it no longer counts on the assumed node, unless the
+     * cache has shown where it really is meanwhile.
+     */
+    synchronized void unassume(Pod pod) {
+        String key = Keys.keyOf(pod);
+        if (assumed.remove(key)) {
+            place(key, null);
+        }
+    }
+
     /** A Pod was deleted. */
     synchronized void forget(Pod pod) {
         String key = Keys.keyOf(pod);

@@ -9,6 +9,7 @@ import io.j8s.client.cache.Cache;
 import io.j8s.client.cache.EventHandlers;
 import io.j8s.client.cache.Keys;
 import io.j8s.client.record.EventRecorder;
+import io.j8s.client.rest.ApiRequests;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ReconcilingController;
 import io.j8s.controllers.runtime.Result;
@@ -19,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A {@link ReconcilingController} like the other controllers: Pod and Node events put Pod keys
  * on its work queue, and its reconcile loop runs with one worker so that two Pods are never placed
- * from the same view of the cluster; bindings not yet visible in the cache are remembered
- * ("assumed") so consecutive Pods spread. The Pods per Node are counted as Pod events arrive
- * ({@link NodeLoad}), so a decision never scans the Pods of the cluster.
+ * from the same view of the cluster. As kube-scheduler's binding cycle, a binding is sent without
+ * waiting for its answer (at most {@value #MAX_BINDINGS_IN_FLIGHT} at once); bindings not yet
+ * visible in the cache are remembered ("assumed") so consecutive Pods spread, and forgotten again
+ * when the binding fails. The Pods per Node are counted as Pod events arrive ({@link NodeLoad}), so
+ * a decision never scans the Pods of the cluster.
  *
  * <p>Identity: {@value #IDENTITY} (kube-scheduler). Needs get/list/watch on pods and nodes; create
  * on pods/binding; create/update on events.
@@ -63,6 +67,11 @@ public final class Scheduler extends ReconcilingController {
      * single worker's.
      */
     private int nextStartNode;
+
+    /** Bindings sent and not yet answered; the worker waits when there are this many. */
+    static final int MAX_BINDINGS_IN_FLIGHT = 32;
+
+    private final Semaphore bindingSlots = new Semaphore(MAX_BINDINGS_IN_FLIGHT);
 
     public Scheduler(ControllerContext context) {
         super(context, NAME, IDENTITY);
@@ -114,7 +123,7 @@ public final class Scheduler extends ReconcilingController {
     }
 
     @Override
-    protected Result reconcile(String key) {
+    protected Result reconcile(String key) throws InterruptedException {
         Optional<Pod> found = pods.get(key);
         if (found.isEmpty() || assumed.contains(key)) {
             return Result.done();
@@ -143,38 +152,52 @@ public final class Scheduler extends ReconcilingController {
             return Result.requeueAfter(UNSCHEDULABLE_RETRY);
         }
         String node = choice.node().get();
-        Binding binding =
-                new BindingBuilder()
-                        .withNewMetadata()
-                        .withName(pod.getMetadata().getName())
-                        .withNamespace(pod.getMetadata().getNamespace())
-                        .withUid(pod.getMetadata().getUid())
-                        .endMetadata()
-                        .withNewTarget()
-                        .withApiVersion("v1")
-                        .withKind("Node")
-                        .withName(node)
-                        .endTarget()
-                        .build();
-        try {
-            writes.record("create", "pods/binding");
-            client.raw(
-                    "/api/v1/namespaces/"
-                            + pod.getMetadata().getNamespace()
-                            + "/pods/"
-                            + pod.getMetadata().getName()
-                            + "/binding",
-                    "POST",
-                    binding);
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == 404 || e.getCode() == 409) {
-                return Result.done(); // gone, or bound by someone else meanwhile
-            }
-            throw e;
-        }
+        // kube-scheduler's binding cycle: the Pod counts on its node from now on ("assumed"), and
+        // the binding is sent without waiting for it, so the next Pod is placed meanwhile
         assumed.add(key);
         load.assume(pod, node);
         unschedulable.remove(key);
+        bindingSlots.acquire(); // at most MAX_BINDINGS_IN_FLIGHT unanswered
+        writes.record("create", "pods/binding");
+        ApiRequests.sendAsync(
+                        client,
+                        "POST",
+                        ApiRequests.path(
+                                "/api/v1",
+                                pod.getMetadata().getNamespace(),
+                                "pods",
+                                pod.getMetadata().getName(),
+                                "binding"),
+                        ApiRequests.JSON,
+                        client.getKubernetesSerialization().asJson(binding(pod, node)))
+                .whenComplete(
+                        (answer, failure) -> {
+                            bindingSlots.release();
+                            if (failure == null) {
+                                bound(pod, node);
+                            } else {
+                                bindingFailed(pod, node, failure);
+                            }
+                        });
+        return Result.done();
+    }
+
+    private static Binding binding(Pod pod, String node) {
+        return new BindingBuilder()
+                .withNewMetadata()
+                .withName(pod.getMetadata().getName())
+                .withNamespace(pod.getMetadata().getNamespace())
+                .withUid(pod.getMetadata().getUid())
+                .endMetadata()
+                .withNewTarget()
+                .withApiVersion("v1")
+                .withKind("Node")
+                .withName(node)
+                .endTarget()
+                .build();
+    }
+
+    private void bound(Pod pod, String node) {
         events.event(
                 pod,
                 EventRecorder.NORMAL,
@@ -183,7 +206,43 @@ public final class Scheduler extends ReconcilingController {
                 pod.getMetadata().getNamespace(),
                 pod.getMetadata().getName(),
                 node);
-        log.info("Bound Pod {} to {}", key, node);
-        return Result.done();
+        log.atInfo()
+                .addKeyValue("pod", Keys.keyOf(pod))
+                .addKeyValue("node", node)
+                .log("Bound Pod {} to {}", Keys.keyOf(pod), node);
+    }
+
+    /**
+     * A binding that did not take: the assumption is dropped. 404 (the Pod is gone) and 409 (bound
+     * meanwhile, or recreated under its name) end there, as the cache will show; anything else puts
+     * the Pod back on the queue with back-off and says why in a {@code FailedScheduling} Event, as
+     * kube-scheduler does with a rejected binding.
+     */
+    private void bindingFailed(Pod pod, String node, Throwable failure) {
+        String key = Keys.keyOf(pod);
+        assumed.remove(key);
+        load.unassume(pod);
+        int code = failure instanceof KubernetesClientException k ? k.getCode() : 0;
+        if (code == 404 || code == 409) {
+            log.atDebug()
+                    .addKeyValue("pod", key)
+                    .log(
+                            "Binding Pod {} to {} answered {}: gone or bound meanwhile",
+                            key,
+                            node,
+                            code);
+            return;
+        }
+        log.atWarn()
+                .addKeyValue("pod", key)
+                .addKeyValue("node", node)
+                .log("Binding Pod {} to {} failed: {}", key, node, failure.getMessage());
+        events.event(
+                pod,
+                EventRecorder.WARNING,
+                "FailedScheduling",
+                "Binding rejected: %s",
+                failure.getMessage());
+        queue.addRateLimited(key);
     }
 }

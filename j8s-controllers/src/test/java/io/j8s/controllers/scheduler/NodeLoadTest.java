@@ -47,6 +47,21 @@ class NodeLoadTest {
         assertThat(load.ofOwnerOnNode("rs-1", "node01")).isZero();
     }
 
+    @Test
+    void aFailedBindingStopsCountingUnlessTheCacheShowedThePodMeanwhile() {
+        Pod unbound = pod("p", "rs-1", "", "Pending");
+        load.assume(unbound, "node01");
+        load.unassume(unbound);
+        assertThat(load.onNode("node01")).isZero();
+        assertThat(load.ofOwnerOnNode("rs-1", "node01")).isZero();
+
+        load.assume(unbound, "node01");
+        load.observe(pod("p", "rs-1", "node02", "Pending")); // bound elsewhere by someone else
+        load.unassume(unbound); // our binding's 409 arrives after the cache showed it
+        assertThat(load.onNode("node01")).isZero();
+        assertThat(load.onNode("node02")).isEqualTo(1);
+    }
+
     private static Pod pod(String name, String ownerUid, String node, String phase) {
         PodBuilder b =
                 new PodBuilder()

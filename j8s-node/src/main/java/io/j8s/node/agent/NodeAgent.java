@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.j8s.client.clock.DelayScheduler;
 import io.j8s.client.record.EventRecorder;
-import io.j8s.client.rest.MergePatch;
+import io.j8s.client.rest.ApiRequests;
 import io.j8s.client.workqueue.ExecutorWorker;
 import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
 import io.j8s.client.workqueue.WorkQueue;
@@ -516,9 +516,9 @@ public final class NodeAgent implements AutoCloseable {
         if (!force && !changed && !due) {
             return;
         }
-        MergePatch.send(
+        ApiRequests.mergePatch(
                 client,
-                MergePatch.path("/api/v1", null, "nodes", nodeName, "status"),
+                ApiRequests.path("/api/v1", null, "nodes", nodeName, "status"),
                 json(Map.of("status", next)));
         lastReported = next;
         lastReportTime = now;

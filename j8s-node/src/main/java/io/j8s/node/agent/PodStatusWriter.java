@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.client.clock.DelayScheduler;
-import io.j8s.client.rest.MergePatch;
+import io.j8s.client.rest.ApiRequests;
 import io.j8s.client.workqueue.ExecutorWorker;
 import io.j8s.client.workqueue.ExponentialBackoffRateLimiter;
 import io.j8s.client.workqueue.WorkQueue;
@@ -135,9 +135,10 @@ final class PodStatusWriter {
         patch.put("metadata", Map.of("uid", uid));
         patch.put("status", next);
         try {
-            MergePatch.send(
+            ApiRequests.mergePatch(
                     client,
-                    MergePatch.path("/api/v1", worker.namespace(), "pods", worker.name(), "status"),
+                    ApiRequests.path(
+                            "/api/v1", worker.namespace(), "pods", worker.name(), "status"),
                     client.getKubernetesSerialization().asJson(patch));
             lastWritten.put(uid, next);
             writes.increment();
