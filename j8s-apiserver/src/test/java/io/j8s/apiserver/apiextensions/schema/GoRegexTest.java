@@ -1,0 +1,40 @@
+package io.j8s.apiserver.apiextensions.schema;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+/** RE2 syntax as Go's regexp/syntax reads it. */
+class GoRegexTest {
+
+    static boolean m(String re, String s) throws Exception {
+        return GoRegex.matches(GoRegex.compile(re), s);
+    }
+
+    @Test
+    void goSemantics() throws Exception {
+        assertThat(m("^a$", "a\n")).isFalse(); // Go: $ is end of text
+        assertThat(m("(?m)^a$", "a\nb")).isTrue();
+        assertThat(m("[[:alpha:]]+", "abc")).isTrue();
+        assertThat(m("^[a&&b]$", "&")).isTrue(); // && is literal in Go
+        assertThat(m("^\\s$", "\u000b")).isFalse(); // Go \s excludes \v
+        assertThat(m("(?P<x>a)", "a")).isTrue();
+        assertThat(m("^\\101$", "A")).isTrue(); // octal
+        assertThat(m("^a{2}$", "aa")).isTrue();
+        assertThat(m("^x{,2}$", "x{,2}")).isTrue(); // not a repeat in Go
+        assertThat(m("b", "abc")).isTrue(); // unanchored search
+    }
+
+    @Test
+    void rejectsWhatGoRejects() {
+        for (String re :
+                new String[] {
+                    "(?=a)", "(?!a)", "(?<=a)", "a*+", "\\1", "a{1001}", "\\Z", "(?U)a", "[a"
+                }) {
+            assertThatThrownBy(() -> GoRegex.compile(re))
+                    .as(re)
+                    .isInstanceOf(GoRegex.SyntaxException.class);
+        }
+    }
+}
