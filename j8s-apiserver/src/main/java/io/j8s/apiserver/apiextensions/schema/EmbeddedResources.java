@@ -1,8 +1,10 @@
 package io.j8s.apiserver.apiextensions.schema;
 
 import io.j8s.api.validation.FieldError;
+import io.j8s.api.validation.NameRules;
 import io.j8s.api.validation.ObjectMetaValidation;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
@@ -11,8 +13,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The checks apiextensions' {@code pkg/apiserver/schema/objectmeta/validation.go} makes on every
  * {@code x-kubernetes-embedded-resource} value: {@code apiVersion} and {@code kind} present,
- * strings, not empty, a parseable group/version; {@code metadata} a valid ObjectMeta (a missing
- * name is allowed).
+ * strings, not empty, a parseable group/version and a DNS-1035 label in any case; {@code metadata}
+ * a valid ObjectMeta (a missing name is allowed; names are path segments).
  */
 final class EmbeddedResources {
 
@@ -23,7 +25,7 @@ final class EmbeddedResources {
         if (s == null || x == null || depth > 4 * SchemaNode.MAX_DEPTH) {
             return;
         }
-        if (s.embeddedResource && depth > 0 && x.isObject()) {
+        if (s.embeddedResource && x.isObject()) {
             validateEmbedded(path, x, errs);
         }
         if (x.isObject()) {
@@ -57,10 +59,10 @@ final class EmbeddedResources {
             return;
         }
         if (!x.has("apiVersion")) {
-            errs.add(FieldError.required(child(path, "apiVersion"), "must not be empty"));
+            errs.add(FieldError.required(child(path, "apiVersion")));
         }
         if (!x.has("kind")) {
-            errs.add(FieldError.required(child(path, "kind"), "must not be empty"));
+            errs.add(FieldError.required(child(path, "kind")));
         }
         for (Map.Entry<String, JsonNode> e : x.properties()) {
             JsonNode v = e.getValue();
@@ -70,7 +72,7 @@ final class EmbeddedResources {
                     if (!v.isString()) {
                         errs.add(FieldError.invalid(p, GoFmt.badValue(v), "must be a string"));
                     } else if (v.stringValue().isEmpty()) {
-                        errs.add(FieldError.invalid(p, "", "must not be empty"));
+                        errs.add(FieldError.required(p));
                     } else if (v.stringValue().split("/", -1).length > 2) {
                         errs.add(
                                 FieldError.invalid(
@@ -84,7 +86,18 @@ final class EmbeddedResources {
                     if (!v.isString()) {
                         errs.add(FieldError.invalid(p, GoFmt.badValue(v), "must be a string"));
                     } else if (v.stringValue().isEmpty()) {
-                        errs.add(FieldError.invalid(p, "", "must not be empty"));
+                        errs.add(FieldError.required(p));
+                    } else {
+                        List<String> bad =
+                                NameRules.dns1035Label(v.stringValue().toLowerCase(Locale.ROOT));
+                        if (!bad.isEmpty()) {
+                            errs.add(
+                                    FieldError.invalid(
+                                            p,
+                                            v.stringValue(),
+                                            "may have mixed case, but should otherwise match: "
+                                                    + String.join(",", bad)));
+                        }
                     }
                 }
                 case "metadata" -> {

@@ -19,9 +19,10 @@ final class Formats {
     private Formats() {}
 
     /**
-     * Formats with a check here; other formats are accepted unchecked (Kubernetes ignores them).
+     * The string formats Kubernetes keeps in CRD schemas (normalized: without dashes, so {@code
+     * date-time} is {@code datetime}); {@code password} accepts every string.
      */
-    static final Set<String> CHECKED =
+    static final Set<String> SUPPORTED =
             Set.of(
                     "bsonobjectid",
                     "uri",
@@ -43,10 +44,13 @@ final class Formats {
                     "hexcolor",
                     "rgbcolor",
                     "byte",
+                    "password",
                     "date",
+                    "duration",
                     "datetime",
-                    "date-time",
-                    "duration");
+                    "quantity",
+                    "k8sshortname",
+                    "k8slongname");
 
     private static final Pattern HOSTNAME =
             Pattern.compile(
@@ -85,12 +89,20 @@ final class Formats {
                     "^(\\s*[-+]?\\d+\\s*(ns|us|µs|ms|s|m|h|d|w|nanoseconds?|microseconds?|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|sec|secs|min|mins|hr|hrs))+\\s*$");
     private static final Pattern GO_DURATION =
             Pattern.compile("^[-+]?(0|((\\d+(\\.\\d*)?|\\.\\d+)(ns|us|µs|μs|ms|s|m|h))+)$");
+    // apimachinery resource.ParseQuantity's grammar: a signed decimal and a suffix
+    private static final Pattern QUANTITY =
+            Pattern.compile(
+                    "^[+-]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E|[eE][+-]?[0-9]+)?$");
+    private static final Pattern K8S_SHORT_NAME =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+    private static final Pattern K8S_LONG_NAME =
+            Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
     private static final DateTimeFormatter DATE =
             DateTimeFormatter.ofPattern("uuuu-MM-dd").withResolverStyle(ResolverStyle.STRICT);
 
     /** Whether {@code value} is valid in {@code format}; true for formats not checked. */
     static boolean valid(String format, String value) {
-        return switch (format) {
+        return switch (format.replace("-", "")) {
             case "bsonobjectid" -> BSON.matcher(value).matches();
             case "uri" -> uri(value);
             case "email" -> EMAIL.matcher(value).matches();
@@ -112,7 +124,10 @@ final class Formats {
             case "rgbcolor" -> RGBCOLOR.matcher(value).matches();
             case "byte" -> base64(value);
             case "date" -> date(value);
-            case "datetime", "date-time" -> dateTime(value);
+            case "datetime" -> dateTime(value);
+            case "quantity" -> QUANTITY.matcher(value).matches();
+            case "k8sshortname" -> K8S_SHORT_NAME.matcher(value).matches();
+            case "k8slongname" -> value.length() <= 253 && K8S_LONG_NAME.matcher(value).matches();
             case "duration" ->
                     GO_DURATION.matcher(value).matches()
                             || STRFMT_DURATION.matcher(value).matches();

@@ -12,12 +12,32 @@ import tools.jackson.databind.node.ObjectNode;
  * pkg/apiserver/schema/pruning/algorithm.go} does: fields under {@code
  * x-kubernetes-preserve-unknown-fields} stay (their specified children are still pruned); {@code
  * apiVersion}, {@code kind} and {@code metadata} of the resource and of embedded resources stay
- * (ObjectMeta is coerced separately); under {@code additionalProperties: true} without a schema,
- * nested objects are emptied.
+ * (the resource's ObjectMeta is the caller's; in embedded resources unknown ObjectMeta fields are
+ * dropped as {@code objectmeta.Coerce} drops them); under {@code additionalProperties: true}
+ * without a schema, nested objects are emptied.
  */
 final class Pruner {
 
     private static final Set<String> META_FIELDS = Set.of("apiVersion", "kind", "metadata");
+
+    /** The JSON fields of ObjectMeta; objectmeta.Coerce drops the others in embedded resources. */
+    private static final Set<String> OBJECT_META_FIELDS =
+            Set.of(
+                    "name",
+                    "generateName",
+                    "namespace",
+                    "selfLink",
+                    "uid",
+                    "resourceVersion",
+                    "generation",
+                    "creationTimestamp",
+                    "deletionTimestamp",
+                    "deletionGracePeriodSeconds",
+                    "labels",
+                    "annotations",
+                    "ownerReferences",
+                    "finalizers",
+                    "managedFields");
 
     private Pruner() {}
 
@@ -61,11 +81,43 @@ final class Pruner {
                 }
             }
             drop.forEach(o::remove);
+            if (s.embeddedResource) {
+                coerceMeta(o);
+            }
         } else if (x != null && x.isArray()) {
             for (JsonNode v : x) {
                 prune(v, s == null ? null : s.items, false, depth + 1);
             }
         }
+    }
+
+    /**
+     * objectmeta.Coerce with dropInvalidFields for an embedded resource (never the resource root,
+     * whose metadata the caller decodes): apiVersion and kind that are not strings are dropped, a
+     * metadata that is not an object is dropped, unknown metadata fields are dropped.
+     */
+    private static void coerceMeta(ObjectNode o) {
+        for (String f : List.of("apiVersion", "kind")) {
+            JsonNode v = o.get(f);
+            if (v != null && !v.isString()) {
+                o.remove(f);
+            }
+        }
+        JsonNode meta = o.get("metadata");
+        if (meta == null) {
+            return;
+        }
+        if (!(meta instanceof ObjectNode m)) {
+            o.remove("metadata");
+            return;
+        }
+        List<String> unknown = new ArrayList<>();
+        for (String k : m.propertyNames()) {
+            if (!OBJECT_META_FIELDS.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        unknown.forEach(m::remove);
     }
 
     private static void skipPrune(JsonNode x, SchemaNode s, boolean forceEmbedded, int depth) {
@@ -82,6 +134,9 @@ final class Pruner {
                 } else if (s.hasAdditionalProperties) {
                     prune(e.getValue(), s.additionalPropertiesSchema, false, depth + 1);
                 }
+            }
+            if (s.embeddedResource) {
+                coerceMeta(o);
             }
         } else if (x != null && x.isArray() && s.items != null) {
             for (JsonNode v : x) {

@@ -75,7 +75,7 @@ final class SchemaNode {
         raw = n;
         type = text(n, "type");
         nullable = bool(n, "nullable");
-        format = text(n, "format");
+        format = effectiveFormat(text(n, "format"), type, intOrStringOf(n));
         pattern = text(n, "pattern");
         if (pattern != null && !pattern.isEmpty()) {
             try {
@@ -139,6 +139,29 @@ final class SchemaNode {
         listType = text(n, "x-kubernetes-list-type");
         listMapKeys = strings(n.get("x-kubernetes-list-map-keys"));
         mapType = text(n, "x-kubernetes-map-type");
+    }
+
+    private static boolean intOrStringOf(JsonNode n) {
+        return bool(n, "x-kubernetes-int-or-string");
+    }
+
+    /**
+     * The format Kubernetes keeps ({@code StripUnsupportedFormatsPostProcess}): integer formats
+     * int32/int64, number formats float/double, the supported string formats for strings (and
+     * untyped or int-or-string nodes); null for every other format.
+     */
+    static String effectiveFormat(String format, String type, boolean intOrString) {
+        if (format == null || format.isEmpty()) {
+            return null;
+        }
+        String t = intOrString ? "" : type == null ? "" : type;
+        return switch (t) {
+            case "", "string" ->
+                    Formats.SUPPORTED.contains(format.replace("-", "")) ? format : null;
+            case "integer" -> format.equals("int32") || format.equals("int64") ? format : null;
+            case "number" -> format.equals("float") || format.equals("double") ? format : null;
+            default -> null;
+        };
     }
 
     static SchemaNode parse(JsonNode n) {

@@ -274,7 +274,7 @@ final class SchemaValidator {
     }
 
     private void formatCheck(SchemaNode s, String value, String path, List<FieldError> out) {
-        if (s.format == null || !Formats.CHECKED.contains(s.format)) {
+        if (s.format == null || !Formats.SUPPORTED.contains(s.format.replace("-", ""))) {
             return;
         }
         if (!Formats.valid(s.format, value)) {
