@@ -18,7 +18,18 @@ final class SchemaValidator {
     /** The field path that apimachinery prints for a nil {@code *field.Path}. */
     static final String NIL_PATH = "<nil>";
 
+    /** The most schema nodes one validation may visit (nested anyOf/oneOf multiply them). */
+    static final long BUDGET = 5_000_000;
+
     private final String base; // the field path errors are under; null for a nil path
+    private long steps;
+
+    /** Thrown when a validation visits more than {@link #BUDGET} schema nodes. */
+    private static final class BudgetExceeded extends RuntimeException {
+        BudgetExceeded() {
+            super(null, null, false, false);
+        }
+    }
 
     SchemaValidator(String base) {
         this.base = base;
@@ -27,7 +38,16 @@ final class SchemaValidator {
     /** Validates {@code data} against {@code node}; the kube-openapi path of the root is "". */
     List<FieldError> validate(SchemaNode node, JsonNode data) {
         List<FieldError> out = new ArrayList<>();
-        validate(node, data, "", out);
+        steps = 0;
+        try {
+            validate(node, data, "", out);
+        } catch (BudgetExceeded e) {
+            out.add(
+                    FieldError.invalid(
+                            rootPath(),
+                            "",
+                            "validation exceeded its budget of " + BUDGET + " schema checks"));
+        }
         return out;
     }
 
@@ -45,6 +65,9 @@ final class SchemaValidator {
     }
 
     private void validate(SchemaNode s, JsonNode data, String path, List<FieldError> out) {
+        if (++steps > BUDGET) {
+            throw new BudgetExceeded();
+        }
         if (data == null || data.isNull() || data.isMissingNode()) {
             typeCheck(s, null, path, out);
             enumCheck(s, null, path, out);
