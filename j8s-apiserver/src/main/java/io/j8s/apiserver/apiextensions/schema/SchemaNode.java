@@ -20,7 +20,6 @@ final class SchemaNode {
      */
     static final int MAX_DEPTH = 128;
 
-    final JsonNode raw;
     final String type; // null when unset
     final boolean nullable;
     final String format;
@@ -72,7 +71,6 @@ final class SchemaNode {
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("a schema must be a JSON object");
         }
-        raw = n;
         type = text(n, "type");
         nullable = bool(n, "nullable");
         format = effectiveFormat(text(n, "format"), type, intOrStringOf(n));

@@ -73,9 +73,8 @@ final class SchemaValidator {
             enumCheck(s, null, path, out);
             return;
         }
-        if (typeCheck(s, data, path, out)) {
-            // kube-openapi goes on after a type error; what follows applies by the data's kind
-        }
+        // kube-openapi goes on after a type error: what follows applies by the data's kind
+        typeCheck(s, data, path, out);
         schemaProps(s, data, path, out);
         if (data.isString()) {
             stringCheck(s, data.stringValue(), path, out);

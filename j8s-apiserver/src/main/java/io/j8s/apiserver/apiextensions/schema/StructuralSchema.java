@@ -28,7 +28,8 @@ public final class StructuralSchema {
      */
     public static StructuralSchema parse(JsonNode openAPIV3Schema) {
         Objects.requireNonNull(openAPIV3Schema, "openAPIV3Schema");
-        return new StructuralSchema(SchemaNode.parse(openAPIV3Schema));
+        // a copy: defaults and enum values must not change if the caller's tree does
+        return new StructuralSchema(SchemaNode.parse(openAPIV3Schema.deepCopy()));
     }
 
     /**
