@@ -52,26 +52,65 @@ final class StructuralCheck {
                     FieldError.forbidden(
                             path + ".nullable", "nullable cannot be true at the root"));
         }
-        // structural invariants and completeness, sorted by their text as Kubernetes sorts them
+        // structural invariants and completeness, sorted by their text as Kubernetes sorts them;
+        // a schema NewStructural cannot convert (items given as an array) skips them, and the
+        // OpenAPI checks below report it
         List<FieldError> structural = new ArrayList<>();
-        invariants(schema, Level.ROOT, path, structural);
-        completeness(schema, schema, path, path, structural);
-        structural.sort(Comparator.comparing(FieldError::toString));
+        boolean convertible = !itemsArray(schema, 0);
+        if (convertible) {
+            invariants(schema, Level.ROOT, path, structural);
+            completeness(schema, schema, path, path, structural);
+            structural.sort(Comparator.comparing(FieldError::toString));
+        }
         errs.addAll(structural);
         List<FieldError> openapi = new ArrayList<>();
         openApi(schema, path, new Ctx(false, null, false), true, openapi);
-        if (structural.isEmpty() && openapi.isEmpty()) {
-            SchemaNode root;
+        if (convertible && structural.isEmpty()) {
             try {
-                root = SchemaNode.parse(schema);
+                defaults(SchemaNode.parse(schema), path, true, false, errs);
             } catch (IllegalArgumentException e) {
                 errs.add(FieldError.invalid(path, "", e.getMessage()));
-                return errs;
             }
-            defaults(root, path, true, false, errs);
         }
         errs.addAll(openapi);
         return errs;
+    }
+
+    /** Whether some node has {@code items} as an array (NewStructural refuses those). */
+    private static boolean itemsArray(JsonNode n, int d) {
+        if (n == null || !n.isObject() || d > SchemaNode.MAX_DEPTH) {
+            return false;
+        }
+        JsonNode items = n.get("items");
+        if (items != null && items.isArray()) {
+            return true;
+        }
+        if (itemsArray(items, d + 1)
+                || itemsArray(n.get("additionalProperties"), d + 1)
+                || itemsArray(n.get("not"), d + 1)) {
+            return true;
+        }
+        for (String k : List.of("properties", "patternProperties", "definitions")) {
+            JsonNode p = n.get(k);
+            if (p != null && p.isObject()) {
+                for (Map.Entry<String, JsonNode> e : p.properties()) {
+                    if (itemsArray(e.getValue(), d + 1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        for (String k : List.of("allOf", "anyOf", "oneOf")) {
+            JsonNode a = n.get(k);
+            if (a != null && a.isArray()) {
+                for (JsonNode x : a) {
+                    if (itemsArray(x, d + 1)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static int depth(JsonNode n, int d) {

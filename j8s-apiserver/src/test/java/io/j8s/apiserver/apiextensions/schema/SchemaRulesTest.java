@@ -306,10 +306,26 @@ class SchemaRulesTest {
                         check(
                                 "{'type':'object','properties':{'a':{'type':'array',"
                                         + "'items':[{'type':'string'}]}}}"))
-                .contains(
+                .containsExactly(
                         P
                                 + ".properties[a].items: Forbidden: items must be a schema object and"
                                 + " not an array");
+    }
+
+    @Test
+    void defaultsCheckedEvenWithOtherSchemaErrors() {
+        // apiextensions validation.go: ValidateDefaults runs when the schema is structural
+        assertThat(
+                        check(
+                                "{'type':'object','properties':{'n':{'type':'integer','default':'a'},"
+                                        + "'l':{'type':'array','uniqueItems':true,'items':{'type':'string'}}}}"))
+                .containsExactly(
+                        P
+                                + ".properties[n].default: Invalid value: \"string\":  in body must be"
+                                + " of type integer: \"string\"",
+                        P
+                                + ".properties[l].uniqueItems: Forbidden: uniqueItems cannot be set to"
+                                + " true since the runtime complexity becomes quadratic");
     }
 
     // ---- defaulting and pruning
