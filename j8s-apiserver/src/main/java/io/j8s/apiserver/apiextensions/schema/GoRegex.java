@@ -11,14 +11,22 @@ import java.util.regex.PatternSyntaxException;
  * escapes) and translating what Java reads differently: {@code $} without {@code (?m)} matches only
  * at the end of the text, {@code \s} is {@code [\t\n\f\r ]}, {@code \v} is a vertical tab, {@code
  * \a} is BEL, octal escapes, {@code (?P<name>}, a literal {@code [} and {@code &&} inside a class,
- * {@code [[:alpha:]]} classes, script names in {@code \p{Greek}}. {@code .} does not match {@code
- * \n} only (as in Go). Matching is bounded by a step budget ({@link #matches}), since Java's
- * backtracking engine, unlike RE2, can take exponential time.
+ * {@code [[:alpha:]]} classes, script names in {@code \p{Greek}}, {@code \b} on ASCII word
+ * characters. {@code .} does not match {@code \n} only (as in Go). Matching is bounded by a step
+ * budget ({@link #matches}), since Java's backtracking engine, unlike RE2, can take exponential
+ * time.
  */
 final class GoRegex {
 
     /** The most character reads one match may do before it fails with {@link BudgetExceeded}. */
     static final long MATCH_BUDGET = 2_000_000;
+
+    // Go's \b and \B look at ASCII word characters only; Java's look at Unicode letters and digits
+    private static final String WORD = "[0-9A-Za-z_]";
+    private static final String WORD_BOUNDARY =
+            "(?:(?<=" + WORD + ")(?!" + WORD + ")|(?<!" + WORD + ")(?=" + WORD + "))";
+    private static final String NOT_WORD_BOUNDARY =
+            "(?:(?<=" + WORD + ")(?=" + WORD + ")|(?<!" + WORD + ")(?!" + WORD + "))";
 
     private GoRegex() {}
 
@@ -204,7 +212,13 @@ final class GoRegex {
                 if (inClass) {
                     throw err("invalid escape sequence", "\\" + e);
                 }
-                out.append('\\').append(e);
+                if (e == 'b') {
+                    out.append(WORD_BOUNDARY);
+                } else if (e == 'B') {
+                    out.append(NOT_WORD_BOUNDARY);
+                } else {
+                    out.append('\\').append(e);
+                }
             }
             case 'Q' -> {
                 int end = re.indexOf("\\E", i + 2);

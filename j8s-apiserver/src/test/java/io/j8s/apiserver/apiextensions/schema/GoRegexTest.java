@@ -24,6 +24,9 @@ class GoRegexTest {
         assertThat(m("^a{2}$", "aa")).isTrue();
         assertThat(m("^x{,2}$", "x{,2}")).isTrue(); // not a repeat in Go
         assertThat(m("b", "abc")).isTrue(); // unanchored search
+        assertThat(m("\\bé", "aé")).isTrue(); // Go's \b: é is not a word character
+        assertThat(m("a\\b", "a b")).isTrue();
+        assertThat(m("a\\B", "ab")).isTrue();
     }
 
     @Test
