@@ -40,4 +40,22 @@ class GoRegexTest {
                     .isInstanceOf(GoRegex.SyntaxException.class);
         }
     }
+
+    @Test
+    void commonCrdPatterns() throws Exception {
+        // patterns as operators' CRDs write them (resource quantities, DNS names, durations)
+        String quantity =
+                "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?"
+                        + "(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$";
+        assertThat(m(quantity, "500Mi")).isTrue();
+        assertThat(m(quantity, "5 Mi")).isFalse();
+        String dns = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+        assertThat(m(dns, "my.example-1.com")).isTrue();
+        assertThat(m(dns, "-x")).isFalse();
+        assertThat(m("^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$", "1h30m")).isTrue();
+        assertThat(m("^[A-Za-z0-9+/]*={0,2}$", "aGk=")).isTrue();
+        assertThat(m("^[-_a-zA-Z0-9]+$", "a_b-c")).isTrue();
+        assertThat(m("^(?i:abc)$", "ABC")).isTrue();
+        assertThat(m("^[^/]+$", "a/b")).isFalse();
+    }
 }
