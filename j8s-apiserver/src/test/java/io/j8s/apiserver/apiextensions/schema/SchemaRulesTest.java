@@ -153,6 +153,41 @@ class SchemaRulesTest {
         assertThat(errors(schema, "{'p':1.5}")).isNotEmpty();
     }
 
+    @Test
+    void generatedOperatorSchema() {
+        // the shape kubebuilder and fabric8's crd-generator emit: int-or-string quantities with
+        // a pattern, string maps, a status object, metadata as a bare object
+        String schema =
+                "{'type':'object','properties':{'apiVersion':{'type':'string'},'kind':{'type':'string'},"
+                        + "'metadata':{'type':'object'},'spec':{'type':'object','required':['image'],"
+                        + "'properties':{'image':{'type':'string'},'replicas':{'type':'integer',"
+                        + "'format':'int32','minimum':0,'default':1},'labels':{'type':'object',"
+                        + "'additionalProperties':{'type':'string'}},'limits':{'type':'object',"
+                        + "'additionalProperties':{'anyOf':[{'type':'integer'},{'type':'string'}],"
+                        + "'pattern':'^(\\\\+|-)?(([0-9]+(\\\\.[0-9]*)?)|(\\\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE])?$',"
+                        + "'x-kubernetes-int-or-string':true}}}},'status':{'type':'object',"
+                        + "'properties':{'conditions':{'type':'array','x-kubernetes-list-type':'map',"
+                        + "'x-kubernetes-list-map-keys':['type'],'items':{'type':'object',"
+                        + "'required':['type','status'],'properties':{'type':{'type':'string'},"
+                        + "'status':{'type':'string','enum':['True','False','Unknown']}}}}}}}}";
+        assertThat(check(schema)).isEmpty();
+        assertThat(
+                        errors(
+                                schema,
+                                "{'apiVersion':'x.io/v1','kind':'App','metadata':{'name':'a'},"
+                                        + "'spec':{'image':'nginx','replicas':2,'labels':{'a':'b'},"
+                                        + "'limits':{'cpu':2,'memory':'512Mi'}}}"))
+                .isEmpty();
+        assertThat(errors(schema, "{'spec':{'replicas':-1,'limits':{'memory':'lots'}}}"))
+                .containsExactly(
+                        "spec.replicas: Invalid value: -1: spec.replicas in body should be greater"
+                                + " than or equal to 0",
+                        "spec.limits.memory: Invalid value: \"lots\": spec.limits.memory in body"
+                                + " should match '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))"
+                                + "(([KMGTPE]i)|[numkMGTPE])?$'",
+                        "spec.image: Required value");
+    }
+
     // ---- checkStructural
 
     @Test
