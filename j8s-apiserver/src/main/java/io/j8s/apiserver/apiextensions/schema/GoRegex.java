@@ -157,6 +157,10 @@ final class GoRegex {
                         }
                         out.append(re, i, end + 1);
                         i = end + 1;
+                        if (i < n && re.charAt(i) == '?') {
+                            out.append('?');
+                            i++;
+                        }
                         checkNestedRepeat(re, i);
                         continue;
                     }

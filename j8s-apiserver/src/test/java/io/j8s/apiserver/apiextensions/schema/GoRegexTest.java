@@ -22,6 +22,7 @@ class GoRegexTest {
         assertThat(m("(?P<x>a)", "a")).isTrue();
         assertThat(m("^\\101$", "A")).isTrue(); // octal
         assertThat(m("^a{2}$", "aa")).isTrue();
+        assertThat(m("^(a{1,2}?)a$", "aa")).isTrue(); // a lazy repeat
         assertThat(m("^x{,2}$", "x{,2}")).isTrue(); // not a repeat in Go
         assertThat(m("b", "abc")).isTrue(); // unanchored search
         assertThat(m("\\bé", "aé")).isTrue(); // Go's \b: é is not a word character
@@ -33,7 +34,8 @@ class GoRegexTest {
     void rejectsWhatGoRejects() {
         for (String re :
                 new String[] {
-                    "(?=a)", "(?!a)", "(?<=a)", "a*+", "\\1", "a{1001}", "\\Z", "(?U)a", "[a"
+                    "(?=a)", "(?!a)", "(?<=a)", "a*+", "a{2}*", "\\1", "a{1001}", "\\Z", "(?U)a",
+                    "[a"
                 }) {
             assertThatThrownBy(() -> GoRegex.compile(re))
                     .as(re)
