@@ -19,6 +19,8 @@ public record FieldError(String field, Type type, Object badValue, String detail
     public enum Type {
         REQUIRED("FieldValueRequired", "Required value"),
         INVALID("FieldValueInvalid", "Invalid value"),
+        /** {@code field.TypeInvalid}: a value of the wrong type (custom resource schemas). */
+        TYPE_INVALID("FieldValueTypeInvalid", "Invalid value"),
         NOT_SUPPORTED("FieldValueNotSupported", "Unsupported value"),
         DUPLICATE("FieldValueDuplicate", "Duplicate value"),
         FORBIDDEN("FieldValueForbidden", "Forbidden"),
