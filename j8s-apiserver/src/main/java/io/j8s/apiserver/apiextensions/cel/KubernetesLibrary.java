@@ -34,6 +34,8 @@ final class KubernetesLibrary {
 
     static final OpaqueType URL_TYPE = OpaqueType.create("kubernetes.URL");
 
+    static final OpaqueType QUANTITY_TYPE = OpaqueType.create("kubernetes.Quantity");
+
     /** A parsed URL value. */
     record Url(URI uri) {
         @Override
@@ -84,6 +86,53 @@ final class KubernetesLibrary {
                                 MapType.create(
                                         SimpleType.STRING, ListType.create(SimpleType.STRING)),
                                 URL_TYPE)));
+        CelType q = QUANTITY_TYPE;
+        d.add(
+                newFunctionDeclaration(
+                        "quantity",
+                        newGlobalOverload("k8s_string_to_quantity", q, SimpleType.STRING)));
+        d.add(
+                newFunctionDeclaration(
+                        "isQuantity",
+                        newGlobalOverload(
+                                "k8s_is_quantity_string", SimpleType.BOOL, SimpleType.STRING)));
+        d.add(
+                newFunctionDeclaration(
+                        "sign", newMemberOverload("k8s_quantity_sign", SimpleType.INT, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "isInteger",
+                        newMemberOverload("k8s_quantity_is_integer", SimpleType.BOOL, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "asInteger",
+                        newMemberOverload("k8s_quantity_as_integer", SimpleType.INT, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "asApproximateFloat",
+                        newMemberOverload("k8s_quantity_as_float", SimpleType.DOUBLE, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "add",
+                        newMemberOverload("k8s_quantity_add", q, q, q),
+                        newMemberOverload("k8s_quantity_add_int", q, q, SimpleType.INT)));
+        d.add(
+                newFunctionDeclaration(
+                        "sub",
+                        newMemberOverload("k8s_quantity_sub", q, q, q),
+                        newMemberOverload("k8s_quantity_sub_int", q, q, SimpleType.INT)));
+        d.add(
+                newFunctionDeclaration(
+                        "isGreaterThan",
+                        newMemberOverload("k8s_quantity_is_greater_than", SimpleType.BOOL, q, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "isLessThan",
+                        newMemberOverload("k8s_quantity_is_less_than", SimpleType.BOOL, q, q)));
+        d.add(
+                newFunctionDeclaration(
+                        "compareTo",
+                        newMemberOverload("k8s_quantity_compare_to", SimpleType.INT, q, q)));
         return d;
     }
 
@@ -160,6 +209,58 @@ final class KubernetesLibrary {
                         Url.class,
                         u -> u.uri().getRawPath() == null ? "" : u.uri().getRawPath()));
         b.add(CelFunctionBinding.from("k8s_url_getQuery", Url.class, KubernetesLibrary::query));
+        Class<CelQuantity> q = CelQuantity.class;
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_string_to_quantity",
+                        String.class,
+                        (String s) -> {
+                            try {
+                                return CelQuantity.parse(s);
+                            } catch (IllegalArgumentException e) {
+                                throw new CelEvaluationException(e.getMessage());
+                            }
+                        }));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_is_quantity_string", String.class, CelQuantity::isQuantity));
+        b.add(CelFunctionBinding.from("k8s_quantity_sign", q, CelQuantity::sign));
+        b.add(CelFunctionBinding.from("k8s_quantity_is_integer", q, CelQuantity::isInteger));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_as_integer",
+                        q,
+                        x -> {
+                            try {
+                                return x.asInteger();
+                            } catch (ArithmeticException e) {
+                                throw new CelEvaluationException(e.getMessage());
+                            }
+                        }));
+        b.add(CelFunctionBinding.from("k8s_quantity_as_float", q, CelQuantity::asApproximateFloat));
+        b.add(CelFunctionBinding.from("k8s_quantity_add", q, q, CelQuantity::add));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_add_int",
+                        q,
+                        Long.class,
+                        (x, n) -> x.add(new CelQuantity(java.math.BigDecimal.valueOf(n)))));
+        b.add(CelFunctionBinding.from("k8s_quantity_sub", q, q, CelQuantity::sub));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_sub_int",
+                        q,
+                        Long.class,
+                        (x, n) -> x.sub(new CelQuantity(java.math.BigDecimal.valueOf(n)))));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_is_greater_than", q, q, (x, y) -> x.compareTo(y) > 0));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_is_less_than", q, q, (x, y) -> x.compareTo(y) < 0));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_quantity_compare_to", q, q, (x, y) -> (long) x.compareTo(y)));
         return b;
     }
 

@@ -368,6 +368,14 @@ class CelRulesTest {
             "self.?missing.orValue('d') == 'd'",
             "self.m.all(k, self.m[k] > 0) && 'a' in self.m",
             "self.d == 1.0 && self.i == 1",
+            "quantity('1') == quantity('1000m') && quantity('1Gi').isGreaterThan(quantity('1G'))",
+            "quantity('100m').add(quantity('900m')).asInteger() == 1",
+            "quantity('2').sub(1).compareTo(quantity('1')) == 0 && quantity('2').add(1) =="
+                    + " quantity('3')",
+            "isQuantity('1.5Gi') && !isQuantity('abc') && isQuantity('2e3')",
+            "quantity('-5').sign() == -1 && !quantity('1.5').isInteger() &&"
+                    + " quantity('1.5').asApproximateFloat() == 1.5",
+            "quantity(self.mem).isLessThan(quantity('2Gi'))",
         };
         CelRules r =
                 CelRules.compile(
@@ -375,6 +383,7 @@ class CelRulesTest {
                                 "type: object\n"
                                         + "properties:\n"
                                         + "  s: {type: string}\n"
+                                        + "  mem: {type: string}\n"
                                         + "  missing: {type: string}\n"
                                         + "  d: {type: number}\n"
                                         + "  i: {type: integer}\n"
@@ -387,7 +396,7 @@ class CelRulesTest {
                         messages(
                                 r.validate(
                                         yaml(
-                                                "{s: abcdefghijklmnopqrstuvwxyz, d: 1, i: 1, l: [1,"
+                                                "{s: abcdefghijklmnopqrstuvwxyz, mem: 1Gi, d: 1, i: 1, l: [1,"
                                                         + " 2, 3], m: {a: 1}}"),
                                         null)))
                 .isEmpty();
