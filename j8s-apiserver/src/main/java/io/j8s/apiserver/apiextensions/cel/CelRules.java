@@ -132,7 +132,8 @@ public final class CelRules {
             errors.add(FieldError.invalid(fieldPath, FieldError.OMITTED, e.getMessage()));
             return EMPTY;
         }
-        if (!hasRules(schema)) {
+        junctorRules(openAPIV3Schema, fieldPath, false, 0, errors);
+        if (!errors.isEmpty() || !hasRules(schema)) {
             return EMPTY;
         }
         SchemaTypes types = new SchemaTypes(schema);
@@ -149,6 +150,56 @@ public final class CelRules {
                         .build();
         RuleTree tree = new Compiler(base, types, errors).node(schema, fieldPath, null);
         return new CelRules(tree, schema);
+    }
+
+    /**
+     * Rules inside {@code allOf}, {@code anyOf}, {@code oneOf} or {@code not} are refused rather
+     * than silently not evaluated (Kubernetes evaluates those in {@code allOf}; j8s does not).
+     */
+    private static void junctorRules(
+            JsonNode n, String path, boolean inJunctor, int depth, List<FieldError> errors) {
+        if (n == null || !n.isObject() || depth > 2 * SchemaNode.MAX_DEPTH) {
+            return;
+        }
+        if (inJunctor && n.has("x-kubernetes-validations")) {
+            errors.add(
+                    FieldError.forbidden(
+                            path + ".x-kubernetes-validations",
+                            "j8s does not evaluate x-kubernetes-validations inside allOf, anyOf,"
+                                    + " oneOf or not: put the rule on the enclosing schema"));
+        }
+        JsonNode props = n.get("properties");
+        if (props != null && props.isObject()) {
+            for (Map.Entry<String, JsonNode> e : props.properties()) {
+                junctorRules(
+                        e.getValue(),
+                        path + ".properties[" + e.getKey() + "]",
+                        inJunctor,
+                        depth + 1,
+                        errors);
+            }
+        }
+        junctorRules(n.get("items"), path + ".items", inJunctor, depth + 1, errors);
+        junctorRules(
+                n.get("additionalProperties"),
+                path + ".additionalProperties",
+                inJunctor,
+                depth + 1,
+                errors);
+        for (String junctor : List.of("allOf", "anyOf", "oneOf")) {
+            JsonNode list = n.get(junctor);
+            if (list != null && list.isArray()) {
+                for (int i = 0; i < list.size(); i++) {
+                    junctorRules(
+                            list.get(i),
+                            path + "." + junctor + "[" + i + "]",
+                            true,
+                            depth + 1,
+                            errors);
+                }
+            }
+        }
+        junctorRules(n.get("not"), path + ".not", true, depth + 1, errors);
     }
 
     private static boolean hasRules(SchemaNode n) {
@@ -452,6 +503,11 @@ public final class CelRules {
      * Kubernetes does.
      */
     public List<FieldError> validate(JsonNode object, JsonNode oldObjectOrNull) {
+        return validate(object, oldObjectOrNull, RUNTIME_COST_BUDGET);
+    }
+
+    /** {@link #validate} with another budget for the whole object (tests). */
+    List<FieldError> validate(JsonNode object, JsonNode oldObjectOrNull, long budget) {
         if (root == null || object == null) {
             return List.of();
         }
@@ -462,7 +518,7 @@ public final class CelRules {
                                 || oldObjectOrNull.isMissingNode()
                         ? null
                         : CelValues.toCel(oldObjectOrNull, schema);
-        Evaluation ev = new Evaluation();
+        Evaluation ev = new Evaluation(budget);
         ev.walk(root, "", self, old, old != null, false);
         return ev.errors;
     }
@@ -470,8 +526,12 @@ public final class CelRules {
     /** The state of one {@link #validate} call: its errors and its remaining cost budget. */
     private static final class Evaluation {
         final List<FieldError> errors = new ArrayList<>();
-        long remaining = RUNTIME_COST_BUDGET;
+        long remaining;
         boolean stopped;
+
+        Evaluation(long budget) {
+            this.remaining = budget;
+        }
 
         /**
          * @param correlated whether {@code old} is this node's old value (update, correlatable)

@@ -488,6 +488,77 @@ class CelRulesTest {
     }
 
     @Test
+    void theObjectsBudgetIsShared() {
+        // validation.go: all rules of one object share RuntimeCELCostBudget; over it: "validation
+        // failed due to running out of cost budget, no further validation rules will be run".
+        CelRules r =
+                CelRules.compile(
+                        yaml(
+                                """
+                                type: object
+                                properties:
+                                  items:
+                                    type: array
+                                    items:
+                                      type: string
+                                      x-kubernetes-validations:
+                                      - rule: self.size() < 100
+                                """),
+                        "s");
+        StringBuilder obj = new StringBuilder("{items: [");
+        for (int i = 0; i < 50; i++) {
+            obj.append("a,");
+        }
+        obj.append("b]}");
+        assertThat(r.validate(yaml(obj.toString()), null)).isEmpty();
+        assertThat(messages(r.validate(yaml(obj.toString()), null, 40)))
+                .containsExactly(
+                        "items[10]: Invalid value: \"string\": validation failed due to running"
+                                + " out of cost budget, no further validation rules will be run");
+    }
+
+    @Test
+    void unsupportedFunctionsAndPlacesAreCompileErrors() {
+        // A library j8s does not have is a compile error, never a silent pass; so are rules
+        // inside allOf/anyOf/oneOf/not, which j8s does not evaluate.
+        List<FieldError> errors =
+                CelRules.check(
+                        yaml(
+                                """
+                                type: object
+                                x-kubernetes-validations:
+                                - rule: ip('1.2.3.4').family() == 4
+                                properties:
+                                  a:
+                                    type: string
+                                    anyOf:
+                                    - x-kubernetes-validations:
+                                      - rule: self.size() > 1
+                                """),
+                        "s");
+        assertThat(messages(errors))
+                .containsExactly(
+                        "s.properties[a].anyOf[0].x-kubernetes-validations: Forbidden: j8s does"
+                                + " not evaluate x-kubernetes-validations inside allOf, anyOf,"
+                                + " oneOf or not: put the rule on the enclosing schema");
+        errors =
+                CelRules.check(
+                        yaml(
+                                """
+                                type: object
+                                x-kubernetes-validations:
+                                - rule: ip('1.2.3.4').family() == 4
+                                """),
+                        "s");
+        assertThat(messages(errors)).hasSize(1);
+        assertThat(messages(errors).get(0))
+                .startsWith(
+                        "s.x-kubernetes-validations[0].rule: Invalid value: \"ip('1.2.3.4').family()"
+                                + " == 4\": compilation failed: ")
+                .contains("undeclared reference to 'ip'");
+    }
+
+    @Test
     void intOrStringAndPreserveUnknownAreDyn() {
         // model.SchemaDeclType: x-kubernetes-int-or-string and schemaless
         // x-kubernetes-preserve-unknown-fields are dyn.
