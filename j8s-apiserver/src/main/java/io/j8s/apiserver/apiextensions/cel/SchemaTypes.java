@@ -57,7 +57,16 @@ final class SchemaTypes implements CelTypeProvider {
             case "boolean":
                 return SimpleType.BOOL;
             case "string":
-                return SimpleType.STRING;
+                switch (n.format) {
+                    case "date-time", "date":
+                        return SimpleType.TIMESTAMP;
+                    case "duration":
+                        return SimpleType.DURATION;
+                    case "byte":
+                        return SimpleType.BYTES;
+                    default:
+                        return SimpleType.STRING;
+                }
             case "array":
                 return ListType.create(n.items == null ? SimpleType.DYN : typeOf(n.items));
             case "object":

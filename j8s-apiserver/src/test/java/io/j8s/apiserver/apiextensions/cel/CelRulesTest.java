@@ -559,6 +559,48 @@ class CelRulesTest {
     }
 
     @Test
+    void formattedStringsAreTimestampsDurationsAndBytes() {
+        // model.SchemaDeclType: format date-time/date is a timestamp, duration a duration, byte
+        // bytes (UnstructuredToVal parses them).
+        CelRules r =
+                CelRules.compile(
+                        yaml(
+                                """
+                                type: object
+                                properties:
+                                  start: {type: string, format: date-time}
+                                  day: {type: string, format: date}
+                                  timeout: {type: string, format: duration}
+                                  data: {type: string, format: byte}
+                                x-kubernetes-validations:
+                                - rule: self.start > timestamp('2020-01-01T00:00:00Z')
+                                - rule: self.day.getFullYear() == 2024
+                                - rule: self.timeout > duration('1m') && self.timeout < duration('2h')
+                                - rule: self.data == b'hello'
+                                """),
+                        "s");
+        assertThat(
+                        r.validate(
+                                yaml(
+                                        "{start: '2024-05-01T10:00:00+02:00', day: '2024-02-29',"
+                                                + " timeout: 1h30m, data: aGVsbG8=}"),
+                                null))
+                .isEmpty();
+        assertThat(
+                        messages(
+                                r.validate(
+                                        yaml(
+                                                "{start: '2019-05-01T10:00:00Z', day: '2024-02-29',"
+                                                        + " timeout: 30s, data: aGVsbG8=}"),
+                                        null)))
+                .containsExactly(
+                        "<nil>: Invalid value: \"object\": failed rule: self.start >"
+                                + " timestamp('2020-01-01T00:00:00Z')",
+                        "<nil>: Invalid value: \"object\": failed rule: self.timeout >"
+                                + " duration('1m') && self.timeout < duration('2h')");
+    }
+
+    @Test
     void intOrStringAndPreserveUnknownAreDyn() {
         // model.SchemaDeclType: x-kubernetes-int-or-string and schemaless
         // x-kubernetes-preserve-unknown-fields are dyn.
