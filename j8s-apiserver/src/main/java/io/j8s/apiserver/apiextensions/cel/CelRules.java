@@ -36,6 +36,8 @@ import tools.jackson.databind.JsonNode;
  */
 public final class CelRules {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CelRules.class);
+
     /** Kubernetes' {@code PerCallLimit}: the cost one rule may spend on one value. */
     public static final long PER_CALL_COST_LIMIT = 1_000_000L;
 
@@ -506,6 +508,41 @@ public final class CelRules {
         return validate(object, oldObjectOrNull, RUNTIME_COST_BUDGET);
     }
 
+    /**
+     * The rules' errors after the schema's: when schema validation found an error that blocks the
+     * rules (a missing required field, an unsupported value, a wrong type, a string or list over
+     * its maximum, as the custom resource strategy's {@code hasBlockingErr} decides), the rules are
+     * not run and one notice stands for them: {@code <nil>: Invalid value: "null": some validation
+     * rules were not checked because the object was invalid; correct the existing errors to
+     * complete validation}.
+     */
+    public List<FieldError> validateAfterSchema(
+            List<FieldError> schemaErrors, JsonNode object, JsonNode oldObjectOrNull) {
+        if (root == null) {
+            return List.of();
+        }
+        for (FieldError e : schemaErrors) {
+            if (BLOCKING.contains(e.type().reason())) {
+                return List.of(
+                        FieldError.invalid(
+                                "<nil>",
+                                "null",
+                                "some validation rules were not checked because the object was"
+                                        + " invalid; correct the existing errors to complete"
+                                        + " validation"));
+            }
+        }
+        return validate(object, oldObjectOrNull);
+    }
+
+    private static final java.util.Set<String> BLOCKING =
+            java.util.Set.of(
+                    "FieldValueNotSupported",
+                    "FieldValueRequired",
+                    "FieldValueTooLong",
+                    "FieldValueTooMany",
+                    "FieldValueTypeInvalid");
+
     /** {@link #validate} with another budget for the whole object (tests). */
     List<FieldError> validate(JsonNode object, JsonNode oldObjectOrNull, long budget) {
         if (root == null || object == null) {
@@ -642,6 +679,13 @@ public final class CelRules {
                     remaining -= cost.spent;
                     CostListener.Exceeded over = CostListener.exceeded(e);
                     if (over != null) {
+                        LOG.info(
+                                "CEL rule at {} stopped: {} (rule: {})",
+                                at(path),
+                                over.perCall
+                                        ? "per-call cost limit exceeded"
+                                        : "object cost budget exhausted",
+                                rule.rule());
                         errors.add(
                                 FieldError.invalid(
                                         at(path),

@@ -652,6 +652,33 @@ class CelRulesTest {
     }
 
     @Test
+    void blockingSchemaErrorsSkipTheRules() {
+        // customresource strategy (hasBlockingErr): after a Required/NotSupported/TypeInvalid/
+        // TooLong/TooMany schema error the rules are not run; one notice at <nil> stands for
+        // them, as real clusters answer: `<nil>: Invalid value: "null": some validation rules
+        // were not checked because the object was invalid; correct the existing errors to
+        // complete validation`.
+        CelRules r = rules();
+        JsonNode bad = yaml("{spec: {replicas: 1, minReplicas: 2}}");
+        assertThat(
+                        messages(
+                                r.validateAfterSchema(
+                                        List.of(FieldError.required("spec.name")), bad, null)))
+                .containsExactly(
+                        "<nil>: Invalid value: \"null\": some validation rules were not checked"
+                                + " because the object was invalid; correct the existing errors to"
+                                + " complete validation");
+        assertThat(
+                        messages(
+                                r.validateAfterSchema(
+                                        List.of(FieldError.invalid("spec.x", 1, "bad")),
+                                        bad,
+                                        null)))
+                .containsExactly(
+                        "spec: Invalid value: \"object\": replicas must be at least minReplicas");
+    }
+
+    @Test
     void noRulesIsEmpty() {
         assertThat(CelRules.compile(yaml("{type: object}"), "s").isEmpty()).isTrue();
         assertThat(CelRules.compile(null, "s").validate(yaml("{a: 1}"), null)).isEmpty();
