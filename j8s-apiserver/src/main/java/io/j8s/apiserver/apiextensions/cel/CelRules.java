@@ -49,6 +49,10 @@ public final class CelRules {
 
     static final CelOptions OPTIONS =
             CelOptions.current()
+                    // cel-go's semantics as Kubernetes configures it: matches() finds the pattern
+                    // anywhere (RE2, through re2j: linear time), 1 < 1.5 compiles.
+                    .enableRegexPartialMatch(true)
+                    .enableHeterogeneousNumericComparisons(true)
                     .maxParseRecursionDepth(100)
                     .maxExpressionCodePointSize(100_000)
                     .comprehensionMaxIterations((int) PER_CALL_COST_LIMIT)
@@ -454,8 +458,17 @@ public final class CelRules {
             return out;
         }
 
+        private final Map<List<CelType>, CelCompiler> compilers = new HashMap<>();
+
+        /** A compiler with {@code self} and {@code oldSelf}; one per pair of types. */
         private CelCompiler withVars(CelType self, CelType oldSelf) {
-            return base.toCompilerBuilder().addVar("self", self).addVar("oldSelf", oldSelf).build();
+            return compilers.computeIfAbsent(
+                    List.of(self, oldSelf),
+                    k ->
+                            base.toCompilerBuilder()
+                                    .addVar("self", self)
+                                    .addVar("oldSelf", oldSelf)
+                                    .build());
         }
 
         private CelAbstractSyntaxTree compileExpr(

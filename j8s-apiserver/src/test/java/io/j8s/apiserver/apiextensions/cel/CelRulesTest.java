@@ -348,7 +348,9 @@ class CelRulesTest {
         // cel-go's strings, sets and optional extensions) that rules commonly use.
         String[] passing = {
             "self.s.startsWith('ab') && self.s.endsWith('yz') && self.s.contains('m')",
-            "self.s.matches('^[a-z]+$')",
+            "self.s.matches('^[a-z]+$') && self.s.matches('mno') && !self.s.matches('^mno')",
+            "self.i < 1.5 && self.d > 0",
+            "!isURL('') && size(self.s) > 0",
             "'AbC'.lowerAscii() == 'abc' && 'abc'.upperAscii() == 'ABC'",
             "'a,b'.split(',') == ['a', 'b'] && ['a', 'b'].join('-') == 'a-b'",
             "'  x '.trim() == 'x' && 'hello'.indexOf('l') == 2 && 'hello'.substring(1, 3) == 'el'",
@@ -435,6 +437,21 @@ class CelRulesTest {
                 .isEqualTo(
                         "spec: Invalid value: \"object\": division by zero evaluating rule: 10 /"
                                 + " self.n > 1");
+        // matches() is RE2 (re2j, linear time): a backreference is an error, not a slow match
+        CelRules re2 =
+                CelRules.compile(
+                        yaml(
+                                """
+                                type: string
+                                x-kubernetes-validations:
+                                - rule: self.matches('(a+)\\\\1')
+                                """),
+                        "s");
+        List<FieldError> reErrors = re2.validate(yaml("aaaa"), null);
+        assertThat(messages(reErrors)).hasSize(1);
+        assertThat(messages(reErrors).get(0))
+                .startsWith("<nil>: Invalid value: \"string\": ")
+                .endsWith(" evaluating rule: self.matches('(a+)\\\\1')");
         // cel-go words a missing key "no such key: <key>"
         CelRules missing =
                 CelRules.compile(
