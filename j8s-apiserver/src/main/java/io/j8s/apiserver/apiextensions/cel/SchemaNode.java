@@ -24,6 +24,7 @@ final class SchemaNode {
     final boolean intOrString;
     final boolean preserveUnknown;
     final boolean embeddedResource;
+    final boolean nullable;
     final String format;
     final Map<String, SchemaNode> properties;
 
@@ -47,6 +48,7 @@ final class SchemaNode {
         this.intOrString = schema.path("x-kubernetes-int-or-string").asBoolean(false);
         this.preserveUnknown = schema.path("x-kubernetes-preserve-unknown-fields").asBoolean(false);
         this.embeddedResource = schema.path("x-kubernetes-embedded-resource").asBoolean(false);
+        this.nullable = schema.path("nullable").asBoolean(false);
         this.format = text(schema, "format");
         Map<String, SchemaNode> props = new LinkedHashMap<>();
         JsonNode p = schema.get("properties");

@@ -41,6 +41,10 @@ final class SchemaTypes implements CelTypeProvider {
             return known;
         }
         CelType t = compute(node);
+        if (node.nullable && t.kind() != dev.cel.common.types.CelKind.DYN) {
+            // a nullable field may be compared with null (Kubernetes' nullable DeclType)
+            t = dev.cel.common.types.NullableType.create(t);
+        }
         byNode.put(node, t);
         return t;
     }

@@ -618,6 +618,44 @@ class CelRulesTest {
     }
 
     @Test
+    void nullableFieldsCompareWithNull() {
+        // A rule on a nullable field's value does not run on null (validation.go: "We only
+        // validate non-null values"); the enclosing object's rule can test for null.
+        CelRules r =
+                CelRules.compile(
+                        yaml(
+                                """
+                                type: object
+                                x-kubernetes-validations:
+                                - rule: self.n == null || self.n.size() > 1
+                                  message: n too short
+                                - rule: "!has(self.o) || self.o == null || self.o.a == 'y'"
+                                  message: o.a must be y
+                                properties:
+                                  o:
+                                    type: object
+                                    nullable: true
+                                    properties:
+                                      a: {type: string}
+                                  n:
+                                    type: string
+                                    nullable: true
+                                    x-kubernetes-validations:
+                                    - rule: self != 'x'
+                                """),
+                        "s");
+        assertThat(r.validate(yaml("{n: null}"), null)).isEmpty();
+        assertThat(r.validate(yaml("{n: ab, o: {a: y}}"), null)).isEmpty();
+        assertThat(r.validate(yaml("{n: ab, o: null}"), null)).isEmpty();
+        assertThat(messages(r.validate(yaml("{n: ab, o: {a: z}}"), null)))
+                .containsExactly("<nil>: Invalid value: \"object\": o.a must be y");
+        assertThat(messages(r.validate(yaml("{n: x}"), null)))
+                .containsExactly(
+                        "<nil>: Invalid value: \"object\": n too short",
+                        "n: Invalid value: \"string\": failed rule: self != 'x'");
+    }
+
+    @Test
     void intOrStringAndPreserveUnknownAreDyn() {
         // model.SchemaDeclType: x-kubernetes-int-or-string and schemaless
         // x-kubernetes-preserve-unknown-fields are dyn.
