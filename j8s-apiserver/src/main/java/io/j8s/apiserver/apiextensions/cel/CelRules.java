@@ -221,6 +221,10 @@ public final class CelRules {
                 || (n.items != null && hasRules(n.items));
     }
 
+    private static boolean hasNewlines(String s) {
+        return s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0;
+    }
+
     /** A compiled rule. */
     record Rule(
             String rule,
@@ -322,17 +326,30 @@ public final class CelRules {
                     errors.add(FieldError.required(at + ".rule", "rule is not specified"));
                     continue;
                 }
-                if (message != null && message.contains("\n")) {
+                String trimmedMessage = message == null ? "" : message.strip();
+                if (message != null && !message.isEmpty() && trimmedMessage.isEmpty()) {
+                    errors.add(
+                            FieldError.invalid(
+                                    at + ".message",
+                                    message,
+                                    "message must be non-empty if specified"));
+                } else if (message != null && message.length() > 2048) {
+                    errors.add(
+                            FieldError.invalid(
+                                    at + ".message",
+                                    message.substring(0, 10) + "...",
+                                    "message must have a maximum length of 2048 characters"));
+                } else if (hasNewlines(trimmedMessage)) {
                     errors.add(
                             FieldError.invalid(
                                     at + ".message",
                                     message,
                                     "message must not contain line breaks"));
-                }
-                if (message != null && !message.isEmpty() && message.isBlank()) {
+                } else if (hasNewlines(rule.strip()) && trimmedMessage.isEmpty()) {
                     errors.add(
                             FieldError.required(
-                                    at + ".message", "message must be non-empty if specified"));
+                                    at + ".message",
+                                    "message must be specified if rule contains line breaks"));
                 }
                 FieldError.Type reason = FieldError.Type.INVALID;
                 JsonNode reasonNode = v.get("reason");
@@ -357,7 +374,19 @@ public final class CelRules {
                 }
                 String normalizedPath = "";
                 String fp = v.path("fieldPath").asString("");
-                if (!fp.isEmpty()) {
+                if (!fp.isEmpty() && fp.isBlank()) {
+                    errors.add(
+                            FieldError.invalid(
+                                    at + ".fieldPath",
+                                    fp,
+                                    "fieldPath must be non-empty if specified"));
+                } else if (hasNewlines(fp)) {
+                    errors.add(
+                            FieldError.invalid(
+                                    at + ".fieldPath",
+                                    fp,
+                                    "fieldPath must not contain line breaks"));
+                } else if (!fp.isEmpty()) {
                     try {
                         normalizedPath = RuleFieldPath.normalize(fp, n);
                     } catch (RuleFieldPath.InvalidPathException e) {

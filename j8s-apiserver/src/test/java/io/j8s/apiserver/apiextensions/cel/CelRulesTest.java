@@ -286,6 +286,35 @@ class CelRulesTest {
     }
 
     @Test
+    void messageAndFieldPathChecks() {
+        // apis/apiextensions/validation/validation.go: a blank message, a message with a line
+        // break, a multi-line rule without a message, a blank fieldPath.
+        JsonNode schema =
+                yaml(
+                        """
+                        type: object
+                        x-kubernetes-validations:
+                        - rule: "true"
+                          message: "  "
+                        - rule: "true"
+                          message: "a\\nb"
+                        - rule: "true &&\\n true"
+                        - rule: "true"
+                          fieldPath: " "
+                        """);
+        assertThat(messages(CelRules.check(schema, "s")))
+                .containsExactly(
+                        "s.x-kubernetes-validations[0].message: Invalid value: \"  \": message must"
+                                + " be non-empty if specified",
+                        "s.x-kubernetes-validations[1].message: Invalid value: \"a\\nb\": message"
+                                + " must not contain line breaks",
+                        "s.x-kubernetes-validations[2].message: Required value: message must be"
+                                + " specified if rule contains line breaks",
+                        "s.x-kubernetes-validations[3].fieldPath: Invalid value: \" \": fieldPath"
+                                + " must be non-empty if specified");
+    }
+
+    @Test
     void oldSelfUnderAPlainListIsRefused() {
         // validation.go (CRD): "oldSelf cannot be used on the uncorrelatable portion of the
         // schema within <path>": only map lists (and maps) correlate old items.
