@@ -86,6 +86,28 @@ final class KubernetesLibrary {
                                 MapType.create(
                                         SimpleType.STRING, ListType.create(SimpleType.STRING)),
                                 URL_TYPE)));
+        d.add(
+                newFunctionDeclaration(
+                        "find",
+                        newMemberOverload(
+                                "k8s_string_find",
+                                SimpleType.STRING,
+                                SimpleType.STRING,
+                                SimpleType.STRING)));
+        d.add(
+                newFunctionDeclaration(
+                        "findAll",
+                        newMemberOverload(
+                                "k8s_string_find_all",
+                                ListType.create(SimpleType.STRING),
+                                SimpleType.STRING,
+                                SimpleType.STRING),
+                        newMemberOverload(
+                                "k8s_string_find_all_n",
+                                ListType.create(SimpleType.STRING),
+                                SimpleType.STRING,
+                                SimpleType.STRING,
+                                SimpleType.INT)));
         CelType q = QUANTITY_TYPE;
         d.add(
                 newFunctionDeclaration(
@@ -209,6 +231,26 @@ final class KubernetesLibrary {
                         Url.class,
                         u -> u.uri().getRawPath() == null ? "" : u.uri().getRawPath()));
         b.add(CelFunctionBinding.from("k8s_url_getQuery", Url.class, KubernetesLibrary::query));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_string_find",
+                        String.class,
+                        String.class,
+                        (String str, String re) -> {
+                            com.google.re2j.Matcher m = regex(re).matcher(str);
+                            return m.find() ? m.group() : "";
+                        }));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_string_find_all",
+                        String.class,
+                        String.class,
+                        (String str, String re) -> findAll(str, re, -1)));
+        b.add(
+                CelFunctionBinding.from(
+                        "k8s_string_find_all_n",
+                        List.of(String.class, String.class, Long.class),
+                        args -> findAll((String) args[0], (String) args[1], (Long) args[2])));
         Class<CelQuantity> q = CelQuantity.class;
         b.add(
                 CelFunctionBinding.from(
@@ -262,6 +304,35 @@ final class KubernetesLibrary {
                 CelFunctionBinding.from(
                         "k8s_quantity_compare_to", q, q, (x, y) -> (long) x.compareTo(y)));
         return b;
+    }
+
+    /** RE2 syntax, linear-time matching (re2j, as dev.cel's own {@code matches}). */
+    private static com.google.re2j.Pattern regex(String re) throws CelEvaluationException {
+        try {
+            return com.google.re2j.Pattern.compile(re);
+        } catch (com.google.re2j.PatternSyntaxException e) {
+            throw new CelEvaluationException("invalid regular expression: " + e.getMessage());
+        }
+    }
+
+    /** The regex library's {@code findAll}: at most {@code limit} matches (all when negative). */
+    private static List<String> findAll(String str, String re, long limit)
+            throws CelEvaluationException {
+        List<String> out = new ArrayList<>();
+        if (limit == 0) {
+            return out;
+        }
+        com.google.re2j.Matcher m = regex(re).matcher(str);
+        while (m.find()) {
+            out.add(m.group());
+            if (limit > 0 && out.size() >= limit) {
+                break;
+            }
+            if (m.end() == m.start() && m.end() >= str.length()) {
+                break;
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     /**

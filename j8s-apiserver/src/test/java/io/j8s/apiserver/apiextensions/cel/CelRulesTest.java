@@ -407,6 +407,9 @@ class CelRulesTest {
             "quantity('-5').sign() == -1 && !quantity('1.5').isInteger() &&"
                     + " quantity('1.5').asApproximateFloat() == 1.5",
             "quantity(self.mem).isLessThan(quantity('2Gi'))",
+            "'abc 123 def 456'.find('[0-9]+') == '123' && 'abc'.find('[0-9]+') == ''",
+            "'a1b22c333'.findAll('[0-9]+') == ['1', '22', '333'] && 'a1b22c333'.findAll('[0-9]+',"
+                    + " 2) == ['1', '22']",
         };
         CelRules r =
                 CelRules.compile(
