@@ -99,7 +99,9 @@ class CustomResourceDefinitionsTest {
     @BeforeAll
     static void start() throws Exception {
         Kubectl.requireAvailable();
-        cluster = TestCluster.start();
+        cluster =
+                TestCluster.withControllers(
+                        c -> c.withEnabled(java.util.Set.of("garbagecollector")));
     }
 
     @AfterAll
@@ -255,14 +257,51 @@ class CustomResourceDefinitionsTest {
                     .withName("w2")
                     .delete();
         }
-        assertThat(cluster.kubectlOk("delete", "widget", "w1")).contains("deleted");
-        assertThat(cluster.kubectl().run("get", "widget", "w1").stderr()).contains("NotFound");
     }
 
     @Test
     @Order(6)
-    void deletingTheCrdRemovesItsObjects() throws Exception {
+    void theGarbageCollectorDeletesWhatACustomResourceOwns() throws Exception {
+        String uid = cluster.kubectlOk("get", "widget", "w1", "-o", "jsonpath={.metadata.uid}");
+        apply(
+                """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: owned-by-w1
+                  namespace: default
+                  ownerReferences:
+                  - apiVersion: example.com/v1
+                    kind: Widget
+                    name: w1
+                    uid: %s
+                data:
+                  a: b
+                """
+                        .formatted(uid));
+        Thread.sleep(1500);
+        assertThat(cluster.kubectl().run("get", "configmap", "owned-by-w1").exitCode())
+                .as("the owner exists: the ConfigMap stays")
+                .isZero();
+        assertThat(cluster.kubectlOk("delete", "widget", "w1")).contains("deleted");
+        assertThat(cluster.kubectl().run("get", "widget", "w1").stderr()).contains("NotFound");
+        await(
+                "the ConfigMap owned by w1 collected",
+                () -> cluster.kubectl().run("get", "configmap", "owned-by-w1").exitCode() != 0);
+    }
+
+    @Test
+    @Order(7)
+    void customResourcesAreServedAgainAfterARestart() throws Exception {
         apply(WIDGET);
+        cluster.restart();
+        assertThat(cluster.kubectlOk("get", "widget", "w1", "-o", "jsonpath={.spec.color}"))
+                .isEqualTo("blue");
+    }
+
+    @Test
+    @Order(8)
+    void deletingTheCrdRemovesItsObjects() throws Exception {
         cluster.kubectlOk("delete", "crd", "widgets.example.com", "--timeout=60s");
         await(
                 "widgets no longer served",
