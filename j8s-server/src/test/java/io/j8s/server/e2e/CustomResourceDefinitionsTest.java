@@ -159,6 +159,52 @@ class CustomResourceDefinitionsTest {
 
     @Test
     @Order(2)
+    void invalidAndConflictingCrds() throws Exception {
+        Kubectl.Result webhook =
+                cluster.kubectl()
+                        .runWithInput(
+                                CRD.replace("widgets.example.com", "things.example.com")
+                                        .replace("plural: widgets", "plural: things")
+                                        .replace("singular: widget", "singular: thing")
+                                        .replace("kind: Widget", "kind: Thing")
+                                        .replace("shortNames: [wd]", "shortNames: [th]")
+                                        .replace(
+                                                "spec:\n  group",
+                                                "spec:\n  conversion:\n    strategy: Webhook\n  group")
+                                        .getBytes(StandardCharsets.UTF_8),
+                                Map.of(),
+                                "apply",
+                                "-f",
+                                "-");
+        assertThat(webhook.exitCode()).isNotZero();
+        assertThat(webhook.stderr())
+                .contains("is invalid")
+                .contains("spec.conversion.strategy")
+                .contains("not supported");
+        // the same kind in the same group: not accepted, not served
+        apply(
+                CRD.replace("widgets.example.com", "gadgets.example.com")
+                        .replace("plural: widgets", "plural: gadgets")
+                        .replace("singular: widget", "singular: gadget")
+                        .replace("shortNames: [wd]", "shortNames: [gd]"));
+        await(
+                "NamesAccepted=False",
+                () ->
+                        cluster.kubectl()
+                                .run(
+                                        "get",
+                                        "crd",
+                                        "gadgets.example.com",
+                                        "-o",
+                                        "jsonpath={.status.conditions[?(@.type==\"NamesAccepted\")].reason}")
+                                .stdout()
+                                .equals("KindConflict"));
+        assertThat(cluster.kubectl().run("get", "gadgets").exitCode()).isNotZero();
+        cluster.kubectlOk("delete", "crd", "gadgets.example.com");
+    }
+
+    @Test
+    @Order(3)
     void customResourcesAreCreatedListedAndPrinted() {
         assertThat(apply(WIDGET)).contains("widget.example.com/w1 created");
         assertThat(cluster.kubectlOk("get", "widget", "w1", "-o", "jsonpath={.spec.color}"))
@@ -176,7 +222,7 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void explainReadsTheSchema() {
         assertThat(cluster.kubectlOk("explain", "widget.spec"))
                 .contains("How many copies of the widget.")
@@ -188,7 +234,7 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void scaleAndStatusSubresources() {
         assertThat(cluster.kubectlOk("scale", "widget", "w1", "--replicas=5"))
                 .contains("widget.example.com/w1 scaled");
@@ -218,7 +264,7 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void fabric8GenericClient() {
         ResourceDefinitionContext context =
                 new ResourceDefinitionContext.Builder()
@@ -260,7 +306,7 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void theGarbageCollectorDeletesWhatACustomResourceOwns() throws Exception {
         String uid = cluster.kubectlOk("get", "widget", "w1", "-o", "jsonpath={.metadata.uid}");
         apply(
@@ -291,7 +337,7 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void customResourcesAreServedAgainAfterARestart() throws Exception {
         apply(WIDGET);
         cluster.restart();
@@ -300,7 +346,41 @@ class CustomResourceDefinitionsTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void aChangedCrdTakesEffectLive() throws Exception {
+        String v2 =
+                """
+                  - name: v2
+                    served: true
+                    storage: false
+                    additionalPrinterColumns:
+                    - name: Shade
+                      type: string
+                      jsonPath: .spec.color
+                    schema:
+                      openAPIV3Schema:
+                        type: object
+                        x-kubernetes-preserve-unknown-fields: true
+                """;
+        apply(CRD + v2);
+        await(
+                "v2 served",
+                () -> cluster.kubectl().run("get", "widgets.v2.example.com", "w1").exitCode() == 0);
+        assertThat(cluster.kubectlOk("get", "widgets.v2.example.com", "w1"))
+                .containsPattern("NAME\\s+SHADE")
+                .containsPattern("w1\\s+blue");
+        assertThat(
+                        cluster.kubectlOk(
+                                "get",
+                                "widgets.v2.example.com",
+                                "w1",
+                                "-o",
+                                "jsonpath={.apiVersion}"))
+                .isEqualTo("example.com/v2");
+    }
+
+    @Test
+    @Order(10)
     void deletingTheCrdRemovesItsObjects() throws Exception {
         cluster.kubectlOk("delete", "crd", "widgets.example.com", "--timeout=60s");
         await(
