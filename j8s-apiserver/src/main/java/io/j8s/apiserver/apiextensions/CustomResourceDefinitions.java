@@ -67,7 +67,11 @@ public final class CustomResourceDefinitions implements AutoCloseable {
                     new CrdStrategy(schemas));
 
     /** What is served for one CRD: the resources of its served versions and what built them. */
-    private record Served(String fingerprint, List<ResourceType> types, ResourceType storage) {}
+    private record Served(
+            String fingerprint,
+            List<ResourceType> types,
+            ResourceType storage,
+            java.util.concurrent.atomic.AtomicBoolean terminating) {}
 
     private final List<ResourceType> builtIn;
     private final ObjectRegistry registry;
@@ -290,9 +294,12 @@ public final class CustomResourceDefinitions implements AutoCloseable {
         names.path("categories").forEach(s -> categories.add(s.asString()));
         List<ResourceType> types = new ArrayList<>();
         ResourceType storage = null;
+        var terminating =
+                new java.util.concurrent.atomic.AtomicBoolean(
+                        crd.path("metadata").has("deletionTimestamp"));
         for (JsonNode version : spec.path("versions")) {
             CustomResourceStrategy strategy =
-                    new CustomResourceStrategy(group, namespaced, version, schemas);
+                    new CustomResourceStrategy(group, namespaced, version, schemas, terminating);
             Set<String> subresources = new LinkedHashSet<>();
             if (strategy.hasStatus()) {
                 subresources.add("status");
@@ -319,7 +326,7 @@ public final class CustomResourceDefinitions implements AutoCloseable {
                 types.add(type);
             }
         }
-        return new Served(fingerprint, List.copyOf(types), storage);
+        return new Served(fingerprint, List.copyOf(types), storage, terminating);
     }
 
     /**
@@ -474,6 +481,9 @@ public final class CustomResourceDefinitions implements AutoCloseable {
         boolean hasFinalizer = false;
         for (JsonNode f : crd.path("metadata").path("finalizers")) {
             hasFinalizer |= CrdStrategy.CLEANUP_FINALIZER.equals(f.asString());
+        }
+        if (s != null) {
+            s.terminating().set(true);
         }
         if (!hasFinalizer) {
             return;

@@ -43,12 +43,26 @@ final class CustomResourceStrategy implements KindStrategy, ScaleSubresource {
     private final SimpleJsonPath labelSelector;
     private final List<Column> columns;
     private final Map<String, SimpleJsonPath> selectable;
+    private final java.util.concurrent.atomic.AtomicBoolean terminating;
 
     /**
      * @param version one element of the CRD's {@code spec.versions} (already validated)
      */
     CustomResourceStrategy(
             String group, boolean namespaced, JsonNode version, SchemaSupport schemas) {
+        this(group, namespaced, version, schemas, new java.util.concurrent.atomic.AtomicBoolean());
+    }
+
+    /**
+     * @param terminating set once the CRD is being deleted: creates are refused from then on
+     */
+    CustomResourceStrategy(
+            String group,
+            boolean namespaced,
+            JsonNode version,
+            SchemaSupport schemas,
+            java.util.concurrent.atomic.AtomicBoolean terminating) {
+        this.terminating = terminating;
         this.apiVersion = group + "/" + version.path("name").asString();
         this.namespaced = namespaced;
         JsonNode s = version.path("schema").path("openAPIV3Schema");
@@ -110,6 +124,13 @@ final class CustomResourceStrategy implements KindStrategy, ScaleSubresource {
 
     @Override
     public void prepareForCreate(ObjectNode object) {
+        if (terminating.get()) {
+            // Kubernetes' customresource handler answers the same 405
+            throw io.j8s.apiserver.errors.ApiException.of(
+                    405,
+                    "MethodNotAllowed",
+                    "create not allowed while custom resource definition is terminating");
+        }
         if (statusSubresource) {
             object.remove("status");
         }

@@ -91,4 +91,14 @@ class CustomResourceStrategyTest {
         assertThat(Json.text(w, "apiVersion")).isEqualTo("example.com/v1");
         assertThat(strategy.openApiV3Schema()).isPresent();
     }
+
+    @Test
+    void createsAreRefusedWhileTheCrdTerminates() {
+        var terminating = new java.util.concurrent.atomic.AtomicBoolean(true);
+        CustomResourceStrategy s =
+                new CustomResourceStrategy(
+                        "example.com", true, VERSION, SchemaSupport.ACCEPT_ALL, terminating);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.prepareForCreate(widget()))
+                .hasMessage("create not allowed while custom resource definition is terminating");
+    }
 }

@@ -144,6 +144,13 @@ class CustomResourceDefinitionsTest {
                                         "jsonpath={.status.conditions[?(@.type==\"Established\")].status}")
                                 .stdout()
                                 .equals("True"));
+        assertThat(
+                        cluster.kubectlOk(
+                                "wait",
+                                "--for=condition=Established",
+                                "crd/widgets.example.com",
+                                "--timeout=30s"))
+                .contains("condition met");
         assertThat(cluster.kubectlOk("get", "crd")).contains("widgets.example.com");
         assertThat(cluster.kubectlOk("api-resources", "--api-group=example.com"))
                 .containsPattern("widgets\\s+wd\\s+example.com/v1\\s+true\\s+Widget");
