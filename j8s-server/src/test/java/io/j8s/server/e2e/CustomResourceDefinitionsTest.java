@@ -101,7 +101,7 @@ class CustomResourceDefinitionsTest {
         Kubectl.requireAvailable();
         cluster =
                 TestCluster.withControllers(
-                        c -> c.withEnabled(java.util.Set.of("garbagecollector")));
+                        c -> c.withEnabled(java.util.Set.of("garbagecollector", "namespace")));
     }
 
     @AfterAll
@@ -388,6 +388,19 @@ class CustomResourceDefinitionsTest {
 
     @Test
     @Order(10)
+    void deletingANamespaceDeletesItsCustomResources() throws Exception {
+        cluster.kubectlOk("create", "namespace", "doomed");
+        apply(
+                WIDGET.replace("name: w1", "name: w9")
+                        .replace("namespace: default", "namespace: doomed"));
+        cluster.kubectlOk("delete", "namespace", "doomed", "--timeout=60s");
+        assertThat(cluster.kubectl().run("get", "namespace", "doomed").stderr())
+                .contains("NotFound");
+        assertThat(cluster.kubectlOk("get", "widgets", "-A", "-o", "name")).doesNotContain("w9");
+    }
+
+    @Test
+    @Order(11)
     void deletingTheCrdRemovesItsObjects() throws Exception {
         cluster.kubectlOk("delete", "crd", "widgets.example.com", "--timeout=60s");
         await(
