@@ -310,7 +310,8 @@ public final class ApiServer implements AutoCloseable {
                                 serve(served, createOnly);
                             }
                         },
-                        clock);
+                        clock,
+                        metrics);
         crds.start();
         List<ResourceType> served = crds.served();
         if (!served.equals(types)) {

@@ -88,19 +88,30 @@ public final class CustomResourceDefinitions implements AutoCloseable {
      * @param builtIn the resources served whatever the CRDs say ({@link #TYPE} among them)
      * @param listener told the whole list of served resources after every change, on the
      *     reconciling thread
+     * @param metrics where the gauge {@code j8s_apiserver_custom_resources_served} goes (or null)
      */
     public CustomResourceDefinitions(
             List<ResourceType> builtIn,
             ObjectRegistry registry,
             WatchCache cache,
             Consumer<List<ResourceType>> listener,
-            Clock clock) {
+            Clock clock,
+            io.micrometer.core.instrument.MeterRegistry metrics) {
         this.builtIn = List.copyOf(builtIn);
         this.registry = registry;
         this.cache = cache;
         this.listener = listener;
         this.clock = clock;
         this.all = this.builtIn;
+        if (metrics != null) {
+            io.micrometer.core.instrument.Gauge.builder(
+                            "j8s_apiserver_custom_resources_served",
+                            this,
+                            c -> c.all.size() - c.builtIn.size())
+                    .description(
+                            "Resources (CRD versions) served now for CustomResourceDefinitions")
+                    .register(metrics);
+        }
         this.thread =
                 Executors.newSingleThreadScheduledExecutor(
                         r -> {

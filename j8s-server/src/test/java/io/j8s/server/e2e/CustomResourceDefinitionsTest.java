@@ -272,7 +272,7 @@ class CustomResourceDefinitionsTest {
 
     @Test
     @Order(6)
-    void fabric8GenericClient() {
+    void fabric8GenericClient() throws Exception {
         ResourceDefinitionContext context =
                 new ResourceDefinitionContext.Builder()
                         .withGroup("example.com")
@@ -291,6 +291,23 @@ class CustomResourceDefinitionsTest {
                             .withNamespace("default")
                             .build());
             w.setAdditionalProperty("spec", Map.of("replicas", 1, "color", "green"));
+            java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+            var watch =
+                    client.genericKubernetesResources(context)
+                            .inNamespace("default")
+                            .watch(
+                                    new io.fabric8.kubernetes.client.Watcher<
+                                            GenericKubernetesResource>() {
+                                        @Override
+                                        public void eventReceived(
+                                                Action action, GenericKubernetesResource r) {
+                                            events.add(action + " " + r.getMetadata().getName());
+                                        }
+
+                                        @Override
+                                        public void onClose(
+                                                io.fabric8.kubernetes.client.WatcherException e) {}
+                                    });
             client.genericKubernetesResources(context).inNamespace("default").resource(w).create();
             GenericKubernetesResource read =
                     client.genericKubernetesResources(context)
@@ -309,6 +326,12 @@ class CustomResourceDefinitionsTest {
                     .inNamespace("default")
                     .withName("w2")
                     .delete();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!events.contains("DELETED w2") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            watch.close();
+            assertThat(events).contains("ADDED w2", "DELETED w2");
         }
     }
 
