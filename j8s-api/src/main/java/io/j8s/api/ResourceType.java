@@ -71,9 +71,16 @@ public record ResourceType(
         return subresources.contains(name);
     }
 
-    /** Store key prefix of all objects: {@code /registry/pods/}. */
+    /**
+     * Store key prefix of all objects: {@code /registry/pods/}; for a kind defined at run time (a
+     * custom resource, whose strategy has an {@link KindStrategy#openApiV3Schema()}) {@code
+     * /registry/<group>/<plural>/}, as Kubernetes stores them, so that two groups' plurals never
+     * share a prefix.
+     */
     public String keyPrefix() {
-        return "/registry/" + plural + "/";
+        return strategy.openApiV3Schema().isPresent()
+                ? "/registry/" + group + "/" + plural + "/"
+                : "/registry/" + plural + "/";
     }
 
     /** Store key prefix of one namespace's objects: {@code /registry/pods/default/}. */

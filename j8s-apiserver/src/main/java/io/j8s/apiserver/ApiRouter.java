@@ -45,9 +45,11 @@ final class ApiRouter implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
     static final String KUBERNETES_VERSION = "v1.32.4";
 
-    private final Map<String, ResourceType> types = new HashMap<>();
-    private final Discovery discovery;
-    private final OpenApi openApi;
+    /** Replaced whole when the served resources change (custom resources, see {@link #serve}). */
+    private volatile Map<String, ResourceType> types = Map.of();
+
+    private volatile Discovery discovery;
+    private volatile OpenApi openApi;
     private final ResourceHandler resources;
     private final Authenticator authenticator;
     private final Authorizer authorizer;
@@ -93,17 +95,13 @@ final class ApiRouter implements HttpHandler {
             Supplier<String> metricsScrape,
             HealthChecks health,
             MeterRegistry metrics) {
-        for (ResourceType type : served) {
-            types.put(type.group() + "/" + type.version() + "/" + type.plural(), type);
-        }
+        serve(served, discovery, openApi);
         for (CreateOnlyResource resource : createOnly) {
             ResourceType type = resource.type();
             this.createOnly.put(
                     type.group() + "/" + type.version() + "/" + type.plural(), resource);
         }
         this.restriction = restriction;
-        this.discovery = discovery;
-        this.openApi = openApi;
         this.resources = resources;
         this.authenticator = authenticator;
         this.authorizer = authorizer;
@@ -128,6 +126,20 @@ final class ApiRouter implements HttpHandler {
                                 ? "amd64"
                                 : System.getProperty("os.arch")));
         this.version = Json.writeBytes(v);
+    }
+
+    /**
+     * Serves {@code served} from now on, with their discovery and OpenAPI documents: the live
+     * catalog's change (a CustomResourceDefinition established, changed or deleted).
+     */
+    void serve(List<ResourceType> served, Discovery discovery, OpenApi openApi) {
+        Map<String, ResourceType> next = new HashMap<>();
+        for (ResourceType type : served) {
+            next.put(type.group() + "/" + type.version() + "/" + type.plural(), type);
+        }
+        this.discovery = discovery;
+        this.openApi = openApi;
+        this.types = Map.copyOf(next);
     }
 
     /** Serves an extra non-resource path (e.g. a subresource proxy) under the same security. */
@@ -518,11 +530,12 @@ final class ApiRouter implements HttpHandler {
      * redirect to the current one, as Kubernetes does.
      */
     private void openApiV3(HttpExchange exchange, String key) {
-        byte[] doc = openApi.document(key);
+        OpenApi api = openApi;
+        byte[] doc = api.document(key);
         if (doc == null) {
             throw ApiException.pathNotFound();
         }
-        String hash = openApi.hash(key);
+        String hash = api.hash(key);
         String asked = exchange.query("hash");
         if (asked != null && !asked.isEmpty() && !asked.equals(hash)) {
             exchange.respond(

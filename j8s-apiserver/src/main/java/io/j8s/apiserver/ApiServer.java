@@ -5,6 +5,7 @@ import io.j8s.api.json.Json;
 import io.j8s.apiserver.admission.AdmissionChain;
 import io.j8s.apiserver.admission.ServiceAccountAdmission;
 import io.j8s.apiserver.admission.ServiceAllocations;
+import io.j8s.apiserver.apiextensions.CustomResourceDefinitions;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.Authenticator;
 import io.j8s.apiserver.auth.Authorizer;
@@ -102,6 +103,9 @@ public final class ApiServer implements AutoCloseable {
     private volatile boolean rbacBootstrapped;
     private volatile boolean shuttingDown;
     private volatile SystemObjects system;
+    private volatile ApiRouter router;
+    private CustomResourceDefinitions crds;
+    private List<ResourceType> routed;
 
     public ApiServer(
             ApiServerConfig config,
@@ -111,13 +115,17 @@ public final class ApiServer implements AutoCloseable {
             Clock clock) {
         this.config = config;
         this.store = store;
-        this.types = List.copyOf(types);
+        List<ResourceType> all = new ArrayList<>(types);
+        if (!all.contains(CustomResourceDefinitions.TYPE)) {
+            all.add(CustomResourceDefinitions.TYPE);
+        }
+        this.types = List.copyOf(all);
         this.metrics = metrics;
         this.clock = clock;
         this.cache =
                 new WatchCache(
                         store,
-                        types,
+                        this.types,
                         config.watchHistoryPerResource(),
                         config.bookmarkInterval(),
                         metrics);
@@ -292,14 +300,27 @@ public final class ApiServer implements AutoCloseable {
                 security.createOnly().stream().map(CreateOnlyResource::type).toList();
         OpenApi openApi = new OpenApi(types, ApiRouter.KUBERNETES_VERSION);
         openApi.buildInBackground();
-        ApiRouter router =
-                new ApiRouter(
+        crds =
+                new CustomResourceDefinitions(
                         types,
-                        new Discovery(
-                                types,
-                                createOnly,
-                                metricsApi.types(),
-                                config.advertiseAddress() + ":" + config.port()),
+                        registry,
+                        cache,
+                        served -> {
+                            if (router != null) {
+                                serve(served, createOnly);
+                            }
+                        },
+                        clock,
+                        metrics);
+        crds.start();
+        List<ResourceType> served = crds.served();
+        if (!served.equals(types)) {
+            openApi = new OpenApi(served, ApiRouter.KUBERNETES_VERSION);
+        }
+        router =
+                new ApiRouter(
+                        served,
+                        discovery(served, createOnly),
                         openApi,
                         resources,
                         security.authenticator(),
@@ -309,6 +330,13 @@ public final class ApiServer implements AutoCloseable {
                         metrics::scrape,
                         health,
                         metrics);
+        synchronized (this) {
+            if (routed == null) {
+                routed = served;
+            }
+        }
+        // a CRD established between the first list and the router's start
+        serve(crds.served(), createOnly);
         security.paths().forEach(router::addPath);
         metricsApi.types().forEach(type -> router.addComputed(type, metricsApi::handle));
         ErrorBody errors =
@@ -385,6 +413,26 @@ public final class ApiServer implements AutoCloseable {
                 .addKeyValue("secure", config.security() != null)
                 .addKeyValue("startupMs", (System.nanoTime() - begin) / 1_000_000)
                 .log("API server ready");
+    }
+
+    /** Routing, discovery and OpenAPI follow a change of the served resources (CRDs). */
+    private synchronized void serve(List<ResourceType> served, List<ResourceType> createOnly) {
+        if (served.equals(routed)) {
+            return;
+        }
+        routed = served;
+        router.serve(
+                served,
+                discovery(served, createOnly),
+                new OpenApi(served, ApiRouter.KUBERNETES_VERSION));
+    }
+
+    private Discovery discovery(List<ResourceType> served, List<ResourceType> createOnly) {
+        return new Discovery(
+                served,
+                createOnly,
+                metricsApi.types(),
+                config.advertiseAddress() + ":" + config.port());
     }
 
     /**
@@ -515,6 +563,9 @@ public final class ApiServer implements AutoCloseable {
             policy.close();
         }
         timer.shutdownNow();
+        if (crds != null) {
+            crds.close();
+        }
         cache.close();
         workers.shutdownNow();
         watchExecutor.shutdownNow();

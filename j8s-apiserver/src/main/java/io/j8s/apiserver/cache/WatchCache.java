@@ -48,7 +48,13 @@ public final class WatchCache implements AutoCloseable {
     private static final int LIST_PAGE = 10_000;
 
     private final Store store;
-    private final Map<String, ResourceType> typesByPlural = new HashMap<>();
+
+    /**
+     * Guarded by {@link #lock}: the resources of each store prefix ({@code pods}, {@code
+     * example.com/widgets}); several when the versions of a custom resource share one storage.
+     */
+    private final Map<String, List<ResourceType>> typesByPrefix = new HashMap<>();
+
     private final int historyPerType;
     private final long historyBytesPerType;
     private final Duration bookmarkInterval;
@@ -121,16 +127,18 @@ public final class WatchCache implements AutoCloseable {
         this.historyBytesPerType = historyBytesPerType;
         this.bookmarkInterval = bookmarkInterval;
         for (ResourceType type : types) {
-            ResourceType previous = typesByPlural.put(type.plural(), type);
-            if (previous != null && !previous.equals(type)) {
+            List<ResourceType> previous =
+                    typesByPrefix.computeIfAbsent(prefixOf(type), p -> new ArrayList<>());
+            if (!previous.isEmpty() && !previous.contains(type)) {
                 throw new IllegalArgumentException(
                         "two resources share the store prefix "
                                 + type.keyPrefix()
                                 + ": "
-                                + previous.apiVersion()
+                                + previous.get(0).apiVersion()
                                 + " and "
                                 + type.apiVersion());
             }
+            previous.add(type);
             caches.put(type, new TypeCache());
         }
         this.timer =
@@ -339,8 +347,7 @@ public final class WatchCache implements AutoCloseable {
                 RangeResult page = store.range(ROOT, LIST_PAGE, after, listRevision);
                 listRevision = page.revision();
                 for (KeyValue kv : page.kvs()) {
-                    ResourceType type = typeOf(kv.key());
-                    if (type != null) {
+                    for (ResourceType type : typesOf(kv.key())) {
                         caches.get(type).objects.put(kv.key(), decode(type, kv));
                         count++;
                     }
@@ -445,15 +452,16 @@ public final class WatchCache implements AutoCloseable {
             long last = revision;
             for (WatchEvent event : batch) {
                 last = Math.max(last, event.revision());
-                ResourceType type = typeOf(event.kv().key());
-                if (type == null) {
+                List<ResourceType> types = typesOf(event.kv().key());
+                if (types.isEmpty()) {
                     continue;
                 }
-                TypeCache cache = caches.get(type);
                 if (event.revision() <= replayedUntil) {
-                    CacheEvent replayed = replayed(type, event);
-                    if (replayed != null) {
-                        appendHistory(cache, replayed);
+                    for (ResourceType type : types) {
+                        CacheEvent replayed = replayed(type, event);
+                        if (replayed != null) {
+                            appendHistory(caches.get(type), replayed);
+                        }
                     }
                     if (event.revision() == replayedUntil) {
                         completeReplay();
@@ -461,23 +469,31 @@ public final class WatchCache implements AutoCloseable {
                     continue;
                 }
                 completeReplay();
-                CacheEvent applied = applyOne(type, cache, event);
-                if (applied == null) {
-                    continue;
-                }
-                events.increment();
-                appendHistory(cache, applied);
-                for (CacheWatcher watcher : cache.watchers.offeredTo(applied)) {
-                    if (!watcher.deliver(applied)) {
-                        cache.watchers.remove(watcher);
-                        slowWatchers.increment();
-                        watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
-                    }
+                for (ResourceType type : types) {
+                    applyToType(type, event);
                 }
             }
             setRevision(last);
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /** Applies one live change to one resource's cache and offers it to its watchers. */
+    private void applyToType(ResourceType type, WatchEvent event) {
+        TypeCache cache = caches.get(type);
+        CacheEvent applied = applyOne(type, cache, event);
+        if (applied == null) {
+            return;
+        }
+        events.increment();
+        appendHistory(cache, applied);
+        for (CacheWatcher watcher : cache.watchers.offeredTo(applied)) {
+            if (!watcher.deliver(applied)) {
+                cache.watchers.remove(watcher);
+                slowWatchers.increment();
+                watcher.sink.terminate(WatchSink.TerminationReason.TOO_SLOW);
+            }
         }
     }
 
@@ -637,15 +653,121 @@ public final class WatchCache implements AutoCloseable {
         return cache.objects.subMap(prefix, prefix + Character.MAX_VALUE).values();
     }
 
-    private ResourceType typeOf(String key) {
+    /**
+     * The resources stored under {@code key}: {@code /registry/<plural>/...} for built-in kinds,
+     * {@code /registry/<group>/<plural>/...} for custom resources (a group always has a dot, a
+     * plural never).
+     */
+    private List<ResourceType> typesOf(String key) {
         if (!key.startsWith(ROOT)) {
-            return null;
+            return List.of();
         }
         int end = key.indexOf('/', ROOT.length());
         if (end < 0) {
-            return null;
+            return List.of();
         }
-        return typesByPlural.get(key.substring(ROOT.length(), end));
+        String first = key.substring(ROOT.length(), end);
+        if (first.indexOf('.') >= 0) {
+            int second = key.indexOf('/', end + 1);
+            if (second < 0) {
+                return List.of();
+            }
+            first = key.substring(ROOT.length(), second);
+        }
+        return typesByPrefix.getOrDefault(first, List.of());
+    }
+
+    /** The part of a resource's key prefix {@link #typesOf} looks up. */
+    private static String prefixOf(ResourceType type) {
+        String prefix = type.keyPrefix();
+        return prefix.substring(ROOT.length(), prefix.length() - 1);
+    }
+
+    /**
+     * Starts serving {@code type}, defined at run time (a custom resource): its objects are read
+     * from the store at the cache's revision and followed from then on; watches start from that
+     * revision. Does nothing when it is served already.
+     */
+    public void addType(ResourceType type) {
+        lock.writeLock().lock();
+        try {
+            if (caches.containsKey(type)) {
+                return;
+            }
+            List<ResourceType> sharing =
+                    typesByPrefix.computeIfAbsent(prefixOf(type), p -> new ArrayList<>());
+            if (!sharing.isEmpty()
+                    && !(sharing.get(0).group().equals(type.group())
+                            && sharing.get(0).plural().equals(type.plural()))) {
+                throw new IllegalArgumentException(
+                        "two resources share the store prefix " + type.keyPrefix());
+            }
+            TypeCache cache = new TypeCache();
+            long at = revision;
+            String after = null;
+            while (true) {
+                RangeResult page = store.range(type.keyPrefix(), LIST_PAGE, after, at);
+                for (KeyValue kv : page.kvs()) {
+                    cache.objects.put(kv.key(), decode(type, kv));
+                }
+                if (!page.more() || page.kvs().isEmpty()) {
+                    break;
+                }
+                after = page.kvs().get(page.kvs().size() - 1).key();
+            }
+            cache.historyStart = at;
+            cache.trimmedAt = at;
+            caches.put(type, cache);
+            sharing.add(type);
+            log.atInfo()
+                    .addKeyValue("resource", type.groupResource())
+                    .addKeyValue("version", type.version())
+                    .addKeyValue("objects", cache.objects.size())
+                    .log("watch cache serves a new resource");
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Stops serving {@code type}: its watches end (clients see the end of the stream, and a new
+     * watch answers 404), its objects are dropped from memory.
+     */
+    public void removeType(ResourceType type) {
+        lock.writeLock().lock();
+        try {
+            TypeCache cache = caches.remove(type);
+            if (cache == null) {
+                return;
+            }
+            List<ResourceType> sharing = typesByPrefix.get(prefixOf(type));
+            if (sharing != null) {
+                sharing.remove(type);
+                if (sharing.isEmpty()) {
+                    typesByPrefix.remove(prefixOf(type));
+                }
+            }
+            for (CacheWatcher watcher : cache.watchers.all()) {
+                watcher.sink.terminate(WatchSink.TerminationReason.CLOSED);
+            }
+            cache.watchers.clear();
+            log.atInfo()
+                    .addKeyValue("resource", type.groupResource())
+                    .addKeyValue("version", type.version())
+                    .log("watch cache no longer serves a resource");
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Whether the cache serves {@code type}. */
+    public boolean serves(ResourceType type) {
+        lock.readLock().lock();
+        try {
+            return caches.containsKey(type);
+        } finally {
+            lock.readLock().unlock();
+        }
     }
 
     private static CachedObject decode(ResourceType type, KeyValue kv) {

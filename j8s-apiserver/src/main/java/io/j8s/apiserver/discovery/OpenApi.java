@@ -63,13 +63,24 @@ public final class OpenApi {
         Built b = built;
         if (b == null) {
             // Servers of the same resources (tests start many in one JVM) share the documents.
-            b = BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
+            b =
+                    hasCustom(types)
+                            ? build()
+                            : BUILT.computeIfAbsent(key(types, kubernetesVersion), k -> build());
             built = b;
         }
         return b;
     }
 
     private static final Map<String, Built> BUILT = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Whether {@code types} has a resource defined at run time: such documents are never shared
+     * (CRDs change; a shared map would keep every version of them).
+     */
+    static boolean hasCustom(List<ResourceType> types) {
+        return types.stream().anyMatch(t -> t.strategy().openApiV3Schema().isPresent());
+    }
 
     /**
      * What the documents depend on: each resource's identity, scope and subresources, and the
@@ -151,6 +162,9 @@ public final class OpenApi {
             if (definition != null) {
                 roots.add(definition);
                 roots.add(definition + "List");
+            } else if (CustomSchemas.definition(type).isPresent()) {
+                roots.add(ApiSchema.OBJECT_META);
+                roots.add(ApiSchema.LIST_META);
             }
             String base = collectionPath(type);
             ObjectNode collection = paths.putObject(base);
@@ -177,6 +191,11 @@ public final class OpenApi {
             schemas.set(
                     name,
                     OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V3));
+        }
+        for (ResourceType type : types) {
+            if (CustomSchemas.definition(type).isPresent()) {
+                CustomSchemas.add(schemas, type, OpenApiSchemas.Dialect.V3);
+            }
         }
         return doc;
     }
@@ -211,7 +230,12 @@ public final class OpenApi {
         }
         ObjectNode ok = op.putObject("responses").putObject("200");
         ok.put("description", "OK");
-        String definition = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
+        String definition =
+                CustomSchemas.definition(type)
+                        .orElseGet(
+                                () ->
+                                        ApiSchema.get()
+                                                .kindDefinition(type.apiVersion(), type.kind()));
         if (definition != null && !action.startsWith("delete")) {
             ok.putObject("content")
                     .putObject("application/json")

@@ -55,7 +55,11 @@ public final class OpenApiV2 {
     private Built built() {
         Built b = built;
         if (b == null) {
-            b = BUILT.computeIfAbsent(OpenApi.key(types, kubernetesVersion), k -> build());
+            b =
+                    OpenApi.hasCustom(types)
+                            ? build()
+                            : BUILT.computeIfAbsent(
+                                    OpenApi.key(types, kubernetesVersion), k -> build());
             built = b;
         }
         return b;
@@ -90,6 +94,10 @@ public final class OpenApiV2 {
             if (definition != null) {
                 roots.add(definition);
                 roots.add(definition + "List");
+            } else if (CustomSchemas.definition(type).isPresent()) {
+                definition = CustomSchemas.definition(type).get();
+                roots.add(ApiSchema.OBJECT_META);
+                roots.add(ApiSchema.LIST_META);
             }
             String base = OpenApi.collectionPath(type);
             ObjectNode collection = paths.putObject(base);
@@ -125,6 +133,11 @@ public final class OpenApiV2 {
             definitions.set(
                     name,
                     OpenApiSchemas.definition(model.definition(name), OpenApiSchemas.Dialect.V2));
+        }
+        for (ResourceType type : types) {
+            if (CustomSchemas.definition(type).isPresent()) {
+                CustomSchemas.add(definitions, type, OpenApiSchemas.Dialect.V2);
+            }
         }
         return doc;
     }

@@ -12,7 +12,10 @@ import java.util.function.UnaryOperator;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
-/** The {@code scale} subresource of Deployments and ReplicaSets ({@code autoscaling/v1 Scale}). */
+/**
+ * The {@code scale} subresource ({@code autoscaling/v1 Scale}) of Deployments, ReplicaSets and the
+ * custom resources whose strategy is an {@link io.j8s.api.ScaleSubresource}.
+ */
 final class Scales {
     private Scales() {}
 
@@ -28,6 +31,16 @@ final class Scales {
             if (parentMeta.has(field)) {
                 metadata.set(field, parentMeta.get(field).deepCopy());
             }
+        }
+        if (type.strategy() instanceof io.j8s.api.ScaleSubresource custom) {
+            scale.putObject("spec").put("replicas", custom.specReplicas(parent));
+            ObjectNode status = scale.putObject("status");
+            status.put("replicas", custom.statusReplicas(parent));
+            String selector = custom.selector(parent);
+            if (selector != null) {
+                status.put("selector", selector);
+            }
+            return scale;
         }
         scale.putObject("spec").put("replicas", parent.path("spec").path("replicas").asInt(0));
         ObjectNode status = scale.putObject("status");
@@ -111,6 +124,10 @@ final class Scales {
                     JsonNode replicas = changed.path("spec").path("replicas");
                     if (!replicas.isIntegralNumber()) {
                         throw ApiException.badRequest("Scale.spec.replicas must be an integer");
+                    }
+                    if (type.strategy() instanceof io.j8s.api.ScaleSubresource custom) {
+                        custom.setSpecReplicas(current, replicas.asInt());
+                        return current;
                     }
                     ObjectNode spec =
                             current.has("spec") && current.get("spec").isObject()

@@ -50,16 +50,96 @@ public final class GarbageCollector extends ReconcilingController {
 
     private static final Logger log = LoggerFactory.getLogger(GarbageCollector.class);
 
-    private final List<ApiResource> resources;
-    private final List<Cache<GenericKubernetesResource>> caches = new ArrayList<>();
+    /** The CustomResourceDefinitions, whose established kinds the collector learns at run time. */
+    static final ApiResource CRDS =
+            new ApiResource(
+                    "apiextensions.k8s.io",
+                    "v1",
+                    "customresourcedefinitions",
+                    "CustomResourceDefinition",
+                    false);
+
+    /** Append-only (a key names its resource by index): the built-in kinds, then CRDs' kinds. */
+    private final List<ApiResource> resources = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private final List<Cache<GenericKubernetesResource>> caches =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final ControllerContext context;
 
     public GarbageCollector(ControllerContext context, List<ApiResource> resources) {
         super(context, NAME, IDENTITY);
-        this.resources = List.copyOf(resources);
-        for (int i = 0; i < this.resources.size(); i++) {
-            int index = i;
-            Cache<GenericKubernetesResource> cache =
-                    context.informers().cache(this.resources.get(i).context());
+        this.context = context;
+        for (ApiResource r : resources) {
+            if (!r.equals(CRDS)) {
+                watch(r);
+            }
+        }
+        List<Cache<GenericKubernetesResource>> initial = List.copyOf(caches);
+        Cache<GenericKubernetesResource> crds = context.informers().cache(CRDS.context());
+        crds.informer().addEventHandler(EventHandlers.of(this::learn, (o, n) -> learn(n), o -> {}));
+        newLoop(context.settings().workers(), initial);
+    }
+
+    /**
+     * Starts collecting the kind of an established CRD (its storage version, or the first served
+     * one), as Kubernetes' garbage collector follows discovery. Informers of a deleted CRD's kind
+     * stay (they retry until it is served again).
+     */
+    private synchronized void learn(GenericKubernetesResource crd) {
+        Object status = crd.getAdditionalProperties().get("status");
+        Object spec = crd.getAdditionalProperties().get("spec");
+        if (!(status instanceof Map<?, ?> st) || !(spec instanceof Map<?, ?> sp)) {
+            return;
+        }
+        boolean established = false;
+        if (st.get("conditions") instanceof List<?> conditions) {
+            for (Object c : conditions) {
+                if (c instanceof Map<?, ?> m
+                        && "Established".equals(m.get("type"))
+                        && "True".equals(m.get("status"))) {
+                    established = true;
+                }
+            }
+        }
+        if (!established || !(sp.get("names") instanceof Map<?, ?> names)) {
+            return;
+        }
+        String version = null;
+        if (sp.get("versions") instanceof List<?> versions) {
+            for (Object v : versions) {
+                if (v instanceof Map<?, ?> m && Boolean.TRUE.equals(m.get("served"))) {
+                    if (version == null || Boolean.TRUE.equals(m.get("storage"))) {
+                        version = String.valueOf(m.get("name"));
+                    }
+                }
+            }
+        }
+        if (version == null) {
+            return;
+        }
+        String group = String.valueOf(sp.get("group"));
+        String plural = String.valueOf(names.get("plural"));
+        for (ApiResource known : resources) {
+            if (known.group().equals(group) && known.plural().equals(plural)) {
+                return;
+            }
+        }
+        ApiResource r =
+                new ApiResource(
+                        group,
+                        version,
+                        plural,
+                        String.valueOf(names.get("kind")),
+                        "Namespaced".equals(sp.get("scope")));
+        watch(r);
+        log.info("Collecting custom resources {}.{} ({})", plural, group, version);
+    }
+
+    /** Adds {@code r}'s informer, indexes and handlers. */
+    private void watch(ApiResource r) {
+        {
+            int index = resources.size();
+            Cache<GenericKubernetesResource> cache = context.informers().cache(r.context());
             cache.informer()
                     .addIndexers(
                             Map.of(
@@ -86,8 +166,8 @@ public final class GarbageCollector extends ReconcilingController {
                                     (o, n) -> queue.add(key(index, n)),
                                     o -> onDelete(o)));
             caches.add(cache);
+            resources.add(r);
         }
-        newLoop(context.settings().workers(), caches);
     }
 
     private static String key(int index, GenericKubernetesResource o) {

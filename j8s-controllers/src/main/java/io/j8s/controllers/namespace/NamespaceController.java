@@ -74,7 +74,9 @@ public final class NamespaceController extends ReconcilingController {
         }
         String name = ns.getMetadata().getName();
         int remaining = 0;
-        for (ApiResource r : resources) {
+        List<ApiResource> all = new ArrayList<>(resources);
+        all.addAll(customResources());
+        for (ApiResource r : all) {
             for (GenericKubernetesResource o :
                     client.genericKubernetesResources(r.context())
                             .inNamespace(name)
@@ -124,5 +126,73 @@ public final class NamespaceController extends ReconcilingController {
         }
         log.info("Namespace {} is empty; removed the kubernetes finalizer", name);
         return Result.done();
+    }
+
+    private static final ApiResource CRDS =
+            new ApiResource(
+                    "apiextensions.k8s.io",
+                    "v1",
+                    "customresourcedefinitions",
+                    "CustomResourceDefinition",
+                    false);
+
+    /**
+     * The namespaced kinds of the established CustomResourceDefinitions, read when a namespace
+     * terminates (Kubernetes' namespace deleter reads discovery the same way): one served version
+     * of each, the storage version when it is served.
+     */
+    private List<ApiResource> customResources() {
+        List<ApiResource> out = new ArrayList<>();
+        List<GenericKubernetesResource> crds;
+        try {
+            crds = client.genericKubernetesResources(CRDS.context()).list().getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return out;
+            }
+            throw e;
+        }
+        for (GenericKubernetesResource crd : crds) {
+            if (!(crd.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+                    || !"Namespaced".equals(spec.get("scope"))
+                    || !(spec.get("names") instanceof Map<?, ?> names)
+                    || !(crd.getAdditionalProperties().get("status") instanceof Map<?, ?> status)
+                    || !established(status)) {
+                continue;
+            }
+            String version = null;
+            if (spec.get("versions") instanceof List<?> versions) {
+                for (Object v : versions) {
+                    if (v instanceof Map<?, ?> m
+                            && Boolean.TRUE.equals(m.get("served"))
+                            && (version == null || Boolean.TRUE.equals(m.get("storage")))) {
+                        version = String.valueOf(m.get("name"));
+                    }
+                }
+            }
+            if (version != null) {
+                out.add(
+                        new ApiResource(
+                                String.valueOf(spec.get("group")),
+                                version,
+                                String.valueOf(names.get("plural")),
+                                String.valueOf(names.get("kind")),
+                                true));
+            }
+        }
+        return out;
+    }
+
+    private static boolean established(Map<?, ?> status) {
+        if (status.get("conditions") instanceof List<?> conditions) {
+            for (Object c : conditions) {
+                if (c instanceof Map<?, ?> m
+                        && "Established".equals(m.get("type"))
+                        && "True".equals(m.get("status"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }
