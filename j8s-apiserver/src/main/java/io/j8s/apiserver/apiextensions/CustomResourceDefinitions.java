@@ -50,7 +50,7 @@ public final class CustomResourceDefinitions implements AutoCloseable {
      * Where the schema part of issue 18 is wired: the stand-in accepts every schema and object
      * until {@code StructuralSchema} and {@code CelRules} are merged (docs/custom-resources.md).
      */
-    static final SchemaSupport schemas = SchemaSupport.ACCEPT_ALL;
+    static final SchemaSupport schemas = new StructuralSchemaSupport();
 
     /** The served resource {@code customresourcedefinitions.apiextensions.k8s.io}. */
     public static final ResourceType TYPE =
