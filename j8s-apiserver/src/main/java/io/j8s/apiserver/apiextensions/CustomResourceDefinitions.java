@@ -47,8 +47,8 @@ public final class CustomResourceDefinitions implements AutoCloseable {
     public static final String GROUP = "apiextensions.k8s.io";
 
     /**
-     * Where the schema part of issue 18 is wired: the stand-in accepts every schema and object
-     * until {@code StructuralSchema} and {@code CelRules} are merged (docs/custom-resources.md).
+     * How CRD schemas are checked and custom resources validated, defaulted and pruned: by the
+     * structural schema and the CEL rules (docs/custom-resources.md).
      */
     static final SchemaSupport schemas = new StructuralSchemaSupport();
 

@@ -6,11 +6,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The seam to the structural schema and CEL parts of issue 18 (docs/custom-resources.md): checking
- * a CRD version's {@code openAPIV3Schema}, and validating, defaulting and pruning the custom
- * resources of that version. {@link #ACCEPT_ALL} is the stand-in until {@code
- * apiextensions.schema.StructuralSchema} and {@code apiextensions.cel.CelRules} are wired in here
- * ({@link CustomResourceDefinitions#schemas}).
+ * Checking a CRD version's {@code openAPIV3Schema}, and validating, defaulting and pruning the
+ * custom resources of that version (docs/custom-resources.md). The server uses {@link
+ * StructuralSchemaSupport} ({@code apiextensions.schema.StructuralSchema} and {@code
+ * apiextensions.cel.CelRules}); {@link #ACCEPT_ALL} serves the tests that are not about schemas.
  */
 interface SchemaSupport {
 
@@ -32,7 +31,7 @@ interface SchemaSupport {
         void applyDefaultsAndPrune(ObjectNode object);
     }
 
-    /** Accepts every schema and every object, changing nothing: the stand-in. */
+    /** Accepts every schema and every object, changing nothing (for tests). */
     SchemaSupport ACCEPT_ALL =
             new SchemaSupport() {
                 @Override

@@ -11,8 +11,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * {@link SchemaSupport} by the structural schema ({@link StructuralSchema}) and the CEL rules
  * ({@link CelRules}) of a CRD version (docs/custom-resources.md). As Kubernetes'
- * customResourceStrategy.Validate: the schema's errors first, then the rules' unless a value has
- * the wrong type (a blocking error).
+ * customResourceStrategy.Validate: the schema's errors first, then the rules' ({@link
+ * CelRules#validateAfterSchema}: none after a blocking schema error, with Kubernetes' notice).
  */
 final class StructuralSchemaSupport implements SchemaSupport {
 
@@ -34,11 +34,7 @@ final class StructuralSchemaSupport implements SchemaSupport {
             @Override
             public List<FieldError> validate(JsonNode object, JsonNode oldOrNull) {
                 List<FieldError> errors = new ArrayList<>(schema.validate(object));
-                boolean blocking =
-                        errors.stream().anyMatch(e -> e.type() == FieldError.Type.TYPE_INVALID);
-                if (!blocking) {
-                    errors.addAll(rules.validate(object, oldOrNull));
-                }
+                errors.addAll(rules.validateAfterSchema(errors, object, oldOrNull));
                 return errors;
             }
 
