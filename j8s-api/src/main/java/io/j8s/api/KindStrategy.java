@@ -149,4 +149,13 @@ public interface KindStrategy {
      * is used for the Age column.
      */
     List<Object> tableCells(ObjectNode object, Instant now);
+
+    /**
+     * The OpenAPI v3 schema of the served version when the kind is defined at run time (a custom
+     * resource): server-side apply reads its list and map types from it. Empty for built-in kinds,
+     * whose types come from j8s' schema model.
+     */
+    default java.util.Optional<tools.jackson.databind.JsonNode> openApiV3Schema() {
+        return java.util.Optional.empty();
+    }
 }

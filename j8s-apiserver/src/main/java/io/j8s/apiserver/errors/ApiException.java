@@ -159,6 +159,14 @@ public final class ApiException extends RuntimeException {
                 null);
     }
 
+    /**
+     * 409 of a server-side apply with conflicts, as {@code errors.NewApplyConflict}: reason
+     * Conflict, one {@code FieldManagerConflict} cause per field, no name or kind.
+     */
+    public static ApiException applyConflict(String message, List<Cause> causes) {
+        return new ApiException(409, "Conflict", message, null, null, null, causes, null);
+    }
+
     /** 422 without field causes, as for a patch that does not apply. */
     public static ApiException unprocessable(String message) {
         return simple(422, "Invalid", message);
