@@ -67,7 +67,7 @@ sealed interface ApplyType {
     static ApplyType of(ResourceType type) {
         java.util.Optional<JsonNode> schema = type.strategy().openApiV3Schema();
         if (schema.isPresent()) {
-            return OpenApi.root(schema.get());
+            return OpenApi.cached(schema.get());
         }
         String def = ApiSchema.get().kindDefinition(type.apiVersion(), type.kind());
         return def == null ? DEDUCED : Builtin.ref(def);
@@ -176,7 +176,23 @@ sealed interface ApplyType {
 
     /** Types from a custom resource's OpenAPI v3 schema (the CRD's {@code openAPIV3Schema}). */
     final class OpenApi {
+        private static final int CACHE_SIZE = 256;
+        private static final Map<JsonNode, ApplyType> CACHE = new ConcurrentHashMap<>();
+
         private OpenApi() {}
+
+        /** The type of a schema, built once per distinct schema (at most 256 kept). */
+        static ApplyType cached(JsonNode schema) {
+            ApplyType t = CACHE.get(schema);
+            if (t == null) {
+                if (CACHE.size() >= CACHE_SIZE) {
+                    CACHE.clear();
+                }
+                t = root(schema);
+                CACHE.put(schema.deepCopy(), t);
+            }
+            return t;
+        }
 
         static ApplyType root(JsonNode schema) {
             ApplyType objectMeta = Builtin.ref(ApiSchema.OBJECT_META);

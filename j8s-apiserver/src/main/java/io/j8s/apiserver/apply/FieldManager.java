@@ -462,9 +462,13 @@ public final class FieldManager {
         if (!lastApplied.isObject()) {
             return null;
         }
-        FieldSet set = Typed.toFieldSet(lastApplied, t);
-        Typed.Comparison c = Typed.compare(lastApplied, live, t);
-        return set.difference(c.modified());
+        try {
+            FieldSet set = Typed.toFieldSet(lastApplied, t);
+            Typed.Comparison c = Typed.compare(lastApplied, live, t);
+            return set.difference(c.modified());
+        } catch (ApiException e) {
+            return null;
+        }
     }
 
     /**

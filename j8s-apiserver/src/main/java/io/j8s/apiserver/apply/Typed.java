@@ -151,9 +151,14 @@ final class Typed {
                 out.insert(path);
                 return;
             }
+            Set<PathElement> seen = new HashSet<>();
             for (int i = 0; i < value.size(); i++) {
                 JsonNode item = value.get(i);
-                path.add(itemElement(l, i, item));
+                PathElement pe = itemElement(l, i, item);
+                if (!seen.add(pe)) {
+                    throw duplicate(l, pe);
+                }
+                path.add(pe);
                 toFieldSet(item, l.items(), path, out, depth + 1, budget);
                 out.insert(path);
                 path.remove(path.size() - 1);
@@ -283,17 +288,21 @@ final class Typed {
             PathElement pe = itemElement(t, i, list.get(i));
             if (out.containsKey(pe)) {
                 if (strict) {
-                    throw ApiException.unprocessable(
-                            "the applied configuration has duplicate entries for key "
-                                    + pe.display()
-                                    + " in a list whose items are keyed by "
-                                    + (t.keys().isEmpty() ? "their value" : t.keys()));
+                    throw duplicate(t, pe);
                 }
                 continue;
             }
             out.put(pe, list.get(i));
         }
         return out;
+    }
+
+    private static ApiException duplicate(ApplyType.ListType t, PathElement pe) {
+        return ApiException.unprocessable(
+                "the applied configuration has duplicate entries for key "
+                        + pe.display()
+                        + " in a list whose items are keyed by "
+                        + (t.keys().isEmpty() ? "their value" : String.join(", ", t.keys())));
     }
 
     // ---------------------------------------------------------------- compare
