@@ -412,4 +412,47 @@ class FieldManagerTest {
                 .isEqualTo("kubectl");
         assertThat(FieldManager.managerFromUserAgent("a".repeat(200))).hasSize(128);
     }
+
+    private static JsonNode entry(ObjectNode object, String manager, String operation) {
+        for (JsonNode e : object.path("metadata").path("managedFields")) {
+            if (e.path("manager").asString().equals(manager)
+                    && e.path("operation").asString().equals(operation)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void statusWritesOwnOnlyStatus_asTheirSubresource() {
+        // fieldmanager: a status write is its own entry ("subresource": "status") and owns only
+        // status (the status strategies' reset fields); an apply to the main resource never owns
+        // status.
+        Case t = on(DEPLOYMENTS);
+        t.apply(
+                "user",
+                CONTAINER_A + "      - name: a\n        image: one\nstatus:\n  replicas: 9\n");
+        assertThat(t.fields("user")).doesNotContain("f:status");
+        ObjectNode next = t.live.deepCopy();
+        next.putObject("status").put("replicas", 1);
+        FieldManager.trackUpdate(DEPLOYMENTS, t.live, next, "ctrl", "status", t.now);
+        JsonNode update = entry(next, "ctrl", "Update");
+        assertThat(update.path("subresource").asString()).isEqualTo("status");
+        assertThat(Json.write(update.get("fieldsV1")))
+                .isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
+
+        ObjectNode applied =
+                FieldManager.apply(
+                        DEPLOYMENTS,
+                        next,
+                        t.config("spec:\n  replicas: 5\nstatus:\n  replicas: 2\n"),
+                        "ctrl",
+                        true,
+                        "status",
+                        t.now);
+        JsonNode apply = entry(applied, "ctrl", "Apply");
+        assertThat(apply.path("subresource").asString()).isEqualTo("status");
+        assertThat(Json.write(apply.get("fieldsV1")))
+                .isEqualTo("{\"f:status\":{\"f:replicas\":{}}}");
+    }
 }
