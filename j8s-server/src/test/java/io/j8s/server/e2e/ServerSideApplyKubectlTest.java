@@ -7,7 +7,12 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.j8s.api.json.Json;
 import io.j8s.server.testing.Kubectl;
 import io.j8s.server.testing.TestCluster;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -257,5 +262,78 @@ class ServerSideApplyKubectlTest {
         ConfigMap again = cluster.client().resource(cm).serverSideApply();
         assertThat(again.getMetadata().getResourceVersion())
                 .isEqualTo(updated.getMetadata().getResourceVersion());
+    }
+
+    private static HttpResponse<String> patch(String query, String contentType, String body)
+            throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .sslContext(cluster.adminSslContext())
+                        .connectTimeout(Duration.ofSeconds(5))
+                        .build();
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(
+                                        cluster.server().apiUrl()
+                                                + "/api/v1/namespaces/default/configmaps/raw"
+                                                + query))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Accept", "application/json")
+                        .header("Content-Type", contentType)
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body))
+                        .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theOptionsAndErrorsOfAnApplyRequest() throws Exception {
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"a\":\"b\"}}";
+        // fieldManager is required (PatchOptions validation).
+        HttpResponse<String> missing = patch("", "application/apply-patch+yaml", body);
+        assertThat(missing.statusCode()).isEqualTo(422);
+        assertThat(Json.parse(missing.body()).path("message").asString())
+                .isEqualTo(
+                        "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value:"
+                                + " is required for apply patch");
+        // force only with apply.
+        HttpResponse<String> force = patch("?force=true", "application/merge-patch+json", "{}");
+        assertThat(force.statusCode()).isEqualTo(422);
+        assertThat(force.body())
+                .contains("force: Forbidden: may not be specified for non-apply patch");
+        // CBOR apply bodies: 415 naming the YAML type.
+        HttpResponse<String> cbor = patch("?fieldManager=m", "application/apply-patch+cbor", body);
+        assertThat(cbor.statusCode()).isEqualTo(415);
+        assertThat(cbor.body()).contains("application/apply-patch+yaml");
+        // dryRun: answered, nothing stored.
+        HttpResponse<String> dry =
+                patch("?fieldManager=m&dryRun=All", "application/apply-patch+yaml", body);
+        assertThat(dry.statusCode()).as(dry.body()).isEqualTo(200);
+        assertThat(cluster.kubectl().run("get", "configmap", "raw", "-n", "default").exitCode())
+                .isNotZero();
+        // A wrong apiVersion: 400 with Kubernetes' words.
+        HttpResponse<String> version =
+                patch(
+                        "?fieldManager=m",
+                        "application/apply-patch+yaml",
+                        "apiVersion: v2\nkind: ConfigMap\n");
+        assertThat(version.statusCode()).isEqualTo(400);
+        assertThat(version.body())
+                .contains(
+                        "Incorrect version specified in apply patch. Specified patch version: v2,"
+                                + " expected: v1");
+        // Apply creates (201), with the applier's entry.
+        HttpResponse<String> created =
+                patch("?fieldManager=m", "application/apply-patch+yaml", body);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode object = Json.parse(created.body());
+        assertThat(entry(object, "m", "Apply")).isNotNull();
+        // fieldValidation=Strict refuses unknown fields.
+        HttpResponse<String> strict =
+                patch(
+                        "?fieldManager=m&fieldValidation=Strict",
+                        "application/apply-patch+yaml",
+                        "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"bogus\":1}");
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(strict.body()).contains("bogus");
     }
 }
