@@ -124,8 +124,7 @@ final class RequestOptions {
                             "fieldManager", manager, FieldManager.invalidManager(manager));
         }
         if (error != null) {
-            throw ApiException.invalid(
-                    optionsKind(exchange) + ".meta.k8s.io", "meta.k8s.io", "", List.of(error));
+            throw ApiException.invalidOptions(optionsKind(exchange), List.of(error));
         }
         return manager;
     }

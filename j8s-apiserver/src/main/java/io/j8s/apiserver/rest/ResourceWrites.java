@@ -163,10 +163,8 @@ final class ResourceWrites {
             return;
         }
         if (force != null) {
-            throw ApiException.invalid(
-                    "PatchOptions.meta.k8s.io",
-                    "meta.k8s.io",
-                    "",
+            throw ApiException.invalidOptions(
+                    "PatchOptions",
                     List.of(
                             FieldError.forbidden(
                                     "force", "may not be specified for non-apply patch")));
@@ -215,10 +213,8 @@ final class ResourceWrites {
             String forceParam) {
         String fieldManager = exchange.query("fieldManager");
         if (fieldManager == null || fieldManager.isEmpty()) {
-            throw ApiException.invalid(
-                    "PatchOptions.meta.k8s.io",
-                    "meta.k8s.io",
-                    "",
+            throw ApiException.invalidOptions(
+                    "PatchOptions",
                     List.of(FieldError.required("fieldManager", "is required for apply patch")));
         }
         boolean force = QueryParameters.parseBool(forceParam);

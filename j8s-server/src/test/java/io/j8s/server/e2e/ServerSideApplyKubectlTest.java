@@ -295,6 +295,11 @@ class ServerSideApplyKubectlTest {
                 .isEqualTo(
                         "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: Required value:"
                                 + " is required for apply patch");
+        assertThat(Json.parse(missing.body()).path("reason").asString()).isEqualTo("Invalid");
+        assertThat(Json.parse(missing.body()).path("details").path("kind").asString())
+                .isEqualTo("PatchOptions");
+        assertThat(Json.parse(missing.body()).path("details").path("group").asString())
+                .isEqualTo("meta.k8s.io");
         // force only with apply.
         HttpResponse<String> force = patch("?force=true", "application/merge-patch+json", "{}");
         assertThat(force.statusCode()).isEqualTo(422);
@@ -335,5 +340,36 @@ class ServerSideApplyKubectlTest {
                         "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"bogus\":1}");
         assertThat(strict.statusCode()).isEqualTo(400);
         assertThat(strict.body()).contains("bogus");
+    }
+
+    @Test
+    void olderKubectls_applyServerSide_too() {
+        for (String binary :
+                List.of(
+                        "/usr/lib/google-cloud-sdk/bin/kubectl.1.27",
+                        "/opt/kubectl-1.20/usr/bin/kubectl")) {
+            Kubectl kubectl = cluster.kubectl().withBinary(binary);
+            String name = "old-" + binary.hashCode();
+            String yaml = CONFIG.formatted("blue").replace("name: shared", "name: " + name);
+            byte[] input = yaml.getBytes(StandardCharsets.UTF_8);
+            Kubectl.Result first =
+                    kubectl.runWithInput(input, Map.of(), "apply", "--server-side", "-f", "-");
+            assertThat(first.exitCode()).as(binary + ": " + first.stderr()).isZero();
+            String rv =
+                    get("configmap", name, "-n", "default")
+                            .path("metadata")
+                            .path("resourceVersion")
+                            .asString();
+            Kubectl.Result second =
+                    kubectl.runWithInput(input, Map.of(), "apply", "--server-side", "-f", "-");
+            assertThat(second.exitCode()).as(binary + ": " + second.stderr()).isZero();
+            assertThat(
+                            get("configmap", name, "-n", "default")
+                                    .path("metadata")
+                                    .path("resourceVersion")
+                                    .asString())
+                    .as(binary)
+                    .isEqualTo(rv);
+        }
     }
 }
