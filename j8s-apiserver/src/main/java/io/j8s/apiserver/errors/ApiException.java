@@ -159,6 +159,32 @@ public final class ApiException extends RuntimeException {
                 null);
     }
 
+    /**
+     * 409 of a server-side apply with conflicts, as {@code errors.NewApplyConflict}: reason
+     * Conflict, one {@code FieldManagerConflict} cause per field, no name or kind.
+     */
+    public static ApiException applyConflict(String message, List<Cause> causes) {
+        return new ApiException(409, "Conflict", message, null, null, null, causes, null);
+    }
+
+    /**
+     * 422 for invalid request options ({@code PatchOptions}, {@code CreateOptions}, ...), as {@code
+     * errors.NewInvalid} words it for the {@code meta.k8s.io} group: {@code
+     * PatchOptions.meta.k8s.io "" is invalid: ...}, details kind {@code PatchOptions}.
+     */
+    public static ApiException invalidOptions(String optionsKind, List<FieldError> errors) {
+        ApiException e = invalid(optionsKind, "meta.k8s.io", "", errors);
+        return new ApiException(
+                422,
+                "Invalid",
+                e.getMessage().replaceFirst(optionsKind, optionsKind + ".meta.k8s.io"),
+                null,
+                "meta.k8s.io",
+                optionsKind,
+                e.causes,
+                null);
+    }
+
     /** 422 without field causes, as for a patch that does not apply. */
     public static ApiException unprocessable(String message) {
         return simple(422, "Invalid", message);

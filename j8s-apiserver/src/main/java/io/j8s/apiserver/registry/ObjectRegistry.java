@@ -5,6 +5,7 @@ import io.j8s.api.json.GoEncoding;
 import io.j8s.api.json.Json;
 import io.j8s.api.json.StrictDecoding;
 import io.j8s.api.validation.FieldError;
+import io.j8s.apiserver.apply.FieldManager;
 import io.j8s.apiserver.cache.ObjectCodec;
 import io.j8s.apiserver.errors.ApiException;
 import io.j8s.store.AlreadyExistsException;
@@ -131,6 +132,9 @@ public final class ObjectRegistry {
             goRoundTrip(type, object);
             type.strategy().applyDefaults(object);
             goRoundTrip(type, object);
+            if (!options.apply()) {
+                FieldManager.trackCreate(type, object, options.manager(), clock.instant());
+            }
             List<TxnOp> extra = admission.admitCreate(type, object);
             boolean committed = false;
             boolean conflict = false;
@@ -318,6 +322,10 @@ public final class ObjectRegistry {
             try {
                 type.strategy().applyDefaults(object);
                 goRoundTrip(type, object);
+                if (!SERVER.equals(subresource) && !options.apply()) {
+                    FieldManager.trackUpdate(
+                            type, old, object, options.manager(), subresource, clock.instant());
+                }
                 if (!SERVER.equals(subresource)) {
                     validate(type, object, old);
                 }
@@ -380,6 +388,11 @@ public final class ObjectRegistry {
             object = desired;
         } else if ("status".equals(subresource)) {
             object = old.deepCopy();
+            // A server-side apply of the status computed its managed fields already.
+            JsonNode managedFields = ObjectCodec.metadata(desired).get("managedFields");
+            if (managedFields != null) {
+                ObjectCodec.metadata(object).set("managedFields", managedFields.deepCopy());
+            }
             JsonNode status = desired.get("status");
             if (status == null || status.isNull()) {
                 object.remove("status");

@@ -7,6 +7,7 @@ import io.j8s.api.patch.MergePatch;
 import io.j8s.api.patch.PatchException;
 import io.j8s.api.patch.PatchSchemas;
 import io.j8s.api.patch.StrategicMergePatch;
+import io.j8s.apiserver.apply.ApplyPatch;
 import io.j8s.apiserver.errors.ApiException;
 import io.j8s.apiserver.request.MediaTypes;
 import java.util.List;
@@ -16,19 +17,28 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The PATCH content types the server takes and how each applies to the current object: JSON Patch
- * (RFC 6902), JSON Merge Patch (RFC 7386) and strategic merge patch (kubectl apply's).
+ * (RFC 6902), JSON Merge Patch (RFC 7386) and strategic merge patch (kubectl apply's); server-side
+ * apply ({@code application/apply-patch+yaml}) is {@link io.j8s.apiserver.apply.FieldManager}'s.
  */
 public final class PatchSupport {
     private static final List<String> SUPPORTED =
             List.of(
                     MediaTypes.JSON_PATCH,
                     MediaTypes.MERGE_PATCH,
+                    MediaTypes.APPLY_PATCH,
                     MediaTypes.STRATEGIC_MERGE_PATCH);
 
     /**
      * @throws ApiException 415 for any other content type
      */
     public void checkSupported(String contentType) {
+        if (ApplyPatch.CBOR.equals(contentType)) {
+            throw ApiException.unsupportedMediaType(
+                    "server-side apply with a CBOR body ("
+                            + ApplyPatch.CBOR
+                            + ") is not supported: send "
+                            + MediaTypes.APPLY_PATCH);
+        }
         if (!SUPPORTED.contains(contentType)) {
             throw ApiException.unsupportedMediaType(contentType, SUPPORTED);
         }

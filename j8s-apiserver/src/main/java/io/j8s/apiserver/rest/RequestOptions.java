@@ -6,6 +6,7 @@ import io.j8s.api.selector.FieldSelector;
 import io.j8s.api.selector.LabelSelector;
 import io.j8s.api.selector.SelectorException;
 import io.j8s.api.validation.FieldError;
+import io.j8s.apiserver.apply.FieldManager;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.WatchRequest;
 import io.j8s.apiserver.errors.ApiException;
@@ -92,7 +93,40 @@ final class RequestOptions {
         } else {
             throw ApiException.badRequest("fieldValidation parameter unsupported: " + validation);
         }
-        return new WriteOptions("All".equals(dryRun), mode, new ArrayList<>());
+        return new WriteOptions(
+                "All".equals(dryRun), mode, new ArrayList<>(), fieldManager(exchange), false);
+    }
+
+    /** The {@code *Options} kind of a write's verb, for its 422. */
+    static String optionsKind(HttpExchange exchange) {
+        return switch (exchange.method()) {
+            case "POST" -> "CreateOptions";
+            case "PUT" -> "UpdateOptions";
+            default -> "PatchOptions";
+        };
+    }
+
+    /**
+     * The write's field manager: {@code fieldManager}, checked as Kubernetes' ValidateFieldManager
+     * (a 422), else the User-Agent's prefix (docs/server-side-apply.md).
+     */
+    private static String fieldManager(HttpExchange exchange) {
+        String manager = exchange.query("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            return FieldManager.managerFromUserAgent(exchange.header("User-Agent"));
+        }
+        FieldError error = null;
+        if (manager.length() > FieldManager.MAX_MANAGER_LENGTH) {
+            error = FieldError.tooLong("fieldManager", FieldManager.MAX_MANAGER_LENGTH);
+        } else if (FieldManager.invalidManager(manager) != null) {
+            error =
+                    FieldError.invalid(
+                            "fieldManager", manager, FieldManager.invalidManager(manager));
+        }
+        if (error != null) {
+            throw ApiException.invalidOptions(optionsKind(exchange), List.of(error));
+        }
+        return manager;
     }
 
     static DeleteOptions deleteOptions(HttpExchange exchange) {

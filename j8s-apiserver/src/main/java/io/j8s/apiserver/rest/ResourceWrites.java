@@ -2,7 +2,10 @@ package io.j8s.apiserver.rest;
 
 import io.j8s.api.ResourceType;
 import io.j8s.api.json.Json;
+import io.j8s.api.validation.FieldError;
 import io.j8s.apiserver.admission.WriteAdmission;
+import io.j8s.apiserver.apply.ApplyPatch;
+import io.j8s.apiserver.apply.FieldManager;
 import io.j8s.apiserver.cache.CachedObject;
 import io.j8s.apiserver.cache.ObjectCodec;
 import io.j8s.apiserver.cache.WatchCache;
@@ -13,8 +16,10 @@ import io.j8s.apiserver.registry.ObjectRegistry;
 import io.j8s.apiserver.registry.WriteOptions;
 import io.j8s.apiserver.request.Bodies;
 import io.j8s.apiserver.request.MediaTypes;
+import io.j8s.apiserver.request.QueryParameters;
 import io.j8s.apiserver.request.RequestInfo;
 import io.j8s.apiserver.request.Responses;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,6 +157,18 @@ final class ResourceWrites {
         byte[] body = exchange.body();
         patches.checkSupported(contentType);
         WriteOptions options = RequestOptions.writeOptions(exchange);
+        String force = exchange.query("force");
+        if (MediaTypes.APPLY_PATCH.equals(contentType)) {
+            applyPatch(exchange, info, type, options, body, force);
+            return;
+        }
+        if (force != null) {
+            throw ApiException.invalidOptions(
+                    "PatchOptions",
+                    List.of(
+                            FieldError.forbidden(
+                                    "force", "may not be specified for non-apply patch")));
+        }
         String sub = info.subresource();
         if ("scale".equals(sub)) {
             respondScale(
@@ -181,6 +198,93 @@ final class ResourceWrites {
                             return result;
                         });
         respondWritten(exchange, 200, patched, options);
+    }
+
+    /**
+     * Server-side apply ({@code application/apply-patch+yaml}): merges the applied configuration
+     * into the object, or creates it when it does not exist (docs/server-side-apply.md).
+     */
+    private void applyPatch(
+            HttpExchange exchange,
+            RequestInfo info,
+            ResourceType type,
+            WriteOptions options,
+            byte[] body,
+            String forceParam) {
+        String fieldManager = exchange.query("fieldManager");
+        if (fieldManager == null || fieldManager.isEmpty()) {
+            throw ApiException.invalidOptions(
+                    "PatchOptions",
+                    List.of(FieldError.required("fieldManager", "is required for apply patch")));
+        }
+        boolean force = QueryParameters.parseBool(forceParam);
+        String sub = info.subresource();
+        if (sub != null && !"status".equals(sub)) {
+            throw ApiException.unsupportedMediaType(
+                    "server-side apply of the "
+                            + sub
+                            + " subresource is not supported: apply the "
+                            + type.kind()
+                            + " itself");
+        }
+        ObjectNode config = ApplyPatch.decode(body);
+        JsonNode metadata = config.path("metadata");
+        String bodyName = metadata.path("name").asString("");
+        if (!bodyName.isEmpty() && !bodyName.equals(info.name())) {
+            throw ApiException.badRequest(
+                    "the name of the object ("
+                            + bodyName
+                            + ") does not match the name on the URL ("
+                            + info.name()
+                            + ")");
+        }
+        String bodyNamespace = metadata.path("namespace").asString("");
+        if (type.namespaced()
+                && !bodyNamespace.isEmpty()
+                && !bodyNamespace.equals(info.namespace())) {
+            throw ApiException.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on"
+                            + " the request");
+        }
+        WriteOptions applyOptions = options.asApply();
+        try {
+            ObjectNode patched =
+                    registry.patch(
+                            type,
+                            info.namespace(),
+                            info.name(),
+                            sub,
+                            applyOptions,
+                            current -> {
+                                ObjectNode result =
+                                        FieldManager.apply(
+                                                type,
+                                                current,
+                                                config,
+                                                fieldManager,
+                                                force,
+                                                sub,
+                                                Instant.now());
+                                admit(exchange, info, type, result, current);
+                                return result;
+                            });
+            respondWritten(exchange, 200, patched, options);
+        } catch (ApiException e) {
+            if (e.code() != 404
+                    || sub != null
+                    || registry.read(type, info.namespace(), info.name()).isPresent()) {
+                throw e;
+            }
+            // Apply creates what does not exist.
+            ObjectNode object =
+                    FieldManager.apply(
+                            type, null, config, fieldManager, force, null, Instant.now());
+            ObjectNode objectMeta = (ObjectNode) object.get("metadata");
+            objectMeta.put("name", info.name());
+            admit(exchange, info, type, object, null);
+            ObjectNode created = registry.create(type, info.namespace(), object, applyOptions);
+            respondWritten(exchange, options.dryRun() ? 200 : 201, created, options);
+        }
     }
 
     void delete(HttpExchange exchange, RequestInfo info, ResourceType type) {
