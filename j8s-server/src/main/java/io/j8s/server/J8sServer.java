@@ -8,6 +8,7 @@ import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
+import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.server.join.ClusterBootstrap;
@@ -138,7 +139,10 @@ public final class J8sServer implements AutoCloseable {
         if (options.tokenAuthFile() != null) {
             security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
         }
-        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
+        // the in-process components' bearer tokens, as kube-apiserver's loopback client
+        LoopbackTokens loopback = new LoopbackTokens();
+        security = security.withLoopback(loopback);
+        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl, loopback);
         closeables.push(credentials);
         ApiServerConfig config =
                 ApiServerConfig.builder()
@@ -159,6 +163,7 @@ public final class J8sServer implements AutoCloseable {
         ServerReadiness readiness =
                 new ServerReadiness(options, apiServer, () -> controllerManager, () -> dataPlane);
         apiServer.start();
+        credentials.primeLoopbackTls();
         readiness.watchNodes();
         closeables.push(readiness);
         kubeconfig = writeAdminKubeconfig();
