@@ -408,9 +408,6 @@ public final class ApiServer implements AutoCloseable {
                         clock,
                         new CachedTokenObjects(cache, this::typeOfKind));
         List<TokenAuthenticator> tokens = new ArrayList<>();
-        if (settings.loopback() != null) {
-            tokens.add(settings.loopback());
-        }
         if (settings.joinToken() != null) {
             tokens.add(new JoinTokenAuthenticator(settings.joinToken()));
         }

@@ -8,7 +8,6 @@ import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
-import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.server.join.ClusterBootstrap;
@@ -139,10 +138,7 @@ public final class J8sServer implements AutoCloseable {
         if (options.tokenAuthFile() != null) {
             security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
         }
-        // the in-process components' bearer tokens, as kube-apiserver's loopback client
-        LoopbackTokens loopback = new LoopbackTokens();
-        security = security.withLoopback(loopback);
-        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl, loopback);
+        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
         closeables.push(credentials);
         ApiServerConfig config =
                 ApiServerConfig.builder()
@@ -163,7 +159,6 @@ public final class J8sServer implements AutoCloseable {
         ServerReadiness readiness =
                 new ServerReadiness(options, apiServer, () -> controllerManager, () -> dataPlane);
         apiServer.start();
-        credentials.primeLoopbackTls();
         readiness.watchNodes();
         closeables.push(readiness);
         kubeconfig = writeAdminKubeconfig();

@@ -1,7 +1,6 @@
 package io.j8s.apiserver.auth;
 
 import io.j8s.apiserver.auth.authn.JoinToken;
-import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
 import io.j8s.apiserver.auth.join.NodeCredentialIssuer;
@@ -20,7 +19,6 @@ import java.util.Objects;
  * @param tokenFile static tokens ({@code --token-auth-file}), or null
  * @param joinToken the token node agents join with, or null (joining disabled)
  * @param nodeCredentials signs joining nodes' certificates, or null (joining disabled)
- * @param loopback the bearer tokens of the server's own in-process clients, or null (none)
  */
 public record ApiSecurity(
         List<X509Certificate> clientCas,
@@ -29,8 +27,7 @@ public record ApiSecurity(
         String serviceAccountIssuer,
         TokenFile tokenFile,
         JoinToken joinToken,
-        NodeCredentialIssuer nodeCredentials,
-        LoopbackTokens loopback) {
+        NodeCredentialIssuer nodeCredentials) {
 
     public ApiSecurity {
         clientCas = List.copyOf(clientCas);
@@ -51,8 +48,7 @@ public record ApiSecurity(
      */
     public static ApiSecurity of(
             List<X509Certificate> clientCas, byte[] caBundle, KeyPair serviceAccountKeys) {
-        return new ApiSecurity(
-                clientCas, caBundle, serviceAccountKeys, null, null, null, null, null);
+        return new ApiSecurity(clientCas, caBundle, serviceAccountKeys, null, null, null, null);
     }
 
     public ApiSecurity withTokenFile(TokenFile file) {
@@ -63,8 +59,7 @@ public record ApiSecurity(
                 serviceAccountIssuer,
                 file,
                 joinToken,
-                nodeCredentials,
-                loopback);
+                nodeCredentials);
     }
 
     public ApiSecurity withJoining(JoinToken token, NodeCredentialIssuer issuer) {
@@ -75,21 +70,7 @@ public record ApiSecurity(
                 serviceAccountIssuer,
                 tokenFile,
                 token,
-                issuer,
-                loopback);
-    }
-
-    /** Accepts {@code tokens}, the bearer tokens of the server's own in-process clients. */
-    public ApiSecurity withLoopback(LoopbackTokens tokens) {
-        return new ApiSecurity(
-                clientCas,
-                caBundle,
-                serviceAccountKeys,
-                serviceAccountIssuer,
-                tokenFile,
-                joinToken,
-                nodeCredentials,
-                tokens);
+                issuer);
     }
 
     @Override

@@ -3,7 +3,6 @@ package io.j8s.server.pki;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -19,10 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
  *
  * <p>Clients from {@link #client(Identity)} are shared per identity, run over one {@link
- * ClientTransport} and are closed by {@link #close()}; callers must not close them. Given the
- * server's {@link LoopbackTokens}, they authenticate with a loopback token of their identity
- * instead of a certificate, and share one TLS client context (so their connections resume one TLS
- * session: docs/architecture.md, "Start-up"). Thread safe.
+ * ClientTransport} and are closed by {@link #close()}; callers must not close them. Thread safe.
  */
 public final class ClientCredentials implements AutoCloseable {
     private final CertificateAuthority ca;
@@ -31,8 +27,6 @@ public final class ClientCredentials implements AutoCloseable {
     private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
     private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
     private final ClientTransport transport = new ClientTransport();
-    private final LoopbackTokens loopback;
-    private volatile io.netty.handler.ssl.SslContext loopbackTls;
     private volatile boolean closed;
 
     /**
@@ -41,22 +35,9 @@ public final class ClientCredentials implements AutoCloseable {
      */
     public ClientCredentials(
             CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
-        this(ca, caPem, serverUrl, null);
-    }
-
-    /**
-     * @param loopback the server's loopback tokens, which its shared clients ({@link #client})
-     *     authenticate with; null: client certificates
-     */
-    public ClientCredentials(
-            CertificateAuthority ca,
-            String caPem,
-            java.util.function.Supplier<String> serverUrl,
-            LoopbackTokens loopback) {
         this.ca = ca;
         this.caPem = caPem;
         this.serverUrl = serverUrl;
-        this.loopback = loopback;
     }
 
     /** The client certificate and key of {@code identity}. */
@@ -97,22 +78,12 @@ public final class ClientCredentials implements AutoCloseable {
         return clients.computeIfAbsent(
                 identity,
                 id -> {
-                    if (loopback != null) {
-                        Config config =
-                                new ConfigBuilder(Config.empty())
-                                        .withMasterUrl(serverUrl.get())
-                                        .withCaCertData(base64(caPem))
-                                        .withOauthToken(loopback.issue(id.user(), id.groups()))
-                                        .withNamespace("default")
-                                        .withRequestTimeout(30_000)
-                                        .build();
-                        return transport.sharedTlsClient(config, loopbackTls());
-                    }
                     // fabric8 would put the certificate and key from the configuration into a
-                    // PKCS#12 key store (10,000 PBES2 rounds to set the key, as many to read it
-                    // back): the largest share of a start's CPU with a client per controller. The
-                    // client gets the TLS material ready-made instead (docs/architecture.md,
-                    // "Start-up").
+                    // PKCS#12 key
+                    // store (10,000 PBES2 rounds to set the key, as many to read it back): the
+                    // largest
+                    // share of a start's CPU with a client per controller. The client gets the TLS
+                    // material ready-made instead (docs/architecture.md, "Start-up").
                     Config config =
                             new ConfigBuilder(config(id))
                                     .withClientCertData(null)
@@ -120,42 +91,6 @@ public final class ClientCredentials implements AutoCloseable {
                                     .build();
                     return transport.client(config, keyManagers(credential(id)), trustManagers());
                 });
-    }
-
-    /**
-     * Makes one request with the loopback clients' TLS context (as the controller manager, whose
-     * client is made anyway) so that its session is cached before the components start: the
-     * components then open their first connections together, and each resumes that session instead
-     * of a full handshake with certificate signing and verifying (docs/architecture.md,
-     * "Start-up"). A failure only costs the resumption. No-op without loopback tokens.
-     */
-    public void primeLoopbackTls() {
-        if (loopback == null) {
-            return;
-        }
-        try {
-            client(Identity.controllerManager()).getKubernetesVersion();
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ClientCredentials.class)
-                    .atDebug()
-                    .setCause(e)
-                    .log("priming the loopback TLS session failed");
-        }
-    }
-
-    /** The one TLS client context of the loopback clients: trusts the cluster CA, no key. */
-    private io.netty.handler.ssl.SslContext loopbackTls() {
-        io.netty.handler.ssl.SslContext tls = loopbackTls;
-        if (tls == null) {
-            synchronized (this) {
-                tls = loopbackTls;
-                if (tls == null) {
-                    tls = ClientTransport.sharedClientContext(trustManagers()[0]);
-                    loopbackTls = tls;
-                }
-            }
-        }
-        return tls;
     }
 
     private javax.net.ssl.KeyManager[] keyManagers(Leaf leaf) {

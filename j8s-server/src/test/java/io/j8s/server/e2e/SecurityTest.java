@@ -135,46 +135,6 @@ class SecurityTest {
     }
 
     @Test
-    void inProcessComponents_actAsThemselves_withALoopbackTokenThatNeverLeavesTheProcess()
-            throws Exception {
-        // the server's own client of a node identity, as its node agent gets it
-        KubernetesClient node = cluster.server().client(Identity.node("lb1"));
-        String token = node.getConfiguration().getOauthToken();
-        assertThat(token).startsWith("j8s-loopback.").hasSizeGreaterThan(40);
-        assertThat(node.getConfiguration().getClientCertData()).isNull();
-        node.nodes()
-                .resource(new NodeBuilder().withNewMetadata().withName("lb1").endMetadata().build())
-                .create();
-        assertThatThrownBy(
-                        () ->
-                                node.nodes()
-                                        .resource(
-                                                new NodeBuilder()
-                                                        .withNewMetadata()
-                                                        .withName("lb2")
-                                                        .endMetadata()
-                                                        .build())
-                                        .create())
-                .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("node \"lb1\" is not allowed to modify node \"lb2\"");
-        // a loopback-shaped token the server did not issue is refused
-        Kubectl forger =
-                cluster.kubectlWithToken(
-                        "forger", "j8s-loopback.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        assertThat(forger.run("get", "pods").stderr())
-                .contains("You must be logged in to the server");
-        // nothing the server wrote holds the token
-        try (var files = Files.walk(cluster.server().kubeconfig().getParent())) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
-                        .as(f.toString())
-                        .doesNotContain(token);
-            }
-        }
-        cluster.client().nodes().withName("lb1").delete();
-    }
-
-    @Test
     void certificateOfAnotherCa_isUnauthorized_andWritesNothing() throws Exception {
         CertificateAuthority other =
                 CertificateAuthority.create("impostor", Duration.ofDays(1), Clock.systemUTC());
