@@ -2,20 +2,22 @@ package io.j8s.junit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.launcher.LauncherSessionListener;
 import org.junit.platform.launcher.core.LauncherFactory;
 
-/** The cluster host started when a JUnit Platform launcher session opens. */
+/**
+ * The cluster host started when a JUnit Platform launcher session opens. Each case runs in a test
+ * JVM of its own ({@link Main}), so the host of this JVM, which other classes' clusters may share,
+ * is left alone.
+ */
 class HostPrestartTest {
-
-    @AfterEach
-    void restore() {
-        System.clearProperty(HostPrestart.PROPERTY);
-    }
 
     @Test
     void isAServiceOfTheJUnitPlatform() {
@@ -24,41 +26,63 @@ class HostPrestartTest {
     }
 
     @Test
-    void aNewLauncherSessionStartsTheHost_andTheFirstClusterUsesIt() throws Exception {
-        J8sCluster.shutdownHost();
-        assertThat(J8sCluster.hostProcess()).isEmpty();
-
-        LauncherFactory.openSession().close();
-
-        // the host JVM starts on a thread of its own; hostProcess() waits for it
-        ProcessHandle host = awaitHost();
-        try (J8sCluster cluster = J8sCluster.builder().nodes().proxy(false).start()) {
-            assertThat(J8sCluster.hostProcess()).contains(host);
-            assertThat(cluster.apiServerUrl()).startsWith("https://127.0.0.1:");
-        }
+    void aLauncherSessionStartsTheHost_andTheFirstClusterUsesIt() throws Exception {
+        String out = run();
+        assertThat(out).contains("prestarted=true").contains("same host=true");
     }
 
     @Test
     void offSwitch_leavesTheStartToTheFirstCluster() throws Exception {
-        J8sCluster.shutdownHost();
-        System.setProperty(HostPrestart.PROPERTY, "false");
-
-        LauncherFactory.openSession().close();
-
-        assertThat(Thread.getAllStackTraces().keySet())
-                .noneMatch(t -> t.getName().equals("j8s-host-prestart") && t.isAlive());
-        assertThat(J8sCluster.hostProcess()).isEmpty();
+        String out = run("-D" + HostPrestart.PROPERTY + "=false");
+        assertThat(out).contains("prestart thread=false").contains("host=false");
     }
 
-    private static ProcessHandle awaitHost() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < deadline) {
-            var host = J8sCluster.hostProcess();
-            if (host.isPresent()) {
-                return host.get();
+    private static String run(String... flags) throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Path.of(System.getProperty("java.home"), "bin", "java")
+                                        .toString()));
+        command.addAll(List.of(flags));
+        for (String p : List.of("j8s.cache", "j8s.jar")) {
+            if (System.getProperty(p) != null) {
+                command.add("-D" + p + "=" + System.getProperty(p));
             }
-            Thread.sleep(50);
         }
-        throw new AssertionError("no cluster host 90 s after the launcher session opened");
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        Process process =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertThat(process.waitFor(240, TimeUnit.SECONDS)).as("the child test JVM ended").isTrue();
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.exitValue()).as(out).isZero();
+        return out;
+    }
+
+    /** A test JVM: opens a launcher session, then reports what it finds. */
+    public static final class Main {
+        public static void main(String[] args) throws Exception {
+            LauncherFactory.openSession().close();
+            boolean thread =
+                    Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().equals("j8s-host-prestart"));
+            if (!HostPrestart.enabled()) {
+                System.out.println("prestart thread=" + thread);
+                System.out.println("host=" + J8sCluster.hostProcess().isPresent());
+                System.exit(0);
+            }
+            // hostProcess() waits while the pre-start thread starts the host
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (J8sCluster.hostProcess().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            ProcessHandle host = J8sCluster.hostProcess().orElseThrow();
+            System.out.println("prestarted=true");
+            try (J8sCluster cluster = J8sCluster.builder().nodes().proxy(false).start()) {
+                System.out.println(
+                        "same host=" + J8sCluster.hostProcess().orElseThrow().equals(host));
+            }
+            J8sCluster.shutdownHost();
+            System.exit(0);
+        }
     }
 }
