@@ -9,7 +9,8 @@
 #   bench/startup.sh                       # all cases, 10 runs each
 #   bench/startup.sh --runs=3 --cases=server-fast,mock
 #
-# Options (all --name=value): runs, cases (server, server-fast, mock, junit), jar, jsa, work-dir.
+# Options (all --name=value): runs, cases (server, server-fast, mock, junit, launcher), jar, jsa,
+# work-dir.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -35,7 +35,11 @@ import java.util.stream.Stream;
  *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}), with no flag:
  *       the host as users get it (its class data sharing archive, written by one untimed run
  *       before, C1 only, {@code --store-fsync=false}, the shared test PKI); reported as {@code
- *       junit-first} and {@code junit-second}, measured in the test JVM around {@code start()}.
+ *       junit-first} and {@code junit-second}, measured in the test JVM around {@code start()};
+ *   <li>{@code launcher}: a test JVM whose JUnit Platform launcher runs a class starting two
+ *       clusters ({@link LauncherStart}), with j8s-junit's host pre-start at the launcher session's
+ *       opening and without it ({@code -Dj8s.host.prestart=false}), alternating: the first cluster
+ *       from {@code start()} and from the JVM's launch, the second from {@code start()}.
  * </ul>
  *
  * Every process is stopped and its data dir deleted after its run. The report (Markdown) goes to
@@ -83,6 +87,10 @@ public final class StartupBenchmark {
                 rows.addAll(runJunit(java, runs, work));
                 continue;
             }
+            if (c.equals("launcher")) {
+                rows.addAll(runLauncher(java, runs, work));
+                continue;
+            }
             List<Long> times = new ArrayList<>();
             for (int i = 0; i < runs; i++) {
                 long ms =
@@ -118,7 +126,8 @@ public final class StartupBenchmark {
                                     throw new IllegalArgumentException(
                                             "unknown case "
                                                     + c
-                                                    + "; known: server, server-fast, mock, junit");
+                                                    + "; known: server, server-fast, mock, junit,"
+                                                    + " launcher");
                         };
                 System.err.printf("%s run %d: %d ms%n", c, i + 1, ms);
                 times.add(ms);
@@ -168,6 +177,67 @@ public final class StartupBenchmark {
             second.add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));
         }
         return List.of(row("junit-first", first), row("junit-second", second));
+    }
+
+    /**
+     * The launcher case ({@link LauncherStart}): a test JVM whose JUnit Platform launcher runs a
+     * class starting two clusters, with j8s-junit's host pre-start (the default) and without
+     * ({@code -Dj8s.host.prestart=false}), alternating; one untimed run first writes the archive.
+     * Rows: from {@code start()} and from the JVM's launch to the first cluster usable, and the
+     * second cluster from {@code start()}.
+     */
+    private static List<String> runLauncher(String java, int runs, Path work) throws Exception {
+        Path cache = work.resolve("launcher-cache");
+        if (Files.exists(cache)) {
+            deleteTree(cache);
+        }
+        Files.createDirectories(cache);
+        Map<String, List<List<Long>>> times = new LinkedHashMap<>();
+        for (int i = -1; i < runs; i++) {
+            for (String prestart : List.of("true", "false")) {
+                List<String> command =
+                        new ArrayList<>(
+                                List.of(
+                                        java,
+                                        "-Dj8s.cache=" + cache,
+                                        "-Dj8s.host.prestart=" + prestart));
+                String hostArgs = System.getProperty("j8s.host.jvmArgs");
+                if (hostArgs != null) {
+                    command.add("-Dj8s.host.jvmArgs=" + hostArgs);
+                }
+                command.add("-Dbench.launchedAt=" + System.currentTimeMillis());
+                command.addAll(
+                        List.of(
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                LauncherStart.class.getName()));
+                String line = output(command);
+                if (i < 0) {
+                    System.err.println("launcher: writing the cluster host's archive: " + line);
+                    continue;
+                }
+                System.err.printf("launcher run %d prestart=%s: %s%n", i + 1, prestart, line);
+                List<List<Long>> t =
+                        times.computeIfAbsent(
+                                prestart,
+                                k ->
+                                        List.of(
+                                                new ArrayList<>(),
+                                                new ArrayList<>(),
+                                                new ArrayList<>()));
+                t.get(0).add(Long.parseLong(line.replaceAll(".*\\bfirst=(\\d+).*", "$1")));
+                t.get(1).add(Long.parseLong(line.replaceAll(".*\\blaunchFirst=(\\d+).*", "$1")));
+                t.get(2).add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));
+            }
+        }
+        List<String> rows = new ArrayList<>();
+        for (var e : times.entrySet()) {
+            String p = e.getKey().equals("true") ? "pre-start" : "no pre-start";
+            rows.add(row("launcher-first from start(), " + p, e.getValue().get(0)));
+            rows.add(row("launcher-first from JVM launch, " + p, e.getValue().get(1)));
+            rows.add(row("launcher-second from start(), " + p, e.getValue().get(2)));
+        }
+        return rows;
     }
 
     /** Runs {@code command} to its end, returns its stdout's line starting with {@code first=}. */
