@@ -7,7 +7,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 public class WebAppSpec {
     private int replicas = 1;
     private String image;
-    private int port = 8080;
+    /** Null: the server's default from the CRD's schema (8080). */
+    private Integer port;
 
     public int getReplicas() {
         return replicas;
@@ -25,11 +26,11 @@ public class WebAppSpec {
         this.image = image;
     }
 
-    public int getPort() {
+    public Integer getPort() {
         return port;
     }
 
-    public void setPort(int port) {
+    public void setPort(Integer port) {
         this.port = port;
     }
 }
