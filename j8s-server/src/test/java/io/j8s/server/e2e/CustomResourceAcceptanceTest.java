@@ -261,6 +261,62 @@ class CustomResourceAcceptanceTest {
         assertThat(second.getMetadata().getGeneration()).isEqualTo(1L);
         assertThat(second.getMetadata().getManagedFields())
                 .isEqualTo(first.getMetadata().getManagedFields());
+
+        // kubectl 1.21 and later hide managedFields unless --show-managed-fields; 1.20 prints them.
+        String yaml = kubectl.run("get", "widget", name, "-o", "yaml").ok();
+        if (binary.equals(KUBECTL_120)) {
+            assertThat(yaml).contains("managedFields:", "manager: kubectl", "operation: Apply");
+        } else {
+            assertThat(yaml).doesNotContain("managedFields");
+            assertThat(
+                            kubectl.run(
+                                            "get",
+                                            "widget",
+                                            name,
+                                            "-o",
+                                            "yaml",
+                                            "--show-managed-fields")
+                                    .ok())
+                    .contains("managedFields:", "manager: kubectl", "operation: Apply");
+        }
+    }
+
+    @Test
+    void clientSideApplyThenServerSideApply_kubectlMigratesTheManager() throws Exception {
+        // kubectl 1.26+ moves the client-side apply manager's fields to its server-side apply
+        // manager before the first --server-side apply (k8s.io/client-go/util/csaupgrade), so the
+        // changed field is no conflict and the client-side apply manager is gone.
+        Kubectl kubectl = kubectl(KUBECTL_133);
+        String name = "migrate-33";
+        assertThat(
+                        kubectl.run("apply", "-f", widget(name, "size: 3\ncolor: red\n").toString())
+                                .ok())
+                .isEqualTo(RESOURCE + "/" + name + " created\n");
+        assertThat(managedFields(get(name)))
+                .singleElement()
+                .asString()
+                .startsWith("kubectl-client-side-apply/Update: ");
+        Kubectl.Result ssa =
+                kubectl.run(
+                        "apply",
+                        "--server-side",
+                        "-f",
+                        widget(name, "size: 4\ncolor: red\n").toString());
+        assertThat(ssa.ok()).isEqualTo(RESOURCE + "/" + name + " serverside-applied\n");
+        GenericKubernetesResource after = get(name);
+        assertThat(((Map<?, ?>) after.getAdditionalProperties().get("spec")).get("size"))
+                .isEqualTo(4);
+        // What Kubernetes does (k8s.io/kubectl/pkg/cmd/apply: the apply, forced by the API server's
+        // lastAppliedManager for conflicts with the client-side apply's last-applied
+        // configuration; then the last-applied annotation saved as "kubectl-last-applied"; then
+        // csaupgrade merges what "kubectl-client-side-apply" still owns into "kubectl").
+        assertThat(managedFields(after))
+                .containsExactlyInAnyOrder(
+                        "kubectl/Apply: {\"f:metadata\":{\"f:annotations\":{\".\":{},"
+                                + "\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}},"
+                                + "\"f:spec\":{\"f:color\":{},\"f:replicas\":{},\"f:size\":{}}}",
+                        "kubectl-last-applied/Apply: {\"f:metadata\":{\"f:annotations\":"
+                                + "{\"f:kubectl.kubernetes.io/last-applied-configuration\":{}}}}");
     }
 
     @ParameterizedTest(name = "{0}")
