@@ -43,7 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class ApiRouter implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
-    static final String KUBERNETES_VERSION = "v1.32.4";
+
+    /** The Kubernetes version j8s answers as ({@code /version}). */
+    public static final String KUBERNETES_VERSION = "v1.32.4";
 
     /** Replaced whole when the served resources change (custom resources, see {@link #serve}). */
     private volatile Map<String, ResourceType> types = Map.of();

@@ -76,6 +76,12 @@ import tools.jackson.databind.JsonNode;
  * HTTP server ({@code http}).
  */
 public final class ApiServer implements AutoCloseable {
+
+    /**
+     * The Kubernetes version j8s answers as ({@code /version}, and its components' User-Agents).
+     */
+    public static final String KUBERNETES_VERSION = ApiRouter.KUBERNETES_VERSION;
+
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final ApiServerConfig config;

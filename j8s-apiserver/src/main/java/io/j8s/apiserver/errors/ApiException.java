@@ -136,6 +136,11 @@ public final class ApiException extends RuntimeException {
         return invalid(type.kind(), type.group(), name, errors);
     }
 
+    /**
+     * 422 Invalid as {@code errors.NewInvalid} words it: the kind qualified by its group ({@code
+     * Deployment.apps "web" is invalid: ...}, {@code Service "web" is invalid: ...}), one cause per
+     * field error.
+     */
     public static ApiException invalid(
             String kind, String group, String name, List<FieldError> errors) {
         String joined =
@@ -151,12 +156,17 @@ public final class ApiException extends RuntimeException {
         return new ApiException(
                 422,
                 "Invalid",
-                kind + " \"" + name + "\" is invalid: " + joined,
+                qualifiedKind(kind, group) + " \"" + name + "\" is invalid: " + joined,
                 name,
                 group == null || group.isEmpty() ? null : group,
                 kind,
                 causes,
                 null);
+    }
+
+    /** {@code schema.GroupKind.String()}: {@code Kind.group}, or {@code Kind} in the core group. */
+    private static String qualifiedKind(String kind, String group) {
+        return group == null || group.isEmpty() ? kind : kind + "." + group;
     }
 
     /**
@@ -175,14 +185,7 @@ public final class ApiException extends RuntimeException {
     public static ApiException invalidOptions(String optionsKind, List<FieldError> errors) {
         ApiException e = invalid(optionsKind, "meta.k8s.io", "", errors);
         return new ApiException(
-                422,
-                "Invalid",
-                e.getMessage().replaceFirst(optionsKind, optionsKind + ".meta.k8s.io"),
-                null,
-                "meta.k8s.io",
-                optionsKind,
-                e.causes,
-                null);
+                422, "Invalid", e.getMessage(), null, "meta.k8s.io", optionsKind, e.causes, null);
     }
 
     /** 422 without field causes, as for a patch that does not apply. */

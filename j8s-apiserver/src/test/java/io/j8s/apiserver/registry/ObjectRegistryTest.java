@@ -325,7 +325,7 @@ class ObjectRegistryTest {
                             assertThat(e.code()).isEqualTo(422);
                             assertThat(e.getMessage())
                                     .isEqualTo(
-                                            "Widget \"w2\" is invalid: spec.size: Invalid value: 0:"
+                                            "Widget.example.com \"w2\" is invalid: spec.size: Invalid value: 0:"
                                                     + " must be at least 1");
                         });
 

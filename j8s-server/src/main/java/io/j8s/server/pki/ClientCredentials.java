@@ -59,8 +59,12 @@ public final class ClientCredentials implements AutoCloseable {
     /** A fabric8 configuration acting as {@code identity} (namespace {@code default}). */
     public Config config(Identity identity) {
         Leaf leaf = credential(identity);
-        return new ConfigBuilder(Config.empty())
-                .withMasterUrl(serverUrl.get())
+        ConfigBuilder builder = new ConfigBuilder(Config.empty());
+        String userAgent = identity.userAgent();
+        if (userAgent != null) {
+            builder.withUserAgent(userAgent);
+        }
+        return builder.withMasterUrl(serverUrl.get())
                 .withCaCertData(base64(caPem))
                 .withClientCertData(base64(leaf.certificatePem()))
                 .withClientKeyData(base64(leaf.keyPem()))

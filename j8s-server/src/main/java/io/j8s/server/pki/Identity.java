@@ -1,6 +1,8 @@
 package io.j8s.server.pki;
 
+import io.j8s.apiserver.ApiServer;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -86,6 +88,42 @@ public record Identity(String user, List<String> groups) {
     /** The service proxy. */
     public static Identity kubeProxy() {
         return new Identity("system:kube-proxy", List.of());
+    }
+
+    /**
+     * The User-Agent a j8s component sends as this identity, as the Kubernetes component would
+     * ({@code kube-controller-manager/v1.32.4 (linux/amd64) j8s/deployment-controller}, {@code
+     * kubelet/...}, {@code kube-scheduler/...}, {@code kube-proxy/...}); the part before the first
+     * {@code /} names the field manager of its writes in {@code managedFields}. Null for other
+     * identities (the client's own User-Agent then).
+     */
+    public String userAgent() {
+        String component;
+        String detail = null;
+        if (user.startsWith("system:node:")) {
+            component = "kubelet";
+        } else if (user.equals("system:kube-scheduler")) {
+            component = "kube-scheduler";
+        } else if (user.equals("system:kube-proxy")) {
+            component = "kube-proxy";
+        } else if (user.equals("system:kube-controller-manager")) {
+            component = "kube-controller-manager";
+        } else if (user.startsWith("system:serviceaccount:kube-system:")) {
+            component = "kube-controller-manager";
+            detail = user.substring("system:serviceaccount:kube-system:".length());
+        } else {
+            return null;
+        }
+        String agent =
+                component
+                        + "/"
+                        + ApiServer.KUBERNETES_VERSION
+                        + " ("
+                        + System.getProperty("os.name", "linux").toLowerCase(Locale.ROOT)
+                        + "/"
+                        + System.getProperty("os.arch", "amd64")
+                        + ") j8s";
+        return detail == null ? agent : agent + "/" + detail;
     }
 
     /** Any other user. */

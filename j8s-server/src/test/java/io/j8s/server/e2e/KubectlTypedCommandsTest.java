@@ -210,7 +210,7 @@ class KubectlTypedCommandsTest {
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.stderr())
                 .contains(
-                        "error: failed to create deployment: Deployment \"bad\" is invalid:"
+                        "error: failed to create deployment: Deployment.apps \"bad\" is invalid:"
                                 + " spec.replicas: Invalid value: -1: must be greater than or equal to 0");
     }
 
