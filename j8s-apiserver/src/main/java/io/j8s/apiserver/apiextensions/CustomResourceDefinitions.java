@@ -204,9 +204,16 @@ public final class CustomResourceDefinitions implements AutoCloseable {
         for (CachedObject o : cache.list(TYPE, null, x -> true).items()) {
             crds.add(o.tree().deepCopy());
         }
-        // The older CRD keeps a contested name, as Kubernetes' naming controller decides.
+        // A CRD whose names were accepted keeps them, as Kubernetes' naming controller reserves
+        // the accepted names; among the others the older wins, then the name (creation times have
+        // whole seconds, so two CRDs made in one second must not swap a served name).
         crds.sort(
-                Comparator.comparing((ObjectNode o) -> Json.text(o, "metadata.creationTimestamp"))
+                Comparator.comparing(
+                                (ObjectNode o) ->
+                                        served.containsKey(Json.name(o)) || namesAccepted(o)
+                                                ? 0
+                                                : 1)
+                        .thenComparing((ObjectNode o) -> Json.text(o, "metadata.creationTimestamp"))
                         .thenComparing(Json::name));
         Map<String, Set<String>> usedByGroup = new HashMap<>();
         for (ResourceType t : builtIn) {
@@ -290,6 +297,16 @@ public final class CustomResourceDefinitions implements AutoCloseable {
     }
 
     /** What a CRD's served resources are built from: its spec, as accepted. */
+    /** Whether the CRD's status says its names were accepted ({@code NamesAccepted=True}). */
+    private static boolean namesAccepted(ObjectNode crd) {
+        for (JsonNode c : crd.path("status").path("conditions")) {
+            if ("NamesAccepted".equals(c.path("type").asString(""))) {
+                return "True".equals(c.path("status").asString(""));
+            }
+        }
+        return false;
+    }
+
     private static String fingerprint(ObjectNode crd) {
         return Json.write(crd.path("spec"));
     }

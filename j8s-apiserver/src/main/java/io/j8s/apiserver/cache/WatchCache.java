@@ -616,7 +616,11 @@ public final class WatchCache implements AutoCloseable {
     private void unregister(ResourceType type, CacheWatcher watcher) {
         lock.writeLock().lock();
         try {
-            cache(type).watchers.remove(watcher);
+            TypeCache cache = caches.get(type);
+            if (cache == null) {
+                return; // the resource is no longer served (removeType ends its watches)
+            }
+            cache.watchers.remove(watcher);
         } finally {
             lock.writeLock().unlock();
         }

@@ -90,19 +90,25 @@ class CustomResourceCacheTest {
                 .containsExactly("before");
         List<Delivery> seen = new CopyOnWriteArrayList<>();
         List<WatchSink.TerminationReason> ended = new CopyOnWriteArrayList<>();
-        cache.watch(
-                new WatchRequest(v2, null, o -> true, cache.revision(), false),
-                new WatchSink() {
-                    @Override
-                    public boolean offer(Delivery delivery) {
-                        return seen.add(delivery);
-                    }
+        // as the REST watch stream does: an ended watch releases its registration, which must
+        // hold also when the resource stopped being served (removeType ends it)
+        java.util.concurrent.atomic.AtomicReference<WatchCache.Registration> registration =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        registration.set(
+                cache.watch(
+                        new WatchRequest(v2, null, o -> true, cache.revision(), false),
+                        new WatchSink() {
+                            @Override
+                            public boolean offer(Delivery delivery) {
+                                return seen.add(delivery);
+                            }
 
-                    @Override
-                    public void terminate(TerminationReason reason) {
-                        ended.add(reason);
-                    }
-                });
+                            @Override
+                            public void terminate(TerminationReason reason) {
+                                ended.add(reason);
+                                registration.get().close();
+                            }
+                        }));
         put(v1, "after");
         assertThat(seen).hasSize(1);
         assertThat(Json.text(seen.get(0).object().tree(), "apiVersion"))
