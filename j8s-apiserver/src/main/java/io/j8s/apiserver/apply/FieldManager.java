@@ -336,7 +336,7 @@ public final class FieldManager {
                 out.put(e.getKey(), new ManagedFields.Entry(fields, e.getValue().time()));
             }
         }
-        boolean objectChanged = !Typed.equal(live, merged);
+        boolean objectChanged = !Json.semanticEquals(live, merged);
         if (out.containsKey(self) && (objectChanged || last == null || last.time() == null)) {
             out.put(self, new ManagedFields.Entry(out.get(self).fields(), time(now)));
         }

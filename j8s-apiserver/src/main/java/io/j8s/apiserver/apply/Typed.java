@@ -1,5 +1,6 @@
 package io.j8s.apiserver.apply;
 
+import io.j8s.api.json.Json;
 import io.j8s.apiserver.errors.ApiException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -374,7 +375,7 @@ final class Typed {
                 c.added().insert(path);
             } else if (rhs == null) {
                 c.removed().insert(path);
-            } else if (!equal(lhs, rhs)) {
+            } else if (!Json.semanticEquals(lhs, rhs)) {
                 c.modified().insert(path);
             }
         } else if (!path.isEmpty()) {
@@ -392,42 +393,6 @@ final class Typed {
 
     private static boolean isEmpty(JsonNode v) {
         return v == null || v.isNull() || v.isEmpty();
-    }
-
-    /** JSON equality with numbers compared by value (1 equals 1.0, an int a long). */
-    static boolean equal(JsonNode a, JsonNode b) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a.isNumber() && b.isNumber()) {
-            if (a.isIntegralNumber() && b.isIntegralNumber()) {
-                return a.bigIntegerValue().equals(b.bigIntegerValue());
-            }
-            return a.decimalValue().compareTo(b.decimalValue()) == 0;
-        }
-        if (a.isObject() && b.isObject()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (Map.Entry<String, JsonNode> e : a.properties()) {
-                if (!equal(e.getValue(), b.get(e.getKey()))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a.isArray() && b.isArray()) {
-            if (a.size() != b.size()) {
-                return false;
-            }
-            for (int i = 0; i < a.size(); i++) {
-                if (!equal(a.get(i), b.get(i))) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        return a.equals(b);
     }
 
     // ---------------------------------------------------------------- prune

@@ -107,9 +107,9 @@ final class Formats {
             case "uri" -> uri(value);
             case "email" -> EMAIL.matcher(value).matches();
             case "hostname" -> value.length() <= 255 && HOSTNAME.matcher(value).matches();
-            case "ipv4" -> IpAddresses.isIpv4(value);
-            case "ipv6" -> IpAddresses.isIpv6(value);
-            case "cidr" -> IpAddresses.isCidr(value);
+            case "ipv4" -> NetFormats.isIpv4(value);
+            case "ipv6" -> NetFormats.isIpv6(value);
+            case "cidr" -> NetFormats.isCidr(value);
             case "mac" -> MAC.matcher(value).matches();
             case "uuid" -> UUID.matcher(value).matches();
             case "uuid3" -> UUID3.matcher(value).matches();

@@ -4,9 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Go's {@code net.ParseIP} and {@code net.ParseCIDR} as kube-openapi's strfmt uses them. */
-final class IpAddresses {
+final class NetFormats {
 
-    private IpAddresses() {}
+    private NetFormats() {}
 
     /** A dotted-quad IPv4 address, as {@code net.ParseIP} reads it (no leading zeros). */
     static boolean isIpv4(String s) {
