@@ -277,26 +277,30 @@ class Fabric8ConformanceTest {
 
     @Test
     @Order(5)
-    void serverSideApply_isRefusedWith415_andNothingIsStored() {
-        // j8s does not serve server-side apply yet (docs/compatibility.md): the answer must say so
-        // and
-        // store nothing
-        assertThatThrownBy(
-                        () ->
-                                client.resource(
-                                                new ConfigMapBuilder(cm("applied"))
-                                                        .addToData("a", "1")
-                                                        .build())
-                                        .fieldManager("conformance-fabric8")
-                                        .forceConflicts()
-                                        .serverSideApply())
-                .isInstanceOfSatisfying(
-                        io.fabric8.kubernetes.client.KubernetesClientException.class,
-                        e -> {
-                            assertThat(e.getCode()).isEqualTo(415);
-                            assertThat(e.getStatus().getReason()).isEqualTo("UnsupportedMediaType");
+    void serverSideApply_createsTheObject_andTheSameApplyWritesNothing() {
+        // docs/server-side-apply.md: fabric8's serverSideApply() creates the object under its field
+        // manager; the same apply again writes nothing (same resourceVersion)
+        ConfigMap first =
+                client.resource(new ConfigMapBuilder(cm("applied")).addToData("a", "1").build())
+                        .fieldManager("conformance-fabric8")
+                        .forceConflicts()
+                        .serverSideApply();
+        assertThat(first.getData()).containsExactlyEntriesOf(Map.of("a", "1"));
+        assertThat(first.getMetadata().getManagedFields())
+                .anySatisfy(
+                        m -> {
+                            assertThat(m.getManager()).isEqualTo("conformance-fabric8");
+                            assertThat(m.getOperation()).isEqualTo("Apply");
                         });
-        assertThat(client.configMaps().inNamespace(NS).withName("applied").get()).isNull();
+        ConfigMap again =
+                client.resource(new ConfigMapBuilder(cm("applied")).addToData("a", "1").build())
+                        .fieldManager("conformance-fabric8")
+                        .forceConflicts()
+                        .serverSideApply();
+        assertThat(again.getMetadata().getResourceVersion())
+                .isEqualTo(first.getMetadata().getResourceVersion());
+        assertThat(client.configMaps().inNamespace(NS).withName("applied").get().getData())
+                .containsExactlyEntriesOf(Map.of("a", "1"));
     }
 
     @Test

@@ -491,9 +491,9 @@ class KubectlConformanceTest {
     @ParameterizedTest(name = "kubectl {0}")
     @MethodSource("versions")
     @Order(7)
-    void applyServerSide_isRefused_andNothingIsStored(String version) throws Exception {
-        // j8s does not serve server-side apply yet (docs/compatibility.md): kubectl says so,
-        // nothing is stored
+    void applyServerSide_createsTheObject_andTheSameApplyWritesNothing(String version)
+            throws Exception {
+        // docs/server-side-apply.md
         KubectlVersions.Runner k = kubectl(version);
         Path manifest =
                 manifest(
@@ -505,11 +505,29 @@ class KubectlConformanceTest {
                 metadata: {name: applied, namespace: NS}
                 data: {a: "1"}
                 """);
-        Kubectl.Result r = k.run("apply", "--server-side", "-f", manifest.toString());
-        assertThat(r.exitCode()).as(r.stderr()).isNotZero();
-        assertThat(r.stderr()).contains("the body of the request was in an unknown format");
-        assertThat(k.run("-n", ns(version), "get", "cm", "applied").stderr())
-                .contains("configmaps \"applied\" not found");
+        assertThat(k.ok("apply", "--server-side", "-f", manifest.toString()))
+                .isEqualTo("configmap/applied serverside-applied\n");
+        String first =
+                k.ok(
+                        "-n",
+                        ns(version),
+                        "get",
+                        "cm",
+                        "applied",
+                        "-o",
+                        "jsonpath={.metadata.resourceVersion}");
+        assertThat(k.ok("apply", "--server-side", "-f", manifest.toString()))
+                .isEqualTo("configmap/applied serverside-applied\n");
+        assertThat(
+                        k.ok(
+                                "-n",
+                                ns(version),
+                                "get",
+                                "cm",
+                                "applied",
+                                "-o",
+                                "jsonpath={.metadata.resourceVersion} {.data.a}"))
+                .isEqualTo(first + " 1");
     }
 
     @ParameterizedTest(name = "kubectl {0}")

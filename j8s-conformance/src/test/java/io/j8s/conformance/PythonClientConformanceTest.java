@@ -170,11 +170,13 @@ class PythonClientConformanceTest {
 
     @Test
     @Order(5)
-    void serverSideApply_isRefusedWith415_andNothingIsStored() throws Exception {
-        // j8s does not serve server-side apply yet (docs/compatibility.md)
+    void serverSideApply_createsTheObject_andTheSameApplyWritesNothing() throws Exception {
+        // docs/server-side-apply.md
         assertThat(scenario("apply"))
-                .contains("ok server-side apply is 415\n")
-                .contains("ok nothing was stored\n");
+                .contains("ok server-side apply created the ConfigMap\n")
+                .contains("ok its field manager applied it\n")
+                .contains("ok the same apply again wrote nothing\n")
+                .contains("ok the applied data is stored\n");
     }
 
     @Test
