@@ -187,7 +187,7 @@ final class AgentCommand implements Callable<Integer> {
                 }
                 Config config = Config.fromKubeconfig(joined.kubeconfig().toFile());
                 config.setMasterUrl(balancer.url().toString());
-                clients.put(DataPlane.nodeIdentity(node), transport.client(config));
+                clients.put(DataPlane.nodeIdentity(node), transport.componentClient(config));
                 if (names.size() == 1) {
                     System.err.println(
                             (joined.reused() ? "Already joined " : "Joined ")

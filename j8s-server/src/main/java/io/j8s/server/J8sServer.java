@@ -314,10 +314,11 @@ public final class J8sServer implements AutoCloseable {
 
     /**
      * The client of an in-process component acting as {@code identity}, a name as components give
-     * it ({@link Identity#forComponent}): its own client certificate, shared per identity.
+     * it ({@link Identity#forComponent}): its own client certificate, shared per identity; it reads
+     * objects without their managed fields ({@link ClientCredentials#componentClient}).
      */
     private KubernetesClient clientFor(String identity) {
-        return credentials.client(Identity.forComponent(identity));
+        return credentials.componentClient(Identity.forComponent(identity));
     }
 
     /**

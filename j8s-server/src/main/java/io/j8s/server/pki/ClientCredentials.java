@@ -26,6 +26,7 @@ public final class ClientCredentials implements AutoCloseable {
     private final java.util.function.Supplier<String> serverUrl;
     private final Map<Identity, Leaf> leaves = new ConcurrentHashMap<>();
     private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
+    private final Map<Identity, KubernetesClient> componentClients = new ConcurrentHashMap<>();
     private final ClientTransport transport = new ClientTransport();
     private volatile boolean closed;
 
@@ -76,24 +77,38 @@ public final class ClientCredentials implements AutoCloseable {
 
     /** The shared client of {@code identity}; closed with these credentials, not by the caller. */
     public KubernetesClient client(Identity identity) {
+        return client(identity, clients, false);
+    }
+
+    /**
+     * The shared client of an in-process component acting as {@code identity}: as {@link
+     * #client(Identity)}, but it reads objects without their managed fields, so its informer caches
+     * neither decode nor keep them (docs/architecture.md, "The client runtime").
+     */
+    public KubernetesClient componentClient(Identity identity) {
+        return client(identity, componentClients, true);
+    }
+
+    private KubernetesClient client(
+            Identity identity, Map<Identity, KubernetesClient> shared, boolean component) {
         if (closed) {
             throw new IllegalStateException("the client credentials are closed");
         }
-        return clients.computeIfAbsent(
+        return shared.computeIfAbsent(
                 identity,
                 id -> {
                     // fabric8 would put the certificate and key from the configuration into a
-                    // PKCS#12 key
-                    // store (10,000 PBES2 rounds to set the key, as many to read it back): the
-                    // largest
-                    // share of a start's CPU with a client per controller. The client gets the TLS
-                    // material ready-made instead (docs/architecture.md, "Start-up").
+                    // PKCS#12 key store (10,000 PBES2 rounds to set the key, as many to read it
+                    // back): the largest share of a start's CPU with a client per controller. The
+                    // client gets the TLS material ready-made instead (docs/architecture.md,
+                    // "Start-up").
                     Config config =
                             new ConfigBuilder(config(id))
                                     .withClientCertData(null)
                                     .withClientKeyData(null)
                                     .build();
-                    return transport.client(config, keyManagers(credential(id)), trustManagers());
+                    return transport.client(
+                            config, keyManagers(credential(id)), trustManagers(), component);
                 });
     }
 
@@ -167,7 +182,9 @@ public final class ClientCredentials implements AutoCloseable {
     public void close() {
         closed = true;
         List<KubernetesClient> open = new ArrayList<>(clients.values());
+        open.addAll(componentClients.values());
         clients.clear();
+        componentClients.clear();
         open.forEach(KubernetesClient::close);
         transport.close();
     }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
+import io.j8s.client.cache.ComponentSerialization;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -25,6 +26,8 @@ public final class ClientTransport implements AutoCloseable {
     private final Vertx5HttpClientFactory httpClients;
     private final ExecutorService tasks;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    private final KubernetesSerialization componentSerialization =
+            ComponentSerialization.withoutManagedFields();
 
     public ClientTransport() {
         // the options fabric8 uses for the Vert.x it would start itself
@@ -48,31 +51,37 @@ public final class ClientTransport implements AutoCloseable {
                         });
     }
 
-    /** A client over this transport; closing it leaves the transport open. */
-    public KubernetesClient client(Config config) {
+    /**
+     * The client of a component (a joined agent's node agents and proxy) over this transport: it
+     * reads objects without their managed fields ({@link ComponentSerialization}); closing it
+     * leaves the transport open.
+     */
+    public KubernetesClient componentClient(Config config) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(httpClients)
                 .withTaskExecutor(tasks)
-                .withKubernetesSerialization(serialization)
+                .withKubernetesSerialization(componentSerialization)
                 .build();
     }
 
     /**
      * A client over this transport with its TLS material given ready-made ({@code config} then
-     * holds no client certificate); closing it leaves the transport open.
+     * holds no client certificate); closing it leaves the transport open. A {@code component}'s
+     * client reads objects without their managed fields ({@link ComponentSerialization}).
      */
     public KubernetesClient client(
             Config config,
             javax.net.ssl.KeyManager[] keyManagers,
-            javax.net.ssl.TrustManager[] trustManagers) {
+            javax.net.ssl.TrustManager[] trustManagers,
+            boolean component) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(httpClients)
                 .withHttpClientBuilderConsumer(
                         builder -> builder.sslContext(keyManagers, trustManagers))
                 .withTaskExecutor(tasks)
-                .withKubernetesSerialization(serialization)
+                .withKubernetesSerialization(component ? componentSerialization : serialization)
                 .build();
     }
 
