@@ -59,14 +59,22 @@ public final class ApiRequests {
     /**
      * Sends one request without blocking. The future completes with the answer's body on a success,
      * or exceptionally with a {@link KubernetesClientException} that carries the answer's code and
-     * Status (code 0 when no answer came).
+     * Status (a code below 100, fabric8's -1, when no answer came). It always completes: a request
+     * that gets no answer within the client's request timeout fails (fabric8 pads that timeout by
+     * at most 5 s before it gives up), so a caller that holds a slot per request in flight (the
+     * scheduler's bindings) never loses it to a server that does not answer.
      */
     public static CompletableFuture<String> sendAsync(
             KubernetesClient client, String method, String path, String contentType, String body) {
         String url = client.getMasterUrl().toString().replaceAll("/+$", "") + path;
         HttpClient http = client.getHttpClient();
-        HttpRequest request =
-                http.newHttpRequestBuilder().uri(url).method(method, contentType, body).build();
+        HttpRequest.Builder builder =
+                http.newHttpRequestBuilder().uri(url).method(method, contentType, body);
+        long timeoutMillis = client.getConfiguration().getRequestTimeout();
+        if (timeoutMillis > 0) {
+            builder.timeout(timeoutMillis, TimeUnit.MILLISECONDS);
+        }
+        HttpRequest request = builder.build();
         CompletableFuture<String> answer = new CompletableFuture<>();
         http.sendAsync(request, String.class)
                 .whenComplete(
@@ -95,8 +103,8 @@ public final class ApiRequests {
      * the answer at most the client's request timeout.
      *
      * @throws KubernetesClientException with the answer's code and Status when it is not a success,
-     *     or with code 0 when no answer came (I/O error, timeout, interrupt: the interrupt flag is
-     *     kept)
+     *     or with a code below 100 (fabric8's -1) when no answer came (I/O error, timeout,
+     *     interrupt: the interrupt flag is kept)
      */
     public static void mergePatch(KubernetesClient client, String path, String body) {
         CompletableFuture<String> answer = sendAsync(client, "PATCH", path, MERGE_PATCH, body);
