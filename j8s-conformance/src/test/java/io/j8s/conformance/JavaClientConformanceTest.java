@@ -571,12 +571,34 @@ class JavaClientConformanceTest {
     @Order(5)
     void serverSideApply_createsTheObject_andTheSameApplyWritesNothing() throws Exception {
         // docs/server-side-apply.md: client-java's apply patch creates the object; the same apply
-        // again writes nothing (same resourceVersion). (The managedFields client-java decodes from
-        // this answer are empty, unlike fabric8's, kubectl's and Python's: not yet explained.)
+        // again writes nothing (same resourceVersion); the answer holds the applier's
+        // managedFields entry. client-java's JSON drops metadata.managedFields when it decodes
+        // (its V1MetadataExclusionStrategy, unless -Dkubernetes.client.includeManagedFields=true),
+        // against any cluster, so the entry is read from the answer's body as sent.
         String yaml =
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: java\ndata:\n  a: \"1\"\n";
         V1ConfigMap first = applyConfigMap(yaml);
         assertThat(first.getData()).containsExactlyEntriesOf(Map.of("a", "1"));
+        try (okhttp3.Response raw =
+                client.getHttpClient()
+                        .newCall(
+                                new okhttp3.Request.Builder()
+                                        .url(
+                                                client.getBasePath()
+                                                        + "/api/v1/namespaces/java/configmaps/applied")
+                                        .build())
+                        .execute()) {
+            com.google.gson.JsonArray managed =
+                    com.google.gson.JsonParser.parseString(raw.body().string())
+                            .getAsJsonObject()
+                            .getAsJsonObject("metadata")
+                            .getAsJsonArray("managedFields");
+            assertThat(managed).hasSize(1);
+            com.google.gson.JsonObject entry = managed.get(0).getAsJsonObject();
+            assertThat(entry.get("manager").getAsString()).isEqualTo("conformance-java");
+            assertThat(entry.get("operation").getAsString()).isEqualTo("Apply");
+            assertThat(entry.get("fieldsV1").toString()).isEqualTo("{\"f:data\":{\"f:a\":{}}}");
+        }
         V1ConfigMap again = applyConfigMap(yaml);
         assertThat(again.getMetadata().getResourceVersion())
                 .isEqualTo(first.getMetadata().getResourceVersion());
