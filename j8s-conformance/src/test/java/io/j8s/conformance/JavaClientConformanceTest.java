@@ -574,7 +574,7 @@ class JavaClientConformanceTest {
         // again writes nothing (same resourceVersion); the answer holds the applier's
         // managedFields entry. client-java's JSON drops metadata.managedFields when it decodes
         // (its V1MetadataExclusionStrategy, unless -Dkubernetes.client.includeManagedFields=true),
-        // against any cluster, so the entry is read from the answer's body as sent.
+        // against any cluster, so the entry is read from the body of a GET as sent.
         String yaml =
                 "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: java\ndata:\n  a: \"1\"\n";
         V1ConfigMap first = applyConfigMap(yaml);
