@@ -330,7 +330,7 @@ public final class ObjectRegistry {
                     validate(type, object, old);
                 }
                 ObjectCodec.metadata(object).put("resourceVersion", currentRv);
-                if (GoEncoding.semanticEqual(object, old)) {
+                if (GoEncoding.semanticEqual(object, old) && sameManagedFields(object, old)) {
                     // Nothing changed (nil and empty are equal, as for Kubernetes): no new
                     // revision.
                     return old;
@@ -456,6 +456,18 @@ public final class ObjectRegistry {
             }
         }
         return object;
+    }
+
+    /**
+     * Whether the managed fields are the same, compared exactly: a field set's leaves are empty
+     * objects ({@code "f:replicas":{}}), which nil-equals-empty would take for absent, so a write
+     * that only changes who owns what (an apply that stops applying a field another manager keeps)
+     * would be lost (docs/server-side-apply.md).
+     */
+    private static boolean sameManagedFields(ObjectNode object, ObjectNode old) {
+        return java.util.Objects.equals(
+                ObjectCodec.metadata(object).get("managedFields"),
+                ObjectCodec.metadata(old).get("managedFields"));
     }
 
     private static boolean specChanged(ObjectNode object, ObjectNode old) {

@@ -357,4 +357,65 @@ class ObjectRegistryTest {
                 });
         assertThat(exists(WIDGETS, "default", "w1")).isFalse();
     }
+
+    /** One server-side apply of {@code data} by {@code manager}, as the PATCH handler runs it. */
+    private ObjectNode apply(String manager, String data) {
+        ObjectNode config =
+                Json.readYamlObject(
+                        "{apiVersion: v1, kind: ConfigMap, metadata: {name: shared, namespace:"
+                                + " default}, data: "
+                                + data
+                                + "}");
+        WriteOptions options = WriteOptions.defaults().asApply();
+        if (!exists(CONFIGMAPS, "default", "shared")) {
+            return registry.create(
+                    CONFIGMAPS,
+                    "default",
+                    io.j8s.apiserver.apply.FieldManager.apply(
+                            CONFIGMAPS, null, config, manager, false, null, clock.instant()),
+                    options);
+        }
+        return registry.patch(
+                CONFIGMAPS,
+                "default",
+                "shared",
+                null,
+                options,
+                current ->
+                        io.j8s.apiserver.apply.FieldManager.apply(
+                                CONFIGMAPS,
+                                current,
+                                config,
+                                manager,
+                                false,
+                                null,
+                                clock.instant()));
+    }
+
+    private static String fieldsOf(ObjectNode object, String manager) {
+        for (var entry : object.at("/metadata/managedFields")) {
+            if (entry.path("manager").asString().equals(manager)) {
+                return Json.write(entry.get("fieldsV1"));
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aWriteThatOnlyChangesWhoOwnsWhat_isAWrite_andTheSameApplyAgainIsNot() {
+        apply("a", "{x: '1', y: '2'}");
+        ObjectNode coOwned = apply("b", "{y: '2'}");
+        // "a" stops applying y, which "b" keeps: the object is the same, the ownership is not
+        ObjectNode dropped = apply("a", "{x: '1'}");
+        assertThat(dropped.at("/data/y").asString()).isEqualTo("2");
+        assertThat(fieldsOf(dropped, "a")).isEqualTo("{\"f:data\":{\"f:x\":{}}}");
+        assertThat(dropped.at("/metadata/resourceVersion").asLong())
+                .isGreaterThan(coOwned.at("/metadata/resourceVersion").asLong());
+        ObjectNode stored = registry.read(CONFIGMAPS, "default", "shared").orElseThrow().object();
+        assertThat(fieldsOf(stored, "a")).isEqualTo("{\"f:data\":{\"f:x\":{}}}");
+
+        ObjectNode again = apply("a", "{x: '1'}");
+        assertThat(again.at("/metadata/resourceVersion").asString())
+                .isEqualTo(dropped.at("/metadata/resourceVersion").asString());
+    }
 }
