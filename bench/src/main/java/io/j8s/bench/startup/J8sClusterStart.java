@@ -1,6 +1,7 @@
 package io.j8s.bench.startup;
 
 import io.j8s.junit.J8sCluster;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +34,8 @@ public final class J8sClusterStart {
         long testMs = 0;
         if (testBetween) {
             begin = System.nanoTime();
-            first.apply(Path.of("examples/seed/nginx-deploy.yaml"));
+            Path seed = Path.of("examples/seed/nginx-deploy.yaml");
+            first.apply(Files.exists(seed) ? seed : Path.of("..").resolve(seed));
             first.awaitEndpoints("default", "nginx-svc-clusterip", 3, Duration.ofSeconds(120));
             first.close();
             testMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
