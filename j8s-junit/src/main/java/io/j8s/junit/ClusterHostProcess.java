@@ -70,9 +70,18 @@ final class ClusterHostProcess {
     }
 
     /** The running host, started if there is none (or the last one died). */
-    static synchronized ClusterHostProcess get() {
+    static ClusterHostProcess get() {
+        return get(null);
+    }
+
+    /**
+     * The running host, started if there is none (or the last one died); a host started here
+     * prefetches a cluster of {@code prefetch} flags (null: none) before it answers anything, so
+     * the first {@code start()} with them finds it.
+     */
+    static synchronized ClusterHostProcess get(List<String> prefetch) {
         if (current == null || !current.process.isAlive()) {
-            current = start();
+            current = start(prefetch);
             if (!hookInstalled) {
                 hookInstalled = true;
                 Runtime.getRuntime()
@@ -101,20 +110,20 @@ final class ClusterHostProcess {
         }
     }
 
-    private static ClusterHostProcess start() {
+    private static ClusterHostProcess start(List<String> prefetch) {
         Path jar = EmbeddedJar.path();
         HostArchive archive =
                 HostArchive.enabled() ? HostArchive.forJar(jar, !EmbeddedJar.given()) : null;
         List<String> cds = archive == null ? List.of() : archive.flags(jar);
         try {
-            return start(jar, archive, cds);
+            return start(jar, archive, cds, prefetch);
         } catch (HostDiedEarly e) {
             if (archive == null || !cds.contains("-XX:SharedArchiveFile=" + archive.archive())) {
                 throw e.failure;
             }
             // the JVM could not use the archive (a crash mapping it): drop it, start without
             archive.discard();
-            return start(jar, null, List.of());
+            return start(jar, null, List.of(), prefetch);
         }
     }
 
@@ -128,7 +137,8 @@ final class ClusterHostProcess {
         }
     }
 
-    private static ClusterHostProcess start(Path jar, HostArchive archive, List<String> cds) {
+    private static ClusterHostProcess start(
+            Path jar, HostArchive archive, List<String> cds, List<String> prefetch) {
         Path dir;
         try {
             dir = Files.createTempDirectory("j8s-host-");
@@ -156,6 +166,9 @@ final class ClusterHostProcess {
                         dir.toString(),
                         "--cache",
                         EmbeddedJar.cacheRoot().toAbsolutePath().toString()));
+        if (prefetch != null) {
+            command.add("--prefetch=" + Json.write(prefetch));
+        }
         Process process;
         try {
             process = new ProcessBuilder(command).redirectError(log.toFile()).start();

@@ -10,8 +10,10 @@ import org.junit.platform.launcher.LauncherSessionListener;
  * itself (docs/junit.md, "The cluster host"). Registered as a service ({@code
  * META-INF/services/org.junit.platform.launcher.LauncherSessionListener}): the JUnit Platform loads
  * it wherever j8s-junit is on the test class path. {@code -Dj8s.host.prestart=false} turns it off
- * (then the first cluster starts the host, as before). A failure here is not reported: the first
- * {@code start()} starts the host again and reports its own.
+ * (then the first cluster starts the host, as before). Unless {@code -Dj8s.prefetch=false}, the
+ * host then also prefetches a cluster of the default options ({@code J8sCluster.builder()}, which
+ * {@code @J8sTest} without options also gives) for the first {@code start()}. A failure here is not
+ * reported: the first {@code start()} starts the host again and reports its own.
  */
 public final class HostPrestart implements LauncherSessionListener {
     /** The system property that turns the pre-start off ({@code false}). */
@@ -31,7 +33,11 @@ public final class HostPrestart implements LauncherSessionListener {
                 new Thread(
                         () -> {
                             try {
-                                ClusterHostProcess.get();
+                                // with a cluster of the default options, for the first start()
+                                ClusterHostProcess.get(
+                                        J8sCluster.prefetchEnabled()
+                                                ? J8sCluster.builder().args()
+                                                : null);
                             } catch (RuntimeException e) {
                                 // the first start() tries again and reports it
                             }

@@ -54,6 +54,7 @@ public final class J8sCluster implements AutoCloseable {
     private final Path kubeconfigPath;
     private final String apiServerUrl;
     private final long startMillis;
+    private final boolean prefetched;
     private volatile boolean closed;
 
     private J8sCluster(ClusterHostProcess host, Map<String, Object> started) {
@@ -63,6 +64,7 @@ public final class J8sCluster implements AutoCloseable {
         this.kubeconfigPath = Path.of((String) started.get("kubeconfigPath"));
         this.apiServerUrl = (String) started.get("url");
         this.startMillis = ((Number) started.get("startMillis")).longValue();
+        this.prefetched = Boolean.TRUE.equals(started.get("prefetched"));
     }
 
     public static Builder builder() {
@@ -78,6 +80,7 @@ public final class J8sCluster implements AutoCloseable {
         private boolean proxy = true;
         private List<String> serverArgs = List.of();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
+        private boolean prefetch = prefetchEnabled();
 
         private Builder() {}
 
@@ -129,6 +132,17 @@ public final class J8sCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Whether the host starts the next cluster of these options in the background once this one
+         * is handed over, so that a later {@code start()} with the same options gets it ready
+         * (docs/junit.md, "Prefetched clusters"). Default: on, unless {@code -Dj8s.prefetch=false}.
+         * Never done for an etcd store or given ports, ranges or data dir.
+         */
+        public Builder prefetch(boolean enabled) {
+            this.prefetch = enabled;
+            return this;
+        }
+
         /** The {@code j8s server} flags these options give. */
         List<String> args() {
             List<String> args = new ArrayList<>();
@@ -170,6 +184,7 @@ public final class J8sCluster implements AutoCloseable {
             ClusterHostProcess host = ClusterHostProcess.get();
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("args", args());
+            params.put("prefetch", prefetch);
             return new J8sCluster(host, host.call("start", params, startTimeout));
         }
     }
@@ -194,9 +209,28 @@ public final class J8sCluster implements AutoCloseable {
         return apiServerUrl;
     }
 
-    /** How long the host took from the start request to a ready cluster, in milliseconds. */
+    /**
+     * How long the host took from the start request to handing over a ready cluster, in
+     * milliseconds (for a {@link #prefetched()} cluster: the wait for the rest of its start).
+     */
     public long startMillis() {
         return startMillis;
+    }
+
+    /**
+     * Whether the host had started this cluster before it was asked for (docs/junit.md, "Prefetched
+     * clusters"): a fresh cluster all the same, used by no one before.
+     */
+    public boolean prefetched() {
+        return prefetched;
+    }
+
+    /** The system property that turns prefetching off ({@code false}). */
+    static final String PREFETCH_PROPERTY = "j8s.prefetch";
+
+    /** Whether clusters are prefetched ({@code -Dj8s.prefetch}, default true). */
+    static boolean prefetchEnabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PREFETCH_PROPERTY, "true").trim());
     }
 
     /**

@@ -95,6 +95,8 @@ public final class J8sExtension
         J8sCluster.Builder builder = builder(options);
         J8sTest.Scope scope = options == null ? J8sTest.Scope.CLASS : options.scope();
         if (scope == J8sTest.Scope.RUN) {
+            // one cluster of these options for the whole run: nothing to prefetch after it
+            builder.prefetch(false);
             return context.getRoot()
                     .getStore(NAMESPACE)
                     .getOrComputeIfAbsent(

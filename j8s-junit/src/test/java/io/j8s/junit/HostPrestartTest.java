@@ -26,9 +26,12 @@ class HostPrestartTest {
     }
 
     @Test
-    void aLauncherSessionStartsTheHost_andTheFirstClusterUsesIt() throws Exception {
+    void aLauncherSessionStartsTheHost_andTheFirstClusterIsPrefetchedThere() throws Exception {
         String out = run();
-        assertThat(out).contains("prestarted=true").contains("same host=true");
+        assertThat(out)
+                .contains("prestarted=true")
+                .contains("same host=true")
+                .contains("prefetched=true");
     }
 
     @Test
@@ -77,9 +80,11 @@ class HostPrestartTest {
             }
             ProcessHandle host = J8sCluster.hostProcess().orElseThrow();
             System.out.println("prestarted=true");
-            try (J8sCluster cluster = J8sCluster.builder().nodes().proxy(false).start()) {
+            // the host prefetched a cluster of the default options for this first start()
+            try (J8sCluster cluster = J8sCluster.builder().start()) {
                 System.out.println(
                         "same host=" + J8sCluster.hostProcess().orElseThrow().equals(host));
+                System.out.println("prefetched=" + cluster.prefetched());
             }
             J8sCluster.shutdownHost();
             System.exit(0);

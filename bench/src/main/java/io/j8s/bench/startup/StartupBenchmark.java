@@ -32,10 +32,14 @@ import java.util.stream.Stream;
  *   <li>{@code mock}: fabric8's {@code KubernetesMockServer} in CRUD mode ({@link MockServerStart})
  *       until its first successful list through a fabric8 client;
  *   <li>{@code junit}: {@code J8sCluster.start()} to a ready cluster, a first one (the cluster host
- *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}), with no flag:
- *       the host as users get it (its class data sharing archive, written by one untimed run
- *       before, C1 only, {@code --store-fsync=false}, the shared test PKI); reported as {@code
- *       junit-first} and {@code junit-second}, measured in the test JVM around {@code start()};
+ *       JVM starts) and a second one in the same test JVM ({@link J8sClusterStart}): the host as
+ *       users get it (its class data sharing archive, written by one untimed run before, C1 only,
+ *       {@code --store-fsync=false}, the shared test PKI), measured in the test JVM around {@code
+ *       start()}. Two kinds of run, alternating: without prefetching ({@code -Dj8s.prefetch=false},
+ *       the second start right after the first: what a start costs), and as users get it (the
+ *       default: prefetching on, a test on the first cluster before the second start: the seed
+ *       applied and its endpoints awaited). Rows {@code junit-first}, {@code junit-second, no
+ *       prefetch} and {@code junit-second after a test, prefetched};
  *   <li>{@code launcher}: a test JVM whose JUnit Platform launcher runs a class starting two
  *       clusters ({@link LauncherStart}), with j8s-junit's host pre-start at the launcher session's
  *       opening and without it ({@code -Dj8s.host.prestart=false}), alternating: the first cluster
@@ -168,15 +172,29 @@ public final class StartupBenchmark {
                         System.getProperty("java.class.path"),
                         J8sClusterStart.class.getName()));
         System.err.println("junit: writing the cluster host's archive: " + output(base));
+        List<String> cold = new ArrayList<>(base);
+        cold.add(1, "-Dj8s.prefetch=false");
+        List<String> afterTest = new ArrayList<>(base);
+        afterTest.add("test");
         List<Long> first = new ArrayList<>();
         List<Long> second = new ArrayList<>();
+        List<Long> prefetched = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            String line = output(base);
-            System.err.printf("junit run %d: %s%n", i + 1, line);
+            String line = output(cold);
+            System.err.printf("junit run %d, no prefetch: %s%n", i + 1, line);
             first.add(Long.parseLong(line.replaceAll(".*\\bfirst=(\\d+).*", "$1")));
             second.add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));
+            line = output(afterTest);
+            System.err.printf("junit run %d, a test between: %s%n", i + 1, line);
+            if (!line.contains("prefetched=true")) {
+                throw new IllegalStateException("the second cluster was not prefetched: " + line);
+            }
+            prefetched.add(Long.parseLong(line.replaceAll(".*\\bsecond=(\\d+).*", "$1")));
         }
-        return List.of(row("junit-first", first), row("junit-second", second));
+        return List.of(
+                row("junit-first", first),
+                row("junit-second, no prefetch", second),
+                row("junit-second after a test, prefetched", prefetched));
     }
 
     /**

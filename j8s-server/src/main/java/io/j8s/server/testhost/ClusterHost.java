@@ -39,6 +39,7 @@ import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,12 +62,13 @@ import tools.jackson.databind.node.ObjectNode;
  * exits when its stdin closes, after stopping every cluster and deleting its data dir. Its logs go
  * to stderr, which the test JVM sends to a file: stdout carries the protocol only.
  *
- * <p>Operations: {@code start {args, timeoutMs}} (flags of {@code j8s server}) → {@code {cluster,
- * kubeconfig, kubeconfigPath, url, startMillis}}; {@code stop {cluster}}; {@code apply {cluster,
- * yaml}} → {@code {results}}; {@code awaitDeployment {cluster, namespace, name, timeoutMs}}; {@code
- * awaitEndpoints {cluster, namespace, name, count, timeoutMs}} → {@code {addresses}}; {@code logs
- * {cluster, namespace, pod, container?}} → {@code {text}}; {@code serviceAddress {cluster,
- * namespace, name, port}} → {@code {host, port}}.
+ * <p>Operations: {@code start {args, timeoutMs, prefetch?}} (flags of {@code j8s server}) → {@code
+ * {cluster, kubeconfig, kubeconfigPath, url, startMillis, prefetched}} (with {@code prefetch}, the
+ * host then starts the next cluster of these flags in the background); {@code stop {cluster}};
+ * {@code apply {cluster, yaml}} → {@code {results}}; {@code awaitDeployment {cluster, namespace,
+ * name, timeoutMs}}; {@code awaitEndpoints {cluster, namespace, name, count, timeoutMs}} → {@code
+ * {addresses}}; {@code logs {cluster, namespace, pod, container?}} → {@code {text}}; {@code
+ * serviceAddress {cluster, namespace, name, port}} → {@code {host, port}}.
  */
 public final class ClusterHost {
     private static final Logger log = LoggerFactory.getLogger(ClusterHost.class);
@@ -104,7 +106,30 @@ public final class ClusterHost {
                     });
     private volatile boolean stopping;
 
-    private record Cluster(String id, int slot, Path dir, J8sServer server) {
+    /**
+     * Flags whose clusters are never prefetched: a cluster on a store the test runs (etcd: a second
+     * cluster on the same prefix would join the first), or with addresses or a data dir the test
+     * chose (only one cluster can hold them).
+     */
+    static final List<String> NOT_PREFETCHED_FLAGS =
+            List.of(
+                    "--etcd-endpoints",
+                    "--etcd-prefix",
+                    "--secure-port",
+                    "--kubelet-port",
+                    "--service-cluster-ip-range",
+                    "--cluster-cidr",
+                    "--data-dir");
+
+    /**
+     * The cluster prefetched for the next {@code start} with its flags (docs/junit.md, "Prefetched
+     * clusters"): at most one at a time, guarded by {@code this}.
+     */
+    private Spare spare;
+
+    private record Spare(List<String> args, CompletableFuture<Cluster> cluster) {}
+
+    private record Cluster(String id, int slot, Path dir, J8sServer server, long startMillis) {
         KubernetesClient client() {
             return server.client(Identity.admin());
         }
@@ -132,6 +157,7 @@ public final class ClusterHost {
         System.setOut(System.err);
         Path dir = null;
         Path cache = null;
+        List<String> prefetch = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--dir") && i + 1 < args.length) {
                 dir = Path.of(args[++i]);
@@ -141,6 +167,11 @@ public final class ClusterHost {
                 cache = Path.of(args[++i]);
             } else if (args[i].startsWith("--cache=")) {
                 cache = Path.of(args[i].substring("--cache=".length()));
+            } else if (args[i].startsWith("--prefetch=")) {
+                prefetch = new ArrayList<>();
+                for (JsonNode arg : Json.parse(args[i].substring("--prefetch=".length()))) {
+                    prefetch.add(arg.asString());
+                }
             }
         }
         if (dir == null) {
@@ -150,6 +181,10 @@ public final class ClusterHost {
         ClusterHost host =
                 new ClusterHost(dir, cache == null ? dir.resolve("cache") : cache, protocol);
         Runtime.getRuntime().addShutdownHook(new Thread(host::stopAll, "j8s-host-shutdown"));
+        if (prefetch != null) {
+            // asked by the test run's opening (j8s-junit's HostPrestart), before any request
+            host.prefetch(List.copyOf(prefetch));
+        }
         host.serve(new BufferedInputStream(System.in));
         host.stopAll();
         System.exit(0);
@@ -236,11 +271,46 @@ public final class ClusterHost {
         if (stopping) {
             throw new IllegalStateException("the cluster host is stopping");
         }
+        long begin = System.nanoTime();
         long timeoutMs = timeoutMs(request);
+        List<String> given = args(request);
+        Cluster cluster = takeSpare(given, timeoutMs);
+        boolean prefetched = cluster != null;
+        if (cluster == null) {
+            cluster = startCluster(given, timeoutMs);
+        }
+        if (request.path("prefetch").asBoolean(false)) {
+            prefetch(given);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
+        J8sServer server = cluster.server();
+        log.atInfo()
+                .addKeyValue("cluster", cluster.id())
+                .addKeyValue("url", server.apiUrl())
+                .addKeyValue("ms", millis)
+                .addKeyValue("prefetched", prefetched)
+                .addKeyValue("startedInMs", cluster.startMillis())
+                .log("cluster handed to the test");
+        ObjectNode answer = Json.object();
+        answer.put("cluster", cluster.id());
+        answer.put("url", server.apiUrl());
+        answer.put("kubeconfigPath", server.kubeconfig().toString());
+        answer.put("kubeconfig", Files.readString(server.kubeconfig()));
+        answer.put("startMillis", millis);
+        answer.put("prefetched", prefetched);
+        return answer;
+    }
+
+    private static List<String> args(ObjectNode request) {
         List<String> given = new ArrayList<>();
         for (JsonNode arg : request.path("args")) {
             given.add(arg.asString());
         }
+        return List.copyOf(given);
+    }
+
+    /** Starts a cluster from {@code j8s server} flags and waits until it is ready. */
+    private Cluster startCluster(List<String> given, long timeoutMs) throws Exception {
         int slot = takeSlot();
         String id = "c" + sequence.incrementAndGet();
         Path clusterDir = dir.resolve(id);
@@ -273,7 +343,7 @@ public final class ClusterHost {
                         "the cluster is not ready after " + timeoutMs + " ms: " + notReady);
             }
             long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - begin);
-            Cluster cluster = new Cluster(id, slot, clusterDir, server);
+            Cluster cluster = new Cluster(id, slot, clusterDir, server, millis);
             clusters.put(id, cluster);
             if (stopping) { // raced with shutdown: the shutdown may have missed it
                 stop(cluster);
@@ -284,13 +354,7 @@ public final class ClusterHost {
                     .addKeyValue("url", server.apiUrl())
                     .addKeyValue("ms", millis)
                     .log("cluster ready");
-            ObjectNode answer = Json.object();
-            answer.put("cluster", id);
-            answer.put("url", server.apiUrl());
-            answer.put("kubeconfigPath", server.kubeconfig().toString());
-            answer.put("kubeconfig", Files.readString(server.kubeconfig()));
-            answer.put("startMillis", millis);
-            return answer;
+            return cluster;
         } catch (Exception | Error e) {
             if (server != null) {
                 server.close();
@@ -298,6 +362,99 @@ public final class ClusterHost {
             deleteTree(clusterDir);
             releaseSlot(slot);
             throw e;
+        }
+    }
+
+    /** Whether clusters of these flags may be prefetched ({@link #NOT_PREFETCHED_FLAGS}). */
+    static boolean prefetchable(List<String> given) {
+        for (int i = 0; i < given.size(); i++) {
+            String arg = given.get(i);
+            boolean etcd =
+                    arg.equals("--store=etcd")
+                            || (arg.equals("--store")
+                                    && i + 1 < given.size()
+                                    && given.get(i + 1).equals("etcd"));
+            if (etcd) {
+                return false;
+            }
+        }
+        return NOT_PREFETCHED_FLAGS.stream().noneMatch(flag -> hasFlag(given, flag));
+    }
+
+    /**
+     * Starts a cluster of {@code given} flags in the background for the next {@code start} with
+     * them, unless one is already prefetched for them; a cluster prefetched for other flags is
+     * stopped (tests of a run mostly ask for the same options again). Returns whether one is
+     * prefetched for these flags now.
+     */
+    private boolean prefetch(List<String> given) {
+        if (!prefetchable(given)) {
+            return false;
+        }
+        Spare replaced;
+        CompletableFuture<Cluster> future = new CompletableFuture<>();
+        synchronized (this) {
+            if (stopping) {
+                return false;
+            }
+            if (spare != null && spare.args().equals(given)) {
+                return true;
+            }
+            replaced = spare;
+            spare = new Spare(given, future);
+        }
+        discard(replaced);
+        log.atInfo().addKeyValue("args", given).log("prefetching a cluster");
+        workers.execute(
+                () -> {
+                    try {
+                        future.complete(startCluster(given, MAX_TIMEOUT_MS));
+                    } catch (Exception | Error e) {
+                        if (e instanceof InterruptedException) {
+                            Thread.currentThread().interrupt();
+                        }
+                        if (stopping) {
+                            log.atInfo().log("the host stopped while it prefetched a cluster");
+                        } else {
+                            log.atWarn()
+                                    .addKeyValue("args", given)
+                                    .setCause(e)
+                                    .log("prefetching a cluster failed");
+                        }
+                        future.completeExceptionally(e);
+                    }
+                });
+        return true;
+    }
+
+    /**
+     * The cluster prefetched for {@code given}, once it is ready (waiting at most {@code
+     * timeoutMs}), or null when there is none or its start failed (the caller starts one itself).
+     */
+    private Cluster takeSpare(List<String> given, long timeoutMs) throws Exception {
+        Spare taken;
+        synchronized (this) {
+            if (spare == null || !spare.args().equals(given)) {
+                return null;
+            }
+            taken = spare;
+            spare = null;
+        }
+        try {
+            return taken.cluster().get(timeoutMs, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException failed) {
+            return null; // logged where it failed; a fresh start reports its own error
+        } catch (java.util.concurrent.TimeoutException e) {
+            discard(taken);
+            throw new IllegalStateException(
+                    "the cluster is not ready after " + timeoutMs + " ms (it was prefetched)");
+        }
+    }
+
+    /** Stops a prefetched cluster once its start ends. */
+    private void discard(Spare unused) {
+        if (unused != null) {
+            unused.cluster().thenAccept(this::stop);
         }
     }
 
@@ -376,6 +533,22 @@ public final class ClusterHost {
     /** Stops every cluster (stdin closed, or the JVM is stopping). */
     void stopAll() {
         stopping = true;
+        Spare unused;
+        synchronized (this) {
+            unused = spare;
+            spare = null;
+        }
+        if (unused != null) {
+            // a prefetched cluster still starting is stopped once it is up (bounded)
+            try {
+                stop(unused.cluster().get(30, TimeUnit.SECONDS));
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                log.atDebug().setCause(e).log("the prefetched cluster did not start");
+            }
+        }
         for (Cluster cluster : List.copyOf(clusters.values())) {
             try {
                 stop(cluster);
