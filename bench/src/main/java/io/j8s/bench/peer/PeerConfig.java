@@ -1,5 +1,6 @@
 package io.j8s.bench.peer;
 
+import io.j8s.bench.support.Option;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -85,14 +86,9 @@ public record PeerConfig(
         List<String> j8sArgs = TEST_CLUSTER_ARGS;
         boolean profile = false;
         Path workDir = defaultWorkDir;
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException(
-                        "arguments look like --name=value but got " + arg);
-            }
-            String name = arg.substring(2, eq);
-            String v = arg.substring(eq + 1);
+        for (Option o : Option.parse(args)) {
+            String name = o.name();
+            String v = o.value();
             switch (name) {
                 case "pods" -> pods = Integer.parseInt(v);
                 case "clients" -> clients = Integer.parseInt(v);

@@ -115,7 +115,7 @@ final class PeerWorkload {
                                 "create",
                                 clients,
                                 pool,
-                                (client, name, lat) -> {
+                                (client, name) -> {
                                     client.pods()
                                             .inNamespace(NAMESPACE)
                                             .resource(pod(name))
@@ -130,7 +130,7 @@ final class PeerWorkload {
                                 "get",
                                 clients,
                                 pool,
-                                (client, name, lat) ->
+                                (client, name) ->
                                         client.pods().inNamespace(NAMESPACE).withName(name).get()
                                                         == null
                                                 ? -1
@@ -141,7 +141,7 @@ final class PeerWorkload {
                                 "delete",
                                 clients,
                                 pool,
-                                (client, name, lat) ->
+                                (client, name) ->
                                         client.pods()
                                                         .inNamespace(NAMESPACE)
                                                         .withName(name)
@@ -199,29 +199,67 @@ final class PeerWorkload {
     /** One call of a phase for Pod {@code name}; returns the objects handled, -1 for an error. */
     @FunctionalInterface
     private interface Call {
-        long apply(KubernetesClient client, String name, Latencies latencies) throws Exception;
+        long apply(KubernetesClient client, String name) throws Exception;
+    }
+
+    /** What one client does in a phase; {@code index} is its place among the clients. */
+    @FunctionalInterface
+    private interface ClientTask {
+        void run(KubernetesClient client, int index) throws Exception;
+    }
+
+    /**
+     * Runs {@code task} for every client in the pool, all released at once; returns the wall time
+     * from the release to the last one's end, in seconds.
+     */
+    private static double timed(
+            List<KubernetesClient> clients, ExecutorService pool, ClientTask task)
+            throws Exception {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        for (int c = 0; c < clients.size(); c++) {
+            KubernetesClient client = clients.get(c);
+            int index = c;
+            done.add(
+                    pool.submit(
+                            () -> {
+                                go.await();
+                                task.run(client, index);
+                                return null;
+                            }));
+        }
+        long start = System.nanoTime();
+        go.countDown();
+        for (Future<?> f : done) {
+            f.get();
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /** Untimed: each client creates, gets and deletes its share of the warm-up Pods. */
     private void warmUp(List<KubernetesClient> clients, ExecutorService pool) throws Exception {
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < clients.size(); c++) {
-            KubernetesClient client = clients.get(c);
-            int first = c;
-            done.add(
-                    pool.submit(
-                            () -> {
-                                for (int i = first; i < config.warmup(); i += clients.size()) {
-                                    var pods = client.pods().inNamespace(WARMUP_NAMESPACE);
-                                    pods.resource(pod(name(i))).create();
-                                    pods.withName(name(i)).get();
-                                    pods.withName(name(i)).delete();
-                                }
-                                return null;
-                            }));
-        }
-        for (Future<?> f : done) {
-            f.get();
+        timed(
+                clients,
+                pool,
+                (client, first) -> {
+                    var pods = client.pods().inNamespace(WARMUP_NAMESPACE);
+                    for (int i = first; i < config.warmup(); i += clients.size()) {
+                        pods.resource(pod(name(i))).create();
+                        pods.withName(name(i)).get();
+                        pods.withName(name(i)).delete();
+                    }
+                });
+    }
+
+    /** A phase's counters, filled by every client at once. */
+    private static final class Tally {
+        final Latencies latencies = new Latencies();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicLong objects = new AtomicLong();
+
+        Phase phase(String name, double seconds) {
+            return new Phase(
+                    name, latencies.count(), seconds, objects.get(), latencies, errors.get());
         }
     }
 
@@ -229,106 +267,82 @@ final class PeerWorkload {
     private Phase phase(
             String phase, List<KubernetesClient> clients, ExecutorService pool, Call call)
             throws Exception {
-        Latencies latencies = new Latencies();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicLong objects = new AtomicLong();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        for (int c = 0; c < clients.size(); c++) {
-            KubernetesClient client = clients.get(c);
-            int first = c;
-            done.add(
-                    pool.submit(
-                            () -> {
-                                go.await();
-                                for (int i = first; i < config.pods(); i += clients.size()) {
-                                    String name = name(i);
-                                    long start = System.nanoTime();
-                                    long n;
-                                    try {
-                                        n = call.apply(client, name, latencies);
-                                    } catch (Exception e) {
-                                        n = -1;
-                                        logError(phase, name, e);
-                                    }
-                                    latencies.record(System.nanoTime() - start);
-                                    if (n < 0) {
-                                        errors.incrementAndGet();
-                                    } else {
-                                        objects.addAndGet(n);
-                                    }
+        Tally t = new Tally();
+        double seconds =
+                timed(
+                        clients,
+                        pool,
+                        (client, first) -> {
+                            for (int i = first; i < config.pods(); i += clients.size()) {
+                                String name = name(i);
+                                long start = System.nanoTime();
+                                long n;
+                                try {
+                                    n = call.apply(client, name);
+                                } catch (Exception e) {
+                                    n = -1;
+                                    logError(phase, name, e);
                                 }
-                                return null;
-                            }));
-        }
-        long start = System.nanoTime();
-        go.countDown();
-        for (Future<?> f : done) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Phase(phase, latencies.count(), seconds, objects.get(), latencies, errors.get());
+                                t.latencies.record(System.nanoTime() - start);
+                                if (n < 0) {
+                                    t.errors.incrementAndGet();
+                                } else {
+                                    t.objects.addAndGet(n);
+                                }
+                            }
+                        });
+        return t.phase(phase, seconds);
     }
 
     /** Each client lists every Pod of the namespace, page by page; each page is one call. */
     private Phase list(List<KubernetesClient> clients, ExecutorService pool) throws Exception {
-        Latencies latencies = new Latencies();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicLong objects = new AtomicLong();
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<?>> done = new ArrayList<>();
-        for (KubernetesClient client : clients) {
-            done.add(
-                    pool.submit(
-                            () -> {
-                                go.await();
-                                String token = null;
-                                int seen = 0;
-                                do {
-                                    long start = System.nanoTime();
-                                    try {
-                                        PodList page =
-                                                client.pods()
-                                                        .inNamespace(NAMESPACE)
-                                                        .list(
-                                                                new ListOptionsBuilder()
-                                                                        .withLimit(
-                                                                                (long)
-                                                                                        config
-                                                                                                .pageSize())
-                                                                        .withContinue(token)
-                                                                        .build());
-                                        latencies.record(System.nanoTime() - start);
-                                        seen += page.getItems().size();
-                                        token = page.getMetadata().getContinue();
-                                        token = token == null || token.isEmpty() ? null : token;
-                                    } catch (RuntimeException e) {
-                                        latencies.record(System.nanoTime() - start);
-                                        errors.incrementAndGet();
-                                        logError("list", NAMESPACE, e);
-                                        token = null;
-                                    }
-                                } while (token != null);
-                                objects.addAndGet(seen);
-                                if (seen != config.pods()) {
-                                    errors.incrementAndGet();
-                                    log.atWarn()
-                                            .addKeyValue("target", target)
-                                            .addKeyValue("seen", seen)
-                                            .addKeyValue("expected", config.pods())
-                                            .log("a paged list did not see every Pod");
-                                }
-                                return null;
-                            }));
-        }
-        long start = System.nanoTime();
-        go.countDown();
-        for (Future<?> f : done) {
-            f.get();
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Phase(
-                "list", latencies.count(), seconds, objects.get(), latencies, errors.get());
+        Tally t = new Tally();
+        double seconds =
+                timed(
+                        clients,
+                        pool,
+                        (client, index) -> {
+                            int seen = listAll(client, t.latencies, t.errors);
+                            t.objects.addAndGet(seen);
+                            if (seen != config.pods()) {
+                                t.errors.incrementAndGet();
+                                log.atWarn()
+                                        .addKeyValue("target", target)
+                                        .addKeyValue("seen", seen)
+                                        .addKeyValue("expected", config.pods())
+                                        .log("a paged list did not see every Pod");
+                            }
+                        });
+        return t.phase("list", seconds);
+    }
+
+    /** One paged list of the namespace's Pods, each page timed; returns the Pods seen. */
+    private int listAll(KubernetesClient client, Latencies latencies, AtomicInteger errors) {
+        String token = null;
+        int seen = 0;
+        do {
+            long start = System.nanoTime();
+            try {
+                PodList page =
+                        client.pods()
+                                .inNamespace(NAMESPACE)
+                                .list(
+                                        new ListOptionsBuilder()
+                                                .withLimit((long) config.pageSize())
+                                                .withContinue(token)
+                                                .build());
+                latencies.record(System.nanoTime() - start);
+                seen += page.getItems().size();
+                token = page.getMetadata().getContinue();
+                token = token == null || token.isEmpty() ? null : token;
+            } catch (RuntimeException e) {
+                latencies.record(System.nanoTime() - start);
+                errors.incrementAndGet();
+                logError("list", NAMESPACE, e);
+                token = null;
+            }
+        } while (token != null);
+        return seen;
     }
 
     private Watch watch(KubernetesClient client, Map<String, Long> added) {
