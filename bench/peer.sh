@@ -23,7 +23,7 @@ trap 'rm -f "$build_log"' EXIT
 if ! ./mvnw -B -q -pl bench -am package -DskipTests dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=runtime >"$build_log" 2>&1; then
   echo "bench/peer.sh: the build failed, nothing was measured; the end of its output:" >&2
-  tail -40 "$build_log" >&2
+  grep -v "^[[:space:]]*at " "$build_log" | tail -25 >&2
   exit 1
 fi
 
