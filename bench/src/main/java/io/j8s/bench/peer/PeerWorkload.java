@@ -136,6 +136,12 @@ final class PeerWorkload {
                                                 ? -1
                                                 : 1));
                 WatchDelivery delivery = watch == null ? null : delivery(answered, added);
+                // Closed before the deletes: the mock's watch, closed while its DELETED events are
+                // still being written, blocks its event loop on its own writes for 30 s.
+                if (watch != null) {
+                    watch.close();
+                    watch = null;
+                }
                 phases.add(
                         phase(
                                 "delete",
