@@ -66,16 +66,17 @@ public record PeerConfig(
     }
 
     /**
-     * Parses {@code --name=value} options: pods (3000), clients (8), warmup (100 Pods: 300 calls),
-     * rounds (1), page-size (500), watch (true), mock-tls (true), mock-request-log (false), jar and
-     * jsa (under {@code j8s-server/target/} of the working directory or its parent), j8s-args
-     * (space separated; {@code --store-fsync=false}; empty: the server's defaults), profile
-     * (false), work-dir.
+     * Parses {@code --name=value} options: pods (3000), clients (8), warmup (1,000 Pods: 3,000
+     * calls; fewer leave the JIT of the benchmark's JVM, which the mock shares, cold), rounds (1),
+     * page-size (500), watch (true), mock-tls (true), mock-request-log (false), jar and jsa (under
+     * {@code j8s-server/target/} of the working directory or its parent), j8s-args (space
+     * separated; {@code --store-fsync=false}; empty: the server's defaults), profile (false),
+     * work-dir.
      */
     public static PeerConfig parse(String[] args, Path defaultWorkDir) {
         int pods = 3_000;
         int clients = 8;
-        int warmup = 100;
+        int warmup = 1_000;
         int rounds = 1;
         int pageSize = 500;
         boolean watch = true;
