@@ -1,5 +1,6 @@
 package io.j8s.bench.controlplane;
 
+import io.j8s.bench.support.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -180,14 +181,9 @@ public record ControlPlaneConfig(
         }
         Builder b = new Builder(preset(presetName, defaultWorkDir));
         boolean nodesGiven = false;
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException(
-                        "arguments look like --name=value but got " + arg);
-            }
-            String name = arg.substring(2, eq);
-            String v = arg.substring(eq + 1);
+        for (Option o : Option.parse(args)) {
+            String name = o.name();
+            String v = o.value();
             switch (name) {
                 case "preset" -> {}
                 case "store" -> b.store = v;

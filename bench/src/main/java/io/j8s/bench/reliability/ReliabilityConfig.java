@@ -1,5 +1,6 @@
 package io.j8s.bench.reliability;
 
+import io.j8s.bench.support.Option;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -160,14 +161,9 @@ public record ReliabilityConfig(
         String heap = c.serverHeap;
         Path workDir = c.workDir;
         boolean keep = c.keep;
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException(
-                        "arguments look like --name=value but got " + arg);
-            }
-            String v = arg.substring(eq + 1);
-            switch (arg.substring(2, eq)) {
+        for (Option o : Option.parse(args)) {
+            String v = o.value();
+            switch (o.name()) {
                 case "preset" -> {
                     if (!v.equals("smoke") && !v.equals("default")) {
                         throw new IllegalArgumentException(
@@ -202,9 +198,7 @@ public record ReliabilityConfig(
                 case "server-heap" -> heap = v;
                 case "work-dir" -> workDir = Path.of(v);
                 case "keep" -> keep = Boolean.parseBoolean(v);
-                default ->
-                        throw new IllegalArgumentException(
-                                "unknown option " + arg.substring(0, eq));
+                default -> throw new IllegalArgumentException("unknown option --" + o.name());
             }
         }
         return new ReliabilityConfig(

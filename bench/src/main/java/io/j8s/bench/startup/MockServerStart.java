@@ -17,15 +17,27 @@ import java.util.List;
 public final class MockServerStart {
     private MockServerStart() {}
 
-    public static void main(String[] args) {
+    /**
+     * Starts fabric8's mock API server in CRUD mode on a free port, as
+     * {@code @EnableKubernetesMockClient(crud = true)} does in fabric8's own tests.
+     *
+     * @param https serve HTTPS with the mock's self-signed certificate (that annotation's default)
+     *     rather than plain HTTP
+     */
+    public static KubernetesMockServer startCrud(boolean https) {
         KubernetesMockServer server =
                 new KubernetesMockServer(
                         new Context(),
                         new MockWebServer(),
                         new HashMap<>(),
                         new KubernetesCrudDispatcher(List.of()),
-                        false);
+                        https);
         server.init();
+        return server;
+    }
+
+    public static void main(String[] args) {
+        KubernetesMockServer server = startCrud(false);
         try (KubernetesClient client = server.createClient()) {
             int namespaces = client.namespaces().list().getItems().size();
             System.out.println("usable namespaces=" + namespaces);

@@ -1,5 +1,6 @@
 package io.j8s.bench.store;
 
+import io.j8s.bench.support.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -60,14 +61,9 @@ public record BenchConfig(
     /** Parses {@code --name=value} arguments over {@link #defaults}. */
     public static BenchConfig parse(String[] args, Path defaultWorkDir) {
         BenchConfig c = defaults(defaultWorkDir);
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (!arg.startsWith("--") || eq < 0) {
-                throw new IllegalArgumentException(
-                        "arguments look like --name=value but got " + arg);
-            }
-            String name = arg.substring(2, eq);
-            String value = arg.substring(eq + 1);
+        for (Option o : Option.parse(args)) {
+            String name = o.name();
+            String value = o.value();
             c =
                     switch (name) {
                         case "backends" ->

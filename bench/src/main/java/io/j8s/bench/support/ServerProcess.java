@@ -40,14 +40,32 @@ public final class ServerProcess implements AutoCloseable {
      * @param dataDir {@code --data-dir}; the kubeconfig is read from it
      * @param port {@code --secure-port}
      * @param flags every other flag of {@code j8s server}
-     * @param maxHeap e.g. {@code 4g}
+     * @param maxHeap e.g. {@code 4g}; null: the JVM's default, as users start it
      * @param jvmOptions more JVM options
+     * @param jar null: {@code io.j8s.server.Main} on the class path (see {@link
+     *     #serverClasspath()}); else {@code java -jar jar server}, as {@code bin/j8s} and test
+     *     clusters start the shaded jar
      */
     public record Spec(
-            Path dataDir, int port, List<String> flags, String maxHeap, List<String> jvmOptions) {
+            Path dataDir,
+            int port,
+            List<String> flags,
+            String maxHeap,
+            List<String> jvmOptions,
+            Path jar) {
         public Spec {
             flags = List.copyOf(flags);
             jvmOptions = List.copyOf(jvmOptions);
+        }
+
+        /** {@code io.j8s.server.Main} on the class path. */
+        public Spec(
+                Path dataDir,
+                int port,
+                List<String> flags,
+                String maxHeap,
+                List<String> jvmOptions) {
+            this(dataDir, port, flags, maxHeap, jvmOptions, null);
         }
     }
 
@@ -79,15 +97,22 @@ public final class ServerProcess implements AutoCloseable {
     private void launch(Duration timeout) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xmx" + spec.maxHeap());
+        if (spec.maxHeap() != null) {
+            cmd.add("-Xmx" + spec.maxHeap());
+        }
         cmd.add("-XX:+UseG1GC");
         // Profiles attribute samples to the exact line, not the nearest safepoint.
         cmd.add("-XX:+UnlockDiagnosticVMOptions");
         cmd.add("-XX:+DebugNonSafepoints");
         cmd.addAll(spec.jvmOptions());
-        cmd.add("-cp");
-        cmd.add(serverClasspath());
-        cmd.add("io.j8s.server.Main");
+        if (spec.jar() != null) {
+            cmd.add("-jar");
+            cmd.add(spec.jar().toAbsolutePath().toString());
+        } else {
+            cmd.add("-cp");
+            cmd.add(serverClasspath());
+            cmd.add("io.j8s.server.Main");
+        }
         cmd.add("server");
         cmd.add("--data-dir=" + spec.dataDir().toAbsolutePath());
         cmd.add("--secure-port=" + spec.port());
