@@ -41,22 +41,35 @@ public final class StartupTraining {
         return base.withStoreFsync(false);
     }
 
+    /**
+     * Starts the training server on ranges of its own (127.93.0.0/16 and 127.243.0.0/16), so that
+     * it does not take the default ones a developer's {@code j8s server} may be about to claim, or
+     * on free ones when another build's training holds those (docs/architecture.md, "Many clusters
+     * on one host").
+     */
+    private static J8sServer start(ServerOptions options) throws InterruptedException {
+        try {
+            return J8sServer.start(options.withRanges("127.93.0.0/16", "127.243.0.0/16"));
+        } catch (io.j8s.server.ranges.CollisionException taken) {
+            System.err.println("j8s training: " + taken.getMessage() + "; taking free ranges");
+            return J8sServer.start(options);
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         long begin = System.nanoTime();
         Path dir = Files.createTempDirectory("j8s-training");
         int status = 0;
         try {
-            // ranges of their own, so that the training never takes a running server's addresses
             ServerOptions options =
                     testMode(ServerOptions.defaults(dir.resolve("data")))
                             .withSecurePort(freePort())
-                            .withRanges("127.93.0.0/16", "127.243.0.0/16")
                             .withDataPlane(
                                     DataPlaneOptions.defaults()
                                             .withNodes(List.of("training"))
                                             .withKubeletPort(freePort()))
                             .withClusterDns(ClusterDnsOptions.defaults().withEnabled(false));
-            try (J8sServer server = J8sServer.start(options)) {
+            try (J8sServer server = start(options)) {
                 Map<String, String> notReady = server.awaitReady(READY_TIMEOUT);
                 if (!notReady.isEmpty()) {
                     System.err.println(
