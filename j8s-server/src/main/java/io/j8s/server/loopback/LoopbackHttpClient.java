@@ -221,7 +221,7 @@ public final class LoopbackHttpClient
             channel.writeAndFlush(new HttpChunkedInput(new ChunkedStream(stream.getContent())))
                     .addListener(ex::written);
         }
-        channel.read();
+        channel.read(); // the response head
     }
 
     @Override
@@ -251,6 +251,13 @@ public final class LoopbackHttpClient
         private boolean demand;
         private boolean draining;
 
+        /**
+         * Within a read pass (channelRead up to channelReadComplete): the next read is asked at its
+         * end, never from within, since a local channel would deliver it re-entrantly into the HTTP
+         * decoder.
+         */
+        private boolean reading;
+
         Exchange(
                 StandardHttpRequest request,
                 AsyncBody.Consumer<List<ByteBuffer>> consumer,
@@ -275,6 +282,7 @@ public final class LoopbackHttpClient
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            reading = true;
             try {
                 if (msg instanceof io.netty.handler.codec.http.HttpResponse head) {
                     if (head.decoderResult().isFailure()) {
@@ -328,6 +336,7 @@ public final class LoopbackHttpClient
 
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
+            reading = false;
             // the head: read on for it; the body: read on only while the consumer asks for more
             if (!headReceived || (demand && pending.isEmpty() && !ended)) {
                 ctx.read();
@@ -407,7 +416,7 @@ public final class LoopbackHttpClient
                         channel.close();
                     }
                 }
-                if (demand && pending.isEmpty() && !ended && channel.isActive()) {
+                if (demand && pending.isEmpty() && !ended && !reading && channel.isActive()) {
                     channel.read();
                 }
             } finally {

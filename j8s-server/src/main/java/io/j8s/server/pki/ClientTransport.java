@@ -59,6 +59,20 @@ public final class ClientTransport implements AutoCloseable {
     }
 
     /**
+     * A client over this transport's executor and JSON mapper whose requests go through {@code
+     * httpClients} (the in-process transport); closing it leaves the transport open.
+     */
+    public KubernetesClient client(
+            Config config, io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients) {
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(httpClients)
+                .withTaskExecutor(tasks)
+                .withKubernetesSerialization(serialization)
+                .build();
+    }
+
+    /**
      * A client over this transport with its TLS material given ready-made ({@code config} then
      * holds no client certificate); closing it leaves the transport open.
      */
