@@ -41,16 +41,19 @@ import java.net.http.HttpTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A fabric8 {@code HttpClient} over the API server's in-process listener (see {@link
@@ -99,7 +102,7 @@ public final class LoopbackHttpClient
                     new IOException("the in-process API server is not listening yet"));
             return response;
         }
-        Exchange exchange = new Exchange(request, consumer, response);
+        Exchange exchange = new Exchange(request, consumer, response, factory.callbacks());
         Bootstrap bootstrap =
                 new Bootstrap()
                         .group(factory.group())
@@ -130,11 +133,11 @@ public final class LoopbackHttpClient
                 });
         Duration timeout = request.getTimeout();
         if (timeout != null && !timeout.isZero() && !timeout.isNegative()) {
-            ScheduledFuture<?> timer =
+            exchange.timer =
                     channel.eventLoop()
                             .schedule(
                                     () -> {
-                                        response.completeExceptionally(
+                                        exchange.failResponse(
                                                 new HttpTimeoutException(
                                                         "request timed out after "
                                                                 + timeout.toMillis()
@@ -145,12 +148,11 @@ public final class LoopbackHttpClient
                                     },
                                     timeout.toMillis(),
                                     TimeUnit.MILLISECONDS);
-            response.whenComplete((r, t) -> timer.cancel(false));
         }
         connected.addListener(
                 f -> {
                     if (!f.isSuccess()) {
-                        response.completeExceptionally(
+                        exchange.failResponse(
                                 new IOException(
                                         "cannot connect to the in-process API server: " + f.cause(),
                                         f.cause()));
@@ -232,39 +234,50 @@ public final class LoopbackHttpClient
 
     /**
      * One request: completes the response future at the response head, then hands the body to the
-     * consumer as it asks for it. Everything but {@link #consume()} and {@link #cancel()} runs on
-     * the channel's event loop.
+     * consumer as it asks for it. The Netty side (channelRead and the like) runs on the channel's
+     * event loop; the response future is completed and the consumer called on the factory's
+     * callback threads, one at a time per request, never on the event loop: a component may block
+     * in them (on another request, say), which on the event loop could wait for itself.
      */
     private static final class Exchange extends ChannelInboundHandlerAdapter implements AsyncBody {
+        /** After the last body bytes in {@link #pending}; an exception there ends the body too. */
+        private static final Object END = new Object();
+
         private final StandardHttpRequest request;
         private final AsyncBody.Consumer<List<ByteBuffer>> consumer;
         private final CompletableFuture<HttpResponse<AsyncBody>> response;
+        private final Executor callbacks;
         private final CompletableFuture<Void> done = new CompletableFuture<>();
 
-        /** Body received, not yet handed over: ByteBuf, then END or an IOException. */
-        private final ArrayDeque<Object> pending = new ArrayDeque<>();
+        /** Body received, not yet handed over: ByteBuffers (copies), then END or a Throwable. */
+        private final Queue<Object> pending = new ConcurrentLinkedQueue<>();
 
-        private static final Object END = new Object();
+        private final AtomicBoolean demand = new AtomicBoolean();
+
+        /** Drain requests outstanding; the drain loop runs while it is not zero. */
+        private final AtomicInteger drains = new AtomicInteger();
+
         volatile Channel channel;
+        volatile ScheduledFuture<?> timer;
+
+        // event loop only
         private boolean headReceived;
         private boolean ended;
-        private boolean demand;
-        private boolean draining;
 
-        /**
-         * Within a read pass (channelRead up to channelReadComplete): the next read is asked at its
-         * end, never from within, since a local channel would deliver it re-entrantly into the HTTP
-         * decoder.
-         */
+        /** Within a read pass: a read asked then is issued at channelReadComplete (see below). */
         private boolean reading;
+
+        private boolean wantRead;
 
         Exchange(
                 StandardHttpRequest request,
                 AsyncBody.Consumer<List<ByteBuffer>> consumer,
-                CompletableFuture<HttpResponse<AsyncBody>> response) {
+                CompletableFuture<HttpResponse<AsyncBody>> response,
+                Executor callbacks) {
             this.request = request;
             this.consumer = consumer;
             this.response = response;
+            this.callbacks = callbacks;
         }
 
         void written(io.netty.util.concurrent.Future<? super Void> f) {
@@ -273,11 +286,19 @@ public final class LoopbackHttpClient
             }
         }
 
+        /** Fails the response, or the body once the response is out. */
         void fail(IOException e) {
-            if (!response.completeExceptionally(e)) {
-                done.completeExceptionally(e);
-            }
+            callbacks.execute(
+                    () -> {
+                        if (!response.completeExceptionally(e)) {
+                            done.completeExceptionally(e);
+                        }
+                    });
             channel.close();
+        }
+
+        void failResponse(Throwable e) {
+            callbacks.execute(() -> response.completeExceptionally(e));
         }
 
         @Override
@@ -296,38 +317,48 @@ public final class LoopbackHttpClient
                         return; // an interim response, the real one follows
                     }
                     headReceived = true;
+                    ScheduledFuture<?> t = timer;
+                    if (t != null) {
+                        t.cancel(false);
+                    }
                     Map<String, List<String>> headers =
                             new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
                     for (String name : head.headers().names()) {
                         headers.put(name, List.copyOf(head.headers().getAll(name)));
                     }
-                    if (!response.complete(
+                    Response answer =
                             new Response(
                                     head.status().code(),
                                     Collections.unmodifiableMap(headers),
                                     request,
-                                    this))) {
-                        ctx.close(); // timed out or cancelled meanwhile
-                        return;
-                    }
+                                    this);
+                    callbacks.execute(
+                            () -> {
+                                if (!response.complete(answer)) {
+                                    channel.close(); // timed out or cancelled meanwhile
+                                }
+                            });
                 }
                 if (msg instanceof HttpContent content && headReceived && !ended) {
                     if (content.decoderResult().isFailure()) {
+                        ended = true;
                         pending.add(
                                 new IOException(
                                         "malformed response body: "
                                                 + content.decoderResult().cause()));
-                        ended = true;
                     } else {
-                        if (content.content().isReadable()) {
-                            pending.add(content.content().retain());
+                        ByteBuf buf = content.content();
+                        if (buf.isReadable()) {
+                            ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
+                            buf.readBytes(copy);
+                            pending.add(copy.flip());
                         }
                         if (content instanceof LastHttpContent) {
-                            pending.add(END);
                             ended = true;
+                            pending.add(END);
                         }
                     }
-                    drain();
+                    scheduleDrain();
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -337,16 +368,36 @@ public final class LoopbackHttpClient
         @Override
         public void channelReadComplete(ChannelHandlerContext ctx) {
             reading = false;
-            // the head: read on for it; the body: read on only while the consumer asks for more
-            if (!headReceived || (demand && pending.isEmpty() && !ended)) {
+            // the head: read on for it; the body: only as the consumer asks for more. A read is
+            // never asked from within a read pass: a local channel would deliver it re-entrantly
+            // into the HTTP decoder.
+            if (!headReceived || (wantRead && !ended)) {
+                wantRead = false;
                 ctx.read();
             }
+        }
+
+        /** Asks the channel for more of the body; from any thread. */
+        private void requestRead() {
+            Channel ch = channel;
+            ch.eventLoop()
+                    .execute(
+                            () -> {
+                                if (ended || !ch.isActive()) {
+                                    return;
+                                }
+                                if (reading) {
+                                    wantRead = true;
+                                } else {
+                                    ch.read();
+                                }
+                            });
         }
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             if (!headReceived) {
-                response.completeExceptionally(
+                failResponse(
                         new IOException(
                                 "the in-process API server closed the connection before"
                                         + " answering "
@@ -358,9 +409,8 @@ public final class LoopbackHttpClient
                 pending.add(
                         new IOException(
                                 "the in-process API server closed the response before its end"));
-                drain();
+                scheduleDrain();
             }
-            releasePending();
         }
 
         @Override
@@ -370,84 +420,78 @@ public final class LoopbackHttpClient
                             ? io
                             : new IOException("in-process request failed: " + cause, cause);
             if (!headReceived) {
-                response.completeExceptionally(e);
+                failResponse(e);
             } else if (!ended) {
                 ended = true;
                 pending.add(e);
-                drain();
+                scheduleDrain();
             }
             ctx.close();
         }
 
-        /** Hands what is pending to the consumer while it asks for more; on the event loop. */
-        private void drain() {
-            if (draining) {
-                return; // consume() called from within the consumer: the loop below goes on
-            }
-            draining = true;
-            try {
-                while (demand && !pending.isEmpty() && !done.isDone()) {
-                    List<ByteBuffer> buffers = new ArrayList<>();
-                    while (pending.peek() instanceof ByteBuf buf) {
-                        pending.poll();
-                        ByteBuffer copy = ByteBuffer.allocate(buf.readableBytes());
-                        buf.readBytes(copy);
-                        buf.release();
-                        buffers.add(copy.flip());
-                    }
-                    if (!buffers.isEmpty()) {
-                        demand = false;
-                        try {
-                            consumer.consume(buffers, this);
-                        } catch (Exception e) {
-                            done.completeExceptionally(e);
-                            channel.close();
-                            return;
-                        }
-                    }
-                    Object next = pending.peek();
-                    if (next == END) {
-                        pending.poll();
-                        done.complete(null);
-                        channel.close();
-                    } else if (next instanceof IOException e) {
-                        pending.poll();
-                        done.completeExceptionally(e);
-                        channel.close();
-                    }
-                }
-                if (demand && pending.isEmpty() && !ended && !reading && channel.isActive()) {
-                    channel.read();
-                }
-            } finally {
-                draining = false;
+        private void scheduleDrain() {
+            if (drains.getAndIncrement() == 0) {
+                callbacks.execute(this::drainLoop);
             }
         }
 
-        private void releasePending() {
-            if (!done.isDone()) {
-                return;
-            }
-            for (Object o : pending) {
-                ReferenceCountUtil.release(o);
+        /** On a callback thread, one at a time per request (the {@link #drains} count). */
+        private void drainLoop() {
+            int missed = 1;
+            do {
+                drain();
+                missed = drains.addAndGet(-missed);
+            } while (missed != 0);
+        }
+
+        /**
+         * Hands what is pending to the consumer while it asks for more; the end (or a failure)
+         * completes {@link #done()} whether or not it asks.
+         */
+        private void drain() {
+            while (!done.isDone()) {
+                Object next = pending.peek();
+                if (next == null) {
+                    if (demand.get()) {
+                        requestRead();
+                    }
+                    return;
+                }
+                if (next == END) {
+                    pending.poll();
+                    done.complete(null);
+                    channel.close();
+                    return;
+                }
+                if (next instanceof Throwable failure) {
+                    pending.poll();
+                    done.completeExceptionally(failure);
+                    channel.close();
+                    return;
+                }
+                if (!demand.compareAndSet(true, false)) {
+                    return;
+                }
+                List<ByteBuffer> buffers = new ArrayList<>();
+                while (pending.peek() instanceof ByteBuffer b) {
+                    pending.poll();
+                    buffers.add(b);
+                }
+                try {
+                    consumer.consume(buffers, this);
+                } catch (Exception e) {
+                    done.completeExceptionally(e);
+                    channel.close();
+                    return;
+                }
             }
             pending.clear();
         }
 
         @Override
         public void consume() {
-            Channel ch = channel;
-            if (ch.eventLoop().inEventLoop()) {
-                demand = true;
-                drain();
-            } else {
-                ch.eventLoop()
-                        .execute(
-                                () -> {
-                                    demand = true;
-                                    drain();
-                                });
-            }
+            demand.set(true);
+            scheduleDrain();
         }
 
         @Override
@@ -458,16 +502,8 @@ public final class LoopbackHttpClient
         @Override
         public void cancel() {
             done.cancel(false);
-            Channel ch = channel;
-            ch.close();
-            ch.eventLoop()
-                    .execute(
-                            () -> {
-                                for (Object o : pending) {
-                                    ReferenceCountUtil.release(o);
-                                }
-                                pending.clear();
-                            });
+            channel.close();
+            pending.clear();
         }
     }
 

@@ -8,7 +8,11 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -27,6 +31,7 @@ import java.util.function.Supplier;
 public final class LoopbackHttpClientFactory implements HttpClient.Factory, AutoCloseable {
     private final Supplier<LocalAddress> address;
     private final EventLoopGroup group;
+    private final ExecutorService callbacks;
 
     /**
      * @param address the API server's in-process listener (asked at each request, so the factory
@@ -39,6 +44,17 @@ public final class LoopbackHttpClientFactory implements HttpClient.Factory, Auto
                         2,
                         new DefaultThreadFactory("j8s-loopback-client", true),
                         LocalIoHandler.newFactory());
+        AtomicInteger threads = new AtomicInteger();
+        this.callbacks =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t =
+                                    new Thread(
+                                            r,
+                                            "j8s-loopback-callback-" + threads.incrementAndGet());
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
     @Override
@@ -78,9 +94,15 @@ public final class LoopbackHttpClientFactory implements HttpClient.Factory, Auto
         return group;
     }
 
+    /** Where responses are completed and bodies handed over: never on an event loop. */
+    Executor callbacks() {
+        return callbacks;
+    }
+
     /** Stops the event loops; close every client first. */
     @Override
     public void close() {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        callbacks.shutdownNow();
     }
 }
