@@ -445,8 +445,8 @@ public final class LoopbackHttpClient
         }
 
         /**
-         * Hands what is pending to the consumer while it asks for more; the end (or a failure)
-         * completes {@link #done()} whether or not it asks.
+         * Hands what is pending to the consumer while it asks for more; the end completes {@link
+         * #done()} when the consumer asks past the last bytes, a failure at once.
          */
         private void drain() {
             while (!done.isDone()) {
@@ -458,6 +458,12 @@ public final class LoopbackHttpClient
                     return;
                 }
                 if (next == END) {
+                    if (!demand.get()) {
+                        // only once the consumer asks past the last bytes: fabric8's HTTP watch
+                        // takes done() as "reconnect", and asks for more only after it has
+                        // handled the events of the last bytes
+                        return;
+                    }
                     pending.poll();
                     done.complete(null);
                     channel.close();

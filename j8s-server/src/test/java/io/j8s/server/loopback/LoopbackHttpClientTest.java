@@ -116,9 +116,63 @@ class LoopbackHttpClientTest {
                             "application/json",
                             STATUS_409.getBytes(StandardCharsets.UTF_8),
                             Map.of());
+            case "/api/v1/namespaces/informed/configmaps" -> informed(exchange);
             case "/never" -> {} // no answer: the client's timeout ends it
             default -> exchange.respond(404, "text/plain", new byte[0], Map.of());
         }
+    }
+
+    private final AtomicInteger lists = new AtomicInteger();
+    private final AtomicInteger watches = new AtomicInteger();
+
+    /**
+     * A ConfigMap list and watch as an informer sees them: the first watch sends an event and ends
+     * (the server closed it), the second answers 410 Gone (an expired resourceVersion), later ones
+     * stay open.
+     */
+    private void informed(HttpExchange exchange) {
+        if (!"true".equals(exchange.query("watch"))) {
+            int n = lists.incrementAndGet();
+            String body =
+                    "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":"
+                            + "{\"resourceVersion\":\""
+                            + (10 * n)
+                            + "\"},\"items\":["
+                            + configMap("c1", 10 * n)
+                            + "]}";
+            exchange.respond(
+                    200, "application/json", body.getBytes(StandardCharsets.UTF_8), Map.of());
+            return;
+        }
+        int n = watches.incrementAndGet();
+        var stream = exchange.stream(200, "application/json", Map.of());
+        if (n == 1) {
+            stream.write(
+                    Unpooled.copiedBuffer(
+                            "{\"type\":\"ADDED\",\"object\":" + configMap("c2", 11) + "}\n",
+                            StandardCharsets.UTF_8));
+            stream.flush();
+            stream.end();
+        } else if (n == 2) {
+            stream.write(
+                    Unpooled.copiedBuffer(
+                            "{\"type\":\"ERROR\",\"object\":{\"kind\":\"Status\","
+                                    + "\"apiVersion\":\"v1\",\"status\":\"Failure\","
+                                    + "\"message\":\"too old resource version\","
+                                    + "\"reason\":\"Expired\",\"code\":410}}\n",
+                            StandardCharsets.UTF_8));
+            stream.flush();
+            stream.end();
+        }
+        // later watches stay open until the client goes
+    }
+
+    private static String configMap(String name, int resourceVersion) {
+        return "{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"metadata\":{\"name\":\""
+                + name
+                + "\",\"namespace\":\"informed\",\"resourceVersion\":\""
+                + resourceVersion
+                + "\"}}";
     }
 
     private static byte[] big(int size) {
@@ -294,6 +348,60 @@ class LoopbackHttpClientTest {
             assertThat(last.get().header("Authorization")).isEqualTo("Bearer t");
             // no ConfigMap "x": 404, which fabric8 answers with null
             assertThat(k8s.configMaps().withName("x").get()).isNull();
+        }
+    }
+
+    @Test
+    void fabric8Informer_listsWatches_reconnectsWhenTheServerEndsAWatch_andRelistsOn410()
+            throws Exception {
+        Config config =
+                new ConfigBuilder(Config.empty())
+                        .withMasterUrl("https://127.0.0.1:6443")
+                        .withOauthToken("t")
+                        .withNamespace("default")
+                        .withOnlyHttpWatches(true)
+                        .withWatchReconnectInterval(50)
+                        .build();
+        List<String> added = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (KubernetesClient k8s =
+                new KubernetesClientBuilder()
+                        .withConfig(config)
+                        .withHttpClientFactory(factory)
+                        .build()) {
+            var informer =
+                    k8s.configMaps()
+                            .inNamespace("informed")
+                            .inform(
+                                    new io.fabric8.kubernetes.client.informers.ResourceEventHandler<
+                                            io.fabric8.kubernetes.api.model.ConfigMap>() {
+                                        @Override
+                                        public void onAdd(
+                                                io.fabric8.kubernetes.api.model.ConfigMap cm) {
+                                            added.add(cm.getMetadata().getName());
+                                        }
+
+                                        @Override
+                                        public void onUpdate(
+                                                io.fabric8.kubernetes.api.model.ConfigMap a,
+                                                io.fabric8.kubernetes.api.model.ConfigMap b) {}
+
+                                        @Override
+                                        public void onDelete(
+                                                io.fabric8.kubernetes.api.model.ConfigMap cm,
+                                                boolean unknown) {}
+                                    },
+                                    0);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while ((lists.get() < 2 || watches.get() < 3) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            // list, watch (an event, then the server ends it), watch again (410), list again,
+            // watch again
+            assertThat(lists.get()).as("lists, with %s watches", watches.get()).isEqualTo(2);
+            assertThat(watches.get()).isGreaterThanOrEqualTo(3);
+            assertThat(added).contains("c1", "c2");
+            assertThat(informer.hasSynced()).isTrue();
+            informer.stop();
         }
     }
 
