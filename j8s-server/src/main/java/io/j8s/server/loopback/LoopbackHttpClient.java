@@ -61,8 +61,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and reads its response with back-pressure (auto-read off: the next read is asked only when the
  * {@link AsyncBody} consumer asks for more), then closes the channel. fabric8's retry and
  * interceptors ({@link StandardHttpClient}) run around it; a failed connect or a response cut short
- * is an {@link IOException}, as fabric8's retry expects. WebSockets are not offered: the clients
- * use HTTP watches. Thread safe.
+ * is an {@link IOException}, as fabric8's retry expects. The request's timeout bounds the wait for
+ * the response head (as the JDK client's; a watch has none), and fails it with an {@link
+ * HttpTimeoutException}. A request body from an InputStream is sent in chunks read on the event
+ * loop (the server's body limit bounds it). WebSockets are not offered: the clients use HTTP
+ * watches. Thread safe.
  */
 public final class LoopbackHttpClient
         extends StandardHttpClient<
