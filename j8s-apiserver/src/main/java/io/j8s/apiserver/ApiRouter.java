@@ -60,6 +60,8 @@ final class ApiRouter implements HttpHandler {
     private final Supplier<String> metricsScrape;
     private final HealthChecks health;
     private final MeterRegistry metrics;
+    private final io.micrometer.core.instrument.Counter inProcessRequests;
+    private final io.micrometer.core.instrument.Counter networkRequests;
     private final byte[] version;
     private final Map<String, NonResourceHandler> extraPaths = new HashMap<>();
     private final Map<String, ComputedHandler> computed = new HashMap<>();
@@ -110,6 +112,8 @@ final class ApiRouter implements HttpHandler {
         this.metricsScrape = metricsScrape;
         this.health = health;
         this.metrics = metrics;
+        this.inProcessRequests = transportCounter(metrics, "in-process");
+        this.networkRequests = transportCounter(metrics, "network");
         ObjectNode v = Json.object();
         v.put("major", "1");
         v.put("minor", "32");
@@ -160,6 +164,7 @@ final class ApiRouter implements HttpHandler {
     @Override
     public void handle(HttpExchange exchange) {
         long start = System.nanoTime();
+        (exchange.inProcess() ? inProcessRequests : networkRequests).increment();
         RequestInfo info =
                 RequestInfo.parse(exchange.method(), exchange.path(), exchange.query("watch"));
         String verb =
@@ -601,5 +606,17 @@ final class ApiRouter implements HttpHandler {
                             core ? discovery.legacyApi() : discovery.legacyApis(),
                             Map.of("Vary", "Accept"));
         }
+    }
+
+    /**
+     * Requests received by transport: "in-process" (this process's own components over the
+     * in-process listener, docs/architecture.md "Components") or "network" (TCP).
+     */
+    private static io.micrometer.core.instrument.Counter transportCounter(
+            MeterRegistry metrics, String transport) {
+        return io.micrometer.core.instrument.Counter.builder("j8s_apiserver_requests_by_transport")
+                .description("API requests received, by the listener they came over")
+                .tag("transport", transport)
+                .register(metrics);
     }
 }

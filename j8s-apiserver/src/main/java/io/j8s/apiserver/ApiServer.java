@@ -99,6 +99,7 @@ public final class ApiServer implements AutoCloseable {
     private final MetricsApi metricsApi;
     private HttpServer http;
     private HttpServer plainHttp;
+    private volatile io.netty.channel.local.LocalAddress inProcessAddress;
     private CachedPolicy policy;
     private RbacAuthorizer rbacAuthorizer;
     private NodePasswords nodePasswords;
@@ -362,6 +363,7 @@ public final class ApiServer implements AutoCloseable {
                         errors,
                         overloaded);
         address = http.start();
+        inProcessAddress = http.startInProcess();
         if (config.insecurePort() > 0) {
             plainHttp =
                     new HttpServer(
@@ -471,7 +473,9 @@ public final class ApiServer implements AutoCloseable {
         tokens.add(serviceAccountTokens);
         Authenticator authenticator =
                 new RequestAuthenticator(
-                        new X509Authenticator(settings.clientCas(), clock), tokens);
+                        new X509Authenticator(settings.clientCas(), clock),
+                        tokens,
+                        settings.loopback());
         policy =
                 new CachedPolicy(
                         cache,
@@ -516,6 +520,14 @@ public final class ApiServer implements AutoCloseable {
     /** Where the server listens (after {@link #start()}). */
     public InetSocketAddress address() {
         return address;
+    }
+
+    /**
+     * The address of the in-process listener (after {@link #start()}): a Netty local channel
+     * address for this process's own components, without TLS (docs/architecture.md, "Components").
+     */
+    public io.netty.channel.local.LocalAddress inProcessAddress() {
+        return inProcessAddress;
     }
 
     public WatchCache cache() {

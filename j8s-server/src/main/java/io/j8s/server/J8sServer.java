@@ -8,6 +8,7 @@ import io.j8s.apiserver.ApiServerConfig;
 import io.j8s.apiserver.admission.Cidr;
 import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
+import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.server.join.ClusterBootstrap;
@@ -138,7 +139,16 @@ public final class J8sServer implements AutoCloseable {
         if (options.tokenAuthFile() != null) {
             security = security.withTokenFile(TokenFile.load(options.tokenAuthFile()));
         }
-        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl);
+        // the in-process components reach the API over its in-process listener with loopback
+        // tokens, as kube-apiserver's loopback client (docs/architecture.md, "Components");
+        // -Dj8s.loopback=false: over TLS with client certificates, for comparisons
+        ClientCredentials.Loopback loopback = null;
+        if (Boolean.parseBoolean(System.getProperty("j8s.loopback", "true"))) {
+            LoopbackTokens tokens = new LoopbackTokens();
+            security = security.withLoopback(tokens);
+            loopback = new ClientCredentials.Loopback(tokens, () -> apiServer.inProcessAddress());
+        }
+        credentials = new ClientCredentials(pki.ca(), pki.caPem(), this::apiUrl, loopback);
         closeables.push(credentials);
         ApiServerConfig config =
                 ApiServerConfig.builder()
@@ -192,7 +202,7 @@ public final class J8sServer implements AutoCloseable {
                     ClusterDnsRunner.start(
                             options,
                             this::clientFor,
-                            credentials.client(Identity.admin()),
+                            credentials.componentClient(Identity.admin()),
                             metrics);
             closeables.push(clusterDns);
         }
@@ -314,8 +324,10 @@ public final class J8sServer implements AutoCloseable {
 
     /**
      * The client of an in-process component acting as {@code identity}, a name as components give
-     * it ({@link Identity#forComponent}): its own client certificate, shared per identity; it reads
-     * objects without their managed fields ({@link ClientCredentials#componentClient}).
+     * it ({@link Identity#forComponent}), shared per identity: over the in-process transport with
+     * its loopback token, or with {@code -Dj8s.loopback=false} over TLS with its own client
+     * certificate; it reads objects without their managed fields ({@link
+     * ClientCredentials#componentClient}).
      */
     private KubernetesClient clientFor(String identity) {
         return credentials.componentClient(Identity.forComponent(identity));

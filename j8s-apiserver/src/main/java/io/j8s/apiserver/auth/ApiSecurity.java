@@ -1,6 +1,7 @@
 package io.j8s.apiserver.auth;
 
 import io.j8s.apiserver.auth.authn.JoinToken;
+import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.ServiceAccountTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
 import io.j8s.apiserver.auth.join.NodeCredentialIssuer;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param tokenFile static tokens ({@code --token-auth-file}), or null
  * @param joinToken the token node agents join with, or null (joining disabled)
  * @param nodeCredentials signs joining nodes' certificates, or null (joining disabled)
+ * @param loopback the bearer tokens of the server's own in-process clients, or null (none)
  */
 public record ApiSecurity(
         List<X509Certificate> clientCas,
@@ -27,7 +29,8 @@ public record ApiSecurity(
         String serviceAccountIssuer,
         TokenFile tokenFile,
         JoinToken joinToken,
-        NodeCredentialIssuer nodeCredentials) {
+        NodeCredentialIssuer nodeCredentials,
+        LoopbackTokens loopback) {
 
     public ApiSecurity {
         clientCas = List.copyOf(clientCas);
@@ -48,7 +51,8 @@ public record ApiSecurity(
      */
     public static ApiSecurity of(
             List<X509Certificate> clientCas, byte[] caBundle, KeyPair serviceAccountKeys) {
-        return new ApiSecurity(clientCas, caBundle, serviceAccountKeys, null, null, null, null);
+        return new ApiSecurity(
+                clientCas, caBundle, serviceAccountKeys, null, null, null, null, null);
     }
 
     public ApiSecurity withTokenFile(TokenFile file) {
@@ -59,7 +63,8 @@ public record ApiSecurity(
                 serviceAccountIssuer,
                 file,
                 joinToken,
-                nodeCredentials);
+                nodeCredentials,
+                loopback);
     }
 
     public ApiSecurity withJoining(JoinToken token, NodeCredentialIssuer issuer) {
@@ -70,7 +75,21 @@ public record ApiSecurity(
                 serviceAccountIssuer,
                 tokenFile,
                 token,
-                issuer);
+                issuer,
+                loopback);
+    }
+
+    /** Accepts {@code tokens}, the bearer tokens of the server's own in-process clients. */
+    public ApiSecurity withLoopback(LoopbackTokens tokens) {
+        return new ApiSecurity(
+                clientCas,
+                caBundle,
+                serviceAccountKeys,
+                serviceAccountIssuer,
+                tokenFile,
+                joinToken,
+                nodeCredentials,
+                tokens);
     }
 
     @Override

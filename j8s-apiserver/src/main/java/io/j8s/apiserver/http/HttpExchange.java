@@ -126,11 +126,26 @@ public final class HttpExchange {
         return address;
     }
 
-    /** The client's IP as text, or "" when unknown. */
+    /**
+     * The client's IP as text, or "" when unknown; "127.0.0.1" for a request over the in-process
+     * listener (a client of this process, as kube-apiserver's loopback client connects from
+     * loopback).
+     */
     public String remoteIp() {
+        if (inProcess()) {
+            return "127.0.0.1";
+        }
         return remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null
                 ? inet.getAddress().getHostAddress()
                 : "";
+    }
+
+    /**
+     * Whether the request came over the in-process listener ({@link HttpServer#startInProcess()}):
+     * from a component of this process, never from the network.
+     */
+    public boolean inProcess() {
+        return channel instanceof io.netty.channel.local.LocalChannel;
     }
 
     /**

@@ -15,6 +15,10 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.local.LocalAddress;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -65,6 +69,8 @@ public final class HttpServer implements AutoCloseable {
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
+    private EventLoopGroup inProcessGroup;
+    private Channel inProcessChannel;
 
     /**
      * @param ssl the current TLS context (asked per connection, so certificates can be renewed), or
@@ -134,6 +140,36 @@ public final class HttpServer implements AutoCloseable {
                 .addKeyValue("transport", epoll ? "epoll" : "nio")
                 .log("HTTP server listening");
         return bound;
+    }
+
+    /**
+     * Also serves the in-process listener: a Netty local (in-VM) server channel at an address
+     * unique to this server, with the HTTP/1.1 pipeline of the TCP listener minus TLS, ALPN and
+     * HTTP/2 (same limits, body limiter, deadlines and dispatcher), for the clients of this
+     * process's own components (docs/architecture.md, "Components"). Its requests say {@link
+     * HttpExchange#inProcess()}. Call after {@link #start()}; closed by {@link #close()}.
+     */
+    public LocalAddress startInProcess() throws InterruptedException {
+        // one thread: the in-VM "I/O" is a queue hand-off; parsing and writing only
+        inProcessGroup = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+        ServerBootstrap bootstrap =
+                new ServerBootstrap()
+                        .group(inProcessGroup)
+                        .channel(LocalServerChannel.class)
+                        .childOption(
+                                ChannelOption.WRITE_BUFFER_WATER_MARK,
+                                new WriteBufferWaterMark(512 * 1024, 4 << 20))
+                        .childHandler(
+                                new ChannelInitializer<LocalChannel>() {
+                                    @Override
+                                    protected void initChannel(LocalChannel ch) {
+                                        addHttp1(ch.pipeline());
+                                    }
+                                });
+        LocalAddress address = new LocalAddress(HttpServer.class);
+        inProcessChannel = bootstrap.bind(address).sync().channel();
+        log.atInfo().addKeyValue("address", address.id()).log("in-process listener bound");
+        return (LocalAddress) inProcessChannel.localAddress();
     }
 
     private void addHttp1(ChannelPipeline pipeline) {
@@ -347,6 +383,14 @@ public final class HttpServer implements AutoCloseable {
     public void close() {
         if (serverChannel != null) {
             serverChannel.close().awaitUninterruptibly();
+        }
+        if (inProcessChannel != null) {
+            inProcessChannel.close().awaitUninterruptibly();
+        }
+        if (inProcessGroup != null) {
+            inProcessGroup
+                    .shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS)
+                    .awaitUninterruptibly();
         }
         if (bossGroup != null) {
             bossGroup

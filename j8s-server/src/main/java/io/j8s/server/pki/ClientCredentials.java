@@ -3,6 +3,9 @@ package io.j8s.server.pki;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.j8s.apiserver.auth.authn.LoopbackTokens;
+import io.j8s.server.loopback.LoopbackHttpClientFactory;
+import io.netty.channel.local.LocalAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.util.ArrayList;
@@ -17,8 +20,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * uses it over TLS verified against the CA. Certificates are issued once per identity and valid for
  * {@link ClusterPki#LEAF_VALIDITY}; a server restart issues new ones.
  *
- * <p>Clients from {@link #client(Identity)} are shared per identity, run over one {@link
- * ClientTransport} and are closed by {@link #close()}; callers must not close them. Thread safe.
+ * <p>The server's own components get theirs from {@link #componentClient(Identity)}: when the API
+ * server runs in this process, a client over its in-process listener authenticated by a loopback
+ * token (no certificate, no TLS; docs/architecture.md, "Components"), else the same client as
+ * {@link #client(Identity)}.
+ *
+ * <p>Clients from {@link #client(Identity)} and {@link #componentClient(Identity)} are shared per
+ * identity, run over one {@link ClientTransport} and are closed by {@link #close()}; callers must
+ * not close them. Thread safe.
  */
 public final class ClientCredentials implements AutoCloseable {
     private final CertificateAuthority ca;
@@ -28,7 +37,18 @@ public final class ClientCredentials implements AutoCloseable {
     private final Map<Identity, KubernetesClient> clients = new ConcurrentHashMap<>();
     private final Map<Identity, KubernetesClient> componentClients = new ConcurrentHashMap<>();
     private final ClientTransport transport = new ClientTransport();
+    private final Loopback loopback;
+    private final LoopbackHttpClientFactory loopbackClients;
     private volatile boolean closed;
+
+    /**
+     * The in-process transport of the components' clients.
+     *
+     * @param tokens issues each component identity its loopback token (the API server accepts them)
+     * @param address the API server's in-process listener (asked at each request)
+     */
+    public record Loopback(
+            LoopbackTokens tokens, java.util.function.Supplier<LocalAddress> address) {}
 
     /**
      * @param serverUrl the API server's URL (asked when a configuration is made, so it may follow
@@ -36,9 +56,24 @@ public final class ClientCredentials implements AutoCloseable {
      */
     public ClientCredentials(
             CertificateAuthority ca, String caPem, java.util.function.Supplier<String> serverUrl) {
+        this(ca, caPem, serverUrl, null);
+    }
+
+    /**
+     * @param loopback the in-process transport of {@link #componentClient(Identity)}, or null: the
+     *     components' clients are then TLS clients with certificates, as {@link #client(Identity)}
+     */
+    public ClientCredentials(
+            CertificateAuthority ca,
+            String caPem,
+            java.util.function.Supplier<String> serverUrl,
+            Loopback loopback) {
         this.ca = ca;
         this.caPem = caPem;
         this.serverUrl = serverUrl;
+        this.loopback = loopback;
+        this.loopbackClients =
+                loopback == null ? null : new LoopbackHttpClientFactory(loopback.address());
     }
 
     /** The client certificate and key of {@code identity}. */
@@ -80,15 +115,6 @@ public final class ClientCredentials implements AutoCloseable {
         return client(identity, clients, false);
     }
 
-    /**
-     * The shared client of an in-process component acting as {@code identity}: as {@link
-     * #client(Identity)}, but it reads objects without their managed fields, so its informer caches
-     * neither decode nor keep them (docs/architecture.md, "The client runtime").
-     */
-    public KubernetesClient componentClient(Identity identity) {
-        return client(identity, componentClients, true);
-    }
-
     private KubernetesClient client(
             Identity identity, Map<Identity, KubernetesClient> shared, boolean component) {
         if (closed) {
@@ -109,6 +135,43 @@ public final class ClientCredentials implements AutoCloseable {
                                     .build();
                     return transport.client(
                             config, keyManagers(credential(id)), trustManagers(), component);
+                });
+    }
+
+    /**
+     * The shared client of one of the server's own components acting as {@code identity}: over the
+     * in-process transport with a loopback token when these credentials have one (no certificate is
+     * issued), else over TLS with its client certificate as {@link #client(Identity)}. Either way
+     * it reads objects without their managed fields, so its informer caches neither decode nor keep
+     * them (docs/architecture.md, "The client runtime"). Closed with these credentials, not by the
+     * caller.
+     */
+    public KubernetesClient componentClient(Identity identity) {
+        if (loopback == null) {
+            return client(identity, componentClients, true);
+        }
+        if (closed) {
+            throw new IllegalStateException("the client credentials are closed");
+        }
+        return componentClients.computeIfAbsent(
+                identity,
+                id -> {
+                    ConfigBuilder builder = new ConfigBuilder(Config.empty());
+                    if (id.userAgent() != null) {
+                        builder.withUserAgent(id.userAgent());
+                    }
+                    Config config =
+                            builder
+                                    // requests go to the in-process listener whatever the URL
+                                    // says; the URL is the one components would see over TLS
+                                    .withMasterUrl(serverUrl.get())
+                                    .withOauthToken(loopback.tokens().issue(id.user(), id.groups()))
+                                    .withNamespace("default")
+                                    .withRequestTimeout(30_000)
+                                    // fabric8's HTTP watches: the transport has no WebSockets
+                                    .withOnlyHttpWatches(true)
+                                    .build();
+                    return transport.componentClient(config, loopbackClients);
                 });
     }
 
@@ -187,6 +250,9 @@ public final class ClientCredentials implements AutoCloseable {
         componentClients.clear();
         open.forEach(KubernetesClient::close);
         transport.close();
+        if (loopbackClients != null) {
+            loopbackClients.close();
+        }
     }
 
     private static String base64(String pem) {

@@ -66,6 +66,21 @@ public final class ClientTransport implements AutoCloseable {
     }
 
     /**
+     * The client of a component over this transport's executor whose requests go through {@code
+     * httpClients} (the in-process transport); it reads objects without their managed fields
+     * ({@link ComponentSerialization}); closing it leaves the transport open.
+     */
+    public KubernetesClient componentClient(
+            Config config, io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients) {
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(httpClients)
+                .withTaskExecutor(tasks)
+                .withKubernetesSerialization(componentSerialization)
+                .build();
+    }
+
+    /**
      * A client over this transport with its TLS material given ready-made ({@code config} then
      * holds no client certificate); closing it leaves the transport open. A {@code component}'s
      * client reads objects without their managed fields ({@link ComponentSerialization}).

@@ -597,4 +597,21 @@ class ControllersKubectlTest {
                                                 .get())))
                 .containsAll(node2Ips);
     }
+
+    @Test
+    @Order(20)
+    void theControllers_reachTheApiOverTheInProcessListener() {
+        // their writes above (ReplicaSets, Pods, Endpoints, bindings) came over the in-process
+        // listener, without TLS: /metrics counts them apart from kubectl's
+        double inProcess =
+                kubectl("get", "--raw", "/metrics")
+                        .lines()
+                        .filter(
+                                l ->
+                                        l.startsWith(
+                                                "j8s_apiserver_requests_by_transport_total{transport=\"in-process\"}"))
+                        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                        .sum();
+        assertThat(inProcess).isGreaterThan(100);
+    }
 }

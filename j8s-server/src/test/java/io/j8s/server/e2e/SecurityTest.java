@@ -135,6 +135,66 @@ class SecurityTest {
     }
 
     @Test
+    void inProcessComponents_actAsThemselvesOverTheInProcessListener_theirTokenIsRefusedOverTcp()
+            throws Exception {
+        double inProcessBefore =
+                transportRequests(cluster.kubectlOk("get", "--raw", "/metrics"), "in-process");
+        // the client of a node identity, as the server gives its node agents
+        KubernetesClient node =
+                cluster.server().credentials().componentClient(Identity.node("lb1"));
+        String token = node.getConfiguration().getOauthToken();
+        assertThat(token).startsWith("j8s-loopback.").hasSizeGreaterThan(40);
+        assertThat(node.getConfiguration().getClientCertData()).isNull();
+        node.nodes()
+                .resource(new NodeBuilder().withNewMetadata().withName("lb1").endMetadata().build())
+                .create();
+        // authorized as that node (Node authorizer, NodeRestriction), as over TLS
+        assertThatThrownBy(
+                        () ->
+                                node.nodes()
+                                        .resource(
+                                                new NodeBuilder()
+                                                        .withNewMetadata()
+                                                        .withName("lb2")
+                                                        .endMetadata()
+                                                        .build())
+                                        .create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("node \"lb1\" is not allowed to modify node \"lb2\"");
+        // both came over the in-process listener, as /metrics counts
+        assertThat(transportRequests(cluster.kubectlOk("get", "--raw", "/metrics"), "in-process"))
+                .isGreaterThanOrEqualTo(inProcessBefore + 2);
+        // the same token over TCP authenticates nothing: 401, as any unknown token
+        Kubectl overTcp = cluster.kubectlWithToken("loopback-over-tcp", token);
+        assertThat(overTcp.run("get", "nodes").stderr())
+                .contains("You must be logged in to the server");
+        // a loopback-shaped token the server did not issue is refused too
+        Kubectl forger =
+                cluster.kubectlWithToken(
+                        "forger", "j8s-loopback.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+        assertThat(forger.run("get", "pods").stderr())
+                .contains("You must be logged in to the server");
+        // nothing the server wrote holds the token
+        try (var files = Files.walk(cluster.server().kubeconfig().getParent())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1))
+                        .as(f.toString())
+                        .doesNotContain(token);
+            }
+        }
+        cluster.client().nodes().withName("lb1").delete();
+    }
+
+    /** The value of {@code j8s_apiserver_requests_by_transport_total{transport=...}}. */
+    private static double transportRequests(String metrics, String transport) {
+        return metrics.lines()
+                .filter(l -> l.startsWith("j8s_apiserver_requests_by_transport_total{"))
+                .filter(l -> l.contains("transport=\"" + transport + "\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
+
+    @Test
     void certificateOfAnotherCa_isUnauthorized_andWritesNothing() throws Exception {
         CertificateAuthority other =
                 CertificateAuthority.create("impostor", Duration.ofDays(1), Clock.systemUTC());

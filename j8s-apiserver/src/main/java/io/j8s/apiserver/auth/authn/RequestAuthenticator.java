@@ -13,20 +13,40 @@ import org.slf4j.LoggerFactory;
 /**
  * Every way a request can prove who sent it, tried in turn (Kubernetes' union authenticator): the
  * client certificate, then the bearer token against each token authenticator. The first success
- * wins; when credentials were offered and none succeeded the request is a 401. Thread safe.
+ * wins; when credentials were offered and none succeeded the request is a 401. A request over the
+ * in-process listener ({@link HttpExchange#inProcess()}) is also tried against the loopback tokens
+ * first; over TCP they are never asked. Thread safe.
  */
 public final class RequestAuthenticator implements Authenticator {
     private static final Logger log = LoggerFactory.getLogger(RequestAuthenticator.class);
 
     private final X509Authenticator certificates;
     private final List<TokenAuthenticator> tokens;
+    private final List<TokenAuthenticator> inProcessTokens;
 
     /**
      * @param certificates null when client certificates are not accepted (plain HTTP)
      */
     public RequestAuthenticator(X509Authenticator certificates, List<TokenAuthenticator> tokens) {
+        this(certificates, tokens, null);
+    }
+
+    /**
+     * @param loopback the tokens of the server's own components, accepted only on a request over
+     *     the in-process listener; null for none
+     */
+    public RequestAuthenticator(
+            X509Authenticator certificates,
+            List<TokenAuthenticator> tokens,
+            LoopbackTokens loopback) {
         this.certificates = certificates;
         this.tokens = List.copyOf(tokens);
+        List<TokenAuthenticator> inProcess = new ArrayList<>();
+        if (loopback != null) {
+            inProcess.add(loopback);
+        }
+        inProcess.addAll(tokens);
+        this.inProcessTokens = List.copyOf(inProcess);
     }
 
     @Override
@@ -44,7 +64,8 @@ public final class RequestAuthenticator implements Authenticator {
         }
         Optional<String> bearer = bearerToken(exchange.header("Authorization"));
         if (bearer.isPresent()) {
-            for (TokenAuthenticator authenticator : tokens) {
+            for (TokenAuthenticator authenticator :
+                    exchange.inProcess() ? inProcessTokens : tokens) {
                 try {
                     Optional<UserInfo> user = authenticator.authenticate(bearer.get());
                     if (user.isPresent()) {
