@@ -57,18 +57,13 @@ public final class ClientTransport implements AutoCloseable {
      * leaves the transport open.
      */
     public KubernetesClient componentClient(Config config) {
-        return new KubernetesClientBuilder()
-                .withConfig(config)
-                .withHttpClientFactory(httpClients)
-                .withTaskExecutor(tasks)
-                .withKubernetesSerialization(componentSerialization)
-                .build();
+        return componentClient(config, httpClients);
     }
 
     /**
      * The client of a component over this transport's executor whose requests go through {@code
-     * httpClients} (the in-process transport); it reads objects without their managed fields
-     * ({@link ComponentSerialization}); closing it leaves the transport open.
+     * httpClients} (this transport's, or the in-process transport); it reads objects without their
+     * managed fields ({@link ComponentSerialization}); closing it leaves the transport open.
      */
     public KubernetesClient componentClient(
             Config config, io.fabric8.kubernetes.client.http.HttpClient.Factory httpClients) {
