@@ -459,15 +459,30 @@ public final class ObjectRegistry {
     }
 
     /**
-     * Whether the managed fields are the same, compared exactly: a field set's leaves are empty
-     * objects ({@code "f:replicas":{}}), which nil-equals-empty would take for absent, so a write
-     * that only changes who owns what (an apply that stops applying a field another manager keeps)
-     * would be lost (docs/server-side-apply.md).
+     * Whether the managed fields are the same: compared exactly, since a field set's leaves are
+     * empty objects ({@code "f:replicas":{}}) that nil-equals-empty would take for absent, so a
+     * write that only changes who owns what (an apply that stops applying a field another manager
+     * keeps) would be lost (docs/server-side-apply.md); but without the entries' times, so that an
+     * update the object does not show (an empty value for an absent one) never becomes a write only
+     * because its manager's timestamp moved.
      */
     private static boolean sameManagedFields(ObjectNode object, ObjectNode old) {
         return java.util.Objects.equals(
-                ObjectCodec.metadata(object).get("managedFields"),
-                ObjectCodec.metadata(old).get("managedFields"));
+                withoutTimes(ObjectCodec.metadata(object).get("managedFields")),
+                withoutTimes(ObjectCodec.metadata(old).get("managedFields")));
+    }
+
+    private static JsonNode withoutTimes(JsonNode managedFields) {
+        if (managedFields == null || !managedFields.isArray()) {
+            return managedFields;
+        }
+        ArrayNode copy = (ArrayNode) managedFields.deepCopy();
+        for (JsonNode entry : copy) {
+            if (entry instanceof ObjectNode e) {
+                e.remove("time");
+            }
+        }
+        return copy;
     }
 
     private static boolean specChanged(ObjectNode object, ObjectNode old) {
