@@ -4,7 +4,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.j8s.node.agent.NodeAgent;
 import io.j8s.node.agent.NodeAgentResources;
 import io.j8s.node.agent.NodeAgentSettings;
+import io.j8s.node.agent.PodSource;
 import io.j8s.node.agent.RuntimeMode;
+import io.j8s.node.agent.SharedNodePods;
 import io.j8s.node.server.ContainerLogServer;
 import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.j8s.proxy.ProxySettings;
@@ -35,6 +37,7 @@ final class DataPlane implements AutoCloseable {
     private final List<NodeAgent> agents = new ArrayList<>();
     private ContainerLogServer logServer;
     private ServiceProxy proxy;
+    private PodSource podSource; // null: each agent watches its own Pods
 
     /** Identities the data plane asks clients for. */
     static String nodeIdentity(String node) {
@@ -42,6 +45,12 @@ final class DataPlane implements AutoCloseable {
     }
 
     static final String PROXY_IDENTITY = "system:kube-proxy";
+
+    /**
+     * The identity of the one Pod watch the in-process node agents share ({@link SharedNodePods}):
+     * list and watch of Pods, granted by the bootstrap role of the same name.
+     */
+    static final String NODE_PODS_IDENTITY = "system:j8s:node-agents";
 
     /**
      * @param stateDir where each real node keeps its Pod IPs and process records ({@code
@@ -78,7 +87,15 @@ final class DataPlane implements AutoCloseable {
             Clock clock)
             throws InterruptedException {
         return start(
-                options, stateDir, clients, logTls, logAuthenticator, PodDns.NONE, metrics, clock);
+                options,
+                stateDir,
+                clients,
+                logTls,
+                logAuthenticator,
+                PodDns.NONE,
+                false,
+                metrics,
+                clock);
     }
 
     /**
@@ -92,7 +109,13 @@ final class DataPlane implements AutoCloseable {
         static final PodDns NONE = new PodDns(null, "cluster.local");
     }
 
-    /** As above, with the cluster DNS the real nodes' Pods resolve with. */
+    /**
+     * As above, with the cluster DNS the real nodes' Pods resolve with.
+     *
+     * @param sharedPodWatch true: the agents take their Pods from one watch of all bound Pods read
+     *     as {@link #NODE_PODS_IDENTITY} (a server's own agents); false: each watches its own as
+     *     its node (joined agents, whose credentials are only their nodes')
+     */
     static DataPlane start(
             DataPlaneOptions options,
             Path stateDir,
@@ -100,13 +123,22 @@ final class DataPlane implements AutoCloseable {
             SslContext logTls,
             NodeEndpointAuthenticator logAuthenticator,
             PodDns podDns,
+            boolean sharedPodWatch,
             MeterRegistry metrics,
             Clock clock)
             throws InterruptedException {
         DataPlane plane = new DataPlane();
         try {
             plane.startAll(
-                    options, stateDir, clients, logTls, logAuthenticator, podDns, metrics, clock);
+                    options,
+                    stateDir,
+                    clients,
+                    logTls,
+                    logAuthenticator,
+                    podDns,
+                    sharedPodWatch,
+                    metrics,
+                    clock);
             return plane;
         } catch (RuntimeException | InterruptedException e) {
             plane.close();
@@ -121,6 +153,7 @@ final class DataPlane implements AutoCloseable {
             SslContext logTls,
             NodeEndpointAuthenticator logAuthenticator,
             PodDns podDns,
+            boolean sharedPodWatch,
             MeterRegistry metrics,
             Clock clock)
             throws InterruptedException {
@@ -128,6 +161,11 @@ final class DataPlane implements AutoCloseable {
         if (!options.nodes().isEmpty() || !simulated.isEmpty()) {
             NodeAgentResources shared = NodeAgentResources.create();
             closeables.push(shared);
+            if (sharedPodWatch) {
+                SharedNodePods pods = new SharedNodePods(clients.apply(NODE_PODS_IDENTITY));
+                closeables.push(pods); // stopped after the agents that follow it
+                podSource = pods;
+            }
             // the log port is claimed on this host like the server's ranges (docs/architecture.md,
             // "Many clusters
             // on one host"): 10250 when free unless given, else a free one
@@ -226,7 +264,8 @@ final class DataPlane implements AutoCloseable {
                         settings,
                         metrics,
                         clock,
-                        shared);
+                        shared,
+                        podSource);
         closeables.push(agent);
         agents.add(agent);
         agent.start();

@@ -193,6 +193,7 @@ public final class J8sServer implements AutoCloseable {
                         new DataPlane.PodDns(
                                 options.clusterDns().enabled() ? options.clusterDnsAddress() : null,
                                 options.clusterDomain()),
+                        true,
                         metrics,
                         clock);
         closeables.push(dataPlane);

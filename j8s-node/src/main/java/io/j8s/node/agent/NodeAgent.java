@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.j8s.client.clock.DelayScheduler;
 import io.j8s.client.record.EventRecorder;
@@ -68,10 +67,11 @@ import org.slf4j.LoggerFactory;
  *       a heartbeat every {@code nodeStatusReportInterval});
  *   <li>waits for {@code spec.podCIDR} (or uses the configured one) — until then the Node is
  *       NotReady, saying why;
- *   <li>watches the Pods with {@code spec.nodeName=<node>} and runs a {@link PodWorker} per Pod;
- *       writes their status via the status subresource when it changed, records their Events, and
- *       finishes deletions (DELETE with {@code gracePeriodSeconds: 0} and a UID precondition) once
- *       their containers are stopped.
+ *   <li>follows the Pods with {@code spec.nodeName=<node>} (its own watch, or one the agents of a
+ *       process share: {@link PodSource}) and runs a {@link PodWorker} per Pod; writes their status
+ *       via the status subresource when it changed, records their Events, and finishes deletions
+ *       (DELETE with {@code gracePeriodSeconds: 0} and a UID precondition) once their containers
+ *       are stopped.
  * </ol>
  *
  * {@link #ready()} completes when Pods are being run. {@link #close()} stops the watch and the
@@ -79,8 +79,9 @@ import org.slf4j.LoggerFactory;
  * releasing Pod IPs, so a restarted agent gives Pods their IPs back and restarts their containers
  * (restart counts continue from the Pod status).
  *
- * <p>Several agents can share one JVM and one {@link NodeAgentResources}. Informer callbacks only
- * enqueue {@code namespace/name} keys; the work happens on the shared worker pool. Thread-safe.
+ * <p>Several agents can share one JVM, one {@link NodeAgentResources} and one {@link
+ * SharedNodePods}. Informer callbacks only enqueue {@code namespace/name} keys; the work happens on
+ * the shared worker pool. Thread-safe.
  */
 public final class NodeAgent implements AutoCloseable {
 
@@ -111,7 +112,8 @@ public final class NodeAgent implements AutoCloseable {
     private volatile String nodeUid;
     private volatile String podCidr;
     private volatile PodWorkers workers;
-    private volatile SharedIndexInformer<Pod> informer;
+    private final PodSource podSource;
+    private volatile PodSource.View pods;
     private volatile SharedIndexInformer<io.fabric8.kubernetes.api.model.Service> serviceInformer;
     private final ApiSources apiSources;
     private volatile io.fabric8.kubernetes.client.Watch nodeWatch;
@@ -130,7 +132,7 @@ public final class NodeAgent implements AutoCloseable {
             NodeAgentSettings settings,
             MeterRegistry registry,
             Clock clock) {
-        this(client, settings, registry, clock, NodeAgentResources.create(), true);
+        this(client, settings, registry, clock, NodeAgentResources.create(), true, null);
     }
 
     /** An agent on shared threads (several nodes in one JVM); {@code resources} outlive it. */
@@ -140,7 +142,21 @@ public final class NodeAgent implements AutoCloseable {
             MeterRegistry registry,
             Clock clock,
             NodeAgentResources resources) {
-        this(client, settings, registry, clock, resources, false);
+        this(client, settings, registry, clock, resources, false, null);
+    }
+
+    /**
+     * An agent on shared threads that takes its Pods from {@code podSource} (one watch shared by
+     * the agents of a process, {@link SharedNodePods}) instead of a watch of its own.
+     */
+    public NodeAgent(
+            KubernetesClient client,
+            NodeAgentSettings settings,
+            MeterRegistry registry,
+            Clock clock,
+            NodeAgentResources resources,
+            PodSource podSource) {
+        this(client, settings, registry, clock, resources, false, podSource);
     }
 
     private NodeAgent(
@@ -149,8 +165,10 @@ public final class NodeAgent implements AutoCloseable {
             MeterRegistry registry,
             Clock clock,
             NodeAgentResources resources,
-            boolean ownsResources) {
+            boolean ownsResources,
+            PodSource podSource) {
         this.client = client;
+        this.podSource = podSource != null ? podSource : PodSource.ownWatch(client);
         this.settings = settings;
         this.registry = registry;
         this.clock = clock;
@@ -559,30 +577,9 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private void startPodWatch() {
-        SharedIndexInformer<Pod> inf =
-                client.pods()
-                        .inAnyNamespace()
-                        .withField("spec.nodeName", nodeName)
-                        .runnableInformer(0);
-        inf.addEventHandler(
-                new ResourceEventHandler<Pod>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        podQueue.add(key(pod));
-                    }
-
-                    @Override
-                    public void onUpdate(Pod oldPod, Pod newPod) {
-                        podQueue.add(key(newPod));
-                    }
-
-                    @Override
-                    public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
-                        podQueue.add(key(pod));
-                    }
-                });
-        informer = inf;
-        inf.start()
+        PodSource.View view = podSource.follow(nodeName, podQueue::add);
+        pods = view;
+        view.synced()
                 .whenComplete(
                         (v, e) -> {
                             if (e != null) {
@@ -601,7 +598,8 @@ public final class NodeAgent implements AutoCloseable {
      * those of Pods still in the cache are kept, their workers take them up again.
      */
     private void removeOrphanPodDirs() {
-        if (settings.runtimeMode() != RuntimeMode.REAL || informer == null) {
+        PodSource.View view = pods;
+        if (settings.runtimeMode() != RuntimeMode.REAL || view == null) {
             return;
         }
         Path podsDir = settings.stateDir().resolve("pods");
@@ -609,7 +607,7 @@ public final class NodeAgent implements AutoCloseable {
             return;
         }
         Set<String> known = new java.util.HashSet<>();
-        informer.getStore().list().forEach(p -> known.add(p.getMetadata().getUid()));
+        view.list().forEach(p -> known.add(p.getMetadata().getUid()));
         try (var dirs = Files.list(podsDir)) {
             for (Path d : dirs.toList()) {
                 String uid = d.getFileName().toString();
@@ -627,8 +625,8 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     private Pod cachedPod(String key) {
-        SharedIndexInformer<Pod> inf = informer;
-        return inf == null ? null : inf.getStore().getByKey(key);
+        PodSource.View view = pods;
+        return view == null ? null : view.get(key);
     }
 
     /** Level-triggered: make the workers match the cache's Pod for {@code namespace/name}. */
@@ -753,10 +751,6 @@ public final class NodeAgent implements AutoCloseable {
         return client.getKubernetesSerialization().asJson(o);
     }
 
-    private static String key(Pod pod) {
-        return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-    }
-
     /**
      * Stops the Pod watch and the timers and stops every container. Pod IPs stay allocated and Pods
      * are not deleted: a restarted agent takes them up again.
@@ -771,9 +765,9 @@ public final class NodeAgent implements AutoCloseable {
         finishQueue.shutDown();
         timers.forEach(DelayScheduler.Timer::cancel);
         stopNodeWatch();
-        SharedIndexInformer<Pod> inf = informer;
-        if (inf != null) {
-            inf.stop();
+        PodSource.View view = pods;
+        if (view != null) {
+            view.close();
         }
         var svc = serviceInformer;
         if (svc != null) {

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The controllers with the in-process node agents instead of a test double: two simulated nodes
  * register themselves, get their pod CIDRs from node IPAM, run what the scheduler binds to them and
- * report it Ready, and the seed's Service gets its endpoints.
+ * report it Ready, and the seed's Service gets its endpoints. The agents take their Pods from one
+ * watch they share (docs/architecture.md, "Node agents"): each still runs only the Pods bound to
+ * it.
  */
 class DataPlaneControllersTest {
     private static TestCluster cluster;
@@ -122,5 +124,65 @@ class DataPlaneControllersTest {
                 "describe",
                 "svc",
                 "nginx-svc-clusterip");
+    }
+
+    @Test
+    void eachNodeRunsOnlyItsOwnPods_fromTheOneWatchTheAgentsShare() {
+        cluster.kubectlOk("create", "namespace", "shared-watch");
+        String pods =
+                """
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: on-one, namespace: shared-watch}
+                spec:
+                  nodeName: sim-00001
+                  containers: [{name: c, image: nginx}]
+                ---
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: on-two, namespace: shared-watch}
+                spec:
+                  nodeName: sim-00002
+                  containers: [{name: c, image: nginx}]
+                """;
+        cluster.kubectl()
+                .runWithInput(
+                        pods.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        java.util.Map.of(),
+                        "apply",
+                        "-f",
+                        "-")
+                .ok();
+        String placed =
+                awaitKubectl(
+                        out -> out.lines().filter(l -> l.endsWith(" Running")).count() == 2,
+                        "get",
+                        "po",
+                        "-n",
+                        "shared-watch",
+                        "-o",
+                        "jsonpath={range .items[*]}{.metadata.name} {.spec.nodeName} {.status.podIP}"
+                                + " {.status.phase}{\"\\n\"}{end}");
+        // each Pod got its IP from its own node's /24: the agent of that node ran it
+        assertThat(placed)
+                .containsPattern("on-one sim-00001 127\\.244\\.1\\.\\d+ Running")
+                .containsPattern("on-two sim-00002 127\\.244\\.2\\.\\d+ Running");
+
+        // the deletion of one is finished by its node's agent; the other Pod stays
+        cluster.kubectlOk("delete", "pod", "on-one", "-n", "shared-watch", "--wait=true");
+        assertThat(cluster.kubectlOk("get", "po", "-n", "shared-watch", "-o", "name").trim())
+                .isEqualTo("pod/on-two");
+
+        // the shared watch reads as system:j8s:node-agents, which may read Pods and nothing else
+        String who = "--as=system:j8s:node-agents";
+        assertThat(cluster.kubectl().run("auth", "can-i", "watch", "pods", "-A", who).stdout())
+                .isEqualTo("yes\n");
+        assertThat(cluster.kubectl().run("auth", "can-i", "list", "pods", "-A", who).stdout())
+                .isEqualTo("yes\n");
+        assertThat(cluster.kubectl().run("auth", "can-i", "update", "pods/status", who).stdout())
+                .isEqualTo("no\n");
+        assertThat(cluster.kubectl().run("auth", "can-i", "get", "secrets", who).stdout())
+                .isEqualTo("no\n");
+        cluster.kubectlOk("delete", "namespace", "shared-watch", "--wait=false");
     }
 }

@@ -31,6 +31,9 @@ public final class BootstrapPolicy {
     public static final String KUBE_SCHEDULER = "system:kube-scheduler";
     public static final String KUBE_CONTROLLER_MANAGER = "system:kube-controller-manager";
 
+    /** The user of the Pod watch a server's in-process node agents share. */
+    public static final String NODE_AGENTS = "system:j8s:node-agents";
+
     /**
      * Controllers act as the service account {@code kube-system/<name>}, bound to {@code
      * system:controller:<name>}.
@@ -432,6 +435,13 @@ public final class BootstrapPolicy {
                         "system:j8s:node-joiner",
                         Map.of(),
                         verbs("post").urls(NODE_CREDENTIAL_PATH).build()));
+        // the one Pod watch a server's in-process node agents share (docs/architecture.md, "Node
+        // agents"); each agent still writes as its node
+        roles.add(
+                role(
+                        NODE_AGENTS,
+                        Map.of(),
+                        verbs("get", "list", "watch").groups(CORE).resources("pods").build()));
         roles.addAll(controllerRoles());
         return roles;
     }
@@ -617,6 +627,7 @@ public final class BootstrapPolicy {
                         "system:j8s:node-joiner",
                         "system:j8s:node-joiner",
                         Subject.group(BOOTSTRAPPERS_GROUP)));
+        bindings.add(binding(NODE_AGENTS, NODE_AGENTS, Subject.user(NODE_AGENTS)));
         for (String controller : CONTROLLERS) {
             bindings.add(
                     binding(
