@@ -40,6 +40,7 @@ public final class SharedInformers implements AutoCloseable {
 
     private final KubernetesClient client;
     private final long resyncMillis;
+    private KubernetesClient metadataClient; // built on first use; shares client's connections
     private final Map<Object, SharedIndexInformer<?>> informers = new LinkedHashMap<>();
     private final Map<Object, Map<String, Function<?, List<String>>>> pendingIndexers =
             new HashMap<>();
@@ -91,6 +92,45 @@ public final class SharedInformers implements AutoCloseable {
                                                 .inAnyNamespace()
                                                 .runnableInformer(resyncMillis),
                                         k));
+    }
+
+    /**
+     * The shared informer of the metadata of a resource addressed by group/version/plural: its
+     * objects hold only {@code metadata} ({@link MetadataOnly}), as the metadata informers of
+     * Kubernetes' garbage collector. A fraction of the memory and decoding of full objects for a
+     * reader that needs names, owners and finalizers only.
+     */
+    @SuppressWarnings("unchecked")
+    public synchronized SharedIndexInformer<GenericKubernetesResource> metadataInformer(
+            ResourceDefinitionContext context) {
+        String id =
+                "metadata:"
+                        + context.getGroup()
+                        + "/"
+                        + context.getVersion()
+                        + "/"
+                        + context.getPlural();
+        return (SharedIndexInformer<GenericKubernetesResource>)
+                informers.computeIfAbsent(
+                        id,
+                        k ->
+                                configure(
+                                        metadataClient()
+                                                .genericKubernetesResources(context)
+                                                .inAnyNamespace()
+                                                .runnableInformer(resyncMillis),
+                                        k));
+    }
+
+    public Cache<GenericKubernetesResource> metadataCache(ResourceDefinitionContext context) {
+        return new Cache<>(metadataInformer(context));
+    }
+
+    private KubernetesClient metadataClient() {
+        if (metadataClient == null) {
+            metadataClient = MetadataOnly.client(client);
+        }
+        return metadataClient;
     }
 
     public <T extends HasMetadata> Cache<T> cache(Class<T> type) {

@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes dependents whose owners are gone (Kubernetes' garbage collector), over every kind in its
- * resource list, with generic informers.
+ * resource list, with metadata informers (objects' metadata only, {@code PartialObjectMetadata}, as
+ * Kubernetes' collector reads them): it needs owners, finalizers and deletion timestamps, and holds
+ * every object of the cluster.
  *
  * <ul>
  *   <li>Background (the default): a dependent with no remaining owner is deleted; references to
@@ -35,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Keys are {@code <resource index>|<namespace/name>}. Deletes carry a UID precondition, so a
- * recreated object of the same name is never hit. Identity: {@value #IDENTITY}; needs
- * get/list/watch/update/delete on every resource it handles.
+ * recreated object of the same name is never hit; owner references and finalizers are changed with
+ * a JSON merge patch of the metadata guarded by the cached resourceVersion. Identity: {@value
+ * #IDENTITY}; needs get/list/watch/patch/delete on every resource it handles.
  */
 public final class GarbageCollector extends ReconcilingController {
 
@@ -139,7 +142,7 @@ public final class GarbageCollector extends ReconcilingController {
     private void watch(ApiResource r) {
         {
             int index = resources.size();
-            Cache<GenericKubernetesResource> cache = context.informers().cache(r.context());
+            Cache<GenericKubernetesResource> cache = context.informers().metadataCache(r.context());
             cache.informer()
                     .addIndexers(
                             Map.of(
@@ -259,7 +262,7 @@ public final class GarbageCollector extends ReconcilingController {
                                             refs.stream()
                                                     .filter(r -> !gone.contains(r.getUid()))
                                                     .toList()));
-                    update(index, copy);
+                    patchOwnership(index, copy);
                     log.info("Removed owner references {} from {}", gone, describe(index, item));
                     return Result.done();
                 }
@@ -283,7 +286,7 @@ public final class GarbageCollector extends ReconcilingController {
                                     copy.getMetadata().getOwnerReferences().stream()
                                             .filter(r -> !uid.equals(r.getUid()))
                                             .toList()));
-            update(dep.index(), copy);
+            patchOwnership(dep.index(), copy);
         }
         removeFinalizer(index, owner, ORPHAN_FINALIZER);
         log.info("Orphaned the dependents of {}", describe(index, owner));
@@ -361,15 +364,39 @@ public final class GarbageCollector extends ReconcilingController {
         return OwnerClassification.OwnerState.PRESENT;
     }
 
-    private void update(int index, GenericKubernetesResource copy) {
+    /**
+     * Writes {@code copy}'s owner references and finalizers, and nothing else, as a JSON merge
+     * patch of its metadata. The patch carries the cached {@code resourceVersion}, so it fails with
+     * a 409 (and the key is retried on a fresher cache) when the object changed since, as an update
+     * would; the cache holds metadata only, so an update would erase the rest of the object.
+     */
+    private void patchOwnership(int index, GenericKubernetesResource copy) {
         ApiResource r = resources.get(index);
-        writes.record("update", r.plural());
+        writes.record("patch", r.plural());
+        var json = client.getKubernetesSerialization();
+        List<OwnerReference> refs = copy.getMetadata().getOwnerReferences();
+        List<String> finalizers = copy.getMetadata().getFinalizers();
+        // null removes the field; written by hand, as the serializer leaves nulls out
+        String patch =
+                "{\"metadata\":{\"resourceVersion\":"
+                        + json.asJson(copy.getMetadata().getResourceVersion())
+                        + ",\"ownerReferences\":"
+                        + (refs == null || refs.isEmpty() ? "null" : json.asJson(refs))
+                        + ",\"finalizers\":"
+                        + (finalizers == null || finalizers.isEmpty()
+                                ? "null"
+                                : json.asJson(finalizers))
+                        + "}}";
         try {
             var op = client.genericKubernetesResources(r.context());
             (r.namespaced()
-                            ? op.inNamespace(copy.getMetadata().getNamespace()).resource(copy)
-                            : op.resource(copy))
-                    .update();
+                            ? op.inNamespace(copy.getMetadata().getNamespace())
+                                    .withName(copy.getMetadata().getName())
+                            : op.withName(copy.getMetadata().getName()))
+                    .patch(
+                            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
@@ -385,7 +412,7 @@ public final class GarbageCollector extends ReconcilingController {
                                 copy.getMetadata().getFinalizers().stream()
                                         .filter(f -> !finalizer.equals(f))
                                         .toList()));
-        update(index, copy);
+        patchOwnership(index, copy);
     }
 
     private void delete(int index, GenericKubernetesResource item, String policy) {

@@ -69,6 +69,7 @@ class GarbageCollectorTest extends AbstractControllerTest {
                                 .withOwnerReferences(owners)
                                 .withFinalizers(finalizers)
                                 .endMetadata()
+                                .withData(java.util.Map.of("kept", "yes"))
                                 .build())
                 .create();
     }
@@ -115,6 +116,8 @@ class GarbageCollectorTest extends AbstractControllerTest {
                 .until(() -> get("shared").getMetadata().getOwnerReferences().size() == 1);
         assertThat(get("shared").getMetadata().getOwnerReferences().get(0).getUid())
                 .isEqualTo(b.getMetadata().getUid());
+        // the collector reads metadata only and patches the references: the data stays
+        assertThat(get("shared").getData()).containsEntry("kept", "yes");
     }
 
     @Test
@@ -170,6 +173,7 @@ class GarbageCollectorTest extends AbstractControllerTest {
         awaitGone("orphan-owner");
         assertThat(get("orphan-1").getMetadata().getOwnerReferences()).isNullOrEmpty();
         assertThat(get("orphan-2").getMetadata().getOwnerReferences()).isNullOrEmpty();
+        assertThat(get("orphan-1").getData()).containsEntry("kept", "yes");
     }
 
     @Test
