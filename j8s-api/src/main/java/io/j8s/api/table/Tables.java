@@ -85,6 +85,50 @@ public final class Tables {
         return table;
     }
 
+    private static final byte[] PARTIAL_METADATA_HEAD =
+            "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\",\"metadata\":"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * {@link #partialObjectMetadata(JsonNode)} of an encoded object, encoded, without decoding it:
+     * the bytes of its {@code metadata} value are copied as they are (metadata informers get every
+     * change of every object this way, docs/api-semantics.md, "Tables").
+     *
+     * @param object the UTF-8 JSON of one object
+     */
+    public static byte[] partialObjectMetadata(byte[] object) {
+        int start = -1;
+        int end = -1;
+        try (tools.jackson.core.JsonParser parser = Json.mapper().createParser(object)) {
+            if (parser.nextToken() != tools.jackson.core.JsonToken.START_OBJECT) {
+                throw new IllegalArgumentException("expected a JSON object");
+            }
+            while (parser.nextToken() == tools.jackson.core.JsonToken.PROPERTY_NAME) {
+                boolean metadata = "metadata".equals(parser.currentName());
+                tools.jackson.core.JsonToken value = parser.nextToken();
+                if (metadata && value == tools.jackson.core.JsonToken.START_OBJECT) {
+                    start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.skipChildren();
+                    end = (int) parser.currentLocation().getByteOffset();
+                    break;
+                }
+                parser.skipChildren();
+            }
+        }
+        java.io.ByteArrayOutputStream out =
+                new java.io.ByteArrayOutputStream(
+                        PARTIAL_METADATA_HEAD.length + Math.max(end - start, 2) + 1);
+        out.writeBytes(PARTIAL_METADATA_HEAD);
+        if (start < 0) {
+            out.write('{');
+            out.write('}');
+        } else {
+            out.write(object, start, end - start);
+        }
+        out.write('}');
+        return out.toByteArray();
+    }
+
     /** {@code {"kind":"PartialObjectMetadata","apiVersion":"meta.k8s.io/v1","metadata":{...}}}. */
     public static ObjectNode partialObjectMetadata(JsonNode object) {
         ObjectNode pom = Json.object();

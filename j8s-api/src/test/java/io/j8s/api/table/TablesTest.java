@@ -76,4 +76,34 @@ class TablesTest {
                         null);
         assertThat(rs.at("/rows/0/cells/1").isIntegralNumber()).isTrue();
     }
+
+    @Test
+    void partialObjectMetadataOfEncodedBytes_isTheTreeVersion_withoutDecodingTheRest() {
+        String pod =
+                "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"spec\":{\"containers\":[{\"name\":\"c\","
+                        + "\"args\":[\"{\\\"metadata\\\":1}\"]}]},"
+                        + "\"metadata\":{\"name\":\"p\",\"namespace\":\"d\",\"labels\":{\"a\":\"é\"},"
+                        + "\"ownerReferences\":[{\"uid\":\"u\",\"name\":\"o\"}]},"
+                        + "\"status\":{\"phase\":\"Running\"}}";
+        byte[] bytes = pod.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        byte[] spliced = Tables.partialObjectMetadata(bytes);
+
+        assertThat(Json.parse(new String(spliced, java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo(Tables.partialObjectMetadata(Json.parseObject(bytes)));
+        assertThat(new String(spliced, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"kind\":\"PartialObjectMetadata\",\"apiVersion\":\"meta.k8s.io/v1\","
+                                + "\"metadata\":{\"name\":\"p\",\"namespace\":\"d\","
+                                + "\"labels\":{\"a\":\"é\"},"
+                                + "\"ownerReferences\":[{\"uid\":\"u\",\"name\":\"o\"}]}}");
+        // an object without metadata gets an empty one, as the tree version
+        assertThat(
+                        new String(
+                                Tables.partialObjectMetadata(
+                                        "{\"kind\":\"X\",\"spec\":{}}"
+                                                .getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                                java.nio.charset.StandardCharsets.UTF_8))
+                .endsWith("\"metadata\":{}}");
+    }
 }

@@ -285,23 +285,18 @@ final class ResourceReads {
             }
             case METADATA -> {
                 if (!asList) {
-                    Responses.json(
-                            exchange, 200, Tables.partialObjectMetadata(items.get(0).tree()));
+                    exchange.respond(
+                            200,
+                            MediaTypes.JSON,
+                            Tables.partialObjectMetadata(items.get(0).json()),
+                            Map.of());
                     return;
                 }
-                ObjectNode list = Json.object();
-                list.put("kind", "PartialObjectMetadataList");
-                list.put("apiVersion", "meta.k8s.io/v1");
-                ObjectNode metadata = list.putObject("metadata");
-                metadata.put("resourceVersion", resourceVersion);
-                if (continueToken != null) {
-                    metadata.put("continue", continueToken);
-                }
-                var array = list.putArray("items");
-                for (CachedObject item : items) {
-                    array.add(Tables.partialObjectMetadata(item.tree()));
-                }
-                Responses.json(exchange, 200, list);
+                exchange.respond(
+                        200,
+                        MediaTypes.JSON,
+                        metadataListBytes(items, resourceVersion, continueToken),
+                        Map.of());
             }
             case YAML ->
                     Responses.object(
@@ -324,6 +319,34 @@ final class ResourceReads {
                         Map.of());
             }
         }
+    }
+
+    /**
+     * A {@code PartialObjectMetadataList} of the items' metadata, copied from their encodings
+     * ({@link Tables#partialObjectMetadata(byte[])}) without decoding the objects.
+     */
+    private static byte[] metadataListBytes(
+            List<CachedObject> items, String resourceVersion, String continueToken) {
+        ObjectNode metadata = Json.object();
+        metadata.put("resourceVersion", resourceVersion);
+        if (continueToken != null) {
+            metadata.put("continue", continueToken);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.writeBytes(
+                ("{\"kind\":\"PartialObjectMetadataList\",\"apiVersion\":\"meta.k8s.io/v1\","
+                                + "\"metadata\":"
+                                + Json.write(metadata)
+                                + ",\"items\":[")
+                        .getBytes(StandardCharsets.UTF_8));
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.writeBytes(Tables.partialObjectMetadata(items.get(i).json()));
+        }
+        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     /** A List body assembled from the cached encodings without re-encoding any item. */

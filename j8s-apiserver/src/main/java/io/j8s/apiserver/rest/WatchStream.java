@@ -299,8 +299,7 @@ final class WatchStream implements WatchSink {
             }
             case METADATA -> {
                 return line(
-                        eventType.name(),
-                        Json.writeBytes(Tables.partialObjectMetadata(delivery.object().tree())));
+                        eventType.name(), Tables.partialObjectMetadata(delivery.object().json()));
             }
             default -> {
                 CacheEvent source = delivery.source();
