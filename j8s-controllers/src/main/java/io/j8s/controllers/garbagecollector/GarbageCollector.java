@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.j8s.client.cache.Cache;
 import io.j8s.client.cache.EventHandlers;
 import io.j8s.client.cache.Keys;
+import io.j8s.client.rest.ApiRequests;
 import io.j8s.controllers.runtime.ApiResource;
 import io.j8s.controllers.runtime.ControllerContext;
 import io.j8s.controllers.runtime.ReconcilingController;
@@ -388,15 +389,11 @@ public final class GarbageCollector extends ReconcilingController {
                                 : json.asJson(finalizers))
                         + "}}";
         try {
-            var op = client.genericKubernetesResources(r.context());
-            (r.namespaced()
-                            ? op.inNamespace(copy.getMetadata().getNamespace())
-                                    .withName(copy.getMetadata().getName())
-                            : op.withName(copy.getMetadata().getName()))
-                    .patch(
-                            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-                                    io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
-                            patch);
+            // one request (fabric8's patch reads the object first, docs/architecture.md)
+            ApiRequests.mergePatch(
+                    client,
+                    r.path(copy.getMetadata().getNamespace(), copy.getMetadata().getName()),
+                    patch);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
