@@ -45,6 +45,9 @@ public final class NodeLifecycleController extends ReconcilingController {
 
     private static final Logger log = LoggerFactory.getLogger(NodeLifecycleController.class);
 
+    /** The Pods of a node, by {@code spec.nodeName}: a stale node's Pods without a full scan. */
+    static final String BY_NODE = "j8s/node-name";
+
     private final Cache<Node> nodes;
     private final Cache<Lease> leases;
     private final Cache<Pod> pods;
@@ -57,6 +60,7 @@ public final class NodeLifecycleController extends ReconcilingController {
         this.nodes = context.informers().cache(Node.class);
         this.leases = context.informers().cache(Lease.class);
         this.pods = context.informers().cache(Pod.class);
+        context.informers().addIndexer(Pod.class, BY_NODE, p -> List.of(Pods.nodeName(p)));
         this.events = context.eventRecorder(IDENTITY);
         this.grace = context.settings().nodeMonitorGracePeriod();
         this.period = context.settings().nodeMonitorPeriod();
@@ -124,8 +128,8 @@ public final class NodeLifecycleController extends ReconcilingController {
 
     /** {@code MarkPodsNotReady}: Ready=False on every Pod of the node that is still Ready. */
     private void markPodsNotReady(String nodeName, Instant now) {
-        for (Pod pod : pods.list()) {
-            if (!nodeName.equals(Pods.nodeName(pod)) || !Pods.isReady(pod)) {
+        for (Pod pod : pods.byIndex(BY_NODE, nodeName)) {
+            if (!Pods.isReady(pod)) {
                 continue;
             }
             Pod copy = Semantic.copy(pod);

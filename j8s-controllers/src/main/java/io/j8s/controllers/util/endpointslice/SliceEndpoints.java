@@ -1,11 +1,13 @@
 package io.j8s.controllers.util.endpointslice;
 
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -120,9 +122,65 @@ public final class SliceEndpoints {
                 + ref;
     }
 
-    /** {@code EndpointsEqualBeyondHash}: conditions, zone, node, target and hints all equal. */
+    /**
+     * {@code EndpointsEqualBeyondHash}: conditions, zone, node, target and hints all equal, with
+     * {@link Semantic#equal}'s meaning (a null and an empty list or object are equal). The fields
+     * an endpoint of this controller has are compared directly: this runs for every endpoint of a
+     * Service at every sync, and the generic comparison converted both endpoints to trees each time
+     * (the hottest method of the churn profile, docs/benchmarks.md). Hints, deprecated topology and
+     * unknown fields, which it never writes, go through the generic comparison when present.
+     */
     public static boolean equalBeyondIdentity(Endpoint a, Endpoint b) {
+        if (!java.util.Objects.equals(a.getHostname(), b.getHostname())
+                || !java.util.Objects.equals(a.getNodeName(), b.getNodeName())
+                || !java.util.Objects.equals(a.getZone(), b.getZone())
+                || !sameList(a.getAddresses(), b.getAddresses())
+                || !sameConditions(a.getConditions(), b.getConditions())
+                || !sameRef(a.getTargetRef(), b.getTargetRef())) {
+            return false;
+        }
+        if (onlyKnownFields(a) && onlyKnownFields(b)) {
+            return true;
+        }
         return Semantic.equal(a, b);
+    }
+
+    private static boolean sameList(List<String> a, List<String> b) {
+        return (a == null || a.isEmpty()) ? (b == null || b.isEmpty()) : a.equals(b);
+    }
+
+    private static boolean sameConditions(EndpointConditions a, EndpointConditions b) {
+        EndpointConditions x = a == null ? EMPTY_CONDITIONS : a;
+        EndpointConditions y = b == null ? EMPTY_CONDITIONS : b;
+        return java.util.Objects.equals(x.getReady(), y.getReady())
+                && java.util.Objects.equals(x.getServing(), y.getServing())
+                && java.util.Objects.equals(x.getTerminating(), y.getTerminating());
+    }
+
+    private static final EndpointConditions EMPTY_CONDITIONS = new EndpointConditions();
+    private static final ObjectReference EMPTY_REF = new ObjectReference();
+
+    private static boolean sameRef(ObjectReference a, ObjectReference b) {
+        ObjectReference x = a == null ? EMPTY_REF : a;
+        ObjectReference y = b == null ? EMPTY_REF : b;
+        return java.util.Objects.equals(x.getKind(), y.getKind())
+                && java.util.Objects.equals(x.getNamespace(), y.getNamespace())
+                && java.util.Objects.equals(x.getName(), y.getName())
+                && java.util.Objects.equals(x.getUid(), y.getUid())
+                && java.util.Objects.equals(x.getApiVersion(), y.getApiVersion())
+                && java.util.Objects.equals(x.getResourceVersion(), y.getResourceVersion())
+                && java.util.Objects.equals(x.getFieldPath(), y.getFieldPath());
+    }
+
+    /** No hints, deprecated topology or unknown fields anywhere in {@code e}. */
+    private static boolean onlyKnownFields(Endpoint e) {
+        return e.getHints() == null
+                && (e.getDeprecatedTopology() == null || e.getDeprecatedTopology().isEmpty())
+                && e.getAdditionalProperties().isEmpty()
+                && (e.getConditions() == null
+                        || e.getConditions().getAdditionalProperties().isEmpty())
+                && (e.getTargetRef() == null
+                        || e.getTargetRef().getAdditionalProperties().isEmpty());
     }
 
     /** Whether {@code key} is one of the reserved label keys no owner label may override. */
