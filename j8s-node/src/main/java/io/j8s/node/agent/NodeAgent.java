@@ -327,7 +327,7 @@ public final class NodeAgent implements AutoCloseable {
                                                     && !cidr.isEmpty()
                                                     && podCidr == null) {
                                                 resources
-                                                        .scheduler()
+                                                        .heartbeats()
                                                         .execute(() -> onPodCidr(cidr));
                                             }
                                         }
@@ -398,9 +398,9 @@ public final class NodeAgent implements AutoCloseable {
         workers = w;
         podCidr = cidr;
         log.info("node {}: pod CIDR {}", nodeName, cidr);
-        resources.scheduler().execute(this::stopNodeWatch);
+        resources.heartbeats().execute(this::stopNodeWatch);
         startPodInformer();
-        resources.scheduler().execute(this::updateNodeStatus);
+        resources.heartbeats().execute(this::updateNodeStatus);
     }
 
     private PodWorkerContext workerContext(PodIpAllocator ipam) {
@@ -732,19 +732,40 @@ public final class NodeAgent implements AutoCloseable {
 
     // ---- plumbing -------------------------------------------------------------------------------
 
+    /**
+     * Runs {@code task} on the shared heartbeat threads every {@code period} after {@code
+     * initialDelay}; the timer thread only fires it. A tick that finds the previous run still going
+     * is skipped, so one task never runs twice at once.
+     */
     private void schedule(Runnable task, Duration initialDelay, Duration period) {
+        java.util.concurrent.atomic.AtomicBoolean running =
+                new java.util.concurrent.atomic.AtomicBoolean();
         Runnable safe =
                 () -> {
                     try {
-                        task.run();
+                        if (!closed) {
+                            task.run();
+                        }
                     } catch (RuntimeException e) {
                         log.error("node {}: periodic task failed", nodeName, e);
+                    } finally {
+                        running.set(false);
+                    }
+                };
+        Runnable tick =
+                () -> {
+                    if (running.compareAndSet(false, true)) {
+                        try {
+                            resources.heartbeats().execute(safe);
+                        } catch (java.util.concurrent.RejectedExecutionException shutDown) {
+                            running.set(false);
+                        }
                     }
                 };
         Duration atLeast = Duration.ofMillis(1);
         timers.add(
                 delays.scheduleWithFixedDelay(
-                        initialDelay, period.compareTo(atLeast) < 0 ? atLeast : period, safe));
+                        initialDelay, period.compareTo(atLeast) < 0 ? atLeast : period, tick));
     }
 
     private String json(Object o) {

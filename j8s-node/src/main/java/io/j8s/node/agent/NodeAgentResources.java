@@ -17,21 +17,25 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Threads and registries that several node agents in one JVM share, so N simulated nodes cost a
  * fixed number of threads: a scheduler (timers, probe ticks), a worker pool (Pod workers, status
- * writes, events), a blocking pool (HTTP/TCP probe I/O), a Netty event loop group (builtin
- * responders, log endpoint) and the container log registry (one log endpoint can serve all nodes).
- * Thread-safe; {@link #close()} stops the threads.
+ * writes, events), a heartbeat pool (registration, Leases, Node status), a blocking pool (HTTP/TCP
+ * probe I/O), a Netty event loop group (builtin responders, log endpoint) and the container log
+ * registry (one log endpoint can serve all nodes). Thread-safe; {@link #close()} stops the threads.
  */
 public final class NodeAgentResources implements AutoCloseable {
 
     private final ScheduledExecutorService scheduler;
     private final ExecutorService workers;
     private final ExecutorService blocking;
+    private final ExecutorService heartbeats;
     private final EventLoopGroup eventLoops;
     private final ContainerLogRegistry logs = new ContainerLogRegistry();
     private final RunningContainers processes = new RunningContainers();
     private final ResourceMetrics resourceMetrics =
             new ResourceMetrics(
                     java.nio.file.Path.of("/proc"), processes, java.time.Clock.systemUTC());
+
+    /** Threads of {@link #heartbeats()}: blocked on requests most of the time. */
+    private static final int HEARTBEAT_THREADS = 8;
 
     private NodeAgentResources(int workerThreads, int eventLoopThreads) {
         ScheduledThreadPoolExecutor s =
@@ -40,6 +44,8 @@ public final class NodeAgentResources implements AutoCloseable {
         this.scheduler = s;
         this.workers = Executors.newFixedThreadPool(workerThreads, daemon("j8s-node-worker"));
         this.blocking = Executors.newCachedThreadPool(daemon("j8s-node-probe"));
+        this.heartbeats =
+                Executors.newFixedThreadPool(HEARTBEAT_THREADS, daemon("j8s-node-heartbeat"));
         this.eventLoops =
                 new MultiThreadIoEventLoopGroup(
                         eventLoopThreads, daemon("j8s-node-netty"), NioIoHandler.newFactory());
@@ -71,6 +77,17 @@ public final class NodeAgentResources implements AutoCloseable {
         return blocking;
     }
 
+    /**
+     * Where the agents' periodic API work runs (registration, Lease renewals, Node status, the pod
+     * CIDR poll), each a blocking request: off the timer thread, which only fires them (one timer
+     * thread doing 1,500 nodes' requests one after another took minutes to get them Ready after a
+     * restart of a loaded server, docs/benchmarks.md), and apart from the Pod workers, so that a
+     * backlog of Pod status writes never delays a Lease renewal.
+     */
+    public ExecutorService heartbeats() {
+        return heartbeats;
+    }
+
     public EventLoopGroup eventLoops() {
         return eventLoops;
     }
@@ -97,6 +114,7 @@ public final class NodeAgentResources implements AutoCloseable {
         scheduler.shutdownNow();
         workers.shutdown();
         blocking.shutdownNow();
+        heartbeats.shutdownNow();
         eventLoops.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         try {
             workers.awaitTermination(5, TimeUnit.SECONDS);
