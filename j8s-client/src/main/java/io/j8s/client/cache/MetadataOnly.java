@@ -43,10 +43,8 @@ public final class MetadataOnly {
 
     /** The {@code Accept} header of a GET to {@code request}'s URI: a watch's or a list's. */
     static String accept(HttpRequest request) {
-        String query = request.uri().getRawQuery();
-        boolean watch =
-                query != null && ("&" + query + "&").contains("&watch=true&")
-                        || query != null && ("&" + query + "&").contains("&watch=1&");
+        String query = "&" + request.uri().getRawQuery() + "&";
+        boolean watch = query.contains("&watch=true&") || query.contains("&watch=1&");
         return watch ? WATCH : LIST;
     }
 
