@@ -2,9 +2,8 @@ package io.j8s.server.pki;
 
 import io.j8s.node.server.NodeEndpointAuthenticator;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import java.security.KeyPair;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
@@ -134,13 +133,13 @@ public final class NodeEndpointTls {
                     TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trustManagers.init(trust);
             // no key store: no PKCS#12 key encryption (see ServingTls)
-            return SslContextBuilder.forServer(
-                            new InMemoryKeyManager(serving.key(), serving.certificate()))
-                    .sslProvider(SslProvider.JDK)
-                    .protocols("TLSv1.3", "TLSv1.2")
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .trustManager(trustManagers)
-                    .build();
+            return ServingTls.jdkServerContext(
+                    new InMemoryKeyManager(serving.key(), serving.certificate()),
+                    trustManagers.getTrustManagers(),
+                    ClientAuth.REQUIRE,
+                    null,
+                    IdentityCipherSuiteFilter.INSTANCE,
+                    null);
         } catch (Exception e) {
             throw new IllegalStateException(
                     "cannot build the node endpoint's TLS context: " + e.getMessage(), e);
