@@ -16,7 +16,7 @@ public record Leaf(X509Certificate certificate, PrivateKey key) {
     }
 
     public String keyPem() {
-        return Pem.encode(key);
+        return Pem.encode(key, certificate.getPublicKey());
     }
 
     /** Whether the certificate expires within {@code margin} of {@code now} (or already has). */

@@ -64,9 +64,11 @@ public final class PrivateFiles {
      */
     public static java.security.PrivateKey privateKey(Path file, String text) {
         java.security.PrivateKey key = Pem.privateKey(text);
-        String canonical = Pem.encode(key);
-        if (!canonical.equals(text)) {
-            writeSecret(file, canonical);
+        if (!Pem.isCanonicalEcKey(text)) {
+            String canonical = Pem.encode(key);
+            if (!canonical.equals(text)) {
+                writeSecret(file, canonical);
+            }
         }
         return key;
     }
