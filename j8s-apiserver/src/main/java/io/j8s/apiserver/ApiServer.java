@@ -306,7 +306,6 @@ public final class ApiServer implements AutoCloseable {
         List<ResourceType> createOnly =
                 security.createOnly().stream().map(CreateOnlyResource::type).toList();
         OpenApi openApi = new OpenApi(types, ApiRouter.KUBERNETES_VERSION);
-        openApi.buildInBackground();
         crds =
                 new CustomResourceDefinitions(
                         types,
@@ -324,6 +323,8 @@ public final class ApiServer implements AutoCloseable {
         if (!served.equals(types)) {
             openApi = new OpenApi(served, ApiRouter.KUBERNETES_VERSION);
         }
+        // built once the server is ready, not during its start (a request before then builds them)
+        health.whenFirstReady(openApi::buildInBackground);
         router =
                 new ApiRouter(
                         served,
@@ -389,10 +390,23 @@ public final class ApiServer implements AutoCloseable {
                         address.getPort(),
                         cache,
                         clock);
-        system.reconcile();
-        systemObjectsWritten = true;
+        // the system objects and the RBAC policy are independent writes: side by side
+        java.util.concurrent.FutureTask<Void> systemWrites =
+                new java.util.concurrent.FutureTask<>(system::reconcile, null);
+        Thread systemWriter = new Thread(systemWrites, "j8s-system-objects");
+        systemWriter.setDaemon(true);
+        systemWriter.start();
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
         rbac.reconcile();
+        try {
+            systemWrites.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+        systemObjectsWritten = true;
         rbac.aggregate();
         rbacBootstrapped = true;
         health.changed();

@@ -39,6 +39,8 @@ public final class HealthChecks {
     private final List<Named> readyz = new CopyOnWriteArrayList<>();
     private final Object monitor = new Object();
     private long changes; // guarded by monitor
+    private final List<Runnable> onFirstReady = new ArrayList<>(); // guarded by monitor
+    private boolean beenReady; // guarded by monitor
 
     /**
      * Adds a check to {@code /livez} (and {@code /healthz}): failing means the process should be
@@ -63,6 +65,21 @@ public final class HealthChecks {
         }
     }
 
+    /**
+     * Runs {@code task} (on the caller's thread) once every readiness check has passed for the
+     * first time, as {@link #notReady} or {@link #awaitReady} sees them; at once when they already
+     * did. For work that should not compete with the start itself (the OpenAPI documents).
+     */
+    public void whenFirstReady(Runnable task) {
+        synchronized (monitor) {
+            if (!beenReady) {
+                onFirstReady.add(task);
+                return;
+            }
+        }
+        task.run();
+    }
+
     /** The failing readiness checks, name to reason (empty when ready). */
     public Map<String, String> notReady() {
         Map<String, String> failing = new java.util.LinkedHashMap<>();
@@ -72,7 +89,23 @@ public final class HealthChecks {
                 failing.put(n.name(), failure);
             }
         }
+        if (failing.isEmpty()) {
+            firstReady();
+        }
         return failing;
+    }
+
+    private void firstReady() {
+        List<Runnable> tasks;
+        synchronized (monitor) {
+            if (beenReady) {
+                return;
+            }
+            beenReady = true;
+            tasks = List.copyOf(onFirstReady);
+            onFirstReady.clear();
+        }
+        tasks.forEach(Runnable::run);
     }
 
     /**
@@ -160,6 +193,9 @@ public final class HealthChecks {
             out.append("warn: some health checks cannot be excluded: no matches for ")
                     .append(String.join(",", excluded.stream().map(e -> "\"" + e + "\"").toList()))
                     .append('\n');
+        }
+        if (failed.isEmpty() && checks == readyz && exchange.queries("exclude").isEmpty()) {
+            firstReady();
         }
         if (!failed.isEmpty()) {
             log.atDebug()

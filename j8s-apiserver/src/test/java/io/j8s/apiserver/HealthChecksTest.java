@@ -55,4 +55,29 @@ class HealthChecksTest {
         health.changed();
         assertThat(waiting.get(10, TimeUnit.SECONDS)).isEmpty();
     }
+
+    @Test
+    void whenFirstReady_runsOnceTheChecksFirstPass_andAtOnceAfterwards() {
+        HealthChecks health = new HealthChecks();
+        AtomicBoolean ready = new AtomicBoolean();
+        health.addReadyz("nodes", () -> ready.get() ? null : "not yet");
+        java.util.concurrent.atomic.AtomicInteger runs =
+                new java.util.concurrent.atomic.AtomicInteger();
+        health.whenFirstReady(runs::incrementAndGet);
+        health.notReady();
+        assertThat(runs).hasValue(0);
+        ready.set(true);
+        health.notReady();
+        health.notReady();
+        assertThat(runs).hasValue(1);
+        // a task added once the server was ready runs on the spot
+        health.whenFirstReady(runs::incrementAndGet);
+        assertThat(runs).hasValue(2);
+        // failing again later does not arm it again
+        ready.set(false);
+        health.notReady();
+        ready.set(true);
+        health.notReady();
+        assertThat(runs).hasValue(2);
+    }
 }

@@ -50,14 +50,45 @@ public final class RbacBootstrap {
         this.clusterRoleBindings = types.apply("ClusterRoleBinding");
     }
 
-    /** Creates or completes every bootstrap role and binding. */
+    /** Writes done at once by {@link #reconcile()}: one store commit can then take several. */
+    static final int PARALLEL_WRITES = 8;
+
+    /**
+     * Creates or completes every bootstrap role and binding, {@link #PARALLEL_WRITES} at a time
+     * (they are independent objects): one after the other, the ~50 first writes of a new store each
+     * waited for their own commit.
+     */
     public void reconcile() {
-        int created = 0;
+        List<java.util.concurrent.Callable<Integer>> writes = new ArrayList<>();
         for (ObjectNode role : BootstrapPolicy.clusterRoles()) {
-            created += ensure(clusterRoles, role, this::completeRole);
+            writes.add(() -> ensure(clusterRoles, role, this::completeRole));
         }
         for (ObjectNode binding : BootstrapPolicy.clusterRoleBindings()) {
-            created += ensure(clusterRoleBindings, binding, this::completeBinding);
+            writes.add(() -> ensure(clusterRoleBindings, binding, this::completeBinding));
+        }
+        java.util.concurrent.ExecutorService pool =
+                java.util.concurrent.Executors.newFixedThreadPool(
+                        PARALLEL_WRITES,
+                        r -> {
+                            Thread t = new Thread(r, "j8s-rbac-bootstrap");
+                            t.setDaemon(true);
+                            return t;
+                        });
+        int created = 0;
+        try {
+            for (java.util.concurrent.Future<Integer> write : pool.invokeAll(writes)) {
+                created += write.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing the RBAC policy", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         if (created > 0) {
             log.atInfo().addKeyValue("created", created).log("bootstrapped the RBAC policy");
