@@ -82,6 +82,7 @@ public final class J8sServer implements AutoCloseable {
 
     /** Starts everything with {@code clock} (certificate validity, token expiry); for tests. */
     public static J8sServer start(ServerOptions options, Clock clock) throws InterruptedException {
+        StartupWarmup.start();
         J8sServer server = new J8sServer(options, clock);
         try {
             server.startAll();
@@ -95,6 +96,19 @@ public final class J8sServer implements AutoCloseable {
     private void startAll() throws InterruptedException {
         createDataDir(options.dataDir());
         claimHostRanges();
+        // on sqlite the certificates do not depend on the store: loaded or issued on a thread of
+        // their own while the store opens (docs/architecture.md, "Start-up")
+        java.util.concurrent.FutureTask<ClusterPki> localPki = null;
+        if (options.store() != ServerOptions.StoreKind.ETCD) {
+            List<String> hosts = servingHosts(options, Cidr.parse(options.serviceClusterIpRange()));
+            java.nio.file.Path dataDir = options.dataDir();
+            localPki =
+                    new java.util.concurrent.FutureTask<>(
+                            () -> ClusterPki.loadOrCreate(dataDir, hosts, clock));
+            Thread pkiThread = new Thread(localPki, "j8s-pki");
+            pkiThread.setDaemon(true);
+            pkiThread.start();
+        }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meterRegistry = metrics;
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
@@ -111,6 +125,7 @@ public final class J8sServer implements AutoCloseable {
 
         // ---- security: certificates, join token, credentials (see docs/architecture.md,
         // "Security") ----
+        // on etcd the ranges are the cluster's, known once the store is open
         Cidr serviceCidr = Cidr.parse(options.serviceClusterIpRange());
         JoinToken joinToken;
         if (options.store() == ServerOptions.StoreKind.ETCD) {
@@ -125,9 +140,7 @@ public final class J8sServer implements AutoCloseable {
             pki = joined.pki();
             joinToken = joined.token();
         } else {
-            pki =
-                    ClusterPki.loadOrCreate(
-                            options.dataDir(), servingHosts(options, serviceCidr), clock);
+            pki = result(localPki);
             joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
         }
         ApiSecurity security =
@@ -206,6 +219,22 @@ public final class J8sServer implements AutoCloseable {
                             credentials.componentClient(Identity.admin()),
                             metrics);
             closeables.push(clusterDns);
+        }
+    }
+
+    /** The task's result; its failure rethrown as it was thrown. */
+    private static <T> T result(java.util.concurrent.FutureTask<T> task)
+            throws InterruptedException {
+        try {
+            return task.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            if (e.getCause() instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 
@@ -320,7 +349,25 @@ public final class J8sServer implements AutoCloseable {
                         .onChange(apiServer.health()::changed)
                         .build();
         closeables.push(controllerManager);
-        controllerManager.start();
+        if (c.leaderElect()) {
+            controllerManager.start(); // the election runs on the elector's own thread
+        } else {
+            // creating the controllers and starting their informers takes a while in a fresh JVM:
+            // beside the data plane's start, as an elected term would be (a close waits for it)
+            ControllerManager manager = controllerManager;
+            Thread starter =
+                    new Thread(
+                            () -> {
+                                try {
+                                    manager.start();
+                                } catch (IllegalStateException closedMeanwhile) {
+                                    log.atDebug().log("server closed before its controllers ran");
+                                }
+                            },
+                            "j8s-controllers-start");
+            starter.setDaemon(true);
+            starter.start();
+        }
     }
 
     /**

@@ -22,6 +22,20 @@ public final class ComponentSerialization {
 
     private ComponentSerialization() {}
 
+    private static final class Shared {
+        static final KubernetesSerialization INSTANCE = withoutManagedFields();
+    }
+
+    /**
+     * The one serialization every component client of this JVM shares: its (de)serializer caches
+     * are filled once per process rather than once per server, and a fresh JVM can fill them ahead
+     * of the first server's start (docs/architecture.md, "Start-up"). Components never register
+     * kinds of their own in it.
+     */
+    public static KubernetesSerialization shared() {
+        return Shared.INSTANCE;
+    }
+
     /** A new serialization that reads every object without its {@code managedFields}. */
     public static KubernetesSerialization withoutManagedFields() {
         return new KubernetesSerialization(

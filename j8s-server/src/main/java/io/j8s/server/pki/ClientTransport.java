@@ -15,31 +15,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One Vert.x instance, one task executor and one JSON mapper for every fabric8 client a process
- * makes. Left to itself each client starts its own Vert.x (event loops, timers) and thread pool,
- * and its own Jackson mapper fills its own (de)serializer caches for every model class it meets:
- * about 3 MB of heap per client, which a server with 150 simulated nodes (one client per node
- * identity) multiplied into 500 MB. Clients still hold their own connections and credentials.
- * Thread-safe.
+ * makes (the components' mapper is shared by every server of the JVM: {@link
+ * ComponentSerialization#shared}). Left to itself each client starts its own Vert.x (event loops,
+ * timers) and thread pool, and its own Jackson mapper fills its own (de)serializer caches for every
+ * model class it meets: about 3 MB of heap per client, which a server with 150 simulated nodes (one
+ * client per node identity) multiplied into 500 MB. Clients still hold their own connections and
+ * credentials. Thread-safe.
  */
 public final class ClientTransport implements AutoCloseable {
-    private final Vertx vertx;
-    private final Vertx5HttpClientFactory httpClients;
+    private Vertx vertx; // made at the first client over it: guarded by this
+    private Vertx5HttpClientFactory httpClients; // guarded by this
     private final ExecutorService tasks;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
-    private final KubernetesSerialization componentSerialization =
-            ComponentSerialization.withoutManagedFields();
+    private final KubernetesSerialization componentSerialization = ComponentSerialization.shared();
 
     public ClientTransport() {
-        // the options fabric8 uses for the Vert.x it would start itself
-        vertx =
-                Vertx.vertx(
-                        new VertxOptions()
-                                .setUseDaemonThread(true)
-                                .setFileSystemOptions(
-                                        new FileSystemOptions()
-                                                .setFileCachingEnabled(false)
-                                                .setClassPathResolvingEnabled(false)));
-        httpClients = new Vertx5HttpClientFactory(vertx);
         AtomicInteger threads = new AtomicInteger();
         tasks =
                 Executors.newCachedThreadPool(
@@ -57,7 +47,27 @@ public final class ClientTransport implements AutoCloseable {
      * leaves the transport open.
      */
     public KubernetesClient componentClient(Config config) {
-        return componentClient(config, httpClients);
+        return componentClient(config, httpClients());
+    }
+
+    /**
+     * The Vert.x HTTP clients, started at the first client that needs them: a server's own
+     * components use the in-process transport, so a server's start need not pay for Vert.x.
+     */
+    private synchronized Vertx5HttpClientFactory httpClients() {
+        if (httpClients == null) {
+            // the options fabric8 uses for the Vert.x it would start itself
+            vertx =
+                    Vertx.vertx(
+                            new VertxOptions()
+                                    .setUseDaemonThread(true)
+                                    .setFileSystemOptions(
+                                            new FileSystemOptions()
+                                                    .setFileCachingEnabled(false)
+                                                    .setClassPathResolvingEnabled(false)));
+            httpClients = new Vertx5HttpClientFactory(vertx);
+        }
+        return httpClients;
     }
 
     /**
@@ -87,7 +97,7 @@ public final class ClientTransport implements AutoCloseable {
             boolean component) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
-                .withHttpClientFactory(httpClients)
+                .withHttpClientFactory(httpClients())
                 .withHttpClientBuilderConsumer(
                         builder -> builder.sslContext(keyManagers, trustManagers))
                 .withTaskExecutor(tasks)
@@ -99,6 +109,10 @@ public final class ClientTransport implements AutoCloseable {
     @Override
     public void close() {
         tasks.shutdownNow();
-        vertx.close();
+        synchronized (this) {
+            if (vertx != null) {
+                vertx.close();
+            }
+        }
     }
 }
