@@ -25,13 +25,13 @@ import java.util.stream.Stream;
 /**
  * The test JVM's side of the cluster host (docs/architecture.md, "j8s-junit"): one child JVM per
  * test JVM, started at the first cluster with the test's own {@code java}, running {@code
- * io.j8s.server.testhost.ClusterHost} from the embedded jar. Requests go as JSON lines on its
- * stdin, answers come back on its stdout; its stderr (its log) goes to {@code host.log} in its
- * temporary directory. Closing its stdin stops it: at the end of the test JVM (a shutdown hook), or
- * when the test JVM dies (the pipe closes).
+ * io.j8s.server.testhost.HostMain} (which runs {@code ClusterHost}) from the embedded jar. Requests
+ * go as JSON lines on its stdin, answers come back on its stdout; its stderr (its log) goes to
+ * {@code host.log} in its temporary directory. Closing its stdin stops it: at the end of the test
+ * JVM (a shutdown hook), or when the test JVM dies (the pipe closes).
  */
 final class ClusterHostProcess {
-    static final String MAIN_CLASS = "io.j8s.server.testhost.ClusterHost";
+    static final String MAIN_CLASS = "io.j8s.server.testhost.HostMain";
 
     /** How long the host JVM may take to answer its first line. */
     static final Duration HELLO_TIMEOUT = Duration.ofSeconds(60);
@@ -71,17 +71,19 @@ final class ClusterHostProcess {
 
     /** The running host, started if there is none (or the last one died). */
     static ClusterHostProcess get() {
-        return get(null);
+        return get(null, false);
     }
 
     /**
-     * The running host, started if there is none (or the last one died); a host started here
-     * prefetches a cluster of {@code prefetch} flags (null: none) before it answers anything, so
-     * the first {@code start()} with them finds it.
+     * The running host, started if there is none (or the last one died); a host started here starts
+     * a cluster of {@code flags} (null: none) at launch, before it answers anything, so the first
+     * {@code start()} with them finds it on its way: the caller's own ({@code prefetch} false: the
+     * answer does not count it as prefetched), or a prefetch for a first {@code start()} that may
+     * come.
      */
-    static synchronized ClusterHostProcess get(List<String> prefetch) {
+    static synchronized ClusterHostProcess get(List<String> flags, boolean prefetch) {
         if (current == null || !current.process.isAlive()) {
-            current = start(prefetch);
+            current = start(flags == null ? null : new Launch(flags, prefetch));
             if (!hookInstalled) {
                 hookInstalled = true;
                 Runtime.getRuntime()
@@ -110,20 +112,23 @@ final class ClusterHostProcess {
         }
     }
 
-    private static ClusterHostProcess start(List<String> prefetch) {
+    /** A cluster the host starts at launch: its flags, and whether it is a prefetch. */
+    private record Launch(List<String> flags, boolean prefetch) {}
+
+    private static ClusterHostProcess start(Launch launch) {
         Path jar = EmbeddedJar.path();
         HostArchive archive =
                 HostArchive.enabled() ? HostArchive.forJar(jar, !EmbeddedJar.given()) : null;
         List<String> cds = archive == null ? List.of() : archive.flags(jar);
         try {
-            return start(jar, archive, cds, prefetch);
+            return start(jar, archive, cds, launch);
         } catch (HostDiedEarly e) {
             if (archive == null || !cds.contains("-XX:SharedArchiveFile=" + archive.archive())) {
                 throw e.failure;
             }
             // the JVM could not use the archive (a crash mapping it): drop it, start without
             archive.discard();
-            return start(jar, null, List.of(), prefetch);
+            return start(jar, null, List.of(), launch);
         }
     }
 
@@ -138,7 +143,7 @@ final class ClusterHostProcess {
     }
 
     private static ClusterHostProcess start(
-            Path jar, HostArchive archive, List<String> cds, List<String> prefetch) {
+            Path jar, HostArchive archive, List<String> cds, Launch launch) {
         Path dir;
         try {
             dir = Files.createTempDirectory("j8s-host-");
@@ -166,8 +171,12 @@ final class ClusterHostProcess {
                         dir.toString(),
                         "--cache",
                         EmbeddedJar.cacheRoot().toAbsolutePath().toString()));
-        if (prefetch != null) {
-            command.add("--prefetch=" + Json.write(prefetch));
+        if (launch != null) {
+            // read by io.j8s.server.testhost.ClusterHost (START_ARG, PREFETCH_ARG)
+            String flag = launch.prefetch() ? "--prefetch-arg=" : "--start-arg=";
+            for (String arg : launch.flags()) {
+                command.add(flag + arg);
+            }
         }
         Process process;
         try {

@@ -7,12 +7,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The cluster host's AppCDS archive (docs/architecture.md, "Start-up"): class data of the j8s jar
@@ -57,13 +53,12 @@ final class HostArchive {
                         ? jar.toAbsolutePath().getParent()
                         : EmbeddedJar.cacheRoot().resolve("cds");
         String key =
-                sha256(
-                                jar.toAbsolutePath()
-                                        + "\n"
-                                        + System.getProperty("java.home")
-                                        + "\n"
-                                        + System.getProperty("java.vm.version"))
-                        .substring(0, 16);
+                key(
+                        jar.toAbsolutePath()
+                                + "\n"
+                                + System.getProperty("java.home")
+                                + "\n"
+                                + System.getProperty("java.vm.version"));
         Path archive = dir.resolve("j8s-" + key + ".jsa");
         Path temp =
                 dir.resolve(
@@ -71,7 +66,7 @@ final class HostArchive {
                                 + "."
                                 + ProcessHandle.current().pid()
                                 + "."
-                                + UUID.randomUUID()
+                                + Long.toHexString(System.nanoTime())
                                 + ".tmp");
         return new HostArchive(archive, temp);
     }
@@ -175,14 +170,19 @@ final class HostArchive {
         }
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of()
-                    .formatHex(
-                            MessageDigest.getInstance("SHA-256")
-                                    .digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    /**
+     * 16 hex digits naming the archive of {@code text} (jar path, {@code java.home}, JVM version):
+     * 64-bit FNV-1a, not a cryptographic digest, whose provider set-up would cost a test JVM's
+     * first {@code start()} some 30 ms. A collision only means a JVM finds an archive not written
+     * for it, which it checks and ignores (docs/architecture.md, "Start-up").
+     */
+    static String key(String text) {
+        long hash = 0xcbf29ce484222325L;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            hash ^= b & 0xff;
+            hash *= 0x100000001b3L;
         }
+        String hex = Long.toHexString(hash);
+        return "0".repeat(16 - hex.length()) + hex;
     }
 }

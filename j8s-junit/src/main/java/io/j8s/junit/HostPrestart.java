@@ -37,7 +37,8 @@ public final class HostPrestart implements LauncherSessionListener {
                                 ClusterHostProcess.get(
                                         J8sCluster.prefetchEnabled()
                                                 ? J8sCluster.builder().args()
-                                                : null);
+                                                : null,
+                                        true);
                             } catch (RuntimeException e) {
                                 // the first start() tries again and reports it
                             }

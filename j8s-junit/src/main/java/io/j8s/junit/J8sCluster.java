@@ -181,7 +181,9 @@ public final class J8sCluster implements AutoCloseable {
          * @throws J8sException with the server's own message when it cannot start
          */
         public J8sCluster start() {
-            ClusterHostProcess host = ClusterHostProcess.get();
+            // a host started here begins this very cluster at launch, before it answers anything
+            // (not a prefetch of a next one: with prefetch(false) too)
+            ClusterHostProcess host = ClusterHostProcess.get(args(), false);
             Map<String, Object> params = new LinkedHashMap<>();
             params.put("args", args());
             params.put("prefetch", prefetch);

@@ -127,7 +127,12 @@ public final class ClusterHost {
      */
     private Spare spare;
 
-    private record Spare(List<String> args, CompletableFuture<Cluster> cluster) {}
+    /**
+     * A cluster started ahead of its {@code start} request: prefetched, or ({@code launch}) the one
+     * the test JVM's first {@code start()} asked for when it launched this host ({@link
+     * #START_ARG}), which its answer does not count as prefetched.
+     */
+    private record Spare(List<String> args, CompletableFuture<Cluster> cluster, boolean launch) {}
 
     private record Cluster(String id, int slot, Path dir, J8sServer server, long startMillis) {
         KubernetesClient client() {
@@ -149,6 +154,20 @@ public final class ClusterHost {
         this.protocol = protocol;
     }
 
+    /**
+     * The flag naming one flag of the cluster to start at launch for the test JVM's first {@code
+     * start()}, which launched this host (repeated, in order; read without JSON so the cluster's
+     * start need not wait for the JSON mapper).
+     */
+    static final String START_ARG = "--start-arg=";
+
+    /**
+     * As {@link #START_ARG}, for a cluster prefetched at launch (j8s-junit's {@code HostPrestart},
+     * for a first {@code start()} that may come).
+     */
+    static final String PREFETCH_ARG = "--prefetch-arg=";
+
+    /** Runs the host ({@link HostMain} is the JVM's entry point, which calls this). */
     public static void main(String[] args) throws IOException {
         // stdout is the protocol's: anything else printing goes to stderr (the host's log file)
         PrintStream protocol =
@@ -157,7 +176,6 @@ public final class ClusterHost {
         System.setOut(System.err);
         Path dir = null;
         Path cache = null;
-        List<String> prefetch = null;
         for (int i = 0; i < args.length; i++) {
             if (args[i].equals("--dir") && i + 1 < args.length) {
                 dir = Path.of(args[++i]);
@@ -167,21 +185,21 @@ public final class ClusterHost {
                 cache = Path.of(args[++i]);
             } else if (args[i].startsWith("--cache=")) {
                 cache = Path.of(args[i].substring("--cache=".length()));
-            } else if (args[i].startsWith("--prefetch=")) {
-                prefetch = new ArrayList<>();
-                for (JsonNode arg : Json.parse(args[i].substring("--prefetch=".length()))) {
-                    prefetch.add(arg.asString());
-                }
             }
         }
+        List<String> first = HostMain.values(args, START_ARG);
+        List<String> prefetch = HostMain.values(args, PREFETCH_ARG);
         if (dir == null) {
             dir = Files.createTempDirectory("j8s-host-");
         }
         Files.createDirectories(dir);
         ClusterHost host =
                 new ClusterHost(dir, cache == null ? dir.resolve("cache") : cache, protocol);
+        SqliteNative.useCached(host.cache);
         Runtime.getRuntime().addShutdownHook(new Thread(host::stopAll, "j8s-host-shutdown"));
-        if (prefetch != null) {
+        if (first != null) {
+            host.startAhead(List.copyOf(first), true);
+        } else if (prefetch != null) {
             // asked by the test run's opening (j8s-junit's HostPrestart), before any request
             host.prefetch(List.copyOf(prefetch));
         }
@@ -274,8 +292,9 @@ public final class ClusterHost {
         long begin = System.nanoTime();
         long timeoutMs = timeoutMs(request);
         List<String> given = args(request);
-        Cluster cluster = takeSpare(given, timeoutMs);
-        boolean prefetched = cluster != null;
+        Spare taken = takeSpare(given);
+        Cluster cluster = taken == null ? null : ready(taken, timeoutMs);
+        boolean prefetched = cluster != null && !taken.launch();
         if (cluster == null) {
             cluster = startCluster(given, timeoutMs);
         }
@@ -388,6 +407,15 @@ public final class ClusterHost {
      * prefetched for these flags now.
      */
     private boolean prefetch(List<String> given) {
+        return startAhead(given, false);
+    }
+
+    /**
+     * Starts a cluster of {@code given} flags before any request, for the first {@code start} with
+     * them ({@code launch}: the one the host was launched for) or as a prefetch; see {@link
+     * #prefetch}.
+     */
+    private boolean startAhead(List<String> given, boolean launch) {
         if (!prefetchable(given)) {
             return false;
         }
@@ -401,10 +429,15 @@ public final class ClusterHost {
                 return true;
             }
             replaced = spare;
-            spare = new Spare(given, future);
+            spare = new Spare(given, future, launch);
         }
         discard(replaced);
-        log.atInfo().addKeyValue("args", given).log("prefetching a cluster");
+        log.atInfo()
+                .addKeyValue("args", given)
+                .log(
+                        launch
+                                ? "starting the cluster the host was launched for"
+                                : "prefetching a cluster");
         workers.execute(
                 () -> {
                     try {
@@ -427,19 +460,21 @@ public final class ClusterHost {
         return true;
     }
 
-    /**
-     * The cluster prefetched for {@code given}, once it is ready (waiting at most {@code
-     * timeoutMs}), or null when there is none or its start failed (the caller starts one itself).
-     */
-    private Cluster takeSpare(List<String> given, long timeoutMs) throws Exception {
-        Spare taken;
-        synchronized (this) {
-            if (spare == null || !spare.args().equals(given)) {
-                return null;
-            }
-            taken = spare;
-            spare = null;
+    /** The cluster started ahead for {@code given}, taken from the host, or null. */
+    private synchronized Spare takeSpare(List<String> given) {
+        if (spare == null || !spare.args().equals(given)) {
+            return null;
         }
+        Spare taken = spare;
+        spare = null;
+        return taken;
+    }
+
+    /**
+     * The cluster started ahead, once it is ready (waiting at most {@code timeoutMs}), or null when
+     * its start failed (the caller starts one itself).
+     */
+    private Cluster ready(Spare taken, long timeoutMs) throws Exception {
         try {
             return taken.cluster().get(timeoutMs, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException failed) {
@@ -478,10 +513,28 @@ public final class ClusterHost {
 
     /**
      * Test-mode flags unless the arguments give them: sqlite without fsync ({@code
-     * --store-fsync=false}; a throw-away cluster need not survive a machine crash).
+     * --store-fsync=false}; a throw-away cluster need not survive a machine crash), and on sqlite
+     * no leader election ({@code --leader-elect=false}: no other server can share a sqlite store,
+     * so the controllers start at once instead of after a first Lease round; docs/junit.md).
      */
     static List<String> testMode(List<String> given) {
-        return hasFlag(given, "--store-fsync") ? List.of() : List.of("--store-fsync=false");
+        List<String> extra = new ArrayList<>();
+        if (!hasFlag(given, "--store-fsync")) {
+            extra.add("--store-fsync=false");
+        }
+        boolean etcd = hasFlag(given, "--etcd-endpoints");
+        for (int i = 0; i < given.size(); i++) {
+            String a = given.get(i);
+            etcd |=
+                    a.equalsIgnoreCase("--store=etcd")
+                            || (a.equals("--store")
+                                    && i + 1 < given.size()
+                                    && given.get(i + 1).equalsIgnoreCase("etcd"));
+        }
+        if (!etcd && !hasFlag(given, "--leader-elect")) {
+            extra.add("--leader-elect=false");
+        }
+        return extra;
     }
 
     private static boolean hasFlag(List<String> args, String flag) {

@@ -75,10 +75,17 @@ class ClusterHostTest {
     }
 
     @Test
-    void testMode_turnsFsyncOff_unlessTheCallerChose() {
-        assertThat(ClusterHost.testMode(List.of())).containsExactly("--store-fsync=false");
-        assertThat(ClusterHost.testMode(List.of("--store-fsync=true"))).isEmpty();
-        assertThat(ClusterHost.testMode(List.of("--store-fsync", "true"))).isEmpty();
+    void testMode_turnsFsyncAndLeaderElectionOff_unlessTheCallerChose() {
+        assertThat(ClusterHost.testMode(List.of()))
+                .containsExactly("--store-fsync=false", "--leader-elect=false");
+        assertThat(ClusterHost.testMode(List.of("--store-fsync=true", "--leader-elect"))).isEmpty();
+        assertThat(ClusterHost.testMode(List.of("--store-fsync", "true")))
+                .containsExactly("--leader-elect=false");
+        // on etcd other servers may share the store: their controllers keep electing a leader
+        assertThat(ClusterHost.testMode(List.of("--store=etcd")))
+                .containsExactly("--store-fsync=false");
+        assertThat(ClusterHost.testMode(List.of("--store", "etcd", "--etcd-endpoints=x")))
+                .containsExactly("--store-fsync=false");
     }
 
     @Test
