@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.PodList;
 import io.fabric8.kubernetes.api.model.ServiceAccountList;
 import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.api.model.WatchEvent;
 import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetList;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -104,6 +105,9 @@ public final class StartupWarmup {
             for (Class<?> type : READ) {
                 json.unmarshal("{\"items\":[{}]}", type);
             }
+            // a watch event: its object's decoder looks every kind up in fabric8's registry, which
+            // the first events of several watches at once would each fill
+            json.unmarshal(SAMPLE_WATCH_EVENT, WatchEvent.class);
             // what the node agents write before their node is Ready: the Node and its status, the
             // node's Lease
             json.asJson(json.unmarshal(SAMPLE_NODE, Node.class));
@@ -131,6 +135,12 @@ public final class StartupWarmup {
             "lastHeartbeatTime":"2026-01-01T00:00:00Z","lastTransitionTime":\
             "2026-01-01T00:00:00Z"}],"addresses":[{"type":"InternalIP","address":"127.0.0.1"}],\
             "daemonEndpoints":{"kubeletEndpoint":{"Port":1}},"nodeInfo":{"kubeletVersion":"v"}}}
+            """;
+
+    static final String SAMPLE_WATCH_EVENT =
+            """
+            {"type":"ADDED","object":{"apiVersion":"v1","kind":"Namespace","metadata":\
+            {"name":"n"}}}
             """;
 
     static final String SAMPLE_LEASE =

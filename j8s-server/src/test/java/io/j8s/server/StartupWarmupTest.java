@@ -19,6 +19,11 @@ class StartupWarmupTest {
                 .isEqualTo(1);
         assertThat(node.getSpec().getPodCIDRs()).containsExactly("127.244.1.0/24");
         Lease lease = json.unmarshal(StartupWarmup.SAMPLE_LEASE, Lease.class);
+        var event =
+                json.unmarshal(
+                        StartupWarmup.SAMPLE_WATCH_EVENT,
+                        io.fabric8.kubernetes.api.model.WatchEvent.class);
+        assertThat(event.getObject()).isInstanceOf(io.fabric8.kubernetes.api.model.Namespace.class);
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
         // a bad flag and every read type: the warm-up swallows the one, decodes the others
         StartupWarmup.run(List.of("--no-such-flag"));
