@@ -447,12 +447,17 @@ public final class ClusterHost {
                             Thread.currentThread().interrupt();
                         }
                         if (stopping) {
-                            log.atInfo().log("the host stopped while it prefetched a cluster");
+                            log.atInfo().log("the host stopped while it started a cluster ahead");
                         } else {
                             log.atWarn()
                                     .addKeyValue("args", given)
                                     .setCause(e)
-                                    .log("prefetching a cluster failed");
+                                    .log(
+                                            launch
+                                                    ? "starting the cluster the host was launched"
+                                                            + " for failed (the request starts it"
+                                                            + " again)"
+                                                    : "prefetching a cluster failed");
                         }
                         future.completeExceptionally(e);
                     }
@@ -482,7 +487,9 @@ public final class ClusterHost {
         } catch (java.util.concurrent.TimeoutException e) {
             discard(taken);
             throw new IllegalStateException(
-                    "the cluster is not ready after " + timeoutMs + " ms (it was prefetched)");
+                    "the cluster is not ready after "
+                            + timeoutMs
+                            + " ms (its start began before the request)");
         }
     }
 
