@@ -30,6 +30,7 @@ import io.j8s.apiserver.auth.review.AccessReviews;
 import io.j8s.apiserver.auth.review.CreateOnlyResource;
 import io.j8s.apiserver.auth.review.TokenRequests;
 import io.j8s.apiserver.bootstrap.RbacBootstrap;
+import io.j8s.apiserver.bootstrap.StartTask;
 import io.j8s.apiserver.bootstrap.SystemObjects;
 import io.j8s.apiserver.cache.WatchCache;
 import io.j8s.apiserver.discovery.Discovery;
@@ -391,21 +392,16 @@ public final class ApiServer implements AutoCloseable {
                         cache,
                         clock);
         // the system objects and the RBAC policy are independent writes: side by side
-        java.util.concurrent.FutureTask<Void> systemWrites =
-                new java.util.concurrent.FutureTask<>(system::reconcile, null);
-        Thread systemWriter = new Thread(systemWrites, "j8s-system-objects");
-        systemWriter.setDaemon(true);
-        systemWriter.start();
+        StartTask<Void> systemWrites =
+                StartTask.start(
+                        "j8s-system-objects",
+                        () -> {
+                            system.reconcile();
+                            return null;
+                        });
         RbacBootstrap rbac = new RbacBootstrap(registry, cache, this::typeOfKind);
         rbac.reconcile();
-        try {
-            systemWrites.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
+        systemWrites.join();
         systemObjectsWritten = true;
         rbac.aggregate();
         rbacBootstrapped = true;

@@ -10,6 +10,7 @@ import io.j8s.apiserver.auth.ApiSecurity;
 import io.j8s.apiserver.auth.authn.JoinToken;
 import io.j8s.apiserver.auth.authn.LoopbackTokens;
 import io.j8s.apiserver.auth.authn.TokenFile;
+import io.j8s.apiserver.bootstrap.StartTask;
 import io.j8s.controllers.ControllerManager;
 import io.j8s.server.join.ClusterBootstrap;
 import io.j8s.server.join.JoinTokens;
@@ -98,16 +99,13 @@ public final class J8sServer implements AutoCloseable {
         claimHostRanges();
         // on sqlite the certificates do not depend on the store: loaded or issued on a thread of
         // their own while the store opens (docs/architecture.md, "Start-up")
-        java.util.concurrent.FutureTask<ClusterPki> localPki = null;
+        StartTask<ClusterPki> localPki = null;
         if (options.store() != ServerOptions.StoreKind.ETCD) {
             List<String> hosts = servingHosts(options, Cidr.parse(options.serviceClusterIpRange()));
             java.nio.file.Path dataDir = options.dataDir();
             localPki =
-                    new java.util.concurrent.FutureTask<>(
-                            () -> ClusterPki.loadOrCreate(dataDir, hosts, clock));
-            Thread pkiThread = new Thread(localPki, "j8s-pki");
-            pkiThread.setDaemon(true);
-            pkiThread.start();
+                    StartTask.start(
+                            "j8s-pki", () -> ClusterPki.loadOrCreate(dataDir, hosts, clock));
         }
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         meterRegistry = metrics;
@@ -140,7 +138,7 @@ public final class J8sServer implements AutoCloseable {
             pki = joined.pki();
             joinToken = joined.token();
         } else {
-            pki = result(localPki);
+            pki = localPki.join();
             joinToken = JoinTokens.loadOrCreate(options.dataDir(), pki.caBundle());
         }
         ApiSecurity security =
@@ -219,22 +217,6 @@ public final class J8sServer implements AutoCloseable {
                             credentials.componentClient(Identity.admin()),
                             metrics);
             closeables.push(clusterDns);
-        }
-    }
-
-    /** The task's result; its failure rethrown as it was thrown. */
-    private static <T> T result(java.util.concurrent.FutureTask<T> task)
-            throws InterruptedException {
-        try {
-            return task.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e.getCause() instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e.getCause());
         }
     }
 

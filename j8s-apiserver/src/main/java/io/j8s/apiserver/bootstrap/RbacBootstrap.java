@@ -83,10 +83,7 @@ public final class RbacBootstrap {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while writing the RBAC policy", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
+            throw StartTask.unchecked(e);
         } finally {
             pool.shutdownNow();
         }

@@ -183,13 +183,7 @@ public final class ClusterPki {
                 } catch (InterruptedException e) {
                     interrupted = true; // the key is needed: wait on, interrupt afterwards
                 } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException r) {
-                        throw r;
-                    }
-                    if (e.getCause() instanceof Error err) {
-                        throw err;
-                    }
-                    throw new IllegalStateException(e.getCause());
+                    throw io.j8s.apiserver.bootstrap.StartTask.unchecked(e);
                 }
             }
         } finally {
