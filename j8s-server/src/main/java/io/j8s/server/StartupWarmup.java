@@ -37,7 +37,10 @@ public final class StartupWarmup {
 
     static final String NETTY_JFR = "io.netty.jfr.enabled";
 
-    /** The lists the components' informers read (the controllers', node agents', proxy's, DNS'). */
+    /**
+     * The lists the components' informers read (the controllers', node agents', proxy's, DNS'), and
+     * {@code Status}, the body of every error answer.
+     */
     static final List<Class<?>> READ =
             List.of(
                     PodList.class,
@@ -66,9 +69,10 @@ public final class StartupWarmup {
 
     /**
      * {@link #start()}, parsing {@code serverArgs} (flags of {@code j8s server}) first, as the
-     * server about to start will: the command line model is built by reflection, some 50 ms in a
-     * fresh JVM. This class logs nothing until its work is done, so that calling it first thing in
-     * {@code main} does not wait for the logging set-up either.
+     * server about to start will (for flags beyond the common ones, picocli's model is built by
+     * reflection: some 50 ms in a fresh JVM; {@link ServerArgs#parse}). This class logs nothing
+     * until its work is done, so that calling it first thing in {@code main} does not wait for the
+     * logging set-up either.
      */
     public static void start(List<String> serverArgs) {
         if (System.getProperty(NETTY_JFR) == null) {
