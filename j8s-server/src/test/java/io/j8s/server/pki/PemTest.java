@@ -32,9 +32,7 @@ class PemTest {
 
     @Test
     void anEcKeyWithItsPublicHalfGivenEncodesAsWhenTheHalfIsComputed() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        var keys = generator.generateKeyPair();
+        var keys = KeyPairs.ecdsa();
         String computed = Pem.encode(keys.getPrivate());
         assertThat(Pem.encode(keys.getPrivate(), keys.getPublic())).isEqualTo(computed);
         assertThat(Pem.isCanonicalEcKey(computed)).isTrue();
@@ -42,9 +40,7 @@ class PemTest {
 
     @Test
     void otherFormsOfAKeyAreNotCanonical() throws Exception {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec("secp256r1"));
-        var keys = generator.generateKeyPair();
+        var keys = KeyPairs.ecdsa();
         String canonical = Pem.encode(keys.getPrivate());
         // PKCS#8, as the JDK encodes it
         String pkcs8 =
